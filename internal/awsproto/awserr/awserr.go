@@ -1,0 +1,111 @@
+package awserr
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error is an error as an AWS client sees it.
+type Error struct {
+	// Code is the AWS error code, e.g. "NoSuchKey".
+	Code string
+	// Message is sent to the client.
+	Message string
+	// Status is the HTTP status code.
+	Status int
+	// Fields are extra wire fields in the order given, e.g. BucketName or
+	// Key for S3 errors. They are rendered as child elements (XML) or
+	// members (JSON).
+	Fields []Field
+	// Header holds extra response headers such as x-amz-bucket-region.
+	Header []Field
+	// Err is the cause. It is logged, never sent.
+	Err error
+}
+
+// Field is one extra name/value pair of an error.
+type Field struct{ Name, Value string }
+
+// New returns an error with the given code, status and message.
+func New(code string, status int, message string) *Error {
+	return &Error{Code: code, Status: status, Message: message}
+}
+
+// Newf is New with a formatted message.
+func Newf(code string, status int, format string, args ...any) *Error {
+	return &Error{Code: code, Status: status, Message: fmt.Sprintf(format, args...)}
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
+	}
+	return e.Code + ": " + e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// With returns a copy of e with an extra wire field.
+func (e *Error) With(name, value string) *Error {
+	c := *e
+	c.Fields = append(append([]Field(nil), e.Fields...), Field{name, value})
+	return &c
+}
+
+// WithHeader returns a copy of e with an extra response header.
+func (e *Error) WithHeader(name, value string) *Error {
+	c := *e
+	c.Header = append(append([]Field(nil), e.Header...), Field{name, value})
+	return &c
+}
+
+// WithMessage returns a copy of e with another message.
+func (e *Error) WithMessage(format string, args ...any) *Error {
+	c := *e
+	c.Message = fmt.Sprintf(format, args...)
+	return &c
+}
+
+// Wrap returns a copy of e that records cause for the log.
+func (e *Error) Wrap(cause error) *Error {
+	c := *e
+	c.Err = cause
+	return &c
+}
+
+// Field returns the value of the named wire field, or "".
+func (e *Error) Field(name string) string {
+	for _, f := range e.Fields {
+		if f.Name == name {
+			return f.Value
+		}
+	}
+	return ""
+}
+
+// As reports whether err is or wraps an *Error and returns it.
+func As(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+// Internal is the error every non-AWS error becomes on the wire.
+func Internal(cause error) *Error {
+	return &Error{
+		Code:    "InternalError",
+		Status:  500,
+		Message: "We encountered an internal error. Please try again.",
+		Err:     cause,
+	}
+}
+
+// NotImplemented is the answer for any operation or option Lakebox does not
+// carry out. It is never a fake success.
+func NotImplemented(what string) *Error {
+	return &Error{
+		Code:    "NotImplemented",
+		Status:  501,
+		Message: what + " is not supported by Lakebox yet.",
+	}
+}

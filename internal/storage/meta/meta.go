@@ -1,0 +1,213 @@
+package meta
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/cockroachdb/pebble/v2"
+)
+
+// ErrNotFound is returned by Get for a key that does not exist.
+var ErrNotFound = errors.New("meta: not found")
+
+// cleanKey is present while no process has the store open: Open deletes it
+// (durably) and Close writes it back. Its absence at Open means the previous
+// process crashed. The 0x00 prefix is reserved for the store itself.
+var cleanKey = []byte("\x00clean-shutdown")
+
+// Options tune the store. DefaultOptions gives the values Lakebox runs with.
+type Options struct {
+	// CacheSize is the block cache size in bytes.
+	CacheSize int64
+	// MemTableSize is the size of one memtable in bytes.
+	MemTableSize uint64
+	// Logger receives Pebble's messages (at debug level) and errors.
+	Logger *slog.Logger
+}
+
+// DefaultOptions returns the options Lakebox uses unless told otherwise.
+func DefaultOptions() Options {
+	return Options{CacheSize: 128 << 20, MemTableSize: 64 << 20, Logger: slog.New(slog.DiscardHandler)}
+}
+
+// DB is an open store. It is safe for concurrent use.
+type DB struct {
+	db    *pebble.DB
+	clean bool
+}
+
+// Open opens or creates the store in dir.
+func Open(dir string, opts Options) (*DB, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	cache := pebble.NewCache(opts.CacheSize)
+	defer cache.Unref()
+	po := &pebble.Options{
+		Cache:        cache,
+		MemTableSize: opts.MemTableSize,
+		Logger:       pebbleLogger{opts.Logger},
+	}
+	db, err := pebble.Open(dir, po)
+	if err != nil {
+		return nil, fmt.Errorf("meta: open %s: %w", dir, err)
+	}
+	d := &DB{db: db}
+	// A new store counts as clean: there is nothing to reconcile.
+	empty, err := d.isEmpty()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	_, err = d.Get(cleanKey)
+	d.clean = empty || err == nil
+	if err := db.Delete(cleanKey, pebble.Sync); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("meta: clear clean-shutdown mark: %w", err)
+	}
+	return d, nil
+}
+
+func (d *DB) isEmpty() (bool, error) {
+	it, err := d.db.NewIter(nil)
+	if err != nil {
+		return false, fmt.Errorf("meta: iterate: %w", err)
+	}
+	defer it.Close()
+	return !it.First(), nil
+}
+
+// Clean reports whether the previous process closed the store cleanly (or it
+// was created by this Open). After a crash it is false.
+func (d *DB) Clean() bool { return d.clean }
+
+// Close marks a clean shutdown and closes the store. Callers must have
+// finished every write that references files outside the store.
+func (d *DB) Close() error {
+	if err := d.db.Set(cleanKey, nil, pebble.Sync); err != nil {
+		d.db.Close()
+		return fmt.Errorf("meta: mark clean shutdown: %w", err)
+	}
+	return d.db.Close()
+}
+
+// Get returns a copy of the value stored at key, or ErrNotFound.
+func (d *DB) Get(key []byte) ([]byte, error) {
+	v, closer, err := d.db.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("meta: get: %w", err)
+	}
+	out := bytes.Clone(v)
+	closer.Close()
+	return out, nil
+}
+
+// Has reports whether key exists.
+func (d *DB) Has(key []byte) (bool, error) {
+	_, closer, err := d.db.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("meta: get: %w", err)
+	}
+	closer.Close()
+	return true, nil
+}
+
+// Batch is a set of writes committed atomically and durably.
+type Batch struct{ b *pebble.Batch }
+
+// NewBatch returns an empty batch. Call Commit or Close exactly once.
+func (d *DB) NewBatch() *Batch { return &Batch{b: d.db.NewBatch()} }
+
+// Set records key = value. The batch copies both.
+func (b *Batch) Set(key, value []byte) { b.b.Set(key, value, nil) }
+
+// Delete records the removal of key.
+func (b *Batch) Delete(key []byte) { b.b.Delete(key, nil) }
+
+// DeleteRange records the removal of every key in [start, end).
+func (b *Batch) DeleteRange(start, end []byte) { b.b.DeleteRange(start, end, nil) }
+
+// Empty reports whether the batch holds no writes.
+func (b *Batch) Empty() bool { return b.b.Empty() }
+
+// Commit applies the batch atomically and returns once it is durable. The
+// batch is released either way.
+func (b *Batch) Commit() error {
+	defer b.b.Close()
+	if err := b.b.Commit(pebble.Sync); err != nil {
+		return fmt.Errorf("meta: commit: %w", err)
+	}
+	return nil
+}
+
+// Close releases an uncommitted batch.
+func (b *Batch) Close() { b.b.Close() }
+
+// Iter walks keys in [lower, upper) in order. The key and value slices are
+// valid until the next positioning call.
+type Iter struct{ it *pebble.Iterator }
+
+// NewIter returns an iterator over [lower, upper); nil bounds are open.
+// The caller must Close it.
+func (d *DB) NewIter(lower, upper []byte) (*Iter, error) {
+	it, err := d.db.NewIter(&pebble.IterOptions{LowerBound: lower, UpperBound: upper})
+	if err != nil {
+		return nil, fmt.Errorf("meta: iterate: %w", err)
+	}
+	return &Iter{it: it}, nil
+}
+
+// First moves to the first key; it reports whether one exists.
+func (i *Iter) First() bool { return i.it.First() }
+
+// SeekGE moves to the first key >= key.
+func (i *Iter) SeekGE(key []byte) bool { return i.it.SeekGE(key) }
+
+// Next moves to the next key.
+func (i *Iter) Next() bool { return i.it.Next() }
+
+// Valid reports whether the iterator is at a key.
+func (i *Iter) Valid() bool { return i.it.Valid() }
+
+// Key returns the current key.
+func (i *Iter) Key() []byte { return i.it.Key() }
+
+// Value returns the current value.
+func (i *Iter) Value() ([]byte, error) {
+	v, err := i.it.ValueAndErr()
+	if err != nil {
+		return nil, fmt.Errorf("meta: value: %w", err)
+	}
+	return v, nil
+}
+
+// Close releases the iterator and reports any error met while iterating.
+func (i *Iter) Close() error {
+	if err := i.it.Close(); err != nil {
+		return fmt.Errorf("meta: iterate: %w", err)
+	}
+	return nil
+}
+
+type pebbleLogger struct{ l *slog.Logger }
+
+func (p pebbleLogger) Infof(format string, args ...any) {
+	p.l.Debug(fmt.Sprintf(format, args...), "component", "pebble")
+}
+
+func (p pebbleLogger) Errorf(format string, args ...any) {
+	p.l.Error(fmt.Sprintf(format, args...), "component", "pebble")
+}
+
+func (p pebbleLogger) Fatalf(format string, args ...any) {
+	// Pebble calls Fatalf for unrecoverable corruption; it expects no return.
+	panic(fmt.Sprintf("pebble: "+format, args...))
+}
