@@ -59,13 +59,13 @@ func requestPath(r *http.Request) string {
 func canonicalURIs(r *http.Request, service string) []string {
 	raw := requestPath(r)
 	if service != "s3" {
-		return []string{uriEncode(raw, false)}
+		return []string{URIEncode(raw, false)}
 	}
 	decoded, err := url.PathUnescape(raw)
 	if err != nil {
 		return []string{raw}
 	}
-	if norm := uriEncode(decoded, false); norm != raw {
+	if norm := URIEncode(decoded, false); norm != raw {
 		return []string{raw, norm}
 	}
 	return []string{raw}
@@ -84,11 +84,11 @@ func canonicalQuery(raw string, presigned bool) string {
 			continue
 		}
 		k, v, _ := strings.Cut(part, "=")
-		k = uriEncode(queryUnescape(k), true)
+		k = URIEncode(queryUnescape(k), true)
 		if presigned && k == "X-Amz-Signature" {
 			continue
 		}
-		pairs = append(pairs, kv{k, uriEncode(queryUnescape(v), true)})
+		pairs = append(pairs, kv{k, URIEncode(queryUnescape(v), true)})
 	}
 	slices.SortFunc(pairs, func(a, b kv) int {
 		if c := strings.Compare(a.k, b.k); c != 0 {
@@ -139,9 +139,9 @@ func canonicalHeaderValue(r *http.Request, name string) string {
 	return strings.Join(values, ",")
 }
 
-// uriEncode percent-encodes every byte but the RFC 3986 unreserved
+// URIEncode percent-encodes every byte but the RFC 3986 unreserved
 // characters, as SigV4 requires; '/' is kept unless encodeSlash.
-func uriEncode(s string, encodeSlash bool) string {
+func URIEncode(s string, encodeSlash bool) string {
 	const hexUpper = "0123456789ABCDEF"
 	var b strings.Builder
 	b.Grow(len(s) + 8)

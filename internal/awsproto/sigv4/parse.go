@@ -31,6 +31,8 @@ const (
 // Signature is what a request claims about its signing, read without any
 // secret. A nil *Signature from Parse means the request is unsigned.
 type Signature struct {
+	// Version is 4, or 2 for legacy S3 signatures.
+	Version   int
 	Presigned bool
 	AccessKey string
 	// Scope parts: Date is YYYYMMDD.
@@ -57,6 +59,9 @@ func (s *Signature) Scope() string {
 // signature is malformed or uses a mechanism other than SigV4.
 func Parse(r *http.Request) (*Signature, error) {
 	if h := r.Header.Get("Authorization"); h != "" {
+		if strings.HasPrefix(h, "AWS ") {
+			return parseV2Header(r, h)
+		}
 		return parseHeader(r, h)
 	}
 	q := r.URL.Query()
@@ -64,7 +69,7 @@ func Parse(r *http.Request) (*Signature, error) {
 		return parseQuery(q)
 	}
 	if q.Has("AWSAccessKeyId") && q.Has("Signature") {
-		return nil, ErrUnsupportedMechanism // SigV2 presigned
+		return parseV2Query(q)
 	}
 	return nil, nil
 }
@@ -74,7 +79,7 @@ func parseHeader(r *http.Request, h string) (*Signature, error) {
 	if alg != algorithm {
 		return nil, ErrUnsupportedMechanism
 	}
-	s := &Signature{}
+	s := &Signature{Version: 4}
 	var haveCred, haveHeaders, haveSig bool
 	for part := range strings.SplitSeq(rest, ",") {
 		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
@@ -104,7 +109,7 @@ func parseHeader(r *http.Request, h string) (*Signature, error) {
 	if amzDate != "" {
 		t, err = time.Parse(amzDateForm, amzDate)
 	} else if d := r.Header.Get("Date"); d != "" {
-		t, err = http.ParseTime(d)
+		t, err = parseHTTPDate(d)
 		amzDate = t.UTC().Format(amzDateForm)
 	} else {
 		return nil, ErrMissingDate
@@ -123,7 +128,7 @@ func parseQuery(q url.Values) (*Signature, error) {
 	if q.Get("X-Amz-Algorithm") != algorithm {
 		return nil, ErrQueryMalformed.WithMessage("X-Amz-Algorithm only supports \"%s\"", algorithm)
 	}
-	s := &Signature{Presigned: true}
+	s := &Signature{Version: 4, Presigned: true}
 	if err := s.parseCredential(q.Get("X-Amz-Credential"), ErrQueryMalformed, "Error parsing the X-Amz-Credential parameter; "); err != nil {
 		return nil, err
 	}

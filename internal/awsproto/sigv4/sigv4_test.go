@@ -140,9 +140,9 @@ func TestVerify_Header(t *testing.T) {
 		{"SkewInsideWindow", true, func() *http.Request {
 			return signed(t, "GET", "http://localhost:4566/bucket/k", nil, nil, testKey, now.Add(14*time.Minute))
 		}, ""},
-		{"SigV2", true, func() *http.Request {
+		{"UnsupportedAlgorithm", true, func() *http.Request {
 			r := httptest.NewRequest("GET", "/bucket/k", nil)
-			r.Header.Set("Authorization", "AWS AKIA:c2lnbmF0dXJl")
+			r.Header.Set("Authorization", "AWS4-ECDSA-P256-SHA256 Credential=AKIA/20261122/s3/aws4_request")
 			return r
 		}, "InvalidRequest"},
 		{"Malformed", true, func() *http.Request {
@@ -395,5 +395,49 @@ func TestCanonicalQuery(t *testing.T) {
 		if got := canonicalQuery(tc.raw, false); got != tc.want {
 			t.Errorf("canonicalQuery(%q) = %q, want %q", tc.raw, got, tc.want)
 		}
+	}
+}
+
+// The SigV2 examples from the S3 documentation ("REST Authentication"),
+// virtual-hosted style, header and query forms.
+func TestVerify_SigV2(t *testing.T) {
+	at := func(ts time.Time) *Verifier {
+		return NewVerifier(auth.NewKeys(true, testKey), func() time.Time { return ts })
+	}
+	header := func(sig string) *http.Request {
+		r := httptest.NewRequest("GET", "/photos/puppy.jpg", nil)
+		r.Host = "johnsmith.s3.amazonaws.com"
+		r.Header.Set("Date", "Tue, 27 Mar 2007 19:36:42 +0000")
+		r.Header.Set("Authorization", "AWS AKIAIOSFODNN7EXAMPLE:"+sig)
+		return r
+	}
+	query := func(sig string) *http.Request {
+		r := httptest.NewRequest("GET", "/photos/puppy.jpg?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Signature="+sig+"&Expires=1175139620", nil)
+		r.Host = "johnsmith.s3.amazonaws.com"
+		return r
+	}
+	signedAt := time.Date(2007, 3, 27, 19, 40, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		req  *http.Request
+		now  time.Time
+		want string
+	}{
+		{"Header", header("bWq2s1WEIj+Ydj0vQ697zp+IXMU="), signedAt, ""},
+		{"HeaderTampered", header("bWq2s1WEIj+Ydj0vQ697zp+IXMV="), signedAt, "SignatureDoesNotMatch"},
+		{"HeaderSkewed", header("bWq2s1WEIj+Ydj0vQ697zp+IXMU="), signedAt.Add(time.Hour), "RequestTimeTooSkewed"},
+		{"Query", query("NpgCjnDzrM%2BWFzoENXmpNDUsSn8%3D"), signedAt, ""},
+		{"QueryExpired", query("NpgCjnDzrM%2BWFzoENXmpNDUsSn8%3D"), time.Unix(1175139621, 0), "AccessDenied"},
+		{"QueryTampered", query("AAAAjnDzrM%2BWFzoENXmpNDUsSn8%3D"), signedAt, "SignatureDoesNotMatch"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			id, err := verify(at(tc.now), tc.req)
+			if got := code(err); got != tc.want {
+				t.Fatalf("got %q (%v), want %q", got, err, tc.want)
+			}
+			if err == nil && (id.Account != testKey.Account || id.Service != "s3") {
+				t.Fatalf("identity = %+v", id)
+			}
+		})
 	}
 }

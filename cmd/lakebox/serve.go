@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+
+	"github.com/lakebox/lakebox/internal/auth"
+	"github.com/lakebox/lakebox/internal/server"
+)
+
+func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:4566", "address to listen on")
+	dataDir := fs.String("data-dir", ".lakebox", "directory holding all data")
+	credentials := fs.String("credentials", "", "file of known access keys: ACCESS_KEY_ID SECRET_ACCESS_KEY [ACCOUNT_ID] per line")
+	strict := fs.Bool("strict-auth", false, "refuse access keys that are not test/test or in --credentials")
+	domains := fs.String("domain", "", "comma-separated extra domains for virtual-hosted-style S3 (<bucket>.<domain>)")
+	inlineMax := fs.Int64("inline-max", 0, "largest object body, in bytes, kept in the metadata store instead of a file (default 16384)")
+	accessLog := fs.Bool("access-log", true, "log one JSON line per request")
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve: unexpected arguments %q", fs.Args())
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	var keys []auth.Key
+	if *credentials != "" {
+		var err error
+		if keys, err = auth.LoadKeys(*credentials); err != nil {
+			return fmt.Errorf("--credentials: %w", err)
+		}
+	}
+	var doms []string
+	for d := range strings.SplitSeq(*domains, ",") {
+		if d = strings.TrimSpace(d); d != "" {
+			doms = append(doms, d)
+		}
+	}
+	srv, err := server.New(server.Config{
+		DataDir: *dataDir, Keys: keys, StrictAuth: *strict, Domains: doms,
+		InlineMax: *inlineMax, AccessLog: *accessLog, Logger: log, Version: version,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		srv.Close()
+		return err
+	}
+	log.Info("lakebox listening", "addr", ln.Addr().String(), "data_dir", *dataDir, "version", version, "strict_auth", *strict)
+	serveErr := srv.Serve(ctx, ln)
+	closeErr := srv.Close()
+	log.Info("lakebox stopped")
+	if serveErr != nil {
+		return serveErr
+	}
+	return closeErr
+}

@@ -1,0 +1,77 @@
+package awstest_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+var ctx = context.Background()
+
+// wantCode fails the test unless err is an AWS error with the given code
+// (or HTTP status, for responses without a body, as "404").
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("got success, want %s", code)
+	}
+	var api smithy.APIError
+	if errors.As(err, &api) && api.ErrorCode() == code {
+		return
+	}
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) && itoa(re.HTTPStatusCode()) == code {
+		return
+	}
+	t.Fatalf("got error %v, want %s", err, code)
+}
+
+func must[T any](t *testing.T) func(T, error) T {
+	return func(v T, err error) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
+
+func createBucket(t *testing.T, c *s3.Client, name string) {
+	t.Helper()
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func put(t *testing.T, c *s3.Client, bucket, key, body string) *s3.PutObjectOutput {
+	t.Helper()
+	out, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(body)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func get(t *testing.T, c *s3.Client, bucket, key string) string {
+	t.Helper()
+	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Body.Close()
+	b, err := io.ReadAll(out.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

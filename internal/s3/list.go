@@ -1,0 +1,156 @@
+package s3
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"strings"
+	"time"
+
+	"github.com/lakebox/lakebox/internal/storage/meta"
+)
+
+type ListObjectsInput struct {
+	Bucket    string
+	Prefix    string
+	Delimiter string
+	// MaxKeys caps keys plus common prefixes; values above 1000 mean 1000.
+	MaxKeys int
+	// After lists only keys (and common prefixes) greater than it: the V1
+	// marker or the V2 start-after.
+	After string
+	// ContinuationToken resumes a V2 listing; it wins over After.
+	ContinuationToken string
+}
+
+// ListEntry is one object in a listing.
+type ListEntry struct {
+	Key          string
+	Modified     time.Time
+	ETag         string
+	Size         int64
+	StorageClass string
+	Owner        Owner
+	Checksum     Checksum // value left empty: listings carry only the algorithm and type
+}
+
+type ListObjectsOutput struct {
+	Contents       []ListEntry
+	CommonPrefixes []string
+	IsTruncated    bool
+	// NextMarker is the last key or common prefix returned when truncated.
+	NextMarker string
+	// NextContinuationToken resumes after NextMarker.
+	NextContinuationToken string
+}
+
+// ListObjects lists a bucket's objects in key order, rolling keys that
+// contain Delimiter after Prefix up into common prefixes.
+func (s *Service) ListObjects(ctx context.Context, in *ListObjectsInput) (_ *ListObjectsOutput, err error) {
+	if _, err := s.bucket(ctx, in.Bucket, sameRegion); err != nil {
+		return nil, err
+	}
+	if in.MaxKeys < 0 {
+		return nil, invalidArgument("max-keys", itoa(in.MaxKeys), "Argument maxKeys must be an integer between 0 and 2147483647")
+	}
+	maxKeys := min(in.MaxKeys, MaxListKeys)
+	after := in.After
+	if in.ContinuationToken != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(in.ContinuationToken)
+		if err != nil {
+			return nil, invalidArgument("continuation-token", in.ContinuationToken, "The continuation token provided is incorrect")
+		}
+		after = string(raw)
+	}
+	out := &ListObjectsOutput{}
+	if maxKeys == 0 {
+		return out, nil
+	}
+
+	base := objectPrefix(in.Bucket)
+	lower := append(bytes.Clone(base), in.Prefix...)
+	upper := prefixEnd(lower)
+	it, err := s.db.NewIter(lower, upper)
+	if err != nil {
+		return nil, err
+	}
+	defer closeIter(it, &err)
+
+	ok := it.First()
+	if after >= in.Prefix {
+		ok = it.SeekGE(append(append(bytes.Clone(base), after...), 0))
+	}
+	count := 0
+	for ok {
+		key := string(it.Key()[len(base):])
+		if cp, rolled := commonPrefix(key, in.Prefix, in.Delimiter); rolled {
+			if cp > after {
+				if count == maxKeys {
+					out.IsTruncated = true
+					break
+				}
+				out.CommonPrefixes = append(out.CommonPrefixes, cp)
+				out.NextMarker = cp
+				count++
+			}
+			// Skip every other key under the common prefix.
+			next := prefixEnd(append(bytes.Clone(base), cp...))
+			if next == nil {
+				break
+			}
+			ok = it.SeekGE(next)
+			continue
+		}
+		if count == maxKeys {
+			out.IsTruncated = true
+			break
+		}
+		v, err := it.Value()
+		if err != nil {
+			return nil, err
+		}
+		var o objectRecord
+		if err := decode(v, &o); err != nil {
+			return nil, err
+		}
+		out.Contents = append(out.Contents, ListEntry{
+			Key:          key,
+			Modified:     o.Modified,
+			ETag:         o.ETag,
+			Size:         o.Size,
+			StorageClass: o.storageClass(),
+			Owner:        OwnerOf(o.Owner),
+			Checksum:     Checksum{Algorithm: o.Checksum.Algorithm, Type: o.Checksum.Type},
+		})
+		out.NextMarker = key
+		count++
+		ok = it.Next()
+	}
+	if out.IsTruncated {
+		out.NextContinuationToken = base64.RawURLEncoding.EncodeToString([]byte(out.NextMarker))
+	} else {
+		out.NextMarker = ""
+	}
+	return out, nil
+}
+
+// commonPrefix returns the common prefix key rolls up into: prefix plus
+// everything up to and including the first delimiter after it.
+func commonPrefix(key, prefix, delim string) (string, bool) {
+	if delim == "" {
+		return "", false
+	}
+	i := strings.Index(key[len(prefix):], delim)
+	if i < 0 {
+		return "", false
+	}
+	return key[:len(prefix)+i+len(delim)], true
+}
+
+// closeIter closes an iterator and reports its error through *err unless an
+// earlier error is already there.
+func closeIter(it *meta.Iter, err *error) {
+	if cerr := it.Close(); *err == nil {
+		*err = cerr
+	}
+}

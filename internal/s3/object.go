@@ -1,0 +1,623 @@
+package s3
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/lakebox/lakebox/internal/auth"
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
+)
+
+// ObjectInfo is what S3 reports about an object in GET and HEAD responses.
+type ObjectInfo struct {
+	Key          string
+	Size         int64
+	ETag         string // without quotes
+	Modified     time.Time
+	Headers      Headers
+	Metadata     map[string]string
+	StorageClass string
+	// Checksum is set only when the caller asked for it (ChecksumMode).
+	Checksum   Checksum
+	PartsCount int
+	TagCount   int
+}
+
+func (o *objectRecord) info(key string) ObjectInfo {
+	return ObjectInfo{
+		Key:          key,
+		Size:         o.Size,
+		ETag:         o.ETag,
+		Modified:     o.Modified,
+		Headers:      o.Headers,
+		Metadata:     o.Metadata,
+		StorageClass: o.storageClass(),
+		PartsCount:   len(o.Parts),
+		TagCount:     len(o.Tags),
+	}
+}
+
+type PutObjectInput struct {
+	Bucket, Key  string
+	Body         Body
+	Headers      Headers
+	Metadata     map[string]string
+	StorageClass string
+	// Tagging is the x-amz-tagging header.
+	Tagging string
+	// ACL is the canned ACL (x-amz-acl), if any.
+	ACL        string
+	Conditions WriteConditions
+}
+
+type PutObjectOutput struct {
+	ETag     string
+	Size     int64
+	Checksum Checksum
+}
+
+// objectSpec is what a new object version is made of besides its body.
+type objectSpec struct {
+	headers      Headers
+	metadata     map[string]string
+	storageClass string
+	tags         []Tag
+}
+
+func checkObjectSpec(key string, h Headers, md map[string]string, class, tagging, acl string) (objectSpec, error) {
+	spec := objectSpec{headers: h, metadata: md}
+	if err := checkKey(key); err != nil {
+		return spec, err
+	}
+	var err error
+	if spec.storageClass, err = checkStorageClass(class); err != nil {
+		return spec, err
+	}
+	if err := checkACL(acl); err != nil {
+		return spec, err
+	}
+	if spec.tags, err = ParseTagging(tagging); err != nil {
+		return spec, err
+	}
+	if err := checkTags(spec.tags, MaxObjectTags, "Object"); err != nil {
+		return spec, err
+	}
+	size := 0
+	for k, v := range md {
+		size += len(k) + len(v)
+	}
+	if size > MaxMetadataSize {
+		return spec, awserr.New("MetadataTooLarge", 400, "Your metadata headers exceed the maximum allowed metadata size").
+			With("Size", itoa(size)).With("MaxSizeAllowed", itoa(MaxMetadataSize))
+	}
+	if spec.headers.ContentType == "" {
+		spec.headers.ContentType = "binary/octet-stream"
+	}
+	return spec, nil
+}
+
+// checkACL accepts the canned ACLs that mean "the owner has full control",
+// which is all a bucket with ACLs disabled (S3's default since 2023) allows.
+func checkACL(acl string) error {
+	switch acl {
+	case "", "private", "bucket-owner-full-control":
+		return nil
+	}
+	return ErrACLNotAllowed
+}
+
+// bodyChecksum decides the checksum algorithm for a body: the one the client
+// sent or asked for, else the default.
+func bodyChecksum(b *Body) (string, error) {
+	alg, err := checkAlgorithm(b.ChecksumAlgorithm)
+	if err != nil {
+		return "", err
+	}
+	if alg == "" {
+		if b.Checksum != "" {
+			return "", invalidArgument("x-amz-checksum-algorithm", "", "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.")
+		}
+		return DefaultChecksum, nil
+	}
+	if b.Checksum != "" {
+		if err := checkChecksumValue(alg, b.Checksum); err != nil {
+			return "", err
+		}
+	}
+	return alg, nil
+}
+
+// PutObject stores an object, replacing any current one atomically.
+func (s *Service) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectOutput, error) {
+	if _, err := s.bucket(ctx, in.Bucket, sameRegion); err != nil {
+		return nil, err
+	}
+	spec, err := checkObjectSpec(in.Key, in.Headers, in.Metadata, in.StorageClass, in.Tagging, in.ACL)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.Conditions.validate(); err != nil {
+		return nil, err
+	}
+	alg, err := bodyChecksum(&in.Body)
+	if err != nil {
+		return nil, err
+	}
+	// Fail fast before reading a body that could not be stored anyway.
+	if in.Conditions != (WriteConditions{}) {
+		cur, err := s.currentObject(in.Bucket, in.Key)
+		if err != nil {
+			return nil, err
+		}
+		if err := in.Conditions.check(cur, in.Key); err != nil {
+			return nil, err
+		}
+	}
+	body, err := s.ingest(&in.Body, alg, MaxPutSize)
+	if err != nil {
+		return nil, err
+	}
+	rec := s.newRecord(ctx, body, spec)
+	if err := s.commitObject(in.Bucket, in.Key, rec, body, in.Conditions); err != nil {
+		return nil, err
+	}
+	return &PutObjectOutput{ETag: rec.ETag, Size: rec.Size, Checksum: rec.Checksum}, nil
+}
+
+func (s *Service) newRecord(ctx context.Context, body *ingested, spec objectSpec) *objectRecord {
+	return &objectRecord{
+		Size:         body.size,
+		ETag:         body.etag(),
+		Modified:     s.clock.Now().Truncate(time.Millisecond),
+		Data:         body.ref,
+		Headers:      spec.headers,
+		Metadata:     spec.metadata,
+		StorageClass: spec.storageClass,
+		Tags:         spec.tags,
+		Checksum:     body.checksum,
+		Owner:        auth.FromContext(ctx).Account,
+	}
+}
+
+// currentObject returns the object's record, or nil if there is none.
+func (s *Service) currentObject(bucket, key string) (*objectRecord, error) {
+	o, err := s.loadObject(bucket, key)
+	if isCode(err, "NoSuchKey") {
+		return nil, nil
+	}
+	return o, err
+}
+
+// commitObject makes rec, whose body was ingested, the current version of
+// bucket/key. On failure the body is discarded.
+func (s *Service) commitObject(bucket, key string, rec *objectRecord, body *ingested, cond WriteConditions) (err error) {
+	defer func() {
+		if err != nil {
+			s.discard(body)
+		}
+	}()
+	unlock := s.lockKeys(bucket, key)
+	defer unlock()
+	bl := s.bucketLock(bucket)
+	bl.RLock()
+	defer bl.RUnlock()
+	if _, err := s.loadBucket(bucket); err != nil {
+		return err // deleted while the body was uploading
+	}
+	cur, err := s.currentObject(bucket, key)
+	if err != nil {
+		return err
+	}
+	if err := cond.check(cur, key); err != nil {
+		return err
+	}
+	b := s.db.NewBatch()
+	keep(b, body)
+	b.Set(objectKey(bucket, key), encode(rec))
+	after := func() {}
+	if cur != nil {
+		after = s.drop(b, cur.Data)
+	}
+	if err := b.Commit(); err != nil {
+		return err
+	}
+	after()
+	return nil
+}
+
+type GetObjectInput struct {
+	Bucket, Key string
+	VersionID   string
+	// Range is the Range header, if any.
+	Range string
+	// PartNumber selects one part of a multipart object; 0 for none.
+	PartNumber   int
+	Conditions   Conditions
+	ChecksumMode bool
+}
+
+type GetObjectOutput struct {
+	Object ObjectInfo
+	// Range is the part of the object returned, nil for all of it.
+	Range *Range
+	// Body yields the bytes; nil for HeadObject. The caller must Close.
+	Body   io.Reader
+	closer io.Closer
+}
+
+// Close releases the body.
+func (o *GetObjectOutput) Close() error {
+	if o.closer == nil {
+		return nil
+	}
+	return o.closer.Close()
+}
+
+// GetObject returns an object or a range or part of it.
+func (s *Service) GetObject(ctx context.Context, in *GetObjectInput) (*GetObjectOutput, error) {
+	return s.getObject(ctx, in, true)
+}
+
+type HeadObjectInput = GetObjectInput
+type HeadObjectOutput = GetObjectOutput
+
+// HeadObject is GetObject without the body.
+func (s *Service) HeadObject(ctx context.Context, in *HeadObjectInput) (*HeadObjectOutput, error) {
+	return s.getObject(ctx, in, false)
+}
+
+func (s *Service) getObject(ctx context.Context, in *GetObjectInput, withBody bool) (*GetObjectOutput, error) {
+	if _, err := s.bucket(ctx, in.Bucket, sameRegion); err != nil {
+		return nil, err
+	}
+	if err := checkVersionID(in.VersionID); err != nil {
+		return nil, err
+	}
+	if in.Range != "" && in.PartNumber != 0 {
+		return nil, ErrInvalidRequest.WithMessage("Cannot specify both Range header and partNumber query parameter")
+	}
+	if in.PartNumber < 0 || in.PartNumber > MaxParts {
+		return nil, invalidArgument("partNumber", itoa(in.PartNumber), "Part number must be an integer between 1 and 10000, inclusive")
+	}
+	// A concurrent overwrite can delete the body between reading the record
+	// and opening the body; the record is then re-read.
+	for attempt := 0; ; attempt++ {
+		o, err := s.loadObject(in.Bucket, in.Key)
+		if err != nil {
+			return nil, err
+		}
+		if err := in.Conditions.checkRead(o); err != nil {
+			return nil, err
+		}
+		out := &GetObjectOutput{Object: o.info(in.Key)}
+		rng, err := o.selectRange(in)
+		if err != nil {
+			return nil, err
+		}
+		out.Range = rng
+		if in.ChecksumMode && (rng == nil || in.PartNumber != 0) {
+			out.Object.Checksum = o.checksumFor(in.PartNumber)
+		}
+		if !withBody {
+			return out, nil
+		}
+		start, n := int64(0), o.Size
+		if rng != nil {
+			start, n = rng.Start, rng.Length
+		}
+		body, closer, err := s.openData(o.Data, start, n)
+		if errors.Is(err, errDataGone) && attempt < 8 {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out.Body, out.closer = body, closer
+		return out, nil
+	}
+}
+
+// selectRange resolves a Range header or part number against the object.
+func (o *objectRecord) selectRange(in *GetObjectInput) (*Range, error) {
+	if in.PartNumber == 0 {
+		return parseRange(in.Range, o.Size)
+	}
+	if len(o.Parts) == 0 { // a simple object is its only part
+		if in.PartNumber != 1 {
+			return nil, ErrInvalidPart.WithMessage("The requested partnumber is not satisfiable").With("PartNumberRequested", itoa(in.PartNumber))
+		}
+		return &Range{Start: 0, Length: o.Size}, nil
+	}
+	if in.PartNumber > len(o.Parts) {
+		return nil, ErrInvalidPart.WithMessage("The requested partnumber is not satisfiable").With("PartNumberRequested", itoa(in.PartNumber))
+	}
+	var start int64
+	for _, p := range o.Parts[:in.PartNumber-1] {
+		start += p.Size
+	}
+	return &Range{Start: start, Length: o.Parts[in.PartNumber-1].Size}, nil
+}
+
+// checksumFor returns the checksum to report for the whole object (part 0)
+// or one part of it.
+func (o *objectRecord) checksumFor(part int) Checksum {
+	if part == 0 || len(o.Parts) == 0 {
+		return o.Checksum
+	}
+	c := o.Parts[part-1].Checksum
+	if c == "" {
+		return Checksum{}
+	}
+	return Checksum{Algorithm: o.Checksum.Algorithm, Value: c, Type: ChecksumComposite}
+}
+
+type DeleteObjectInput struct {
+	Bucket, Key string
+	VersionID   string
+	// IfMatch makes the delete conditional on the current ETag.
+	IfMatch string
+}
+
+type DeleteObjectOutput struct{}
+
+// DeleteObject deletes an object. Deleting a key that does not exist
+// succeeds, as in S3.
+func (s *Service) DeleteObject(ctx context.Context, in *DeleteObjectInput) (*DeleteObjectOutput, error) {
+	if _, err := s.bucket(ctx, in.Bucket, sameRegion); err != nil {
+		return nil, err
+	}
+	if err := checkVersionID(in.VersionID); err != nil {
+		return nil, err
+	}
+	var outcome error
+	err := s.deleteObjects(in.Bucket, []ObjectIdentifier{{Key: in.Key, ETag: in.IfMatch}}, func(_ ObjectIdentifier, err error) {
+		outcome = err
+	})
+	if err == nil {
+		err = outcome
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &DeleteObjectOutput{}, nil
+}
+
+// checkVersionID accepts the null version, the only one in a bucket that
+// has never been versioned.
+func checkVersionID(v string) error {
+	if v == "" || v == "null" {
+		return nil
+	}
+	return invalidArgument("versionId", v, "Invalid version id specified")
+}
+
+// ObjectIdentifier names an object to delete.
+type ObjectIdentifier struct {
+	Key       string
+	VersionID string
+	// ETag, if set, makes the delete conditional.
+	ETag string
+}
+
+type DeleteObjectsInput struct {
+	Bucket  string
+	Objects []ObjectIdentifier
+	Quiet   bool
+}
+
+// DeleteError is one key DeleteObjects could not delete.
+type DeleteError struct {
+	Key, VersionID, Code, Message string
+}
+
+type DeleteObjectsOutput struct {
+	Deleted []ObjectIdentifier
+	Errors  []DeleteError
+}
+
+// DeleteObjects deletes up to 1000 objects in one durable batch.
+func (s *Service) DeleteObjects(ctx context.Context, in *DeleteObjectsInput) (*DeleteObjectsOutput, error) {
+	if _, err := s.bucket(ctx, in.Bucket, sameRegion); err != nil {
+		return nil, err
+	}
+	if len(in.Objects) == 0 || len(in.Objects) > MaxDeleteKeys {
+		return nil, ErrMalformedXML
+	}
+	out := &DeleteObjectsOutput{}
+	var ok []ObjectIdentifier
+	for _, o := range in.Objects {
+		if err := checkVersionID(o.VersionID); err != nil {
+			out.Errors = append(out.Errors, deleteError(o, err))
+		} else {
+			ok = append(ok, o)
+		}
+	}
+	err := s.deleteObjects(in.Bucket, ok, func(o ObjectIdentifier, err error) {
+		if err != nil {
+			out.Errors = append(out.Errors, deleteError(o, err))
+		} else if !in.Quiet {
+			out.Deleted = append(out.Deleted, o)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func deleteError(o ObjectIdentifier, err error) DeleteError {
+	e, ok := awserr.As(err)
+	if !ok {
+		e = awserr.Internal(err)
+	}
+	return DeleteError{Key: o.Key, VersionID: o.VersionID, Code: e.Code, Message: e.Message}
+}
+
+// deleteObjects deletes objects in one batch and reports each key's outcome
+// to result once the batch is durable. Conditional deletes (ETag set) that
+// fail are reported with their error and not deleted.
+func (s *Service) deleteObjects(bucket string, objs []ObjectIdentifier, result func(ObjectIdentifier, error)) error {
+	keys := make([]string, len(objs))
+	for i, o := range objs {
+		keys[i] = o.Key
+	}
+	unlock := s.lockKeys(bucket, keys...)
+	defer unlock()
+	b := s.db.NewBatch()
+	var after []func()
+	outcome := make([]error, len(objs))
+	deleted := map[string]bool{}
+	for i, o := range objs {
+		if deleted[o.Key] {
+			continue
+		}
+		cur, err := s.currentObject(bucket, o.Key)
+		if err != nil {
+			b.Close()
+			return err
+		}
+		if o.ETag != "" {
+			if cur == nil {
+				outcome[i] = noSuchKey(o.Key)
+				continue
+			}
+			if !etagMatches(o.ETag, cur.ETag) {
+				outcome[i] = ErrPreconditionFailed.With("Condition", "If-Match")
+				continue
+			}
+		}
+		if cur == nil {
+			continue
+		}
+		deleted[o.Key] = true
+		b.Delete(objectKey(bucket, o.Key))
+		after = append(after, s.drop(b, cur.Data))
+	}
+	if !b.Empty() {
+		if err := b.Commit(); err != nil {
+			return err
+		}
+	} else {
+		b.Close()
+	}
+	for _, f := range after {
+		f()
+	}
+	for i, o := range objs {
+		result(o, outcome[i])
+	}
+	return nil
+}
+
+type CopyObjectInput struct {
+	Bucket, Key string
+	// Source names the object to copy.
+	SourceBucket, SourceKey, SourceVersionID string
+	SourceConditions                         Conditions
+	// MetadataDirective is COPY (default) or REPLACE.
+	MetadataDirective string
+	// TaggingDirective is COPY (default) or REPLACE.
+	TaggingDirective  string
+	Headers           Headers
+	Metadata          map[string]string
+	StorageClass      string
+	Tagging           string
+	ACL               string
+	ChecksumAlgorithm string
+	Conditions        WriteConditions
+}
+
+type CopyObjectOutput struct {
+	ETag     string
+	Modified time.Time
+	Checksum Checksum
+}
+
+// CopyObject copies an object of up to 5 GiB within or across buckets.
+func (s *Service) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObjectOutput, error) {
+	if _, err := s.bucket(ctx, in.Bucket, sameRegion); err != nil {
+		return nil, err
+	}
+	if err := checkVersionID(in.SourceVersionID); err != nil {
+		return nil, err
+	}
+	for _, d := range []struct{ name, v string }{{"x-amz-metadata-directive", in.MetadataDirective}, {"x-amz-tagging-directive", in.TaggingDirective}} {
+		if d.v != "" && d.v != "COPY" && d.v != "REPLACE" {
+			return nil, invalidArgument(d.name, d.v, "Unknown %s value: %s", strings.TrimPrefix(d.name, "x-amz-"), d.v)
+		}
+	}
+	if err := in.Conditions.validate(); err != nil {
+		return nil, err
+	}
+	if _, err := s.bucket(ctx, in.SourceBucket, anyRegion); err != nil {
+		return nil, err
+	}
+	alg, err := checkAlgorithm(in.ChecksumAlgorithm)
+	if err != nil {
+		return nil, err
+	}
+	for attempt := 0; ; attempt++ {
+		src, err := s.loadObject(in.SourceBucket, in.SourceKey)
+		if err != nil {
+			return nil, err
+		}
+		if err := in.SourceConditions.checkCopySource(src); err != nil {
+			return nil, err
+		}
+		if src.Size > MaxPutSize {
+			return nil, ErrInvalidRequest.WithMessage("The specified copy source is larger than the maximum allowable size for a copy source: %d", MaxPutSize)
+		}
+		md, hdr, tagging := src.Metadata, src.Headers, ""
+		if in.MetadataDirective == "REPLACE" {
+			md, hdr = in.Metadata, in.Headers
+		}
+		tags := src.Tags
+		if in.TaggingDirective == "REPLACE" {
+			tagging, tags = in.Tagging, nil
+		}
+		spec, err := checkObjectSpec(in.Key, hdr, md, in.StorageClass, tagging, in.ACL)
+		if err != nil {
+			return nil, err
+		}
+		if in.TaggingDirective != "REPLACE" {
+			spec.tags = tags
+		}
+		if in.SourceBucket == in.Bucket && in.SourceKey == in.Key && in.MetadataDirective != "REPLACE" &&
+			spec.storageClass == src.storageClass() && alg == "" {
+			return nil, ErrInvalidRequest.WithMessage("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
+		}
+		useAlg := alg
+		if useAlg == "" {
+			useAlg = src.Checksum.Algorithm
+			if useAlg == "" || src.Checksum.Type == ChecksumComposite && !checksumAlgs[useAlg].full {
+				useAlg = DefaultChecksum
+			}
+		}
+		body, err := s.copyData(src, 0, src.Size, useAlg)
+		if errors.Is(err, errDataGone) && attempt < 8 {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		rec := s.newRecord(ctx, body, spec)
+		if err := s.commitObject(in.Bucket, in.Key, rec, body, in.Conditions); err != nil {
+			return nil, err
+		}
+		return &CopyObjectOutput{ETag: rec.ETag, Modified: rec.Modified, Checksum: rec.Checksum}, nil
+	}
+}
+
+// copyData ingests bytes [off, off+n) of an existing object's body as a new
+// body, computing its MD5 and the given checksum.
+func (s *Service) copyData(src *objectRecord, off, n int64, alg string) (*ingested, error) {
+	r, closer, err := s.openData(src.Data, off, n)
+	if err != nil {
+		return nil, err
+	}
+	defer closer.Close()
+	return s.ingest(&Body{Reader: r, Size: n}, alg, MaxPutSize)
+}

@@ -1,0 +1,154 @@
+package s3
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Meta store key layout (docs/format/meta.md). Bucket names never contain
+// '/', and object keys never contain NUL, so these keys sort objects of one
+// bucket by key, and uploads of one key by upload id (which sorts by time).
+const (
+	prefixBucket = "s3/b/" // + bucket                     -> bucketRecord
+	prefixObject = "s3/o/" // + bucket + "/" + key         -> objectRecord
+	prefixData   = "s3/d/" // + blob id                    -> inline body bytes
+	prefixRef    = "s3/r/" // + blob id                    -> "" (file blob is referenced)
+	prefixUpload = "s3/u/" // + bucket + "/" + key + NUL + upload id -> uploadRecord
+	prefixPart   = "s3/p/" // + upload id + "/" + %05d part number   -> partRecord
+)
+
+func bucketKey(bucket string) []byte { return []byte(prefixBucket + bucket) }
+
+func objectPrefix(bucket string) []byte { return []byte(prefixObject + bucket + "/") }
+
+func objectKey(bucket, key string) []byte { return []byte(prefixObject + bucket + "/" + key) }
+
+func dataKey(id string) []byte { return []byte(prefixData + id) }
+
+func refKey(id string) []byte { return []byte(prefixRef + id) }
+
+func uploadPrefix(bucket string) []byte { return []byte(prefixUpload + bucket + "/") }
+
+func uploadKey(bucket, key, uploadID string) []byte {
+	return []byte(prefixUpload + bucket + "/" + key + "\x00" + uploadID)
+}
+
+func partPrefix(uploadID string) []byte { return []byte(prefixPart + uploadID + "/") }
+
+func partKey(uploadID string, n int) []byte {
+	return fmt.Appendf(nil, "%s%s/%05d", prefixPart, uploadID, n)
+}
+
+// prefixEnd returns the smallest key greater than every key with prefix p,
+// or nil if there is none.
+func prefixEnd(p []byte) []byte {
+	end := append([]byte(nil), p...)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] < 0xff {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return nil
+}
+
+// bucketRecord is a bucket. Names are global; Account and Region say whose
+// and where it is.
+type bucketRecord struct {
+	Name    string    `json:"name"`
+	Account string    `json:"account"`
+	Region  string    `json:"region"`
+	Created time.Time `json:"created"`
+	Tags    []Tag     `json:"tags,omitempty"`
+}
+
+// dataRef locates an object's or part's body: inline bytes in the meta store
+// under dataKey(ID), or a blob file named ID.
+type dataRef struct {
+	ID     string `json:"id,omitempty"`
+	Inline bool   `json:"inline,omitempty"`
+}
+
+// Headers are the standard HTTP headers S3 stores with an object.
+type Headers struct {
+	ContentType        string `json:"ct,omitempty"`
+	ContentEncoding    string `json:"ce,omitempty"`
+	ContentDisposition string `json:"cd,omitempty"`
+	ContentLanguage    string `json:"cl,omitempty"`
+	CacheControl       string `json:"cc,omitempty"`
+	Expires            string `json:"ex,omitempty"`
+}
+
+// partInfo is what an object remembers of each part it was assembled from.
+type partInfo struct {
+	Size     int64  `json:"s"`
+	Checksum string `json:"c,omitempty"`
+}
+
+// objectRecord is the current version of an object.
+type objectRecord struct {
+	Size         int64             `json:"size"`
+	ETag         string            `json:"etag"` // without quotes
+	Modified     time.Time         `json:"mtime"`
+	Data         dataRef           `json:"data"`
+	Headers      Headers           `json:"hdr,omitzero"`
+	Metadata     map[string]string `json:"meta,omitempty"`
+	StorageClass string            `json:"class,omitempty"`
+	Tags         []Tag             `json:"tags,omitempty"`
+	Checksum     Checksum          `json:"sum,omitzero"`
+	Parts        []partInfo        `json:"parts,omitempty"`
+	Owner        string            `json:"owner"`
+}
+
+func (o *objectRecord) storageClass() string {
+	if o.StorageClass == "" {
+		return "STANDARD"
+	}
+	return o.StorageClass
+}
+
+// uploadRecord is an in-progress multipart upload.
+type uploadRecord struct {
+	Bucket       string            `json:"bucket"`
+	Key          string            `json:"key"`
+	UploadID     string            `json:"id"`
+	Initiated    time.Time         `json:"initiated"`
+	Owner        string            `json:"owner"`
+	Headers      Headers           `json:"hdr,omitzero"`
+	Metadata     map[string]string `json:"meta,omitempty"`
+	StorageClass string            `json:"class,omitempty"`
+	Tags         []Tag             `json:"tags,omitempty"`
+	// ChecksumAlgorithm and ChecksumType are what the upload was created
+	// with; the algorithm is CRC64NVME/FULL_OBJECT when none was asked for.
+	ChecksumAlgorithm string `json:"alg"`
+	ChecksumType      string `json:"ctype"`
+	// ChecksumRequested records whether the client chose the algorithm;
+	// only then do parts have to carry a checksum.
+	ChecksumRequested bool `json:"creq,omitempty"`
+}
+
+// partRecord is one uploaded part.
+type partRecord struct {
+	Number   int       `json:"n"`
+	Size     int64     `json:"size"`
+	ETag     string    `json:"etag"`
+	Modified time.Time `json:"mtime"`
+	Data     dataRef   `json:"data"`
+	Checksum string    `json:"sum,omitempty"` // in the upload's algorithm
+}
+
+func encode(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("s3: encode %T: %v", v, err)) // records hold only encodable types
+	}
+	return b
+}
+
+func decode(b []byte, v any) error {
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("s3: decode %T: %w", v, err)
+	}
+	return nil
+}

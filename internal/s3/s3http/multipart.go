@@ -1,0 +1,164 @@
+package s3http
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
+	"github.com/lakebox/lakebox/internal/awsproto/restxml"
+	"github.com/lakebox/lakebox/internal/s3"
+)
+
+func partNumber(r *http.Request) (int, error) {
+	v := r.URL.Query().Get("partNumber")
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, awserr.New("InvalidArgument", 400, "Part number must be an integer between 1 and 10000, inclusive").With("ArgumentName", "partNumber").With("ArgumentValue", v)
+	}
+	return n, nil
+}
+
+func (h *Handler) createMultipartUpload(w http.ResponseWriter, r *http.Request, t target) error {
+	if err := unsupportedWriteHeaders(r.Header); err != nil {
+		return err
+	}
+	out, err := h.svc.CreateMultipartUpload(r.Context(), &s3.CreateMultipartUploadInput{
+		Bucket: t.bucket, Key: t.key,
+		Headers: objectHeaders(r.Header), Metadata: userMetadata(r.Header),
+		StorageClass: r.Header.Get("X-Amz-Storage-Class"), Tagging: r.Header.Get("X-Amz-Tagging"),
+		ACL: r.Header.Get("X-Amz-Acl"), ChecksumAlgorithm: r.Header.Get("X-Amz-Checksum-Algorithm"),
+		ChecksumType: r.Header.Get("X-Amz-Checksum-Type"),
+	})
+	if err != nil {
+		return err
+	}
+	if out.ChecksumAlgorithm != "" {
+		w.Header().Set("X-Amz-Checksum-Algorithm", out.ChecksumAlgorithm)
+		w.Header().Set("X-Amz-Checksum-Type", out.ChecksumType)
+	}
+	return restxml.Write(w, http.StatusOK, initiateMultipartUploadResult{
+		Xmlns: restxml.Namespace, Bucket: t.bucket, Key: t.key, UploadID: out.UploadID,
+	})
+}
+
+func (h *Handler) uploadPart(w http.ResponseWriter, r *http.Request, t target) error {
+	n, err := partNumber(r)
+	if err != nil {
+		return err
+	}
+	if err := requirePutLength(r); err != nil {
+		return err
+	}
+	body, err := requestBody(r)
+	if err != nil {
+		return err
+	}
+	out, err := h.svc.UploadPart(r.Context(), &s3.UploadPartInput{
+		Bucket: t.bucket, Key: t.key, UploadID: r.URL.Query().Get("uploadId"), PartNumber: n, Body: body,
+	})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", quote(out.ETag))
+	setChecksum(w.Header(), out.Checksum)
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+func (h *Handler) uploadPartCopy(w http.ResponseWriter, r *http.Request, t target) error {
+	n, err := partNumber(r)
+	if err != nil {
+		return err
+	}
+	srcBucket, srcKey, srcVersion, err := copySource(r.Header.Get("X-Amz-Copy-Source"))
+	if err != nil {
+		return err
+	}
+	out, err := h.svc.UploadPartCopy(r.Context(), &s3.UploadPartCopyInput{
+		Bucket: t.bucket, Key: t.key, UploadID: r.URL.Query().Get("uploadId"), PartNumber: n,
+		SourceBucket: srcBucket, SourceKey: srcKey, SourceVersionID: srcVersion,
+		SourceRange:      r.Header.Get("X-Amz-Copy-Source-Range"),
+		SourceConditions: readConditions(r.Header, "X-Amz-Copy-Source-"),
+	})
+	if err != nil {
+		return err
+	}
+	return restxml.Write(w, http.StatusOK, copyPartResult{
+		Xmlns: restxml.Namespace, LastModified: xmlTime(out.Modified), ETag: quote(out.ETag),
+		checksumXML: toChecksumXML(out.Checksum.Algorithm, out.Checksum.Value),
+	})
+}
+
+func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request, t target) error {
+	var doc completeMultipartUpload
+	if err := restxml.Decode(r.Body, &doc, maxXMLBody); err != nil {
+		return err
+	}
+	in := &s3.CompleteMultipartUploadInput{
+		Bucket: t.bucket, Key: t.key, UploadID: r.URL.Query().Get("uploadId"),
+		ChecksumType: r.Header.Get("X-Amz-Checksum-Type"), Conditions: writeConditions(r.Header),
+	}
+	for _, c := range checksumHeaders {
+		if v := r.Header.Get(c.header); v != "" {
+			in.Checksum = v
+		}
+	}
+	for _, p := range doc.Parts {
+		_, sum := p.value()
+		in.Parts = append(in.Parts, s3.CompletedPart{PartNumber: p.PartNumber, ETag: p.ETag, Checksum: sum})
+	}
+	out, err := h.svc.CompleteMultipartUpload(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	res := completeMultipartUploadResult{
+		Xmlns: restxml.Namespace, Location: "/" + t.bucket + "/" + t.key, Bucket: t.bucket, Key: t.key,
+		ETag: quote(out.ETag), ChecksumType: out.Checksum.Type,
+		checksumXML: toChecksumXML(out.Checksum.Algorithm, out.Checksum.Value),
+	}
+	return restxml.Write(w, http.StatusOK, res)
+}
+
+func (h *Handler) abortMultipartUpload(w http.ResponseWriter, r *http.Request, t target) error {
+	_, err := h.svc.AbortMultipartUpload(r.Context(), &s3.AbortMultipartUploadInput{
+		Bucket: t.bucket, Key: t.key, UploadID: r.URL.Query().Get("uploadId"),
+	})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (h *Handler) listParts(w http.ResponseWriter, r *http.Request, t target) error {
+	q := r.URL.Query()
+	in := &s3.ListPartsInput{Bucket: t.bucket, Key: t.key, UploadID: q.Get("uploadId"), MaxParts: 1000}
+	for _, p := range []struct {
+		name string
+		dst  *int
+	}{{"max-parts", &in.MaxParts}, {"part-number-marker", &in.PartNumberMarker}} {
+		if v := q.Get(p.name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return awserr.New("InvalidArgument", 400, "Provided "+p.name+" not an integer or within integer range").With("ArgumentName", p.name).With("ArgumentValue", v)
+			}
+			*p.dst = n
+		}
+	}
+	out, err := h.svc.ListParts(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	res := listPartsResult{
+		Xmlns: restxml.Namespace, Bucket: t.bucket, Key: t.key, UploadID: in.UploadID,
+		Initiator: toOwner(out.Owner), Owner: toOwner(out.Owner), StorageClass: out.StorageClass,
+		PartNumberMarker: in.PartNumberMarker, NextPartNumberMarker: out.NextPartNumberMarker,
+		MaxParts: out.MaxParts, IsTruncated: out.IsTruncated,
+		ChecksumAlgorithm: out.ChecksumAlgorithm, ChecksumType: out.ChecksumType,
+	}
+	for _, p := range out.Parts {
+		res.Parts = append(res.Parts, partXML{PartNumber: p.PartNumber, LastModified: xmlTime(p.Modified),
+			ETag: quote(p.ETag), Size: p.Size, checksumXML: toChecksumXML(out.ChecksumAlgorithm, p.Checksum)})
+	}
+	return restxml.Write(w, http.StatusOK, res)
+}

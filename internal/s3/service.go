@@ -1,0 +1,191 @@
+package s3
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"log/slog"
+	"sort"
+	"sync"
+
+	"github.com/lakebox/lakebox/internal/auth"
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
+	"github.com/lakebox/lakebox/internal/clock"
+	"github.com/lakebox/lakebox/internal/storage/blob"
+	"github.com/lakebox/lakebox/internal/storage/meta"
+)
+
+// Limits S3 enforces.
+const (
+	MaxObjectSize   = 5 << 40 // 5 TiB, via multipart
+	MaxPutSize      = 5 << 30 // 5 GiB in one PUT or one part
+	MinPartSize     = 5 << 20 // every part but the last
+	MaxParts        = 10000
+	MaxDeleteKeys   = 1000
+	MaxListKeys     = 1000
+	MaxObjectTags   = 10
+	MaxBucketTags   = 50
+	MaxMetadataSize = 2 << 10 // user metadata, bytes
+)
+
+// Options tune the service. DefaultOptions gives the values Lakebox runs with.
+type Options struct {
+	// InlineMax is the largest body kept in the meta store instead of a blob
+	// file. Small bodies inline cost one group-committed fsync per PUT.
+	InlineMax int64
+	// Logger receives background errors.
+	Logger *slog.Logger
+}
+
+// DefaultOptions returns the options Lakebox uses unless told otherwise.
+func DefaultOptions() Options {
+	return Options{InlineMax: 16 << 10, Logger: slog.New(slog.DiscardHandler)}
+}
+
+// Service is the S3 object store. It is safe for concurrent use.
+type Service struct {
+	db    *meta.DB
+	blobs *blob.Store
+	clock *clock.Clock
+	opts  Options
+
+	seed        maphash.Seed
+	keyLocks    [256]sync.Mutex
+	bucketLocks [64]sync.RWMutex
+	uploadLocks [64]sync.Mutex
+}
+
+// New returns a service over the given stores.
+func New(db *meta.DB, blobs *blob.Store, clk *clock.Clock, opts Options) *Service {
+	def := DefaultOptions()
+	if opts.InlineMax <= 0 {
+		opts.InlineMax = def.InlineMax
+	}
+	if opts.Logger == nil {
+		opts.Logger = def.Logger
+	}
+	return &Service{db: db, blobs: blobs, clock: clk, opts: opts, seed: maphash.MakeSeed()}
+}
+
+// Reconcile removes blob files that no record references and that were
+// written before the current process started. It is needed only after a
+// crash (meta.DB.Clean is false) and may run while the service serves.
+func (s *Service) Reconcile(ctx context.Context) (removed int, err error) {
+	cutoff := s.clock.Wall()
+	err = s.blobs.Walk(cutoff, func(id string) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		ok, err := s.db.Has(refKey(id))
+		if err != nil || ok {
+			return err
+		}
+		removed++
+		return s.blobs.Remove(id)
+	})
+	return removed, err
+}
+
+// lockKeys locks the key stripes of the given object keys in stripe order
+// and returns the unlock function.
+func (s *Service) lockKeys(bucket string, keys ...string) func() {
+	idx := make([]int, 0, len(keys))
+	seen := map[int]bool{}
+	for _, k := range keys {
+		i := int(maphash.String(s.seed, bucket+"/"+k) % uint64(len(s.keyLocks)))
+		if !seen[i] {
+			seen[i] = true
+			idx = append(idx, i)
+		}
+	}
+	sort.Ints(idx)
+	for _, i := range idx {
+		s.keyLocks[i].Lock()
+	}
+	return func() {
+		for _, i := range idx {
+			s.keyLocks[i].Unlock()
+		}
+	}
+}
+
+func (s *Service) bucketLock(bucket string) *sync.RWMutex {
+	return &s.bucketLocks[maphash.String(s.seed, bucket)%uint64(len(s.bucketLocks))]
+}
+
+// access says how a request may reach a bucket.
+type access int
+
+const (
+	// sameRegion: the request must be signed for the bucket's region.
+	sameRegion access = iota
+	// anyRegion: the bucket may be read from any region (GetBucketLocation).
+	anyRegion
+)
+
+// bucket loads a bucket and checks that the caller may use it.
+func (s *Service) bucket(ctx context.Context, name string, a access) (*bucketRecord, error) {
+	b, err := s.loadBucket(name)
+	if err != nil {
+		return nil, err
+	}
+	id := auth.FromContext(ctx)
+	if id.Anonymous || id.Account != b.Account {
+		return nil, ErrAccessDenied
+	}
+	if a == sameRegion && id.Region != "" && id.Region != b.Region {
+		return nil, ErrWrongRegion.
+			WithMessage("The authorization header is malformed; the region '%s' is wrong; expecting '%s'", id.Region, b.Region).
+			With("Region", b.Region).
+			WithHeader("x-amz-bucket-region", b.Region)
+	}
+	return b, nil
+}
+
+func (s *Service) loadBucket(name string) (*bucketRecord, error) {
+	if !ValidBucketName(name) {
+		return nil, noSuchBucket(name)
+	}
+	v, err := s.db.Get(bucketKey(name))
+	if errors.Is(err, meta.ErrNotFound) {
+		return nil, noSuchBucket(name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var b bucketRecord
+	if err := decode(v, &b); err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+// loadObject returns the record of bucket/key, or NoSuchKey.
+func (s *Service) loadObject(bucket, key string) (*objectRecord, error) {
+	v, err := s.db.Get(objectKey(bucket, key))
+	if errors.Is(err, meta.ErrNotFound) {
+		return nil, noSuchKey(key)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var o objectRecord
+	if err := decode(v, &o); err != nil {
+		return nil, err
+	}
+	return &o, nil
+}
+
+// isNotFound reports whether err is the given AWS error code.
+func isCode(err error, code string) bool {
+	e, ok := awserr.As(err)
+	return ok && e.Code == code
+}
+
+func wrapf(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf(format+": %w", append(args, err)...)
+}

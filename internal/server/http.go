@@ -1,0 +1,251 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/lakebox/lakebox/internal/auth"
+	"github.com/lakebox/lakebox/internal/awsproto"
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
+	"github.com/lakebox/lakebox/internal/awsproto/awsjson"
+	"github.com/lakebox/lakebox/internal/awsproto/restxml"
+	"github.com/lakebox/lakebox/internal/awsproto/sigv4"
+)
+
+// ServeHTTP is the front door of every request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	info := &awsproto.RequestInfo{Start: s.clock.Wall()}
+	info.ID, info.HostID = s.ids.next()
+	h := w.Header()
+	h.Set("X-Amz-Request-Id", info.ID)
+	h.Set("X-Amz-Id-2", info.HostID)
+	h.Set("Server", "Lakebox")
+	sw := &statusWriter{ResponseWriter: w}
+	r = r.WithContext(awsproto.WithInfo(r.Context(), info))
+	defer s.finish(sw, r, info)
+	if s.admin(sw, r, info) {
+		return
+	}
+	s.dispatch(sw, r, info)
+}
+
+// finish recovers from a panic, logs the request and records metrics.
+func (s *Server) finish(w *statusWriter, r *http.Request, info *awsproto.RequestInfo) {
+	p := recover()
+	switch {
+	case p == http.ErrAbortHandler:
+		w.status = 0
+	case p != nil:
+		info.Err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
+		if !w.wrote {
+			s.writeError(w, r, info, awserr.Internal(info.Err))
+		}
+	}
+	elapsed := s.clock.Wall().Sub(info.Start)
+	status := w.status
+	if status == 0 && p == nil {
+		status = http.StatusOK
+	}
+	s.metrics.observe(info.Service, info.Operation, status, elapsed)
+	if s.cfg.AccessLog || info.Err != nil {
+		level := slog.LevelInfo
+		attrs := []slog.Attr{
+			slog.String("request_id", info.ID),
+			slog.String("service", info.Service),
+			slog.String("operation", info.Operation),
+			slog.String("method", r.Method),
+			slog.Int("status", status),
+			slog.Float64("latency_ms", float64(elapsed.Microseconds())/1000),
+			slog.Int64("bytes_out", w.bytes),
+		}
+		if info.Account != "" {
+			attrs = append(attrs, slog.String("account", info.Account))
+		}
+		if info.Err != nil {
+			level = slog.LevelError
+			attrs = append(attrs, slog.String("err", info.Err.Error()))
+		}
+		s.log.LogAttrs(r.Context(), level, "request", attrs...)
+	}
+	if p == http.ErrAbortHandler {
+		panic(p)
+	}
+}
+
+// dispatch authenticates the request and hands it to its service.
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, info *awsproto.RequestInfo) {
+	sig, err := sigv4.Parse(r)
+	service := "s3" // unsigned requests are anonymous S3 requests
+	switch {
+	case sig != nil:
+		service = sig.Service
+	case r.Header.Get("X-Amz-Target") != "":
+		service = "" // an unsigned JSON-protocol request
+	}
+	info.Service = service
+	handler, ok := s.services()[service]
+	if !ok {
+		info.Operation = "Unknown"
+		s.writeError(w, r, info, unknownService(r, service))
+		return
+	}
+	if err != nil {
+		info.Operation = "Authenticate"
+		s.writeError(w, r, info, err)
+		return
+	}
+	id, err := s.verifier.Verify(r, sig)
+	if err != nil {
+		info.Operation = "Authenticate"
+		s.writeError(w, r, info, err)
+		return
+	}
+	info.Account, info.AccessKey = id.Account, id.AccessKey
+	handler.ServeHTTP(w, r.WithContext(auth.WithIdentity(r.Context(), id)))
+}
+
+func (s *Server) services() map[string]http.Handler {
+	return map[string]http.Handler{"s3": s.s3http}
+}
+
+func unknownService(r *http.Request, service string) *awserr.Error {
+	if service == "" {
+		return awserr.New("MissingAuthenticationTokenException", 403, "Missing Authentication Token")
+	}
+	return awserr.NotImplemented("The AWS service \"" + service + "\"")
+}
+
+// writeError renders err in the protocol of the request: JSON for requests
+// that name an X-Amz-Target, REST-XML (S3's) otherwise.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, info *awsproto.RequestInfo, err error) {
+	e, ok := awserr.As(err)
+	if !ok {
+		e = awserr.Internal(err)
+	}
+	if e.Status >= 500 && info.Err == nil {
+		info.Err = err
+	}
+	if r.Header.Get("X-Amz-Target") != "" {
+		awsjson.WriteError(w, e, info.ID)
+		return
+	}
+	restxml.WriteError(w, r, e, info.ID, info.HostID)
+}
+
+// admin serves Lakebox's own endpoints and reports whether it did.
+func (s *Server) admin(w http.ResponseWriter, r *http.Request, info *awsproto.RequestInfo) bool {
+	info.Service = "lakebox"
+	switch path := r.URL.Path; {
+	case path == "/_lakebox/health":
+		info.Operation = "Health"
+		writeJSON(w, http.StatusOK, map[string]any{
+			"status":   "ok",
+			"version":  s.cfg.Version,
+			"services": map[string]string{"s3": "running"},
+		})
+	case path == "/_lakebox/clock":
+		info.Operation = "Clock"
+		s.clockEndpoint(w, r)
+	case path == "/_lakebox/metrics" || path == "/metrics" && isUnsigned(r):
+		info.Operation = "Metrics"
+		s.metrics.handler.ServeHTTP(w, r)
+	default:
+		info.Service = ""
+		return false
+	}
+	return true
+}
+
+// isUnsigned reports whether r carries no AWS signature: /metrics is
+// Prometheus for unsigned requests and S3 (a bucket named "metrics") for
+// signed ones.
+func isUnsigned(r *http.Request) bool {
+	q := r.URL.Query()
+	return r.Header.Get("Authorization") == "" && !q.Has("X-Amz-Signature")
+}
+
+type clockState struct {
+	Now    time.Time `json:"now"`
+	Offset string    `json:"offset"`
+}
+
+func (s *Server) clockEndpoint(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet:
+	case http.MethodPost:
+		var req struct {
+			Advance string `json:"advance"`
+		}
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<10)).Decode(&req); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "body must be {\"advance\": \"<Go duration>\"}"})
+			return
+		}
+		d, err := time.ParseDuration(req.Advance)
+		if err != nil || d < 0 {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("advance %q is not a non-negative Go duration such as \"720h\"", req.Advance)})
+			return
+		}
+		if _, err := s.AdvanceClock(d); err != nil {
+			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+			return
+		}
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "use GET or POST"})
+		return
+	}
+	writeJSON(w, http.StatusOK, clockState{Now: s.clock.Now(), Offset: s.clock.Offset().String()})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// statusWriter records the status and size of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+	wrote  bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if !w.wrote {
+		w.status, w.wrote = http.StatusOK, true
+	}
+	n, err := w.ResponseWriter.Write(p)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// ReadFrom keeps sendfile for file bodies.
+func (w *statusWriter) ReadFrom(r io.Reader) (int64, error) {
+	if !w.wrote {
+		w.status, w.wrote = http.StatusOK, true
+	}
+	var n int64
+	var err error
+	if rf, ok := w.ResponseWriter.(io.ReaderFrom); ok {
+		n, err = rf.ReadFrom(r)
+	} else {
+		n, err = io.Copy(w.ResponseWriter, r)
+	}
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,0 +1,197 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/lakebox/lakebox/internal/auth"
+	"github.com/lakebox/lakebox/internal/awsproto/sigv4"
+	"github.com/lakebox/lakebox/internal/clock"
+	"github.com/lakebox/lakebox/internal/s3"
+	"github.com/lakebox/lakebox/internal/s3/s3http"
+	"github.com/lakebox/lakebox/internal/storage/blob"
+	"github.com/lakebox/lakebox/internal/storage/meta"
+)
+
+// Config is everything a server is built from. Zero values take the
+// defaults documented on each field.
+type Config struct {
+	// DataDir holds all state. Required.
+	DataDir string
+	// Keys are the access keys verified for real, besides test/test.
+	Keys []auth.Key
+	// StrictAuth refuses access keys that are not known.
+	StrictAuth bool
+	// Domains are extra virtual-hosted-style S3 domains.
+	Domains []string
+	// InlineMax is the largest object body kept in the meta store
+	// (default s3.DefaultOptions().InlineMax).
+	InlineMax int64
+	// AccessLog logs one line per request.
+	AccessLog bool
+	// Logger receives the access log and errors (default: discard).
+	Logger *slog.Logger
+	// Wall is the machine's clock (default time.Now). Tests replace it.
+	Wall func() time.Time
+	// Version is reported by the health endpoint.
+	Version string
+}
+
+// Server is a running Lakebox: stores, services and the HTTP front.
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	clock    *clock.Clock
+	db       *meta.DB
+	blobs    *blob.Store
+	s3       *s3.Service
+	s3http   http.Handler
+	verifier *sigv4.Verifier
+	metrics  *metrics
+	ids      *idGenerator
+
+	bg     sync.WaitGroup
+	cancel context.CancelFunc
+}
+
+// clockKey is where the clock's offset survives restarts.
+var clockKey = []byte("lakebox/clock-offset")
+
+// New opens the stores under cfg.DataDir and builds the services.
+func New(cfg Config) (*Server, error) {
+	if cfg.DataDir == "" {
+		return nil, errors.New("server: no data directory")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Wall == nil {
+		cfg.Wall = time.Now
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("server: data dir: %w", err)
+	}
+	mo := meta.DefaultOptions()
+	mo.Logger = cfg.Logger
+	db, err := meta.Open(filepath.Join(cfg.DataDir, "meta"), mo)
+	if err != nil {
+		return nil, err
+	}
+	blobs, err := blob.Open(filepath.Join(cfg.DataDir, "blobs"))
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	offset, err := loadOffset(db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	clk := clock.NewFake(cfg.Wall, offset)
+	so := s3.DefaultOptions()
+	if cfg.InlineMax > 0 {
+		so.InlineMax = cfg.InlineMax
+	}
+	so.Logger = cfg.Logger
+	svc := s3.New(db, blobs, clk, so)
+	s := &Server{
+		cfg:      cfg,
+		log:      cfg.Logger,
+		clock:    clk,
+		db:       db,
+		blobs:    blobs,
+		s3:       svc,
+		s3http:   s3http.New(svc, s3http.Options{Domains: cfg.Domains}),
+		verifier: sigv4.NewVerifier(auth.NewKeys(cfg.StrictAuth, cfg.Keys...), clk.Wall),
+		metrics:  newMetrics(),
+		ids:      newIDGenerator(),
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	if !db.Clean() {
+		s.bg.Go(func() { s.reconcile(ctx) })
+	}
+	return s, nil
+}
+
+func loadOffset(db *meta.DB) (time.Duration, error) {
+	v, err := db.Get(clockKey)
+	if errors.Is(err, meta.ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.ParseInt(string(v), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("server: clock offset %q: %w", v, err)
+	}
+	return time.Duration(n), nil
+}
+
+// reconcile removes blob files orphaned by a crash.
+func (s *Server) reconcile(ctx context.Context) {
+	n, err := s.s3.Reconcile(ctx)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		s.log.Error("reconcile blobs after unclean shutdown", "err", err)
+		return
+	}
+	s.log.Info("reconciled blobs after unclean shutdown", "removed", n)
+}
+
+// Clock returns the server's clock.
+func (s *Server) Clock() *clock.Clock { return s.clock }
+
+// AdvanceClock moves server time forward and persists the new offset.
+func (s *Server) AdvanceClock(d time.Duration) (time.Time, error) {
+	now, err := s.clock.Advance(d)
+	if err != nil {
+		return time.Time{}, err
+	}
+	b := s.db.NewBatch()
+	b.Set(clockKey, strconv.AppendInt(nil, int64(s.clock.Offset()), 10))
+	return now, b.Commit()
+}
+
+// Serve answers requests on ln until ctx ends, then stops accepting, lets
+// in-flight requests finish (up to 30 seconds) and returns.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		srv.Close()
+		return fmt.Errorf("server: shutdown: %w", err)
+	}
+	return nil
+}
+
+// Close stops background work and closes the stores. Call it after Serve
+// has returned.
+func (s *Server) Close() error {
+	s.cancel()
+	s.bg.Wait()
+	return s.db.Close()
+}
