@@ -279,7 +279,7 @@ type listMultipartUploadsResult struct {
 }
 
 type objectPartsXML struct {
-	TotalPartsCount      int       `xml:"TotalPartsCount"`
+	TotalPartsCount      int       `xml:"PartsCount"`
 	PartNumberMarker     int       `xml:"PartNumberMarker"`
 	NextPartNumberMarker int       `xml:"NextPartNumberMarker"`
 	MaxParts             int       `xml:"MaxParts"`
