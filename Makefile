@@ -1,0 +1,44 @@
+# Lakebox: `make run` starts the server, `make test` runs every test suite.
+
+GO      ?= go
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+PYTHON  ?= python3
+
+.PHONY: build run test test-go test-python fuzz bench conformance clean
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/lakebox ./cmd/lakebox
+
+run: build
+	./bin/lakebox serve
+
+# Every suite: Go unit and end-to-end tests (with the race detector), then
+# boto3 and the AWS CLI against a real `lakebox serve`.
+test: test-go test-python
+
+test-go:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+test-python: build
+	$(PYTHON) -W ignore -m unittest discover -s test/python -t test/python -v
+
+# Run each fuzz target for FUZZTIME (default 30s).
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test ./internal/awsproto/sigv4 -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/awsproto/sigv4 -run '^$$' -fuzz '^FuzzChunked$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/storage/blob -run '^$$' -fuzz '^FuzzPath$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/s3/s3http -run '^$$' -fuzz '^FuzzRequest$$' -fuzztime $(FUZZTIME)
+
+# Side-by-side benchmarks with the peers; see docs/benchmarks.md.
+bench: build
+	$(GO) run ./bench/s3bench $(BENCHFLAGS)
+
+# versitygw's S3 conformance tests against the allowlist; see test/conformance.
+conformance: build
+	test/conformance/run.sh
+
+clean:
+	rm -rf bin
