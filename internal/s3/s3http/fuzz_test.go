@@ -176,4 +176,3 @@ func TestHandler_VirtualHost(t *testing.T) {
 		}
 	}
 }
-
