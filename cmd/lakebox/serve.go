@@ -24,6 +24,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	inlineMax := fs.Int64("inline-max", 0, "largest object body, in bytes, kept in the metadata store instead of a file (default 16384)")
 	accessLog := fs.Bool("access-log", true, "log one JSON line per request")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	pprof := fs.Bool("pprof", false, "serve Go's profiler under /_lakebox/debug/pprof/")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -51,7 +52,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	srv, err := server.New(server.Config{
 		DataDir: *dataDir, Keys: keys, StrictAuth: *strict, Domains: doms,
-		InlineMax: *inlineMax, AccessLog: *accessLog, Logger: log, Version: version,
+		InlineMax: *inlineMax, AccessLog: *accessLog, Logger: log, Version: version, Pprof: *pprof,
 	})
 	if err != nil {
 		return err

@@ -81,10 +81,8 @@ func (s *Service) CreateBucket(ctx context.Context, in *CreateBucketInput) (*Cre
 	case !isCode(err, "NoSuchBucket"):
 		return nil, err
 	}
-	rec := bucketRecord{Name: in.Bucket, Account: id.Account, Region: region, Created: s.clock.Now().Truncate(time.Millisecond)}
-	b := s.db.NewBatch()
-	b.Set(bucketKey(in.Bucket), encode(rec))
-	if err := b.Commit(); err != nil {
+	rec := &bucketRecord{Name: in.Bucket, Account: id.Account, Region: region, Created: s.clock.Now().Truncate(time.Millisecond)}
+	if err := s.putBucket(rec); err != nil {
 		return nil, err
 	}
 	return &CreateBucketOutput{Location: "/" + in.Bucket}, nil
@@ -166,6 +164,9 @@ func (s *Service) DeleteBucket(ctx context.Context, in *DeleteBucketInput) (*Del
 	if err := b.Commit(); err != nil {
 		return nil, err
 	}
+	s.bucketsMu.Lock()
+	delete(s.buckets, in.Bucket)
+	s.bucketsMu.Unlock()
 	for _, f := range after {
 		f()
 	}
@@ -272,16 +273,15 @@ func (s *Service) updateBucket(ctx context.Context, name string, fn func(*bucket
 	mu := s.bucketLock(name)
 	mu.Lock()
 	defer mu.Unlock()
-	b, err := s.loadBucket(name)
+	cur, err := s.loadBucket(name)
 	if err != nil {
 		return err
 	}
-	if err := fn(b); err != nil {
+	b := *cur
+	if err := fn(&b); err != nil {
 		return err
 	}
-	batch := s.db.NewBatch()
-	batch.Set(bucketKey(name), encode(b))
-	return batch.Commit()
+	return s.putBucket(&b)
 }
 
 func itoa(n int) string { return i64toa(int64(n)) }

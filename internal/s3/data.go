@@ -76,11 +76,11 @@ func (s *Service) ingest(b *Body, alg string, maxSize int64) (*ingested, error) 
 	if err != nil {
 		return nil, bodyError(err)
 	}
-	md.Write(head)
-	sum.Write(head)
 	in.size = int64(len(head))
 
 	if in.size <= s.opts.InlineMax {
+		md.Write(head)
+		sum.Write(head)
 		in.ref = dataRef{ID: rand.Text(), Inline: true}
 		in.inline = head
 	} else {
@@ -88,7 +88,7 @@ func (s *Service) ingest(b *Body, alg string, maxSize int64) (*ingested, error) 
 		if err != nil {
 			return nil, err
 		}
-		n, err := copyBody(w, b.Reader, head, maxSize, md, sum)
+		n, err := s.copyBody(w, b.Reader, head, maxSize, md, sum)
 		in.size = n
 		if err == nil {
 			err = in.verify(b, wantMD5, md, sum, alg)
@@ -152,32 +152,37 @@ func readUpTo(r io.Reader, buf []byte, limit int64) ([]byte, error) {
 	return buf, nil
 }
 
-// copyBody writes head and then the rest of r to w, hashing as it goes, and
-// returns the total length.
-func copyBody(w io.Writer, r io.Reader, head []byte, maxSize int64, hashes ...hash.Hash) (int64, error) {
+// copyBody writes head and then the rest of r to w, hashing as it goes on
+// another goroutine, and returns the total length.
+func (s *Service) copyBody(w io.Writer, r io.Reader, head []byte, maxSize int64, hashes ...hash.Hash) (int64, error) {
+	for _, h := range hashes {
+		h.Write(head)
+	}
 	if _, err := w.Write(head); err != nil {
 		return 0, err
 	}
 	total := int64(len(head))
-	buf := make([]byte, 1<<20)
+	pipe := newHashPipe(&s.chunks, hashes...)
+	defer pipe.close()
 	for {
-		n, err := r.Read(buf)
+		buf := pipe.buffer()
+		n, err := io.ReadFull(r, buf)
 		if n > 0 {
 			total += int64(n)
 			if total > maxSize {
+				pipe.hash(buf[:0])
 				return total, ErrEntityTooLarge.With("MaxSizeAllowed", i64toa(maxSize))
 			}
-			for _, h := range hashes {
-				h.Write(buf[:n])
-			}
 			if _, werr := w.Write(buf[:n]); werr != nil {
+				pipe.hash(buf[:0])
 				return total, werr
 			}
 		}
-		if err == io.EOF {
+		pipe.hash(buf[:n])
+		switch {
+		case err == io.EOF || err == io.ErrUnexpectedEOF:
 			return total, nil
-		}
-		if err != nil {
+		case err != nil:
 			return total, bodyError(err)
 		}
 	}

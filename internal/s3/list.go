@@ -81,6 +81,7 @@ func (s *Service) ListObjects(ctx context.Context, in *ListObjectsInput) (_ *Lis
 		ok = it.SeekGE(append(append(bytes.Clone(base), after...), 0))
 	}
 	count := 0
+	owners := map[string]Owner{} // OwnerOf hashes; a listing has few owners
 	for ok {
 		key := string(it.Key()[len(base):])
 		if cp, rolled := commonPrefix(key, in.Prefix, in.Delimiter); rolled {
@@ -110,8 +111,11 @@ func (s *Service) ListObjects(ctx context.Context, in *ListObjectsInput) (_ *Lis
 			return nil, err
 		}
 		var o objectRecord
-		if err := decode(v, &o); err != nil {
+		if _, err := o.unmarshalListing(v); err != nil {
 			return nil, err
+		}
+		if _, ok := owners[o.Owner]; !ok {
+			owners[o.Owner] = OwnerOf(o.Owner)
 		}
 		out.Contents = append(out.Contents, ListEntry{
 			Key:          key,
@@ -119,7 +123,7 @@ func (s *Service) ListObjects(ctx context.Context, in *ListObjectsInput) (_ *Lis
 			ETag:         o.ETag,
 			Size:         o.Size,
 			StorageClass: o.storageClass(),
-			Owner:        OwnerOf(o.Owner),
+			Owner:        owners[o.Owner],
 			Checksum:     Checksum{Algorithm: o.Checksum.Algorithm, Type: o.Checksum.Type},
 		})
 		out.NextMarker = key

@@ -563,7 +563,7 @@ func (s *Service) commitUpload(u *uploadRecord, rec *objectRecord, body *ingeste
 	}
 	b := s.db.NewBatch()
 	keep(b, body)
-	b.Set(objectKey(u.Bucket, u.Key), encode(rec))
+	b.Set(objectKey(u.Bucket, u.Key), rec.marshal())
 	var after []func()
 	if cur != nil {
 		after = append(after, s.drop(b, cur.Data))

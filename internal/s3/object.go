@@ -216,7 +216,7 @@ func (s *Service) commitObject(bucket, key string, rec *objectRecord, body *inge
 	}
 	b := s.db.NewBatch()
 	keep(b, body)
-	b.Set(objectKey(bucket, key), encode(rec))
+	b.Set(objectKey(bucket, key), rec.marshal())
 	after := func() {}
 	if cur != nil {
 		after = s.drop(b, cur.Data)

@@ -26,7 +26,10 @@ func newService(t *testing.T, wall time.Time) (*Service, context.Context) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := New(db, blobs, clock.NewFake(func() time.Time { return wall }, 0), DefaultOptions())
+	svc, err := New(db, blobs, clock.NewFake(func() time.Time { return wall }, 0), DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx := auth.WithIdentity(context.Background(), auth.Identity{AccessKey: "test", Account: auth.DefaultAccount, Region: "us-east-1", Service: "s3"})
 	return svc, ctx
 }

@@ -51,13 +51,17 @@ type Service struct {
 	opts  Options
 
 	seed        maphash.Seed
+	bucketsMu   sync.RWMutex
+	buckets     map[string]*bucketRecord // every bucket, in step with the store; records are never modified in place
 	keyLocks    [256]sync.Mutex
 	bucketLocks [64]sync.RWMutex
 	uploadLocks [64]sync.Mutex
+	chunks      sync.Pool // *[]byte of pipeChunk bytes, for hashPipe
 }
 
-// New returns a service over the given stores.
-func New(db *meta.DB, blobs *blob.Store, clk *clock.Clock, opts Options) *Service {
+// New returns a service over the given stores. It loads the bucket
+// records, which it then keeps in memory: every request needs its bucket.
+func New(db *meta.DB, blobs *blob.Store, clk *clock.Clock, opts Options) (*Service, error) {
 	def := DefaultOptions()
 	if opts.InlineMax <= 0 {
 		opts.InlineMax = def.InlineMax
@@ -65,7 +69,46 @@ func New(db *meta.DB, blobs *blob.Store, clk *clock.Clock, opts Options) *Servic
 	if opts.Logger == nil {
 		opts.Logger = def.Logger
 	}
-	return &Service{db: db, blobs: blobs, clock: clk, opts: opts, seed: maphash.MakeSeed()}
+	s := &Service{db: db, blobs: blobs, clock: clk, opts: opts, seed: maphash.MakeSeed(), buckets: map[string]*bucketRecord{}}
+	s.chunks.New = func() any { b := make([]byte, pipeChunk); return &b }
+	if err := s.loadBuckets(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Service) loadBuckets() (err error) {
+	it, err := s.db.NewIter([]byte(prefixBucket), prefixEnd([]byte(prefixBucket)))
+	if err != nil {
+		return err
+	}
+	defer closeIter(it, &err)
+	for ok := it.First(); ok; ok = it.Next() {
+		v, err := it.Value()
+		if err != nil {
+			return err
+		}
+		var b bucketRecord
+		if err := decode(v, &b); err != nil {
+			return err
+		}
+		s.buckets[b.Name] = &b
+	}
+	return nil
+}
+
+// putBucket commits a bucket record and publishes it. The caller holds the
+// bucket's lock.
+func (s *Service) putBucket(b *bucketRecord) error {
+	batch := s.db.NewBatch()
+	batch.Set(bucketKey(b.Name), encode(b))
+	if err := batch.Commit(); err != nil {
+		return err
+	}
+	s.bucketsMu.Lock()
+	s.buckets[b.Name] = b
+	s.bucketsMu.Unlock()
+	return nil
 }
 
 // Reconcile removes blob files that no record references and that were
@@ -143,22 +186,16 @@ func (s *Service) bucket(ctx context.Context, name string, a access) (*bucketRec
 	return b, nil
 }
 
+// loadBucket returns a bucket's record, or NoSuchBucket. The record is
+// shared: callers must not modify it.
 func (s *Service) loadBucket(name string) (*bucketRecord, error) {
-	if !ValidBucketName(name) {
+	s.bucketsMu.RLock()
+	b, ok := s.buckets[name]
+	s.bucketsMu.RUnlock()
+	if !ok {
 		return nil, noSuchBucket(name)
 	}
-	v, err := s.db.Get(bucketKey(name))
-	if errors.Is(err, meta.ErrNotFound) {
-		return nil, noSuchBucket(name)
-	}
-	if err != nil {
-		return nil, err
-	}
-	var b bucketRecord
-	if err := decode(v, &b); err != nil {
-		return nil, err
-	}
-	return &b, nil
+	return b, nil
 }
 
 // loadObject returns the record of bucket/key, or NoSuchKey.
@@ -171,7 +208,7 @@ func (s *Service) loadObject(bucket, key string) (*objectRecord, error) {
 		return nil, err
 	}
 	var o objectRecord
-	if err := decode(v, &o); err != nil {
+	if err := o.unmarshal(v); err != nil {
 		return nil, err
 	}
 	return &o, nil

@@ -135,7 +135,7 @@ func (s *Service) updateObject(ctx context.Context, bucket, key string, fn func(
 	}
 	fn(o)
 	b := s.db.NewBatch()
-	b.Set(objectKey(bucket, key), encode(o))
+	b.Set(objectKey(bucket, key), o.marshal())
 	return b.Commit()
 }
 

@@ -6,7 +6,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/lakebox/lakebox/internal/auth"
@@ -154,6 +156,9 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request, info *awsproto.Re
 	case path == "/_lakebox/metrics" || path == "/metrics" && isUnsigned(r):
 		info.Operation = "Metrics"
 		s.metrics.handler.ServeHTTP(w, r)
+	case s.cfg.Pprof && strings.HasPrefix(path, "/_lakebox/debug/pprof/"):
+		info.Operation = "Pprof"
+		servePprof(w, r)
 	default:
 		info.Service = ""
 		return false
@@ -249,3 +254,22 @@ func (w *statusWriter) ReadFrom(r io.Reader) (int64, error) {
 }
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// servePprof serves Go's profiles under /_lakebox/debug/pprof/ (with
+// --pprof only).
+func servePprof(w http.ResponseWriter, r *http.Request) {
+	switch name := strings.TrimPrefix(r.URL.Path, "/_lakebox/debug/pprof/"); name {
+	case "profile":
+		pprof.Profile(w, r)
+	case "trace":
+		pprof.Trace(w, r)
+	case "symbol":
+		pprof.Symbol(w, r)
+	case "cmdline":
+		pprof.Cmdline(w, r)
+	case "":
+		pprof.Index(w, r)
+	default:
+		pprof.Handler(name).ServeHTTP(w, r)
+	}
+}

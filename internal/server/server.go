@@ -44,6 +44,8 @@ type Config struct {
 	Wall func() time.Time
 	// Version is reported by the health endpoint.
 	Version string
+	// Pprof serves Go's profiler under /_lakebox/debug/pprof/.
+	Pprof bool
 }
 
 // Server is a running Lakebox: stores, services and the HTTP front.
@@ -102,7 +104,11 @@ func New(cfg Config) (*Server, error) {
 		so.InlineMax = cfg.InlineMax
 	}
 	so.Logger = cfg.Logger
-	svc := s3.New(db, blobs, clk, so)
+	svc, err := s3.New(db, blobs, clk, so)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	s := &Server{
 		cfg:      cfg,
 		log:      cfg.Logger,

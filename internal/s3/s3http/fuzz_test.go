@@ -28,7 +28,10 @@ func newHandler(t testing.TB) *Handler {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := s3.New(db, blobs, clock.New(0), s3.DefaultOptions())
+	svc, err := s3.New(db, blobs, clock.New(0), s3.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
 	return New(svc, Options{})
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/lakebox/lakebox/internal/awsproto"
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
@@ -23,13 +24,16 @@ type Options struct {
 
 // Handler serves the S3 REST API.
 type Handler struct {
-	svc  *s3.Service
-	opts Options
+	svc      *s3.Service
+	opts     Options
+	copyBufs sync.Pool // *[]byte of 1 MiB, for large response bodies
 }
 
 // New returns a handler for svc.
 func New(svc *s3.Service, opts Options) *Handler {
-	return &Handler{svc: svc, opts: opts}
+	h := &Handler{svc: svc, opts: opts}
+	h.copyBufs.New = func() any { b := make([]byte, 1<<20); return &b }
+	return h
 }
 
 // target is the bucket and key a request addresses.

@@ -59,7 +59,7 @@ func (h *Handler) listObjects(w http.ResponseWriter, r *http.Request, t target) 
 	if in.Delimiter != "" {
 		res.NextMarker = enc(out.NextMarker)
 	}
-	return restxml.Write(w, http.StatusOK, res)
+	return writeList(w, &res)
 }
 
 func (h *Handler) listObjectsV2(w http.ResponseWriter, r *http.Request, t target) error {
@@ -84,13 +84,14 @@ func (h *Handler) listObjectsV2(w http.ResponseWriter, r *http.Request, t target
 	res.ContinuationToken = in.ContinuationToken
 	res.NextContinuationToken = out.NextContinuationToken
 	res.StartAfter = enc(in.After)
-	return restxml.Write(w, http.StatusOK, res)
+	return writeList(w, &res)
 }
 
 func (h *Handler) listResult(t target, in *s3.ListObjectsInput, out *s3.ListObjectsOutput, enc func(string) string, owner bool) listBucketResult {
 	res := listBucketResult{
 		Xmlns: restxml.Namespace, Name: t.bucket, Prefix: enc(in.Prefix), MaxKeys: in.MaxKeys,
 		Delimiter: enc(in.Delimiter), IsTruncated: out.IsTruncated,
+		Contents: make([]objectXML, 0, len(out.Contents)),
 	}
 	if enc("%") != "%" {
 		res.EncodingType = "url"

@@ -101,7 +101,21 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, t target) er
 	if out.Body == nil {
 		return nil
 	}
-	_, err = io.Copy(w, out.Body)
+	return h.copyBody(w, out.Body, length)
+}
+
+// copyBody sends a response body. Large bodies go through a 1 MiB buffer
+// rather than sendfile(2): measured on loopback, where Lakebox's clients
+// mostly are, read+write with large buffers moves 64 MiB objects about 40%
+// faster than sendfile (docs/benchmarks.md).
+func (h *Handler) copyBody(w io.Writer, body io.Reader, length int64) error {
+	if length < 256<<10 {
+		_, err := io.Copy(w, body)
+		return err
+	}
+	buf := h.copyBufs.Get().(*[]byte)
+	defer h.copyBufs.Put(buf)
+	_, err := io.CopyBuffer(struct{ io.Writer }{w}, struct{ io.Reader }{body}, *buf)
 	return err
 }
 

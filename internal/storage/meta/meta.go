@@ -29,7 +29,7 @@ type Options struct {
 
 // DefaultOptions returns the options Lakebox uses unless told otherwise.
 func DefaultOptions() Options {
-	return Options{CacheSize: 128 << 20, MemTableSize: 64 << 20, Logger: slog.New(slog.DiscardHandler)}
+	return Options{CacheSize: 128 << 20, MemTableSize: 16 << 20, Logger: slog.New(slog.DiscardHandler)}
 }
 
 // DB is an open store. It is safe for concurrent use.
