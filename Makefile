@@ -13,9 +13,10 @@ build:
 run: build
 	./bin/lakebox serve
 
-# Every suite: Go unit and end-to-end tests (with the race detector), then
-# boto3 and the AWS CLI against a real `lakebox serve`.
-test: test-go test-python
+# Every suite: Go unit and end-to-end tests (with the race detector), boto3
+# and the AWS CLI against a real `lakebox serve`, and the versitygw S3
+# conformance tests on the allowlist.
+test: test-go test-python conformance
 
 test-go:
 	$(GO) vet ./...

@@ -157,7 +157,8 @@ func TestServer_MalformedInput(t *testing.T) {
 		{"GET", "/garbage?list-type=2&max-keys=many", "", "InvalidArgument"},
 		{"GET", "/garbage/k?partNumber=x", "", "InvalidArgument"},
 		{"PATCH", "/garbage/k", "", "MethodNotAllowed"},
-		{"PUT", "/garbage?policy", `{"Version":"2012-10-17"}`, "NotImplemented"},
+		{"PUT", "/garbage?policy", `{"Version":"2012-10-17"}`, "MalformedPolicy"},
+		{"PUT", "/garbage?lifecycle", `<LifecycleConfiguration/>`, "NotImplemented"},
 	} {
 		code, body := signed(tc.method, tc.path, tc.body)
 		if !strings.Contains(body, "<Code>"+tc.code+"</Code>") {

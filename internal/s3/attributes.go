@@ -35,7 +35,7 @@ type GetObjectAttributesOutput struct {
 }
 
 func (s *Service) GetObjectAttributes(ctx context.Context, in *GetObjectAttributesInput) (*GetObjectAttributesOutput, error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion); err != nil {
+	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:GetObjectAttributes", in.Key); err != nil {
 		return nil, err
 	}
 	if err := checkVersionID(in.VersionID); err != nil {

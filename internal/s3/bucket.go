@@ -35,11 +35,17 @@ type CreateBucketInput struct {
 	ACL string
 	// ObjectOwnership is x-amz-object-ownership, if any.
 	ObjectOwnership string
+	// Tags are the CreateBucketConfiguration's tags.
+	Tags []Tag
 }
 
 type CreateBucketOutput struct {
 	Location string
+	ARN      string
 }
+
+// BucketARN is a general purpose bucket's ARN.
+func BucketARN(bucket string) string { return "arn:aws:s3:::" + bucket }
 
 // CreateBucket creates a bucket in the region the request was signed for, or
 // in LocationConstraint when signed for us-east-1 (S3's global endpoint).
@@ -62,6 +68,9 @@ func (s *Service) CreateBucket(ctx context.Context, in *CreateBucketInput) (*Cre
 	default:
 		return nil, invalidArgument("x-amz-object-ownership", in.ObjectOwnership, "Invalid x-amz-object-ownership header: %s", in.ObjectOwnership)
 	}
+	if err := checkTags(in.Tags, MaxBucketTags, "Bucket"); err != nil {
+		return nil, err
+	}
 	if in.ACL != "" && in.ACL != "private" {
 		return nil, awserr.New("InvalidBucketAclWithObjectOwnership", 400, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
 	}
@@ -75,17 +84,17 @@ func (s *Service) CreateBucket(ctx context.Context, in *CreateBucketInput) (*Cre
 		return nil, ErrBucketAlreadyExists.With("BucketName", in.Bucket)
 	case err == nil && existing.Region == "us-east-1" && region == "us-east-1":
 		// S3's legacy us-east-1 behaviour: re-creating your own bucket succeeds.
-		return &CreateBucketOutput{Location: "/" + in.Bucket}, nil
+		return &CreateBucketOutput{Location: "/" + in.Bucket, ARN: BucketARN(in.Bucket)}, nil
 	case err == nil:
 		return nil, ErrBucketAlreadyOwnedByYou.With("BucketName", in.Bucket)
 	case !isCode(err, "NoSuchBucket"):
 		return nil, err
 	}
-	rec := &bucketRecord{Name: in.Bucket, Account: id.Account, Region: region, Created: s.clock.Now().Truncate(time.Millisecond)}
+	rec := &bucketRecord{Name: in.Bucket, Account: id.Account, Region: region, Created: s.clock.Now().Truncate(time.Millisecond), Tags: in.Tags}
 	if err := s.putBucket(rec); err != nil {
 		return nil, err
 	}
-	return &CreateBucketOutput{Location: "/" + in.Bucket}, nil
+	return &CreateBucketOutput{Location: "/" + in.Bucket, ARN: BucketARN(in.Bucket)}, nil
 }
 
 // bucketRegion decides where a new bucket lives, with S3's rules for the
@@ -116,7 +125,7 @@ type HeadBucketInput struct{ Bucket string }
 type HeadBucketOutput struct{ Region string }
 
 func (s *Service) HeadBucket(ctx context.Context, in *HeadBucketInput) (*HeadBucketOutput, error) {
-	b, err := s.bucket(ctx, in.Bucket, sameRegion)
+	b, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:ListBucket", "")
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +139,7 @@ type DeleteBucketOutput struct{}
 // DeleteBucket deletes an empty bucket, aborting any multipart uploads left
 // in it.
 func (s *Service) DeleteBucket(ctx context.Context, in *DeleteBucketInput) (*DeleteBucketOutput, error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion); err != nil {
+	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:DeleteBucket", ""); err != nil {
 		return nil, err
 	}
 	mu := s.bucketLock(in.Bucket)
@@ -254,7 +263,7 @@ type GetBucketLocationOutput struct {
 }
 
 func (s *Service) GetBucketLocation(ctx context.Context, in *GetBucketLocationInput) (*GetBucketLocationOutput, error) {
-	b, err := s.bucket(ctx, in.Bucket, anyRegion)
+	b, err := s.bucket(ctx, in.Bucket, anyRegion, "s3:GetBucketLocation", "")
 	if err != nil {
 		return nil, err
 	}
@@ -266,8 +275,8 @@ func (s *Service) GetBucketLocation(ctx context.Context, in *GetBucketLocationIn
 
 // updateBucket applies fn to a bucket record under the bucket's lock and
 // commits it.
-func (s *Service) updateBucket(ctx context.Context, name string, fn func(*bucketRecord) error) error {
-	if _, err := s.bucket(ctx, name, sameRegion); err != nil {
+func (s *Service) updateBucket(ctx context.Context, action, name string, fn func(*bucketRecord) error) error {
+	if _, err := s.bucket(ctx, name, sameRegion, action, ""); err != nil {
 		return err
 	}
 	mu := s.bucketLock(name)

@@ -9,10 +9,14 @@ import (
 	"encoding/binary"
 	"hash"
 	"hash/crc32"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/cespare/xxhash/v2"
 	"github.com/minio/crc64nvme"
+	"github.com/zeebo/xxh3"
 )
 
 // Checksum types, as S3 names them.
@@ -58,7 +62,14 @@ var checksumAlgs = map[string]checksumAlg{
 	"SHA256":    {sha256.New, sha256.Size, 0, true, false},
 	"SHA512":    {sha512.New, sha512.Size, 0, true, false},
 	"MD5":       {md5.New, md5.Size, 0, true, false},
+	"XXHASH64":  {func() hash.Hash { return xxhash.New() }, 8, 0, true, false},
+	"XXHASH3":   {func() hash.Hash { return xxh3.New() }, 8, 0, true, false},
+	"XXHASH128": {func() hash.Hash { return xxh3.New128() }, 16, 0, true, false},
 }
+
+// ErrUnsupportedChecksum is the answer for an algorithm S3 does not know.
+var ErrUnsupportedChecksum = ErrInvalidRequest.WithMessage(
+	"Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, MD5, SHA1, SHA256, SHA512, XXHASH128, XXHASH3, XXHASH64]")
 
 // checkAlgorithm validates a checksum algorithm name (case-insensitive, as
 // the SDKs send either) and returns its canonical spelling.
@@ -67,22 +78,29 @@ func checkAlgorithm(name string) (string, error) {
 		return "", nil
 	}
 	up := strings.ToUpper(name)
-	if _, ok := checksumAlgs[up]; ok {
-		return up, nil
+	if _, ok := checksumAlgs[up]; !ok {
+		return "", ErrUnsupportedChecksum
 	}
-	switch up {
-	case "XXHASH64", "XXHASH3", "XXHASH128":
-		return "", invalidArgument("x-amz-checksum-algorithm", name, "Checksum algorithm %s is not supported by Lakebox yet.", up)
-	}
-	return "", invalidArgument("x-amz-checksum-algorithm", name, "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256, SHA512, MD5]")
+	return up, nil
 }
 
+// ChecksumHeader returns the header that carries a checksum of algorithm
+// alg, such as x-amz-checksum-crc32.
+func ChecksumHeader(alg string) string { return "x-amz-checksum-" + strings.ToLower(alg) }
+
+// ChecksumAlgorithms lists the supported algorithms.
+func ChecksumAlgorithms() []string { return slices.Sorted(maps.Keys(checksumAlgs)) }
+
 // checkChecksumValue validates the shape of a base64 checksum the client
-// sent for algorithm alg.
-func checkChecksumValue(alg, value string) error {
+// sent for algorithm alg, in a header or (trailer) an aws-chunked trailer.
+func checkChecksumValue(alg, value string, trailer bool) error {
 	raw, err := base64.StdEncoding.DecodeString(value)
 	if err != nil || len(raw) != checksumAlgs[alg].size {
-		return invalidArgument("x-amz-checksum-"+strings.ToLower(alg), value, "Value for x-amz-checksum-%s header is invalid.", strings.ToLower(alg))
+		where := "header"
+		if trailer {
+			where = "trailing header"
+		}
+		return ErrInvalidRequest.WithMessage("Value for %s %s is invalid.", ChecksumHeader(alg), where)
 	}
 	return nil
 }

@@ -74,12 +74,12 @@ func TestChecksum_Composite(t *testing.T) {
 }
 
 func TestCheckAlgorithm(t *testing.T) {
-	for in, want := range map[string]string{"crc32": "CRC32", "CRC64NVME": "CRC64NVME", "sha256": "SHA256", "": ""} {
+	for in, want := range map[string]string{"crc32": "CRC32", "CRC64NVME": "CRC64NVME", "sha256": "SHA256", "xxhash128": "XXHASH128", "": ""} {
 		if got, err := checkAlgorithm(in); err != nil || got != want {
 			t.Errorf("checkAlgorithm(%q) = %q, %v", in, got, err)
 		}
 	}
-	for _, bad := range []string{"crc16", "XXHASH64"} {
+	for _, bad := range []string{"crc16", "XXHASH7", "sha3"} {
 		if _, err := checkAlgorithm(bad); err == nil {
 			t.Errorf("checkAlgorithm(%q) accepted", bad)
 		}

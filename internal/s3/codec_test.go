@@ -11,7 +11,7 @@ func TestObjectRecord_RoundTrip(t *testing.T) {
 		{Modified: time.Unix(0, 0).UTC()},
 		{
 			Size: 123456789, ETag: "0123456789abcdef0123456789abcdef-3", Modified: time.Date(2026, 11, 22, 10, 0, 0, 123000000, time.UTC),
-			Data: dataRef{ID: "ABCDEFGHIJKLMNOPQRSTUVWXYZ", Inline: true},
+			Data:     dataRef{ID: "ABCDEFGHIJKLMNOPQRSTUVWXYZ", Inline: true},
 			Headers:  Headers{ContentType: "text/csv", ContentEncoding: "gzip", ContentDisposition: "attachment", ContentLanguage: "en", CacheControl: "no-cache", Expires: "Thu, 01 Jan 2037 00:00:00 GMT"},
 			Metadata: map[string]string{"b": "2", "a": "1"}, StorageClass: "STANDARD_IA",
 			Tags:     []Tag{{"zone", "raw"}, {"team", ""}},

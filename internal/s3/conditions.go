@@ -1,7 +1,7 @@
 package s3
 
 import (
-	"strconv"
+	"math"
 	"strings"
 	"time"
 
@@ -114,42 +114,67 @@ type Range struct {
 }
 
 // parseRange resolves a Range header against an object size. It returns nil
-// for no range or a header S3 ignores (bad syntax, several ranges), and
-// InvalidRange for an unsatisfiable one.
+// for no range or one S3 ignores (anything but a single "bytes=first-last",
+// "bytes=first-" or "bytes=-suffix" of plain digits), and InvalidRange for an
+// unsatisfiable one.
 func parseRange(h string, size int64) (*Range, error) {
-	spec, ok := strings.CutPrefix(strings.TrimSpace(h), "bytes=")
-	if h == "" || !ok || strings.Contains(spec, ",") {
+	spec, ok := strings.CutPrefix(h, "bytes=")
+	if !ok || strings.Contains(spec, ",") {
 		return nil, nil
 	}
-	first, last, ok := strings.Cut(strings.TrimSpace(spec), "-")
+	first, last, ok := strings.Cut(spec, "-")
 	if !ok {
 		return nil, nil
 	}
 	unsatisfiable := ErrInvalidRange.With("RangeRequested", h).With("ActualObjectSize", i64toa(size))
 	if first == "" { // suffix: the last n bytes
-		n, err := strconv.ParseInt(last, 10, 64)
-		if err != nil || n < 0 {
+		n, ok := digits(last)
+		switch {
+		case !ok:
 			return nil, nil
-		}
-		if n == 0 || size == 0 {
+		case n == 0:
 			return nil, unsatisfiable
+		case size == 0:
+			return nil, nil // S3 answers with the whole (empty) object
 		}
 		n = min(n, size)
 		return &Range{Start: size - n, Length: n}, nil
 	}
-	start, err := strconv.ParseInt(first, 10, 64)
-	if err != nil || start < 0 {
+	start, ok := digits(first)
+	if !ok {
 		return nil, nil
 	}
 	end := size - 1
 	if last != "" {
-		if end, err = strconv.ParseInt(last, 10, 64); err != nil || end < start {
+		e, ok := digits(last)
+		if !ok || e < start {
 			return nil, nil
 		}
-		end = min(end, size-1)
+		end = min(e, size-1)
 	}
 	if start >= size {
 		return nil, unsatisfiable
 	}
 	return &Range{Start: start, Length: end - start + 1}, nil
+}
+
+// digits parses a non-empty run of ASCII digits; values beyond int64 are
+// capped, which is past the end of any object.
+func digits(s string) (int64, bool) {
+	if s == "" {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		if n > (math.MaxInt64-9)/10 {
+			n = math.MaxInt64
+			continue
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
 }

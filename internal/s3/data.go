@@ -26,11 +26,14 @@ type Body struct {
 	Size int64
 	// ContentMD5 is the base64 Content-MD5 header, if sent.
 	ContentMD5 string
-	// ChecksumAlgorithm is the algorithm of a checksum the client sends or
-	// asks for (x-amz-sdk-checksum-algorithm); "" lets S3 choose CRC64NVME.
+	// ChecksumAlgorithm is the algorithm of the checksum the client sends,
+	// in a header (Checksum) or a trailer; "" if none.
 	ChecksumAlgorithm string
 	// Checksum is the base64 value the client sent in a header, if any.
 	Checksum string
+	// SDKAlgorithm is x-amz-sdk-checksum-algorithm, which must agree with
+	// the checksum sent.
+	SDKAlgorithm string
 	// Trailer returns the value of a checksum sent as a trailer; it is
 	// called only after Reader reached EOF. Nil if no trailer was declared.
 	Trailer func() string
@@ -123,7 +126,7 @@ func (in *ingested) verify(b *Body, wantMD5 []byte, md, sum hash.Hash, alg strin
 		if want == "" {
 			return awserr.New("MalformedTrailerError", 400, "The request contained trailing data that was not well-formed or did not conform to our published schema.")
 		}
-		if err := checkChecksumValue(alg, want); err != nil {
+		if err := checkChecksumValue(alg, want, true); err != nil {
 			return err
 		}
 	}

@@ -28,7 +28,8 @@ var (
 	ErrNotModified        = awserr.New("NotModified", 304, "Not Modified")
 	ErrInvalidPart        = awserr.New("InvalidPart", 400,
 		"One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.")
-	ErrInvalidPartOrder = awserr.New("InvalidPartOrder", 400,
+	ErrInvalidPartNumber = awserr.New("InvalidPartNumber", 416, "The requested partnumber is not satisfiable")
+	ErrInvalidPartOrder  = awserr.New("InvalidPartOrder", 400,
 		"The list of parts was not in ascending order. Parts must be ordered by part number.")
 	ErrInvalidTag                = awserr.New("InvalidTag", 400, "The TagSet you have provided is invalid")
 	ErrNoSuchTagSet              = awserr.New("NoSuchTagSet", 404, "The TagSet does not exist")

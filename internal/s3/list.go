@@ -47,7 +47,7 @@ type ListObjectsOutput struct {
 // ListObjects lists a bucket's objects in key order, rolling keys that
 // contain Delimiter after Prefix up into common prefixes.
 func (s *Service) ListObjects(ctx context.Context, in *ListObjectsInput) (_ *ListObjectsOutput, err error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion); err != nil {
+	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:ListBucket", ""); err != nil {
 		return nil, err
 	}
 	if in.MaxKeys < 0 {

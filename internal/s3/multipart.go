@@ -6,6 +6,7 @@ import (
 	"crypto/md5"
 	"crypto/rand"
 	"encoding/base32"
+	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
@@ -63,7 +64,7 @@ type CreateMultipartUploadOutput struct {
 }
 
 func (s *Service) CreateMultipartUpload(ctx context.Context, in *CreateMultipartUploadInput) (*CreateMultipartUploadOutput, error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion); err != nil {
+	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:PutObject", in.Key); err != nil {
 		return nil, err
 	}
 	spec, err := checkObjectSpec(in.Key, in.Headers, in.Metadata, in.StorageClass, in.Tagging, in.ACL)
@@ -102,7 +103,7 @@ func uploadChecksum(algName, ctype string) (string, string, error) {
 	switch ctype {
 	case "", ChecksumComposite, ChecksumFullObject:
 	default:
-		return "", "", invalidArgument("x-amz-checksum-type", ctype, "Value for x-amz-checksum-type header is invalid.")
+		return "", "", ErrInvalidRequest.WithMessage("Value for x-amz-checksum-type header is invalid.")
 	}
 	if alg == "" {
 		if ctype != "" {
@@ -157,7 +158,7 @@ type UploadPartOutput struct {
 }
 
 func (s *Service) UploadPart(ctx context.Context, in *UploadPartInput) (*UploadPartOutput, error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion); err != nil {
+	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:PutObject", in.Key); err != nil {
 		return nil, err
 	}
 	if err := checkPartNumber(in.PartNumber); err != nil {
@@ -181,7 +182,7 @@ func (s *Service) UploadPart(ctx context.Context, in *UploadPartInput) (*UploadP
 	// A part's own checksum in another algorithm is verified, then the
 	// upload's algorithm is what is kept.
 	if alg != u.ChecksumAlgorithm {
-		in.Body.ChecksumAlgorithm, in.Body.Checksum, in.Body.Trailer = "", "", nil
+		in.Body.ChecksumAlgorithm, in.Body.Checksum, in.Body.Trailer, in.Body.SDKAlgorithm = "", "", nil, ""
 	}
 	body, err := s.ingest(&in.Body, u.ChecksumAlgorithm, MaxPutSize)
 	if err != nil {
@@ -280,7 +281,7 @@ type UploadPartCopyOutput struct {
 }
 
 func (s *Service) UploadPartCopy(ctx context.Context, in *UploadPartCopyInput) (*UploadPartCopyOutput, error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion); err != nil {
+	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:PutObject", in.Key); err != nil {
 		return nil, err
 	}
 	if err := checkPartNumber(in.PartNumber); err != nil {
@@ -293,7 +294,7 @@ func (s *Service) UploadPartCopy(ctx context.Context, in *UploadPartCopyInput) (
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.bucket(ctx, in.SourceBucket, anyRegion); err != nil {
+	if _, err := s.bucket(ctx, in.SourceBucket, sourceBucket, "s3:GetObject", in.SourceKey); err != nil {
 		return nil, err
 	}
 	for attempt := 0; ; attempt++ {
@@ -361,8 +362,9 @@ func copySourceRange(h string, size int64) (int64, int64, error) {
 type CompletedPart struct {
 	PartNumber int
 	ETag       string
-	// Checksum is the part's checksum in the upload's algorithm, if sent.
-	Checksum string
+	// Checksums are the part checksums sent, by algorithm (at most one is
+	// valid).
+	Checksums map[string]string
 }
 
 type CompleteMultipartUploadInput struct {
@@ -372,7 +374,9 @@ type CompleteMultipartUploadInput struct {
 	// x-amz-checksum-* header, if sent.
 	ChecksumType string
 	Checksum     string
-	Conditions   WriteConditions
+	// ObjectSize is x-amz-mp-object-size, or -1 if not sent.
+	ObjectSize int64
+	Conditions WriteConditions
 }
 
 type CompleteMultipartUploadOutput struct {
@@ -384,14 +388,14 @@ type CompleteMultipartUploadOutput struct {
 // parts are concatenated into one blob file, so the object is a plain file
 // like any other.
 func (s *Service) CompleteMultipartUpload(ctx context.Context, in *CompleteMultipartUploadInput) (*CompleteMultipartUploadOutput, error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion); err != nil {
+	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:PutObject", in.Key); err != nil {
 		return nil, err
 	}
 	if err := in.Conditions.validate(); err != nil {
 		return nil, err
 	}
 	if len(in.Parts) == 0 {
-		return nil, ErrMalformedXML.WithMessage("The XML you provided was not well-formed or did not validate against our published schema")
+		return nil, ErrMalformedXML
 	}
 	mu := s.uploadLock(in.UploadID)
 	mu.Lock()
@@ -437,6 +441,12 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in *CompleteMulti
 	if err != nil {
 		return nil, err
 	}
+	if in.ObjectSize < -1 {
+		return nil, ErrInvalidRequest.WithMessage("Value for x-amz-mp-object-size header is less than zero: '%d'", in.ObjectSize)
+	}
+	if in.ObjectSize >= 0 && in.ObjectSize != total {
+		return nil, ErrInvalidRequest.WithMessage("The provided 'x-amz-mp-object-size' header value %d does not match what was computed: %d", in.ObjectSize, total)
+	}
 	if in.Checksum != "" && in.Checksum != sum.Value {
 		return nil, ErrBadDigest.WithMessage("The %s you specified for the full object did not match the calculated checksum.", u.ChecksumAlgorithm)
 	}
@@ -470,17 +480,28 @@ func stripPartChecksums(infos []partInfo) []partInfo {
 func pickParts(u *uploadRecord, in *CompleteMultipartUploadInput, stored map[int]*partRecord) ([]*partRecord, error) {
 	chosen := make([]*partRecord, 0, len(in.Parts))
 	for i, cp := range in.Parts {
+		if cp.PartNumber < 1 {
+			return nil, invalidArgument("PartNumber", itoa(cp.PartNumber), "PartNumber must be >= 1")
+		}
 		if i > 0 && cp.PartNumber <= in.Parts[i-1].PartNumber {
 			return nil, ErrInvalidPartOrder.With("UploadId", in.UploadID)
+		}
+		if len(cp.Checksums) > 1 {
+			return nil, invalidArgument("Checksum", "", "Invalid Base64 or multiple checksums present in request")
 		}
 		p, ok := stored[cp.PartNumber]
 		if !ok || cleanETag(cp.ETag) != p.ETag {
 			return nil, ErrInvalidPart.With("UploadId", in.UploadID).With("PartNumber", itoa(cp.PartNumber)).With("ETag", cp.ETag)
 		}
-		if cp.Checksum != "" && cp.Checksum != p.Checksum {
-			return nil, ErrInvalidPart.With("UploadId", in.UploadID).With("PartNumber", itoa(cp.PartNumber)).With("ETag", cp.ETag)
+		for alg, value := range cp.Checksums {
+			if _, err := base64.StdEncoding.DecodeString(value); err != nil {
+				return nil, invalidArgument("Checksum", value, "Invalid Base64 or multiple checksums present in request")
+			}
+			if alg != u.ChecksumAlgorithm || value != p.Checksum {
+				return nil, ErrBadDigest.WithMessage("The %s you specified for part %d did not match what we received.", strings.ToLower(alg), cp.PartNumber)
+			}
 		}
-		if cp.Checksum == "" && u.ChecksumRequested && u.ChecksumType == ChecksumComposite {
+		if len(cp.Checksums) == 0 && u.ChecksumRequested && u.ChecksumType == ChecksumComposite {
 			return nil, ErrInvalidRequest.WithMessage("The upload was created using a %s checksum. The complete request must include the checksum for each part. It was missing for part %d in the request.", strings.ToLower(u.ChecksumAlgorithm), cp.PartNumber)
 		}
 		chosen = append(chosen, p)
@@ -603,7 +624,7 @@ type AbortMultipartUploadInput struct{ Bucket, Key, UploadID string }
 type AbortMultipartUploadOutput struct{}
 
 func (s *Service) AbortMultipartUpload(ctx context.Context, in *AbortMultipartUploadInput) (*AbortMultipartUploadOutput, error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion); err != nil {
+	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:AbortMultipartUpload", in.Key); err != nil {
 		return nil, err
 	}
 	mu := s.uploadLock(in.UploadID)
@@ -655,7 +676,7 @@ type ListPartsOutput struct {
 }
 
 func (s *Service) ListParts(ctx context.Context, in *ListPartsInput) (*ListPartsOutput, error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion); err != nil {
+	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:ListMultipartUploadParts", in.Key); err != nil {
 		return nil, err
 	}
 	if in.MaxParts < 0 {
@@ -725,7 +746,7 @@ type ListMultipartUploadsOutput struct {
 }
 
 func (s *Service) ListMultipartUploads(ctx context.Context, in *ListMultipartUploadsInput) (_ *ListMultipartUploadsOutput, err error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion); err != nil {
+	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:ListBucketMultipartUploads", ""); err != nil {
 		return nil, err
 	}
 	if in.MaxUploads < 0 {

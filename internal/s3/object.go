@@ -110,20 +110,26 @@ func checkACL(acl string) error {
 }
 
 // bodyChecksum decides the checksum algorithm for a body: the one the client
-// sent or asked for, else the default.
+// sent, else the default. x-amz-sdk-checksum-algorithm must name the same.
 func bodyChecksum(b *Body) (string, error) {
 	alg, err := checkAlgorithm(b.ChecksumAlgorithm)
 	if err != nil {
 		return "", err
 	}
-	if alg == "" {
-		if b.Checksum != "" {
-			return "", invalidArgument("x-amz-checksum-algorithm", "", "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.")
-		}
+	sdk, err := checkAlgorithm(b.SDKAlgorithm)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case sdk != "" && alg == "":
+		return "", ErrInvalidRequest.WithMessage("x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.")
+	case sdk != "" && sdk != alg:
+		return "", ErrInvalidRequest.WithMessage("Value for x-amz-sdk-checksum-algorithm header is invalid.")
+	case alg == "":
 		return DefaultChecksum, nil
 	}
 	if b.Checksum != "" {
-		if err := checkChecksumValue(alg, b.Checksum); err != nil {
+		if err := checkChecksumValue(alg, b.Checksum, false); err != nil {
 			return "", err
 		}
 	}
@@ -132,7 +138,7 @@ func bodyChecksum(b *Body) (string, error) {
 
 // PutObject stores an object, replacing any current one atomically.
 func (s *Service) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectOutput, error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion); err != nil {
+	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:PutObject", in.Key); err != nil {
 		return nil, err
 	}
 	spec, err := checkObjectSpec(in.Key, in.Headers, in.Metadata, in.StorageClass, in.Tagging, in.ACL)
@@ -270,11 +276,14 @@ func (s *Service) HeadObject(ctx context.Context, in *HeadObjectInput) (*HeadObj
 }
 
 func (s *Service) getObject(ctx context.Context, in *GetObjectInput, withBody bool) (*GetObjectOutput, error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion); err != nil {
+	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:GetObject", in.Key); err != nil {
 		return nil, err
 	}
 	if err := checkVersionID(in.VersionID); err != nil {
 		return nil, err
+	}
+	if len(in.Key) > MaxKeyLength {
+		return nil, ErrKeyTooLong.With("MaxSizeAllowed", "1024").With("Size", itoa(len(in.Key)))
 	}
 	if in.Range != "" && in.PartNumber != 0 {
 		return nil, ErrInvalidRequest.WithMessage("Cannot specify both Range header and partNumber query parameter")
@@ -325,14 +334,14 @@ func (o *objectRecord) selectRange(in *GetObjectInput) (*Range, error) {
 	if in.PartNumber == 0 {
 		return parseRange(in.Range, o.Size)
 	}
-	if len(o.Parts) == 0 { // a simple object is its only part
-		if in.PartNumber != 1 {
-			return nil, ErrInvalidPart.WithMessage("The requested partnumber is not satisfiable").With("PartNumberRequested", itoa(in.PartNumber))
+	if in.PartNumber > max(len(o.Parts), 1) {
+		return nil, ErrInvalidPartNumber.With("PartNumberRequested", itoa(in.PartNumber)).With("ActualPartCount", itoa(max(len(o.Parts), 1)))
+	}
+	if len(o.Parts) == 0 { // a simple object is its only part: all of it
+		if o.Size == 0 {
+			return nil, nil
 		}
 		return &Range{Start: 0, Length: o.Size}, nil
-	}
-	if in.PartNumber > len(o.Parts) {
-		return nil, ErrInvalidPart.WithMessage("The requested partnumber is not satisfiable").With("PartNumberRequested", itoa(in.PartNumber))
 	}
 	var start int64
 	for _, p := range o.Parts[:in.PartNumber-1] {
@@ -366,11 +375,14 @@ type DeleteObjectOutput struct{}
 // DeleteObject deletes an object. Deleting a key that does not exist
 // succeeds, as in S3.
 func (s *Service) DeleteObject(ctx context.Context, in *DeleteObjectInput) (*DeleteObjectOutput, error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion); err != nil {
+	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:DeleteObject", in.Key); err != nil {
 		return nil, err
 	}
 	if err := checkVersionID(in.VersionID); err != nil {
 		return nil, err
+	}
+	if len(in.Key) > MaxKeyLength {
+		return nil, ErrKeyTooLong.With("MaxSizeAllowed", "1024").With("Size", itoa(len(in.Key)))
 	}
 	var outcome error
 	err := s.deleteObjects(in.Bucket, []ObjectIdentifier{{Key: in.Key, ETag: in.IfMatch}}, func(_ ObjectIdentifier, err error) {
@@ -420,10 +432,10 @@ type DeleteObjectsOutput struct {
 
 // DeleteObjects deletes up to 1000 objects in one durable batch.
 func (s *Service) DeleteObjects(ctx context.Context, in *DeleteObjectsInput) (*DeleteObjectsOutput, error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion); err != nil {
+	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:DeleteObject", ""); err != nil {
 		return nil, err
 	}
-	if len(in.Objects) == 0 || len(in.Objects) > MaxDeleteKeys {
+	if len(in.Objects) > MaxDeleteKeys {
 		return nil, ErrMalformedXML
 	}
 	out := &DeleteObjectsOutput{}
@@ -538,7 +550,7 @@ type CopyObjectOutput struct {
 
 // CopyObject copies an object of up to 5 GiB within or across buckets.
 func (s *Service) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObjectOutput, error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion); err != nil {
+	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:PutObject", in.Key); err != nil {
 		return nil, err
 	}
 	if err := checkVersionID(in.SourceVersionID); err != nil {
@@ -552,7 +564,7 @@ func (s *Service) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObj
 	if err := in.Conditions.validate(); err != nil {
 		return nil, err
 	}
-	if _, err := s.bucket(ctx, in.SourceBucket, anyRegion); err != nil {
+	if _, err := s.bucket(ctx, in.SourceBucket, sourceBucket, "s3:GetObject", in.SourceKey); err != nil {
 		return nil, err
 	}
 	alg, err := checkAlgorithm(in.ChecksumAlgorithm)

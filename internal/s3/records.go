@@ -61,6 +61,10 @@ type bucketRecord struct {
 	Region  string    `json:"region"`
 	Created time.Time `json:"created"`
 	Tags    []Tag     `json:"tags,omitempty"`
+	// Policy is the bucket policy document as the owner sent it.
+	Policy string `json:"policy,omitempty"`
+
+	policy *policy // Policy compiled, set before the record is published
 }
 
 // dataRef locates an object's or part's body: inline bytes in the meta store

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lakebox/lakebox/internal/auth"
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/clock"
 	"github.com/lakebox/lakebox/internal/storage/blob"
 	"github.com/lakebox/lakebox/internal/storage/meta"
@@ -90,10 +91,18 @@ func TestParseRange(t *testing.T) {
 		{"bytes=10-", 10, nil, true},
 		{"bytes=-0", 10, nil, true},
 		{"bytes=0-", 0, nil, true},
+		{"bytes=0-0", 0, nil, true},
 		{"bytes=5-2", 10, nil, false},     // invalid syntax: ignored
 		{"bytes=0-1,3-4", 10, nil, false}, // several ranges: ignored
 		{"items=0-1", 10, nil, false},
 		{"bytes=a-b", 10, nil, false},
+		{"bytes= -1", 10, nil, false},
+		{"bytes=0 -1", 10, nil, false},
+		{"bytes=--1", 10, nil, false},
+		{"bytes=+1-2", 10, nil, false},
+		{"bytes=00-01", 10, &Range{0, 2}, false},
+		{"bytes=-1", 0, nil, false},
+		{"bytes=0-99999999999999999999999", 10, &Range{0, 10}, false},
 	} {
 		got, err := parseRange(tc.h, tc.size)
 		if (err != nil) != tc.invalid {
@@ -168,3 +177,13 @@ func TestListObjects_Markers(t *testing.T) {
 }
 
 func sortStrings(s []string) { slices.Sort(s) }
+
+func codeOf(err error) string {
+	if err == nil {
+		return ""
+	}
+	if e, ok := awserr.As(err); ok {
+		return e.Code
+	}
+	return "non-aws: " + err.Error()
+}

@@ -92,6 +92,9 @@ func (s *Service) loadBuckets() (err error) {
 		if err := decode(v, &b); err != nil {
 			return err
 		}
+		if err := b.compile(); err != nil {
+			return err
+		}
 		s.buckets[b.Name] = &b
 	}
 	return nil
@@ -100,6 +103,9 @@ func (s *Service) loadBuckets() (err error) {
 // putBucket commits a bucket record and publishes it. The caller holds the
 // bucket's lock.
 func (s *Service) putBucket(b *bucketRecord) error {
+	if err := b.compile(); err != nil {
+		return err
+	}
 	batch := s.db.NewBatch()
 	batch.Set(bucketKey(b.Name), encode(b))
 	if err := batch.Commit(); err != nil {
@@ -165,16 +171,65 @@ const (
 	sameRegion access = iota
 	// anyRegion: the bucket may be read from any region (GetBucketLocation).
 	anyRegion
+	// sourceBucket: the source of a copy, which may be in any region.
+	sourceBucket
 )
 
-// bucket loads a bucket and checks that the caller may use it.
-func (s *Service) bucket(ctx context.Context, name string, a access) (*bucketRecord, error) {
+type expectedOwnerKey struct{ source bool }
+
+// WithExpectedOwner records x-amz-expected-bucket-owner (source false) or
+// x-amz-source-expected-bucket-owner (source true): the account the request
+// expects to own the bucket. A mismatch is AccessDenied.
+func WithExpectedOwner(ctx context.Context, account string, source bool) context.Context {
+	if account == "" {
+		return ctx
+	}
+	return context.WithValue(ctx, expectedOwnerKey{source}, account)
+}
+
+// ExpectedOwner returns what WithExpectedOwner recorded, or "".
+func ExpectedOwner(ctx context.Context, source bool) string {
+	v, _ := ctx.Value(expectedOwnerKey{source}).(string)
+	return v
+}
+
+// compile parses the stored policy, if any.
+func (b *bucketRecord) compile() error {
+	b.policy = nil
+	if b.Policy == "" {
+		return nil
+	}
+	p, err := parsePolicy(b.Name, b.Policy)
+	if err != nil {
+		return fmt.Errorf("s3: bucket %s policy: %w", b.Name, err)
+	}
+	b.policy = p
+	return nil
+}
+
+// bucket loads a bucket and checks that the caller may perform action (an
+// IAM action such as "s3:GetObject") on it, or on key in it: the owner may
+// unless the bucket policy denies it; anyone else only if the policy allows
+// it and none of it denies it.
+func (s *Service) bucket(ctx context.Context, name string, a access, action, key string) (*bucketRecord, error) {
 	b, err := s.loadBucket(name)
 	if err != nil {
 		return nil, err
 	}
 	id := auth.FromContext(ctx)
-	if id.Anonymous || id.Account != b.Account {
+	owner := !id.Anonymous && id.Account == b.Account
+	resource := BucketARN(name)
+	if key != "" {
+		resource += "/" + key
+	}
+	allowed, denied := b.policy.decide(id, action, resource)
+	if owner && policyAction(action) {
+		denied = false // the owner can always repair a policy that locks it out
+	}
+	if denied || !owner && !allowed {
+		return nil, ErrAccessDenied
+	}
+	if want := ExpectedOwner(ctx, a == sourceBucket); want != "" && want != b.Account {
 		return nil, ErrAccessDenied
 	}
 	if a == sameRegion && id.Region != "" && id.Region != b.Region {
@@ -184,6 +239,14 @@ func (s *Service) bucket(ctx context.Context, name string, a access) (*bucketRec
 			WithHeader("x-amz-bucket-region", b.Region)
 	}
 	return b, nil
+}
+
+func policyAction(action string) bool {
+	switch action {
+	case "s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy":
+		return true
+	}
+	return false
 }
 
 // loadBucket returns a bucket's record, or NoSuchBucket. The record is

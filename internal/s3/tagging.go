@@ -88,7 +88,7 @@ func (s *Service) PutObjectTagging(ctx context.Context, in *PutObjectTaggingInpu
 	if err := checkTags(in.Tags, MaxObjectTags, "Object"); err != nil {
 		return nil, err
 	}
-	err := s.updateObject(ctx, in.Bucket, in.Key, func(o *objectRecord) { o.Tags = in.Tags })
+	err := s.updateObject(ctx, "s3:PutObjectTagging", in.Bucket, in.Key, func(o *objectRecord) { o.Tags = in.Tags })
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +100,7 @@ type GetObjectTaggingInput struct{ Bucket, Key string }
 type GetObjectTaggingOutput struct{ Tags []Tag }
 
 func (s *Service) GetObjectTagging(ctx context.Context, in *GetObjectTaggingInput) (*GetObjectTaggingOutput, error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion); err != nil {
+	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:GetObjectTagging", in.Key); err != nil {
 		return nil, err
 	}
 	o, err := s.loadObject(in.Bucket, in.Key)
@@ -115,7 +115,7 @@ type DeleteObjectTaggingInput struct{ Bucket, Key string }
 type DeleteObjectTaggingOutput struct{}
 
 func (s *Service) DeleteObjectTagging(ctx context.Context, in *DeleteObjectTaggingInput) (*DeleteObjectTaggingOutput, error) {
-	if err := s.updateObject(ctx, in.Bucket, in.Key, func(o *objectRecord) { o.Tags = nil }); err != nil {
+	if err := s.updateObject(ctx, "s3:DeleteObjectTagging", in.Bucket, in.Key, func(o *objectRecord) { o.Tags = nil }); err != nil {
 		return nil, err
 	}
 	return &DeleteObjectTaggingOutput{}, nil
@@ -123,8 +123,8 @@ func (s *Service) DeleteObjectTagging(ctx context.Context, in *DeleteObjectTaggi
 
 // updateObject changes an object's record in place (not its body) under
 // the key lock.
-func (s *Service) updateObject(ctx context.Context, bucket, key string, fn func(*objectRecord)) error {
-	if _, err := s.bucket(ctx, bucket, sameRegion); err != nil {
+func (s *Service) updateObject(ctx context.Context, action, bucket, key string, fn func(*objectRecord)) error {
+	if _, err := s.bucket(ctx, bucket, sameRegion, action, key); err != nil {
 		return err
 	}
 	unlock := s.lockKeys(bucket, key)
@@ -150,7 +150,7 @@ func (s *Service) PutBucketTagging(ctx context.Context, in *PutBucketTaggingInpu
 	if err := checkTags(in.Tags, MaxBucketTags, "Bucket"); err != nil {
 		return nil, err
 	}
-	if err := s.updateBucket(ctx, in.Bucket, func(b *bucketRecord) error { b.Tags = in.Tags; return nil }); err != nil {
+	if err := s.updateBucket(ctx, "s3:PutBucketTagging", in.Bucket, func(b *bucketRecord) error { b.Tags = in.Tags; return nil }); err != nil {
 		return nil, err
 	}
 	return &PutBucketTaggingOutput{}, nil
@@ -161,7 +161,7 @@ type GetBucketTaggingInput struct{ Bucket string }
 type GetBucketTaggingOutput struct{ Tags []Tag }
 
 func (s *Service) GetBucketTagging(ctx context.Context, in *GetBucketTaggingInput) (*GetBucketTaggingOutput, error) {
-	b, err := s.bucket(ctx, in.Bucket, sameRegion)
+	b, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:GetBucketTagging", "")
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +176,7 @@ type DeleteBucketTaggingInput struct{ Bucket string }
 type DeleteBucketTaggingOutput struct{}
 
 func (s *Service) DeleteBucketTagging(ctx context.Context, in *DeleteBucketTaggingInput) (*DeleteBucketTaggingOutput, error) {
-	if err := s.updateBucket(ctx, in.Bucket, func(b *bucketRecord) error { b.Tags = nil; return nil }); err != nil {
+	if err := s.updateBucket(ctx, "s3:PutBucketTagging", in.Bucket, func(b *bucketRecord) error { b.Tags = nil; return nil }); err != nil {
 		return nil, err
 	}
 	return &DeleteBucketTaggingOutput{}, nil

@@ -90,7 +90,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, info *awsproto
 		service = "" // an unsigned JSON-protocol request
 	}
 	info.Service = service
-	handler, ok := s.services()[service]
+	handler, ok := s.services[service]
 	if !ok {
 		info.Operation = "Unknown"
 		s.writeError(w, r, info, unknownService(r, service))
@@ -109,10 +109,6 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, info *awsproto
 	}
 	info.Account, info.AccessKey = id.Account, id.AccessKey
 	handler.ServeHTTP(w, r.WithContext(auth.WithIdentity(r.Context(), id)))
-}
-
-func (s *Server) services() map[string]http.Handler {
-	return map[string]http.Handler{"s3": s.s3http}
 }
 
 func unknownService(r *http.Request, service string) *awserr.Error {
@@ -145,11 +141,11 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request, info *awsproto.Re
 	switch path := r.URL.Path; {
 	case path == "/_lakebox/health":
 		info.Operation = "Health"
-		writeJSON(w, http.StatusOK, map[string]any{
-			"status":   "ok",
-			"version":  s.cfg.Version,
-			"services": map[string]string{"s3": "running"},
-		})
+		running := make(map[string]string, len(s.services))
+		for name := range s.services {
+			running[name] = "running"
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "version": s.cfg.Version, "services": running})
 	case path == "/_lakebox/clock":
 		info.Operation = "Clock"
 		s.clockEndpoint(w, r)

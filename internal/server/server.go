@@ -50,13 +50,14 @@ type Config struct {
 
 // Server is a running Lakebox: stores, services and the HTTP front.
 type Server struct {
-	cfg      Config
-	log      *slog.Logger
-	clock    *clock.Clock
-	db       *meta.DB
-	blobs    *blob.Store
-	s3       *s3.Service
-	s3http   http.Handler
+	cfg   Config
+	log   *slog.Logger
+	clock *clock.Clock
+	db    *meta.DB
+	blobs *blob.Store
+	s3    *s3.Service
+	// services maps a SigV4 credential-scope service name to its handler.
+	services map[string]http.Handler
 	verifier *sigv4.Verifier
 	metrics  *metrics
 	ids      *idGenerator
@@ -116,7 +117,7 @@ func New(cfg Config) (*Server, error) {
 		db:       db,
 		blobs:    blobs,
 		s3:       svc,
-		s3http:   s3http.New(svc, s3http.Options{Domains: cfg.Domains}),
+		services: map[string]http.Handler{"s3": s3http.New(svc, s3http.Options{Domains: cfg.Domains})},
 		verifier: sigv4.NewVerifier(auth.NewKeys(cfg.StrictAuth, cfg.Keys...), clk.Wall),
 		metrics:  newMetrics(),
 		ids:      newIDGenerator(),

@@ -62,8 +62,11 @@ class BucketTest(unittest.TestCase):
         name = harness.unique("cfg")
         self.s3.create_bucket(Bucket=name)
         with self.assertRaises(ClientError) as err:
-            self.s3.put_bucket_policy(Bucket=name, Policy=json.dumps({"Version": "2012-10-17", "Statement": []}))
+            self.s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": [{"AllowedMethods": ["GET"], "AllowedOrigins": ["*"]}]})
         self.assertEqual(code(err), "NotImplemented")
+        with self.assertRaises(ClientError) as err:
+            self.s3.get_bucket_cors(Bucket=name)
+        self.assertEqual(code(err), "NoSuchCORSConfiguration")
         with self.assertRaises(ClientError) as err:
             self.s3.get_bucket_policy(Bucket=name)
         self.assertEqual(code(err), "NoSuchBucketPolicy")
@@ -175,6 +178,23 @@ class ObjectTest(unittest.TestCase):
         with self.assertRaises(urllib.error.HTTPError) as err:
             urllib.request.urlopen(url.replace("shared.txt", "other.txt"))
         self.assertEqual(err.exception.code, 403)
+
+    def test_public_read_policy(self):
+        bucket = harness.unique("public")
+        self.s3.create_bucket(Bucket=bucket)
+        self.s3.put_object(Bucket=bucket, Key="site/index.html", Body=b"<h1>lake</h1>")
+        url = f"{harness.endpoint()}/{bucket}/site/index.html"
+        with self.assertRaises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(url)
+        self.assertEqual(err.exception.code, 403)
+        self.s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                           "Resource": f"arn:aws:s3:::{bucket}/site/*"}],
+        }))
+        with urllib.request.urlopen(url) as r:
+            self.assertEqual(r.read(), b"<h1>lake</h1>")
+        self.assertTrue(self.s3.get_bucket_policy_status(Bucket=bucket)["PolicyStatus"]["IsPublic"])
 
     def test_wrong_secret_is_refused(self):
         bad = harness.client(secret="not-test")

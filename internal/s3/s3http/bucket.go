@@ -2,6 +2,7 @@ package s3http
 
 import (
 	"encoding/xml"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -45,6 +46,9 @@ func (h *Handler) createBucket(w http.ResponseWriter, r *http.Request, t target)
 			return err
 		}
 		in.LocationConstraint = cfg.LocationConstraint
+		for _, t := range cfg.Tags {
+			in.Tags = append(in.Tags, s3.Tag(t))
+		}
 	}
 	if r.Header.Get("X-Amz-Bucket-Object-Lock-Enabled") == "true" {
 		return awserr.NotImplemented("Object Lock")
@@ -54,6 +58,7 @@ func (h *Handler) createBucket(w http.ResponseWriter, r *http.Request, t target)
 		return err
 	}
 	w.Header().Set("Location", out.Location)
+	w.Header().Set("X-Amz-Bucket-Arn", out.ARN)
 	w.WriteHeader(http.StatusOK)
 	return nil
 }
@@ -64,6 +69,7 @@ func (h *Handler) headBucket(w http.ResponseWriter, r *http.Request, t target) e
 		return err
 	}
 	w.Header().Set("X-Amz-Bucket-Region", out.Region)
+	w.Header().Set("X-Amz-Bucket-Arn", s3.BucketARN(t.bucket))
 	w.WriteHeader(http.StatusOK)
 	return nil
 }
@@ -169,8 +175,6 @@ func (h *Handler) bucketConfig(method string, q url.Values) (string, opFunc, boo
 		missing     *awserr.Error
 		get         any // a fixed document that is the truth for every bucket
 	}{
-		{"policy", "BucketPolicy", s3.ErrNoSuchBucketPolicy, nil},
-		{"policyStatus", "BucketPolicyStatus", s3.ErrNoSuchBucketPolicy, nil},
 		{"cors", "BucketCors", s3.ErrNoSuchCORS, nil},
 		{"lifecycle", "BucketLifecycleConfiguration", s3.ErrNoSuchLifecycle, nil},
 		{"encryption", "BucketEncryption", s3.ErrNoSuchEncryption, nil},
@@ -252,4 +256,50 @@ type requestPaymentXML struct {
 
 func ownerFromRequest(r *http.Request) *ownerXML {
 	return toOwner(s3.OwnerOf(auth.FromContext(r.Context()).Account))
+}
+
+func (h *Handler) putBucketPolicy(w http.ResponseWriter, r *http.Request, t target) error {
+	body, err := io.ReadAll(io.LimitReader(r.Body, s3.MaxPolicySize+1))
+	if err != nil {
+		return err
+	}
+	if _, err := h.svc.PutBucketPolicy(r.Context(), &s3.PutBucketPolicyInput{Bucket: t.bucket, Policy: string(body)}); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (h *Handler) getBucketPolicy(w http.ResponseWriter, r *http.Request, t target) error {
+	out, err := h.svc.GetBucketPolicy(r.Context(), &s3.GetBucketPolicyInput{Bucket: t.bucket})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(out.Policy)))
+	w.WriteHeader(http.StatusOK)
+	_, err = io.WriteString(w, out.Policy)
+	return err
+}
+
+func (h *Handler) deleteBucketPolicy(w http.ResponseWriter, r *http.Request, t target) error {
+	if _, err := h.svc.DeleteBucketPolicy(r.Context(), &s3.DeleteBucketPolicyInput{Bucket: t.bucket}); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type policyStatusXML struct {
+	XMLName  xml.Name `xml:"PolicyStatus"`
+	Xmlns    string   `xml:"xmlns,attr"`
+	IsPublic bool     `xml:"IsPublic"`
+}
+
+func (h *Handler) getBucketPolicyStatus(w http.ResponseWriter, r *http.Request, t target) error {
+	out, err := h.svc.GetBucketPolicyStatus(r.Context(), &s3.GetBucketPolicyStatusInput{Bucket: t.bucket})
+	if err != nil {
+		return err
+	}
+	return restxml.Write(w, http.StatusOK, policyStatusXML{Xmlns: restxml.Namespace, IsPublic: out.IsPublic})
 }

@@ -52,7 +52,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	op, fn := h.route(r, t)
 	info.Operation = op
 	tw := &trackingWriter{ResponseWriter: w}
-	if err := fn(tw, r, t); err != nil {
+	ctx := s3.WithExpectedOwner(r.Context(), r.Header.Get("X-Amz-Expected-Bucket-Owner"), false)
+	ctx = s3.WithExpectedOwner(ctx, r.Header.Get("X-Amz-Source-Expected-Bucket-Owner"), true)
+	if err := fn(tw, r.WithContext(ctx), t); err != nil {
 		e, ok := awserr.As(err)
 		if !ok {
 			e = awserr.Internal(err)
@@ -137,6 +139,8 @@ func (h *Handler) routeBucket(r *http.Request, q url.Values) (string, opFunc) {
 		switch {
 		case q.Has("tagging"):
 			return "PutBucketTagging", h.putBucketTagging
+		case q.Has("policy"):
+			return "PutBucketPolicy", h.putBucketPolicy
 		case q.Has("acl"):
 			return "PutBucketAcl", h.putBucketACL
 		}
@@ -147,6 +151,10 @@ func (h *Handler) routeBucket(r *http.Request, q url.Values) (string, opFunc) {
 			return "GetBucketLocation", h.getBucketLocation
 		case q.Has("tagging"):
 			return "GetBucketTagging", h.getBucketTagging
+		case q.Has("policy"):
+			return "GetBucketPolicy", h.getBucketPolicy
+		case q.Has("policyStatus"):
+			return "GetBucketPolicyStatus", h.getBucketPolicyStatus
 		case q.Has("versioning"):
 			return "GetBucketVersioning", h.getBucketVersioning
 		case q.Has("uploads"):
@@ -160,8 +168,11 @@ func (h *Handler) routeBucket(r *http.Request, q url.Values) (string, opFunc) {
 	case http.MethodHead:
 		return "HeadBucket", h.headBucket
 	case http.MethodDelete:
-		if q.Has("tagging") {
+		switch {
+		case q.Has("tagging"):
 			return "DeleteBucketTagging", h.deleteBucketTagging
+		case q.Has("policy"):
+			return "DeleteBucketPolicy", h.deleteBucketPolicy
 		}
 		return "DeleteBucket", h.deleteBucket
 	case http.MethodPost:

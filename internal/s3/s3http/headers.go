@@ -10,60 +10,66 @@ import (
 	"github.com/lakebox/lakebox/internal/s3"
 )
 
-// checksumHeaders maps each checksum algorithm to its header.
-var checksumHeaders = []struct{ alg, header string }{
-	{"CRC32", "x-amz-checksum-crc32"},
-	{"CRC32C", "x-amz-checksum-crc32c"},
-	{"CRC64NVME", "x-amz-checksum-crc64nvme"},
-	{"SHA1", "x-amz-checksum-sha1"},
-	{"SHA256", "x-amz-checksum-sha256"},
-	{"SHA512", "x-amz-checksum-sha512"},
-	{"MD5", "x-amz-checksum-md5"},
-}
-
-func checksumHeader(alg string) string {
-	for _, c := range checksumHeaders {
-		if c.alg == alg {
-			return c.header
-		}
-	}
-	return ""
-}
-
 // requestBody describes r's body for the service: its length, digests and
 // checksum, sent as headers or as an aws-chunked trailer.
 func requestBody(r *http.Request) (s3.Body, error) {
 	b := s3.Body{
-		Reader:            r.Body,
-		Size:              r.ContentLength,
-		ContentMD5:        r.Header.Get("Content-Md5"),
-		ChecksumAlgorithm: r.Header.Get("X-Amz-Sdk-Checksum-Algorithm"),
+		Reader:       r.Body,
+		Size:         r.ContentLength,
+		ContentMD5:   r.Header.Get("Content-Md5"),
+		SDKAlgorithm: r.Header.Get("X-Amz-Sdk-Checksum-Algorithm"),
 	}
-	found := 0
-	for _, c := range checksumHeaders {
-		if v := r.Header.Get(c.header); v != "" {
-			found++
-			b.ChecksumAlgorithm, b.Checksum = c.alg, v
+	if v, ok := r.Header["Content-Md5"]; ok && (len(v) != 1 || v[0] == "") {
+		return b, s3.ErrInvalidDigest.With("Content-MD5", strings.Join(v, ","))
+	}
+	multiple := awserr.New("InvalidRequest", 400, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
+	for _, alg := range s3.ChecksumAlgorithms() {
+		if v := r.Header.Get(s3.ChecksumHeader(alg)); v != "" {
+			if b.ChecksumAlgorithm != "" {
+				return b, multiple
+			}
+			b.ChecksumAlgorithm, b.Checksum = alg, v
 		}
 	}
-	if found > 1 {
-		return b, awserr.New("InvalidRequest", 400, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
+	for name := range r.Header {
+		if strings.HasPrefix(strings.ToLower(name), "x-amz-checksum-") && !knownChecksumHeader(name) {
+			return b, awserr.New("InvalidRequest", 400, "The algorithm type you specified in x-amz-checksum- header is invalid.")
+		}
 	}
 	if tr := strings.ToLower(strings.TrimSpace(r.Header.Get("X-Amz-Trailer"))); tr != "" {
-		for _, c := range checksumHeaders {
-			if tr == c.header {
-				if found > 0 && b.ChecksumAlgorithm != c.alg {
-					return b, awserr.New("InvalidRequest", 400, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
-				}
-				b.ChecksumAlgorithm, b.Checksum = c.alg, ""
-				b.Trailer = func() string { return r.Trailer.Get(c.header) }
+		alg := ""
+		for _, a := range s3.ChecksumAlgorithms() {
+			if tr == s3.ChecksumHeader(a) {
+				alg = a
 			}
 		}
-		if b.Trailer == nil {
+		switch {
+		case alg == "":
 			return b, awserr.New("InvalidRequest", 400, "The value specified in the x-amz-trailer header is not supported")
+		case b.ChecksumAlgorithm != "":
+			return b, multiple
 		}
+		b.ChecksumAlgorithm = alg
+		b.Trailer = func() string { return r.Trailer.Get(tr) }
 	}
 	return b, nil
+}
+
+// knownChecksumHeader reports whether an x-amz-checksum-* header is one
+// Lakebox reads: a value of a supported algorithm, or the mode, type and
+// algorithm headers.
+func knownChecksumHeader(name string) bool {
+	n := strings.ToLower(name)
+	switch n {
+	case "x-amz-checksum-mode", "x-amz-checksum-type", "x-amz-checksum-algorithm":
+		return true
+	}
+	for _, a := range s3.ChecksumAlgorithms() {
+		if n == s3.ChecksumHeader(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // requirePutLength enforces S3's rule that uploads declare their length.
@@ -125,7 +131,7 @@ func setChecksum(h http.Header, c s3.Checksum) {
 	if c.IsZero() || c.Value == "" {
 		return
 	}
-	h.Set(checksumHeader(c.Algorithm), c.Value)
+	h.Set(s3.ChecksumHeader(c.Algorithm), c.Value)
 	if c.Type != "" {
 		h.Set("X-Amz-Checksum-Type", c.Type)
 	}
@@ -169,8 +175,8 @@ func writeObjectHeaders(w http.ResponseWriter, r *http.Request, o *s3.ObjectInfo
 	if o.TagCount > 0 {
 		h.Set("X-Amz-Tagging-Count", strconv.Itoa(o.TagCount))
 	}
-	if partNumber > 0 {
-		h.Set("X-Amz-Mp-Parts-Count", strconv.Itoa(max(o.PartsCount, 1)))
+	if partNumber > 0 && o.PartsCount > 0 {
+		h.Set("X-Amz-Mp-Parts-Count", strconv.Itoa(o.PartsCount))
 	}
 	setChecksum(h, o.Checksum)
 	q := r.URL.Query()

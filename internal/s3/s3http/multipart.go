@@ -6,6 +6,7 @@ import (
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/awsproto/restxml"
+	"github.com/lakebox/lakebox/internal/awsproto/sigv4"
 	"github.com/lakebox/lakebox/internal/s3"
 )
 
@@ -98,21 +99,34 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 		Bucket: t.bucket, Key: t.key, UploadID: r.URL.Query().Get("uploadId"),
 		ChecksumType: r.Header.Get("X-Amz-Checksum-Type"), Conditions: writeConditions(r.Header),
 	}
-	for _, c := range checksumHeaders {
-		if v := r.Header.Get(c.header); v != "" {
+	for _, alg := range s3.ChecksumAlgorithms() {
+		if v := r.Header.Get(s3.ChecksumHeader(alg)); v != "" {
+			if in.Checksum != "" {
+				return awserr.New("InvalidRequest", 400, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
+			}
 			in.Checksum = v
 		}
 	}
+	in.ObjectSize = -1
+	if v := r.Header.Get("X-Amz-Mp-Object-Size"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return awserr.New("InvalidRequest", 400, "Value for x-amz-mp-object-size header is invalid: '"+v+"'")
+		}
+		in.ObjectSize = n
+	}
 	for _, p := range doc.Parts {
-		_, sum := p.value()
-		in.Parts = append(in.Parts, s3.CompletedPart{PartNumber: p.PartNumber, ETag: p.ETag, Checksum: sum})
+		if p.PartNumber == nil || p.ETag == nil {
+			return restxml.ErrMalformedXML
+		}
+		in.Parts = append(in.Parts, s3.CompletedPart{PartNumber: *p.PartNumber, ETag: *p.ETag, Checksums: p.values()})
 	}
 	out, err := h.svc.CompleteMultipartUpload(r.Context(), in)
 	if err != nil {
 		return err
 	}
 	res := completeMultipartUploadResult{
-		Xmlns: restxml.Namespace, Location: "/" + t.bucket + "/" + t.key, Bucket: t.bucket, Key: t.key,
+		Xmlns: restxml.Namespace, Location: "http://" + r.Host + "/" + t.bucket + "/" + sigv4.URIEncode(t.key, false), Bucket: t.bucket, Key: t.key,
 		ETag: quote(out.ETag), ChecksumType: out.Checksum.Type,
 		checksumXML: toChecksumXML(out.Checksum.Algorithm, out.Checksum.Value),
 	}

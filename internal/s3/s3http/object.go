@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lakebox/lakebox/internal/auth"
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/awsproto/restxml"
 	"github.com/lakebox/lakebox/internal/s3"
@@ -34,6 +35,7 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, t target) er
 		return err
 	}
 	w.Header().Set("ETag", quote(out.ETag))
+	w.Header().Set("X-Amz-Object-Size", strconv.FormatInt(out.Size, 10))
 	setChecksum(w.Header(), out.Checksum)
 	w.WriteHeader(http.StatusOK)
 	return nil
@@ -77,6 +79,13 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, t target) er
 	}
 	if r.Header.Get("X-Amz-Server-Side-Encryption-Customer-Algorithm") != "" {
 		return awserr.NotImplemented("Server-side encryption with customer keys (SSE-C)")
+	}
+	if auth.FromContext(r.Context()).Anonymous {
+		for _, ov := range responseOverrides {
+			if q.Has(ov.param) {
+				return awserr.New("InvalidRequest", 400, "Request specific response headers cannot be used for anonymous GET requests.")
+			}
+		}
 	}
 	var out *s3.GetObjectOutput
 	var err error

@@ -36,6 +36,7 @@ type bucketXML struct {
 type createBucketConfiguration struct {
 	XMLName            xml.Name `xml:"CreateBucketConfiguration"`
 	LocationConstraint string   `xml:"LocationConstraint"`
+	Tags               []tagXML `xml:"Tags>Tag"`
 }
 
 type locationConstraint struct {
@@ -143,40 +144,54 @@ type checksumXML struct {
 	ChecksumSHA256    string `xml:"ChecksumSHA256,omitempty"`
 	ChecksumSHA512    string `xml:"ChecksumSHA512,omitempty"`
 	ChecksumMD5       string `xml:"ChecksumMD5,omitempty"`
+	ChecksumXXHASH64  string `xml:"ChecksumXXHASH64,omitempty"`
+	ChecksumXXHASH3   string `xml:"ChecksumXXHASH3,omitempty"`
+	ChecksumXXHASH128 string `xml:"ChecksumXXHASH128,omitempty"`
+}
+
+func (c *checksumXML) field(alg string) *string {
+	switch alg {
+	case "CRC32":
+		return &c.ChecksumCRC32
+	case "CRC32C":
+		return &c.ChecksumCRC32C
+	case "CRC64NVME":
+		return &c.ChecksumCRC64NVME
+	case "SHA1":
+		return &c.ChecksumSHA1
+	case "SHA256":
+		return &c.ChecksumSHA256
+	case "SHA512":
+		return &c.ChecksumSHA512
+	case "MD5":
+		return &c.ChecksumMD5
+	case "XXHASH64":
+		return &c.ChecksumXXHASH64
+	case "XXHASH3":
+		return &c.ChecksumXXHASH3
+	case "XXHASH128":
+		return &c.ChecksumXXHASH128
+	}
+	return nil
 }
 
 func toChecksumXML(alg, value string) checksumXML {
 	var c checksumXML
-	switch alg {
-	case "CRC32":
-		c.ChecksumCRC32 = value
-	case "CRC32C":
-		c.ChecksumCRC32C = value
-	case "CRC64NVME":
-		c.ChecksumCRC64NVME = value
-	case "SHA1":
-		c.ChecksumSHA1 = value
-	case "SHA256":
-		c.ChecksumSHA256 = value
-	case "SHA512":
-		c.ChecksumSHA512 = value
-	case "MD5":
-		c.ChecksumMD5 = value
+	if f := c.field(alg); f != nil {
+		*f = value
 	}
 	return c
 }
 
-// value returns the one checksum set and its algorithm.
-func (c checksumXML) value() (alg, value string) {
-	for _, kv := range []struct{ alg, v string }{
-		{"CRC32", c.ChecksumCRC32}, {"CRC32C", c.ChecksumCRC32C}, {"CRC64NVME", c.ChecksumCRC64NVME},
-		{"SHA1", c.ChecksumSHA1}, {"SHA256", c.ChecksumSHA256}, {"SHA512", c.ChecksumSHA512}, {"MD5", c.ChecksumMD5},
-	} {
-		if kv.v != "" {
-			return kv.alg, kv.v
+// values returns every checksum set, by algorithm.
+func (c checksumXML) values() map[string]string {
+	out := map[string]string{}
+	for _, alg := range s3.ChecksumAlgorithms() {
+		if v := *c.field(alg); v != "" {
+			out[alg] = v
 		}
 	}
-	return "", ""
+	return out
 }
 
 type copyObjectResult struct {
@@ -207,8 +222,8 @@ type initiateMultipartUploadResult struct {
 type completeMultipartUpload struct {
 	XMLName xml.Name `xml:"CompleteMultipartUpload"`
 	Parts   []struct {
-		PartNumber int    `xml:"PartNumber"`
-		ETag       string `xml:"ETag"`
+		PartNumber *int    `xml:"PartNumber"`
+		ETag       *string `xml:"ETag"`
 		checksumXML
 	} `xml:"Part"`
 }

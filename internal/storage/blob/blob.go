@@ -13,34 +13,16 @@ import (
 // ErrNotFound is returned for a blob id that has no file.
 var ErrNotFound = errors.New("blob: not found")
 
-// idAlphabet is the alphabet of rand.Text: ids are 26 characters of it.
-const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-
 // Store is a directory of blob files. It is safe for concurrent use.
 type Store struct {
 	dir string
 }
 
-// Open opens the store rooted at dir, creating it and its shard directories.
+// Open opens the store rooted at dir, creating it if needed. Shard
+// directories are made on first use.
 func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("blob: %w", err)
-	}
-	created := false
-	for _, a := range idAlphabet {
-		for _, b := range idAlphabet {
-			p := filepath.Join(dir, string(a)+string(b))
-			if err := os.Mkdir(p, 0o755); err == nil {
-				created = true
-			} else if !errors.Is(err, fs.ErrExist) {
-				return nil, fmt.Errorf("blob: %w", err)
-			}
-		}
-	}
-	if created {
-		if err := syncDir(dir); err != nil {
-			return nil, err
-		}
 	}
 	return &Store{dir: dir}, nil
 }
@@ -73,11 +55,20 @@ func (s *Store) Path(id string) string {
 // or Abort exactly once.
 func (s *Store) Create() (*Writer, error) {
 	id := rand.Text()
-	f, err := os.OpenFile(s.Path(id), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	p := s.Path(id)
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrNotExist) {
+		// The shard's first blob: make the shard durable before the file.
+		if err = os.Mkdir(filepath.Dir(p), 0o755); err == nil || errors.Is(err, fs.ErrExist) {
+			if err = syncDir(s.dir); err == nil {
+				f, err = os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+			}
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("blob: create: %w", err)
 	}
-	return &Writer{f: f, id: id, dir: filepath.Join(s.dir, id[:2])}, nil
+	return &Writer{f: f, id: id, dir: filepath.Dir(p)}, nil
 }
 
 // Open opens a blob for reading, or returns ErrNotFound.
