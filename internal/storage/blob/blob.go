@@ -132,12 +132,17 @@ func (s *Store) Walk(cutoff time.Time, fn func(id string) error) error {
 	return nil
 }
 
+// writebackChunk is how much a Writer buffers in the page cache before it
+// starts writing it to disk in the background.
+const writebackChunk = 8 << 20
+
 // Writer writes one new blob.
 type Writer struct {
-	f   *os.File
-	id  string
-	dir string
-	n   int64
+	f       *os.File
+	id      string
+	dir     string
+	n       int64
+	flushed int64 // bytes handed to background writeback
 }
 
 // ID returns the blob's id.
@@ -152,6 +157,10 @@ func (w *Writer) Write(p []byte) (int, error) {
 	w.n += int64(n)
 	if err != nil {
 		return n, fmt.Errorf("blob: write: %w", err)
+	}
+	if w.n-w.flushed >= writebackChunk {
+		startWriteback(w.f, w.flushed, w.n-w.flushed)
+		w.flushed = w.n
 	}
 	return n, nil
 }
