@@ -80,55 +80,38 @@ func (s *Service) ListObjects(ctx context.Context, in *ListObjectsInput) (_ *Lis
 	if after >= in.Prefix {
 		ok = it.SeekGE(append(append(bytes.Clone(base), after...), 0))
 	}
-	count := 0
 	owners := map[string]Owner{} // OwnerOf hashes; a listing has few owners
-	for ok {
-		key := string(it.Key()[len(base):])
-		if cp, rolled := commonPrefix(key, in.Prefix, in.Delimiter); rolled {
-			if cp > after {
-				if count == maxKeys {
-					out.IsTruncated = true
-					break
-				}
-				out.CommonPrefixes = append(out.CommonPrefixes, cp)
-				out.NextMarker = cp
-				count++
+	out.IsTruncated, err = walk(it, ok, base, in.Prefix, in.Delimiter, after, maxKeys, func(n string) string { return n },
+		func(key string, isPrefix bool) error {
+			out.NextMarker = key
+			if isPrefix {
+				out.CommonPrefixes = append(out.CommonPrefixes, key)
+				return nil
 			}
-			// Skip every other key under the common prefix.
-			next := prefixEnd(append(bytes.Clone(base), cp...))
-			if next == nil {
-				break
+			v, err := it.Value()
+			if err != nil {
+				return err
 			}
-			ok = it.SeekGE(next)
-			continue
-		}
-		if count == maxKeys {
-			out.IsTruncated = true
-			break
-		}
-		v, err := it.Value()
-		if err != nil {
-			return nil, err
-		}
-		var o objectRecord
-		if _, err := o.unmarshalListing(v); err != nil {
-			return nil, err
-		}
-		if _, ok := owners[o.Owner]; !ok {
-			owners[o.Owner] = OwnerOf(o.Owner)
-		}
-		out.Contents = append(out.Contents, ListEntry{
-			Key:          key,
-			Modified:     o.Modified,
-			ETag:         o.ETag,
-			Size:         o.Size,
-			StorageClass: o.storageClass(),
-			Owner:        owners[o.Owner],
-			Checksum:     Checksum{Algorithm: o.Checksum.Algorithm, Type: o.Checksum.Type},
+			var o objectRecord
+			if _, err := o.unmarshalListing(v); err != nil {
+				return err
+			}
+			if _, ok := owners[o.Owner]; !ok {
+				owners[o.Owner] = OwnerOf(o.Owner)
+			}
+			out.Contents = append(out.Contents, ListEntry{
+				Key:          key,
+				Modified:     o.Modified,
+				ETag:         o.ETag,
+				Size:         o.Size,
+				StorageClass: o.storageClass(),
+				Owner:        owners[o.Owner],
+				Checksum:     Checksum{Algorithm: o.Checksum.Algorithm, Type: o.Checksum.Type},
+			})
+			return nil
 		})
-		out.NextMarker = key
-		count++
-		ok = it.Next()
+	if err != nil {
+		return nil, err
 	}
 	if out.IsTruncated {
 		out.NextContinuationToken = base64.RawURLEncoding.EncodeToString([]byte(out.NextMarker))
@@ -136,6 +119,47 @@ func (s *Service) ListObjects(ctx context.Context, in *ListObjectsInput) (_ *Lis
 		out.NextMarker = ""
 	}
 	return out, nil
+}
+
+// walk visits, in order, the names under base+prefix that the iterator
+// (positioned by the caller; ok says whether it is at a key) reaches:
+// names that contain delim after prefix are rolled up into common prefixes,
+// each visited once, and only those greater than after. Names are the
+// store keys without base, cut by name. walk visits at most limit names
+// and reports whether it stopped with more to visit.
+func walk(it *meta.Iter, ok bool, base []byte, prefix, delim, after string, limit int,
+	name func(string) string, visit func(name string, isPrefix bool) error) (truncated bool, err error) {
+	count := 0
+	for ok {
+		n := name(string(it.Key()[len(base):]))
+		if cp, rolled := commonPrefix(n, prefix, delim); rolled {
+			if cp > after {
+				if count == limit {
+					return true, nil
+				}
+				if err := visit(cp, true); err != nil {
+					return false, err
+				}
+				count++
+			}
+			// Skip every other key under the common prefix.
+			next := prefixEnd(append(bytes.Clone(base), cp...))
+			if next == nil {
+				return false, nil
+			}
+			ok = it.SeekGE(next)
+			continue
+		}
+		if count == limit {
+			return true, nil
+		}
+		if err := visit(n, false); err != nil {
+			return false, err
+		}
+		count++
+		ok = it.Next()
+	}
+	return false, nil
 }
 
 // commonPrefix returns the common prefix key rolls up into: prefix plus

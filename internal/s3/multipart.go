@@ -157,14 +157,20 @@ type UploadPartOutput struct {
 	Checksum Checksum
 }
 
+// partUpload checks the destination of UploadPart and UploadPartCopy and
+// returns its upload.
+func (s *Service) partUpload(ctx context.Context, bucket, key, uploadID string, part int) (*uploadRecord, error) {
+	if _, err := s.bucket(ctx, bucket, sameRegion, "s3:PutObject", key); err != nil {
+		return nil, err
+	}
+	if err := checkPartNumber(part); err != nil {
+		return nil, err
+	}
+	return s.loadUpload(bucket, key, uploadID)
+}
+
 func (s *Service) UploadPart(ctx context.Context, in *UploadPartInput) (*UploadPartOutput, error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:PutObject", in.Key); err != nil {
-		return nil, err
-	}
-	if err := checkPartNumber(in.PartNumber); err != nil {
-		return nil, err
-	}
-	u, err := s.loadUpload(in.Bucket, in.Key, in.UploadID)
+	u, err := s.partUpload(ctx, in.Bucket, in.Key, in.UploadID, in.PartNumber)
 	if err != nil {
 		return nil, err
 	}
@@ -281,52 +287,35 @@ type UploadPartCopyOutput struct {
 }
 
 func (s *Service) UploadPartCopy(ctx context.Context, in *UploadPartCopyInput) (*UploadPartCopyOutput, error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:PutObject", in.Key); err != nil {
-		return nil, err
-	}
-	if err := checkPartNumber(in.PartNumber); err != nil {
-		return nil, err
-	}
-	if err := checkVersionID(in.SourceVersionID); err != nil {
-		return nil, err
-	}
-	u, err := s.loadUpload(in.Bucket, in.Key, in.UploadID)
+	u, err := s.partUpload(ctx, in.Bucket, in.Key, in.UploadID, in.PartNumber)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.bucket(ctx, in.SourceBucket, sourceBucket, "s3:GetObject", in.SourceKey); err != nil {
-		return nil, err
-	}
-	for attempt := 0; ; attempt++ {
-		src, err := s.loadObject(in.SourceBucket, in.SourceKey)
-		if err != nil {
-			return nil, err
-		}
-		if err := in.SourceConditions.checkCopySource(src); err != nil {
-			return nil, err
-		}
+	var out *UploadPartCopyOutput
+	err = s.readCopySource(ctx, in.SourceBucket, in.SourceKey, in.SourceVersionID, in.SourceConditions, func(src *objectRecord) error {
 		off, n, err := copySourceRange(in.SourceRange, src.Size)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		body, err := s.copyData(src, off, n, u.ChecksumAlgorithm)
-		if errors.Is(err, errDataGone) && attempt < 8 {
-			continue
-		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 		p := partRecord{Number: in.PartNumber, Size: body.size, ETag: body.etag(),
 			Modified: s.clock.Now().Truncate(time.Millisecond), Data: body.ref, Checksum: body.checksum.Value}
 		if err := s.commitPart(u, p, body); err != nil {
-			return nil, err
+			return err
 		}
-		out := &UploadPartCopyOutput{ETag: p.ETag, Modified: p.Modified}
+		out = &UploadPartCopyOutput{ETag: p.ETag, Modified: p.Modified}
 		if u.ChecksumRequested {
 			out.Checksum = Checksum{Algorithm: u.ChecksumAlgorithm, Value: p.Checksum}
 		}
-		return out, nil
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // copySourceRange parses x-amz-copy-source-range, which unlike Range must
@@ -775,46 +764,32 @@ func (s *Service) ListMultipartUploads(ctx context.Context, in *ListMultipartUpl
 		}
 		ok = it.SeekGE(seek)
 	}
-	count := 0
-	for ok {
-		key, id, _ := strings.Cut(string(it.Key()[len(base):]), "\x00")
-		if cp, rolled := commonPrefix(key, in.Prefix, in.Delimiter); rolled {
-			if cp > in.KeyMarker {
-				if count == max {
-					out.IsTruncated = true
-					break
-				}
-				out.CommonPrefixes = append(out.CommonPrefixes, cp)
-				out.NextKeyMarker, out.NextUploadIDMarker = cp, ""
-				count++
+	keyOf := func(name string) string { key, _, _ := strings.Cut(name, "\x00"); return key }
+	out.IsTruncated, err = walk(it, ok, base, in.Prefix, in.Delimiter, in.KeyMarker, max, keyOf,
+		func(key string, isPrefix bool) error {
+			if isPrefix {
+				out.CommonPrefixes = append(out.CommonPrefixes, key)
+				out.NextKeyMarker, out.NextUploadIDMarker = key, ""
+				return nil
 			}
-			next := prefixEnd(append(bytes.Clone(base), cp...))
-			if next == nil {
-				break
+			v, err := it.Value()
+			if err != nil {
+				return err
 			}
-			ok = it.SeekGE(next)
-			continue
-		}
-		if count == max {
-			out.IsTruncated = true
-			break
-		}
-		v, err := it.Value()
-		if err != nil {
-			return nil, err
-		}
-		var u uploadRecord
-		if err := decode(v, &u); err != nil {
-			return nil, err
-		}
-		ui := UploadInfo{Key: key, UploadID: id, Initiated: u.Initiated, StorageClass: u.StorageClass, Owner: OwnerOf(u.Owner)}
-		if u.ChecksumRequested {
-			ui.ChecksumAlgorithm, ui.ChecksumType = u.ChecksumAlgorithm, u.ChecksumType
-		}
-		out.Uploads = append(out.Uploads, ui)
-		out.NextKeyMarker, out.NextUploadIDMarker = key, id
-		count++
-		ok = it.Next()
+			var u uploadRecord
+			if err := decode(v, &u); err != nil {
+				return err
+			}
+			ui := UploadInfo{Key: key, UploadID: u.UploadID, Initiated: u.Initiated, StorageClass: u.StorageClass, Owner: OwnerOf(u.Owner)}
+			if u.ChecksumRequested {
+				ui.ChecksumAlgorithm, ui.ChecksumType = u.ChecksumAlgorithm, u.ChecksumType
+			}
+			out.Uploads = append(out.Uploads, ui)
+			out.NextKeyMarker, out.NextUploadIDMarker = key, u.UploadID
+			return nil
+		})
+	if err != nil {
+		return nil, err
 	}
 	if !out.IsTruncated {
 		out.NextKeyMarker, out.NextUploadIDMarker = "", ""

@@ -553,9 +553,6 @@ func (s *Service) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObj
 	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:PutObject", in.Key); err != nil {
 		return nil, err
 	}
-	if err := checkVersionID(in.SourceVersionID); err != nil {
-		return nil, err
-	}
 	for _, d := range []struct{ name, v string }{{"x-amz-metadata-directive", in.MetadataDirective}, {"x-amz-tagging-directive", in.TaggingDirective}} {
 		if d.v != "" && d.v != "COPY" && d.v != "REPLACE" {
 			return nil, invalidArgument(d.name, d.v, "Unknown %s value: %s", strings.TrimPrefix(d.name, "x-amz-"), d.v)
@@ -564,42 +561,32 @@ func (s *Service) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObj
 	if err := in.Conditions.validate(); err != nil {
 		return nil, err
 	}
-	if _, err := s.bucket(ctx, in.SourceBucket, sourceBucket, "s3:GetObject", in.SourceKey); err != nil {
-		return nil, err
-	}
 	alg, err := checkAlgorithm(in.ChecksumAlgorithm)
 	if err != nil {
 		return nil, err
 	}
-	for attempt := 0; ; attempt++ {
-		src, err := s.loadObject(in.SourceBucket, in.SourceKey)
-		if err != nil {
-			return nil, err
-		}
-		if err := in.SourceConditions.checkCopySource(src); err != nil {
-			return nil, err
-		}
+	var out *CopyObjectOutput
+	err = s.readCopySource(ctx, in.SourceBucket, in.SourceKey, in.SourceVersionID, in.SourceConditions, func(src *objectRecord) error {
 		if src.Size > MaxPutSize {
-			return nil, ErrInvalidRequest.WithMessage("The specified copy source is larger than the maximum allowable size for a copy source: %d", MaxPutSize)
+			return ErrInvalidRequest.WithMessage("The specified copy source is larger than the maximum allowable size for a copy source: %d", MaxPutSize)
 		}
 		md, hdr, tagging := src.Metadata, src.Headers, ""
 		if in.MetadataDirective == "REPLACE" {
 			md, hdr = in.Metadata, in.Headers
 		}
-		tags := src.Tags
 		if in.TaggingDirective == "REPLACE" {
-			tagging, tags = in.Tagging, nil
+			tagging = in.Tagging
 		}
 		spec, err := checkObjectSpec(in.Key, hdr, md, in.StorageClass, tagging, in.ACL)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if in.TaggingDirective != "REPLACE" {
-			spec.tags = tags
+			spec.tags = src.Tags
 		}
 		if in.SourceBucket == in.Bucket && in.SourceKey == in.Key && in.MetadataDirective != "REPLACE" &&
 			spec.storageClass == src.storageClass() && alg == "" {
-			return nil, ErrInvalidRequest.WithMessage("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
+			return ErrInvalidRequest.WithMessage("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 		}
 		useAlg := alg
 		if useAlg == "" {
@@ -609,17 +596,45 @@ func (s *Service) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObj
 			}
 		}
 		body, err := s.copyData(src, 0, src.Size, useAlg)
-		if errors.Is(err, errDataGone) && attempt < 8 {
-			continue
-		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 		rec := s.newRecord(ctx, body, spec)
 		if err := s.commitObject(in.Bucket, in.Key, rec, body, in.Conditions); err != nil {
-			return nil, err
+			return err
 		}
-		return &CopyObjectOutput{ETag: rec.ETag, Modified: rec.Modified, Checksum: rec.Checksum}, nil
+		out = &CopyObjectOutput{ETag: rec.ETag, Modified: rec.Modified, Checksum: rec.Checksum}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// readCopySource checks access to a copy source and calls fn with its
+// record; fn reads the body with copyData. When a concurrent overwrite
+// removes the body first (errDataGone), the record is read again.
+func (s *Service) readCopySource(ctx context.Context, bucket, key, versionID string, cond Conditions, fn func(src *objectRecord) error) error {
+	if err := checkVersionID(versionID); err != nil {
+		return err
+	}
+	if _, err := s.bucket(ctx, bucket, sourceBucket, "s3:GetObject", key); err != nil {
+		return err
+	}
+	for attempt := 0; ; attempt++ {
+		src, err := s.loadObject(bucket, key)
+		if err != nil {
+			return err
+		}
+		if err := cond.checkCopySource(src); err != nil {
+			return err
+		}
+		err = fn(src)
+		if errors.Is(err, errDataGone) && attempt < 8 {
+			continue
+		}
+		return err
 	}
 }
 
