@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRun_Version(t *testing.T) {
@@ -41,5 +42,19 @@ func TestParseFlags_Environment(t *testing.T) {
 	fs.Bool("strict-auth", false, "")
 	if err := parseFlags(fs, nil); err == nil {
 		t.Fatal("bad environment value accepted")
+	}
+}
+
+func TestLogWriter_FlushesOnClose(t *testing.T) {
+	var out bytes.Buffer
+	w := newLogWriter(&out, time.Hour)
+	io.WriteString(w, "line one\n")
+	io.WriteString(w, "line two\n")
+	if out.Len() != 0 {
+		t.Fatal("written before a flush")
+	}
+	w.Close()
+	if out.String() != "line one\nline two\n" {
+		t.Fatalf("flushed %q", out.String())
 	}
 }

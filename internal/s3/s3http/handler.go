@@ -52,9 +52,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	op, fn := h.route(r, t)
 	info.Operation = op
 	tw := &trackingWriter{ResponseWriter: w}
-	ctx := s3.WithExpectedOwner(r.Context(), r.Header.Get("X-Amz-Expected-Bucket-Owner"), false)
-	ctx = s3.WithExpectedOwner(ctx, r.Header.Get("X-Amz-Source-Expected-Bucket-Owner"), true)
-	if err := fn(tw, r.WithContext(ctx), t); err != nil {
+	if owner, source := r.Header.Get("X-Amz-Expected-Bucket-Owner"), r.Header.Get("X-Amz-Source-Expected-Bucket-Owner"); owner != "" || source != "" {
+		ctx := s3.WithExpectedOwner(r.Context(), owner, false)
+		r = r.WithContext(s3.WithExpectedOwner(ctx, source, true))
+	}
+	if err := fn(tw, r, t); err != nil {
 		e, ok := awserr.As(err)
 		if !ok {
 			e = awserr.Internal(err)
