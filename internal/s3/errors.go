@@ -41,10 +41,7 @@ var (
 		"The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.")
 	ErrWrongRegion = awserr.New("AuthorizationHeaderMalformed", 400,
 		"The authorization header is malformed; the region is wrong")
-	ErrInvalidStorageClass = awserr.New("InvalidStorageClass", 400, "The storage class you specified is not valid")
-	ErrConditionalConflict = awserr.New("ConditionalRequestConflict", 409,
-		"A conflicting operation occurred. If using PutObject you can retry the request. If using multipart upload you should initiate another CreateMultipartUpload request and re-upload each part.")
-	ErrInvalidObjectState   = awserr.New("InvalidObjectState", 403, "The operation is not valid for the object's storage class")
+	ErrInvalidStorageClass  = awserr.New("InvalidStorageClass", 400, "The storage class you specified is not valid")
 	ErrMissingContentLength = awserr.New("MissingContentLength", 411, "You must provide the Content-Length HTTP header.")
 )
 
@@ -57,7 +54,6 @@ var (
 	ErrNoSuchEncryption   = awserr.New("ServerSideEncryptionConfigurationNotFoundError", 404, "The server side encryption configuration was not found")
 	ErrNoSuchWebsite      = awserr.New("NoSuchWebsiteConfiguration", 404, "The specified bucket does not have a website configuration")
 	ErrNoSuchObjectLock   = awserr.New("ObjectLockConfigurationNotFoundError", 404, "Object Lock configuration does not exist for this bucket")
-	ErrNoSuchOwnership    = awserr.New("OwnershipControlsNotFoundError", 404, "The bucket ownership controls were not found")
 	ErrNoSuchPublicAccess = awserr.New("NoSuchPublicAccessBlockConfiguration", 404, "The public access block configuration was not found")
 	ErrNoSuchReplication  = awserr.New("ReplicationConfigurationNotFoundError", 404, "The replication configuration was not found")
 	ErrNoSuchAnalytics    = awserr.New("NoSuchConfiguration", 404, "The specified configuration does not exist.")

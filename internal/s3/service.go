@@ -277,15 +277,8 @@ func (s *Service) loadObject(bucket, key string) (*objectRecord, error) {
 	return &o, nil
 }
 
-// isNotFound reports whether err is the given AWS error code.
+// isCode reports whether err is an AWS error with the given code.
 func isCode(err error, code string) bool {
 	e, ok := awserr.As(err)
 	return ok && e.Code == code
-}
-
-func wrapf(err error, format string, args ...any) error {
-	if err == nil {
-		return nil
-	}
-	return fmt.Errorf(format+": %w", append(args, err)...)
 }
