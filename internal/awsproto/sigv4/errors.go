@@ -18,8 +18,12 @@ var (
 		"The authorization header is malformed")
 	ErrQueryMalformed = awserr.New("AuthorizationQueryParametersError", 400,
 		"Error parsing the X-Amz-Credential parameter")
-	ErrUnsupportedMechanism = awserr.New("InvalidRequest", 400,
-		"The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.")
+	ErrUnsupportedMechanism = awserr.New("InvalidArgument", 400, "Unsupported Authorization Type")
+	ErrAuthHeaderSpaces     = awserr.New("InvalidArgument", 400,
+		"Authorization header is invalid -- one and only one ' ' (space) required.")
+	ErrMissingQueryParams = awserr.New("AuthorizationQueryParametersError", 400,
+		"Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.")
+	ErrInvalidToken          = awserr.New("InvalidToken", 400, "The provided token is malformed or otherwise invalid.")
 	ErrContentSHA256Mismatch = awserr.New("XAmzContentSHA256Mismatch", 400,
 		"The provided 'x-amz-content-sha256' header does not match what was computed.")
 	ErrInvalidContentSHA256 = awserr.New("InvalidArgument", 400,

@@ -75,9 +75,12 @@ func Parse(r *http.Request) (*Signature, error) {
 }
 
 func parseHeader(r *http.Request, h string) (*Signature, error) {
-	alg, rest, _ := strings.Cut(h, " ")
-	if alg != algorithm {
-		return nil, ErrUnsupportedMechanism
+	alg, rest, ok := strings.Cut(h, " ")
+	switch {
+	case !ok:
+		return nil, ErrAuthHeaderSpaces.With("ArgumentName", "Authorization").With("ArgumentValue", h)
+	case alg != algorithm:
+		return nil, ErrUnsupportedMechanism.With("ArgumentName", "Authorization").With("ArgumentValue", alg)
 	}
 	s := &Signature{Version: 4}
 	var haveCred, haveHeaders, haveSig bool
@@ -125,6 +128,11 @@ func parseHeader(r *http.Request, h string) (*Signature, error) {
 }
 
 func parseQuery(q url.Values) (*Signature, error) {
+	for _, p := range []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Expires"} {
+		if !q.Has(p) {
+			return nil, ErrMissingQueryParams
+		}
+	}
 	if q.Get("X-Amz-Algorithm") != algorithm {
 		return nil, ErrQueryMalformed.WithMessage("X-Amz-Algorithm only supports \"%s\"", algorithm)
 	}
@@ -147,9 +155,6 @@ func parseQuery(q url.Values) (*Signature, error) {
 		return nil, ErrQueryMalformed.WithMessage("X-Amz-Expires must be less than a week (in seconds) that is 604800")
 	}
 	s.Expires = time.Duration(exp) * time.Second
-	if !q.Has("X-Amz-SignedHeaders") {
-		return nil, ErrQueryMalformed.WithMessage("Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.")
-	}
 	s.SignedHeaders = strings.Split(q.Get("X-Amz-SignedHeaders"), ";")
 	s.Signature = q.Get("X-Amz-Signature")
 	if s.Date != s.AmzDate[:scopeDateLen] {

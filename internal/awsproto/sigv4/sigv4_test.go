@@ -144,7 +144,17 @@ func TestVerify_Header(t *testing.T) {
 			r := httptest.NewRequest("GET", "/bucket/k", nil)
 			r.Header.Set("Authorization", "AWS4-ECDSA-P256-SHA256 Credential=AKIA/20261122/s3/aws4_request")
 			return r
-		}, "InvalidRequest"},
+		}, "InvalidArgument"},
+		{"NoSpace", true, func() *http.Request {
+			r := httptest.NewRequest("GET", "/bucket/k", nil)
+			r.Header.Set("Authorization", "garbage")
+			return r
+		}, "InvalidArgument"},
+		{"SessionTokenWithLongTermKey", true, func() *http.Request {
+			r := signed(t, "GET", "http://localhost:4566/bucket/k", nil, nil, testKey, now)
+			r.Header.Set("X-Amz-Security-Token", "token")
+			return r
+		}, "InvalidToken"},
 		{"Malformed", true, func() *http.Request {
 			r := httptest.NewRequest("GET", "/bucket/k", nil)
 			r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIA/20261122/us-east-1/s3")

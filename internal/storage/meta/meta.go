@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/bloom"
 )
 
 // ErrNotFound is returned by Get for a key that does not exist.
@@ -50,6 +51,15 @@ func Open(dir string, opts Options) (*DB, error) {
 		MemTableSize: opts.MemTableSize,
 		Logger:       pebbleLogger{opts.Logger},
 	}
+	// Bloom filters make a Get of a missing key (a PUT of a new object, a
+	// HEAD that misses) skip sstables instead of seeking into each.
+	for i := range po.Levels {
+		po.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
+	}
+	// Most of the store's bytes are small object bodies, which are usually
+	// compressed or random already: compressing them costs CPU on every
+	// flush, compaction and read and saves little.
+	po.ApplyCompressionSettings(func() pebble.DBCompressionSettings { return pebble.DBCompressionNone })
 	db, err := pebble.Open(dir, po)
 	if err != nil {
 		return nil, fmt.Errorf("meta: open %s: %w", dir, err)
