@@ -24,6 +24,7 @@ var (
 	ErrMissingQueryParams = awserr.New("AuthorizationQueryParametersError", 400,
 		"Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.")
 	ErrInvalidToken          = awserr.New("InvalidToken", 400, "The provided token is malformed or otherwise invalid.")
+	ErrHeadersNotSigned      = awserr.New("AccessDenied", 403, "There were headers present in the request which were not signed")
 	ErrContentSHA256Mismatch = awserr.New("XAmzContentSHA256Mismatch", 400,
 		"The provided 'x-amz-content-sha256' header does not match what was computed.")
 	ErrInvalidContentSHA256 = awserr.New("InvalidArgument", 400,

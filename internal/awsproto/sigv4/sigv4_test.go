@@ -150,6 +150,11 @@ func TestVerify_Header(t *testing.T) {
 			r.Header.Set("Authorization", "garbage")
 			return r
 		}, "InvalidArgument"},
+		{"UnsignedAmzHeader", true, func() *http.Request {
+			r := signed(t, "PUT", "http://localhost:4566/bucket/k", body, nil, testKey, now)
+			r.Header.Set("X-Amz-Tagging", "a=b")
+			return r
+		}, "AccessDenied"},
 		{"SessionTokenWithLongTermKey", true, func() *http.Request {
 			r := signed(t, "GET", "http://localhost:4566/bucket/k", nil, nil, testKey, now)
 			r.Header.Set("X-Amz-Security-Token", "token")

@@ -8,6 +8,7 @@ import (
 	"hash"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -69,6 +70,9 @@ func (v *Verifier) Verify(r *http.Request, s *Signature) (auth.Identity, error) 
 	if s.Version == 2 {
 		return v.verifyV2(r, s, key, known)
 	}
+	if err := checkSignedHeaders(r, s); err != nil {
+		return auth.Identity{}, err
+	}
 	if err := v.checkTime(s); err != nil {
 		return auth.Identity{}, err
 	}
@@ -106,6 +110,24 @@ func (v *Verifier) verifyV2(r *http.Request, s *Signature, key auth.Key, known b
 		}
 	}
 	return auth.Identity{AccessKey: s.AccessKey, Account: key.Account, Service: "s3"}, nil
+}
+
+// checkSignedHeaders refuses a request carrying x-amz-* headers its
+// signature does not cover, as S3 does: an unsigned x-amz-copy-source or
+// x-amz-tagging could otherwise be added to a presigned URL by anyone.
+func checkSignedHeaders(r *http.Request, s *Signature) error {
+	var missing []string
+	for name := range r.Header {
+		lower := strings.ToLower(name)
+		if strings.HasPrefix(lower, "x-amz-") && !slices.Contains(s.SignedHeaders, lower) {
+			missing = append(missing, lower)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	slices.Sort(missing)
+	return ErrHeadersNotSigned.With("HeadersNotSigned", strings.Join(missing, ", "))
 }
 
 func hasSecurityToken(r *http.Request) bool {
