@@ -32,6 +32,9 @@ fuzz:
 	$(GO) test ./internal/awsproto/sigv4 -run '^$$' -fuzz '^FuzzChunked$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/storage/blob -run '^$$' -fuzz '^FuzzPath$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/s3/s3http -run '^$$' -fuzz '^FuzzRequest$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/s3/s3http -run '^$$' -fuzz '^FuzzDecodeXML$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/s3 -run '^$$' -fuzz '^FuzzObjectRecord$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/s3 -run '^$$' -fuzz '^FuzzParseVersionID$$' -fuzztime $(FUZZTIME)
 
 # Side-by-side benchmarks with the peers; see docs/benchmarks.md.
 bench: build

@@ -1,11 +1,12 @@
 // Command s3bench measures S3 throughput and latency of Lakebox side by side
 // with its peers in one run: moto_server, MinIO (when a minio binary is on
-// PATH or in $GOPATH/bin), and a floor server that answers every request
+// PATH or in $GOPATH/bin), Lakebox itself with SSE-S3 on (the cost of
+// encryption), and a floor server that answers every request
 // without doing any work, so the client's own cost is visible. Results are
 // ratios from the same run, since the machine is shared and noisy, plus each
 // server's CPU time per operation read from /proc/<pid>/stat.
 //
-//	go run ./bench/s3bench [-servers lakebox,moto,minio,floor] [-duration 8s]
+//	go run ./bench/s3bench [-servers lakebox,lakebox-sse,moto,minio,floor] [-duration 8s]
 package main
 
 import (
@@ -31,7 +32,7 @@ type config struct {
 
 func main() {
 	var cfg config
-	servers := flag.String("servers", "lakebox,moto,minio,floor", "servers to measure, in order")
+	servers := flag.String("servers", "lakebox,lakebox-sse,moto,minio,floor", "servers to measure, in order")
 	flag.DurationVar(&cfg.duration, "duration", 8*time.Second, "length of each small-object phase")
 	flag.IntVar(&cfg.clients, "clients", 16, "concurrent clients for small objects")
 	flag.IntVar(&cfg.smallSize, "small", 4<<10, "small object size in bytes")

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -16,6 +18,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 const bucket = "bench"
@@ -52,6 +55,7 @@ type result struct {
 	name                          string
 	putSmall, getSmall            phase
 	putLarge, getLarge, listPhase phase
+	getLargeCold                  phase // GETs with the kernel's page cache dropped first; ops 0 when it cannot be
 }
 
 func client(p *peer, clients int, unsignedPayload bool) *s3.Client {
@@ -78,6 +82,15 @@ func measure(ctx context.Context, p *peer, cfg config) (*result, error) {
 	if !p.floor {
 		if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
 			return nil, fmt.Errorf("create bucket: %w", err)
+		}
+		if p.sse {
+			_, err := c.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String(bucket),
+				ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{Rules: []types.ServerSideEncryptionRule{{
+					ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{SSEAlgorithm: types.ServerSideEncryptionAes256},
+				}}}})
+			if err != nil {
+				return nil, fmt.Errorf("bucket encryption: %w", err)
+			}
 		}
 	}
 	r := &result{name: p.name}
@@ -111,7 +124,7 @@ func measure(ctx context.Context, p *peer, cfg config) (*result, error) {
 		return err
 	})
 	fmt.Fprintf(stderr, "  PUT %d MiB: %.0f MiB/s\n", cfg.largeSize>>20, r.putLarge.mbPerSec())
-	r.getLarge = sequential(p, cfg.largeCount, int64(cfg.largeSize), func(i int) error {
+	getLarge := func(i int) error {
 		out, err := lc.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(largeKey(i))})
 		if err != nil {
 			return err
@@ -122,8 +135,15 @@ func measure(ctx context.Context, p *peer, cfg config) (*result, error) {
 			err = fmt.Errorf("read %d of %d bytes", n, cfg.largeSize)
 		}
 		return err
-	})
+	}
+	r.getLarge = sequential(p, cfg.largeCount, int64(cfg.largeSize), getLarge)
 	fmt.Fprintf(stderr, "  GET %d MiB: %.0f MiB/s\n", cfg.largeSize>>20, r.getLarge.mbPerSec())
+	if canDropCaches() {
+		r.getLargeCold = sequential(p, cfg.largeCount, int64(cfg.largeSize), func(i int) error {
+			return getLarge(i)
+		}, dropCaches)
+		fmt.Fprintf(stderr, "  GET %d MiB from disk: %.0f MiB/s\n", cfg.largeSize>>20, r.getLargeCold.mbPerSec())
+	}
 
 	if err := populateList(ctx, c, cfg); err != nil && !p.floor {
 		return nil, err
@@ -209,23 +229,47 @@ func concurrent(p *peer, n int, d time.Duration, op func(client, i int) error) p
 	return ph
 }
 
-// sequential runs op count times from one client.
-func sequential(p *peer, count int, size int64, op func(i int) error) phase {
+// sequential runs op count times from one client. Each setup runs before
+// every op, outside the measured time.
+func sequential(p *peer, count int, size int64, op func(i int) error, setup ...func()) phase {
 	var ph phase
-	cpu0 := p.cpuSeconds()
-	start := time.Now()
 	for i := range count {
+		for _, f := range setup {
+			f()
+		}
+		cpu0 := p.cpuSeconds()
 		t := time.Now()
-		if err := op(i); err != nil {
+		err := op(i)
+		took := time.Since(t)
+		ph.elapsed += took
+		ph.cpu += p.cpuSeconds() - cpu0
+		if err != nil {
 			ph.errors++
 			fmt.Fprintf(stderr, "  %s error: %v\n", p.name, err)
 			continue
 		}
-		ph.lat = append(ph.lat, time.Since(t))
+		ph.lat = append(ph.lat, took)
 		ph.bytes += size
 	}
-	ph.elapsed = time.Since(start)
 	ph.ops = len(ph.lat)
-	ph.cpu = p.cpuSeconds() - cpu0
 	return ph
+}
+
+// dropCachesPath empties the kernel's page cache when written (root only).
+const dropCachesPath = "/proc/sys/vm/drop_caches"
+
+func canDropCaches() bool {
+	f, err := os.OpenFile(dropCachesPath, os.O_WRONLY, 0)
+	if err != nil {
+		return false
+	}
+	f.Close()
+	return true
+}
+
+// dropCaches writes dirty pages back and drops the page cache, so the next
+// read comes from the disk.
+func dropCaches() {
+	exec.Command("sync").Run()
+	os.WriteFile(dropCachesPath, []byte("3"), 0)
 }

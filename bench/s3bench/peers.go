@@ -21,6 +21,8 @@ type peer struct {
 	cmd       *exec.Cmd
 	// floor servers answer without storing: their GETs return zeros.
 	floor bool
+	// sse sets a default encryption (SSE-S3) on the bench bucket.
+	sse bool
 }
 
 func freePort() (string, error) {
@@ -47,8 +49,9 @@ func startPeer(ctx context.Context, name string, cfg config) (*peer, error) {
 	}
 	p := &peer{name: name, url: "http://" + addr, accessKey: "test", secretKey: "test"}
 	switch name {
-	case "lakebox":
+	case "lakebox", "lakebox-sse":
 		p.cmd = exec.Command(cfg.lakebox, "serve", "--addr", addr, "--data-dir", dir)
+		p.sse = name == "lakebox-sse"
 	case "moto":
 		path, err := exec.LookPath("moto_server")
 		if err != nil {

@@ -15,6 +15,7 @@ var stderr io.Writer = os.Stderr
 // `dd conv=fsync` write and a `cat` read of the same size.
 type diskRef struct {
 	writeMBs, readMBs float64
+	coldReadMBs       float64 // cat with the page cache dropped; 0 when it cannot be
 }
 
 func measureDisk(cfg config) (diskRef, error) {
@@ -37,6 +38,18 @@ func measureDisk(cfg config) (diskRef, error) {
 		}
 	}
 	ref.readMBs = float64(rounds*cfg.largeSize>>20) / time.Since(start).Seconds()
+	if canDropCaches() {
+		var took time.Duration
+		for range rounds {
+			dropCaches()
+			start := time.Now()
+			if out, err := exec.Command("sh", "-c", "cat "+path+" > /dev/null").CombinedOutput(); err != nil {
+				return ref, fmt.Errorf("cat: %v: %s", err, out)
+			}
+			took += time.Since(start)
+		}
+		ref.coldReadMBs = float64(rounds*cfg.largeSize>>20) / took.Seconds()
+	}
 	return ref, nil
 }
 
@@ -75,6 +88,9 @@ func report(w io.Writer, cfg config, ref diskRef, results []*result) {
 	mb := cfg.largeSize >> 20
 	row(fmt.Sprintf("PUT %d MiB MiB/s", mb), func(r *result) string { return fmt.Sprintf("%.0f", r.putLarge.mbPerSec()) })
 	row(fmt.Sprintf("GET %d MiB MiB/s", mb), func(r *result) string { return fmt.Sprintf("%.0f", r.getLarge.mbPerSec()) })
+	if ref.coldReadMBs > 0 {
+		row(fmt.Sprintf("GET %d MiB from disk MiB/s", mb), func(r *result) string { return fmt.Sprintf("%.0f", r.getLargeCold.mbPerSec()) })
+	}
 	row(fmt.Sprintf("LIST %d keys, s per full listing", cfg.listKeys), func(r *result) string {
 		return fmt.Sprintf("%.3f", r.listPhase.elapsed.Seconds()/float64(max(r.listPhase.ops, 1)))
 	})
@@ -82,19 +98,36 @@ func report(w io.Writer, cfg config, ref diskRef, results []*result) {
 		return fmt.Sprint(r.putSmall.errors + r.getSmall.errors + r.putLarge.errors + r.getLarge.errors + r.listPhase.errors)
 	})
 
-	var lb *result
+	var lb, sse *result
 	for _, r := range results {
-		if r.name == "lakebox" {
+		switch r.name {
+		case "lakebox":
 			lb = r
+		case "lakebox-sse":
+			sse = r
 		}
 	}
 	if lb == nil {
 		return
 	}
+	if sse != nil {
+		fmt.Fprintf(w, "\nEncryption cost: lakebox-sse (bucket default SSE-S3) as a share of lakebox's throughput:\n\n| metric | share |\n|---|---|\n")
+		for _, m := range []struct {
+			name string
+			f    func(*result) float64
+		}{
+			{"PUT small ops/s", func(r *result) float64 { return r.putSmall.opsPerSec() }},
+			{"GET small ops/s", func(r *result) float64 { return r.getSmall.opsPerSec() }},
+			{"PUT large MiB/s", func(r *result) float64 { return r.putLarge.mbPerSec() }},
+			{"GET large MiB/s", func(r *result) float64 { return r.getLarge.mbPerSec() }},
+		} {
+			fmt.Fprintf(w, "| %s | %.0f%% |\n", m.name, 100*m.f(sse)/m.f(lb))
+		}
+	}
 	fmt.Fprintf(w, "\nLakebox relative to each peer (higher is better for Lakebox):\n\n| metric |")
 	var peers []*result
 	for _, r := range results {
-		if r != lb && r.name != "floor" {
+		if r != lb && r.name != "floor" && r.name != "lakebox-sse" {
 			peers = append(peers, r)
 			fmt.Fprintf(w, " vs %s |", r.name)
 		}
@@ -128,4 +161,8 @@ func report(w io.Writer, cfg config, ref diskRef, results []*result) {
 	fmt.Fprintf(w, "\nDisk reference: `dd conv=fsync` writes %.0f MiB/s, `cat` reads %.0f MiB/s (%d MiB file).\n", ref.writeMBs, ref.readMBs, mb)
 	fmt.Fprintf(w, "Lakebox large PUT is %.0f%% of dd; large GET is %.0f%% of cat.\n",
 		100*lb.putLarge.mbPerSec()/ref.writeMBs, 100*lb.getLarge.mbPerSec()/ref.readMBs)
+	if ref.coldReadMBs > 0 {
+		fmt.Fprintf(w, "From disk (page cache dropped before each read): `cat` reads %.0f MiB/s; Lakebox GET is %.0f%% of it.\n",
+			ref.coldReadMBs, 100*lb.getLargeCold.mbPerSec()/ref.coldReadMBs)
+	}
 }

@@ -26,6 +26,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	accessLog := fs.Bool("access-log", true, "log one JSON line per request")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	pprof := fs.Bool("pprof", false, "serve Go's profiler under /_lakebox/debug/pprof/")
+	masterKey := fs.String("master-key", "", "base64 of the 32-byte key protecting server-side-encrypted objects (default: DATA_DIR/master.key, created on first start)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -56,6 +57,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	srv, err := server.New(server.Config{
 		DataDir: *dataDir, Keys: keys, StrictAuth: *strict, Domains: doms,
 		InlineMax: *inlineMax, AccessLog: *accessLog, Logger: log, Version: version, Pprof: *pprof,
+		MasterKey: *masterKey,
 	})
 	if err != nil {
 		return err

@@ -92,6 +92,59 @@ func (c *child) client() *s3.Client {
 // TestCrash_AcknowledgedWritesSurvive kills the server with SIGKILL while
 // eight writers put inline, file and multipart objects, restarts it, and
 // checks that every write the server acknowledged reads back intact.
+// writeUntilKilled runs writers until killAfter writes are acknowledged,
+// then kills the server while they are still writing. write performs
+// writer w's i-th write and returns what identifies it and the MD5 of what
+// was written; the acknowledged ones are returned.
+func writeUntilKilled(srv *child, writers int, killAfter int64, write func(w, i int) (string, [16]byte, error)) map[string][16]byte {
+	var (
+		mu    sync.Mutex
+		acked = map[string][16]byte{}
+		n     atomic.Int64
+		wg    sync.WaitGroup
+		once  sync.Once
+	)
+	killed := make(chan struct{})
+	for w := range writers {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				select {
+				case <-killed:
+					return
+				default:
+				}
+				id, sum, err := write(w, i)
+				if err != nil {
+					return // the server is gone: stop writing
+				}
+				mu.Lock()
+				acked[id] = sum
+				mu.Unlock()
+				if n.Add(1) == killAfter {
+					once.Do(func() { srv.kill(); close(killed) })
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return acked
+}
+
+// checkBody fails the test unless the object reads back with the MD5 sum.
+func checkBody(t *testing.T, c *s3.Client, in *s3.GetObjectInput, sum [16]byte) {
+	t.Helper()
+	out, err := c.GetObject(ctx, in)
+	if err != nil {
+		t.Fatalf("acknowledged %s (version %q) lost: %v", aws.ToString(in.Key), aws.ToString(in.VersionId), err)
+	}
+	var buf bytes.Buffer
+	buf.ReadFrom(out.Body)
+	out.Body.Close()
+	if md5.Sum(buf.Bytes()) != sum {
+		t.Fatalf("acknowledged %s (version %q) corrupted", aws.ToString(in.Key), aws.ToString(in.VersionId))
+	}
+}
+
 func TestCrash_AcknowledgedWritesSurvive(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts server processes")
@@ -103,58 +156,56 @@ func TestCrash_AcknowledgedWritesSurvive(t *testing.T) {
 	createBucket(t, c, "crash")
 
 	const killAfter = 300 // acknowledged writes before the kill
-	var (
-		mu    sync.Mutex
-		acked = map[string][16]byte{}
-		n     atomic.Int64
-		wg    sync.WaitGroup
-	)
-	killed := make(chan struct{})
-	var once sync.Once
-	for w := range 8 {
-		wg.Go(func() {
-			for i := 0; ; i++ {
-				select {
-				case <-killed:
-					return
-				default:
-				}
-				key := fmt.Sprintf("w%d/%05d", w, i)
-				size := []int{100, 4 << 10, 40 << 10, 300 << 10}[i%4]
-				body := bytes.Repeat([]byte(key), size/len(key)+1)[:size]
-				var err error
-				if i%25 == 24 {
-					err = multipartPut(c, "crash", key, body)
-				} else {
-					_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("crash"), Key: aws.String(key), Body: bytes.NewReader(body)})
-				}
-				if err != nil {
-					return // the server is gone: stop writing
-				}
-				mu.Lock()
-				acked[key] = md5.Sum(body)
-				mu.Unlock()
-				if n.Add(1) == killAfter {
-					once.Do(func() { srv.kill(); close(killed) })
-				}
-			}
-		})
-	}
-	wg.Wait()
+	acked := writeUntilKilled(srv, 8, killAfter, func(w, i int) (string, [16]byte, error) {
+		key := fmt.Sprintf("w%d/%05d", w, i)
+		size := []int{100, 4 << 10, 40 << 10, 300 << 10}[i%4]
+		body := bytes.Repeat([]byte(key), size/len(key)+1)[:size]
+		var err error
+		if i%25 == 24 {
+			err = multipartPut(c, "crash", key, body)
+		} else {
+			_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("crash"), Key: aws.String(key), Body: bytes.NewReader(body)})
+		}
+		return key, md5.Sum(body), err
+	})
 
-	again := startChild(t, dir)
-	c = again.client()
+	c = startChild(t, dir).client()
 	for key, sum := range acked {
-		out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("crash"), Key: aws.String(key)})
+		checkBody(t, c, &s3.GetObjectInput{Bucket: aws.String("crash"), Key: aws.String(key)}, sum)
+	}
+	if len(acked) < killAfter {
+		t.Fatalf("only %d writes acknowledged", len(acked))
+	}
+}
+
+// Every acknowledged version of an overwritten key survives a crash, readable
+// by its version id.
+func TestCrash_AcknowledgedVersionsSurvive(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes")
+	}
+	t.Parallel()
+	dir := t.TempDir()
+	srv := startChild(t, dir)
+	c := srv.client()
+	createBucket(t, c, "crashver")
+	setVersioning(t, c, "crashver", types.BucketVersioningStatusEnabled)
+
+	const killAfter = 200
+	acked := writeUntilKilled(srv, 4, killAfter, func(w, i int) (string, [16]byte, error) {
+		key := fmt.Sprintf("w%d/k%d", w, i%3) // overwritten again and again
+		body := fmt.Appendf(nil, "%s version %d", key, i)
+		out, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("crashver"), Key: aws.String(key), Body: bytes.NewReader(body)})
 		if err != nil {
-			t.Fatalf("acknowledged %s lost: %v", key, err)
+			return "", [16]byte{}, err
 		}
-		var buf bytes.Buffer
-		buf.ReadFrom(out.Body)
-		out.Body.Close()
-		if md5.Sum(buf.Bytes()) != sum {
-			t.Fatalf("acknowledged %s corrupted", key)
-		}
+		return key + " " + aws.ToString(out.VersionId), md5.Sum(body), nil
+	})
+
+	c = startChild(t, dir).client()
+	for v, sum := range acked {
+		key, id, _ := strings.Cut(v, " ")
+		checkBody(t, c, &s3.GetObjectInput{Bucket: aws.String("crashver"), Key: aws.String(key), VersionId: aws.String(id)}, sum)
 	}
 	if len(acked) < killAfter {
 		t.Fatalf("only %d writes acknowledged", len(acked))

@@ -60,18 +60,26 @@ func put(t *testing.T, c *s3.Client, bucket, key, body string) *s3.PutObjectOutp
 	return out
 }
 
-func get(t *testing.T, c *s3.Client, bucket, key string) string {
-	t.Helper()
-	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer out.Body.Close()
-	b, err := io.ReadAll(out.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func get(t *testing.T, c *s3.Client, bucket, key string) string {
+	t.Helper()
+	return string(readAll(t)(c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})))
+}
+
+// readAll reads a GetObject response's body, failing the test on any error.
+func readAll(t *testing.T) func(*s3.GetObjectOutput, error) []byte {
+	return func(out *s3.GetObjectOutput, err error) []byte {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer out.Body.Close()
+		b, err := io.ReadAll(out.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+}

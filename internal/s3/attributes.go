@@ -25,7 +25,8 @@ type ObjectParts struct {
 }
 
 type GetObjectAttributesOutput struct {
-	Modified time.Time
+	Modified  time.Time
+	VersionID string
 	// Each field below is set only if its attribute was asked for.
 	ETag         string
 	Checksum     *Checksum
@@ -35,10 +36,16 @@ type GetObjectAttributesOutput struct {
 }
 
 func (s *Service) GetObjectAttributes(ctx context.Context, in *GetObjectAttributesInput) (*GetObjectAttributesOutput, error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:GetObjectAttributes", in.Key); err != nil {
+	action := "s3:GetObjectAttributes"
+	if in.VersionID != "" {
+		action = "s3:GetObjectVersionAttributes"
+	}
+	bk, err := s.bucket(ctx, in.Bucket, sameRegion, action, in.Key)
+	if err != nil {
 		return nil, err
 	}
-	if err := checkVersionID(in.VersionID); err != nil {
+	id, byVersion, err := parseVersionID(in.VersionID)
+	if err != nil {
 		return nil, err
 	}
 	if len(in.Attributes) == 0 {
@@ -54,11 +61,11 @@ func (s *Service) GetObjectAttributes(ctx context.Context, in *GetObjectAttribut
 	if in.MaxParts < 0 || in.PartNumberMarker < 0 {
 		return nil, ErrInvalidArgument.WithMessage("max-parts and part-number-marker must be non-negative integers")
 	}
-	o, err := s.loadObject(in.Bucket, in.Key)
+	o, err := s.readVersion(bk, in.Key, id, byVersion)
 	if err != nil {
 		return nil, err
 	}
-	out := &GetObjectAttributesOutput{Modified: o.Modified}
+	out := &GetObjectAttributesOutput{Modified: o.Modified, VersionID: wireVersion(bk, o)}
 	for _, a := range in.Attributes {
 		switch a {
 		case "ETag":

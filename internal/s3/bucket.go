@@ -149,11 +149,18 @@ func (s *Service) DeleteBucket(ctx context.Context, in *DeleteBucketInput) (*Del
 		return nil, err // deleted meanwhile
 	}
 	empty, err := s.isEmpty(objectPrefix(in.Bucket))
+	if err == nil && empty {
+		empty, err = s.isEmpty(versionsPrefix(in.Bucket))
+	}
 	if err != nil {
 		return nil, err
 	}
 	if !empty {
-		return nil, ErrBucketNotEmpty.With("BucketName", in.Bucket)
+		e := ErrBucketNotEmpty.With("BucketName", in.Bucket)
+		if b, _ := s.loadBucket(in.Bucket); b != nil && b.Versioning != "" {
+			e = e.WithMessage("The bucket you tried to delete is not empty. You must delete all versions in the bucket.")
+		}
+		return nil, e
 	}
 	uploads, err := s.scanUploads(in.Bucket)
 	if err != nil {

@@ -12,15 +12,26 @@ import (
 // one and a listing decodes a thousand. They use a compact binary form
 // (docs/format/meta.md) instead of JSON; the fields a listing needs come
 // first, so a listing decodes only those.
-const objectFormatV1 = 1
+const (
+	objectFormatV1 = 1
+	objectFormatV2 = 2 // adds flags, stamp and version id after the format byte
+
+	flagDeleteMarker = 1 << 0
+)
 
 var errBadRecord = errors.New("s3: malformed object record")
 
 func (o *objectRecord) marshal() []byte {
 	var e encoder
 	e.b = make([]byte, 0, 160)
-	e.b = append(e.b, objectFormatV1)
+	var flags byte
+	if o.DeleteMarker {
+		flags |= flagDeleteMarker
+	}
+	e.b = append(e.b, objectFormatV2, flags)
 	// Listing fields.
+	e.uvarint(o.Stamp)
+	e.str(o.VersionID)
 	e.varint(o.Size)
 	e.varint(o.Modified.UnixNano())
 	e.str(o.ETag)
@@ -51,15 +62,57 @@ func (o *objectRecord) marshal() []byte {
 		e.varint(p.Size)
 		e.str(p.Checksum)
 	}
+	// Optional fields, in tag order, only when set.
+	enc := o.Encryption
+	bucketKey := ""
+	if enc.BucketKey {
+		bucketKey = "1"
+	}
+	for _, f := range []struct {
+		tag byte
+		v   string
+	}{
+		{tagEncMode, enc.Mode}, {tagEncKMSKey, enc.KMSKeyID}, {tagEncContext, enc.Context},
+		{tagEncBucketKey, bucketKey}, {tagEncKeyMD5, enc.KeyMD5}, {tagSealed, string(o.Data.Sealed)},
+	} {
+		if f.v != "" {
+			e.b = append(e.b, f.tag)
+			e.str(f.v)
+		}
+	}
 	return e.b
 }
 
+// Tags of a format 2 record's optional fields, which follow the fixed ones
+// as (tag byte, str) pairs in increasing tag order.
+const (
+	tagEncMode      = 1
+	tagEncKMSKey    = 2
+	tagEncContext   = 3
+	tagEncBucketKey = 4
+	tagEncKeyMD5    = 5
+	tagSealed       = 6
+)
+
 // unmarshalListing decodes only the fields a listing shows.
 func (o *objectRecord) unmarshalListing(b []byte) (*decoder, error) {
-	if len(b) == 0 || b[0] != objectFormatV1 {
+	if len(b) == 0 {
 		return nil, errBadRecord
 	}
 	d := &decoder{b: b[1:]}
+	switch b[0] {
+	case objectFormatV1:
+	case objectFormatV2:
+		if len(d.b) == 0 {
+			return nil, errBadRecord
+		}
+		o.DeleteMarker = d.b[0]&flagDeleteMarker != 0
+		d.b = d.b[1:]
+		o.Stamp = d.uvarint()
+		o.VersionID = d.str()
+	default:
+		return nil, errBadRecord
+	}
 	o.Size = d.varint()
 	o.Modified = time.Unix(0, d.varint()).UTC()
 	o.ETag = d.str()
@@ -101,10 +154,39 @@ func (o *objectRecord) unmarshal(b []byte) error {
 			o.Parts[i] = partInfo{Size: d.varint(), Checksum: d.str()}
 		}
 	}
-	if d.err == nil && len(d.b) != 0 {
-		return errBadRecord
+	last := byte(0)
+	for d.err == nil && len(d.b) > 0 {
+		tag := d.b[0]
+		d.b = d.b[1:]
+		if tag <= last || b[0] == objectFormatV1 {
+			return errBadRecord
+		}
+		last = tag
+		v := d.str()
+		switch tag {
+		case tagEncMode:
+			o.Encryption.Mode = v
+		case tagEncKMSKey:
+			o.Encryption.KMSKeyID = v
+		case tagEncContext:
+			o.Encryption.Context = v
+		case tagEncBucketKey:
+			o.Encryption.BucketKey = v == "1"
+		case tagEncKeyMD5:
+			o.Encryption.KeyMD5 = v
+		case tagSealed:
+			o.Data.Sealed = []byte(v)
+		default:
+			return errBadRecord // a field this version does not know
+		}
 	}
 	return d.err
+}
+
+// isDeleteMarker reports whether an encoded record is a delete marker
+// without decoding it.
+func isDeleteMarker(b []byte) bool {
+	return len(b) > 1 && b[0] == objectFormatV2 && b[1]&flagDeleteMarker != 0
 }
 
 type encoder struct{ b []byte }

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"hash"
 	"io"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/storage/blob"
 	"github.com/lakebox/lakebox/internal/storage/meta"
+	"github.com/lakebox/lakebox/internal/storage/seal"
 )
 
 // Body is an incoming object or part body and what the client claims about
@@ -54,7 +56,9 @@ func (in *ingested) etag() string { return hex.EncodeToString(in.md5) }
 // bytes, otherwise into a durable blob file. It verifies the length, the
 // Content-MD5 and the checksum before anything is kept; on error nothing is.
 // alg is the checksum algorithm to compute (the claim's, or a default).
-func (s *Service) ingest(b *Body, alg string, maxSize int64) (*ingested, error) {
+// With a key-encryption key the body is sealed before it is stored: its
+// plaintext never reaches the disk.
+func (s *Service) ingest(b *Body, alg string, maxSize int64, kek *seal.Key) (*ingested, error) {
 	if b.Size > maxSize {
 		return nil, ErrEntityTooLarge.With("ProposedSize", i64toa(b.Size)).With("MaxSizeAllowed", i64toa(maxSize))
 	}
@@ -85,29 +89,56 @@ func (s *Service) ingest(b *Body, alg string, maxSize int64) (*ingested, error) 
 		md.Write(head)
 		sum.Write(head)
 		in.ref = dataRef{ID: rand.Text(), Inline: true}
-		in.inline = head
-	} else {
-		w, err := s.blobs.Create()
-		if err != nil {
-			return nil, err
-		}
-		n, err := s.copyBody(w, b.Reader, head, maxSize, md, sum)
-		in.size = n
-		if err == nil {
-			err = in.verify(b, wantMD5, md, sum, alg)
-		}
-		if err != nil {
-			w.Abort()
-			return nil, err
-		}
-		if err := w.Commit(); err != nil {
-			return nil, err
-		}
-		in.ref = dataRef{ID: w.ID()}
-		return in, nil
+		in.inline = in.ref.sealInline(kek, head)
+		return in, in.verify(b, wantMD5, md, sum, alg)
 	}
-	return in, in.verify(b, wantMD5, md, sum, alg)
+	w, err := s.blobs.Create()
+	if err != nil {
+		return nil, err
+	}
+	in.ref = dataRef{ID: w.ID()}
+	n, err := s.copyBody(in.ref.sealWriter(kek, w), b.Reader, head, maxSize, md, sum)
+	in.size = n
+	if err == nil {
+		err = in.verify(b, wantMD5, md, sum, alg)
+	}
+	if err != nil {
+		w.Abort()
+		return nil, err
+	}
+	if err := w.Commit(); err != nil {
+		return nil, err
+	}
+	return in, nil
 }
+
+// sealInline returns the bytes to store for an inline body: the body
+// itself, or with a key-encryption key the body sealed under a new data
+// key, which it records wrapped.
+func (r *dataRef) sealInline(kek *seal.Key, body []byte) []byte {
+	if kek == nil {
+		return body
+	}
+	dk := seal.NewKey()
+	r.Sealed = seal.Wrap(kek, &dk, []byte(r.ID))
+	return seal.Seal(&dk, body)
+}
+
+// sealWriter returns the writer a blob body goes through: w itself, or with
+// a key-encryption key a sealing writer under a new data key, which it
+// records wrapped. Closing the returned writer seals the last chunk.
+func (r *dataRef) sealWriter(kek *seal.Key, w io.Writer) io.WriteCloser {
+	if kek == nil {
+		return nopWriteCloser{w}
+	}
+	dk := seal.NewKey()
+	r.Sealed = seal.Wrap(kek, &dk, []byte(r.ID))
+	return seal.NewWriter(w, &dk)
+}
+
+type nopWriteCloser struct{ io.Writer }
+
+func (nopWriteCloser) Close() error { return nil }
 
 func (in *ingested) verify(b *Body, wantMD5 []byte, md, sum hash.Hash, alg string) error {
 	if b.Size >= 0 && in.size != b.Size {
@@ -156,8 +187,9 @@ func readUpTo(r io.Reader, buf []byte, limit int64) ([]byte, error) {
 }
 
 // copyBody writes head and then the rest of r to w, hashing as it goes on
-// another goroutine, and returns the total length.
-func (s *Service) copyBody(w io.Writer, r io.Reader, head []byte, maxSize int64, hashes ...hash.Hash) (int64, error) {
+// another goroutine, and returns the total length. It closes w after the
+// last byte; on error w is left unclosed.
+func (s *Service) copyBody(w io.WriteCloser, r io.Reader, head []byte, maxSize int64, hashes ...hash.Hash) (int64, error) {
 	for _, h := range hashes {
 		h.Write(head)
 	}
@@ -184,7 +216,7 @@ func (s *Service) copyBody(w io.Writer, r io.Reader, head []byte, maxSize int64,
 		pipe.hash(buf[:n])
 		switch {
 		case err == io.EOF || err == io.ErrUnexpectedEOF:
-			return total, nil
+			return total, w.Close()
 		case err != nil:
 			return total, bodyError(err)
 		}
@@ -239,10 +271,20 @@ func (s *Service) drop(b *meta.Batch, ref dataRef) func() {
 // opening the body: a concurrent overwrite won. Readers retry.
 var errDataGone = errors.New("s3: body replaced concurrently")
 
-// openData opens bytes [off, off+n) of a body. The reader is an
-// *io.LimitedReader over an *os.File for blob files, so the HTTP layer can
-// send it with sendfile.
-func (s *Service) openData(ref dataRef, off, n int64) (io.Reader, io.Closer, error) {
+// openData opens bytes [off, off+n) of a body of size bytes. A sealed body
+// needs its key-encryption key. The caller closes the closer.
+func (s *Service) openData(ref dataRef, size, off, n int64, kek *seal.Key) (io.Reader, io.Closer, error) {
+	var dk *seal.Key
+	if ref.Sealed != nil {
+		if kek == nil {
+			return nil, nil, fmt.Errorf("s3: body %s is sealed and no key was given", ref.ID)
+		}
+		k, err := seal.Unwrap(kek, ref.Sealed, []byte(ref.ID))
+		if err != nil {
+			return nil, nil, fmt.Errorf("s3: body %s: data key: %w", ref.ID, err)
+		}
+		dk = &k
+	}
 	if ref.Inline {
 		v, err := s.db.Get(dataKey(ref.ID))
 		if errors.Is(err, meta.ErrNotFound) {
@@ -250,6 +292,9 @@ func (s *Service) openData(ref dataRef, off, n int64) (io.Reader, io.Closer, err
 		}
 		if err != nil {
 			return nil, nil, err
+		}
+		if dk != nil {
+			return seal.NewReader(bytes.NewReader(v), dk, size, off, n), io.NopCloser(nil), nil
 		}
 		if off+n > int64(len(v)) {
 			return nil, nil, errDataGone
@@ -262,6 +307,9 @@ func (s *Service) openData(ref dataRef, off, n int64) (io.Reader, io.Closer, err
 	}
 	if err != nil {
 		return nil, nil, err
+	}
+	if dk != nil {
+		return seal.NewReader(f, dk, size, off, n), f, nil
 	}
 	if off > 0 {
 		if _, err := f.Seek(off, io.SeekStart); err != nil {

@@ -41,8 +41,11 @@ var (
 		"The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.")
 	ErrWrongRegion = awserr.New("AuthorizationHeaderMalformed", 400,
 		"The authorization header is malformed; the region is wrong")
-	ErrInvalidStorageClass  = awserr.New("InvalidStorageClass", 400, "The storage class you specified is not valid")
-	ErrMissingContentLength = awserr.New("MissingContentLength", 411, "You must provide the Content-Length HTTP header.")
+	ErrInvalidStorageClass     = awserr.New("InvalidStorageClass", 400, "The storage class you specified is not valid")
+	ErrMissingContentLength    = awserr.New("MissingContentLength", 411, "You must provide the Content-Length HTTP header.")
+	ErrNoSuchVersion           = awserr.New("NoSuchVersion", 404, "The specified version does not exist.")
+	ErrMethodNotAllowed        = awserr.New("MethodNotAllowed", 405, "The specified method is not allowed against this resource.")
+	ErrNotImplementedMFADelete = awserr.NotImplemented("MFA delete")
 )
 
 // Errors for bucket configurations that Lakebox has never stored: reading one

@@ -47,7 +47,8 @@ type ListObjectsOutput struct {
 // ListObjects lists a bucket's objects in key order, rolling keys that
 // contain Delimiter after Prefix up into common prefixes.
 func (s *Service) ListObjects(ctx context.Context, in *ListObjectsInput) (_ *ListObjectsOutput, err error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:ListBucket", ""); err != nil {
+	bk, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:ListBucket", "")
+	if err != nil {
 		return nil, err
 	}
 	if in.MaxKeys < 0 {
@@ -80,8 +81,15 @@ func (s *Service) ListObjects(ctx context.Context, in *ListObjectsInput) (_ *Lis
 	if after >= in.Prefix {
 		ok = it.SeekGE(append(append(bytes.Clone(base), after...), 0))
 	}
-	owners := map[string]Owner{} // OwnerOf hashes; a listing has few owners
-	out.IsTruncated, err = walk(it, ok, base, in.Prefix, in.Delimiter, after, maxKeys, func(n string) string { return n },
+	owners := map[string]Owner{}  // OwnerOf hashes; a listing has few owners
+	var live func() (bool, error) // only a versioned bucket has delete markers
+	if bk.Versioning != "" {
+		live = func() (bool, error) {
+			v, err := it.Value()
+			return err == nil && !isDeleteMarker(v), err
+		}
+	}
+	out.IsTruncated, err = walk(it, ok, base, in.Prefix, in.Delimiter, after, maxKeys, func(n string) string { return n }, live,
 		func(key string, isPrefix bool) error {
 			out.NextMarker = key
 			if isPrefix {
@@ -125,15 +133,37 @@ func (s *Service) ListObjects(ctx context.Context, in *ListObjectsInput) (_ *Lis
 // (positioned by the caller; ok says whether it is at a key) reaches:
 // names that contain delim after prefix are rolled up into common prefixes,
 // each visited once, and only those greater than after. Names are the
-// store keys without base, cut by name. walk visits at most limit names
-// and reports whether it stopped with more to visit.
+// store keys without base, cut by name. When live is set, entries it
+// refuses are passed over, and a common prefix is visited only if a live
+// entry is under it. walk visits at most limit names and reports whether
+// it stopped with more to visit.
 func walk(it *meta.Iter, ok bool, base []byte, prefix, delim, after string, limit int,
-	name func(string) string, visit func(name string, isPrefix bool) error) (truncated bool, err error) {
+	name func(string) string, live func() (bool, error), visit func(name string, isPrefix bool) error) (truncated bool, err error) {
+	isLive := func() (bool, error) {
+		if live == nil {
+			return true, nil
+		}
+		return live()
+	}
 	count := 0
 	for ok {
 		n := name(string(it.Key()[len(base):]))
 		if cp, rolled := commonPrefix(n, prefix, delim); rolled {
+			next := prefixEnd(append(bytes.Clone(base), cp...))
 			if cp > after {
+				found, err := isLive()
+				for !found && err == nil {
+					if ok = it.Next(); !ok || !bytes.HasPrefix(it.Key()[len(base):], []byte(cp)) {
+						break
+					}
+					found, err = isLive()
+				}
+				if err != nil {
+					return false, err
+				}
+				if !found {
+					continue // nothing live under cp; the iterator is past it
+				}
 				if count == limit {
 					return true, nil
 				}
@@ -143,20 +173,25 @@ func walk(it *meta.Iter, ok bool, base []byte, prefix, delim, after string, limi
 				count++
 			}
 			// Skip every other key under the common prefix.
-			next := prefixEnd(append(bytes.Clone(base), cp...))
 			if next == nil {
 				return false, nil
 			}
 			ok = it.SeekGE(next)
 			continue
 		}
-		if count == limit {
-			return true, nil
-		}
-		if err := visit(n, false); err != nil {
+		found, err := isLive()
+		if err != nil {
 			return false, err
 		}
-		count++
+		if found {
+			if count == limit {
+				return true, nil
+			}
+			if err := visit(n, false); err != nil {
+				return false, err
+			}
+			count++
+		}
 		ok = it.Next()
 	}
 	return false, nil

@@ -19,6 +19,7 @@ import (
 
 	"github.com/lakebox/lakebox/internal/auth"
 	"github.com/lakebox/lakebox/internal/storage/meta"
+	"github.com/lakebox/lakebox/internal/storage/seal"
 )
 
 // uploadIDEncoding sorts like the bytes it encodes, so upload ids made of
@@ -55,16 +56,24 @@ type CreateMultipartUploadInput struct {
 	ACL               string
 	ChecksumAlgorithm string
 	ChecksumType      string
+	SSE               SSE
+	CustomerKey       CustomerKey
 }
 
 type CreateMultipartUploadOutput struct {
 	UploadID          string
 	ChecksumAlgorithm string // only if the client chose one
 	ChecksumType      string
+	Encryption        Encryption
 }
 
 func (s *Service) CreateMultipartUpload(ctx context.Context, in *CreateMultipartUploadInput) (*CreateMultipartUploadOutput, error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:PutObject", in.Key); err != nil {
+	bk, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:PutObject", in.Key)
+	if err != nil {
+		return nil, err
+	}
+	enc, _, err := s.writeEncryption(bk, in.SSE, in.CustomerKey)
+	if err != nil {
 		return nil, err
 	}
 	spec, err := checkObjectSpec(in.Key, in.Headers, in.Metadata, in.StorageClass, in.Tagging, in.ACL)
@@ -80,13 +89,14 @@ func (s *Service) CreateMultipartUpload(ctx context.Context, in *CreateMultipart
 		Initiated: s.clock.Now().Truncate(time.Millisecond), Owner: auth.FromContext(ctx).Account,
 		Headers: spec.headers, Metadata: spec.metadata, StorageClass: spec.storageClass, Tags: spec.tags,
 		ChecksumAlgorithm: alg, ChecksumType: ctype, ChecksumRequested: in.ChecksumAlgorithm != "",
+		Encryption: enc,
 	}
 	b := s.db.NewBatch()
 	b.Set(uploadKey(in.Bucket, in.Key, u.UploadID), encode(u))
 	if err := b.Commit(); err != nil {
 		return nil, err
 	}
-	out := &CreateMultipartUploadOutput{UploadID: u.UploadID}
+	out := &CreateMultipartUploadOutput{UploadID: u.UploadID, Encryption: enc.info()}
 	if u.ChecksumRequested {
 		out.ChecksumAlgorithm, out.ChecksumType = alg, ctype
 	}
@@ -150,11 +160,24 @@ type UploadPartInput struct {
 	Bucket, Key, UploadID string
 	PartNumber            int
 	Body                  Body
+	// CustomerKey must repeat the upload's SSE-C key, if it has one.
+	CustomerKey CustomerKey
 }
 
 type UploadPartOutput struct {
-	ETag     string
-	Checksum Checksum
+	ETag       string
+	Checksum   Checksum
+	Encryption Encryption
+}
+
+// partKey returns the key-encryption key the parts of u are sealed under,
+// checking the SSE-C key a part request sent.
+func (s *Service) partKey(u *uploadRecord, ck CustomerKey) (*seal.Key, error) {
+	k, err := s.readKey(u.Encryption, ck, false)
+	if isCode(err, "InvalidRequest") && u.Encryption.Mode == sseCustomer {
+		return nil, ErrSSEMultipartMismatch
+	}
+	return k, err
 }
 
 // partUpload checks the destination of UploadPart and UploadPartCopy and
@@ -174,6 +197,10 @@ func (s *Service) UploadPart(ctx context.Context, in *UploadPartInput) (*UploadP
 	if err != nil {
 		return nil, err
 	}
+	kek, err := s.partKey(u, in.CustomerKey)
+	if err != nil {
+		return nil, err
+	}
 	alg, err := bodyChecksum(&in.Body)
 	if err != nil {
 		return nil, err
@@ -190,7 +217,7 @@ func (s *Service) UploadPart(ctx context.Context, in *UploadPartInput) (*UploadP
 	if alg != u.ChecksumAlgorithm {
 		in.Body.ChecksumAlgorithm, in.Body.Checksum, in.Body.Trailer, in.Body.SDKAlgorithm = "", "", nil, ""
 	}
-	body, err := s.ingest(&in.Body, u.ChecksumAlgorithm, MaxPutSize)
+	body, err := s.ingest(&in.Body, u.ChecksumAlgorithm, MaxPutSize, kek)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +226,7 @@ func (s *Service) UploadPart(ctx context.Context, in *UploadPartInput) (*UploadP
 	if err := s.commitPart(u, p, body); err != nil {
 		return nil, err
 	}
-	out := &UploadPartOutput{ETag: p.ETag}
+	out := &UploadPartOutput{ETag: p.ETag, Encryption: u.Encryption.info()}
 	if u.ChecksumRequested || in.Body.ChecksumAlgorithm != "" {
 		out.Checksum = Checksum{Algorithm: u.ChecksumAlgorithm, Value: p.Checksum}
 	}
@@ -278,12 +305,15 @@ type UploadPartCopyInput struct {
 	// SourceRange is x-amz-copy-source-range ("bytes=first-last"), if any.
 	SourceRange      string
 	SourceConditions Conditions
+	// CustomerKey is the upload's SSE-C key; SourceCustomerKey the source's.
+	CustomerKey, SourceCustomerKey CustomerKey
 }
 
 type UploadPartCopyOutput struct {
-	ETag     string
-	Modified time.Time
-	Checksum Checksum
+	ETag            string
+	Modified        time.Time
+	Checksum        Checksum
+	SourceVersionID string
 }
 
 func (s *Service) UploadPartCopy(ctx context.Context, in *UploadPartCopyInput) (*UploadPartCopyOutput, error) {
@@ -291,27 +321,32 @@ func (s *Service) UploadPartCopy(ctx context.Context, in *UploadPartCopyInput) (
 	if err != nil {
 		return nil, err
 	}
+	kek, err := s.partKey(u, in.CustomerKey)
+	if err != nil {
+		return nil, err
+	}
 	var out *UploadPartCopyOutput
-	err = s.readCopySource(ctx, in.SourceBucket, in.SourceKey, in.SourceVersionID, in.SourceConditions, func(src *objectRecord) error {
-		off, n, err := copySourceRange(in.SourceRange, src.Size)
-		if err != nil {
-			return err
-		}
-		body, err := s.copyData(src, off, n, u.ChecksumAlgorithm)
-		if err != nil {
-			return err
-		}
-		p := partRecord{Number: in.PartNumber, Size: body.size, ETag: body.etag(),
-			Modified: s.clock.Now().Truncate(time.Millisecond), Data: body.ref, Checksum: body.checksum.Value}
-		if err := s.commitPart(u, p, body); err != nil {
-			return err
-		}
-		out = &UploadPartCopyOutput{ETag: p.ETag, Modified: p.Modified}
-		if u.ChecksumRequested {
-			out.Checksum = Checksum{Algorithm: u.ChecksumAlgorithm, Value: p.Checksum}
-		}
-		return nil
-	})
+	err = s.readCopySource(ctx, in.SourceBucket, in.SourceKey, in.SourceVersionID, in.SourceConditions, in.SourceCustomerKey,
+		func(src *objectRecord, srcVersion string, srcKey *seal.Key) error {
+			off, n, err := copySourceRange(in.SourceRange, src.Size)
+			if err != nil {
+				return err
+			}
+			body, err := s.copyData(src, off, n, u.ChecksumAlgorithm, srcKey, kek)
+			if err != nil {
+				return err
+			}
+			p := partRecord{Number: in.PartNumber, Size: body.size, ETag: body.etag(),
+				Modified: s.clock.Now().Truncate(time.Millisecond), Data: body.ref, Checksum: body.checksum.Value}
+			if err := s.commitPart(u, p, body); err != nil {
+				return err
+			}
+			out = &UploadPartCopyOutput{ETag: p.ETag, Modified: p.Modified, SourceVersionID: srcVersion}
+			if u.ChecksumRequested {
+				out.Checksum = Checksum{Algorithm: u.ChecksumAlgorithm, Value: p.Checksum}
+			}
+			return nil
+		})
 	if err != nil {
 		return nil, err
 	}
@@ -366,11 +401,15 @@ type CompleteMultipartUploadInput struct {
 	// ObjectSize is x-amz-mp-object-size, or -1 if not sent.
 	ObjectSize int64
 	Conditions WriteConditions
+	// CustomerKey must repeat the upload's SSE-C key, if it has one.
+	CustomerKey CustomerKey
 }
 
 type CompleteMultipartUploadOutput struct {
-	ETag     string
-	Checksum Checksum
+	ETag       string
+	Checksum   Checksum
+	VersionID  string
+	Encryption Encryption
 }
 
 // CompleteMultipartUpload assembles the named parts into the object. The
@@ -390,6 +429,10 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in *CompleteMulti
 	mu.Lock()
 	defer mu.Unlock()
 	u, err := s.loadUpload(in.Bucket, in.Key, in.UploadID)
+	if err != nil {
+		return nil, err
+	}
+	kek, err := s.partKey(u, in.CustomerKey)
 	if err != nil {
 		return nil, err
 	}
@@ -442,7 +485,7 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in *CompleteMulti
 	if !u.ChecksumRequested {
 		infos = stripPartChecksums(infos)
 	}
-	body, err := s.assemble(chosen, total)
+	body, err := s.assemble(chosen, total, kek)
 	if err != nil {
 		return nil, err
 	}
@@ -450,12 +493,15 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in *CompleteMulti
 		Size: total, ETag: hex.EncodeToString(md.Sum(nil)) + "-" + itoa(len(chosen)),
 		Modified: s.clock.Now().Truncate(time.Millisecond), Data: body.ref,
 		Headers: u.Headers, Metadata: u.Metadata, StorageClass: u.StorageClass, Tags: u.Tags,
-		Checksum: sum, Parts: infos, Owner: u.Owner,
+		Checksum: sum, Parts: infos, Owner: u.Owner, Encryption: u.Encryption,
 	}
-	if err := s.commitUpload(u, rec, body, in.Conditions, stored); err != nil {
+	version, err := s.commitObject(u.Bucket, u.Key, rec, body, in.Conditions, func(b *meta.Batch) []func() {
+		return s.dropParts(b, u, stored)
+	})
+	if err != nil {
 		return nil, err
 	}
-	return &CompleteMultipartUploadOutput{ETag: rec.ETag, Checksum: sum}, nil
+	return &CompleteMultipartUploadOutput{ETag: rec.ETag, Checksum: sum, VersionID: version, Encryption: u.Encryption.info()}, nil
 }
 
 func stripPartChecksums(infos []partInfo) []partInfo {
@@ -505,8 +551,10 @@ func pickParts(u *uploadRecord, in *CompleteMultipartUploadInput, stored map[int
 	return chosen, nil
 }
 
-// assemble concatenates parts into one new body.
-func (s *Service) assemble(parts []*partRecord, total int64) (*ingested, error) {
+// assemble concatenates parts into one new body. The parts of an encrypted
+// upload are opened and the body sealed anew under its own data key, so
+// that it is one sealed stream like any other.
+func (s *Service) assemble(parts []*partRecord, total int64, kek *seal.Key) (*ingested, error) {
 	readers := make([]io.Reader, 0, len(parts))
 	var closers []io.Closer
 	defer func() {
@@ -515,7 +563,7 @@ func (s *Service) assemble(parts []*partRecord, total int64) (*ingested, error) 
 		}
 	}()
 	for _, p := range parts {
-		r, c, err := s.openData(p.Data, 0, p.Size)
+		r, c, err := s.openData(p.Data, p.Size, 0, p.Size, kek)
 		if err != nil {
 			return nil, err
 		}
@@ -528,64 +576,30 @@ func (s *Service) assemble(parts []*partRecord, total int64) (*ingested, error) 
 		if _, err := io.Copy(&buf, io.MultiReader(readers...)); err != nil {
 			return nil, err
 		}
-		in.ref, in.inline = dataRef{ID: rand.Text(), Inline: true}, buf.Bytes()
+		in.ref = dataRef{ID: rand.Text(), Inline: true}
+		in.inline = in.ref.sealInline(kek, buf.Bytes())
 		return in, nil
 	}
 	w, err := s.blobs.Create()
 	if err != nil {
 		return nil, err
 	}
+	in.ref = dataRef{ID: w.ID()}
+	sw := in.ref.sealWriter(kek, w)
 	for _, r := range readers {
-		if _, err := io.Copy(w, r); err != nil {
+		if _, err := io.Copy(sw, r); err != nil {
 			w.Abort()
 			return nil, err
 		}
 	}
+	if err := sw.Close(); err != nil {
+		w.Abort()
+		return nil, err
+	}
 	if err := w.Commit(); err != nil {
 		return nil, err
 	}
-	in.ref = dataRef{ID: w.ID()}
 	return in, nil
-}
-
-// commitUpload replaces the object with the assembled one and deletes the
-// upload and all its parts in one batch.
-func (s *Service) commitUpload(u *uploadRecord, rec *objectRecord, body *ingested, cond WriteConditions, parts []partRecord) (err error) {
-	defer func() {
-		if err != nil {
-			s.discard(body)
-		}
-	}()
-	unlock := s.lockKeys(u.Bucket, u.Key)
-	defer unlock()
-	bl := s.bucketLock(u.Bucket)
-	bl.RLock()
-	defer bl.RUnlock()
-	if _, err := s.loadBucket(u.Bucket); err != nil {
-		return err
-	}
-	cur, err := s.currentObject(u.Bucket, u.Key)
-	if err != nil {
-		return err
-	}
-	if err := cond.check(cur, u.Key); err != nil {
-		return err
-	}
-	b := s.db.NewBatch()
-	keep(b, body)
-	b.Set(objectKey(u.Bucket, u.Key), rec.marshal())
-	var after []func()
-	if cur != nil {
-		after = append(after, s.drop(b, cur.Data))
-	}
-	after = append(after, s.dropParts(b, u, parts)...)
-	if err := b.Commit(); err != nil {
-		return err
-	}
-	for _, f := range after {
-		f()
-	}
-	return nil
 }
 
 // dropParts records the deletion of an upload and its parts in a batch.
@@ -765,7 +779,7 @@ func (s *Service) ListMultipartUploads(ctx context.Context, in *ListMultipartUpl
 		ok = it.SeekGE(seek)
 	}
 	keyOf := func(name string) string { key, _, _ := strings.Cut(name, "\x00"); return key }
-	out.IsTruncated, err = walk(it, ok, base, in.Prefix, in.Delimiter, in.KeyMarker, max, keyOf,
+	out.IsTruncated, err = walk(it, ok, base, in.Prefix, in.Delimiter, in.KeyMarker, max, keyOf, nil,
 		func(key string, isPrefix bool) error {
 			if isPrefix {
 				out.CommonPrefixes = append(out.CommonPrefixes, key)

@@ -9,6 +9,8 @@ import (
 
 	"github.com/lakebox/lakebox/internal/auth"
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
+	"github.com/lakebox/lakebox/internal/storage/meta"
+	"github.com/lakebox/lakebox/internal/storage/seal"
 )
 
 // ObjectInfo is what S3 reports about an object in GET and HEAD responses.
@@ -24,6 +26,9 @@ type ObjectInfo struct {
 	Checksum   Checksum
 	PartsCount int
 	TagCount   int
+	// VersionID is the x-amz-version-id to report; "" for none.
+	VersionID  string
+	Encryption Encryption
 }
 
 func (o *objectRecord) info(key string) ObjectInfo {
@@ -37,6 +42,7 @@ func (o *objectRecord) info(key string) ObjectInfo {
 		StorageClass: o.storageClass(),
 		PartsCount:   len(o.Parts),
 		TagCount:     len(o.Tags),
+		Encryption:   o.Encryption.info(),
 	}
 }
 
@@ -49,14 +55,18 @@ type PutObjectInput struct {
 	// Tagging is the x-amz-tagging header.
 	Tagging string
 	// ACL is the canned ACL (x-amz-acl), if any.
-	ACL        string
-	Conditions WriteConditions
+	ACL         string
+	Conditions  WriteConditions
+	SSE         SSE
+	CustomerKey CustomerKey
 }
 
 type PutObjectOutput struct {
-	ETag     string
-	Size     int64
-	Checksum Checksum
+	ETag       string
+	Size       int64
+	Checksum   Checksum
+	VersionID  string // "" for the null version
+	Encryption Encryption
 }
 
 // objectSpec is what a new object version is made of besides its body.
@@ -65,6 +75,7 @@ type objectSpec struct {
 	metadata     map[string]string
 	storageClass string
 	tags         []Tag
+	encryption   encryption
 }
 
 func checkObjectSpec(key string, h Headers, md map[string]string, class, tagging, acl string) (objectSpec, error) {
@@ -138,11 +149,16 @@ func bodyChecksum(b *Body) (string, error) {
 
 // PutObject stores an object, replacing any current one atomically.
 func (s *Service) PutObject(ctx context.Context, in *PutObjectInput) (*PutObjectOutput, error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:PutObject", in.Key); err != nil {
+	bk, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:PutObject", in.Key)
+	if err != nil {
 		return nil, err
 	}
 	spec, err := checkObjectSpec(in.Key, in.Headers, in.Metadata, in.StorageClass, in.Tagging, in.ACL)
 	if err != nil {
+		return nil, err
+	}
+	var kek *seal.Key
+	if spec.encryption, kek, err = s.writeEncryption(bk, in.SSE, in.CustomerKey); err != nil {
 		return nil, err
 	}
 	if err := in.Conditions.validate(); err != nil {
@@ -162,15 +178,17 @@ func (s *Service) PutObject(ctx context.Context, in *PutObjectInput) (*PutObject
 			return nil, err
 		}
 	}
-	body, err := s.ingest(&in.Body, alg, MaxPutSize)
+	body, err := s.ingest(&in.Body, alg, MaxPutSize, kek)
 	if err != nil {
 		return nil, err
 	}
 	rec := s.newRecord(ctx, body, spec)
-	if err := s.commitObject(in.Bucket, in.Key, rec, body, in.Conditions); err != nil {
+	version, err := s.commitObject(in.Bucket, in.Key, rec, body, in.Conditions, nil)
+	if err != nil {
 		return nil, err
 	}
-	return &PutObjectOutput{ETag: rec.ETag, Size: rec.Size, Checksum: rec.Checksum}, nil
+	return &PutObjectOutput{ETag: rec.ETag, Size: rec.Size, Checksum: rec.Checksum, VersionID: version,
+		Encryption: rec.Encryption.info()}, nil
 }
 
 func (s *Service) newRecord(ctx context.Context, body *ingested, spec objectSpec) *objectRecord {
@@ -185,21 +203,30 @@ func (s *Service) newRecord(ctx context.Context, body *ingested, spec objectSpec
 		Tags:         spec.tags,
 		Checksum:     body.checksum,
 		Owner:        auth.FromContext(ctx).Account,
+		Encryption:   spec.encryption,
 	}
 }
 
-// currentObject returns the object's record, or nil if there is none.
+// currentObject returns the object's current version, or nil if there is
+// none or it is a delete marker.
 func (s *Service) currentObject(bucket, key string) (*objectRecord, error) {
-	o, err := s.loadObject(bucket, key)
-	if isCode(err, "NoSuchKey") {
-		return nil, nil
+	o, err := s.currentRecord(bucket, key)
+	return live(o), err
+}
+
+// live returns o unless it is a delete marker.
+func live(o *objectRecord) *objectRecord {
+	if o != nil && o.DeleteMarker {
+		return nil
 	}
-	return o, err
+	return o
 }
 
 // commitObject makes rec, whose body was ingested, the current version of
-// bucket/key. On failure the body is discarded.
-func (s *Service) commitObject(bucket, key string, rec *objectRecord, body *ingested, cond WriteConditions) (err error) {
+// bucket/key, and returns its version id ("" for the null version). more, if set, adds to the
+// same batch. On failure the body is discarded.
+func (s *Service) commitObject(bucket, key string, rec *objectRecord, body *ingested, cond WriteConditions,
+	more func(*meta.Batch) []func()) (version string, err error) {
 	defer func() {
 		if err != nil {
 			s.discard(body)
@@ -210,28 +237,36 @@ func (s *Service) commitObject(bucket, key string, rec *objectRecord, body *inge
 	bl := s.bucketLock(bucket)
 	bl.RLock()
 	defer bl.RUnlock()
-	if _, err := s.loadBucket(bucket); err != nil {
-		return err // deleted while the body was uploading
-	}
-	cur, err := s.currentObject(bucket, key)
+	bk, err := s.loadBucket(bucket)
 	if err != nil {
-		return err
+		return "", err // deleted while the body was uploading
 	}
-	if err := cond.check(cur, key); err != nil {
-		return err
+	cur, err := s.currentRecord(bucket, key)
+	if err != nil {
+		return "", err
+	}
+	if err := cond.check(live(cur), key); err != nil {
+		return "", err
 	}
 	b := s.db.NewBatch()
 	keep(b, body)
-	b.Set(objectKey(bucket, key), rec.marshal())
-	after := func() {}
-	if cur != nil {
-		after = s.drop(b, cur.Data)
+	after, err := s.setCurrent(b, bk, key, cur, rec)
+	if err != nil {
+		b.Close()
+		return "", err
+	}
+	if more != nil {
+		after = append(after, more(b)...)
 	}
 	if err := b.Commit(); err != nil {
-		return err
+		return "", err
 	}
-	after()
-	return nil
+	for _, f := range after {
+		f()
+	}
+	// S3 names the new version only when it has an id: a write to a
+	// suspended bucket makes the null version and says nothing.
+	return rec.VersionID, nil
 }
 
 type GetObjectInput struct {
@@ -243,6 +278,7 @@ type GetObjectInput struct {
 	PartNumber   int
 	Conditions   Conditions
 	ChecksumMode bool
+	CustomerKey  CustomerKey
 }
 
 type GetObjectOutput struct {
@@ -276,10 +312,16 @@ func (s *Service) HeadObject(ctx context.Context, in *HeadObjectInput) (*HeadObj
 }
 
 func (s *Service) getObject(ctx context.Context, in *GetObjectInput, withBody bool) (*GetObjectOutput, error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:GetObject", in.Key); err != nil {
+	action := "s3:GetObject"
+	if in.VersionID != "" {
+		action = "s3:GetObjectVersion"
+	}
+	bk, err := s.bucket(ctx, in.Bucket, sameRegion, action, in.Key)
+	if err != nil {
 		return nil, err
 	}
-	if err := checkVersionID(in.VersionID); err != nil {
+	id, byVersion, err := parseVersionID(in.VersionID)
+	if err != nil {
 		return nil, err
 	}
 	if len(in.Key) > MaxKeyLength {
@@ -294,14 +336,19 @@ func (s *Service) getObject(ctx context.Context, in *GetObjectInput, withBody bo
 	// A concurrent overwrite can delete the body between reading the record
 	// and opening the body; the record is then re-read.
 	for attempt := 0; ; attempt++ {
-		o, err := s.loadObject(in.Bucket, in.Key)
+		o, err := s.readVersion(bk, in.Key, id, byVersion)
 		if err != nil {
 			return nil, err
 		}
 		if err := in.Conditions.checkRead(o); err != nil {
 			return nil, err
 		}
+		kek, err := s.readKey(o.Encryption, in.CustomerKey, false)
+		if err != nil {
+			return nil, err
+		}
 		out := &GetObjectOutput{Object: o.info(in.Key)}
+		out.Object.VersionID = wireVersion(bk, o)
 		rng, err := o.selectRange(in)
 		if err != nil {
 			return nil, err
@@ -317,7 +364,7 @@ func (s *Service) getObject(ctx context.Context, in *GetObjectInput, withBody bo
 		if rng != nil {
 			start, n = rng.Start, rng.Length
 		}
-		body, closer, err := s.openData(o.Data, start, n)
+		body, closer, err := s.openData(o.Data, o.Size, start, n, kek)
 		if errors.Is(err, errDataGone) && attempt < 8 {
 			continue
 		}
@@ -327,6 +374,26 @@ func (s *Service) getObject(ctx context.Context, in *GetObjectInput, withBody bo
 		out.Body, out.closer = body, closer
 		return out, nil
 	}
+}
+
+// readVersion returns the current version of a key, or the version id
+// when byVersion. Delete markers are errors, as S3 answers them.
+func (s *Service) readVersion(bk *bucketRecord, key, id string, byVersion bool) (*objectRecord, error) {
+	if !byVersion {
+		o, err := s.loadObject(bk.Name, key)
+		if err == nil && o.DeleteMarker {
+			return nil, deleteMarkerError(bk, key, o, false)
+		}
+		return o, err
+	}
+	v, err := s.findVersion(bk.Name, key, id)
+	if err != nil {
+		return nil, err
+	}
+	if v.rec.DeleteMarker {
+		return nil, deleteMarkerError(bk, key, v.rec, true)
+	}
+	return v.rec, nil
 }
 
 // selectRange resolves a Range header or part number against the object.
@@ -370,40 +437,45 @@ type DeleteObjectInput struct {
 	IfMatch string
 }
 
-type DeleteObjectOutput struct{}
+type DeleteObjectOutput struct {
+	// VersionID is the version deleted, or the delete marker created.
+	VersionID string
+	// DeleteMarker says a delete marker was created or deleted.
+	DeleteMarker bool
+}
 
-// DeleteObject deletes an object. Deleting a key that does not exist
-// succeeds, as in S3.
+// DeleteObject deletes an object: in a versioned bucket it adds a delete
+// marker, or removes the version named. Deleting a key or version that does
+// not exist succeeds, as in S3.
 func (s *Service) DeleteObject(ctx context.Context, in *DeleteObjectInput) (*DeleteObjectOutput, error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:DeleteObject", in.Key); err != nil {
+	action := "s3:DeleteObject"
+	if in.VersionID != "" {
+		action = "s3:DeleteObjectVersion"
+	}
+	if _, err := s.bucket(ctx, in.Bucket, sameRegion, action, in.Key); err != nil {
 		return nil, err
 	}
-	if err := checkVersionID(in.VersionID); err != nil {
+	if _, _, err := parseVersionID(in.VersionID); err != nil {
 		return nil, err
 	}
 	if len(in.Key) > MaxKeyLength {
 		return nil, ErrKeyTooLong.With("MaxSizeAllowed", "1024").With("Size", itoa(len(in.Key)))
 	}
+	var res DeletedObject
 	var outcome error
-	err := s.deleteObjects(in.Bucket, []ObjectIdentifier{{Key: in.Key, ETag: in.IfMatch}}, func(_ ObjectIdentifier, err error) {
-		outcome = err
-	})
+	err := s.deleteObjects(ctx, in.Bucket, []ObjectIdentifier{{Key: in.Key, VersionID: in.VersionID, ETag: in.IfMatch}},
+		func(d DeletedObject, err error) { res, outcome = d, err })
 	if err == nil {
 		err = outcome
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &DeleteObjectOutput{}, nil
-}
-
-// checkVersionID accepts the null version, the only one in a bucket that
-// has never been versioned.
-func checkVersionID(v string) error {
-	if v == "" || v == "null" {
-		return nil
+	out := &DeleteObjectOutput{VersionID: res.VersionID, DeleteMarker: res.DeleteMarker}
+	if res.DeleteMarkerVersionID != "" {
+		out.VersionID = res.DeleteMarkerVersionID
 	}
-	return invalidArgument("versionId", v, "Invalid version id specified")
+	return out, nil
 }
 
 // ObjectIdentifier names an object to delete.
@@ -412,6 +484,16 @@ type ObjectIdentifier struct {
 	VersionID string
 	// ETag, if set, makes the delete conditional.
 	ETag string
+}
+
+// DeletedObject is the outcome of deleting one object.
+type DeletedObject struct {
+	Key       string
+	VersionID string // as requested
+	// DeleteMarker is set when a delete marker was created or deleted;
+	// DeleteMarkerVersionID is its version id.
+	DeleteMarker          bool
+	DeleteMarkerVersionID string
 }
 
 type DeleteObjectsInput struct {
@@ -426,11 +508,11 @@ type DeleteError struct {
 }
 
 type DeleteObjectsOutput struct {
-	Deleted []ObjectIdentifier
+	Deleted []DeletedObject
 	Errors  []DeleteError
 }
 
-// DeleteObjects deletes up to 1000 objects in one durable batch.
+// DeleteObjects deletes up to 1000 objects or versions in one durable batch.
 func (s *Service) DeleteObjects(ctx context.Context, in *DeleteObjectsInput) (*DeleteObjectsOutput, error) {
 	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:DeleteObject", ""); err != nil {
 		return nil, err
@@ -441,17 +523,17 @@ func (s *Service) DeleteObjects(ctx context.Context, in *DeleteObjectsInput) (*D
 	out := &DeleteObjectsOutput{}
 	var ok []ObjectIdentifier
 	for _, o := range in.Objects {
-		if err := checkVersionID(o.VersionID); err != nil {
+		if _, _, err := parseVersionID(o.VersionID); err != nil {
 			out.Errors = append(out.Errors, deleteError(o, err))
 		} else {
 			ok = append(ok, o)
 		}
 	}
-	err := s.deleteObjects(in.Bucket, ok, func(o ObjectIdentifier, err error) {
+	err := s.deleteObjects(ctx, in.Bucket, ok, func(d DeletedObject, err error) {
 		if err != nil {
-			out.Errors = append(out.Errors, deleteError(o, err))
+			out.Errors = append(out.Errors, deleteError(ObjectIdentifier{Key: d.Key, VersionID: d.VersionID}, err))
 		} else if !in.Quiet {
-			out.Deleted = append(out.Deleted, o)
+			out.Deleted = append(out.Deleted, d)
 		}
 	})
 	if err != nil {
@@ -468,60 +550,110 @@ func deleteError(o ObjectIdentifier, err error) DeleteError {
 	return DeleteError{Key: o.Key, VersionID: o.VersionID, Code: e.Code, Message: e.Message}
 }
 
-// deleteObjects deletes objects in one batch and reports each key's outcome
-// to result once the batch is durable. Conditional deletes (ETag set) that
-// fail are reported with their error and not deleted.
-func (s *Service) deleteObjects(bucket string, objs []ObjectIdentifier, result func(ObjectIdentifier, error)) error {
+// deleteObjects deletes objects and reports each one's outcome to result
+// once the deletes are durable. Deletes go into one batch, except that a
+// key named twice starts a new batch, so each delete sees the ones before.
+// Conditional deletes (ETag set) that fail are reported with their error.
+func (s *Service) deleteObjects(ctx context.Context, bucket string, objs []ObjectIdentifier, result func(DeletedObject, error)) error {
 	keys := make([]string, len(objs))
 	for i, o := range objs {
 		keys[i] = o.Key
 	}
 	unlock := s.lockKeys(bucket, keys...)
 	defer unlock()
+	bk, err := s.loadBucket(bucket)
+	if err != nil {
+		return err
+	}
+	owner := auth.FromContext(ctx).Account
+	done := make([]DeletedObject, len(objs))
+	outcome := make([]error, len(objs))
 	b := s.db.NewBatch()
 	var after []func()
-	outcome := make([]error, len(objs))
-	deleted := map[string]bool{}
-	for i, o := range objs {
-		if deleted[o.Key] {
-			continue
+	touched := map[string]bool{}
+	flush := func() error {
+		if b.Empty() {
+			return nil
 		}
-		cur, err := s.currentObject(bucket, o.Key)
-		if err != nil {
-			b.Close()
-			return err
-		}
-		if o.ETag != "" {
-			if cur == nil {
-				outcome[i] = noSuchKey(o.Key)
-				continue
-			}
-			if !etagMatches(o.ETag, cur.ETag) {
-				outcome[i] = ErrPreconditionFailed.With("Condition", "If-Match")
-				continue
-			}
-		}
-		if cur == nil {
-			continue
-		}
-		deleted[o.Key] = true
-		b.Delete(objectKey(bucket, o.Key))
-		after = append(after, s.drop(b, cur.Data))
-	}
-	if !b.Empty() {
 		if err := b.Commit(); err != nil {
 			return err
 		}
-	} else {
-		b.Close()
-	}
-	for _, f := range after {
-		f()
+		for _, f := range after {
+			f()
+		}
+		b, after, touched = s.db.NewBatch(), nil, map[string]bool{}
+		return nil
 	}
 	for i, o := range objs {
-		result(o, outcome[i])
+		if touched[o.Key] {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		d, fns, err := s.deleteOne(b, bk, o, owner)
+		if _, ok := awserr.As(err); err != nil && !ok {
+			b.Close()
+			return err
+		}
+		done[i], outcome[i] = d, err
+		after = append(after, fns...)
+		touched[o.Key] = true
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	b.Close()
+	for i := range objs {
+		result(done[i], outcome[i])
 	}
 	return nil
+}
+
+// deleteOne records one delete in b. Errors S3 reports per key are
+// *awserr.Error; any other error is the store's.
+func (s *Service) deleteOne(b *meta.Batch, bk *bucketRecord, o ObjectIdentifier, owner string) (DeletedObject, []func(), error) {
+	res := DeletedObject{Key: o.Key, VersionID: o.VersionID}
+	id, byVersion, err := parseVersionID(o.VersionID)
+	if err != nil {
+		return res, nil, err
+	}
+	cur, err := s.currentRecord(bk.Name, o.Key)
+	if err != nil {
+		return res, nil, err
+	}
+	if o.ETag != "" {
+		switch obj := live(cur); {
+		case obj == nil:
+			return res, nil, noSuchKey(o.Key)
+		case !etagMatches(o.ETag, obj.ETag):
+			return res, nil, ErrPreconditionFailed.With("Condition", "If-Match")
+		}
+	}
+	if byVersion {
+		v, err := s.findVersion(bk.Name, o.Key, id)
+		if isCode(err, "NoSuchVersion") {
+			return res, nil, nil
+		}
+		if err != nil {
+			return res, nil, err
+		}
+		if v.rec.DeleteMarker {
+			res.DeleteMarker, res.DeleteMarkerVersionID = true, o.VersionID
+		}
+		after, err := s.removeVersion(b, bk.Name, o.Key, v)
+		return res, after, err
+	}
+	if bk.Versioning == "" {
+		if cur == nil {
+			return res, nil, nil
+		}
+		b.Delete(objectKey(bk.Name, o.Key))
+		return res, []func(){s.drop(b, cur.Data)}, nil
+	}
+	marker := &objectRecord{DeleteMarker: true, Modified: s.clock.Now().Truncate(time.Millisecond), Owner: owner}
+	after, err := s.setCurrent(b, bk, o.Key, cur, marker)
+	res.DeleteMarker, res.DeleteMarkerVersionID = true, wireVersion(bk, marker)
+	return res, after, err
 }
 
 type CopyObjectInput struct {
@@ -540,17 +672,25 @@ type CopyObjectInput struct {
 	ACL               string
 	ChecksumAlgorithm string
 	Conditions        WriteConditions
+	SSE               SSE
+	// CustomerKey is the new object's SSE-C key; SourceCustomerKey the
+	// source's.
+	CustomerKey, SourceCustomerKey CustomerKey
 }
 
 type CopyObjectOutput struct {
 	ETag     string
 	Modified time.Time
 	Checksum Checksum
+	// VersionID is the new version's; SourceVersionID the copied one's.
+	VersionID, SourceVersionID string
+	Encryption                 Encryption
 }
 
 // CopyObject copies an object of up to 5 GiB within or across buckets.
 func (s *Service) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObjectOutput, error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:PutObject", in.Key); err != nil {
+	bk, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:PutObject", in.Key)
+	if err != nil {
 		return nil, err
 	}
 	for _, d := range []struct{ name, v string }{{"x-amz-metadata-directive", in.MetadataDirective}, {"x-amz-tagging-directive", in.TaggingDirective}} {
@@ -565,47 +705,55 @@ func (s *Service) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObj
 	if err != nil {
 		return nil, err
 	}
+	enc, kek, err := s.writeEncryption(bk, in.SSE, in.CustomerKey)
+	if err != nil {
+		return nil, err
+	}
 	var out *CopyObjectOutput
-	err = s.readCopySource(ctx, in.SourceBucket, in.SourceKey, in.SourceVersionID, in.SourceConditions, func(src *objectRecord) error {
-		if src.Size > MaxPutSize {
-			return ErrInvalidRequest.WithMessage("The specified copy source is larger than the maximum allowable size for a copy source: %d", MaxPutSize)
-		}
-		md, hdr, tagging := src.Metadata, src.Headers, ""
-		if in.MetadataDirective == "REPLACE" {
-			md, hdr = in.Metadata, in.Headers
-		}
-		if in.TaggingDirective == "REPLACE" {
-			tagging = in.Tagging
-		}
-		spec, err := checkObjectSpec(in.Key, hdr, md, in.StorageClass, tagging, in.ACL)
-		if err != nil {
-			return err
-		}
-		if in.TaggingDirective != "REPLACE" {
-			spec.tags = src.Tags
-		}
-		if in.SourceBucket == in.Bucket && in.SourceKey == in.Key && in.MetadataDirective != "REPLACE" &&
-			spec.storageClass == src.storageClass() && alg == "" {
-			return ErrInvalidRequest.WithMessage("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
-		}
-		useAlg := alg
-		if useAlg == "" {
-			useAlg = src.Checksum.Algorithm
-			if useAlg == "" || src.Checksum.Type == ChecksumComposite && !checksumAlgs[useAlg].full {
-				useAlg = DefaultChecksum
+	err = s.readCopySource(ctx, in.SourceBucket, in.SourceKey, in.SourceVersionID, in.SourceConditions, in.SourceCustomerKey,
+		func(src *objectRecord, srcVersion string, srcKey *seal.Key) error {
+			if src.Size > MaxPutSize {
+				return ErrInvalidRequest.WithMessage("The specified copy source is larger than the maximum allowable size for a copy source: %d", MaxPutSize)
 			}
-		}
-		body, err := s.copyData(src, 0, src.Size, useAlg)
-		if err != nil {
-			return err
-		}
-		rec := s.newRecord(ctx, body, spec)
-		if err := s.commitObject(in.Bucket, in.Key, rec, body, in.Conditions); err != nil {
-			return err
-		}
-		out = &CopyObjectOutput{ETag: rec.ETag, Modified: rec.Modified, Checksum: rec.Checksum}
-		return nil
-	})
+			md, hdr, tagging := src.Metadata, src.Headers, ""
+			if in.MetadataDirective == "REPLACE" {
+				md, hdr = in.Metadata, in.Headers
+			}
+			if in.TaggingDirective == "REPLACE" {
+				tagging = in.Tagging
+			}
+			spec, err := checkObjectSpec(in.Key, hdr, md, in.StorageClass, tagging, in.ACL)
+			if err != nil {
+				return err
+			}
+			if in.TaggingDirective != "REPLACE" {
+				spec.tags = src.Tags
+			}
+			spec.encryption = enc
+			if in.SourceBucket == in.Bucket && in.SourceKey == in.Key && in.SourceVersionID == "" && in.MetadataDirective != "REPLACE" &&
+				spec.storageClass == src.storageClass() && alg == "" && in.SSE.Algorithm == "" && !in.CustomerKey.given() {
+				return ErrInvalidRequest.WithMessage("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
+			}
+			useAlg := alg
+			if useAlg == "" {
+				useAlg = src.Checksum.Algorithm
+				if useAlg == "" || src.Checksum.Type == ChecksumComposite && !checksumAlgs[useAlg].full {
+					useAlg = DefaultChecksum
+				}
+			}
+			body, err := s.copyData(src, 0, src.Size, useAlg, srcKey, kek)
+			if err != nil {
+				return err
+			}
+			rec := s.newRecord(ctx, body, spec)
+			version, err := s.commitObject(in.Bucket, in.Key, rec, body, in.Conditions, nil)
+			if err != nil {
+				return err
+			}
+			out = &CopyObjectOutput{ETag: rec.ETag, Modified: rec.Modified, Checksum: rec.Checksum, VersionID: version,
+				SourceVersionID: srcVersion, Encryption: enc.info()}
+			return nil
+		})
 	if err != nil {
 		return nil, err
 	}
@@ -613,24 +761,39 @@ func (s *Service) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObj
 }
 
 // readCopySource checks access to a copy source and calls fn with its
-// record; fn reads the body with copyData. When a concurrent overwrite
-// removes the body first (errDataGone), the record is read again.
-func (s *Service) readCopySource(ctx context.Context, bucket, key, versionID string, cond Conditions, fn func(src *objectRecord) error) error {
-	if err := checkVersionID(versionID); err != nil {
+// record, x-amz-copy-source-version-id and key-encryption key; fn reads the
+// body with copyData. When a concurrent overwrite removes the body first
+// (errDataGone), the record is read again.
+func (s *Service) readCopySource(ctx context.Context, bucket, key, versionID string, cond Conditions, ck CustomerKey,
+	fn func(src *objectRecord, version string, kek *seal.Key) error) error {
+	id, byVersion, err := parseVersionID(versionID)
+	if err != nil {
 		return err
 	}
-	if _, err := s.bucket(ctx, bucket, sourceBucket, "s3:GetObject", key); err != nil {
+	action := "s3:GetObject"
+	if byVersion {
+		action = "s3:GetObjectVersion"
+	}
+	bk, err := s.bucket(ctx, bucket, sourceBucket, action, key)
+	if err != nil {
 		return err
 	}
 	for attempt := 0; ; attempt++ {
-		src, err := s.loadObject(bucket, key)
+		src, err := s.readVersion(bk, key, id, byVersion)
+		if isCode(err, "MethodNotAllowed") {
+			return ErrInvalidRequest.WithMessage("The source of a copy request may not specifically refer to a delete marker by version id.")
+		}
 		if err != nil {
 			return err
 		}
 		if err := cond.checkCopySource(src); err != nil {
 			return err
 		}
-		err = fn(src)
+		kek, err := s.readKey(src.Encryption, ck, true)
+		if err != nil {
+			return err
+		}
+		err = fn(src, wireVersion(bk, src), kek)
 		if errors.Is(err, errDataGone) && attempt < 8 {
 			continue
 		}
@@ -639,12 +802,13 @@ func (s *Service) readCopySource(ctx context.Context, bucket, key, versionID str
 }
 
 // copyData ingests bytes [off, off+n) of an existing object's body as a new
-// body, computing its MD5 and the given checksum.
-func (s *Service) copyData(src *objectRecord, off, n int64, alg string) (*ingested, error) {
-	r, closer, err := s.openData(src.Data, off, n)
+// body, computing its MD5 and the given checksum. srcKey opens the source,
+// kek seals the copy.
+func (s *Service) copyData(src *objectRecord, off, n int64, alg string, srcKey, kek *seal.Key) (*ingested, error) {
+	r, closer, err := s.openData(src.Data, src.Size, off, n, srcKey)
 	if err != nil {
 		return nil, err
 	}
 	defer closer.Close()
-	return s.ingest(&Body{Reader: r, Size: n}, alg, MaxPutSize)
+	return s.ingest(&Body{Reader: r, Size: n}, alg, MaxPutSize, kek)
 }

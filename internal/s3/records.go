@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -11,7 +12,8 @@ import (
 // bucket by key, and uploads of one key by upload id (which sorts by time).
 const (
 	prefixBucket = "s3/b/" // + bucket                     -> bucketRecord
-	prefixObject = "s3/o/" // + bucket + "/" + key         -> objectRecord
+	prefixObject = "s3/o/" // + bucket + "/" + key         -> objectRecord (the current version)
+	prefixVer    = "s3/v/" // + bucket + "/" + key + NUL + ^stamp -> objectRecord (a noncurrent version)
 	prefixData   = "s3/d/" // + blob id                    -> inline body bytes
 	prefixRef    = "s3/r/" // + blob id                    -> "" (file blob is referenced)
 	prefixUpload = "s3/u/" // + bucket + "/" + key + NUL + upload id -> uploadRecord
@@ -23,6 +25,18 @@ func bucketKey(bucket string) []byte { return []byte(prefixBucket + bucket) }
 func objectPrefix(bucket string) []byte { return []byte(prefixObject + bucket + "/") }
 
 func objectKey(bucket, key string) []byte { return []byte(prefixObject + bucket + "/" + key) }
+
+func versionsPrefix(bucket string) []byte { return []byte(prefixVer + bucket + "/") }
+
+// keyVersionsPrefix prefixes the noncurrent versions of one key, which sort
+// newest first: the stamp is stored inverted.
+func keyVersionsPrefix(bucket, key string) []byte {
+	return []byte(prefixVer + bucket + "/" + key + "\x00")
+}
+
+func versionKey(bucket, key string, stamp uint64) []byte {
+	return binary.BigEndian.AppendUint64(keyVersionsPrefix(bucket, key), ^stamp)
+}
 
 func dataKey(id string) []byte { return []byte(prefixData + id) }
 
@@ -63,6 +77,11 @@ type bucketRecord struct {
 	Tags    []Tag     `json:"tags,omitempty"`
 	// Policy is the bucket policy document as the owner sent it.
 	Policy string `json:"policy,omitempty"`
+	// Versioning is "" until versioning is first configured, then
+	// VersioningEnabled or VersioningSuspended.
+	Versioning string `json:"versioning,omitempty"`
+	// Encryption is the default encryption of new objects; nil for none.
+	Encryption *bucketEncryption `json:"encryption,omitempty"`
 
 	policy *policy // Policy compiled, set before the record is published
 }
@@ -72,6 +91,9 @@ type bucketRecord struct {
 type dataRef struct {
 	ID     string `json:"id,omitempty"`
 	Inline bool   `json:"inline,omitempty"`
+	// Sealed is the body's data key wrapped by its key-encryption key when
+	// the body is encrypted (package seal), else nil.
+	Sealed []byte `json:"sealed,omitempty"`
 }
 
 // Headers are the standard HTTP headers S3 stores with an object.
@@ -90,8 +112,17 @@ type partInfo struct {
 	Checksum string `json:"c,omitempty"`
 }
 
-// objectRecord is the current version of an object.
+// objectRecord is one version of an object: the current one under
+// objectKey, older ones under versionKey.
 type objectRecord struct {
+	// VersionID is "" for the null version (written while the bucket's
+	// versioning was off or suspended).
+	VersionID string `json:"vid,omitempty"`
+	// DeleteMarker records a versioned delete; such a record has no body.
+	DeleteMarker bool `json:"dm,omitempty"`
+	// Stamp orders the versions of a key: unique, increasing with time.
+	// Records written before versioning existed have none; see stamp().
+	Stamp        uint64            `json:"stamp,omitempty"`
 	Size         int64             `json:"size"`
 	ETag         string            `json:"etag"` // without quotes
 	Modified     time.Time         `json:"mtime"`
@@ -103,6 +134,15 @@ type objectRecord struct {
 	Checksum     Checksum          `json:"sum,omitzero"`
 	Parts        []partInfo        `json:"parts,omitempty"`
 	Owner        string            `json:"owner"`
+	Encryption   encryption        `json:"enc,omitzero"`
+}
+
+// order is the record's position among its key's versions.
+func (o *objectRecord) order() uint64 {
+	if o.Stamp != 0 {
+		return o.Stamp
+	}
+	return uint64(o.Modified.UnixNano())
 }
 
 func (o *objectRecord) storageClass() string {
@@ -130,6 +170,9 @@ type uploadRecord struct {
 	// ChecksumRequested records whether the client chose the algorithm;
 	// only then do parts have to carry a checksum.
 	ChecksumRequested bool `json:"creq,omitempty"`
+	// Encryption is what the completed object will have; parts are
+	// sealed under the same key-encryption key.
+	Encryption encryption `json:"enc,omitzero"`
 }
 
 // partRecord is one uploaded part.

@@ -8,12 +8,14 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/lakebox/lakebox/internal/auth"
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/clock"
 	"github.com/lakebox/lakebox/internal/storage/blob"
 	"github.com/lakebox/lakebox/internal/storage/meta"
+	"github.com/lakebox/lakebox/internal/storage/seal"
 )
 
 // Limits S3 enforces.
@@ -36,6 +38,9 @@ type Options struct {
 	InlineMax int64
 	// Logger receives background errors.
 	Logger *slog.Logger
+	// MasterKey derives the keys that wrap the data keys of SSE-S3 and
+	// SSE-KMS objects. Losing it loses those objects.
+	MasterKey seal.Key
 }
 
 // DefaultOptions returns the options Lakebox uses unless told otherwise.
@@ -57,6 +62,7 @@ type Service struct {
 	bucketLocks [64]sync.RWMutex
 	uploadLocks [64]sync.Mutex
 	chunks      sync.Pool // *[]byte of pipeChunk bytes, for hashPipe
+	lastStamp   atomic.Uint64
 }
 
 // New returns a service over the given stores. It loads the bucket
@@ -270,6 +276,10 @@ func (s *Service) loadObject(bucket, key string) (*objectRecord, error) {
 	if err != nil {
 		return nil, err
 	}
+	return decodeObject(v)
+}
+
+func decodeObject(v []byte) (*objectRecord, error) {
 	var o objectRecord
 	if err := o.unmarshal(v); err != nil {
 		return nil, err

@@ -78,65 +78,97 @@ func validTagText(s string) bool {
 }
 
 type PutObjectTaggingInput struct {
-	Bucket, Key string
-	Tags        []Tag
+	Bucket, Key, VersionID string
+	Tags                   []Tag
 }
 
-type PutObjectTaggingOutput struct{}
+type PutObjectTaggingOutput struct{ VersionID string }
 
 func (s *Service) PutObjectTagging(ctx context.Context, in *PutObjectTaggingInput) (*PutObjectTaggingOutput, error) {
 	if err := checkTags(in.Tags, MaxObjectTags, "Object"); err != nil {
 		return nil, err
 	}
-	err := s.updateObject(ctx, "s3:PutObjectTagging", in.Bucket, in.Key, func(o *objectRecord) { o.Tags = in.Tags })
+	v, err := s.updateObject(ctx, "s3:PutObjectTagging", in.Bucket, in.Key, in.VersionID, func(o *objectRecord) { o.Tags = in.Tags })
 	if err != nil {
 		return nil, err
 	}
-	return &PutObjectTaggingOutput{}, nil
+	return &PutObjectTaggingOutput{VersionID: v}, nil
 }
 
-type GetObjectTaggingInput struct{ Bucket, Key string }
+type GetObjectTaggingInput struct{ Bucket, Key, VersionID string }
 
-type GetObjectTaggingOutput struct{ Tags []Tag }
+type GetObjectTaggingOutput struct {
+	Tags      []Tag
+	VersionID string
+}
 
 func (s *Service) GetObjectTagging(ctx context.Context, in *GetObjectTaggingInput) (*GetObjectTaggingOutput, error) {
-	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:GetObjectTagging", in.Key); err != nil {
-		return nil, err
-	}
-	o, err := s.loadObject(in.Bucket, in.Key)
+	bk, id, byVersion, err := s.objectVersionAccess(ctx, "s3:GetObjectTagging", in.Bucket, in.Key, in.VersionID)
 	if err != nil {
 		return nil, err
 	}
-	return &GetObjectTaggingOutput{Tags: o.Tags}, nil
-}
-
-type DeleteObjectTaggingInput struct{ Bucket, Key string }
-
-type DeleteObjectTaggingOutput struct{}
-
-func (s *Service) DeleteObjectTagging(ctx context.Context, in *DeleteObjectTaggingInput) (*DeleteObjectTaggingOutput, error) {
-	if err := s.updateObject(ctx, "s3:DeleteObjectTagging", in.Bucket, in.Key, func(o *objectRecord) { o.Tags = nil }); err != nil {
+	o, err := s.readVersion(bk, in.Key, id, byVersion)
+	if err != nil {
 		return nil, err
 	}
-	return &DeleteObjectTaggingOutput{}, nil
+	return &GetObjectTaggingOutput{Tags: o.Tags, VersionID: wireVersion(bk, o)}, nil
 }
 
-// updateObject changes an object's record in place (not its body) under
-// the key lock.
-func (s *Service) updateObject(ctx context.Context, action, bucket, key string, fn func(*objectRecord)) error {
-	if _, err := s.bucket(ctx, bucket, sameRegion, action, key); err != nil {
-		return err
+type DeleteObjectTaggingInput struct{ Bucket, Key, VersionID string }
+
+type DeleteObjectTaggingOutput struct{ VersionID string }
+
+func (s *Service) DeleteObjectTagging(ctx context.Context, in *DeleteObjectTaggingInput) (*DeleteObjectTaggingOutput, error) {
+	v, err := s.updateObject(ctx, "s3:DeleteObjectTagging", in.Bucket, in.Key, in.VersionID, func(o *objectRecord) { o.Tags = nil })
+	if err != nil {
+		return nil, err
+	}
+	return &DeleteObjectTaggingOutput{VersionID: v}, nil
+}
+
+// objectVersionAccess checks access to an object, or to one of its
+// versions (the action's "Version" form), and parses the version id.
+func (s *Service) objectVersionAccess(ctx context.Context, action, bucket, key, versionID string) (bk *bucketRecord, id string, byVersion bool, err error) {
+	if versionID != "" {
+		action = strings.Replace(action, "Object", "ObjectVersion", 1)
+	}
+	if bk, err = s.bucket(ctx, bucket, sameRegion, action, key); err != nil {
+		return nil, "", false, err
+	}
+	id, byVersion, err = parseVersionID(versionID)
+	return bk, id, byVersion, err
+}
+
+// updateObject changes a version's record in place (not its body) under
+// the key lock, and returns its x-amz-version-id.
+func (s *Service) updateObject(ctx context.Context, action, bucket, key, versionID string, fn func(*objectRecord)) (string, error) {
+	bk, id, byVersion, err := s.objectVersionAccess(ctx, action, bucket, key, versionID)
+	if err != nil {
+		return "", err
 	}
 	unlock := s.lockKeys(bucket, key)
 	defer unlock()
-	o, err := s.loadObject(bucket, key)
-	if err != nil {
-		return err
+	var v version
+	if byVersion {
+		v, err = s.findVersion(bucket, key, id)
+	} else {
+		v.current = true
+		v.rec, err = s.loadObject(bucket, key)
 	}
-	fn(o)
+	if err != nil {
+		return "", err
+	}
+	if v.rec.DeleteMarker {
+		return "", deleteMarkerError(bk, key, v.rec, byVersion)
+	}
+	fn(v.rec)
 	b := s.db.NewBatch()
-	b.Set(objectKey(bucket, key), o.marshal())
-	return b.Commit()
+	if v.current {
+		b.Set(objectKey(bucket, key), v.rec.marshal())
+	} else {
+		b.Set(versionKey(bucket, key, v.rec.order()), v.rec.marshal())
+	}
+	return wireVersion(bk, v.rec), b.Commit()
 }
 
 type PutBucketTaggingInput struct {

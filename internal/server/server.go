@@ -20,6 +20,7 @@ import (
 	"github.com/lakebox/lakebox/internal/s3/s3http"
 	"github.com/lakebox/lakebox/internal/storage/blob"
 	"github.com/lakebox/lakebox/internal/storage/meta"
+	"github.com/lakebox/lakebox/internal/storage/seal"
 )
 
 // Config is everything a server is built from. Zero values take the
@@ -46,6 +47,10 @@ type Config struct {
 	Version string
 	// Pprof serves Go's profiler under /_lakebox/debug/pprof/.
 	Pprof bool
+	// MasterKey, base64 of 32 bytes, protects objects stored with
+	// server-side encryption. Empty: the key in DataDir/master.key,
+	// created on first start.
+	MasterKey string
 }
 
 // Server is a running Lakebox: stores, services and the HTTP front.
@@ -101,6 +106,15 @@ func New(cfg Config) (*Server, error) {
 	}
 	clk := clock.NewFake(cfg.Wall, offset)
 	so := s3.DefaultOptions()
+	if cfg.MasterKey != "" {
+		so.MasterKey, err = seal.ParseKey(cfg.MasterKey)
+	} else {
+		so.MasterKey, err = seal.LoadOrCreate(filepath.Join(cfg.DataDir, "master.key"))
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("server: master key: %w", err)
+	}
 	if cfg.InlineMax > 0 {
 		so.InlineMax = cfg.InlineMax
 	}

@@ -118,14 +118,28 @@ func (h *Handler) deleteBucketTagging(w http.ResponseWriter, r *http.Request, t 
 	return nil
 }
 
-// getBucketVersioning answers for a bucket that has never had versioning
-// configured, which every Lakebox bucket is until versioning is built: an
-// empty configuration, exactly as S3 reports it.
 func (h *Handler) getBucketVersioning(w http.ResponseWriter, r *http.Request, t target) error {
-	if err := h.checkBucket(r, t); err != nil {
+	out, err := h.svc.GetBucketVersioning(r.Context(), &s3.GetBucketVersioningInput{Bucket: t.bucket})
+	if err != nil {
 		return err
 	}
-	return restxml.Write(w, http.StatusOK, versioningConfiguration{Xmlns: restxml.Namespace})
+	return restxml.Write(w, http.StatusOK, versioningConfiguration{Xmlns: restxml.Namespace, Status: out.Status})
+}
+
+func (h *Handler) putBucketVersioning(w http.ResponseWriter, r *http.Request, t target) error {
+	if err := refuseMFA(r); err != nil {
+		return err
+	}
+	var cfg versioningConfiguration
+	if err := restxml.Decode(r.Body, &cfg, maxXMLBody); err != nil {
+		return err
+	}
+	_, err := h.svc.PutBucketVersioning(r.Context(), &s3.PutBucketVersioningInput{Bucket: t.bucket, Status: cfg.Status, MFADelete: cfg.MFADelete})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusOK)
+	return nil
 }
 
 // ACLs are disabled on every bucket (S3's BucketOwnerEnforced default), so
@@ -177,7 +191,6 @@ func (h *Handler) bucketConfig(method string, q url.Values) (string, opFunc, boo
 	}{
 		{"cors", "BucketCors", s3.ErrNoSuchCORS, nil},
 		{"lifecycle", "BucketLifecycleConfiguration", s3.ErrNoSuchLifecycle, nil},
-		{"encryption", "BucketEncryption", s3.ErrNoSuchEncryption, nil},
 		{"website", "BucketWebsite", s3.ErrNoSuchWebsite, nil},
 		{"object-lock", "ObjectLockConfiguration", s3.ErrNoSuchObjectLock, nil},
 		{"publicAccessBlock", "PublicAccessBlock", s3.ErrNoSuchPublicAccess, nil},

@@ -133,6 +133,16 @@ func (h *Handler) route(r *http.Request, t target) (string, opFunc) {
 }
 
 func (h *Handler) routeBucket(r *http.Request, q url.Values) (string, opFunc) {
+	if q.Has("encryption") {
+		switch r.Method {
+		case http.MethodPut:
+			return "PutBucketEncryption", h.putBucketEncryption
+		case http.MethodGet:
+			return "GetBucketEncryption", h.getBucketEncryption
+		case http.MethodDelete:
+			return "DeleteBucketEncryption", h.deleteBucketEncryption
+		}
+	}
 	if op, fn, ok := h.bucketConfig(r.Method, q); ok {
 		return op, fn
 	}
@@ -145,6 +155,8 @@ func (h *Handler) routeBucket(r *http.Request, q url.Values) (string, opFunc) {
 			return "PutBucketPolicy", h.putBucketPolicy
 		case q.Has("acl"):
 			return "PutBucketAcl", h.putBucketACL
+		case q.Has("versioning"):
+			return "PutBucketVersioning", h.putBucketVersioning
 		}
 		return "CreateBucket", h.createBucket
 	case http.MethodGet:
@@ -159,6 +171,8 @@ func (h *Handler) routeBucket(r *http.Request, q url.Values) (string, opFunc) {
 			return "GetBucketPolicyStatus", h.getBucketPolicyStatus
 		case q.Has("versioning"):
 			return "GetBucketVersioning", h.getBucketVersioning
+		case q.Has("versions"):
+			return "ListObjectVersions", h.listObjectVersions
 		case q.Has("uploads"):
 			return "ListMultipartUploads", h.listMultipartUploads
 		case q.Has("acl"):
@@ -194,6 +208,11 @@ func (h *Handler) routeObject(r *http.Request, q url.Values) (string, opFunc) {
 	} {
 		if q.Has(sub.param) {
 			return sub.what, notImplemented(sub.what)
+		}
+	}
+	if q.Has("versions") && r.Method == http.MethodGet {
+		return "ListObjectVersions", func(http.ResponseWriter, *http.Request, target) error {
+			return awserr.New("InvalidRequest", 400, "There is no such thing as the ?versions sub-resource for a key")
 		}
 	}
 	switch r.Method {

@@ -154,6 +154,8 @@ func writeObjectHeaders(w http.ResponseWriter, r *http.Request, o *s3.ObjectInfo
 	h.Set("ETag", quote(o.ETag))
 	h.Set("Last-Modified", o.Modified.UTC().Format(http.TimeFormat))
 	h.Set("Accept-Ranges", "bytes")
+	setVersion(h, "X-Amz-Version-Id", o.VersionID)
+	setEncryption(h, o.Encryption)
 	for _, kv := range []struct{ name, v string }{
 		{"Content-Type", o.Headers.ContentType},
 		{"Content-Encoding", o.Headers.ContentEncoding},

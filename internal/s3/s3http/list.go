@@ -1,6 +1,7 @@
 package s3http
 
 import (
+	"encoding/xml"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -150,6 +151,45 @@ func (h *Handler) listMultipartUploads(w http.ResponseWriter, r *http.Request, t
 			StorageClass: u.StorageClass, Initiated: xmlTime(u.Initiated),
 			ChecksumAlgorithm: u.ChecksumAlgorithm, ChecksumType: u.ChecksumType,
 		})
+	}
+	for _, p := range out.CommonPrefixes {
+		res.CommonPrefixes = append(res.CommonPrefixes, prefixXML{Prefix: enc(p)})
+	}
+	return restxml.Write(w, http.StatusOK, res)
+}
+
+func (h *Handler) listObjectVersions(w http.ResponseWriter, r *http.Request, t target) error {
+	q := r.URL.Query()
+	params, urlEnc, err := listParams(q, t)
+	if err != nil {
+		return err
+	}
+	in := &s3.ListObjectVersionsInput{Bucket: t.bucket, Prefix: params.Prefix, Delimiter: params.Delimiter,
+		MaxKeys: params.MaxKeys, KeyMarker: q.Get("key-marker"), VersionIDMarker: q.Get("version-id-marker")}
+	out, err := h.svc.ListObjectVersions(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	enc := encoder(urlEnc)
+	res := listVersionsResult{
+		Xmlns: restxml.Namespace, Name: t.bucket, Prefix: enc(in.Prefix), KeyMarker: enc(in.KeyMarker),
+		VersionIDMarker: in.VersionIDMarker, MaxKeys: min(in.MaxKeys, s3.MaxListKeys), Delimiter: enc(in.Delimiter),
+		IsTruncated: out.IsTruncated, NextKeyMarker: enc(out.NextKeyMarker), NextVersionIDMarker: out.NextVersionIDMarker,
+	}
+	if urlEnc {
+		res.EncodingType = "url"
+	}
+	for _, v := range out.Versions {
+		x := versionXML{XMLName: xml.Name{Local: "Version"}, Key: enc(v.Key), VersionID: v.VersionID, IsLatest: v.IsLatest,
+			LastModified: xmlTime(v.Modified), Owner: ownerXML{ID: v.Owner.ID, DisplayName: v.Owner.DisplayName}}
+		if v.DeleteMarker {
+			x.XMLName.Local = "DeleteMarker"
+		} else {
+			size := v.Size
+			x.ETag, x.Size, x.StorageClass = quote(v.ETag), &size, v.StorageClass
+			x.ChecksumAlg, x.ChecksumType = v.Checksum.Algorithm, v.Checksum.Type
+		}
+		res.Versions = append(res.Versions, x)
 	}
 	for _, p := range out.CommonPrefixes {
 		res.CommonPrefixes = append(res.CommonPrefixes, prefixXML{Prefix: enc(p)})

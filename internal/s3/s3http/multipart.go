@@ -23,16 +23,22 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, r *http.Request, 
 	if err := unsupportedWriteHeaders(r.Header); err != nil {
 		return err
 	}
+	sse, err := sseRequest(r.Header)
+	if err != nil {
+		return err
+	}
 	out, err := h.svc.CreateMultipartUpload(r.Context(), &s3.CreateMultipartUploadInput{
 		Bucket: t.bucket, Key: t.key,
 		Headers: objectHeaders(r.Header), Metadata: userMetadata(r.Header),
 		StorageClass: r.Header.Get("X-Amz-Storage-Class"), Tagging: r.Header.Get("X-Amz-Tagging"),
 		ACL: r.Header.Get("X-Amz-Acl"), ChecksumAlgorithm: r.Header.Get("X-Amz-Checksum-Algorithm"),
 		ChecksumType: r.Header.Get("X-Amz-Checksum-Type"),
+		SSE:          sse, CustomerKey: customerKey(r.Header, false),
 	})
 	if err != nil {
 		return err
 	}
+	setEncryption(w.Header(), out.Encryption)
 	if out.ChecksumAlgorithm != "" {
 		w.Header().Set("X-Amz-Checksum-Algorithm", out.ChecksumAlgorithm)
 		w.Header().Set("X-Amz-Checksum-Type", out.ChecksumType)
@@ -56,10 +62,12 @@ func (h *Handler) uploadPart(w http.ResponseWriter, r *http.Request, t target) e
 	}
 	out, err := h.svc.UploadPart(r.Context(), &s3.UploadPartInput{
 		Bucket: t.bucket, Key: t.key, UploadID: r.URL.Query().Get("uploadId"), PartNumber: n, Body: body,
+		CustomerKey: customerKey(r.Header, false),
 	})
 	if err != nil {
 		return err
 	}
+	setEncryption(w.Header(), out.Encryption)
 	w.Header().Set("ETag", quote(out.ETag))
 	setChecksum(w.Header(), out.Checksum)
 	w.WriteHeader(http.StatusOK)
@@ -80,10 +88,12 @@ func (h *Handler) uploadPartCopy(w http.ResponseWriter, r *http.Request, t targe
 		SourceBucket: srcBucket, SourceKey: srcKey, SourceVersionID: srcVersion,
 		SourceRange:      r.Header.Get("X-Amz-Copy-Source-Range"),
 		SourceConditions: readConditions(r.Header, "X-Amz-Copy-Source-"),
+		CustomerKey:      customerKey(r.Header, false), SourceCustomerKey: customerKey(r.Header, true),
 	})
 	if err != nil {
 		return err
 	}
+	setVersion(w.Header(), "X-Amz-Copy-Source-Version-Id", out.SourceVersionID)
 	return restxml.Write(w, http.StatusOK, copyPartResult{
 		Xmlns: restxml.Namespace, LastModified: xmlTime(out.Modified), ETag: quote(out.ETag),
 		checksumXML: toChecksumXML(out.Checksum.Algorithm, out.Checksum.Value),
@@ -98,6 +108,7 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 	in := &s3.CompleteMultipartUploadInput{
 		Bucket: t.bucket, Key: t.key, UploadID: r.URL.Query().Get("uploadId"),
 		ChecksumType: r.Header.Get("X-Amz-Checksum-Type"), Conditions: writeConditions(r.Header),
+		CustomerKey: customerKey(r.Header, false),
 	}
 	for _, alg := range s3.ChecksumAlgorithms() {
 		if v := r.Header.Get(s3.ChecksumHeader(alg)); v != "" {
@@ -130,6 +141,8 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 		ETag: quote(out.ETag), ChecksumType: out.Checksum.Type,
 		checksumXML: toChecksumXML(out.Checksum.Algorithm, out.Checksum.Value),
 	}
+	setVersion(w.Header(), "X-Amz-Version-Id", out.VersionID)
+	setEncryption(w.Header(), out.Encryption)
 	return restxml.Write(w, http.StatusOK, res)
 }
 

@@ -25,11 +25,16 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, t target) er
 	if err := unsupportedWriteHeaders(r.Header); err != nil {
 		return err
 	}
+	sse, err := sseRequest(r.Header)
+	if err != nil {
+		return err
+	}
 	out, err := h.svc.PutObject(r.Context(), &s3.PutObjectInput{
 		Bucket: t.bucket, Key: t.key, Body: body,
 		Headers: objectHeaders(r.Header), Metadata: userMetadata(r.Header),
 		StorageClass: r.Header.Get("X-Amz-Storage-Class"), Tagging: r.Header.Get("X-Amz-Tagging"),
 		ACL: r.Header.Get("X-Amz-Acl"), Conditions: writeConditions(r.Header),
+		SSE: sse, CustomerKey: customerKey(r.Header, false),
 	})
 	if err != nil {
 		return err
@@ -37,6 +42,8 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, t target) er
 	w.Header().Set("ETag", quote(out.ETag))
 	w.Header().Set("X-Amz-Object-Size", strconv.FormatInt(out.Size, 10))
 	setChecksum(w.Header(), out.Checksum)
+	setVersion(w.Header(), "X-Amz-Version-Id", out.VersionID)
+	setEncryption(w.Header(), out.Encryption)
 	w.WriteHeader(http.StatusOK)
 	return nil
 }
@@ -45,8 +52,6 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, t target) er
 // silently ignore.
 func unsupportedWriteHeaders(h http.Header) error {
 	for _, u := range []struct{ header, what string }{
-		{"X-Amz-Server-Side-Encryption", "Server-side encryption"},
-		{"X-Amz-Server-Side-Encryption-Customer-Algorithm", "Server-side encryption with customer keys (SSE-C)"},
 		{"X-Amz-Object-Lock-Mode", "Object Lock"},
 		{"X-Amz-Object-Lock-Retain-Until-Date", "Object Lock"},
 		{"X-Amz-Object-Lock-Legal-Hold", "Object Lock legal holds"},
@@ -69,6 +74,7 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, t target) er
 		Bucket: t.bucket, Key: t.key, VersionID: q.Get("versionId"),
 		Range: r.Header.Get("Range"), Conditions: readConditions(r.Header, ""),
 		ChecksumMode: strings.EqualFold(r.Header.Get("X-Amz-Checksum-Mode"), "ENABLED"),
+		CustomerKey:  customerKey(r.Header, false),
 	}
 	if v := q.Get("partNumber"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -76,9 +82,6 @@ func (h *Handler) getObject(w http.ResponseWriter, r *http.Request, t target) er
 			return awserr.New("InvalidArgument", 400, "Part number must be an integer between 1 and 10000, inclusive").With("ArgumentName", "partNumber").With("ArgumentValue", v)
 		}
 		in.PartNumber = n
-	}
-	if r.Header.Get("X-Amz-Server-Side-Encryption-Customer-Algorithm") != "" {
-		return awserr.NotImplemented("Server-side encryption with customer keys (SSE-C)")
 	}
 	if auth.FromContext(r.Context()).Anonymous {
 		for _, ov := range responseOverrides {
@@ -128,18 +131,44 @@ func (h *Handler) copyBody(w io.Writer, body io.Reader, length int64) error {
 	return err
 }
 
+// setVersion sets a version id header unless there is no version to name.
+func setVersion(h http.Header, name, version string) {
+	if version != "" {
+		h.Set(name, version)
+	}
+}
+
+// refuseMFA refuses requests that carry an MFA token: MFA delete is not
+// supported, and accepting the header while ignoring it would be a lie.
+func refuseMFA(r *http.Request) error {
+	if r.Header.Get("X-Amz-Mfa") != "" {
+		return s3.ErrNotImplementedMFADelete
+	}
+	return nil
+}
+
 func (h *Handler) deleteObject(w http.ResponseWriter, r *http.Request, t target) error {
-	_, err := h.svc.DeleteObject(r.Context(), &s3.DeleteObjectInput{
+	if err := refuseMFA(r); err != nil {
+		return err
+	}
+	out, err := h.svc.DeleteObject(r.Context(), &s3.DeleteObjectInput{
 		Bucket: t.bucket, Key: t.key, VersionID: r.URL.Query().Get("versionId"), IfMatch: r.Header.Get("If-Match"),
 	})
 	if err != nil {
 		return err
+	}
+	setVersion(w.Header(), "X-Amz-Version-Id", out.VersionID)
+	if out.DeleteMarker {
+		w.Header().Set("X-Amz-Delete-Marker", "true")
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
 func (h *Handler) deleteObjects(w http.ResponseWriter, r *http.Request, t target) error {
+	if err := refuseMFA(r); err != nil {
+		return err
+	}
 	body, err := requestBody(r)
 	if err != nil {
 		return err
@@ -162,7 +191,8 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, r *http.Request, t target
 	}
 	res := deleteResult{Xmlns: restxml.Namespace}
 	for _, d := range out.Deleted {
-		res.Deleted = append(res.Deleted, deletedXML{Key: d.Key, VersionID: d.VersionID})
+		res.Deleted = append(res.Deleted, deletedXML{Key: d.Key, VersionID: d.VersionID,
+			DeleteMarker: d.DeleteMarker, DeleteMarkerVersionID: d.DeleteMarkerVersionID})
 	}
 	for _, e := range out.Errors {
 		res.Errors = append(res.Errors, deleteErrorXML{Key: e.Key, VersionID: e.VersionID, Code: e.Code, Message: e.Message})
@@ -203,8 +233,9 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, t target) e
 	if err := unsupportedWriteHeaders(r.Header); err != nil {
 		return err
 	}
-	if r.Header.Get("X-Amz-Copy-Source-Server-Side-Encryption-Customer-Algorithm") != "" {
-		return awserr.NotImplemented("Server-side encryption with customer keys (SSE-C)")
+	sse, err := sseRequest(r.Header)
+	if err != nil {
+		return err
 	}
 	out, err := h.svc.CopyObject(r.Context(), &s3.CopyObjectInput{
 		Bucket: t.bucket, Key: t.key,
@@ -216,12 +247,16 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, t target) e
 		StorageClass: r.Header.Get("X-Amz-Storage-Class"), Tagging: r.Header.Get("X-Amz-Tagging"),
 		ACL: r.Header.Get("X-Amz-Acl"), ChecksumAlgorithm: r.Header.Get("X-Amz-Checksum-Algorithm"),
 		Conditions: writeConditions(r.Header),
+		SSE:        sse, CustomerKey: customerKey(r.Header, false), SourceCustomerKey: customerKey(r.Header, true),
 	})
 	if err != nil {
 		return err
 	}
+	setEncryption(w.Header(), out.Encryption)
 	res := copyObjectResult{Xmlns: restxml.Namespace, LastModified: xmlTime(out.Modified), ETag: quote(out.ETag),
 		ChecksumType: out.Checksum.Type, checksumXML: toChecksumXML(out.Checksum.Algorithm, out.Checksum.Value)}
+	setVersion(w.Header(), "X-Amz-Version-Id", out.VersionID)
+	setVersion(w.Header(), "X-Amz-Copy-Source-Version-Id", out.SourceVersionID)
 	return restxml.Write(w, http.StatusOK, res)
 }
 
@@ -230,44 +265,34 @@ func (h *Handler) putObjectTagging(w http.ResponseWriter, r *http.Request, t tar
 	if err := restxml.Decode(r.Body, &tg, maxXMLBody); err != nil {
 		return err
 	}
-	if err := versionNull(r); err != nil {
+	out, err := h.svc.PutObjectTagging(r.Context(), &s3.PutObjectTaggingInput{
+		Bucket: t.bucket, Key: t.key, VersionID: r.URL.Query().Get("versionId"), Tags: fromTagging(tg)})
+	if err != nil {
 		return err
 	}
-	if _, err := h.svc.PutObjectTagging(r.Context(), &s3.PutObjectTaggingInput{Bucket: t.bucket, Key: t.key, Tags: fromTagging(tg)}); err != nil {
-		return err
-	}
+	setVersion(w.Header(), "X-Amz-Version-Id", out.VersionID)
 	w.WriteHeader(http.StatusOK)
 	return nil
 }
 
 func (h *Handler) getObjectTagging(w http.ResponseWriter, r *http.Request, t target) error {
-	if err := versionNull(r); err != nil {
-		return err
-	}
-	out, err := h.svc.GetObjectTagging(r.Context(), &s3.GetObjectTaggingInput{Bucket: t.bucket, Key: t.key})
+	out, err := h.svc.GetObjectTagging(r.Context(), &s3.GetObjectTaggingInput{
+		Bucket: t.bucket, Key: t.key, VersionID: r.URL.Query().Get("versionId")})
 	if err != nil {
 		return err
 	}
+	setVersion(w.Header(), "X-Amz-Version-Id", out.VersionID)
 	return restxml.Write(w, http.StatusOK, toTagging(out.Tags))
 }
 
 func (h *Handler) deleteObjectTagging(w http.ResponseWriter, r *http.Request, t target) error {
-	if err := versionNull(r); err != nil {
+	out, err := h.svc.DeleteObjectTagging(r.Context(), &s3.DeleteObjectTaggingInput{
+		Bucket: t.bucket, Key: t.key, VersionID: r.URL.Query().Get("versionId")})
+	if err != nil {
 		return err
 	}
-	if _, err := h.svc.DeleteObjectTagging(r.Context(), &s3.DeleteObjectTaggingInput{Bucket: t.bucket, Key: t.key}); err != nil {
-		return err
-	}
+	setVersion(w.Header(), "X-Amz-Version-Id", out.VersionID)
 	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-// versionNull refuses a versionId other than the null version: no Lakebox
-// object has another until versioning is built.
-func versionNull(r *http.Request) error {
-	if v := r.URL.Query().Get("versionId"); v != "" && v != "null" {
-		return awserr.New("InvalidArgument", 400, "Invalid version id specified").With("ArgumentName", "versionId").With("ArgumentValue", v)
-	}
 	return nil
 }
 
@@ -322,6 +347,7 @@ func (h *Handler) getObjectAttributes(w http.ResponseWriter, r *http.Request, t 
 		res.ObjectParts = op
 	}
 	w.Header().Set("Last-Modified", httpTime(out.Modified))
+	setVersion(w.Header(), "X-Amz-Version-Id", out.VersionID)
 	return restxml.Write(w, http.StatusOK, res)
 }
 

@@ -117,8 +117,10 @@ type deleteRequest struct {
 }
 
 type deletedXML struct {
-	Key       string `xml:"Key"`
-	VersionID string `xml:"VersionId,omitempty"`
+	Key                   string `xml:"Key"`
+	VersionID             string `xml:"VersionId,omitempty"`
+	DeleteMarker          bool   `xml:"DeleteMarker,omitempty"`
+	DeleteMarkerVersionID string `xml:"DeleteMarkerVersionId,omitempty"`
 }
 
 type deleteErrorXML struct {
@@ -318,8 +320,43 @@ type getObjectAttributesResponse struct {
 }
 
 type versioningConfiguration struct {
-	XMLName xml.Name `xml:"VersioningConfiguration"`
-	Xmlns   string   `xml:"xmlns,attr"`
+	XMLName   xml.Name `xml:"VersioningConfiguration"`
+	Xmlns     string   `xml:"xmlns,attr,omitempty"`
+	Status    string   `xml:"Status,omitempty"`
+	MFADelete string   `xml:"MfaDelete,omitempty"`
+}
+
+type listVersionsResult struct {
+	XMLName             xml.Name     `xml:"ListVersionsResult"`
+	Xmlns               string       `xml:"xmlns,attr"`
+	Name                string       `xml:"Name"`
+	Prefix              string       `xml:"Prefix"`
+	KeyMarker           string       `xml:"KeyMarker"`
+	VersionIDMarker     string       `xml:"VersionIdMarker"`
+	NextKeyMarker       string       `xml:"NextKeyMarker,omitempty"`
+	NextVersionIDMarker string       `xml:"NextVersionIdMarker,omitempty"`
+	MaxKeys             int          `xml:"MaxKeys"`
+	Delimiter           string       `xml:"Delimiter,omitempty"`
+	EncodingType        string       `xml:"EncodingType,omitempty"`
+	IsTruncated         bool         `xml:"IsTruncated"`
+	Versions            []versionXML `xml:",any"`
+	CommonPrefixes      []prefixXML  `xml:"CommonPrefixes"`
+}
+
+// versionXML is a <Version> or, by its XMLName, a <DeleteMarker>: they
+// interleave in listing order.
+type versionXML struct {
+	XMLName      xml.Name
+	Key          string   `xml:"Key"`
+	VersionID    string   `xml:"VersionId"`
+	IsLatest     bool     `xml:"IsLatest"`
+	LastModified string   `xml:"LastModified"`
+	ETag         string   `xml:"ETag,omitempty"`
+	Size         *int64   `xml:"Size,omitempty"`
+	StorageClass string   `xml:"StorageClass,omitempty"`
+	Owner        ownerXML `xml:"Owner"`
+	ChecksumAlg  string   `xml:"ChecksumAlgorithm,omitempty"`
+	ChecksumType string   `xml:"ChecksumType,omitempty"`
 }
 
 type granteeXML struct {
