@@ -39,6 +39,7 @@ fuzz:
 # Side-by-side benchmarks with the peers; see docs/benchmarks.md.
 bench: build
 	$(GO) run ./bench/s3bench $(BENCHFLAGS)
+	$(GO) run ./bench/lifecyclebench $(LIFECYCLEFLAGS)
 
 # versitygw's S3 conformance tests against the allowlist; see test/conformance.
 conformance: build

@@ -56,6 +56,8 @@ func New(t testing.TB, opts ...Options) *Server {
 	srv, err := server.New(server.Config{
 		DataDir: o.DataDir, Keys: o.Keys, StrictAuth: o.StrictAuth, InlineMax: o.InlineMax,
 		Logger: slog.New(slog.DiscardHandler), Version: "test",
+		// Lifecycle passes run only when a test asks (POST /_lakebox/lifecycle).
+		LifecycleInterval: 24 * time.Hour,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -60,7 +60,6 @@ func put(t *testing.T, c *s3.Client, bucket, key, body string) *s3.PutObjectOutp
 	return out
 }
 
-
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func get(t *testing.T, c *s3.Client, bucket, key string) string {

@@ -100,8 +100,8 @@ func TestS3_PutGetObject(t *testing.T) {
 		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("objs"), Key: aws.String("lock"),
 			Body: strings.NewReader("x"), ObjectLockLegalHoldStatus: types.ObjectLockLegalHoldStatusOn})
 		wantCode(t, err, "NotImplemented")
-		_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("objs"), Key: aws.String("glacier"),
-			Body: strings.NewReader("x"), StorageClass: types.StorageClassGlacier})
+		_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("objs"), Key: aws.String("outposts"),
+			Body: strings.NewReader("x"), StorageClass: types.StorageClassOutposts})
 		wantCode(t, err, "InvalidStorageClass")
 		_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("objs"), Key: aws.String("acl"),
 			Body: strings.NewReader("x"), ACL: types.ObjectCannedACLPublicRead})

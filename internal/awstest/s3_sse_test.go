@@ -29,7 +29,6 @@ func marked(marker string, n int) []byte {
 	return bytes.Repeat([]byte(marker), n/len(marker)+1)[:n]
 }
 
-
 // TestS3_SSEPlaintextNeverOnDisk stores bodies of every path (inline,
 // blob, multipart, copy) with SSE-S3, SSE-KMS and SSE-C, reads them back,
 // then searches every file of the data directory for the plaintext.

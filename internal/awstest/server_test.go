@@ -158,7 +158,8 @@ func TestServer_MalformedInput(t *testing.T) {
 		{"GET", "/garbage/k?partNumber=x", "", "InvalidArgument"},
 		{"PATCH", "/garbage/k", "", "MethodNotAllowed"},
 		{"PUT", "/garbage?policy", `{"Version":"2012-10-17"}`, "MalformedPolicy"},
-		{"PUT", "/garbage?lifecycle", `<LifecycleConfiguration/>`, "NotImplemented"},
+		{"PUT", "/garbage?lifecycle", `<LifecycleConfiguration/>`, "MalformedXML"},
+		{"PUT", "/garbage?website", `<WebsiteConfiguration/>`, "NotImplemented"},
 	} {
 		code, body := signed(tc.method, tc.path, tc.body)
 		if !strings.Contains(body, "<Code>"+tc.code+"</Code>") {

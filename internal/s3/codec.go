@@ -5,6 +5,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -74,6 +75,7 @@ func (o *objectRecord) marshal() []byte {
 	}{
 		{tagEncMode, enc.Mode}, {tagEncKMSKey, enc.KMSKeyID}, {tagEncContext, enc.Context},
 		{tagEncBucketKey, bucketKey}, {tagEncKeyMD5, enc.KeyMD5}, {tagSealed, string(o.Data.Sealed)},
+		{tagRestoreReady, unixNano(o.Restore.Ready)}, {tagRestoreExpires, unixNano(o.Restore.Expires)},
 	} {
 		if f.v != "" {
 			e.b = append(e.b, f.tag)
@@ -86,13 +88,32 @@ func (o *objectRecord) marshal() []byte {
 // Tags of a format 2 record's optional fields, which follow the fixed ones
 // as (tag byte, str) pairs in increasing tag order.
 const (
-	tagEncMode      = 1
-	tagEncKMSKey    = 2
-	tagEncContext   = 3
-	tagEncBucketKey = 4
-	tagEncKeyMD5    = 5
-	tagSealed       = 6
+	tagEncMode        = 1
+	tagEncKMSKey      = 2
+	tagEncContext     = 3
+	tagEncBucketKey   = 4
+	tagEncKeyMD5      = 5
+	tagSealed         = 6
+	tagRestoreReady   = 7 // decimal Unix nanoseconds
+	tagRestoreExpires = 8
 )
+
+func unixNano(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return strconv.FormatInt(t.UnixNano(), 10)
+}
+
+// timeField decodes a unixNano field.
+func (d *decoder) timeField(v string) time.Time {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		d.err = errBadRecord
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
 
 // unmarshalListing decodes only the fields a listing shows.
 func (o *objectRecord) unmarshalListing(b []byte) (*decoder, error) {
@@ -176,6 +197,10 @@ func (o *objectRecord) unmarshal(b []byte) error {
 			o.Encryption.KeyMD5 = v
 		case tagSealed:
 			o.Data.Sealed = []byte(v)
+		case tagRestoreReady:
+			o.Restore.Ready = d.timeField(v)
+		case tagRestoreExpires:
+			o.Restore.Expires = d.timeField(v)
 		default:
 			return errBadRecord // a field this version does not know
 		}

@@ -630,26 +630,45 @@ func (s *Service) AbortMultipartUpload(ctx context.Context, in *AbortMultipartUp
 	if _, err := s.bucket(ctx, in.Bucket, sameRegion, "s3:AbortMultipartUpload", in.Key); err != nil {
 		return nil, err
 	}
-	mu := s.uploadLock(in.UploadID)
-	mu.Lock()
-	defer mu.Unlock()
 	u, err := s.loadUpload(in.Bucket, in.Key, in.UploadID)
 	if err != nil {
 		return nil, err
+	}
+	aborted, err := s.abortUpload(u)
+	if err != nil {
+		return nil, err
+	}
+	if !aborted {
+		return nil, noSuchUpload(in.UploadID) // completed or aborted meanwhile
+	}
+	return &AbortMultipartUploadOutput{}, nil
+}
+
+// abortUpload deletes an upload and its parts, under the upload's lock. It
+// reports false if the upload was already gone.
+func (s *Service) abortUpload(u *uploadRecord) (bool, error) {
+	mu := s.uploadLock(u.UploadID)
+	mu.Lock()
+	defer mu.Unlock()
+	if _, err := s.loadUpload(u.Bucket, u.Key, u.UploadID); err != nil {
+		if isCode(err, "NoSuchUpload") {
+			return false, nil
+		}
+		return false, err
 	}
 	b := s.db.NewBatch()
 	after, err := s.dropUpload(b, u)
 	if err != nil {
 		b.Close()
-		return nil, err
+		return false, err
 	}
 	if err := b.Commit(); err != nil {
-		return nil, err
+		return false, err
 	}
 	for _, f := range after {
 		f()
 	}
-	return &AbortMultipartUploadOutput{}, nil
+	return true, nil
 }
 
 type ListPartsInput struct {

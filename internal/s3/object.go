@@ -29,6 +29,8 @@ type ObjectInfo struct {
 	// VersionID is the x-amz-version-id to report; "" for none.
 	VersionID  string
 	Encryption Encryption
+	// Restore is the x-amz-restore header of an archived object, if any.
+	Restore string
 }
 
 func (o *objectRecord) info(key string) ObjectInfo {
@@ -343,12 +345,19 @@ func (s *Service) getObject(ctx context.Context, in *GetObjectInput, withBody bo
 		if err := in.Conditions.checkRead(o); err != nil {
 			return nil, err
 		}
+		now := s.clock.Now()
+		if withBody {
+			if err := o.readable(now); err != nil {
+				return nil, err
+			}
+		}
 		kek, err := s.readKey(o.Encryption, in.CustomerKey, false)
 		if err != nil {
 			return nil, err
 		}
 		out := &GetObjectOutput{Object: o.info(in.Key)}
 		out.Object.VersionID = wireVersion(bk, o)
+		out.Object.Restore = o.restoreHeader(now)
 		rng, err := o.selectRange(in)
 		if err != nil {
 			return nil, err
@@ -787,6 +796,9 @@ func (s *Service) readCopySource(ctx context.Context, bucket, key, versionID str
 			return err
 		}
 		if err := cond.checkCopySource(src); err != nil {
+			return err
+		}
+		if err := src.readable(s.clock.Now()); err != nil {
 			return err
 		}
 		kek, err := s.readKey(src.Encryption, ck, true)

@@ -82,6 +82,8 @@ type bucketRecord struct {
 	Versioning string `json:"versioning,omitempty"`
 	// Encryption is the default encryption of new objects; nil for none.
 	Encryption *bucketEncryption `json:"encryption,omitempty"`
+	// Lifecycle is the lifecycle configuration; nil for none.
+	Lifecycle *lifecycleConfig `json:"lifecycle,omitempty"`
 
 	policy *policy // Policy compiled, set before the record is published
 }
@@ -135,6 +137,7 @@ type objectRecord struct {
 	Parts        []partInfo        `json:"parts,omitempty"`
 	Owner        string            `json:"owner"`
 	Encryption   encryption        `json:"enc,omitzero"`
+	Restore      restoreState      `json:"restore,omitzero"`
 }
 
 // order is the record's position among its key's versions.

@@ -63,6 +63,7 @@ type Service struct {
 	uploadLocks [64]sync.Mutex
 	chunks      sync.Pool // *[]byte of pipeChunk bytes, for hashPipe
 	lastStamp   atomic.Uint64
+	lifecycleMu sync.Mutex // one lifecycle pass at a time
 }
 
 // New returns a service over the given stores. It loads the bucket
@@ -278,6 +279,8 @@ func (s *Service) loadObject(bucket, key string) (*objectRecord, error) {
 	}
 	return decodeObject(v)
 }
+
+func isNotFound(err error) bool { return errors.Is(err, meta.ErrNotFound) }
 
 func decodeObject(v []byte) (*objectRecord, error) {
 	var o objectRecord

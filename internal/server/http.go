@@ -149,6 +149,9 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request, info *awsproto.Re
 	case path == "/_lakebox/clock":
 		info.Operation = "Clock"
 		s.clockEndpoint(w, r)
+	case path == "/_lakebox/lifecycle":
+		info.Operation = "Lifecycle"
+		s.lifecycleEndpoint(w, r)
 	case path == "/_lakebox/metrics" || path == "/metrics" && isUnsigned(r):
 		info.Operation = "Metrics"
 		s.metrics.handler.ServeHTTP(w, r)
@@ -195,6 +198,7 @@ func (s *Server) clockEndpoint(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
 			return
 		}
+		s.kickLifecycle()
 	default:
 		w.Header().Set("Allow", "GET, POST")
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "use GET or POST"})
@@ -268,4 +272,20 @@ func servePprof(w http.ResponseWriter, r *http.Request) {
 	default:
 		pprof.Handler(name).ServeHTTP(w, r)
 	}
+}
+
+// lifecycleEndpoint runs a lifecycle pass now (POST) and reports what it
+// did, so tests and users need not wait for the worker.
+func (s *Server) lifecycleEndpoint(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", "POST")
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "use POST"})
+		return
+	}
+	st, err := s.s3.RunLifecycle(r.Context())
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
 }

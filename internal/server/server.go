@@ -51,6 +51,10 @@ type Config struct {
 	// server-side encryption. Empty: the key in DataDir/master.key,
 	// created on first start.
 	MasterKey string
+	// LifecycleInterval is how often, in wall time, lifecycle rules are
+	// carried out (default one minute). Advancing the clock through
+	// /_lakebox/clock runs them at once too.
+	LifecycleInterval time.Duration
 }
 
 // Server is a running Lakebox: stores, services and the HTTP front.
@@ -69,6 +73,8 @@ type Server struct {
 
 	bg     sync.WaitGroup
 	cancel context.CancelFunc
+	// kick asks the lifecycle worker for a pass now.
+	kick chan struct{}
 }
 
 // clockKey is where the clock's offset survives restarts.
@@ -135,13 +141,39 @@ func New(cfg Config) (*Server, error) {
 		verifier: sigv4.NewVerifier(auth.NewKeys(cfg.StrictAuth, cfg.Keys...), clk.Wall),
 		metrics:  newMetrics(),
 		ids:      newIDGenerator(),
+		kick:     make(chan struct{}, 1),
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	if !db.Clean() {
 		s.bg.Go(func() { s.reconcile(ctx) })
 	}
+	s.bg.Go(func() { s.lifecycleWorker(ctx) })
 	return s, nil
+}
+
+// lifecycleWorker carries out lifecycle rules every LifecycleInterval and
+// whenever the clock is advanced.
+func (s *Server) lifecycleWorker(ctx context.Context) {
+	interval := s.cfg.LifecycleInterval
+	if interval <= 0 {
+		interval = time.Minute
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-s.kick:
+		}
+		if st, err := s.s3.RunLifecycle(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			s.log.Error("lifecycle pass", "err", err)
+		} else if st != (s3.LifecycleStats{Scanned: st.Scanned}) {
+			s.log.Info("lifecycle pass", "stats", st)
+		}
+	}
 }
 
 func loadOffset(db *meta.DB) (time.Duration, error) {
@@ -181,6 +213,14 @@ func (s *Server) AdvanceClock(d time.Duration) (time.Time, error) {
 	b := s.db.NewBatch()
 	b.Set(clockKey, strconv.AppendInt(nil, int64(s.clock.Offset()), 10))
 	return now, b.Commit()
+}
+
+// kickLifecycle asks the lifecycle worker for a pass now.
+func (s *Server) kickLifecycle() {
+	select {
+	case s.kick <- struct{}{}:
+	default: // a pass is already asked for
+	}
 }
 
 // Serve answers requests on ln until ctx ends, then stops accepting, lets

@@ -190,7 +190,6 @@ func (h *Handler) bucketConfig(method string, q url.Values) (string, opFunc, boo
 		get         any // a fixed document that is the truth for every bucket
 	}{
 		{"cors", "BucketCors", s3.ErrNoSuchCORS, nil},
-		{"lifecycle", "BucketLifecycleConfiguration", s3.ErrNoSuchLifecycle, nil},
 		{"website", "BucketWebsite", s3.ErrNoSuchWebsite, nil},
 		{"object-lock", "ObjectLockConfiguration", s3.ErrNoSuchObjectLock, nil},
 		{"publicAccessBlock", "PublicAccessBlock", s3.ErrNoSuchPublicAccess, nil},

@@ -106,12 +106,28 @@ func FuzzDecodeXML(f *testing.F) {
 		"<Tagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>",
 		"<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>",
 		"<!DOCTYPE x [<!ENTITY a \"aaaa\">]><Tagging>&a;</Tagging>",
+		"<LifecycleConfiguration><Rule><ID>r</ID><Filter><And><Prefix>a/</Prefix><Tag><Key>k</Key><Value>v</Value></Tag></And></Filter>" +
+			"<Status>Enabled</Status><Transition><Days>30</Days><StorageClass>STANDARD_IA</StorageClass></Transition>" +
+			"<Expiration><Date>2030-01-01T00:00:00Z</Date></Expiration></Rule></LifecycleConfiguration>",
+		"<RestoreRequest><Days>2</Days><GlacierJobParameters><Tier>Bulk</Tier></GlacierJobParameters></RestoreRequest>",
+		"<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>aws:kms</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>",
+		"<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>",
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		for _, v := range []any{&deleteRequest{}, &completeMultipartUpload{}, &tagging{}, &createBucketConfiguration{}} {
+		for _, v := range []any{&deleteRequest{}, &completeMultipartUpload{}, &tagging{}, &createBucketConfiguration{},
+			&lifecycleConfiguration{}, &restoreRequest{}, &encryptionConfiguration{}, &versioningConfiguration{}} {
 			if err := restxml.Decode(bytes.NewReader(b), v, maxXMLBody); err != nil {
+				if _, ok := awserr.As(err); !ok {
+					t.Fatalf("non-AWS error %v", err)
+				}
+			}
+		}
+		// Whatever decodes converts into rules without panicking.
+		var lc lifecycleConfiguration
+		if restxml.Decode(bytes.NewReader(b), &lc, maxXMLBody) == nil {
+			if _, err := fromLifecycleXML(lc); err != nil {
 				if _, ok := awserr.As(err); !ok {
 					t.Fatalf("non-AWS error %v", err)
 				}
@@ -147,7 +163,10 @@ func TestHandler_Routing(t *testing.T) {
 		{"GET", "/b/k?tagging", nil, "GetObjectTagging"},
 		{"GET", "/b/k?attributes", nil, "GetObjectAttributes"},
 		{"HEAD", "/b/k", nil, "HeadObject"},
-		{"GET", "/b/k?restore", nil, "RestoreObject"},
+		{"POST", "/b/k?restore", nil, "RestoreObject"},
+		{"GET", "/b?versions", nil, "ListObjectVersions"},
+		{"PUT", "/b?lifecycle", nil, "PutBucketLifecycleConfiguration"},
+		{"DELETE", "/b?encryption", nil, "DeleteBucketEncryption"},
 	} {
 		r := httptest.NewRequest(tc.method, tc.target, nil)
 		for k, v := range tc.hdr {

@@ -133,14 +133,23 @@ func (h *Handler) route(r *http.Request, t target) (string, opFunc) {
 }
 
 func (h *Handler) routeBucket(r *http.Request, q url.Values) (string, opFunc) {
-	if q.Has("encryption") {
+	for _, c := range []struct {
+		param, name      string
+		put, get, delete opFunc
+	}{
+		{"encryption", "BucketEncryption", h.putBucketEncryption, h.getBucketEncryption, h.deleteBucketEncryption},
+		{"lifecycle", "BucketLifecycleConfiguration", h.putBucketLifecycle, h.getBucketLifecycle, h.deleteBucketLifecycle},
+	} {
+		if !q.Has(c.param) {
+			continue
+		}
 		switch r.Method {
 		case http.MethodPut:
-			return "PutBucketEncryption", h.putBucketEncryption
+			return "Put" + c.name, c.put
 		case http.MethodGet:
-			return "GetBucketEncryption", h.getBucketEncryption
+			return "Get" + c.name, c.get
 		case http.MethodDelete:
-			return "DeleteBucketEncryption", h.deleteBucketEncryption
+			return "Delete" + c.name, c.delete
 		}
 	}
 	if op, fn, ok := h.bucketConfig(r.Method, q); ok {
@@ -203,7 +212,7 @@ func (h *Handler) routeBucket(r *http.Request, q url.Values) (string, opFunc) {
 func (h *Handler) routeObject(r *http.Request, q url.Values) (string, opFunc) {
 	for _, sub := range []struct{ param, what string }{
 		{"retention", "Object Lock retention"}, {"legal-hold", "Object Lock legal holds"},
-		{"torrent", "BitTorrent"}, {"restore", "RestoreObject"}, {"select", "SelectObjectContent"},
+		{"torrent", "BitTorrent"}, {"select", "SelectObjectContent"},
 		{"renameObject", "RenameObject"},
 	} {
 		if q.Has(sub.param) {
@@ -254,6 +263,8 @@ func (h *Handler) routeObject(r *http.Request, q url.Values) (string, opFunc) {
 		return "DeleteObject", h.deleteObject
 	case http.MethodPost:
 		switch {
+		case q.Has("restore"):
+			return "RestoreObject", h.restoreObject
 		case q.Has("uploads"):
 			return "CreateMultipartUpload", h.createMultipartUpload
 		case q.Has("uploadId"):

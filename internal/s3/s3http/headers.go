@@ -156,6 +156,9 @@ func writeObjectHeaders(w http.ResponseWriter, r *http.Request, o *s3.ObjectInfo
 	h.Set("Accept-Ranges", "bytes")
 	setVersion(h, "X-Amz-Version-Id", o.VersionID)
 	setEncryption(h, o.Encryption)
+	if o.Restore != "" {
+		h.Set("X-Amz-Restore", o.Restore)
+	}
 	for _, kv := range []struct{ name, v string }{
 		{"Content-Type", o.Headers.ContentType},
 		{"Content-Encoding", o.Headers.ContentEncoding},

@@ -2,6 +2,7 @@ package s3http
 
 import (
 	"bytes"
+	"encoding/xml"
 	"io"
 	"net/http"
 	"net/url"
@@ -169,16 +170,8 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, r *http.Request, t target
 	if err := refuseMFA(r); err != nil {
 		return err
 	}
-	body, err := requestBody(r)
-	if err != nil {
-		return err
-	}
-	doc, err := s3.ReadDocument(&body, maxXMLBody, true)
-	if err != nil {
-		return err
-	}
 	var req deleteRequest
-	if err := restxml.Decode(bytes.NewReader(doc), &req, maxXMLBody); err != nil {
+	if err := decodeDigested(r, &req); err != nil {
 		return err
 	}
 	in := &s3.DeleteObjectsInput{Bucket: t.bucket, Quiet: req.Quiet}
@@ -361,4 +354,53 @@ func intHeader(h http.Header, name string) (int, error) {
 		return 0, awserr.New("InvalidArgument", 400, "Provided "+name+" not an integer or within integer range").With("ArgumentName", name).With("ArgumentValue", v)
 	}
 	return n, nil
+}
+
+type restoreRequest struct {
+	XMLName xml.Name `xml:"RestoreRequest"`
+	Days    int      `xml:"Days"`
+	Tier    string   `xml:"Tier"`
+	Glacier *struct {
+		Tier string `xml:"Tier"`
+	} `xml:"GlacierJobParameters"`
+	Type string `xml:"Type"`
+}
+
+func (h *Handler) restoreObject(w http.ResponseWriter, r *http.Request, t target) error {
+	var req restoreRequest
+	if err := restxml.Decode(r.Body, &req, maxXMLBody); err != nil {
+		return err
+	}
+	if req.Type != "" {
+		return awserr.NotImplemented("Restores of type " + req.Type + " (S3 Select on archived objects)")
+	}
+	tier := req.Tier
+	if req.Glacier != nil && req.Glacier.Tier != "" {
+		tier = req.Glacier.Tier
+	}
+	out, err := h.svc.RestoreObject(r.Context(), &s3.RestoreObjectInput{
+		Bucket: t.bucket, Key: t.key, VersionID: r.URL.Query().Get("versionId"), Days: req.Days, Tier: tier})
+	if err != nil {
+		return err
+	}
+	if out.Accepted {
+		w.WriteHeader(http.StatusAccepted)
+	} else {
+		w.WriteHeader(http.StatusOK)
+	}
+	return nil
+}
+
+// decodeDigested reads an XML request body that must carry a Content-MD5
+// or checksum, verifies it and decodes the document into v.
+func decodeDigested(r *http.Request, v any) error {
+	body, err := requestBody(r)
+	if err != nil {
+		return err
+	}
+	doc, err := s3.ReadDocument(&body, maxXMLBody, true)
+	if err != nil {
+		return err
+	}
+	return restxml.Decode(bytes.NewReader(doc), v, maxXMLBody)
 }

@@ -188,8 +188,8 @@ func (rd *reader) open() error {
 	i := rd.pos / ChunkSize
 	start := i * ChunkSize
 	length := min(ChunkSize, rd.size-start)
-	if rd.sealedBuf == nil {
-		rd.sealedBuf = make([]byte, ChunkSize+Overhead)
+	if int64(cap(rd.sealedBuf)) < length+Overhead {
+		rd.sealedBuf = make([]byte, length+Overhead) // a small body needs no 64 KiB buffer
 	}
 	sealed := rd.sealedBuf[:length+Overhead]
 	if _, err := rd.r.ReadAt(sealed, i*(ChunkSize+Overhead)); err != nil {
