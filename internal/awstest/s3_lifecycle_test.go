@@ -3,6 +3,8 @@ package awstest_test
 import (
 	"bytes"
 	"encoding/json"
+	"io/fs"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -276,5 +278,89 @@ func TestS3_LifecycleAbortsUploads(t *testing.T) {
 	l := must[*s3.ListMultipartUploadsOutput](t)(c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String("lc-mpu")}))
 	if len(l.Uploads) != 1 || aws.ToString(l.Uploads[0].Key) != "other/b" {
 		t.Fatalf("uploads left: %d", len(l.Uploads))
+	}
+}
+
+// blobBytes is the size of every body file of a server.
+func blobBytes(t *testing.T, srv *awstest.Server) int64 {
+	t.Helper()
+	var n int64
+	err := filepath.WalkDir(filepath.Join(srv.DataDir, "blobs"), func(_ string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err == nil {
+			n += info.Size()
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// Archived bodies are stored compressed, encrypted or not, and read back
+// whole or by range once restored.
+func TestS3_ArchiveIsCompressed(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	c := srv.S3()
+	createBucket(t, c, "cold")
+	var csv bytes.Buffer
+	for i := 0; csv.Len() < 4<<20; i++ {
+		csv.WriteString("2026-11-22T10:00:00Z,sensor-" + itoa(i%50) + ",temperature,21.5\n")
+	}
+	body := csv.Bytes()
+	for _, in := range []*s3.PutObjectInput{
+		{Key: aws.String("plain.csv"), StorageClass: types.StorageClassDeepArchive},
+		{Key: aws.String("sealed.csv"), StorageClass: types.StorageClassGlacier, ServerSideEncryption: types.ServerSideEncryptionAes256},
+	} {
+		in.Bucket, in.Body = aws.String("cold"), bytes.NewReader(body)
+		must[*s3.PutObjectOutput](t)(c.PutObject(ctx, in))
+	}
+	if on := blobBytes(t, srv); on > int64(len(body))/4 {
+		t.Fatalf("two archived copies of %d bytes take %d bytes on disk", len(body), on)
+	}
+	for _, k := range []string{"plain.csv", "sealed.csv"} {
+		must[*s3.RestoreObjectOutput](t)(c.RestoreObject(ctx, &s3.RestoreObjectInput{Bucket: aws.String("cold"), Key: aws.String(k),
+			RestoreRequest: &types.RestoreRequest{Days: aws.Int32(1), GlacierJobParameters: &types.GlacierJobParameters{Tier: types.TierBulk}}}))
+	}
+	travel(t, srv, 49*time.Hour)
+	for _, k := range []string{"plain.csv", "sealed.csv"} {
+		if got := readAll(t)(c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("cold"), Key: aws.String(k)})); !bytes.Equal(got, body) {
+			t.Fatalf("%s: restored bytes differ", k)
+		}
+		got := readAll(t)(c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("cold"), Key: aws.String(k), Range: aws.String("bytes=3000000-3000099")}))
+		if !bytes.Equal(got, body[3000000:3000100]) {
+			t.Fatalf("%s: range differs", k)
+		}
+	}
+}
+
+// A lifecycle move into an archive class compresses the body in place.
+func TestS3_LifecycleArchiveCompresses(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	c := srv.S3()
+	createBucket(t, c, "lc-pack")
+	body := strings.Repeat("compressible log line\n", 100_000)
+	put(t, c, "lc-pack", "logs/app.log", body)
+	before := blobBytes(t, srv)
+	err := putLifecycle(c, "lc-pack", types.LifecycleRule{ID: aws.String("archive"), Status: types.ExpirationStatusEnabled, Filter: prefixFilter("logs/"),
+		Transitions: []types.Transition{{Days: aws.Int32(1), StorageClass: types.TransitionStorageClassDeepArchive}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	travel(t, srv, 2*24*time.Hour)
+	if after := blobBytes(t, srv); after > before/10 {
+		t.Fatalf("archived body takes %d bytes, was %d", after, before)
+	}
+	must[*s3.RestoreObjectOutput](t)(c.RestoreObject(ctx, &s3.RestoreObjectInput{Bucket: aws.String("lc-pack"), Key: aws.String("logs/app.log"),
+		RestoreRequest: &types.RestoreRequest{Days: aws.Int32(1)}}))
+	travel(t, srv, 13*time.Hour)
+	if got := get(t, c, "lc-pack", "logs/app.log"); got != body {
+		t.Fatal("restored bytes differ")
 	}
 }

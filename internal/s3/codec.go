@@ -76,6 +76,7 @@ func (o *objectRecord) marshal() []byte {
 		{tagEncMode, enc.Mode}, {tagEncKMSKey, enc.KMSKeyID}, {tagEncContext, enc.Context},
 		{tagEncBucketKey, bucketKey}, {tagEncKeyMD5, enc.KeyMD5}, {tagSealed, string(o.Data.Sealed)},
 		{tagRestoreReady, unixNano(o.Restore.Ready)}, {tagRestoreExpires, unixNano(o.Restore.Expires)},
+		{tagPacked, decimal(o.Data.Packed)},
 	} {
 		if f.v != "" {
 			e.b = append(e.b, f.tag)
@@ -96,7 +97,15 @@ const (
 	tagSealed         = 6
 	tagRestoreReady   = 7 // decimal Unix nanoseconds
 	tagRestoreExpires = 8
+	tagPacked         = 9 // decimal stored length of a zstd-compressed body
 )
+
+func decimal(n int64) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.FormatInt(n, 10)
+}
 
 func unixNano(t time.Time) string {
 	if t.IsZero() {
@@ -201,6 +210,12 @@ func (o *objectRecord) unmarshal(b []byte) error {
 			o.Restore.Ready = d.timeField(v)
 		case tagRestoreExpires:
 			o.Restore.Expires = d.timeField(v)
+		case tagPacked:
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n <= 0 {
+				return errBadRecord
+			}
+			o.Data.Packed = n
 		default:
 			return errBadRecord // a field this version does not know
 		}

@@ -6,16 +6,12 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
-	"fmt"
 	"hash"
 	"io"
 	"strconv"
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
-	"github.com/lakebox/lakebox/internal/storage/blob"
 	"github.com/lakebox/lakebox/internal/storage/meta"
-	"github.com/lakebox/lakebox/internal/storage/seal"
 )
 
 // Body is an incoming object or part body and what the client claims about
@@ -55,10 +51,9 @@ func (in *ingested) etag() string { return hex.EncodeToString(in.md5) }
 // ingest reads a body into storage: into memory if it is at most InlineMax
 // bytes, otherwise into a durable blob file. It verifies the length, the
 // Content-MD5 and the checksum before anything is kept; on error nothing is.
-// alg is the checksum algorithm to compute (the claim's, or a default).
-// With a key-encryption key the body is sealed before it is stored: its
-// plaintext never reaches the disk.
-func (s *Service) ingest(b *Body, alg string, maxSize int64, kek *seal.Key) (*ingested, error) {
+// alg is the checksum algorithm to compute (the claim's, or a default). st
+// says how the body is stored; sealed, its plaintext never reaches the disk.
+func (s *Service) ingest(b *Body, alg string, maxSize int64, st storeAs) (*ingested, error) {
 	if b.Size > maxSize {
 		return nil, ErrEntityTooLarge.With("ProposedSize", i64toa(b.Size)).With("MaxSizeAllowed", i64toa(maxSize))
 	}
@@ -89,7 +84,7 @@ func (s *Service) ingest(b *Body, alg string, maxSize int64, kek *seal.Key) (*in
 		md.Write(head)
 		sum.Write(head)
 		in.ref = dataRef{ID: rand.Text(), Inline: true}
-		in.inline = in.ref.sealInline(kek, head)
+		in.inline = st.inline(&in.ref, head)
 		return in, in.verify(b, wantMD5, md, sum, alg)
 	}
 	w, err := s.blobs.Create()
@@ -97,7 +92,12 @@ func (s *Service) ingest(b *Body, alg string, maxSize int64, kek *seal.Key) (*in
 		return nil, err
 	}
 	in.ref = dataRef{ID: w.ID()}
-	n, err := s.copyBody(in.ref.sealWriter(kek, w), b.Reader, head, maxSize, md, sum)
+	sw, err := st.writer(&in.ref, w)
+	if err != nil {
+		w.Abort()
+		return nil, err
+	}
+	n, err := s.copyBody(sw, b.Reader, head, maxSize, md, sum)
 	in.size = n
 	if err == nil {
 		err = in.verify(b, wantMD5, md, sum, alg)
@@ -111,34 +111,6 @@ func (s *Service) ingest(b *Body, alg string, maxSize int64, kek *seal.Key) (*in
 	}
 	return in, nil
 }
-
-// sealInline returns the bytes to store for an inline body: the body
-// itself, or with a key-encryption key the body sealed under a new data
-// key, which it records wrapped.
-func (r *dataRef) sealInline(kek *seal.Key, body []byte) []byte {
-	if kek == nil {
-		return body
-	}
-	dk := seal.NewKey()
-	r.Sealed = seal.Wrap(kek, &dk, []byte(r.ID))
-	return seal.Seal(&dk, body)
-}
-
-// sealWriter returns the writer a blob body goes through: w itself, or with
-// a key-encryption key a sealing writer under a new data key, which it
-// records wrapped. Closing the returned writer seals the last chunk.
-func (r *dataRef) sealWriter(kek *seal.Key, w io.Writer) io.WriteCloser {
-	if kek == nil {
-		return nopWriteCloser{w}
-	}
-	dk := seal.NewKey()
-	r.Sealed = seal.Wrap(kek, &dk, []byte(r.ID))
-	return seal.NewWriter(w, &dk)
-}
-
-type nopWriteCloser struct{ io.Writer }
-
-func (nopWriteCloser) Close() error { return nil }
 
 func (in *ingested) verify(b *Body, wantMD5 []byte, md, sum hash.Hash, alg string) error {
 	if b.Size >= 0 && in.size != b.Size {
@@ -265,59 +237,6 @@ func (s *Service) drop(b *meta.Batch, ref dataRef) func() {
 			s.opts.Logger.Warn("remove blob", "id", ref.ID, "err", err)
 		}
 	}
-}
-
-// errDataGone means a record's body vanished between reading the record and
-// opening the body: a concurrent overwrite won. Readers retry.
-var errDataGone = errors.New("s3: body replaced concurrently")
-
-// openData opens bytes [off, off+n) of a body of size bytes. A sealed body
-// needs its key-encryption key. The caller closes the closer.
-func (s *Service) openData(ref dataRef, size, off, n int64, kek *seal.Key) (io.Reader, io.Closer, error) {
-	var dk *seal.Key
-	if ref.Sealed != nil {
-		if kek == nil {
-			return nil, nil, fmt.Errorf("s3: body %s is sealed and no key was given", ref.ID)
-		}
-		k, err := seal.Unwrap(kek, ref.Sealed, []byte(ref.ID))
-		if err != nil {
-			return nil, nil, fmt.Errorf("s3: body %s: data key: %w", ref.ID, err)
-		}
-		dk = &k
-	}
-	if ref.Inline {
-		v, err := s.db.Get(dataKey(ref.ID))
-		if errors.Is(err, meta.ErrNotFound) {
-			return nil, nil, errDataGone
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		if dk != nil {
-			return seal.NewReader(bytes.NewReader(v), dk, size, off, n), io.NopCloser(nil), nil
-		}
-		if off+n > int64(len(v)) {
-			return nil, nil, errDataGone
-		}
-		return bytes.NewReader(v[off : off+n]), io.NopCloser(nil), nil
-	}
-	f, err := s.blobs.Open(ref.ID)
-	if errors.Is(err, blob.ErrNotFound) {
-		return nil, nil, errDataGone
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	if dk != nil {
-		return seal.NewReader(f, dk, size, off, n), f, nil
-	}
-	if off > 0 {
-		if _, err := f.Seek(off, io.SeekStart); err != nil {
-			f.Close()
-			return nil, nil, err
-		}
-	}
-	return &io.LimitedReader{R: f, N: n}, f, nil
 }
 
 func i64toa(n int64) string { return strconv.FormatInt(n, 10) }

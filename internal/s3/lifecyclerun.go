@@ -2,7 +2,9 @@ package s3
 
 import (
 	"context"
+	"errors"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -278,6 +280,87 @@ type lcApplier struct {
 	st      *LifecycleStats
 	pending []lcAction
 	keys    map[string]bool
+	// packed holds, by pending index, bodies compressed for a move into an
+	// archive class, made before the locks are taken.
+	packed map[int]*packedBody
+}
+
+// packedBody is a compressed copy of the body with the given id.
+type packedBody struct {
+	from string
+	body *ingested
+}
+
+// pack compresses the bodies of versions moving into an archive class.
+// Versions sealed with a customer's key (SSE-C) cannot be opened without
+// it and move uncompressed.
+func (ap *lcApplier) pack() error {
+	s := ap.s
+	for i, a := range ap.pending {
+		if (a.kind != lcTransition && a.kind != lcTransitionNoncurrent) || !archived(a.class) {
+			continue
+		}
+		var o *objectRecord
+		var err error
+		if a.kind == lcTransition {
+			o, err = s.currentRecord(ap.bk.Name, a.key)
+		} else {
+			var v []byte
+			if v, err = s.db.Get(versionKey(ap.bk.Name, a.key, a.stamp)); err == nil {
+				o, err = decodeObject(v)
+			} else if isNotFound(err) {
+				o, err = nil, nil
+			}
+		}
+		if err != nil {
+			return err
+		}
+		if o == nil || o.order() != a.stamp || o.Data.Packed > 0 || o.Encryption.Mode == sseCustomer {
+			continue
+		}
+		kek, err := s.readKey(o.Encryption, CustomerKey{}, false)
+		if err != nil {
+			return err
+		}
+		r, closer, err := s.openData(o.Data, o.Size, 0, o.Size, kek)
+		if errors.Is(err, errDataGone) {
+			continue // overwritten meanwhile; apply will see it
+		}
+		if err != nil {
+			return err
+		}
+		body, err := s.ingest(&Body{Reader: r, Size: o.Size}, DefaultChecksum, math.MaxInt64, storeAs{kek: kek, pack: true})
+		closer.Close()
+		if err != nil {
+			return err
+		}
+		if ap.packed == nil {
+			ap.packed = map[int]*packedBody{}
+		}
+		ap.packed[i] = &packedBody{from: o.Data.ID, body: body}
+	}
+	return nil
+}
+
+// usePacked gives o the packed body made for pending action i, if one was
+// made from o's current body, and records the swap in b.
+func (ap *lcApplier) usePacked(b *meta.Batch, i int, o *objectRecord) []func() {
+	p := ap.packed[i]
+	if p == nil || p.from != o.Data.ID {
+		return nil
+	}
+	delete(ap.packed, i)
+	keep(b, p.body)
+	old := o.Data
+	o.Data = p.body.ref
+	return []func(){ap.s.drop(b, old)}
+}
+
+func (ap *lcApplier) discardPacked() {
+	for _, p := range ap.packed {
+		ap.s.discard(p.body)
+	}
+	ap.packed = nil
 }
 
 const lcBatch = 1000
@@ -300,6 +383,9 @@ func (ap *lcApplier) flush() error {
 	if len(ap.pending) == 0 {
 		return nil
 	}
+	if err := ap.pack(); err != nil {
+		return err
+	}
 	s, bucket := ap.s, ap.bk.Name
 	unlock := s.lockKeys(bucket, slices.Collect(maps.Keys(ap.keys))...)
 	defer unlock()
@@ -313,14 +399,16 @@ func (ap *lcApplier) flush() error {
 	b := s.db.NewBatch()
 	var after []func()
 	var counts LifecycleStats
-	for _, a := range ap.pending {
-		fns, err := ap.apply(b, bk, a, &counts)
+	for i, a := range ap.pending {
+		fns, err := ap.apply(b, bk, i, a, &counts)
 		if err != nil {
 			b.Close()
+			ap.discardPacked()
 			return err
 		}
 		after = append(after, fns...)
 	}
+	ap.discardPacked() // bodies packed for versions that changed meanwhile
 	if b.Empty() {
 		b.Close()
 	} else if err := b.Commit(); err != nil {
@@ -340,7 +428,7 @@ func (ap *lcApplier) flush() error {
 }
 
 // apply records one action in b if the version is still what the scan saw.
-func (ap *lcApplier) apply(b *meta.Batch, bk *bucketRecord, a lcAction, n *LifecycleStats) ([]func(), error) {
+func (ap *lcApplier) apply(b *meta.Batch, bk *bucketRecord, i int, a lcAction, n *LifecycleStats) ([]func(), error) {
 	s := ap.s
 	switch a.kind {
 	case lcExpire, lcTransition, lcRemoveMarker:
@@ -350,9 +438,11 @@ func (ap *lcApplier) apply(b *meta.Batch, bk *bucketRecord, a lcAction, n *Lifec
 		}
 		switch a.kind {
 		case lcTransition:
+			fns := ap.usePacked(b, i, cur)
 			cur.StorageClass = a.class
 			b.Set(objectKey(bk.Name, a.key), cur.marshal())
 			n.Transitioned++
+			return fns, nil
 		case lcRemoveMarker:
 			older, err := s.newestNoncurrent(bk.Name, a.key)
 			if err != nil || older != nil || !cur.DeleteMarker {
@@ -384,10 +474,11 @@ func (ap *lcApplier) apply(b *meta.Batch, bk *bucketRecord, a lcAction, n *Lifec
 			return nil, err
 		}
 		if a.kind == lcTransitionNoncurrent {
+			fns := ap.usePacked(b, i, o)
 			o.StorageClass = a.class
 			b.Set(k, o.marshal())
 			n.NoncurrentTransitioned++
-			return nil, nil
+			return fns, nil
 		}
 		b.Delete(k)
 		n.NoncurrentExpired++

@@ -217,7 +217,7 @@ func (s *Service) UploadPart(ctx context.Context, in *UploadPartInput) (*UploadP
 	if alg != u.ChecksumAlgorithm {
 		in.Body.ChecksumAlgorithm, in.Body.Checksum, in.Body.Trailer, in.Body.SDKAlgorithm = "", "", nil, ""
 	}
-	body, err := s.ingest(&in.Body, u.ChecksumAlgorithm, MaxPutSize, kek)
+	body, err := s.ingest(&in.Body, u.ChecksumAlgorithm, MaxPutSize, storeAs{kek: kek})
 	if err != nil {
 		return nil, err
 	}
@@ -332,7 +332,7 @@ func (s *Service) UploadPartCopy(ctx context.Context, in *UploadPartCopyInput) (
 			if err != nil {
 				return err
 			}
-			body, err := s.copyData(src, off, n, u.ChecksumAlgorithm, srcKey, kek)
+			body, err := s.copyData(src, off, n, u.ChecksumAlgorithm, srcKey, storeAs{kek: kek})
 			if err != nil {
 				return err
 			}
@@ -485,7 +485,7 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in *CompleteMulti
 	if !u.ChecksumRequested {
 		infos = stripPartChecksums(infos)
 	}
-	body, err := s.assemble(chosen, total, kek)
+	body, err := s.assemble(chosen, total, storeAs{kek: kek, pack: archived(u.StorageClass)})
 	if err != nil {
 		return nil, err
 	}
@@ -554,7 +554,7 @@ func pickParts(u *uploadRecord, in *CompleteMultipartUploadInput, stored map[int
 // assemble concatenates parts into one new body. The parts of an encrypted
 // upload are opened and the body sealed anew under its own data key, so
 // that it is one sealed stream like any other.
-func (s *Service) assemble(parts []*partRecord, total int64, kek *seal.Key) (*ingested, error) {
+func (s *Service) assemble(parts []*partRecord, total int64, st storeAs) (*ingested, error) {
 	readers := make([]io.Reader, 0, len(parts))
 	var closers []io.Closer
 	defer func() {
@@ -563,7 +563,7 @@ func (s *Service) assemble(parts []*partRecord, total int64, kek *seal.Key) (*in
 		}
 	}()
 	for _, p := range parts {
-		r, c, err := s.openData(p.Data, p.Size, 0, p.Size, kek)
+		r, c, err := s.openData(p.Data, p.Size, 0, p.Size, st.kek)
 		if err != nil {
 			return nil, err
 		}
@@ -577,7 +577,7 @@ func (s *Service) assemble(parts []*partRecord, total int64, kek *seal.Key) (*in
 			return nil, err
 		}
 		in.ref = dataRef{ID: rand.Text(), Inline: true}
-		in.inline = in.ref.sealInline(kek, buf.Bytes())
+		in.inline = st.inline(&in.ref, buf.Bytes())
 		return in, nil
 	}
 	w, err := s.blobs.Create()
@@ -585,7 +585,11 @@ func (s *Service) assemble(parts []*partRecord, total int64, kek *seal.Key) (*in
 		return nil, err
 	}
 	in.ref = dataRef{ID: w.ID()}
-	sw := in.ref.sealWriter(kek, w)
+	sw, err := st.writer(&in.ref, w)
+	if err != nil {
+		w.Abort()
+		return nil, err
+	}
 	for _, r := range readers {
 		if _, err := io.Copy(sw, r); err != nil {
 			w.Abort()

@@ -180,7 +180,7 @@ func (s *Service) PutObject(ctx context.Context, in *PutObjectInput) (*PutObject
 			return nil, err
 		}
 	}
-	body, err := s.ingest(&in.Body, alg, MaxPutSize, kek)
+	body, err := s.ingest(&in.Body, alg, MaxPutSize, storeAs{kek: kek, pack: archived(spec.storageClass)})
 	if err != nil {
 		return nil, err
 	}
@@ -750,7 +750,7 @@ func (s *Service) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObj
 					useAlg = DefaultChecksum
 				}
 			}
-			body, err := s.copyData(src, 0, src.Size, useAlg, srcKey, kek)
+			body, err := s.copyData(src, 0, src.Size, useAlg, srcKey, storeAs{kek: kek, pack: archived(spec.storageClass)})
 			if err != nil {
 				return err
 			}
@@ -814,13 +814,13 @@ func (s *Service) readCopySource(ctx context.Context, bucket, key, versionID str
 }
 
 // copyData ingests bytes [off, off+n) of an existing object's body as a new
-// body, computing its MD5 and the given checksum. srcKey opens the source,
-// kek seals the copy.
-func (s *Service) copyData(src *objectRecord, off, n int64, alg string, srcKey, kek *seal.Key) (*ingested, error) {
+// body, computing its MD5 and the given checksum. srcKey opens the source;
+// st is how the copy is stored.
+func (s *Service) copyData(src *objectRecord, off, n int64, alg string, srcKey *seal.Key, st storeAs) (*ingested, error) {
 	r, closer, err := s.openData(src.Data, src.Size, off, n, srcKey)
 	if err != nil {
 		return nil, err
 	}
 	defer closer.Close()
-	return s.ingest(&Body{Reader: r, Size: n}, alg, MaxPutSize, kek)
+	return s.ingest(&Body{Reader: r, Size: n}, alg, MaxPutSize, st)
 }

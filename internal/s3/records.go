@@ -96,6 +96,9 @@ type dataRef struct {
 	// Sealed is the body's data key wrapped by its key-encryption key when
 	// the body is encrypted (package seal), else nil.
 	Sealed []byte `json:"sealed,omitempty"`
+	// Packed is the stored length of a zstd-compressed body (archive
+	// classes); 0 when the body is stored as it is.
+	Packed int64 `json:"packed,omitempty"`
 }
 
 // Headers are the standard HTTP headers S3 stores with an object.

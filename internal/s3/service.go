@@ -64,6 +64,7 @@ type Service struct {
 	chunks      sync.Pool // *[]byte of pipeChunk bytes, for hashPipe
 	lastStamp   atomic.Uint64
 	lifecycleMu sync.Mutex // one lifecycle pass at a time
+	keks        sync.Map   // derivation label -> *seal.Key, the master key's derived KEKs
 }
 
 // New returns a service over the given stores. It loads the bucket

@@ -193,10 +193,17 @@ func (s *Service) writeEncryption(bk *bucketRecord, sse SSE, ck CustomerKey) (en
 // masterKEK derives the key-encryption key of SSE-S3 and SSE-KMS bodies
 // from the master key.
 func (s *Service) masterKEK(e encryption) *seal.Key {
+	label := "lakebox/sse\x00" + e.Mode + "\x00" + e.KMSKeyID + "\x00" + e.Context
+	if k, ok := s.keks.Load(label); ok {
+		return k.(*seal.Key)
+	}
 	mac := hmac.New(sha256.New, s.opts.MasterKey[:])
-	mac.Write([]byte("lakebox/sse\x00" + e.Mode + "\x00" + e.KMSKeyID + "\x00" + e.Context))
+	mac.Write([]byte(label))
 	var k seal.Key
 	copy(k[:], mac.Sum(nil))
+	if e.Context == "" { // contexts are the caller's to vary: only the few key ids are cached
+		s.keks.Store(label, &k)
+	}
 	return &k
 }
 

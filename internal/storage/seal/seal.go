@@ -95,6 +95,27 @@ func Seal(k *Key, plain []byte) []byte {
 	return out
 }
 
+// Open opens a whole sealed body of size plaintext bytes held in memory, in
+// place: the plaintext is returned in sealed's storage.
+func Open(k *Key, sealed []byte, size int64) ([]byte, error) {
+	if int64(len(sealed)) != Size(size) {
+		return nil, ErrOpen
+	}
+	g := k.aead()
+	n := chunks(size)
+	var nb [12]byte
+	out := sealed[:0]
+	for i := range n {
+		chunk := sealed[i*(ChunkSize+Overhead) : min((i+1)*(ChunkSize+Overhead), int64(len(sealed)))]
+		plain, err := g.Open(chunk[:0], nonce(&nb, i, i == n-1), chunk, nil)
+		if err != nil {
+			return nil, ErrOpen
+		}
+		out = append(out, plain...) // moves the plaintext down over the tags before it
+	}
+	return out, nil
+}
+
 // Writer seals a stream of unknown length. Close seals the last chunk and
 // must be called; it does not close the underlying writer.
 type Writer struct {

@@ -128,3 +128,23 @@ func FuzzReader(f *testing.F) {
 		io.ReadAll(NewReader(bytes.NewReader(sealed), &k, size, off, n))
 	})
 }
+
+func TestOpenInPlace(t *testing.T) {
+	k := NewKey()
+	for _, size := range []int{0, 5, ChunkSize, 2*ChunkSize + 7} {
+		plain := make([]byte, size)
+		rand.Read(plain)
+		got, err := Open(&k, Seal(&k, plain), int64(size))
+		if err != nil || !bytes.Equal(got, plain) {
+			t.Fatalf("size %d: %v", size, err)
+		}
+	}
+	sealed := Seal(&k, []byte("hello"))
+	sealed[3] ^= 1
+	if _, err := Open(&k, sealed, 5); !errors.Is(err, ErrOpen) {
+		t.Fatalf("tampered: %v", err)
+	}
+	if _, err := Open(&k, sealed[:4], 5); !errors.Is(err, ErrOpen) {
+		t.Fatalf("short: %v", err)
+	}
+}
