@@ -34,8 +34,15 @@ var (
 	ErrRestoreInProgress  = awserr.New("RestoreAlreadyInProgress", 409, "Object restore is already in progress")
 )
 
-// readable refuses reads of an archived object that is not restored now.
-func (o *objectRecord) readable(now time.Time) error {
+// readable refuses reads of an archived object that is not restored now,
+// and of an Intelligent-Tiering object in an archive access tier.
+func (o *objectRecord) readable(bk *bucketRecord, key string, now time.Time) error {
+	if o.StorageClass == "INTELLIGENT_TIERING" {
+		if tier := o.accessTier(bk.Tiering, key, now); archiveTier(tier) {
+			return ErrInvalidObjectState.With("StorageClass", o.StorageClass).With("AccessTier", tier)
+		}
+		return nil
+	}
 	if !archived(o.StorageClass) {
 		return nil
 	}
@@ -49,6 +56,9 @@ func (o *objectRecord) readable(now time.Time) error {
 // RestoreHeader is the x-amz-restore header of an object, or "".
 func (o *objectRecord) restoreHeader(now time.Time) string {
 	r := o.Restore
+	if o.StorageClass == "INTELLIGENT_TIERING" && now.Before(r.Ready) {
+		return `ongoing-request="true"` // a restored object just moves back to Frequent
+	}
 	switch {
 	case r.Ready.IsZero() || !archived(o.StorageClass) || !now.Before(r.Expires):
 		return ""
@@ -76,9 +86,6 @@ func (s *Service) RestoreObject(ctx context.Context, in *RestoreObjectInput) (*R
 	if err != nil {
 		return nil, err
 	}
-	if in.Days < 1 {
-		return nil, ErrMalformedXML
-	}
 	if in.Tier == "" {
 		in.Tier = "Standard"
 	}
@@ -103,15 +110,25 @@ func (s *Service) RestoreObject(ctx context.Context, in *RestoreObjectInput) (*R
 	if o.DeleteMarker {
 		return nil, deleteMarkerError(bk, in.Key, o, byVersion)
 	}
-	if !archived(o.StorageClass) {
+	now := s.clock.Now()
+	times := restoreTimes[o.StorageClass]
+	if o.StorageClass == "INTELLIGENT_TIERING" {
+		times = tieringTimes[o.accessTier(bk.Tiering, in.Key, now)]
+	}
+	if times == nil {
 		return nil, ErrInvalidObjectState.WithMessage("Restore is not allowed for the object's current storage class")
 	}
-	took, ok := restoreTimes[o.StorageClass][in.Tier]
+	// An Intelligent-Tiering restore moves the object back to Frequent for
+	// good; an archived object's restored copy lasts Days.
+	tiering := o.StorageClass == "INTELLIGENT_TIERING"
+	if in.Days < 1 && !tiering {
+		return nil, ErrMalformedXML
+	}
+	took, ok := times[in.Tier]
 	if !ok {
 		return nil, ErrInvalidArgument.WithMessage("The %s tier is not available for the %s storage class", in.Tier, o.StorageClass).
 			With("ArgumentName", "Tier").With("ArgumentValue", in.Tier)
 	}
-	now := s.clock.Now()
 	out := &RestoreObjectOutput{Accepted: true}
 	switch r := o.Restore; {
 	case !r.Ready.IsZero() && now.Before(r.Ready):
@@ -120,6 +137,8 @@ func (s *Service) RestoreObject(ctx context.Context, in *RestoreObjectInput) (*R
 		// Restored already: only the expiry moves, counted from now.
 		o.Restore.Expires = due(now, in.Days)
 		out.Accepted = false
+	case tiering:
+		o.Restore = restoreState{Ready: now.Add(took), Expires: now.Add(took)}
 	default:
 		ready := now.Add(took)
 		o.Restore = restoreState{Ready: ready, Expires: due(ready, in.Days)}

@@ -76,7 +76,7 @@ func (o *objectRecord) marshal() []byte {
 		{tagEncMode, enc.Mode}, {tagEncKMSKey, enc.KMSKeyID}, {tagEncContext, enc.Context},
 		{tagEncBucketKey, bucketKey}, {tagEncKeyMD5, enc.KeyMD5}, {tagSealed, string(o.Data.Sealed)},
 		{tagRestoreReady, unixNano(o.Restore.Ready)}, {tagRestoreExpires, unixNano(o.Restore.Expires)},
-		{tagPacked, decimal(o.Data.Packed)},
+		{tagPacked, decimal(o.Data.Packed)}, {tagAccessed, unixNano(o.Accessed)},
 	} {
 		if f.v != "" {
 			e.b = append(e.b, f.tag)
@@ -98,6 +98,7 @@ const (
 	tagRestoreReady   = 7 // decimal Unix nanoseconds
 	tagRestoreExpires = 8
 	tagPacked         = 9 // decimal stored length of a zstd-compressed body
+	tagAccessed       = 10
 )
 
 func decimal(n int64) string {
@@ -210,6 +211,8 @@ func (o *objectRecord) unmarshal(b []byte) error {
 			o.Restore.Ready = d.timeField(v)
 		case tagRestoreExpires:
 			o.Restore.Expires = d.timeField(v)
+		case tagAccessed:
+			o.Accessed = d.timeField(v)
 		case tagPacked:
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || n <= 0 {

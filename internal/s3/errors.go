@@ -46,6 +46,7 @@ var (
 	ErrNoSuchVersion           = awserr.New("NoSuchVersion", 404, "The specified version does not exist.")
 	ErrMethodNotAllowed        = awserr.New("MethodNotAllowed", 405, "The specified method is not allowed against this resource.")
 	ErrNotImplementedMFADelete = awserr.NotImplemented("MFA delete")
+	ErrTooManyConfigurations   = awserr.New("TooManyConfigurations", 400, "You are attempting to create a new configuration but have already reached the 1,000-configuration limit.")
 )
 
 // Errors for bucket configurations that Lakebox has never stored: reading one

@@ -31,6 +31,9 @@ type ObjectInfo struct {
 	Encryption Encryption
 	// Restore is the x-amz-restore header of an archived object, if any.
 	Restore string
+	// ArchiveStatus is an Intelligent-Tiering object's archive access
+	// tier, if it is in one.
+	ArchiveStatus string
 }
 
 func (o *objectRecord) info(key string) ObjectInfo {
@@ -347,7 +350,7 @@ func (s *Service) getObject(ctx context.Context, in *GetObjectInput, withBody bo
 		}
 		now := s.clock.Now()
 		if withBody {
-			if err := o.readable(now); err != nil {
+			if err := o.readable(bk, in.Key, now); err != nil {
 				return nil, err
 			}
 		}
@@ -358,6 +361,11 @@ func (s *Service) getObject(ctx context.Context, in *GetObjectInput, withBody bo
 		out := &GetObjectOutput{Object: o.info(in.Key)}
 		out.Object.VersionID = wireVersion(bk, o)
 		out.Object.Restore = o.restoreHeader(now)
+		if o.StorageClass == "INTELLIGENT_TIERING" {
+			if tier := o.accessTier(bk.Tiering, in.Key, now); archiveTier(tier) {
+				out.Object.ArchiveStatus = tier
+			}
+		}
 		rng, err := o.selectRange(in)
 		if err != nil {
 			return nil, err
@@ -381,6 +389,9 @@ func (s *Service) getObject(ctx context.Context, in *GetObjectInput, withBody bo
 			return nil, err
 		}
 		out.Body, out.closer = body, closer
+		if !byVersion {
+			s.touch(in.Bucket, in.Key, o, now)
+		}
 		return out, nil
 	}
 }
@@ -798,7 +809,7 @@ func (s *Service) readCopySource(ctx context.Context, bucket, key, versionID str
 		if err := cond.checkCopySource(src); err != nil {
 			return err
 		}
-		if err := src.readable(s.clock.Now()); err != nil {
+		if err := src.readable(bk, key, s.clock.Now()); err != nil {
 			return err
 		}
 		kek, err := s.readKey(src.Encryption, ck, true)

@@ -84,6 +84,8 @@ type bucketRecord struct {
 	Encryption *bucketEncryption `json:"encryption,omitempty"`
 	// Lifecycle is the lifecycle configuration; nil for none.
 	Lifecycle *lifecycleConfig `json:"lifecycle,omitempty"`
+	// Tiering holds the Intelligent-Tiering configurations.
+	Tiering []TieringConfig `json:"tiering,omitempty"`
 
 	policy *policy // Policy compiled, set before the record is published
 }
@@ -141,6 +143,9 @@ type objectRecord struct {
 	Owner        string            `json:"owner"`
 	Encryption   encryption        `json:"enc,omitzero"`
 	Restore      restoreState      `json:"restore,omitzero"`
+	// Accessed is when an INTELLIGENT_TIERING object was last read, zero
+	// if never since it was written.
+	Accessed time.Time `json:"accessed,omitzero"`
 }
 
 // order is the record's position among its key's versions.

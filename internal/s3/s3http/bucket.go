@@ -197,7 +197,6 @@ func (h *Handler) bucketConfig(method string, q url.Values) (string, opFunc, boo
 		{"analytics", "BucketAnalyticsConfiguration", s3.ErrNoSuchAnalytics, nil},
 		{"metrics", "BucketMetricsConfiguration", s3.ErrNoSuchAnalytics, nil},
 		{"inventory", "BucketInventoryConfiguration", s3.ErrNoSuchAnalytics, nil},
-		{"intelligent-tiering", "BucketIntelligentTieringConfiguration", s3.ErrNoSuchAnalytics, nil},
 		{"logging", "BucketLogging", nil, emptyDoc("BucketLoggingStatus")},
 		{"notification", "BucketNotificationConfiguration", nil, emptyDoc("NotificationConfiguration")},
 		{"accelerate", "BucketAccelerateConfiguration", nil, emptyDoc("AccelerateConfiguration")},

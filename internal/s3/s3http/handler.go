@@ -139,6 +139,7 @@ func (h *Handler) routeBucket(r *http.Request, q url.Values) (string, opFunc) {
 	}{
 		{"encryption", "BucketEncryption", h.putBucketEncryption, h.getBucketEncryption, h.deleteBucketEncryption},
 		{"lifecycle", "BucketLifecycleConfiguration", h.putBucketLifecycle, h.getBucketLifecycle, h.deleteBucketLifecycle},
+		{"intelligent-tiering", "BucketIntelligentTieringConfiguration", h.putBucketTiering, h.getBucketTiering, h.deleteBucketTiering},
 	} {
 		if !q.Has(c.param) {
 			continue

@@ -159,6 +159,9 @@ func writeObjectHeaders(w http.ResponseWriter, r *http.Request, o *s3.ObjectInfo
 	if o.Restore != "" {
 		h.Set("X-Amz-Restore", o.Restore)
 	}
+	if o.ArchiveStatus != "" {
+		h.Set("X-Amz-Archive-Status", o.ArchiveStatus)
+	}
 	for _, kv := range []struct{ name, v string }{
 		{"Content-Type", o.Headers.ContentType},
 		{"Content-Encoding", o.Headers.ContentEncoding},

@@ -174,6 +174,17 @@ func (b *Batch) Commit() error {
 	return nil
 }
 
+// CommitUnsynced applies the batch atomically without waiting for it to be
+// durable: a crash may lose it (but nothing committed before it). For
+// bookkeeping that is cheap to lose, such as access times.
+func (b *Batch) CommitUnsynced() error {
+	defer b.b.Close()
+	if err := b.b.Commit(pebble.NoSync); err != nil {
+		return fmt.Errorf("meta: commit: %w", err)
+	}
+	return nil
+}
+
 // Close releases an uncommitted batch.
 func (b *Batch) Close() { b.b.Close() }
 
