@@ -97,8 +97,8 @@ func TestS3_PutGetObject(t *testing.T) {
 		wantCode(t, err, "InvalidDigest")
 	})
 	t.Run("UnsupportedOptions", func(t *testing.T) {
-		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("objs"), Key: aws.String("lock"),
-			Body: strings.NewReader("x"), ObjectLockLegalHoldStatus: types.ObjectLockLegalHoldStatusOn})
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("objs"), Key: aws.String("redirect"),
+			Body: strings.NewReader("x"), WebsiteRedirectLocation: aws.String("/elsewhere")})
 		wantCode(t, err, "NotImplemented")
 		_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("objs"), Key: aws.String("outposts"),
 			Body: strings.NewReader("x"), StorageClass: types.StorageClassOutposts})

@@ -37,6 +37,9 @@ type CreateBucketInput struct {
 	ObjectOwnership string
 	// Tags are the CreateBucketConfiguration's tags.
 	Tags []Tag
+	// ObjectLock is x-amz-bucket-object-lock-enabled: the bucket is
+	// versioned and takes Object Lock settings.
+	ObjectLock bool
 }
 
 type CreateBucketOutput struct {
@@ -91,6 +94,9 @@ func (s *Service) CreateBucket(ctx context.Context, in *CreateBucketInput) (*Cre
 		return nil, err
 	}
 	rec := &bucketRecord{Name: in.Bucket, Account: id.Account, Region: region, Created: s.clock.Now().Truncate(time.Millisecond), Tags: in.Tags}
+	if in.ObjectLock {
+		rec.Versioning, rec.Lock = VersioningEnabled, &LockConfig{}
+	}
 	if err := s.putBucket(rec); err != nil {
 		return nil, err
 	}

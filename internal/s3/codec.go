@@ -65,18 +65,15 @@ func (o *objectRecord) marshal() []byte {
 	}
 	// Optional fields, in tag order, only when set.
 	enc := o.Encryption
-	bucketKey := ""
-	if enc.BucketKey {
-		bucketKey = "1"
-	}
 	for _, f := range []struct {
 		tag byte
 		v   string
 	}{
 		{tagEncMode, enc.Mode}, {tagEncKMSKey, enc.KMSKeyID}, {tagEncContext, enc.Context},
-		{tagEncBucketKey, bucketKey}, {tagEncKeyMD5, enc.KeyMD5}, {tagSealed, string(o.Data.Sealed)},
+		{tagEncBucketKey, flag(enc.BucketKey)}, {tagEncKeyMD5, enc.KeyMD5}, {tagSealed, string(o.Data.Sealed)},
 		{tagRestoreReady, unixNano(o.Restore.Ready)}, {tagRestoreExpires, unixNano(o.Restore.Expires)},
 		{tagPacked, decimal(o.Data.Packed)}, {tagAccessed, unixNano(o.Accessed)},
+		{tagLockMode, o.Lock.Mode}, {tagLockUntil, unixNano(o.Lock.Until)}, {tagLegalHold, flag(o.Lock.LegalHold)},
 	} {
 		if f.v != "" {
 			e.b = append(e.b, f.tag)
@@ -99,7 +96,17 @@ const (
 	tagRestoreExpires = 8
 	tagPacked         = 9 // decimal stored length of a zstd-compressed body
 	tagAccessed       = 10
+	tagLockMode       = 11
+	tagLockUntil      = 12
+	tagLegalHold      = 13 // "1"
 )
+
+func flag(b bool) string {
+	if b {
+		return "1"
+	}
+	return ""
+}
 
 func decimal(n int64) string {
 	if n == 0 {
@@ -211,6 +218,12 @@ func (o *objectRecord) unmarshal(b []byte) error {
 			o.Restore.Ready = d.timeField(v)
 		case tagRestoreExpires:
 			o.Restore.Expires = d.timeField(v)
+		case tagLockMode:
+			o.Lock.Mode = v
+		case tagLockUntil:
+			o.Lock.Until = d.timeField(v)
+		case tagLegalHold:
+			o.Lock.LegalHold = v == "1"
 		case tagAccessed:
 			o.Accessed = d.timeField(v)
 		case tagPacked:

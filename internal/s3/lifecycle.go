@@ -123,9 +123,7 @@ func (c *lifecycleConfig) validate() error {
 	for i := range c.Rules {
 		r := &c.Rules[i]
 		if r.ID == "" {
-			var b [20]byte
-			rand.Read(b[:])
-			r.ID = strings.TrimRight(base32.StdEncoding.EncodeToString(b[:]), "=")
+			r.ID = newConfigID()
 		}
 		if len(r.ID) > 255 {
 			return lifecycleInvalid("ID length should not exceed allowed limit of 255")
@@ -139,6 +137,14 @@ func (c *lifecycleConfig) validate() error {
 		}
 	}
 	return nil
+}
+
+// newConfigID names a rule or configuration the caller left unnamed, as S3
+// does: a random string.
+func newConfigID() string {
+	var b [20]byte
+	rand.Read(b[:])
+	return strings.TrimRight(base32.StdEncoding.EncodeToString(b[:]), "=")
 }
 
 func (r *LifecycleRule) validate() error {

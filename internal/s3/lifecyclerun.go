@@ -473,6 +473,9 @@ func (ap *lcApplier) apply(b *meta.Batch, bk *bucketRecord, i int, a lcAction, n
 		if err != nil {
 			return nil, err
 		}
+		if a.kind == lcExpireNoncurrent && o.Lock.protects(ap.now, false) != nil {
+			return nil, nil // Object Lock outranks lifecycle
+		}
 		if a.kind == lcTransitionNoncurrent {
 			fns := ap.usePacked(b, i, o)
 			o.StorageClass = a.class

@@ -58,6 +58,7 @@ type CreateMultipartUploadInput struct {
 	ChecksumType      string
 	SSE               SSE
 	CustomerKey       CustomerKey
+	Lock              ObjectLockInfo
 }
 
 type CreateMultipartUploadOutput struct {
@@ -76,6 +77,13 @@ func (s *Service) CreateMultipartUpload(ctx context.Context, in *CreateMultipart
 	if err != nil {
 		return nil, err
 	}
+	lock, err := requestLock(in.Lock)
+	if err != nil {
+		return nil, err
+	}
+	if lock, err = bk.lockFor(lock, s.clock.Now()); err != nil {
+		return nil, err
+	}
 	spec, err := checkObjectSpec(in.Key, in.Headers, in.Metadata, in.StorageClass, in.Tagging, in.ACL)
 	if err != nil {
 		return nil, err
@@ -89,7 +97,7 @@ func (s *Service) CreateMultipartUpload(ctx context.Context, in *CreateMultipart
 		Initiated: s.clock.Now().Truncate(time.Millisecond), Owner: auth.FromContext(ctx).Account,
 		Headers: spec.headers, Metadata: spec.metadata, StorageClass: spec.storageClass, Tags: spec.tags,
 		ChecksumAlgorithm: alg, ChecksumType: ctype, ChecksumRequested: in.ChecksumAlgorithm != "",
-		Encryption: enc,
+		Encryption: enc, Lock: lock,
 	}
 	b := s.db.NewBatch()
 	b.Set(uploadKey(in.Bucket, in.Key, u.UploadID), encode(u))
@@ -493,7 +501,7 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in *CompleteMulti
 		Size: total, ETag: hex.EncodeToString(md.Sum(nil)) + "-" + itoa(len(chosen)),
 		Modified: s.clock.Now().Truncate(time.Millisecond), Data: body.ref,
 		Headers: u.Headers, Metadata: u.Metadata, StorageClass: u.StorageClass, Tags: u.Tags,
-		Checksum: sum, Parts: infos, Owner: u.Owner, Encryption: u.Encryption,
+		Checksum: sum, Parts: infos, Owner: u.Owner, Encryption: u.Encryption, Lock: u.Lock,
 	}
 	version, err := s.commitObject(u.Bucket, u.Key, rec, body, in.Conditions, func(b *meta.Batch) []func() {
 		return s.dropParts(b, u, stored)

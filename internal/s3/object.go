@@ -31,13 +31,15 @@ type ObjectInfo struct {
 	Encryption Encryption
 	// Restore is the x-amz-restore header of an archived object, if any.
 	Restore string
+	// Lock is the version's Object Lock state; nil when it has none.
+	Lock *ObjectLockInfo
 	// ArchiveStatus is an Intelligent-Tiering object's archive access
 	// tier, if it is in one.
 	ArchiveStatus string
 }
 
 func (o *objectRecord) info(key string) ObjectInfo {
-	return ObjectInfo{
+	info := ObjectInfo{
 		Key:          key,
 		Size:         o.Size,
 		ETag:         o.ETag,
@@ -49,6 +51,10 @@ func (o *objectRecord) info(key string) ObjectInfo {
 		TagCount:     len(o.Tags),
 		Encryption:   o.Encryption.info(),
 	}
+	if o.Lock != (objectLock{}) {
+		info.Lock = o.Lock.info()
+	}
+	return info
 }
 
 type PutObjectInput struct {
@@ -64,6 +70,8 @@ type PutObjectInput struct {
 	Conditions  WriteConditions
 	SSE         SSE
 	CustomerKey CustomerKey
+	// Lock is the retention and legal hold the request asks for.
+	Lock ObjectLockInfo
 }
 
 type PutObjectOutput struct {
@@ -81,6 +89,21 @@ type objectSpec struct {
 	storageClass string
 	tags         []Tag
 	encryption   encryption
+	lock         objectLock
+}
+
+// requestLock turns Object Lock request headers into a version's lock.
+func requestLock(l ObjectLockInfo) (objectLock, error) {
+	lock := objectLock{Mode: l.Mode, Until: l.Until}
+	switch l.LegalHold {
+	case "":
+	case "ON":
+		lock.LegalHold = true
+	case "OFF":
+	default:
+		return lock, invalidArgument("x-amz-object-lock-legal-hold", l.LegalHold, "Legal Hold must be either of 'ON' or 'OFF'")
+	}
+	return lock, nil
 }
 
 func checkObjectSpec(key string, h Headers, md map[string]string, class, tagging, acl string) (objectSpec, error) {
@@ -166,6 +189,13 @@ func (s *Service) PutObject(ctx context.Context, in *PutObjectInput) (*PutObject
 	if spec.encryption, kek, err = s.writeEncryption(bk, in.SSE, in.CustomerKey); err != nil {
 		return nil, err
 	}
+	lock, err := requestLock(in.Lock)
+	if err != nil {
+		return nil, err
+	}
+	if spec.lock, err = bk.lockFor(lock, s.clock.Now()); err != nil {
+		return nil, err
+	}
 	if err := in.Conditions.validate(); err != nil {
 		return nil, err
 	}
@@ -209,6 +239,7 @@ func (s *Service) newRecord(ctx context.Context, body *ingested, spec objectSpec
 		Checksum:     body.checksum,
 		Owner:        auth.FromContext(ctx).Account,
 		Encryption:   spec.encryption,
+		Lock:         spec.lock,
 	}
 }
 
@@ -453,6 +484,8 @@ func (o *objectRecord) checksumFor(part int) Checksum {
 type DeleteObjectInput struct {
 	Bucket, Key string
 	VersionID   string
+	// BypassGovernance is x-amz-bypass-governance-retention.
+	BypassGovernance bool
 	// IfMatch makes the delete conditional on the current ETag.
 	IfMatch string
 }
@@ -483,7 +516,7 @@ func (s *Service) DeleteObject(ctx context.Context, in *DeleteObjectInput) (*Del
 	}
 	var res DeletedObject
 	var outcome error
-	err := s.deleteObjects(ctx, in.Bucket, []ObjectIdentifier{{Key: in.Key, VersionID: in.VersionID, ETag: in.IfMatch}},
+	err := s.deleteObjects(ctx, in.Bucket, in.BypassGovernance, []ObjectIdentifier{{Key: in.Key, VersionID: in.VersionID, ETag: in.IfMatch}},
 		func(d DeletedObject, err error) { res, outcome = d, err })
 	if err == nil {
 		err = outcome
@@ -517,9 +550,10 @@ type DeletedObject struct {
 }
 
 type DeleteObjectsInput struct {
-	Bucket  string
-	Objects []ObjectIdentifier
-	Quiet   bool
+	Bucket           string
+	Objects          []ObjectIdentifier
+	Quiet            bool
+	BypassGovernance bool
 }
 
 // DeleteError is one key DeleteObjects could not delete.
@@ -549,7 +583,7 @@ func (s *Service) DeleteObjects(ctx context.Context, in *DeleteObjectsInput) (*D
 			ok = append(ok, o)
 		}
 	}
-	err := s.deleteObjects(ctx, in.Bucket, ok, func(d DeletedObject, err error) {
+	err := s.deleteObjects(ctx, in.Bucket, in.BypassGovernance, ok, func(d DeletedObject, err error) {
 		if err != nil {
 			out.Errors = append(out.Errors, deleteError(ObjectIdentifier{Key: d.Key, VersionID: d.VersionID}, err))
 		} else if !in.Quiet {
@@ -574,7 +608,7 @@ func deleteError(o ObjectIdentifier, err error) DeleteError {
 // once the deletes are durable. Deletes go into one batch, except that a
 // key named twice starts a new batch, so each delete sees the ones before.
 // Conditional deletes (ETag set) that fail are reported with their error.
-func (s *Service) deleteObjects(ctx context.Context, bucket string, objs []ObjectIdentifier, result func(DeletedObject, error)) error {
+func (s *Service) deleteObjects(ctx context.Context, bucket string, bypass bool, objs []ObjectIdentifier, result func(DeletedObject, error)) error {
 	keys := make([]string, len(objs))
 	for i, o := range objs {
 		keys[i] = o.Key
@@ -610,7 +644,7 @@ func (s *Service) deleteObjects(ctx context.Context, bucket string, objs []Objec
 				return err
 			}
 		}
-		d, fns, err := s.deleteOne(b, bk, o, owner)
+		d, fns, err := s.deleteOne(b, bk, o, owner, bypass)
 		if _, ok := awserr.As(err); err != nil && !ok {
 			b.Close()
 			return err
@@ -631,7 +665,7 @@ func (s *Service) deleteObjects(ctx context.Context, bucket string, objs []Objec
 
 // deleteOne records one delete in b. Errors S3 reports per key are
 // *awserr.Error; any other error is the store's.
-func (s *Service) deleteOne(b *meta.Batch, bk *bucketRecord, o ObjectIdentifier, owner string) (DeletedObject, []func(), error) {
+func (s *Service) deleteOne(b *meta.Batch, bk *bucketRecord, o ObjectIdentifier, owner string, bypass bool) (DeletedObject, []func(), error) {
 	res := DeletedObject{Key: o.Key, VersionID: o.VersionID}
 	id, byVersion, err := parseVersionID(o.VersionID)
 	if err != nil {
@@ -655,6 +689,9 @@ func (s *Service) deleteOne(b *meta.Batch, bk *bucketRecord, o ObjectIdentifier,
 			return res, nil, nil
 		}
 		if err != nil {
+			return res, nil, err
+		}
+		if err := v.rec.Lock.protects(s.clock.Now(), bypass); err != nil {
 			return res, nil, err
 		}
 		if v.rec.DeleteMarker {
@@ -696,6 +733,7 @@ type CopyObjectInput struct {
 	// CustomerKey is the new object's SSE-C key; SourceCustomerKey the
 	// source's.
 	CustomerKey, SourceCustomerKey CustomerKey
+	Lock                           ObjectLockInfo
 }
 
 type CopyObjectOutput struct {
@@ -729,6 +767,13 @@ func (s *Service) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObj
 	if err != nil {
 		return nil, err
 	}
+	lock, err := requestLock(in.Lock)
+	if err != nil {
+		return nil, err
+	}
+	if lock, err = bk.lockFor(lock, s.clock.Now()); err != nil {
+		return nil, err
+	}
 	var out *CopyObjectOutput
 	err = s.readCopySource(ctx, in.SourceBucket, in.SourceKey, in.SourceVersionID, in.SourceConditions, in.SourceCustomerKey,
 		func(src *objectRecord, srcVersion string, srcKey *seal.Key) error {
@@ -749,7 +794,7 @@ func (s *Service) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObj
 			if in.TaggingDirective != "REPLACE" {
 				spec.tags = src.Tags
 			}
-			spec.encryption = enc
+			spec.encryption, spec.lock = enc, lock
 			if in.SourceBucket == in.Bucket && in.SourceKey == in.Key && in.SourceVersionID == "" && in.MetadataDirective != "REPLACE" &&
 				spec.storageClass == src.storageClass() && alg == "" && in.SSE.Algorithm == "" && !in.CustomerKey.given() {
 				return ErrInvalidRequest.WithMessage("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")

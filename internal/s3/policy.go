@@ -309,10 +309,18 @@ type PutBucketPolicyOutput struct{}
 // PutBucketPolicy validates and stores a bucket policy; it takes effect for
 // the next request.
 func (s *Service) PutBucketPolicy(ctx context.Context, in *PutBucketPolicyInput) (*PutBucketPolicyOutput, error) {
-	if _, err := parsePolicy(in.Bucket, in.Policy); err != nil {
+	p, err := parsePolicy(in.Bucket, in.Policy)
+	if err != nil {
 		return nil, err
 	}
-	if err := s.updateBucket(ctx, "s3:PutBucketPolicy", in.Bucket, func(b *bucketRecord) error { b.Policy = in.Policy; return nil }); err != nil {
+	err = s.updateBucket(ctx, "s3:PutBucketPolicy", in.Bucket, func(b *bucketRecord) error {
+		if b.PublicAccess != nil && b.PublicAccess.BlockPublicPolicy && p.isPublic() {
+			return ErrPublicPolicyBlocked
+		}
+		b.Policy = in.Policy
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return &PutBucketPolicyOutput{}, nil

@@ -86,6 +86,14 @@ type bucketRecord struct {
 	Lifecycle *lifecycleConfig `json:"lifecycle,omitempty"`
 	// Tiering holds the Intelligent-Tiering configurations.
 	Tiering []TieringConfig `json:"tiering,omitempty"`
+	// CORS is the CORS configuration; nil for none.
+	CORS []CORSRule `json:"cors,omitempty"`
+	// PublicAccess is the Block Public Access configuration; nil for none.
+	PublicAccess *PublicAccessBlock  `json:"pab,omitempty"`
+	Notification *NotificationConfig `json:"notification,omitempty"`
+	Metrics      []MetricsConfig     `json:"metrics,omitempty"`
+	// Lock is set when Object Lock is enabled, with the default retention.
+	Lock *LockConfig `json:"lock,omitempty"`
 
 	policy *policy // Policy compiled, set before the record is published
 }
@@ -146,6 +154,8 @@ type objectRecord struct {
 	// Accessed is when an INTELLIGENT_TIERING object was last read, zero
 	// if never since it was written.
 	Accessed time.Time `json:"accessed,omitzero"`
+	// Lock is the version's Object Lock retention and legal hold.
+	Lock objectLock `json:"lock,omitzero"`
 }
 
 // order is the record's position among its key's versions.
@@ -184,6 +194,8 @@ type uploadRecord struct {
 	// Encryption is what the completed object will have; parts are
 	// sealed under the same key-encryption key.
 	Encryption encryption `json:"enc,omitzero"`
+	// Lock is the completed object's Object Lock state.
+	Lock objectLock `json:"lock,omitzero"`
 }
 
 // partRecord is one uploaded part.

@@ -231,6 +231,9 @@ func (s *Service) bucket(ctx context.Context, name string, a access, action, key
 		resource += "/" + key
 	}
 	allowed, denied := b.policy.decide(id, action, resource)
+	if allowed && !owner && b.restrictsPublic() {
+		allowed = false // RestrictPublicBuckets: a public policy grants nothing outside the account
+	}
 	if owner && policyAction(action) {
 		denied = false // the owner can always repair a policy that locks it out
 	}

@@ -302,6 +302,9 @@ func (s *Service) PutBucketVersioning(ctx context.Context, in *PutBucketVersioni
 		return nil, ErrMalformedXML
 	}
 	err := s.updateBucket(ctx, "s3:PutBucketVersioning", in.Bucket, func(b *bucketRecord) error {
+		if b.Lock != nil && in.Status != VersioningEnabled {
+			return ErrLockVersions
+		}
 		b.Versioning = in.Status
 		return nil
 	})

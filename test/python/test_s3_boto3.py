@@ -62,8 +62,11 @@ class BucketTest(unittest.TestCase):
         name = harness.unique("cfg")
         self.s3.create_bucket(Bucket=name)
         with self.assertRaises(ClientError) as err:
-            self.s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": [{"AllowedMethods": ["GET"], "AllowedOrigins": ["*"]}]})
+            self.s3.put_bucket_website(Bucket=name, WebsiteConfiguration={"IndexDocument": {"Suffix": "index.html"}})
         self.assertEqual(code(err), "NotImplemented")
+        with self.assertRaises(ClientError) as err:
+            self.s3.get_bucket_website(Bucket=name)
+        self.assertEqual(code(err), "NoSuchWebsiteConfiguration")
         with self.assertRaises(ClientError) as err:
             self.s3.get_bucket_cors(Bucket=name)
         self.assertEqual(code(err), "NoSuchCORSConfiguration")

@@ -50,9 +50,7 @@ func (h *Handler) createBucket(w http.ResponseWriter, r *http.Request, t target)
 			in.Tags = append(in.Tags, s3.Tag(t))
 		}
 	}
-	if r.Header.Get("X-Amz-Bucket-Object-Lock-Enabled") == "true" {
-		return awserr.NotImplemented("Object Lock")
-	}
+	in.ObjectLock = r.Header.Get("X-Amz-Bucket-Object-Lock-Enabled") == "true"
 	out, err := h.svc.CreateBucket(r.Context(), in)
 	if err != nil {
 		return err
@@ -189,19 +187,13 @@ func (h *Handler) bucketConfig(method string, q url.Values) (string, opFunc, boo
 		missing     *awserr.Error
 		get         any // a fixed document that is the truth for every bucket
 	}{
-		{"cors", "BucketCors", s3.ErrNoSuchCORS, nil},
 		{"website", "BucketWebsite", s3.ErrNoSuchWebsite, nil},
-		{"object-lock", "ObjectLockConfiguration", s3.ErrNoSuchObjectLock, nil},
-		{"publicAccessBlock", "PublicAccessBlock", s3.ErrNoSuchPublicAccess, nil},
 		{"replication", "BucketReplication", s3.ErrNoSuchReplication, nil},
 		{"analytics", "BucketAnalyticsConfiguration", s3.ErrNoSuchAnalytics, nil},
-		{"metrics", "BucketMetricsConfiguration", s3.ErrNoSuchAnalytics, nil},
 		{"inventory", "BucketInventoryConfiguration", s3.ErrNoSuchAnalytics, nil},
 		{"logging", "BucketLogging", nil, emptyDoc("BucketLoggingStatus")},
-		{"notification", "BucketNotificationConfiguration", nil, emptyDoc("NotificationConfiguration")},
 		{"accelerate", "BucketAccelerateConfiguration", nil, emptyDoc("AccelerateConfiguration")},
 		{"requestPayment", "BucketRequestPayment", nil, requestPaymentXML{Xmlns: restxml.Namespace, Payer: "BucketOwner"}},
-		{"ownershipControls", "BucketOwnershipControls", nil, bucketOwnerEnforced},
 	} {
 		if !q.Has(c.param) {
 			continue

@@ -56,6 +56,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ctx := s3.WithExpectedOwner(r.Context(), owner, false)
 		r = r.WithContext(s3.WithExpectedOwner(ctx, source, true))
 	}
+	h.corsHeaders(tw, r, t)
 	if err := fn(tw, r, t); err != nil {
 		e, ok := awserr.As(err)
 		if !ok {
@@ -125,6 +126,8 @@ func (h *Handler) route(r *http.Request, t target) (string, opFunc) {
 			return "ListBuckets", h.listBuckets
 		}
 		return methodNotAllowed(r, "SERVICE")
+	case r.Method == http.MethodOptions:
+		return "PreflightRequest", h.preflight
 	case t.key == "":
 		return h.routeBucket(r, q)
 	default:
@@ -140,6 +143,12 @@ func (h *Handler) routeBucket(r *http.Request, q url.Values) (string, opFunc) {
 		{"encryption", "BucketEncryption", h.putBucketEncryption, h.getBucketEncryption, h.deleteBucketEncryption},
 		{"lifecycle", "BucketLifecycleConfiguration", h.putBucketLifecycle, h.getBucketLifecycle, h.deleteBucketLifecycle},
 		{"intelligent-tiering", "BucketIntelligentTieringConfiguration", h.putBucketTiering, h.getBucketTiering, h.deleteBucketTiering},
+		{"cors", "BucketCors", h.putBucketCors, h.getBucketCors, h.deleteBucketCors},
+		{"publicAccessBlock", "PublicAccessBlock", h.putPublicAccessBlock, h.getPublicAccessBlock, h.deletePublicAccessBlock},
+		{"ownershipControls", "BucketOwnershipControls", h.putOwnershipControls, h.getOwnershipControls, h.deleteOwnershipControls},
+		{"notification", "BucketNotificationConfiguration", h.putBucketNotification, h.getBucketNotification, nil},
+		{"metrics", "BucketMetricsConfiguration", h.putBucketMetrics, h.getBucketMetrics, h.deleteBucketMetrics},
+		{"object-lock", "ObjectLockConfiguration", h.putObjectLockConfig, h.getObjectLockConfig, nil},
 	} {
 		if !q.Has(c.param) {
 			continue
@@ -150,8 +159,11 @@ func (h *Handler) routeBucket(r *http.Request, q url.Values) (string, opFunc) {
 		case http.MethodGet:
 			return "Get" + c.name, c.get
 		case http.MethodDelete:
-			return "Delete" + c.name, c.delete
+			if c.delete != nil {
+				return "Delete" + c.name, c.delete
+			}
 		}
+		return methodNotAllowed(r, "BUCKET")
 	}
 	if op, fn, ok := h.bucketConfig(r.Method, q); ok {
 		return op, fn
@@ -212,13 +224,30 @@ func (h *Handler) routeBucket(r *http.Request, q url.Values) (string, opFunc) {
 
 func (h *Handler) routeObject(r *http.Request, q url.Values) (string, opFunc) {
 	for _, sub := range []struct{ param, what string }{
-		{"retention", "Object Lock retention"}, {"legal-hold", "Object Lock legal holds"},
 		{"torrent", "BitTorrent"}, {"select", "SelectObjectContent"},
 		{"renameObject", "RenameObject"},
 	} {
 		if q.Has(sub.param) {
 			return sub.what, notImplemented(sub.what)
 		}
+	}
+	for _, sub := range []struct {
+		param, name string
+		put, get    opFunc
+	}{
+		{"retention", "ObjectRetention", h.putObjectRetention, h.getObjectRetention},
+		{"legal-hold", "ObjectLegalHold", h.putObjectLegalHold, h.getObjectLegalHold},
+	} {
+		if !q.Has(sub.param) {
+			continue
+		}
+		switch r.Method {
+		case http.MethodPut:
+			return "Put" + sub.name, sub.put
+		case http.MethodGet:
+			return "Get" + sub.name, sub.get
+		}
+		return methodNotAllowed(r, "OBJECT")
 	}
 	if q.Has("versions") && r.Method == http.MethodGet {
 		return "ListObjectVersions", func(http.ResponseWriter, *http.Request, target) error {

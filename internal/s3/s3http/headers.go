@@ -159,6 +159,7 @@ func writeObjectHeaders(w http.ResponseWriter, r *http.Request, o *s3.ObjectInfo
 	if o.Restore != "" {
 		h.Set("X-Amz-Restore", o.Restore)
 	}
+	setLock(h, o.Lock)
 	if o.ArchiveStatus != "" {
 		h.Set("X-Amz-Archive-Status", o.ArchiveStatus)
 	}

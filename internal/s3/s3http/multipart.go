@@ -27,13 +27,17 @@ func (h *Handler) createMultipartUpload(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
+	lock, err := lockRequest(r.Header)
+	if err != nil {
+		return err
+	}
 	out, err := h.svc.CreateMultipartUpload(r.Context(), &s3.CreateMultipartUploadInput{
 		Bucket: t.bucket, Key: t.key,
 		Headers: objectHeaders(r.Header), Metadata: userMetadata(r.Header),
 		StorageClass: r.Header.Get("X-Amz-Storage-Class"), Tagging: r.Header.Get("X-Amz-Tagging"),
 		ACL: r.Header.Get("X-Amz-Acl"), ChecksumAlgorithm: r.Header.Get("X-Amz-Checksum-Algorithm"),
 		ChecksumType: r.Header.Get("X-Amz-Checksum-Type"),
-		SSE:          sse, CustomerKey: customerKey(r.Header, false),
+		SSE:          sse, CustomerKey: customerKey(r.Header, false), Lock: lock,
 	})
 	if err != nil {
 		return err

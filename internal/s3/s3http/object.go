@@ -30,12 +30,16 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, t target) er
 	if err != nil {
 		return err
 	}
+	lock, err := lockRequest(r.Header)
+	if err != nil {
+		return err
+	}
 	out, err := h.svc.PutObject(r.Context(), &s3.PutObjectInput{
 		Bucket: t.bucket, Key: t.key, Body: body,
 		Headers: objectHeaders(r.Header), Metadata: userMetadata(r.Header),
 		StorageClass: r.Header.Get("X-Amz-Storage-Class"), Tagging: r.Header.Get("X-Amz-Tagging"),
 		ACL: r.Header.Get("X-Amz-Acl"), Conditions: writeConditions(r.Header),
-		SSE: sse, CustomerKey: customerKey(r.Header, false),
+		SSE: sse, CustomerKey: customerKey(r.Header, false), Lock: lock,
 	})
 	if err != nil {
 		return err
@@ -53,9 +57,6 @@ func (h *Handler) putObject(w http.ResponseWriter, r *http.Request, t target) er
 // silently ignore.
 func unsupportedWriteHeaders(h http.Header) error {
 	for _, u := range []struct{ header, what string }{
-		{"X-Amz-Object-Lock-Mode", "Object Lock"},
-		{"X-Amz-Object-Lock-Retain-Until-Date", "Object Lock"},
-		{"X-Amz-Object-Lock-Legal-Hold", "Object Lock legal holds"},
 		{"X-Amz-Website-Redirect-Location", "Website redirects"},
 		{"X-Amz-Grant-Full-Control", "ACL grants"},
 		{"X-Amz-Grant-Read", "ACL grants"},
@@ -154,6 +155,7 @@ func (h *Handler) deleteObject(w http.ResponseWriter, r *http.Request, t target)
 	}
 	out, err := h.svc.DeleteObject(r.Context(), &s3.DeleteObjectInput{
 		Bucket: t.bucket, Key: t.key, VersionID: r.URL.Query().Get("versionId"), IfMatch: r.Header.Get("If-Match"),
+		BypassGovernance: bypassGovernance(r),
 	})
 	if err != nil {
 		return err
@@ -174,7 +176,7 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, r *http.Request, t target
 	if err := decodeDigested(r, &req); err != nil {
 		return err
 	}
-	in := &s3.DeleteObjectsInput{Bucket: t.bucket, Quiet: req.Quiet}
+	in := &s3.DeleteObjectsInput{Bucket: t.bucket, Quiet: req.Quiet, BypassGovernance: bypassGovernance(r)}
 	for _, o := range req.Objects {
 		in.Objects = append(in.Objects, s3.ObjectIdentifier{Key: o.Key, VersionID: o.VersionID, ETag: o.ETag})
 	}
@@ -230,6 +232,10 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, t target) e
 	if err != nil {
 		return err
 	}
+	lock, err := lockRequest(r.Header)
+	if err != nil {
+		return err
+	}
 	out, err := h.svc.CopyObject(r.Context(), &s3.CopyObjectInput{
 		Bucket: t.bucket, Key: t.key,
 		SourceBucket: srcBucket, SourceKey: srcKey, SourceVersionID: srcVersion,
@@ -241,6 +247,7 @@ func (h *Handler) copyObject(w http.ResponseWriter, r *http.Request, t target) e
 		ACL: r.Header.Get("X-Amz-Acl"), ChecksumAlgorithm: r.Header.Get("X-Amz-Checksum-Algorithm"),
 		Conditions: writeConditions(r.Header),
 		SSE:        sse, CustomerKey: customerKey(r.Header, false), SourceCustomerKey: customerKey(r.Header, true),
+		Lock: lock,
 	})
 	if err != nil {
 		return err
