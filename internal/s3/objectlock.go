@@ -203,36 +203,10 @@ func (l objectLock) info() *ObjectLockInfo {
 
 // updateLock changes a version's lock under the key lock.
 func (s *Service) updateLock(ctx context.Context, action, bucket, key, versionID string, fn func(*objectLock, time.Time) error) (string, error) {
-	bk, id, byVersion, err := s.objectVersionAccess(ctx, action, bucket, key, versionID)
-	if err != nil {
-		return "", err
-	}
-	if bk.Lock == nil {
-		return "", ErrLockDisabled
-	}
-	unlock := s.lockKeys(bucket, key)
-	defer unlock()
-	var v version
-	if byVersion {
-		v, err = s.findVersion(bucket, key, id)
-	} else {
-		v.current = true
-		v.rec, err = s.loadObject(bucket, key)
-	}
-	if err != nil {
-		return "", err
-	}
-	if v.rec.DeleteMarker {
-		return "", deleteMarkerError(bk, key, v.rec, byVersion)
-	}
-	if err := fn(&v.rec.Lock, s.clock.Now()); err != nil {
-		return "", err
-	}
-	b := s.db.NewBatch()
-	if v.current {
-		b.Set(objectKey(bucket, key), v.rec.marshal())
-	} else {
-		b.Set(versionKey(bucket, key, v.rec.order()), v.rec.marshal())
-	}
-	return wireVersion(bk, v.rec), b.Commit()
+	return s.updateObject(ctx, action, bucket, key, versionID, func(bk *bucketRecord, o *objectRecord) error {
+		if bk.Lock == nil {
+			return ErrLockDisabled
+		}
+		return fn(&o.Lock, s.clock.Now())
+	})
 }

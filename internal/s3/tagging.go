@@ -88,7 +88,10 @@ func (s *Service) PutObjectTagging(ctx context.Context, in *PutObjectTaggingInpu
 	if err := checkTags(in.Tags, MaxObjectTags, "Object"); err != nil {
 		return nil, err
 	}
-	v, err := s.updateObject(ctx, "s3:PutObjectTagging", in.Bucket, in.Key, in.VersionID, func(o *objectRecord) { o.Tags = in.Tags })
+	v, err := s.updateObject(ctx, "s3:PutObjectTagging", in.Bucket, in.Key, in.VersionID, func(_ *bucketRecord, o *objectRecord) error {
+		o.Tags = in.Tags
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +122,10 @@ type DeleteObjectTaggingInput struct{ Bucket, Key, VersionID string }
 type DeleteObjectTaggingOutput struct{ VersionID string }
 
 func (s *Service) DeleteObjectTagging(ctx context.Context, in *DeleteObjectTaggingInput) (*DeleteObjectTaggingOutput, error) {
-	v, err := s.updateObject(ctx, "s3:DeleteObjectTagging", in.Bucket, in.Key, in.VersionID, func(o *objectRecord) { o.Tags = nil })
+	v, err := s.updateObject(ctx, "s3:DeleteObjectTagging", in.Bucket, in.Key, in.VersionID, func(_ *bucketRecord, o *objectRecord) error {
+		o.Tags = nil
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +147,7 @@ func (s *Service) objectVersionAccess(ctx context.Context, action, bucket, key, 
 
 // updateObject changes a version's record in place (not its body) under
 // the key lock, and returns its x-amz-version-id.
-func (s *Service) updateObject(ctx context.Context, action, bucket, key, versionID string, fn func(*objectRecord)) (string, error) {
+func (s *Service) updateObject(ctx context.Context, action, bucket, key, versionID string, fn func(*bucketRecord, *objectRecord) error) (string, error) {
 	bk, id, byVersion, err := s.objectVersionAccess(ctx, action, bucket, key, versionID)
 	if err != nil {
 		return "", err
@@ -161,7 +167,9 @@ func (s *Service) updateObject(ctx context.Context, action, bucket, key, version
 	if v.rec.DeleteMarker {
 		return "", deleteMarkerError(bk, key, v.rec, byVersion)
 	}
-	fn(v.rec)
+	if err := fn(bk, v.rec); err != nil {
+		return "", err
+	}
 	b := s.db.NewBatch()
 	if v.current {
 		b.Set(objectKey(bucket, key), v.rec.marshal())

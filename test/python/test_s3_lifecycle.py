@@ -105,3 +105,52 @@ class LifecycleCLITest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class VersionsAndTiersTest(unittest.TestCase):
+    def setUp(self):
+        self.s3 = harness.client()
+        self.bucket = harness.unique("processed")
+        self.s3.create_bucket(Bucket=self.bucket)
+
+    def test_noncurrent_versions_expire(self):
+        self.s3.put_bucket_versioning(Bucket=self.bucket, VersioningConfiguration={"Status": "Enabled"})
+        ids = [self.s3.put_object(Bucket=self.bucket, Key="table/part-0.parquet", Body=f"v{i}".encode())["VersionId"]
+               for i in range(3)]
+        self.s3.put_bucket_lifecycle_configuration(Bucket=self.bucket, LifecycleConfiguration={"Rules": [{
+            "ID": "keep-one-old", "Status": "Enabled", "Filter": {},
+            "NoncurrentVersionExpiration": {"NoncurrentDays": 7, "NewerNoncurrentVersions": 1}}]})
+        travel(8 * DAY)
+        left = [v["VersionId"] for v in self.s3.list_object_versions(Bucket=self.bucket)["Versions"]]
+        self.assertEqual(left, [ids[2], ids[1]])
+
+    def test_intelligent_tiering_archive_and_restore(self):
+        self.s3.put_object(Bucket=self.bucket, Key="cold/x.csv", Body=b"a,b", StorageClass="INTELLIGENT_TIERING")
+        self.s3.put_bucket_intelligent_tiering_configuration(Bucket=self.bucket, Id="deep", IntelligentTieringConfiguration={
+            "Id": "deep", "Status": "Enabled", "Filter": {"Prefix": "cold/"},
+            "Tierings": [{"Days": 180, "AccessTier": "DEEP_ARCHIVE_ACCESS"}]})
+        travel(181 * DAY)
+        head = self.s3.head_object(Bucket=self.bucket, Key="cold/x.csv")
+        self.assertEqual(head["ArchiveStatus"], "DEEP_ARCHIVE_ACCESS")
+        self.assertEqual(head["StorageClass"], "INTELLIGENT_TIERING")
+        with self.assertRaises(ClientError) as err:
+            self.s3.get_object(Bucket=self.bucket, Key="cold/x.csv")
+        self.assertEqual(code(err), "InvalidObjectState")
+        self.s3.restore_object(Bucket=self.bucket, Key="cold/x.csv", RestoreRequest={"GlacierJobParameters": {"Tier": "Standard"}})
+        travel(13 * 3600)
+        self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key="cold/x.csv")["Body"].read(), b"a,b")
+        self.assertNotIn("ArchiveStatus", self.s3.head_object(Bucket=self.bucket, Key="cold/x.csv"))
+
+    def test_object_lock_with_cli(self):
+        bucket = harness.unique("ledger")
+        harness.aws("s3api", "create-bucket", "--bucket", bucket, "--object-lock-enabled-for-bucket")
+        harness.aws("s3api", "put-object-lock-configuration", "--bucket", bucket, "--object-lock-configuration",
+                    json.dumps({"ObjectLockEnabled": "Enabled",
+                                "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 1}}}))
+        vid = self.s3.put_object(Bucket=bucket, Key="entries.csv", Body=b"1,2")["VersionId"]
+        proc = harness.aws("s3api", "delete-object", "--bucket", bucket, "--key", "entries.csv", "--version-id", vid,
+                           "--bypass-governance-retention", check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("AccessDenied", proc.stderr)
+        admin("/_lakebox/clock", {"advance": f"{2 * DAY}s"})
+        harness.aws("s3api", "delete-object", "--bucket", bucket, "--key", "entries.csv", "--version-id", vid)
