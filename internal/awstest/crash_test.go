@@ -161,10 +161,14 @@ func TestCrash_AcknowledgedWritesSurvive(t *testing.T) {
 		size := []int{100, 4 << 10, 40 << 10, 300 << 10}[i%4]
 		body := bytes.Repeat([]byte(key), size/len(key)+1)[:size]
 		var err error
+		in := &s3.PutObjectInput{Bucket: aws.String("crash"), Key: aws.String(key), Body: bytes.NewReader(body)}
+		if i%3 == 0 {
+			in.ServerSideEncryption = types.ServerSideEncryptionAes256 // sealed bodies, and the master key, survive too
+		}
 		if i%25 == 24 {
 			err = multipartPut(c, "crash", key, body)
 		} else {
-			_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("crash"), Key: aws.String(key), Body: bytes.NewReader(body)})
+			_, err = c.PutObject(ctx, in)
 		}
 		return key, md5.Sum(body), err
 	})
