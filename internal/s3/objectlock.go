@@ -100,7 +100,10 @@ func (s *Service) PutObjectLockConfig(ctx context.Context, in *PutObjectLockConf
 		if err := checkMode(d.Mode); err != nil {
 			return err
 		}
-		if (d.Days > 0) == (d.Years > 0) || d.Days < 0 || d.Years < 0 {
+		if d.Days < 0 || d.Years < 0 {
+			return ErrInvalidArgument.WithMessage("Default retention period must be a positive integer value.")
+		}
+		if (d.Days > 0) == (d.Years > 0) {
 			return ErrMalformedXML
 		}
 	} else if d.Days != 0 || d.Years != 0 {

@@ -58,9 +58,9 @@ pass=0 fail=0
 while read -r name; do
   start
   t0=$SECONDS
-  # Versioning tests clean up by deleting every version, which they do only
-  # when told that versioning is on.
-  vs=; case $name in *[Vv]ersion*|*DeleteMarker*) vs=--vs ;; esac
+  # Versioning and Object Lock tests clean up by deleting every version,
+  # which they do only when told that versioning is on.
+  vs=; case $name in *[Vv]ersion*|*DeleteMarker*|*[Ll]ock*|*[Ll]egal*|*[Rr]etention*|*WORM*) vs=--vs ;; esac
   if out=$(env -u AWS_CA_BUNDLE timeout 60 "$gw" test -a test -s test -e "http://127.0.0.1:$port" "$name" $vs 2>&1); then
     pass=$((pass + 1)); echo "PASS $name" >>"$work/results"
   else
