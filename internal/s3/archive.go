@@ -82,74 +82,51 @@ type RestoreObjectOutput struct {
 
 // RestoreObject starts restoring an archived object for Days days.
 func (s *Service) RestoreObject(ctx context.Context, in *RestoreObjectInput) (*RestoreObjectOutput, error) {
-	bk, id, byVersion, err := s.objectVersionAccess(ctx, "s3:RestoreObject", in.Bucket, in.Key, in.VersionID)
-	if err != nil {
-		return nil, err
-	}
-	if in.Tier == "" {
-		in.Tier = "Standard"
-	}
-	switch in.Tier {
-	case "Expedited", "Standard", "Bulk":
-	default:
-		return nil, ErrMalformedXML
-	}
-	unlock := s.lockKeys(in.Bucket, in.Key)
-	defer unlock()
-	var v version
-	if byVersion {
-		v, err = s.findVersion(in.Bucket, in.Key, id)
-	} else {
-		v.current = true
-		v.rec, err = s.loadObject(in.Bucket, in.Key)
-	}
-	if err != nil {
-		return nil, err
-	}
-	o := v.rec
-	if o.DeleteMarker {
-		return nil, deleteMarkerError(bk, in.Key, o, byVersion)
-	}
-	now := s.clock.Now()
-	times := restoreTimes[o.StorageClass]
-	if o.StorageClass == "INTELLIGENT_TIERING" {
-		times = tieringTimes[o.accessTier(bk.Tiering, in.Key, now)]
-	}
-	if times == nil {
-		return nil, ErrInvalidObjectState.WithMessage("Restore is not allowed for the object's current storage class")
-	}
-	// An Intelligent-Tiering restore moves the object back to Frequent for
-	// good; an archived object's restored copy lasts Days.
-	tiering := o.StorageClass == "INTELLIGENT_TIERING"
-	if in.Days < 1 && !tiering {
-		return nil, ErrMalformedXML
-	}
-	took, ok := times[in.Tier]
-	if !ok {
-		return nil, ErrInvalidArgument.WithMessage("The %s tier is not available for the %s storage class", in.Tier, o.StorageClass).
-			With("ArgumentName", "Tier").With("ArgumentValue", in.Tier)
-	}
 	out := &RestoreObjectOutput{Accepted: true}
-	switch r := o.Restore; {
-	case !r.Ready.IsZero() && now.Before(r.Ready):
-		return nil, ErrRestoreInProgress
-	case !r.Ready.IsZero() && now.Before(r.Expires):
-		// Restored already: only the expiry moves, counted from now.
-		o.Restore.Expires = due(now, in.Days)
-		out.Accepted = false
-	case tiering:
-		o.Restore = restoreState{Ready: now.Add(took), Expires: now.Add(took)}
-	default:
-		ready := now.Add(took)
-		o.Restore = restoreState{Ready: ready, Expires: due(ready, in.Days)}
-	}
-	b := s.db.NewBatch()
-	if v.current {
-		b.Set(objectKey(in.Bucket, in.Key), o.marshal())
-	} else {
-		b.Set(versionKey(in.Bucket, in.Key, o.order()), o.marshal())
-	}
-	if err := b.Commit(); err != nil {
+	_, err := s.updateObject(ctx, "s3:RestoreObject", in.Bucket, in.Key, in.VersionID, func(bk *bucketRecord, o *objectRecord) error {
+		if in.Tier == "" {
+			in.Tier = "Standard"
+		}
+		switch in.Tier {
+		case "Expedited", "Standard", "Bulk":
+		default:
+			return ErrMalformedXML
+		}
+		now := s.clock.Now()
+		times := restoreTimes[o.StorageClass]
+		if o.StorageClass == "INTELLIGENT_TIERING" {
+			times = tieringTimes[o.accessTier(bk.Tiering, in.Key, now)]
+		}
+		if times == nil {
+			return ErrInvalidObjectState.WithMessage("Restore is not allowed for the object's current storage class")
+		}
+		// An Intelligent-Tiering restore moves the object back to Frequent
+		// for good; an archived object's restored copy lasts Days.
+		tiering := o.StorageClass == "INTELLIGENT_TIERING"
+		if in.Days < 1 && !tiering {
+			return ErrMalformedXML
+		}
+		took, ok := times[in.Tier]
+		if !ok {
+			return ErrInvalidArgument.WithMessage("The %s tier is not available for the %s storage class", in.Tier, o.StorageClass).
+				With("ArgumentName", "Tier").With("ArgumentValue", in.Tier)
+		}
+		switch r := o.Restore; {
+		case !r.Ready.IsZero() && now.Before(r.Ready):
+			return ErrRestoreInProgress
+		case !r.Ready.IsZero() && now.Before(r.Expires):
+			// Restored already: only the expiry moves, counted from now.
+			o.Restore.Expires = due(now, in.Days)
+			out.Accepted = false
+		case tiering:
+			o.Restore = restoreState{Ready: now.Add(took), Expires: now.Add(took)}
+		default:
+			ready := now.Add(took)
+			o.Restore = restoreState{Ready: ready, Expires: due(ready, in.Days)}
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -183,27 +183,18 @@ func (s *Service) PutBucketMetrics(ctx context.Context, bucket string, cfg Metri
 	if err := checkTags(cfg.Filter.Tags, MaxObjectTags, "Object"); err != nil {
 		return err
 	}
-	return s.updateBucket(ctx, "s3:PutMetricsConfiguration", bucket, func(b *bucketRecord) error {
-		cfgs := slices.DeleteFunc(slices.Clone(b.Metrics), func(c MetricsConfig) bool { return c.ID == cfg.ID })
-		if len(cfgs) == 1000 {
-			return ErrTooManyConfigurations
-		}
-		b.Metrics = append(cfgs, cfg)
-		return nil
+	return s.updateBucket(ctx, "s3:PutMetricsConfiguration", bucket, func(b *bucketRecord) (err error) {
+		b.Metrics, err = putConfig(b.Metrics, cfg)
+		return err
 	})
 }
 
 func (s *Service) GetBucketMetrics(ctx context.Context, bucket, id string) (*MetricsConfig, error) {
-	cfgs, err := s.ListBucketMetrics(ctx, bucket)
+	b, err := s.bucket(ctx, bucket, sameRegion, "s3:GetMetricsConfiguration", "")
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range cfgs {
-		if c.ID == id {
-			return &c, nil
-		}
-	}
-	return nil, ErrNoSuchAnalytics
+	return findConfig(b.Metrics, id)
 }
 
 func (s *Service) ListBucketMetrics(ctx context.Context, bucket string) ([]MetricsConfig, error) {
@@ -211,18 +202,12 @@ func (s *Service) ListBucketMetrics(ctx context.Context, bucket string) ([]Metri
 	if err != nil {
 		return nil, err
 	}
-	cfgs := slices.Clone(b.Metrics)
-	slices.SortFunc(cfgs, func(a, b MetricsConfig) int { return strings.Compare(a.ID, b.ID) })
-	return cfgs, nil
+	return sortedConfigs(b.Metrics), nil
 }
 
 func (s *Service) DeleteBucketMetrics(ctx context.Context, bucket, id string) error {
-	return s.updateBucket(ctx, "s3:PutMetricsConfiguration", bucket, func(b *bucketRecord) error {
-		i := slices.IndexFunc(b.Metrics, func(c MetricsConfig) bool { return c.ID == id })
-		if i < 0 {
-			return ErrNoSuchAnalytics
-		}
-		b.Metrics = slices.Delete(slices.Clone(b.Metrics), i, i+1)
-		return nil
+	return s.updateBucket(ctx, "s3:PutMetricsConfiguration", bucket, func(b *bucketRecord) (err error) {
+		b.Metrics, err = deleteConfig(b.Metrics, id)
+		return err
 	})
 }

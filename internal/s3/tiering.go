@@ -2,7 +2,6 @@ package s3
 
 import (
 	"context"
-	"slices"
 	"time"
 )
 
@@ -144,13 +143,9 @@ func (s *Service) PutBucketTiering(ctx context.Context, in *PutBucketTieringInpu
 	if err := in.Config.validate(); err != nil {
 		return err
 	}
-	return s.updateBucket(ctx, "s3:PutIntelligentTieringConfiguration", in.Bucket, func(b *bucketRecord) error {
-		cfgs := slices.DeleteFunc(slices.Clone(b.Tiering), func(c TieringConfig) bool { return c.ID == in.Config.ID })
-		if len(cfgs) == 1000 {
-			return ErrTooManyConfigurations
-		}
-		b.Tiering = append(cfgs, in.Config)
-		return nil
+	return s.updateBucket(ctx, "s3:PutIntelligentTieringConfiguration", in.Bucket, func(b *bucketRecord) (err error) {
+		b.Tiering, err = putConfig(b.Tiering, in.Config)
+		return err
 	})
 }
 
@@ -160,12 +155,7 @@ func (s *Service) GetBucketTiering(ctx context.Context, bucket, id string) (*Tie
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range b.Tiering {
-		if c.ID == id {
-			return &c, nil
-		}
-	}
-	return nil, ErrNoSuchAnalytics
+	return findConfig(b.Tiering, id)
 }
 
 // ListBucketTiering returns every configuration, by ID.
@@ -174,27 +164,13 @@ func (s *Service) ListBucketTiering(ctx context.Context, bucket string) ([]Tieri
 	if err != nil {
 		return nil, err
 	}
-	cfgs := slices.Clone(b.Tiering)
-	slices.SortFunc(cfgs, func(a, b TieringConfig) int {
-		if a.ID < b.ID {
-			return -1
-		}
-		if a.ID > b.ID {
-			return 1
-		}
-		return 0
-	})
-	return cfgs, nil
+	return sortedConfigs(b.Tiering), nil
 }
 
 // DeleteBucketTiering removes one configuration.
 func (s *Service) DeleteBucketTiering(ctx context.Context, bucket, id string) error {
-	return s.updateBucket(ctx, "s3:PutIntelligentTieringConfiguration", bucket, func(b *bucketRecord) error {
-		i := slices.IndexFunc(b.Tiering, func(c TieringConfig) bool { return c.ID == id })
-		if i < 0 {
-			return ErrNoSuchAnalytics
-		}
-		b.Tiering = slices.Delete(slices.Clone(b.Tiering), i, i+1)
-		return nil
+	return s.updateBucket(ctx, "s3:PutIntelligentTieringConfiguration", bucket, func(b *bucketRecord) (err error) {
+		b.Tiering, err = deleteConfig(b.Tiering, id)
+		return err
 	})
 }

@@ -285,16 +285,12 @@ func toMetricsXML(c s3.MetricsConfig) metricsXML {
 }
 
 func (h *Handler) putBucketMetrics(w http.ResponseWriter, r *http.Request, t target) error {
-	id, err := tieringID(r)
-	if err != nil {
-		return err
-	}
 	var x metricsXML
 	if err := restxml.Decode(r.Body, &x, maxXMLBody); err != nil {
 		return err
 	}
-	if x.ID != id {
-		return awserr.New("InvalidArgument", 400, "The Id in the configuration does not match the id parameter").With("ArgumentName", "id")
+	if err := sameConfigID(r, x.ID); err != nil {
+		return err
 	}
 	c, err := fromMetricsXML(x)
 	if err != nil {
@@ -319,7 +315,7 @@ func (h *Handler) getBucketMetrics(w http.ResponseWriter, r *http.Request, t tar
 		}
 		return restxml.Write(w, http.StatusOK, res)
 	}
-	id, err := tieringID(r)
+	id, err := configID(r)
 	if err != nil {
 		return err
 	}
@@ -333,7 +329,7 @@ func (h *Handler) getBucketMetrics(w http.ResponseWriter, r *http.Request, t tar
 }
 
 func (h *Handler) deleteBucketMetrics(w http.ResponseWriter, r *http.Request, t target) error {
-	id, err := tieringID(r)
+	id, err := configID(r)
 	if err != nil {
 		return err
 	}

@@ -103,7 +103,9 @@ func toTieringXML(c s3.TieringConfig) tieringConfiguration {
 	return x
 }
 
-func tieringID(r *http.Request) (string, error) {
+// configID reads the id parameter that names a bucket configuration
+// (Intelligent-Tiering, metrics).
+func configID(r *http.Request) (string, error) {
 	id := r.URL.Query().Get("id")
 	if id == "" {
 		return "", awserr.New("InvalidArgument", 400, "Missing required parameter: id").With("ArgumentName", "id")
@@ -111,17 +113,23 @@ func tieringID(r *http.Request) (string, error) {
 	return id, nil
 }
 
-func (h *Handler) putBucketTiering(w http.ResponseWriter, r *http.Request, t target) error {
-	id, err := tieringID(r)
-	if err != nil {
-		return err
+// sameConfigID requires a configuration document's Id to be the id
+// parameter's.
+func sameConfigID(r *http.Request, inBody string) error {
+	id, err := configID(r)
+	if err == nil && inBody != id {
+		err = awserr.New("InvalidArgument", 400, "The Id in the configuration does not match the id parameter").With("ArgumentName", "id")
 	}
+	return err
+}
+
+func (h *Handler) putBucketTiering(w http.ResponseWriter, r *http.Request, t target) error {
 	var x tieringConfiguration
 	if err := restxml.Decode(r.Body, &x, maxXMLBody); err != nil {
 		return err
 	}
-	if x.ID != id {
-		return awserr.New("InvalidArgument", 400, "The Id in the configuration does not match the id parameter").With("ArgumentName", "id")
+	if err := sameConfigID(r, x.ID); err != nil {
+		return err
 	}
 	c, err := fromTieringXML(x)
 	if err != nil {
@@ -146,7 +154,7 @@ func (h *Handler) getBucketTiering(w http.ResponseWriter, r *http.Request, t tar
 		}
 		return restxml.Write(w, http.StatusOK, res)
 	}
-	id, err := tieringID(r)
+	id, err := configID(r)
 	if err != nil {
 		return err
 	}
@@ -160,7 +168,7 @@ func (h *Handler) getBucketTiering(w http.ResponseWriter, r *http.Request, t tar
 }
 
 func (h *Handler) deleteBucketTiering(w http.ResponseWriter, r *http.Request, t target) error {
-	id, err := tieringID(r)
+	id, err := configID(r)
 	if err != nil {
 		return err
 	}
