@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/lakebox/lakebox/internal/auth"
@@ -125,6 +126,26 @@ func (s *Server) S3As(c Client) *s3.Client {
 			}
 			return aws.RequestChecksumCalculationWhenSupported
 		}(),
+	})
+}
+
+// Glue returns a Glue client signing as test/test in us-east-1.
+func (s *Server) Glue() *glue.Client { return s.GlueAs(Client{}) }
+
+// GlueAs returns a Glue client with the given identity.
+func (s *Server) GlueAs(c Client) *glue.Client {
+	if c.Region == "" {
+		c.Region = "us-east-1"
+	}
+	if c.AccessKey == "" {
+		c.AccessKey, c.SecretKey = "test", "test"
+	}
+	return glue.New(glue.Options{
+		Region:           c.Region,
+		Credentials:      credentials.NewStaticCredentialsProvider(c.AccessKey, c.SecretKey, ""),
+		BaseEndpoint:     aws.String(s.URL),
+		HTTPClient:       s.HTTPClient(),
+		RetryMaxAttempts: 1,
 	})
 }
 

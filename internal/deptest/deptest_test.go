@@ -49,6 +49,8 @@ const module = "github.com/lakebox/lakebox/"
 // Domain packages hold service logic and storage; the wire is elsewhere.
 var noHTTP = []string{
 	"internal/s3",
+	"internal/glue",
+	"internal/awsproto/epoch",
 	"internal/storage/meta",
 	"internal/storage/blob",
 	"internal/clock",

@@ -16,6 +16,8 @@ import (
 	"github.com/lakebox/lakebox/internal/auth"
 	"github.com/lakebox/lakebox/internal/awsproto/sigv4"
 	"github.com/lakebox/lakebox/internal/clock"
+	"github.com/lakebox/lakebox/internal/glue"
+	"github.com/lakebox/lakebox/internal/glue/gluehttp"
 	"github.com/lakebox/lakebox/internal/s3"
 	"github.com/lakebox/lakebox/internal/s3/s3http"
 	"github.com/lakebox/lakebox/internal/storage/blob"
@@ -65,6 +67,7 @@ type Server struct {
 	db    *meta.DB
 	blobs *blob.Store
 	s3    *s3.Service
+	glue  *glue.Service
 	// services maps a SigV4 credential-scope service name to its handler.
 	services map[string]http.Handler
 	verifier *sigv4.Verifier
@@ -130,14 +133,19 @@ func New(cfg Config) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
+	gsvc := glue.New(db, clk, glue.Options{Logger: cfg.Logger})
 	s := &Server{
-		cfg:      cfg,
-		log:      cfg.Logger,
-		clock:    clk,
-		db:       db,
-		blobs:    blobs,
-		s3:       svc,
-		services: map[string]http.Handler{"s3": s3http.New(svc, s3http.Options{Domains: cfg.Domains})},
+		cfg:   cfg,
+		log:   cfg.Logger,
+		clock: clk,
+		db:    db,
+		blobs: blobs,
+		s3:    svc,
+		glue:  gsvc,
+		services: map[string]http.Handler{
+			"s3":   s3http.New(svc, s3http.Options{Domains: cfg.Domains}),
+			"glue": gluehttp.New(gsvc),
+		},
 		verifier: sigv4.NewVerifier(auth.NewKeys(cfg.StrictAuth, cfg.Keys...), clk.Wall),
 		metrics:  newMetrics(),
 		ids:      newIDGenerator(),

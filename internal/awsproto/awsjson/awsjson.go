@@ -1,17 +1,169 @@
 package awsjson
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
+	"github.com/lakebox/lakebox/internal/awsproto"
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 )
+
+// MaxBodySize bounds a request body. AWS's largest JSON requests (batches
+// of partitions or items) stay well below it.
+const MaxBodySize = 32 << 20
+
+// Handler answers one operation: body is the request's JSON (never empty;
+// an empty body arrives as "{}"). The result is encoded as the response.
+type Handler func(ctx context.Context, body []byte) (any, error)
+
+// Op adapts a domain method to a Handler.
+func Op[In, Out any](f func(context.Context, *In) (*Out, error)) Handler {
+	return func(ctx context.Context, body []byte) (any, error) {
+		in := new(In)
+		if err := decode(body, in); err != nil {
+			return nil, err
+		}
+		out, err := f(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			return struct{}{}, nil
+		}
+		return out, nil
+	}
+}
+
+func decode(body []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber()
+	if err := d.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return SerializationError("Unexpected value for field " + te.Field + ": expected " + te.Type.String())
+		}
+		var ae *awserr.Error
+		if errors.As(err, &ae) {
+			return ae
+		}
+		return SerializationError("Invalid JSON in request body: " + err.Error())
+	}
+	if d.More() {
+		return SerializationError("Invalid JSON in request body: data after the top-level value")
+	}
+	return nil
+}
+
+// SerializationError is the answer to a body that does not decode.
+func SerializationError(msg string) *awserr.Error {
+	return awserr.New("SerializationException", http.StatusBadRequest, msg)
+}
+
+// Service serves one JSON-protocol service.
+type Service struct {
+	// TargetPrefix is the X-Amz-Target prefix before the dot, e.g.
+	// "AWSGlue" or "Kinesis_20131202".
+	TargetPrefix string
+	// ContentType is "application/x-amz-json-1.1" or "...-1.0".
+	ContentType string
+	// Ops maps operation names to handlers.
+	Ops map[string]Handler
+	// InternalErrorCode replaces Lakebox's InternalError for this service,
+	// e.g. "InternalServiceException" for Glue (default "InternalFailure",
+	// the code every AWS service may return).
+	InternalErrorCode string
+	// MessageField is the member that carries an error's message in the
+	// service's model: "message" (the default) or "Message" (Glue).
+	MessageField string
+}
+
+// ServeHTTP routes by X-Amz-Target, decodes, calls and encodes.
+func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	info := awsproto.Info(r.Context())
+	out, err := s.serve(r, info)
+	if err != nil {
+		s.writeError(w, info, err)
+		return
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		s.writeError(w, info, awserr.Internal(fmt.Errorf("awsjson: encode %s: %w", info.Operation, err)))
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", s.ContentType)
+	h.Set("X-Amzn-RequestId", info.ID)
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(b)
+}
+
+func (s *Service) serve(r *http.Request, info *awsproto.RequestInfo) (any, error) {
+	target := r.Header.Get("X-Amz-Target")
+	prefix, op, ok := strings.Cut(target, ".")
+	if !ok || prefix != s.TargetPrefix {
+		info.Operation = "Unknown"
+		return nil, awserr.New("UnknownOperationException", http.StatusBadRequest, "Unknown operation "+strconv.Quote(target))
+	}
+	h, ok := s.Ops[op]
+	if !ok {
+		info.Operation = "Unknown"
+		return nil, awserr.New("UnknownOperationException", http.StatusBadRequest, "Unknown operation "+strconv.Quote(target))
+	}
+	info.Operation = op
+	if r.Method != http.MethodPost {
+		return nil, awserr.New("InvalidAction", http.StatusBadRequest, "JSON protocol requests must be POST requests")
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxBodySize))
+	if err != nil {
+		var me *http.MaxBytesError
+		if errors.As(err, &me) {
+			return nil, SerializationError(fmt.Sprintf("Request body is larger than %d bytes", MaxBodySize))
+		}
+		return nil, awserr.New("IncompleteBody", http.StatusBadRequest, "The request body could not be read").Wrap(err)
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		body = []byte("{}")
+	}
+	return h(r.Context(), body)
+}
+
+func (s *Service) writeError(w http.ResponseWriter, info *awsproto.RequestInfo, err error) {
+	e, ok := awserr.As(err)
+	if !ok {
+		e = awserr.Internal(err)
+	}
+	if e.Status >= 500 && info.Err == nil {
+		info.Err = err
+	}
+	if e.Code == "InternalError" {
+		code := s.InternalErrorCode
+		if code == "" {
+			code = "InternalFailure"
+		}
+		e = &awserr.Error{Code: code, Status: e.Status, Message: e.Message, Err: e.Err}
+	}
+	writeError(w, e, info.ID, s.ContentType, s.MessageField)
+}
 
 // WriteError renders e as the JSON protocols do: the code in the
 // X-Amzn-ErrorType header and in "__type", the message in "message".
 func WriteError(w http.ResponseWriter, e *awserr.Error, requestID string) {
-	body := map[string]string{"__type": e.Code, "message": e.Message}
+	writeError(w, e, requestID, "application/x-amz-json-1.1", "message")
+}
+
+func writeError(w http.ResponseWriter, e *awserr.Error, requestID, contentType, messageField string) {
+	if messageField == "" {
+		messageField = "message"
+	}
+	body := map[string]string{"__type": e.Code, messageField: e.Message}
 	for _, f := range e.Fields {
 		body[f.Name] = f.Value
 	}
@@ -20,7 +172,7 @@ func WriteError(w http.ResponseWriter, e *awserr.Error, requestID string) {
 	for _, f := range e.Header {
 		h.Set(f.Name, f.Value)
 	}
-	h.Set("Content-Type", "application/x-amz-json-1.1")
+	h.Set("Content-Type", contentType)
 	h.Set("X-Amzn-ErrorType", e.Code)
 	h.Set("X-Amzn-RequestId", requestID)
 	h.Set("Content-Length", strconv.Itoa(len(b)))

@@ -1,0 +1,90 @@
+package awsjson
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
+)
+
+type echoIn struct {
+	Name  string `json:"Name"`
+	Count int    `json:"Count"`
+}
+
+type echoOut struct {
+	Greeting string `json:"Greeting"`
+}
+
+func testService() *Service {
+	return &Service{
+		TargetPrefix: "Test_20240101",
+		ContentType:  "application/x-amz-json-1.0",
+		MessageField: "Message",
+		Ops: map[string]Handler{
+			"Echo": Op(func(_ context.Context, in *echoIn) (*echoOut, error) {
+				if in.Name == "" {
+					return nil, awserr.New("ValidationException", 400, "Name is required")
+				}
+				return &echoOut{Greeting: "hello " + in.Name}, nil
+			}),
+			"Crash": Op(func(context.Context, *echoIn) (*echoOut, error) {
+				return nil, context.DeadlineExceeded
+			}),
+		},
+	}
+}
+
+func TestService_ServeHTTP(t *testing.T) {
+	for _, tc := range []struct {
+		name, method, target, body string
+		status                     int
+		code, field                string
+	}{
+		{"OK", "POST", "Test_20240101.Echo", `{"Name":"x"}`, 200, "", "hello x"},
+		{"EmptyBody", "POST", "Test_20240101.Echo", ``, 400, "ValidationException", "Name is required"},
+		{"UnknownOperation", "POST", "Test_20240101.Nope", `{}`, 400, "UnknownOperationException", ""},
+		{"WrongPrefix", "POST", "Other.Echo", `{}`, 400, "UnknownOperationException", ""},
+		{"NoDot", "POST", "Echo", `{}`, 400, "UnknownOperationException", ""},
+		{"BadJSON", "POST", "Test_20240101.Echo", `{"Name":`, 400, "SerializationException", ""},
+		{"WrongType", "POST", "Test_20240101.Echo", `{"Count":"x"}`, 400, "SerializationException", ""},
+		{"TrailingData", "POST", "Test_20240101.Echo", `{} {}`, 400, "SerializationException", ""},
+		{"NotPost", "GET", "Test_20240101.Echo", ``, 400, "InvalidAction", ""},
+		{"Internal", "POST", "Test_20240101.Crash", `{}`, 500, "InternalFailure", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest(tc.method, "/", strings.NewReader(tc.body))
+			r.Header.Set("X-Amz-Target", tc.target)
+			w := httptest.NewRecorder()
+			testService().ServeHTTP(w, r)
+			if w.Code != tc.status {
+				t.Fatalf("status = %d, want %d: %s", w.Code, tc.status, w.Body)
+			}
+			var body map[string]string
+			if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+				t.Fatal(err)
+			}
+			if tc.code == "" {
+				if body["Greeting"] != tc.field {
+					t.Fatalf("body = %v", body)
+				}
+				return
+			}
+			if body["__type"] != tc.code || w.Header().Get("X-Amzn-ErrorType") != tc.code || body["Message"] == "" {
+				t.Fatalf("error body = %v, header %q", body, w.Header().Get("X-Amzn-ErrorType"))
+			}
+			if tc.field != "" && body["Message"] != tc.field {
+				t.Fatalf("message = %q, want %q", body["Message"], tc.field)
+			}
+			if ct := w.Header().Get("Content-Type"); ct != "application/x-amz-json-1.0" {
+				t.Fatalf("content type = %q", ct)
+			}
+		})
+	}
+}
+
+var _ http.Handler = (*Service)(nil)
