@@ -50,6 +50,7 @@ const module = "github.com/lakebox/lakebox/"
 var noHTTP = []string{
 	"internal/s3",
 	"internal/glue",
+	"internal/glue/classify",
 	"internal/awsproto/epoch",
 	"internal/storage/meta",
 	"internal/storage/blob",

@@ -20,8 +20,10 @@ import (
 
 // Options tune the service. DefaultOptions gives the values Lakebox runs with.
 type Options struct {
-	// Logger receives background errors.
+	// Logger receives background errors and crawl logs.
 	Logger *slog.Logger
+	// Lake reads the objects crawlers crawl. Without it crawls fail.
+	Lake Lake
 }
 
 // DefaultOptions returns the options Lakebox uses unless told otherwise.
@@ -43,6 +45,9 @@ type Service struct {
 	// tableLocks serialize the writes to one table (its record, versions,
 	// partitions, indexes and statistics).
 	tableLocks [64]sync.Mutex
+	// crawlerMu serializes changes to crawler records (state, schedule).
+	crawlerMu sync.Mutex
+	crawls    crawlRunner
 }
 
 // New returns a service over db.
@@ -51,7 +56,11 @@ func New(db *meta.DB, clk *clock.Clock, opts Options) *Service {
 	if opts.Logger == nil {
 		opts.Logger = def.Logger
 	}
-	return &Service{db: db, clock: clk, opts: opts, seed: maphash.MakeSeed()}
+	s := &Service{db: db, clock: clk, opts: opts, seed: maphash.MakeSeed()}
+	s.crawls.running = map[string]*run{}
+	s.crawls.idle.L = &s.crawls.mu
+	s.crawls.ctx, s.crawls.stop = context.WithCancel(context.Background())
+	return s
 }
 
 // scopeOf returns the caller's (account, region), checking that an explicit

@@ -78,6 +78,8 @@ type Server struct {
 	cancel context.CancelFunc
 	// kick asks the lifecycle worker for a pass now.
 	kick chan struct{}
+	// crawlKick asks the schedule worker for a pass now.
+	crawlKick chan struct{}
 }
 
 // clockKey is where the clock's offset survives restarts.
@@ -133,7 +135,11 @@ func New(cfg Config) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
-	gsvc := glue.New(db, clk, glue.Options{Logger: cfg.Logger})
+	gsvc := glue.New(db, clk, glue.Options{Logger: cfg.Logger, Lake: lake{svc}})
+	if err := gsvc.RecoverCrawls(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	s := &Server{
 		cfg:   cfg,
 		log:   cfg.Logger,
@@ -146,10 +152,11 @@ func New(cfg Config) (*Server, error) {
 			"s3":   s3http.New(svc, s3http.Options{Domains: cfg.Domains}),
 			"glue": gluehttp.New(gsvc),
 		},
-		verifier: sigv4.NewVerifier(auth.NewKeys(cfg.StrictAuth, cfg.Keys...), clk.Wall),
-		metrics:  newMetrics(),
-		ids:      newIDGenerator(),
-		kick:     make(chan struct{}, 1),
+		verifier:  sigv4.NewVerifier(auth.NewKeys(cfg.StrictAuth, cfg.Keys...), clk.Wall),
+		metrics:   newMetrics(),
+		ids:       newIDGenerator(),
+		kick:      make(chan struct{}, 1),
+		crawlKick: make(chan struct{}, 1),
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
@@ -157,6 +164,7 @@ func New(cfg Config) (*Server, error) {
 		s.bg.Go(func() { s.reconcile(ctx) })
 	}
 	s.bg.Go(func() { s.lifecycleWorker(ctx) })
+	s.bg.Go(func() { s.scheduleWorker(ctx) })
 	return s, nil
 }
 
@@ -180,6 +188,27 @@ func (s *Server) lifecycleWorker(ctx context.Context) {
 			s.log.Error("lifecycle pass", "err", err)
 		} else if st != (s3.LifecycleStats{Scanned: st.Scanned}) {
 			s.log.Info("lifecycle pass", "stats", st)
+		}
+	}
+}
+
+// scheduleWorker starts scheduled Glue crawlers when their cron time comes:
+// it looks every minute of wall time and at once when the clock is
+// advanced.
+func (s *Server) scheduleWorker(ctx context.Context) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-s.crawlKick:
+		}
+		if n, err := s.glue.RunSchedules(); err != nil {
+			s.log.Error("crawler schedules", "err", err)
+		} else if n > 0 {
+			s.log.Info("crawler schedules", "started", n)
 		}
 	}
 }
@@ -209,6 +238,9 @@ func (s *Server) reconcile(ctx context.Context) {
 	s.log.Info("reconciled blobs after unclean shutdown", "removed", n)
 }
 
+// GlueService returns the Glue service (tests wait on its crawls).
+func (s *Server) GlueService() *glue.Service { return s.glue }
+
 // Clock returns the server's clock.
 func (s *Server) Clock() *clock.Clock { return s.clock }
 
@@ -223,11 +255,14 @@ func (s *Server) AdvanceClock(d time.Duration) (time.Time, error) {
 	return now, b.Commit()
 }
 
-// kickLifecycle asks the lifecycle worker for a pass now.
-func (s *Server) kickLifecycle() {
-	select {
-	case s.kick <- struct{}{}:
-	default: // a pass is already asked for
+// kickTimers asks the workers that act on server time (lifecycle, crawler
+// schedules) for a pass now.
+func (s *Server) kickTimers() {
+	for _, c := range []chan struct{}{s.kick, s.crawlKick} {
+		select {
+		case c <- struct{}{}:
+		default: // a pass is already asked for
+		}
 	}
 }
 
@@ -262,5 +297,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 func (s *Server) Close() error {
 	s.cancel()
 	s.bg.Wait()
+	s.glue.Close()
 	return s.db.Close()
 }

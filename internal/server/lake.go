@@ -1,0 +1,101 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/lakebox/lakebox/internal/auth"
+	"github.com/lakebox/lakebox/internal/glue"
+	"github.com/lakebox/lakebox/internal/s3"
+)
+
+// lake gives Glue crawlers the S3 service: they list and read objects with
+// the access their account's own requests would have.
+type lake struct{ s3 *s3.Service }
+
+var _ glue.Lake = lake{}
+
+func asAccount(ctx context.Context, account string) context.Context {
+	return auth.WithIdentity(ctx, auth.Identity{Account: account, AccessKey: "glue.amazonaws.com"})
+}
+
+func (l lake) List(ctx context.Context, account, bucket, prefix string, fn func(glue.LakeObject) error) error {
+	ctx = asAccount(ctx, account)
+	in := &s3.ListObjectsInput{Bucket: bucket, Prefix: prefix, MaxKeys: 1000}
+	for {
+		out, err := l.s3.ListObjects(ctx, in)
+		if err != nil {
+			return err
+		}
+		for _, e := range out.Contents {
+			if err := fn(glue.LakeObject{Key: e.Key, Size: e.Size, ETag: e.ETag, Modified: e.Modified}); err != nil {
+				return err
+			}
+		}
+		if !out.IsTruncated {
+			return nil
+		}
+		in.ContinuationToken = out.NextContinuationToken
+	}
+}
+
+// smallObject is the size up to which an object is read whole when opened:
+// one read instead of several ranged ones (a Parquet footer takes two).
+const smallObject = 1 << 20
+
+func (l lake) Open(ctx context.Context, account, bucket, key string) (glue.LakeFile, error) {
+	ctx = asAccount(ctx, account)
+	out, err := l.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: bucket, Key: key})
+	if err != nil {
+		return nil, err
+	}
+	defer out.Close()
+	f := &lakeFile{ctx: ctx, s3: l.s3, bucket: bucket, key: key, etag: out.Object.ETag, size: out.Object.Size}
+	if f.size <= smallObject {
+		if f.whole, err = io.ReadAll(out.Body); err != nil {
+			return nil, err
+		}
+		f.size = int64(len(f.whole))
+	}
+	return f, nil
+}
+
+// lakeFile reads an object by ranged GETs, each conditional on the ETag it
+// was opened at, or from memory when it is small.
+type lakeFile struct {
+	ctx         context.Context
+	s3          *s3.Service
+	bucket, key string
+	etag        string
+	size        int64
+	whole       []byte
+}
+
+func (f *lakeFile) Size() int64  { return f.size }
+func (f *lakeFile) Close() error { return nil }
+
+func (f *lakeFile) ReadAt(p []byte, off int64) (int, error) {
+	if f.whole != nil {
+		return bytes.NewReader(f.whole).ReadAt(p, off)
+	}
+	if off >= f.size {
+		return 0, io.EOF
+	}
+	n := min(int64(len(p)), f.size-off)
+	out, err := f.s3.GetObject(f.ctx, &s3.GetObjectInput{
+		Bucket: f.bucket, Key: f.key,
+		Range:      fmt.Sprintf("bytes=%d-%d", off, off+n-1),
+		Conditions: s3.Conditions{IfMatch: `"` + f.etag + `"`},
+	})
+	if err != nil {
+		return 0, err
+	}
+	defer out.Close()
+	got, err := io.ReadFull(out.Body, p[:n])
+	if err == nil && n < int64(len(p)) {
+		err = io.EOF
+	}
+	return got, err
+}
