@@ -35,11 +35,17 @@ fuzz:
 	$(GO) test ./internal/s3/s3http -run '^$$' -fuzz '^FuzzDecodeXML$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/s3 -run '^$$' -fuzz '^FuzzObjectRecord$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/s3 -run '^$$' -fuzz '^FuzzParseVersionID$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/glue -run '^$$' -fuzz '^FuzzParseExpr$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/glue -run '^$$' -fuzz '^FuzzCron$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/glue -run '^$$' -fuzz '^FuzzTuple$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/glue/classify -run '^$$' -fuzz '^FuzzFile$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/awsproto/awsjson -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
 
 # Side-by-side benchmarks with the peers; see docs/benchmarks.md.
 bench: build
 	$(GO) run ./bench/s3bench $(BENCHFLAGS)
 	$(GO) run ./bench/lifecyclebench $(LIFECYCLEFLAGS)
+	$(GO) run ./bench/gluebench $(GLUEFLAGS)
 
 # versitygw's S3 conformance tests against the allowlist; see test/conformance.
 conformance: build

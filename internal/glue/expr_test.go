@@ -1,6 +1,8 @@
 package glue
 
 import (
+	"bytes"
+	"slices"
 	"testing"
 )
 
@@ -88,6 +90,44 @@ func TestPlanFor(t *testing.T) {
 		}
 		if name != tc.index || len(pl.prefixes) != tc.prefixes {
 			t.Errorf("plan(%q) = index %q, %d prefixes; want %q, %d", tc.expr, name, len(pl.prefixes), tc.index, tc.prefixes)
+		}
+	}
+}
+
+// TestPlan_TextRange checks that range seeks on a text key return exactly
+// what evaluating the predicate on every partition does.
+func TestPlan_TextRange(t *testing.T) {
+	keys := []Column{{Name: "region", Type: "string"}, {Name: "day", Type: "string"}}
+	rec := &tableRecord{Table: Table{PartitionKeys: keys}}
+	var all [][]string
+	for _, r := range []string{"eu", "us"} {
+		for _, d := range []string{"", "0", "01", "01\x00", "01a", "02", "1", "10", "9", "\xff"} {
+			all = append(all, []string{r, d})
+		}
+	}
+	for _, expr := range []string{"day >= '01'", "day > '01'", "day <= '01'", "day < '01'", "day BETWEEN '01' AND '1'",
+		"region = 'eu' AND day > '01' AND day < '10'", "region = 'us' AND day >= '02' AND day <= '02'", "day > '9' AND day < '1'",
+		"region IN ('eu', 'us') AND day > ''", "region > 'eu'"} {
+		p, err := parseExpr(expr, keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pl := planFor(p, rec)
+		var got, want []string
+		for _, v := range all {
+			if p.eval(v) {
+				want = append(want, v[0]+"/"+v[1])
+			}
+			enc := appendTuple([]byte("base"), v...)
+			for _, prefix := range pl.prefixes {
+				lo, hi := pl.bounds([]byte("base"), prefix)
+				if bytes.Compare(enc, lo) >= 0 && bytes.Compare(enc, hi) < 0 && p.eval(v) {
+					got = append(got, v[0]+"/"+v[1])
+				}
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: seeks find %q, want %q", expr, got, want)
 		}
 	}
 }

@@ -120,6 +120,23 @@ func (d *indexDef) entry(sc scope, rec *tableRecord, values []string) []byte {
 type plan struct {
 	index    *indexDef
 	prefixes [][]byte
+	// lo and hi bound the next column after each prefix when a range
+	// constrains it (text columns only): keys from prefix+lo (inclusive)
+	// to prefix+hi (exclusive); nil is open.
+	lo, hi []byte
+}
+
+// bounds returns the key range of one prefix under base.
+func (p plan) bounds(base, prefix []byte) (lower, upper []byte) {
+	start := append(append([]byte(nil), base...), prefix...)
+	lower, upper = start, prefixEnd(start)
+	if p.lo != nil {
+		lower = append(append([]byte(nil), start...), p.lo...)
+	}
+	if p.hi != nil {
+		upper = append(append([]byte(nil), start...), p.hi...)
+	}
+	return lower, upper
 }
 
 // maxPlanPrefixes bounds the cartesian product of IN lists a plan seeks.
@@ -136,15 +153,60 @@ func planFor(filter pred, rec *tableRecord) plan {
 	for i := range primary {
 		primary[i] = i
 	}
-	best := plan{prefixes: prefixesFor(sets, primary)}
+	bestCols, best := primary, plan{prefixes: prefixesFor(sets, primary)}
 	bestLen := pinned(sets, primary)
 	for _, def := range rec.Indexes {
 		cols := def.cols(&rec.Table)
 		if n := pinned(sets, cols); n > bestLen {
-			best, bestLen = plan{index: def, prefixes: prefixesFor(sets, cols)}, n
+			bestCols, best, bestLen = cols, plan{index: def, prefixes: prefixesFor(sets, cols)}, n
+		}
+	}
+	if filter != nil && bestLen < len(bestCols) {
+		next := bestCols[bestLen]
+		if kindOf(rec.PartitionKeys[next].Type) == kindText {
+			best.lo, best.hi = textRange(filter, next)
 		}
 	}
 	return best
+}
+
+// textRange bounds a text column by the comparisons AND-ed at the top of
+// filter, as tuple-key suffixes: values >= v start at esc(v), values > v
+// at esc(v) 0x00 0x02, values <= v end before esc(v) 0x00 0x02 and values
+// < v before esc(v) (esc being a tuple element without its terminator).
+func textRange(filter pred, col int) (lo, hi []byte) {
+	esc := func(v string) []byte { t := appendTuple(nil, v); return t[:len(t)-2] }
+	var walk func(pred)
+	walk = func(p pred) {
+		switch n := p.(type) {
+		case andPred:
+			walk(n.l)
+			walk(n.r)
+		case cmpPred:
+			if n.col != col || n.kind != kindText {
+				return
+			}
+			var l, h []byte
+			switch n.op {
+			case ">=":
+				l = esc(n.lit.text)
+			case ">":
+				l = append(esc(n.lit.text), 0, 2)
+			case "<=":
+				h = append(esc(n.lit.text), 0, 2)
+			case "<":
+				h = esc(n.lit.text)
+			}
+			if l != nil && (lo == nil || bytes.Compare(l, lo) > 0) {
+				lo = l
+			}
+			if h != nil && (hi == nil || bytes.Compare(h, hi) < 0) {
+				hi = h
+			}
+		}
+	}
+	walk(filter)
+	return lo, hi
 }
 
 // pinned counts the leading columns with an equality set, within the

@@ -1,6 +1,7 @@
 package glue
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 )
@@ -81,13 +82,20 @@ var errBadTuple = errors.New("glue: malformed tuple")
 func readTuple(b []byte, n int) ([]string, []byte, error) {
 	out := make([]string, 0, n)
 	for range n {
+		i := bytes.IndexByte(b, 0)
+		if i < 0 || i+1 >= len(b) {
+			return nil, nil, errBadTuple
+		}
+		if b[i+1] == 1 { // no escaped NUL: the common case, one allocation
+			out = append(out, string(b[:i]))
+			b = b[i+2:]
+			continue
+		}
 		var v []byte
-		for i := 0; ; i++ {
-			if i+1 >= len(b) {
+		for {
+			i := bytes.IndexByte(b, 0)
+			if i < 0 || i+1 >= len(b) {
 				return nil, nil, errBadTuple
-			}
-			if b[i] != 0 {
-				continue
 			}
 			switch b[i+1] {
 			case 1:
@@ -96,7 +104,6 @@ func readTuple(b []byte, n int) ([]string, []byte, error) {
 			case 0xff:
 				v = append(v, b[:i+1]...)
 				b = b[i+2:]
-				i = -1
 				continue
 			default:
 				return nil, nil, errBadTuple

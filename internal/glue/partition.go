@@ -388,8 +388,10 @@ func (q *partitionQuery) run() (*GetPartitionsOutput, error) {
 		return q.out, q.viaIndex(pl, base)
 	}
 	for _, prefix := range pl.prefixes {
-		lower := append(append([]byte(nil), base...), prefix...)
-		upper := prefixEnd(lower)
+		lower, upper := pl.bounds(base, prefix)
+		if bytes.Compare(lower, upper) >= 0 {
+			continue
+		}
 		if q.after != nil {
 			resume := append(append([]byte(nil), base...), q.after...)
 			if bytes.Compare(resume, upper) >= 0 {
@@ -431,8 +433,11 @@ func (q *partitionQuery) viaIndex(pl plan, base []byte) error {
 	idxBase := pl.index.prefix(q.sc, q.rec)
 	var tuples [][]byte
 	for _, prefix := range pl.prefixes {
-		lower := append(append([]byte(nil), idxBase...), prefix...)
-		err := q.s.scanLazy(lower, prefixEnd(lower), func(k []byte, _ func() ([]byte, error)) (bool, error) {
+		lower, upper := pl.bounds(idxBase, prefix)
+		if bytes.Compare(lower, upper) >= 0 {
+			continue
+		}
+		err := q.s.scanLazy(lower, upper, func(k []byte, _ func() ([]byte, error)) (bool, error) {
 			_, rest, err := readTuple(k[len(idxBase):], len(pl.index.Keys))
 			if err != nil {
 				return false, err

@@ -1,9 +1,11 @@
 """The Glue Data Catalog through boto3 and the AWS CLI, as lake code uses it."""
 
+import gzip
 import json
 import os
 import subprocess
 import sys
+import time
 import unittest
 
 from botocore.exceptions import ClientError
@@ -101,6 +103,66 @@ class CatalogTest(unittest.TestCase):
         versions = self.glue.get_table_versions(DatabaseName=self.db, TableName="events")["TableVersions"]
         self.assertEqual([v["VersionId"] for v in versions], ["1", "0"])
         self.assertEqual(len(versions[0]["Table"]["StorageDescriptor"]["Columns"]), 5)
+
+
+class CrawlerTest(unittest.TestCase):
+    """The seed's pattern: a processed zone, a database, a daily crawler."""
+
+    def setUp(self):
+        self.s3 = harness.client()
+        self.glue = harness.client("glue")
+        self.prefix = harness.unique("practice")
+        self.bucket = f"{self.prefix}-processed"
+        self.db = self.prefix.replace("-", "_")
+        self.s3.create_bucket(Bucket=self.bucket)
+        self.glue.create_database(DatabaseInput={"Name": self.db, "Description": "Practice data lake catalog"})
+
+    def wait_ready(self, name, timeout=60):
+        deadline = time.monotonic() + timeout
+        while True:
+            crawler = self.glue.get_crawler(Name=name)["Crawler"]
+            if crawler["State"] == "READY" and "LastCrawl" in crawler:
+                return crawler
+            if time.monotonic() > deadline:
+                self.fail(f"crawler {name} still {crawler['State']} after {timeout}s")
+            time.sleep(0.05)
+
+    def test_crawl_csv_and_json_zone(self):
+        for day in ("2026-11-20", "2026-11-21"):
+            self.s3.put_object(Bucket=self.bucket, Key=f"sales/dt={day}/sales.csv",
+                               Body=b"id,product,amount\n1,widget,9.99\n2,gadget,19.5\n")
+            self.s3.put_object(Bucket=self.bucket, Key=f"clicks/dt={day}/clicks.json.gz",
+                               Body=gzip.compress(b'{"user": "u1", "page": "/", "ms": 12}\n{"user": "u2", "page": "/a", "ms": 7.5}\n'))
+        name = f"{self.prefix}-crawler"
+        self.glue.create_crawler(
+            Name=name, Role="arn:aws:iam::000000000000:role/crawler", DatabaseName=self.db,
+            Targets={"S3Targets": [{"Path": f"s3://{self.bucket}/"}]},
+            Schedule="cron(0 0 * * ? *)",
+        )
+        self.assertEqual(self.glue.get_crawler(Name=name)["Crawler"]["Schedule"]["State"], "SCHEDULED")
+        self.glue.start_crawler(Name=name)
+        crawler = self.wait_ready(name)
+        with self.assertRaises(self.glue.exceptions.CrawlerNotRunningException):
+            self.glue.stop_crawler(Name=name)
+        self.assertEqual(crawler["LastCrawl"]["Status"], "SUCCEEDED")
+        tables = {t["Name"]: t for t in self.glue.get_tables(DatabaseName=self.db)["TableList"]}
+        self.assertEqual(sorted(tables), ["clicks", "sales"])
+        sales = tables["sales"]
+        self.assertEqual([(c["Name"], c["Type"]) for c in sales["StorageDescriptor"]["Columns"]],
+                         [("id", "bigint"), ("product", "string"), ("amount", "double")])
+        self.assertEqual(sales["PartitionKeys"], [{"Name": "dt", "Type": "string"}])
+        self.assertEqual(sales["Parameters"]["classification"], "csv")
+        self.assertEqual(sales["Parameters"]["skip.header.line.count"], "1")
+        clicks = tables["clicks"]
+        self.assertEqual([(c["Name"], c["Type"]) for c in clicks["StorageDescriptor"]["Columns"]],
+                         [("user", "string"), ("page", "string"), ("ms", "double")])
+        self.assertEqual(clicks["Parameters"]["compressionType"], "gzip")
+        parts = self.glue.get_partitions(DatabaseName=self.db, TableName="sales", Expression="dt >= '2026-11-21'")["Partitions"]
+        self.assertEqual([p["Values"] for p in parts], [["2026-11-21"]])
+        metrics = self.glue.get_crawler_metrics(CrawlerNameList=[name])["CrawlerMetricsList"][0]
+        self.assertEqual(metrics["TablesCreated"], 2)
+        crawls = self.glue.list_crawls(CrawlerName=name)["Crawls"]
+        self.assertEqual(crawls[0]["State"], "COMPLETED")
 
 
 class CatalogCLITest(unittest.TestCase):
