@@ -69,6 +69,14 @@ func (s *Service) tags(key []byte) (map[string]string, error) {
 	return t, err
 }
 
+// lockForTags takes the locks under which a resource cannot be deleted
+// while its tags change: crawlerMu, then catalogMu.
+func (s *Service) lockForTags() func() {
+	s.crawlerMu.Lock()
+	s.catalogMu.Lock()
+	return func() { s.catalogMu.Unlock(); s.crawlerMu.Unlock() }
+}
+
 type TagResourceInput struct {
 	ResourceArn string            `json:"ResourceArn"`
 	TagsToAdd   map[string]string `json:"TagsToAdd"`
@@ -78,8 +86,7 @@ type TagResourceOutput struct{}
 
 // TagResource adds or replaces tags.
 func (s *Service) TagResource(ctx context.Context, in *TagResourceInput) (*TagResourceOutput, error) {
-	s.catalogMu.Lock()
-	defer s.catalogMu.Unlock()
+	defer s.lockForTags()()
 	key, err := s.resourceKey(ctx, in.ResourceArn)
 	if err != nil {
 		return nil, err
@@ -106,8 +113,7 @@ type UntagResourceOutput struct{}
 
 // UntagResource removes tags; absent keys are ignored.
 func (s *Service) UntagResource(ctx context.Context, in *UntagResourceInput) (*UntagResourceOutput, error) {
-	s.catalogMu.Lock()
-	defer s.catalogMu.Unlock()
+	defer s.lockForTags()()
 	key, err := s.resourceKey(ctx, in.ResourceArn)
 	if err != nil {
 		return nil, err

@@ -115,7 +115,7 @@ func (s *Service) serve(r *http.Request, info *awsproto.RequestInfo) (any, error
 	h, ok := s.Ops[op]
 	if !ok {
 		info.Operation = "Unknown"
-		return nil, awserr.New("UnknownOperationException", http.StatusBadRequest, "Unknown operation "+strconv.Quote(target))
+		return nil, awserr.New("UnknownOperationException", http.StatusBadRequest, target+" is not supported by Lakebox yet.")
 	}
 	info.Operation = op
 	if r.Method != http.MethodPost {
