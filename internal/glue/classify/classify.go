@@ -90,7 +90,7 @@ func File(r io.ReaderAt, size int64, name string, opts Options) (*Result, error)
 	case bytes.HasPrefix(h, []byte("Obj\x01")):
 		return avroSchema(io.NewSectionReader(r, 0, size))
 	case bytes.HasPrefix(h, []byte("ORC")):
-		return nil, errors.New("classify: ORC files are not supported by Lakebox's crawler yet")
+		return orcSchema(r, size)
 	}
 	body, compression, err := decompress(io.NewSectionReader(r, 0, size), h, name)
 	if err != nil {

@@ -80,7 +80,9 @@ func corpus(t *testing.T) map[string][]byte {
 	files["truncated.parquet"] = files["flat.parquet"][:len(files["flat.parquet"])-20]
 	files["empty.csv"] = nil
 	files["binary.bin"] = []byte{0, 1, 2, 3, 0xfe, 0xff, 0, 0}
-	files["data.orc"] = []byte("ORC\x00\x00\x00")
+	files["bad.orc"] = []byte("ORC\x00\x00\x00")
+	files["users.orc"] = orcFile(orcNone)
+	files["users.zlib.orc"] = orcFile(orcZlib)
 	return files
 }
 
@@ -241,6 +243,7 @@ func FuzzFile(f *testing.F) {
 	f.Add([]byte(`{"a": [1, {"b": null}]}`), "x.json")
 	f.Add([]byte("PAR1\x00\x00PAR1"), "x.parquet")
 	f.Add([]byte("Obj\x01\x00"), "x.avro")
+	f.Add(orcFile(orcZlib), "x.orc")
 	f.Add([]byte{0x1f, 0x8b, 0, 0}, "x.gz")
 	f.Add([]byte{0, 0, 0, 9, 0, 0, 0, 3, 1, 2, 3}, "x.snappy")
 	f.Fuzz(func(t *testing.T, data []byte, name string) {
