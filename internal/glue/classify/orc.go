@@ -365,4 +365,3 @@ func eachField(b []byte, fn func(num protowire.Number, typ protowire.Type, v uin
 	}
 	return nil
 }
-
