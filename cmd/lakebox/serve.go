@@ -27,6 +27,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	pprof := fs.Bool("pprof", false, "serve Go's profiler under /_lakebox/debug/pprof/")
 	lifecycleEvery := fs.Duration("lifecycle-interval", time.Minute, "how often, in wall time, lifecycle rules run (also after every clock advance)")
+	maxQueries := fs.Int("max-queries", 4, "Athena queries that run at once; more wait QUEUED")
+	sqlMemory := fs.String("sql-memory-limit", "", "memory the SQL engine may use, e.g. 4GB, before it spills to DATA_DIR/sql/tmp (default: DuckDB's, 80% of RAM)")
 	masterKey := fs.String("master-key", "", "base64 of the 32-byte key protecting server-side-encrypted objects (default: DATA_DIR/master.key, created on first start)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -58,7 +60,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	srv, err := server.New(server.Config{
 		DataDir: *dataDir, Keys: keys, StrictAuth: *strict, Domains: doms,
 		InlineMax: *inlineMax, AccessLog: *accessLog, Logger: log, Version: version, Pprof: *pprof,
-		MasterKey: *masterKey, LifecycleInterval: *lifecycleEvery,
+		MasterKey: *masterKey, LifecycleInterval: *lifecycleEvery, MaxQueries: *maxQueries, SQLMemoryLimit: *sqlMemory,
 	})
 	if err != nil {
 		return err

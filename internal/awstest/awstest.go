@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/athena"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
@@ -144,6 +145,17 @@ func (s *Server) GlueAs(c Client) *glue.Client {
 	return glue.New(glue.Options{
 		Region:           c.Region,
 		Credentials:      credentials.NewStaticCredentialsProvider(c.AccessKey, c.SecretKey, ""),
+		BaseEndpoint:     aws.String(s.URL),
+		HTTPClient:       s.HTTPClient(),
+		RetryMaxAttempts: 1,
+	})
+}
+
+// Athena returns an Athena client signing as test/test in us-east-1.
+func (s *Server) Athena() *athena.Client {
+	return athena.New(athena.Options{
+		Region:           "us-east-1",
+		Credentials:      credentials.NewStaticCredentialsProvider("test", "test", ""),
 		BaseEndpoint:     aws.String(s.URL),
 		HTTPClient:       s.HTTPClient(),
 		RetryMaxAttempts: 1,

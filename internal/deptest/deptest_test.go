@@ -51,6 +51,8 @@ var noHTTP = []string{
 	"internal/s3",
 	"internal/glue",
 	"internal/glue/classify",
+	"internal/athena",
+	"internal/sqlengine",
 	"internal/awsproto/epoch",
 	"internal/storage/meta",
 	"internal/storage/blob",
@@ -68,6 +70,8 @@ func TestLayering(t *testing.T) {
 				t.Errorf("%s imports net/http; domain packages must not", rel)
 			case strings.HasPrefix(imp, "github.com/cockroachdb/pebble") && rel != "internal/storage/meta":
 				t.Errorf("%s imports Pebble; only internal/storage/meta may", rel)
+			case strings.HasPrefix(imp, "github.com/duckdb/") && rel != "internal/sqlengine" && !strings.HasPrefix(rel, "bench/"):
+				t.Errorf("%s imports DuckDB; only internal/sqlengine may", rel)
 			}
 		}
 		if strings.HasPrefix(rel, "internal/") || strings.HasPrefix(rel, "cmd/") {

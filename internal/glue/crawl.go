@@ -463,7 +463,7 @@ func toColumns(fs []classify.Field, drop map[string]bool) []Column {
 		if drop[strings.ToLower(f.Name)] {
 			continue
 		}
-		out = append(out, Column{Name: f.Name, Type: f.Type.String()})
+		out = append(out, Column{Name: f.Name, Type: classify.Settled(f.Type).String()})
 	}
 	return out
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+
+	"github.com/lakebox/lakebox/internal/storage/meta"
 )
 
 // Key layout (docs/format/glue.md). Every key starts with "glue\x00", a
@@ -46,17 +48,7 @@ func (sc scope) key(kind byte, names ...string) []byte {
 	return k
 }
 
-// prefixEnd returns the first key after every key starting with p.
-func prefixEnd(p []byte) []byte {
-	end := append([]byte(nil), p...)
-	for i := len(end) - 1; i >= 0; i-- {
-		if end[i] < 0xff {
-			end[i]++
-			return end[:i+1]
-		}
-	}
-	return nil
-}
+func prefixEnd(p []byte) []byte { return meta.PrefixEnd(p) }
 
 // appendTuple appends values in an order-preserving, self-delimiting form:
 // each value with 0x00 escaped as 0x00 0xff, ended by 0x00 0x01. Tuples

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/maphash"
 	"log/slog"
@@ -91,20 +90,7 @@ func (s *Service) lockTable(sc scope, db, table string) func() {
 	return mu.Unlock
 }
 
-// getJSON reads key into v; it reports false for a missing key.
-func (s *Service) getJSON(key []byte, v any) (bool, error) {
-	b, err := s.db.Get(key)
-	if errors.Is(err, meta.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return false, fmt.Errorf("glue: decode %q: %w", key, err)
-	}
-	return true, nil
-}
+func (s *Service) getJSON(key []byte, v any) (bool, error) { return s.db.GetJSON(key, v) }
 
 func mustJSON(v any) []byte {
 	b, err := json.Marshal(v)

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/lakebox/lakebox/internal/storage/meta"
 )
 
 // Meta store key layout (docs/format/meta.md). Bucket names never contain
@@ -54,18 +56,7 @@ func partKey(uploadID string, n int) []byte {
 	return fmt.Appendf(nil, "%s%s/%05d", prefixPart, uploadID, n)
 }
 
-// prefixEnd returns the smallest key greater than every key with prefix p,
-// or nil if there is none.
-func prefixEnd(p []byte) []byte {
-	end := append([]byte(nil), p...)
-	for i := len(end) - 1; i >= 0; i-- {
-		if end[i] < 0xff {
-			end[i]++
-			return end[:i+1]
-		}
-	}
-	return nil
-}
+func prefixEnd(p []byte) []byte { return meta.PrefixEnd(p) }
 
 // bucketRecord is a bucket. Names are global; Account and Region say whose
 // and where it is.

@@ -3,9 +3,11 @@ package server
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
+	"github.com/lakebox/lakebox/internal/athena"
 	"github.com/lakebox/lakebox/internal/auth"
 	"github.com/lakebox/lakebox/internal/glue"
 	"github.com/lakebox/lakebox/internal/s3"
@@ -98,4 +100,30 @@ func (f *lakeFile) ReadAt(p []byte, off int64) (int, error) {
 		err = io.EOF
 	}
 	return got, err
+}
+
+// objects gives Athena the S3 service: listing, reading bodies in place
+// and writing results, with the access of the query's account.
+type objects struct{ s3 *s3.Service }
+
+var _ athena.Objects = objects{}
+
+func (o objects) List(ctx context.Context, account, bucket, prefix string, fn func(key string, size int64) error) error {
+	return lake{o.s3}.List(ctx, account, bucket, prefix, func(obj glue.LakeObject) error { return fn(obj.Key, obj.Size) })
+}
+
+func (o objects) Link(ctx context.Context, account, bucket, key, dst string) ([]byte, int64, error) {
+	body, err := o.s3.LinkBody(asAccount(ctx, account), bucket, key, dst)
+	if errors.Is(err, s3.ErrNotLocal) {
+		return nil, 0, fmt.Errorf("the object is encrypted or archived; such objects are not queryable by Lakebox yet")
+	}
+	return body.Inline, body.Size, err
+}
+
+func (o objects) Put(ctx context.Context, account, bucket, key string, body []byte, contentType string) error {
+	_, err := o.s3.PutObject(asAccount(ctx, account), &s3.PutObjectInput{
+		Bucket: bucket, Key: key, Headers: s3.Headers{ContentType: contentType},
+		Body: s3.Body{Reader: bytes.NewReader(body), Size: int64(len(body))},
+	})
+	return err
 }

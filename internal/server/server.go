@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/lakebox/lakebox/internal/athena"
+	"github.com/lakebox/lakebox/internal/athena/athenahttp"
 	"github.com/lakebox/lakebox/internal/auth"
 	"github.com/lakebox/lakebox/internal/awsproto/sigv4"
 	"github.com/lakebox/lakebox/internal/clock"
@@ -20,6 +22,7 @@ import (
 	"github.com/lakebox/lakebox/internal/glue/gluehttp"
 	"github.com/lakebox/lakebox/internal/s3"
 	"github.com/lakebox/lakebox/internal/s3/s3http"
+	"github.com/lakebox/lakebox/internal/sqlengine"
 	"github.com/lakebox/lakebox/internal/storage/blob"
 	"github.com/lakebox/lakebox/internal/storage/meta"
 	"github.com/lakebox/lakebox/internal/storage/seal"
@@ -53,6 +56,11 @@ type Config struct {
 	// server-side encryption. Empty: the key in DataDir/master.key,
 	// created on first start.
 	MasterKey string
+	// SQLMemoryLimit bounds the SQL engine's memory, e.g. "2GB" (default:
+	// DuckDB's, 80% of RAM); beyond it queries spill to DataDir/sql/tmp.
+	SQLMemoryLimit string
+	// MaxQueries is how many Athena queries run at once (default 4).
+	MaxQueries int
 	// LifecycleInterval is how often, in wall time, lifecycle rules are
 	// carried out (default one minute). Advancing the clock through
 	// /_lakebox/clock runs them at once too.
@@ -61,13 +69,15 @@ type Config struct {
 
 // Server is a running Lakebox: stores, services and the HTTP front.
 type Server struct {
-	cfg   Config
-	log   *slog.Logger
-	clock *clock.Clock
-	db    *meta.DB
-	blobs *blob.Store
-	s3    *s3.Service
-	glue  *glue.Service
+	cfg    Config
+	log    *slog.Logger
+	clock  *clock.Clock
+	db     *meta.DB
+	blobs  *blob.Store
+	s3     *s3.Service
+	glue   *glue.Service
+	athena *athena.Service
+	sql    *sqlengine.Engine
 	// services maps a SigV4 credential-scope service name to its handler.
 	services map[string]http.Handler
 	verifier *sigv4.Verifier
@@ -140,17 +150,39 @@ func New(cfg Config) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
+	sqlDir := filepath.Join(cfg.DataDir, "sql")
+	os.RemoveAll(filepath.Join(sqlDir, "q")) // links of queries a crash interrupted
+	for _, d := range []string{"tmp", "q"} {
+		if err := os.MkdirAll(filepath.Join(sqlDir, d), 0o755); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("server: sql dir: %w", err)
+		}
+	}
+	engine, err := sqlengine.Open(sqlengine.Options{MemoryLimit: cfg.SQLMemoryLimit, TempDir: filepath.Join(sqlDir, "tmp")})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	asvc := athena.New(db, clk, gsvc, objects{svc}, engine, athena.Options{Logger: cfg.Logger, MaxConcurrent: cfg.MaxQueries, ScratchDir: filepath.Join(sqlDir, "q")})
+	if err := asvc.Recover(); err != nil {
+		engine.Close()
+		db.Close()
+		return nil, err
+	}
 	s := &Server{
-		cfg:   cfg,
-		log:   cfg.Logger,
-		clock: clk,
-		db:    db,
-		blobs: blobs,
-		s3:    svc,
-		glue:  gsvc,
+		cfg:    cfg,
+		log:    cfg.Logger,
+		clock:  clk,
+		db:     db,
+		blobs:  blobs,
+		s3:     svc,
+		glue:   gsvc,
+		athena: asvc,
+		sql:    engine,
 		services: map[string]http.Handler{
-			"s3":   s3http.New(svc, s3http.Options{Domains: cfg.Domains}),
-			"glue": gluehttp.New(gsvc),
+			"s3":     s3http.New(svc, s3http.Options{Domains: cfg.Domains}),
+			"glue":   gluehttp.New(gsvc),
+			"athena": athenahttp.New(asvc),
 		},
 		verifier:  sigv4.NewVerifier(auth.NewKeys(cfg.StrictAuth, cfg.Keys...), clk.Wall),
 		metrics:   newMetrics(),
@@ -238,6 +270,9 @@ func (s *Server) reconcile(ctx context.Context) {
 	s.log.Info("reconciled blobs after unclean shutdown", "removed", n)
 }
 
+// AthenaService returns the Athena service (tests wait on its queries).
+func (s *Server) AthenaService() *athena.Service { return s.athena }
+
 // GlueService returns the Glue service (tests wait on its crawls).
 func (s *Server) GlueService() *glue.Service { return s.glue }
 
@@ -298,5 +333,7 @@ func (s *Server) Close() error {
 	s.cancel()
 	s.bg.Wait()
 	s.glue.Close()
+	s.athena.Close()
+	s.sql.Close()
 	return s.db.Close()
 }

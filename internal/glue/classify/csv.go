@@ -79,8 +79,8 @@ func csvSchema(sample []byte, c CSVClassifier) (*Result, error) {
 		for _, row := range data {
 			t = Merge(t, csvType(row[i]))
 		}
-		if t == nil || t.Name == "null" {
-			t = prim("string")
+		if t == nil {
+			t = prim("null") // no value in the sample: other files decide
 		}
 		name := fmt.Sprintf("col%d", i)
 		switch {

@@ -50,7 +50,7 @@ func jsonSchema(sample []byte, path string) (*Result, error) {
 	if rec == nil || len(rec.Fields) == 0 {
 		return nil, errors.New("classify: no JSON records")
 	}
-	cols := nullsToString(rec).Fields
+	cols := rec.Fields
 	names := make([]string, len(cols))
 	for i, c := range cols {
 		names[i] = c.Name
@@ -107,21 +107,22 @@ func jsonType(v any, depth int) *Type {
 	return prim("string")
 }
 
-// nullsToString gives columns seen only as null the type string.
-func nullsToString(t *Type) *Type {
+// Settled gives a type whose values were only ever null the type string,
+// at any depth: what a column seen only empty becomes in the catalog.
+func Settled(t *Type) *Type {
 	switch t.Name {
 	case "null":
 		return prim("string")
 	case "struct":
 		c := &Type{Name: "struct", Fields: make([]Field, len(t.Fields))}
 		for i, f := range t.Fields {
-			c.Fields[i] = Field{Name: f.Name, Type: nullsToString(f.Type)}
+			c.Fields[i] = Field{Name: f.Name, Type: Settled(f.Type)}
 		}
 		return c
 	case "array":
-		return &Type{Name: "array", Elem: nullsToString(t.Elem)}
+		return &Type{Name: "array", Elem: Settled(t.Elem)}
 	case "map":
-		return &Type{Name: "map", Key: t.Key, Elem: nullsToString(t.Elem)}
+		return &Type{Name: "map", Key: t.Key, Elem: Settled(t.Elem)}
 	}
 	return t
 }

@@ -2,6 +2,7 @@ package meta
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -247,4 +248,33 @@ func (p pebbleLogger) Errorf(format string, args ...any) {
 func (p pebbleLogger) Fatalf(format string, args ...any) {
 	// Pebble calls Fatalf for unrecoverable corruption; it expects no return.
 	panic(fmt.Sprintf("pebble: "+format, args...))
+}
+
+// PrefixEnd returns the first key after every key that starts with p: the
+// exclusive upper bound of p's range (nil when there is none).
+func PrefixEnd(p []byte) []byte {
+	end := append([]byte(nil), p...)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] < 0xff {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return nil
+}
+
+// GetJSON decodes the JSON value stored at key into v; it reports false
+// for a missing key.
+func (d *DB) GetJSON(key []byte, v any) (bool, error) {
+	b, err := d.Get(key)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return false, fmt.Errorf("meta: decode %q: %w", key, err)
+	}
+	return true, nil
 }

@@ -1,0 +1,373 @@
+package athena
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
+	"github.com/lakebox/lakebox/internal/glue"
+	"github.com/lakebox/lakebox/internal/sqlengine"
+)
+
+// binder replaces the catalog tables a query names by temporary views
+// over their files.
+type binder struct {
+	s         *Service
+	sc        scope
+	ctx       context.Context // carries the caller's identity
+	sess      *sqlengine.Session
+	dir       string
+	query     string
+	defaultDB string
+	views     map[string]string // db.table -> view
+	id        string            // the query's id, in its view names
+	scanned   int64
+}
+
+// dropViews drops the query's views: the session's connection goes back
+// to the pool, and temporary views live as long as the connection.
+func (b *binder) dropViews() {
+	for _, v := range b.views {
+		b.sess.Exec(context.WithoutCancel(b.ctx), "DROP VIEW IF EXISTS temp."+quoteIdent(v))
+	}
+}
+
+// bind rewrites the syntax tree (json_serialize_sql's JSON).
+func (b *binder) bind(tree string) (string, error) {
+	dec := json.NewDecoder(strings.NewReader(tree))
+	dec.UseNumber() // offsets such as 2^64-1 must survive the round trip
+	var root any
+	if err := dec.Decode(&root); err != nil {
+		return "", fmt.Errorf("athena: syntax tree: %w", err)
+	}
+	ctes := map[string]bool{}
+	collectCTEs(root, ctes)
+	if err := b.walk(root, ctes); err != nil {
+		return "", err
+	}
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(root); err != nil {
+		return "", err
+	}
+	return out.String(), nil
+}
+
+func collectCTEs(v any, ctes map[string]bool) {
+	switch n := v.(type) {
+	case map[string]any:
+		if m, ok := n["cte_map"].(map[string]any); ok {
+			if list, ok := m["map"].([]any); ok {
+				for _, e := range list {
+					if em, ok := e.(map[string]any); ok {
+						if k, ok := em["key"].(string); ok {
+							ctes[strings.ToLower(k)] = true
+						}
+					}
+				}
+			}
+		}
+		for _, c := range n {
+			collectCTEs(c, ctes)
+		}
+	case []any:
+		for _, c := range n {
+			collectCTEs(c, ctes)
+		}
+	}
+}
+
+func (b *binder) walk(v any, ctes map[string]bool) error {
+	switch n := v.(type) {
+	case map[string]any:
+		if n["type"] == "BASE_TABLE" {
+			if _, ok := n["table_name"].(string); ok {
+				return b.bindTable(n, ctes)
+			}
+		}
+		for _, c := range n {
+			if err := b.walk(c, ctes); err != nil {
+				return err
+			}
+		}
+	case []any:
+		for _, c := range n {
+			if err := b.walk(c, ctes); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (b *binder) bindTable(n map[string]any, ctes map[string]bool) error {
+	catalog, _ := n["catalog_name"].(string)
+	schema, _ := n["schema_name"].(string)
+	table, _ := n["table_name"].(string)
+	pos := -1
+	if num, ok := n["query_location"].(json.Number); ok {
+		if p, err := num.Int64(); err == nil {
+			pos = int(p)
+		}
+	}
+	line, col := lineCol(b.query, pos)
+	if catalog == "" && schema == "" && ctes[strings.ToLower(table)] {
+		return nil
+	}
+	if catalog != "" && !strings.EqualFold(catalog, "awsdatacatalog") {
+		// a two-part name "catalog.db.table" arrives as catalog, schema, table
+		return userError(errNoTable, "line %d:%d: Catalog '%s' does not exist", line, col, catalog)
+	}
+	db := schema
+	if db == "" {
+		db = b.defaultDB
+	}
+	if db == "" {
+		return userError(errSyntax, "line %d:%d: Schema must be specified when session schema is not set", line, col)
+	}
+	db, table = strings.ToLower(db), strings.ToLower(table)
+	view, ok := b.views[db+"."+table]
+	if !ok {
+		out, err := b.s.glue.GetTable(b.ctx, &glue.GetTableInput{DatabaseName: db, Name: table})
+		if err != nil {
+			if e, ok := awserr.As(err); ok && e.Code == "EntityNotFoundException" {
+				if strings.HasPrefix(e.Message, "Database") {
+					return userError(errNoTable, "line %d:%d: Schema '%s' does not exist", line, col, db)
+				}
+				return userError(errNoTable, "line %d:%d: Table 'awsdatacatalog.%s.%s' does not exist", line, col, db, table)
+			}
+			return err
+		}
+		view = fmt.Sprintf("__lakebox_%s_%d", b.id, len(b.views))
+		if err := b.createView(view, out.Table); err != nil {
+			return err
+		}
+		b.views[db+"."+table] = view
+	}
+	if alias, _ := n["alias"].(string); alias == "" {
+		n["alias"] = table
+	}
+	n["catalog_name"], n["schema_name"], n["table_name"] = "", "", view
+	return nil
+}
+
+// createView makes a temporary view of a catalog table over its files.
+func (b *binder) createView(view string, t *glue.Table) error {
+	if t.TableType == "VIRTUAL_VIEW" {
+		return userError(errUser, "NOT_SUPPORTED: querying the view %s.%s is not supported by Lakebox yet", t.DatabaseName, t.Name)
+	}
+	sd := t.StorageDescriptor
+	if sd == nil || sd.Location == "" {
+		return userError(errUser, "HIVE_METASTORE_ERROR: Table %s.%s has no location", t.DatabaseName, t.Name)
+	}
+	format, err := tableFormat(t)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(b.dir, view)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	files := 0
+	if len(t.PartitionKeys) == 0 {
+		n, err := b.linkFiles(sd.Location, dir)
+		if err != nil {
+			return err
+		}
+		files += n
+	} else {
+		var next string
+		for {
+			out, err := b.s.glue.GetPartitions(b.ctx, &glue.GetPartitionsInput{DatabaseName: t.DatabaseName, TableName: t.Name, NextToken: next})
+			if err != nil {
+				return err
+			}
+			for _, p := range out.Partitions {
+				if p.StorageDescriptor == nil || p.StorageDescriptor.Location == "" {
+					continue
+				}
+				pdir := dir
+				for i, k := range t.PartitionKeys {
+					pdir = filepath.Join(pdir, url.PathEscape(strings.ToLower(k.Name))+"="+url.PathEscape(p.Values[i]))
+				}
+				n, err := b.linkFiles(p.StorageDescriptor.Location, pdir)
+				if err != nil {
+					return err
+				}
+				files += n
+			}
+			if next = out.NextToken; next == "" {
+				break
+			}
+		}
+	}
+	var cols []string
+	for _, c := range sd.Columns {
+		cols = append(cols, quoteIdent(c.Name))
+	}
+	for _, k := range t.PartitionKeys {
+		dt, err := duckType(k.Type)
+		if err != nil {
+			return err
+		}
+		cols = append(cols, fmt.Sprintf("CAST(%s AS %s) AS %s", quoteIdent(strings.ToLower(k.Name)), dt, quoteIdent(k.Name)))
+	}
+	var sql string
+	if files == 0 {
+		var nulls []string
+		for _, c := range append(append([]glue.Column(nil), sd.Columns...), t.PartitionKeys...) {
+			dt, err := duckType(c.Type)
+			if err != nil {
+				return err
+			}
+			nulls = append(nulls, fmt.Sprintf("CAST(NULL AS %s) AS %s", dt, quoteIdent(c.Name)))
+		}
+		sql = fmt.Sprintf("CREATE TEMP VIEW %s AS SELECT %s LIMIT 0", quoteIdent(view), strings.Join(nulls, ", "))
+	} else {
+		reader, err := format.reader(filepath.Join(dir, "**"), len(t.PartitionKeys) > 0, sd.Columns)
+		if err != nil {
+			return err
+		}
+		sql = fmt.Sprintf("CREATE TEMP VIEW %s AS SELECT %s FROM %s", quoteIdent(view), strings.Join(cols, ", "), reader)
+	}
+	if err := b.sess.Exec(b.ctx, sql); err != nil {
+		return engineError(b.query, err)
+	}
+	return nil
+}
+
+// linkFiles links every data file under an S3 location into dir.
+func (b *binder) linkFiles(location, dir string) (int, error) {
+	bucket, prefix, err := parseS3URI(location)
+	if err != nil {
+		return 0, userError(errUser, "HIVE_METASTORE_ERROR: %v", err)
+	}
+	if prefix != "" && !strings.HasSuffix(prefix, "/") {
+		prefix += "/"
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, err
+	}
+	n := 0
+	err = b.s.objects.List(b.ctx, b.sc.account, bucket, prefix, func(key string, size int64) error {
+		rel := strings.TrimPrefix(key, prefix)
+		base := path.Base(rel)
+		if strings.HasSuffix(key, "/") || strings.HasPrefix(base, "_") || strings.HasPrefix(base, ".") || strings.Contains(rel, "/") {
+			return nil // folder markers, hidden files, and subfolders (other partitions)
+		}
+		dst := filepath.Join(dir, fmt.Sprintf("%06d-%s", n, base))
+		inline, size, err := b.s.objects.Link(b.ctx, b.sc.account, bucket, key, dst)
+		if err != nil {
+			if e, ok := awserr.As(err); ok {
+				return userError(errPermitted, "HIVE_CANNOT_OPEN_SPLIT: Error opening s3://%s/%s: %s", bucket, key, e.Message)
+			}
+			return userError(errUser, "HIVE_CANNOT_OPEN_SPLIT: Error opening s3://%s/%s: %v", bucket, key, err)
+		}
+		if inline != nil {
+			if err := os.WriteFile(dst, inline, 0o600); err != nil {
+				return err
+			}
+		}
+		b.scanned += size
+		n++
+		return nil
+	})
+	if err != nil {
+		if e, ok := awserr.As(err); ok && e.Code == "NoSuchBucket" {
+			return 0, userError(errUser, "HIVE_PATH_ALREADY_EXISTS: The bucket of location %s does not exist", location)
+		}
+		return 0, err
+	}
+	return n, nil
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+func quoteString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// tableFormat decides how a table's files are read.
+type fileFormat struct {
+	kind      string // parquet, csv, json
+	delimiter string
+	quote     string
+	escape    string
+	header    bool
+}
+
+func tableFormat(t *glue.Table) (*fileFormat, error) {
+	sd := t.StorageDescriptor
+	lib, in := "", strings.ToLower(sd.InputFormat)
+	params := map[string]string{}
+	if sd.SerdeInfo != nil {
+		lib = strings.ToLower(sd.SerdeInfo.SerializationLibrary)
+		for k, v := range sd.SerdeInfo.Parameters {
+			params[k] = v
+		}
+	}
+	class := strings.ToLower(t.Parameters["classification"])
+	skip := t.Parameters["skip.header.line.count"]
+	if skip == "" {
+		skip = sd.Parameters["skip.header.line.count"]
+	}
+	switch {
+	case strings.Contains(lib, "parquet") || strings.Contains(in, "parquet") || class == "parquet":
+		return &fileFormat{kind: "parquet"}, nil
+	case strings.Contains(lib, "json") || class == "json":
+		return &fileFormat{kind: "json"}, nil
+	case strings.Contains(lib, "opencsv"):
+		f := &fileFormat{kind: "csv", delimiter: firstOr(params["separatorChar"], ","), quote: firstOr(params["quoteChar"], `"`), escape: firstOr(params["escapeChar"], `\`), header: skip == "1"}
+		return f, nil
+	case strings.Contains(lib, "lazysimple") || strings.Contains(in, "textinputformat") || class == "csv":
+		d := params["field.delim"]
+		if d == "" {
+			d = firstOr(t.Parameters["delimiter"], "\x01")
+		}
+		return &fileFormat{kind: "csv", delimiter: d, header: skip == "1"}, nil
+	case strings.Contains(lib, "orc") || strings.Contains(in, "orc"), strings.Contains(lib, "avro"):
+		return nil, userError(errUser, "NOT_SUPPORTED: reading %s tables is not supported by Lakebox yet", firstOr(class, lib))
+	}
+	return nil, userError(errUser, "HIVE_UNSUPPORTED_FORMAT: Unable to create input format for table %s.%s", t.DatabaseName, t.Name)
+}
+
+func firstOr(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// reader is the engine's table function over files.
+func (f *fileFormat) reader(glob string, partitioned bool, cols []glue.Column) (string, error) {
+	hive := fmt.Sprintf("hive_partitioning = %v, hive_types_autocast = false", partitioned)
+	if f.kind == "parquet" {
+		return fmt.Sprintf("read_parquet(%s, %s, union_by_name = true)", quoteString(glob), hive), nil
+	}
+	var defs []string
+	for _, c := range cols {
+		dt, err := duckType(c.Type)
+		if err != nil {
+			return "", err
+		}
+		defs = append(defs, quoteString(c.Name)+": "+quoteString(dt))
+	}
+	columns := "{" + strings.Join(defs, ", ") + "}"
+	if f.kind == "json" {
+		return fmt.Sprintf("read_json(%s, format = 'newline_delimited', columns = %s, %s, ignore_errors = true)", quoteString(glob), columns, hive), nil
+	}
+	opts := fmt.Sprintf("delim = %s, header = %v, columns = %s, %s, auto_detect = false, null_padding = true", quoteString(f.delimiter), f.header, columns, hive)
+	if f.quote != "" {
+		opts += ", quote = " + quoteString(f.quote)
+	}
+	if f.escape != "" {
+		opts += ", escape = " + quoteString(f.escape)
+	}
+	return fmt.Sprintf("read_csv(%s, %s)", quoteString(glob), opts), nil
+}

@@ -1,0 +1,287 @@
+package athena
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/lakebox/lakebox/internal/sqlengine"
+)
+
+// run carries a query from QUEUED to its end.
+func (s *Service) run(ctx context.Context, sc scope, rec *queryRecord) {
+	id := rec.QueryExecutionId
+	defer func() {
+		s.mu.Lock()
+		delete(s.running, id)
+		s.mu.Unlock()
+	}()
+	select {
+	case s.slots <- struct{}{}:
+	case <-ctx.Done():
+		s.end(sc, id, stateCancelled, "Query was cancelled by user", errUser, nil)
+		return
+	}
+	defer func() { <-s.slots }()
+	start := s.clock.Now()
+	if _, err := s.update(sc, id, func(r *queryRecord) {
+		r.Status.State = stateRunning
+		r.Statistics.QueryQueueTimeInMillis = start.Sub(r.Status.SubmissionDateTime.Time).Milliseconds()
+	}); err != nil {
+		s.opts.Logger.Error("athena: record running query", "id", id, "err", err)
+		return
+	}
+	wall := s.clock.Wall()
+	res, err := s.execute(ctx, sc, rec)
+	engineMs := s.clock.Wall().Sub(wall).Milliseconds()
+	switch {
+	case ctx.Err() != nil:
+		s.end(sc, id, stateCancelled, "Query was cancelled by user", errUser, res)
+	case err != nil:
+		var qe *queryError
+		if errors.As(err, &qe) {
+			state := stateFailed
+			if qe.cancel {
+				state = stateCancelled
+			}
+			s.end(sc, id, state, qe.msg, qe.f, res)
+		} else {
+			s.opts.Logger.Error("athena: query failed", "id", id, "err", err)
+			s.end(sc, id, stateFailed, "INTERNAL_ERROR_QUERY_ENGINE: "+err.Error(), errInternal, res)
+		}
+	default:
+		if err := s.store(ctx, sc, rec, res); err != nil {
+			var qe *queryError
+			if errors.As(err, &qe) {
+				s.end(sc, id, stateFailed, qe.msg, qe.f, res)
+				return
+			}
+			s.opts.Logger.Error("athena: store results", "id", id, "err", err)
+			s.end(sc, id, stateFailed, "INTERNAL_ERROR_QUERY_ENGINE: "+err.Error(), errInternal, res)
+			return
+		}
+		s.update(sc, id, func(r *queryRecord) {
+			r.Columns, r.Rows, r.Header = res.columns, len(res.rows), res.header
+			r.Statistics.EngineExecutionTimeInMillis = engineMs
+			r.Statistics.DataScannedInBytes = res.scanned
+			finish(r, s.clock.Now(), stateSucceeded, "", failure{})
+		})
+	}
+}
+
+// end records a query's unsuccessful end.
+func (s *Service) end(sc scope, id, state, reason string, f failure, res *result) {
+	if _, err := s.update(sc, id, func(r *queryRecord) {
+		if res != nil {
+			r.Statistics.DataScannedInBytes = res.scanned
+		}
+		finish(r, s.clock.Now(), state, reason, f)
+	}); err != nil {
+		s.opts.Logger.Error("athena: record query end", "id", id, "err", err)
+	}
+}
+
+// queryError is a query's failure as the user sees it.
+type queryError struct {
+	msg    string
+	f      failure
+	cancel bool // the query is CANCELLED, not FAILED (a scan limit)
+}
+
+func (e *queryError) Error() string { return e.msg }
+
+func userError(f failure, format string, args ...any) error {
+	return &queryError{msg: fmt.Sprintf(format, args...), f: f}
+}
+
+// result is what a statement produced.
+type result struct {
+	columns []ColumnInfo
+	rows    [][]*string
+	header  bool // a query: the first result row is the header
+	scanned int64
+	text    bool // DDL and utility output goes to <id>.txt
+}
+
+// execute runs one statement.
+func (s *Service) execute(ctx context.Context, sc scope, rec *queryRecord) (*result, error) {
+	q := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rec.Query), ";"))
+	q, err := bindParameters(q, rec.ExecutionParameters)
+	if err != nil {
+		return nil, err
+	}
+	switch firstWord(q) {
+	case "SELECT", "WITH", "VALUES", "TABLE", "(":
+		return s.selectQuery(ctx, sc, rec, q)
+	}
+	if res, ok, err := s.utility(ctx, sc, rec, q); ok || err != nil {
+		return res, err
+	}
+	// Not a statement Lakebox carries out: a syntax error if the engine
+	// cannot parse it either.
+	sess, err := s.engine.Session(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer sess.Close()
+	if _, err := sess.Parse(ctx, q); err != nil {
+		var ee *sqlengine.Error
+		if !errors.As(err, &ee) || !strings.EqualFold(ee.Kind, "not implemented") {
+			return nil, engineError(q, err)
+		}
+	}
+	return nil, userError(errSyntax, "NOT_SUPPORTED: %s statements are not supported by Lakebox yet", strings.ToUpper(firstWord(q)))
+}
+
+// selectQuery runs a query over catalog tables.
+func (s *Service) selectQuery(ctx context.Context, sc scope, rec *queryRecord, q string) (*result, error) {
+	sess, err := s.engine.Session(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer sess.Close()
+	dir := filepath.Join(s.opts.ScratchDir, rec.QueryExecutionId)
+	defer os.RemoveAll(dir)
+	tree, err := sess.Parse(ctx, q)
+	if err != nil {
+		return nil, engineError(q, err)
+	}
+	b := &binder{s: s, sc: sc, ctx: sc.identity(ctx), sess: sess, dir: dir, query: q, id: strings.ReplaceAll(rec.QueryExecutionId, "-", ""),
+		defaultDB: rec.QueryExecutionContext.Database, views: map[string]string{}}
+	bound, err := b.bind(tree)
+	defer b.dropViews()
+	if err != nil {
+		return nil, err
+	}
+	res := &result{header: true, scanned: b.scanned}
+	if rec.Cutoff > 0 && b.scanned > rec.Cutoff {
+		return res, &queryError{msg: fmt.Sprintf("Query cancelled! Bytes scanned limit was exceeded: the query would scan %d bytes, the workgroup allows %d", b.scanned, rec.Cutoff), f: errUser, cancel: true}
+	}
+	sql, err := sess.Deparse(ctx, bound)
+	if err != nil {
+		return res, engineError(q, err)
+	}
+	cols, err := sess.Query(ctx, sql, func(row []*string) error {
+		cp := make([]*string, len(row))
+		copy(cp, row)
+		res.rows = append(res.rows, cp)
+		return nil
+	})
+	if err != nil {
+		return res, engineError(q, err)
+	}
+	for _, c := range cols {
+		res.columns = append(res.columns, columnInfo(c.Name, c.Type))
+	}
+	return res, nil
+}
+
+// engineError turns an engine error into Athena's message and category.
+func engineError(q string, err error) error {
+	var ee *sqlengine.Error
+	if !errors.As(err, &ee) {
+		if errors.Is(err, context.Canceled) {
+			return err
+		}
+		return err
+	}
+	msg := strings.SplitN(ee.Message, "\n", 2)[0]
+	switch strings.Title(strings.ToLower(ee.Kind)) {
+	case "Not Implemented":
+		return userError(errSyntax, "NOT_SUPPORTED: %s", msg)
+	case "Parser":
+		line, col := lineCol(q, ee.Position)
+		return userError(errSyntax, "line %d:%d: %s", line, col, msg)
+	case "Catalog":
+		return userError(errNoTable, "TABLE_NOT_FOUND: %s", msg)
+	case "Binder":
+		return userError(errSyntax, "COLUMN_NOT_FOUND: %s", msg)
+	case "Conversion", "Invalid Input", "Out of Range":
+		return userError(errUser, "INVALID_CAST_ARGUMENT: %s", msg)
+	case "INTERRUPT", "Interrupt":
+		return context.Canceled
+	case "Out of Memory":
+		return userError(errUser, "EXCEEDED_LOCAL_MEMORY_LIMIT: %s", msg)
+	}
+	return userError(errUser, "GENERIC_USER_ERROR: %s Error: %s", ee.Kind, msg)
+}
+
+// lineCol converts a byte offset to Athena's 1-based line:column.
+func lineCol(q string, off int) (int, int) {
+	if off < 0 || off > len(q) {
+		return 1, 1
+	}
+	line := 1 + strings.Count(q[:off], "\n")
+	col := off - strings.LastIndexByte(q[:off], '\n')
+	return line, col
+}
+
+// firstWord returns the statement's first keyword, uppercased ("(" for a
+// parenthesized query), skipping comments.
+func firstWord(q string) string {
+	for {
+		q = strings.TrimSpace(q)
+		switch {
+		case strings.HasPrefix(q, "--"):
+			if i := strings.IndexByte(q, '\n'); i >= 0 {
+				q = q[i+1:]
+				continue
+			}
+			return ""
+		case strings.HasPrefix(q, "/*"):
+			if i := strings.Index(q, "*/"); i >= 0 {
+				q = q[i+2:]
+				continue
+			}
+			return ""
+		case strings.HasPrefix(q, "("):
+			return "("
+		}
+		end := strings.IndexFunc(q, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_') })
+		if end < 0 {
+			end = len(q)
+		}
+		return strings.ToUpper(q[:end])
+	}
+}
+
+// bindParameters replaces each ? outside quotes and comments with the
+// next execution parameter, which Athena takes as an SQL literal.
+func bindParameters(q string, params []string) (string, error) {
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case c == '\'' || c == '"':
+			j := i + 1
+			for j < len(q) && q[j] != c {
+				j++
+			}
+			b.WriteString(q[i:min(j+1, len(q))])
+			i = j
+		case c == '-' && i+1 < len(q) && q[i+1] == '-':
+			j := strings.IndexByte(q[i:], '\n')
+			if j < 0 {
+				j = len(q) - i
+			}
+			b.WriteString(q[i : i+j])
+			i += j - 1
+		case c == '?':
+			if n >= len(params) {
+				return "", userError(errSyntax, "line 1:%d: Incorrect number of parameters: expected at least %d but found %d", i+1, n+1, len(params))
+			}
+			b.WriteString(params[n])
+			n++
+		default:
+			b.WriteByte(c)
+		}
+	}
+	if n != len(params) {
+		return "", userError(errSyntax, "Incorrect number of parameters: expected %d but found %d", n, len(params))
+	}
+	return b.String(), nil
+}

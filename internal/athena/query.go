@@ -1,0 +1,455 @@
+package athena
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/lakebox/lakebox/internal/awsproto/epoch"
+)
+
+// Query states.
+const (
+	stateQueued    = "QUEUED"
+	stateRunning   = "RUNNING"
+	stateSucceeded = "SUCCEEDED"
+	stateFailed    = "FAILED"
+	stateCancelled = "CANCELLED"
+)
+
+// queryRecord is a query execution as stored.
+type queryRecord struct {
+	QueryExecution
+	Columns []ColumnInfo `json:"lakeboxColumns,omitempty"`
+	Rows    int          `json:"lakeboxRows"`
+	Header  bool         `json:"lakeboxHeader,omitempty"` // a SELECT: the first result row is the header
+	Account string       `json:"lakeboxAccount"`
+	Region  string       `json:"lakeboxRegion"`
+	Cutoff  int64        `json:"lakeboxCutoff,omitempty"` // BytesScannedCutoffPerQuery
+}
+
+func newID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+type StartQueryExecutionInput struct {
+	QueryString              string                 `json:"QueryString"`
+	ClientRequestToken       string                 `json:"ClientRequestToken,omitempty"`
+	QueryExecutionContext    *QueryExecutionContext `json:"QueryExecutionContext,omitempty"`
+	ResultConfiguration      *ResultConfiguration   `json:"ResultConfiguration,omitempty"`
+	WorkGroup                string                 `json:"WorkGroup,omitempty"`
+	ExecutionParameters      []string               `json:"ExecutionParameters,omitempty"`
+	ResultReuseConfiguration json.RawMessage        `json:"ResultReuseConfiguration,omitempty"`
+	EngineConfiguration      json.RawMessage        `json:"EngineConfiguration,omitempty"`
+}
+
+type StartQueryExecutionOutput struct {
+	QueryExecutionId string `json:"QueryExecutionId"`
+}
+
+// StartQueryExecution queues a query and returns its id at once; the query
+// runs in the background.
+func (s *Service) StartQueryExecution(ctx context.Context, in *StartQueryExecutionInput) (*StartQueryExecutionOutput, error) {
+	sc := scopeOf(ctx)
+	if strings.TrimSpace(in.QueryString) == "" || len(in.QueryString) > 262144 {
+		return nil, invalid("QueryString must be 1 to 262144 characters.")
+	}
+	wg, err := s.workGroup(sc, in.WorkGroup)
+	if err != nil {
+		return nil, err
+	}
+	if wg.State == "DISABLED" {
+		return nil, invalid("WorkGroup %s is disabled.", wg.Name)
+	}
+	out := wg.Configuration.ResultConfiguration
+	enforce := wg.Configuration.EnforceWorkGroupConfiguration != nil && *wg.Configuration.EnforceWorkGroupConfiguration
+	if !enforce && in.ResultConfiguration != nil && in.ResultConfiguration.OutputLocation != "" {
+		out = in.ResultConfiguration
+	}
+	if out == nil || out.OutputLocation == "" {
+		return nil, invalid("No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input.")
+	}
+	if _, _, err := parseS3URI(out.OutputLocation); err != nil {
+		return nil, err
+	}
+	qctx := in.QueryExecutionContext
+	if qctx == nil {
+		qctx = &QueryExecutionContext{}
+	}
+	if qctx.Catalog != "" && !strings.EqualFold(qctx.Catalog, "AwsDataCatalog") {
+		return nil, notSupported("Catalogs other than AwsDataCatalog")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if in.ClientRequestToken != "" {
+		var id string
+		if ok, err := s.getJSON(sc.key(kindToken, in.ClientRequestToken), &id); err != nil {
+			return nil, err
+		} else if ok {
+			return &StartQueryExecutionOutput{QueryExecutionId: id}, nil
+		}
+	}
+	now := s.clock.Now()
+	rec := &queryRecord{
+		QueryExecution: QueryExecution{
+			QueryExecutionId: newID(), Query: in.QueryString, StatementType: statementType(in.QueryString),
+			ResultConfiguration:   &ResultConfiguration{OutputLocation: strings.TrimSuffix(out.OutputLocation, "/") + "/"},
+			QueryExecutionContext: qctx,
+			Status:                QueryExecutionStatus{State: stateQueued, SubmissionDateTime: epoch.Ptr(now)},
+			Statistics:            &QueryExecutionStatistics{},
+			WorkGroup:             wg.Name,
+			EngineVersion:         &EngineVersion{SelectedEngineVersion: "AUTO", EffectiveEngineVersion: "Athena engine version 3"},
+			ExecutionParameters:   in.ExecutionParameters,
+		},
+		Account: sc.account, Region: sc.region,
+	}
+	if c := wg.Configuration.BytesScannedCutoffPerQuery; c != nil {
+		rec.Cutoff = *c
+	}
+	b := s.db.NewBatch()
+	b.Set(sc.key(kindQuery, rec.QueryExecutionId), mustJSON(rec))
+	b.Set(append(binary.BigEndian.AppendUint64(sc.key(kindList, wg.Name), ^uint64(now.UnixNano())), rec.QueryExecutionId...), nil)
+	if in.ClientRequestToken != "" {
+		b.Set(sc.key(kindToken, in.ClientRequestToken), mustJSON(rec.QueryExecutionId))
+	}
+	if err := b.Commit(); err != nil {
+		return nil, err
+	}
+	qctxRun, cancel := context.WithCancel(s.ctx)
+	s.running[rec.QueryExecutionId] = cancel
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		defer cancel()
+		s.run(qctxRun, sc, rec)
+	}()
+	return &StartQueryExecutionOutput{QueryExecutionId: rec.QueryExecutionId}, nil
+}
+
+// statementType is Athena's classification of a statement.
+func statementType(q string) string {
+	switch firstWord(q) {
+	case "SELECT", "WITH", "VALUES", "TABLE", "INSERT", "UNLOAD", "(":
+		return "DML"
+	case "SHOW", "DESCRIBE", "EXPLAIN", "PREPARE", "EXECUTE", "DEALLOCATE":
+		return "UTILITY"
+	}
+	return "DDL"
+}
+
+// record reads a query's record.
+func (s *Service) record(sc scope, id string) (*queryRecord, error) {
+	var rec queryRecord
+	ok, err := s.getJSON(sc.key(kindQuery, id), &rec)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, invalid("QueryExecution %s was not found", id)
+	}
+	return &rec, nil
+}
+
+// update changes a stored record under s.mu.
+func (s *Service) update(sc scope, id string, change func(*queryRecord)) (*queryRecord, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, err := s.record(sc, id)
+	if err != nil {
+		return nil, err
+	}
+	change(rec)
+	b := s.db.NewBatch()
+	b.Set(sc.key(kindQuery, id), mustJSON(rec))
+	return rec, b.Commit()
+}
+
+type GetQueryExecutionInput struct {
+	QueryExecutionId string `json:"QueryExecutionId"`
+}
+
+type GetQueryExecutionOutput struct {
+	QueryExecution *QueryExecution `json:"QueryExecution"`
+}
+
+// GetQueryExecution reports a query's state and statistics.
+func (s *Service) GetQueryExecution(ctx context.Context, in *GetQueryExecutionInput) (*GetQueryExecutionOutput, error) {
+	rec, err := s.record(scopeOf(ctx), in.QueryExecutionId)
+	if err != nil {
+		return nil, err
+	}
+	return &GetQueryExecutionOutput{QueryExecution: &rec.QueryExecution}, nil
+}
+
+type BatchGetQueryExecutionInput struct {
+	QueryExecutionIds []string `json:"QueryExecutionIds"`
+}
+
+type UnprocessedQueryExecutionId struct {
+	QueryExecutionId string `json:"QueryExecutionId,omitempty"`
+	ErrorCode        string `json:"ErrorCode,omitempty"`
+	ErrorMessage     string `json:"ErrorMessage,omitempty"`
+}
+
+type BatchGetQueryExecutionOutput struct {
+	QueryExecutions              []QueryExecution              `json:"QueryExecutions"`
+	UnprocessedQueryExecutionIds []UnprocessedQueryExecutionId `json:"UnprocessedQueryExecutionIds"`
+}
+
+// BatchGetQueryExecution returns up to 50 queries.
+func (s *Service) BatchGetQueryExecution(ctx context.Context, in *BatchGetQueryExecutionInput) (*BatchGetQueryExecutionOutput, error) {
+	if len(in.QueryExecutionIds) == 0 || len(in.QueryExecutionIds) > 50 {
+		return nil, invalid("QueryExecutionIds must hold 1 to 50 ids.")
+	}
+	sc := scopeOf(ctx)
+	out := &BatchGetQueryExecutionOutput{QueryExecutions: []QueryExecution{}, UnprocessedQueryExecutionIds: []UnprocessedQueryExecutionId{}}
+	for _, id := range in.QueryExecutionIds {
+		rec, err := s.record(sc, id)
+		if err != nil {
+			out.UnprocessedQueryExecutionIds = append(out.UnprocessedQueryExecutionIds, UnprocessedQueryExecutionId{QueryExecutionId: id, ErrorCode: "INVALID_INPUT", ErrorMessage: "QueryExecution " + id + " was not found"})
+			continue
+		}
+		out.QueryExecutions = append(out.QueryExecutions, rec.QueryExecution)
+	}
+	return out, nil
+}
+
+type ListQueryExecutionsInput struct {
+	NextToken  string `json:"NextToken,omitempty"`
+	MaxResults int64  `json:"MaxResults,omitempty"`
+	WorkGroup  string `json:"WorkGroup,omitempty"`
+}
+
+type ListQueryExecutionsOutput struct {
+	QueryExecutionIds []string `json:"QueryExecutionIds"`
+	NextToken         string   `json:"NextToken,omitempty"`
+}
+
+// ListQueryExecutions lists a workgroup's queries, newest first.
+func (s *Service) ListQueryExecutions(ctx context.Context, in *ListQueryExecutionsInput) (*ListQueryExecutionsOutput, error) {
+	sc := scopeOf(ctx)
+	wg, err := s.workGroup(sc, in.WorkGroup)
+	if err != nil {
+		return nil, err
+	}
+	limit := int(in.MaxResults)
+	if limit <= 0 || limit > 50 {
+		limit = 50
+	}
+	prefix := sc.key(kindList, wg.Name)
+	lower := prefix
+	if in.NextToken != "" {
+		t, err := base64.RawURLEncoding.DecodeString(in.NextToken)
+		if err != nil {
+			return nil, invalid("The NextToken is not valid.")
+		}
+		lower = append(append([]byte(nil), prefix...), t...)
+	}
+	it, err := s.db.NewIter(lower, prefixEnd(prefix))
+	if err != nil {
+		return nil, err
+	}
+	out := &ListQueryExecutionsOutput{QueryExecutionIds: []string{}}
+	for ok := it.First(); ok; ok = it.Next() {
+		k := it.Key()
+		if len(out.QueryExecutionIds) == limit {
+			out.NextToken = base64.RawURLEncoding.EncodeToString(k[len(prefix):])
+			break
+		}
+		out.QueryExecutionIds = append(out.QueryExecutionIds, string(k[len(prefix)+8:]))
+	}
+	return out, it.Close()
+}
+
+type StopQueryExecutionInput struct {
+	QueryExecutionId string `json:"QueryExecutionId"`
+}
+
+type StopQueryExecutionOutput struct{}
+
+// StopQueryExecution interrupts a queued or running query; it ends
+// CANCELLED. Stopping a finished query changes nothing.
+func (s *Service) StopQueryExecution(ctx context.Context, in *StopQueryExecutionInput) (*StopQueryExecutionOutput, error) {
+	sc := scopeOf(ctx)
+	if _, err := s.record(sc, in.QueryExecutionId); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	cancel := s.running[in.QueryExecutionId]
+	s.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+	return &StopQueryExecutionOutput{}, nil
+}
+
+type GetQueryResultsInput struct {
+	QueryExecutionId string `json:"QueryExecutionId"`
+	NextToken        string `json:"NextToken,omitempty"`
+	MaxResults       int64  `json:"MaxResults,omitempty"`
+	QueryResultType  string `json:"QueryResultType,omitempty"`
+}
+
+type GetQueryResultsOutput struct {
+	UpdateCount int64      `json:"UpdateCount"`
+	ResultSet   *ResultSet `json:"ResultSet"`
+	NextToken   string     `json:"NextToken,omitempty"`
+}
+
+// GetQueryResults pages through a finished query's rows (for a SELECT the
+// first row holds the column names), kept when the query ran.
+func (s *Service) GetQueryResults(ctx context.Context, in *GetQueryResultsInput) (*GetQueryResultsOutput, error) {
+	sc := scopeOf(ctx)
+	rec, err := s.record(sc, in.QueryExecutionId)
+	if err != nil {
+		return nil, err
+	}
+	switch rec.Status.State {
+	case stateSucceeded:
+	case stateFailed, stateCancelled:
+		return nil, invalid("Query has not yet finished. Current state: %s", rec.Status.State)
+	default:
+		return nil, invalid("Query has not yet finished. Current state: %s", rec.Status.State)
+	}
+	limit := int(in.MaxResults)
+	if limit == 0 {
+		limit = 1000
+	}
+	if limit < 1 || limit > 1000 {
+		return nil, invalid("MaxResults must be between 1 and 1000.")
+	}
+	offset := 0
+	if in.NextToken != "" {
+		b, err := base64.RawURLEncoding.DecodeString(in.NextToken)
+		if err != nil || json.Unmarshal(b, &offset) != nil || offset < 0 {
+			return nil, invalid("The NextToken is not valid.")
+		}
+	}
+	total := rec.Rows
+	if rec.Header {
+		total++
+	}
+	out := &GetQueryResultsOutput{ResultSet: &ResultSet{Rows: []Row{}, ResultSetMetadata: &ResultSetMetadata{ColumnInfo: rec.Columns}}}
+	if rec.Columns == nil {
+		out.ResultSet.ResultSetMetadata.ColumnInfo = []ColumnInfo{}
+	}
+	end := min(offset+limit, total)
+	for i := offset; i < end; i++ {
+		if rec.Header && i == 0 {
+			r := Row{Data: make([]Datum, len(rec.Columns))}
+			for j, c := range rec.Columns {
+				name := c.Name
+				r.Data[j] = Datum{VarCharValue: &name}
+			}
+			out.ResultSet.Rows = append(out.ResultSet.Rows, r)
+			continue
+		}
+		n := i
+		if rec.Header {
+			n--
+		}
+		row, err := s.row(sc, rec.QueryExecutionId, n)
+		if err != nil {
+			return nil, err
+		}
+		r := Row{Data: make([]Datum, len(row))}
+		for j, v := range row {
+			r.Data[j] = Datum{VarCharValue: v}
+		}
+		out.ResultSet.Rows = append(out.ResultSet.Rows, r)
+	}
+	if end < total {
+		out.NextToken = base64.RawURLEncoding.EncodeToString(mustJSON(end))
+	}
+	return out, nil
+}
+
+// rowsPerPage is how many result rows one stored value holds.
+const rowsPerPage = 1000
+
+// row reads result row n (a page is read once per call; GetQueryResults
+// pages align with stored pages in the common case).
+func (s *Service) row(sc scope, id string, n int) ([]*string, error) {
+	var page [][]*string
+	ok, err := s.getJSON(rowsKey(sc, id, n/rowsPerPage), &page)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || n%rowsPerPage >= len(page) {
+		return nil, fmt.Errorf("athena: result row %d of %s missing", n, id)
+	}
+	return page[n%rowsPerPage], nil
+}
+
+// Wait waits until no query is queued or running (for tests and
+// benchmarks).
+func (s *Service) Wait() { s.wg.Wait() }
+
+// Recover marks queries that a crash interrupted as FAILED. The server
+// calls it at start.
+func (s *Service) Recover() error {
+	prefix := []byte("athena\x00" + string(kindQuery) + "\x00")
+	it, err := s.db.NewIter(prefix, prefixEnd(prefix))
+	if err != nil {
+		return err
+	}
+	b := s.db.NewBatch()
+	for ok := it.First(); ok; ok = it.Next() {
+		v, err := it.Value()
+		if err != nil {
+			it.Close()
+			b.Close()
+			return err
+		}
+		var rec queryRecord
+		if err := json.Unmarshal(v, &rec); err != nil {
+			it.Close()
+			b.Close()
+			return err
+		}
+		if rec.Status.State != stateQueued && rec.Status.State != stateRunning {
+			continue
+		}
+		finish(&rec, s.clock.Now(), stateFailed, "Query was interrupted: Lakebox stopped while it ran.", errInternal)
+		b.Set(append([]byte(nil), it.Key()...), mustJSON(&rec))
+	}
+	if err := it.Close(); err != nil {
+		b.Close()
+		return err
+	}
+	return b.Commit()
+}
+
+// Athena error categories (AthenaError.ErrorCategory): 1 system, 2 user, 3 other.
+type failure struct {
+	category, typ int64
+}
+
+var (
+	errInternal  = failure{1, 401}
+	errUser      = failure{2, 1000}
+	errSyntax    = failure{2, 1001} // also the types for missing tables and columns
+	errNoTable   = failure{2, 1002}
+	errPermitted = failure{2, 1003}
+)
+
+func finish(rec *queryRecord, now time.Time, state, reason string, f failure) {
+	rec.Status.State = state
+	rec.Status.StateChangeReason = reason
+	rec.Status.CompletionDateTime = epoch.Ptr(now)
+	if state == stateFailed {
+		rec.Status.AthenaError = &AthenaError{ErrorCategory: f.category, ErrorType: f.typ, Retryable: f.category == 1, ErrorMessage: reason}
+	}
+	if st := rec.Statistics; st != nil && rec.Status.SubmissionDateTime != nil {
+		st.TotalExecutionTimeInMillis = now.Sub(rec.Status.SubmissionDateTime.Time).Milliseconds()
+	}
+}

@@ -1,0 +1,100 @@
+package athena
+
+import (
+	"bytes"
+	"context"
+	"strings"
+
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
+)
+
+// store writes a finished query's results: the rows into the meta store
+// for GetQueryResults, and <id>.csv (with <id>.csv.metadata) or, for DDL and
+// utility statements, <id>.txt to the output location.
+func (s *Service) store(ctx context.Context, sc scope, rec *queryRecord, res *result) error {
+	bucket, prefix, err := parseS3URI(rec.ResultConfiguration.OutputLocation)
+	if err != nil {
+		return err
+	}
+	var body bytes.Buffer
+	name := rec.QueryExecutionId + ".csv"
+	if res.text {
+		name = rec.QueryExecutionId + ".txt"
+		for _, row := range res.rows {
+			for i, v := range row {
+				if i > 0 {
+					body.WriteByte('\t')
+				}
+				if v != nil {
+					body.WriteString(*v)
+				}
+			}
+			body.WriteByte('\n')
+		}
+	} else {
+		header := make([]*string, len(res.columns))
+		for i := range res.columns {
+			header[i] = &res.columns[i].Name
+		}
+		writeCSVRow(&body, header)
+		for _, row := range res.rows {
+			writeCSVRow(&body, row)
+		}
+	}
+	key := prefix + name
+	ictx := sc.identity(ctx)
+	if err := s.objects.Put(ictx, sc.account, bucket, key, body.Bytes(), contentType(res)); err != nil {
+		if e, ok := awserr.As(err); ok {
+			return userError(errPermitted, "Unable to verify/create output bucket %s: %s", bucket, e.Message)
+		}
+		return err
+	}
+	if !res.text {
+		if err := s.objects.Put(ictx, sc.account, bucket, key+".metadata", mustJSON(res.columns), "application/octet-stream"); err != nil {
+			return err
+		}
+	}
+	b := s.db.NewBatch()
+	for page := 0; page*rowsPerPage < len(res.rows); page++ {
+		rows := res.rows[page*rowsPerPage : min((page+1)*rowsPerPage, len(res.rows))]
+		b.Set(rowsKey(sc, rec.QueryExecutionId, page), mustJSON(rows))
+	}
+	return b.Commit()
+}
+
+func contentType(res *result) string {
+	if res.text {
+		return "text/plain"
+	}
+	return "text/csv"
+}
+
+// writeCSVRow writes a row as Athena does: every value in double quotes
+// (quotes doubled), NULL as nothing.
+func writeCSVRow(b *bytes.Buffer, row []*string) {
+	for i, v := range row {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if v == nil {
+			continue
+		}
+		b.WriteByte('"')
+		b.WriteString(strings.ReplaceAll(*v, `"`, `""`))
+		b.WriteByte('"')
+	}
+	b.WriteByte('\n')
+}
+
+// parseS3URI splits s3://bucket/prefix.
+func parseS3URI(uri string) (bucket, prefix string, err error) {
+	rest, ok := strings.CutPrefix(uri, "s3://")
+	if !ok {
+		return "", "", invalid("%s is not a valid S3 URI: it must start with s3://", uri)
+	}
+	bucket, prefix, _ = strings.Cut(rest, "/")
+	if bucket == "" {
+		return "", "", invalid("%s is not a valid S3 URI: it names no bucket", uri)
+	}
+	return bucket, prefix, nil
+}

@@ -1,0 +1,138 @@
+package athena
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/lakebox/lakebox/internal/auth"
+	"github.com/lakebox/lakebox/internal/clock"
+	"github.com/lakebox/lakebox/internal/glue"
+	"github.com/lakebox/lakebox/internal/sqlengine"
+	"github.com/lakebox/lakebox/internal/storage/meta"
+)
+
+// Objects is what queries need of S3. Calls act with the given account's
+// access.
+type Objects interface {
+	// List calls fn for every object under prefix, in key order.
+	List(ctx context.Context, account, bucket, prefix string, fn func(key string, size int64) error) error
+	// Link makes an object's body readable at dst (a hard link to its
+	// file) or returns it (a small body); it refuses bodies that are not
+	// stored as plaintext.
+	Link(ctx context.Context, account, bucket, key, dst string) (inline []byte, size int64, err error)
+	// Put stores an object.
+	Put(ctx context.Context, account, bucket, key string, body []byte, contentType string) error
+}
+
+// Options tune the service. DefaultOptions gives the values Lakebox runs with.
+type Options struct {
+	Logger *slog.Logger
+	// MaxConcurrent is how many queries run at once; more wait QUEUED.
+	MaxConcurrent int
+	// ScratchDir holds each running query's links to its files.
+	ScratchDir string
+}
+
+// DefaultOptions returns the options Lakebox uses unless told otherwise.
+func DefaultOptions() Options {
+	return Options{Logger: slog.New(slog.DiscardHandler), MaxConcurrent: 4}
+}
+
+// Service is Amazon Athena. It is safe for concurrent use.
+type Service struct {
+	db      *meta.DB
+	clock   *clock.Clock
+	glue    *glue.Service
+	objects Objects
+	engine  *sqlengine.Engine
+	opts    Options
+
+	slots chan struct{} // one per running query
+	mu    sync.Mutex    // guards running and serializes record updates
+	// running holds the cancel functions of queued and running queries.
+	running map[string]context.CancelFunc
+	wg      sync.WaitGroup
+	ctx     context.Context
+	stop    context.CancelFunc
+}
+
+// New returns a service. Call Recover before serving and Close at the end.
+func New(db *meta.DB, clk *clock.Clock, g *glue.Service, objects Objects, engine *sqlengine.Engine, opts Options) *Service {
+	def := DefaultOptions()
+	if opts.Logger == nil {
+		opts.Logger = def.Logger
+	}
+	if opts.MaxConcurrent <= 0 {
+		opts.MaxConcurrent = def.MaxConcurrent
+	}
+	s := &Service{db: db, clock: clk, glue: g, objects: objects, engine: engine, opts: opts,
+		slots: make(chan struct{}, opts.MaxConcurrent), running: map[string]context.CancelFunc{}}
+	s.ctx, s.stop = context.WithCancel(context.Background())
+	return s
+}
+
+// Close cancels running queries and waits for them.
+func (s *Service) Close() {
+	s.stop()
+	s.wg.Wait()
+}
+
+type scope struct{ account, region string }
+
+func scopeOf(ctx context.Context) scope {
+	id := auth.FromContext(ctx)
+	region := id.Region
+	if region == "" {
+		region = "us-east-1"
+	}
+	return scope{id.Account, region}
+}
+
+// identity is the context a query's catalog and S3 calls run with.
+func (sc scope) identity(ctx context.Context) context.Context {
+	return auth.WithIdentity(ctx, auth.Identity{Account: sc.account, Region: sc.region})
+}
+
+// Key layout (docs/format/athena.md): "athena\x00", a kind byte, "\x00",
+// account, region, then names, each ended by "\x00".
+const (
+	kindWorkGroup = 'w' // name -> WorkGroup JSON
+	kindQuery     = 'q' // id -> queryRecord JSON
+	kindList      = 'l' // workgroup, ^submission (8 bytes), id -> empty
+	kindRows      = 'r' // id, page (4 bytes) -> JSON rows
+	kindToken     = 't' // client request token -> id
+)
+
+func (sc scope) key(kind byte, names ...string) []byte {
+	k := []byte("athena\x00")
+	k = append(k, kind, 0)
+	k = append(k, sc.account...)
+	k = append(k, 0)
+	k = append(k, sc.region...)
+	k = append(k, 0)
+	for _, n := range names {
+		k = append(k, n...)
+		k = append(k, 0)
+	}
+	return k
+}
+
+func rowsKey(sc scope, id string, page int) []byte {
+	return binary.BigEndian.AppendUint32(sc.key(kindRows, id), uint32(page))
+}
+
+func prefixEnd(p []byte) []byte { return meta.PrefixEnd(p) }
+
+func (s *Service) getJSON(key []byte, v any) (bool, error) { return s.db.GetJSON(key, v) }
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("athena: encode %T: %v", v, err))
+	}
+	return b
+}

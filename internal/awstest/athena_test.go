@@ -1,0 +1,174 @@
+package awstest_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/athena"
+	atypes "github.com/aws/aws-sdk-go-v2/service/athena/types"
+	"github.com/aws/aws-sdk-go-v2/service/glue"
+	"github.com/aws/aws-sdk-go-v2/service/glue/types"
+
+	"github.com/lakebox/lakebox/internal/awstest"
+)
+
+// runQuery starts a query, waits for it to end and returns it.
+func runQuery(t *testing.T, srv *awstest.Server, c *athena.Client, in *athena.StartQueryExecutionInput) *atypes.QueryExecution {
+	t.Helper()
+	if in.ResultConfiguration == nil && in.WorkGroup == nil {
+		in.ResultConfiguration = &atypes.ResultConfiguration{OutputLocation: aws.String("s3://results/athena/")}
+	}
+	out := must[*athena.StartQueryExecutionOutput](t)(c.StartQueryExecution(ctx, in))
+	srv.AthenaService().Wait()
+	return must[*athena.GetQueryExecutionOutput](t)(c.GetQueryExecution(ctx, &athena.GetQueryExecutionInput{QueryExecutionId: out.QueryExecutionId})).QueryExecution
+}
+
+// rows fetches every result row of a succeeded query as text, NULL as "∅".
+func rows(t *testing.T, c *athena.Client, id *string) [][]string {
+	t.Helper()
+	var all [][]string
+	p := athena.NewGetQueryResultsPaginator(c, &athena.GetQueryResultsInput{QueryExecutionId: id, MaxResults: aws.Int32(2)})
+	for p.HasMorePages() {
+		page := must[*athena.GetQueryResultsOutput](t)(p.NextPage(ctx))
+		for _, r := range page.ResultSet.Rows {
+			var row []string
+			for _, d := range r.Data {
+				if d.VarCharValue == nil {
+					row = append(row, "∅")
+				} else {
+					row = append(row, *d.VarCharValue)
+				}
+			}
+			all = append(all, row)
+		}
+	}
+	return all
+}
+
+func TestAthena_QueryCrawledTables(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	s3c, g, c := srv.S3As(awstest.Client{UsePathStyle: true}), srv.Glue(), srv.Athena()
+	createBucket(t, s3c, "lake")
+	createBucket(t, s3c, "results")
+	for _, month := range []string{"01", "02"} {
+		putBytes(t, s3c, "lake", "curated/sales/year=2024/month="+month+"/part-0.parquet",
+			parquetBytes(t, []saleV1{{1, 9.5, "eu"}, {2, 3, "us"}, {3, 1.25, "eu"}}))
+	}
+	put(t, s3c, "lake", "raw/orders/dt=2024-03-01/orders.csv", "order_id,customer,amount\n1,alice,9.99\n2,bob,5\n")
+	put(t, s3c, "lake", "raw/orders/dt=2024-03-02/orders.csv", "order_id,customer,amount\n3,carol,\n")
+	createDatabase(t, g, "lake_db")
+	must[*glue.CreateCrawlerOutput](t)(g.CreateCrawler(ctx, &glue.CreateCrawlerInput{
+		Name: aws.String("c"), Role: aws.String("r"), DatabaseName: aws.String("lake_db"),
+		Targets: &types.CrawlerTargets{S3Targets: []types.S3Target{{Path: aws.String("s3://lake/curated/sales/")}, {Path: aws.String("s3://lake/raw/orders/")}}},
+	}))
+	crawl(t, srv, g, "c")
+	qctx := &atypes.QueryExecutionContext{Database: aws.String("lake_db")}
+
+	t.Run("ParquetAggregateWithPartitionFilter", func(t *testing.T) {
+		q := runQuery(t, srv, c, &athena.StartQueryExecutionInput{QueryExecutionContext: qctx,
+			QueryString: aws.String("SELECT region, count(*) AS n, sum(amount) AS total FROM sales WHERE month = '02' GROUP BY region ORDER BY region")})
+		if q.Status.State != atypes.QueryExecutionStateSucceeded {
+			t.Fatalf("state %s: %s", q.Status.State, aws.ToString(q.Status.StateChangeReason))
+		}
+		got := rows(t, c, q.QueryExecutionId)
+		want := [][]string{{"region", "n", "total"}, {"eu", "2", "10.75"}, {"us", "1", "3.0"}}
+		if !slices.EqualFunc(got, want, slices.Equal) {
+			t.Fatalf("rows = %q, want %q", got, want)
+		}
+		if q.Statistics.DataScannedInBytes == nil || *q.Statistics.DataScannedInBytes == 0 || q.StatementType != atypes.StatementTypeDml {
+			t.Errorf("statistics = %+v, type %s", q.Statistics, q.StatementType)
+		}
+		res := must[*athena.GetQueryResultsOutput](t)(c.GetQueryResults(ctx, &athena.GetQueryResultsInput{QueryExecutionId: q.QueryExecutionId}))
+		cols := res.ResultSet.ResultSetMetadata.ColumnInfo
+		if len(cols) != 3 || aws.ToString(cols[0].Type) != "varchar" || aws.ToString(cols[1].Type) != "bigint" || aws.ToString(cols[2].Type) != "double" {
+			t.Errorf("column info = %+v", cols)
+		}
+		csv := get(t, s3c, "results", "athena/"+aws.ToString(q.QueryExecutionId)+".csv")
+		if csv != "\"region\",\"n\",\"total\"\n\"eu\",\"2\",\"10.75\"\n\"us\",\"1\",\"3.0\"\n" {
+			t.Errorf("result file = %q", csv)
+		}
+	})
+	t.Run("CSVWithNullsAndQualifiedNames", func(t *testing.T) {
+		q := runQuery(t, srv, c, &athena.StartQueryExecutionInput{
+			QueryString: aws.String("SELECT o.customer, o.amount, o.dt FROM lake_db.orders o ORDER BY o.order_id")})
+		if q.Status.State != atypes.QueryExecutionStateSucceeded {
+			t.Fatalf("state %s: %s", q.Status.State, aws.ToString(q.Status.StateChangeReason))
+		}
+		got := rows(t, c, q.QueryExecutionId)
+		want := [][]string{{"customer", "amount", "dt"}, {"alice", "9.99", "2024-03-01"}, {"bob", "5.0", "2024-03-01"}, {"carol", "∅", "2024-03-02"}}
+		if !slices.EqualFunc(got, want, slices.Equal) {
+			t.Fatalf("rows = %q, want %q", got, want)
+		}
+	})
+	t.Run("JoinCTEAndIntegerDivision", func(t *testing.T) {
+		q := runQuery(t, srv, c, &athena.StartQueryExecutionInput{QueryExecutionContext: qctx, QueryString: aws.String(
+			"WITH s AS (SELECT order_id, region FROM sales WHERE month = '01') SELECT s.region, o.customer, 7 / 2 AS half FROM s JOIN orders o ON o.order_id = s.order_id ORDER BY 1, 2")})
+		if q.Status.State != atypes.QueryExecutionStateSucceeded {
+			t.Fatalf("state %s: %s", q.Status.State, aws.ToString(q.Status.StateChangeReason))
+		}
+		got := rows(t, c, q.QueryExecutionId)
+		want := [][]string{{"region", "customer", "half"}, {"eu", "alice", "3"}, {"eu", "carol", "3"}, {"us", "bob", "3"}}
+		if !slices.EqualFunc(got, want, slices.Equal) {
+			t.Fatalf("rows = %q, want %q", got, want)
+		}
+	})
+	t.Run("Failures", func(t *testing.T) {
+		for sql, want := range map[string]string{
+			"SELECT * FROM nope":           "Table 'awsdatacatalog.lake_db.nope' does not exist",
+			"SELECT nope FROM sales":       "COLUMN_NOT_FOUND",
+			"SELEC 1":                      "line 1:1:",
+			"SELECT 1 FROM other_db.t":     "Schema 'other_db' does not exist",
+			"INSERT INTO sales VALUES (1)": "not supported by Lakebox yet",
+		} {
+			q := runQuery(t, srv, c, &athena.StartQueryExecutionInput{QueryExecutionContext: qctx, QueryString: aws.String(sql)})
+			if q.Status.State != atypes.QueryExecutionStateFailed || !strings.Contains(aws.ToString(q.Status.StateChangeReason), want) ||
+				q.Status.AthenaError == nil || aws.ToString(q.Status.AthenaError.ErrorMessage) == "" {
+				t.Errorf("%s: state %s, reason %q; want FAILED with %q", sql, q.Status.State, aws.ToString(q.Status.StateChangeReason), want)
+			}
+		}
+		_, err := c.StartQueryExecution(ctx, &athena.StartQueryExecutionInput{QueryString: aws.String("SELECT 1")})
+		wantCode(t, err, "InvalidRequestException")
+		q := runQuery(t, srv, c, &athena.StartQueryExecutionInput{QueryString: aws.String("SELECT 1"),
+			ResultConfiguration: &atypes.ResultConfiguration{OutputLocation: aws.String("s3://no-such-bucket/x/")}})
+		if q.Status.State != atypes.QueryExecutionStateFailed || !strings.Contains(aws.ToString(q.Status.StateChangeReason), "no-such-bucket") {
+			t.Errorf("missing output bucket: %s %q", q.Status.State, aws.ToString(q.Status.StateChangeReason))
+		}
+	})
+	t.Run("Utility", func(t *testing.T) {
+		q := runQuery(t, srv, c, &athena.StartQueryExecutionInput{QueryString: aws.String("CREATE DATABASE IF NOT EXISTS analytics")})
+		if q.Status.State != atypes.QueryExecutionStateSucceeded || q.StatementType != atypes.StatementTypeDdl {
+			t.Fatalf("CREATE DATABASE: %s %q", q.Status.State, aws.ToString(q.Status.StateChangeReason))
+		}
+		must[*glue.GetDatabaseOutput](t)(g.GetDatabase(ctx, &glue.GetDatabaseInput{Name: aws.String("analytics")}))
+		q = runQuery(t, srv, c, &athena.StartQueryExecutionInput{QueryExecutionContext: qctx, QueryString: aws.String("SHOW TABLES")})
+		if got := rows(t, c, q.QueryExecutionId); fmt.Sprint(got) != "[[orders] [sales]]" {
+			t.Errorf("SHOW TABLES = %v", got)
+		}
+		q = runQuery(t, srv, c, &athena.StartQueryExecutionInput{QueryString: aws.String("SHOW DATABASES")})
+		if got := rows(t, c, q.QueryExecutionId); fmt.Sprint(got) != "[[analytics] [lake_db]]" {
+			t.Errorf("SHOW DATABASES = %v", got)
+		}
+	})
+	t.Run("WorkGroupAndHistory", func(t *testing.T) {
+		must[*athena.CreateWorkGroupOutput](t)(c.CreateWorkGroup(ctx, &athena.CreateWorkGroupInput{Name: aws.String("analysts"),
+			Configuration: &atypes.WorkGroupConfiguration{ResultConfiguration: &atypes.ResultConfiguration{OutputLocation: aws.String("s3://results/wg/")},
+				EnforceWorkGroupConfiguration: aws.Bool(true), BytesScannedCutoffPerQuery: aws.Int64(10000000)}}))
+		q := runQuery(t, srv, c, &athena.StartQueryExecutionInput{WorkGroup: aws.String("analysts"), QueryString: aws.String("SELECT 40 + 2 AS answer"),
+			ResultConfiguration: &atypes.ResultConfiguration{OutputLocation: aws.String("s3://elsewhere/")}})
+		if q.Status.State != atypes.QueryExecutionStateSucceeded || aws.ToString(q.ResultConfiguration.OutputLocation) != "s3://results/wg/" {
+			t.Fatalf("enforced workgroup: %s %q, output %s", q.Status.State, aws.ToString(q.Status.StateChangeReason), aws.ToString(q.ResultConfiguration.OutputLocation))
+		}
+		list := must[*athena.ListQueryExecutionsOutput](t)(c.ListQueryExecutions(ctx, &athena.ListQueryExecutionsInput{WorkGroup: aws.String("analysts")}))
+		if len(list.QueryExecutionIds) != 1 || list.QueryExecutionIds[0] != aws.ToString(q.QueryExecutionId) {
+			t.Errorf("history = %v", list.QueryExecutionIds)
+		}
+		wgs := must[*athena.ListWorkGroupsOutput](t)(c.ListWorkGroups(ctx, &athena.ListWorkGroupsInput{}))
+		if len(wgs.WorkGroups) != 2 || aws.ToString(wgs.WorkGroups[0].Name) != "analysts" || aws.ToString(wgs.WorkGroups[1].Name) != "primary" {
+			t.Errorf("workgroups = %+v", wgs.WorkGroups)
+		}
+	})
+}

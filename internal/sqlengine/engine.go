@@ -1,0 +1,301 @@
+package sqlengine
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/big"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// Options tune the engine. Zero values take DuckDB's defaults.
+type Options struct {
+	// MemoryLimit bounds the engine's memory, e.g. "2GB"; beyond it,
+	// operators spill to TempDir.
+	MemoryLimit string
+	// TempDir is where spilled data goes.
+	TempDir string
+	// Threads bounds the threads one query uses.
+	Threads int
+}
+
+// Engine is an embedded DuckDB database, in memory: it holds no data of its
+// own, queries read files.
+type Engine struct{ db *sql.DB }
+
+// Open starts an engine.
+func Open(opts Options) (*Engine, error) {
+	connector, err := duckdb.NewConnector("", nil)
+	if err != nil {
+		return nil, fmt.Errorf("sqlengine: open: %w", err)
+	}
+	db := sql.OpenDB(connector)
+	var settings []string
+	if opts.MemoryLimit != "" {
+		settings = append(settings, fmt.Sprintf("SET memory_limit = '%s'", quote(opts.MemoryLimit)))
+	}
+	if opts.TempDir != "" {
+		settings = append(settings, fmt.Sprintf("SET temp_directory = '%s'", quote(opts.TempDir)))
+	}
+	if opts.Threads > 0 {
+		settings = append(settings, fmt.Sprintf("SET threads = %d", opts.Threads))
+	}
+	// Queries read only the files Lakebox hands them.
+	settings = append(settings, "SET autoinstall_known_extensions = false", "SET autoload_known_extensions = false")
+	for _, s := range settings {
+		if _, err := db.Exec(s); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("sqlengine: %s: %w", s, err)
+		}
+	}
+	return &Engine{db: db}, nil
+}
+
+func quote(s string) string { return strings.ReplaceAll(s, "'", "''") }
+
+// Close shuts the engine down.
+func (e *Engine) Close() error { return e.db.Close() }
+
+// Session is one connection of the engine. It is not safe for concurrent
+// use.
+type Session struct{ conn *sql.Conn }
+
+// Session opens a connection with Trino's integer division.
+func (e *Engine) Session(ctx context.Context) (*Session, error) {
+	conn, err := e.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sqlengine: connect: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, "SET integer_division = true"); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("sqlengine: %w", err)
+	}
+	return &Session{conn: conn}, nil
+}
+
+// Close drops the session's temporary objects.
+func (s *Session) Close() error { return s.conn.Close() }
+
+// Exec runs a statement that returns no rows.
+func (s *Session) Exec(ctx context.Context, stmt string) error {
+	_, err := s.conn.ExecContext(ctx, stmt)
+	return wrap(err)
+}
+
+// Parse returns DuckDB's syntax tree of a query as JSON
+// (json_serialize_sql), or a syntax error.
+func (s *Session) Parse(ctx context.Context, query string) (string, error) {
+	var tree string
+	if err := s.conn.QueryRowContext(ctx, "SELECT json_serialize_sql(?::VARCHAR)::VARCHAR", query).Scan(&tree); err != nil {
+		return "", wrap(err)
+	}
+	var probe struct {
+		Error        bool   `json:"error"`
+		ErrorType    string `json:"error_type"`
+		ErrorMessage string `json:"error_message"`
+		Position     string `json:"position"`
+	}
+	if err := jsonUnmarshal(tree, &probe); err != nil {
+		return "", fmt.Errorf("sqlengine: parse tree: %w", err)
+	}
+	if probe.Error {
+		return "", &Error{Kind: probe.ErrorType, Message: probe.ErrorMessage, Position: atoi(probe.Position)}
+	}
+	return tree, nil
+}
+
+// Deparse turns a syntax tree back into SQL (json_deserialize_sql).
+func (s *Session) Deparse(ctx context.Context, tree string) (string, error) {
+	var q string
+	if err := s.conn.QueryRowContext(ctx, "SELECT json_deserialize_sql(?::JSON)", tree).Scan(&q); err != nil {
+		return "", wrap(err)
+	}
+	return q, nil
+}
+
+func atoi(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// Column is a result column and its DuckDB type.
+type Column struct {
+	Name string
+	Type string
+}
+
+// Query runs a query and calls row for each row, values rendered as text
+// (nil for NULL). Cancelling ctx interrupts the query.
+func (s *Session) Query(ctx context.Context, query string, row func([]*string) error) ([]Column, error) {
+	rows, err := s.conn.QueryContext(ctx, query)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		return nil, wrap(err)
+	}
+	cols := make([]Column, len(types))
+	for i, t := range types {
+		cols[i] = Column{Name: t.Name(), Type: t.DatabaseTypeName()}
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	out := make([]*string, len(cols))
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, wrap(err)
+		}
+		for i, v := range vals {
+			if v == nil {
+				out[i] = nil
+				continue
+			}
+			text := Format(v)
+			out[i] = &text
+		}
+		if err := row(out); err != nil {
+			return nil, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap(err)
+	}
+	return cols, nil
+}
+
+// Format renders a value as Athena (Trino) prints it: arrays as [a, b],
+// maps as {k=v}, rows as {f=v}, timestamps with milliseconds.
+func Format(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	case []byte:
+		return fmt.Sprintf("%x", v)
+	case bool:
+		return strconv.FormatBool(v)
+	case int8, int16, int32, int64, int, uint8, uint16, uint32, uint64:
+		return fmt.Sprint(v)
+	case *big.Int:
+		return v.String()
+	case float32:
+		return formatFloat(float64(v), 32)
+	case float64:
+		return formatFloat(v, 64)
+	case duckdb.Decimal:
+		return formatDecimal(v)
+	case time.Time:
+		if v.Hour() == 0 && v.Minute() == 0 && v.Second() == 0 && v.Nanosecond() == 0 && v.Location() == time.UTC {
+			// DuckDB hands DATE values as midnight UTC; Athena prints them
+			// without a time. A TIMESTAMP at midnight is printed the same
+			// way, which loses nothing.
+			return v.Format("2006-01-02")
+		}
+		return v.Format("2006-01-02 15:04:05.000")
+	case duckdb.Interval:
+		return fmt.Sprintf("%d months %d days %d µs", v.Months, v.Days, v.Micros)
+	case duckdb.UUID:
+		return v.String()
+	case []any:
+		parts := make([]string, len(v))
+		for i, e := range v {
+			parts[i] = formatNested(e)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = k + "=" + formatNested(v[k])
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	case duckdb.OrderedMap:
+		keys, vals := v.Keys(), v.Values()
+		parts := make([]string, len(keys))
+		for i := range keys {
+			parts[i] = formatNested(keys[i]) + "=" + formatNested(vals[i])
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	case *duckdb.OrderedMap:
+		return Format(*v)
+	}
+	return fmt.Sprint(v)
+}
+
+func formatNested(v any) string {
+	if v == nil {
+		return "null"
+	}
+	return Format(v)
+}
+
+func formatFloat(f float64, bits int) string {
+	s := strconv.FormatFloat(f, 'f', -1, bits)
+	if !strings.ContainsAny(s, ".eEn") { // Trino prints 2.0, not 2
+		s += ".0"
+	}
+	return s
+}
+
+func formatDecimal(d duckdb.Decimal) string {
+	s := d.Value.String()
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	scale := int(d.Scale)
+	if scale > 0 {
+		for len(s) <= scale {
+			s = "0" + s
+		}
+		s = s[:len(s)-scale] + "." + s[len(s)-scale:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// Error is an engine error with its kind (e.g. "Parser", "Catalog",
+// "Binder", "Conversion") and, for syntax errors, the byte offset.
+type Error struct {
+	Kind     string
+	Message  string
+	Position int
+}
+
+func (e *Error) Error() string { return e.Kind + " Error: " + e.Message }
+
+// wrap turns a DuckDB error into an *Error.
+func wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *duckdb.Error
+	if errors.As(err, &de) {
+		msg := de.Msg
+		kind, rest, ok := strings.Cut(msg, " Error: ")
+		if !ok {
+			return &Error{Kind: "Unknown", Message: msg, Position: -1}
+		}
+		return &Error{Kind: kind, Message: strings.TrimSpace(rest), Position: -1}
+	}
+	return err
+}

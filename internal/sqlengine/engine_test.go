@@ -1,0 +1,73 @@
+package sqlengine
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestSession(t *testing.T) {
+	e, err := Open(Options{MemoryLimit: "256MB", TempDir: t.TempDir(), Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	ctx := context.Background()
+	s, err := e.Session(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var got [][]string
+	cols, err := s.Query(ctx, `SELECT 7 / 2 AS q, 2.5::DOUBLE AS d, 2::DOUBLE AS w, 1.50::DECIMAL(5,2) AS m, NULL AS n,
+		DATE '2024-03-01' AS day, TIMESTAMP '2024-03-01 10:00:01.5' AS ts, [1, 2] AS arr, MAP {'k': 1} AS mp, true AS b, 'x' AS s`,
+		func(row []*string) error {
+			var r []string
+			for _, v := range row {
+				if v == nil {
+					r = append(r, "NULL")
+				} else {
+					r = append(r, *v)
+				}
+			}
+			got = append(got, r)
+			return nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "3|2.5|2.0|1.50|NULL|2024-03-01|2024-03-01 10:00:01.500|[1, 2]|{k=1}|true|x"
+	if len(got) != 1 || strings.Join(got[0], "|") != want {
+		t.Fatalf("row = %q, want %s", got, want)
+	}
+	if cols[0].Name != "q" || cols[0].Type != "INTEGER" || cols[3].Type != "DECIMAL(5,2)" {
+		t.Errorf("columns = %+v", cols)
+	}
+	if _, err := s.Parse(ctx, "SELEC 1"); err == nil {
+		t.Error("Parse accepted a syntax error")
+	} else {
+		var ee *Error
+		if !errors.As(err, &ee) || !strings.EqualFold(ee.Kind, "parser") || ee.Position != 0 {
+			t.Errorf("parse error = %#v", err)
+		}
+	}
+	tree, err := s.Parse(ctx, "SELECT a FROM t WHERE a > 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := s.Deparse(ctx, tree)
+	if err != nil || !strings.Contains(q, "FROM t") {
+		t.Errorf("Deparse = %q, %v", q, err)
+	}
+	_, err = s.Query(ctx, "SELECT * FROM missing_table", func([]*string) error { return nil })
+	var ee *Error
+	if !errors.As(err, &ee) || ee.Kind != "Catalog" {
+		t.Errorf("missing table error = %#v", err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := s.Query(cctx, "SELECT count(*) FROM range(1000000000)", func([]*string) error { return nil }); err == nil {
+		t.Error("a cancelled query ran")
+	}
+}

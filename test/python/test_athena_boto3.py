@@ -1,0 +1,92 @@
+"""Athena through boto3, the seed's way: a workgroup with an output location,
+a query started, polled, and its results read."""
+
+import os
+import sys
+import time
+import unittest
+
+from botocore.exceptions import ClientError
+
+sys.path.insert(0, os.path.dirname(__file__))
+import harness  # noqa: E402
+
+
+class AthenaTest(unittest.TestCase):
+    def setUp(self):
+        self.s3 = harness.client()
+        self.glue = harness.client("glue")
+        self.athena = harness.client("athena")
+        self.prefix = harness.unique("ath")
+        self.results = f"{self.prefix}-athena-results"
+        self.data = f"{self.prefix}-processed"
+        self.db = self.prefix.replace("-", "_")
+        for b in (self.results, self.data):
+            self.s3.create_bucket(Bucket=b)
+
+    def run_query(self, sql, **kw):
+        qid = self.athena.start_query_execution(QueryString=sql, **kw)["QueryExecutionId"]
+        deadline = time.monotonic() + 60
+        while True:
+            q = self.athena.get_query_execution(QueryExecutionId=qid)["QueryExecution"]
+            if q["Status"]["State"] in ("SUCCEEDED", "FAILED", "CANCELLED"):
+                return q
+            if time.monotonic() > deadline:
+                self.fail(f"query {qid} still {q['Status']['State']}")
+            time.sleep(0.02)
+
+    def test_workgroup_query_and_results(self):
+        wg = f"{self.prefix}-workgroup"
+        self.athena.create_work_group(Name=wg, Configuration={
+            "ResultConfiguration": {"OutputLocation": f"s3://{self.results}/"},
+            "EnforceWorkGroupConfiguration": True,
+            "PublishCloudWatchMetricsEnabled": True,
+            "BytesScannedCutoffPerQuery": 1073741824,
+        })
+        got = self.athena.get_work_group(WorkGroup=wg)["WorkGroup"]["Configuration"]
+        self.assertEqual(got["ResultConfiguration"]["OutputLocation"], f"s3://{self.results}/")
+        self.assertEqual(got["BytesScannedCutoffPerQuery"], 1073741824)
+
+        self.s3.put_object(Bucket=self.data, Key="sales/dt=2026-11-21/a.csv", Body=b"id,product,amount\n1,widget,9.5\n2,gadget,20\n")
+        self.s3.put_object(Bucket=self.data, Key="sales/dt=2026-11-22/a.csv", Body=b"id,product,amount\n3,widget,1.25\n")
+        q = self.run_query(f"CREATE DATABASE {self.db}", WorkGroup=wg)
+        self.assertEqual(q["Status"]["State"], "SUCCEEDED", q["Status"].get("StateChangeReason"))
+        self.glue.create_crawler(Name=self.prefix, Role="r", DatabaseName=self.db,
+                                 Targets={"S3Targets": [{"Path": f"s3://{self.data}/sales/"}]})
+        self.glue.start_crawler(Name=self.prefix)
+        deadline = time.monotonic() + 60
+        while self.glue.get_crawler(Name=self.prefix)["Crawler"]["State"] != "READY" or \
+                "LastCrawl" not in self.glue.get_crawler(Name=self.prefix)["Crawler"]:
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.05)
+
+        q = self.run_query("SELECT product, sum(amount) AS revenue, count(*) AS orders FROM sales "
+                           "WHERE dt >= '2026-11-21' GROUP BY product ORDER BY revenue DESC",
+                           QueryExecutionContext={"Database": self.db}, WorkGroup=wg)
+        self.assertEqual(q["Status"]["State"], "SUCCEEDED", q["Status"].get("StateChangeReason"))
+        self.assertGreater(q["Statistics"]["DataScannedInBytes"], 0)
+        res = self.athena.get_query_results(QueryExecutionId=q["QueryExecutionId"])
+        rows = [[d.get("VarCharValue") for d in r["Data"]] for r in res["ResultSet"]["Rows"]]
+        self.assertEqual(rows, [["product", "revenue", "orders"], ["gadget", "20.0", "1"], ["widget", "10.75", "2"]])
+        types = [c["Type"] for c in res["ResultSet"]["ResultSetMetadata"]["ColumnInfo"]]
+        self.assertEqual(types, ["varchar", "double", "bigint"])
+        out = q["ResultConfiguration"]["OutputLocation"]
+        body = self.s3.get_object(Bucket=self.results, Key=f"{q['QueryExecutionId']}.csv")["Body"].read()
+        self.assertTrue(body.startswith(b'"product","revenue","orders"\n'), body)
+        self.assertTrue(out.startswith(f"s3://{self.results}/"))
+
+    def test_failures_are_clear(self):
+        out = {"OutputLocation": f"s3://{self.results}/"}
+        q = self.run_query("SELECT * FROM no_such_db.t", ResultConfiguration=out)
+        self.assertEqual(q["Status"]["State"], "FAILED")
+        self.assertIn("does not exist", q["Status"]["StateChangeReason"])
+        self.assertEqual(q["Status"]["AthenaError"]["ErrorCategory"], 2)
+        with self.assertRaises(ClientError) as err:
+            self.athena.start_query_execution(QueryString="SELECT 1")
+        self.assertEqual(err.exception.response["Error"]["Code"], "InvalidRequestException")
+        with self.assertRaises(ClientError):
+            self.athena.get_query_results(QueryExecutionId=q["QueryExecutionId"])
+
+
+if __name__ == "__main__":
+    unittest.main()
