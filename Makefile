@@ -46,6 +46,7 @@ bench: build
 	$(GO) run ./bench/s3bench $(BENCHFLAGS)
 	$(GO) run ./bench/lifecyclebench $(LIFECYCLEFLAGS)
 	$(GO) run ./bench/gluebench $(GLUEFLAGS)
+	$(GO) run ./bench/athenabench $(ATHENAFLAGS)
 
 # versitygw's S3 conformance tests against the allowlist; see test/conformance.
 conformance: build

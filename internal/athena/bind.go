@@ -23,7 +23,6 @@ type binder struct {
 	sc        scope
 	ctx       context.Context // carries the caller's identity
 	sess      *sqlengine.Session
-	dir       string
 	query     string
 	defaultDB string
 	views     map[string]string // db.table -> view
@@ -172,17 +171,12 @@ func (b *binder) createView(view string, t *glue.Table) error {
 	if err != nil {
 		return err
 	}
-	dir := filepath.Join(b.dir, view)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	files := 0
+	dir := filepath.Join(b.s.opts.LinkDir, b.sc.account, b.sc.region, t.DatabaseName, t.Name)
+	var files []string
 	if len(t.PartitionKeys) == 0 {
-		n, err := b.linkFiles(sd.Location, dir)
-		if err != nil {
+		if files, err = b.linkFiles(sd.Location, dir, files); err != nil {
 			return err
 		}
-		files += n
 	} else {
 		var next string
 		for {
@@ -198,11 +192,9 @@ func (b *binder) createView(view string, t *glue.Table) error {
 				for i, k := range t.PartitionKeys {
 					pdir = filepath.Join(pdir, url.PathEscape(strings.ToLower(k.Name))+"="+url.PathEscape(p.Values[i]))
 				}
-				n, err := b.linkFiles(p.StorageDescriptor.Location, pdir)
-				if err != nil {
+				if files, err = b.linkFiles(p.StorageDescriptor.Location, pdir, files); err != nil {
 					return err
 				}
-				files += n
 			}
 			if next = out.NextToken; next == "" {
 				break
@@ -221,7 +213,7 @@ func (b *binder) createView(view string, t *glue.Table) error {
 		cols = append(cols, fmt.Sprintf("CAST(%s AS %s) AS %s", quoteIdent(strings.ToLower(k.Name)), dt, quoteIdent(k.Name)))
 	}
 	var sql string
-	if files == 0 {
+	if len(files) == 0 {
 		var nulls []string
 		for _, c := range append(append([]glue.Column(nil), sd.Columns...), t.PartitionKeys...) {
 			dt, err := duckType(c.Type)
@@ -232,7 +224,7 @@ func (b *binder) createView(view string, t *glue.Table) error {
 		}
 		sql = fmt.Sprintf("CREATE TEMP VIEW %s AS SELECT %s LIMIT 0", quoteIdent(view), strings.Join(nulls, ", "))
 	} else {
-		reader, err := format.reader(filepath.Join(dir, "**"), len(t.PartitionKeys) > 0, sd.Columns)
+		reader, err := format.reader(files, len(t.PartitionKeys) > 0, sd.Columns)
 		if err != nil {
 			return err
 		}
@@ -244,49 +236,43 @@ func (b *binder) createView(view string, t *glue.Table) error {
 	return nil
 }
 
-// linkFiles links every data file under an S3 location into dir.
-func (b *binder) linkFiles(location, dir string) (int, error) {
+// linkFiles makes every data file under an S3 location readable in dir
+// and appends the paths to files.
+func (b *binder) linkFiles(location, dir string, files []string) ([]string, error) {
 	bucket, prefix, err := parseS3URI(location)
 	if err != nil {
-		return 0, userError(errUser, "HIVE_METASTORE_ERROR: %v", err)
+		return nil, userError(errUser, "HIVE_METASTORE_ERROR: %v", err)
 	}
 	if prefix != "" && !strings.HasSuffix(prefix, "/") {
 		prefix += "/"
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return 0, err
+		return nil, err
 	}
-	n := 0
-	err = b.s.objects.List(b.ctx, b.sc.account, bucket, prefix, func(key string, size int64) error {
+	err = b.s.objects.List(b.ctx, b.sc.account, bucket, prefix, func(key string, _ int64) error {
 		rel := strings.TrimPrefix(key, prefix)
 		base := path.Base(rel)
 		if strings.HasSuffix(key, "/") || strings.HasPrefix(base, "_") || strings.HasPrefix(base, ".") || strings.Contains(rel, "/") {
 			return nil // folder markers, hidden files, and subfolders (other partitions)
 		}
-		dst := filepath.Join(dir, fmt.Sprintf("%06d-%s", n, base))
-		inline, size, err := b.s.objects.Link(b.ctx, b.sc.account, bucket, key, dst)
+		p, size, err := b.s.objects.Link(b.ctx, b.sc.account, bucket, key, dir, base)
 		if err != nil {
 			if e, ok := awserr.As(err); ok {
 				return userError(errPermitted, "HIVE_CANNOT_OPEN_SPLIT: Error opening s3://%s/%s: %s", bucket, key, e.Message)
 			}
 			return userError(errUser, "HIVE_CANNOT_OPEN_SPLIT: Error opening s3://%s/%s: %v", bucket, key, err)
 		}
-		if inline != nil {
-			if err := os.WriteFile(dst, inline, 0o600); err != nil {
-				return err
-			}
-		}
 		b.scanned += size
-		n++
+		files = append(files, p)
 		return nil
 	})
 	if err != nil {
 		if e, ok := awserr.As(err); ok && e.Code == "NoSuchBucket" {
-			return 0, userError(errUser, "HIVE_PATH_ALREADY_EXISTS: The bucket of location %s does not exist", location)
+			return nil, userError(errUser, "HIVE_PATH_ALREADY_EXISTS: The bucket of location %s does not exist", location)
 		}
-		return 0, err
+		return nil, err
 	}
-	return n, nil
+	return files, nil
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
@@ -345,10 +331,15 @@ func firstOr(v, def string) string {
 }
 
 // reader is the engine's table function over files.
-func (f *fileFormat) reader(glob string, partitioned bool, cols []glue.Column) (string, error) {
+func (f *fileFormat) reader(files []string, partitioned bool, cols []glue.Column) (string, error) {
+	quoted := make([]string, len(files))
+	for i, p := range files {
+		quoted[i] = quoteString(p)
+	}
+	glob := "[" + strings.Join(quoted, ", ") + "]"
 	hive := fmt.Sprintf("hive_partitioning = %v, hive_types_autocast = false", partitioned)
 	if f.kind == "parquet" {
-		return fmt.Sprintf("read_parquet(%s, %s, union_by_name = true)", quoteString(glob), hive), nil
+		return fmt.Sprintf("read_parquet(%s, %s, union_by_name = true)", glob, hive), nil
 	}
 	var defs []string
 	for _, c := range cols {
@@ -360,7 +351,7 @@ func (f *fileFormat) reader(glob string, partitioned bool, cols []glue.Column) (
 	}
 	columns := "{" + strings.Join(defs, ", ") + "}"
 	if f.kind == "json" {
-		return fmt.Sprintf("read_json(%s, format = 'newline_delimited', columns = %s, %s, ignore_errors = true)", quoteString(glob), columns, hive), nil
+		return fmt.Sprintf("read_json(%s, format = 'newline_delimited', columns = %s, %s, ignore_errors = true)", glob, columns, hive), nil
 	}
 	opts := fmt.Sprintf("delim = %s, header = %v, columns = %s, %s, auto_detect = false, null_padding = true", quoteString(f.delimiter), f.header, columns, hive)
 	if f.quote != "" {
@@ -369,5 +360,5 @@ func (f *fileFormat) reader(glob string, partitioned bool, cols []glue.Column) (
 	if f.escape != "" {
 		opts += ", escape = " + quoteString(f.escape)
 	}
-	return fmt.Sprintf("read_csv(%s, %s)", quoteString(glob), opts), nil
+	return fmt.Sprintf("read_csv(%s, %s)", glob, opts), nil
 }

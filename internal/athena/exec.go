@@ -4,11 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/lakebox/lakebox/internal/sqlengine"
+	"github.com/lakebox/lakebox/internal/storage/meta"
 )
 
 // run carries a query from QUEUED to its end.
@@ -27,10 +26,12 @@ func (s *Service) run(ctx context.Context, sc scope, rec *queryRecord) {
 	}
 	defer func() { <-s.slots }()
 	start := s.clock.Now()
-	if _, err := s.update(sc, id, func(r *queryRecord) {
+	// RUNNING need not survive a crash: a query found QUEUED or RUNNING at
+	// start is failed alike.
+	if _, err := s.updateWith(sc, id, func(r *queryRecord) {
 		r.Status.State = stateRunning
 		r.Statistics.QueryQueueTimeInMillis = start.Sub(r.Status.SubmissionDateTime.Time).Milliseconds()
-	}); err != nil {
+	}, (*meta.Batch).CommitUnsynced); err != nil {
 		s.opts.Logger.Error("athena: record running query", "id", id, "err", err)
 		return
 	}
@@ -53,7 +54,8 @@ func (s *Service) run(ctx context.Context, sc scope, rec *queryRecord) {
 			s.end(sc, id, stateFailed, "INTERNAL_ERROR_QUERY_ENGINE: "+err.Error(), errInternal, res)
 		}
 	default:
-		if err := s.store(ctx, sc, rec, res); err != nil {
+		pages, err := s.store(ctx, sc, rec, res)
+		if err != nil {
 			var qe *queryError
 			if errors.As(err, &qe) {
 				s.end(sc, id, stateFailed, qe.msg, qe.f, res)
@@ -63,12 +65,14 @@ func (s *Service) run(ctx context.Context, sc scope, rec *queryRecord) {
 			s.end(sc, id, stateFailed, "INTERNAL_ERROR_QUERY_ENGINE: "+err.Error(), errInternal, res)
 			return
 		}
-		s.update(sc, id, func(r *queryRecord) {
+		if _, err := s.update(sc, id, func(r *queryRecord) {
 			r.Columns, r.Rows, r.Header = res.columns, len(res.rows), res.header
 			r.Statistics.EngineExecutionTimeInMillis = engineMs
 			r.Statistics.DataScannedInBytes = res.scanned
 			finish(r, s.clock.Now(), stateSucceeded, "", failure{})
-		})
+		}, pages); err != nil {
+			s.opts.Logger.Error("athena: record query end", "id", id, "err", err)
+		}
 	}
 }
 
@@ -143,13 +147,11 @@ func (s *Service) selectQuery(ctx context.Context, sc scope, rec *queryRecord, q
 		return nil, err
 	}
 	defer sess.Close()
-	dir := filepath.Join(s.opts.ScratchDir, rec.QueryExecutionId)
-	defer os.RemoveAll(dir)
 	tree, err := sess.Parse(ctx, q)
 	if err != nil {
 		return nil, engineError(q, err)
 	}
-	b := &binder{s: s, sc: sc, ctx: sc.identity(ctx), sess: sess, dir: dir, query: q, id: strings.ReplaceAll(rec.QueryExecutionId, "-", ""),
+	b := &binder{s: s, sc: sc, ctx: sc.identity(ctx), sess: sess, query: q, id: strings.ReplaceAll(rec.QueryExecutionId, "-", ""),
 		defaultDB: rec.QueryExecutionContext.Database, views: map[string]string{}}
 	bound, err := b.bind(tree)
 	defer b.dropViews()

@@ -7,10 +7,15 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/lakebox/lakebox/internal/awsproto/epoch"
+	"github.com/lakebox/lakebox/internal/storage/meta"
 )
 
 // Query states.
@@ -159,8 +164,13 @@ func (s *Service) record(sc scope, id string) (*queryRecord, error) {
 	return &rec, nil
 }
 
-// update changes a stored record under s.mu.
-func (s *Service) update(sc scope, id string, change func(*queryRecord)) (*queryRecord, error) {
+// update changes a stored record under s.mu, durably. more, if set, adds
+// to the same batch.
+func (s *Service) update(sc scope, id string, change func(*queryRecord), more ...func(*meta.Batch)) (*queryRecord, error) {
+	return s.updateWith(sc, id, change, (*meta.Batch).Commit, more...)
+}
+
+func (s *Service) updateWith(sc scope, id string, change func(*queryRecord), commit func(*meta.Batch) error, more ...func(*meta.Batch)) (*queryRecord, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec, err := s.record(sc, id)
@@ -170,7 +180,10 @@ func (s *Service) update(sc scope, id string, change func(*queryRecord)) (*query
 	change(rec)
 	b := s.db.NewBatch()
 	b.Set(sc.key(kindQuery, id), mustJSON(rec))
-	return rec, b.Commit()
+	for _, m := range more {
+		m(b)
+	}
+	return rec, commit(b)
 }
 
 type GetQueryExecutionInput struct {
@@ -452,4 +465,29 @@ func finish(rec *queryRecord, now time.Time, state, reason string, f failure) {
 	if st := rec.Statistics; st != nil && rec.Status.SubmissionDateTime != nil {
 		st.TotalExecutionTimeInMillis = now.Sub(rec.Status.SubmissionDateTime.Time).Milliseconds()
 	}
+}
+
+// SweepLinks removes files of the link farm that no longer share their
+// bytes with a stored body (the object was overwritten or deleted: only
+// the link keeps the blob's space) and copies of small bodies, once they
+// are an hour old; queries make what they need again.
+func (s *Service) SweepLinks() (removed int, err error) {
+	cutoff := s.clock.Wall().Add(-time.Hour)
+	err = filepath.WalkDir(s.opts.LinkDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil || info.ModTime().After(cutoff) {
+			return nil
+		}
+		if st, ok := info.Sys().(*syscall.Stat_t); ok && st.Nlink > 1 {
+			return nil
+		}
+		if os.Remove(p) == nil {
+			removed++
+		}
+		return nil
+	})
+	return removed, err
 }

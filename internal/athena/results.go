@@ -6,15 +6,17 @@ import (
 	"strings"
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
+	"github.com/lakebox/lakebox/internal/storage/meta"
 )
 
-// store writes a finished query's results: the rows into the meta store
-// for GetQueryResults, and <id>.csv (with <id>.csv.metadata) or, for DDL and
-// utility statements, <id>.txt to the output location.
-func (s *Service) store(ctx context.Context, sc scope, rec *queryRecord, res *result) error {
+// store writes a finished query's result files to the output location:
+// <id>.csv (with <id>.csv.metadata) or, for DDL and utility statements,
+// <id>.txt. It returns what adds the rows, for GetQueryResults, to the
+// batch that records the query's end.
+func (s *Service) store(ctx context.Context, sc scope, rec *queryRecord, res *result) (func(*meta.Batch), error) {
 	bucket, prefix, err := parseS3URI(rec.ResultConfiguration.OutputLocation)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var body bytes.Buffer
 	name := rec.QueryExecutionId + ".csv"
@@ -45,21 +47,21 @@ func (s *Service) store(ctx context.Context, sc scope, rec *queryRecord, res *re
 	ictx := sc.identity(ctx)
 	if err := s.objects.Put(ictx, sc.account, bucket, key, body.Bytes(), contentType(res)); err != nil {
 		if e, ok := awserr.As(err); ok {
-			return userError(errPermitted, "Unable to verify/create output bucket %s: %s", bucket, e.Message)
+			return nil, userError(errPermitted, "Unable to verify/create output bucket %s: %s", bucket, e.Message)
 		}
-		return err
+		return nil, err
 	}
 	if !res.text {
 		if err := s.objects.Put(ictx, sc.account, bucket, key+".metadata", mustJSON(res.columns), "application/octet-stream"); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	b := s.db.NewBatch()
-	for page := 0; page*rowsPerPage < len(res.rows); page++ {
-		rows := res.rows[page*rowsPerPage : min((page+1)*rowsPerPage, len(res.rows))]
-		b.Set(rowsKey(sc, rec.QueryExecutionId, page), mustJSON(rows))
-	}
-	return b.Commit()
+	return func(b *meta.Batch) {
+		for page := 0; page*rowsPerPage < len(res.rows); page++ {
+			rows := res.rows[page*rowsPerPage : min((page+1)*rowsPerPage, len(res.rows))]
+			b.Set(rowsKey(sc, rec.QueryExecutionId, page), mustJSON(rows))
+		}
+	}, nil
 }
 
 func contentType(res *result) string {

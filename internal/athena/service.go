@@ -20,10 +20,10 @@ import (
 type Objects interface {
 	// List calls fn for every object under prefix, in key order.
 	List(ctx context.Context, account, bucket, prefix string, fn func(key string, size int64) error) error
-	// Link makes an object's body readable at dst (a hard link to its
-	// file) or returns it (a small body); it refuses bodies that are not
-	// stored as plaintext.
-	Link(ctx context.Context, account, bucket, key, dst string) (inline []byte, size int64, err error)
+	// Link makes an object's current body readable as a file in dir whose
+	// name ends in name, and returns its path: the same path for the same
+	// body every time. It refuses bodies that are not stored as plaintext.
+	Link(ctx context.Context, account, bucket, key, dir, name string) (path string, size int64, err error)
 	// Put stores an object.
 	Put(ctx context.Context, account, bucket, key string, body []byte, contentType string) error
 }
@@ -33,8 +33,9 @@ type Options struct {
 	Logger *slog.Logger
 	// MaxConcurrent is how many queries run at once; more wait QUEUED.
 	MaxConcurrent int
-	// ScratchDir holds each running query's links to its files.
-	ScratchDir string
+	// LinkDir holds the files queries read: links to object bodies, laid
+	// out by table and partition, shared by queries and kept between them.
+	LinkDir string
 }
 
 // DefaultOptions returns the options Lakebox uses unless told otherwise.

@@ -112,12 +112,12 @@ func (o objects) List(ctx context.Context, account, bucket, prefix string, fn fu
 	return lake{o.s3}.List(ctx, account, bucket, prefix, func(obj glue.LakeObject) error { return fn(obj.Key, obj.Size) })
 }
 
-func (o objects) Link(ctx context.Context, account, bucket, key, dst string) ([]byte, int64, error) {
-	body, err := o.s3.LinkBody(asAccount(ctx, account), bucket, key, dst)
+func (o objects) Link(ctx context.Context, account, bucket, key, dir, name string) (string, int64, error) {
+	path, size, err := o.s3.LinkBody(asAccount(ctx, account), bucket, key, dir, name)
 	if errors.Is(err, s3.ErrNotLocal) {
-		return nil, 0, fmt.Errorf("the object is encrypted or archived; such objects are not queryable by Lakebox yet")
+		return "", 0, fmt.Errorf("the object is encrypted or archived; such objects are not queryable by Lakebox yet")
 	}
-	return body.Inline, body.Size, err
+	return path, size, err
 }
 
 func (o objects) Put(ctx context.Context, account, bucket, key string, body []byte, contentType string) error {

@@ -151,8 +151,12 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	sqlDir := filepath.Join(cfg.DataDir, "sql")
-	os.RemoveAll(filepath.Join(sqlDir, "q")) // links of queries a crash interrupted
-	for _, d := range []string{"tmp", "q"} {
+	// The link farm is a cache of links to object files: rebuilt on demand,
+	// so nothing stale (an object deleted while Lakebox was down) survives a
+	// restart.
+	os.RemoveAll(filepath.Join(sqlDir, "links"))
+	os.RemoveAll(filepath.Join(sqlDir, "tmp"))
+	for _, d := range []string{"tmp", "links"} {
 		if err := os.MkdirAll(filepath.Join(sqlDir, d), 0o755); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("server: sql dir: %w", err)
@@ -163,7 +167,7 @@ func New(cfg Config) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
-	asvc := athena.New(db, clk, gsvc, objects{svc}, engine, athena.Options{Logger: cfg.Logger, MaxConcurrent: cfg.MaxQueries, ScratchDir: filepath.Join(sqlDir, "q")})
+	asvc := athena.New(db, clk, gsvc, objects{svc}, engine, athena.Options{Logger: cfg.Logger, MaxConcurrent: cfg.MaxQueries, LinkDir: filepath.Join(sqlDir, "links")})
 	if err := asvc.Recover(); err != nil {
 		engine.Close()
 		db.Close()
@@ -197,6 +201,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.bg.Go(func() { s.lifecycleWorker(ctx) })
 	s.bg.Go(func() { s.scheduleWorker(ctx) })
+	s.bg.Go(func() { s.linkSweeper(ctx) })
 	return s, nil
 }
 
@@ -241,6 +246,25 @@ func (s *Server) scheduleWorker(ctx context.Context) {
 			s.log.Error("crawler schedules", "err", err)
 		} else if n > 0 {
 			s.log.Info("crawler schedules", "started", n)
+		}
+	}
+}
+
+// linkSweeper clears the SQL engine's link farm of links to bodies that
+// are gone, every ten minutes.
+func (s *Server) linkSweeper(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n, err := s.athena.SweepLinks(); err != nil {
+			s.log.Error("sweep query links", "err", err)
+		} else if n > 0 {
+			s.log.Info("swept query links", "removed", n)
 		}
 	}
 }
