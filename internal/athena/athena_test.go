@@ -77,3 +77,67 @@ func TestLikeMatch(t *testing.T) {
 		}
 	}
 }
+
+func TestParseCreateTable(t *testing.T) {
+	ct, err := parseCreateTable(`CREATE EXTERNAL TABLE IF NOT EXISTS my_table (
+    id INT COMMENT 'the id',
+    name STRING,
+    amount DOUBLE,
+    tags array<struct<k:string, v:decimal(10, 2)>>,
+    date DATE
+)
+PARTITIONED BY (year INT, month INT)
+STORED AS PARQUET
+LOCATION 's3://my-bucket/data/'
+TBLPROPERTIES ('parquet.compression'='SNAPPY');`, "lake")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := ct.input
+	if ct.db != "lake" || in.Name != "my_table" || !ct.ifNotExists || len(in.StorageDescriptor.Columns) != 5 || len(in.PartitionKeys) != 2 {
+		t.Fatalf("parsed = %+v", ct)
+	}
+	if c := in.StorageDescriptor.Columns[3]; c.Type != "array<struct<k:string,v:decimal(10,2)>>" {
+		t.Errorf("nested type = %q", c.Type)
+	}
+	if in.StorageDescriptor.Columns[0].Comment != "the id" || in.StorageDescriptor.SerdeInfo.SerializationLibrary != "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe" ||
+		in.StorageDescriptor.Location != "s3://my-bucket/data/" || in.Parameters["parquet.compression"] != "SNAPPY" {
+		t.Errorf("parsed = %+v %+v", in, in.StorageDescriptor)
+	}
+	ct, err = parseCreateTable("create external table raw.events (a string, b bigint) ROW FORMAT DELIMITED FIELDS TERMINATED BY '\\t' LINES TERMINATED BY '\\n' LOCATION 's3://b/e/' TBLPROPERTIES ('skip.header.line.count'='1')", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := ct.input.StorageDescriptor.SerdeInfo.Parameters; p["field.delim"] != "\t" || ct.input.StorageDescriptor.Parameters["skip.header.line.count"] != "1" {
+		t.Errorf("delimited = %+v", ct.input.StorageDescriptor)
+	}
+	ct, err = parseCreateTable("CREATE EXTERNAL TABLE j (a string) ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' WITH SERDEPROPERTIES ('ignore.malformed.json'='true') LOCATION 's3://b/j/'", "d")
+	if err != nil || ct.input.StorageDescriptor.SerdeInfo.Parameters["ignore.malformed.json"] != "true" {
+		t.Errorf("serde = %+v, %v", ct, err)
+	}
+	for _, bad := range []string{
+		"CREATE EXTERNAL TABLE t (a int) LOCATION 's3://b/'",          // no schema
+		"CREATE EXTERNAL TABLE d.t (a nosuchtype) LOCATION 's3://b/'", // bad type
+		"CREATE EXTERNAL TABLE d.t (a int)",                           // no location
+		"CREATE EXTERNAL TABLE d.t (a int LOCATION 's3://b/'",         // unbalanced
+		"CREATE EXTERNAL TABLE d.t (a int) STORED AS SEQUENCEFILE LOCATION 's3://b/'",
+		"CREATE EXTERNAL TABLE d.t (a int) LOCATION 's3://b/' TBLPROPERTIES ('projection.enabled'='true')",
+		"CREATE EXTERNAL TABLE d.t (a int) LOCATION 's3://b/' garbage",
+		"CREATE TABLE d.t (a int)",
+	} {
+		if _, err := parseCreateTable(bad, ""); err == nil {
+			t.Errorf("parseCreateTable(%q) succeeded", bad)
+		}
+	}
+}
+
+func FuzzParseCreateTable(f *testing.F) {
+	f.Add("CREATE EXTERNAL TABLE IF NOT EXISTS d.t (a int, b map<string,array<int>>) PARTITIONED BY (y string) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' STORED AS TEXTFILE LOCATION 's3://b/p/' TBLPROPERTIES ('k'='v')")
+	f.Add("CREATE EXTERNAL TABLE `d`.`t` (`a` struct<x:int>) ROW FORMAT SERDE 'x' WITH SERDEPROPERTIES ('a'='b') STORED AS INPUTFORMAT 'i' OUTPUTFORMAT 'o' LOCATION 's3://b/'")
+	f.Fuzz(func(t *testing.T, q string) {
+		ct, err := parseCreateTable(q, "db")
+		if err == nil && (ct.input.StorageDescriptor == nil || ct.input.StorageDescriptor.Location == "") {
+			t.Fatalf("parsed without a location: %q", q)
+		}
+	})
+}

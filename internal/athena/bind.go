@@ -46,6 +46,7 @@ func (b *binder) bind(tree string) (string, error) {
 	if err := dec.Decode(&root); err != nil {
 		return "", fmt.Errorf("athena: syntax tree: %w", err)
 	}
+	nameColumns(root)
 	ctes := map[string]bool{}
 	collectCTEs(root, ctes)
 	if err := b.walk(root, ctes); err != nil {
@@ -58,6 +59,34 @@ func (b *binder) bind(tree string) (string, error) {
 		return "", err
 	}
 	return out.String(), nil
+}
+
+// nameColumns gives the unnamed expressions of the outermost SELECT the
+// names Athena gives them: _col0, _col1, ... by position. Column
+// references keep their names.
+func nameColumns(root any) {
+	m, _ := root.(map[string]any)
+	stmts, _ := m["statements"].([]any)
+	if len(stmts) != 1 {
+		return
+	}
+	st, _ := stmts[0].(map[string]any)
+	node, _ := st["node"].(map[string]any)
+	if node == nil || node["type"] != "SELECT_NODE" {
+		return
+	}
+	list, _ := node["select_list"].([]any)
+	for i, e := range list {
+		expr, ok := e.(map[string]any)
+		if !ok || expr["alias"] != "" {
+			continue
+		}
+		switch expr["class"] {
+		case "COLUMN_REF", "STAR":
+			continue
+		}
+		expr["alias"] = fmt.Sprintf("_col%d", i)
+	}
 }
 
 func collectCTEs(v any, ctes map[string]bool) {

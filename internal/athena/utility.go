@@ -23,15 +23,11 @@ var (
 // false for any other statement.
 func (s *Service) utility(ctx context.Context, sc scope, rec *queryRecord, q string) (*result, bool, error) {
 	ictx := sc.identity(ctx)
-	text := func(col string, lines []string) *result {
-		res := &result{text: true, columns: []ColumnInfo{columnInfo(col, "VARCHAR")}}
-		for _, l := range lines {
-			v := l
-			res.rows = append(res.rows, []*string{&v})
-		}
-		return res
-	}
+	text := textResult
 	ddl := func() *result { return &result{text: true} }
+	if res, ok, err := s.hiveDDL(ctx, sc, rec, q); ok || err != nil {
+		return res, true, err
+	}
 	switch {
 	case showDatabases.MatchString(q):
 		m := showDatabases.FindStringSubmatch(q)

@@ -172,3 +172,66 @@ func TestAthena_QueryCrawledTables(t *testing.T) {
 		}
 	})
 }
+
+// The seed's Athena pattern: CREATE EXTERNAL TABLE ... PARTITIONED BY ...
+// STORED AS PARQUET, partitions loaded with MSCK REPAIR TABLE and ALTER
+// TABLE ADD PARTITION, then queried.
+func TestAthena_HiveDDL(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	s3c, g, c := srv.S3As(awstest.Client{UsePathStyle: true}), srv.Glue(), srv.Athena()
+	createBucket(t, s3c, "my-bucket")
+	createBucket(t, s3c, "results")
+	type row struct {
+		ID     int32   `parquet:"id"`
+		Name   string  `parquet:"name"`
+		Amount float64 `parquet:"amount"`
+	}
+	putBytes(t, s3c, "my-bucket", "data/year=2024/month=1/a.parquet", parquetBytes(t, []row{{1, "a", 1.5}, {2, "b", 2.5}}))
+	putBytes(t, s3c, "my-bucket", "data/year=2024/month=2/a.parquet", parquetBytes(t, []row{{3, "c", 10}}))
+	putBytes(t, s3c, "my-bucket", "elsewhere/march.parquet", parquetBytes(t, []row{{4, "d", 100}}))
+	ok := func(sql string) *atypes.QueryExecution {
+		t.Helper()
+		q := runQuery(t, srv, c, &athena.StartQueryExecutionInput{QueryString: aws.String(sql), QueryExecutionContext: &atypes.QueryExecutionContext{Database: aws.String("lake")}})
+		if q.Status.State != atypes.QueryExecutionStateSucceeded {
+			t.Fatalf("%s: %s %s", sql, q.Status.State, aws.ToString(q.Status.StateChangeReason))
+		}
+		return q
+	}
+	ok("CREATE DATABASE lake")
+	ok(`CREATE EXTERNAL TABLE IF NOT EXISTS my_table (
+    id INT,
+    name STRING,
+    amount DOUBLE
+)
+PARTITIONED BY (year INT, month INT)
+STORED AS PARQUET
+LOCATION 's3://my-bucket/data/'`)
+	tb := must[*glue.GetTableOutput](t)(g.GetTable(ctx, &glue.GetTableInput{DatabaseName: aws.String("lake"), Name: aws.String("my_table")})).Table
+	if aws.ToString(tb.TableType) != "EXTERNAL_TABLE" || len(tb.PartitionKeys) != 2 || aws.ToString(tb.StorageDescriptor.SerdeInfo.SerializationLibrary) != "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe" {
+		t.Fatalf("table = %+v", tb)
+	}
+	q := ok("MSCK REPAIR TABLE my_table")
+	if got := rows(t, c, q.QueryExecutionId); len(got) != 4 || !strings.Contains(got[2][0], "Repair: Added partition to metastore my_table:year=2024/month=1") {
+		t.Errorf("MSCK output = %q", got)
+	}
+	ok("ALTER TABLE my_table ADD IF NOT EXISTS PARTITION (year=2024, month=3) LOCATION 's3://my-bucket/elsewhere/' PARTITION (year=2024, month=1)")
+	if got := rows(t, c, ok("SHOW PARTITIONS my_table").QueryExecutionId); fmt.Sprint(got) != "[[year=2024/month=1] [year=2024/month=2] [year=2024/month=3]]" {
+		t.Errorf("SHOW PARTITIONS = %v", got)
+	}
+	q = ok("SELECT month, count(*) AS n, sum(amount) AS total FROM my_table WHERE year = 2024 AND month >= 2 GROUP BY month ORDER BY month")
+	if got := rows(t, c, q.QueryExecutionId); fmt.Sprint(got) != "[[month n total] [2 1 10.0] [3 1 100.0]]" {
+		t.Errorf("rows = %v", got)
+	}
+	ok("ALTER TABLE my_table DROP PARTITION (year=2024, month=3)")
+	q = ok("SELECT count(*) FROM my_table")
+	if got := rows(t, c, q.QueryExecutionId); fmt.Sprint(got) != "[[_col0] [3]]" {
+		t.Errorf("count after DROP PARTITION = %v", got)
+	}
+	if got := rows(t, c, ok("SHOW CREATE TABLE my_table").QueryExecutionId); len(got) < 5 || got[0][0] != "CREATE EXTERNAL TABLE `lake`.`my_table`(" {
+		t.Errorf("SHOW CREATE TABLE = %q", got)
+	}
+	ok("DROP TABLE my_table")
+	_, err := g.GetTable(ctx, &glue.GetTableInput{DatabaseName: aws.String("lake"), Name: aws.String("my_table")})
+	wantCode(t, err, "EntityNotFoundException")
+}
