@@ -1,8 +1,19 @@
 package athena
 
 import (
+	"context"
+	"encoding/json"
+	"strings"
 	"testing"
+
+	"github.com/lakebox/lakebox/internal/glue"
+	"github.com/lakebox/lakebox/internal/sqlengine"
 )
+
+// glueParse checks an expression with the Glue service's own parser.
+func glueParse(expr string, t *glue.Table) (bool, error) {
+	return glue.CheckExpression(expr, t.PartitionKeys)
+}
 
 func TestDuckType(t *testing.T) {
 	for hive, want := range map[string]string{
@@ -140,4 +151,66 @@ func FuzzParseCreateTable(f *testing.F) {
 			t.Fatalf("parsed without a location: %q", q)
 		}
 	})
+}
+
+func TestPruneExpression(t *testing.T) {
+	e, err := sqlengine.Open(sqlengine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	sess, err := e.Session(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	table := &glue.Table{Name: "t", PartitionKeys: []glue.Column{{Name: "year", Type: "int"}, {Name: "month", Type: "string"}, {Name: "dt", Type: "date"}}}
+	for q, want := range map[string]string{
+		"SELECT * FROM t WHERE year = 2024":                                               "`year` = 2024",
+		"SELECT * FROM t x WHERE x.year >= 2023 AND amount > 1 AND month IN ('01', '02')": "(`year` >= 2023 AND `month` IN ('01', '02'))",
+		"SELECT * FROM t WHERE 2024 < year OR month = 'x'":                                "(`year` > 2024 OR `month` = 'x')",
+		"SELECT * FROM t WHERE year = 2024 OR amount > 1":                                 "",
+		"SELECT * FROM t WHERE month = 1":                                                 "", // text key, number: the engine casts, Glue would not
+		"SELECT * FROM t WHERE dt BETWEEN '2024-01-01' AND '2024-02-01'":                  "`dt` BETWEEN '2024-01-01' AND '2024-02-01'",
+		"SELECT * FROM t WHERE NOT (month LIKE '0%')":                                     "NOT (`month` LIKE '0%')",
+		"SELECT * FROM t JOIN u ON t.id = u.id WHERE year = 2024":                         "", // unqualified in a join: whose?
+		"SELECT * FROM t JOIN u ON t.id = u.id WHERE t.year = 2024":                       "`year` = 2024",
+		"SELECT * FROM t WHERE y.year = 2024":                                             "",
+	} {
+		tree, err := sess.Parse(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var root any
+		dec := json.NewDecoder(strings.NewReader(tree))
+		dec.UseNumber()
+		dec.Decode(&root)
+		markPrunes(root)
+		got := ""
+		var find func(v any)
+		find = func(v any) {
+			switch n := v.(type) {
+			case map[string]any:
+				if p, ok := n[pruneKey].(pruneTarget); ok && n["table_name"] == "t" {
+					got = p.expression(table)
+				}
+				for _, c := range n {
+					find(c)
+				}
+			case []any:
+				for _, c := range n {
+					find(c)
+				}
+			}
+		}
+		find(root)
+		if got != want {
+			t.Errorf("%s\n got %q\nwant %q", q, got, want)
+		}
+		if got != "" {
+			if _, err := glueParse(got, table); err != nil {
+				t.Errorf("%s: Glue cannot parse %q: %v", q, got, err)
+			}
+		}
+	}
 }

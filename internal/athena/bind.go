@@ -47,6 +47,7 @@ func (b *binder) bind(tree string) (string, error) {
 		return "", fmt.Errorf("athena: syntax tree: %w", err)
 	}
 	nameColumns(root)
+	markPrunes(root)
 	ctes := map[string]bool{}
 	collectCTEs(root, ctes)
 	if err := b.walk(root, ctes); err != nil {
@@ -137,6 +138,8 @@ func (b *binder) walk(v any, ctes map[string]bool) error {
 }
 
 func (b *binder) bindTable(n map[string]any, ctes map[string]bool) error {
+	prune, _ := n[pruneKey].(pruneTarget)
+	delete(n, pruneKey)
 	catalog, _ := n["catalog_name"].(string)
 	schema, _ := n["schema_name"].(string)
 	table, _ := n["table_name"].(string)
@@ -162,23 +165,27 @@ func (b *binder) bindTable(n map[string]any, ctes map[string]bool) error {
 		return userError(errSyntax, "line %d:%d: Schema must be specified when session schema is not set", line, col)
 	}
 	db, table = strings.ToLower(db), strings.ToLower(table)
-	view, ok := b.views[db+"."+table]
-	if !ok {
-		out, err := b.s.glue.GetTable(b.ctx, &glue.GetTableInput{DatabaseName: db, Name: table})
-		if err != nil {
-			if e, ok := awserr.As(err); ok && e.Code == "EntityNotFoundException" {
-				if strings.HasPrefix(e.Message, "Database") {
-					return userError(errNoTable, "line %d:%d: Schema '%s' does not exist", line, col, db)
-				}
-				return userError(errNoTable, "line %d:%d: Table 'awsdatacatalog.%s.%s' does not exist", line, col, db, table)
+	out, err := b.s.glue.GetTable(b.ctx, &glue.GetTableInput{DatabaseName: db, Name: table})
+	if err != nil {
+		if e, ok := awserr.As(err); ok && e.Code == "EntityNotFoundException" {
+			if strings.HasPrefix(e.Message, "Database") {
+				return userError(errNoTable, "line %d:%d: Schema '%s' does not exist", line, col, db)
 			}
-			return err
+			return userError(errNoTable, "line %d:%d: Table 'awsdatacatalog.%s.%s' does not exist", line, col, db, table)
 		}
+		return err
+	}
+	filter := ""
+	if prune.where != nil && len(out.Table.PartitionKeys) > 0 {
+		filter = prune.expression(out.Table)
+	}
+	view, ok := b.views[db+"."+table+"\x00"+filter]
+	if !ok {
 		view = fmt.Sprintf("__lakebox_%s_%d", b.id, len(b.views))
-		if err := b.createView(view, out.Table); err != nil {
+		if err := b.createView(view, out.Table, filter); err != nil {
 			return err
 		}
-		b.views[db+"."+table] = view
+		b.views[db+"."+table+"\x00"+filter] = view
 	}
 	if alias, _ := n["alias"].(string); alias == "" {
 		n["alias"] = table
@@ -188,7 +195,7 @@ func (b *binder) bindTable(n map[string]any, ctes map[string]bool) error {
 }
 
 // createView makes a temporary view of a catalog table over its files.
-func (b *binder) createView(view string, t *glue.Table) error {
+func (b *binder) createView(view string, t *glue.Table, filter string) error {
 	if t.TableType == "VIRTUAL_VIEW" {
 		return userError(errUser, "NOT_SUPPORTED: querying the view %s.%s is not supported by Lakebox yet", t.DatabaseName, t.Name)
 	}
@@ -209,7 +216,14 @@ func (b *binder) createView(view string, t *glue.Table) error {
 	} else {
 		var next string
 		for {
-			out, err := b.s.glue.GetPartitions(b.ctx, &glue.GetPartitionsInput{DatabaseName: t.DatabaseName, TableName: t.Name, NextToken: next})
+			out, err := b.s.glue.GetPartitions(b.ctx, &glue.GetPartitionsInput{DatabaseName: t.DatabaseName, TableName: t.Name, Expression: filter, NextToken: next})
+			if err != nil && filter != "" {
+				// A condition Glue's language reads otherwise: read every
+				// partition, the engine filters.
+				b.s.opts.Logger.Debug("athena: partition filter not usable", "filter", filter, "err", err)
+				filter, next = "", ""
+				continue
+			}
 			if err != nil {
 				return err
 			}

@@ -223,6 +223,14 @@ LOCATION 's3://my-bucket/data/'`)
 	if got := rows(t, c, q.QueryExecutionId); fmt.Sprint(got) != "[[month n total] [2 1 10.0] [3 1 100.0]]" {
 		t.Errorf("rows = %v", got)
 	}
+	all := ok("SELECT sum(amount) FROM my_table")
+	pruned := ok("SELECT sum(amount) FROM my_table t WHERE t.month = 2 AND t.year = 2024 AND amount > 0")
+	if a, p := aws.ToInt64(all.Statistics.DataScannedInBytes), aws.ToInt64(pruned.Statistics.DataScannedInBytes); p == 0 || p >= a {
+		t.Errorf("a query pruned to one partition scanned %d bytes, the whole table %d", p, a)
+	}
+	if got := rows(t, c, pruned.QueryExecutionId); fmt.Sprint(got) != "[[_col0] [10.0]]" {
+		t.Errorf("pruned rows = %v", got)
+	}
 	ok("ALTER TABLE my_table DROP PARTITION (year=2024, month=3)")
 	q = ok("SELECT count(*) FROM my_table")
 	if got := rows(t, c, q.QueryExecutionId); fmt.Sprint(got) != "[[_col0] [3]]" {

@@ -163,6 +163,13 @@ func cmp3[T int64 | float64](a, b T) int {
 	return 0
 }
 
+// CheckExpression reports whether expr is a valid partition predicate for
+// a table with the given partition keys.
+func CheckExpression(expr string, keys []Column) (bool, error) {
+	_, err := parseExpr(expr, keys)
+	return err == nil, err
+}
+
 // parseExpr parses expr and binds it to the table's partition keys.
 func parseExpr(expr string, keys []Column) (pred, error) {
 	if len(expr) > maxExprLen {
