@@ -47,6 +47,7 @@ func (b *binder) bind(tree string) (string, error) {
 		return "", fmt.Errorf("athena: syntax tree: %w", err)
 	}
 	nameColumns(root)
+	translate(root)
 	markPrunes(root)
 	ctes := map[string]bool{}
 	collectCTEs(root, ctes)

@@ -142,6 +142,9 @@ func (s *Service) execute(ctx context.Context, sc scope, rec *queryRecord) (*res
 
 // selectQuery runs a query over catalog tables.
 func (s *Service) selectQuery(ctx context.Context, sc scope, rec *queryRecord, q string) (*result, error) {
+	if err := s.prepare(ctx); err != nil {
+		return nil, err
+	}
 	sess, err := s.engine.Session(ctx)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"sort"
 	"strconv"
@@ -66,13 +67,13 @@ func (e *Engine) Close() error { return e.db.Close() }
 // use.
 type Session struct{ conn *sql.Conn }
 
-// Session opens a connection with Trino's integer division.
+// Session opens a connection with Trino's integer division, in UTC.
 func (e *Engine) Session(ctx context.Context) (*Session, error) {
 	conn, err := e.db.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sqlengine: connect: %w", err)
 	}
-	if _, err := conn.ExecContext(ctx, "SET integer_division = true"); err != nil {
+	if _, err := conn.ExecContext(ctx, "SET integer_division = true; SET TimeZone = 'UTC'"); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("sqlengine: %w", err)
 	}
@@ -248,12 +249,33 @@ func formatNested(v any) string {
 	return Format(v)
 }
 
+// formatFloat prints a float as Java's Double.toString does, which is how
+// Athena prints doubles: plain between 10^-3 and 10^7 (2.0, not 2), else
+// scientific (1.7E9, 1.0E-4).
 func formatFloat(f float64, bits int) string {
-	s := strconv.FormatFloat(f, 'f', -1, bits)
-	if !strings.ContainsAny(s, ".eEn") { // Trino prints 2.0, not 2
-		s += ".0"
+	if math.IsInf(f, 0) {
+		if f > 0 {
+			return "Infinity"
+		}
+		return "-Infinity"
 	}
-	return s
+	if math.IsNaN(f) {
+		return "NaN"
+	}
+	if a := math.Abs(f); a == 0 || a >= 1e-3 && a < 1e7 {
+		s := strconv.FormatFloat(f, 'f', -1, bits)
+		if !strings.Contains(s, ".") {
+			s += ".0"
+		}
+		return s
+	}
+	s := strconv.FormatFloat(f, 'E', -1, bits) // 1.7E+09
+	mant, exp, _ := strings.Cut(s, "E")
+	if !strings.Contains(mant, ".") {
+		mant += ".0"
+	}
+	e, _ := strconv.Atoi(exp)
+	return mant + "E" + strconv.Itoa(e)
 }
 
 func formatDecimal(d duckdb.Decimal) string {
