@@ -25,8 +25,9 @@ type binder struct {
 	sess      *sqlengine.Session
 	query     string
 	defaultDB string
-	views     map[string]string // db.table -> view
-	id        string            // the query's id, in its view names
+	views     map[string]string          // db.table -> view
+	columns   map[string]map[string]bool // view -> its columns, lowercased
+	id        string                     // the query's id, in its view names
 	scanned   int64
 }
 
@@ -52,6 +53,9 @@ func (b *binder) bind(tree string) (string, error) {
 	ctes := map[string]bool{}
 	collectCTEs(root, ctes)
 	if err := b.walk(root, ctes); err != nil {
+		return "", err
+	}
+	if err := b.checkAliases(root); err != nil {
 		return "", err
 	}
 	var out bytes.Buffer
@@ -186,6 +190,19 @@ func (b *binder) bindTable(n map[string]any, ctes map[string]bool) error {
 		if err := b.createView(view, out.Table, filter); err != nil {
 			return err
 		}
+		cols := map[string]bool{}
+		if sd := out.Table.StorageDescriptor; sd != nil {
+			for _, c := range sd.Columns {
+				cols[strings.ToLower(c.Name)] = true
+			}
+		}
+		for _, k := range out.Table.PartitionKeys {
+			cols[strings.ToLower(k.Name)] = true
+		}
+		if b.columns == nil {
+			b.columns = map[string]map[string]bool{}
+		}
+		b.columns[view] = cols
 		b.views[db+"."+table+"\x00"+filter] = view
 	}
 	if alias, _ := n["alias"].(string); alias == "" {
