@@ -102,11 +102,12 @@ func (sc scope) identity(ctx context.Context) context.Context {
 // Key layout (docs/format/athena.md): "athena\x00", a kind byte, "\x00",
 // account, region, then names, each ended by "\x00".
 const (
-	kindWorkGroup = 'w' // name -> WorkGroup JSON
-	kindQuery     = 'q' // id -> queryRecord JSON
-	kindList      = 'l' // workgroup, ^submission (8 bytes), id -> empty
-	kindRows      = 'r' // id, page (4 bytes) -> JSON rows
-	kindToken     = 't' // client request token -> id
+	kindWorkGroup  = 'w' // name -> WorkGroup JSON
+	kindQuery      = 'q' // id -> queryRecord JSON
+	kindList       = 'l' // workgroup, ^submission (8 bytes), id -> empty
+	kindRows       = 'r' // id, page (4 bytes) -> JSON rows
+	kindToken      = 't' // client request token -> id
+	kindNamedQuery = 'n' // named query id -> NamedQuery JSON
 )
 
 func (sc scope) key(kind byte, names ...string) []byte {

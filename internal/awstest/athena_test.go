@@ -153,6 +153,40 @@ func TestAthena_QueryCrawledTables(t *testing.T) {
 			t.Errorf("SHOW DATABASES = %v", got)
 		}
 	})
+	t.Run("MetadataAndNamedQueries", func(t *testing.T) {
+		cats := must[*athena.ListDataCatalogsOutput](t)(c.ListDataCatalogs(ctx, &athena.ListDataCatalogsInput{})).DataCatalogsSummary
+		if len(cats) != 1 || aws.ToString(cats[0].CatalogName) != "AwsDataCatalog" || cats[0].Type != atypes.DataCatalogTypeGlue {
+			t.Errorf("catalogs = %+v", cats)
+		}
+		tm := must[*athena.GetTableMetadataOutput](t)(c.GetTableMetadata(ctx, &athena.GetTableMetadataInput{CatalogName: aws.String("AwsDataCatalog"),
+			DatabaseName: aws.String("lake_db"), TableName: aws.String("sales")})).TableMetadata
+		if aws.ToString(tm.Name) != "sales" || len(tm.Columns) != 3 || len(tm.PartitionKeys) != 2 || tm.Parameters["location"] != "s3://lake/curated/sales/" {
+			t.Errorf("table metadata = %+v", tm)
+		}
+		list := must[*athena.ListTableMetadataOutput](t)(c.ListTableMetadata(ctx, &athena.ListTableMetadataInput{CatalogName: aws.String("AwsDataCatalog"), DatabaseName: aws.String("lake_db")}))
+		if len(list.TableMetadataList) != 2 {
+			t.Errorf("tables = %d", len(list.TableMetadataList))
+		}
+		_, err := c.GetTableMetadata(ctx, &athena.GetTableMetadataInput{CatalogName: aws.String("AwsDataCatalog"), DatabaseName: aws.String("lake_db"), TableName: aws.String("nope")})
+		wantCode(t, err, "MetadataException")
+		dbs := must[*athena.ListDatabasesOutput](t)(c.ListDatabases(ctx, &athena.ListDatabasesInput{CatalogName: aws.String("AwsDataCatalog")})).DatabaseList
+		if len(dbs) == 0 || aws.ToString(dbs[0].Name) == "" {
+			t.Errorf("databases = %+v", dbs)
+		}
+		id := must[*athena.CreateNamedQueryOutput](t)(c.CreateNamedQuery(ctx, &athena.CreateNamedQueryInput{Name: aws.String("daily revenue"),
+			Database: aws.String("lake_db"), QueryString: aws.String("SELECT sum(amount) FROM sales")})).NamedQueryId
+		nq := must[*athena.GetNamedQueryOutput](t)(c.GetNamedQuery(ctx, &athena.GetNamedQueryInput{NamedQueryId: id})).NamedQuery
+		if aws.ToString(nq.QueryString) != "SELECT sum(amount) FROM sales" || aws.ToString(nq.WorkGroup) != "primary" {
+			t.Errorf("named query = %+v", nq)
+		}
+		ids := must[*athena.ListNamedQueriesOutput](t)(c.ListNamedQueries(ctx, &athena.ListNamedQueriesInput{})).NamedQueryIds
+		if len(ids) != 1 || ids[0] != aws.ToString(id) {
+			t.Errorf("named queries = %v", ids)
+		}
+		must[*athena.DeleteNamedQueryOutput](t)(c.DeleteNamedQuery(ctx, &athena.DeleteNamedQueryInput{NamedQueryId: id}))
+		_, err = c.GetNamedQuery(ctx, &athena.GetNamedQueryInput{NamedQueryId: id})
+		wantCode(t, err, "InvalidRequestException")
+	})
 	t.Run("WorkGroupAndHistory", func(t *testing.T) {
 		must[*athena.CreateWorkGroupOutput](t)(c.CreateWorkGroup(ctx, &athena.CreateWorkGroupInput{Name: aws.String("analysts"),
 			Configuration: &atypes.WorkGroupConfiguration{ResultConfiguration: &atypes.ResultConfiguration{OutputLocation: aws.String("s3://results/wg/")},

@@ -22,6 +22,21 @@ func New(svc *athena.Service) http.Handler {
 			"StopQueryExecution":     awsjson.Op(svc.StopQueryExecution),
 			"GetQueryResults":        awsjson.Op(svc.GetQueryResults),
 
+			"GetQueryRuntimeStatistics": awsjson.Op(svc.GetQueryRuntimeStatistics),
+
+			"ListDataCatalogs":  awsjson.Op(svc.ListDataCatalogs),
+			"GetDataCatalog":    awsjson.Op(svc.GetDataCatalog),
+			"ListDatabases":     awsjson.Op(svc.ListDatabases),
+			"GetDatabase":       awsjson.Op(svc.GetDatabase),
+			"ListTableMetadata": awsjson.Op(svc.ListTableMetadata),
+			"GetTableMetadata":  awsjson.Op(svc.GetTableMetadata),
+
+			"CreateNamedQuery":   awsjson.Op(svc.CreateNamedQuery),
+			"GetNamedQuery":      awsjson.Op(svc.GetNamedQuery),
+			"DeleteNamedQuery":   awsjson.Op(svc.DeleteNamedQuery),
+			"ListNamedQueries":   awsjson.Op(svc.ListNamedQueries),
+			"BatchGetNamedQuery": awsjson.Op(svc.BatchGetNamedQuery),
+
 			"CreateWorkGroup": awsjson.Op(svc.CreateWorkGroup),
 			"GetWorkGroup":    awsjson.Op(svc.GetWorkGroup),
 			"ListWorkGroups":  awsjson.Op(svc.ListWorkGroups),
