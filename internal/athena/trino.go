@@ -70,6 +70,9 @@ type prepared struct {
 
 // prepare creates the macros in the engine once.
 func (s *Service) prepare(ctx context.Context) error {
+	// Not the query's context: a query stopped while the macros are made
+	// must not leave the engine without them.
+	ctx = context.WithoutCancel(ctx)
 	s.macros.once.Do(func() {
 		sess, err := s.engine.Session(ctx)
 		if err != nil {

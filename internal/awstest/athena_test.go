@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/athena"
@@ -276,4 +277,42 @@ LOCATION 's3://my-bucket/data/'`)
 	ok("DROP TABLE my_table")
 	_, err := g.GetTable(ctx, &glue.GetTableInput{DatabaseName: aws.String("lake"), Name: aws.String("my_table")})
 	wantCode(t, err, "EntityNotFoundException")
+}
+
+// A query beyond the concurrency limit waits QUEUED; StopQueryExecution
+// interrupts a running query, which ends CANCELLED, and the queued one
+// then runs.
+func TestAthena_QueueAndStop(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t, awstest.Options{MaxQueries: 1})
+	s3c, c := srv.S3As(awstest.Client{UsePathStyle: true}), srv.Athena()
+	createBucket(t, s3c, "results")
+	out := &atypes.ResultConfiguration{OutputLocation: aws.String("s3://results/")}
+	long := must[*athena.StartQueryExecutionOutput](t)(c.StartQueryExecution(ctx, &athena.StartQueryExecutionInput{
+		QueryString: aws.String("SELECT count(*) FROM range(1000000000000) t(x) WHERE x % 7 = 3"), ResultConfiguration: out})).QueryExecutionId
+	state := func(id *string) atypes.QueryExecutionState {
+		return must[*athena.GetQueryExecutionOutput](t)(c.GetQueryExecution(ctx, &athena.GetQueryExecutionInput{QueryExecutionId: id})).QueryExecution.Status.State
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for state(long) != atypes.QueryExecutionStateRunning {
+		if time.Now().After(deadline) {
+			t.Fatal("the long query never ran")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	queued := must[*athena.StartQueryExecutionOutput](t)(c.StartQueryExecution(ctx, &athena.StartQueryExecutionInput{
+		QueryString: aws.String("SELECT 1"), ResultConfiguration: out})).QueryExecutionId
+	if st := state(queued); st != atypes.QueryExecutionStateQueued {
+		t.Fatalf("second query with one slot taken: %s, want QUEUED", st)
+	}
+	must[*athena.StopQueryExecutionOutput](t)(c.StopQueryExecution(ctx, &athena.StopQueryExecutionInput{QueryExecutionId: long}))
+	srv.AthenaService().Wait()
+	if st := state(long); st != atypes.QueryExecutionStateCancelled {
+		t.Errorf("stopped query: %s, want CANCELLED", st)
+	}
+	if q := must[*athena.GetQueryExecutionOutput](t)(c.GetQueryExecution(ctx, &athena.GetQueryExecutionInput{QueryExecutionId: queued})).QueryExecution; q.Status.State != atypes.QueryExecutionStateSucceeded {
+		t.Errorf("queued query: %s %q, want SUCCEEDED", q.Status.State, aws.ToString(q.Status.StateChangeReason))
+	}
+	_, err := c.GetQueryResults(ctx, &athena.GetQueryResultsInput{QueryExecutionId: long})
+	wantCode(t, err, "InvalidRequestException")
 }

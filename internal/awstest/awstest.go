@@ -31,6 +31,8 @@ type Options struct {
 	// DataDir reuses a data directory (to test restarts); default a new
 	// temporary one.
 	DataDir string
+	// MaxQueries bounds the Athena queries that run at once.
+	MaxQueries int
 }
 
 // Server is a running test server.
@@ -61,6 +63,7 @@ func New(t testing.TB, opts ...Options) *Server {
 		Logger: slog.New(slog.DiscardHandler), Version: "test",
 		// Lifecycle passes run only when a test asks (POST /_lakebox/lifecycle).
 		LifecycleInterval: 24 * time.Hour,
+		MaxQueries:        o.MaxQueries,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package sqlengine
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -65,7 +66,13 @@ func (e *Engine) Close() error { return e.db.Close() }
 
 // Session is one connection of the engine. It is not safe for concurrent
 // use.
-type Session struct{ conn *sql.Conn }
+type Session struct {
+	conn *sql.Conn
+	// interrupted is set when a statement was cancelled: the connection
+	// is then discarded, not reused, since the engine may still carry the
+	// interrupt.
+	interrupted bool
+}
 
 // Session opens a connection with Trino's integer division, in UTC.
 func (e *Engine) Session(ctx context.Context) (*Session, error) {
@@ -81,12 +88,25 @@ func (e *Engine) Session(ctx context.Context) (*Session, error) {
 }
 
 // Close drops the session's temporary objects.
-func (s *Session) Close() error { return s.conn.Close() }
+func (s *Session) Close() error {
+	if s.interrupted {
+		s.conn.Raw(func(any) error { return driver.ErrBadConn }) // discard it
+	}
+	return s.conn.Close()
+}
+
+// watch records whether ctx cancelled the statement that returned err.
+func (s *Session) watch(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() != nil {
+		s.interrupted = true
+	}
+	return err
+}
 
 // Exec runs a statement that returns no rows.
 func (s *Session) Exec(ctx context.Context, stmt string) error {
 	_, err := s.conn.ExecContext(ctx, stmt)
-	return wrap(err)
+	return wrap(s.watch(ctx, err))
 }
 
 // Parse returns DuckDB's syntax tree of a query as JSON
@@ -139,7 +159,7 @@ type Column struct {
 func (s *Session) Query(ctx context.Context, query string, row func([]*string) error) ([]Column, error) {
 	rows, err := s.conn.QueryContext(ctx, query)
 	if err != nil {
-		return nil, wrap(err)
+		return nil, wrap(s.watch(ctx, err))
 	}
 	defer rows.Close()
 	types, err := rows.ColumnTypes()
@@ -158,7 +178,7 @@ func (s *Session) Query(ctx context.Context, query string, row func([]*string) e
 	out := make([]*string, len(cols))
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, wrap(err)
+			return nil, wrap(s.watch(ctx, err))
 		}
 		for i, v := range vals {
 			if v == nil {
@@ -173,7 +193,7 @@ func (s *Session) Query(ctx context.Context, query string, row func([]*string) e
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, wrap(err)
+		return nil, wrap(s.watch(ctx, err))
 	}
 	return cols, nil
 }
