@@ -28,6 +28,7 @@ type binder struct {
 	views     map[string]string          // db.table -> view
 	columns   map[string]map[string]bool // view -> its columns, lowercased
 	id        string                     // the query's id, in its view names
+	depth     int                        // how deep in views within views
 	scanned   int64
 }
 
@@ -180,6 +181,9 @@ func (b *binder) bindTable(n map[string]any, ctes map[string]bool) error {
 		}
 		return err
 	}
+	if out.Table.TableType == "VIRTUAL_VIEW" {
+		return b.bindView(n, out.Table, b.depth)
+	}
 	filter := ""
 	if prune.where != nil && len(out.Table.PartitionKeys) > 0 {
 		filter = prune.expression(out.Table)
@@ -214,9 +218,6 @@ func (b *binder) bindTable(n map[string]any, ctes map[string]bool) error {
 
 // createView makes a temporary view of a catalog table over its files.
 func (b *binder) createView(view string, t *glue.Table, filter string) error {
-	if t.TableType == "VIRTUAL_VIEW" {
-		return userError(errUser, "NOT_SUPPORTED: querying the view %s.%s is not supported by Lakebox yet", t.DatabaseName, t.Name)
-	}
 	sd := t.StorageDescriptor
 	if sd == nil || sd.Location == "" {
 		return userError(errUser, "HIVE_METASTORE_ERROR: Table %s.%s has no location", t.DatabaseName, t.Name)

@@ -25,6 +25,9 @@ func (s *Service) utility(ctx context.Context, sc scope, rec *queryRecord, q str
 	ictx := sc.identity(ctx)
 	text := textResult
 	ddl := func() *result { return &result{text: true} }
+	if res, ok, err := s.viewDDL(ctx, sc, rec, q); ok || err != nil {
+		return res, true, err
+	}
 	if res, ok, err := s.hiveDDL(ctx, sc, rec, q); ok || err != nil {
 		return res, true, err
 	}

@@ -316,3 +316,45 @@ func TestAthena_QueueAndStop(t *testing.T) {
 	_, err := c.GetQueryResults(ctx, &athena.GetQueryResultsInput{QueryExecutionId: long})
 	wantCode(t, err, "InvalidRequestException")
 }
+
+func TestAthena_Views(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	s3c, g, c := srv.S3As(awstest.Client{UsePathStyle: true}), srv.Glue(), srv.Athena()
+	createBucket(t, s3c, "lake")
+	createBucket(t, s3c, "results")
+	put(t, s3c, "lake", "orders/a.csv", "1,alice,10\n2,bob,5\n3,alice,7\n")
+	ok := func(sql string) *atypes.QueryExecution {
+		t.Helper()
+		q := runQuery(t, srv, c, &athena.StartQueryExecutionInput{QueryString: aws.String(sql), QueryExecutionContext: &atypes.QueryExecutionContext{Database: aws.String("shop")}})
+		if q.Status.State != atypes.QueryExecutionStateSucceeded {
+			t.Fatalf("%s: %s %s", sql, q.Status.State, aws.ToString(q.Status.StateChangeReason))
+		}
+		return q
+	}
+	ok("CREATE DATABASE shop")
+	ok("CREATE EXTERNAL TABLE orders (id int, customer string, amount double) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' LOCATION 's3://lake/orders/'")
+	ok("CREATE VIEW revenue AS SELECT customer, sum(amount) AS total FROM orders GROUP BY customer")
+	v := must[*glue.GetTableOutput](t)(g.GetTable(ctx, &glue.GetTableInput{DatabaseName: aws.String("shop"), Name: aws.String("revenue")})).Table
+	if aws.ToString(v.TableType) != "VIRTUAL_VIEW" || !strings.HasPrefix(aws.ToString(v.ViewOriginalText), "/* Presto View: ") || v.Parameters["presto_view"] != "true" ||
+		len(v.StorageDescriptor.Columns) != 2 || aws.ToString(v.StorageDescriptor.Columns[1].Type) != "double" {
+		t.Fatalf("view in the catalog = %+v", v)
+	}
+	q := ok("SELECT r.customer, r.total FROM revenue r WHERE r.total > 6 ORDER BY 1")
+	if got := rows(t, c, q.QueryExecutionId); fmt.Sprint(got) != "[[customer total] [alice 17.0]]" {
+		t.Errorf("rows = %v", got)
+	}
+	ok("CREATE OR REPLACE VIEW big AS SELECT * FROM revenue WHERE total > 100")
+	if got := rows(t, c, ok("SELECT count(*) FROM big").QueryExecutionId); fmt.Sprint(got) != "[[_col0] [0]]" {
+		t.Errorf("view of a view = %v", got)
+	}
+	if got := rows(t, c, ok("SHOW VIEWS").QueryExecutionId); fmt.Sprint(got) != "[[big] [revenue]]" {
+		t.Errorf("SHOW VIEWS = %v", got)
+	}
+	q = runQuery(t, srv, c, &athena.StartQueryExecutionInput{QueryString: aws.String("CREATE VIEW revenue AS SELECT 1 AS x"), QueryExecutionContext: &atypes.QueryExecutionContext{Database: aws.String("shop")}})
+	if q.Status.State != atypes.QueryExecutionStateFailed || !strings.Contains(aws.ToString(q.Status.StateChangeReason), "already exists") {
+		t.Errorf("CREATE VIEW over an existing view: %s %q", q.Status.State, aws.ToString(q.Status.StateChangeReason))
+	}
+	ok("DROP VIEW big")
+	ok("DROP VIEW IF EXISTS big")
+}
