@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/sqlengine"
 	"github.com/lakebox/lakebox/internal/storage/meta"
 )
@@ -113,7 +114,34 @@ type result struct {
 // execute runs one statement.
 func (s *Service) execute(ctx context.Context, sc scope, rec *queryRecord) (*result, error) {
 	q := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rec.Query), ";"))
-	q, err := bindParameters(q, rec.ExecutionParameters)
+	params := rec.ExecutionParameters
+	switch {
+	case prepareStmt.MatchString(q):
+		m := prepareStmt.FindStringSubmatch(q)
+		err := s.putPrepared(sc, rec.WorkGroup, m[1], m[2], "", true)
+		if e, ok := asInvalid(err); ok && strings.Contains(e, "already exists") {
+			err = s.putPrepared(sc, rec.WorkGroup, m[1], m[2], "", false) // PREPARE replaces
+		}
+		return &result{text: true}, err
+	case deallocateStmt.MatchString(q):
+		m := deallocateStmt.FindStringSubmatch(q)
+		_, err := s.DeletePreparedStatement(sc.identity(ctx), &PreparedStatementNameInput{StatementName: m[1], WorkGroup: rec.WorkGroup})
+		if err != nil {
+			return nil, userError(errUser, "PREPARED_STATEMENT_NOT_FOUND: Prepared statement not found: %s", m[1])
+		}
+		return &result{text: true}, nil
+	case executeStmt.MatchString(q):
+		m := executeStmt.FindStringSubmatch(q)
+		p, err := s.prepared(sc, rec.WorkGroup, m[1])
+		if err != nil {
+			return nil, userError(errUser, "PREPARED_STATEMENT_NOT_FOUND: Prepared statement not found: %s", m[1])
+		}
+		q = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(p.QueryStatement), ";"))
+		if m[2] != "" {
+			params = splitArgs(m[2])
+		}
+	}
+	q, err := bindParameters(q, params)
 	if err != nil {
 		return nil, err
 	}
@@ -182,6 +210,14 @@ func (s *Service) selectQuery(ctx context.Context, sc scope, rec *queryRecord, q
 		res.columns = append(res.columns, columnInfo(c.Name, c.Type))
 	}
 	return res, nil
+}
+
+// asInvalid returns the message of an InvalidRequestException.
+func asInvalid(err error) (string, bool) {
+	if e, ok := awserr.As(err); ok && e.Code == ErrInvalidRequest.Code {
+		return e.Message, true
+	}
+	return "", false
 }
 
 // engineError turns an engine error into Athena's message and category.

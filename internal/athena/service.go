@@ -108,6 +108,7 @@ const (
 	kindRows       = 'r' // id, page (4 bytes) -> JSON rows
 	kindToken      = 't' // client request token -> id
 	kindNamedQuery = 'n' // named query id -> NamedQuery JSON
+	kindPrepared   = 'p' // workgroup, statement name -> PreparedStatement JSON
 )
 
 func (sc scope) key(kind byte, names ...string) []byte {
@@ -131,6 +132,8 @@ func rowsKey(sc scope, id string, page int) []byte {
 func prefixEnd(p []byte) []byte { return meta.PrefixEnd(p) }
 
 func (s *Service) getJSON(key []byte, v any) (bool, error) { return s.db.GetJSON(key, v) }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 func mustJSON(v any) []byte {
 	b, err := json.Marshal(v)

@@ -357,4 +357,24 @@ func TestAthena_Views(t *testing.T) {
 	}
 	ok("DROP VIEW big")
 	ok("DROP VIEW IF EXISTS big")
+
+	// Prepared statements, in SQL and through the API.
+	ok("PREPARE by_customer FROM SELECT sum(amount) AS total FROM orders WHERE customer = ?")
+	if got := rows(t, c, ok("EXECUTE by_customer USING 'alice'").QueryExecutionId); fmt.Sprint(got) != "[[total] [17.0]]" {
+		t.Errorf("EXECUTE USING = %v", got)
+	}
+	must[*athena.CreatePreparedStatementOutput](t)(c.CreatePreparedStatement(ctx, &athena.CreatePreparedStatementInput{
+		StatementName: aws.String("big_orders"), WorkGroup: aws.String("primary"), QueryStatement: aws.String("SELECT id FROM orders WHERE amount > ? ORDER BY id")}))
+	q = runQuery(t, srv, c, &athena.StartQueryExecutionInput{QueryString: aws.String("EXECUTE big_orders"), ExecutionParameters: []string{"6"},
+		QueryExecutionContext: &atypes.QueryExecutionContext{Database: aws.String("shop")}})
+	if got := rows(t, c, q.QueryExecutionId); fmt.Sprint(got) != "[[id] [1] [3]]" {
+		t.Errorf("EXECUTE with ExecutionParameters = %v (%s)", got, aws.ToString(q.Status.StateChangeReason))
+	}
+	list := must[*athena.ListPreparedStatementsOutput](t)(c.ListPreparedStatements(ctx, &athena.ListPreparedStatementsInput{WorkGroup: aws.String("primary")}))
+	if len(list.PreparedStatements) != 2 {
+		t.Errorf("prepared statements = %+v", list.PreparedStatements)
+	}
+	ok("DEALLOCATE PREPARE by_customer")
+	_, err := c.GetPreparedStatement(ctx, &athena.GetPreparedStatementInput{StatementName: aws.String("by_customer"), WorkGroup: aws.String("primary")})
+	wantCode(t, err, "ResourceNotFoundException")
 }

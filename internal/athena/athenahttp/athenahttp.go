@@ -37,6 +37,12 @@ func New(svc *athena.Service) http.Handler {
 			"ListNamedQueries":   awsjson.Op(svc.ListNamedQueries),
 			"BatchGetNamedQuery": awsjson.Op(svc.BatchGetNamedQuery),
 
+			"CreatePreparedStatement": awsjson.Op(svc.CreatePreparedStatement),
+			"GetPreparedStatement":    awsjson.Op(svc.GetPreparedStatement),
+			"UpdatePreparedStatement": awsjson.Op(svc.UpdatePreparedStatement),
+			"DeletePreparedStatement": awsjson.Op(svc.DeletePreparedStatement),
+			"ListPreparedStatements":  awsjson.Op(svc.ListPreparedStatements),
+
 			"CreateWorkGroup": awsjson.Op(svc.CreateWorkGroup),
 			"GetWorkGroup":    awsjson.Op(svc.GetWorkGroup),
 			"ListWorkGroups":  awsjson.Op(svc.ListWorkGroups),
