@@ -42,7 +42,7 @@ func (s *Service) hiveDDL(ctx context.Context, sc scope, rec *queryRecord, q str
 	}
 	upper := strings.ToUpper(strings.Join(strings.Fields(q), " "))
 	switch {
-	case strings.HasPrefix(upper, "CREATE EXTERNAL TABLE") || strings.HasPrefix(upper, "CREATE TABLE") && !strings.Contains(upper, " AS "):
+	case strings.HasPrefix(upper, "CREATE EXTERNAL TABLE") || strings.HasPrefix(upper, "CREATE TABLE"):
 		ct, err := parseCreateTable(q, defDB)
 		if err != nil {
 			return nil, true, err
@@ -60,8 +60,6 @@ func (s *Service) hiveDDL(ctx context.Context, sc scope, rec *queryRecord, q str
 			return nil, true, userError(errUser, "FAILED: %s: %s", e.Code, e.Message)
 		}
 		return &result{text: true}, true, err
-	case strings.HasPrefix(upper, "CREATE TABLE"):
-		return nil, true, userError(errSyntax, "NOT_SUPPORTED: CREATE TABLE AS SELECT is not supported by Lakebox yet")
 	case msckRepair.MatchString(q):
 		db, tn := name(msckRepair.FindStringSubmatch(q))
 		t, err := table(db, tn)

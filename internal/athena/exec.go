@@ -67,7 +67,7 @@ func (s *Service) run(ctx context.Context, sc scope, rec *queryRecord) {
 			return
 		}
 		if _, err := s.update(sc, id, func(r *queryRecord) {
-			r.Columns, r.Rows, r.Header = res.columns, len(res.rows), res.header
+			r.Columns, r.Rows, r.Header, r.UpdateCount = res.columns, len(res.rows), res.header, res.updateCount
 			r.Statistics.EngineExecutionTimeInMillis = engineMs
 			r.Statistics.DataScannedInBytes = res.scanned
 			finish(r, s.clock.Now(), stateSucceeded, "", failure{})
@@ -109,6 +109,8 @@ type result struct {
 	header  bool // a query: the first result row is the header
 	scanned int64
 	text    bool // DDL and utility output goes to <id>.txt
+	// updateCount is the rows an INSERT INTO or CTAS wrote.
+	updateCount int64
 }
 
 // execute runs one statement.
@@ -148,6 +150,15 @@ func (s *Service) execute(ctx context.Context, sc scope, rec *queryRecord) (*res
 	switch firstWord(q) {
 	case "SELECT", "WITH", "VALUES", "TABLE", "(":
 		return s.selectQuery(ctx, sc, rec, q)
+	}
+	if res, ok, err := s.unload(ctx, sc, rec, q); ok || err != nil {
+		return res, err
+	}
+	if res, ok, err := s.ctas(ctx, sc, rec, q); ok || err != nil {
+		return res, err
+	}
+	if res, ok, err := s.insert(ctx, sc, rec, q); ok || err != nil {
+		return res, err
 	}
 	if res, ok, err := s.utility(ctx, sc, rec, q); ok || err != nil {
 		return res, err

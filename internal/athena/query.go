@@ -36,6 +36,8 @@ type queryRecord struct {
 	Account string       `json:"lakeboxAccount"`
 	Region  string       `json:"lakeboxRegion"`
 	Cutoff  int64        `json:"lakeboxCutoff,omitempty"` // BytesScannedCutoffPerQuery
+	// UpdateCount is the rows an INSERT INTO or CTAS wrote.
+	UpdateCount int64 `json:"lakeboxUpdateCount,omitempty"`
 }
 
 func newID() string {
@@ -351,7 +353,7 @@ func (s *Service) GetQueryResults(ctx context.Context, in *GetQueryResultsInput)
 	if rec.Header {
 		total++
 	}
-	out := &GetQueryResultsOutput{ResultSet: &ResultSet{Rows: []Row{}, ResultSetMetadata: &ResultSetMetadata{ColumnInfo: rec.Columns}}}
+	out := &GetQueryResultsOutput{UpdateCount: rec.UpdateCount, ResultSet: &ResultSet{Rows: []Row{}, ResultSetMetadata: &ResultSetMetadata{ColumnInfo: rec.Columns}}}
 	if rec.Columns == nil {
 		out.ResultSet.ResultSetMetadata.ColumnInfo = []ColumnInfo{}
 	}

@@ -12,6 +12,7 @@ import (
 	atypes "github.com/aws/aws-sdk-go-v2/service/athena/types"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/glue/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/lakebox/lakebox/internal/awstest"
 )
@@ -123,7 +124,8 @@ func TestAthena_QueryCrawledTables(t *testing.T) {
 			"SELECT nope FROM sales":       "COLUMN_NOT_FOUND",
 			"SELEC 1":                      "line 1:1:",
 			"SELECT 1 FROM other_db.t":     "Schema 'other_db' does not exist",
-			"INSERT INTO sales VALUES (1)": "not supported by Lakebox yet",
+			"INSERT INTO sales VALUES (1)": "Insert query has 1 columns, table lake_db.sales has 5",
+			"UNLOAD (SELECT 1) TO 's3://results/u/' WITH (format = 'ORC')": "not supported by Lakebox yet",
 		} {
 			q := runQuery(t, srv, c, &athena.StartQueryExecutionInput{QueryExecutionContext: qctx, QueryString: aws.String(sql)})
 			if q.Status.State != atypes.QueryExecutionStateFailed || !strings.Contains(aws.ToString(q.Status.StateChangeReason), want) ||
@@ -375,6 +377,37 @@ func TestAthena_Views(t *testing.T) {
 		t.Errorf("prepared statements = %+v", list.PreparedStatements)
 	}
 	ok("DEALLOCATE PREPARE by_customer")
+
+	// CTAS writes Parquet partitions and registers them; INSERT INTO adds.
+	q = ok("CREATE TABLE orders_by_customer WITH (format = 'PARQUET', external_location = 's3://lake/curated/obc/', partitioned_by = ARRAY['customer']) AS SELECT id, amount, customer FROM orders")
+	res := must[*athena.GetQueryResultsOutput](t)(c.GetQueryResults(ctx, &athena.GetQueryResultsInput{QueryExecutionId: q.QueryExecutionId}))
+	if aws.ToInt64(res.UpdateCount) != 3 {
+		t.Errorf("CTAS update count = %d", aws.ToInt64(res.UpdateCount))
+	}
+	ctas := must[*glue.GetTableOutput](t)(g.GetTable(ctx, &glue.GetTableInput{DatabaseName: aws.String("shop"), Name: aws.String("orders_by_customer")})).Table
+	if len(ctas.PartitionKeys) != 1 || aws.ToString(ctas.PartitionKeys[0].Name) != "customer" || len(ctas.StorageDescriptor.Columns) != 2 ||
+		aws.ToString(ctas.StorageDescriptor.SerdeInfo.SerializationLibrary) != "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe" {
+		t.Errorf("CTAS table = %+v", ctas)
+	}
+	if got := rows(t, c, ok("SHOW PARTITIONS orders_by_customer").QueryExecutionId); fmt.Sprint(got) != "[[customer=alice] [customer=bob]]" {
+		t.Errorf("CTAS partitions = %v", got)
+	}
+	ok("INSERT INTO orders_by_customer SELECT 9, 1.5, 'carol'")
+	if got := rows(t, c, ok("SELECT customer, count(*) AS n, sum(amount) AS total FROM orders_by_customer GROUP BY customer ORDER BY customer").QueryExecutionId); fmt.Sprint(got) != "[[customer n total] [alice 2 17.0] [bob 1 5.0] [carol 1 1.5]]" {
+		t.Errorf("after INSERT = %v", got)
+	}
+	ok("UNLOAD (SELECT id, customer FROM orders WHERE amount > 6) TO 's3://lake/exports/big/' WITH (format = 'JSON', compression = 'NONE')")
+	listed := must[*s3.ListObjectsV2Output](t)(s3c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("lake"), Prefix: aws.String("exports/big/")}))
+	if len(listed.Contents) != 1 {
+		t.Fatalf("UNLOAD wrote %d objects", len(listed.Contents))
+	}
+	if body := get(t, s3c, "lake", aws.ToString(listed.Contents[0].Key)); !strings.Contains(body, `"customer":"alice"`) || strings.Count(body, "\n") != 2 {
+		t.Errorf("UNLOAD output = %q", body)
+	}
+	q = runQuery(t, srv, c, &athena.StartQueryExecutionInput{QueryString: aws.String("CREATE TABLE orders_by_customer AS SELECT 1 AS x"), QueryExecutionContext: &atypes.QueryExecutionContext{Database: aws.String("shop")}})
+	if q.Status.State != atypes.QueryExecutionStateFailed {
+		t.Errorf("CTAS over an existing table: %s", q.Status.State)
+	}
 	_, err := c.GetPreparedStatement(ctx, &athena.GetPreparedStatementInput{StatementName: aws.String("by_customer"), WorkGroup: aws.String("primary")})
 	wantCode(t, err, "ResourceNotFoundException")
 }
