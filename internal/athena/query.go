@@ -475,6 +475,16 @@ func finish(rec *queryRecord, now time.Time, state, reason string, f failure) {
 // are an hour old; queries make what they need again.
 func (s *Service) SweepLinks() (removed int, err error) {
 	cutoff := s.clock.Wall().Add(-time.Hour)
+	if s.opts.MemLinkDir != "" {
+		filepath.WalkDir(s.opts.MemLinkDir, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				if info, err := d.Info(); err == nil && info.ModTime().Before(cutoff) && os.Remove(p) == nil {
+					removed++
+				}
+			}
+			return nil
+		})
+	}
 	err = filepath.WalkDir(s.opts.LinkDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return nil

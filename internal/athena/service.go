@@ -36,6 +36,9 @@ type Options struct {
 	// LinkDir holds the files queries read: links to object bodies, laid
 	// out by table and partition, shared by queries and kept between them.
 	LinkDir string
+	// MemLinkDir, on a memory-backed file system, holds the plaintext of
+	// encrypted bodies queries read; swept like LinkDir.
+	MemLinkDir string
 }
 
 // DefaultOptions returns the options Lakebox uses unless told otherwise.

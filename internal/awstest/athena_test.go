@@ -1,7 +1,11 @@
 package awstest_test
 
 import (
+	"bytes"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/glue/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/lakebox/lakebox/internal/awstest"
 )
@@ -410,4 +415,44 @@ func TestAthena_Views(t *testing.T) {
 	}
 	_, err := c.GetPreparedStatement(ctx, &athena.GetPreparedStatementInput{StatementName: aws.String("by_customer"), WorkGroup: aws.String("primary")})
 	wantCode(t, err, "ResourceNotFoundException")
+}
+
+// Objects stored encrypted are queryable, and their plaintext never lands
+// in the data directory.
+func TestAthena_EncryptedObjects(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	s3c, c := srv.S3As(awstest.Client{UsePathStyle: true}), srv.Athena()
+	createBucket(t, s3c, "vault")
+	createBucket(t, s3c, "results")
+	const marker = "zebra-secret-7731"
+	for i, sse := range []s3types.ServerSideEncryption{s3types.ServerSideEncryptionAes256, s3types.ServerSideEncryptionAwsKms} {
+		body := fmt.Sprintf("%d,%s\n", i, marker)
+		if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("vault"), Key: aws.String(fmt.Sprintf("t/part-%d.csv", i)),
+			Body: strings.NewReader(body), ServerSideEncryption: sse}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q := runQuery(t, srv, c, &athena.StartQueryExecutionInput{QueryString: aws.String("CREATE DATABASE v")})
+	q = runQuery(t, srv, c, &athena.StartQueryExecutionInput{QueryString: aws.String("CREATE EXTERNAL TABLE v.secrets (id int, word string) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' LOCATION 's3://vault/t/'")})
+	q = runQuery(t, srv, c, &athena.StartQueryExecutionInput{QueryString: aws.String("SELECT count(*) AS n, max(word) AS w FROM v.secrets")})
+	if q.Status.State != atypes.QueryExecutionStateSucceeded {
+		t.Fatalf("%s %s", q.Status.State, aws.ToString(q.Status.StateChangeReason))
+	}
+	if got := rows(t, c, q.QueryExecutionId); fmt.Sprint(got) != "[[n w] [2 "+marker+"]]" {
+		t.Fatalf("rows = %v", got)
+	}
+	// The result file holds the marker (results are not encrypted); nothing
+	// else in the data directory may.
+	resultBody := []byte(marker)
+	filepath.WalkDir(srv.DataDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		b, _ := os.ReadFile(p)
+		if bytes.Contains(b, resultBody) && !strings.Contains(p, "meta") {
+			t.Errorf("plaintext of an encrypted object in %s", p)
+		}
+		return nil
+	})
 }

@@ -3,9 +3,14 @@ package server
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/lakebox/lakebox/internal/athena"
 	"github.com/lakebox/lakebox/internal/auth"
@@ -104,7 +109,13 @@ func (f *lakeFile) ReadAt(p []byte, off int64) (int, error) {
 
 // objects gives Athena the S3 service: listing, reading bodies in place
 // and writing results, with the access of the query's account.
-type objects struct{ s3 *s3.Service }
+type objects struct {
+	s3 *s3.Service
+	// linkDir is where plaintext bodies are linked; memDir, on a
+	// memory-backed file system, mirrors it for bodies stored encrypted,
+	// whose plaintext must not reach the disk ("" when there is none).
+	linkDir, memDir string
+}
 
 var _ athena.Objects = objects{}
 
@@ -113,11 +124,51 @@ func (o objects) List(ctx context.Context, account, bucket, prefix string, fn fu
 }
 
 func (o objects) Link(ctx context.Context, account, bucket, key, dir, name string) (string, int64, error) {
-	path, size, err := o.s3.LinkBody(asAccount(ctx, account), bucket, key, dir, name)
-	if errors.Is(err, s3.ErrNotLocal) {
-		return "", 0, fmt.Errorf("the object is encrypted or archived; such objects are not queryable by Lakebox yet")
+	ctx = asAccount(ctx, account)
+	path, size, err := o.s3.LinkBody(ctx, bucket, key, dir, name)
+	if !errors.Is(err, s3.ErrNotLocal) {
+		return path, size, err
 	}
-	return path, size, err
+	return o.decrypted(ctx, bucket, key, dir, name)
+}
+
+// decrypted writes the plaintext of a body stored encrypted (or
+// compressed) to memDir, at the place dir has under linkDir, once per
+// version of the object.
+func (o objects) decrypted(ctx context.Context, bucket, key, dir, name string) (string, int64, error) {
+	rel, err := filepath.Rel(o.linkDir, dir)
+	if o.memDir == "" || err != nil || strings.HasPrefix(rel, "..") {
+		return "", 0, errors.New("the object is stored encrypted and no memory-backed folder (/dev/shm) is available to read it without writing its plaintext to disk")
+	}
+	out, err := o.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: bucket, Key: key})
+	if err != nil {
+		return "", 0, err
+	}
+	defer out.Close()
+	sum := sha256.Sum256([]byte(bucket + "/" + key + "\x00" + out.Object.ETag + "\x00" + out.Object.VersionID))
+	path := filepath.Join(o.memDir, rel, hex.EncodeToString(sum[:12])+"-"+name)
+	if st, err := os.Stat(path); err == nil {
+		return path, st.Size(), nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return "", 0, err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return "", 0, err
+	}
+	n, err := io.Copy(tmp, out.Body)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return "", 0, err
+	}
+	return path, n, nil
 }
 
 func (o objects) Put(ctx context.Context, account, bucket, key string, body []byte, contentType string) error {

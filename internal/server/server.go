@@ -78,6 +78,7 @@ type Server struct {
 	glue   *glue.Service
 	athena *athena.Service
 	sql    *sqlengine.Engine
+	memDir string // plaintext of encrypted objects being queried
 	// services maps a SigV4 credential-scope service name to its handler.
 	services map[string]http.Handler
 	verifier *sigv4.Verifier
@@ -167,7 +168,12 @@ func New(cfg Config) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
-	asvc := athena.New(db, clk, gsvc, objects{svc}, engine, athena.Options{Logger: cfg.Logger, MaxConcurrent: cfg.MaxQueries, LinkDir: filepath.Join(sqlDir, "links")})
+	linkDir := filepath.Join(sqlDir, "links")
+	// Plaintext of encrypted objects a query reads goes to memory, never to
+	// the disk: a folder on /dev/shm, removed at Close.
+	memDir, _ := os.MkdirTemp("/dev/shm", "lakebox-sql-")
+	asvc := athena.New(db, clk, gsvc, objects{s3: svc, linkDir: linkDir, memDir: memDir}, engine,
+		athena.Options{Logger: cfg.Logger, MaxConcurrent: cfg.MaxQueries, LinkDir: linkDir, MemLinkDir: memDir})
 	if err := asvc.Recover(); err != nil {
 		engine.Close()
 		db.Close()
@@ -183,6 +189,7 @@ func New(cfg Config) (*Server, error) {
 		glue:   gsvc,
 		athena: asvc,
 		sql:    engine,
+		memDir: memDir,
 		services: map[string]http.Handler{
 			"s3":     s3http.New(svc, s3http.Options{Domains: cfg.Domains}),
 			"glue":   gluehttp.New(gsvc),
@@ -359,5 +366,8 @@ func (s *Server) Close() error {
 	s.glue.Close()
 	s.athena.Close()
 	s.sql.Close()
+	if s.memDir != "" {
+		os.RemoveAll(s.memDir)
+	}
 	return s.db.Close()
 }
