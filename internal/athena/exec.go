@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
@@ -18,6 +19,13 @@ func (s *Service) run(ctx context.Context, sc scope, rec *queryRecord) {
 		s.mu.Lock()
 		delete(s.running, id)
 		s.mu.Unlock()
+	}()
+	defer func() {
+		// A bug must fail the query, not the server.
+		if p := recover(); p != nil {
+			s.opts.Logger.Error("athena: query panicked", "id", id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			s.end(sc, id, stateFailed, "INTERNAL_ERROR_QUERY_ENGINE: an internal error occurred", errInternal, nil)
+		}
 	}()
 	select {
 	case s.slots <- struct{}{}:

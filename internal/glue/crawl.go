@@ -284,7 +284,13 @@ func (c *crawler) classifyAll(ctx context.Context, bucket string, files []*crawl
 	wg.Wait()
 }
 
-func (c *crawler) classify(ctx context.Context, bucket string, f *crawlFile) (*classify.Result, error) {
+func (c *crawler) classify(ctx context.Context, bucket string, f *crawlFile) (res *classify.Result, err error) {
+	defer func() {
+		// A reader library tripping over a malformed file skips the file.
+		if p := recover(); p != nil {
+			res, err = nil, fmt.Errorf("unreadable file (%v)", p)
+		}
+	}()
 	obj, err := c.s.opts.Lake.Open(ctx, c.sc.account, bucket, f.key)
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -140,7 +141,7 @@ func (s *Service) runCrawl(ctx context.Context, sc scope, rec *crawlerRecord, h 
 		linesMu.Unlock()
 	}
 	logf("Running Start Crawl for Crawler %s", rec.Name)
-	stats, err := s.crawl(ctx, sc, rec, logf)
+	stats, err := s.safeCrawl(ctx, sc, rec, logf)
 	if stats == nil {
 		stats = &crawlStats{}
 	}
@@ -181,6 +182,17 @@ func (s *Service) runCrawl(ctx context.Context, sc scope, rec *crawlerRecord, h 
 	if err := b.Commit(); err != nil {
 		s.opts.Logger.Error("glue crawl: record end", "crawler", rec.Name, "err", err)
 	}
+}
+
+// safeCrawl runs a crawl; a bug fails the crawl, not the server.
+func (s *Service) safeCrawl(ctx context.Context, sc scope, rec *crawlerRecord, logf func(string, ...any)) (stats *crawlStats, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.opts.Logger.Error("glue crawl panicked", "crawler", rec.Name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			stats, err = nil, errors.New("internal error")
+		}
+	}()
+	return s.crawl(ctx, sc, rec, logf)
 }
 
 type StopCrawlerInput struct {
