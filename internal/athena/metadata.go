@@ -415,16 +415,18 @@ func (s *Service) BatchGetNamedQuery(ctx context.Context, in *BatchGetNamedQuery
 		return nil, invalid("NamedQueryIds must hold 1 to 50 ids.")
 	}
 	sc := scopeOf(ctx)
-	out := &BatchGetNamedQueryOutput{NamedQueries: []NamedQuery{}, UnprocessedNamedQueryIds: []UnprocessedNamedQueryId{}}
-	for _, id := range in.NamedQueryIds {
+	found, missing, err := batchGet(in.NamedQueryIds, func(id string) (NamedQuery, error) {
 		nq, err := s.namedQuery(sc, id)
 		if err != nil {
-			out.UnprocessedNamedQueryIds = append(out.UnprocessedNamedQueryIds, UnprocessedNamedQueryId{NamedQueryId: id, ErrorCode: "INVALID_INPUT", ErrorMessage: "NamedQuery " + id + " was not found"})
-			continue
+			return NamedQuery{}, err
 		}
-		out.NamedQueries = append(out.NamedQueries, *nq)
+		return *nq, nil
+	})
+	out := &BatchGetNamedQueryOutput{NamedQueries: found, UnprocessedNamedQueryIds: []UnprocessedNamedQueryId{}}
+	for _, id := range missing {
+		out.UnprocessedNamedQueryIds = append(out.UnprocessedNamedQueryIds, UnprocessedNamedQueryId{NamedQueryId: id, ErrorCode: "INVALID_INPUT", ErrorMessage: "NamedQuery " + id + " was not found"})
 	}
-	return out, nil
+	return out, err
 }
 
 type QueryRuntimeStatisticsTimeline struct {

@@ -226,16 +226,36 @@ func (s *Service) BatchGetQueryExecution(ctx context.Context, in *BatchGetQueryE
 		return nil, invalid("QueryExecutionIds must hold 1 to 50 ids.")
 	}
 	sc := scopeOf(ctx)
-	out := &BatchGetQueryExecutionOutput{QueryExecutions: []QueryExecution{}, UnprocessedQueryExecutionIds: []UnprocessedQueryExecutionId{}}
-	for _, id := range in.QueryExecutionIds {
+	found, missing, err := batchGet(in.QueryExecutionIds, func(id string) (QueryExecution, error) {
 		rec, err := s.record(sc, id)
 		if err != nil {
-			out.UnprocessedQueryExecutionIds = append(out.UnprocessedQueryExecutionIds, UnprocessedQueryExecutionId{QueryExecutionId: id, ErrorCode: "INVALID_INPUT", ErrorMessage: "QueryExecution " + id + " was not found"})
+			return QueryExecution{}, err
+		}
+		return rec.QueryExecution, nil
+	})
+	out := &BatchGetQueryExecutionOutput{QueryExecutions: found, UnprocessedQueryExecutionIds: []UnprocessedQueryExecutionId{}}
+	for _, id := range missing {
+		out.UnprocessedQueryExecutionIds = append(out.UnprocessedQueryExecutionIds, UnprocessedQueryExecutionId{QueryExecutionId: id, ErrorCode: "INVALID_INPUT", ErrorMessage: "QueryExecution " + id + " was not found"})
+	}
+	return out, err
+}
+
+// batchGet looks up each id: what exists, the ids that do not (an
+// InvalidRequest from get), and any other error.
+func batchGet[T any](ids []string, get func(string) (T, error)) (found []T, missing []string, err error) {
+	found = []T{}
+	for _, id := range ids {
+		v, err := get(id)
+		if _, ok := asInvalid(err); ok {
+			missing = append(missing, id)
 			continue
 		}
-		out.QueryExecutions = append(out.QueryExecutions, rec.QueryExecution)
+		if err != nil {
+			return nil, nil, err
+		}
+		found = append(found, v)
 	}
-	return out, nil
+	return found, missing, nil
 }
 
 type ListQueryExecutionsInput struct {

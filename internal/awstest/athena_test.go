@@ -208,6 +208,10 @@ func TestAthena_QueryCrawledTables(t *testing.T) {
 		if len(list.QueryExecutionIds) != 1 || list.QueryExecutionIds[0] != aws.ToString(q.QueryExecutionId) {
 			t.Errorf("history = %v", list.QueryExecutionIds)
 		}
+		batch := must[*athena.BatchGetQueryExecutionOutput](t)(c.BatchGetQueryExecution(ctx, &athena.BatchGetQueryExecutionInput{QueryExecutionIds: []string{aws.ToString(q.QueryExecutionId), "no-such-id"}}))
+		if len(batch.QueryExecutions) != 1 || len(batch.UnprocessedQueryExecutionIds) != 1 || aws.ToString(batch.UnprocessedQueryExecutionIds[0].QueryExecutionId) != "no-such-id" {
+			t.Errorf("batch get = %+v", batch)
+		}
 		wgs := must[*athena.ListWorkGroupsOutput](t)(c.ListWorkGroups(ctx, &athena.ListWorkGroupsInput{}))
 		if len(wgs.WorkGroups) != 2 || aws.ToString(wgs.WorkGroups[0].Name) != "analysts" || aws.ToString(wgs.WorkGroups[1].Name) != "primary" {
 			t.Errorf("workgroups = %+v", wgs.WorkGroups)
