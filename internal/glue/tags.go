@@ -86,22 +86,10 @@ type TagResourceOutput struct{}
 
 // TagResource adds or replaces tags.
 func (s *Service) TagResource(ctx context.Context, in *TagResourceInput) (*TagResourceOutput, error) {
-	defer s.lockForTags()()
-	key, err := s.resourceKey(ctx, in.ResourceArn)
-	if err != nil {
-		return nil, err
-	}
-	t, err := s.tags(key)
-	if err != nil {
-		return nil, err
-	}
-	maps.Copy(t, in.TagsToAdd)
-	if err := checkTags(t); err != nil {
-		return nil, err
-	}
-	b := s.db.NewBatch()
-	b.Set(key, mustJSON(t))
-	return &TagResourceOutput{}, b.Commit()
+	return &TagResourceOutput{}, s.changeTags(ctx, in.ResourceArn, func(t map[string]string) error {
+		maps.Copy(t, in.TagsToAdd)
+		return checkTags(t)
+	})
 }
 
 type UntagResourceInput struct {
@@ -113,17 +101,28 @@ type UntagResourceOutput struct{}
 
 // UntagResource removes tags; absent keys are ignored.
 func (s *Service) UntagResource(ctx context.Context, in *UntagResourceInput) (*UntagResourceOutput, error) {
+	return &UntagResourceOutput{}, s.changeTags(ctx, in.ResourceArn, func(t map[string]string) error {
+		for _, k := range in.TagsToRemove {
+			delete(t, k)
+		}
+		return nil
+	})
+}
+
+// changeTags changes a resource's tags under the locks that keep the
+// resource from being deleted meanwhile.
+func (s *Service) changeTags(ctx context.Context, resourceARN string, change func(map[string]string) error) error {
 	defer s.lockForTags()()
-	key, err := s.resourceKey(ctx, in.ResourceArn)
+	key, err := s.resourceKey(ctx, resourceARN)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	t, err := s.tags(key)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	for _, k := range in.TagsToRemove {
-		delete(t, k)
+	if err := change(t); err != nil {
+		return err
 	}
 	b := s.db.NewBatch()
 	if len(t) == 0 {
@@ -131,7 +130,7 @@ func (s *Service) UntagResource(ctx context.Context, in *UntagResourceInput) (*U
 	} else {
 		b.Set(key, mustJSON(t))
 	}
-	return &UntagResourceOutput{}, b.Commit()
+	return b.Commit()
 }
 
 type GetTagsInput struct {
