@@ -5,9 +5,13 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/lakebox/lakebox/internal/awsproto/epoch"
+	"github.com/lakebox/lakebox/internal/clock"
 	"github.com/lakebox/lakebox/internal/glue"
 	"github.com/lakebox/lakebox/internal/sqlengine"
+	"github.com/lakebox/lakebox/internal/storage/meta"
 )
 
 // glueParse checks an expression with the Glue service's own parser.
@@ -211,6 +215,42 @@ func TestPruneExpression(t *testing.T) {
 			if _, err := glueParse(got, table); err != nil {
 				t.Errorf("%s: Glue cannot parse %q: %v", q, got, err)
 			}
+		}
+	}
+}
+
+// A query a crash left QUEUED or RUNNING is FAILED by Recover, which reads
+// only the queries still marked active.
+func TestService_Recover(t *testing.T) {
+	db, err := meta.Open(t.TempDir(), meta.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	clk := clock.NewFake(func() time.Time { return time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC) }, 0)
+	s := New(db, clk, nil, nil, nil, Options{})
+	sc := scope{"000000000000", "us-east-1"}
+	for id, state := range map[string]string{"running": stateRunning, "queued": stateQueued, "done": stateSucceeded} {
+		rec := &queryRecord{QueryExecution: QueryExecution{QueryExecutionId: id, Status: QueryExecutionStatus{State: state, SubmissionDateTime: epoch.Ptr(clk.Now())}, Statistics: &QueryExecutionStatistics{}}}
+		b := db.NewBatch()
+		b.Set(sc.key(kindQuery, id), mustJSON(rec))
+		if state != stateSucceeded {
+			b.Set(sc.key(kindActive, id), nil)
+		}
+		if err := b.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Recover(); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]string{"running": stateFailed, "queued": stateFailed, "done": stateSucceeded} {
+		rec, err := s.record(sc, id)
+		if err != nil || rec.Status.State != want {
+			t.Errorf("%s after Recover: %+v, %v; want %s", id, rec, err, want)
+		}
+		if has, _ := db.Has(sc.key(kindActive, id)); has {
+			t.Errorf("%s still marked active", id)
 		}
 	}
 }

@@ -79,7 +79,7 @@ func (s *Service) run(ctx context.Context, sc scope, rec *queryRecord) {
 			r.Statistics.EngineExecutionTimeInMillis = engineMs
 			r.Statistics.DataScannedInBytes = res.scanned
 			finish(r, s.clock.Now(), stateSucceeded, "", failure{})
-		}, pages); err != nil {
+		}, pages, ended(sc, id)); err != nil {
 			s.opts.Logger.Error("athena: record query end", "id", id, "err", err)
 		}
 	}
@@ -92,7 +92,7 @@ func (s *Service) end(sc scope, id, state, reason string, f failure, res *result
 			r.Statistics.DataScannedInBytes = res.scanned
 		}
 		finish(r, s.clock.Now(), state, reason, f)
-	}); err != nil {
+	}, ended(sc, id)); err != nil {
 		s.opts.Logger.Error("athena: record query end", "id", id, "err", err)
 	}
 }

@@ -124,6 +124,7 @@ func (s *Service) StartQueryExecution(ctx context.Context, in *StartQueryExecuti
 	}
 	b := s.db.NewBatch()
 	b.Set(sc.key(kindQuery, rec.QueryExecutionId), mustJSON(rec))
+	b.Set(sc.key(kindActive, rec.QueryExecutionId), nil)
 	b.Set(append(binary.BigEndian.AppendUint64(sc.key(kindList, wg.Name), ^uint64(now.UnixNano())), rec.QueryExecutionId...), nil)
 	if in.ClientRequestToken != "" {
 		b.Set(sc.key(kindToken, in.ClientRequestToken), mustJSON(rec.QueryExecutionId))
@@ -430,38 +431,40 @@ func (s *Service) row(sc scope, id string, n int) ([]*string, error) {
 func (s *Service) Wait() { s.wg.Wait() }
 
 // Recover marks queries that a crash interrupted as FAILED. The server
-// calls it at start.
+// calls it at start; it reads only the queries still marked active.
 func (s *Service) Recover() error {
-	prefix := []byte("athena\x00" + string(kindQuery) + "\x00")
+	prefix := []byte("athena\x00" + string(kindActive) + "\x00")
 	it, err := s.db.NewIter(prefix, prefixEnd(prefix))
 	if err != nil {
 		return err
 	}
 	b := s.db.NewBatch()
 	for ok := it.First(); ok; ok = it.Next() {
-		v, err := it.Value()
-		if err != nil {
-			it.Close()
-			b.Close()
-			return err
-		}
-		var rec queryRecord
-		if err := json.Unmarshal(v, &rec); err != nil {
-			it.Close()
-			b.Close()
-			return err
-		}
-		if rec.Status.State != stateQueued && rec.Status.State != stateRunning {
+		parts := strings.Split(strings.TrimSuffix(string(it.Key()[len(prefix):]), "\x00"), "\x00")
+		if len(parts) != 3 {
 			continue
 		}
-		finish(&rec, s.clock.Now(), stateFailed, "Query was interrupted: Lakebox stopped while it ran.", errInternal)
-		b.Set(append([]byte(nil), it.Key()...), mustJSON(&rec))
+		sc := scope{parts[0], parts[1]}
+		b.Delete(append([]byte(nil), it.Key()...))
+		rec, err := s.record(sc, parts[2])
+		if err != nil {
+			continue // the record is gone: nothing to mark
+		}
+		if rec.Status.State == stateQueued || rec.Status.State == stateRunning {
+			finish(rec, s.clock.Now(), stateFailed, "Query was interrupted: Lakebox stopped while it ran.", errInternal)
+			b.Set(sc.key(kindQuery, rec.QueryExecutionId), mustJSON(rec))
+		}
 	}
 	if err := it.Close(); err != nil {
 		b.Close()
 		return err
 	}
 	return b.Commit()
+}
+
+// ended is the batch addition that marks a query no longer active.
+func ended(sc scope, id string) func(*meta.Batch) {
+	return func(b *meta.Batch) { b.Delete(sc.key(kindActive, id)) }
 }
 
 // Athena error categories (AthenaError.ErrorCategory): 1 system, 2 user, 3 other.

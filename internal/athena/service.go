@@ -112,6 +112,7 @@ const (
 	kindToken      = 't' // client request token -> id
 	kindNamedQuery = 'n' // named query id -> NamedQuery JSON
 	kindPrepared   = 'p' // workgroup, statement name -> PreparedStatement JSON
+	kindActive     = 'a' // query id -> empty, while the query is queued or running
 )
 
 func (sc scope) key(kind byte, names ...string) []byte {
