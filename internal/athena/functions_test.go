@@ -9,10 +9,10 @@ import (
 	"github.com/lakebox/lakebox/internal/sqlengine"
 )
 
-// TestFunctions runs testdata/functions.test: Trino queries through the
+// TestFunctions runs testdata/functions.sql: Trino queries through the
 // query path (parse, translate, run) against the answers Athena gives.
 func TestFunctions(t *testing.T) {
-	data, err := os.ReadFile("testdata/functions.test")
+	data, err := os.ReadFile("testdata/functions.sql")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,105 @@
+# Trino (Athena) functions and the answers Athena gives. Each case is a
+# query, a line "----", and the expected rows, one per line, values
+# separated by " | ", NULL for null. Blank lines separate cases.
+
+SELECT 7 / 2, 7 % 2, 7 / 2.0
+----
+3 | 1 | 3.5
+
+SELECT CAST(2 AS DOUBLE), CAST(1e10 AS DOUBLE), CAST(0.0001 AS DOUBLE), CAST(1.5 AS DOUBLE), 1.5
+----
+2.0 | 1.0E10 | 1.0E-4 | 1.5 | 1.5
+
+# approx_distinct estimates, as Athena's does.
+SELECT approx_distinct(x) BETWEEN 9 AND 11 FROM range(10) t(x)
+----
+true
+
+SELECT approx_percentile(x, 0.5) FROM (VALUES (1), (2), (3), (4), (5)) t(x)
+----
+3
+
+SELECT element_at(ARRAY[1, 2, 3], 2), element_at(ARRAY[1, 2, 3], -1), element_at(MAP(ARRAY['a', 'b'], ARRAY[1, 2]), 'b')
+----
+2 | 3 | 2
+
+SELECT cardinality(ARRAY[1, 2, 3])
+----
+3
+
+SELECT transform(ARRAY[1, 2, 3], x -> x * 2), filter(ARRAY[1, 2, 3, 4], x -> x % 2 = 0)
+----
+[2, 4, 6] | [2, 4]
+
+SELECT reduce(ARRAY[5, 20, 50], 0, (s, x) -> s + x, s -> s)
+----
+75
+
+SELECT array_join(ARRAY['a', 'b', 'c'], '-'), split('a,b,c', ','), array_max(ARRAY[1, 5, 2]), contains(ARRAY[1, 2], 2)
+----
+a-b-c | [a, b, c] | 5 | true
+
+SELECT regexp_like('1a 2b 14m', '\d+b'), regexp_extract('1a 2b 14m', '\d+')
+----
+true | 1
+
+SELECT json_extract_scalar('{"a": {"b": "x"}}', '$.a.b')
+----
+x
+
+SELECT try_cast('x' AS INTEGER), try(CAST('y' AS INTEGER))
+----
+NULL | NULL
+
+SELECT map_agg(k, v) FROM (VALUES ('a', 1), ('b', 2)) t(k, v)
+----
+{a=1, b=2}
+
+SELECT histogram(x) FROM (VALUES ('a'), ('a'), ('b')) t(x)
+----
+{a=2, b=1}
+
+SELECT from_unixtime(1700000000), to_unixtime(TIMESTAMP '2023-11-14 22:13:20')
+----
+2023-11-14 22:13:20.000 | 1.7E9
+
+SELECT from_iso8601_date('2023-11-14'), date_add('day', 3, DATE '2024-01-30'), date_diff('day', DATE '2024-01-01', DATE '2024-03-01')
+----
+2023-11-14 | 2024-02-02 | 60
+
+SELECT date_parse('2024/03/01 10:20', '%Y/%m/%d %H:%i'), date_format(TIMESTAMP '2024-03-01 10:20:30', '%Y-%m-%d %H:%i:%s')
+----
+2024-03-01 10:20:00.000 | 2024-03-01 10:20:30
+
+SELECT date_format(TIMESTAMP '2024-03-01 09:05:00', '%M %e, %Y %l:%i %p')
+----
+March 1, 2024 9:05 AM
+
+SELECT format_datetime(TIMESTAMP '2024-03-01 10:20:30', 'yyyy/MM/dd HH:mm:ss'), parse_datetime('2024-03-01 10:20', 'yyyy-MM-dd HH:mm')
+----
+2024/03/01 10:20:30 | 2024-03-01 10:20:00.000
+
+SELECT day_of_week(DATE '2024-03-01'), day_of_year(DATE '2024-03-01'), last_day_of_month(DATE '2024-02-10')
+----
+5 | 61 | 2024-02-29
+
+SELECT sequence(1, 5), slice(ARRAY[1, 2, 3, 4], 2, 2)
+----
+[1, 2, 3, 4, 5] | [2, 3]
+
+SELECT codepoint('A'), url_extract_host('https://example.com/a?b=1'), url_extract_path('https://example.com/a/b?c=1')
+----
+65 | example.com | /a/b
+
+SELECT date_trunc('month', DATE '2024-03-15'), year(DATE '2024-03-15'), month(DATE '2024-03-15')
+----
+2024-03-01 | 2024 | 3
+
+SELECT count_if(x > 1), arbitrary(x) IS NOT NULL, bool_and(x >= 0), max_by(x, -x) FROM range(3) t(x)
+----
+1 | true | true | 0
+
+WITH t(a, b) AS (VALUES (1, 'x'), (2, NULL)) SELECT a, b, coalesce(b, 'none') FROM t ORDER BY a
+----
+1 | x | x
+2 | NULL | none
