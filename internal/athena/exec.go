@@ -30,7 +30,7 @@ func (s *Service) run(ctx context.Context, sc scope, rec *queryRecord) {
 	select {
 	case s.slots <- struct{}{}:
 	case <-ctx.Done():
-		s.end(sc, id, stateCancelled, "Query was cancelled by user", errUser, nil)
+		s.fail(ctx, sc, id, ctx.Err(), nil)
 		return
 	}
 	defer func() { <-s.slots }()
@@ -47,41 +47,40 @@ func (s *Service) run(ctx context.Context, sc scope, rec *queryRecord) {
 	wall := s.clock.Wall()
 	res, err := s.execute(ctx, sc, rec)
 	engineMs := s.clock.Wall().Sub(wall).Milliseconds()
+	var pages func(*meta.Batch)
+	if err == nil && ctx.Err() == nil {
+		pages, err = s.store(ctx, sc, rec, res)
+	}
+	if err != nil || ctx.Err() != nil {
+		s.fail(ctx, sc, id, err, res)
+		return
+	}
+	if _, err := s.update(sc, id, func(r *queryRecord) {
+		r.Columns, r.Rows, r.Header, r.UpdateCount = res.columns, len(res.rows), res.header, res.updateCount
+		r.Statistics.EngineExecutionTimeInMillis = engineMs
+		r.Statistics.DataScannedInBytes = res.scanned
+		finish(r, s.clock.Now(), stateSucceeded, "", failure{})
+	}, pages, ended(sc, id)); err != nil {
+		s.opts.Logger.Error("athena: record query end", "id", id, "err", err)
+	}
+}
+
+// fail records how a query ended without success: interrupted by
+// shutdown, stopped by the user, or failed with err.
+func (s *Service) fail(ctx context.Context, sc scope, id string, err error, res *result) {
+	var qe *queryError
 	switch {
+	case s.ctx.Err() != nil:
+		s.end(sc, id, stateFailed, "Query was interrupted: Lakebox stopped while it ran.", errInternal, res)
 	case ctx.Err() != nil:
 		s.end(sc, id, stateCancelled, "Query was cancelled by user", errUser, res)
-	case err != nil:
-		var qe *queryError
-		if errors.As(err, &qe) {
-			state := stateFailed
-			if qe.cancel {
-				state = stateCancelled
-			}
-			s.end(sc, id, state, qe.msg, qe.f, res)
-		} else {
-			s.opts.Logger.Error("athena: query failed", "id", id, "err", err)
-			s.end(sc, id, stateFailed, "INTERNAL_ERROR_QUERY_ENGINE: "+err.Error(), errInternal, res)
-		}
+	case errors.As(err, &qe) && qe.cancel:
+		s.end(sc, id, stateCancelled, qe.msg, qe.f, res)
+	case errors.As(err, &qe):
+		s.end(sc, id, stateFailed, qe.msg, qe.f, res)
 	default:
-		pages, err := s.store(ctx, sc, rec, res)
-		if err != nil {
-			var qe *queryError
-			if errors.As(err, &qe) {
-				s.end(sc, id, stateFailed, qe.msg, qe.f, res)
-				return
-			}
-			s.opts.Logger.Error("athena: store results", "id", id, "err", err)
-			s.end(sc, id, stateFailed, "INTERNAL_ERROR_QUERY_ENGINE: "+err.Error(), errInternal, res)
-			return
-		}
-		if _, err := s.update(sc, id, func(r *queryRecord) {
-			r.Columns, r.Rows, r.Header, r.UpdateCount = res.columns, len(res.rows), res.header, res.updateCount
-			r.Statistics.EngineExecutionTimeInMillis = engineMs
-			r.Statistics.DataScannedInBytes = res.scanned
-			finish(r, s.clock.Now(), stateSucceeded, "", failure{})
-		}, pages, ended(sc, id)); err != nil {
-			s.opts.Logger.Error("athena: record query end", "id", id, "err", err)
-		}
+		s.opts.Logger.Error("athena: query failed", "id", id, "err", err)
+		s.end(sc, id, stateFailed, "INTERNAL_ERROR_QUERY_ENGINE: "+err.Error(), errInternal, res)
 	}
 }
 
