@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/sqlengine"
@@ -55,14 +56,32 @@ func (s *Service) run(ctx context.Context, sc scope, rec *queryRecord) {
 		s.fail(ctx, sc, id, err, res)
 		return
 	}
-	if _, err := s.update(sc, id, func(r *queryRecord) {
+	final, err := s.update(sc, id, func(r *queryRecord) {
 		r.Columns, r.Rows, r.Header, r.UpdateCount = res.columns, len(res.rows), res.header, res.updateCount
 		r.Statistics.EngineExecutionTimeInMillis = engineMs
 		r.Statistics.DataScannedInBytes = res.scanned
 		finish(r, s.clock.Now(), stateSucceeded, "", failure{})
-	}, pages, ended(sc, id)); err != nil {
+	}, pages, ended(sc, id))
+	if err != nil {
 		s.opts.Logger.Error("athena: record query end", "id", id, "err", err)
+		return
 	}
+	s.report(sc, final)
+}
+
+// report tells OnQueryEnd of a query that ended.
+func (s *Service) report(sc scope, rec *queryRecord) {
+	if s.opts.OnQueryEnd == nil || rec == nil {
+		return
+	}
+	st := rec.Statistics
+	s.opts.OnQueryEnd(QueryStats{
+		Account: sc.account, Region: sc.region, WorkGroup: rec.WorkGroup, State: rec.Status.State, Type: rec.StatementType,
+		ProcessedBytes:  st.DataScannedInBytes,
+		EngineExecution: time.Duration(st.EngineExecutionTimeInMillis) * time.Millisecond,
+		TotalExecution:  time.Duration(st.TotalExecutionTimeInMillis) * time.Millisecond,
+		QueueTime:       time.Duration(st.QueryQueueTimeInMillis) * time.Millisecond,
+	})
 }
 
 // fail records how a query ended without success: interrupted by
@@ -86,14 +105,17 @@ func (s *Service) fail(ctx context.Context, sc scope, id string, err error, res 
 
 // end records a query's unsuccessful end.
 func (s *Service) end(sc scope, id, state, reason string, f failure, res *result) {
-	if _, err := s.update(sc, id, func(r *queryRecord) {
+	rec, err := s.update(sc, id, func(r *queryRecord) {
 		if res != nil {
 			r.Statistics.DataScannedInBytes = res.scanned
 		}
 		finish(r, s.clock.Now(), state, reason, f)
-	}, ended(sc, id)); err != nil {
+	}, ended(sc, id))
+	if err != nil {
 		s.opts.Logger.Error("athena: record query end", "id", id, "err", err)
+		return
 	}
+	s.report(sc, rec)
 }
 
 // queryError is a query's failure as the user sees it.

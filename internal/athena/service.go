@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/lakebox/lakebox/internal/auth"
 	"github.com/lakebox/lakebox/internal/clock"
@@ -36,9 +37,26 @@ type Options struct {
 	// LinkDir holds the files queries read: links to object bodies, laid
 	// out by table and partition, shared by queries and kept between them.
 	LinkDir string
+	// OnQueryEnd, if set, is told of every query that ends, with the
+	// statistics CloudWatch's AWS/Athena metrics carry.
+	OnQueryEnd func(QueryStats)
 	// MemLinkDir, on a memory-backed file system, holds the plaintext of
 	// encrypted bodies queries read; swept like LinkDir.
 	MemLinkDir string
+}
+
+// QueryStats are a finished query's metrics, as AWS/Athena publishes them
+// (ProcessedBytes, EngineExecutionTime, TotalExecutionTime by WorkGroup,
+// QueryState and QueryType).
+type QueryStats struct {
+	Account, Region string
+	WorkGroup       string
+	State           string // SUCCEEDED, FAILED, CANCELLED
+	Type            string // DML, DDL, UTILITY
+	ProcessedBytes  int64
+	EngineExecution time.Duration
+	TotalExecution  time.Duration
+	QueueTime       time.Duration
 }
 
 // DefaultOptions returns the options Lakebox uses unless told otherwise.

@@ -3,7 +3,9 @@ package awstest_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -97,6 +99,18 @@ func TestAthena_QueryCrawledTables(t *testing.T) {
 		csv := get(t, s3c, "results", "athena/"+aws.ToString(q.QueryExecutionId)+".csv")
 		if csv != "\"region\",\"n\",\"total\"\n\"eu\",\"2\",\"10.75\"\n\"us\",\"1\",\"3.0\"\n" {
 			t.Errorf("result file = %q", csv)
+		}
+	})
+	t.Run("Metrics", func(t *testing.T) {
+		resp, err := http.Get(srv.URL + "/_lakebox/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if !strings.Contains(string(b), `lakebox_athena_processed_bytes_total{query_state="SUCCEEDED",query_type="DML",workgroup="primary"}`) ||
+			!strings.Contains(string(b), "lakebox_athena_engine_execution_seconds_bucket") {
+			t.Errorf("no per-query Athena metrics in /_lakebox/metrics")
 		}
 	})
 	t.Run("CSVWithNullsAndQualifiedNames", func(t *testing.T) {

@@ -8,13 +8,20 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/lakebox/lakebox/internal/athena"
 )
 
 // metrics are the server's Prometheus metrics, in a registry of its own.
 type metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
-	handler  http.Handler
+	// Athena's per-query metrics, as AWS/Athena publishes them to
+	// CloudWatch: ProcessedBytes, EngineExecutionTime, TotalExecutionTime.
+	athenaBytes  *prometheus.CounterVec
+	athenaEngine *prometheus.HistogramVec
+	athenaTotal  *prometheus.HistogramVec
+	handler      http.Handler
 }
 
 func newMetrics() *metrics {
@@ -30,7 +37,22 @@ func newMetrics() *metrics {
 			Buckets: prometheus.ExponentialBuckets(0.0001, 4, 10),
 		}, []string{"service", "operation"}),
 	}
-	reg.MustRegister(m.requests, m.latency,
+	dims := []string{"workgroup", "query_state", "query_type"}
+	m.athenaBytes = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "lakebox_athena_processed_bytes_total",
+		Help: "Bytes Athena queries scanned (AWS/Athena ProcessedBytes), by workgroup, state and statement type.",
+	}, dims)
+	m.athenaEngine = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "lakebox_athena_engine_execution_seconds",
+		Help:    "Time Athena queries ran in the engine (AWS/Athena EngineExecutionTime).",
+		Buckets: prometheus.ExponentialBuckets(0.001, 4, 10),
+	}, dims)
+	m.athenaTotal = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "lakebox_athena_total_execution_seconds",
+		Help:    "Time from submission to end of Athena queries (AWS/Athena TotalExecutionTime).",
+		Buckets: prometheus.ExponentialBuckets(0.001, 4, 10),
+	}, dims)
+	reg.MustRegister(m.requests, m.latency, m.athenaBytes, m.athenaEngine, m.athenaTotal,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	return m
@@ -42,4 +64,11 @@ func (m *metrics) observe(service, operation string, status int, d time.Duration
 	}
 	m.requests.WithLabelValues(service, operation, strconv.Itoa(status)).Inc()
 	m.latency.WithLabelValues(service, operation).Observe(d.Seconds())
+}
+
+// athenaQuery records one finished Athena query.
+func (m *metrics) athenaQuery(q athena.QueryStats) {
+	m.athenaBytes.WithLabelValues(q.WorkGroup, q.State, q.Type).Add(float64(q.ProcessedBytes))
+	m.athenaEngine.WithLabelValues(q.WorkGroup, q.State, q.Type).Observe(q.EngineExecution.Seconds())
+	m.athenaTotal.WithLabelValues(q.WorkGroup, q.State, q.Type).Observe(q.TotalExecution.Seconds())
 }

@@ -172,8 +172,9 @@ func New(cfg Config) (*Server, error) {
 	// Plaintext of encrypted objects a query reads goes to memory, never to
 	// the disk: a folder on /dev/shm, removed at Close.
 	memDir, _ := os.MkdirTemp("/dev/shm", "lakebox-sql-")
+	met := newMetrics()
 	asvc := athena.New(db, clk, gsvc, objects{s3: svc, linkDir: linkDir, memDir: memDir}, engine,
-		athena.Options{Logger: cfg.Logger, MaxConcurrent: cfg.MaxQueries, LinkDir: linkDir, MemLinkDir: memDir})
+		athena.Options{Logger: cfg.Logger, MaxConcurrent: cfg.MaxQueries, LinkDir: linkDir, MemLinkDir: memDir, OnQueryEnd: met.athenaQuery})
 	if err := asvc.Recover(); err != nil {
 		engine.Close()
 		db.Close()
@@ -196,7 +197,7 @@ func New(cfg Config) (*Server, error) {
 			"athena": athenahttp.New(asvc),
 		},
 		verifier:  sigv4.NewVerifier(auth.NewKeys(cfg.StrictAuth, cfg.Keys...), clk.Wall),
-		metrics:   newMetrics(),
+		metrics:   met,
 		ids:       newIDGenerator(),
 		kick:      make(chan struct{}, 1),
 		crawlKick: make(chan struct{}, 1),
