@@ -2,6 +2,7 @@ package athena
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"path"
 	"regexp"
@@ -84,7 +85,7 @@ func (s *Service) hiveDDL(ctx context.Context, sc scope, rec *queryRecord, q str
 		err = s.eachPartition(ictx, t, func(p *glue.Partition) {
 			var parts []string
 			for i, k := range t.PartitionKeys {
-				parts = append(parts, k.Name+"="+p.Values[i])
+				parts = append(parts, k.Name+"="+hiveEscape(p.Values[i]))
 			}
 			lines = append(lines, strings.Join(parts, "/"))
 		})
@@ -115,6 +116,21 @@ func (s *Service) hiveDDL(ctx context.Context, sc scope, rec *queryRecord, q str
 		return s.alterTable(ictx, defDB, q)
 	}
 	return nil, false, nil
+}
+
+// hiveEscape escapes a partition value as Hive does in partition names and
+// folder names (FileUtils.escapePathName).
+func hiveEscape(v string) string {
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c < 0x20 || c == 0x7f || strings.IndexByte("\"#%'*/:=?\\{[]^", c) >= 0 {
+			fmt.Fprintf(&b, "%%%02X", c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 func textResult(col string, lines []string) *result {
@@ -193,7 +209,7 @@ func (s *Service) repair(ctx context.Context, sc scope, t *glue.Table) ([]string
 		vals := found[id]
 		var parts []string
 		for i, k := range t.PartitionKeys {
-			parts = append(parts, k.Name+"="+vals[i])
+			parts = append(parts, k.Name+"="+hiveEscape(vals[i]))
 		}
 		spec := strings.Join(parts, "/")
 		lines = append(lines, "Partitions not in metastore:\t"+t.Name+":"+spec)
@@ -215,7 +231,7 @@ func (s *Service) partitionInput(t *glue.Table, vals []string, location string) 
 	if location == "" {
 		location = strings.TrimSuffix(t.StorageDescriptor.Location, "/")
 		for i, k := range t.PartitionKeys {
-			location += "/" + k.Name + "=" + url.PathEscape(vals[i])
+			location += "/" + k.Name + "=" + hiveEscape(vals[i])
 		}
 		location += "/"
 	}
