@@ -50,6 +50,7 @@ func (b *binder) bind(tree string) (string, error) {
 	}
 	nameColumns(root)
 	translate(root)
+	typedDoubles(root)
 	markPrunes(root)
 	ctes := map[string]bool{}
 	collectCTEs(root, ctes)

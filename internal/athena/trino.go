@@ -315,3 +315,46 @@ func jodaFormat(f string) string {
 	}
 	return b.String()
 }
+
+// typedDoubles keeps double literals (1e10, 2.5E-4) doubles: the engine
+// parses them as DOUBLE, as Trino does, but turning the tree back into SQL
+// prints them as plain decimals, which the engine would then read as
+// DECIMAL. They are wrapped in a cast to DOUBLE.
+func typedDoubles(v any) {
+	switch n := v.(type) {
+	case map[string]any:
+		for k, c := range n {
+			if m, ok := c.(map[string]any); ok && isDoubleConstant(m) {
+				n[k] = castDouble(m)
+				continue
+			}
+			typedDoubles(c)
+		}
+	case []any:
+		for i, c := range n {
+			if m, ok := c.(map[string]any); ok && isDoubleConstant(m) {
+				n[i] = castDouble(m)
+				continue
+			}
+			typedDoubles(c)
+		}
+	}
+}
+
+func isDoubleConstant(m map[string]any) bool {
+	if m["class"] != "CONSTANT" {
+		return false
+	}
+	val, _ := m["value"].(map[string]any)
+	typ, _ := val["type"].(map[string]any)
+	return typ != nil && typ["id"] == "DOUBLE" && val["is_null"] == false
+}
+
+func castDouble(c map[string]any) map[string]any {
+	alias := c["alias"]
+	c["alias"] = ""
+	return map[string]any{
+		"class": "CAST", "type": "OPERATOR_CAST", "alias": alias, "query_location": c["query_location"],
+		"child": c, "cast_type": map[string]any{"id": "DOUBLE", "type_info": nil}, "try_cast": false,
+	}
+}

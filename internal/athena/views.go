@@ -86,6 +86,7 @@ func (b *binder) bindView(n map[string]any, t *glue.Table, depth int) error {
 	sub := &binder{s: b.s, sc: b.sc, ctx: b.ctx, sess: b.sess, query: v.OriginalSQL, defaultDB: v.Schema,
 		views: b.views, columns: b.columns, id: b.id, depth: depth + 1}
 	translate(stmts[0])
+	typedDoubles(stmts[0])
 	markPrunes(stmts[0])
 	ctes := map[string]bool{}
 	collectCTEs(stmts[0], ctes)

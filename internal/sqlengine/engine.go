@@ -170,6 +170,10 @@ func (s *Session) Query(ctx context.Context, query string, row func([]*string) e
 	for i, t := range types {
 		cols[i] = Column{Name: t.Name(), Type: t.DatabaseTypeName()}
 	}
+	zoned := make([]bool, len(cols))
+	for i, c := range cols {
+		zoned[i] = c.Type == "TIMESTAMPTZ" || c.Type == "TIMESTAMP WITH TIME ZONE"
+	}
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
 	for i := range vals {
@@ -186,6 +190,9 @@ func (s *Session) Query(ctx context.Context, query string, row func([]*string) e
 				continue
 			}
 			text := Format(v)
+			if zoned[i] {
+				text += " UTC" // sessions run in UTC; Athena names the zone
+			}
 			out[i] = &text
 		}
 		if err := row(out); err != nil {

@@ -79,6 +79,16 @@ SELECT format_datetime(TIMESTAMP '2024-03-01 10:20:30', 'yyyy/MM/dd HH:mm:ss'), 
 ----
 2024/03/01 10:20:30 | 2024-03-01 10:20:00.000
 
+# Literals with an exponent are doubles, as in Trino.
+SELECT 1e10, 2.5E-4, typeof(1e10)
+----
+1.0E10 | 2.5E-4 | DOUBLE
+
+# timestamp with time zone prints its zone, as in Athena.
+SELECT from_iso8601_timestamp('2023-11-14T22:13:20Z')
+----
+2023-11-14 22:13:20.000 UTC
+
 SELECT day_of_week(DATE '2024-03-01'), day_of_year(DATE '2024-03-01'), last_day_of_month(DATE '2024-02-10')
 ----
 5 | 61 | 2024-02-29
