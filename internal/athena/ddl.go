@@ -2,6 +2,7 @@ package athena
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -558,7 +559,7 @@ func writeProps(b *strings.Builder, m map[string]string) {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sortStrings(keys)
+	slices.Sort(keys)
 	for i, k := range keys {
 		sep := ", "
 		if i == len(keys)-1 {

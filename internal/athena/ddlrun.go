@@ -6,14 +6,11 @@ import (
 	"net/url"
 	"path"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/glue"
 )
-
-func sortStrings(s []string) { sort.Strings(s) }
 
 var (
 	msckRepair     = regexp.MustCompile("(?is)^MSCK\\s+REPAIR\\s+TABLE\\s+`?([\\w-]+)`?(?:\\.`?([\\w-]+)`?)?$")

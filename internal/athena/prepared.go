@@ -2,6 +2,7 @@ package athena
 
 import (
 	"context"
+	"encoding/json"
 	"regexp"
 	"strings"
 
@@ -150,7 +151,7 @@ func (s *Service) ListPreparedStatements(ctx context.Context, in *ListPreparedSt
 			return nil, err
 		}
 		var p PreparedStatement
-		if err := jsonUnmarshal(v, &p); err != nil {
+		if err := json.Unmarshal(v, &p); err != nil {
 			it.Close()
 			return nil, err
 		}

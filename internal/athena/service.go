@@ -155,8 +155,6 @@ func prefixEnd(p []byte) []byte { return meta.PrefixEnd(p) }
 
 func (s *Service) getJSON(key []byte, v any) (bool, error) { return s.db.GetJSON(key, v) }
 
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
-
 func mustJSON(v any) []byte {
 	b, err := json.Marshal(v)
 	if err != nil {

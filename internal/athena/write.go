@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -184,7 +185,7 @@ func (s *Service) ctas(ctx context.Context, sc scope, rec *queryRecord, q string
 	var cols, keys []glue.Column
 	for _, c := range w.columns {
 		col := glue.Column{Name: c.name, Type: c.hive}
-		if slicesContains(partitionedBy, c.name) {
+		if slices.Contains(partitionedBy, c.name) {
 			keys = append(keys, col)
 		} else {
 			cols = append(cols, col)
@@ -258,15 +259,6 @@ func (s *Service) unload(ctx context.Context, sc scope, rec *queryRecord, q stri
 		return nil, true, err
 	}
 	return &result{text: true, updateCount: w.rows}, true, nil
-}
-
-func slicesContains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // insert runs INSERT INTO t [(cols)] query; ok is false for other
@@ -379,7 +371,7 @@ func (s *Service) write(ctx context.Context, sc scope, rec *queryRecord, query s
 		return w, nil
 	}
 	for _, k := range partitionedBy {
-		if !slicesContainsCol(w.columns, k) {
+		if !slices.ContainsFunc(w.columns, func(c outputColumn) bool { return c.name == k }) {
 			return nil, userError(errSyntax, "line 1:1: Partition column %s is not a column of the query", k)
 		}
 	}
@@ -392,17 +384,19 @@ func (s *Service) write(ctx context.Context, sc scope, rec *queryRecord, query s
 	for i, c := range cols {
 		sel = append(sel, quoteIdent(c.Name)+" AS "+quoteIdent(w.columns[i].name))
 	}
-	copySQL := fmt.Sprintf("COPY (SELECT %s FROM (%s)) TO %s (%s", strings.Join(sel, ", "), sql, quoteString(filepath.Join(dir, "out")), f.copyOptions())
+	// Partitioned, the engine writes a folder of key=value folders;
+	// otherwise one file.
+	target, options := filepath.Join(dir, "out"), f.copyOptions()
 	if len(partitionedBy) > 0 {
 		var q []string
 		for _, k := range partitionedBy {
 			q = append(q, quoteIdent(k))
 		}
-		copySQL += ", PARTITION_BY (" + strings.Join(q, ", ") + "), WRITE_PARTITION_COLUMNS false"
+		options += ", PARTITION_BY (" + strings.Join(q, ", ") + "), WRITE_PARTITION_COLUMNS false"
 	} else {
-		copySQL = fmt.Sprintf("COPY (SELECT %s FROM (%s)) TO %s (%s", strings.Join(sel, ", "), sql, quoteString(filepath.Join(dir, "out"+f.extension())), f.copyOptions())
+		target += f.extension()
 	}
-	copySQL += ")"
+	copySQL := fmt.Sprintf("COPY (SELECT %s FROM (%s)) TO %s (%s)", strings.Join(sel, ", "), sql, quoteString(target), options)
 	var count string
 	if _, err := sess.Query(ctx, copySQL, func(row []*string) error {
 		if len(row) > 0 && row[0] != nil {
@@ -462,15 +456,6 @@ func (s *Service) write(ctx context.Context, sc scope, rec *queryRecord, query s
 		}
 	}
 	return w, nil
-}
-
-func slicesContainsCol(cols []outputColumn, name string) bool {
-	for _, c := range cols {
-		if c.name == name {
-			return true
-		}
-	}
-	return false
 }
 
 // addPartitions registers the partitions a write made that the catalog

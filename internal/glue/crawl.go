@@ -341,8 +341,8 @@ func (c *crawler) group(bucket, root string, files []*crawlFile, level int) []*t
 	return specs
 }
 
-// sameDepth reports the files' common folder depth; with a fixed table
-// level, files at other depths are dropped from the table (and logged).
+// sameDepth reports the files' common folder depth, and false when they
+// sit at different depths (group then looks at each subfolder alone).
 func (c *crawler) sameDepth(files []*crawlFile) (int, bool) {
 	depth := len(files[0].dirs)
 	for _, f := range files[1:] {
