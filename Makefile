@@ -41,6 +41,7 @@ fuzz:
 	$(GO) test ./internal/glue/classify -run '^$$' -fuzz '^FuzzFile$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/awsproto/awsjson -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/athena -run '^$$' -fuzz '^FuzzParseCreateTable$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/athena -run '^$$' -fuzz '^FuzzDecodeRows$$' -fuzztime $(FUZZTIME)
 
 # Side-by-side benchmarks with the peers; see docs/benchmarks.md.
 bench: build
@@ -48,6 +49,7 @@ bench: build
 	$(GO) run ./bench/lifecyclebench $(LIFECYCLEFLAGS)
 	$(GO) run ./bench/gluebench $(GLUEFLAGS)
 	$(GO) run ./bench/athenabench $(ATHENAFLAGS)
+	$(GO) run ./bench/tpchbench $(TPCHFLAGS)
 
 # versitygw's S3 conformance tests against the allowlist; see test/conformance.
 conformance: build

@@ -43,7 +43,7 @@ func (b *binder) checkSelect(n map[string]any) error {
 	}
 	columns := map[string]bool{}
 	for _, t := range tables {
-		cols, ok := b.columns[stringOf(t["table_name"])]
+		cols, ok := b.tables.columns[stringOf(t["table_name"])]
 		if !ok {
 			return nil // a CTE
 		}

@@ -136,7 +136,6 @@ TBLPROPERTIES ('parquet.compression'='SNAPPY');`, "lake")
 		"CREATE EXTERNAL TABLE d.t (a int)",                           // no location
 		"CREATE EXTERNAL TABLE d.t (a int LOCATION 's3://b/'",         // unbalanced
 		"CREATE EXTERNAL TABLE d.t (a int) STORED AS SEQUENCEFILE LOCATION 's3://b/'",
-		"CREATE EXTERNAL TABLE d.t (a int) LOCATION 's3://b/' TBLPROPERTIES ('projection.enabled'='true')",
 		"CREATE EXTERNAL TABLE d.t (a int) LOCATION 's3://b/' garbage",
 		"CREATE TABLE d.t (a int)",
 	} {

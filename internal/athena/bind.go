@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
@@ -16,8 +17,10 @@ import (
 	"github.com/lakebox/lakebox/internal/sqlengine"
 )
 
-// binder replaces the catalog tables a query names by temporary views
-// over their files.
+// binder replaces the catalog tables a query names by subqueries over
+// their files. While it walks the tree, a table's reference names a
+// placeholder (so that checks can still see base tables and their
+// columns); graft then puts each placeholder's subquery in its place.
 type binder struct {
 	s         *Service
 	sc        scope
@@ -25,19 +28,42 @@ type binder struct {
 	sess      *sqlengine.Session
 	query     string
 	defaultDB string
-	views     map[string]string          // db.table -> view
-	columns   map[string]map[string]bool // view -> its columns, lowercased
-	id        string                     // the query's id, in its view names
-	depth     int                        // how deep in views within views
+	tables    *boundTables
+	depth     int // how deep in views within views
 	scanned   int64
 }
 
-// dropViews drops the query's views: the session's connection goes back
-// to the pool, and temporary views live as long as the connection.
-func (b *binder) dropViews() {
-	for _, v := range b.views {
-		b.sess.Exec(context.WithoutCancel(b.ctx), "DROP VIEW IF EXISTS temp."+quoteIdent(v))
+// boundTables are the tables of one query, shared by the binders of the
+// views it reads.
+type boundTables struct {
+	names   map[string]string          // db.table and partition filter -> placeholder
+	bodies  []string                   // the placeholders' SQL, by number
+	columns map[string]map[string]bool // placeholder -> its columns, lowercased
+}
+
+const placeholderPrefix = "__lakebox_table_"
+
+// bindQuery parses a query, binds its tables and returns the SQL the
+// engine runs and the bytes its files hold.
+func (s *Service) bindQuery(ctx context.Context, sc scope, sess *sqlengine.Session, query, defaultDB string) (string, int64, error) {
+	if err := s.prepare(ctx); err != nil {
+		return "", 0, err
 	}
+	tree, err := sess.Parse(ctx, query)
+	if err != nil {
+		return "", 0, engineError(query, err)
+	}
+	b := &binder{s: s, sc: sc, ctx: sc.identity(ctx), sess: sess, query: query, defaultDB: defaultDB,
+		tables: &boundTables{names: map[string]string{}, columns: map[string]map[string]bool{}}}
+	bound, err := b.bind(tree)
+	if err != nil {
+		return "", b.scanned, err
+	}
+	sql, err := sess.Deparse(ctx, bound)
+	if err != nil {
+		return "", b.scanned, engineError(query, err)
+	}
+	return sql, b.scanned, nil
 }
 
 // bind rewrites the syntax tree (json_serialize_sql's JSON).
@@ -60,6 +86,9 @@ func (b *binder) bind(tree string) (string, error) {
 	if err := b.checkAliases(root); err != nil {
 		return "", err
 	}
+	if err := b.graft(root); err != nil {
+		return "", err
+	}
 	var out bytes.Buffer
 	enc := json.NewEncoder(&out)
 	enc.SetEscapeHTML(false)
@@ -67,6 +96,65 @@ func (b *binder) bind(tree string) (string, error) {
 		return "", err
 	}
 	return out.String(), nil
+}
+
+// graft replaces each placeholder by its subquery, all parsed at once.
+func (b *binder) graft(root any) error {
+	t := b.tables
+	if len(t.bodies) == 0 {
+		return nil
+	}
+	tree, err := b.sess.Parse(b.ctx, strings.Join(t.bodies, ";\n"))
+	if err != nil {
+		return engineError(b.query, err)
+	}
+	dec := json.NewDecoder(strings.NewReader(tree))
+	dec.UseNumber()
+	var parsed map[string]any
+	if err := dec.Decode(&parsed); err != nil {
+		return fmt.Errorf("athena: syntax tree: %w", err)
+	}
+	stmts, _ := parsed["statements"].([]any)
+	if len(stmts) != len(t.bodies) {
+		return fmt.Errorf("athena: %d table subqueries parsed as %d statements", len(t.bodies), len(stmts))
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch n := v.(type) {
+		case map[string]any:
+			if n["type"] == "BASE_TABLE" {
+				name, _ := n["table_name"].(string)
+				if num, ok := strings.CutPrefix(name, placeholderPrefix); ok {
+					if i, err := strconv.Atoi(num); err == nil && i < len(stmts) {
+						asSubquery(n, stringOf(n["alias"]), stmts[i])
+						return
+					}
+				}
+			}
+			for _, c := range n {
+				walk(c)
+			}
+		case []any:
+			for _, c := range n {
+				walk(c)
+			}
+		}
+	}
+	walk(root)
+	return nil
+}
+
+// asSubquery turns a table reference node into a subquery of stmt.
+func asSubquery(n map[string]any, alias string, stmt any) {
+	for k := range n {
+		delete(n, k)
+	}
+	n["type"] = "SUBQUERY"
+	n["alias"] = alias
+	n["sample"] = nil
+	n["query_location"] = json.Number("18446744073709551615")
+	n["subquery"] = stmt
+	n["column_name_alias"] = []any{}
 }
 
 // nameColumns gives the unnamed expressions of the outermost SELECT the
@@ -189,12 +277,29 @@ func (b *binder) bindTable(n map[string]any, ctes map[string]bool) error {
 	if prune.where != nil && len(out.Table.PartitionKeys) > 0 {
 		filter = prune.expression(out.Table)
 	}
-	view, ok := b.views[db+"."+table+"\x00"+filter]
+	proj, err := projectionOf(out.Table, b.s.clock.Now())
+	if err != nil {
+		return err
+	}
+	if proj != nil {
+		// Injected keys take their values from the query: they are part
+		// of what the table reads.
+		for _, k := range proj.keys {
+			if k.kind == "injected" {
+				filter += "\x00" + k.name + "=" + strings.Join(prune.equalities(out.Table, k.name), "\x00")
+			}
+		}
+	}
+	key := db + "." + table + "\x00" + filter
+	name, ok := b.tables.names[key]
 	if !ok {
-		view = fmt.Sprintf("__lakebox_%s_%d", b.id, len(b.views))
-		if err := b.createView(view, out.Table, filter); err != nil {
+		body, err := b.tableQuery(out.Table, filter, proj, prune)
+		if err != nil {
 			return err
 		}
+		name = placeholderPrefix + strconv.Itoa(len(b.tables.bodies))
+		b.tables.bodies = append(b.tables.bodies, body)
+		b.tables.names[key] = name
 		cols := map[string]bool{}
 		if sd := out.Table.StorageDescriptor; sd != nil {
 			for _, c := range sd.Columns {
@@ -204,34 +309,45 @@ func (b *binder) bindTable(n map[string]any, ctes map[string]bool) error {
 		for _, k := range out.Table.PartitionKeys {
 			cols[strings.ToLower(k.Name)] = true
 		}
-		if b.columns == nil {
-			b.columns = map[string]map[string]bool{}
-		}
-		b.columns[view] = cols
-		b.views[db+"."+table+"\x00"+filter] = view
+		b.tables.columns[name] = cols
 	}
 	if alias, _ := n["alias"].(string); alias == "" {
 		n["alias"] = table
 	}
-	n["catalog_name"], n["schema_name"], n["table_name"] = "", "", view
+	n["catalog_name"], n["schema_name"], n["table_name"] = "", "", name
 	return nil
 }
 
-// createView makes a temporary view of a catalog table over its files.
-func (b *binder) createView(view string, t *glue.Table, filter string) error {
+// tableQuery is the query that reads a catalog table from its files.
+func (b *binder) tableQuery(t *glue.Table, filter string, proj *projection, prune pruneTarget) (string, error) {
 	sd := t.StorageDescriptor
 	if sd == nil || sd.Location == "" {
-		return userError(errUser, "HIVE_METASTORE_ERROR: Table %s.%s has no location", t.DatabaseName, t.Name)
+		return "", userError(errUser, "HIVE_METASTORE_ERROR: Table %s.%s has no location", t.DatabaseName, t.Name)
 	}
 	format, err := tableFormat(t)
 	if err != nil {
-		return err
+		return "", err
 	}
 	dir := filepath.Join(b.s.opts.LinkDir, b.sc.account, b.sc.region, t.DatabaseName, t.Name)
 	var files []string
 	if len(t.PartitionKeys) == 0 {
 		if files, err = b.linkFiles(sd.Location, dir, files); err != nil {
-			return err
+			return "", err
+		}
+	} else if proj != nil {
+		expr, _, _ := strings.Cut(filter, "\x00")
+		values, locations, err := proj.partitions(expr, func(key string) []string { return prune.equalities(t, key) })
+		if err != nil {
+			return "", err
+		}
+		for i, vals := range values {
+			pdir := dir
+			for j, k := range t.PartitionKeys {
+				pdir = filepath.Join(pdir, url.PathEscape(strings.ToLower(k.Name))+"="+url.PathEscape(vals[j]))
+			}
+			if files, err = b.linkFiles(locations[i], pdir, files); err != nil {
+				return "", err
+			}
 		}
 	} else {
 		var next string
@@ -245,7 +361,7 @@ func (b *binder) createView(view string, t *glue.Table, filter string) error {
 				continue
 			}
 			if err != nil {
-				return err
+				return "", err
 			}
 			for _, p := range out.Partitions {
 				if p.StorageDescriptor == nil || p.StorageDescriptor.Location == "" {
@@ -256,7 +372,7 @@ func (b *binder) createView(view string, t *glue.Table, filter string) error {
 					pdir = filepath.Join(pdir, url.PathEscape(strings.ToLower(k.Name))+"="+url.PathEscape(p.Values[i]))
 				}
 				if files, err = b.linkFiles(p.StorageDescriptor.Location, pdir, files); err != nil {
-					return err
+					return "", err
 				}
 			}
 			if next = out.NextToken; next == "" {
@@ -271,32 +387,26 @@ func (b *binder) createView(view string, t *glue.Table, filter string) error {
 	for _, k := range t.PartitionKeys {
 		dt, err := duckType(k.Type)
 		if err != nil {
-			return err
+			return "", err
 		}
 		cols = append(cols, fmt.Sprintf("CAST(%s AS %s) AS %s", quoteIdent(strings.ToLower(k.Name)), dt, quoteIdent(k.Name)))
 	}
-	var sql string
 	if len(files) == 0 {
 		var nulls []string
 		for _, c := range append(append([]glue.Column(nil), sd.Columns...), t.PartitionKeys...) {
 			dt, err := duckType(c.Type)
 			if err != nil {
-				return err
+				return "", err
 			}
 			nulls = append(nulls, fmt.Sprintf("CAST(NULL AS %s) AS %s", dt, quoteIdent(c.Name)))
 		}
-		sql = fmt.Sprintf("CREATE TEMP VIEW %s AS SELECT %s LIMIT 0", quoteIdent(view), strings.Join(nulls, ", "))
-	} else {
-		reader, err := format.reader(files, len(t.PartitionKeys) > 0, sd.Columns)
-		if err != nil {
-			return err
-		}
-		sql = fmt.Sprintf("CREATE TEMP VIEW %s AS SELECT %s FROM %s", quoteIdent(view), strings.Join(cols, ", "), reader)
+		return fmt.Sprintf("SELECT %s LIMIT 0", strings.Join(nulls, ", ")), nil
 	}
-	if err := b.sess.Exec(b.ctx, sql); err != nil {
-		return engineError(b.query, err)
+	reader, err := format.reader(files, len(t.PartitionKeys) > 0, sd.Columns)
+	if err != nil {
+		return "", err
 	}
-	return nil
+	return fmt.Sprintf("SELECT %s FROM %s", strings.Join(cols, ", "), reader), nil
 }
 
 // linkFiles makes every data file under an S3 location readable in dir

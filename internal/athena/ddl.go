@@ -426,9 +426,6 @@ func parseCreateTable(q, defaultDB string) (*createTable, error) {
 			if sd.Location == "" {
 				return nil, userError(errSyntax, "line 1:1: External location must be specified")
 			}
-			if strings.EqualFold(in.Parameters["projection.enabled"], "true") {
-				return nil, userError(errSyntax, "NOT_SUPPORTED: partition projection (projection.enabled) is not supported by Lakebox yet")
-			}
 			for k, v := range in.Parameters {
 				if k == "skip.header.line.count" || k == "compressionType" || k == "classification" {
 					sd.Parameters = setParam(sd.Parameters, k, v)

@@ -210,33 +210,20 @@ func (s *Service) execute(ctx context.Context, sc scope, rec *queryRecord) (*res
 
 // selectQuery runs a query over catalog tables.
 func (s *Service) selectQuery(ctx context.Context, sc scope, rec *queryRecord, q string) (*result, error) {
-	if err := s.prepare(ctx); err != nil {
-		return nil, err
-	}
 	sess, err := s.engine.Session(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer sess.Close()
-	tree, err := sess.Parse(ctx, q)
+	sql, scanned, err := s.bindQuery(ctx, sc, sess, q, rec.QueryExecutionContext.Database)
+	res := &result{header: true, scanned: scanned}
 	if err != nil {
-		return nil, engineError(q, err)
+		return res, err
 	}
-	b := &binder{s: s, sc: sc, ctx: sc.identity(ctx), sess: sess, query: q, id: strings.ReplaceAll(rec.QueryExecutionId, "-", ""),
-		defaultDB: rec.QueryExecutionContext.Database, views: map[string]string{}}
-	bound, err := b.bind(tree)
-	defer b.dropViews()
-	if err != nil {
-		return nil, err
+	if rec.Cutoff > 0 && scanned > rec.Cutoff {
+		return res, &queryError{msg: fmt.Sprintf("Query cancelled! Bytes scanned limit was exceeded: the query would scan %d bytes, the workgroup allows %d", scanned, rec.Cutoff), f: errUser, cancel: true}
 	}
-	res := &result{header: true, scanned: b.scanned}
-	if rec.Cutoff > 0 && b.scanned > rec.Cutoff {
-		return res, &queryError{msg: fmt.Sprintf("Query cancelled! Bytes scanned limit was exceeded: the query would scan %d bytes, the workgroup allows %d", b.scanned, rec.Cutoff), f: errUser, cancel: true}
-	}
-	sql, err := sess.Deparse(ctx, bound)
-	if err != nil {
-		return res, engineError(q, err)
-	}
+	s.opts.Logger.Debug("athena: query bound", "id", rec.QueryExecutionId, "sql", sql)
 	cols, err := sess.Query(ctx, sql, func(row []*string) error {
 		cp := make([]*string, len(row))
 		copy(cp, row)

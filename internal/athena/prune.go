@@ -269,3 +269,60 @@ func literal(e map[string]any, typ string) (string, bool) {
 	}
 	return "", false
 }
+
+// equalities returns the values the target's conditions give key by
+// equality (k = v, k IN (...)) in the AND at the top of the WHERE clause.
+func (p pruneTarget) equalities(t *glue.Table, key string) []string {
+	keys := map[string]string{}
+	for _, k := range t.PartitionKeys {
+		keys[strings.ToLower(k.Name)] = strings.ToLower(k.Type)
+	}
+	r := renderer{p: p, keys: keys}
+	var out []string
+	var visit func(e map[string]any)
+	visit = func(e map[string]any) {
+		kids, _ := e["children"].([]any)
+		switch {
+		case e["type"] == "CONJUNCTION_AND":
+			for _, c := range kids {
+				if m, ok := c.(map[string]any); ok {
+					visit(m)
+				}
+			}
+		case e["type"] == "COMPARE_IN" && len(kids) >= 2:
+			if col, typ, ok := r.column(asMap(kids[0])); ok && col == "`"+key+"`" {
+				for _, l := range kids[1:] {
+					if v, ok := literalValue(asMap(l), typ); ok {
+						out = append(out, v)
+					}
+				}
+			}
+		case e["type"] == "COMPARE_EQUAL":
+			for _, sides := range [][2]string{{"left", "right"}, {"right", "left"}} {
+				if col, typ, ok := r.column(asMap(e[sides[0]])); ok && col == "`"+key+"`" {
+					if v, ok := literalValue(asMap(e[sides[1]]), typ); ok {
+						out = append(out, v)
+					}
+				}
+			}
+		}
+	}
+	if p.where != nil {
+		visit(p.where)
+	}
+	return out
+}
+
+func asMap(v any) map[string]any { m, _ := v.(map[string]any); return m }
+
+// literalValue is a constant's value as a partition value.
+func literalValue(e map[string]any, typ string) (string, bool) {
+	s, ok := literal(e, typ)
+	if !ok {
+		return "", false
+	}
+	if strings.HasPrefix(s, "'") {
+		s = strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(s, "'"), "'"), "''", "'")
+	}
+	return s, true
+}

@@ -379,6 +379,7 @@ func (s *Service) GetQueryResults(ctx context.Context, in *GetQueryResultsInput)
 		out.ResultSet.ResultSetMetadata.ColumnInfo = []ColumnInfo{}
 	}
 	end := min(offset+limit, total)
+	pages := pageReader{s: s, sc: sc, id: rec.QueryExecutionId, n: -1}
 	for i := offset; i < end; i++ {
 		if rec.Header && i == 0 {
 			r := Row{Data: make([]Datum, len(rec.Columns))}
@@ -393,7 +394,7 @@ func (s *Service) GetQueryResults(ctx context.Context, in *GetQueryResultsInput)
 		if rec.Header {
 			n--
 		}
-		row, err := s.row(sc, rec.QueryExecutionId, n)
+		row, err := pages.row(n)
 		if err != nil {
 			return nil, err
 		}
@@ -412,18 +413,32 @@ func (s *Service) GetQueryResults(ctx context.Context, in *GetQueryResultsInput)
 // rowsPerPage is how many result rows one stored value holds.
 const rowsPerPage = 1000
 
-// row reads result row n (a page is read once per call; GetQueryResults
-// pages align with stored pages in the common case).
-func (s *Service) row(sc scope, id string, n int) ([]*string, error) {
-	var page [][]*string
-	ok, err := s.getJSON(rowsKey(sc, id, n/rowsPerPage), &page)
-	if err != nil {
-		return nil, err
+// pageReader reads result rows in order, each stored page once.
+type pageReader struct {
+	s    *Service
+	sc   scope
+	id   string
+	n    int // the page held, or -1
+	page [][]*string
+}
+
+// row returns result row n.
+func (p *pageReader) row(n int) ([]*string, error) {
+	if n/rowsPerPage != p.n {
+		p.page, p.n = nil, -1
+		b, err := p.s.db.Get(rowsKey(p.sc, p.id, n/rowsPerPage))
+		if err != nil {
+			return nil, fmt.Errorf("athena: result page %d of %s: %w", n/rowsPerPage, p.id, err)
+		}
+		if p.page, err = decodeRows(b); err != nil {
+			return nil, fmt.Errorf("athena: result page %d of %s: %w", n/rowsPerPage, p.id, err)
+		}
+		p.n = n / rowsPerPage
 	}
-	if !ok || n%rowsPerPage >= len(page) {
-		return nil, fmt.Errorf("athena: result row %d of %s missing", n, id)
+	if n%rowsPerPage >= len(p.page) {
+		return nil, fmt.Errorf("athena: result row %d of %s missing", n, p.id)
 	}
-	return page[n%rowsPerPage], nil
+	return p.page[n%rowsPerPage], nil
 }
 
 // Wait waits until no query is queued or running (for tests and

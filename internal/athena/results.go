@@ -3,6 +3,9 @@ package athena
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
 	"strings"
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
@@ -59,7 +62,7 @@ func (s *Service) store(ctx context.Context, sc scope, rec *queryRecord, res *re
 	return func(b *meta.Batch) {
 		for page := 0; page*rowsPerPage < len(res.rows); page++ {
 			rows := res.rows[page*rowsPerPage : min((page+1)*rowsPerPage, len(res.rows))]
-			b.Set(rowsKey(sc, rec.QueryExecutionId, page), mustJSON(rows))
+			b.Set(rowsKey(sc, rec.QueryExecutionId, page), encodeRows(rows))
 		}
 	}, nil
 }
@@ -99,4 +102,75 @@ func parseS3URI(uri string) (bucket, prefix string, err error) {
 		return "", "", invalid("%s is not a valid S3 URI: it names no bucket", uri)
 	}
 	return bucket, prefix, nil
+}
+
+// A page of result rows is stored compactly, since GetQueryResults reads
+// it back for every page it serves: a version byte, then per row its
+// number of values and per value uvarint(length+1), 0 for NULL, and the
+// bytes. Pages written as JSON by earlier versions still read.
+const rowsV1 = 1
+
+func encodeRows(rows [][]*string) []byte {
+	n := 1
+	for _, r := range rows {
+		for _, v := range r {
+			if v != nil {
+				n += len(*v)
+			}
+		}
+		n += 2 * (len(r) + 1)
+	}
+	b := make([]byte, 0, n)
+	b = append(b, rowsV1)
+	for _, r := range rows {
+		b = binary.AppendUvarint(b, uint64(len(r)))
+		for _, v := range r {
+			if v == nil {
+				b = append(b, 0)
+				continue
+			}
+			b = binary.AppendUvarint(b, uint64(len(*v))+1)
+			b = append(b, *v...)
+		}
+	}
+	return b
+}
+
+var errCorruptRows = errors.New("athena: corrupt result page")
+
+func decodeRows(b []byte) ([][]*string, error) {
+	if len(b) > 0 && b[0] == '[' {
+		var rows [][]*string
+		err := json.Unmarshal(b, &rows)
+		return rows, err
+	}
+	if len(b) == 0 || b[0] != rowsV1 {
+		return nil, errCorruptRows
+	}
+	all := string(b[1:]) // one allocation; values are slices of it
+	var rows [][]*string
+	for i := 0; i < len(all); {
+		cols, n := binary.Uvarint(b[1+i:])
+		if n <= 0 || cols > uint64(len(all)-i) {
+			return nil, errCorruptRows
+		}
+		i += n
+		row := make([]*string, cols)
+		vals := make([]string, cols)
+		for c := range row {
+			l, n := binary.Uvarint(b[1+i:])
+			if n <= 0 || l > uint64(len(all)-i-n)+1 {
+				return nil, errCorruptRows
+			}
+			i += n
+			if l == 0 {
+				continue
+			}
+			vals[c] = all[i : i+int(l-1)]
+			row[c] = &vals[c]
+			i += int(l - 1)
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
 }

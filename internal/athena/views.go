@@ -84,7 +84,7 @@ func (b *binder) bindView(n map[string]any, t *glue.Table, depth int) error {
 		return userError(errUser, "HIVE_INVALID_VIEW_DATA: view %s.%s does not hold one query", t.DatabaseName, t.Name)
 	}
 	sub := &binder{s: b.s, sc: b.sc, ctx: b.ctx, sess: b.sess, query: v.OriginalSQL, defaultDB: v.Schema,
-		views: b.views, columns: b.columns, id: b.id, depth: depth + 1}
+		tables: b.tables, depth: depth + 1}
 	translate(stmts[0])
 	typedDoubles(stmts[0])
 	markPrunes(stmts[0])
@@ -98,15 +98,7 @@ func (b *binder) bindView(n map[string]any, t *glue.Table, depth int) error {
 	if alias == "" {
 		alias = t.Name
 	}
-	for k := range n {
-		delete(n, k)
-	}
-	n["type"] = "SUBQUERY"
-	n["alias"] = alias
-	n["sample"] = nil
-	n["query_location"] = json.Number("18446744073709551615")
-	n["subquery"] = stmts[0]
-	n["column_name_alias"] = []any{}
+	asSubquery(n, alias, stmts[0])
 	return nil
 }
 
@@ -216,22 +208,9 @@ func (s *Service) viewColumns(ctx context.Context, sc scope, rec *queryRecord, q
 		return nil, err
 	}
 	defer sess.Close()
-	if err := s.prepare(ctx); err != nil {
-		return nil, err
-	}
-	tree, err := sess.Parse(ctx, query)
-	if err != nil {
-		return nil, engineError(query, err)
-	}
-	b := &binder{s: s, sc: sc, ctx: sc.identity(ctx), sess: sess, query: query, defaultDB: db, views: map[string]string{}, id: "v" + strings.ReplaceAll(rec.QueryExecutionId, "-", "")}
-	bound, err := b.bind(tree)
-	defer b.dropViews()
+	sql, _, err := s.bindQuery(ctx, sc, sess, query, db)
 	if err != nil {
 		return nil, err
-	}
-	sql, err := sess.Deparse(ctx, bound)
-	if err != nil {
-		return nil, engineError(query, err)
 	}
 	cols, err := sess.Query(ctx, "SELECT * FROM ("+sql+") LIMIT 0", func([]*string) error { return nil })
 	if err != nil {

@@ -206,7 +206,7 @@ func (s *Service) ctas(ctx context.Context, sc scope, rec *queryRecord, q string
 	if err := s.addPartitions(ictx, t.Table, w.partitions); err != nil {
 		return nil, true, err
 	}
-	return &result{text: true, updateCount: w.rows}, true, nil
+	return &result{text: true, updateCount: w.rows, scanned: w.scanned}, true, nil
 }
 
 var errStop = fmt.Errorf("stop")
@@ -258,7 +258,7 @@ func (s *Service) unload(ctx context.Context, sc scope, rec *queryRecord, q stri
 	if err != nil {
 		return nil, true, err
 	}
-	return &result{text: true, updateCount: w.rows}, true, nil
+	return &result{text: true, updateCount: w.rows, scanned: w.scanned}, true, nil
 }
 
 // insert runs INSERT INTO t [(cols)] query; ok is false for other
@@ -309,7 +309,7 @@ func (s *Service) insert(ctx context.Context, sc scope, rec *queryRecord, q stri
 	if err := s.addPartitions(ictx, t, w.partitions); err != nil {
 		return nil, true, err
 	}
-	return &result{text: true, updateCount: w.rows}, true, nil
+	return &result{text: true, updateCount: w.rows, scanned: w.scanned}, true, nil
 }
 
 func withSlash(s string) string {
@@ -322,6 +322,7 @@ func withSlash(s string) string {
 type written struct {
 	columns    []outputColumn
 	rows       int64
+	scanned    int64      // the bytes of the files the query read
 	partitions [][]string // values of each partition written
 }
 
@@ -329,34 +330,20 @@ type written struct {
 // the partition columns. With names, the query's columns are renamed to
 // them (INSERT INTO writes the table's column names).
 func (s *Service) write(ctx context.Context, sc scope, rec *queryRecord, query string, partitionedBy []string, f writeFormat, location string, data bool, names ...string) (*written, error) {
-	if err := s.prepare(ctx); err != nil {
-		return nil, err
-	}
 	sess, err := s.engine.Session(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer sess.Close()
-	tree, err := sess.Parse(ctx, query)
-	if err != nil {
-		return nil, engineError(query, err)
-	}
-	b := &binder{s: s, sc: sc, ctx: sc.identity(ctx), sess: sess, query: query, defaultDB: rec.QueryExecutionContext.Database,
-		views: map[string]string{}, id: strings.ReplaceAll(rec.QueryExecutionId, "-", "")}
-	bound, err := b.bind(tree)
-	defer b.dropViews()
+	sql, scanned, err := s.bindQuery(ctx, sc, sess, query, rec.QueryExecutionContext.Database)
 	if err != nil {
 		return nil, err
-	}
-	sql, err := sess.Deparse(ctx, bound)
-	if err != nil {
-		return nil, engineError(query, err)
 	}
 	cols, err := sess.Query(ctx, "SELECT * FROM ("+sql+") LIMIT 0", func([]*string) error { return nil })
 	if err != nil {
 		return nil, engineError(query, err)
 	}
-	w := &written{}
+	w := &written{scanned: scanned}
 	for i, c := range cols {
 		name := strings.ToLower(c.Name)
 		if i < len(names) {

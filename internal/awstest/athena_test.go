@@ -25,6 +25,19 @@ import (
 )
 
 // runQuery starts a query, waits for it to end and returns it.
+// succeeds returns a function that runs a statement in database db and
+// fails the test unless it succeeds.
+func succeeds(t *testing.T, srv *awstest.Server, c *athena.Client, db string) func(sql string) *atypes.QueryExecution {
+	return func(sql string) *atypes.QueryExecution {
+		t.Helper()
+		q := runQuery(t, srv, c, &athena.StartQueryExecutionInput{QueryString: aws.String(sql), QueryExecutionContext: &atypes.QueryExecutionContext{Database: aws.String(db)}})
+		if q.Status.State != atypes.QueryExecutionStateSucceeded {
+			t.Fatalf("%s: %s %s", sql, q.Status.State, aws.ToString(q.Status.StateChangeReason))
+		}
+		return q
+	}
+}
+
 func runQuery(t *testing.T, srv *awstest.Server, c *athena.Client, in *athena.StartQueryExecutionInput) *atypes.QueryExecution {
 	t.Helper()
 	if in.ResultConfiguration == nil && in.WorkGroup == nil {
@@ -250,14 +263,7 @@ func TestAthena_HiveDDL(t *testing.T) {
 	putBytes(t, s3c, "my-bucket", "data/year=2024/month=1/a.parquet", parquetBytes(t, []row{{1, "a", 1.5}, {2, "b", 2.5}}))
 	putBytes(t, s3c, "my-bucket", "data/year=2024/month=2/a.parquet", parquetBytes(t, []row{{3, "c", 10}}))
 	putBytes(t, s3c, "my-bucket", "elsewhere/march.parquet", parquetBytes(t, []row{{4, "d", 100}}))
-	ok := func(sql string) *atypes.QueryExecution {
-		t.Helper()
-		q := runQuery(t, srv, c, &athena.StartQueryExecutionInput{QueryString: aws.String(sql), QueryExecutionContext: &atypes.QueryExecutionContext{Database: aws.String("lake")}})
-		if q.Status.State != atypes.QueryExecutionStateSucceeded {
-			t.Fatalf("%s: %s %s", sql, q.Status.State, aws.ToString(q.Status.StateChangeReason))
-		}
-		return q
-	}
+	ok := succeeds(t, srv, c, "lake")
 	ok("CREATE DATABASE lake")
 	ok(`CREATE EXTERNAL TABLE IF NOT EXISTS my_table (
     id INT,
@@ -349,14 +355,7 @@ func TestAthena_Views(t *testing.T) {
 	createBucket(t, s3c, "lake")
 	createBucket(t, s3c, "results")
 	put(t, s3c, "lake", "orders/a.csv", "1,alice,10\n2,bob,5\n3,alice,7\n")
-	ok := func(sql string) *atypes.QueryExecution {
-		t.Helper()
-		q := runQuery(t, srv, c, &athena.StartQueryExecutionInput{QueryString: aws.String(sql), QueryExecutionContext: &atypes.QueryExecutionContext{Database: aws.String("shop")}})
-		if q.Status.State != atypes.QueryExecutionStateSucceeded {
-			t.Fatalf("%s: %s %s", sql, q.Status.State, aws.ToString(q.Status.StateChangeReason))
-		}
-		return q
-	}
+	ok := succeeds(t, srv, c, "shop")
 	ok("CREATE DATABASE shop")
 	ok("CREATE EXTERNAL TABLE orders (id int, customer string, amount double) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' LOCATION 's3://lake/orders/'")
 	ok("CREATE VIEW revenue AS SELECT customer, sum(amount) AS total FROM orders GROUP BY customer")
@@ -473,4 +472,44 @@ func TestAthena_EncryptedObjects(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// Partition projection: a NOW-relative date range follows the server's
+// clock, and a query that names fewer projected partitions reads less.
+func TestAthena_PartitionProjection(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	s3c, c := srv.S3As(awstest.Client{UsePathStyle: true}), srv.Athena()
+	createBucket(t, s3c, "lake")
+	createBucket(t, s3c, "results")
+	today := srv.Clock().Now().UTC()
+	day := func(n int) string { return today.AddDate(0, 0, n).Format("2006-01-02") }
+	for _, n := range []int{-2, -1, 0, 1} {
+		put(t, s3c, "lake", "daily/day="+day(n)+"/a.csv", fmt.Sprintf("%d\n", n))
+	}
+	ok := succeeds(t, srv, c, "lake")
+	ok("CREATE DATABASE lake")
+	ok(`CREATE EXTERNAL TABLE daily (n int) PARTITIONED BY (day string)
+ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' LOCATION 's3://lake/daily/'
+TBLPROPERTIES ('projection.enabled'='true', 'projection.day.type'='date',
+  'projection.day.range'='NOW-1DAYS,NOW', 'projection.day.format'='yyyy-MM-dd')`)
+	// Yesterday and today: the day before is out of range, tomorrow not yet.
+	all := ok("SELECT sum(n), count(*) FROM daily")
+	if got := rows(t, c, all.QueryExecutionId); fmt.Sprint(got) != "[[_col0 _col1] [-1 2]]" {
+		t.Errorf("rows = %v", got)
+	}
+	pruned := ok("SELECT sum(n) FROM daily WHERE day = '" + day(0) + "'")
+	if got := rows(t, c, pruned.QueryExecutionId); fmt.Sprint(got) != "[[_col0] [0]]" {
+		t.Errorf("pruned rows = %v", got)
+	}
+	if a, p := aws.ToInt64(all.Statistics.DataScannedInBytes), aws.ToInt64(pruned.Statistics.DataScannedInBytes); p == 0 || p >= a {
+		t.Errorf("a query pruned to one projected partition scanned %d bytes, the whole range %d", p, a)
+	}
+	// A day later, the range has moved with the clock.
+	if _, err := srv.Clock().Advance(24 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if got := rows(t, c, ok("SELECT sum(n), count(*) FROM daily").QueryExecutionId); fmt.Sprint(got) != "[[_col0 _col1] [1 2]]" {
+		t.Errorf("rows a day later = %v", got)
+	}
 }

@@ -170,6 +170,17 @@ func CheckExpression(expr string, keys []Column) (bool, error) {
 	return err == nil, err
 }
 
+// PartitionFilter compiles expr into a test of a partition's values (in
+// the order of keys), for partitions that are computed rather than stored
+// (Athena's partition projection).
+func PartitionFilter(expr string, keys []Column) (func(values []string) bool, error) {
+	p, err := parseExpr(expr, keys)
+	if err != nil {
+		return nil, err
+	}
+	return p.eval, nil
+}
+
 // parseExpr parses expr and binds it to the table's partition keys.
 func parseExpr(expr string, keys []Column) (pred, error) {
 	if len(expr) > maxExprLen {

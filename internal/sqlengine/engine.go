@@ -33,7 +33,13 @@ type Engine struct{ db *sql.DB }
 
 // Open starts an engine.
 func Open(opts Options) (*Engine, error) {
-	connector, err := duckdb.NewConnector("", nil)
+	// Every connection computes like Trino: integer division, in UTC.
+	// Sessions never change settings, so a connection reused from the
+	// pool keeps them.
+	connector, err := duckdb.NewConnector("", func(conn driver.ExecerContext) error {
+		_, err := conn.ExecContext(context.Background(), "SET integer_division = true; SET TimeZone = 'UTC'", nil)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("sqlengine: open: %w", err)
 	}
@@ -48,8 +54,11 @@ func Open(opts Options) (*Engine, error) {
 	if opts.Threads > 0 {
 		settings = append(settings, fmt.Sprintf("SET threads = %d", opts.Threads))
 	}
-	// Queries read only the files Lakebox hands them.
-	settings = append(settings, "SET autoinstall_known_extensions = false", "SET autoload_known_extensions = false")
+	// Queries read only the files Lakebox hands them. Those are named
+	// after the immutable bodies they hold (a path never changes content),
+	// so Parquet footers are safely read once and kept.
+	settings = append(settings, "SET autoinstall_known_extensions = false", "SET autoload_known_extensions = false",
+		"SET parquet_metadata_cache = true")
 	for _, s := range settings {
 		if _, err := db.Exec(s); err != nil {
 			db.Close()
@@ -74,20 +83,16 @@ type Session struct {
 	interrupted bool
 }
 
-// Session opens a connection with Trino's integer division, in UTC.
+// Session takes a connection from the pool.
 func (e *Engine) Session(ctx context.Context) (*Session, error) {
 	conn, err := e.db.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sqlengine: connect: %w", err)
 	}
-	if _, err := conn.ExecContext(ctx, "SET integer_division = true; SET TimeZone = 'UTC'"); err != nil {
-		conn.Close()
-		return nil, fmt.Errorf("sqlengine: %w", err)
-	}
 	return &Session{conn: conn}, nil
 }
 
-// Close drops the session's temporary objects.
+// Close returns the session's connection to the pool.
 func (s *Session) Close() error {
 	if s.interrupted {
 		s.conn.Raw(func(any) error { return driver.ErrBadConn }) // discard it
