@@ -148,13 +148,13 @@ func run(ctx context.Context, cfg config) error {
 			}
 			direct[i].rows = rows
 			start := time.Now()
-			rows, server, err := c.query(ctx, q.athena)
+			rows, st1, err := c.query(ctx, q.athena)
 			if err != nil {
 				return fmt.Errorf("lakebox: Q%d: %w", q.n, err)
 			}
-			lake[i].rows = rows
+			lake[i].rows, lake[i].scanned = rows, st1.scanned
 			if r > 0 {
-				dt, lt, st = append(dt, elapsed), append(lt, time.Since(start)), append(st, server)
+				dt, lt, st = append(dt, elapsed), append(lt, time.Since(start)), append(st, st1.server)
 			}
 		}
 		direct[i].elapsed, lake[i].elapsed, lake[i].server = median(dt), median(lt), median(st)
@@ -163,8 +163,8 @@ func run(ctx context.Context, cfg config) error {
 	cpu := proc.CPUSeconds(cmd) - cpu0
 
 	fmt.Printf("\nTPC-H SF%g, %d queries, median of %d runs each, %s.\n\n", cfg.sf, len(queries), cfg.runs, time.Now().UTC().Format("2006-01-02"))
-	fmt.Println("| query | DuckDB direct | Lakebox Athena (start → poll → all pages) | ratio | server-side time | rows | same rows |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|---|")
+	fmt.Println("| query | DuckDB direct | Lakebox Athena (start → poll → all pages) | ratio | server-side time | data scanned | rows | same rows |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---|")
 	var sumDirect, sumLake, sumServer time.Duration
 	for i, q := range queries {
 		d, l := direct[i], lake[i]
@@ -173,9 +173,9 @@ func run(ctx context.Context, cfg config) error {
 		if diff := compare(d.rows, l.rows); diff != "" {
 			same = "**no**: " + diff
 		}
-		fmt.Printf("| Q%d | %s | %s | %.2f× | %s | %d | %s |\n", q.n, ms(d.elapsed), ms(l.elapsed), ratio(l.elapsed, d.elapsed), ms(l.server), len(d.rows), same)
+		fmt.Printf("| Q%d | %s | %s | %.2f× | %s | %.1f MB | %d | %s |\n", q.n, ms(d.elapsed), ms(l.elapsed), ratio(l.elapsed, d.elapsed), ms(l.server), float64(l.scanned)/1e6, len(d.rows), same)
 	}
-	fmt.Printf("| **total** | **%s** | **%s** | **%.2f×** | %s | | |\n", ms(sumDirect), ms(sumLake), ratio(sumLake, sumDirect), ms(sumServer))
+	fmt.Printf("| **total** | **%s** | **%s** | **%.2f×** | %s (%.2f×) | | | |\n", ms(sumDirect), ms(sumLake), ratio(sumLake, sumDirect), ms(sumServer), ratio(sumServer, sumDirect))
 	fmt.Printf("\nLakebox server CPU over the Athena runs, warm-ups included: %.1f s.\n", cpu)
 	return nil
 }
@@ -187,6 +187,7 @@ func ratio(a, b time.Duration) float64 { return float64(a) / float64(b) }
 type result struct {
 	elapsed time.Duration // median
 	server  time.Duration // median TotalExecutionTimeInMillis, Athena only
+	scanned int64         // DataScannedInBytes, Athena only
 	rows    [][]string
 }
 
@@ -317,48 +318,56 @@ func load(ctx context.Context, c *clients, dir string, types map[string][][2]str
 	return nil
 }
 
+// stats are what the server reports of a query.
+type stats struct {
+	server  time.Duration // TotalExecutionTimeInMillis
+	scanned int64         // DataScannedInBytes
+}
+
 // query runs one statement the way an Athena client does and returns its
-// rows, without the header row, and the server's TotalExecutionTime.
-func (c *clients) query(ctx context.Context, q string) ([][]string, time.Duration, error) {
+// rows, without a query's header row, and the server's statistics.
+func (c *clients) query(ctx context.Context, q string) ([][]string, stats, error) {
 	a := c.athena
 	start := time.Now()
+	var st stats
 	out, err := a.StartQueryExecution(ctx, &athena.StartQueryExecutionInput{QueryString: aws.String(q),
 		QueryExecutionContext: &atypes.QueryExecutionContext{Database: aws.String("tpch")},
 		ResultConfiguration:   &atypes.ResultConfiguration{OutputLocation: aws.String("s3://results/")}})
 	if err != nil {
-		return nil, 0, err
+		return nil, st, err
 	}
-	var server time.Duration
+	var query *atypes.QueryExecution
 	for {
 		e, err := a.GetQueryExecution(ctx, &athena.GetQueryExecutionInput{QueryExecutionId: out.QueryExecutionId})
 		if err != nil {
-			return nil, 0, err
+			return nil, st, err
 		}
-		st := e.QueryExecution.Status.State
-		if st == atypes.QueryExecutionStateSucceeded {
-			if s := e.QueryExecution.Statistics; s != nil {
-				server = time.Duration(aws.ToInt64(s.TotalExecutionTimeInMillis)) * time.Millisecond
+		query = e.QueryExecution
+		state := query.Status.State
+		if state == atypes.QueryExecutionStateSucceeded {
+			if s := query.Statistics; s != nil {
+				st = stats{server: time.Duration(aws.ToInt64(s.TotalExecutionTimeInMillis)) * time.Millisecond, scanned: aws.ToInt64(s.DataScannedInBytes)}
 			}
 			break
 		}
-		if st == atypes.QueryExecutionStateFailed || st == atypes.QueryExecutionStateCancelled {
-			return nil, 0, errors.New(aws.ToString(e.QueryExecution.Status.StateChangeReason))
+		if state == atypes.QueryExecutionStateFailed || state == atypes.QueryExecutionStateCancelled {
+			return nil, st, errors.New(aws.ToString(e.QueryExecution.Status.StateChangeReason))
 		}
 		if time.Since(start) > 10*time.Minute {
-			return nil, 0, errors.New("query did not finish in ten minutes")
+			return nil, st, errors.New("query did not finish in ten minutes")
 		}
 		time.Sleep(pollEvery)
 	}
 	var rows [][]string
 	p := athena.NewGetQueryResultsPaginator(a, &athena.GetQueryResultsInput{QueryExecutionId: out.QueryExecutionId})
-	header := true
+	header := query.StatementType == atypes.StatementTypeDml // a query's first row names its columns
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, 0, err
+			return nil, st, err
 		}
 		for _, r := range page.ResultSet.Rows {
-			if header && strings.HasPrefix(strings.TrimSpace(strings.ToUpper(q)), "SELECT") || header && strings.HasPrefix(strings.TrimSpace(strings.ToUpper(q)), "WITH") {
+			if header {
 				header = false
 				continue
 			}
@@ -369,7 +378,7 @@ func (c *clients) query(ctx context.Context, q string) ([][]string, time.Duratio
 			rows = append(rows, row)
 		}
 	}
-	return rows, server, nil
+	return rows, st, nil
 }
 
 // compare reports the first difference between two results, or "".

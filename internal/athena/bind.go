@@ -38,6 +38,7 @@ type binder struct {
 type boundTables struct {
 	names   map[string]string          // db.table and partition filter -> placeholder
 	bodies  []string                   // the placeholders' SQL, by number
+	reads   []tableRead                // the files each placeholder reads, by number
 	columns map[string]map[string]bool // placeholder -> its columns, lowercased
 }
 
@@ -86,6 +87,11 @@ func (b *binder) bind(tree string) (string, error) {
 	if err := b.checkAliases(root); err != nil {
 		return "", err
 	}
+	scanned, err := b.tables.scanned(&b.s.footers, root)
+	if err != nil {
+		return "", err
+	}
+	b.scanned = scanned
 	if err := b.graft(root); err != nil {
 		return "", err
 	}
@@ -293,12 +299,13 @@ func (b *binder) bindTable(n map[string]any, ctes map[string]bool) error {
 	key := db + "." + table + "\x00" + filter
 	name, ok := b.tables.names[key]
 	if !ok {
-		body, err := b.tableQuery(out.Table, filter, proj, prune)
+		body, read, err := b.tableQuery(out.Table, filter, proj, prune)
 		if err != nil {
 			return err
 		}
 		name = placeholderPrefix + strconv.Itoa(len(b.tables.bodies))
 		b.tables.bodies = append(b.tables.bodies, body)
+		b.tables.reads = append(b.tables.reads, read)
 		b.tables.names[key] = name
 		cols := map[string]bool{}
 		if sd := out.Table.StorageDescriptor; sd != nil {
@@ -319,34 +326,34 @@ func (b *binder) bindTable(n map[string]any, ctes map[string]bool) error {
 }
 
 // tableQuery is the query that reads a catalog table from its files.
-func (b *binder) tableQuery(t *glue.Table, filter string, proj *projection, prune pruneTarget) (string, error) {
+func (b *binder) tableQuery(t *glue.Table, filter string, proj *projection, prune pruneTarget) (string, tableRead, error) {
+	var read tableRead
 	sd := t.StorageDescriptor
 	if sd == nil || sd.Location == "" {
-		return "", userError(errUser, "HIVE_METASTORE_ERROR: Table %s.%s has no location", t.DatabaseName, t.Name)
+		return "", read, userError(errUser, "HIVE_METASTORE_ERROR: Table %s.%s has no location", t.DatabaseName, t.Name)
 	}
 	format, err := tableFormat(t)
 	if err != nil {
-		return "", err
+		return "", read, err
 	}
 	dir := filepath.Join(b.s.opts.LinkDir, b.sc.account, b.sc.region, t.DatabaseName, t.Name)
-	var files []string
 	if len(t.PartitionKeys) == 0 {
-		if files, err = b.linkFiles(sd.Location, dir, files); err != nil {
-			return "", err
+		if err := b.linkFiles(sd.Location, dir, &read); err != nil {
+			return "", read, err
 		}
 	} else if proj != nil {
 		expr, _, _ := strings.Cut(filter, "\x00")
 		values, locations, err := proj.partitions(expr, func(key string) []string { return prune.equalities(t, key) })
 		if err != nil {
-			return "", err
+			return "", read, err
 		}
 		for i, vals := range values {
 			pdir := dir
 			for j, k := range t.PartitionKeys {
 				pdir = filepath.Join(pdir, url.PathEscape(strings.ToLower(k.Name))+"="+url.PathEscape(vals[j]))
 			}
-			if files, err = b.linkFiles(locations[i], pdir, files); err != nil {
-				return "", err
+			if err := b.linkFiles(locations[i], pdir, &read); err != nil {
+				return "", read, err
 			}
 		}
 	} else {
@@ -361,7 +368,7 @@ func (b *binder) tableQuery(t *glue.Table, filter string, proj *projection, prun
 				continue
 			}
 			if err != nil {
-				return "", err
+				return "", read, err
 			}
 			for _, p := range out.Partitions {
 				if p.StorageDescriptor == nil || p.StorageDescriptor.Location == "" {
@@ -371,8 +378,8 @@ func (b *binder) tableQuery(t *glue.Table, filter string, proj *projection, prun
 				for i, k := range t.PartitionKeys {
 					pdir = filepath.Join(pdir, url.PathEscape(strings.ToLower(k.Name))+"="+url.PathEscape(p.Values[i]))
 				}
-				if files, err = b.linkFiles(p.StorageDescriptor.Location, pdir, files); err != nil {
-					return "", err
+				if err := b.linkFiles(p.StorageDescriptor.Location, pdir, &read); err != nil {
+					return "", read, err
 				}
 			}
 			if next = out.NextToken; next == "" {
@@ -387,40 +394,44 @@ func (b *binder) tableQuery(t *glue.Table, filter string, proj *projection, prun
 	for _, k := range t.PartitionKeys {
 		dt, err := duckType(k.Type)
 		if err != nil {
-			return "", err
+			return "", read, err
 		}
 		cols = append(cols, fmt.Sprintf("CAST(%s AS %s) AS %s", quoteIdent(strings.ToLower(k.Name)), dt, quoteIdent(k.Name)))
 	}
-	if len(files) == 0 {
+	read.parquet = format.kind == "parquet"
+	for _, c := range sd.Columns {
+		read.columns = append(read.columns, strings.ToLower(c.Name))
+	}
+	if len(read.files) == 0 {
 		var nulls []string
 		for _, c := range append(append([]glue.Column(nil), sd.Columns...), t.PartitionKeys...) {
 			dt, err := duckType(c.Type)
 			if err != nil {
-				return "", err
+				return "", read, err
 			}
 			nulls = append(nulls, fmt.Sprintf("CAST(NULL AS %s) AS %s", dt, quoteIdent(c.Name)))
 		}
-		return fmt.Sprintf("SELECT %s LIMIT 0", strings.Join(nulls, ", ")), nil
+		return fmt.Sprintf("SELECT %s LIMIT 0", strings.Join(nulls, ", ")), read, nil
 	}
-	reader, err := format.reader(files, len(t.PartitionKeys) > 0, sd.Columns)
+	reader, err := format.reader(read.files, len(t.PartitionKeys) > 0, sd.Columns)
 	if err != nil {
-		return "", err
+		return "", read, err
 	}
-	return fmt.Sprintf("SELECT %s FROM %s", strings.Join(cols, ", "), reader), nil
+	return fmt.Sprintf("SELECT %s FROM %s", strings.Join(cols, ", "), reader), read, nil
 }
 
 // linkFiles makes every data file under an S3 location readable in dir
-// and appends the paths to files.
-func (b *binder) linkFiles(location, dir string, files []string) ([]string, error) {
+// and adds them to r.
+func (b *binder) linkFiles(location, dir string, r *tableRead) error {
 	bucket, prefix, err := parseS3URI(location)
 	if err != nil {
-		return nil, userError(errUser, "HIVE_METASTORE_ERROR: %v", err)
+		return userError(errUser, "HIVE_METASTORE_ERROR: %v", err)
 	}
 	if prefix != "" && !strings.HasSuffix(prefix, "/") {
 		prefix += "/"
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
+		return err
 	}
 	err = b.s.objects.List(b.ctx, b.sc.account, bucket, prefix, func(key string, _ int64) error {
 		rel := strings.TrimPrefix(key, prefix)
@@ -435,17 +446,16 @@ func (b *binder) linkFiles(location, dir string, files []string) ([]string, erro
 			}
 			return userError(errUser, "HIVE_CANNOT_OPEN_SPLIT: Error opening s3://%s/%s: %v", bucket, key, err)
 		}
-		b.scanned += size
-		files = append(files, p)
+		r.files, r.sizes = append(r.files, p), append(r.sizes, size)
 		return nil
 	})
 	if err != nil {
 		if e, ok := awserr.As(err); ok && e.Code == "NoSuchBucket" {
-			return nil, userError(errUser, "HIVE_PATH_ALREADY_EXISTS: The bucket of location %s does not exist", location)
+			return userError(errUser, "HIVE_PATH_ALREADY_EXISTS: The bucket of location %s does not exist", location)
 		}
-		return nil, err
+		return err
 	}
-	return files, nil
+	return nil
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

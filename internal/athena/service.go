@@ -73,9 +73,10 @@ type Service struct {
 	engine  *sqlengine.Engine
 	opts    Options
 
-	macros prepared      // Trino functions defined in the engine
-	slots  chan struct{} // one per running query
-	mu     sync.Mutex    // guards running and serializes record updates
+	macros  prepared      // Trino functions defined in the engine
+	footers footerCache   // Parquet column chunk sizes, for DataScannedInBytes
+	slots   chan struct{} // one per running query
+	mu      sync.Mutex    // guards running and serializes record updates
 	// running holds the cancel functions of queued and running queries.
 	running map[string]context.CancelFunc
 	wg      sync.WaitGroup

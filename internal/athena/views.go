@@ -93,7 +93,6 @@ func (b *binder) bindView(n map[string]any, t *glue.Table, depth int) error {
 	if err := sub.walk(stmts[0], ctes); err != nil {
 		return err
 	}
-	b.scanned += sub.scanned
 	alias := stringOf(n["alias"])
 	if alias == "" {
 		alias = t.Name

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glue/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/parquet-go/parquet-go"
 
 	"github.com/lakebox/lakebox/internal/awstest"
 )
@@ -260,8 +261,9 @@ func TestAthena_HiveDDL(t *testing.T) {
 		Name   string  `parquet:"name"`
 		Amount float64 `parquet:"amount"`
 	}
-	putBytes(t, s3c, "my-bucket", "data/year=2024/month=1/a.parquet", parquetBytes(t, []row{{1, "a", 1.5}, {2, "b", 2.5}}))
-	putBytes(t, s3c, "my-bucket", "data/year=2024/month=2/a.parquet", parquetBytes(t, []row{{3, "c", 10}}))
+	jan, feb := parquetBytes(t, []row{{1, "a", 1.5}, {2, "b", 2.5}}), parquetBytes(t, []row{{3, "c", 10}})
+	putBytes(t, s3c, "my-bucket", "data/year=2024/month=1/a.parquet", jan)
+	putBytes(t, s3c, "my-bucket", "data/year=2024/month=2/a.parquet", feb)
 	putBytes(t, s3c, "my-bucket", "elsewhere/march.parquet", parquetBytes(t, []row{{4, "d", 100}}))
 	ok := succeeds(t, srv, c, "lake")
 	ok("CREATE DATABASE lake")
@@ -296,6 +298,19 @@ LOCATION 's3://my-bucket/data/'`)
 	}
 	if got := rows(t, c, pruned.QueryExecutionId); fmt.Sprint(got) != "[[_col0] [10.0]]" {
 		t.Errorf("pruned rows = %v", got)
+	}
+	// Of Parquet, a query reads the footer and its columns' chunks.
+	want := int64(0)
+	for _, f := range [][]byte{jan, feb} {
+		want += parquetRead(t, f, "amount")
+	}
+	narrow := ok("SELECT sum(amount) FROM my_table WHERE month < 3")
+	if got := aws.ToInt64(narrow.Statistics.DataScannedInBytes); got != want {
+		t.Errorf("SELECT sum(amount) scanned %d bytes, want %d (footers and the amount chunks)", got, want)
+	}
+	wide := ok("SELECT * FROM my_table WHERE month < 3")
+	if got := aws.ToInt64(wide.Statistics.DataScannedInBytes); got != int64(len(jan)+len(feb)) {
+		t.Errorf("SELECT * scanned %d bytes, want the files' %d", got, len(jan)+len(feb))
 	}
 	ok("ALTER TABLE my_table DROP PARTITION (year=2024, month=3)")
 	q = ok("SELECT count(*) FROM my_table")
@@ -512,4 +527,23 @@ TBLPROPERTIES ('projection.enabled'='true', 'projection.day.type'='date',
 	if got := rows(t, c, ok("SELECT sum(n), count(*) FROM daily").QueryExecutionId); fmt.Sprint(got) != "[[_col0 _col1] [1 2]]" {
 		t.Errorf("rows a day later = %v", got)
 	}
+}
+
+// parquetRead is what reading the given columns of a Parquet file costs:
+// its size less the chunks of the other columns.
+func parquetRead(t *testing.T, file []byte, columns ...string) int64 {
+	t.Helper()
+	f, err := parquet.OpenFile(bytes.NewReader(file), int64(len(file)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := int64(len(file))
+	for _, rg := range f.Metadata().RowGroups {
+		for _, cc := range rg.Columns {
+			if !slices.Contains(columns, cc.MetaData.PathInSchema[0]) {
+				n -= cc.MetaData.TotalCompressedSize
+			}
+		}
+	}
+	return n
 }
