@@ -124,30 +124,36 @@ func (b *binder) graft(root any) error {
 	if len(stmts) != len(t.bodies) {
 		return fmt.Errorf("athena: %d table subqueries parsed as %d statements", len(t.bodies), len(stmts))
 	}
-	var walk func(v any)
-	walk = func(v any) {
-		switch n := v.(type) {
-		case map[string]any:
-			if n["type"] == "BASE_TABLE" {
-				name, _ := n["table_name"].(string)
-				if num, ok := strings.CutPrefix(name, placeholderPrefix); ok {
-					if i, err := strconv.Atoi(num); err == nil && i < len(stmts) {
-						asSubquery(n, stringOf(n["alias"]), stmts[i])
-						return
-					}
-				}
-			}
-			for _, c := range n {
-				walk(c)
-			}
-		case []any:
-			for _, c := range n {
-				walk(c)
+	visit(root, func(n map[string]any) bool {
+		if n["type"] != "BASE_TABLE" {
+			return true
+		}
+		name, _ := n["table_name"].(string)
+		if num, ok := strings.CutPrefix(name, placeholderPrefix); ok {
+			if i, err := strconv.Atoi(num); err == nil && i < len(stmts) {
+				asSubquery(n, stringOf(n["alias"]), stmts[i])
 			}
 		}
-	}
-	walk(root)
+		return false
+	})
 	return nil
+}
+
+// visit calls fn on every object of a syntax tree, parents first; fn
+// returns whether to go on into the object's children.
+func visit(v any, fn func(n map[string]any) bool) {
+	switch n := v.(type) {
+	case map[string]any:
+		if fn(n) {
+			for _, c := range n {
+				visit(c, fn)
+			}
+		}
+	case []any:
+		for _, c := range n {
+			visit(c, fn)
+		}
+	}
 }
 
 // asSubquery turns a table reference node into a subquery of stmt.
@@ -192,27 +198,18 @@ func nameColumns(root any) {
 }
 
 func collectCTEs(v any, ctes map[string]bool) {
-	switch n := v.(type) {
-	case map[string]any:
-		if m, ok := n["cte_map"].(map[string]any); ok {
-			if list, ok := m["map"].([]any); ok {
-				for _, e := range list {
-					if em, ok := e.(map[string]any); ok {
-						if k, ok := em["key"].(string); ok {
-							ctes[strings.ToLower(k)] = true
-						}
-					}
+	visit(v, func(n map[string]any) bool {
+		m, _ := n["cte_map"].(map[string]any)
+		list, _ := m["map"].([]any)
+		for _, e := range list {
+			if em, ok := e.(map[string]any); ok {
+				if k, ok := em["key"].(string); ok {
+					ctes[strings.ToLower(k)] = true
 				}
 			}
 		}
-		for _, c := range n {
-			collectCTEs(c, ctes)
-		}
-	case []any:
-		for _, c := range n {
-			collectCTEs(c, ctes)
-		}
-	}
+		return true
+	})
 }
 
 func (b *binder) walk(v any, ctes map[string]bool) error {

@@ -115,54 +115,45 @@ func (t *boundTables) usedColumns(root any) []map[string]bool {
 	var qualified []([2]string)   // alias, column
 	var unqualified []string
 	stars := map[string]bool{} // relation ("" for any)
-	var walk func(v any)
-	walk = func(v any) {
-		switch n := v.(type) {
-		case map[string]any:
-			switch {
-			case n["type"] == "BASE_TABLE":
-				name, _ := n["table_name"].(string)
-				if num, ok := strings.CutPrefix(name, placeholderPrefix); ok {
-					if i, err := strconv.Atoi(num); err == nil && i < len(t.reads) {
-						a := strings.ToLower(stringOf(n["alias"]))
-						aliases[a] = append(aliases[a], i)
-					}
-				}
-			case n["class"] == "COLUMN_REF":
-				names, _ := n["column_names"].([]any)
-				switch len(names) {
-				case 0:
-				case 1:
-					unqualified = append(unqualified, strings.ToLower(stringOf(names[0])))
-				default:
-					// alias.column[.field...], or column.field of a struct
-					qualified = append(qualified, [2]string{strings.ToLower(stringOf(names[0])), strings.ToLower(stringOf(names[1]))})
-					unqualified = append(unqualified, strings.ToLower(stringOf(names[0])))
-				}
-			case n["class"] == "STAR":
-				stars[strings.ToLower(stringOf(n["relation_name"]))] = true
-			case n["class"] == "SUBQUERY" && (n["subquery_type"] == "EXISTS" || n["subquery_type"] == "NOT_EXISTS"):
-				// What an EXISTS selects is never read.
-				sub, _ := n["subquery"].(map[string]any)
-				if node, ok := sub["node"].(map[string]any); ok {
-					for k, c := range node {
-						if k != "select_list" {
-							walk(c)
-						}
-					}
-					return
+	var collect func(n map[string]any) bool
+	collect = func(n map[string]any) bool {
+		switch {
+		case n["type"] == "BASE_TABLE":
+			name, _ := n["table_name"].(string)
+			if num, ok := strings.CutPrefix(name, placeholderPrefix); ok {
+				if i, err := strconv.Atoi(num); err == nil && i < len(t.reads) {
+					a := strings.ToLower(stringOf(n["alias"]))
+					aliases[a] = append(aliases[a], i)
 				}
 			}
-			for _, c := range n {
-				walk(c)
+		case n["class"] == "COLUMN_REF":
+			names, _ := n["column_names"].([]any)
+			switch len(names) {
+			case 0:
+			case 1:
+				unqualified = append(unqualified, strings.ToLower(stringOf(names[0])))
+			default:
+				// alias.column[.field...], or column.field of a struct
+				qualified = append(qualified, [2]string{strings.ToLower(stringOf(names[0])), strings.ToLower(stringOf(names[1]))})
+				unqualified = append(unqualified, strings.ToLower(stringOf(names[0])))
 			}
-		case []any:
-			for _, c := range n {
-				walk(c)
+		case n["class"] == "STAR":
+			stars[strings.ToLower(stringOf(n["relation_name"]))] = true
+		case n["class"] == "SUBQUERY" && (n["subquery_type"] == "EXISTS" || n["subquery_type"] == "NOT_EXISTS"):
+			// What an EXISTS selects is never read.
+			sub, _ := n["subquery"].(map[string]any)
+			if node, ok := sub["node"].(map[string]any); ok {
+				for k, c := range node {
+					if k != "select_list" {
+						visit(c, collect)
+					}
+				}
+				return false
 			}
 		}
+		return true
 	}
-	walk(root)
+	visit(root, collect)
 	used := make([]map[string]bool, len(t.reads))
 	all := make([]bool, len(t.reads))
 	for i := range used {
