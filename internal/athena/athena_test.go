@@ -3,6 +3,7 @@ package athena
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -129,6 +130,10 @@ TBLPROPERTIES ('parquet.compression'='SNAPPY');`, "lake")
 	ct, err = parseCreateTable("CREATE EXTERNAL TABLE j (a string) ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' WITH SERDEPROPERTIES ('ignore.malformed.json'='true') LOCATION 's3://b/j/'", "d")
 	if err != nil || ct.input.StorageDescriptor.SerdeInfo.Parameters["ignore.malformed.json"] != "true" {
 		t.Errorf("serde = %+v, %v", ct, err)
+	}
+	ct, err = parseCreateTable("CREATE EXTERNAL TABLE d.t (a int, b string) CLUSTERED BY (a, `B`) SORTED BY (a DESC, b) INTO 8 BUCKETS LOCATION 's3://b/'", "")
+	if sd := ct.input.StorageDescriptor; err != nil || sd.NumberOfBuckets != 8 || fmt.Sprint(sd.BucketColumns) != "[a b]" || fmt.Sprint(sd.SortColumns) != "[{a 0} {b 1}]" {
+		t.Errorf("buckets = %+v, %v", ct, err)
 	}
 	for _, bad := range []string{
 		"CREATE EXTERNAL TABLE t (a int) LOCATION 's3://b/'",          // no schema

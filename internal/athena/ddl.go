@@ -3,6 +3,7 @@ package athena
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -106,6 +107,57 @@ func (l *ddlLexer) ident() (string, error) {
 		return "", l.errorf("mismatched input, expecting an identifier")
 	}
 	return l.s[start:l.pos], nil
+}
+
+// buckets reads "(col, ...) [SORTED BY (col [ASC|DESC], ...)] INTO n
+// BUCKETS" after CLUSTERED BY.
+func (l *ddlLexer) buckets(sd *glue.StorageDescriptor) error {
+	list := func(sorted bool) error {
+		if err := l.expect('('); err != nil {
+			return err
+		}
+		for {
+			c, err := l.ident()
+			if err != nil {
+				return err
+			}
+			if sorted {
+				order := int64(1)
+				if l.keyword("DESC") {
+					order = 0
+				} else {
+					l.keyword("ASC")
+				}
+				sd.SortColumns = append(sd.SortColumns, glue.Order{Column: strings.ToLower(c), SortOrder: order})
+			} else {
+				sd.BucketColumns = append(sd.BucketColumns, strings.ToLower(c))
+			}
+			if !l.punct(',') {
+				return l.expect(')')
+			}
+		}
+	}
+	if err := list(false); err != nil {
+		return err
+	}
+	if l.keyword("SORTED", "BY") {
+		if err := list(true); err != nil {
+			return err
+		}
+	}
+	if !l.keyword("INTO") {
+		return l.errorf("mismatched input, expecting INTO n BUCKETS")
+	}
+	n, err := l.ident()
+	v, perr := strconv.ParseInt(n, 10, 64)
+	if err != nil || perr != nil || v < 1 || v > 100000 {
+		return l.errorf("the number of buckets must be an integer from 1 to 100000")
+	}
+	sd.NumberOfBuckets = v
+	if !l.keyword("BUCKETS") {
+		return l.errorf("mismatched input, expecting BUCKETS")
+	}
+	return nil
 }
 
 // qualified reads [db.]name.
@@ -330,7 +382,11 @@ func parseCreateTable(q, defaultDB string) (*createTable, error) {
 				return nil, err
 			}
 		case l.keyword("CLUSTERED", "BY"):
-			return nil, userError(errSyntax, "NOT_SUPPORTED: bucketed tables (CLUSTERED BY) are not supported by Lakebox yet")
+			// Buckets shape how files were written; reading every file
+			// gives the same answer, so they are recorded, not needed.
+			if err := l.buckets(sd); err != nil {
+				return nil, err
+			}
 		case l.keyword("ROW", "FORMAT", "DELIMITED"):
 			for {
 				var key string

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/awsproto/epoch"
 )
 
@@ -193,4 +194,51 @@ func splitArgs(s string) []string {
 		out = append(out, rest)
 	}
 	return out
+}
+
+type BatchGetPreparedStatementInput struct {
+	PreparedStatementNames []string `json:"PreparedStatementNames"`
+	WorkGroup              string   `json:"WorkGroup"`
+}
+
+type UnprocessedPreparedStatementName struct {
+	StatementName string `json:"StatementName"`
+	ErrorCode     string `json:"ErrorCode"`
+	ErrorMessage  string `json:"ErrorMessage"`
+}
+
+type BatchGetPreparedStatementOutput struct {
+	PreparedStatements                []PreparedStatement                `json:"PreparedStatements"`
+	UnprocessedPreparedStatementNames []UnprocessedPreparedStatementName `json:"UnprocessedPreparedStatementNames"`
+}
+
+// BatchGetPreparedStatement returns up to 50 of a workgroup's prepared
+// statements; the names it cannot return are listed with the reason.
+func (s *Service) BatchGetPreparedStatement(ctx context.Context, in *BatchGetPreparedStatementInput) (*BatchGetPreparedStatementOutput, error) {
+	if len(in.PreparedStatementNames) == 0 || len(in.PreparedStatementNames) > 50 {
+		return nil, invalid("PreparedStatementNames must hold 1 to 50 names.")
+	}
+	sc := scopeOf(ctx)
+	if _, err := s.workGroup(sc, in.WorkGroup); err != nil {
+		return nil, err
+	}
+	out := &BatchGetPreparedStatementOutput{PreparedStatements: []PreparedStatement{}, UnprocessedPreparedStatementNames: []UnprocessedPreparedStatementName{}}
+	for _, name := range in.PreparedStatementNames {
+		if !statementName.MatchString(name) {
+			out.UnprocessedPreparedStatementNames = append(out.UnprocessedPreparedStatementNames, UnprocessedPreparedStatementName{
+				StatementName: name, ErrorCode: "INVALID_INPUT", ErrorMessage: "The name of the prepared statement is not valid."})
+			continue
+		}
+		p, err := s.prepared(sc, in.WorkGroup, name)
+		if e, ok := awserr.As(err); ok && e.Code == ErrResourceNotFound.Code {
+			out.UnprocessedPreparedStatementNames = append(out.UnprocessedPreparedStatementNames, UnprocessedPreparedStatementName{
+				StatementName: name, ErrorCode: "STATEMENT_NOT_FOUND", ErrorMessage: e.Message})
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out.PreparedStatements = append(out.PreparedStatements, *p)
+	}
+	return out, nil
 }

@@ -273,8 +273,16 @@ func (s *Service) insert(ctx context.Context, sc scope, rec *queryRecord, q stri
 		db, name = strings.ToLower(m[1]), strings.ToLower(m[2])
 	}
 	query := strings.TrimSpace(m[3])
-	if strings.HasPrefix(query, "(") && !strings.HasPrefix(strings.ToUpper(strings.TrimSpace(query[1:])), "SELECT") && !strings.HasPrefix(strings.ToUpper(strings.TrimSpace(query[1:])), "WITH") {
-		return nil, true, userError(errSyntax, "NOT_SUPPORTED: INSERT with a column list is not supported by Lakebox yet")
+	var listed []string // the column list, if any
+	if rest, ok := strings.CutPrefix(query, "("); ok && !startsQuery(rest) {
+		end := strings.IndexByte(rest, ')')
+		if end < 0 {
+			return nil, true, userError(errSyntax, "line 1:1: the column list of INSERT INTO %s is not closed", name)
+		}
+		for _, c := range strings.Split(rest[:end], ",") {
+			listed = append(listed, strings.ToLower(strings.Trim(strings.TrimSpace(c), "`\"")))
+		}
+		query = strings.TrimSpace(rest[end+1:])
 	}
 	ictx := sc.identity(ctx)
 	out, err := s.glue.GetTable(ictx, &glue.GetTableInput{DatabaseName: db, Name: name})
@@ -299,6 +307,11 @@ func (s *Service) insert(ctx context.Context, sc scope, rec *queryRecord, q stri
 		names = append(names, strings.ToLower(c.Name))
 	}
 	names = append(names, keys...)
+	if listed != nil {
+		if query, err = insertColumns(t, names, listed, query); err != nil {
+			return nil, true, err
+		}
+	}
 	w, err := s.write(ctx, sc, rec, query, keys, f, withSlash(t.StorageDescriptor.Location), true, names...)
 	if err != nil {
 		return nil, true, err
@@ -324,6 +337,45 @@ type written struct {
 	rows       int64
 	scanned    int64      // the bytes of the files the query read
 	partitions [][]string // values of each partition written
+}
+
+func startsQuery(s string) bool {
+	w := strings.ToUpper(strings.TrimSpace(s))
+	return strings.HasPrefix(w, "SELECT") || strings.HasPrefix(w, "WITH") || strings.HasPrefix(w, "VALUES") || strings.HasPrefix(w, "(")
+}
+
+// insertColumns rewrites the query of INSERT INTO t (listed) so that it
+// gives every column of t in order, NULL for those the list leaves out.
+func insertColumns(t *glue.Table, names, listed []string, query string) (string, error) {
+	types := map[string]string{}
+	for _, c := range append(append([]glue.Column(nil), t.StorageDescriptor.Columns...), t.PartitionKeys...) {
+		types[strings.ToLower(c.Name)] = c.Type
+	}
+	seen := map[string]bool{}
+	var aliases []string
+	for _, c := range listed {
+		if _, ok := types[c]; !ok {
+			return "", userError(errSyntax, "COLUMN_NOT_FOUND: line 1:1: Insert column name does not exist in target table: %s", c)
+		}
+		if seen[c] {
+			return "", userError(errSyntax, "line 1:1: Insert column name is specified more than once: %s", c)
+		}
+		seen[c] = true
+		aliases = append(aliases, quoteIdent(c))
+	}
+	var cols []string
+	for _, n := range names {
+		if seen[n] {
+			cols = append(cols, "__lakebox_insert."+quoteIdent(n))
+			continue
+		}
+		dt, err := duckType(types[n])
+		if err != nil {
+			return "", err
+		}
+		cols = append(cols, fmt.Sprintf("CAST(NULL AS %s) AS %s", dt, quoteIdent(n)))
+	}
+	return fmt.Sprintf("SELECT %s FROM (%s) AS __lakebox_insert(%s)", strings.Join(cols, ", "), query, strings.Join(aliases, ", ")), nil
 }
 
 // write runs query and stores its rows as files under location, split by

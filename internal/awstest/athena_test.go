@@ -413,6 +413,12 @@ func TestAthena_Views(t *testing.T) {
 	if len(list.PreparedStatements) != 2 {
 		t.Errorf("prepared statements = %+v", list.PreparedStatements)
 	}
+	batch := must[*athena.BatchGetPreparedStatementOutput](t)(c.BatchGetPreparedStatement(ctx, &athena.BatchGetPreparedStatementInput{
+		WorkGroup: aws.String("primary"), PreparedStatementNames: []string{"big_orders", "nope", "by_customer"}}))
+	if len(batch.PreparedStatements) != 2 || aws.ToString(batch.PreparedStatements[0].QueryStatement) != "SELECT id FROM orders WHERE amount > ? ORDER BY id" ||
+		len(batch.UnprocessedPreparedStatementNames) != 1 || aws.ToString(batch.UnprocessedPreparedStatementNames[0].ErrorCode) != "STATEMENT_NOT_FOUND" {
+		t.Errorf("BatchGetPreparedStatement = %+v", batch)
+	}
 	ok("DEALLOCATE PREPARE by_customer")
 
 	// CTAS writes Parquet partitions and registers them; INSERT INTO adds.

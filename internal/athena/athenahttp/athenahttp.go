@@ -37,11 +37,12 @@ func New(svc *athena.Service) http.Handler {
 			"ListNamedQueries":   awsjson.Op(svc.ListNamedQueries),
 			"BatchGetNamedQuery": awsjson.Op(svc.BatchGetNamedQuery),
 
-			"CreatePreparedStatement": awsjson.Op(svc.CreatePreparedStatement),
-			"GetPreparedStatement":    awsjson.Op(svc.GetPreparedStatement),
-			"UpdatePreparedStatement": awsjson.Op(svc.UpdatePreparedStatement),
-			"DeletePreparedStatement": awsjson.Op(svc.DeletePreparedStatement),
-			"ListPreparedStatements":  awsjson.Op(svc.ListPreparedStatements),
+			"CreatePreparedStatement":   awsjson.Op(svc.CreatePreparedStatement),
+			"GetPreparedStatement":      awsjson.Op(svc.GetPreparedStatement),
+			"UpdatePreparedStatement":   awsjson.Op(svc.UpdatePreparedStatement),
+			"DeletePreparedStatement":   awsjson.Op(svc.DeletePreparedStatement),
+			"ListPreparedStatements":    awsjson.Op(svc.ListPreparedStatements),
+			"BatchGetPreparedStatement": awsjson.Op(svc.BatchGetPreparedStatement),
 
 			"CreateWorkGroup": awsjson.Op(svc.CreateWorkGroup),
 			"GetWorkGroup":    awsjson.Op(svc.GetWorkGroup),

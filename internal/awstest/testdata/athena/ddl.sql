@@ -107,3 +107,28 @@ DROP TABLE sales
 query
 SHOW TABLES
 ----
+
+# Bucketed tables: the buckets are recorded; every file is read.
+put s3://lake/bucketed/000000_0
+1,a
+3,c
+
+put s3://lake/bucketed/000001_0
+2,b
+
+statement ok
+CREATE EXTERNAL TABLE bucketed (id int, name string)
+CLUSTERED BY (id) SORTED BY (id DESC) INTO 2 BUCKETS
+ROW FORMAT DELIMITED FIELDS TERMINATED BY ','
+LOCATION 's3://lake/bucketed/'
+
+query
+SELECT id, name FROM bucketed ORDER BY id
+----
+id | name
+1 | a
+2 | b
+3 | c
+
+statement error the number of buckets must be an integer
+CREATE EXTERNAL TABLE bucketed2 (id int) CLUSTERED BY (id) INTO many BUCKETS LOCATION 's3://lake/bucketed/'

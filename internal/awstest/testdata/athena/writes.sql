@@ -47,6 +47,23 @@ page | _col1
 /buy | 2
 /new | 1
 
+# A column list: the others are NULL.
+statement ok
+INSERT INTO pages (page, user) VALUES ('/new', 'u4')
+
+query
+SELECT user, ms, page FROM pages WHERE page = '/new' ORDER BY user
+----
+user | ms | page
+u3 | 5 | /new
+u4 | NULL | /new
+
+statement error Insert column name does not exist in target table: nope
+INSERT INTO pages (user, nope) SELECT 'a', 'b'
+
+statement error Insert column name is specified more than once: user
+INSERT INTO pages (user, user) SELECT 'a', 'b'
+
 statement ok
 CREATE TABLE buyers WITH (format = 'TEXTFILE', field_delimiter = ',') AS SELECT DISTINCT user FROM events WHERE page = '/buy'
 
