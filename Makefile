@@ -43,6 +43,7 @@ fuzz:
 	$(GO) test ./internal/athena -run '^$$' -fuzz '^FuzzParseCreateTable$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/athena -run '^$$' -fuzz '^FuzzDecodeRows$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/storage/streamlog -run '^$$' -fuzz '^FuzzRecover$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/kinesis -run '^$$' -fuzz '^FuzzParseIterator$$' -fuzztime $(FUZZTIME)
 
 # Side-by-side benchmarks with the peers; see docs/benchmarks.md.
 bench: build
@@ -51,6 +52,7 @@ bench: build
 	$(GO) run ./bench/gluebench $(GLUEFLAGS)
 	$(GO) run ./bench/athenabench $(ATHENAFLAGS)
 	$(GO) run ./bench/tpchbench $(TPCHFLAGS)
+	$(GO) run ./bench/kinesisbench $(KINESISFLAGS)
 
 # versitygw's S3 conformance tests against the allowlist; see test/conformance.
 conformance: build

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/athena"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/lakebox/lakebox/internal/auth"
@@ -159,6 +160,26 @@ func (s *Server) Athena() *athena.Client {
 	return athena.New(athena.Options{
 		Region:           "us-east-1",
 		Credentials:      credentials.NewStaticCredentialsProvider("test", "test", ""),
+		BaseEndpoint:     aws.String(s.URL),
+		HTTPClient:       s.HTTPClient(),
+		RetryMaxAttempts: 1,
+	})
+}
+
+// Kinesis returns a Kinesis client signing as test/test in us-east-1.
+func (s *Server) Kinesis() *kinesis.Client { return s.KinesisAs(Client{}) }
+
+// KinesisAs returns a Kinesis client with the given identity.
+func (s *Server) KinesisAs(c Client) *kinesis.Client {
+	if c.Region == "" {
+		c.Region = "us-east-1"
+	}
+	if c.AccessKey == "" {
+		c.AccessKey, c.SecretKey = "test", "test"
+	}
+	return kinesis.New(kinesis.Options{
+		Region:           c.Region,
+		Credentials:      credentials.NewStaticCredentialsProvider(c.AccessKey, c.SecretKey, ""),
 		BaseEndpoint:     aws.String(s.URL),
 		HTTPClient:       s.HTTPClient(),
 		RetryMaxAttempts: 1,

@@ -17,6 +17,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
@@ -86,6 +87,13 @@ func (c *child) client() *s3.Client {
 	return s3.New(s3.Options{
 		Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
 		BaseEndpoint: aws.String("http://" + c.addr), UsePathStyle: true, RetryMaxAttempts: 1,
+	})
+}
+
+func (c *child) kinesisClient() *kinesis.Client {
+	return kinesis.New(kinesis.Options{
+		Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
+		BaseEndpoint: aws.String("http://" + c.addr), RetryMaxAttempts: 1,
 	})
 }
 

@@ -114,8 +114,8 @@ func TestServer_Unroutable(t *testing.T) {
 		t.Fatalf("unsigned JSON request: %d %s %v", code, body, hdr)
 	}
 	code, body, _ = httpDo(t, srv, "POST", "/", `{}`, map[string]string{
-		"X-Amz-Target": "Kinesis_20131202.ListStreams", "X-Amz-Date": time.Now().UTC().Format("20060102T150405Z"),
-		"Authorization": "AWS4-HMAC-SHA256 Credential=AKIAX/" + time.Now().UTC().Format("20060102") + "/us-east-1/kinesis/aws4_request, SignedHeaders=host;x-amz-date, Signature=" + strings.Repeat("a", 64),
+		"X-Amz-Target": "AmazonSQS.ListQueues", "X-Amz-Date": time.Now().UTC().Format("20060102T150405Z"),
+		"Authorization": "AWS4-HMAC-SHA256 Credential=AKIAX/" + time.Now().UTC().Format("20060102") + "/us-east-1/sqs/aws4_request, SignedHeaders=host;x-amz-date, Signature=" + strings.Repeat("a", 64),
 	})
 	if code != 501 || !strings.Contains(body, `"NotImplemented"`) {
 		t.Fatalf("unknown service: %d %s", code, body)

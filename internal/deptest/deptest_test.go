@@ -52,6 +52,8 @@ var noHTTP = []string{
 	"internal/glue",
 	"internal/glue/classify",
 	"internal/athena",
+	"internal/kinesis",
+	"internal/storage/streamlog",
 	"internal/sqlengine",
 	"internal/awsproto/epoch",
 	"internal/storage/meta",

@@ -20,6 +20,8 @@ import (
 	"github.com/lakebox/lakebox/internal/clock"
 	"github.com/lakebox/lakebox/internal/glue"
 	"github.com/lakebox/lakebox/internal/glue/gluehttp"
+	"github.com/lakebox/lakebox/internal/kinesis"
+	"github.com/lakebox/lakebox/internal/kinesis/kinesishttp"
 	"github.com/lakebox/lakebox/internal/s3"
 	"github.com/lakebox/lakebox/internal/s3/s3http"
 	"github.com/lakebox/lakebox/internal/sqlengine"
@@ -69,16 +71,17 @@ type Config struct {
 
 // Server is a running Lakebox: stores, services and the HTTP front.
 type Server struct {
-	cfg    Config
-	log    *slog.Logger
-	clock  *clock.Clock
-	db     *meta.DB
-	blobs  *blob.Store
-	s3     *s3.Service
-	glue   *glue.Service
-	athena *athena.Service
-	sql    *sqlengine.Engine
-	memDir string // plaintext of encrypted objects being queried
+	cfg     Config
+	log     *slog.Logger
+	clock   *clock.Clock
+	db      *meta.DB
+	blobs   *blob.Store
+	s3      *s3.Service
+	glue    *glue.Service
+	athena  *athena.Service
+	kinesis *kinesis.Service
+	sql     *sqlengine.Engine
+	memDir  string // plaintext of encrypted objects being queried
 	// services maps a SigV4 credential-scope service name to its handler.
 	services map[string]http.Handler
 	verifier *sigv4.Verifier
@@ -91,6 +94,8 @@ type Server struct {
 	kick chan struct{}
 	// crawlKick asks the schedule worker for a pass now.
 	crawlKick chan struct{}
+	// streamKick asks the stream retention worker for a pass now.
+	streamKick chan struct{}
 }
 
 // clockKey is where the clock's offset survives restarts.
@@ -180,27 +185,37 @@ func New(cfg Config) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
+	ksvc, err := kinesis.New(db, clk, kinesis.Options{Logger: cfg.Logger, Dir: filepath.Join(cfg.DataDir, "streams")})
+	if err != nil {
+		asvc.Close()
+		engine.Close()
+		db.Close()
+		return nil, err
+	}
 	s := &Server{
-		cfg:    cfg,
-		log:    cfg.Logger,
-		clock:  clk,
-		db:     db,
-		blobs:  blobs,
-		s3:     svc,
-		glue:   gsvc,
-		athena: asvc,
-		sql:    engine,
-		memDir: memDir,
+		cfg:     cfg,
+		log:     cfg.Logger,
+		clock:   clk,
+		db:      db,
+		blobs:   blobs,
+		s3:      svc,
+		glue:    gsvc,
+		athena:  asvc,
+		kinesis: ksvc,
+		sql:     engine,
+		memDir:  memDir,
 		services: map[string]http.Handler{
-			"s3":     s3http.New(svc, s3http.Options{Domains: cfg.Domains}),
-			"glue":   gluehttp.New(gsvc),
-			"athena": athenahttp.New(asvc),
+			"s3":      s3http.New(svc, s3http.Options{Domains: cfg.Domains}),
+			"glue":    gluehttp.New(gsvc),
+			"athena":  athenahttp.New(asvc),
+			"kinesis": kinesishttp.New(ksvc),
 		},
-		verifier:  sigv4.NewVerifier(auth.NewKeys(cfg.StrictAuth, cfg.Keys...), clk.Wall),
-		metrics:   met,
-		ids:       newIDGenerator(),
-		kick:      make(chan struct{}, 1),
-		crawlKick: make(chan struct{}, 1),
+		verifier:   sigv4.NewVerifier(auth.NewKeys(cfg.StrictAuth, cfg.Keys...), clk.Wall),
+		metrics:    met,
+		ids:        newIDGenerator(),
+		kick:       make(chan struct{}, 1),
+		crawlKick:  make(chan struct{}, 1),
+		streamKick: make(chan struct{}, 1),
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
@@ -210,7 +225,24 @@ func New(cfg Config) (*Server, error) {
 	s.bg.Go(func() { s.lifecycleWorker(ctx) })
 	s.bg.Go(func() { s.scheduleWorker(ctx) })
 	s.bg.Go(func() { s.linkSweeper(ctx) })
+	s.bg.Go(func() { s.streamWorker(ctx) })
 	return s, nil
+}
+
+// every runs pass every interval and whenever kick (which may be nil)
+// asks, until ctx ends.
+func every(ctx context.Context, interval time.Duration, kick <-chan struct{}, pass func()) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-kick:
+		}
+		pass()
+	}
 }
 
 // lifecycleWorker carries out lifecycle rules every LifecycleInterval and
@@ -220,61 +252,50 @@ func (s *Server) lifecycleWorker(ctx context.Context) {
 	if interval <= 0 {
 		interval = time.Minute
 	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-s.kick:
-		}
+	every(ctx, interval, s.kick, func() {
 		if st, err := s.s3.RunLifecycle(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			s.log.Error("lifecycle pass", "err", err)
 		} else if st != (s3.LifecycleStats{Scanned: st.Scanned}) {
 			s.log.Info("lifecycle pass", "stats", st)
 		}
-	}
+	})
+}
+
+// streamWorker removes stream records past their retention every minute
+// and whenever the clock is advanced (reads skip them meanwhile).
+func (s *Server) streamWorker(ctx context.Context) {
+	every(ctx, time.Minute, s.streamKick, func() {
+		if n, err := s.kinesis.Trim(); err != nil {
+			s.log.Error("stream retention", "err", err)
+		} else if n > 0 {
+			s.log.Info("stream retention", "segments", n)
+		}
+	})
 }
 
 // scheduleWorker starts scheduled Glue crawlers when their cron time comes:
 // it looks every minute of wall time and at once when the clock is
 // advanced.
 func (s *Server) scheduleWorker(ctx context.Context) {
-	t := time.NewTicker(time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-s.crawlKick:
-		}
+	every(ctx, time.Minute, s.crawlKick, func() {
 		if n, err := s.glue.RunSchedules(); err != nil {
 			s.log.Error("crawler schedules", "err", err)
 		} else if n > 0 {
 			s.log.Info("crawler schedules", "started", n)
 		}
-	}
+	})
 }
 
 // linkSweeper clears the SQL engine's link farm of links to bodies that
 // are gone, every ten minutes.
 func (s *Server) linkSweeper(ctx context.Context) {
-	t := time.NewTicker(10 * time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	every(ctx, 10*time.Minute, nil, func() {
 		if n, err := s.athena.SweepLinks(); err != nil {
 			s.log.Error("sweep query links", "err", err)
 		} else if n > 0 {
 			s.log.Info("swept query links", "removed", n)
 		}
-	}
+	})
 }
 
 func loadOffset(db *meta.DB) (time.Duration, error) {
@@ -323,9 +344,9 @@ func (s *Server) AdvanceClock(d time.Duration) (time.Time, error) {
 }
 
 // kickTimers asks the workers that act on server time (lifecycle, crawler
-// schedules) for a pass now.
+// schedules, stream retention) for a pass now.
 func (s *Server) kickTimers() {
-	for _, c := range []chan struct{}{s.kick, s.crawlKick} {
+	for _, c := range []chan struct{}{s.kick, s.crawlKick, s.streamKick} {
 		select {
 		case c <- struct{}{}:
 		default: // a pass is already asked for
@@ -366,6 +387,7 @@ func (s *Server) Close() error {
 	s.bg.Wait()
 	s.glue.Close()
 	s.athena.Close()
+	s.kinesis.Close()
 	s.sql.Close()
 	if s.memDir != "" {
 		os.RemoveAll(s.memDir)
