@@ -88,6 +88,15 @@ func run(ctx context.Context, cfg config) error {
 	defer os.RemoveAll(work)
 	var results []result
 	for _, name := range cfg.servers {
+		if url, ok := strings.CutPrefix(name, "http://"); ok {
+			// A server already running (to profile it): no CPU figures.
+			r, err := measure(ctx, name, nil, "http://"+url, cfg)
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			results = append(results, r)
+			continue
+		}
 		cmd, addr, err := start(ctx, name, cfg, work)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "skipping %s: %v\n", name, err)

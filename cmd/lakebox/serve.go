@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -39,6 +41,13 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		return fmt.Errorf("--log-level: %w", err)
+	}
+	// A server's heap is mostly short-lived request and response buffers:
+	// collecting at five times the live heap rather than twice saves much
+	// CPU (15% more Kinesis ingest) for little memory. GOGC and GOMEMLIMIT
+	// in the environment still decide.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
 	}
 	logOut := newLogWriter(stderr, 100*time.Millisecond)
 	defer logOut.Close()

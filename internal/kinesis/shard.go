@@ -3,7 +3,6 @@ package kinesis
 import (
 	"crypto/md5"
 	"encoding/binary"
-	"fmt"
 	"math/big"
 	"sort"
 	"strconv"
@@ -109,7 +108,19 @@ func (s *shardRecord) hashRange() (hashKey, hashKey) {
 	return a, b
 }
 
-func shardID(index int) string { return fmt.Sprintf("shardId-%012d", index) }
+func shardID(index int) string {
+	return string(appendPadded([]byte("shardId-"), uint64(index), 12))
+}
+
+// appendPadded appends n in decimal, zero-padded to width digits.
+func appendPadded(b []byte, n uint64, width int) []byte {
+	var digits [20]byte
+	d := strconv.AppendUint(digits[:0], n, 10)
+	for range width - len(d) {
+		b = append(b, '0')
+	}
+	return append(b, d...)
+}
 
 // parseShardID reads "shardId-000000000001" (or just the number, as AWS
 // also accepts).
@@ -121,7 +132,10 @@ func parseShardID(id string) (int, bool) {
 // Sequence numbers: "49", the shard index in 12 digits, the log position
 // in 42: 56 digits that compare as numbers.
 func sequenceNumber(shard int, pos uint64) string {
-	return fmt.Sprintf("49%012d%042d", shard, pos)
+	b := make([]byte, 0, 56)
+	b = append(b, "49"...)
+	b = appendPadded(b, uint64(shard), 12)
+	return string(appendPadded(b, pos, 42))
 }
 
 // parseSequenceNumber reads a sequence number back into its shard and log

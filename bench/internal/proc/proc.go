@@ -79,8 +79,12 @@ func Stop(cmd *exec.Cmd) {
 	}
 }
 
-// CPUSeconds is the user+system CPU time the process has used.
+// CPUSeconds is the user+system CPU time the process has used (0 for a
+// nil command: a process the benchmark did not start).
 func CPUSeconds(cmd *exec.Cmd) float64 {
+	if cmd == nil || cmd.Process == nil {
+		return 0
+	}
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", cmd.Process.Pid))
 	if err != nil {
 		return 0
