@@ -107,17 +107,33 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		buf = new(bytes.Buffer)
 	}
 	defer s.putBuffer(buf)
-	if err := json.NewEncoder(buf).Encode(out); err != nil {
-		s.writeError(w, info, awserr.Internal(fmt.Errorf("awsjson: encode %s: %w", info.Operation, err)))
-		return
+	var b []byte
+	if a, ok := out.(Appender); ok {
+		b = a.AppendJSON(buf.AvailableBuffer())
+		if cap(b) > buf.Cap() {
+			*buf = *bytes.NewBuffer(b[:0]) // the grown buffer is the one to reuse
+		}
+	} else {
+		if err := json.NewEncoder(buf).Encode(out); err != nil {
+			s.writeError(w, info, awserr.Internal(fmt.Errorf("awsjson: encode %s: %w", info.Operation, err)))
+			return
+		}
+		b = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	}
-	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	h := w.Header()
 	h.Set("Content-Type", s.ContentType)
 	h.Set("X-Amzn-RequestId", info.ID)
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(http.StatusOK)
 	w.Write(b)
+}
+
+// Appender is a response that encodes itself: the few responses that run
+// to megabytes (GetRecords) append their JSON directly, without
+// encoding/json's reflection and its second pass over what a
+// json.Marshaler returns.
+type Appender interface {
+	AppendJSON(b []byte) []byte
 }
 
 // maxPooledBuffer bounds the response buffers kept for reuse.

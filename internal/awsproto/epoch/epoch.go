@@ -16,9 +16,12 @@ func New(t time.Time) Time { return Time{t.UTC().Truncate(time.Millisecond)} }
 func Ptr(t time.Time) *Time { e := New(t); return &e }
 
 // MarshalJSON writes epoch seconds with up to three decimals.
-func (t Time) MarshalJSON() ([]byte, error) {
+func (t Time) MarshalJSON() ([]byte, error) { return t.AppendJSON(nil), nil }
+
+// AppendJSON appends what MarshalJSON writes.
+func (t Time) AppendJSON(b []byte) []byte {
 	ms := t.UnixMilli()
-	b := strconv.AppendInt(nil, ms/1000, 10)
+	b = strconv.AppendInt(b, ms/1000, 10)
 	if frac := ms % 1000; frac != 0 {
 		if frac < 0 {
 			frac = -frac
@@ -29,7 +32,7 @@ func (t Time) MarshalJSON() ([]byte, error) {
 			b = b[:len(b)-1]
 		}
 	}
-	return b, nil
+	return b
 }
 
 // UnmarshalJSON reads epoch seconds (a JSON number) or, as some clients

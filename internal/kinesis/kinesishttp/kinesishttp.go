@@ -31,7 +31,7 @@ func New(svc *kinesis.Service) http.Handler {
 			"PutRecord":        awsjson.Op(svc.PutRecord),
 			"PutRecords":       awsjson.Op(svc.PutRecords),
 			"GetShardIterator": awsjson.Op(svc.GetShardIterator),
-			"GetRecords":       awsjson.Op(svc.GetRecords),
+			"GetRecords":       getRecords(svc),
 
 			"SplitShard":       awsjson.Op(svc.SplitShard),
 			"MergeShards":      awsjson.Op(svc.MergeShards),
