@@ -28,6 +28,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	accessLog := fs.Bool("access-log", true, "log one JSON line per request")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	pprof := fs.Bool("pprof", false, "serve Go's profiler under /_lakebox/debug/pprof/")
+	kinesisLimits := fs.Bool("kinesis-limits", false, "enforce AWS's per-shard Kinesis throughput (1 MiB/s and 1,000 records/s in, 2 MiB/s and 5 GetRecords/s out)")
 	lifecycleEvery := fs.Duration("lifecycle-interval", time.Minute, "how often, in wall time, lifecycle rules run (also after every clock advance)")
 	maxQueries := fs.Int("max-queries", 4, "Athena queries that run at once; more wait QUEUED")
 	sqlMemory := fs.String("sql-memory-limit", "", "memory the SQL engine may use, e.g. 4GB, before it spills to DATA_DIR/sql/tmp (default: DuckDB's, 80% of RAM)")
@@ -69,7 +70,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	srv, err := server.New(server.Config{
 		DataDir: *dataDir, Keys: keys, StrictAuth: *strict, Domains: doms,
 		InlineMax: *inlineMax, AccessLog: *accessLog, Logger: log, Version: version, Pprof: *pprof,
-		MasterKey: *masterKey, LifecycleInterval: *lifecycleEvery, MaxQueries: *maxQueries, SQLMemoryLimit: *sqlMemory,
+		MasterKey: *masterKey, LifecycleInterval: *lifecycleEvery, MaxQueries: *maxQueries, SQLMemoryLimit: *sqlMemory, KinesisLimits: *kinesisLimits,
 	})
 	if err != nil {
 		return err

@@ -34,6 +34,8 @@ type Options struct {
 	DataDir string
 	// MaxQueries bounds the Athena queries that run at once.
 	MaxQueries int
+	// KinesisLimits enforces AWS's per-shard Kinesis throughput.
+	KinesisLimits bool
 }
 
 // Server is a running test server.
@@ -65,6 +67,7 @@ func New(t testing.TB, opts ...Options) *Server {
 		// Lifecycle passes run only when a test asks (POST /_lakebox/lifecycle).
 		LifecycleInterval: 24 * time.Hour,
 		MaxQueries:        o.MaxQueries,
+		KinesisLimits:     o.KinesisLimits,
 	})
 	if err != nil {
 		t.Fatal(err)

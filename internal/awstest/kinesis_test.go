@@ -15,6 +15,7 @@ import (
 
 	"github.com/lakebox/lakebox/internal/auth"
 	"github.com/lakebox/lakebox/internal/awstest"
+	"github.com/lakebox/lakebox/internal/kinesis/kpl"
 )
 
 func createStream(t *testing.T, c *kinesis.Client, name string, shards int32) {
@@ -296,6 +297,25 @@ func TestKinesis_RetentionAndRestart(t *testing.T) {
 	}
 }
 
+// A KPL-aggregated record is stored and returned as sent; kpl unpacks it.
+func TestKinesis_AggregatedRecords(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	c := srv.Kinesis()
+	createStream(t, c, "kpl", 1)
+	users := []kpl.UserRecord{{PartitionKey: "u1", Data: []byte("a")}, {PartitionKey: "u2", ExplicitHashKey: "7", Data: []byte("b")}}
+	agg := kpl.Aggregate(users)
+	must[*kinesis.PutRecordOutput](t)(c.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("kpl"), PartitionKey: aws.String("u1"), Data: agg}))
+	recs := readShard(t, c, "kpl", "shardId-000000000000", ktypes.ShardIteratorTypeTrimHorizon)
+	if len(recs) != 1 || string(recs[0].Data) != string(agg) {
+		t.Fatalf("records = %+v", recs)
+	}
+	got, err := kpl.Deaggregate(aws.ToString(recs[0].PartitionKey), recs[0].Data)
+	if err != nil || len(got) != 2 || string(got[1].Data) != "b" || got[1].ExplicitHashKey != "7" || got[1].SubSequence != 1 {
+		t.Fatalf("deaggregated = %+v, %v", got, err)
+	}
+}
+
 func TestKinesis_TagsAndListing(t *testing.T) {
 	t.Parallel()
 	srv := awstest.New(t)
@@ -387,5 +407,44 @@ func TestCrash_AcknowledgedRecordsSurvive(t *testing.T) {
 	}
 	if len(acked) < killAfter {
 		t.Fatalf("only %d batches acknowledged", len(acked))
+	}
+}
+
+// With --kinesis-limits a shard takes 1 MiB/s and gives 5 GetRecords/s;
+// beyond that, ProvisionedThroughputExceededException (per record for
+// PutRecords), until the server clock moves on.
+func TestKinesis_Limits(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t, awstest.Options{KinesisLimits: true})
+	c := srv.Kinesis()
+	createStream(t, c, "limited", 1)
+	entries := make([]ktypes.PutRecordsRequestEntry, 500)
+	for i := range entries {
+		entries[i] = ktypes.PutRecordsRequestEntry{PartitionKey: aws.String("k"), Data: make([]byte, 3000)}
+	}
+	out := must[*kinesis.PutRecordsOutput](t)(c.PutRecords(ctx, &kinesis.PutRecordsInput{StreamName: aws.String("limited"), Records: entries}))
+	failed := aws.ToInt32(out.FailedRecordCount)
+	if failed < 100 || failed > 200 || aws.ToString(out.Records[499].ErrorCode) != "ProvisionedThroughputExceededException" || out.Records[0].SequenceNumber == nil {
+		t.Fatalf("1.5 MB into a 1 MiB/s shard: %d records failed", failed)
+	}
+	// The shard's allowance is spent; 900 KB more needs most of a second.
+	big := &kinesis.PutRecordInput{StreamName: aws.String("limited"), PartitionKey: aws.String("k"), Data: make([]byte, 900<<10)}
+	_, err := c.PutRecord(ctx, big)
+	wantCode(t, err, "ProvisionedThroughputExceededException")
+	if _, err := srv.AdvanceClock(time.Second); err != nil {
+		t.Fatal(err)
+	}
+	must[*kinesis.PutRecordOutput](t)(c.PutRecord(ctx, big))
+	it := must[*kinesis.GetShardIteratorOutput](t)(c.GetShardIterator(ctx, &kinesis.GetShardIteratorInput{StreamName: aws.String("limited"),
+		ShardId: aws.String("shardId-000000000000"), ShardIteratorType: ktypes.ShardIteratorTypeLatest})).ShardIterator
+	throttled := 0
+	for range 10 { // five a second pass
+		if _, err := c.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: it}); err != nil {
+			wantCode(t, err, "ProvisionedThroughputExceededException")
+			throttled++
+		}
+	}
+	if throttled == 0 {
+		t.Fatal("ten GetRecords at once were not throttled")
 	}
 }

@@ -53,6 +53,7 @@ var noHTTP = []string{
 	"internal/glue/classify",
 	"internal/athena",
 	"internal/kinesis",
+	"internal/kinesis/kpl",
 	"internal/storage/streamlog",
 	"internal/sqlengine",
 	"internal/awsproto/epoch",

@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/awsproto/epoch"
 	"github.com/lakebox/lakebox/internal/storage/streamlog"
 )
@@ -80,6 +81,9 @@ func (s *Service) PutRecord(ctx context.Context, in *PutRecordInput) (*PutRecord
 	if !ok {
 		return nil, errors.New("kinesis: no open shard holds a hash key")
 	}
+	if s.opts.Limits && !s.limits.write(st.rec.ID, shard, len(in.Data)+len(in.PartitionKey), s.clock.Now()) {
+		return nil, throughputExceeded(st, shard)
+	}
 	recs := []streamlog.Record{{Shard: uint32(shard), Arrival: s.nowMs(), Key: in.PartitionKey, Data: in.Data}}
 	if err := st.log.Append(recs); err != nil {
 		return nil, err
@@ -137,20 +141,28 @@ func (s *Service) PutRecords(ctx context.Context, in *PutRecordsInput) (*PutReco
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	now := s.nowMs()
-	recs := make([]streamlog.Record, len(in.Records))
+	out := &PutRecordsOutput{Records: make([]PutRecordsResultEntry, len(in.Records)), EncryptionType: "NONE"}
+	recs := make([]streamlog.Record, 0, len(in.Records))
+	placed := make([]int, 0, len(in.Records)) // where each of recs answers
 	for i, r := range in.Records {
 		shard, ok := st.route.route(hashes[i])
 		if !ok {
 			return nil, errors.New("kinesis: no open shard holds a hash key")
 		}
-		recs[i] = streamlog.Record{Shard: uint32(shard), Arrival: now, Key: r.PartitionKey, Data: r.Data}
+		if s.opts.Limits && !s.limits.write(st.rec.ID, shard, len(r.Data)+len(r.PartitionKey), s.clock.Now()) {
+			e := throughputExceeded(st, shard)
+			out.Records[i] = PutRecordsResultEntry{ErrorCode: e.Code, ErrorMessage: e.Message}
+			out.FailedRecordCount++
+			continue
+		}
+		recs = append(recs, streamlog.Record{Shard: uint32(shard), Arrival: now, Key: r.PartitionKey, Data: r.Data})
+		placed = append(placed, i)
 	}
 	if err := st.log.Append(recs); err != nil {
 		return nil, err
 	}
-	out := &PutRecordsOutput{Records: make([]PutRecordsResultEntry, len(recs)), EncryptionType: "NONE"}
-	for i, r := range recs {
-		out.Records[i] = PutRecordsResultEntry{SequenceNumber: sequenceNumber(int(r.Shard), r.Seq), ShardId: shardID(int(r.Shard))}
+	for j, r := range recs {
+		out.Records[placed[j]] = PutRecordsResultEntry{SequenceNumber: sequenceNumber(int(r.Shard), r.Seq), ShardId: shardID(int(r.Shard))}
 	}
 	return out, nil
 }
@@ -339,9 +351,15 @@ func (s *Service) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetReco
 	if shard == nil {
 		return nil, ErrResourceNotFound.WithMessage("Shard %s in stream %s under account %s does not exist", shardID(it.shard), st.rec.Name, sc.account)
 	}
+	if s.opts.Limits && !s.limits.read(st.rec.ID, it.shard, s.clock.Now()) {
+		return nil, throughputExceeded(st, it.shard)
+	}
 	recs, err := st.log.Read(uint32(it.shard), it.pos, limit, maxGetBytes)
 	if err != nil {
 		return nil, err
+	}
+	if s.opts.Limits {
+		s.limits.readDone(st.rec.ID, it.shard, bytesOf(recs))
 	}
 	out := &GetRecordsOutput{Records: make([]Record, 0, len(recs))}
 	next := it.pos
@@ -392,4 +410,8 @@ func (r *streamRecord) children(shard int) []ChildShard {
 		out = append(out, ChildShard{ShardId: shardID(c.Index), ParentShards: parents, HashKeyRange: HashKeyRange{c.Start, c.End}})
 	}
 	return out
+}
+
+func throughputExceeded(st *stream, shard int) *awserr.Error {
+	return ErrThroughputExceeded.WithMessage("Rate exceeded for shard %s in stream %s under account %s.", shardID(shard), st.rec.Name, st.rec.Account)
 }

@@ -31,6 +31,10 @@ type Options struct {
 	ShardLimit int
 	// SegmentSize is the size of a log segment (default streamlog's).
 	SegmentSize int64
+	// Limits enforces AWS's per-shard throughput (1 MiB/s and 1,000
+	// records/s in; 2 MiB/s and 5 GetRecords/s out) with
+	// ProvisionedThroughputExceededException. Off by default.
+	Limits bool
 }
 
 // Service is Kinesis Data Streams.
@@ -43,6 +47,8 @@ type Service struct {
 	mu      sync.RWMutex
 	streams map[streamKey]*stream
 	byID    map[string]*stream
+
+	limits limiter // used when opts.Limits
 }
 
 type streamKey struct{ account, region, name string }

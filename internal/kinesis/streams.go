@@ -139,6 +139,7 @@ func (s *Service) DeleteStream(ctx context.Context, in *DeleteStreamInput) (*str
 	s.mu.Unlock()
 	st.log.Close()
 	os.RemoveAll(filepath.Join(s.opts.Dir, st.rec.ID))
+	s.limits.forget(st.rec.ID)
 	return &struct{}{}, nil
 }
 

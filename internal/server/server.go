@@ -58,6 +58,8 @@ type Config struct {
 	// server-side encryption. Empty: the key in DataDir/master.key,
 	// created on first start.
 	MasterKey string
+	// KinesisLimits enforces AWS's per-shard Kinesis throughput.
+	KinesisLimits bool
 	// SQLMemoryLimit bounds the SQL engine's memory, e.g. "2GB" (default:
 	// DuckDB's, 80% of RAM); beyond it queries spill to DataDir/sql/tmp.
 	SQLMemoryLimit string
@@ -185,7 +187,7 @@ func New(cfg Config) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
-	ksvc, err := kinesis.New(db, clk, kinesis.Options{Logger: cfg.Logger, Dir: filepath.Join(cfg.DataDir, "streams")})
+	ksvc, err := kinesis.New(db, clk, kinesis.Options{Logger: cfg.Logger, Dir: filepath.Join(cfg.DataDir, "streams"), Limits: cfg.KinesisLimits})
 	if err != nil {
 		asvc.Close()
 		engine.Close()
