@@ -45,6 +45,7 @@ fuzz:
 	$(GO) test ./internal/storage/streamlog -run '^$$' -fuzz '^FuzzRecover$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/kinesis -run '^$$' -fuzz '^FuzzParseIterator$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/kinesis/kpl -run '^$$' -fuzz '^FuzzDeaggregate$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/awsproto/eventstream -run '^$$' -fuzz '^FuzzReadMessage$$' -fuzztime $(FUZZTIME)
 
 # Side-by-side benchmarks with the peers; see docs/benchmarks.md.
 bench: build

@@ -448,3 +448,83 @@ func TestKinesis_Limits(t *testing.T) {
 		t.Fatal("ten GetRecords at once were not throttled")
 	}
 }
+
+// Enhanced fan-out: a registered consumer subscribes to a shard and is
+// pushed what is there and what arrives, through the Go SDK's event
+// stream reader.
+func TestKinesis_EnhancedFanOut(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	c := srv.Kinesis()
+	createStream(t, c, "efo", 1)
+	arn := must[*kinesis.DescribeStreamSummaryOutput](t)(c.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String("efo")})).StreamDescriptionSummary.StreamARN
+	reg := must[*kinesis.RegisterStreamConsumerOutput](t)(c.RegisterStreamConsumer(ctx, &kinesis.RegisterStreamConsumerInput{StreamARN: arn, ConsumerName: aws.String("app")}))
+	if reg.Consumer.ConsumerStatus != ktypes.ConsumerStatusActive || !strings.HasPrefix(aws.ToString(reg.Consumer.ConsumerARN), aws.ToString(arn)+"/consumer/app:") {
+		t.Fatalf("consumer = %+v", reg.Consumer)
+	}
+	_, err := c.RegisterStreamConsumer(ctx, &kinesis.RegisterStreamConsumerInput{StreamARN: arn, ConsumerName: aws.String("app")})
+	wantCode(t, err, "ResourceInUseException")
+	list := must[*kinesis.ListStreamConsumersOutput](t)(c.ListStreamConsumers(ctx, &kinesis.ListStreamConsumersInput{StreamARN: arn}))
+	if len(list.Consumers) != 1 {
+		t.Fatalf("consumers = %+v", list.Consumers)
+	}
+	must[*kinesis.PutRecordOutput](t)(c.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("efo"), PartitionKey: aws.String("k"), Data: []byte("before")}))
+
+	sub, err := c.SubscribeToShard(ctx, &kinesis.SubscribeToShardInput{ConsumerARN: reg.Consumer.ConsumerARN, ShardId: aws.String("shardId-000000000000"),
+		StartingPosition: &ktypes.StartingPosition{Type: ktypes.ShardIteratorTypeTrimHorizon}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream := sub.GetStream()
+	defer stream.Close()
+	// A second subscription of the same consumer to the shard is refused.
+	_, err = c.SubscribeToShard(ctx, &kinesis.SubscribeToShardInput{ConsumerARN: reg.Consumer.ConsumerARN, ShardId: aws.String("shardId-000000000000"),
+		StartingPosition: &ktypes.StartingPosition{Type: ktypes.ShardIteratorTypeLatest}})
+	wantCode(t, err, "ResourceInUseException")
+	var got []string
+	var continuation string
+	for ev := range stream.Events() {
+		e, ok := ev.(*ktypes.SubscribeToShardEventStreamMemberSubscribeToShardEvent)
+		if !ok {
+			t.Fatalf("event %T", ev)
+		}
+		for _, r := range e.Value.Records {
+			got = append(got, string(r.Data))
+		}
+		continuation = aws.ToString(e.Value.ContinuationSequenceNumber)
+		if len(got) == 1 {
+			must[*kinesis.PutRecordOutput](t)(c.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("efo"), PartitionKey: aws.String("k"), Data: []byte("pushed")}))
+		}
+		if len(got) == 2 {
+			break
+		}
+	}
+	if err := stream.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != "[before pushed]" || len(continuation) != 56 {
+		t.Fatalf("records = %v, continuation %q", got, continuation)
+	}
+	stream.Close()
+	// At the end of a closed shard the last event names its children and
+	// the stream ends.
+	must[*kinesis.SplitShardOutput](t)(c.SplitShard(ctx, &kinesis.SplitShardInput{StreamName: aws.String("efo"), ShardToSplit: aws.String("shardId-000000000000"),
+		NewStartingHashKey: aws.String("170141183460469231731687303715884105728")}))
+	other := must[*kinesis.RegisterStreamConsumerOutput](t)(c.RegisterStreamConsumer(ctx, &kinesis.RegisterStreamConsumerInput{StreamARN: arn, ConsumerName: aws.String("other")}))
+	sub2 := must[*kinesis.SubscribeToShardOutput](t)(c.SubscribeToShard(ctx, &kinesis.SubscribeToShardInput{ConsumerARN: other.Consumer.ConsumerARN, ShardId: aws.String("shardId-000000000000"),
+		StartingPosition: &ktypes.StartingPosition{Type: ktypes.ShardIteratorTypeAfterSequenceNumber, SequenceNumber: aws.String(continuation)}}))
+	var children []ktypes.ChildShard
+	for ev := range sub2.GetStream().Events() {
+		e := ev.(*ktypes.SubscribeToShardEventStreamMemberSubscribeToShardEvent)
+		children = append(children, e.Value.ChildShards...)
+	}
+	if len(children) != 2 {
+		t.Fatalf("children at the end of the shard = %+v", children)
+	}
+	_, err = c.DeleteStream(ctx, &kinesis.DeleteStreamInput{StreamName: aws.String("efo")})
+	wantCode(t, err, "ResourceInUseException")
+	must[*kinesis.DeregisterStreamConsumerOutput](t)(c.DeregisterStreamConsumer(ctx, &kinesis.DeregisterStreamConsumerInput{ConsumerARN: reg.Consumer.ConsumerARN}))
+	_, err = c.DescribeStreamConsumer(ctx, &kinesis.DescribeStreamConsumerInput{ConsumerARN: reg.Consumer.ConsumerARN})
+	wantCode(t, err, "ResourceNotFoundException")
+	must[*kinesis.DeleteStreamOutput](t)(c.DeleteStream(ctx, &kinesis.DeleteStreamInput{StreamName: aws.String("efo"), EnforceConsumerDeletion: aws.Bool(true)}))
+}

@@ -54,6 +54,7 @@ var noHTTP = []string{
 	"internal/athena",
 	"internal/kinesis",
 	"internal/kinesis/kpl",
+	"internal/awsproto/eventstream",
 	"internal/storage/streamlog",
 	"internal/sqlengine",
 	"internal/awsproto/epoch",

@@ -32,3 +32,14 @@ func validation(value any, field, constraint string) error {
 func notFound(name, account string) error {
 	return ErrResourceNotFound.WithMessage("Stream %s under account %s not found.", name, account)
 }
+
+// pageSize reads an optional page size in [1, most], def when absent.
+func pageSize(n *int, def, most int, field string) (int, error) {
+	if n == nil {
+		return def, nil
+	}
+	if *n < 1 || *n > most {
+		return 0, validation(*n, field, fmt.Sprintf("have value between 1 and %d", most))
+	}
+	return *n, nil
+}

@@ -81,7 +81,7 @@ func (s *Service) PutRecord(ctx context.Context, in *PutRecordInput) (*PutRecord
 	if !ok {
 		return nil, errors.New("kinesis: no open shard holds a hash key")
 	}
-	if s.opts.Limits && !s.limits.write(st.rec.ID, shard, len(in.Data)+len(in.PartitionKey), s.clock.Now()) {
+	if s.opts.Limits && !s.limits.write(st.id, shard, len(in.Data)+len(in.PartitionKey), s.clock.Now()) {
 		return nil, throughputExceeded(st, shard)
 	}
 	recs := []streamlog.Record{{Shard: uint32(shard), Arrival: s.nowMs(), Key: in.PartitionKey, Data: in.Data}}
@@ -149,7 +149,7 @@ func (s *Service) PutRecords(ctx context.Context, in *PutRecordsInput) (*PutReco
 		if !ok {
 			return nil, errors.New("kinesis: no open shard holds a hash key")
 		}
-		if s.opts.Limits && !s.limits.write(st.rec.ID, shard, len(r.Data)+len(r.PartitionKey), s.clock.Now()) {
+		if s.opts.Limits && !s.limits.write(st.id, shard, len(r.Data)+len(r.PartitionKey), s.clock.Now()) {
 			e := throughputExceeded(st, shard)
 			out.Records[i] = PutRecordsResultEntry{ErrorCode: e.Code, ErrorMessage: e.Message}
 			out.FailedRecordCount++
@@ -195,7 +195,7 @@ func (s *Service) GetShardIterator(ctx context.Context, in *GetShardIteratorInpu
 	if shard != nil {
 		sh = *shard
 	}
-	name, account := st.rec.Name, st.rec.Account
+	name, account := st.key.name, st.key.account
 	st.mu.RUnlock()
 	if shard == nil {
 		return nil, ErrResourceNotFound.WithMessage("Shard %s in stream %s under account %s does not exist", in.ShardId, name, account)
@@ -233,7 +233,7 @@ func (s *Service) GetShardIterator(ctx context.Context, in *GetShardIteratorInpu
 	default:
 		return nil, validation(in.ShardIteratorType, "shardIteratorType", "satisfy enum value set: [AFTER_SEQUENCE_NUMBER, AT_SEQUENCE_NUMBER, AT_TIMESTAMP, TRIM_HORIZON, LATEST]")
 	}
-	return &GetShardIteratorOutput{ShardIterator: s.iterator(st.rec.ID, index, pos)}, nil
+	return &GetShardIteratorOutput{ShardIterator: s.iterator(st.id, index, pos)}, nil
 }
 
 // An iterator: version, stream id (16 bytes), shard (4), position (8),
@@ -313,12 +313,9 @@ type GetRecordsOutput struct {
 // GetRecords reads from an iterator's position. At the end of a closed
 // shard it returns no next iterator and the shard's children.
 func (s *Service) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetRecordsOutput, error) {
-	limit := maxGetRecords
-	if in.Limit != nil {
-		if *in.Limit < 1 || *in.Limit > maxGetRecords {
-			return nil, validation(*in.Limit, "limit", "have value between 1 and 10000")
-		}
-		limit = *in.Limit
+	limit, err := pageSize(in.Limit, maxGetRecords, maxGetRecords, "limit")
+	if err != nil {
+		return nil, err
 	}
 	it, ok := s.parseIterator(in.ShardIterator)
 	if !ok {
@@ -349,9 +346,9 @@ func (s *Service) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetReco
 	}
 	st.mu.RUnlock()
 	if shard == nil {
-		return nil, ErrResourceNotFound.WithMessage("Shard %s in stream %s under account %s does not exist", shardID(it.shard), st.rec.Name, sc.account)
+		return nil, ErrResourceNotFound.WithMessage("Shard %s in stream %s under account %s does not exist", shardID(it.shard), st.key.name, sc.account)
 	}
-	if s.opts.Limits && !s.limits.read(st.rec.ID, it.shard, s.clock.Now()) {
+	if s.opts.Limits && !s.limits.read(st.id, it.shard, s.clock.Now()) {
 		return nil, throughputExceeded(st, it.shard)
 	}
 	recs, err := st.log.Read(uint32(it.shard), it.pos, limit, maxGetBytes)
@@ -359,7 +356,7 @@ func (s *Service) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetReco
 		return nil, err
 	}
 	if s.opts.Limits {
-		s.limits.readDone(st.rec.ID, it.shard, bytesOf(recs))
+		s.limits.readDone(st.id, it.shard, bytesOf(recs))
 	}
 	out := &GetRecordsOutput{Records: make([]Record, 0, len(recs))}
 	next := it.pos
@@ -413,5 +410,5 @@ func (r *streamRecord) children(shard int) []ChildShard {
 }
 
 func throughputExceeded(st *stream, shard int) *awserr.Error {
-	return ErrThroughputExceeded.WithMessage("Rate exceeded for shard %s in stream %s under account %s.", shardID(shard), st.rec.Name, st.rec.Account)
+	return ErrThroughputExceeded.WithMessage("Rate exceeded for shard %s in stream %s under account %s.", shardID(shard), st.key.name, st.key.account)
 }

@@ -39,7 +39,7 @@ func (s *Service) SplitShard(ctx context.Context, in *SplitShardInput) (*struct{
 	start, end := parent.hashRange()
 	if at.cmp(start) <= 0 || at.cmp(end) > 0 {
 		return nil, invalidArg("NewStartingHashKey %s used in SplitShard() on shard %s in stream %s under account %s is not both greater than one plus the shard's StartingHashKey %s and less than the shard's EndingHashKey %s.",
-			in.NewStartingHashKey, in.ShardToSplit, st.rec.Name, st.rec.Account, parent.Start, parent.End)
+			in.NewStartingHashKey, in.ShardToSplit, st.key.name, st.key.account, parent.Start, parent.End)
 	}
 	idx := parent.Index
 	return s.reshard(st, []int{idx}, []child{
@@ -79,7 +79,7 @@ func (s *Service) MergeShards(ctx context.Context, in *MergeShardsInput) (*struc
 		lo, hi = bs, ae
 	default:
 		return nil, invalidArg("Shards %s and %s in stream %s under account %s are not an adjacent pair of shards eligible for merging",
-			in.ShardToMerge, in.AdjacentShardToMerge, st.rec.Name, st.rec.Account)
+			in.ShardToMerge, in.AdjacentShardToMerge, st.key.name, st.key.account)
 	}
 	return s.reshard(st, []int{a.Index, b.Index}, []child{{lo, hi, [2]int{a.Index, b.Index}}})
 }
@@ -114,7 +114,7 @@ func (s *Service) UpdateShardCount(ctx context.Context, in *UpdateShardCountInpu
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	current := st.rec.openShards()
-	out := &UpdateShardCountOutput{StreamName: st.rec.Name, StreamARN: st.rec.arn(), CurrentShardCount: current, TargetShardCount: in.TargetShardCount}
+	out := &UpdateShardCountOutput{StreamName: st.key.name, StreamARN: st.rec.arn(), CurrentShardCount: current, TargetShardCount: in.TargetShardCount}
 	switch target := in.TargetShardCount; {
 	case target > 2*current:
 		return nil, invalidArg("UpdateShardCount cannot scale up over double your current open shard count. Current open shard count: %d Target shard count: %d", current, target)
@@ -174,10 +174,10 @@ func (s *Service) openShard(st *stream, id string) (*shardRecord, error) {
 		sh = st.rec.shard(idx)
 	}
 	if sh == nil {
-		return nil, ErrResourceNotFound.WithMessage("Could not find shard %s in stream %s under account %s.", id, st.rec.Name, st.rec.Account)
+		return nil, ErrResourceNotFound.WithMessage("Could not find shard %s in stream %s under account %s.", id, st.key.name, st.key.account)
 	}
 	if !sh.open() {
-		return nil, ErrResourceInUse.WithMessage("Shard %s in stream %s under account %s has already been merged or split, and thus is not eligible for merging or splitting.", id, st.rec.Name, st.rec.Account)
+		return nil, ErrResourceInUse.WithMessage("Shard %s in stream %s under account %s has already been merged or split, and thus is not eligible for merging or splitting.", id, st.key.name, st.key.account)
 	}
 	return sh, nil
 }

@@ -49,6 +49,9 @@ type Service struct {
 	byID    map[string]*stream
 
 	limits limiter // used when opts.Limits
+
+	subsMu sync.Mutex
+	subs   map[string]bool // consumer ARN and shard of each subscription
 }
 
 type streamKey struct{ account, region, name string }
@@ -62,7 +65,9 @@ type stream struct {
 	rec   streamRecord
 	route router
 	log   *streamlog.Log
-	key   streamKey
+	// key and id never change: they are read without mu.
+	key streamKey
+	id  string
 }
 
 // streamRecord is a stream as stored.
@@ -77,6 +82,7 @@ type streamRecord struct {
 	Shards         []shardRecord     `json:"shards"`
 	Tags           map[string]string `json:"tags,omitempty"`
 	Metrics        []string          `json:"metrics,omitempty"` // enhanced monitoring
+	Consumers      []consumerRecord  `json:"consumers,omitempty"`
 	// Expired is a time (Unix ms) before which every record is gone: a
 	// record past the retention period stays gone when the period grows.
 	Expired int64 `json:"expired,omitempty"`
@@ -191,13 +197,13 @@ func (s *Service) openStream(rec streamRecord) (*stream, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kinesis: stream %s: %w", rec.Name, err)
 	}
-	return &stream{rec: rec, route: newRouter(rec.Shards), log: log, key: streamKey{rec.Account, rec.Region, rec.Name}}, nil
+	return &stream{rec: rec, route: newRouter(rec.Shards), log: log, key: streamKey{rec.Account, rec.Region, rec.Name}, id: rec.ID}, nil
 }
 
 // register makes a stream reachable; s.mu is held.
 func (s *Service) register(st *stream) {
 	s.streams[st.key] = st
-	s.byID[st.rec.ID] = st
+	s.byID[st.id] = st
 }
 
 // Close closes every stream's log.
@@ -270,12 +276,11 @@ func parseStreamARN(arn string) (region, account, name string, ok bool) {
 
 // save stores a stream's record, synced.
 func (s *Service) save(rec *streamRecord) error {
-	b := s.db.NewBatch()
-	defer b.Close()
 	v, err := json.Marshal(rec)
 	if err != nil {
 		return err
 	}
+	b := s.db.NewBatch()
 	b.Set(streamDBKey(streamKey{rec.Account, rec.Region, rec.Name}), v)
 	return b.Commit()
 }

@@ -127,19 +127,21 @@ func (s *Service) DeleteStream(ctx context.Context, in *DeleteStreamInput) (*str
 	}
 	st.mu.Lock() // no write is in flight
 	defer st.mu.Unlock()
+	if len(st.rec.Consumers) > 0 && !in.EnforceConsumerDeletion {
+		return nil, ErrResourceInUse.WithMessage("Stream %s under account %s has registered consumers; set EnforceConsumerDeletion to delete it with them.", st.key.name, st.key.account)
+	}
 	b := s.db.NewBatch()
-	defer b.Close()
 	b.Delete(streamDBKey(st.key))
 	if err := b.Commit(); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	delete(s.streams, st.key)
-	delete(s.byID, st.rec.ID)
+	delete(s.byID, st.id)
 	s.mu.Unlock()
 	st.log.Close()
-	os.RemoveAll(filepath.Join(s.opts.Dir, st.rec.ID))
-	s.limits.forget(st.rec.ID)
+	os.RemoveAll(filepath.Join(s.opts.Dir, st.id))
+	s.limits.forget(st.id)
 	return &struct{}{}, nil
 }
 
@@ -205,12 +207,9 @@ type DescribeStreamOutput struct {
 
 // DescribeStream describes a stream and pages through its shards.
 func (s *Service) DescribeStream(ctx context.Context, in *DescribeStreamInput) (*DescribeStreamOutput, error) {
-	limit := 100
-	if in.Limit != nil {
-		if *in.Limit < 1 || *in.Limit > 10000 {
-			return nil, validation(*in.Limit, "limit", "have value between 1 and 10000")
-		}
-		limit = *in.Limit
+	limit, err := pageSize(in.Limit, 100, 10000, "limit")
+	if err != nil {
+		return nil, err
 	}
 	st, err := s.lookup(ctx, in.StreamName, in.StreamARN)
 	if err != nil {
@@ -275,7 +274,7 @@ func (s *Service) DescribeStreamSummary(ctx context.Context, in *StreamInput) (*
 	r := &st.rec
 	return &DescribeStreamSummaryOutput{StreamDescriptionSummary{StreamName: r.Name, StreamARN: r.arn(), StreamId: r.ID, StreamStatus: "ACTIVE",
 		StreamModeDetails: &StreamModeDetails{r.Mode}, RetentionPeriodHours: r.RetentionHours, StreamCreationTimestamp: epoch.New(time.UnixMilli(r.Created)),
-		EnhancedMonitoring: []EnhancedMetrics{{ShardLevelMetrics: metricsOrEmpty(r.Metrics)}}, EncryptionType: "NONE", OpenShardCount: r.openShards()}}, nil
+		EnhancedMonitoring: []EnhancedMetrics{{ShardLevelMetrics: metricsOrEmpty(r.Metrics)}}, EncryptionType: "NONE", OpenShardCount: r.openShards(), ConsumerCount: len(r.Consumers)}}, nil
 }
 
 type ListStreamsInput struct {
@@ -302,12 +301,9 @@ type ListStreamsOutput struct {
 // ListStreams lists the streams of the account in the region, by name.
 func (s *Service) ListStreams(ctx context.Context, in *ListStreamsInput) (*ListStreamsOutput, error) {
 	sc := scopeOf(ctx)
-	limit := 100
-	if in.Limit != nil {
-		if *in.Limit < 1 || *in.Limit > 10000 {
-			return nil, validation(*in.Limit, "limit", "have value between 1 and 10000")
-		}
-		limit = *in.Limit
+	limit, err := pageSize(in.Limit, 100, 10000, "limit")
+	if err != nil {
+		return nil, err
 	}
 	after := in.ExclusiveStartStreamName
 	if in.NextToken != "" {
@@ -371,12 +367,9 @@ type shardsToken struct {
 
 // ListShards pages through a stream's shards, optionally filtered.
 func (s *Service) ListShards(ctx context.Context, in *ListShardsInput) (*ListShardsOutput, error) {
-	limit := 1000
-	if in.MaxResults != nil {
-		if *in.MaxResults < 1 || *in.MaxResults > 10000 {
-			return nil, validation(*in.MaxResults, "maxResults", "have value between 1 and 10000")
-		}
-		limit = *in.MaxResults
+	limit, err := pageSize(in.MaxResults, 1000, 10000, "maxResults")
+	if err != nil {
+		return nil, err
 	}
 	after, filter := -1, in.ShardFilter
 	name, arn := in.StreamName, in.StreamARN
@@ -417,7 +410,7 @@ func (s *Service) ListShards(ctx context.Context, in *ListShardsInput) (*ListSha
 			continue
 		}
 		if len(out.Shards) == limit {
-			b, _ := json.Marshal(shardsToken{Stream: st.rec.Name, After: out.lastIndex(), Filter: filter})
+			b, _ := json.Marshal(shardsToken{Stream: st.key.name, After: out.lastIndex(), Filter: filter})
 			out.NextToken = base64.RawURLEncoding.EncodeToString(b)
 			break
 		}
@@ -493,10 +486,10 @@ func (s *Service) retention(ctx context.Context, in *RetentionInput, increase bo
 	defer st.mu.Unlock()
 	cur := st.rec.RetentionHours
 	if increase && h < cur {
-		return nil, invalidArg("Requested retention period (%d hours) for stream %s can not be shorter than existing retention period (%d hours). Use DecreaseRetentionPeriod API.", h, st.rec.Name, cur)
+		return nil, invalidArg("Requested retention period (%d hours) for stream %s can not be shorter than existing retention period (%d hours). Use DecreaseRetentionPeriod API.", h, st.key.name, cur)
 	}
 	if !increase && h > cur {
-		return nil, invalidArg("Requested retention period (%d hours) for stream %s can not be longer than existing retention period (%d hours). Use IncreaseRetentionPeriod API.", h, st.rec.Name, cur)
+		return nil, invalidArg("Requested retention period (%d hours) for stream %s can not be longer than existing retention period (%d hours). Use IncreaseRetentionPeriod API.", h, st.key.name, cur)
 	}
 	now := s.nowMs()
 	return s.update(st, func(r *streamRecord) {
@@ -511,6 +504,7 @@ func (s *Service) update(st *stream, change func(*streamRecord)) (*struct{}, err
 	next.Shards = slices.Clone(st.rec.Shards)
 	next.Tags = cloneMap(st.rec.Tags)
 	next.Metrics = slices.Clone(st.rec.Metrics)
+	next.Consumers = slices.Clone(st.rec.Consumers)
 	change(&next)
 	if err := s.save(&next); err != nil {
 		return nil, err
@@ -637,5 +631,5 @@ func (s *Service) monitoring(ctx context.Context, in *MonitoringInput, enable bo
 	if _, err := s.update(st, func(r *streamRecord) { r.Metrics = desired }); err != nil {
 		return nil, err
 	}
-	return &EnhancedMonitoringOutput{StreamName: st.rec.Name, StreamARN: st.rec.arn(), CurrentShardLevelMetrics: current, DesiredShardLevelMetrics: metricsOrEmpty(desired)}, nil
+	return &EnhancedMonitoringOutput{StreamName: st.key.name, StreamARN: st.rec.arn(), CurrentShardLevelMetrics: current, DesiredShardLevelMetrics: metricsOrEmpty(desired)}, nil
 }

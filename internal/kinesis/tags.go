@@ -101,12 +101,9 @@ type ListTagsOutput struct {
 
 // ListTagsForStream lists a stream's tags by key.
 func (s *Service) ListTagsForStream(ctx context.Context, in *ListTagsInput) (*ListTagsOutput, error) {
-	limit := 50
-	if in.Limit != nil {
-		if *in.Limit < 1 || *in.Limit > 50 {
-			return nil, validation(*in.Limit, "limit", "have value between 1 and 50")
-		}
-		limit = *in.Limit
+	limit, err := pageSize(in.Limit, 50, 50, "limit")
+	if err != nil {
+		return nil, err
 	}
 	st, err := s.lookup(ctx, in.StreamName, in.StreamARN)
 	if err != nil {

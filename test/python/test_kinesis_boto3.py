@@ -113,6 +113,27 @@ class KinesisTest(unittest.TestCase):
         self.assertEqual(merged[0]["HashKeyRange"], {"StartingHashKey": "0", "EndingHashKey": str(MAX_HASH)})
         self.assertEqual(merged[0]["AdjacentParentShardId"], "shardId-000000000002")
 
+    def test_enhanced_fan_out(self):
+        name = self.stream(1)
+        arn = self.k.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]["StreamARN"]
+        consumer = self.k.register_stream_consumer(StreamARN=arn, ConsumerName="app")["Consumer"]
+        self.assertEqual(consumer["ConsumerStatus"], "ACTIVE")
+        self.k.put_record(StreamName=name, Data=b"one", PartitionKey="k")
+        self.k.put_record(StreamName=name, Data=b"two", PartitionKey="k")
+        res = self.k.subscribe_to_shard(ConsumerARN=consumer["ConsumerARN"], ShardId="shardId-000000000000",
+                                        StartingPosition={"Type": "TRIM_HORIZON"})
+        got = []
+        for event in res["EventStream"]:
+            got += [r["Data"] for r in event["SubscribeToShardEvent"]["Records"]]
+            if len(got) >= 2:
+                break
+        res["EventStream"].close()
+        self.assertEqual(got, [b"one", b"two"])
+        consumers = self.k.list_stream_consumers(StreamARN=arn)["Consumers"]
+        self.assertEqual([c["ConsumerName"] for c in consumers], ["app"])
+        self.k.deregister_stream_consumer(ConsumerARN=consumer["ConsumerARN"])
+        self.assertEqual(self.k.list_stream_consumers(StreamARN=arn)["Consumers"], [])
+
     def test_errors(self):
         name = self.stream(1)
         with self.assertRaises(ClientError) as e:

@@ -102,6 +102,12 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, info, err)
 		return
 	}
+	if st, ok := out.(Streamer); ok {
+		h := w.Header()
+		h.Set("X-Amzn-RequestId", info.ID)
+		st.Stream(w)
+		return
+	}
 	buf, _ := s.buffers.Get().(*bytes.Buffer)
 	if buf == nil {
 		buf = new(bytes.Buffer)
@@ -126,6 +132,13 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(http.StatusOK)
 	w.Write(b)
+}
+
+// Streamer is a response that writes itself as it goes (an event stream):
+// it sets its content type and status and writes the body, flushing as it
+// needs.
+type Streamer interface {
+	Stream(w http.ResponseWriter)
 }
 
 // Appender is a response that encodes itself: the few responses that run

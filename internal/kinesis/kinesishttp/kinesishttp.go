@@ -37,6 +37,12 @@ func New(svc *kinesis.Service) http.Handler {
 			"MergeShards":      awsjson.Op(svc.MergeShards),
 			"UpdateShardCount": awsjson.Op(svc.UpdateShardCount),
 
+			"RegisterStreamConsumer":   awsjson.Op(svc.RegisterStreamConsumer),
+			"DescribeStreamConsumer":   awsjson.Op(svc.DescribeStreamConsumer),
+			"ListStreamConsumers":      awsjson.Op(svc.ListStreamConsumers),
+			"DeregisterStreamConsumer": awsjson.Op(svc.DeregisterStreamConsumer),
+			"SubscribeToShard":         subscribeToShard(svc),
+
 			"AddTagsToStream":      awsjson.Op(svc.AddTagsToStream),
 			"RemoveTagsFromStream": awsjson.Op(svc.RemoveTagsFromStream),
 			"ListTagsForStream":    awsjson.Op(svc.ListTagsForStream),

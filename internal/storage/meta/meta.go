@@ -150,7 +150,8 @@ func (d *DB) Has(key []byte) (bool, error) {
 // Batch is a set of writes committed atomically and durably.
 type Batch struct{ b *pebble.Batch }
 
-// NewBatch returns an empty batch. Call Commit or Close exactly once.
+// NewBatch returns an empty batch. Commit or Close releases it; a Close
+// after either does nothing, so a deferred Close is safe.
 func (d *DB) NewBatch() *Batch { return &Batch{b: d.db.NewBatch()} }
 
 // Set records key = value. The batch copies both.
@@ -168,7 +169,7 @@ func (b *Batch) Empty() bool { return b.b.Empty() }
 // Commit applies the batch atomically and returns once it is durable. The
 // batch is released either way.
 func (b *Batch) Commit() error {
-	defer b.b.Close()
+	defer b.Close()
 	if err := b.b.Commit(pebble.Sync); err != nil {
 		return fmt.Errorf("meta: commit: %w", err)
 	}
@@ -179,15 +180,21 @@ func (b *Batch) Commit() error {
 // durable: a crash may lose it (but nothing committed before it). For
 // bookkeeping that is cheap to lose, such as access times.
 func (b *Batch) CommitUnsynced() error {
-	defer b.b.Close()
+	defer b.Close()
 	if err := b.b.Commit(pebble.NoSync); err != nil {
 		return fmt.Errorf("meta: commit: %w", err)
 	}
 	return nil
 }
 
-// Close releases an uncommitted batch.
-func (b *Batch) Close() { b.b.Close() }
+// Close releases the batch (Pebble reuses it: releasing it twice would
+// hand it to two writers).
+func (b *Batch) Close() {
+	if b.b != nil {
+		b.b.Close()
+		b.b = nil
+	}
+}
 
 // Iter walks keys in [lower, upper) in order. The key and value slices are
 // valid until the next positioning call.

@@ -78,3 +78,23 @@ func TestDB(t *testing.T) {
 		t.Fatal("store reopened after a crash reports clean")
 	}
 }
+
+// Closing a committed batch does nothing: Pebble reuses batches, and a
+// second release would hand one batch to two writers.
+func TestBatch_CloseAfterCommit(t *testing.T) {
+	db, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	b := db.NewBatch()
+	b.Set([]byte("k"), []byte("v"))
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	b.Close()
+	if v, err := db.Get([]byte("k")); err != nil || string(v) != "v" {
+		t.Fatalf("Get = %q, %v", v, err)
+	}
+}

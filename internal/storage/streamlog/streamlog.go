@@ -67,6 +67,8 @@ type Log struct {
 	next  uint64 // the next sequence number; written by the writer under mu
 	last  int64  // the latest arrival
 	err   error  // a failed write leaves the log unusable until reopened
+	// changed is closed, and replaced, by every commit.
+	changed chan struct{}
 }
 
 type segment struct {
@@ -101,7 +103,8 @@ func Open(dir string, opts Options) (*Log, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("streamlog: %w", err)
 	}
-	l := &Log{dir: dir, opts: opts, reqs: make(chan *request, 1024), quit: make(chan struct{}), done: make(chan struct{}), index: map[uint32][]chunk{}}
+	l := &Log{dir: dir, opts: opts, reqs: make(chan *request, 1024), quit: make(chan struct{}), done: make(chan struct{}), index: map[uint32][]chunk{},
+		changed: make(chan struct{})}
 	if err := l.recover(); err != nil {
 		l.closeFiles()
 		return nil, err
@@ -388,6 +391,8 @@ func (l *Log) commit(batch []*request, buf []byte) ([]byte, error) {
 	active.size += int64(len(buf))
 	active.maxArrival = max(active.maxArrival, last)
 	l.next, l.last = next, last
+	close(l.changed)
+	l.changed = make(chan struct{})
 	l.mu.Unlock()
 	return buf, nil
 }
@@ -432,6 +437,14 @@ func syncDir(dir string) error {
 		return fmt.Errorf("streamlog: sync %s: %w", dir, err)
 	}
 	return nil
+}
+
+// Changed returns a channel closed by the next commit: a reader caught up
+// waits on it for more records.
+func (l *Log) Changed() <-chan struct{} {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.changed
 }
 
 // Next is the sequence number the next record appended will get: every
