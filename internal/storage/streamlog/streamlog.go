@@ -291,13 +291,13 @@ func (l *Log) writer() {
 			l.failPending()
 			return
 		}
-		n := len(batch[0].recs)
+		n, size := len(batch[0].recs), requestBytes(batch[0])
 	gather:
-		for n < l.opts.MaxBatch {
+		for n < l.opts.MaxBatch && size < maxBatchBytes {
 			select {
 			case r := <-l.reqs:
 				batch = append(batch, r)
-				n += len(r.recs)
+				n, size = n+len(r.recs), size+requestBytes(r)
 			default:
 				break gather
 			}
@@ -308,6 +308,17 @@ func (l *Log) writer() {
 			r.done <- err
 		}
 	}
+}
+
+// maxBatchBytes bounds the data one commit gathers (and so its buffer).
+const maxBatchBytes = 64 << 20
+
+func requestBytes(r *request) int {
+	n := 0
+	for i := range r.recs {
+		n += len(r.recs[i].Data) + len(r.recs[i].Key)
+	}
+	return n
 }
 
 func (l *Log) failPending() {
