@@ -10,11 +10,11 @@ import (
 const (
 	writeBytesPerSec   = 1 << 20
 	writeRecordsPerSec = 1000
-	readBytesPerSec    = 2 << 20
-	readCallsPerSec    = 5
-	// A GetRecords may return up to 10 MiB at once; the shard's read
-	// allowance then goes negative and refills over the seconds after.
-	readBurstBytes = 10 << 20
+	// A GetRecords may return up to 10 MiB at once: the shard's read
+	// allowance (at most a second's worth) then goes negative, and reads
+	// wait the seconds it takes to pay it back, as on AWS.
+	readBytesPerSec = 2 << 20
+	readCallsPerSec = 5
 	// A record of 1 MiB with its partition key passes a full allowance.
 	writeBurstBytes = writeBytesPerSec + 1024
 )
@@ -83,7 +83,7 @@ func (l *limiter) read(stream string, shard int, now time.Time) bool {
 	defer l.mu.Unlock()
 	s := l.shard(stream, shard)
 	s.readCalls.refill(now, readCallsPerSec, readCallsPerSec)
-	s.readBytes.refill(now, readBytesPerSec, readBurstBytes)
+	s.readBytes.refill(now, readBytesPerSec, readBytesPerSec)
 	if s.readCalls.tokens < 1 || s.readBytes.tokens <= 0 {
 		return false
 	}

@@ -84,11 +84,19 @@ func (s *Service) PutRecord(ctx context.Context, in *PutRecordInput) (*PutRecord
 	if s.opts.Limits && !s.limits.write(st.id, shard, len(in.Data)+len(in.PartitionKey), s.clock.Now()) {
 		return nil, throughputExceeded(st, shard)
 	}
-	recs := []streamlog.Record{{Shard: uint32(shard), Arrival: s.nowMs(), Key: in.PartitionKey, Data: in.Data}}
+	seal, err := s.sealer(st)
+	if err != nil {
+		return nil, err
+	}
+	rec := streamlog.Record{Shard: uint32(shard), Arrival: s.nowMs(), Key: in.PartitionKey, Data: in.Data}
+	if seal != nil {
+		rec.Data, rec.Sealed = seal(in.Data), true
+	}
+	recs := []streamlog.Record{rec}
 	if err := st.log.Append(recs); err != nil {
 		return nil, err
 	}
-	return &PutRecordOutput{ShardId: shardID(shard), SequenceNumber: sequenceNumber(shard, recs[0].Seq), EncryptionType: "NONE"}, nil
+	return &PutRecordOutput{ShardId: shardID(shard), SequenceNumber: sequenceNumber(shard, recs[0].Seq), EncryptionType: st.rec.encryptionType()}, nil
 }
 
 type PutRecordsRequestEntry struct {
@@ -140,8 +148,12 @@ func (s *Service) PutRecords(ctx context.Context, in *PutRecordsInput) (*PutReco
 	}
 	st.mu.RLock()
 	defer st.mu.RUnlock()
+	seal, err := s.sealer(st)
+	if err != nil {
+		return nil, err
+	}
 	now := s.nowMs()
-	out := &PutRecordsOutput{Records: make([]PutRecordsResultEntry, len(in.Records)), EncryptionType: "NONE"}
+	out := &PutRecordsOutput{Records: make([]PutRecordsResultEntry, len(in.Records)), EncryptionType: st.rec.encryptionType()}
 	recs := make([]streamlog.Record, 0, len(in.Records))
 	placed := make([]int, 0, len(in.Records)) // where each of recs answers
 	for i, r := range in.Records {
@@ -155,7 +167,11 @@ func (s *Service) PutRecords(ctx context.Context, in *PutRecordsInput) (*PutReco
 			out.FailedRecordCount++
 			continue
 		}
-		recs = append(recs, streamlog.Record{Shard: uint32(shard), Arrival: now, Key: r.PartitionKey, Data: r.Data})
+		rec := streamlog.Record{Shard: uint32(shard), Arrival: now, Key: r.PartitionKey, Data: r.Data}
+		if seal != nil {
+			rec.Data, rec.Sealed = seal(r.Data), true
+		}
+		recs = append(recs, rec)
 		placed = append(placed, i)
 	}
 	if err := st.log.Append(recs); err != nil {
@@ -360,13 +376,18 @@ func (s *Service) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetReco
 	}
 	out := &GetRecordsOutput{Records: make([]Record, 0, len(recs))}
 	next := it.pos
+	st.mu.RLock()
+	defer st.mu.RUnlock()
 	for _, r := range recs {
 		next = r.Seq + 1
 		if r.Arrival < cutoff {
 			continue // past the retention period
 		}
-		out.Records = append(out.Records, Record{SequenceNumber: sequenceNumber(it.shard, r.Seq),
-			ApproximateArrivalTimestamp: epoch.New(time.UnixMilli(r.Arrival)), Data: r.Data, PartitionKey: r.Key})
+		rec, err := s.record(st, it.shard, r)
+		if err != nil {
+			return nil, err
+		}
+		out.Records = append(out.Records, rec)
 	}
 	caughtUp := len(recs) < limit && bytesOf(recs) < maxGetBytes
 	if caughtUp {

@@ -18,6 +18,7 @@ import (
 	"github.com/lakebox/lakebox/internal/auth"
 	"github.com/lakebox/lakebox/internal/clock"
 	"github.com/lakebox/lakebox/internal/storage/meta"
+	"github.com/lakebox/lakebox/internal/storage/seal"
 	"github.com/lakebox/lakebox/internal/storage/streamlog"
 )
 
@@ -31,6 +32,8 @@ type Options struct {
 	ShardLimit int
 	// SegmentSize is the size of a log segment (default streamlog's).
 	SegmentSize int64
+	// MasterKey wraps the data keys of encrypted streams.
+	MasterKey *seal.Key
 	// Limits enforces AWS's per-shard throughput (1 MiB/s and 1,000
 	// records/s in; 2 MiB/s and 5 GetRecords/s out) with
 	// ProvisionedThroughputExceededException. Off by default.
@@ -83,6 +86,7 @@ type streamRecord struct {
 	Tags           map[string]string `json:"tags,omitempty"`
 	Metrics        []string          `json:"metrics,omitempty"` // enhanced monitoring
 	Consumers      []consumerRecord  `json:"consumers,omitempty"`
+	Encryption     encryptionRecord  `json:"encryption"`
 	// Expired is a time (Unix ms) before which every record is gone: a
 	// record past the retention period stays gone when the period grows.
 	Expired int64 `json:"expired,omitempty"`

@@ -193,6 +193,7 @@ type StreamDescription struct {
 	StreamCreationTimestamp epoch.Time         `json:"StreamCreationTimestamp"`
 	EnhancedMonitoring      []EnhancedMetrics  `json:"EnhancedMonitoring"`
 	EncryptionType          string             `json:"EncryptionType"`
+	KeyId                   string             `json:"KeyId,omitempty"`
 }
 
 type DescribeStreamInput struct {
@@ -220,7 +221,7 @@ func (s *Service) DescribeStream(ctx context.Context, in *DescribeStreamInput) (
 	r := &st.rec
 	d := StreamDescription{StreamName: r.Name, StreamARN: r.arn(), StreamStatus: "ACTIVE", StreamModeDetails: &StreamModeDetails{r.Mode},
 		Shards: []Shard{}, RetentionPeriodHours: r.RetentionHours, StreamCreationTimestamp: epoch.New(time.UnixMilli(r.Created)),
-		EnhancedMonitoring: []EnhancedMetrics{{ShardLevelMetrics: metricsOrEmpty(r.Metrics)}}, EncryptionType: "NONE"}
+		EnhancedMonitoring: []EnhancedMetrics{{ShardLevelMetrics: metricsOrEmpty(r.Metrics)}}, EncryptionType: r.encryptionType(), KeyId: r.Encryption.KeyID}
 	after := -1
 	if in.ExclusiveStartShardId != "" {
 		after, _ = parseShardID(in.ExclusiveStartShardId)
@@ -255,6 +256,7 @@ type StreamDescriptionSummary struct {
 	StreamCreationTimestamp epoch.Time         `json:"StreamCreationTimestamp"`
 	EnhancedMonitoring      []EnhancedMetrics  `json:"EnhancedMonitoring"`
 	EncryptionType          string             `json:"EncryptionType"`
+	KeyId                   string             `json:"KeyId,omitempty"`
 	OpenShardCount          int                `json:"OpenShardCount"`
 	ConsumerCount           int                `json:"ConsumerCount"`
 }
@@ -274,7 +276,8 @@ func (s *Service) DescribeStreamSummary(ctx context.Context, in *StreamInput) (*
 	r := &st.rec
 	return &DescribeStreamSummaryOutput{StreamDescriptionSummary{StreamName: r.Name, StreamARN: r.arn(), StreamId: r.ID, StreamStatus: "ACTIVE",
 		StreamModeDetails: &StreamModeDetails{r.Mode}, RetentionPeriodHours: r.RetentionHours, StreamCreationTimestamp: epoch.New(time.UnixMilli(r.Created)),
-		EnhancedMonitoring: []EnhancedMetrics{{ShardLevelMetrics: metricsOrEmpty(r.Metrics)}}, EncryptionType: "NONE", OpenShardCount: r.openShards(), ConsumerCount: len(r.Consumers)}}, nil
+		EnhancedMonitoring: []EnhancedMetrics{{ShardLevelMetrics: metricsOrEmpty(r.Metrics)}}, EncryptionType: r.encryptionType(), KeyId: r.Encryption.KeyID,
+		OpenShardCount: r.openShards(), ConsumerCount: len(r.Consumers)}}, nil
 }
 
 type ListStreamsInput struct {
@@ -505,6 +508,7 @@ func (s *Service) update(st *stream, change func(*streamRecord)) (*struct{}, err
 	next.Tags = cloneMap(st.rec.Tags)
 	next.Metrics = slices.Clone(st.rec.Metrics)
 	next.Consumers = slices.Clone(st.rec.Consumers)
+	next.Encryption.Keys = slices.Clone(st.rec.Encryption.Keys)
 	change(&next)
 	if err := s.save(&next); err != nil {
 		return nil, err

@@ -126,14 +126,21 @@ func (sub *Subscription) Next(ctx context.Context) (*SubscribeToShardEvent, erro
 		}
 		ev := &SubscribeToShardEvent{Records: []Record{}}
 		now := s.nowMs()
+		st.mu.RLock()
 		for _, r := range recs {
-			sub.pos = r.Seq + 1
 			if r.Arrival < horizon {
+				sub.pos = r.Seq + 1
 				continue
 			}
-			ev.Records = append(ev.Records, Record{SequenceNumber: sequenceNumber(sub.shard, r.Seq),
-				ApproximateArrivalTimestamp: epoch.New(time.UnixMilli(r.Arrival)), Data: r.Data, PartitionKey: r.Key})
+			rec, err := s.record(st, sub.shard, r)
+			if err != nil {
+				st.mu.RUnlock()
+				return nil, err
+			}
+			sub.pos = r.Seq + 1
+			ev.Records = append(ev.Records, rec)
 		}
+		st.mu.RUnlock()
 		ev.ContinuationSequenceNumber = sequenceNumber(sub.shard, max(sub.pos, 1)-1)
 		caughtUp := len(recs) < maxGetRecords && bytesOf(recs) < maxGetBytes
 		if !caughtUp && len(recs) > 0 {

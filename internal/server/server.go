@@ -187,7 +187,7 @@ func New(cfg Config) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
-	ksvc, err := kinesis.New(db, clk, kinesis.Options{Logger: cfg.Logger, Dir: filepath.Join(cfg.DataDir, "streams"), Limits: cfg.KinesisLimits})
+	ksvc, err := kinesis.New(db, clk, kinesis.Options{Logger: cfg.Logger, Dir: filepath.Join(cfg.DataDir, "streams"), Limits: cfg.KinesisLimits, MasterKey: &so.MasterKey})
 	if err != nil {
 		asvc.Close()
 		engine.Close()

@@ -134,6 +134,17 @@ class KinesisTest(unittest.TestCase):
         self.k.deregister_stream_consumer(ConsumerARN=consumer["ConsumerARN"])
         self.assertEqual(self.k.list_stream_consumers(StreamARN=arn)["Consumers"], [])
 
+    def test_encryption(self):
+        name = self.stream(1)
+        self.k.start_stream_encryption(StreamName=name, EncryptionType="KMS", KeyId="alias/aws/kinesis")
+        out = self.k.put_record(StreamName=name, Data=b"sealed", PartitionKey="k")
+        self.assertEqual(out["EncryptionType"], "KMS")
+        self.assertEqual(self.k.describe_stream(StreamName=name)["StreamDescription"]["EncryptionType"], "KMS")
+        recs = self.drain(name, "shardId-000000000000", ShardIteratorType="TRIM_HORIZON")
+        self.assertEqual([(r["Data"], r["EncryptionType"]) for r in recs], [(b"sealed", "KMS")])
+        self.k.stop_stream_encryption(StreamName=name, EncryptionType="KMS", KeyId="alias/aws/kinesis")
+        self.assertEqual(self.k.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]["EncryptionType"], "NONE")
+
     def test_errors(self):
         name = self.stream(1)
         with self.assertRaises(ClientError) as e:

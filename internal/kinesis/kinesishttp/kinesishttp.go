@@ -26,6 +26,8 @@ func New(svc *kinesis.Service) http.Handler {
 			"IncreaseStreamRetentionPeriod": awsjson.Op(svc.IncreaseStreamRetentionPeriod),
 			"DecreaseStreamRetentionPeriod": awsjson.Op(svc.DecreaseStreamRetentionPeriod),
 			"EnableEnhancedMonitoring":      awsjson.Op(svc.EnableEnhancedMonitoring),
+			"StartStreamEncryption":         awsjson.Op(svc.StartStreamEncryption),
+			"StopStreamEncryption":          awsjson.Op(svc.StopStreamEncryption),
 			"DisableEnhancedMonitoring":     awsjson.Op(svc.DisableEnhancedMonitoring),
 
 			"PutRecord":        awsjson.Op(svc.PutRecord),

@@ -18,5 +18,5 @@
 // The record frame (little endian):
 //
 //	u32 body length | u32 CRC-32C of the body | body
-//	body: u32 shard | u64 sequence | i64 arrival (Unix ms) | uvarint key length | key | data
+//	body: u32 shard (its top bit: the data is sealed) | u64 sequence | i64 arrival (Unix ms) | uvarint key length | key | data
 package streamlog

@@ -28,6 +28,8 @@ type Record struct {
 	Arrival int64
 	Key     string // the partition key
 	Data    []byte
+	// Sealed marks data its owner encrypted (the log stores it as given).
+	Sealed bool
 }
 
 // Options tune a log.
@@ -52,6 +54,9 @@ const (
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// sealedBit, in a frame's shard field, marks sealed data.
+const sealedBit = 1 << 31
 
 // Log is one stream's log. Its methods are safe for concurrent use.
 type Log struct {
@@ -215,7 +220,11 @@ func (l *Log) scan(seg *segment) (int64, error) {
 func encode(buf []byte, r *Record) []byte {
 	start := len(buf)
 	buf = append(buf, make([]byte, headerSize)...)
-	buf = binary.LittleEndian.AppendUint32(buf, r.Shard)
+	shard := r.Shard
+	if r.Sealed {
+		shard |= sealedBit
+	}
+	buf = binary.LittleEndian.AppendUint32(buf, shard)
 	buf = binary.LittleEndian.AppendUint64(buf, r.Seq)
 	buf = binary.LittleEndian.AppendUint64(buf, uint64(r.Arrival))
 	buf = binary.AppendUvarint(buf, uint64(len(r.Key)))
@@ -232,8 +241,10 @@ func decodeBody(body []byte) (Record, error) {
 	if len(body) < fixedBody+1 {
 		return Record{}, errors.New("short record")
 	}
+	shard := binary.LittleEndian.Uint32(body)
 	r := Record{
-		Shard:   binary.LittleEndian.Uint32(body),
+		Shard:   shard &^ sealedBit,
+		Sealed:  shard&sealedBit != 0,
 		Seq:     binary.LittleEndian.Uint64(body[4:]),
 		Arrival: int64(binary.LittleEndian.Uint64(body[12:])),
 	}
