@@ -132,9 +132,17 @@ func (s *Service) dataKey(st *stream, index int) (cipher.AEAD, error) {
 	return cipher.NewGCM(block)
 }
 
-// record is a log record as GetRecords and subscriptions return it, its
-// data opened if it was sealed; st.mu is held.
-func (s *Service) record(st *stream, shard int, r streamlog.Record) (Record, error) {
+// opener converts log records as GetRecords and subscriptions return
+// them, opening sealed data (each data key unwrapped once); st.mu is held
+// while it is used.
+func (s *Service) opener(st *stream) func(shard int, r streamlog.Record) (Record, error) {
+	ciphers := map[int]cipher.AEAD{}
+	return func(shard int, r streamlog.Record) (Record, error) {
+		return s.record(st, shard, r, ciphers)
+	}
+}
+
+func (s *Service) record(st *stream, shard int, r streamlog.Record, ciphers map[int]cipher.AEAD) (Record, error) {
 	out := Record{SequenceNumber: sequenceNumber(shard, r.Seq), ApproximateArrivalTimestamp: epoch.New(time.UnixMilli(r.Arrival)),
 		Data: r.Data, PartitionKey: r.Key}
 	if !r.Sealed {
@@ -148,9 +156,13 @@ func (s *Service) record(st *stream, shard int, r streamlog.Record) (Record, err
 	if n <= 0 {
 		return out, fmt.Errorf("kinesis: sealed record %s has no key index", out.SequenceNumber)
 	}
-	g, err := s.dataKey(st, int(index))
-	if err != nil {
-		return out, err
+	g, ok := ciphers[int(index)]
+	if !ok {
+		var err error
+		if g, err = s.dataKey(st, int(index)); err != nil {
+			return out, err
+		}
+		ciphers[int(index)] = g
 	}
 	b = b[1+n:]
 	if len(b) < g.NonceSize()+g.Overhead() {
