@@ -75,28 +75,15 @@ func (s *Service) PutRecord(ctx context.Context, in *PutRecordInput) (*PutRecord
 	if err != nil {
 		return nil, err
 	}
-	st.mu.RLock()
-	defer st.mu.RUnlock()
-	shard, ok := st.route.route(h)
-	if !ok {
-		return nil, errors.New("kinesis: no open shard holds a hash key")
-	}
-	if s.opts.Limits && !s.limits.write(st.id, shard, len(in.Data)+len(in.PartitionKey), s.clock.Now()) {
-		return nil, throughputExceeded(st, shard)
-	}
-	seal, err := s.sealer(st)
+	out, err := s.put(st, []PutRecordsRequestEntry{{Data: in.Data, PartitionKey: in.PartitionKey}}, []hashKey{h})
 	if err != nil {
 		return nil, err
 	}
-	rec := streamlog.Record{Shard: uint32(shard), Arrival: s.nowMs(), Key: in.PartitionKey, Data: in.Data}
-	if seal != nil {
-		rec.Data, rec.Sealed = seal(in.Data), true
+	r := out.Records[0]
+	if r.ErrorCode != "" { // over the shard's limit
+		return nil, ErrThroughputExceeded.WithMessage("%s", r.ErrorMessage)
 	}
-	recs := []streamlog.Record{rec}
-	if err := st.log.Append(recs); err != nil {
-		return nil, err
-	}
-	return &PutRecordOutput{ShardId: shardID(shard), SequenceNumber: sequenceNumber(shard, recs[0].Seq), EncryptionType: st.rec.encryptionType()}, nil
+	return &PutRecordOutput{ShardId: r.ShardId, SequenceNumber: r.SequenceNumber, EncryptionType: out.EncryptionType}, nil
 }
 
 type PutRecordsRequestEntry struct {
@@ -146,6 +133,13 @@ func (s *Service) PutRecords(ctx context.Context, in *PutRecordsInput) (*PutReco
 	if err != nil {
 		return nil, err
 	}
+	return s.put(st, in.Records, hashes)
+}
+
+// put routes validated records (with their hash keys) to their shards and
+// appends them in one durable write; records over a shard's limit fail
+// alone.
+func (s *Service) put(st *stream, entries []PutRecordsRequestEntry, hashes []hashKey) (*PutRecordsOutput, error) {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	seal, err := s.sealer(st)
@@ -153,10 +147,10 @@ func (s *Service) PutRecords(ctx context.Context, in *PutRecordsInput) (*PutReco
 		return nil, err
 	}
 	now := s.nowMs()
-	out := &PutRecordsOutput{Records: make([]PutRecordsResultEntry, len(in.Records)), EncryptionType: st.rec.encryptionType()}
-	recs := make([]streamlog.Record, 0, len(in.Records))
-	placed := make([]int, 0, len(in.Records)) // where each of recs answers
-	for i, r := range in.Records {
+	out := &PutRecordsOutput{Records: make([]PutRecordsResultEntry, len(entries)), EncryptionType: st.rec.encryptionType()}
+	recs := make([]streamlog.Record, 0, len(entries))
+	placed := make([]int, 0, len(entries)) // where each of recs answers
+	for i, r := range entries {
 		shard, ok := st.route.route(hashes[i])
 		if !ok {
 			return nil, errors.New("kinesis: no open shard holds a hash key")
@@ -201,55 +195,64 @@ func (s *Service) GetShardIterator(ctx context.Context, in *GetShardIteratorInpu
 	if err != nil {
 		return nil, err
 	}
-	index, ok := parseShardID(in.ShardId)
-	st.mu.RLock()
-	var shard *shardRecord
-	if ok {
-		shard = st.rec.shard(index)
+	index, sh, err := st.shardNamed(in.ShardId)
+	if err != nil {
+		return nil, err
 	}
-	var sh shardRecord
-	if shard != nil {
-		sh = *shard
-	}
-	name, account := st.key.name, st.key.account
-	st.mu.RUnlock()
-	if shard == nil {
-		return nil, ErrResourceNotFound.WithMessage("Shard %s in stream %s under account %s does not exist", in.ShardId, name, account)
-	}
-	var pos uint64
-	switch in.ShardIteratorType {
-	case "TRIM_HORIZON":
-		pos = sh.StartSeq
-	case "LATEST":
-		pos = st.log.Next()
-		if sh.EndSeq != nil {
-			pos = *sh.EndSeq
-		}
-	case "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER":
-		seqShard, p, ok := parseSequenceNumber(in.StartingSequenceNumber)
-		if in.StartingSequenceNumber == "" {
-			return nil, invalidArg("StartingSequenceNumber must be given for ShardIteratorType %s.", in.ShardIteratorType)
-		}
-		if !ok || seqShard != index {
-			return nil, invalidArg("StartingSequenceNumber %s used in GetShardIterator on shard %s in stream %s under account %s is invalid because it did not come from this stream.",
-				in.StartingSequenceNumber, in.ShardId, name, account)
-		}
-		pos = p
-		if in.ShardIteratorType == "AFTER_SEQUENCE_NUMBER" {
-			pos++
-		}
-	case "AT_TIMESTAMP":
-		if in.Timestamp == nil {
-			return nil, invalidArg("Timestamp must be given for ShardIteratorType AT_TIMESTAMP.")
-		}
-		if pos, err = st.log.Seek(uint32(index), in.Timestamp.UnixMilli()); err != nil {
-			return nil, err
-		}
-		pos = max(pos, sh.StartSeq)
-	default:
-		return nil, validation(in.ShardIteratorType, "shardIteratorType", "satisfy enum value set: [AFTER_SEQUENCE_NUMBER, AT_SEQUENCE_NUMBER, AT_TIMESTAMP, TRIM_HORIZON, LATEST]")
+	pos, err := s.position(st, index, sh, in.ShardIteratorType, in.StartingSequenceNumber, in.Timestamp)
+	if err != nil {
+		return nil, err
 	}
 	return &GetShardIteratorOutput{ShardIterator: s.iterator(st.id, index, pos)}, nil
+}
+
+// shardNamed returns a copy of the stream's shard with the given id.
+func (st *stream) shardNamed(id string) (int, shardRecord, error) {
+	index, ok := parseShardID(id)
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	var sh *shardRecord
+	if ok {
+		sh = st.rec.shard(index)
+	}
+	if sh == nil {
+		return 0, shardRecord{}, ErrResourceNotFound.WithMessage("Shard %s in stream %s under account %s does not exist", id, st.key.name, st.key.account)
+	}
+	return index, *sh, nil
+}
+
+// position is the log position an iterator type (or a subscription's
+// starting position) names in a shard.
+func (s *Service) position(st *stream, index int, sh shardRecord, typ, seq string, ts *epoch.Time) (uint64, error) {
+	switch typ {
+	case "TRIM_HORIZON":
+		return sh.StartSeq, nil
+	case "LATEST":
+		if sh.EndSeq != nil {
+			return *sh.EndSeq, nil
+		}
+		return st.log.Next(), nil
+	case "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER":
+		if seq == "" {
+			return 0, invalidArg("StartingSequenceNumber must be given for ShardIteratorType %s.", typ)
+		}
+		seqShard, pos, ok := parseSequenceNumber(seq)
+		if !ok || seqShard != index {
+			return 0, invalidArg("StartingSequenceNumber %s used in GetShardIterator on shard %s in stream %s under account %s is invalid because it did not come from this stream.",
+				seq, shardID(index), st.key.name, st.key.account)
+		}
+		if typ == "AFTER_SEQUENCE_NUMBER" {
+			pos++
+		}
+		return pos, nil
+	case "AT_TIMESTAMP":
+		if ts == nil {
+			return 0, invalidArg("Timestamp must be given for ShardIteratorType AT_TIMESTAMP.")
+		}
+		pos, err := st.log.Seek(uint32(index), ts.UnixMilli())
+		return max(pos, sh.StartSeq), err
+	}
+	return 0, validation(typ, "shardIteratorType", "satisfy enum value set: [AFTER_SEQUENCE_NUMBER, AT_SEQUENCE_NUMBER, AT_TIMESTAMP, TRIM_HORIZON, LATEST]")
 }
 
 // An iterator: version, stream id (16 bytes), shard (4), position (8),

@@ -224,12 +224,8 @@ func (s *Service) Close() error {
 type scope struct{ account, region string }
 
 func scopeOf(ctx context.Context) scope {
-	id := auth.FromContext(ctx)
-	region := id.Region
-	if region == "" {
-		region = "us-east-1"
-	}
-	return scope{id.Account, region}
+	account, region := auth.Scope(ctx)
+	return scope{account, region}
 }
 
 var streamNamePattern = regexp.MustCompile(`^[a-zA-Z0-9_.-]{1,128}$`)

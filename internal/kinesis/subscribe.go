@@ -54,25 +54,19 @@ func (s *Service) SubscribeToShard(ctx context.Context, in *SubscribeToShardInpu
 	if err != nil {
 		return nil, err
 	}
-	index, ok := parseShardID(in.ShardId)
-	st.mu.RLock()
-	var sh *shardRecord
-	if ok {
-		sh = st.rec.shard(index)
-	}
-	arn := st.rec.consumerARN(c)
-	st.mu.RUnlock()
-	if sh == nil {
-		return nil, ErrResourceNotFound.WithMessage("Shard %s in stream %s under account %s does not exist", in.ShardId, st.key.name, st.key.account)
-	}
-	// The starting position is an iterator's.
-	it, err := s.GetShardIterator(ctx, &GetShardIteratorInput{StreamInput: StreamInput{StreamName: st.key.name}, ShardId: in.ShardId,
-		ShardIteratorType: in.StartingPosition.Type, StartingSequenceNumber: in.StartingPosition.SequenceNumber, Timestamp: in.StartingPosition.Timestamp})
+	index, sh, err := st.shardNamed(in.ShardId)
 	if err != nil {
 		return nil, err
 	}
-	pos, _ := s.parseIterator(it.ShardIterator)
-	sub := &Subscription{s: s, st: st, key: arn + "\x00" + strconv.Itoa(index), shard: index, pos: pos.pos, deadline: s.clock.Now().Add(subscriptionLifetime)}
+	p := in.StartingPosition
+	pos, err := s.position(st, index, sh, p.Type, p.SequenceNumber, p.Timestamp)
+	if err != nil {
+		return nil, err
+	}
+	st.mu.RLock()
+	arn := st.rec.consumerARN(c)
+	st.mu.RUnlock()
+	sub := &Subscription{s: s, st: st, key: arn + "\x00" + strconv.Itoa(index), shard: index, pos: pos, deadline: s.clock.Now().Add(subscriptionLifetime)}
 	s.subsMu.Lock()
 	defer s.subsMu.Unlock()
 	if s.subs[sub.key] {
