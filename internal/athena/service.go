@@ -108,12 +108,8 @@ func (s *Service) Close() {
 type scope struct{ account, region string }
 
 func scopeOf(ctx context.Context) scope {
-	id := auth.FromContext(ctx)
-	region := id.Region
-	if region == "" {
-		region = "us-east-1"
-	}
-	return scope{id.Account, region}
+	account, region := auth.Scope(ctx)
+	return scope{account, region}
 }
 
 // identity is the context a query's catalog and S3 calls run with.

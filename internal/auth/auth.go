@@ -42,6 +42,16 @@ func FromContext(ctx context.Context) Identity {
 	return Identity{Anonymous: true, Account: DefaultAccount, Region: "us-east-1"}
 }
 
+// Scope returns the account and region a request acts in: its identity's,
+// with us-east-1 when the signature named no region.
+func Scope(ctx context.Context) (account, region string) {
+	id := FromContext(ctx)
+	if id.Region == "" {
+		return id.Account, "us-east-1"
+	}
+	return id.Account, id.Region
+}
+
 // Key is one known access key pair.
 type Key struct {
 	AccessKey string

@@ -115,12 +115,7 @@ func (s *Server) S3() *s3.Client { return s.S3As(Client{}) }
 
 // S3As returns an S3 client with the given identity and addressing.
 func (s *Server) S3As(c Client) *s3.Client {
-	if c.Region == "" {
-		c.Region = "us-east-1"
-	}
-	if c.AccessKey == "" {
-		c.AccessKey, c.SecretKey = "test", "test"
-	}
+	c = c.withDefaults()
 	_, port, _ := net.SplitHostPort(s.Addr)
 	return s3.New(s3.Options{
 		Region:           c.Region,
@@ -138,17 +133,23 @@ func (s *Server) S3As(c Client) *s3.Client {
 	})
 }
 
-// Glue returns a Glue client signing as test/test in us-east-1.
-func (s *Server) Glue() *glue.Client { return s.GlueAs(Client{}) }
-
-// GlueAs returns a Glue client with the given identity.
-func (s *Server) GlueAs(c Client) *glue.Client {
+// withDefaults fills what the client leaves out: us-east-1, test/test.
+func (c Client) withDefaults() Client {
 	if c.Region == "" {
 		c.Region = "us-east-1"
 	}
 	if c.AccessKey == "" {
 		c.AccessKey, c.SecretKey = "test", "test"
 	}
+	return c
+}
+
+// Glue returns a Glue client signing as test/test in us-east-1.
+func (s *Server) Glue() *glue.Client { return s.GlueAs(Client{}) }
+
+// GlueAs returns a Glue client with the given identity.
+func (s *Server) GlueAs(c Client) *glue.Client {
+	c = c.withDefaults()
 	return glue.New(glue.Options{
 		Region:           c.Region,
 		Credentials:      credentials.NewStaticCredentialsProvider(c.AccessKey, c.SecretKey, ""),
@@ -174,12 +175,7 @@ func (s *Server) Kinesis() *kinesis.Client { return s.KinesisAs(Client{}) }
 
 // KinesisAs returns a Kinesis client with the given identity.
 func (s *Server) KinesisAs(c Client) *kinesis.Client {
-	if c.Region == "" {
-		c.Region = "us-east-1"
-	}
-	if c.AccessKey == "" {
-		c.AccessKey, c.SecretKey = "test", "test"
-	}
+	c = c.withDefaults()
 	return kinesis.New(kinesis.Options{
 		Region:           c.Region,
 		Credentials:      credentials.NewStaticCredentialsProvider(c.AccessKey, c.SecretKey, ""),

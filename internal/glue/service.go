@@ -65,15 +65,11 @@ func New(db *meta.DB, clk *clock.Clock, opts Options) *Service {
 // scopeOf returns the caller's (account, region), checking that an explicit
 // CatalogId is the caller's own account.
 func scopeOf(ctx context.Context, catalogID string) (scope, error) {
-	id := auth.FromContext(ctx)
-	region := id.Region
-	if region == "" {
-		region = "us-east-1"
-	}
-	if catalogID != "" && catalogID != id.Account {
+	account, region := auth.Scope(ctx)
+	if catalogID != "" && catalogID != account {
 		return scope{}, ErrAccessDenied.WithMessage("Cross-account access to catalog %s is not supported by Lakebox.", catalogID)
 	}
-	return scope{account: id.Account, region: region}, nil
+	return scope{account: account, region: region}, nil
 }
 
 // lockTable locks the stripe of one table and returns its unlock.
