@@ -115,8 +115,14 @@ func (s *Service) sealer(st *stream) (func([]byte) []byte, error) {
 	}, nil
 }
 
-// dataKey returns the cipher of a stream's data key; st.mu is held.
+// dataKey returns the cipher of a stream's data key, unwrapping it the
+// first time; st.mu is held.
 func (s *Service) dataKey(st *stream, index int) (cipher.AEAD, error) {
+	st.ciphersMu.Lock()
+	defer st.ciphersMu.Unlock()
+	if g, ok := st.ciphers[index]; ok {
+		return g, nil
+	}
 	keys := st.rec.Encryption.Keys
 	if index < 0 || index >= len(keys) || s.opts.MasterKey == nil {
 		return nil, fmt.Errorf("kinesis: stream %s has no data key %d", st.key.name, index)
@@ -129,20 +135,20 @@ func (s *Service) dataKey(st *stream, index int) (cipher.AEAD, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cipher.NewGCM(block)
-}
-
-// opener converts log records as GetRecords and subscriptions return
-// them, opening sealed data (each data key unwrapped once); st.mu is held
-// while it is used.
-func (s *Service) opener(st *stream) func(shard int, r streamlog.Record) (Record, error) {
-	ciphers := map[int]cipher.AEAD{}
-	return func(shard int, r streamlog.Record) (Record, error) {
-		return s.record(st, shard, r, ciphers)
+	g, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
 	}
+	if st.ciphers == nil {
+		st.ciphers = map[int]cipher.AEAD{}
+	}
+	st.ciphers[index] = g
+	return g, nil
 }
 
-func (s *Service) record(st *stream, shard int, r streamlog.Record, ciphers map[int]cipher.AEAD) (Record, error) {
+// record converts a log record as GetRecords and subscriptions return
+// it, opening sealed data; st.mu is held.
+func (s *Service) record(st *stream, shard int, r streamlog.Record) (Record, error) {
 	out := Record{SequenceNumber: sequenceNumber(shard, r.Seq), ApproximateArrivalTimestamp: epoch.New(time.UnixMilli(r.Arrival)),
 		Data: r.Data, PartitionKey: r.Key}
 	if !r.Sealed {
@@ -156,13 +162,9 @@ func (s *Service) record(st *stream, shard int, r streamlog.Record, ciphers map[
 	if n <= 0 {
 		return out, fmt.Errorf("kinesis: sealed record %s has no key index", out.SequenceNumber)
 	}
-	g, ok := ciphers[int(index)]
-	if !ok {
-		var err error
-		if g, err = s.dataKey(st, int(index)); err != nil {
-			return out, err
-		}
-		ciphers[int(index)] = g
+	g, err := s.dataKey(st, int(index))
+	if err != nil {
+		return out, err
 	}
 	b = b[1+n:]
 	if len(b) < g.NonceSize()+g.Overhead() {

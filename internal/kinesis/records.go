@@ -381,13 +381,12 @@ func (s *Service) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetReco
 	next := it.pos
 	st.mu.RLock()
 	defer st.mu.RUnlock()
-	open := s.opener(st)
 	for _, r := range recs {
 		next = r.Seq + 1
 		if r.Arrival < cutoff {
 			continue // past the retention period
 		}
-		rec, err := open(it.shard, r)
+		rec, err := s.record(st, it.shard, r)
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package kinesis
 
 import (
 	"context"
+	"crypto/cipher"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -71,6 +72,11 @@ type stream struct {
 	// key and id never change: they are read without mu.
 	key streamKey
 	id  string
+
+	// ciphers holds the stream's data keys, unwrapped, by index (a data
+	// key never changes once made).
+	ciphersMu sync.Mutex
+	ciphers   map[int]cipher.AEAD
 }
 
 // streamRecord is a stream as stored.

@@ -121,13 +121,12 @@ func (sub *Subscription) Next(ctx context.Context) (*SubscribeToShardEvent, erro
 		ev := &SubscribeToShardEvent{Records: []Record{}}
 		now := s.nowMs()
 		st.mu.RLock()
-		open := s.opener(st)
 		for _, r := range recs {
 			if r.Arrival < horizon {
 				sub.pos = r.Seq + 1
 				continue
 			}
-			rec, err := open(sub.shard, r)
+			rec, err := s.record(st, sub.shard, r)
 			if err != nil {
 				st.mu.RUnlock()
 				return nil, err
