@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lakebox/lakebox/internal/glue"
+	"github.com/lakebox/lakebox/internal/javatime"
 )
 
 // Partition projection (TBLPROPERTIES projection.*): a table's partitions
@@ -141,7 +142,7 @@ func dateRange(rng, format, interval, unit string, now time.Time) ([]string, err
 	if format == "" {
 		return nil, fmt.Errorf("a date projection needs a format")
 	}
-	layout, finest, err := javaLayout(format)
+	pattern, err := javatime.Compile(format)
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +176,7 @@ func dateRange(rng, format, interval, unit string, now time.Time) ([]string, err
 			}
 			return addUnit(t, sign*n, u), nil
 		}
-		t, err := time.Parse(layout, s)
+		t, err := pattern.Parse(s, time.UTC)
 		if err != nil {
 			return time.Time{}, fmt.Errorf("the date %q does not match the format %q", s, format)
 		}
@@ -196,7 +197,7 @@ func dateRange(rng, format, interval, unit string, now time.Time) ([]string, err
 		}
 	}
 	if unit == "" {
-		unit = finest
+		unit = pattern.Finest().String()
 	} else if unit = dateUnits[strings.ToUpper(unit)]; unit == "" {
 		return nil, fmt.Errorf("the interval unit is not one of YEARS, MONTHS, WEEKS, DAYS, HOURS, MINUTES, SECONDS")
 	}
@@ -209,74 +210,9 @@ func dateRange(rng, format, interval, unit string, now time.Time) ([]string, err
 		if len(out) == maxProjected {
 			return nil, fmt.Errorf("the date range %q holds more than %d values", rng, maxProjected)
 		}
-		out = append(out, t.Format(layout))
+		out = append(out, pattern.Format(t))
 	}
 	return out, nil
-}
-
-// javaLayout turns a Java date pattern into a Go layout, and names the
-// finest unit it shows.
-func javaLayout(pattern string) (string, string, error) {
-	var b strings.Builder
-	finest := "YEARS"
-	units := []string{"YEARS", "MONTHS", "DAYS", "HOURS", "MINUTES", "SECONDS"}
-	finer := func(u string) {
-		for i, x := range units {
-			if x == finest {
-				for _, y := range units[i+1:] {
-					if y == u {
-						finest = u
-					}
-				}
-			}
-		}
-	}
-	for i := 0; i < len(pattern); {
-		c := pattern[i]
-		j := i
-		for j < len(pattern) && pattern[j] == c {
-			j++
-		}
-		n := j - i
-		switch {
-		case c == '\'':
-			end := strings.IndexByte(pattern[i+1:], '\'')
-			if end < 0 {
-				return "", "", fmt.Errorf("the date format %q has an unclosed quote", pattern)
-			}
-			b.WriteString(pattern[i+1 : i+1+end])
-			i += end + 2
-			continue
-		case c == 'y' || c == 'u':
-			b.WriteString(map[bool]string{true: "06", false: "2006"}[n == 2])
-		case c == 'M' && n <= 2:
-			b.WriteString(map[bool]string{true: "01", false: "1"}[n == 2])
-			finer("MONTHS")
-		case c == 'M' && n == 3:
-			b.WriteString("Jan")
-			finer("MONTHS")
-		case c == 'd':
-			b.WriteString(map[bool]string{true: "02", false: "2"}[n == 2])
-			finer("DAYS")
-		case c == 'H':
-			b.WriteString("15")
-			finer("HOURS")
-		case c == 'm':
-			b.WriteString("04")
-			finer("MINUTES")
-		case c == 's':
-			b.WriteString("05")
-			finer("SECONDS")
-		case c == 'S':
-			b.WriteString(strings.Repeat("0", n))
-		case (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'):
-			return "", "", fmt.Errorf("the date format %q uses the letter %c, which Lakebox does not project yet", pattern, c)
-		default:
-			b.WriteString(pattern[i:j])
-		}
-		i = j
-	}
-	return b.String(), finest, nil
 }
 
 // partitions returns the projected partitions the query can read: the

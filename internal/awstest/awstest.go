@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/athena"
+	"github.com/aws/aws-sdk-go-v2/service/firehose"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -177,6 +178,21 @@ func (s *Server) Kinesis() *kinesis.Client { return s.KinesisAs(Client{}) }
 func (s *Server) KinesisAs(c Client) *kinesis.Client {
 	c = c.withDefaults()
 	return kinesis.New(kinesis.Options{
+		Region:           c.Region,
+		Credentials:      credentials.NewStaticCredentialsProvider(c.AccessKey, c.SecretKey, ""),
+		BaseEndpoint:     aws.String(s.URL),
+		HTTPClient:       s.HTTPClient(),
+		RetryMaxAttempts: 1,
+	})
+}
+
+// Firehose returns a Firehose client signing as test/test in us-east-1.
+func (s *Server) Firehose() *firehose.Client { return s.FirehoseAs(Client{}) }
+
+// FirehoseAs returns a Firehose client with the given identity.
+func (s *Server) FirehoseAs(c Client) *firehose.Client {
+	c = c.withDefaults()
+	return firehose.New(firehose.Options{
 		Region:           c.Region,
 		Credentials:      credentials.NewStaticCredentialsProvider(c.AccessKey, c.SecretKey, ""),
 		BaseEndpoint:     aws.String(s.URL),

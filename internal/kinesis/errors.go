@@ -25,8 +25,7 @@ func invalidArg(format string, args ...any) error {
 // validation is AWS's message for a request that breaks the model's
 // constraints.
 func validation(value any, field, constraint string) error {
-	return ErrValidation.WithMessage("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must %s",
-		fmt.Sprint(value), field, constraint)
+	return awserr.Validation(value, field, constraint)
 }
 
 func notFound(name, account string) error {

@@ -21,7 +21,12 @@ type metrics struct {
 	athenaBytes  *prometheus.CounterVec
 	athenaEngine *prometheus.HistogramVec
 	athenaTotal  *prometheus.HistogramVec
-	handler      http.Handler
+	// Firehose's delivery to S3 (AWS/Firehose DeliveryToS3.Records and
+	// DeliveryToS3.Bytes, plus objects), by delivery stream and kind.
+	firehoseRecords *prometheus.CounterVec
+	firehoseBytes   *prometheus.CounterVec
+	firehoseObjects *prometheus.CounterVec
+	handler         http.Handler
 }
 
 func newMetrics() *metrics {
@@ -52,7 +57,20 @@ func newMetrics() *metrics {
 		Help:    "Time from submission to end of Athena queries (AWS/Athena TotalExecutionTime).",
 		Buckets: prometheus.ExponentialBuckets(0.001, 4, 10),
 	}, dims)
-	reg.MustRegister(m.requests, m.latency, m.athenaBytes, m.athenaEngine, m.athenaTotal,
+	fdims := []string{"delivery_stream", "kind"}
+	m.firehoseRecords = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "lakebox_firehose_delivered_records_total",
+		Help: "Records Firehose delivered to S3 (AWS/Firehose DeliveryToS3.Records), by delivery stream and kind (data, error, backup).",
+	}, fdims)
+	m.firehoseBytes = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "lakebox_firehose_delivered_bytes_total",
+		Help: "Bytes of the objects Firehose delivered to S3 (AWS/Firehose DeliveryToS3.Bytes).",
+	}, fdims)
+	m.firehoseObjects = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "lakebox_firehose_delivered_objects_total",
+		Help: "Objects Firehose delivered to S3.",
+	}, fdims)
+	reg.MustRegister(m.requests, m.latency, m.athenaBytes, m.athenaEngine, m.athenaTotal, m.firehoseRecords, m.firehoseBytes, m.firehoseObjects,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	return m
@@ -71,4 +89,11 @@ func (m *metrics) athenaQuery(q athena.QueryStats) {
 	m.athenaBytes.WithLabelValues(q.WorkGroup, q.State, q.Type).Add(float64(q.ProcessedBytes))
 	m.athenaEngine.WithLabelValues(q.WorkGroup, q.State, q.Type).Observe(q.EngineExecution.Seconds())
 	m.athenaTotal.WithLabelValues(q.WorkGroup, q.State, q.Type).Observe(q.TotalExecution.Seconds())
+}
+
+// firehoseDelivered records one object Firehose delivered.
+func (m *metrics) firehoseDelivered(stream, kind string, records, bytes int) {
+	m.firehoseRecords.WithLabelValues(stream, kind).Add(float64(records))
+	m.firehoseBytes.WithLabelValues(stream, kind).Add(float64(bytes))
+	m.firehoseObjects.WithLabelValues(stream, kind).Inc()
 }

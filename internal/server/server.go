@@ -18,6 +18,8 @@ import (
 	"github.com/lakebox/lakebox/internal/auth"
 	"github.com/lakebox/lakebox/internal/awsproto/sigv4"
 	"github.com/lakebox/lakebox/internal/clock"
+	"github.com/lakebox/lakebox/internal/firehose"
+	"github.com/lakebox/lakebox/internal/firehose/firehosehttp"
 	"github.com/lakebox/lakebox/internal/glue"
 	"github.com/lakebox/lakebox/internal/glue/gluehttp"
 	"github.com/lakebox/lakebox/internal/kinesis"
@@ -73,17 +75,18 @@ type Config struct {
 
 // Server is a running Lakebox: stores, services and the HTTP front.
 type Server struct {
-	cfg     Config
-	log     *slog.Logger
-	clock   *clock.Clock
-	db      *meta.DB
-	blobs   *blob.Store
-	s3      *s3.Service
-	glue    *glue.Service
-	athena  *athena.Service
-	kinesis *kinesis.Service
-	sql     *sqlengine.Engine
-	memDir  string // plaintext of encrypted objects being queried
+	cfg      Config
+	log      *slog.Logger
+	clock    *clock.Clock
+	db       *meta.DB
+	blobs    *blob.Store
+	s3       *s3.Service
+	glue     *glue.Service
+	athena   *athena.Service
+	kinesis  *kinesis.Service
+	firehose *firehose.Service
+	sql      *sqlengine.Engine
+	memDir   string // plaintext of encrypted objects being queried
 	// services maps a SigV4 credential-scope service name to its handler.
 	services map[string]http.Handler
 	verifier *sigv4.Verifier
@@ -194,23 +197,36 @@ func New(cfg Config) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
+	fsvc, err := firehose.New(db, clk, firehose.Options{
+		Logger: cfg.Logger, Dir: filepath.Join(cfg.DataDir, "firehose"), MasterKey: &so.MasterKey,
+		Lake: objects{s3: svc}, Catalog: firehoseCatalog{gsvc}, Source: firehoseSource{ksvc}, OnDeliver: met.firehoseDelivered,
+	})
+	if err != nil {
+		ksvc.Close()
+		asvc.Close()
+		engine.Close()
+		db.Close()
+		return nil, err
+	}
 	s := &Server{
-		cfg:     cfg,
-		log:     cfg.Logger,
-		clock:   clk,
-		db:      db,
-		blobs:   blobs,
-		s3:      svc,
-		glue:    gsvc,
-		athena:  asvc,
-		kinesis: ksvc,
-		sql:     engine,
-		memDir:  memDir,
+		cfg:      cfg,
+		log:      cfg.Logger,
+		clock:    clk,
+		db:       db,
+		blobs:    blobs,
+		s3:       svc,
+		glue:     gsvc,
+		athena:   asvc,
+		kinesis:  ksvc,
+		firehose: fsvc,
+		sql:      engine,
+		memDir:   memDir,
 		services: map[string]http.Handler{
-			"s3":      s3http.New(svc, s3http.Options{Domains: cfg.Domains}),
-			"glue":    gluehttp.New(gsvc),
-			"athena":  athenahttp.New(asvc),
-			"kinesis": kinesishttp.New(ksvc),
+			"s3":       s3http.New(svc, s3http.Options{Domains: cfg.Domains}),
+			"glue":     gluehttp.New(gsvc),
+			"athena":   athenahttp.New(asvc),
+			"kinesis":  kinesishttp.New(ksvc),
+			"firehose": firehosehttp.New(fsvc),
 		},
 		verifier:   sigv4.NewVerifier(auth.NewKeys(cfg.StrictAuth, cfg.Keys...), clk.Wall),
 		metrics:    met,
@@ -346,7 +362,7 @@ func (s *Server) AdvanceClock(d time.Duration) (time.Time, error) {
 }
 
 // kickTimers asks the workers that act on server time (lifecycle, crawler
-// schedules, stream retention) for a pass now.
+// schedules, stream retention, Firehose buffers) for a pass now.
 func (s *Server) kickTimers() {
 	for _, c := range []chan struct{}{s.kick, s.crawlKick, s.streamKick} {
 		select {
@@ -354,6 +370,7 @@ func (s *Server) kickTimers() {
 		default: // a pass is already asked for
 		}
 	}
+	s.firehose.Kick()
 }
 
 // Serve answers requests on ln until ctx ends, then stops accepting, lets
@@ -387,6 +404,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 func (s *Server) Close() error {
 	s.cancel()
 	s.bg.Wait()
+	s.firehose.Close() // before the services it delivers from and to
 	s.glue.Close()
 	s.athena.Close()
 	s.kinesis.Close()
@@ -396,3 +414,6 @@ func (s *Server) Close() error {
 	}
 	return s.db.Close()
 }
+
+// FirehoseService returns the Firehose service (tests wait on deliveries).
+func (s *Server) FirehoseService() *firehose.Service { return s.firehose }

@@ -109,3 +109,12 @@ func NotImplemented(what string) *Error {
 		Message: what + " is not supported by Lakebox yet.",
 	}
 }
+
+// Validation is the ValidationException of a request that breaks a
+// constraint of the service model, in AWS's words: field is the
+// member's path (e.g. "deliveryStreamName"), constraint what it must do
+// (e.g. "have length less than or equal to 64").
+func Validation(value any, field, constraint string) *Error {
+	return Newf("ValidationException", 400, "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must %s",
+		fmt.Sprint(value), field, constraint)
+}

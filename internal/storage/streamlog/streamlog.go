@@ -553,9 +553,22 @@ func (l *Log) Seek(shard uint32, ts int64) (uint64, error) {
 // Trim removes the closed segments whose records all arrived before
 // cutoff (Unix ms) and returns how many it removed.
 func (l *Log) Trim(cutoff int64) (int, error) {
+	return l.remove(func(segs []*segment) bool { return segs[0].maxArrival < cutoff })
+}
+
+// Release removes the closed segments whose records all have sequence
+// numbers below seq: a consumer that has taken everything before seq
+// needs them no more. It returns how many it removed.
+func (l *Log) Release(seq uint64) (int, error) {
+	return l.remove(func(segs []*segment) bool { return segs[1].first <= seq })
+}
+
+// remove deletes leading closed segments while done says the first is
+// no longer needed (it sees at least two segments).
+func (l *Log) remove(done func(segs []*segment) bool) (int, error) {
 	l.mu.Lock()
 	var gone []*segment
-	for len(l.segs) > 1 && l.segs[0].maxArrival < cutoff {
+	for len(l.segs) > 1 && done(l.segs) {
 		gone = append(gone, l.segs[0])
 		l.segs = l.segs[1:]
 	}
@@ -572,7 +585,7 @@ func (l *Log) Trim(cutoff int64) (int, error) {
 	for _, s := range gone {
 		s.f.Close()
 		if err := os.Remove(filepath.Join(l.dir, segmentName(s.first))); err != nil {
-			return 0, fmt.Errorf("streamlog: trim: %w", err)
+			return 0, fmt.Errorf("streamlog: remove segment: %w", err)
 		}
 	}
 	return len(gone), nil

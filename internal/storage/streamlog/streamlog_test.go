@@ -190,6 +190,30 @@ func TestTrim(t *testing.T) {
 	}
 }
 
+// Release removes the segments a consumer is done with, never the last.
+func TestRelease(t *testing.T) {
+	l, err := Open(t.TempDir(), Options{SegmentSize: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	for i := range 5 {
+		if err := l.Append([]Record{rec(0, "k", fmt.Sprint(i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all := readAll(t, l, 0)
+	if n, err := l.Release(all[2].Seq); err != nil || n != 2 {
+		t.Fatalf("Release = %d, %v; want 2 segments", n, err)
+	}
+	if got := readAll(t, l, 0); len(got) != 3 || string(got[0].Data) != "2" {
+		t.Fatalf("after Release: %+v", got)
+	}
+	if n, _ := l.Release(1 << 60); n != 2 {
+		t.Fatalf("Release of everything removed %d segments, want all but the last", n)
+	}
+}
+
 // Arrivals never decrease along the log, and Seek finds a shard's first
 // record at or after a time.
 func TestSeek(t *testing.T) {

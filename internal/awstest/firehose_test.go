@@ -1,0 +1,413 @@
+package awstest_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/firehose"
+	ftypes "github.com/aws/aws-sdk-go-v2/service/firehose/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/klauspost/compress/snappy"
+
+	"github.com/lakebox/lakebox/internal/awstest"
+)
+
+const roleARN = "arn:aws:iam::000000000000:role/firehose"
+
+// waitDelivered waits until a delivery stream has delivered every record
+// put into it: a condition the server reports, not a sleep.
+func waitDelivered(t *testing.T, srv *awstest.Server, name string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ok, err := srv.FirehoseService().Settled("000000000000", "us-east-1", name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("delivery stream %s did not deliver its records", name)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// advance moves the server's clock the way users do, which wakes the
+// workers that act on time.
+func advance(t *testing.T, srv *awstest.Server, d time.Duration) {
+	t.Helper()
+	resp, err := http.Post(srv.URL+"/_lakebox/clock", "application/json", strings.NewReader(fmt.Sprintf(`{"advance":%q}`, d.String())))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("advance clock: %v %v", resp, err)
+	}
+	resp.Body.Close()
+}
+
+// objects lists a bucket's keys under a prefix with their bodies.
+func objects(t *testing.T, c *s3.Client, bucket, prefix string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	list := must[*s3.ListObjectsV2Output](t)(c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix)}))
+	for _, o := range list.Contents {
+		out[*o.Key] = readAll(t)(c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: o.Key}))
+	}
+	return out
+}
+
+func keysOf(m map[string][]byte) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+func putBatch(t *testing.T, c *firehose.Client, name string, records ...string) {
+	t.Helper()
+	var recs []ftypes.Record
+	for _, r := range records {
+		recs = append(recs, ftypes.Record{Data: []byte(r)})
+	}
+	out := must[*firehose.PutRecordBatchOutput](t)(c.PutRecordBatch(ctx, &firehose.PutRecordBatchInput{DeliveryStreamName: aws.String(name), Records: recs}))
+	if aws.ToInt32(out.FailedPutCount) != 0 || len(out.RequestResponses) != len(records) {
+		t.Fatalf("PutRecordBatch: %+v", out)
+	}
+}
+
+func s3Dest(bucket string, mod func(*ftypes.ExtendedS3DestinationConfiguration)) *ftypes.ExtendedS3DestinationConfiguration {
+	d := &ftypes.ExtendedS3DestinationConfiguration{
+		BucketARN: aws.String("arn:aws:s3:::" + bucket), RoleARN: aws.String(roleARN),
+		BufferingHints: &ftypes.BufferingHints{IntervalInSeconds: aws.Int32(0), SizeInMBs: aws.Int32(5)},
+	}
+	if mod != nil {
+		mod(d)
+	}
+	return d
+}
+
+func createDelivery(t *testing.T, c *firehose.Client, name string, d *ftypes.ExtendedS3DestinationConfiguration) {
+	t.Helper()
+	if _, err := c.CreateDeliveryStream(ctx, &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String(name), ExtendedS3DestinationConfiguration: d}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// An object name as AWS makes them: stream, version, the oldest record's
+// arrival to the second, a UUID, the extension.
+func objectName(stream, ext string) *regexp.Regexp {
+	return regexp.MustCompile(`^` + regexp.QuoteMeta(stream) + `-1-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}` + regexp.QuoteMeta(ext) + `$`)
+}
+
+func TestFirehose_DeliversWithDefaultTimePathAndEachCompression(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	s3c, fh := srv.S3(), srv.Firehose()
+	createBucket(t, s3c, "lake")
+	now := srv.Clock().Now().UTC()
+	decode := map[string]func([]byte) []byte{
+		"UNCOMPRESSED": func(b []byte) []byte { return b },
+		"GZIP": func(b []byte) []byte {
+			zr, err := gzip.NewReader(bytes.NewReader(b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return must[[]byte](t)(io.ReadAll(zr))
+		},
+		"ZIP": func(b []byte) []byte {
+			zr := must[*zip.Reader](t)(zip.NewReader(bytes.NewReader(b), int64(len(b))))
+			if len(zr.File) != 1 {
+				t.Fatalf("zip holds %d entries", len(zr.File))
+			}
+			f := must[io.ReadCloser](t)(zr.File[0].Open())
+			return must[[]byte](t)(io.ReadAll(f))
+		},
+		"Snappy": func(b []byte) []byte { // snappy-java's stream format
+			if !bytes.HasPrefix(b, []byte("\x82SNAPPY\x00\x00\x00\x00\x01\x00\x00\x00\x01")) {
+				t.Fatalf("no snappy-java header: %x", b[:16])
+			}
+			var out []byte
+			for b = b[16:]; len(b) > 0; {
+				n := binary.BigEndian.Uint32(b)
+				out = append(out, must[[]byte](t)(snappy.Decode(nil, b[4:4+n]))...)
+				b = b[4+n:]
+			}
+			return out
+		},
+		"HADOOP_SNAPPY": func(b []byte) []byte {
+			var out []byte
+			for len(b) > 0 {
+				raw, n := binary.BigEndian.Uint32(b), binary.BigEndian.Uint32(b[4:])
+				block := must[[]byte](t)(snappy.Decode(nil, b[8:8+n]))
+				if len(block) != int(raw) {
+					t.Fatalf("hadoop block of %d bytes says %d", len(block), raw)
+				}
+				out = append(out, block...)
+				b = b[8+n:]
+			}
+			return out
+		},
+	}
+	ext := map[string]string{"UNCOMPRESSED": "", "GZIP": ".gz", "ZIP": ".zip", "Snappy": ".snappy", "HADOOP_SNAPPY": ".hsnappy"}
+	for format, dec := range decode {
+		name := "raw-" + strings.ToLower(strings.ReplaceAll(format, "_", "-"))
+		createDelivery(t, fh, name, s3Dest("lake", func(d *ftypes.ExtendedS3DestinationConfiguration) {
+			d.Prefix = aws.String(name + "/")
+			d.CompressionFormat = ftypes.CompressionFormat(format)
+		}))
+		big := strings.Repeat("x", 300<<10) // several compression blocks
+		putBatch(t, fh, name, `{"a":1}`+"\n", `{"a":2}`+"\n", big)
+		waitDelivered(t, srv, name)
+		objs := objects(t, s3c, "lake", name+"/")
+		if len(objs) != 1 {
+			t.Fatalf("%s: objects %v", format, keysOf(objs))
+		}
+		for key, body := range objs {
+			dir := name + "/" + now.Format("2006/01/02/15") + "/"
+			if !strings.HasPrefix(key, dir) || !objectName(name, ext[format]).MatchString(strings.TrimPrefix(key, dir)) {
+				t.Errorf("%s: key %s, want %s<name>%s", format, key, dir, ext[format])
+			}
+			if got := string(dec(body)); got != `{"a":1}`+"\n"+`{"a":2}`+"\n"+big {
+				t.Errorf("%s: body of %d bytes is not the records", format, len(got))
+			}
+		}
+	}
+}
+
+func TestFirehose_PrefixExpressionsAndBufferingOnTheServerClock(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	s3c, fh := srv.S3(), srv.Firehose()
+	createBucket(t, s3c, "lake")
+	createDelivery(t, fh, "clicks", s3Dest("lake", func(d *ftypes.ExtendedS3DestinationConfiguration) {
+		d.Prefix = aws.String("clicks/!{timestamp:'year='yyyy'/month='MM}/!{firehose:random-string}/")
+		d.ErrorOutputPrefix = aws.String("errors/!{firehose:error-output-type}/!{timestamp:yyyy}/")
+		d.BufferingHints = &ftypes.BufferingHints{IntervalInSeconds: aws.Int32(120), SizeInMBs: aws.Int32(1)}
+		d.FileExtension = aws.String(".json")
+		d.ProcessingConfiguration = &ftypes.ProcessingConfiguration{Enabled: aws.Bool(true), Processors: []ftypes.Processor{{Type: ftypes.ProcessorTypeAppendDelimiterToRecord}}}
+	}))
+	arrived := srv.Clock().Now().UTC()
+	putBatch(t, fh, "clicks", `{"n":1}`, `{"n":2}`)
+	// Not due: nothing is written until the interval passes on the server clock.
+	waitDelivered := func() bool {
+		ok, _ := srv.FirehoseService().Settled("000000000000", "us-east-1", "clicks")
+		return ok
+	}
+	if waitDelivered() || len(objects(t, s3c, "lake", "")) != 0 {
+		t.Fatal("records were delivered before the buffer interval")
+	}
+	advance(t, srv, 121*time.Second)
+	deadline := time.Now().Add(30 * time.Second)
+	for !waitDelivered() {
+		if time.Now().After(deadline) {
+			t.Fatal("not delivered after the interval passed")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	objs := objects(t, s3c, "lake", "")
+	keys := keysOf(objs)
+	want := regexp.MustCompile(`^clicks/year=` + arrived.Format("2006") + `/month=` + arrived.Format("01") + `/[A-Za-z0-9]{11}/` +
+		`clicks-1-` + arrived.Format("2006-01-02-15-04-05") + `-[0-9a-f-]{36}\.json$`)
+	if len(keys) != 1 || !want.MatchString(keys[0]) {
+		t.Fatalf("keys %v, want one matching %s", keys, want)
+	}
+	if got := string(objs[keys[0]]); got != "{\"n\":1}\n{\"n\":2}\n" {
+		t.Fatalf("body %q", got)
+	}
+
+	// A full buffer is delivered at once, whatever the interval.
+	big := strings.Repeat("y", 600<<10)
+	putBatch(t, fh, "clicks", big)
+	putBatch(t, fh, "clicks", big)
+	deadline = time.Now().Add(30 * time.Second)
+	for len(objects(t, s3c, "lake", "clicks/")) < 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("a full buffer was not delivered")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestFirehose_DynamicPartitioningWithJQ(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	s3c, fh := srv.S3(), srv.Firehose()
+	createBucket(t, s3c, "lake")
+	createDelivery(t, fh, "orders", s3Dest("lake", func(d *ftypes.ExtendedS3DestinationConfiguration) {
+		d.Prefix = aws.String("orders/customer=!{partitionKeyFromQuery:customer}/region=!{partitionKeyFromQuery:region}/")
+		d.ErrorOutputPrefix = aws.String("errors/!{firehose:error-output-type}/")
+		d.BufferingHints = &ftypes.BufferingHints{IntervalInSeconds: aws.Int32(60), SizeInMBs: aws.Int32(64)}
+		d.DynamicPartitioningConfiguration = &ftypes.DynamicPartitioningConfiguration{Enabled: aws.Bool(true)}
+		d.ProcessingConfiguration = &ftypes.ProcessingConfiguration{Enabled: aws.Bool(true), Processors: []ftypes.Processor{
+			{Type: ftypes.ProcessorTypeRecordDeAggregation, Parameters: []ftypes.ProcessorParameter{{ParameterName: "SubRecordType", ParameterValue: aws.String("JSON")}}},
+			{Type: ftypes.ProcessorTypeMetadataExtraction, Parameters: []ftypes.ProcessorParameter{
+				{ParameterName: "MetadataExtractionQuery", ParameterValue: aws.String("{customer: .customer_id, region: .geo.region | ascii_downcase}")},
+				{ParameterName: "JsonParsingEngine", ParameterValue: aws.String("JQ-1.6")},
+			}},
+			{Type: ftypes.ProcessorTypeAppendDelimiterToRecord},
+		}}
+	}))
+	now := srv.Clock().Now().UTC()
+	putBatch(t, fh, "orders",
+		`{"customer_id":7,"geo":{"region":"EU"},"total":1}{"customer_id":8,"geo":{"region":"US"},"total":2}`, // de-aggregated
+		`{"customer_id":7,"geo":{"region":"eu"},"total":3}`,
+		`{"geo":{"region":"eu"}}`, // no customer: an error
+		`not json`)
+	advance(t, srv, time.Minute)
+	waitDelivered(t, srv, "orders")
+	got := map[string]string{}
+	for k, v := range objects(t, s3c, "lake", "") {
+		got[k[:strings.Index(k, "orders-1-")]] += string(v)
+	}
+	want := map[string]string{
+		"orders/customer=7/region=eu/": `{"customer_id":7,"geo":{"region":"EU"},"total":1}` + "\n" + `{"customer_id":7,"geo":{"region":"eu"},"total":3}` + "\n",
+		"orders/customer=8/region=us/": `{"customer_id":8,"geo":{"region":"US"},"total":2}` + "\n",
+	}
+	for dir, body := range want {
+		if got[dir] != body {
+			t.Errorf("%s holds %q, want %q", dir, got[dir], body)
+		}
+	}
+	var errs []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(got["errors/processing-failed/"+now.Format("2006/01/02/15/")]), "\n") {
+		var e map[string]any
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("error record %q: %v", line, err)
+		}
+		errs = append(errs, e)
+	}
+	if len(errs) != 2 || len(got) != 3 {
+		t.Fatalf("folders %v, error records %v", keysOf(objects(t, s3c, "lake", "")), errs)
+	}
+	raw, _ := base64.StdEncoding.DecodeString(errs[1]["rawData"].(string))
+	if string(raw) != "not json" || errs[0]["errorCode"] != "DynamicPartitioning.MetadataExtractionFailed" || errs[0]["attemptsMade"] != 1.0 {
+		t.Errorf("error records %v", errs)
+	}
+}
+
+func TestFirehose_API(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	fh := srv.Firehose()
+	createDelivery(t, fh, "s1", s3Dest("lake", nil))
+	d := must[*firehose.DescribeDeliveryStreamOutput](t)(fh.DescribeDeliveryStream(ctx, &firehose.DescribeDeliveryStreamInput{DeliveryStreamName: aws.String("s1")})).DeliveryStreamDescription
+	if d.DeliveryStreamStatus != ftypes.DeliveryStreamStatusActive || aws.ToString(d.VersionId) != "1" || len(d.Destinations) != 1 ||
+		aws.ToString(d.Destinations[0].DestinationId) != "destinationId-000000000001" || d.Destinations[0].S3DestinationDescription == nil ||
+		d.Destinations[0].ExtendedS3DestinationDescription.CompressionFormat != ftypes.CompressionFormatUncompressed ||
+		aws.ToString(d.DeliveryStreamARN) != "arn:aws:firehose:us-east-1:000000000000:deliverystream/s1" {
+		t.Fatalf("describe: %+v", d)
+	}
+	_, err := fh.CreateDeliveryStream(ctx, &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("s1"), ExtendedS3DestinationConfiguration: s3Dest("lake", nil)})
+	wantCode(t, err, "ResourceInUseException")
+	_, err = fh.DescribeDeliveryStream(ctx, &firehose.DescribeDeliveryStreamInput{DeliveryStreamName: aws.String("nope")})
+	wantCode(t, err, "ResourceNotFoundException")
+	if !strings.Contains(err.Error(), "Firehose nope under account 000000000000 not found.") {
+		t.Errorf("message: %v", err)
+	}
+
+	// UpdateDestination checks the version and bumps it.
+	_, err = fh.UpdateDestination(ctx, &firehose.UpdateDestinationInput{DeliveryStreamName: aws.String("s1"), CurrentDeliveryStreamVersionId: aws.String("7"),
+		DestinationId: aws.String("destinationId-000000000001"), ExtendedS3DestinationUpdate: &ftypes.ExtendedS3DestinationUpdate{CompressionFormat: ftypes.CompressionFormatGzip}})
+	wantCode(t, err, "ConcurrentModificationException")
+	must[*firehose.UpdateDestinationOutput](t)(fh.UpdateDestination(ctx, &firehose.UpdateDestinationInput{DeliveryStreamName: aws.String("s1"), CurrentDeliveryStreamVersionId: aws.String("1"),
+		DestinationId: aws.String("destinationId-000000000001"), ExtendedS3DestinationUpdate: &ftypes.ExtendedS3DestinationUpdate{CompressionFormat: ftypes.CompressionFormatGzip}}))
+	d = must[*firehose.DescribeDeliveryStreamOutput](t)(fh.DescribeDeliveryStream(ctx, &firehose.DescribeDeliveryStreamInput{DeliveryStreamName: aws.String("s1")})).DeliveryStreamDescription
+	if aws.ToString(d.VersionId) != "2" || d.Destinations[0].ExtendedS3DestinationDescription.CompressionFormat != ftypes.CompressionFormatGzip ||
+		aws.ToInt32(d.Destinations[0].ExtendedS3DestinationDescription.BufferingHints.IntervalInSeconds) != 0 {
+		t.Fatalf("after update: %+v", d.Destinations[0].ExtendedS3DestinationDescription)
+	}
+	_, err = fh.UpdateDestination(ctx, &firehose.UpdateDestinationInput{DeliveryStreamName: aws.String("s1"), CurrentDeliveryStreamVersionId: aws.String("2"),
+		DestinationId: aws.String("destinationId-000000000001"), ExtendedS3DestinationUpdate: &ftypes.ExtendedS3DestinationUpdate{
+			DynamicPartitioningConfiguration: &ftypes.DynamicPartitioningConfiguration{Enabled: aws.Bool(true)}}})
+	wantCode(t, err, "InvalidArgumentException")
+
+	// Configurations AWS refuses, and what Lakebox does not do.
+	for name, d := range map[string]*ftypes.ExtendedS3DestinationConfiguration{
+		"expr-no-error-prefix": s3Dest("lake", func(d *ftypes.ExtendedS3DestinationConfiguration) { d.Prefix = aws.String("!{timestamp:yyyy}/") }),
+		"error-type-in-prefix": s3Dest("lake", func(d *ftypes.ExtendedS3DestinationConfiguration) {
+			d.Prefix = aws.String("!{firehose:error-output-type}/")
+			d.ErrorOutputPrefix = aws.String("e/!{firehose:error-output-type}")
+		}),
+		"bad-namespace": s3Dest("lake", func(d *ftypes.ExtendedS3DestinationConfiguration) {
+			d.Prefix = aws.String("!{nope:x}/")
+			d.ErrorOutputPrefix = aws.String("e/!{firehose:error-output-type}")
+		}),
+		"key-without-partitioning": s3Dest("lake", func(d *ftypes.ExtendedS3DestinationConfiguration) {
+			d.Prefix = aws.String("!{partitionKeyFromQuery:k}/")
+			d.ErrorOutputPrefix = aws.String("e/!{firehose:error-output-type}")
+		}),
+		"lambda": s3Dest("lake", func(d *ftypes.ExtendedS3DestinationConfiguration) {
+			d.ProcessingConfiguration = &ftypes.ProcessingConfiguration{Enabled: aws.Bool(true), Processors: []ftypes.Processor{{Type: ftypes.ProcessorTypeLambda,
+				Parameters: []ftypes.ProcessorParameter{{ParameterName: "LambdaArn", ParameterValue: aws.String("arn:aws:lambda:us-east-1:000000000000:function:f")}}}}}
+		}),
+		"partitioning-small-buffer": s3Dest("lake", func(d *ftypes.ExtendedS3DestinationConfiguration) {
+			d.Prefix = aws.String("!{partitionKeyFromQuery:k}/")
+			d.ErrorOutputPrefix = aws.String("e/!{firehose:error-output-type}")
+			d.DynamicPartitioningConfiguration = &ftypes.DynamicPartitioningConfiguration{Enabled: aws.Bool(true)}
+		}),
+		"orc": s3Dest("lake", func(d *ftypes.ExtendedS3DestinationConfiguration) {
+			d.BufferingHints = &ftypes.BufferingHints{SizeInMBs: aws.Int32(64), IntervalInSeconds: aws.Int32(60)}
+			d.DataFormatConversionConfiguration = &ftypes.DataFormatConversionConfiguration{
+				SchemaConfiguration:       &ftypes.SchemaConfiguration{DatabaseName: aws.String("db"), TableName: aws.String("t"), RoleARN: aws.String(roleARN)},
+				InputFormatConfiguration:  &ftypes.InputFormatConfiguration{Deserializer: &ftypes.Deserializer{OpenXJsonSerDe: &ftypes.OpenXJsonSerDe{}}},
+				OutputFormatConfiguration: &ftypes.OutputFormatConfiguration{Serializer: &ftypes.Serializer{OrcSerDe: &ftypes.OrcSerDe{}}},
+			}
+		}),
+	} {
+		_, err := fh.CreateDeliveryStream(ctx, &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String(name), ExtendedS3DestinationConfiguration: d})
+		wantCode(t, err, "InvalidArgumentException")
+	}
+	_, err = fh.CreateDeliveryStream(ctx, &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("splunk"),
+		SplunkDestinationConfiguration: &ftypes.SplunkDestinationConfiguration{HECEndpoint: aws.String("https://x"), HECEndpointType: ftypes.HECEndpointTypeRaw,
+			HECToken: aws.String("t"), S3Configuration: &ftypes.S3DestinationConfiguration{BucketARN: aws.String("arn:aws:s3:::lake"), RoleARN: aws.String(roleARN)}}})
+	wantCode(t, err, "InvalidArgumentException")
+
+	// Record limits.
+	_, err = fh.PutRecord(ctx, &firehose.PutRecordInput{DeliveryStreamName: aws.String("s1"), Record: &ftypes.Record{Data: make([]byte, 1_024_001)}})
+	wantCode(t, err, "ValidationException")
+	_, err = fh.PutRecordBatch(ctx, &firehose.PutRecordBatchInput{DeliveryStreamName: aws.String("s1"), Records: slices.Repeat([]ftypes.Record{{Data: []byte("x")}}, 501)})
+	wantCode(t, err, "ValidationException")
+	_, err = fh.PutRecord(ctx, &firehose.PutRecordInput{DeliveryStreamName: aws.String("nope"), Record: &ftypes.Record{Data: []byte("x")}})
+	wantCode(t, err, "ResourceNotFoundException")
+
+	// Listing and tags.
+	createDelivery(t, fh, "s2", s3Dest("lake", nil))
+	createDelivery(t, fh, "s0", s3Dest("lake", nil))
+	l := must[*firehose.ListDeliveryStreamsOutput](t)(fh.ListDeliveryStreams(ctx, &firehose.ListDeliveryStreamsInput{Limit: aws.Int32(2)}))
+	if fmt.Sprint(l.DeliveryStreamNames) != "[s0 s1]" || !aws.ToBool(l.HasMoreDeliveryStreams) {
+		t.Fatalf("list: %+v", l)
+	}
+	l = must[*firehose.ListDeliveryStreamsOutput](t)(fh.ListDeliveryStreams(ctx, &firehose.ListDeliveryStreamsInput{ExclusiveStartDeliveryStreamName: aws.String("s1")}))
+	if fmt.Sprint(l.DeliveryStreamNames) != "[s2]" || aws.ToBool(l.HasMoreDeliveryStreams) {
+		t.Fatalf("list after s1: %+v", l)
+	}
+	if other := srv.FirehoseAs(awstest.Client{Region: "eu-west-1"}); len(must[*firehose.ListDeliveryStreamsOutput](t)(other.ListDeliveryStreams(ctx, &firehose.ListDeliveryStreamsInput{})).DeliveryStreamNames) != 0 {
+		t.Fatal("streams of us-east-1 are visible in eu-west-1")
+	}
+	must[*firehose.TagDeliveryStreamOutput](t)(fh.TagDeliveryStream(ctx, &firehose.TagDeliveryStreamInput{DeliveryStreamName: aws.String("s1"),
+		Tags: []ftypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}, {Key: aws.String("env"), Value: aws.String("dev")}}}))
+	must[*firehose.UntagDeliveryStreamOutput](t)(fh.UntagDeliveryStream(ctx, &firehose.UntagDeliveryStreamInput{DeliveryStreamName: aws.String("s1"), TagKeys: []string{"env"}}))
+	tags := must[*firehose.ListTagsForDeliveryStreamOutput](t)(fh.ListTagsForDeliveryStream(ctx, &firehose.ListTagsForDeliveryStreamInput{DeliveryStreamName: aws.String("s1")}))
+	if len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Key) != "team" {
+		t.Fatalf("tags: %+v", tags.Tags)
+	}
+	must[*firehose.DeleteDeliveryStreamOutput](t)(fh.DeleteDeliveryStream(ctx, &firehose.DeleteDeliveryStreamInput{DeliveryStreamName: aws.String("s1")}))
+	_, err = fh.DescribeDeliveryStream(ctx, &firehose.DescribeDeliveryStreamInput{DeliveryStreamName: aws.String("s1")})
+	wantCode(t, err, "ResourceNotFoundException")
+}

@@ -1,0 +1,543 @@
+package firehose
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/lakebox/lakebox/internal/storage/streamlog"
+)
+
+// A record's position in a stream's buffer log: its sequence number and,
+// below subBits, the index of an output processing made of it (or of a
+// sub-record de-aggregation took out of it). Positions order outputs.
+const subBits = 20
+
+func position(seq uint64, sub int) uint64 { return seq<<subBits | uint64(sub) }
+
+const (
+	kindData   = "data"
+	kindError  = "error"
+	kindBackup = "backup"
+	// readBatch bounds the records a worker reads at once.
+	readBatch      = 8192
+	readBatchBytes = 16 << 20
+)
+
+// progress is what a stream's worker has delivered, stored after every
+// object it writes. After a restart, reading resumes at Next; an output
+// at or before Delivered[buffer] is not buffered again.
+type progress struct {
+	Next      uint64            `json:"next"`
+	Delivered map[string]uint64 `json:"delivered,omitempty"`
+}
+
+// buffer gathers the outputs that become one object.
+type buffer struct {
+	key       string
+	kind      string
+	keys      map[string]string // partition keys
+	errorType string
+	firstSeq  uint64 // sequence number of the record of the first output
+	first     uint64 // position of the first output (names the object)
+	last      uint64 // position of the last output
+	oldest    int64  // arrival of the oldest record, Unix ms
+	records   int
+	size      int // bytes of the outputs as they came (before conversion)
+	body      bytes.Buffer
+	rows      []map[string]any // converted records
+	conv      *converter       // that converted them
+}
+
+// worker delivers one stream's records.
+type worker struct {
+	s        *Service
+	ds       *deliveryStream
+	cursor   uint64
+	progress progress
+	buffers  map[string]*buffer
+	// retry is when, in wall time, a failed delivery is tried again.
+	retry   time.Time
+	backoff time.Duration
+
+	// Compiled from the configuration of version.
+	version  int
+	cfg      ExtendedS3Destination
+	prefixes *prefixes
+	backupP  *prefix
+	chain    *chain
+	tz       *time.Location
+	conv     *converter // of the current pass, when converting
+}
+
+func (s *Service) newWorker(ds *deliveryStream) (*worker, error) {
+	w := &worker{s: s, ds: ds, buffers: map[string]*buffer{}}
+	if _, err := s.db.GetJSON(dbKey(progressPrefix, ds.key), &w.progress); err != nil {
+		return nil, err
+	}
+	if w.progress.Delivered == nil {
+		w.progress.Delivered = map[string]uint64{}
+	}
+	w.cursor = w.progress.Next
+	return w, nil
+}
+
+// configure compiles the stream's configuration when it changed.
+func (w *worker) configure() (streamRecord, error) {
+	w.ds.mu.RLock()
+	rec := w.ds.rec
+	w.ds.mu.RUnlock()
+	if rec.Version == w.version && w.chain != nil {
+		return rec, nil
+	}
+	d := rec.Destination
+	p, err := compileDestinationPrefixes(&d)
+	if err != nil {
+		return rec, err
+	}
+	c, err := compileProcessors(d.processors(), d.partitions())
+	if err != nil {
+		return rec, err
+	}
+	w.backupP = nil
+	if b := d.S3BackupConfiguration; d.S3BackupMode == "Enabled" && b != nil {
+		if w.backupP, err = parsePrefix(deref(b.Prefix), "S3BackupConfiguration.Prefix"); err != nil {
+			return rec, err
+		}
+	}
+	w.tz = time.UTC
+	if tz := deref(d.CustomTimeZone); tz != "" {
+		if w.tz, err = time.LoadLocation(tz); err != nil {
+			return rec, err
+		}
+	}
+	w.version, w.cfg, w.prefixes, w.chain = rec.Version, d, p, c
+	return rec, nil
+}
+
+func (w *worker) run() {
+	defer close(w.ds.done)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if w.ds.rec.Source != nil {
+		pumped := make(chan struct{})
+		go func() {
+			defer close(pumped)
+			w.pump(ctx)
+		}()
+		defer func() { cancel(); <-pumped }()
+	}
+	log := w.s.opts.Logger.With("delivery_stream", w.ds.key.name, "account", w.ds.key.account)
+	for {
+		changed := w.ds.log.Changed()
+		more, err := w.pass(ctx)
+		if err != nil {
+			log.Error("firehose delivery", "err", err)
+			w.failed()
+		}
+		w.ds.settled.Store(&settledState{cursor: w.cursor, buffered: len(w.buffers) > 0})
+		if more && err == nil {
+			continue
+		}
+		wait := w.s.opts.Wake
+		if d := w.nextDue(); d < wait {
+			wait = max(d, time.Millisecond)
+		}
+		if !w.retry.IsZero() {
+			wait = max(min(wait, time.Until(w.retry)), time.Millisecond)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-w.ds.quit:
+			t.Stop()
+			return
+		case <-changed:
+		case <-w.ds.kick:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// failed backs off after a delivery error: 1 s, doubling up to a minute.
+func (w *worker) failed() {
+	w.backoff = min(max(2*w.backoff, time.Second), time.Minute)
+	w.retry = time.Now().Add(w.backoff)
+}
+
+// pass reads what the log holds past the cursor into buffers and
+// delivers the buffers that are full or due. It reports whether the log
+// may hold more to read at once.
+func (w *worker) pass(ctx context.Context) (bool, error) {
+	rec, err := w.configure()
+	if err != nil {
+		return false, err
+	}
+	if !w.retry.IsZero() && time.Now().Before(w.retry) {
+		return false, nil
+	}
+	recs, err := w.ds.log.Read(0, w.cursor, readBatch, readBatchBytes)
+	if err != nil {
+		return false, err
+	}
+	w.conv = nil
+	if w.cfg.converts() && len(recs) > 0 {
+		if w.conv, err = w.converter(ctx, rec); err != nil {
+			return false, err
+		}
+	}
+	now := w.s.clock.Now()
+	for _, r := range recs {
+		if err := w.take(w.conv, r, now); err != nil {
+			return false, err
+		}
+		w.cursor = r.Seq + 1
+		if err := w.flushFull(ctx); err != nil {
+			return false, err
+		}
+	}
+	caughtUp := len(recs) < readBatch
+	if err := w.flushDue(ctx, rec, caughtUp); err != nil {
+		return false, err
+	}
+	w.retry, w.backoff = time.Time{}, 0
+	return !caughtUp, nil
+}
+
+// converter looks up the table that types conversion, as AWS does at
+// delivery time.
+func (w *worker) converter(ctx context.Context, rec streamRecord) (*converter, error) {
+	c := w.cfg.DataFormatConversionConfiguration
+	sc := c.SchemaConfiguration
+	region := sc.Region
+	if region == "" {
+		region = rec.Region
+	}
+	account := sc.CatalogId
+	if account == "" {
+		account = rec.Account
+	}
+	if w.s.opts.Catalog == nil {
+		return nil, errors.New("no catalog to convert records with")
+	}
+	cols, err := w.s.opts.Catalog.Columns(ctx, account, region, sc.DatabaseName, sc.TableName)
+	if err != nil {
+		return nil, fmt.Errorf("the table %s.%s that types conversion: %w", sc.DatabaseName, sc.TableName, err)
+	}
+	return newConverter(c, cols)
+}
+
+// take processes one record of the log into buffers.
+func (w *worker) take(conv *converter, r streamlog.Record, now time.Time) error {
+	data := r.Data
+	if r.Sealed {
+		w.ds.mu.RLock()
+		ring := w.ds.keys
+		w.ds.mu.RUnlock()
+		if ring == nil {
+			return fmt.Errorf("record %d is sealed and the stream has no keys", r.Seq)
+		}
+		var err error
+		if data, err = ring.Open(data); err != nil {
+			return fmt.Errorf("record %d: %w", r.Seq, err)
+		}
+	}
+	if w.backupP != nil {
+		w.add(kindBackup+"\x00", kindBackup, nil, "", r, 0, data, nil)
+	}
+	outs, fail := w.chain.run(data)
+	if fail != nil {
+		w.addFailure(r, 0, data, fail, now, conv)
+		return nil
+	}
+	for i, o := range outs {
+		var row map[string]any
+		if conv != nil {
+			if row, fail = conv.row(bytes.TrimSpace(o.data)); fail != nil {
+				w.addFailure(r, i, o.data, fail, now, conv)
+				continue
+			}
+		}
+		w.add(dataKey(o.keys), kindData, o.keys, "", r, i, o.data, row)
+	}
+	return nil
+}
+
+// dataKey names the data buffer of a set of partition keys.
+func dataKey(keys map[string]string) string {
+	if len(keys) == 0 {
+		return kindData + "\x00"
+	}
+	names := make([]string, 0, len(keys))
+	for k := range keys {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString(kindData + "\x00")
+	for _, k := range names {
+		b.WriteString(k + "=" + keys[k] + "\x00")
+	}
+	return b.String()
+}
+
+// errorRecord is a record of the error output, as AWS writes them.
+type errorRecord struct {
+	AttemptsMade           int               `json:"attemptsMade"`
+	ArrivalTimestamp       int64             `json:"arrivalTimestamp"`
+	ErrorCode              string            `json:"errorCode,omitempty"`
+	ErrorMessage           string            `json:"errorMessage,omitempty"`
+	LastErrorCode          string            `json:"lastErrorCode,omitempty"`
+	LastErrorMessage       string            `json:"lastErrorMessage,omitempty"`
+	AttemptEndingTimestamp int64             `json:"attemptEndingTimestamp"`
+	RawData                string            `json:"rawData"`
+	SequenceNumber         string            `json:"sequenceNumber,omitempty"`
+	SubSequenceNumber      *int              `json:"subSequenceNumber,omitempty"`
+	DataCatalogTable       *dataCatalogTable `json:"dataCatalogTable,omitempty"`
+}
+
+type dataCatalogTable struct {
+	CatalogID    string `json:"catalogId,omitempty"`
+	DatabaseName string `json:"databaseName"`
+	TableName    string `json:"tableName"`
+	Region       string `json:"region,omitempty"`
+	VersionID    string `json:"versionId"`
+}
+
+func (w *worker) addFailure(r streamlog.Record, sub int, data []byte, f *failure, now time.Time, conv *converter) {
+	e := errorRecord{AttemptsMade: 1, ArrivalTimestamp: r.Arrival, AttemptEndingTimestamp: now.UnixMilli(), RawData: base64.StdEncoding.EncodeToString(data)}
+	if seq, subSeq, ok := sourceSequence(r.Key); ok {
+		e.SequenceNumber, e.SubSequenceNumber = seq, &subSeq
+	}
+	if f.errorType == "format-conversion-failed" {
+		e.LastErrorCode, e.LastErrorMessage = f.code, f.message
+		if conv != nil {
+			t := conv.table
+			version := t.VersionId
+			if version == "" {
+				version = "LATEST"
+			}
+			e.DataCatalogTable = &dataCatalogTable{CatalogID: t.CatalogId, DatabaseName: t.DatabaseName, TableName: t.TableName, Region: t.Region, VersionID: version}
+		}
+	} else {
+		e.ErrorCode, e.ErrorMessage = f.code, f.message
+	}
+	line, _ := json.Marshal(e) // plain strings and numbers
+	w.add(kindError+"\x00"+f.errorType, kindError, nil, f.errorType, r, sub, append(line, '\n'), nil)
+}
+
+// add appends an output to its buffer, unless it was delivered before a
+// restart.
+func (w *worker) add(key, kind string, keys map[string]string, errorType string, r streamlog.Record, sub int, data []byte, row map[string]any) {
+	pos := position(r.Seq, sub)
+	if done, ok := w.progress.Delivered[key]; ok && pos <= done {
+		return
+	}
+	b := w.buffers[key]
+	if b == nil {
+		b = &buffer{key: key, kind: kind, keys: keys, errorType: errorType, firstSeq: r.Seq, first: pos, oldest: r.Arrival}
+		w.buffers[key] = b
+	}
+	b.last = pos
+	b.records++
+	b.size += len(data)
+	if row != nil {
+		b.rows = append(b.rows, row)
+		b.conv = w.conv
+	} else {
+		b.body.Write(data)
+	}
+}
+
+// flushFull delivers the buffers that reached their size.
+func (w *worker) flushFull(ctx context.Context) error {
+	for _, b := range w.buffers {
+		if b.size >= w.sizeLimit(b) {
+			if err := w.flush(ctx, b); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// sizeLimit is the size at which a buffer is delivered.
+func (w *worker) sizeLimit(b *buffer) int {
+	h := w.cfg.BufferingHints
+	if b.kind == kindBackup {
+		h = w.cfg.S3BackupConfiguration.BufferingHints
+	}
+	return *h.SizeInMBs << 20
+}
+
+func (w *worker) interval(b *buffer) time.Duration {
+	h := w.cfg.BufferingHints
+	if b.kind == kindBackup {
+		h = w.cfg.S3BackupConfiguration.BufferingHints
+	}
+	return time.Duration(*h.IntervalInSeconds) * time.Second
+}
+
+// nextDue is how long, in server time, until the first buffer is due.
+func (w *worker) nextDue() time.Duration {
+	next := time.Duration(1<<62 - 1)
+	now := w.s.clock.Now()
+	for _, b := range w.buffers {
+		next = min(next, time.UnixMilli(b.oldest).Add(w.interval(b)).Sub(now))
+	}
+	return next
+}
+
+// flushDue delivers the buffers whose interval has passed (all of those
+// with a zero interval once the log is read to its end).
+func (w *worker) flushDue(ctx context.Context, rec streamRecord, caughtUp bool) error {
+	now := w.s.clock.Now()
+	var due []*buffer
+	for _, b := range w.buffers {
+		iv := w.interval(b)
+		if (iv == 0 && caughtUp) || (iv > 0 && !now.Before(time.UnixMilli(b.oldest).Add(iv))) {
+			due = append(due, b)
+		}
+	}
+	sort.Slice(due, func(i, j int) bool { return due[i].first < due[j].first })
+	for _, b := range due {
+		if err := w.flush(ctx, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// flush writes a buffer as one object, then records it delivered.
+func (w *worker) flush(ctx context.Context, b *buffer) error {
+	w.ds.mu.RLock()
+	rec := w.ds.rec
+	w.ds.mu.RUnlock()
+	t := time.UnixMilli(b.oldest).In(w.tz)
+	// The object's name and random parts come from the buffer's first
+	// output, so delivering it again after a crash replaces the object.
+	seed := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%d", rec.ID, b.key, b.first))
+	id := uuidFrom(seed[:16])
+	random := randomString(seed[16:])
+	bucket := bucketOf(w.cfg.BucketARN)
+	var prefix, ext string
+	var body []byte
+	var err error
+	contentType := "application/octet-stream"
+	switch b.kind {
+	case kindData:
+		prefix = w.prefixes.data.render(t, b.keys, "", random)
+		if b.rows != nil {
+			ext = ".parquet"
+			if body, err = b.conv.write(b.rows); err != nil {
+				return err
+			}
+		} else {
+			ext = extension(w.cfg.CompressionFormat)
+			if body, err = compress(w.cfg.CompressionFormat, b.body.Bytes(), id); err != nil {
+				return err
+			}
+		}
+		if e := deref(w.cfg.FileExtension); e != "" {
+			ext = e
+		}
+	case kindError:
+		prefix = w.prefixes.errorPrefix(t, b.errorType, random)
+		body = b.body.Bytes()
+	case kindBackup:
+		backup := w.cfg.S3BackupConfiguration
+		bucket = bucketOf(backup.BucketARN)
+		prefix = w.backupP.render(t, nil, "", random)
+		ext = extension(backup.CompressionFormat)
+		if body, err = compress(backup.CompressionFormat, b.body.Bytes(), id); err != nil {
+			return err
+		}
+	}
+	key := fmt.Sprintf("%s%s-%d-%s-%s%s", prefix, rec.Name, rec.Version, t.Format("2006-01-02-15-04-05"), id, ext)
+	if err := w.s.opts.Lake.Put(ctx, rec.Account, bucket, key, body, contentType); err != nil {
+		return fmt.Errorf("deliver s3://%s/%s: %w", bucket, key, err)
+	}
+	if w.s.opts.OnDeliver != nil {
+		w.s.opts.OnDeliver(rec.Name, b.kind, b.records, len(body))
+	}
+	delete(w.buffers, b.key)
+	w.progress.Delivered[b.key] = b.last
+	return w.saveProgress()
+}
+
+// saveProgress stores what has been delivered and lets the log drop the
+// segments no buffer needs.
+func (w *worker) saveProgress() error {
+	next := w.cursor
+	for _, b := range w.buffers {
+		next = min(next, b.firstSeq)
+	}
+	w.progress.Next = next
+	for k, pos := range w.progress.Delivered {
+		if pos>>subBits < next {
+			delete(w.progress.Delivered, k)
+		}
+	}
+	v, err := json.Marshal(w.progress)
+	if err != nil {
+		return err
+	}
+	batch := w.s.db.NewBatch()
+	batch.Set(dbKey(progressPrefix, w.ds.key), v)
+	if err := batch.Commit(); err != nil {
+		return err
+	}
+	_, err = w.ds.log.Release(next)
+	return err
+}
+
+// uuidFrom formats 16 bytes as a version 4 UUID.
+func uuidFrom(b []byte) string {
+	var u [16]byte
+	copy(u[:], b)
+	u[6] = u[6]&0x0f | 0x40
+	u[8] = u[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
+}
+
+const randomAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+// randomString is !{firehose:random-string}: 11 characters.
+func randomString(seed []byte) string {
+	n := binary.BigEndian.Uint64(seed)
+	out := make([]byte, 11)
+	for i := range out {
+		out[i] = randomAlphabet[n%uint64(len(randomAlphabet))]
+		n /= uint64(len(randomAlphabet))
+		if n == 0 {
+			n = binary.BigEndian.Uint64(seed[8:]) + uint64(i)
+		}
+	}
+	return string(out)
+}
+
+// sourceKey is what the buffer log keeps as a Kinesis-sourced record's
+// key: its sequence number and sub-sequence number.
+func sourceKey(seq string, sub int) string { return fmt.Sprintf("%s/%d", seq, sub) }
+
+func sourceSequence(key string) (string, int, bool) {
+	seq, sub, ok := strings.Cut(key, "/")
+	if !ok {
+		return "", 0, false
+	}
+	var n int
+	if _, err := fmt.Sscan(sub, &n); err != nil {
+		return "", 0, false
+	}
+	return seq, n, true
+}
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
