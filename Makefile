@@ -45,6 +45,11 @@ fuzz:
 	$(GO) test ./internal/storage/streamlog -run '^$$' -fuzz '^FuzzRecover$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/kinesis -run '^$$' -fuzz '^FuzzParseIterator$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/kinesis/kpl -run '^$$' -fuzz '^FuzzDeaggregate$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/firehose -run '^$$' -fuzz '^FuzzPrefix$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/firehose -run '^$$' -fuzz '^FuzzChain$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/firehose -run '^$$' -fuzz '^FuzzConvert$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/hivetype -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/javatime -run '^$$' -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/awsproto/eventstream -run '^$$' -fuzz '^FuzzReadMessage$$' -fuzztime $(FUZZTIME)
 
 # Side-by-side benchmarks with the peers; see docs/benchmarks.md.

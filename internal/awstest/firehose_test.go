@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -19,11 +21,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/firehose"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	ftypes "github.com/aws/aws-sdk-go-v2/service/firehose/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/klauspost/compress/snappy"
 
 	"github.com/lakebox/lakebox/internal/awstest"
+	"github.com/lakebox/lakebox/internal/kinesis/kpl"
 )
 
 const roleARN = "arn:aws:iam::000000000000:role/firehose"
@@ -410,4 +414,233 @@ func TestFirehose_API(t *testing.T) {
 	must[*firehose.DeleteDeliveryStreamOutput](t)(fh.DeleteDeliveryStream(ctx, &firehose.DeleteDeliveryStreamInput{DeliveryStreamName: aws.String("s1")}))
 	_, err = fh.DescribeDeliveryStream(ctx, &firehose.DescribeDeliveryStreamInput{DeliveryStreamName: aws.String("s1")})
 	wantCode(t, err, "ResourceNotFoundException")
+}
+
+// Records converted to Parquet by the Glue table's schema read back
+// through Athena with their types; records that do not fit the schema go
+// to the error output.
+func TestFirehose_ParquetConversionReadBackThroughAthena(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	s3c, fh, a := srv.S3As(awstest.Client{UsePathStyle: true}), srv.Firehose(), srv.Athena()
+	createBucket(t, s3c, "lake")
+	createBucket(t, s3c, "results")
+	sql := succeeds(t, srv, a, "default")
+	sql("CREATE DATABASE shop")
+	// The schema conversion uses: no location, as Firehose users make it.
+	sql(`CREATE EXTERNAL TABLE shop.order_schema (id bigint, Customer string, amount decimal(10,2), ts timestamp, day date,
+		tags array<string>, attrs map<string,int>, ship struct<city:string,zip:int>, ok boolean, score double) STORED AS PARQUET LOCATION 's3://lake/none/'`)
+	createDelivery(t, fh, "orders", s3Dest("lake", func(d *ftypes.ExtendedS3DestinationConfiguration) {
+		d.Prefix = aws.String("curated/orders/")
+		d.BufferingHints = &ftypes.BufferingHints{SizeInMBs: aws.Int32(128), IntervalInSeconds: aws.Int32(60)}
+		d.DataFormatConversionConfiguration = &ftypes.DataFormatConversionConfiguration{
+			SchemaConfiguration: &ftypes.SchemaConfiguration{DatabaseName: aws.String("shop"), TableName: aws.String("order_schema"), RoleARN: aws.String(roleARN)},
+			InputFormatConfiguration: &ftypes.InputFormatConfiguration{Deserializer: &ftypes.Deserializer{OpenXJsonSerDe: &ftypes.OpenXJsonSerDe{
+				ColumnToJsonKeyMappings: map[string]string{"score": "rating"}}}},
+			OutputFormatConfiguration: &ftypes.OutputFormatConfiguration{Serializer: &ftypes.Serializer{ParquetSerDe: &ftypes.ParquetSerDe{Compression: ftypes.ParquetCompressionGzip}}},
+		}
+	}))
+	putBatch(t, fh, "orders",
+		`{"id":1,"CUSTOMER":"ann","amount":12.345,"ts":"2024-03-01T10:00:00Z","day":"2024-03-01","tags":["a","b"],"attrs":{"x":1},"ship":{"City":"Oslo","zip":150},"ok":true,"rating":4.5,"extra":"dropped"}`,
+		`{"id":"2","customer":"bob","amount":"7","ts":1709287200000,"tags":[],"ok":false}`,
+		`{"id":3,"customer":"cy","amount":"abc"}`,
+		`{"id":4`)
+	advance(t, srv, time.Minute)
+	waitDelivered(t, srv, "orders")
+	objs := objects(t, s3c, "lake", "curated/orders/2") // the time path; errors are under curated/orders/format-conversion-failed/
+	keys := keysOf(objs)
+	if len(keys) != 1 || !strings.HasSuffix(keys[0], ".parquet") || !bytes.HasPrefix(objs[keys[0]], []byte("PAR1")) {
+		t.Fatalf("delivered %v", keys)
+	}
+	folder := keys[0][:strings.LastIndex(keys[0], "/")+1]
+	sql(`CREATE EXTERNAL TABLE shop.orders (id bigint, customer string, amount decimal(10,2), ts timestamp, day date,
+		tags array<string>, attrs map<string,int>, ship struct<city:string,zip:int>, ok boolean, score double) STORED AS PARQUET LOCATION 's3://lake/` + folder + `'`)
+	q := sql(`SELECT id, customer, amount, ts, day, cardinality(tags), attrs['x'], ship.city, ship.zip, ok, score FROM shop.orders ORDER BY id`)
+	got := rows(t, a, q.QueryExecutionId)
+	want := [][]string{
+		{"id", "customer", "amount", "ts", "day", "_col5", "_col6", "city", "zip", "ok", "score"},
+		{"1", "ann", "12.35", "2024-03-01 10:00:00.000", "2024-03-01", "2", "1", "Oslo", "150", "true", "4.5"},
+		{"2", "bob", "7.00", "2024-03-01 10:00:00.000", "∅", "0", "∅", "∅", "∅", "false", "∅"},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("rows\n%v\nwant\n%v", got, want)
+	}
+	errs := objects(t, s3c, "lake", "curated/orders/format-conversion-failed/")
+	var lines []string
+	for _, body := range errs {
+		lines = append(lines, strings.Split(strings.TrimSpace(string(body)), "\n")...)
+	}
+	if len(lines) != 2 {
+		t.Fatalf("error output %v: %q", keysOf(errs), lines)
+	}
+	var e struct {
+		LastErrorCode    string `json:"lastErrorCode"`
+		RawData          []byte `json:"rawData"`
+		DataCatalogTable struct {
+			DatabaseName, TableName string
+		} `json:"dataCatalogTable"`
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &e); err != nil || e.LastErrorCode != "DataFormatConversion.MalformedData" ||
+		!strings.Contains(string(e.RawData), `"abc"`) || e.DataCatalogTable.TableName != "order_schema" {
+		t.Fatalf("error record %s: %+v %v", lines[0], e, err)
+	}
+	if err := json.Unmarshal([]byte(lines[1]), &e); err != nil || e.LastErrorCode != "DataFormatConversion.ParseError" {
+		t.Fatalf("error record %s", lines[1])
+	}
+}
+
+// A Kinesis-sourced delivery stream reads the records that arrive after
+// it is made, KPL aggregates de-aggregated; producers cannot put into it.
+func TestFirehose_KinesisSourceEncryptionAndBackup(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	s3c, fh, k := srv.S3(), srv.Firehose(), srv.Kinesis()
+	createBucket(t, s3c, "lake")
+	createStream(t, k, "events", 2)
+	must[*kinesis.PutRecordOutput](t)(k.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("events"), PartitionKey: aws.String("p"), Data: []byte("before\n")}))
+	arn := "arn:aws:kinesis:us-east-1:000000000000:stream/events"
+	if _, err := fh.CreateDeliveryStream(ctx, &firehose.CreateDeliveryStreamInput{
+		DeliveryStreamName: aws.String("from-kinesis"), DeliveryStreamType: ftypes.DeliveryStreamTypeKinesisStreamAsSource,
+		KinesisStreamSourceConfiguration:   &ftypes.KinesisStreamSourceConfiguration{KinesisStreamARN: aws.String(arn), RoleARN: aws.String(roleARN)},
+		ExtendedS3DestinationConfiguration: s3Dest("lake", func(d *ftypes.ExtendedS3DestinationConfiguration) { d.Prefix = aws.String("stream/") }),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	advance(t, srv, time.Second) // records before the stream was made are not read
+	agg := kpl.Aggregate([]kpl.UserRecord{{PartitionKey: "a", Data: []byte("agg1\n")}, {PartitionKey: "b", Data: []byte("agg2\n")}})
+	for _, data := range [][]byte{[]byte("one\n"), agg, []byte("two\n")} {
+		must[*kinesis.PutRecordOutput](t)(k.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("events"), PartitionKey: aws.String("p"), Data: data}))
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	var got []string
+	for len(got) < 4 {
+		got = nil
+		for _, body := range objects(t, s3c, "lake", "stream/") {
+			got = append(got, strings.Fields(string(body))...)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("delivered %v", got)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	sort.Strings(got)
+	if fmt.Sprint(got) != "[agg1 agg2 one two]" {
+		t.Fatalf("delivered %v, want the records put after the delivery stream was made", got)
+	}
+	_, err := fh.PutRecord(ctx, &firehose.PutRecordInput{DeliveryStreamName: aws.String("from-kinesis"), Record: &ftypes.Record{Data: []byte("x")}})
+	wantCode(t, err, "InvalidArgumentException")
+
+	// Encryption at rest in the buffer log, and the raw records backed up.
+	createDelivery(t, fh, "sealed", s3Dest("lake", func(d *ftypes.ExtendedS3DestinationConfiguration) {
+		d.Prefix = aws.String("sealed/")
+		d.BufferingHints = &ftypes.BufferingHints{SizeInMBs: aws.Int32(5), IntervalInSeconds: aws.Int32(300)}
+		d.ProcessingConfiguration = &ftypes.ProcessingConfiguration{Enabled: aws.Bool(true), Processors: []ftypes.Processor{{Type: ftypes.ProcessorTypeAppendDelimiterToRecord}}}
+		d.S3BackupMode = ftypes.S3BackupModeEnabled
+		d.S3BackupConfiguration = &ftypes.S3DestinationConfiguration{BucketARN: aws.String("arn:aws:s3:::lake"), RoleARN: aws.String(roleARN), Prefix: aws.String("backup/"),
+			BufferingHints: &ftypes.BufferingHints{SizeInMBs: aws.Int32(5), IntervalInSeconds: aws.Int32(300)}}
+	}))
+	must[*firehose.StartDeliveryStreamEncryptionOutput](t)(fh.StartDeliveryStreamEncryption(ctx, &firehose.StartDeliveryStreamEncryptionInput{
+		DeliveryStreamName: aws.String("sealed"), DeliveryStreamEncryptionConfigurationInput: &ftypes.DeliveryStreamEncryptionConfigurationInput{KeyType: ftypes.KeyTypeAwsOwnedCmk}}))
+	d := must[*firehose.DescribeDeliveryStreamOutput](t)(fh.DescribeDeliveryStream(ctx, &firehose.DescribeDeliveryStreamInput{DeliveryStreamName: aws.String("sealed")})).DeliveryStreamDescription
+	if d.DeliveryStreamEncryptionConfiguration.Status != ftypes.DeliveryStreamEncryptionStatusEnabled {
+		t.Fatalf("encryption: %+v", d.DeliveryStreamEncryptionConfiguration)
+	}
+	out := must[*firehose.PutRecordOutput](t)(fh.PutRecord(ctx, &firehose.PutRecordInput{DeliveryStreamName: aws.String("sealed"), Record: &ftypes.Record{Data: []byte("top-secret-payload")}}))
+	if !aws.ToBool(out.Encrypted) {
+		t.Fatal("PutRecord does not report the record encrypted")
+	}
+	logs, _ := filepath.Glob(filepath.Join(srv.DataDir, "firehose", "*", "*.log"))
+	for _, f := range logs {
+		if b, _ := os.ReadFile(f); bytes.Contains(b, []byte("top-secret-payload")) {
+			t.Fatalf("%s holds the record in the clear", f)
+		}
+	}
+	advance(t, srv, 5*time.Minute)
+	waitDelivered(t, srv, "sealed")
+	for prefix, want := range map[string]string{"sealed/": "top-secret-payload\n", "backup/": "top-secret-payload"} {
+		objs := objects(t, s3c, "lake", prefix)
+		if len(objs) != 1 || string(objs[keysOf(objs)[0]]) != want {
+			t.Errorf("%s: %v", prefix, objs)
+		}
+	}
+}
+
+// TestCrash_FirehoseDeliversAcknowledgedRecords kills the server with
+// SIGKILL while eight producers put batches into a delivery stream
+// (delivering as it goes), restarts it, and checks that every
+// acknowledged record is delivered, exactly once.
+func TestCrash_FirehoseDeliversAcknowledgedRecords(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes")
+	}
+	t.Parallel()
+	dir := t.TempDir()
+	srv := startChild(t, dir)
+	s3c, fh := srv.client(), srv.firehoseClient()
+	createBucket(t, s3c, "lake")
+	createDelivery(t, fh, "crash", s3Dest("lake", func(d *ftypes.ExtendedS3DestinationConfiguration) {
+		d.Prefix = aws.String("out/")
+		d.BufferingHints = &ftypes.BufferingHints{SizeInMBs: aws.Int32(1), IntervalInSeconds: aws.Int32(0)}
+		d.CompressionFormat = ftypes.CompressionFormatGzip
+	}))
+	const killAfter = 300
+	acked := writeUntilKilled(srv, 8, killAfter, func(w, i int) (string, [16]byte, error) {
+		recs := make([]ftypes.Record, 20)
+		for j := range recs {
+			recs[j].Data = []byte(fmt.Sprintf("w%d/b%05d/r%02d %s\n", w, i, j, strings.Repeat("x", 200)))
+		}
+		out, err := fh.PutRecordBatch(ctx, &firehose.PutRecordBatchInput{DeliveryStreamName: aws.String("crash"), Records: recs})
+		if err != nil {
+			return "", [16]byte{}, err
+		}
+		if aws.ToInt32(out.FailedPutCount) != 0 {
+			return "", [16]byte{}, fmt.Errorf("%d records failed", aws.ToInt32(out.FailedPutCount))
+		}
+		return fmt.Sprintf("w%d/b%05d", w, i), [16]byte{}, nil
+	})
+	if len(acked) < killAfter {
+		t.Fatalf("only %d batches acknowledged", len(acked))
+	}
+
+	s3c = startChild(t, dir).client()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		seen := map[string]int{}
+		p := s3.NewListObjectsV2Paginator(s3c, &s3.ListObjectsV2Input{Bucket: aws.String("lake"), Prefix: aws.String("out/")})
+		for p.HasMorePages() {
+			page := must[*s3.ListObjectsV2Output](t)(p.NextPage(ctx))
+			for _, o := range page.Contents {
+				body := readAll(t)(s3c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("lake"), Key: o.Key}))
+				zr, err := gzip.NewReader(bytes.NewReader(body))
+				if err != nil {
+					t.Fatalf("%s: %v", *o.Key, err)
+				}
+				text := must[[]byte](t)(io.ReadAll(zr))
+				for _, line := range strings.Split(strings.TrimSpace(string(text)), "\n") {
+					id, _, _ := strings.Cut(line, " ")
+					seen[id]++
+				}
+			}
+		}
+		missing := 0
+		for batch := range acked {
+			for j := range 20 {
+				if seen[fmt.Sprintf("%s/r%02d", batch, j)] == 0 {
+					missing++
+				}
+			}
+		}
+		if missing == 0 {
+			for id, n := range seen {
+				if n > 1 {
+					t.Fatalf("record %s delivered %d times", id, n)
+				}
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d acknowledged records of %d batches not delivered after restart", missing, len(acked))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

@@ -102,6 +102,9 @@ func newConverter(c *DataFormatConversionConfiguration, cols []Column) (*convert
 		if k, ok := mappings[name]; ok {
 			key = k
 		}
+		if conv.dotsToUnder {
+			key = strings.ReplaceAll(key, ".", "_")
+		}
 		if conv.caseInsensitive {
 			key = strings.ToLower(key)
 		}
@@ -171,11 +174,16 @@ func parquetNode(t *hivetype.Type) (parquet.Node, error) {
 	case "date":
 		return parquet.Date(), nil
 	case "timestamp":
-		return parquet.Timestamp(parquet.Millisecond), nil
+		// Hive's timestamp has no time zone: not adjusted to UTC, so
+		// engines read it as TIMESTAMP, as they read Firehose's INT96.
+		return parquet.TimestampAdjusted(parquet.Millisecond, false), nil
 	case "binary":
 		return parquet.Leaf(parquet.ByteArrayType), nil
 	case "decimal":
-		if t.Precision <= 18 {
+		switch {
+		case t.Precision <= 9:
+			return parquet.Decimal(t.Scale, t.Precision, parquet.Int32Type), nil
+		case t.Precision <= 18:
 			return parquet.Decimal(t.Scale, t.Precision, parquet.Int64Type), nil
 		}
 		return parquet.Decimal(t.Scale, t.Precision, parquet.FixedLenByteArrayType(16)), nil
@@ -267,22 +275,22 @@ func (c *converter) value(t *hivetype.Type, v any) (any, error) {
 	case "string":
 		switch v := v.(type) {
 		case string:
-			return v, nil
+			return &v, nil
 		case json.Number:
-			return v.String(), nil
+			return leaf(v.String()), nil
 		case bool:
-			return strconv.FormatBool(v), nil
+			return leaf(strconv.FormatBool(v)), nil
 		default:
 			b, _ := json.Marshal(v)
-			return string(b), nil
+			return leaf(string(b)), nil
 		}
 	case "boolean":
 		switch v := v.(type) {
 		case bool:
-			return v, nil
+			return &v, nil
 		case string:
 			if b, err := strconv.ParseBool(strings.ToLower(v)); err == nil && !c.hive {
-				return b, nil
+				return &b, nil
 			}
 		}
 		return nil, fmt.Errorf("%s is not a boolean", show(v))
@@ -297,9 +305,9 @@ func (c *converter) value(t *hivetype.Type, v any) (any, error) {
 			return nil, fmt.Errorf("For input string: %q", s)
 		}
 		if bits == 64 {
-			return n, nil
+			return &n, nil
 		}
-		return int32(n), nil
+		return leaf(int32(n)), nil
 	case "float", "double":
 		s, ok := c.numeric(v)
 		if !ok {
@@ -310,9 +318,9 @@ func (c *converter) value(t *hivetype.Type, v any) (any, error) {
 			return nil, fmt.Errorf("For input string: %q", s)
 		}
 		if t.Name == "float" {
-			return float32(f), nil
+			return leaf(float32(f)), nil
 		}
-		return f, nil
+		return &f, nil
 	case "decimal":
 		s, ok := c.numeric(v)
 		if !ok {
@@ -326,13 +334,13 @@ func (c *converter) value(t *hivetype.Type, v any) (any, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%q is not a date (yyyy-MM-dd)", v)
 			}
-			return int32(d.Unix() / 86400), nil
+			return leaf(int32(d.Unix() / 86400)), nil
 		case json.Number:
 			n, err := strconv.ParseInt(v.String(), 10, 32)
 			if err != nil {
 				return nil, fmt.Errorf("%s is not a number of days", v)
 			}
-			return int32(n), nil
+			return leaf(int32(n)), nil
 		}
 		return nil, fmt.Errorf("%s is not a date", show(v))
 	case "timestamp":
@@ -340,9 +348,9 @@ func (c *converter) value(t *hivetype.Type, v any) (any, error) {
 	case "binary":
 		if s, ok := v.(string); ok {
 			if b, err := base64.StdEncoding.DecodeString(s); err == nil && !c.hive {
-				return b, nil
+				return &b, nil
 			}
-			return []byte(s), nil
+			return leaf([]byte(s)), nil
 		}
 		return nil, fmt.Errorf("%s is not binary", show(v))
 	case "array":
@@ -423,8 +431,11 @@ func decimalValue(s string, precision, scale int) (any, error) {
 	if new(big.Int).Abs(n).Cmp(limit) >= 0 {
 		return nil, fmt.Errorf("%s does not fit decimal(%d,%d)", s, precision, scale)
 	}
-	if precision <= 18 {
-		return n.Int64(), nil
+	switch {
+	case precision <= 9:
+		return leaf(int32(n.Int64())), nil
+	case precision <= 18:
+		return leaf(n.Int64()), nil
 	}
 	// 16 bytes, big-endian two's complement.
 	out := make([]byte, 16)
@@ -433,7 +444,7 @@ func decimalValue(s string, precision, scale int) (any, error) {
 	} else {
 		n.Add(n, new(big.Int).Lsh(big.NewInt(1), 128)).FillBytes(out)
 	}
-	return out, nil
+	return &out, nil
 }
 
 // Timestamp layouts the deserializers read besides epoch numbers.
@@ -451,12 +462,12 @@ func (c *converter) timestamp(v any) (any, error) {
 	case string:
 		for _, p := range c.timestamps {
 			if t, err := p.Parse(v, time.UTC); err == nil {
-				return t, nil
+				return &t, nil
 			}
 		}
 		for _, layout := range timestampLayouts {
 			if t, err := time.Parse(layout, v); err == nil {
-				return t.UTC(), nil
+				return leaf(t.UTC()), nil
 			}
 		}
 		if _, err := strconv.ParseFloat(v, 64); err == nil && (!c.hive || c.millis) {
@@ -475,11 +486,15 @@ func epochTime(s string, millis bool) (any, error) {
 		return nil, fmt.Errorf("%q is not a timestamp", s)
 	}
 	if millis || math.Abs(f) >= 1e11 {
-		return time.UnixMilli(int64(f)).UTC(), nil
+		return leaf(time.UnixMilli(int64(f)).UTC()), nil
 	}
 	sec, frac := math.Modf(f)
-	return time.Unix(int64(sec), int64(math.Round(frac*1e3))*1e6).UTC(), nil
+	return leaf(time.Unix(int64(sec), int64(math.Round(frac*1e3))*1e6).UTC()), nil
 }
+
+// leaf boxes a value written to an optional column: parquet-go writes a
+// zero value (false, 0, "") held directly as NULL, but not one pointed to.
+func leaf[T any](v T) *T { return &v }
 
 func show(v any) string {
 	b, _ := json.Marshal(v)

@@ -1,7 +1,6 @@
 package firehose
 
 import (
-
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 )
 

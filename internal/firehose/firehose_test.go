@@ -1,0 +1,370 @@
+package firehose
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+var at = time.Date(2024, 3, 7, 15, 4, 9, 0, time.UTC)
+
+func TestPrefixRender(t *testing.T) {
+	for _, tc := range []struct {
+		prefix string
+		keys   map[string]string
+		want   string
+	}{
+		{"", nil, "2024/03/07/15/"},
+		{"raw/", nil, "raw/2024/03/07/15/"},
+		{"legacy", nil, "legacy2024/03/07/15/"},
+		{"raw/!{timestamp:yyyy-MM-dd}/", nil, "raw/2024-03-07/"},
+		{"!{timestamp:'year='yyyy}/!{timestamp:'month='MM}/", nil, "year=2024/month=03/"},
+		{"c=!{partitionKeyFromQuery:c}/", map[string]string{"c": "7"}, "c=7/"},
+		{"r/!{firehose:random-string}/", nil, "r/RANDOMRANDO/2024/03/07/15/"},
+	} {
+		p, err := parsePrefix(tc.prefix, "Prefix")
+		if err != nil {
+			t.Fatalf("parsePrefix(%q): %v", tc.prefix, err)
+		}
+		if got := p.render(at, tc.keys, "", "RANDOMRANDO"); got != tc.want {
+			t.Errorf("render(%q) = %q, want %q", tc.prefix, got, tc.want)
+		}
+	}
+	for _, bad := range []string{"!{timestamp:yyyy", "!{nope:x}", "!{timestamp:}", "!{firehose:other}", "!{partitionKeyFromLambda:k}", "!{timestamp:yyyy-Q}"} {
+		if _, err := parsePrefix(bad, "Prefix"); err == nil {
+			t.Errorf("parsePrefix(%q) succeeded", bad)
+		}
+	}
+}
+
+func TestErrorPrefix(t *testing.T) {
+	d := &ExtendedS3Destination{Prefix: ptr("raw/")}
+	p, err := compileDestinationPrefixes(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.errorPrefix(at, "processing-failed", "x"); got != "raw/processing-failed/2024/03/07/15/" {
+		t.Errorf("default error prefix = %q", got)
+	}
+	d.ErrorOutputPrefix = ptr("err/!{firehose:error-output-type}/!{timestamp:yyyy}/")
+	p, _ = compileDestinationPrefixes(d)
+	if got := p.errorPrefix(at, "format-conversion-failed", "x"); got != "err/format-conversion-failed/2024/" {
+		t.Errorf("error prefix = %q", got)
+	}
+	for name, d := range map[string]*ExtendedS3Destination{
+		"expressions need an error prefix":  {Prefix: ptr("!{timestamp:yyyy}/")},
+		"error prefix needs the error type": {Prefix: ptr("!{timestamp:yyyy}/"), ErrorOutputPrefix: ptr("e/!{timestamp:yyyy}/")},
+		"keys need partitioning":            {Prefix: ptr("!{partitionKeyFromQuery:k}/"), ErrorOutputPrefix: ptr("e/!{firehose:error-output-type}")},
+		"error type only in error prefix":   {Prefix: ptr("!{firehose:error-output-type}/"), ErrorOutputPrefix: ptr("e/!{firehose:error-output-type}")},
+	} {
+		if _, err := compileDestinationPrefixes(d); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+func gz(s string) []byte {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	w.Write([]byte(s))
+	w.Close()
+	return b.Bytes()
+}
+
+func TestChain(t *testing.T) {
+	param := func(n, v string) ProcessorParameter { return ProcessorParameter{ParameterName: n, ParameterValue: v} }
+	for _, tc := range []struct {
+		name        string
+		procs       []Processor
+		partitioned bool
+		in          []byte
+		want        string // outputs, "|" between, keys after "#"
+		failure     string
+	}{
+		{"delimiter", []Processor{{Type: "AppendDelimiterToRecord"}}, false, []byte("a"), "a\n", ""},
+		{"custom delimiter", []Processor{{Type: "AppendDelimiterToRecord", Parameters: []ProcessorParameter{param("Delimiter", "\\t")}}}, false, []byte("a"), "a\t", ""},
+		{"json deagg", []Processor{{Type: "RecordDeAggregation", Parameters: []ProcessorParameter{param("SubRecordType", "JSON")}}}, false,
+			[]byte(`{"a":1} {"a":2}` + "\n" + `{"a":{"b":[3]}}`), `{"a":1}|{"a":2}|{"a":{"b":[3]}}`, ""},
+		{"json deagg of an array", []Processor{{Type: "RecordDeAggregation", Parameters: []ProcessorParameter{param("SubRecordType", "JSON")}}}, false,
+			[]byte(`[1,2]`), "", "RecordDeAggregation.InvalidJSON"},
+		{"delimited deagg", []Processor{{Type: "RecordDeAggregation", Parameters: []ProcessorParameter{param("SubRecordType", "DELIMITED"), param("Delimiter", "IyMjIw==")}}}, false,
+			[]byte("a####b####"), "a|b", ""},
+		{"gzip cloudwatch", []Processor{{Type: "Decompression"}, {Type: "CloudWatchLogProcessing", Parameters: []ProcessorParameter{param("DataMessageExtraction", "true")}}}, false,
+			gz(`{"messageType":"DATA_MESSAGE","logEvents":[{"id":"1","timestamp":1,"message":"m1"},{"id":"2","timestamp":2,"message":"m2"}]}`), "m1|m2", ""},
+		{"cloudwatch control", []Processor{{Type: "Decompression"}, {Type: "CloudWatchLogProcessing"}}, false,
+			gz(`{"messageType":"CONTROL_MESSAGE","logEvents":[{"message":"x"}]}`), "", ""},
+		{"not gzip", []Processor{{Type: "Decompression"}}, false, []byte("plain"), "", "Decompression.InvalidData"},
+		{"jq keys", []Processor{{Type: "MetadataExtraction", Parameters: []ProcessorParameter{param("MetadataExtractionQuery", "{c: .c, n: .n, b: .b, d: (.t | .[0:10])}"), param("JsonParsingEngine", "JQ-1.6")}}}, true,
+			[]byte(`{"c":"x","n":12345678901234,"b":true,"t":"2024-03-07T10:00:00Z"}`), `{"c":"x","n":12345678901234,"b":true,"t":"2024-03-07T10:00:00Z"}#b=true,c=x,d=2024-03-07,n=12345678901234`, ""},
+		{"jq missing key", []Processor{{Type: "MetadataExtraction", Parameters: []ProcessorParameter{param("MetadataExtractionQuery", "{c: .c}")}}}, true,
+			[]byte(`{"d":1}`), "", "DynamicPartitioning.MetadataExtractionFailed"},
+		{"jq object key", []Processor{{Type: "MetadataExtraction", Parameters: []ProcessorParameter{param("MetadataExtractionQuery", "{c: .c}")}}}, true,
+			[]byte(`{"c":{"x":1}}`), "", "DynamicPartitioning.MetadataExtractionFailed"},
+		{"jq not json", []Processor{{Type: "MetadataExtraction", Parameters: []ProcessorParameter{param("MetadataExtractionQuery", "{c: .c}")}}}, true,
+			[]byte(`nope`), "", "DynamicPartitioning.MetadataExtractionFailed"},
+	} {
+		c, err := compileProcessors(tc.procs, tc.partitioned)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		outs, fail := c.run(tc.in)
+		if tc.failure != "" {
+			if fail == nil || fail.code != tc.failure {
+				t.Errorf("%s: failure %v, want %s", tc.name, fail, tc.failure)
+			}
+			continue
+		}
+		if fail != nil {
+			t.Fatalf("%s: %v", tc.name, fail)
+		}
+		var got []string
+		for _, o := range outs {
+			s := string(o.data)
+			if o.keys != nil {
+				var kv []string
+				for _, k := range []string{"b", "c", "d", "n"} {
+					if v, ok := o.keys[k]; ok {
+						kv = append(kv, k+"="+v)
+					}
+				}
+				s += "#" + strings.Join(kv, ",")
+			}
+			got = append(got, s)
+		}
+		if strings.Join(got, "|") != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.name, strings.Join(got, "|"), tc.want)
+		}
+	}
+	for name, procs := range map[string][]Processor{
+		"lambda":           {{Type: "Lambda"}},
+		"unknown":          {{Type: "Nope"}},
+		"twice":            {{Type: "AppendDelimiterToRecord"}, {Type: "AppendDelimiterToRecord"}},
+		"bad jq":           {{Type: "MetadataExtraction", Parameters: []ProcessorParameter{param("MetadataExtractionQuery", "{c: .c")}}},
+		"bad engine":       {{Type: "MetadataExtraction", Parameters: []ProcessorParameter{param("MetadataExtractionQuery", "{c: .c}"), param("JsonParsingEngine", "JQ-2")}}},
+		"bad sub-type":     {{Type: "RecordDeAggregation", Parameters: []ProcessorParameter{param("SubRecordType", "XML")}}},
+		"bad delimiter":    {{Type: "RecordDeAggregation", Parameters: []ProcessorParameter{param("SubRecordType", "DELIMITED"), param("Delimiter", "%%%")}}},
+		"jq unpartitioned": {{Type: "MetadataExtraction", Parameters: []ProcessorParameter{param("MetadataExtractionQuery", "{c: .c}")}}},
+	} {
+		if _, err := compileProcessors(procs, false); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+func newTestConverter(t *testing.T, openx bool, cols ...Column) *converter {
+	t.Helper()
+	d := &Deserializer{OpenXJsonSerDe: &OpenXJsonSerDe{}}
+	if !openx {
+		d = &Deserializer{HiveJsonSerDe: &HiveJsonSerDe{TimestampFormats: []string{"yyyy/MM/dd HH:mm", "millis"}}}
+	}
+	c, err := newConverter(&DataFormatConversionConfiguration{
+		SchemaConfiguration:       &SchemaConfiguration{DatabaseName: "db", TableName: "t"},
+		InputFormatConfiguration:  &InputFormatConfiguration{Deserializer: d},
+		OutputFormatConfiguration: &OutputFormatConfiguration{Serializer: &Serializer{ParquetSerDe: &ParquetSerDe{}}},
+	}, cols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// deref renders converted values for comparing.
+func show2(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "null"
+	case *time.Time:
+		return v.Format(time.RFC3339Nano)
+	case *[]byte:
+		return fmt.Sprintf("%x", *v)
+	case *string:
+		return *v
+	case *bool:
+		return fmt.Sprint(*v)
+	case *int32:
+		return fmt.Sprint(*v)
+	case *int64:
+		return fmt.Sprint(*v)
+	case *float32:
+		return fmt.Sprint(*v)
+	case *float64:
+		return fmt.Sprint(*v)
+	case []any:
+		var parts []string
+		for _, e := range v {
+			parts = append(parts, show2(e))
+		}
+		return "[" + strings.Join(parts, " ") + "]"
+	case map[string]any:
+		b, _ := json.Marshal(len(v))
+		return "map" + string(b)
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func TestConvertValues(t *testing.T) {
+	for _, tc := range []struct {
+		typ, json, want string
+		hive            bool
+	}{
+		{"string", `"a"`, "a", false},
+		{"string", `12.50`, "12.50", false},
+		{"string", `{"x":1}`, `{"x":1}`, false},
+		{"boolean", `false`, "false", false},
+		{"boolean", `"TRUE"`, "true", false},
+		{"int", `0`, "0", false},
+		{"int", `"42"`, "42", false},
+		{"bigint", `9007199254740993`, "9007199254740993", false},
+		{"tinyint", `127`, "127", false},
+		{"double", `1e3`, "1000", false},
+		{"float", `"2.5"`, "2.5", false},
+		{"decimal(10,2)", `12.345`, "1235", false},
+		{"decimal(10,2)", `-12.345`, "-1235", false},
+		{"decimal(10,2)", `"0.1"`, "10", false},
+		{"decimal(5,1)", `9999.94`, "99999", false},
+		{"decimal(38,2)", `-1`, "ffffffffffffffffffffffffffffff9c", false},
+		{"date", `"2024-03-07"`, "19789", false},
+		{"timestamp", `"2024-03-07T10:00:00.5Z"`, "2024-03-07T10:00:00.5Z", false},
+		{"timestamp", `"2024-03-07 10:00:00"`, "2024-03-07T10:00:00Z", false},
+		{"timestamp", `"2024-3-7 10:00:00.123"`, "2024-03-07T10:00:00.123Z", false},
+		{"timestamp", `1709805600`, "2024-03-07T10:00:00Z", false},
+		{"timestamp", `1709805600123`, "2024-03-07T10:00:00.123Z", false},
+		{"timestamp", `1709805600.25`, "2024-03-07T10:00:00.25Z", false},
+		{"timestamp", `"2024/03/07 10:00"`, "2024-03-07T10:00:00Z", true},
+		{"timestamp", `"1709805600123"`, "2024-03-07T10:00:00.123Z", true},
+		{"binary", `"aGk="`, "6869", false},
+		{"array<int>", `[1,null,0]`, "[1 null 0]", false},
+		{"map<string,int>", `{"a":1,"b":2}`, "map2", false},
+		{"int", `null`, "null", false},
+	} {
+		c := newTestConverter(t, !tc.hive, Column{Name: "c", Type: tc.typ})
+		row, fail := c.row([]byte(`{"c":` + tc.json + `}`))
+		if fail != nil {
+			t.Errorf("%s %s: %v", tc.typ, tc.json, fail)
+			continue
+		}
+		if got := show2(row["c"]); got != tc.want {
+			t.Errorf("%s %s = %s, want %s", tc.typ, tc.json, got, tc.want)
+		}
+	}
+	for _, tc := range []struct{ typ, json string }{
+		{"int", `"x"`}, {"int", `2147483648`}, {"int", `1.5`}, {"tinyint", `128`}, {"boolean", `1`},
+		{"decimal(4,2)", `123.4`}, {"date", `"03/07/2024"`}, {"timestamp", `"yesterday"`}, {"array<int>", `{"a":1}`},
+		{"struct<a:int>", `[1]`}, {"double", `true`},
+	} {
+		c := newTestConverter(t, true, Column{Name: "c", Type: tc.typ})
+		if _, fail := c.row([]byte(`{"c":` + tc.json + `}`)); fail == nil || fail.code != "DataFormatConversion.MalformedData" {
+			t.Errorf("%s %s: failure %v, want MalformedData", tc.typ, tc.json, fail)
+		}
+	}
+	// The Hive deserializer refuses numbers in strings.
+	c := newTestConverter(t, false, Column{Name: "c", Type: "int"})
+	if _, fail := c.row([]byte(`{"c":"1"}`)); fail == nil {
+		t.Error("Hive JSON SerDe took a number in a string")
+	}
+	for _, bad := range []string{`{"c":`, `[1]`, `{"c":1} {"c":2}`} {
+		if _, fail := c.row([]byte(bad)); fail == nil {
+			t.Errorf("row(%s) succeeded", bad)
+		}
+	}
+}
+
+func TestConvertKeys(t *testing.T) {
+	c, err := newConverter(&DataFormatConversionConfiguration{
+		SchemaConfiguration: &SchemaConfiguration{DatabaseName: "db", TableName: "t"},
+		InputFormatConfiguration: &InputFormatConfiguration{Deserializer: &Deserializer{OpenXJsonSerDe: &OpenXJsonSerDe{
+			ConvertDotsInJsonKeysToUnderscores: ptr(true), ColumnToJsonKeyMappings: map[string]string{"ts": "Event.Time"}}}},
+		OutputFormatConfiguration: &OutputFormatConfiguration{Serializer: &Serializer{ParquetSerDe: &ParquetSerDe{}}},
+	}, []Column{{"user_id", "string"}, {"ts", "string"}, {"Amount", "int"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	row, fail := c.row([]byte(`{"USER.ID":"u1","Event.Time":"t1","amount":3}`))
+	if fail != nil {
+		t.Fatal(fail)
+	}
+	if show2(row["user_id"]) != "u1" || show2(row["ts"]) != "t1" || show2(row["amount"]) != "3" {
+		t.Errorf("row %v", row)
+	}
+	// The columns keep the table's order in the file.
+	var names []string
+	for _, f := range c.schema.Fields() {
+		names = append(names, f.Name())
+	}
+	if strings.Join(names, ",") != "user_id,ts,amount" {
+		t.Errorf("columns %v", names)
+	}
+}
+
+func TestCompressRoundTrips(t *testing.T) {
+	body := []byte(strings.Repeat("lakebox firehose ", 50000))
+	for _, f := range []string{compressionNone, compressionGzip, compressionZip, compressionSnappy, compressionHadoopSnappy} {
+		out, err := compress(f, body, "entry")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f != compressionNone && len(out) >= len(body)/2 {
+			t.Errorf("%s: %d bytes from %d", f, len(out), len(body))
+		}
+	}
+	if _, err := compress("LZ4", body, ""); err == nil {
+		t.Error("unknown compression accepted")
+	}
+}
+
+func FuzzPrefix(f *testing.F) {
+	for _, s := range []string{"raw/", "!{timestamp:yyyy}/!{firehose:random-string}", "!{partitionKeyFromQuery:a}", "!{", "!{x:}", "'!{timestamp:''}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if p, err := parsePrefix(s, "Prefix"); err == nil {
+			p.render(at, map[string]string{"a": "1"}, "processing-failed", "abcdefghijk")
+		}
+	})
+}
+
+func FuzzChain(f *testing.F) {
+	for _, s := range []string{`{"a":1}{"b":2}`, "a####b", `{"c":"x"}`, "\x1f\x8b", ""} {
+		f.Add([]byte(s))
+	}
+	param := func(n, v string) ProcessorParameter { return ProcessorParameter{ParameterName: n, ParameterValue: v} }
+	chains := [][]Processor{
+		{{Type: "RecordDeAggregation", Parameters: []ProcessorParameter{param("SubRecordType", "JSON")}}, {Type: "MetadataExtraction", Parameters: []ProcessorParameter{param("MetadataExtractionQuery", "{c: .c}")}}},
+		{{Type: "RecordDeAggregation", Parameters: []ProcessorParameter{param("SubRecordType", "DELIMITED"), param("Delimiter", "IyMjIw==")}}, {Type: "AppendDelimiterToRecord"}},
+		{{Type: "Decompression"}, {Type: "CloudWatchLogProcessing"}},
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for i, procs := range chains {
+			c, err := compileProcessors(procs, i == 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.run(data)
+		}
+	})
+}
+
+func FuzzConvert(f *testing.F) {
+	for _, s := range []string{`{"a":1,"b":"x","c":[1,2],"d":{"e":"2024-01-01 00:00:00"}}`, `{"a":"1e400"}`, `{}`, `[`} {
+		f.Add([]byte(s))
+	}
+	conv, err := newConverter(&DataFormatConversionConfiguration{
+		SchemaConfiguration:       &SchemaConfiguration{DatabaseName: "db", TableName: "t"},
+		InputFormatConfiguration:  &InputFormatConfiguration{Deserializer: &Deserializer{OpenXJsonSerDe: &OpenXJsonSerDe{}}},
+		OutputFormatConfiguration: &OutputFormatConfiguration{Serializer: &Serializer{ParquetSerDe: &ParquetSerDe{}}},
+	}, []Column{{"a", "decimal(20,3)"}, {"b", "string"}, {"c", "array<bigint>"}, {"d", "struct<e:timestamp,f:map<string,double>>"}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if row, fail := conv.row(data); fail == nil {
+			if _, err := conv.write([]map[string]any{row}); err != nil {
+				t.Fatalf("write %s: %v", data, err)
+			}
+		}
+	})
+}
