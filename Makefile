@@ -50,6 +50,8 @@ fuzz:
 	$(GO) test ./internal/firehose -run '^$$' -fuzz '^FuzzConvert$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/hivetype -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/javatime -run '^$$' -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/firehose -run '^$$' -fuzz '^FuzzDecimal$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/firehose/firehosehttp -run '^$$' -fuzz '^FuzzDecodeBatch$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/awsproto/eventstream -run '^$$' -fuzz '^FuzzReadMessage$$' -fuzztime $(FUZZTIME)
 
 # Side-by-side benchmarks with the peers; see docs/benchmarks.md.
@@ -60,6 +62,7 @@ bench: build
 	$(GO) run ./bench/athenabench $(ATHENAFLAGS)
 	$(GO) run ./bench/tpchbench $(TPCHFLAGS)
 	$(GO) run ./bench/kinesisbench $(KINESISFLAGS)
+	$(GO) run ./bench/firehosebench $(FIREHOSEFLAGS)
 
 # versitygw's S3 conformance tests against the allowlist; see test/conformance.
 conformance: build

@@ -1,6 +1,7 @@
 package awsproto
 
 import (
+	"bytes"
 	"context"
 	"time"
 )
@@ -36,4 +37,29 @@ func Info(ctx context.Context) *RequestInfo {
 		return info
 	}
 	return &RequestInfo{}
+}
+
+// BufferedBody is a request body already read whole into memory (SigV4
+// verification reads a JSON request's body to hash it): protocol
+// adapters take its bytes instead of copying them again.
+type BufferedBody struct {
+	*bytes.Reader
+	b []byte
+}
+
+// NewBufferedBody returns a body reading b.
+func NewBufferedBody(b []byte) *BufferedBody { return &BufferedBody{Reader: bytes.NewReader(b), b: b} }
+
+// Bytes returns the whole body, however much of it was read.
+func (b *BufferedBody) Bytes() []byte { return b.b }
+
+// Close does nothing.
+func (b *BufferedBody) Close() error { return nil }
+
+// Release empties the body and returns its buffer for reuse.
+func (b *BufferedBody) Release() []byte {
+	buf := b.b
+	b.b = nil
+	b.Reader.Reset(nil)
+	return buf[:0]
 }

@@ -25,36 +25,42 @@ func extension(format string) string {
 	return ""
 }
 
-// compress encodes a delivered object's body as format does; name names
-// the entry of a ZIP archive.
-func compress(format string, body []byte, name string) ([]byte, error) {
+// compress encodes a delivered object's body, the concatenation of parts
+// (size bytes), as format does; name names the entry of a ZIP archive.
+func compress(format string, parts [][]byte, size int, name string) ([]byte, error) {
 	switch format {
 	case compressionNone:
-		return body, nil
+		return bytes.Join(parts, nil), nil
 	case compressionGzip:
 		var buf bytes.Buffer
+		buf.Grow(size/4 + 4096)
 		zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
-		zw.Write(body)
+		for _, p := range parts {
+			zw.Write(p)
+		}
 		if err := zw.Close(); err != nil {
 			return nil, err
 		}
 		return buf.Bytes(), nil
 	case compressionZip:
 		var buf bytes.Buffer
+		buf.Grow(size/4 + 4096)
 		zw := zip.NewWriter(&buf)
 		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate})
 		if err != nil {
 			return nil, err
 		}
-		w.Write(body)
+		for _, p := range parts {
+			w.Write(p)
+		}
 		if err := zw.Close(); err != nil {
 			return nil, err
 		}
 		return buf.Bytes(), nil
 	case compressionSnappy:
-		return snappyJava(body), nil
+		return snappyJava(bytes.Join(parts, nil)), nil
 	case compressionHadoopSnappy:
-		return hadoopSnappy(body), nil
+		return hadoopSnappy(bytes.Join(parts, nil)), nil
 	}
 	return nil, fmt.Errorf("firehose: unknown compression %q", format)
 }

@@ -3,13 +3,16 @@ package firehose
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/big"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/lakebox/lakebox/internal/hivetype"
 	"github.com/lakebox/lakebox/internal/javatime"
@@ -24,6 +27,7 @@ type Column struct {
 // converter turns JSON records into Parquet rows typed by a table.
 type converter struct {
 	columns []convColumn
+	byKey   map[string]*convColumn // by the JSON key a column reads
 	schema  *parquet.Schema
 	options []parquet.WriterOption
 	// The deserializer's options.
@@ -102,15 +106,14 @@ func newConverter(c *DataFormatConversionConfiguration, cols []Column) (*convert
 		if k, ok := mappings[name]; ok {
 			key = k
 		}
-		if conv.dotsToUnder {
-			key = strings.ReplaceAll(key, ".", "_")
-		}
-		if conv.caseInsensitive {
-			key = strings.ToLower(key)
-		}
+		key = conv.key(key)
 		group.Group[name] = parquet.Optional(n)
 		group.names = append(group.names, name)
 		conv.columns = append(conv.columns, convColumn{name: name, jsonKey: key, typ: t})
+	}
+	conv.byKey = make(map[string]*convColumn, len(conv.columns))
+	for i := range conv.columns {
+		conv.byKey[conv.columns[i].jsonKey] = &conv.columns[i]
 	}
 	conv.schema = parquet.NewSchema("hive_schema", group)
 	conv.options = []parquet.WriterOption{parquet.Compression(&parquet.Snappy), parquet.CreatedBy("lakebox-firehose", "", "")}
@@ -222,74 +225,139 @@ func conversionFailed(code, format string, args ...any) *failure {
 	return &failure{errorType: "format-conversion-failed", code: code, message: fmt.Sprintf(format, args...)}
 }
 
-// row converts one JSON record.
+// row converts one JSON record: the members that name columns are
+// converted as they are read; the others are skipped.
 func (c *converter) row(data []byte) (map[string]any, *failure) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var doc any
-	if err := dec.Decode(&doc); err != nil {
-		return nil, conversionFailed("DataFormatConversion.ParseError", "Encountered malformed JSON. %v", err)
-	}
-	if dec.More() {
-		return nil, conversionFailed("DataFormatConversion.ParseError", "Encountered malformed JSON. The record holds more than one JSON value.")
-	}
-	obj, ok := doc.(map[string]any)
-	if !ok {
-		return nil, conversionFailed("DataFormatConversion.MalformedData", "Data does not match the schema. The record is not a JSON object.")
-	}
-	fields := c.keys(obj)
 	row := make(map[string]any, len(c.columns))
 	for _, col := range c.columns {
-		v, err := c.value(col.typ, fields[col.jsonKey])
-		if err != nil {
-			return nil, conversionFailed("DataFormatConversion.MalformedData", "Data does not match the schema. Column %s: %v", col.name, err)
+		row[col.name] = nil
+	}
+	var bad *failure
+	err := members(data, func(key string, v jsontext.Value) error {
+		col, ok := c.byKey[c.key(key)]
+		if !ok {
+			return nil // not in the schema: dropped, as AWS does
 		}
-		row[col.name] = v
+		x, err := c.value(col.typ, v)
+		if err != nil {
+			bad = conversionFailed("DataFormatConversion.MalformedData", "Data does not match the schema. Column %s: %v", col.name, err)
+			return err
+		}
+		row[col.name] = x
+		return nil
+	})
+	if bad != nil {
+		return nil, bad
+	}
+	if errors.Is(err, errNotObject) {
+		return nil, conversionFailed("DataFormatConversion.MalformedData", "Data does not match the schema. The record is not a JSON object.")
+	}
+	if err != nil {
+		return nil, conversionFailed("DataFormatConversion.ParseError", "Encountered malformed JSON. %v", err)
 	}
 	return row, nil
 }
 
-// keys applies the deserializer's key rules to an object's keys.
-func (c *converter) keys(obj map[string]any) map[string]any {
-	if !c.caseInsensitive && !c.dotsToUnder {
-		return obj
+var errNotObject = errors.New("not a JSON object")
+
+// members calls fn with each member of the JSON object data, in order
+// (a repeated key's last value wins, as with the deserializers; bad UTF-8
+// is kept); the value is valid only during the call. Anything after the
+// object is an error.
+func members(data []byte, fn func(key string, v jsontext.Value) error) error {
+	// A bytes.Buffer is parsed in place, not copied.
+	dec := jsontext.NewDecoder(bytes.NewBuffer(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return err
 	}
-	out := make(map[string]any, len(obj))
-	for k, v := range obj {
-		if c.dotsToUnder {
-			k = strings.ReplaceAll(k, ".", "_")
-		}
-		if c.caseInsensitive {
-			k = strings.ToLower(k)
-		}
-		out[k] = v
+	if tok.Kind() != '{' {
+		return errNotObject
 	}
-	return out
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return err
+		}
+		key := name.String()
+		v, err := dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		if err := fn(key, v); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return errors.New("the record holds more than one JSON value")
+	}
+	return nil
 }
 
-func (c *converter) value(t *hivetype.Type, v any) (any, error) {
-	if v == nil {
+// elements calls fn with each element of the JSON array data.
+func elements(data []byte, fn func(v jsontext.Value) error) error {
+	dec := jsontext.NewDecoder(bytes.NewBuffer(data), jsontext.AllowInvalidUTF8(true))
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	for dec.PeekKind() != ']' {
+		v, err := dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		if err := fn(v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// key applies the deserializer's key rules to a JSON key.
+func (c *converter) key(k string) string {
+	if c.dotsToUnder {
+		k = strings.ReplaceAll(k, ".", "_")
+	}
+	if c.caseInsensitive {
+		k = strings.ToLower(k)
+	}
+	return k
+}
+
+// text is a JSON string's contents.
+func text(v jsontext.Value) string {
+	if len(v) >= 2 && bytes.IndexByte(v, '\\') < 0 {
+		return string(v[1 : len(v)-1])
+	}
+	b, err := jsontext.AppendUnquote(nil, v)
+	if err != nil {
+		return string(v)
+	}
+	return string(b)
+}
+
+func (c *converter) value(t *hivetype.Type, v jsontext.Value) (any, error) {
+	kind := v.Kind()
+	if kind == 'n' {
 		return nil, nil
 	}
 	switch t.Name {
 	case "string":
-		switch v := v.(type) {
-		case string:
-			return &v, nil
-		case json.Number:
-			return leaf(v.String()), nil
-		case bool:
-			return leaf(strconv.FormatBool(v)), nil
-		default:
-			b, _ := json.Marshal(v)
-			return leaf(string(b)), nil
+		switch kind {
+		case '"':
+			return leaf(text(v)), nil
+		case '{', '[':
+			return leaf(string(bytes.Clone(v))), nil
 		}
+		return leaf(string(v)), nil
 	case "boolean":
-		switch v := v.(type) {
-		case bool:
-			return &v, nil
-		case string:
-			if b, err := strconv.ParseBool(strings.ToLower(v)); err == nil && !c.hive {
+		switch kind {
+		case 't', 'f':
+			return leaf(kind == 't'), nil
+		case '"':
+			if b, err := strconv.ParseBool(strings.ToLower(text(v))); err == nil && !c.hive {
 				return &b, nil
 			}
 		}
@@ -328,15 +396,15 @@ func (c *converter) value(t *hivetype.Type, v any) (any, error) {
 		}
 		return decimalValue(s, t.Precision, t.Scale)
 	case "date":
-		switch v := v.(type) {
-		case string:
-			d, err := time.Parse("2006-01-02", v)
+		switch kind {
+		case '"':
+			d, err := time.Parse("2006-01-02", text(v))
 			if err != nil {
-				return nil, fmt.Errorf("%q is not a date (yyyy-MM-dd)", v)
+				return nil, fmt.Errorf("%s is not a date (yyyy-MM-dd)", v)
 			}
 			return leaf(int32(d.Unix() / 86400)), nil
-		case json.Number:
-			n, err := strconv.ParseInt(v.String(), 10, 32)
+		case '0':
+			n, err := strconv.ParseInt(string(v), 10, 32)
 			if err != nil {
 				return nil, fmt.Errorf("%s is not a number of days", v)
 			}
@@ -346,7 +414,8 @@ func (c *converter) value(t *hivetype.Type, v any) (any, error) {
 	case "timestamp":
 		return c.timestamp(v)
 	case "binary":
-		if s, ok := v.(string); ok {
+		if kind == '"' {
+			s := text(v)
 			if b, err := base64.StdEncoding.DecodeString(s); err == nil && !c.hive {
 				return &b, nil
 			}
@@ -354,62 +423,60 @@ func (c *converter) value(t *hivetype.Type, v any) (any, error) {
 		}
 		return nil, fmt.Errorf("%s is not binary", show(v))
 	case "array":
-		list, ok := v.([]any)
-		if !ok {
+		if kind != '[' {
 			return nil, fmt.Errorf("Start of Array expected")
 		}
-		out := make([]any, len(list))
-		for i, e := range list {
-			var err error
-			if out[i], err = c.value(t.Elem, e); err != nil {
-				return nil, err
-			}
-		}
-		return out, nil
+		out := []any{}
+		err := elements(v, func(e jsontext.Value) error {
+			x, err := c.value(t.Elem, e)
+			out = append(out, x)
+			return err
+		})
+		return out, err
 	case "map":
-		m, ok := v.(map[string]any)
-		if !ok {
+		if kind != '{' {
 			return nil, fmt.Errorf("Start of Object expected")
 		}
-		out := make(map[string]any, len(m))
-		for k, e := range m {
-			var err error
-			if out[k], err = c.value(t.Elem, e); err != nil {
-				return nil, err
-			}
-		}
-		return out, nil
+		out := map[string]any{}
+		err := members(v, func(k string, e jsontext.Value) error {
+			x, err := c.value(t.Elem, e)
+			out[k] = x
+			return err
+		})
+		return out, err
 	case "struct":
-		m, ok := v.(map[string]any)
-		if !ok {
+		if kind != '{' {
 			return nil, fmt.Errorf("Start of Object expected")
 		}
-		m = c.keys(m)
 		out := make(map[string]any, len(t.Fields))
 		for _, f := range t.Fields {
-			key := f.Name
-			if c.caseInsensitive {
-				key = strings.ToLower(key)
-			}
-			var err error
-			if out[f.Name], err = c.value(f.Type, m[key]); err != nil {
-				return nil, err
-			}
+			out[f.Name] = nil
 		}
-		return out, nil
+		err := members(v, func(k string, e jsontext.Value) error {
+			k = c.key(k)
+			for _, f := range t.Fields {
+				if f.Name == k || c.caseInsensitive && strings.EqualFold(f.Name, k) {
+					x, err := c.value(f.Type, e)
+					out[f.Name] = x
+					return err
+				}
+			}
+			return nil
+		})
+		return out, err
 	}
 	return nil, fmt.Errorf("the type %s is not supported", t.Name)
 }
 
 // numeric returns a number's text: JSON numbers, and for the OpenX
 // deserializer numeric strings too (the Hive one refuses them).
-func (c *converter) numeric(v any) (string, bool) {
-	switch v := v.(type) {
-	case json.Number:
-		return v.String(), true
-	case string:
+func (c *converter) numeric(v jsontext.Value) (string, bool) {
+	switch v.Kind() {
+	case '0':
+		return string(v), true
+	case '"':
 		if !c.hive {
-			return strings.TrimSpace(v), true
+			return strings.TrimSpace(text(v)), true
 		}
 	}
 	return "", false
@@ -418,6 +485,68 @@ func (c *converter) numeric(v any) (string, bool) {
 // decimalValue scales a decimal's text to the unscaled integer Parquet
 // stores, rounding half up, refusing values past the precision.
 func decimalValue(s string, precision, scale int) (any, error) {
+	if n, ok := smallDecimal(s, scale); ok {
+		limit := int64(1)
+		for range precision {
+			limit *= 10
+		}
+		if precision > 18 || n >= limit || n <= -limit {
+			return bigDecimal(s, precision, scale)
+		}
+		if precision <= 9 {
+			return leaf(int32(n)), nil
+		}
+		return leaf(n), nil
+	}
+	return bigDecimal(s, precision, scale)
+}
+
+// smallDecimal scales a plain decimal ([-]digits[.digits]) of at most 18
+// significant digits to an integer, rounding half up.
+func smallDecimal(s string, scale int) (int64, bool) {
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" && frac == "" || len(whole)+scale > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range whole {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	for i := range scale {
+		d := int64(0)
+		if i < len(frac) {
+			if frac[i] < '0' || frac[i] > '9' {
+				return 0, false
+			}
+			d = int64(frac[i] - '0')
+		}
+		n = n*10 + d
+	}
+	if len(frac) > scale {
+		for _, c := range frac[scale:] {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+		}
+		if frac[scale] >= '5' {
+			n++
+		}
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// bigDecimal is decimalValue for any decimal text, exponents included.
+func bigDecimal(s string, precision, scale int) (any, error) {
 	r, ok := new(big.Rat).SetString(s)
 	if !ok {
 		return nil, fmt.Errorf("For input string: %q", s)
@@ -455,11 +584,12 @@ var timestampLayouts = []string{
 	"2006-1-2 15:04:05.999999999Z07:00",
 }
 
-func (c *converter) timestamp(v any) (any, error) {
-	switch v := v.(type) {
-	case json.Number:
-		return epochTime(v.String(), c.hive && c.millis)
-	case string:
+func (c *converter) timestamp(raw jsontext.Value) (any, error) {
+	switch raw.Kind() {
+	case '0':
+		return epochTime(string(raw), c.hive && c.millis)
+	case '"':
+		v := text(raw)
 		for _, p := range c.timestamps {
 			if t, err := p.Parse(v, time.UTC); err == nil {
 				return &t, nil
@@ -475,7 +605,7 @@ func (c *converter) timestamp(v any) (any, error) {
 		}
 		return nil, fmt.Errorf("%q is not a timestamp", v)
 	}
-	return nil, fmt.Errorf("%s is not a timestamp", show(v))
+	return nil, fmt.Errorf("%s is not a timestamp", show(raw))
 }
 
 // epochTime reads epoch seconds, or milliseconds when the number is too
@@ -496,8 +626,8 @@ func epochTime(s string, millis bool) (any, error) {
 // zero value (false, 0, "") held directly as NULL, but not one pointed to.
 func leaf[T any](v T) *T { return &v }
 
-func show(v any) string {
-	b, _ := json.Marshal(v)
+func show(v jsontext.Value) string {
+	b := []byte(v)
 	if len(b) > 64 {
 		b = append(b[:61], "..."...)
 	}

@@ -51,8 +51,8 @@ type buffer struct {
 	last      uint64 // position of the last output
 	oldest    int64  // arrival of the oldest record, Unix ms
 	records   int
-	size      int // bytes of the outputs as they came (before conversion)
-	body      bytes.Buffer
+	size      int              // bytes of the outputs as they came (before conversion)
+	parts     [][]byte         // the outputs, unless converted
 	rows      []map[string]any // converted records
 	conv      *converter       // that converted them
 }
@@ -204,9 +204,13 @@ func (w *worker) pass(ctx context.Context) (bool, error) {
 			return false, err
 		}
 	}
-	caughtUp := len(recs) < readBatch
-	if err := w.flushDue(ctx, rec, caughtUp); err != nil {
-		return false, err
+	// Behind on a backlog, buffers fill to their size: an interval that
+	// passed while the records waited does not cut them short.
+	caughtUp := len(recs) < readBatch && w.cursor >= w.ds.log.Next()
+	if caughtUp {
+		if err := w.flushDue(ctx, caughtUp); err != nil {
+			return false, err
+		}
 	}
 	w.retry, w.backoff = time.Time{}, 0
 	return !caughtUp, nil
@@ -353,7 +357,7 @@ func (w *worker) add(key, kind string, keys map[string]string, errorType string,
 		b.rows = append(b.rows, row)
 		b.conv = w.conv
 	} else {
-		b.body.Write(data)
+		b.parts = append(b.parts, data)
 	}
 }
 
@@ -398,7 +402,7 @@ func (w *worker) nextDue() time.Duration {
 
 // flushDue delivers the buffers whose interval has passed (all of those
 // with a zero interval once the log is read to its end).
-func (w *worker) flushDue(ctx context.Context, rec streamRecord, caughtUp bool) error {
+func (w *worker) flushDue(ctx context.Context, caughtUp bool) error {
 	now := w.s.clock.Now()
 	var due []*buffer
 	for _, b := range w.buffers {
@@ -442,7 +446,7 @@ func (w *worker) flush(ctx context.Context, b *buffer) error {
 			}
 		} else {
 			ext = extension(w.cfg.CompressionFormat)
-			if body, err = compress(w.cfg.CompressionFormat, b.body.Bytes(), id); err != nil {
+			if body, err = compress(w.cfg.CompressionFormat, b.parts, b.size, id); err != nil {
 				return err
 			}
 		}
@@ -451,13 +455,13 @@ func (w *worker) flush(ctx context.Context, b *buffer) error {
 		}
 	case kindError:
 		prefix = w.prefixes.errorPrefix(t, b.errorType, random)
-		body = b.body.Bytes()
+		body = bytes.Join(b.parts, nil)
 	case kindBackup:
 		backup := w.cfg.S3BackupConfiguration
 		bucket = bucketOf(backup.BucketARN)
 		prefix = w.backupP.render(t, nil, "", random)
 		ext = extension(backup.CompressionFormat)
-		if body, err = compress(backup.CompressionFormat, b.body.Bytes(), id); err != nil {
+		if body, err = compress(backup.CompressionFormat, b.parts, b.size, id); err != nil {
 			return err
 		}
 	}

@@ -226,6 +226,10 @@ func TestConvertValues(t *testing.T) {
 		{"decimal(10,2)", `-12.345`, "-1235", false},
 		{"decimal(10,2)", `"0.1"`, "10", false},
 		{"decimal(5,1)", `9999.94`, "99999", false},
+		{"decimal(5,1)", `-0.05`, "-1", false},
+		{"decimal(10,2)", `1.5e2`, "15000", false},
+		{"decimal(10,0)", `"12"`, "12", false},
+		{"decimal(18,2)", `1234567890123456.785`, "123456789012345679", false},
 		{"decimal(38,2)", `-1`, "ffffffffffffffffffffffffffffff9c", false},
 		{"date", `"2024-03-07"`, "19789", false},
 		{"timestamp", `"2024-03-07T10:00:00.5Z"`, "2024-03-07T10:00:00.5Z", false},
@@ -253,7 +257,7 @@ func TestConvertValues(t *testing.T) {
 	}
 	for _, tc := range []struct{ typ, json string }{
 		{"int", `"x"`}, {"int", `2147483648`}, {"int", `1.5`}, {"tinyint", `128`}, {"boolean", `1`},
-		{"decimal(4,2)", `123.4`}, {"date", `"03/07/2024"`}, {"timestamp", `"yesterday"`}, {"array<int>", `{"a":1}`},
+		{"decimal(4,2)", `123.4`}, {"decimal(4,2)", `99.999`}, {"decimal(10,2)", `"1.2.3"`}, {"date", `"03/07/2024"`}, {"timestamp", `"yesterday"`}, {"array<int>", `{"a":1}`},
 		{"struct<a:int>", `[1]`}, {"double", `true`},
 	} {
 		c := newTestConverter(t, true, Column{Name: "c", Type: tc.typ})
@@ -303,7 +307,7 @@ func TestConvertKeys(t *testing.T) {
 func TestCompressRoundTrips(t *testing.T) {
 	body := []byte(strings.Repeat("lakebox firehose ", 50000))
 	for _, f := range []string{compressionNone, compressionGzip, compressionZip, compressionSnappy, compressionHadoopSnappy} {
-		out, err := compress(f, body, "entry")
+		out, err := compress(f, [][]byte{body[:1000], body[1000:]}, len(body), "entry")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -311,7 +315,7 @@ func TestCompressRoundTrips(t *testing.T) {
 			t.Errorf("%s: %d bytes from %d", f, len(out), len(body))
 		}
 	}
-	if _, err := compress("LZ4", body, ""); err == nil {
+	if _, err := compress("LZ4", [][]byte{body}, len(body), ""); err == nil {
 		t.Error("unknown compression accepted")
 	}
 }
@@ -365,6 +369,35 @@ func FuzzConvert(f *testing.F) {
 			if _, err := conv.write([]map[string]any{row}); err != nil {
 				t.Fatalf("write %s: %v", data, err)
 			}
+		}
+	})
+}
+
+// The fast path for plain decimals agrees with the exact one.
+func FuzzDecimal(f *testing.F) {
+	for _, s := range []string{"12.345", "-0.05", "999999999999999999", "1.", ".5", "0.0000001"} {
+		f.Add(s, 4)
+	}
+	f.Fuzz(func(t *testing.T, s string, scale int) {
+		scale = max(0, scale%19)
+		n, ok := smallDecimal(s, scale)
+		if !ok {
+			return
+		}
+		want, err := bigDecimal(s, 38, scale)
+		if err != nil {
+			t.Fatalf("smallDecimal(%q, %d) = %d; bigDecimal: %v", s, scale, n, err)
+		}
+		b := *(want.(*[]byte))
+		got := make([]byte, 16)
+		for i := range 8 {
+			got[15-i] = byte(uint64(n) >> (8 * i))
+			if n < 0 {
+				got[7-i] = 0xff
+			}
+		}
+		if !bytes.Equal(got, b) {
+			t.Fatalf("smallDecimal(%q, %d) = %d; bigDecimal %x", s, scale, n, b)
 		}
 	})
 }

@@ -109,6 +109,9 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, info *awsproto
 	}
 	info.Account, info.AccessKey = id.Account, id.AccessKey
 	handler.ServeHTTP(w, r.WithContext(auth.WithIdentity(r.Context(), id)))
+	// Handlers copy what they keep of a request: a body read whole for
+	// its signature can be reused.
+	s.verifier.Release(r)
 }
 
 func unknownService(r *http.Request, service string) *awserr.Error {

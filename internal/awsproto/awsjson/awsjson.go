@@ -175,12 +175,7 @@ func (s *Service) serve(r *http.Request, info *awsproto.RequestInfo) (any, error
 	if r.Method != http.MethodPost {
 		return nil, awserr.New("InvalidAction", http.StatusBadRequest, "JSON protocol requests must be POST requests")
 	}
-	var buf bytes.Buffer
-	if n := r.ContentLength; n > 0 && n <= MaxBodySize {
-		buf.Grow(int(n) + bytes.MinRead) // one allocation, no regrowth
-	}
-	_, err := buf.ReadFrom(http.MaxBytesReader(nil, r.Body, MaxBodySize))
-	body := buf.Bytes()
+	body, err := readBody(r)
 	if err != nil {
 		var me *http.MaxBytesError
 		if errors.As(err, &me) {
@@ -192,6 +187,23 @@ func (s *Service) serve(r *http.Request, info *awsproto.RequestInfo) (any, error
 		body = []byte("{}")
 	}
 	return h(r.Context(), body)
+}
+
+// readBody returns the request's body, without a copy when SigV4
+// verification has read it already.
+func readBody(r *http.Request) ([]byte, error) {
+	if b, ok := r.Body.(*awsproto.BufferedBody); ok {
+		if len(b.Bytes()) > MaxBodySize {
+			return nil, &http.MaxBytesError{Limit: MaxBodySize}
+		}
+		return b.Bytes(), nil
+	}
+	var buf bytes.Buffer
+	if n := r.ContentLength; n > 0 && n <= MaxBodySize {
+		buf.Grow(int(n) + bytes.MinRead) // one allocation, no regrowth
+	}
+	_, err := buf.ReadFrom(http.MaxBytesReader(nil, r.Body, MaxBodySize))
+	return buf.Bytes(), err
 }
 
 func (s *Service) writeError(w http.ResponseWriter, info *awsproto.RequestInfo, err error) {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/lakebox/lakebox/internal/auth"
+	"github.com/lakebox/lakebox/internal/awsproto"
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 )
 
@@ -33,6 +34,10 @@ type Verifier struct {
 
 	mu       sync.Mutex
 	keyCache map[string][]byte // secret + scope -> signing key
+
+	// bodies holds buffers (*[]byte) that bodies read whole to hash them
+	// were read into, given back by Release.
+	bodies sync.Pool
 }
 
 // NewVerifier returns a verifier over keys that reads the time from wall
@@ -76,7 +81,7 @@ func (v *Verifier) Verify(r *http.Request, s *Signature) (auth.Identity, error) 
 	if err := v.checkTime(s); err != nil {
 		return auth.Identity{}, err
 	}
-	payload, hashed, err := payloadClaim(r, s, known)
+	payload, hashed, err := v.payloadClaim(r, s, known)
 	if err != nil {
 		return auth.Identity{}, err
 	}
@@ -164,7 +169,7 @@ func (v *Verifier) checkTime(s *Signature) error {
 // and hashed here (hashed is true: what the signature covers is what the
 // handler reads), or, when the signature is not checked (an unknown key in
 // dev mode), left alone.
-func payloadClaim(r *http.Request, s *Signature, checked bool) (claim string, hashed bool, err error) {
+func (v *Verifier) payloadClaim(r *http.Request, s *Signature, checked bool) (claim string, hashed bool, err error) {
 	claim = r.Header.Get("X-Amz-Content-Sha256")
 	if s.Presigned && claim == "" {
 		claim = r.URL.Query().Get("X-Amz-Content-Sha256")
@@ -182,18 +187,11 @@ func payloadClaim(r *http.Request, s *Signature, checked bool) (claim string, ha
 		if r.ContentLength > maxBufferedBody {
 			return "", false, awserr.New("RequestEntityTooLarge", 413, "Request body is too large.")
 		}
-		var buf bytes.Buffer
-		if r.ContentLength > 0 {
-			buf.Grow(int(r.ContentLength) + bytes.MinRead)
+		body, err := v.readBody(r)
+		if err != nil {
+			return "", false, err
 		}
-		if _, err := buf.ReadFrom(io.LimitReader(r.Body, maxBufferedBody+1)); err != nil {
-			return "", false, ErrIncompleteBody.Wrap(err)
-		}
-		body := buf.Bytes()
-		if len(body) > maxBufferedBody {
-			return "", false, awserr.New("RequestEntityTooLarge", 413, "Request body is too large.")
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.Body = awsproto.NewBufferedBody(body)
 		sum := sha256.Sum256(body)
 		return hex.EncodeToString(sum[:]), true, nil
 	}
@@ -205,6 +203,40 @@ func payloadClaim(r *http.Request, s *Signature, checked bool) (claim string, ha
 		return "", false, ErrInvalidContentSHA256
 	}
 	return strings.ToLower(claim), false, nil
+}
+
+// readBody reads a body whole, into a buffer from the pool when one is
+// free (a buffer made for the body would be zeroed first, a cost as large
+// as hashing it).
+func (v *Verifier) readBody(r *http.Request) ([]byte, error) {
+	bp, _ := v.bodies.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	buf := bytes.NewBuffer((*bp)[:0])
+	if r.ContentLength > 0 {
+		buf.Grow(int(r.ContentLength) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r.Body, maxBufferedBody+1)); err != nil {
+		v.bodies.Put(bp)
+		return nil, ErrIncompleteBody.Wrap(err)
+	}
+	body := buf.Bytes()
+	if len(body) > maxBufferedBody {
+		v.bodies.Put(bp)
+		return nil, awserr.New("RequestEntityTooLarge", 413, "Request body is too large.")
+	}
+	return body, nil
+}
+
+// Release gives back the buffer Verify read r's body into, once the
+// request is answered and nothing holds on to its bytes.
+func (v *Verifier) Release(r *http.Request) {
+	if b, ok := r.Body.(*awsproto.BufferedBody); ok {
+		if buf := b.Release(); buf != nil {
+			v.bodies.Put(&buf)
+		}
+	}
 }
 
 func checkSignature(r *http.Request, s *Signature, sigKey []byte, payload string) error {

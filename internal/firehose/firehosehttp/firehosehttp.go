@@ -20,7 +20,7 @@ func New(svc *firehose.Service) http.Handler {
 			"ListDeliveryStreams":           awsjson.Op(svc.ListDeliveryStreams),
 			"UpdateDestination":             awsjson.Op(svc.UpdateDestination),
 			"PutRecord":                     awsjson.Op(svc.PutRecord),
-			"PutRecordBatch":                awsjson.Op(svc.PutRecordBatch),
+			"PutRecordBatch":                putRecordBatch(svc),
 			"StartDeliveryStreamEncryption": awsjson.Op(svc.StartDeliveryStreamEncryption),
 			"StopDeliveryStreamEncryption":  awsjson.Op(svc.StopDeliveryStreamEncryption),
 			"TagDeliveryStream":             awsjson.Op(svc.TagDeliveryStream),
