@@ -192,6 +192,19 @@ func TestFirehose_DeliversWithDefaultTimePathAndEachCompression(t *testing.T) {
 			}
 		}
 	}
+	// The counts behind AWS's IncomingRecords and DeliveryToS3.Records.
+	resp := must[*http.Response](t)(http.Get(srv.URL + "/_lakebox/metrics"))
+	metrics := string(must[[]byte](t)(io.ReadAll(resp.Body)))
+	resp.Body.Close()
+	for _, line := range []string{
+		`lakebox_firehose_incoming_records_total{delivery_stream="raw-gzip"} 3`,
+		`lakebox_firehose_delivered_records_total{delivery_stream="raw-gzip",kind="data"} 3`,
+		`lakebox_firehose_delivered_objects_total{delivery_stream="raw-zip",kind="data"} 1`,
+	} {
+		if !strings.Contains(metrics, line) {
+			t.Errorf("metrics lack %s", line)
+		}
+	}
 }
 
 func TestFirehose_PrefixExpressionsAndBufferingOnTheServerClock(t *testing.T) {

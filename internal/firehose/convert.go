@@ -634,15 +634,49 @@ func show(v jsontext.Value) string {
 	return string(b)
 }
 
-// write encodes rows as one Parquet file.
-func (c *converter) write(rows []map[string]any) ([]byte, error) {
-	var buf bytes.Buffer
-	w := parquet.NewGenericWriter[map[string]any](&buf, append([]parquet.WriterOption{c.schema}, c.options...)...)
-	if _, err := w.Write(rows); err != nil {
+// parquetFile is a Parquet object being written: rows are encoded into
+// column pages as they come, so a buffer holds its records encoded, not
+// as maps.
+type parquetFile struct {
+	buf     bytes.Buffer
+	w       *parquet.GenericWriter[map[string]any]
+	pending []map[string]any
+}
+
+// writeBatch is how many rows are handed to the writer at once.
+const writeBatch = 256
+
+func (c *converter) newFile() *parquetFile {
+	f := &parquetFile{pending: make([]map[string]any, 0, writeBatch)}
+	f.w = parquet.NewGenericWriter[map[string]any](&f.buf, append([]parquet.WriterOption{c.schema}, c.options...)...)
+	return f
+}
+
+// add writes a converted row (rows from the converter always encode).
+func (f *parquetFile) add(row map[string]any) error {
+	f.pending = append(f.pending, row)
+	if len(f.pending) < writeBatch {
+		return nil
+	}
+	return f.flush()
+}
+
+func (f *parquetFile) flush() error {
+	if _, err := f.w.Write(f.pending); err != nil {
+		return fmt.Errorf("firehose: write parquet: %w", err)
+	}
+	clear(f.pending)
+	f.pending = f.pending[:0]
+	return nil
+}
+
+// close ends the file and returns it.
+func (f *parquetFile) close() ([]byte, error) {
+	if err := f.flush(); err != nil {
+		return nil, err
+	}
+	if err := f.w.Close(); err != nil {
 		return nil, fmt.Errorf("firehose: write parquet: %w", err)
 	}
-	if err := w.Close(); err != nil {
-		return nil, fmt.Errorf("firehose: write parquet: %w", err)
-	}
-	return buf.Bytes(), nil
+	return f.buf.Bytes(), nil
 }

@@ -51,10 +51,9 @@ type buffer struct {
 	last      uint64 // position of the last output
 	oldest    int64  // arrival of the oldest record, Unix ms
 	records   int
-	size      int              // bytes of the outputs as they came (before conversion)
-	parts     [][]byte         // the outputs, unless converted
-	rows      []map[string]any // converted records
-	conv      *converter       // that converted them
+	size      int          // bytes of the outputs as they came (before conversion)
+	parts     [][]byte     // the outputs, unless converted
+	file      *parquetFile // converted records
 }
 
 // worker delivers one stream's records.
@@ -255,7 +254,7 @@ func (w *worker) take(conv *converter, r streamlog.Record, now time.Time) error 
 		}
 	}
 	if w.backupP != nil {
-		w.add(kindBackup+"\x00", kindBackup, nil, "", r, 0, data, nil)
+		w.add(kindBackup+"\x00", kindBackup, nil, "", r, 0, data, nil) // text: cannot fail
 	}
 	outs, fail := w.chain.run(data)
 	if fail != nil {
@@ -270,7 +269,9 @@ func (w *worker) take(conv *converter, r streamlog.Record, now time.Time) error 
 				continue
 			}
 		}
-		w.add(dataKey(o.keys), kindData, o.keys, "", r, i, o.data, row)
+		if err := w.add(dataKey(o.keys), kindData, o.keys, "", r, i, o.data, row); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -334,31 +335,37 @@ func (w *worker) addFailure(r streamlog.Record, sub int, data []byte, f *failure
 	} else {
 		e.ErrorCode, e.ErrorMessage = f.code, f.message
 	}
-	line, _ := json.Marshal(e) // plain strings and numbers
-	w.add(kindError+"\x00"+f.errorType, kindError, nil, f.errorType, r, sub, append(line, '\n'), nil)
+	line, _ := json.Marshal(e)                                                                        // plain strings and numbers
+	w.add(kindError+"\x00"+f.errorType, kindError, nil, f.errorType, r, sub, append(line, '\n'), nil) // text: cannot fail
 }
 
 // add appends an output to its buffer, unless it was delivered before a
-// restart.
-func (w *worker) add(key, kind string, keys map[string]string, errorType string, r streamlog.Record, sub int, data []byte, row map[string]any) {
+// restart. A converted record (row) is encoded into the buffer's Parquet
+// file at once.
+func (w *worker) add(key, kind string, keys map[string]string, errorType string, r streamlog.Record, sub int, data []byte, row map[string]any) error {
 	pos := position(r.Seq, sub)
 	if done, ok := w.progress.Delivered[key]; ok && pos <= done {
-		return
+		return nil
 	}
 	b := w.buffers[key]
 	if b == nil {
 		b = &buffer{key: key, kind: kind, keys: keys, errorType: errorType, firstSeq: r.Seq, first: pos, oldest: r.Arrival}
+		if row != nil {
+			b.file = w.conv.newFile()
+		}
 		w.buffers[key] = b
+	}
+	if row != nil {
+		if err := b.file.add(row); err != nil {
+			return err
+		}
+	} else {
+		b.parts = append(b.parts, data)
 	}
 	b.last = pos
 	b.records++
 	b.size += len(data)
-	if row != nil {
-		b.rows = append(b.rows, row)
-		b.conv = w.conv
-	} else {
-		b.parts = append(b.parts, data)
-	}
+	return nil
 }
 
 // flushFull delivers the buffers that reached their size.
@@ -439,9 +446,9 @@ func (w *worker) flush(ctx context.Context, b *buffer) error {
 	switch b.kind {
 	case kindData:
 		prefix = w.prefixes.data.render(t, b.keys, "", random)
-		if b.rows != nil {
+		if b.file != nil {
 			ext = ".parquet"
-			if body, err = b.conv.write(b.rows); err != nil {
+			if body, err = b.file.close(); err != nil {
 				return err
 			}
 		} else {
@@ -469,8 +476,8 @@ func (w *worker) flush(ctx context.Context, b *buffer) error {
 	if err := w.s.opts.Lake.Put(ctx, rec.Account, bucket, key, body, contentType); err != nil {
 		return fmt.Errorf("deliver s3://%s/%s: %w", bucket, key, err)
 	}
-	if w.s.opts.OnDeliver != nil {
-		w.s.opts.OnDeliver(rec.Name, b.kind, b.records, len(body))
+	if m := w.s.opts.Metrics; m != nil {
+		m.Delivered(rec.Name, b.kind, b.records, len(body))
 	}
 	delete(w.buffers, b.key)
 	w.progress.Delivered[b.key] = b.last

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/parquet-go/parquet-go"
 )
 
 var at = time.Date(2024, 3, 7, 15, 4, 9, 0, time.UTC)
@@ -366,7 +368,11 @@ func FuzzConvert(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if row, fail := conv.row(data); fail == nil {
-			if _, err := conv.write([]map[string]any{row}); err != nil {
+			file := conv.newFile()
+			if err := file.add(row); err != nil {
+				t.Fatalf("add %s: %v", data, err)
+			}
+			if _, err := file.close(); err != nil {
 				t.Fatalf("write %s: %v", data, err)
 			}
 		}
@@ -400,4 +406,36 @@ func FuzzDecimal(f *testing.F) {
 			t.Fatalf("smallDecimal(%q, %d) = %d; bigDecimal %x", s, scale, n, b)
 		}
 	})
+}
+
+// Rows are encoded as they come, across several writes, and read back.
+func TestParquetFile(t *testing.T) {
+	c := newTestConverter(t, true, Column{"id", "bigint"}, Column{"name", "string"}, Column{"ok", "boolean"})
+	f := c.newFile()
+	const n = 3*writeBatch + 17
+	for i := range n {
+		row, fail := c.row(fmt.Appendf(nil, `{"id":%d,"name":"n%d","ok":%v}`, i, i, i%2 == 0))
+		if fail != nil {
+			t.Fatal(fail)
+		}
+		if err := f.add(row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body, err := f.close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type rec struct {
+		ID   *int64  `parquet:"id"`
+		Name *string `parquet:"name"`
+		OK   *bool   `parquet:"ok"`
+	}
+	rows, err := parquet.Read[rec](bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != n || *rows[0].ID != 0 || *rows[0].OK != true || *rows[1].OK != false || *rows[n-1].Name != fmt.Sprintf("n%d", n-1) {
+		t.Fatalf("read %d rows: first %+v", len(rows), rows[0])
+	}
 }

@@ -101,6 +101,9 @@ func (s *Service) PutRecordBatch(ctx context.Context, in *PutRecordBatchInput) (
 	if err := ds.log.Append(recs); err != nil {
 		return nil, fmt.Errorf("firehose: buffer records: %w", err)
 	}
+	if m := s.opts.Metrics; m != nil {
+		m.Incoming(in.DeliveryStreamName, len(recs), total)
+	}
 	out := &PutRecordBatchOutput{Encrypted: enc, RequestResponses: make([]PutRecordBatchResponseEntry, len(recs))}
 	for i, r := range recs {
 		out.RequestResponses[i].RecordId = recordID(ds.rec.ID, r.Seq)

@@ -50,6 +50,15 @@ type SourceRecord struct {
 	Sequence string
 }
 
+// Metrics receives the counts behind AWS/Firehose's CloudWatch metrics.
+type Metrics interface {
+	// Incoming counts records put (IncomingRecords, IncomingBytes).
+	Incoming(stream string, records, bytes int)
+	// Delivered counts an object written: its kind ("data", "error",
+	// "backup"), records and bytes (DeliveryToS3.Records, .Bytes).
+	Delivered(stream, kind string, records, bytes int)
+}
+
 // Options configure the service.
 type Options struct {
 	Logger *slog.Logger
@@ -60,9 +69,8 @@ type Options struct {
 	Source  Source
 	// MasterKey wraps the data keys of encrypted delivery streams.
 	MasterKey *seal.Key
-	// OnDeliver, when set, is told of every object delivered: its kind
-	// ("data", "error", "backup"), records and bytes.
-	OnDeliver func(stream, kind string, records, bytes int)
+	// Metrics, when set, counts what AWS publishes as CloudWatch metrics.
+	Metrics Metrics
 	// Wake is how long a worker waits for news before it looks at its
 	// buffers again (default one second of wall time).
 	Wake time.Duration

@@ -72,6 +72,13 @@ func (w *worker) pumpOnce(ctx context.Context, rec streamRecord, cp *map[string]
 	if err := w.ds.log.Append(out); err != nil {
 		return 0, err
 	}
+	if m := w.s.opts.Metrics; m != nil {
+		size := 0
+		for _, r := range out {
+			size += len(r.Data)
+		}
+		m.Incoming(rec.Name, len(out), size)
+	}
 	v, err := jsonMarshal(next)
 	if err != nil {
 		return 0, err

@@ -23,10 +23,12 @@ type metrics struct {
 	athenaTotal  *prometheus.HistogramVec
 	// Firehose's delivery to S3 (AWS/Firehose DeliveryToS3.Records and
 	// DeliveryToS3.Bytes, plus objects), by delivery stream and kind.
-	firehoseRecords *prometheus.CounterVec
-	firehoseBytes   *prometheus.CounterVec
-	firehoseObjects *prometheus.CounterVec
-	handler         http.Handler
+	firehoseInRecords *prometheus.CounterVec
+	firehoseInBytes   *prometheus.CounterVec
+	firehoseRecords   *prometheus.CounterVec
+	firehoseBytes     *prometheus.CounterVec
+	firehoseObjects   *prometheus.CounterVec
+	handler           http.Handler
 }
 
 func newMetrics() *metrics {
@@ -58,6 +60,14 @@ func newMetrics() *metrics {
 		Buckets: prometheus.ExponentialBuckets(0.001, 4, 10),
 	}, dims)
 	fdims := []string{"delivery_stream", "kind"}
+	m.firehoseInRecords = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "lakebox_firehose_incoming_records_total",
+		Help: "Records put into Firehose or read from its Kinesis source (AWS/Firehose IncomingRecords), by delivery stream.",
+	}, []string{"delivery_stream"})
+	m.firehoseInBytes = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "lakebox_firehose_incoming_bytes_total",
+		Help: "Bytes of the records put into Firehose (AWS/Firehose IncomingBytes), by delivery stream.",
+	}, []string{"delivery_stream"})
 	m.firehoseRecords = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "lakebox_firehose_delivered_records_total",
 		Help: "Records Firehose delivered to S3 (AWS/Firehose DeliveryToS3.Records), by delivery stream and kind (data, error, backup).",
@@ -70,7 +80,7 @@ func newMetrics() *metrics {
 		Name: "lakebox_firehose_delivered_objects_total",
 		Help: "Objects Firehose delivered to S3.",
 	}, fdims)
-	reg.MustRegister(m.requests, m.latency, m.athenaBytes, m.athenaEngine, m.athenaTotal, m.firehoseRecords, m.firehoseBytes, m.firehoseObjects,
+	reg.MustRegister(m.requests, m.latency, m.athenaBytes, m.athenaEngine, m.athenaTotal, m.firehoseInRecords, m.firehoseInBytes, m.firehoseRecords, m.firehoseBytes, m.firehoseObjects,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	return m
@@ -91,8 +101,16 @@ func (m *metrics) athenaQuery(q athena.QueryStats) {
 	m.athenaTotal.WithLabelValues(q.WorkGroup, q.State, q.Type).Observe(q.TotalExecution.Seconds())
 }
 
-// firehoseDelivered records one object Firehose delivered.
-func (m *metrics) firehoseDelivered(stream, kind string, records, bytes int) {
+// firehoseMetrics gives Firehose's counts to the metrics.
+type firehoseMetrics struct{ *metrics }
+
+func (m firehoseMetrics) Incoming(stream string, records, bytes int) {
+	m.firehoseInRecords.WithLabelValues(stream).Add(float64(records))
+	m.firehoseInBytes.WithLabelValues(stream).Add(float64(bytes))
+}
+
+// Delivered records one object Firehose delivered.
+func (m firehoseMetrics) Delivered(stream, kind string, records, bytes int) {
 	m.firehoseRecords.WithLabelValues(stream, kind).Add(float64(records))
 	m.firehoseBytes.WithLabelValues(stream, kind).Add(float64(bytes))
 	m.firehoseObjects.WithLabelValues(stream, kind).Inc()

@@ -199,7 +199,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	fsvc, err := firehose.New(db, clk, firehose.Options{
 		Logger: cfg.Logger, Dir: filepath.Join(cfg.DataDir, "firehose"), MasterKey: &so.MasterKey,
-		Lake: objects{s3: svc}, Catalog: firehoseCatalog{gsvc}, Source: firehoseSource{ksvc}, OnDeliver: met.firehoseDelivered,
+		Lake: objects{s3: svc}, Catalog: firehoseCatalog{gsvc}, Source: firehoseSource{ksvc}, Metrics: firehoseMetrics{met},
 	})
 	if err != nil {
 		ksvc.Close()
