@@ -207,7 +207,7 @@ func (w *worker) pass(ctx context.Context) (bool, error) {
 	// passed while the records waited does not cut them short.
 	caughtUp := len(recs) < readBatch && w.cursor >= w.ds.log.Next()
 	if caughtUp {
-		if err := w.flushDue(ctx, caughtUp); err != nil {
+		if err := w.flushDue(ctx); err != nil {
 			return false, err
 		}
 	}
@@ -407,14 +407,14 @@ func (w *worker) nextDue() time.Duration {
 	return next
 }
 
-// flushDue delivers the buffers whose interval has passed (all of those
-// with a zero interval once the log is read to its end).
-func (w *worker) flushDue(ctx context.Context, caughtUp bool) error {
+// flushDue delivers the buffers whose interval has passed, and those with
+// a zero interval; the log is read to its end.
+func (w *worker) flushDue(ctx context.Context) error {
 	now := w.s.clock.Now()
 	var due []*buffer
 	for _, b := range w.buffers {
 		iv := w.interval(b)
-		if (iv == 0 && caughtUp) || (iv > 0 && !now.Before(time.UnixMilli(b.oldest).Add(iv))) {
+		if !now.Before(time.UnixMilli(b.oldest).Add(iv)) {
 			due = append(due, b)
 		}
 	}
