@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/athena"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/firehose"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
@@ -178,6 +179,21 @@ func (s *Server) Kinesis() *kinesis.Client { return s.KinesisAs(Client{}) }
 func (s *Server) KinesisAs(c Client) *kinesis.Client {
 	c = c.withDefaults()
 	return kinesis.New(kinesis.Options{
+		Region:           c.Region,
+		Credentials:      credentials.NewStaticCredentialsProvider(c.AccessKey, c.SecretKey, ""),
+		BaseEndpoint:     aws.String(s.URL),
+		HTTPClient:       s.HTTPClient(),
+		RetryMaxAttempts: 1,
+	})
+}
+
+// DynamoDB returns a DynamoDB client signing as test/test in us-east-1.
+func (s *Server) DynamoDB() *dynamodb.Client { return s.DynamoDBAs(Client{}) }
+
+// DynamoDBAs returns a DynamoDB client with the given identity.
+func (s *Server) DynamoDBAs(c Client) *dynamodb.Client {
+	c = c.withDefaults()
+	return dynamodb.New(dynamodb.Options{
 		Region:           c.Region,
 		Credentials:      credentials.NewStaticCredentialsProvider(c.AccessKey, c.SecretKey, ""),
 		BaseEndpoint:     aws.String(s.URL),

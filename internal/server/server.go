@@ -18,6 +18,8 @@ import (
 	"github.com/lakebox/lakebox/internal/auth"
 	"github.com/lakebox/lakebox/internal/awsproto/sigv4"
 	"github.com/lakebox/lakebox/internal/clock"
+	"github.com/lakebox/lakebox/internal/dynamodb"
+	"github.com/lakebox/lakebox/internal/dynamodb/ddbhttp"
 	"github.com/lakebox/lakebox/internal/firehose"
 	"github.com/lakebox/lakebox/internal/firehose/firehosehttp"
 	"github.com/lakebox/lakebox/internal/glue"
@@ -208,6 +210,15 @@ func New(cfg Config) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
+	dsvc, err := dynamodb.New(db, clk, dynamodb.Options{Logger: cfg.Logger})
+	if err != nil {
+		fsvc.Close()
+		ksvc.Close()
+		asvc.Close()
+		engine.Close()
+		db.Close()
+		return nil, err
+	}
 	s := &Server{
 		cfg:      cfg,
 		log:      cfg.Logger,
@@ -227,6 +238,7 @@ func New(cfg Config) (*Server, error) {
 			"athena":   athenahttp.New(asvc),
 			"kinesis":  kinesishttp.New(ksvc),
 			"firehose": firehosehttp.New(fsvc),
+			"dynamodb": ddbhttp.New(dsvc),
 		},
 		verifier:   sigv4.NewVerifier(auth.NewKeys(cfg.StrictAuth, cfg.Keys...), clk.Wall),
 		metrics:    met,

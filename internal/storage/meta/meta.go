@@ -219,6 +219,15 @@ func (i *Iter) SeekGE(key []byte) bool { return i.it.SeekGE(key) }
 // Next moves to the next key.
 func (i *Iter) Next() bool { return i.it.Next() }
 
+// Last moves to the last key; it reports whether one exists.
+func (i *Iter) Last() bool { return i.it.Last() }
+
+// SeekLT moves to the last key < key.
+func (i *Iter) SeekLT(key []byte) bool { return i.it.SeekLT(key) }
+
+// Prev moves to the previous key.
+func (i *Iter) Prev() bool { return i.it.Prev() }
+
 // Valid reports whether the iterator is at a key.
 func (i *Iter) Valid() bool { return i.it.Valid() }
 

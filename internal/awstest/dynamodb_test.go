@@ -1,0 +1,207 @@
+package awstest_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	dtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/lakebox/lakebox/internal/awstest"
+)
+
+func str(s string) *dtypes.AttributeValueMemberS { return &dtypes.AttributeValueMemberS{Value: s} }
+func num(s string) *dtypes.AttributeValueMemberN { return &dtypes.AttributeValueMemberN{Value: s} }
+
+func createAggregates(t *testing.T, c *dynamodb.Client, name string) {
+	t.Helper()
+	must[*dynamodb.CreateTableOutput](t)(c.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName: aws.String(name),
+		KeySchema: []dtypes.KeySchemaElement{{AttributeName: aws.String("customer_id"), KeyType: dtypes.KeyTypeHash},
+			{AttributeName: aws.String("date"), KeyType: dtypes.KeyTypeRange}},
+		AttributeDefinitions: []dtypes.AttributeDefinition{{AttributeName: aws.String("customer_id"), AttributeType: dtypes.ScalarAttributeTypeS},
+			{AttributeName: aws.String("date"), AttributeType: dtypes.ScalarAttributeTypeS}},
+		BillingMode: dtypes.BillingModePayPerRequest,
+	}))
+}
+
+// The seed's pipeline: ADD a transaction's amount to a daily aggregate,
+// exactly, however many times.
+func TestDynamoDB_ExactAggregatesWithAdd(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	c := srv.DynamoDB()
+	createAggregates(t, c, "aggregates")
+	w := dynamodb.NewTableExistsWaiter(c)
+	if err := w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("aggregates")}, 5e9); err != nil {
+		t.Fatal(err)
+	}
+	key := map[string]dtypes.AttributeValue{"customer_id": str("c-1"), "date": str("2026-11-22")}
+	for range 10 {
+		must[*dynamodb.UpdateItemOutput](t)(c.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+			TableName: aws.String("aggregates"), Key: key,
+			UpdateExpression:          aws.String("ADD total_spend :val"),
+			ExpressionAttributeValues: map[string]dtypes.AttributeValue{":val": num("0.1")},
+		}))
+	}
+	out := must[*dynamodb.UpdateItemOutput](t)(c.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String("aggregates"), Key: key,
+		UpdateExpression:          aws.String("ADD total_spend :big SET #n = if_not_exists(#n, :zero) + :one, tags = list_append(if_not_exists(tags, :empty), :tag)"),
+		ExpressionAttributeNames:  map[string]string{"#n": "count"},
+		ExpressionAttributeValues: map[string]dtypes.AttributeValue{":big": num("12345678901234567890123456789012345.67"), ":zero": num("0"), ":one": num("1"), ":empty": &dtypes.AttributeValueMemberL{}, ":tag": &dtypes.AttributeValueMemberL{Value: []dtypes.AttributeValue{str("web")}}},
+		ReturnValues:              dtypes.ReturnValueAllNew,
+	}))
+	if got := out.Attributes["total_spend"].(*dtypes.AttributeValueMemberN).Value; got != "12345678901234567890123456789012346.67" {
+		t.Fatalf("total_spend = %s, want exact decimal arithmetic", got)
+	}
+	if got := out.Attributes["count"].(*dtypes.AttributeValueMemberN).Value; got != "1" {
+		t.Fatalf("count = %s", got)
+	}
+	// 39 significant digits do not fit.
+	_, err := c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("aggregates"), Key: key,
+		UpdateExpression: aws.String("ADD total_spend :v"), ExpressionAttributeValues: map[string]dtypes.AttributeValue{":v": num("0.0001")}})
+	wantCode(t, err, "ValidationException")
+	get := must[*dynamodb.GetItemOutput](t)(c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("aggregates"), Key: key,
+		ProjectionExpression: aws.String("total_spend, tags[0]"), ConsistentRead: aws.Bool(true)}))
+	if len(get.Item) != 2 || get.Item["total_spend"].(*dtypes.AttributeValueMemberN).Value != "12345678901234567890123456789012346.67" {
+		t.Fatalf("GetItem: %#v", get.Item)
+	}
+}
+
+func TestDynamoDB_ConditionsQueryAndScan(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	c := srv.DynamoDB()
+	createAggregates(t, c, "orders")
+	for i := range 30 {
+		must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("orders"), Item: map[string]dtypes.AttributeValue{
+			"customer_id": str(fmt.Sprintf("c-%d", i%3)), "date": str(fmt.Sprintf("2026-11-%02d", i+1)),
+			"amount": num(fmt.Sprintf("%d.50", i)), "status": str([]string{"new", "paid"}[i%2]),
+			"labels": &dtypes.AttributeValueMemberSS{Value: []string{"a", fmt.Sprint(i)}},
+		}}))
+	}
+	// A conditional put that must fail, and one that must succeed.
+	_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("orders"),
+		Item:                map[string]dtypes.AttributeValue{"customer_id": str("c-0"), "date": str("2026-11-01")},
+		ConditionExpression: aws.String("attribute_not_exists(customer_id)")})
+	wantCode(t, err, "ConditionalCheckFailedException")
+	must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("orders"),
+		Item:                      map[string]dtypes.AttributeValue{"customer_id": str("c-9"), "date": str("2026-12-01"), "amount": num("1e2")},
+		ConditionExpression:       aws.String("attribute_not_exists(customer_id) AND NOT (#s IN (:a, :b))"),
+		ExpressionAttributeNames:  map[string]string{"#s": "status"},
+		ExpressionAttributeValues: map[string]dtypes.AttributeValue{":a": str("x"), ":b": str("y")}}))
+	item := must[*dynamodb.GetItemOutput](t)(c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("orders"),
+		Key: map[string]dtypes.AttributeValue{"customer_id": str("c-9"), "date": str("2026-12-01")}})).Item
+	if item["amount"].(*dtypes.AttributeValueMemberN).Value != "100" {
+		t.Fatalf("1e2 stored as %v", item["amount"])
+	}
+
+	// Query: one partition, a sort key range, a filter, descending, paged.
+	var dates []string
+	var start map[string]dtypes.AttributeValue
+	pages := 0
+	for {
+		out := must[*dynamodb.QueryOutput](t)(c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("orders"),
+			KeyConditionExpression:    aws.String("customer_id = :c AND #d BETWEEN :lo AND :hi"),
+			FilterExpression:          aws.String("amount >= :min AND contains(labels, :l)"),
+			ProjectionExpression:      aws.String("#d, amount"),
+			ExpressionAttributeNames:  map[string]string{"#d": "date"},
+			ExpressionAttributeValues: map[string]dtypes.AttributeValue{":c": str("c-1"), ":lo": str("2026-11-05"), ":hi": str("2026-11-28"), ":min": num("9"), ":l": str("a")},
+			ScanIndexForward:          aws.Bool(false), Limit: aws.Int32(3), ExclusiveStartKey: start}))
+		pages++
+		for _, it := range out.Items {
+			if len(it) != 2 {
+				t.Fatalf("projection gave %v", it)
+			}
+			dates = append(dates, it["date"].(*dtypes.AttributeValueMemberS).Value)
+		}
+		if out.LastEvaluatedKey == nil {
+			break
+		}
+		start = out.LastEvaluatedKey
+	}
+	// c-1 has days 2, 5, 8, ..., 29; between 05 and 28: 5..26 step 3; amount >= 9 means i >= 9 (day >= 10).
+	if got := strings.Join(dates, ","); got != "2026-11-26,2026-11-23,2026-11-20,2026-11-17,2026-11-14,2026-11-11" || pages < 2 {
+		t.Fatalf("query gave %s in %d pages", got, pages)
+	}
+	count := must[*dynamodb.QueryOutput](t)(c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("orders"),
+		KeyConditionExpression: aws.String("customer_id = :c AND begins_with(#d, :p)"), Select: dtypes.SelectCount,
+		ExpressionAttributeNames:  map[string]string{"#d": "date"},
+		ExpressionAttributeValues: map[string]dtypes.AttributeValue{":c": str("c-2"), ":p": str("2026-11-1")}}))
+	if count.Count != 3 || count.Items != nil { // c-2 has days 3, 6, …, 30: 12, 15 and 18 begin with 2026-11-1
+		t.Fatalf("COUNT query: %d items, %v", count.Count, count.Items)
+	}
+
+	// Parallel scan: segments partition the table.
+	seen := 0
+	for seg := range 4 {
+		out := must[*dynamodb.ScanOutput](t)(c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("orders"), Segment: aws.Int32(int32(seg)), TotalSegments: aws.Int32(4)}))
+		seen += int(out.Count)
+	}
+	if seen != 31 {
+		t.Fatalf("segments saw %d items, want 31", seen)
+	}
+
+	// Errors AWS gives.
+	for name, in := range map[string]*dynamodb.QueryInput{
+		"no partition key": {TableName: aws.String("orders"), KeyConditionExpression: aws.String("#d = :d"),
+			ExpressionAttributeNames: map[string]string{"#d": "date"}, ExpressionAttributeValues: map[string]dtypes.AttributeValue{":d": str("x")}},
+		"reserved word": {TableName: aws.String("orders"), KeyConditionExpression: aws.String("customer_id = :c AND date = :d"),
+			ExpressionAttributeValues: map[string]dtypes.AttributeValue{":c": str("c"), ":d": str("x")}},
+		"unused value": {TableName: aws.String("orders"), KeyConditionExpression: aws.String("customer_id = :c"),
+			ExpressionAttributeValues: map[string]dtypes.AttributeValue{":c": str("c"), ":unused": str("x")}},
+		"syntax": {TableName: aws.String("orders"), KeyConditionExpression: aws.String("customer_id = = :c"),
+			ExpressionAttributeValues: map[string]dtypes.AttributeValue{":c": str("c")}},
+	} {
+		_, err := c.Query(ctx, in)
+		wantCode(t, err, "ValidationException")
+		if name == "reserved word" && !strings.Contains(err.Error(), "Attribute name is a reserved keyword; reserved keyword: date") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	_, err = c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("orders"), Key: map[string]dtypes.AttributeValue{"customer_id": str("c-1")}})
+	wantCode(t, err, "ValidationException")
+	_, err = c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("nope"), Key: map[string]dtypes.AttributeValue{"customer_id": str("c-1")}})
+	wantCode(t, err, "ResourceNotFoundException")
+	_, err = c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("orders"),
+		Key:              map[string]dtypes.AttributeValue{"customer_id": str("c-1"), "date": str("2026-11-02")},
+		UpdateExpression: aws.String("SET customer_id = :x"), ExpressionAttributeValues: map[string]dtypes.AttributeValue{":x": str("y")}})
+	wantCode(t, err, "ValidationException")
+
+	// Delete with a condition, returning the old item.
+	del := must[*dynamodb.DeleteItemOutput](t)(c.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String("orders"),
+		Key:                 map[string]dtypes.AttributeValue{"customer_id": str("c-9"), "date": str("2026-12-01")},
+		ConditionExpression: aws.String("amount > :n"), ExpressionAttributeValues: map[string]dtypes.AttributeValue{":n": num("99.999")},
+		ReturnValues:        dtypes.ReturnValueAllOld}))
+	if del.Attributes["amount"].(*dtypes.AttributeValueMemberN).Value != "100" {
+		t.Fatalf("DeleteItem returned %v", del.Attributes)
+	}
+	d := must[*dynamodb.DescribeTableOutput](t)(c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("orders")}))
+	if aws.ToInt64(d.Table.ItemCount) != 30 || d.Table.TableStatus != dtypes.TableStatusActive {
+		t.Fatalf("DescribeTable: %d items, %s", aws.ToInt64(d.Table.ItemCount), d.Table.TableStatus)
+	}
+}
+
+// Acknowledged writes survive a restart.
+func TestDynamoDB_SurvivesRestart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	srv := awstest.New(t, awstest.Options{DataDir: dir})
+	c := srv.DynamoDB()
+	createAggregates(t, c, "state")
+	must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("state"), Item: map[string]dtypes.AttributeValue{
+		"customer_id": str("a"), "date": str("d"), "n": num("-0.000000000000000000000000000000000000000000000000012")}}))
+	srv.Stop()
+	c = awstest.New(t, awstest.Options{DataDir: dir}).DynamoDB()
+	got := must[*dynamodb.GetItemOutput](t)(c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("state"),
+		Key: map[string]dtypes.AttributeValue{"customer_id": str("a"), "date": str("d")}}))
+	if got.Item["n"].(*dtypes.AttributeValueMemberN).Value != "-0.000000000000000000000000000000000000000000000000012" {
+		t.Fatalf("after restart: %v", got.Item)
+	}
+	tables := must[*dynamodb.ListTablesOutput](t)(c.ListTables(ctx, &dynamodb.ListTablesInput{}))
+	if fmt.Sprint(tables.TableNames) != "[state]" {
+		t.Fatalf("tables %v", tables.TableNames)
+	}
+}

@@ -1,0 +1,29 @@
+package ddbhttp
+
+import (
+	"net/http"
+
+	"github.com/lakebox/lakebox/internal/awsproto/awsjson"
+	"github.com/lakebox/lakebox/internal/dynamodb"
+)
+
+// New returns the HTTP handler of svc.
+func New(svc *dynamodb.Service) http.Handler {
+	return &awsjson.Service{
+		TargetPrefix:      "DynamoDB_20120810",
+		ContentType:       "application/x-amz-json-1.0",
+		InternalErrorCode: "InternalServerError",
+		Ops: map[string]awsjson.Handler{
+			"CreateTable":   awsjson.Op(svc.CreateTable),
+			"DescribeTable": awsjson.Op(svc.DescribeTable),
+			"DeleteTable":   awsjson.Op(svc.DeleteTable),
+			"ListTables":    awsjson.Op(svc.ListTables),
+			"PutItem":       awsjson.Op(svc.PutItem),
+			"GetItem":       awsjson.Op(svc.GetItem),
+			"DeleteItem":    awsjson.Op(svc.DeleteItem),
+			"UpdateItem":    awsjson.Op(svc.UpdateItem),
+			"Query":         awsjson.Op(svc.Query),
+			"Scan":          awsjson.Op(svc.Scan),
+		},
+	}
+}

@@ -1,0 +1,187 @@
+package dynamodb
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"testing"
+)
+
+func TestNumbers(t *testing.T) {
+	for in, want := range map[string]string{
+		"1":                                      "1",
+		"1.50":                                   "1.5",
+		"0100":                                   "100",
+		"1E2":                                    "100",
+		"-0":                                     "0",
+		"0.000":                                  "0",
+		" 7 ":                                    "7",
+		"1e-130":                                 "0." + strings.Repeat("0", 129) + "1",
+		"-1.23e-5":                               "-0.0000123",
+		"99999999999999999999999999999999999999": "99999999999999999999999999999999999999",
+	} {
+		got, err := canonicalNumber(in)
+		if err != nil || got != want {
+			t.Errorf("canonicalNumber(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "abc", "1e", "NaN", "Infinity", "1e126", "1e-131", "123456789012345678901234567890123456789", "0x10"} {
+		if _, err := canonicalNumber(bad); err == nil {
+			t.Errorf("canonicalNumber(%q) succeeded", bad)
+		}
+	}
+	if got, err := addNumbers("0.1", "0.2", false); err != nil || got != "0.3" {
+		t.Errorf("0.1 + 0.2 = %q, %v", got, err)
+	}
+	if got, err := addNumbers("1", "1.000000000000000000000000000000000000001", true); err == nil {
+		t.Errorf("an inexact subtraction gave %q", got)
+	}
+}
+
+// Key encodings compare as the numbers do.
+func TestNumberKeyOrder(t *testing.T) {
+	nums := []string{"0", "1", "-1", "10", "9.99", "-10", "-9.99", "0.001", "-0.001", "1e125", "-1e125", "1e-130", "-1e-130",
+		"12345678901234567890123456789012345678", "12345678901234567890123456789012345679", "0.12", "0.123", "-0.12", "-0.123", "100", "99"}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 200 {
+		nums = append(nums, strings.TrimRight(strings.TrimRight(
+			[]string{"", "-"}[r.IntN(2)]+string(rune('1'+r.IntN(9)))+strings.Repeat("0", r.IntN(5))+"."+string(rune('0'+r.IntN(10))), "0"), "."))
+	}
+	sort.Slice(nums, func(i, j int) bool { return compareNumbers(nums[i], nums[j]) < 0 })
+	for i := 1; i < len(nums); i++ {
+		a, b := appendNumberKey(nil, nums[i-1]), appendNumberKey(nil, nums[i])
+		c := compareNumbers(nums[i-1], nums[i])
+		if got := bytes.Compare(a, b); got != c {
+			t.Fatalf("%s vs %s: keys compare %d, numbers %d", nums[i-1], nums[i], got, c)
+		}
+	}
+}
+
+// String keys keep their order and stay prefix-free with zero bytes.
+func TestKeyParts(t *testing.T) {
+	s := func(x string) *AttributeValue { return &AttributeValue{S: &x} }
+	vals := []string{"", "\x00", "\x00\x00", "\x00a", "a", "a\x00", "a\x00b", "ab", "b"}
+	for i := 1; i < len(vals); i++ {
+		a, b := appendKeyPart(nil, s(vals[i-1])), appendKeyPart(nil, s(vals[i]))
+		if bytes.Compare(a, b) >= 0 || bytes.HasPrefix(b, a) {
+			t.Errorf("%q !< %q as keys", vals[i-1], vals[i])
+		}
+	}
+}
+
+func TestExpressions(t *testing.T) {
+	v := func(x string) AttributeValue { return AttributeValue{S: &x} }
+	n := func(x string) AttributeValue { return AttributeValue{N: &x} }
+	item := Item{"a": n("5"), "s": v("hello"), "m": {M: map[string]AttributeValue{"l": {L: []AttributeValue{n("1"), v("x")}}}}, "ss": {SS: []string{"p", "q"}}}
+	values := map[string]AttributeValue{":five": n("5.0"), ":h": v("he"), ":x": v("x"), ":p": v("p"), ":t": v("SS"), ":one": n("1"), ":two": n("2")}
+	for src, want := range map[string]bool{
+		"a = :five":                            true,
+		"a <> :five":                           false,
+		"a BETWEEN :one AND :five":             true,
+		"begins_with(s, :h)":                   true,
+		"contains(ss, :p) AND contains(s, :h)": true,
+		"m.l[1] = :x":                          true,
+		"m.l[0] IN (:two, :one)":               true,
+		"attribute_exists(m.l[1]) AND attribute_not_exists(m.l[2])": true,
+		"attribute_type(ss, :t)":                                    true,
+		"size(s) > :two OR a < :one":                                true,
+		"NOT (a = :five)":                                           false,
+		"nope = :x":                                                 false,
+		"nope <> :x":                                                true,
+		"(a = :one OR a = :five) AND s = :h":                        false,
+	} {
+		env := newEnv(map[string]string{}, values)
+		c, err := parseCondition("ConditionExpression", src, env)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		got, err := evaluate(c, item)
+		if err != nil || got != want {
+			t.Errorf("%s = %v, %v; want %v", src, got, err, want)
+		}
+	}
+	for src, msg := range map[string]string{
+		"a = = :x":       `Syntax error; token: "="`,
+		"a = :missing":   "An expression attribute value used in expression is not defined; attribute value: :missing",
+		"#n = :x":        "An expression attribute name used in the document path is not defined; attribute name: #n",
+		"name = :x":      "Attribute name is a reserved keyword; reserved keyword: name",
+		"nofunc(a)":      "Invalid function name; function: nofunc",
+		"begins_with(a)": "Incorrect number of operands",
+		"a = :x AND":     `token: "<EOF>"`,
+		"":               "The expression can not be empty;",
+		"a $ b":          "Syntax error",
+	} {
+		_, err := parseCondition("ConditionExpression", src, newEnv(nil, values))
+		if err == nil || !strings.Contains(err.Error(), msg) {
+			t.Errorf("parse %q: %v, want %q", src, err, msg)
+		}
+	}
+}
+
+func TestUpdates(t *testing.T) {
+	n := func(x string) AttributeValue { return AttributeValue{N: &x} }
+	s := func(x string) AttributeValue { return AttributeValue{S: &x} }
+	values := map[string]AttributeValue{":one": n("1"), ":ten": n("10"), ":l": {L: []AttributeValue{s("z")}}, ":ss": {SS: []string{"b", "c"}}, ":rm": {SS: []string{"a"}}, ":x": s("x")}
+	item := Item{"id": s("k"), "c": n("1"), "l": {L: []AttributeValue{s("x"), s("y")}}, "tags": {SS: []string{"a"}}, "m": {M: map[string]AttributeValue{}}}
+	u, err := parseUpdate("SET c = c + :ten, l = list_append(l, :l), m.k = :x, d = if_not_exists(d, :one) REMOVE l[0] ADD tags :ss, n :one DELETE tags :rm", newEnv(nil, values))
+	if err == nil {
+		t.Fatalf("overlapping paths l and l[0] accepted")
+	}
+	u, err = parseUpdate("SET c = c + :ten, l = list_append(l, :l), m.k = :x, d = if_not_exists(d, :one) ADD tags :ss, n :one", newEnv(nil, values))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := apply(u, item)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *out["c"].N != "11" || len(out["l"].L) != 3 || *out["m"].M["k"].S != "x" || *out["d"].N != "1" || len(out["tags"].SS) != 3 || *out["n"].N != "1" {
+		t.Fatalf("apply: %+v", out)
+	}
+	if *item["c"].N != "1" {
+		t.Fatal("apply changed its input")
+	}
+	u, _ = parseUpdate("REMOVE l[0], c DELETE tags :rm", newEnv(nil, values))
+	out, _ = apply(u, item)
+	if _, ok := out["c"]; ok || len(out["l"].L) != 1 || *out["l"].L[0].S != "y" {
+		t.Fatalf("remove: %+v", out)
+	}
+	if _, ok := out["tags"]; ok {
+		t.Fatal("a set emptied by DELETE is kept")
+	}
+	for src, msg := range map[string]string{
+		"SET a = :x SET b = :x": `The "SET" section can only be used once`,
+		"ADD s :x":              "operator: ADD, operand type: STRING",
+		"SET a.b = :x":          "",
+	} {
+		u, err := parseUpdate(src, newEnv(nil, values))
+		if err == nil {
+			_, err = apply(u, item)
+		}
+		if err == nil || !strings.Contains(err.Error(), msg) {
+			t.Errorf("%q: %v, want %q", src, err, msg)
+		}
+	}
+}
+
+func FuzzExpressions(f *testing.F) {
+	for _, s := range []string{"a = :v", "SET a = a + :v REMOVE b[2]", "attribute_exists(#n.c[1])", "(a BETWEEN :v AND :v) OR NOT a IN (:v)", "a.b.c, d[0]"} {
+		f.Add(s)
+	}
+	values := map[string]AttributeValue{":v": {N: new(string)}}
+	*values[":v"].N = "1"
+	item := Item{"a": values[":v"]}
+	f.Fuzz(func(t *testing.T, src string) {
+		env := newEnv(map[string]string{"#n": "a"}, values)
+		if c, err := parseCondition("ConditionExpression", src, env); err == nil {
+			evaluate(c, item)
+		}
+		if u, err := parseUpdate(src, newEnv(map[string]string{"#n": "a"}, values)); err == nil {
+			apply(u, item)
+		}
+		if p, err := parseProjection(src, newEnv(map[string]string{"#n": "a"}, values)); err == nil {
+			project(item, p)
+		}
+	})
+}

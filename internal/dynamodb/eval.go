@@ -1,0 +1,552 @@
+package dynamodb
+
+import (
+	"bytes"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// resolve finds the value at a path in an item (nil when absent).
+func resolve(item Item, p path) *AttributeValue {
+	v, ok := item[p[0].name]
+	if !ok {
+		return nil
+	}
+	cur := &v
+	for _, e := range p[1:] {
+		switch {
+		case e.name != "" && cur.M != nil:
+			x, ok := cur.M[e.name]
+			if !ok {
+				return nil
+			}
+			cur = &x
+		case e.name == "" && cur.L != nil:
+			if e.index >= len(cur.L) {
+				return nil
+			}
+			cur = &cur.L[e.index]
+		default:
+			return nil
+		}
+	}
+	return cur
+}
+
+// operandValue evaluates an operand of a condition (nil: absent).
+func operandValue(item Item, o *operand) (*AttributeValue, error) {
+	switch o.kind {
+	case opValue:
+		return o.value, nil
+	case opPath:
+		return resolve(item, o.path), nil
+	case opSize:
+		v := resolve(item, o.path)
+		if v == nil {
+			return nil, nil
+		}
+		var n int
+		switch v.Type() {
+		case typeS:
+			n = utf8.RuneCountInString(*v.S)
+		case typeB:
+			n = len(v.B)
+		case typeL:
+			n = len(v.L)
+		case typeM:
+			n = len(v.M)
+		case typeSS:
+			n = len(v.SS)
+		case typeNS:
+			n = len(v.NS)
+		case typeBS:
+			n = len(v.BS)
+		default:
+			return nil, validationf("Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: size, operand type: %s", v.Type())
+		}
+		s := strconv.Itoa(n)
+		return &AttributeValue{N: &s}, nil
+	}
+	return nil, validationf("Invalid ConditionExpression: unexpected operand")
+}
+
+// evaluate decides a condition on an item (which may be nil: no item).
+func evaluate(c *condition, item Item) (bool, error) {
+	switch c.kind {
+	case condAnd, condOr:
+		a, err := evaluate(c.subs[0], item)
+		if err != nil {
+			return false, err
+		}
+		if c.kind == condAnd && !a || c.kind == condOr && a {
+			return a, nil
+		}
+		return evaluate(c.subs[1], item)
+	case condNot:
+		a, err := evaluate(c.subs[0], item)
+		return !a, err
+	}
+	vals := make([]*AttributeValue, len(c.operands))
+	for i, o := range c.operands {
+		v, err := operandValue(item, o)
+		if err != nil {
+			return false, err
+		}
+		vals[i] = v
+	}
+	switch c.kind {
+	case condCompare:
+		a, b := vals[0], vals[1]
+		if a == nil || b == nil {
+			return c.op == "<>" && (a != nil || b != nil), nil
+		}
+		switch c.op {
+		case "=":
+			return equal(a, b), nil
+		case "<>":
+			return !equal(a, b), nil
+		}
+		n, ok := compare(a, b)
+		if !ok {
+			return false, nil
+		}
+		switch c.op {
+		case "<":
+			return n < 0, nil
+		case "<=":
+			return n <= 0, nil
+		case ">":
+			return n > 0, nil
+		}
+		return n >= 0, nil
+	case condBetween:
+		if vals[0] == nil || vals[1] == nil || vals[2] == nil {
+			return false, nil
+		}
+		lo, ok1 := compare(vals[0], vals[1])
+		hi, ok2 := compare(vals[0], vals[2])
+		if n, ok := compare(vals[1], vals[2]); ok && n > 0 {
+			return false, validationf("Invalid ConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound")
+		}
+		return ok1 && ok2 && lo >= 0 && hi <= 0, nil
+	case condIn:
+		if vals[0] == nil {
+			return false, nil
+		}
+		for _, v := range vals[1:] {
+			if v != nil && equal(vals[0], v) {
+				return true, nil
+			}
+		}
+		return false, nil
+	case condFunc:
+		v := vals[0]
+		switch c.op {
+		case "attribute_exists":
+			return v != nil, nil
+		case "attribute_not_exists":
+			return v == nil, nil
+		case "attribute_type":
+			t := vals[1]
+			if t == nil || t.S == nil {
+				return false, validationf("Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: attribute_type, operand type: %s", t.Type())
+			}
+			switch *t.S {
+			case typeS, typeN, typeB, typeBOOL, typeNULL, typeL, typeM, typeSS, typeNS, typeBS:
+			default:
+				return false, validationf("Invalid ConditionExpression: Invalid attribute type name found; type: %s, valid types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }", *t.S)
+			}
+			return v != nil && v.Type() == *t.S, nil
+		case "begins_with":
+			prefix := vals[1]
+			if v == nil || prefix == nil {
+				return false, nil
+			}
+			switch {
+			case v.S != nil && prefix.S != nil:
+				return strings.HasPrefix(*v.S, *prefix.S), nil
+			case v.B != nil && prefix.B != nil:
+				return bytes.HasPrefix(v.B, prefix.B), nil
+			}
+			return false, nil
+		case "contains":
+			x := vals[1]
+			if v == nil || x == nil {
+				return false, nil
+			}
+			switch {
+			case v.S != nil && x.S != nil:
+				return strings.Contains(*v.S, *x.S), nil
+			case v.B != nil && x.B != nil:
+				return bytes.Contains(v.B, x.B), nil
+			case v.SS != nil && x.S != nil:
+				return slices.Contains(v.SS, *x.S), nil
+			case v.NS != nil && x.N != nil:
+				return slices.ContainsFunc(v.NS, func(n string) bool { return compareNumbers(n, *x.N) == 0 }), nil
+			case v.BS != nil && x.B != nil:
+				return slices.ContainsFunc(v.BS, func(b []byte) bool { return bytes.Equal(b, x.B) }), nil
+			case v.L != nil:
+				return slices.ContainsFunc(v.L, func(e AttributeValue) bool { return equal(&e, x) }), nil
+			}
+			return false, nil
+		}
+	}
+	return false, nil
+}
+
+// errBadUpdatePath is DynamoDB's answer to setting a path whose parent
+// does not exist.
+func errBadUpdatePath() error {
+	return validationf("The document path provided in the update expression is invalid for update")
+}
+
+// setValueOf computes the value a SET action assigns.
+func setValueOf(item Item, o *operand) (*AttributeValue, error) {
+	switch o.kind {
+	case opValue:
+		v := o.value.clone()
+		return &v, nil
+	case opPath:
+		v := resolve(item, o.path)
+		if v == nil {
+			return nil, validationf("The provided expression refers to an attribute that does not exist in the item")
+		}
+		c := v.clone()
+		return &c, nil
+	case opIfNotExists:
+		if v := resolve(item, o.args[0].path); v != nil {
+			c := v.clone()
+			return &c, nil
+		}
+		return setValueOf(item, o.args[1])
+	case opListAppend:
+		a, err := setValueOf(item, o.args[0])
+		if err != nil {
+			return nil, err
+		}
+		b, err := setValueOf(item, o.args[1])
+		if err != nil {
+			return nil, err
+		}
+		if a.L == nil || b.L == nil {
+			bad := a
+			if a.L != nil {
+				bad = b
+			}
+			return nil, validationf("Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: list_append, operand type: %s", bad.Type())
+		}
+		return &AttributeValue{L: append(slices.Clone(a.L), b.L...)}, nil
+	case opPlus, opMinus:
+		a, err := setValueOf(item, o.args[0])
+		if err != nil {
+			return nil, err
+		}
+		b, err := setValueOf(item, o.args[1])
+		if err != nil {
+			return nil, err
+		}
+		if a.N == nil || b.N == nil {
+			return nil, validationf("An operand in the update expression has an incorrect data type")
+		}
+		n, err := addNumbers(*a.N, *b.N, o.kind == opMinus)
+		if err != nil {
+			return nil, err
+		}
+		return &AttributeValue{N: &n}, nil
+	}
+	return nil, validationf("Invalid UpdateExpression: unexpected operand")
+}
+
+// setAt assigns v at p; the path's parent must exist.
+func setAt(item Item, p path, v AttributeValue) error {
+	if len(p) == 1 {
+		item[p[0].name] = v
+		return nil
+	}
+	root, ok := item[p[0].name]
+	if !ok {
+		return errBadUpdatePath()
+	}
+	if err := setIn(&root, p[1:], v); err != nil {
+		return err
+	}
+	item[p[0].name] = root
+	return nil
+}
+
+func setIn(cur *AttributeValue, p path, v AttributeValue) error {
+	e := p[0]
+	if len(p) == 1 {
+		switch {
+		case e.name != "" && cur.M != nil:
+			cur.M[e.name] = v
+		case e.name == "" && cur.L != nil:
+			if e.index >= len(cur.L) {
+				cur.L = append(cur.L, v)
+			} else {
+				cur.L[e.index] = v
+			}
+		default:
+			return errBadUpdatePath()
+		}
+		return nil
+	}
+	switch {
+	case e.name != "" && cur.M != nil:
+		child, ok := cur.M[e.name]
+		if !ok {
+			return errBadUpdatePath()
+		}
+		if err := setIn(&child, p[1:], v); err != nil {
+			return err
+		}
+		cur.M[e.name] = child
+	case e.name == "" && cur.L != nil && e.index < len(cur.L):
+		return setIn(&cur.L[e.index], p[1:], v)
+	default:
+		return errBadUpdatePath()
+	}
+	return nil
+}
+
+// removeAt removes the value at a path; absent paths are no-ops.
+func removeAt(item Item, p path) {
+	if len(p) == 1 {
+		delete(item, p[0].name)
+		return
+	}
+	root, ok := item[p[0].name]
+	if !ok {
+		return
+	}
+	removeIn(&root, p[1:])
+	item[p[0].name] = root
+}
+
+func removeIn(cur *AttributeValue, p path) {
+	e := p[0]
+	if len(p) == 1 {
+		switch {
+		case e.name != "" && cur.M != nil:
+			delete(cur.M, e.name)
+		case e.name == "" && cur.L != nil && e.index < len(cur.L):
+			cur.L = slices.Delete(cur.L, e.index, e.index+1)
+		}
+		return
+	}
+	switch {
+	case e.name != "" && cur.M != nil:
+		if child, ok := cur.M[e.name]; ok {
+			removeIn(&child, p[1:])
+			cur.M[e.name] = child
+		}
+	case e.name == "" && cur.L != nil && e.index < len(cur.L):
+		removeIn(&cur.L[e.index], p[1:])
+	}
+}
+
+// apply carries out an update expression on a copy of item.
+func apply(u *update, item Item) (Item, error) {
+	out := cloneItem(item)
+	// Every value is computed from the item as it was, then assigned.
+	type assign struct {
+		path path
+		v    AttributeValue
+	}
+	var sets []assign
+	for _, a := range u.set {
+		v, err := setValueOf(item, a.value)
+		if err != nil {
+			return nil, err
+		}
+		sets = append(sets, assign{a.path, *v})
+	}
+	for _, a := range sets {
+		if err := setAt(out, a.path, a.v); err != nil {
+			return nil, err
+		}
+	}
+	// REMOVE list elements from the highest index down, so indexes hold.
+	removes := slices.Clone(u.remove)
+	slices.SortStableFunc(removes, func(a, b path) int {
+		if x, y := a[len(a)-1], b[len(b)-1]; x.name == "" && y.name == "" {
+			return y.index - x.index
+		}
+		return 0
+	})
+	for _, p := range removes {
+		removeAt(out, p)
+	}
+	for _, a := range u.add {
+		cur := resolve(out, a.path)
+		v := a.value.value
+		switch {
+		case v.N != nil:
+			n := *v.N
+			if cur != nil {
+				if cur.N == nil {
+					return nil, validationf("An operand in the update expression has an incorrect data type")
+				}
+				var err error
+				if n, err = addNumbers(*cur.N, *v.N, false); err != nil {
+					return nil, err
+				}
+			}
+			if err := setAt(out, a.path, AttributeValue{N: &n}); err != nil {
+				return nil, err
+			}
+		case v.SS != nil || v.NS != nil || v.BS != nil:
+			merged := v.clone()
+			if cur != nil {
+				if cur.Type() != v.Type() {
+					return nil, validationf("An operand in the update expression has an incorrect data type")
+				}
+				merged = union(cur, v)
+			}
+			if err := setAt(out, a.path, merged); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, validationf("Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: %s", typeName(v.Type()))
+		}
+	}
+	for _, a := range u.delete {
+		cur := resolve(out, a.path)
+		v := a.value.value
+		if v.SS == nil && v.NS == nil && v.BS == nil {
+			return nil, validationf("Invalid UpdateExpression: Incorrect operand type for operator or function; operator: DELETE, operand type: %s", typeName(v.Type()))
+		}
+		if cur == nil {
+			continue
+		}
+		if cur.Type() != v.Type() {
+			return nil, validationf("An operand in the update expression has an incorrect data type")
+		}
+		rest := difference(cur, v)
+		if rest == nil {
+			removeAt(out, a.path)
+		} else if err := setAt(out, a.path, *rest); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// typeName is how DynamoDB names a type in messages.
+func typeName(t string) string {
+	switch t {
+	case typeS:
+		return "STRING"
+	case typeN:
+		return "NUMBER"
+	case typeB:
+		return "BINARY"
+	case typeBOOL:
+		return "BOOLEAN"
+	case typeNULL:
+		return "NULL"
+	case typeL:
+		return "LIST"
+	case typeM:
+		return "MAP"
+	}
+	return t
+}
+
+func union(a, b *AttributeValue) AttributeValue {
+	out := a.clone()
+	switch {
+	case a.SS != nil:
+		for _, s := range b.SS {
+			if !slices.Contains(out.SS, s) {
+				out.SS = append(out.SS, s)
+			}
+		}
+	case a.NS != nil:
+		for _, s := range b.NS {
+			if !slices.ContainsFunc(out.NS, func(x string) bool { return compareNumbers(x, s) == 0 }) {
+				out.NS = append(out.NS, s)
+			}
+		}
+	case a.BS != nil:
+		for _, s := range b.BS {
+			if !slices.ContainsFunc(out.BS, func(x []byte) bool { return bytes.Equal(x, s) }) {
+				out.BS = append(out.BS, s)
+			}
+		}
+	}
+	return out
+}
+
+// difference is a minus b, or nil when nothing is left.
+func difference(a, b *AttributeValue) *AttributeValue {
+	out := a.clone()
+	switch {
+	case a.SS != nil:
+		out.SS = slices.DeleteFunc(out.SS, func(s string) bool { return slices.Contains(b.SS, s) })
+		if len(out.SS) == 0 {
+			return nil
+		}
+	case a.NS != nil:
+		out.NS = slices.DeleteFunc(out.NS, func(s string) bool {
+			return slices.ContainsFunc(b.NS, func(x string) bool { return compareNumbers(x, s) == 0 })
+		})
+		if len(out.NS) == 0 {
+			return nil
+		}
+	case a.BS != nil:
+		out.BS = slices.DeleteFunc(out.BS, func(s []byte) bool {
+			return slices.ContainsFunc(b.BS, func(x []byte) bool { return bytes.Equal(x, s) })
+		})
+		if len(out.BS) == 0 {
+			return nil
+		}
+	}
+	return &out
+}
+
+// project keeps the paths of an item a projection names.
+func project(item Item, paths []path) Item {
+	out := Item{}
+	for _, p := range paths {
+		if resolve(item, p) == nil {
+			continue
+		}
+		var prev *AttributeValue
+		if x, ok := out[p[0].name]; ok {
+			prev = &x
+		}
+		out[p[0].name] = projectPath(prev, item[p[0].name], p[1:])
+	}
+	return out
+}
+
+// projectPath is src projected on the path p (which exists in it), merged
+// into prev, what earlier paths projected of the same value. Projected
+// list elements are compacted, in the order they are named.
+func projectPath(prev *AttributeValue, src AttributeValue, p path) AttributeValue {
+	if len(p) == 0 {
+		return src.clone()
+	}
+	e := p[0]
+	if e.name != "" {
+		out := AttributeValue{M: map[string]AttributeValue{}}
+		if prev != nil && prev.M != nil {
+			out = *prev
+		}
+		var pc *AttributeValue
+		if x, ok := out.M[e.name]; ok {
+			pc = &x
+		}
+		out.M[e.name] = projectPath(pc, src.M[e.name], p[1:])
+		return out
+	}
+	out := AttributeValue{L: []AttributeValue{}}
+	if prev != nil && prev.L != nil {
+		out = *prev
+	}
+	out.L = append(out.L, projectPath(nil, src.L[e.index], p[1:]))
+	return out
+}

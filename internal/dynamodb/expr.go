@@ -1,0 +1,741 @@
+package dynamodb
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
+)
+
+// The expression language: a lexer and a recursive-descent parser for
+// condition, key condition, filter, update and projection expressions.
+// Parsing checks names (#n) and values (:v) against the request's maps
+// and records which were used.
+
+type tokenKind int
+
+const (
+	tokEOF tokenKind = iota
+	tokIdent
+	tokName  // #name
+	tokValue // :value
+	tokNumber
+	tokPunct
+)
+
+type token struct {
+	kind tokenKind
+	text string
+	pos  int
+}
+
+func lex(s string) ([]token, error) {
+	var toks []token
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			i++
+		case isIdentStart(c) || c == '#' || c == ':':
+			j := i + 1
+			for j < len(s) && isIdentChar(s[j]) {
+				j++
+			}
+			kind := tokIdent
+			if c == '#' {
+				kind = tokName
+			} else if c == ':' {
+				kind = tokValue
+			}
+			if (kind != tokIdent) && j == i+1 {
+				return nil, syntaxAt(s, i, string(c))
+			}
+			toks = append(toks, token{kind, s[i:j], i})
+			i = j
+		case c >= '0' && c <= '9':
+			j := i
+			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+				j++
+			}
+			toks = append(toks, token{tokNumber, s[i:j], i})
+			i = j
+		case strings.HasPrefix(s[i:], "<>") || strings.HasPrefix(s[i:], "<=") || strings.HasPrefix(s[i:], ">="):
+			toks = append(toks, token{tokPunct, s[i : i+2], i})
+			i += 2
+		case strings.IndexByte("=<>()[],.+-", c) >= 0:
+			toks = append(toks, token{tokPunct, s[i : i+1], i})
+			i++
+		default:
+			return nil, syntaxAt(s, i, s[i:i+1])
+		}
+	}
+	return append(toks, token{tokEOF, "<EOF>", len(s)}), nil
+}
+
+func isIdentStart(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isIdentChar(c byte) bool  { return isIdentStart(c) || c >= '0' && c <= '9' }
+
+// syntaxError is the marker of a lexing error, completed by the parser
+// with the expression's kind.
+type syntaxError struct{ token, near string }
+
+func (e *syntaxError) Error() string {
+	return fmt.Sprintf("Syntax error; token: %q, near: %q", e.token, e.near)
+}
+
+func syntaxAt(s string, i int, tok string) error {
+	lo, hi := max(0, i-8), min(len(s), i+len(tok)+8)
+	return &syntaxError{token: tok, near: strings.TrimSpace(s[lo:hi])}
+}
+
+// pathElem is one step of a document path: an attribute or map key, or
+// a list index.
+type pathElem struct {
+	name  string
+	index int // when name == ""
+}
+
+type path []pathElem
+
+func (p path) String() string {
+	var b strings.Builder
+	for i, e := range p {
+		switch {
+		case e.name == "":
+			fmt.Fprintf(&b, "[%d]", e.index)
+		case i > 0:
+			b.WriteString("." + e.name)
+		default:
+			b.WriteString(e.name)
+		}
+	}
+	return b.String()
+}
+
+// operand kinds.
+const (
+	opPath = iota
+	opValue
+	opSize
+	opIfNotExists
+	opListAppend
+	opPlus
+	opMinus
+)
+
+type operand struct {
+	kind  int
+	path  path
+	value *AttributeValue
+	args  []*operand
+}
+
+// condition kinds.
+const (
+	condCompare = iota
+	condBetween
+	condIn
+	condAnd
+	condOr
+	condNot
+	condFunc
+)
+
+type condition struct {
+	kind     int
+	op       string // comparator or function name
+	operands []*operand
+	subs     []*condition
+}
+
+// exprEnv holds a request's names and values and what of them was used.
+type exprEnv struct {
+	names     map[string]string
+	values    map[string]AttributeValue
+	usedNames map[string]bool
+	usedVals  map[string]bool
+}
+
+func newEnv(names map[string]string, values map[string]AttributeValue) *exprEnv {
+	return &exprEnv{names: names, values: values, usedNames: map[string]bool{}, usedVals: map[string]bool{}}
+}
+
+// checkUnused fails when the request gives names or values no
+// expression used.
+func (e *exprEnv) checkUnused() error {
+	var unusedVals, unusedNames []string
+	for k := range e.values {
+		if !e.usedVals[k] {
+			unusedVals = append(unusedVals, k)
+		}
+	}
+	for k := range e.names {
+		if !e.usedNames[k] {
+			unusedNames = append(unusedNames, k)
+		}
+	}
+	if len(unusedVals) > 0 {
+		return validationf("Value provided in ExpressionAttributeValues unused in expressions: keys: {%s}", strings.Join(sorted(unusedVals), ", "))
+	}
+	if len(unusedNames) > 0 {
+		return validationf("Value provided in ExpressionAttributeNames unused in expressions: keys: {%s}", strings.Join(sorted(unusedNames), ", "))
+	}
+	return nil
+}
+
+func sorted(s []string) []string {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+	return s
+}
+
+type parser struct {
+	kind string // "ConditionExpression", … for messages
+	src  string
+	toks []token
+	i    int
+	env  *exprEnv
+}
+
+// exprError is a parse or semantic error of an expression.
+func (p *parser) fail(format string, args ...any) error {
+	return validationf("Invalid %s: %s", p.kind, fmt.Sprintf(format, args...))
+}
+
+func (p *parser) syntax() error {
+	t := p.toks[p.i]
+	lo := p.i - 1
+	if lo < 0 {
+		lo = 0
+	}
+	hi := min(p.i+1, len(p.toks)-1)
+	var near []string
+	for _, x := range p.toks[lo : hi+1] {
+		if x.kind != tokEOF {
+			near = append(near, x.text)
+		}
+	}
+	return p.fail("Syntax error; token: %q, near: %q", t.text, strings.Join(near, " "))
+}
+
+func newParser(kind, src string, env *exprEnv) (*parser, error) {
+	if strings.TrimSpace(src) == "" {
+		return nil, validationf("Invalid %s: The expression can not be empty;", kind)
+	}
+	toks, err := lex(src)
+	if err != nil {
+		if se, ok := err.(*syntaxError); ok {
+			return nil, validationf("Invalid %s: Syntax error; token: %q, near: %q", kind, se.token, se.near)
+		}
+		return nil, err
+	}
+	return &parser{kind: kind, src: src, toks: toks, env: env}, nil
+}
+
+func (p *parser) peek() token { return p.toks[p.i] }
+func (p *parser) next() token { t := p.toks[p.i]; p.i = min(p.i+1, len(p.toks)-1); return t }
+
+func (p *parser) punct(s string) bool {
+	if t := p.peek(); t.kind == tokPunct && t.text == s {
+		p.i++
+		return true
+	}
+	return false
+}
+
+func (p *parser) keyword(s string) bool {
+	if t := p.peek(); t.kind == tokIdent && strings.EqualFold(t.text, s) {
+		p.i++
+		return true
+	}
+	return false
+}
+
+func (p *parser) expect(s string) error {
+	if !p.punct(s) {
+		return p.syntax()
+	}
+	return nil
+}
+
+func (p *parser) end() error {
+	if p.peek().kind != tokEOF {
+		return p.syntax()
+	}
+	return nil
+}
+
+// name resolves an attribute name token.
+func (p *parser) name(t token) (string, error) {
+	switch t.kind {
+	case tokName:
+		n, ok := p.env.names[t.text]
+		if !ok {
+			return "", p.fail("An expression attribute name used in the document path is not defined; attribute name: %s", t.text)
+		}
+		p.env.usedNames[t.text] = true
+		return n, nil
+	case tokIdent:
+		if isReserved(t.text) {
+			return "", p.fail("Attribute name is a reserved keyword; reserved keyword: %s", t.text)
+		}
+		return t.text, nil
+	}
+	return "", p.syntax()
+}
+
+func (p *parser) path() (path, error) {
+	n, err := p.name(p.next())
+	if err != nil {
+		return nil, err
+	}
+	out := path{{name: n}}
+	for {
+		switch {
+		case p.punct("."):
+			n, err := p.name(p.next())
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, pathElem{name: n})
+		case p.punct("["):
+			t := p.next()
+			if t.kind != tokNumber {
+				p.i--
+				return nil, p.syntax()
+			}
+			idx, err := strconv.Atoi(t.text)
+			if err != nil {
+				return nil, p.syntax()
+			}
+			if err := p.expect("]"); err != nil {
+				return nil, err
+			}
+			out = append(out, pathElem{index: idx})
+		default:
+			if len(out) > 32 {
+				return nil, p.fail("The document path has too many nesting levels; nesting levels: %d", len(out))
+			}
+			return out, nil
+		}
+	}
+}
+
+func (p *parser) value(t token) (*operand, error) {
+	v, ok := p.env.values[t.text]
+	if !ok {
+		return nil, p.fail("An expression attribute value used in expression is not defined; attribute value: %s", t.text)
+	}
+	p.env.usedVals[t.text] = true
+	return &operand{kind: opValue, value: &v}, nil
+}
+
+// operand reads a path, a value or size(path) (in conditions).
+func (p *parser) operand() (*operand, error) {
+	t := p.peek()
+	switch {
+	case t.kind == tokValue:
+		p.i++
+		return p.value(t)
+	case t.kind == tokIdent && p.toks[p.i+1].text == "(":
+		if t.text != "size" {
+			return nil, p.fail("Invalid function name; function: %s", t.text)
+		}
+		p.i += 2
+		arg, err := p.path()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expect(")"); err != nil {
+			return nil, err
+		}
+		return &operand{kind: opSize, path: arg}, nil
+	case t.kind == tokIdent || t.kind == tokName:
+		pa, err := p.path()
+		if err != nil {
+			return nil, err
+		}
+		return &operand{kind: opPath, path: pa}, nil
+	}
+	return nil, p.syntax()
+}
+
+// Conditions, lowest precedence first: OR, AND, NOT, then the rest.
+func (p *parser) condition() (*condition, error) {
+	c, err := p.and()
+	if err != nil {
+		return nil, err
+	}
+	for p.keyword("OR") {
+		r, err := p.and()
+		if err != nil {
+			return nil, err
+		}
+		c = &condition{kind: condOr, subs: []*condition{c, r}}
+	}
+	return c, nil
+}
+
+func (p *parser) and() (*condition, error) {
+	c, err := p.not()
+	if err != nil {
+		return nil, err
+	}
+	for p.keyword("AND") {
+		r, err := p.not()
+		if err != nil {
+			return nil, err
+		}
+		c = &condition{kind: condAnd, subs: []*condition{c, r}}
+	}
+	return c, nil
+}
+
+func (p *parser) not() (*condition, error) {
+	if p.keyword("NOT") {
+		c, err := p.not()
+		if err != nil {
+			return nil, err
+		}
+		return &condition{kind: condNot, subs: []*condition{c}}, nil
+	}
+	return p.primary()
+}
+
+// conditionArity is how many operands a condition function takes.
+func conditionArity(name string) (int, bool) {
+	switch name {
+	case "attribute_exists", "attribute_not_exists":
+		return 1, true
+	case "attribute_type", "begins_with", "contains":
+		return 2, true
+	}
+	return 0, false
+}
+
+func (p *parser) primary() (*condition, error) {
+	if p.punct("(") {
+		c, err := p.condition()
+		if err != nil {
+			return nil, err
+		}
+		return c, p.expect(")")
+	}
+	t := p.peek()
+	if t.kind == tokIdent && p.toks[p.i+1].text == "(" && t.text != "size" {
+		want, ok := conditionArity(t.text)
+		if !ok {
+			return nil, p.fail("Invalid function name; function: %s", t.text)
+		}
+		p.i += 2
+		var args []*operand
+		for {
+			a, err := p.operand()
+			if err != nil {
+				return nil, err
+			}
+			args = append(args, a)
+			if !p.punct(",") {
+				break
+			}
+		}
+		if err := p.expect(")"); err != nil {
+			return nil, err
+		}
+		if len(args) != want {
+			return nil, p.fail("Incorrect number of operands for operator or function; operator or function: %s, number of operands: %d", t.text, len(args))
+		}
+		if args[0].kind != opPath {
+			return nil, p.fail("Operator or function requires a document path; operator or function: %s", t.text)
+		}
+		return &condition{kind: condFunc, op: t.text, operands: args}, nil
+	}
+	left, err := p.operand()
+	if err != nil {
+		return nil, err
+	}
+	switch t := p.peek(); {
+	case t.kind == tokPunct && (t.text == "=" || t.text == "<>" || t.text == "<" || t.text == "<=" || t.text == ">" || t.text == ">="):
+		p.i++
+		right, err := p.operand()
+		if err != nil {
+			return nil, err
+		}
+		return &condition{kind: condCompare, op: t.text, operands: []*operand{left, right}}, nil
+	case p.keyword("BETWEEN"):
+		lo, err := p.operand()
+		if err != nil {
+			return nil, err
+		}
+		if !p.keyword("AND") {
+			return nil, p.syntax()
+		}
+		hi, err := p.operand()
+		if err != nil {
+			return nil, err
+		}
+		return &condition{kind: condBetween, operands: []*operand{left, lo, hi}}, nil
+	case p.keyword("IN"):
+		if err := p.expect("("); err != nil {
+			return nil, err
+		}
+		ops := []*operand{left}
+		for {
+			o, err := p.operand()
+			if err != nil {
+				return nil, err
+			}
+			ops = append(ops, o)
+			if !p.punct(",") {
+				break
+			}
+		}
+		if len(ops) > 101 {
+			return nil, p.fail("The IN operator is provided with too many operands; number of operands: %d", len(ops)-1)
+		}
+		return &condition{kind: condIn, operands: ops}, p.expect(")")
+	}
+	return nil, p.syntax()
+}
+
+// parseCondition parses a condition or filter expression.
+func parseCondition(kind, src string, env *exprEnv) (*condition, error) {
+	p, err := newParser(kind, src, env)
+	if err != nil {
+		return nil, err
+	}
+	c, err := p.condition()
+	if err != nil {
+		return nil, err
+	}
+	return c, p.end()
+}
+
+// parseProjection parses a projection expression.
+func parseProjection(src string, env *exprEnv) ([]path, error) {
+	p, err := newParser("ProjectionExpression", src, env)
+	if err != nil {
+		return nil, err
+	}
+	var out []path
+	for {
+		pa, err := p.path()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pa)
+		if !p.punct(",") {
+			break
+		}
+	}
+	return out, p.end()
+}
+
+// update is a parsed update expression.
+type update struct {
+	set    []setAction
+	remove []path
+	add    []pathValue
+	delete []pathValue
+}
+
+type setAction struct {
+	path  path
+	value *operand
+}
+
+type pathValue struct {
+	path  path
+	value *operand
+}
+
+// parseUpdate parses an update expression.
+func parseUpdate(src string, env *exprEnv) (*update, error) {
+	p, err := newParser("UpdateExpression", src, env)
+	if err != nil {
+		return nil, err
+	}
+	u := &update{}
+	seen := map[string]bool{}
+	for p.peek().kind != tokEOF {
+		t := p.next()
+		clause := strings.ToUpper(t.text)
+		if t.kind != tokIdent || (clause != "SET" && clause != "REMOVE" && clause != "ADD" && clause != "DELETE") {
+			p.i--
+			return nil, p.syntax()
+		}
+		if seen[clause] {
+			return nil, p.fail("The %q section can only be used once in an update expression;", clause)
+		}
+		seen[clause] = true
+		for {
+			pa, err := p.path()
+			if err != nil {
+				return nil, err
+			}
+			switch clause {
+			case "SET":
+				if err := p.expect("="); err != nil {
+					return nil, err
+				}
+				v, err := p.setValue()
+				if err != nil {
+					return nil, err
+				}
+				u.set = append(u.set, setAction{pa, v})
+			case "REMOVE":
+				u.remove = append(u.remove, pa)
+			default:
+				t := p.next()
+				if t.kind != tokValue {
+					p.i--
+					return nil, p.syntax()
+				}
+				v, err := p.value(t)
+				if err != nil {
+					return nil, err
+				}
+				if clause == "ADD" {
+					u.add = append(u.add, pathValue{pa, v})
+				} else {
+					u.delete = append(u.delete, pathValue{pa, v})
+				}
+			}
+			if !p.punct(",") {
+				break
+			}
+		}
+	}
+	return u, checkOverlaps(u, p)
+}
+
+// setValue reads operand [+|- operand], where operands may be
+// if_not_exists(path, value) and list_append(a, b).
+func (p *parser) setValue() (*operand, error) {
+	a, err := p.setOperand()
+	if err != nil {
+		return nil, err
+	}
+	for _, op := range []struct {
+		text string
+		kind int
+	}{{"+", opPlus}, {"-", opMinus}} {
+		if p.punct(op.text) {
+			b, err := p.setOperand()
+			if err != nil {
+				return nil, err
+			}
+			return &operand{kind: op.kind, args: []*operand{a, b}}, nil
+		}
+	}
+	return a, nil
+}
+
+func (p *parser) setOperand() (*operand, error) {
+	t := p.peek()
+	if t.kind == tokIdent && p.toks[p.i+1].text == "(" {
+		kind := map[string]int{"if_not_exists": opIfNotExists, "list_append": opListAppend}
+		k, ok := kind[t.text]
+		if !ok {
+			return nil, p.fail("Invalid function name; function: %s", t.text)
+		}
+		p.i += 2
+		a, err := p.setOperand()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expect(","); err != nil {
+			return nil, err
+		}
+		b, err := p.setOperand()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expect(")"); err != nil {
+			return nil, err
+		}
+		if k == opIfNotExists && a.kind != opPath {
+			return nil, p.fail("Operator or function requires a document path; operator or function: if_not_exists")
+		}
+		return &operand{kind: k, args: []*operand{a, b}}, nil
+	}
+	if t.kind == tokValue {
+		p.i++
+		return p.value(t)
+	}
+	pa, err := p.path()
+	if err != nil {
+		return nil, err
+	}
+	return &operand{kind: opPath, path: pa}, nil
+}
+
+// checkOverlaps refuses an update whose paths overlap.
+func checkOverlaps(u *update, p *parser) error {
+	var all []path
+	for _, a := range u.set {
+		all = append(all, a.path)
+	}
+	all = append(all, u.remove...)
+	for _, a := range u.add {
+		all = append(all, a.path)
+	}
+	for _, a := range u.delete {
+		all = append(all, a.path)
+	}
+	for i := range all {
+		for j := i + 1; j < len(all); j++ {
+			a, b := all[i], all[j]
+			n := min(len(a), len(b))
+			same := true
+			for k := range n {
+				if a[k] != b[k] {
+					same = false
+					break
+				}
+			}
+			if same {
+				return p.fail("Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [%s], path two: [%s]", pathList(a), pathList(b))
+			}
+		}
+	}
+	return nil
+}
+
+func pathList(p path) string {
+	var parts []string
+	for _, e := range p {
+		if e.name == "" {
+			parts = append(parts, fmt.Sprintf("[%d]", e.index))
+		} else {
+			parts = append(parts, e.name)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// checkValues validates ExpressionAttributeValues, canonicalizing their
+// numbers.
+func checkValues(values map[string]AttributeValue) error {
+	if values != nil && len(values) == 0 {
+		return validationf("ExpressionAttributeValues must not be empty")
+	}
+	for k, v := range values {
+		if len(k) < 2 || k[0] != ':' || strings.IndexFunc(k[1:], func(r rune) bool { return r >= 0x80 || !isIdentChar(byte(r)) }) >= 0 {
+			return validationf("ExpressionAttributeValues contains invalid key: Syntax error; key: %q", k)
+		}
+		if err := v.check(k, 0); err != nil {
+			msg := err.Error()
+			if e, ok := awserr.As(err); ok {
+				msg = e.Message
+			}
+			return validationf("ExpressionAttributeValues contains invalid value: %s for key %s", msg, k)
+		}
+		values[k] = v
+	}
+	return nil
+}

@@ -1,0 +1,549 @@
+package dynamodb
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+
+	"github.com/lakebox/lakebox/internal/storage/meta"
+)
+
+func itemKeyPrefix(tableID string) []byte {
+	return []byte(string(itemPrefix) + tableID + "\x00")
+}
+
+// appendKeyPart appends an order-preserving, prefix-free encoding of a
+// key value: strings and binary escape 0x00 as 0x00 0xFF and end with
+// 0x00 0x01; numbers as appendNumberKey.
+func appendKeyPart(b []byte, v *AttributeValue) []byte {
+	var raw []byte
+	switch {
+	case v.N != nil:
+		return appendNumberKey(b, *v.N)
+	case v.S != nil:
+		raw = []byte(*v.S)
+	default:
+		raw = v.B
+	}
+	for _, c := range raw {
+		if c == 0 {
+			b = append(b, 0, 0xFF)
+		} else {
+			b = append(b, c)
+		}
+	}
+	return append(b, 0, 1)
+}
+
+// keyOf checks the key attributes of an item (or of a Key) and returns
+// the item's key in the store. exact requires the attributes to be only
+// the key's (GetItem's Key).
+func (r *tableRecord) keyOf(item Item, exact bool) ([]byte, error) {
+	hash, rng := r.keyNames()
+	want := 1
+	if rng != "" {
+		want = 2
+	}
+	if exact && len(item) != want {
+		return nil, validationf("The provided key element does not match the schema")
+	}
+	key := itemKeyPrefix(r.ID)
+	for _, name := range []string{hash, rng} {
+		if name == "" {
+			continue
+		}
+		v, ok := item[name]
+		if !ok {
+			if exact {
+				return nil, validationf("The provided key element does not match the schema")
+			}
+			return nil, invalidParam("Missing the key %s in the item", name)
+		}
+		if t := r.attrType(name); v.Type() != t {
+			if exact {
+				return nil, validationf("The provided key element does not match the schema")
+			}
+			return nil, invalidParam("Type mismatch for key %s expected: %s actual: %s", name, t, v.Type())
+		}
+		if (v.S != nil && *v.S == "") || (v.B != nil && len(v.B) == 0) {
+			kind := map[bool]string{true: "string", false: "binary"}[v.S != nil]
+			if exact {
+				return nil, validationf("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty %s value. Key: %s", kind, name)
+			}
+			return nil, invalidParam("An AttributeValue may not contain an empty %s. Key: %s", kind, name)
+		}
+		if size := len(v.B) + len(deref(v.S)); name == hash && size > 2048 {
+			return nil, invalidParam("Size of hashkey has exceeded the maximum size limit of2048 bytes")
+		} else if name == rng && size > 1024 {
+			return nil, invalidParam("Aggregated size of all range keys has exceeded the size limit of 1024 bytes")
+		}
+		key = appendKeyPart(key, &v)
+	}
+	return key, nil
+}
+
+// keyAttributes returns the key attributes of an item.
+func (r *tableRecord) keyAttributes(item Item) Item {
+	hash, rng := r.keyNames()
+	out := Item{hash: item[hash]}
+	if rng != "" {
+		out[rng] = item[rng]
+	}
+	return out
+}
+
+// getItem reads an item (nil when absent).
+func (s *Service) getItem(key []byte) (Item, error) {
+	v, err := s.db.Get(key)
+	if errors.Is(err, meta.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var item Item
+	return item, json.Unmarshal(v, &item)
+}
+
+func encodeItem(item Item) ([]byte, error) {
+	var b bytes.Buffer
+	if err := appendItemJSON(&b, item); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// ConsumedCapacity is what a request cost, in capacity units.
+type ConsumedCapacity struct {
+	TableName          string   `json:"TableName"`
+	CapacityUnits      float64  `json:"CapacityUnits"`
+	ReadCapacityUnits  *float64 `json:"ReadCapacityUnits,omitempty"`
+	WriteCapacityUnits *float64 `json:"WriteCapacityUnits,omitempty"`
+	Table              *struct {
+		CapacityUnits float64 `json:"CapacityUnits"`
+	} `json:"Table,omitempty"`
+}
+
+// writeUnits is the WCUs of writing an item of size bytes: one per KB
+// begun, at least one.
+func writeUnits(size int) float64 { return math.Max(1, math.Ceil(float64(size)/1024)) }
+
+// readUnits is the RCUs of reading size bytes: one per 4 KB begun, half
+// that for an eventually consistent read.
+func readUnits(size int, consistent bool) float64 {
+	u := math.Max(1, math.Ceil(float64(size)/4096))
+	if !consistent {
+		u /= 2
+	}
+	return u
+}
+
+func consumed(mode, table string, units float64, write bool) *ConsumedCapacity {
+	switch mode {
+	case "TOTAL", "INDEXES":
+		c := &ConsumedCapacity{TableName: table, CapacityUnits: units}
+		if write {
+			c.WriteCapacityUnits = &units
+		} else {
+			c.ReadCapacityUnits = &units
+		}
+		if mode == "INDEXES" {
+			c.Table = &struct {
+				CapacityUnits float64 `json:"CapacityUnits"`
+			}{units}
+		}
+		return c
+	}
+	return nil
+}
+
+// expressions are a request's parsed expressions over one environment.
+type expressions struct {
+	env        *exprEnv
+	condition  *condition
+	update     *update
+	projection []path
+}
+
+// parseExpressions parses what a write or read request gives and checks
+// that every name and value is used.
+func parseExpressions(names map[string]string, values map[string]AttributeValue, cond, upd, proj string) (*expressions, error) {
+	if err := checkValues(values); err != nil {
+		return nil, err
+	}
+	x := &expressions{env: newEnv(names, values)}
+	var err error
+	if cond != "" {
+		if x.condition, err = parseCondition("ConditionExpression", cond, x.env); err != nil {
+			return nil, err
+		}
+	}
+	if upd != "" {
+		if x.update, err = parseUpdate(upd, x.env); err != nil {
+			return nil, err
+		}
+	}
+	if proj != "" {
+		if x.projection, err = parseProjection(proj, x.env); err != nil {
+			return nil, err
+		}
+	}
+	if len(names) > 0 && cond == "" && upd == "" && proj == "" {
+		return nil, validationf("ExpressionAttributeNames can only be specified when using expressions")
+	}
+	if len(values) > 0 && cond == "" && upd == "" {
+		return nil, validationf("ExpressionAttributeValues can only be specified when using expressions: ConditionExpression is null")
+	}
+	return x, x.env.checkUnused()
+}
+
+// check evaluates the condition on the current item.
+func (x *expressions) check(old Item, _ string) error {
+	if x.condition == nil {
+		return nil
+	}
+	ok, err := evaluate(x.condition, old)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		// ReturnValuesOnConditionCheckFailure's Item is not returned yet.
+		return ErrConditionalCheckFailed.WithMessage("The conditional request failed")
+	}
+	return nil
+}
+
+func refuseLegacy(fields map[string]bool) error {
+	for name, given := range fields {
+		if given {
+			return validationf("Lakebox does not support the legacy parameter %s yet; use expressions.", name)
+		}
+	}
+	return nil
+}
+
+type PutItemInput struct {
+	TableName                           string                    `json:"TableName"`
+	Item                                Item                      `json:"Item"`
+	ConditionExpression                 string                    `json:"ConditionExpression,omitempty"`
+	ExpressionAttributeNames            map[string]string         `json:"ExpressionAttributeNames,omitempty"`
+	ExpressionAttributeValues           map[string]AttributeValue `json:"ExpressionAttributeValues,omitempty"`
+	ReturnValues                        string                    `json:"ReturnValues,omitempty"`
+	ReturnConsumedCapacity              string                    `json:"ReturnConsumedCapacity,omitempty"`
+	ReturnValuesOnConditionCheckFailure string                    `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
+	Expected                            json.RawMessage           `json:"Expected,omitempty"`
+	ConditionalOperator                 string                    `json:"ConditionalOperator,omitempty"`
+}
+
+type ItemOutput struct {
+	Attributes       Item              `json:"Attributes,omitempty"`
+	ConsumedCapacity *ConsumedCapacity `json:"ConsumedCapacity,omitempty"`
+}
+
+// PutItem writes an item, durably, if its condition holds.
+func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, error) {
+	if err := refuseLegacy(map[string]bool{"Expected": len(in.Expected) > 0, "ConditionalOperator": in.ConditionalOperator != ""}); err != nil {
+		return nil, err
+	}
+	switch in.ReturnValues {
+	case "", "NONE", "ALL_OLD":
+	default:
+		return nil, validationf("Return values set to invalid value")
+	}
+	t, err := s.lookup(ctx, in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	if in.Item == nil {
+		return nil, modelValidation("null", "item", "not be null")
+	}
+	if err := checkItem(in.Item); err != nil {
+		return nil, err
+	}
+	t.mu.RLock()
+	rec := t.rec
+	t.mu.RUnlock()
+	key, err := rec.keyOf(in.Item, false)
+	if err != nil {
+		return nil, err
+	}
+	size := itemSize(in.Item)
+	if size > maxItemSize {
+		return nil, validationf("Item size has exceeded the maximum allowed size")
+	}
+	x, err := parseExpressions(in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.ConditionExpression, "", "")
+	if err != nil {
+		return nil, err
+	}
+	body, err := encodeItem(in.Item)
+	if err != nil {
+		return nil, err
+	}
+	unlock := s.lockItem(key)
+	defer unlock()
+	old, err := s.getItem(key)
+	if err != nil {
+		return nil, err
+	}
+	if err := x.check(old, in.ReturnValuesOnConditionCheckFailure); err != nil {
+		return nil, err
+	}
+	b := s.db.NewBatch()
+	b.Set(key, body)
+	if err := b.Commit(); err != nil {
+		return nil, err
+	}
+	out := &ItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, rec.Name, writeUnits(max(size, itemSize(old))), true)}
+	if in.ReturnValues == "ALL_OLD" {
+		out.Attributes = old
+	}
+	return out, nil
+}
+
+type GetItemInput struct {
+	TableName                string            `json:"TableName"`
+	Key                      Item              `json:"Key"`
+	ConsistentRead           *bool             `json:"ConsistentRead,omitempty"`
+	ProjectionExpression     string            `json:"ProjectionExpression,omitempty"`
+	ExpressionAttributeNames map[string]string `json:"ExpressionAttributeNames,omitempty"`
+	ReturnConsumedCapacity   string            `json:"ReturnConsumedCapacity,omitempty"`
+	AttributesToGet          []string          `json:"AttributesToGet,omitempty"`
+}
+
+type GetItemOutput struct {
+	Item             Item              `json:"Item,omitempty"`
+	ConsumedCapacity *ConsumedCapacity `json:"ConsumedCapacity,omitempty"`
+}
+
+// GetItem reads an item. Every read is strongly consistent here.
+func (s *Service) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput, error) {
+	if err := refuseLegacy(map[string]bool{"AttributesToGet": in.AttributesToGet != nil}); err != nil {
+		return nil, err
+	}
+	t, err := s.lookup(ctx, in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkItem(in.Key); err != nil {
+		return nil, err
+	}
+	t.mu.RLock()
+	rec := t.rec
+	t.mu.RUnlock()
+	key, err := rec.keyOf(in.Key, true)
+	if err != nil {
+		return nil, err
+	}
+	x, err := parseExpressions(in.ExpressionAttributeNames, nil, "", "", in.ProjectionExpression)
+	if err != nil {
+		return nil, err
+	}
+	item, err := s.getItem(key)
+	if err != nil {
+		return nil, err
+	}
+	consistent := in.ConsistentRead != nil && *in.ConsistentRead
+	out := &GetItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, rec.Name, readUnits(itemSize(item), consistent), false)}
+	if item != nil && x.projection != nil {
+		item = project(item, x.projection)
+	}
+	out.Item = item
+	return out, nil
+}
+
+type DeleteItemInput struct {
+	TableName                           string                    `json:"TableName"`
+	Key                                 Item                      `json:"Key"`
+	ConditionExpression                 string                    `json:"ConditionExpression,omitempty"`
+	ExpressionAttributeNames            map[string]string         `json:"ExpressionAttributeNames,omitempty"`
+	ExpressionAttributeValues           map[string]AttributeValue `json:"ExpressionAttributeValues,omitempty"`
+	ReturnValues                        string                    `json:"ReturnValues,omitempty"`
+	ReturnConsumedCapacity              string                    `json:"ReturnConsumedCapacity,omitempty"`
+	ReturnValuesOnConditionCheckFailure string                    `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
+	Expected                            json.RawMessage           `json:"Expected,omitempty"`
+}
+
+// DeleteItem removes an item if its condition holds.
+func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOutput, error) {
+	if err := refuseLegacy(map[string]bool{"Expected": len(in.Expected) > 0}); err != nil {
+		return nil, err
+	}
+	switch in.ReturnValues {
+	case "", "NONE", "ALL_OLD":
+	default:
+		return nil, validationf("Return values set to invalid value")
+	}
+	t, err := s.lookup(ctx, in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkItem(in.Key); err != nil {
+		return nil, err
+	}
+	t.mu.RLock()
+	rec := t.rec
+	t.mu.RUnlock()
+	key, err := rec.keyOf(in.Key, true)
+	if err != nil {
+		return nil, err
+	}
+	x, err := parseExpressions(in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.ConditionExpression, "", "")
+	if err != nil {
+		return nil, err
+	}
+	unlock := s.lockItem(key)
+	defer unlock()
+	old, err := s.getItem(key)
+	if err != nil {
+		return nil, err
+	}
+	if err := x.check(old, in.ReturnValuesOnConditionCheckFailure); err != nil {
+		return nil, err
+	}
+	if old != nil {
+		b := s.db.NewBatch()
+		b.Delete(key)
+		if err := b.Commit(); err != nil {
+			return nil, err
+		}
+	}
+	out := &ItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, rec.Name, writeUnits(itemSize(old)), true)}
+	if in.ReturnValues == "ALL_OLD" {
+		out.Attributes = old
+	}
+	return out, nil
+}
+
+type UpdateItemInput struct {
+	TableName                           string                    `json:"TableName"`
+	Key                                 Item                      `json:"Key"`
+	UpdateExpression                    string                    `json:"UpdateExpression,omitempty"`
+	ConditionExpression                 string                    `json:"ConditionExpression,omitempty"`
+	ExpressionAttributeNames            map[string]string         `json:"ExpressionAttributeNames,omitempty"`
+	ExpressionAttributeValues           map[string]AttributeValue `json:"ExpressionAttributeValues,omitempty"`
+	ReturnValues                        string                    `json:"ReturnValues,omitempty"`
+	ReturnConsumedCapacity              string                    `json:"ReturnConsumedCapacity,omitempty"`
+	ReturnValuesOnConditionCheckFailure string                    `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
+	AttributeUpdates                    json.RawMessage           `json:"AttributeUpdates,omitempty"`
+	Expected                            json.RawMessage           `json:"Expected,omitempty"`
+}
+
+// UpdateItem changes an item (making it if absent) by an update
+// expression, if its condition holds. Numbers are added exactly.
+func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOutput, error) {
+	if err := refuseLegacy(map[string]bool{"AttributeUpdates": len(in.AttributeUpdates) > 0, "Expected": len(in.Expected) > 0}); err != nil {
+		return nil, err
+	}
+	switch in.ReturnValues {
+	case "", "NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW":
+	default:
+		return nil, validationf("Return values set to invalid value")
+	}
+	t, err := s.lookup(ctx, in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkItem(in.Key); err != nil {
+		return nil, err
+	}
+	t.mu.RLock()
+	rec := t.rec
+	t.mu.RUnlock()
+	key, err := rec.keyOf(in.Key, true)
+	if err != nil {
+		return nil, err
+	}
+	x, err := parseExpressions(in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.ConditionExpression, in.UpdateExpression, "")
+	if err != nil {
+		return nil, err
+	}
+	hash, rng := rec.keyNames()
+	var touched []string
+	if x.update != nil {
+		for _, p := range x.update.paths() {
+			if p[0].name == hash || p[0].name == rng {
+				return nil, validationf("One or more parameter values were invalid: Cannot update attribute %s. This attribute is part of the key", p[0].name)
+			}
+			touched = append(touched, p[0].name)
+		}
+	}
+	unlock := s.lockItem(key)
+	defer unlock()
+	old, err := s.getItem(key)
+	if err != nil {
+		return nil, err
+	}
+	if err := x.check(old, in.ReturnValuesOnConditionCheckFailure); err != nil {
+		return nil, err
+	}
+	base := old
+	if base == nil {
+		base = cloneItem(in.Key)
+	}
+	next := cloneItem(base)
+	if x.update != nil {
+		if next, err = apply(x.update, base); err != nil {
+			return nil, err
+		}
+	}
+	size := itemSize(next)
+	if size > maxItemSize {
+		return nil, validationf("Item size to update has exceeded the maximum allowed size")
+	}
+	body, err := encodeItem(next)
+	if err != nil {
+		return nil, err
+	}
+	b := s.db.NewBatch()
+	b.Set(key, body)
+	if err := b.Commit(); err != nil {
+		return nil, err
+	}
+	out := &ItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, rec.Name, writeUnits(max(size, itemSize(old))), true)}
+	switch in.ReturnValues {
+	case "ALL_OLD":
+		out.Attributes = old
+	case "ALL_NEW":
+		out.Attributes = next
+	case "UPDATED_OLD":
+		out.Attributes = pick(old, touched)
+	case "UPDATED_NEW":
+		out.Attributes = pick(next, touched)
+	}
+	return out, nil
+}
+
+// pick keeps the named top-level attributes.
+func pick(item Item, names []string) Item {
+	if item == nil {
+		return nil
+	}
+	out := Item{}
+	for _, n := range names {
+		if v, ok := item[n]; ok {
+			out[n] = v
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// paths lists every path an update writes.
+func (u *update) paths() []path {
+	var out []path
+	for _, a := range u.set {
+		out = append(out, a.path)
+	}
+	out = append(out, u.remove...)
+	for _, a := range u.add {
+		out = append(out, a.path)
+	}
+	for _, a := range u.delete {
+		out = append(out, a.path)
+	}
+	return out
+}

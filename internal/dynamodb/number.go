@@ -1,0 +1,136 @@
+package dynamodb
+
+import (
+	"strings"
+
+	"github.com/cockroachdb/apd/v3"
+)
+
+// DynamoDB's numbers: up to 38 significant digits, magnitudes from
+// 1E-130 to below 1E+126, computed exactly (never in floating point).
+const (
+	maxDigits   = 38
+	maxExponent = 125  // of the leading digit
+	minExponent = -130 // of the leading digit
+)
+
+// numberContext computes exactly within 38 digits; a result that needs
+// more is an error, as on DynamoDB.
+var numberContext = apd.Context{Precision: maxDigits, MaxExponent: apd.MaxExponent, MinExponent: apd.MinExponent, Traps: apd.DefaultTraps | apd.Inexact | apd.Rounded}
+
+// parseNumber reads a number as DynamoDB accepts it and returns it
+// reduced (no trailing zeros).
+func parseNumber(s string) (*apd.Decimal, error) {
+	t := strings.TrimSpace(s)
+	d, _, err := apd.NewFromString(t)
+	if err != nil || d.Form != apd.Finite || t == "" {
+		if t == "" {
+			return nil, validationf("The parameter cannot be converted to a numeric value")
+		}
+		return nil, validationf("The parameter cannot be converted to a numeric value: %s", s)
+	}
+	return checkNumber(d)
+}
+
+// checkNumber reduces d and checks its digits and magnitude.
+func checkNumber(d *apd.Decimal) (*apd.Decimal, error) {
+	d.Reduce(d)
+	if d.IsZero() {
+		d.Negative = false
+		d.Exponent = 0
+		return d, nil
+	}
+	digits := d.NumDigits()
+	if digits > maxDigits {
+		return nil, validationf("Attempting to store more than 38 significant digits in a Number")
+	}
+	lead := int64(d.Exponent) + digits - 1
+	if lead > maxExponent {
+		return nil, validationf("Number overflow. Attempting to store a number with magnitude larger than supported range")
+	}
+	if lead < minExponent {
+		return nil, validationf("Number underflow. Attempting to store a number with magnitude smaller than supported range")
+	}
+	return d, nil
+}
+
+// formatNumber writes a number as DynamoDB returns it: plain digits, no
+// exponent, no trailing zeros.
+func formatNumber(d *apd.Decimal) string { return d.Text('f') }
+
+// canonicalNumber validates a number's text and returns its canonical
+// form.
+func canonicalNumber(s string) (string, error) {
+	d, err := parseNumber(s)
+	if err != nil {
+		return "", err
+	}
+	return formatNumber(d), nil
+}
+
+// addNumbers returns a+b (b negated when sub), exactly.
+func addNumbers(a, b string, sub bool) (string, error) {
+	x, err := parseNumber(a)
+	if err != nil {
+		return "", err
+	}
+	y, err := parseNumber(b)
+	if err != nil {
+		return "", err
+	}
+	var r apd.Decimal
+	if sub {
+		_, err = numberContext.Sub(&r, x, y)
+	} else {
+		_, err = numberContext.Add(&r, x, y)
+	}
+	if err != nil {
+		return "", validationf("Attempting to store more than 38 significant digits in a Number")
+	}
+	if _, err := checkNumber(&r); err != nil {
+		return "", err
+	}
+	return formatNumber(&r), nil
+}
+
+// compareNumbers orders two valid numbers.
+func compareNumbers(a, b string) int {
+	x, _, err1 := apd.NewFromString(a)
+	y, _, err2 := apd.NewFromString(b)
+	if err1 != nil || err2 != nil {
+		return strings.Compare(a, b)
+	}
+	return x.Cmp(y)
+}
+
+// appendNumberKey appends an order-preserving, prefix-free encoding of a
+// valid number: bytes compare as the numbers do.
+//
+//	zero:     0x80
+//	positive: 0xC0 | u16 exponent+1000 | digits ('0'+d) | 0x00
+//	negative: 0x40 | u16 ^(exponent+1000) | digits (0xFF-'0'-d) | 0xFF
+//
+// where the number is 0.d1d2…dn × 10^exponent with d1 ≠ 0.
+func appendNumberKey(b []byte, s string) []byte {
+	d, _, err := apd.NewFromString(s)
+	if err != nil {
+		return append(b, 0x80)
+	}
+	d.Reduce(d)
+	if d.IsZero() {
+		return append(b, 0x80)
+	}
+	digits := d.Coeff.String()
+	exp := int(d.Exponent) + len(digits) + 1000 // of 0.d1d2…
+	if !d.Negative {
+		b = append(b, 0xC0, byte(exp>>8), byte(exp))
+		b = append(b, digits...)
+		return append(b, 0x00)
+	}
+	exp = 0xFFFF - exp
+	b = append(b, 0x40, byte(exp>>8), byte(exp))
+	for i := 0; i < len(digits); i++ {
+		b = append(b, 0xFF-digits[i])
+	}
+	return append(b, 0xFF)
+}

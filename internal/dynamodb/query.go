@@ -1,0 +1,329 @@
+package dynamodb
+
+import (
+	"context"
+	"encoding/json"
+	"hash/fnv"
+
+	"github.com/lakebox/lakebox/internal/storage/meta"
+)
+
+// pageBytes is the data a Query or Scan reads before it stops with a
+// LastEvaluatedKey (DynamoDB's 1 MB rule).
+const pageBytes = 1 << 20
+
+type QueryInput struct {
+	TableName                 string                    `json:"TableName"`
+	IndexName                 string                    `json:"IndexName,omitempty"`
+	KeyConditionExpression    string                    `json:"KeyConditionExpression,omitempty"`
+	FilterExpression          string                    `json:"FilterExpression,omitempty"`
+	ProjectionExpression      string                    `json:"ProjectionExpression,omitempty"`
+	ExpressionAttributeNames  map[string]string         `json:"ExpressionAttributeNames,omitempty"`
+	ExpressionAttributeValues map[string]AttributeValue `json:"ExpressionAttributeValues,omitempty"`
+	Select                    string                    `json:"Select,omitempty"`
+	Limit                     *int                      `json:"Limit,omitempty"`
+	ExclusiveStartKey         Item                      `json:"ExclusiveStartKey,omitempty"`
+	ScanIndexForward          *bool                     `json:"ScanIndexForward,omitempty"`
+	ConsistentRead            *bool                     `json:"ConsistentRead,omitempty"`
+	ReturnConsumedCapacity    string                    `json:"ReturnConsumedCapacity,omitempty"`
+	KeyConditions             json.RawMessage           `json:"KeyConditions,omitempty"`
+	QueryFilter               json.RawMessage           `json:"QueryFilter,omitempty"`
+	AttributesToGet           []string                  `json:"AttributesToGet,omitempty"`
+
+	// Scan's.
+	Segment       *int            `json:"Segment,omitempty"`
+	TotalSegments *int            `json:"TotalSegments,omitempty"`
+	ScanFilter    json.RawMessage `json:"ScanFilter,omitempty"`
+}
+
+type QueryOutput struct {
+	Items            []Item            `json:"Items,omitempty"`
+	Count            int               `json:"Count"`
+	ScannedCount     int               `json:"ScannedCount"`
+	LastEvaluatedKey Item              `json:"LastEvaluatedKey,omitempty"`
+	ConsumedCapacity *ConsumedCapacity `json:"ConsumedCapacity,omitempty"`
+}
+
+// keyCondition is a Query's key condition: the partition key's value,
+// and a condition on the sort key (nil for none).
+type keyCondition struct {
+	hash *AttributeValue
+	sort *condition
+}
+
+// parseKeyCondition checks a key condition against the key schema.
+func parseKeyCondition(rec *tableRecord, src string, env *exprEnv) (*keyCondition, error) {
+	c, err := parseCondition("KeyConditionExpression", src, env)
+	if err != nil {
+		return nil, err
+	}
+	hash, rng := rec.keyNames()
+	parts := []*condition{c}
+	if c.kind == condAnd {
+		parts = c.subs
+		if parts[0].kind == condAnd || parts[1].kind == condAnd {
+			return nil, validationf("Conditions can be of length 1 or 2 only")
+		}
+	}
+	kc := &keyCondition{}
+	for _, p := range parts {
+		if p.kind == condOr || p.kind == condNot || p.kind == condIn {
+			return nil, validationf("Invalid operator used in KeyConditionExpression: %s", map[int]string{condOr: "OR", condNot: "NOT", condIn: "IN"}[p.kind])
+		}
+		if len(p.operands) == 0 || p.operands[0].kind != opPath || len(p.operands[0].path) != 1 {
+			return nil, validationf("Invalid KeyConditionExpression: The key condition must name a key attribute")
+		}
+		name := p.operands[0].path[0].name
+		for _, o := range p.operands[1:] {
+			if o.kind != opValue {
+				return nil, validationf("Invalid KeyConditionExpression: The key condition's operands must be values")
+			}
+		}
+		switch {
+		case name == hash:
+			if p.kind != condCompare || p.op != "=" {
+				return nil, validationf("Query key condition not supported")
+			}
+			if kc.hash != nil {
+				return nil, validationf("KeyConditionExpressions must only contain one condition per key")
+			}
+			kc.hash = p.operands[1].value
+			if kc.hash.Type() != rec.attrType(hash) {
+				return nil, validationf("One or more parameter values were invalid: Condition parameter type does not match schema type")
+			}
+		case name == rng && rng != "":
+			if kc.sort != nil {
+				return nil, validationf("KeyConditionExpressions must only contain one condition per key")
+			}
+			switch {
+			case p.kind == condCompare && p.op != "<>", p.kind == condBetween, p.kind == condFunc && p.op == "begins_with":
+			default:
+				return nil, validationf("Query key condition not supported")
+			}
+			for _, o := range p.operands[1:] {
+				if o.value.Type() != rec.attrType(rng) {
+					return nil, validationf("One or more parameter values were invalid: Condition parameter type does not match schema type")
+				}
+			}
+			kc.sort = p
+		default:
+			return nil, validationf("Query condition missed key schema element: %s", hash)
+		}
+	}
+	if kc.hash == nil {
+		return nil, validationf("Query condition missed key schema element: %s", hash)
+	}
+	return kc, nil
+}
+
+// Query reads the items of one partition in sort key order.
+func (s *Service) Query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
+	if err := refuseLegacy(map[string]bool{"KeyConditions": len(in.KeyConditions) > 0, "QueryFilter": len(in.QueryFilter) > 0, "AttributesToGet": in.AttributesToGet != nil}); err != nil {
+		return nil, err
+	}
+	if in.KeyConditionExpression == "" {
+		return nil, validationf("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
+	}
+	return s.read(ctx, in, true)
+}
+
+// Scan reads a table, or a segment of it, in key order.
+func (s *Service) Scan(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
+	if err := refuseLegacy(map[string]bool{"ScanFilter": len(in.ScanFilter) > 0, "AttributesToGet": in.AttributesToGet != nil}); err != nil {
+		return nil, err
+	}
+	if (in.Segment == nil) != (in.TotalSegments == nil) {
+		return nil, validationf("The TotalSegments parameter is required but was not present in the request when Segment parameter is present")
+	}
+	if in.TotalSegments != nil {
+		if *in.TotalSegments < 1 || *in.TotalSegments > 1000000 {
+			return nil, modelValidation(*in.TotalSegments, "totalSegments", "have value less than or equal to 1000000")
+		}
+		if *in.Segment < 0 || *in.Segment >= *in.TotalSegments {
+			return nil, validationf("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: %d is not less than TotalSegments: %d", *in.Segment, *in.TotalSegments)
+		}
+	}
+	return s.read(ctx, in, false)
+}
+
+func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryOutput, error) {
+	if in.IndexName != "" {
+		return nil, validationf("Lakebox does not support secondary indexes yet; IndexName %s cannot be queried.", in.IndexName)
+	}
+	limit := 0
+	if in.Limit != nil {
+		if limit = *in.Limit; limit < 1 {
+			return nil, modelValidation(limit, "limit", "have value greater than or equal to 1")
+		}
+	}
+	sel := in.Select
+	switch sel {
+	case "":
+		sel = "ALL_ATTRIBUTES"
+		if in.ProjectionExpression != "" {
+			sel = "SPECIFIC_ATTRIBUTES"
+		}
+	case "ALL_ATTRIBUTES", "COUNT":
+		if in.ProjectionExpression != "" {
+			return nil, validationf("Cannot specify the ProjectionExpression when choosing to get %s", sel)
+		}
+	case "SPECIFIC_ATTRIBUTES":
+		if in.ProjectionExpression == "" {
+			return nil, validationf("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES")
+		}
+	case "ALL_PROJECTED_ATTRIBUTES":
+		return nil, validationf("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
+	default:
+		return nil, modelValidation(sel, "select", "satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]")
+	}
+	t, err := s.lookup(ctx, in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.RLock()
+	rec := t.rec
+	t.mu.RUnlock()
+	if err := checkValues(in.ExpressionAttributeValues); err != nil {
+		return nil, err
+	}
+	env := newEnv(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
+	var kc *keyCondition
+	if query {
+		if kc, err = parseKeyCondition(&rec, in.KeyConditionExpression, env); err != nil {
+			return nil, err
+		}
+	}
+	var filter *condition
+	if in.FilterExpression != "" {
+		if filter, err = parseCondition("FilterExpression", in.FilterExpression, env); err != nil {
+			return nil, err
+		}
+	}
+	var proj []path
+	if in.ProjectionExpression != "" {
+		p, err := newParser("ProjectionExpression", in.ProjectionExpression, env)
+		if err != nil {
+			return nil, err
+		}
+		for {
+			pa, err := p.path()
+			if err != nil {
+				return nil, err
+			}
+			proj = append(proj, pa)
+			if !p.punct(",") {
+				break
+			}
+		}
+		if err := p.end(); err != nil {
+			return nil, err
+		}
+	}
+	if err := env.checkUnused(); err != nil {
+		return nil, err
+	}
+
+	// The range of keys to read.
+	lower := itemKeyPrefix(rec.ID)
+	upper := meta.PrefixEnd(lower)
+	if query {
+		lower = appendKeyPart(lower, kc.hash)
+		upper = meta.PrefixEnd(lower)
+	}
+	forward := in.ScanIndexForward == nil || *in.ScanIndexForward || !query
+	var start []byte
+	if in.ExclusiveStartKey != nil {
+		if err := checkItem(in.ExclusiveStartKey); err != nil {
+			return nil, err
+		}
+		if start, err = rec.keyOf(in.ExclusiveStartKey, true); err != nil {
+			return nil, validationf("The provided starting key is invalid: %s", err.(interface{ Error() string }).Error())
+		}
+	}
+	it, err := s.db.NewIter(lower, upper)
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var valid bool
+	switch {
+	case start != nil && forward:
+		valid = it.SeekGE(append(start, 0))
+	case start != nil:
+		valid = it.SeekLT(start)
+	case forward:
+		valid = it.First()
+	default:
+		valid = it.Last()
+	}
+	hash, rng := rec.keyNames()
+	out := &QueryOutput{}
+	read := 0
+	var last Item
+	for ; valid; valid = step(it, forward) {
+		v, err := it.Value()
+		if err != nil {
+			return nil, err
+		}
+		var item Item
+		if err := json.Unmarshal(v, &item); err != nil {
+			return nil, err
+		}
+		if !query && in.TotalSegments != nil && segmentOf(item[hash], *in.TotalSegments) != *in.Segment {
+			continue
+		}
+		if query && kc.sort != nil {
+			ok, err := evaluate(kc.sort, Item{rng: item[rng]})
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+		}
+		read += len(v)
+		out.ScannedCount++
+		last = item
+		match := true
+		if filter != nil {
+			if match, err = evaluate(filter, item); err != nil {
+				return nil, err
+			}
+		}
+		if match {
+			out.Count++
+			if sel != "COUNT" {
+				if proj != nil {
+					item = project(item, proj)
+				}
+				out.Items = append(out.Items, item)
+			}
+		}
+		if limit > 0 && out.ScannedCount == limit || read >= pageBytes {
+			if step(it, forward) {
+				out.LastEvaluatedKey = rec.keyAttributes(last)
+			}
+			break
+		}
+	}
+	if sel != "COUNT" && out.Items == nil {
+		out.Items = []Item{}
+	}
+	consistent := in.ConsistentRead != nil && *in.ConsistentRead
+	out.ConsumedCapacity = consumed(in.ReturnConsumedCapacity, rec.Name, readUnits(read, consistent), false)
+	return out, nil
+}
+
+func step(it *meta.Iter, forward bool) bool {
+	if forward {
+		return it.Next()
+	}
+	return it.Prev()
+}
+
+// segmentOf is the Scan segment an item's partition key falls in.
+func segmentOf(v AttributeValue, total int) int {
+	h := fnv.New64a()
+	h.Write(appendKeyPart(nil, &v))
+	return int(h.Sum64() % uint64(total))
+}

@@ -1,0 +1,111 @@
+package dynamodb
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"hash/fnv"
+	"log/slog"
+	"sync"
+
+	"github.com/lakebox/lakebox/internal/auth"
+	"github.com/lakebox/lakebox/internal/clock"
+	"github.com/lakebox/lakebox/internal/storage/meta"
+)
+
+// Options configure the service.
+type Options struct {
+	Logger *slog.Logger
+}
+
+// Service is DynamoDB.
+type Service struct {
+	db    *meta.DB
+	clock *clock.Clock
+	opts  Options
+
+	mu     sync.RWMutex
+	tables map[tableKey]*table
+
+	// itemLocks serialize the read-check-write of conditional writes and
+	// updates, striped by item key.
+	itemLocks [256]sync.Mutex
+}
+
+type tableKey struct{ account, region, name string }
+
+// Keys in the meta store (docs/format/dynamodb.md).
+var (
+	tablePrefix = []byte("ddb\x00t\x00")
+	itemPrefix  = []byte("ddb\x00i\x00")
+)
+
+func tableDBKey(k tableKey) []byte {
+	return []byte(string(tablePrefix) + k.account + "\x00" + k.region + "\x00" + k.name)
+}
+
+// New opens the service, loading the table records.
+func New(db *meta.DB, clk *clock.Clock, opts Options) (*Service, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Service{db: db, clock: clk, opts: opts, tables: map[tableKey]*table{}}
+	it, err := db.NewIter(tablePrefix, meta.PrefixEnd(tablePrefix))
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	for it.First(); it.Valid(); it.Next() {
+		v, err := it.Value()
+		if err != nil {
+			return nil, err
+		}
+		var rec tableRecord
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return nil, err
+		}
+		s.tables[tableKey{rec.Account, rec.Region, rec.Name}] = &table{rec: rec}
+	}
+	return s, nil
+}
+
+type scope struct{ account, region string }
+
+func scopeOf(ctx context.Context) scope {
+	account, region := auth.Scope(ctx)
+	return scope{account, region}
+}
+
+// lookup finds a table by name or ARN.
+func (s *Service) lookup(ctx context.Context, name string) (*table, error) {
+	sc := scopeOf(ctx)
+	if name == "" {
+		return nil, modelValidation("null", "tableName", "not be null")
+	}
+	if n, ok := tableNameFromARN(name); ok {
+		name = n
+	}
+	s.mu.RLock()
+	t, ok := s.tables[tableKey{sc.account, sc.region, name}]
+	s.mu.RUnlock()
+	if !ok {
+		return nil, tableNotFound()
+	}
+	return t, nil
+}
+
+// lockItem locks the stripe of an item key and returns its unlock.
+func (s *Service) lockItem(key []byte) func() {
+	h := fnv.New32a()
+	h.Write(key)
+	m := &s.itemLocks[h.Sum32()%uint32(len(s.itemLocks))]
+	m.Lock()
+	return m.Unlock
+}
+
+func newID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}

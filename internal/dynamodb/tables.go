@@ -1,0 +1,408 @@
+package dynamodb
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lakebox/lakebox/internal/awsproto/epoch"
+	"github.com/lakebox/lakebox/internal/storage/meta"
+)
+
+type KeySchemaElement struct {
+	AttributeName string `json:"AttributeName"`
+	KeyType       string `json:"KeyType"`
+}
+
+type AttributeDefinition struct {
+	AttributeName string `json:"AttributeName"`
+	AttributeType string `json:"AttributeType"`
+}
+
+type ProvisionedThroughput struct {
+	ReadCapacityUnits  int64 `json:"ReadCapacityUnits"`
+	WriteCapacityUnits int64 `json:"WriteCapacityUnits"`
+}
+
+type Tag struct {
+	Key   string `json:"Key"`
+	Value string `json:"Value"`
+}
+
+// tableRecord is a table as stored.
+type tableRecord struct {
+	Account, Region, Name string
+	ID                    string
+	KeySchema             []KeySchemaElement
+	Attributes            []AttributeDefinition
+	BillingMode           string
+	Throughput            *ProvisionedThroughput `json:",omitempty"`
+	Created               int64
+	Tags                  []Tag `json:",omitempty"`
+	DeletionProtection    bool  `json:",omitempty"`
+}
+
+// table is a table at run time.
+type table struct {
+	mu  sync.RWMutex
+	rec tableRecord
+}
+
+func (r *tableRecord) arn() string {
+	return fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s", r.Region, r.Account, r.Name)
+}
+
+// keyNames returns the partition and sort key attribute names ("" when
+// there is no sort key).
+func (r *tableRecord) keyNames() (string, string) {
+	var hash, rng string
+	for _, k := range r.KeySchema {
+		if k.KeyType == "HASH" {
+			hash = k.AttributeName
+		} else {
+			rng = k.AttributeName
+		}
+	}
+	return hash, rng
+}
+
+func (r *tableRecord) attrType(name string) string {
+	for _, a := range r.Attributes {
+		if a.AttributeName == name {
+			return a.AttributeType
+		}
+	}
+	return ""
+}
+
+func tableNameFromARN(s string) (string, bool) {
+	if !strings.HasPrefix(s, "arn:") {
+		return "", false
+	}
+	i := strings.Index(s, ":table/")
+	if i < 0 {
+		return "", false
+	}
+	return s[i+len(":table/"):], true
+}
+
+var tableNamePattern = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,255}$`)
+
+type CreateTableInput struct {
+	TableName                 string                 `json:"TableName"`
+	KeySchema                 []KeySchemaElement     `json:"KeySchema"`
+	AttributeDefinitions      []AttributeDefinition  `json:"AttributeDefinitions"`
+	BillingMode               string                 `json:"BillingMode,omitempty"`
+	ProvisionedThroughput     *ProvisionedThroughput `json:"ProvisionedThroughput,omitempty"`
+	Tags                      []Tag                  `json:"Tags,omitempty"`
+	DeletionProtectionEnabled *bool                  `json:"DeletionProtectionEnabled,omitempty"`
+	TableClass                string                 `json:"TableClass,omitempty"`
+
+	// Not served yet: refused with a clear error when given.
+	GlobalSecondaryIndexes json.RawMessage `json:"GlobalSecondaryIndexes,omitempty"`
+	LocalSecondaryIndexes  json.RawMessage `json:"LocalSecondaryIndexes,omitempty"`
+	StreamSpecification    *struct {
+		StreamEnabled bool `json:"StreamEnabled"`
+	} `json:"StreamSpecification,omitempty"`
+	SSESpecification *struct {
+		Enabled *bool `json:"Enabled,omitempty"`
+	} `json:"SSESpecification,omitempty"`
+}
+
+type TableDescription struct {
+	TableName                 string                 `json:"TableName"`
+	TableArn                  string                 `json:"TableArn"`
+	TableId                   string                 `json:"TableId"`
+	TableStatus               string                 `json:"TableStatus"`
+	KeySchema                 []KeySchemaElement     `json:"KeySchema"`
+	AttributeDefinitions      []AttributeDefinition  `json:"AttributeDefinitions"`
+	CreationDateTime          epoch.Time             `json:"CreationDateTime"`
+	ProvisionedThroughput     provisionedDescription `json:"ProvisionedThroughput"`
+	BillingModeSummary        *billingModeSummary    `json:"BillingModeSummary,omitempty"`
+	TableSizeBytes            int64                  `json:"TableSizeBytes"`
+	ItemCount                 int64                  `json:"ItemCount"`
+	DeletionProtectionEnabled bool                   `json:"DeletionProtectionEnabled"`
+}
+
+type provisionedDescription struct {
+	NumberOfDecreasesToday int64 `json:"NumberOfDecreasesToday"`
+	ReadCapacityUnits      int64 `json:"ReadCapacityUnits"`
+	WriteCapacityUnits     int64 `json:"WriteCapacityUnits"`
+}
+
+type billingModeSummary struct {
+	BillingMode                       string      `json:"BillingMode"`
+	LastUpdateToPayPerRequestDateTime *epoch.Time `json:"LastUpdateToPayPerRequestDateTime,omitempty"`
+}
+
+type CreateTableOutput struct {
+	TableDescription TableDescription `json:"TableDescription"`
+}
+
+// CreateTable makes a table; it is ACTIVE at once.
+func (s *Service) CreateTable(ctx context.Context, in *CreateTableInput) (*CreateTableOutput, error) {
+	sc := scopeOf(ctx)
+	if !tableNamePattern.MatchString(in.TableName) {
+		return nil, modelValidation(in.TableName, "tableName", "satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
+	}
+	switch {
+	case len(in.GlobalSecondaryIndexes) > 0 && string(in.GlobalSecondaryIndexes) != "null":
+		return nil, validationf("Lakebox does not support GlobalSecondaryIndexes yet.")
+	case len(in.LocalSecondaryIndexes) > 0 && string(in.LocalSecondaryIndexes) != "null":
+		return nil, validationf("Lakebox does not support LocalSecondaryIndexes yet.")
+	case in.StreamSpecification != nil && in.StreamSpecification.StreamEnabled:
+		return nil, validationf("Lakebox does not support DynamoDB Streams yet.")
+	case in.SSESpecification != nil && in.SSESpecification.Enabled != nil && *in.SSESpecification.Enabled:
+		return nil, validationf("Lakebox does not support SSESpecification with a KMS key yet; tables are stored unencrypted.")
+	}
+	if err := checkKeySchema(in.KeySchema, in.AttributeDefinitions); err != nil {
+		return nil, err
+	}
+	mode := in.BillingMode
+	if mode == "" {
+		mode = "PROVISIONED"
+	}
+	switch mode {
+	case "PROVISIONED":
+		if in.ProvisionedThroughput == nil {
+			return nil, validationf("One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED")
+		}
+		if in.ProvisionedThroughput.ReadCapacityUnits < 1 || in.ProvisionedThroughput.WriteCapacityUnits < 1 {
+			return nil, validationf("One or more parameter values were invalid: Each of ReadCapacityUnits and WriteCapacityUnits must be at least 1")
+		}
+	case "PAY_PER_REQUEST":
+		if in.ProvisionedThroughput != nil {
+			return nil, validationf("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST")
+		}
+	default:
+		return nil, modelValidation(mode, "billingMode", "satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]")
+	}
+	rec := tableRecord{Account: sc.account, Region: sc.region, Name: in.TableName, ID: newID(), KeySchema: in.KeySchema,
+		Attributes: in.AttributeDefinitions, BillingMode: mode, Throughput: in.ProvisionedThroughput,
+		Created: s.clock.Now().UnixMilli(), Tags: in.Tags}
+	if in.DeletionProtectionEnabled != nil {
+		rec.DeletionProtection = *in.DeletionProtectionEnabled
+	}
+	key := tableKey{sc.account, sc.region, in.TableName}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.tables[key]; ok {
+		return nil, ErrResourceInUse.WithMessage("Table already exists: %s", in.TableName)
+	}
+	if err := s.saveTable(&rec); err != nil {
+		return nil, err
+	}
+	t := &table{rec: rec}
+	s.tables[key] = t
+	return &CreateTableOutput{TableDescription: s.describe(&rec, "ACTIVE", 0, 0)}, nil
+}
+
+func checkKeySchema(ks []KeySchemaElement, defs []AttributeDefinition) error {
+	if len(ks) < 1 || len(ks) > 2 {
+		return modelValidation(len(ks), "keySchema", "have length less than or equal to 2")
+	}
+	if ks[0].KeyType != "HASH" {
+		return invalidParam("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
+	}
+	if len(ks) == 2 && ks[1].KeyType != "RANGE" {
+		return invalidParam("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
+	}
+	if len(ks) == 2 && ks[0].AttributeName == ks[1].AttributeName {
+		return invalidParam("Both the Hash Key and the Range Key element in the KeySchema have the same name")
+	}
+	defined := map[string]string{}
+	for _, d := range defs {
+		switch d.AttributeType {
+		case typeS, typeN, typeB:
+		default:
+			return modelValidation(d.AttributeType, "attributeDefinitions.member.attributeType", "satisfy enum value set: [B, N, S]")
+		}
+		defined[d.AttributeName] = d.AttributeType
+	}
+	for _, k := range ks {
+		if _, ok := defined[k.AttributeName]; !ok {
+			return invalidParam("Some index key attributes are not defined in AttributeDefinitions. Keys: [%s], AttributeDefinitions: [%s]", keyList(ks), defList(defs))
+		}
+	}
+	if len(defined) != len(ks) {
+		return invalidParam("Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
+	}
+	return nil
+}
+
+func keyList(ks []KeySchemaElement) string {
+	var s []string
+	for _, k := range ks {
+		s = append(s, k.AttributeName)
+	}
+	return strings.Join(s, ", ")
+}
+
+func defList(ds []AttributeDefinition) string {
+	var s []string
+	for _, d := range ds {
+		s = append(s, d.AttributeName)
+	}
+	return strings.Join(s, ", ")
+}
+
+func (s *Service) saveTable(rec *tableRecord) error {
+	v, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	b := s.db.NewBatch()
+	b.Set(tableDBKey(tableKey{rec.Account, rec.Region, rec.Name}), v)
+	return b.Commit()
+}
+
+func (s *Service) describe(rec *tableRecord, status string, count, size int64) TableDescription {
+	d := TableDescription{
+		TableName: rec.Name, TableArn: rec.arn(), TableId: rec.ID, TableStatus: status, KeySchema: rec.KeySchema,
+		AttributeDefinitions: rec.Attributes, CreationDateTime: epoch.New(time.UnixMilli(rec.Created)),
+		TableSizeBytes: size, ItemCount: count, DeletionProtectionEnabled: rec.DeletionProtection,
+	}
+	if rec.Throughput != nil {
+		d.ProvisionedThroughput.ReadCapacityUnits, d.ProvisionedThroughput.WriteCapacityUnits = rec.Throughput.ReadCapacityUnits, rec.Throughput.WriteCapacityUnits
+	}
+	if rec.BillingMode == "PAY_PER_REQUEST" {
+		d.BillingModeSummary = &billingModeSummary{BillingMode: rec.BillingMode, LastUpdateToPayPerRequestDateTime: epoch.Ptr(time.UnixMilli(rec.Created))}
+	}
+	return d
+}
+
+// lookupNamed is lookup for the table operations, whose not-found
+// message names the table.
+func (s *Service) lookupNamed(ctx context.Context, name string) (*table, error) {
+	t, err := s.lookup(ctx, name)
+	if err != nil && errors.Is(err, ErrResourceNotFound) {
+		if n, ok := tableNameFromARN(name); ok {
+			name = n
+		}
+		return nil, tableNotFoundNamed(name)
+	}
+	return t, err
+}
+
+type TableNameInput struct {
+	TableName string `json:"TableName"`
+}
+
+type DescribeTableOutput struct {
+	Table TableDescription `json:"Table"`
+}
+
+// DescribeTable describes a table, counting its items and their size
+// (AWS refreshes these about every six hours; Lakebox counts them now).
+func (s *Service) DescribeTable(ctx context.Context, in *TableNameInput) (*DescribeTableOutput, error) {
+	t, err := s.lookupNamed(ctx, in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.RLock()
+	rec := t.rec
+	t.mu.RUnlock()
+	count, size, err := s.stats(&rec)
+	if err != nil {
+		return nil, err
+	}
+	return &DescribeTableOutput{Table: s.describe(&rec, "ACTIVE", count, size)}, nil
+}
+
+// stats counts a table's items and their size.
+func (s *Service) stats(rec *tableRecord) (int64, int64, error) {
+	prefix := itemKeyPrefix(rec.ID)
+	it, err := s.db.NewIter(prefix, meta.PrefixEnd(prefix))
+	if err != nil {
+		return 0, 0, err
+	}
+	defer it.Close()
+	var count, size int64
+	for it.First(); it.Valid(); it.Next() {
+		v, err := it.Value()
+		if err != nil {
+			return 0, 0, err
+		}
+		var item Item
+		if err := json.Unmarshal(v, &item); err != nil {
+			return 0, 0, err
+		}
+		count++
+		size += int64(itemSize(item))
+	}
+	return count, size, nil
+}
+
+type DeleteTableOutput struct {
+	TableDescription TableDescription `json:"TableDescription"`
+}
+
+// DeleteTable removes a table and its items.
+func (s *Service) DeleteTable(ctx context.Context, in *TableNameInput) (*DeleteTableOutput, error) {
+	t, err := s.lookupNamed(ctx, in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	rec := t.rec
+	if rec.DeletionProtection {
+		return nil, ErrResourceInUse.WithMessage("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
+	}
+	s.mu.Lock()
+	delete(s.tables, tableKey{rec.Account, rec.Region, rec.Name})
+	s.mu.Unlock()
+	b := s.db.NewBatch()
+	b.Delete(tableDBKey(tableKey{rec.Account, rec.Region, rec.Name}))
+	prefix := itemKeyPrefix(rec.ID)
+	b.DeleteRange(prefix, meta.PrefixEnd(prefix))
+	if err := b.Commit(); err != nil {
+		return nil, err
+	}
+	return &DeleteTableOutput{TableDescription: s.describe(&rec, "DELETING", 0, 0)}, nil
+}
+
+type ListTablesInput struct {
+	ExclusiveStartTableName string `json:"ExclusiveStartTableName,omitempty"`
+	Limit                   *int   `json:"Limit,omitempty"`
+}
+
+type ListTablesOutput struct {
+	TableNames             []string `json:"TableNames"`
+	LastEvaluatedTableName string   `json:"LastEvaluatedTableName,omitempty"`
+}
+
+// ListTables lists table names in order, 100 at most a page.
+func (s *Service) ListTables(ctx context.Context, in *ListTablesInput) (*ListTablesOutput, error) {
+	limit := 100
+	if in.Limit != nil {
+		if limit = *in.Limit; limit < 1 || limit > 100 {
+			return nil, modelValidation(limit, "limit", "have value less than or equal to 100")
+		}
+	}
+	sc := scopeOf(ctx)
+	var names []string
+	s.mu.RLock()
+	for k := range s.tables {
+		if k.account == sc.account && k.region == sc.region && k.name > in.ExclusiveStartTableName {
+			names = append(names, k.name)
+		}
+	}
+	s.mu.RUnlock()
+	sort.Strings(names)
+	out := &ListTablesOutput{TableNames: names}
+	if len(names) > limit {
+		out.TableNames = names[:limit]
+		out.LastEvaluatedTableName = names[limit-1]
+	}
+	if out.TableNames == nil {
+		out.TableNames = []string{}
+	}
+	return out, nil
+}

@@ -1,0 +1,452 @@
+package dynamodb
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// AttributeValue is a DynamoDB value in its wire shape: exactly one member
+// is set. Numbers are kept as their canonical text.
+type AttributeValue struct {
+	S    *string                   `json:"S,omitempty"`
+	N    *string                   `json:"N,omitempty"`
+	B    []byte                    `json:"B,omitempty"`
+	BOOL *bool                     `json:"BOOL,omitempty"`
+	NULL *bool                     `json:"NULL,omitempty"`
+	L    []AttributeValue          `json:"L"`
+	M    map[string]AttributeValue `json:"M"`
+	SS   []string                  `json:"SS,omitempty"`
+	NS   []string                  `json:"NS,omitempty"`
+	BS   [][]byte                  `json:"BS,omitempty"`
+}
+
+// Item is an item: attribute names to values.
+type Item = map[string]AttributeValue
+
+// The type descriptors of attribute_type() and error messages.
+const (
+	typeS, typeN, typeB, typeBOOL, typeNULL = "S", "N", "B", "BOOL", "NULL"
+	typeL, typeM, typeSS, typeNS, typeBS    = "L", "M", "SS", "NS", "BS"
+)
+
+// Type names the value's type ("" for a value with no member set).
+func (v *AttributeValue) Type() string {
+	switch {
+	case v.S != nil:
+		return typeS
+	case v.N != nil:
+		return typeN
+	case v.B != nil:
+		return typeB
+	case v.BOOL != nil:
+		return typeBOOL
+	case v.NULL != nil:
+		return typeNULL
+	case v.L != nil:
+		return typeL
+	case v.M != nil:
+		return typeM
+	case v.SS != nil:
+		return typeSS
+	case v.NS != nil:
+		return typeNS
+	case v.BS != nil:
+		return typeBS
+	}
+	return ""
+}
+
+// MarshalJSON writes the one member that is set (L and M may be empty).
+func (v AttributeValue) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	if err := v.appendJSON(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func (v *AttributeValue) appendJSON(b *bytes.Buffer) error {
+	str := func(s string) {
+		q, _ := jsonString(s)
+		b.Write(q)
+	}
+	switch v.Type() {
+	case typeS:
+		b.WriteString(`{"S":`)
+		str(*v.S)
+	case typeN:
+		b.WriteString(`{"N":`)
+		str(*v.N)
+	case typeB:
+		b.WriteString(`{"B":"`)
+		b.WriteString(base64.StdEncoding.EncodeToString(v.B))
+		b.WriteByte('"')
+	case typeBOOL:
+		fmt.Fprintf(b, `{"BOOL":%t`, *v.BOOL)
+	case typeNULL:
+		b.WriteString(`{"NULL":true`)
+	case typeL:
+		b.WriteString(`{"L":[`)
+		for i := range v.L {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if err := v.L[i].appendJSON(b); err != nil {
+				return err
+			}
+		}
+		b.WriteByte(']')
+	case typeM:
+		b.WriteString(`{"M":`)
+		if err := appendItemJSON(b, v.M); err != nil {
+			return err
+		}
+	case typeSS, typeNS:
+		set := v.SS
+		b.WriteString(`{"SS":[`)
+		if v.NS != nil {
+			set = v.NS
+			b.Truncate(b.Len() - 6)
+			b.WriteString(`{"NS":[`)
+		}
+		for i, s := range set {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			str(s)
+		}
+		b.WriteByte(']')
+	case typeBS:
+		b.WriteString(`{"BS":[`)
+		for i, x := range v.BS {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(`"` + base64.StdEncoding.EncodeToString(x) + `"`)
+		}
+		b.WriteByte(']')
+	default:
+		return fmt.Errorf("dynamodb: empty attribute value")
+	}
+	b.WriteByte('}')
+	return nil
+}
+
+// appendItemJSON writes an item as a JSON object, names sorted.
+func appendItemJSON(b *bytes.Buffer, item Item) error {
+	names := make([]string, 0, len(item))
+	for k := range item {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	b.WriteByte('{')
+	for i, k := range names {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		q, _ := jsonString(k)
+		b.Write(q)
+		b.WriteByte(':')
+		v := item[k]
+		if err := v.appendJSON(b); err != nil {
+			return err
+		}
+	}
+	b.WriteByte('}')
+	return nil
+}
+
+// check validates a value from a request and canonicalizes its numbers
+// (and removes duplicate set members' ambiguity: duplicates are errors).
+// where names it in messages.
+func (v *AttributeValue) check(where string, depth int) error {
+	if depth > 32 {
+		return validationf("Nesting Levels have exceeded supported limits: Nesting Levels have exceeded supported limits")
+	}
+	n := 0
+	for _, set := range []bool{v.S != nil, v.N != nil, v.B != nil, v.BOOL != nil, v.NULL != nil, v.L != nil, v.M != nil, v.SS != nil, v.NS != nil, v.BS != nil} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		return validationf("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")
+	}
+	switch v.Type() {
+	case typeS:
+		if !utf8.ValidString(*v.S) {
+			return validationf("One or more parameter values were invalid: %s is not valid UTF-8", where)
+		}
+	case typeN:
+		c, err := canonicalNumber(*v.N)
+		if err != nil {
+			return err
+		}
+		v.N = &c
+	case typeNULL:
+		if !*v.NULL {
+			return validationf("One or more parameter values were invalid: Null attribute value types must have the value of true")
+		}
+	case typeL:
+		for i := range v.L {
+			if err := v.L[i].check(where, depth+1); err != nil {
+				return err
+			}
+		}
+	case typeM:
+		for k, x := range v.M {
+			if err := x.check(where, depth+1); err != nil {
+				return err
+			}
+			v.M[k] = x
+		}
+	case typeSS:
+		if len(v.SS) == 0 {
+			return invalidParam("An string set  may not be empty")
+		}
+		if hasDuplicates(v.SS) {
+			return invalidParam("Input collection %s contains duplicates.", showSet(v.SS))
+		}
+	case typeNS:
+		if len(v.NS) == 0 {
+			return invalidParam("An number set  may not be empty")
+		}
+		for i, s := range v.NS {
+			c, err := canonicalNumber(s)
+			if err != nil {
+				return err
+			}
+			v.NS[i] = c
+		}
+		if hasDuplicates(v.NS) {
+			return invalidParam("Input collection contains duplicates")
+		}
+	case typeBS:
+		if len(v.BS) == 0 {
+			return invalidParam("Binary sets should not be empty")
+		}
+		seen := map[string]bool{}
+		for _, x := range v.BS {
+			if seen[string(x)] {
+				return invalidParam("Input collection contains duplicates.")
+			}
+			seen[string(x)] = true
+		}
+	}
+	return nil
+}
+
+func hasDuplicates(s []string) bool {
+	seen := make(map[string]bool, len(s))
+	for _, x := range s {
+		if seen[x] {
+			return true
+		}
+		seen[x] = true
+	}
+	return false
+}
+
+func showSet(s []string) string { return "[" + strings.Join(s, ", ") + "]" }
+
+// checkItem validates every attribute of an item.
+func checkItem(item Item) error {
+	for name, v := range item {
+		if name == "" {
+			return invalidParam("An AttributeValue may not contain an empty attribute name")
+		}
+		if err := v.check(name, 0); err != nil {
+			return err
+		}
+		item[name] = v
+	}
+	return nil
+}
+
+// size is the value's size as DynamoDB counts it toward the 400 KB item
+// limit and capacity units.
+func (v *AttributeValue) size() int {
+	switch v.Type() {
+	case typeS:
+		return len(*v.S)
+	case typeN:
+		return numberSize(*v.N)
+	case typeB:
+		return len(v.B)
+	case typeBOOL, typeNULL:
+		return 1
+	case typeL:
+		n := 3
+		for i := range v.L {
+			n += 1 + v.L[i].size()
+		}
+		return n
+	case typeM:
+		n := 3
+		for k, x := range v.M {
+			n += 1 + len(k) + x.size()
+		}
+		return n
+	case typeSS:
+		n := 0
+		for _, s := range v.SS {
+			n += len(s)
+		}
+		return n
+	case typeNS:
+		n := 0
+		for _, s := range v.NS {
+			n += numberSize(s)
+		}
+		return n
+	case typeBS:
+		n := 0
+		for _, x := range v.BS {
+			n += len(x)
+		}
+		return n
+	}
+	return 0
+}
+
+// numberSize is about one byte per two significant digits, plus one.
+func numberSize(s string) int {
+	digits := 0
+	for _, c := range strings.TrimLeft(strings.TrimPrefix(s, "-"), "0.") {
+		if c >= '0' && c <= '9' {
+			digits++
+		}
+	}
+	return (digits+1)/2 + 1
+}
+
+// itemSize is an item's size: names and values.
+func itemSize(item Item) int {
+	n := 0
+	for k, v := range item {
+		n += len(k) + v.size()
+	}
+	return n
+}
+
+// maxItemSize is DynamoDB's item size limit.
+const maxItemSize = 400 << 10
+
+// equal reports whether two values are the same.
+func equal(a, b *AttributeValue) bool {
+	if a.Type() != b.Type() {
+		return false
+	}
+	switch a.Type() {
+	case typeS:
+		return *a.S == *b.S
+	case typeN:
+		return compareNumbers(*a.N, *b.N) == 0
+	case typeB:
+		return bytes.Equal(a.B, b.B)
+	case typeBOOL:
+		return *a.BOOL == *b.BOOL
+	case typeNULL:
+		return true
+	case typeL:
+		return slices.EqualFunc(a.L, b.L, func(x, y AttributeValue) bool { return equal(&x, &y) })
+	case typeM:
+		if len(a.M) != len(b.M) {
+			return false
+		}
+		for k, x := range a.M {
+			y, ok := b.M[k]
+			if !ok || !equal(&x, &y) {
+				return false
+			}
+		}
+		return true
+	case typeSS, typeNS:
+		as, bs := a.SS, b.SS
+		if a.NS != nil {
+			as, bs = a.NS, b.NS
+		}
+		if len(as) != len(bs) {
+			return false
+		}
+		for _, x := range as {
+			if !slices.ContainsFunc(bs, func(y string) bool { return x == y || a.NS != nil && compareNumbers(x, y) == 0 }) {
+				return false
+			}
+		}
+		return true
+	case typeBS:
+		if len(a.BS) != len(b.BS) {
+			return false
+		}
+		for _, x := range a.BS {
+			if !slices.ContainsFunc(b.BS, func(y []byte) bool { return bytes.Equal(x, y) }) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// compare orders two scalar values of one type (S, N or B); ok is false
+// when they cannot be ordered.
+func compare(a, b *AttributeValue) (int, bool) {
+	if a.Type() != b.Type() {
+		return 0, false
+	}
+	switch a.Type() {
+	case typeS:
+		return strings.Compare(*a.S, *b.S), true
+	case typeN:
+		return compareNumbers(*a.N, *b.N), true
+	case typeB:
+		return bytes.Compare(a.B, b.B), true
+	}
+	return 0, false
+}
+
+// clone deep-copies a value.
+func (v AttributeValue) clone() AttributeValue {
+	switch {
+	case v.L != nil:
+		l := make([]AttributeValue, len(v.L))
+		for i := range v.L {
+			l[i] = v.L[i].clone()
+		}
+		v.L = l
+	case v.M != nil:
+		v.M = cloneItem(v.M)
+	case v.SS != nil:
+		v.SS = slices.Clone(v.SS)
+	case v.NS != nil:
+		v.NS = slices.Clone(v.NS)
+	case v.BS != nil:
+		v.BS = slices.Clone(v.BS)
+	}
+	return v
+}
+
+func cloneItem(item Item) Item {
+	out := make(Item, len(item))
+	for k, v := range item {
+		out[k] = v.clone()
+	}
+	return out
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// jsonString quotes s as a JSON string.
+func jsonString(s string) ([]byte, error) { return json.Marshal(s) }
