@@ -222,11 +222,7 @@ func setValueOf(item Item, o *operand) (*AttributeValue, error) {
 		}
 		return setValueOf(item, o.args[1])
 	case opListAppend:
-		a, err := setValueOf(item, o.args[0])
-		if err != nil {
-			return nil, err
-		}
-		b, err := setValueOf(item, o.args[1])
+		a, b, err := setValueOfBoth(item, o)
 		if err != nil {
 			return nil, err
 		}
@@ -239,11 +235,7 @@ func setValueOf(item Item, o *operand) (*AttributeValue, error) {
 		}
 		return &AttributeValue{L: append(slices.Clone(a.L), b.L...)}, nil
 	case opPlus, opMinus:
-		a, err := setValueOf(item, o.args[0])
-		if err != nil {
-			return nil, err
-		}
-		b, err := setValueOf(item, o.args[1])
+		a, b, err := setValueOfBoth(item, o)
 		if err != nil {
 			return nil, err
 		}
@@ -257,6 +249,16 @@ func setValueOf(item Item, o *operand) (*AttributeValue, error) {
 		return &AttributeValue{N: &n}, nil
 	}
 	return nil, validationf("Invalid UpdateExpression: unexpected operand")
+}
+
+// setValueOfBoth computes the two operands of a binary operand.
+func setValueOfBoth(item Item, o *operand) (*AttributeValue, *AttributeValue, error) {
+	a, err := setValueOf(item, o.args[0])
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := setValueOf(item, o.args[1])
+	return a, b, err
 }
 
 // setAt assigns v at p; the path's parent must exist.

@@ -322,17 +322,7 @@ func (s *Service) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput
 	if err := refuseLegacy(map[string]bool{"AttributesToGet": in.AttributesToGet != nil}); err != nil {
 		return nil, err
 	}
-	t, err := s.lookup(ctx, in.TableName)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkItem(in.Key); err != nil {
-		return nil, err
-	}
-	t.mu.RLock()
-	rec := t.rec
-	t.mu.RUnlock()
-	key, err := rec.keyOf(in.Key, true)
+	rec, key, err := s.target(ctx, in.TableName, in.Key)
 	if err != nil {
 		return nil, err
 	}
@@ -375,17 +365,7 @@ func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOut
 	default:
 		return nil, validationf("Return values set to invalid value")
 	}
-	t, err := s.lookup(ctx, in.TableName)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkItem(in.Key); err != nil {
-		return nil, err
-	}
-	t.mu.RLock()
-	rec := t.rec
-	t.mu.RUnlock()
-	key, err := rec.keyOf(in.Key, true)
+	rec, key, err := s.target(ctx, in.TableName, in.Key)
 	if err != nil {
 		return nil, err
 	}
@@ -441,17 +421,7 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 	default:
 		return nil, validationf("Return values set to invalid value")
 	}
-	t, err := s.lookup(ctx, in.TableName)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkItem(in.Key); err != nil {
-		return nil, err
-	}
-	t.mu.RLock()
-	rec := t.rec
-	t.mu.RUnlock()
-	key, err := rec.keyOf(in.Key, true)
+	rec, key, err := s.target(ctx, in.TableName, in.Key)
 	if err != nil {
 		return nil, err
 	}
@@ -513,6 +483,22 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 		out.Attributes = pick(next, touched)
 	}
 	return out, nil
+}
+
+// target finds a request's table and the store key of its Key.
+func (s *Service) target(ctx context.Context, tableName string, key Item) (tableRecord, []byte, error) {
+	t, err := s.lookup(ctx, tableName)
+	if err != nil {
+		return tableRecord{}, nil, err
+	}
+	if err := checkItem(key); err != nil {
+		return tableRecord{}, nil, err
+	}
+	t.mu.RLock()
+	rec := t.rec
+	t.mu.RUnlock()
+	k, err := rec.keyOf(key, true)
+	return rec, k, err
 }
 
 // pick keeps the named top-level attributes.
