@@ -52,6 +52,7 @@ fuzz:
 	$(GO) test ./internal/javatime -run '^$$' -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/firehose -run '^$$' -fuzz '^FuzzDecimal$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/firehose/firehosehttp -run '^$$' -fuzz '^FuzzDecodeBatch$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/dynamodb -run '^$$' -fuzz '^FuzzExpressions$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/awsproto/eventstream -run '^$$' -fuzz '^FuzzReadMessage$$' -fuzztime $(FUZZTIME)
 
 # Side-by-side benchmarks with the peers; see docs/benchmarks.md.
@@ -63,6 +64,7 @@ bench: build
 	$(GO) run ./bench/tpchbench $(TPCHFLAGS)
 	$(GO) run ./bench/kinesisbench $(KINESISFLAGS)
 	$(GO) run ./bench/firehosebench $(FIREHOSEFLAGS)
+	$(GO) run ./bench/dynamodbbench $(DYNAMODBFLAGS)
 
 # versitygw's S3 conformance tests against the allowlist; see test/conformance.
 conformance: build
