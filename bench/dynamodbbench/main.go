@@ -39,6 +39,7 @@ type config struct {
 	keys     int
 	lakebox  string
 	nodeDir  string
+	ops      []string
 }
 
 func main() {
@@ -53,8 +54,9 @@ func main() {
 	flag.IntVar(&cfg.keys, "keys", 10000, "distinct items")
 	flag.StringVar(&cfg.lakebox, "lakebox", "bin/lakebox", "the lakebox binary")
 	flag.StringVar(&cfg.nodeDir, "node", ".bench/node", "where dynalite is installed")
+	only := flag.String("ops", strings.Join(opNames, ","), "operations to run, in order")
 	flag.Parse()
-	cfg.servers = strings.Split(*servers, ",")
+	cfg.servers, cfg.ops = strings.Split(*servers, ","), strings.Split(*only, ",")
 	if err := run(context.Background(), cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "dynamodbbench:", err)
 		os.Exit(1)
@@ -82,6 +84,15 @@ func run(ctx context.Context, cfg config) error {
 	defer os.RemoveAll(work)
 	var results []result
 	for _, name := range cfg.servers {
+		if url, ok := strings.CutPrefix(name, "http://"); ok {
+			// A server already running (to profile it): no CPU figures.
+			r, err := measure(ctx, name, nil, "http://"+url, cfg)
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			results = append(results, r)
+			continue
+		}
 		cmd, addr, err := start(ctx, name, cfg, work)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "skipping %s: %v\n", name, err)
@@ -205,7 +216,10 @@ func measure(ctx context.Context, name string, cmd *exec.Cmd, url string, cfg co
 			return err
 		},
 	}
-	for _, op := range opNames {
+	for _, op := range cfg.ops {
+		if ops[op] == nil {
+			return r, fmt.Errorf("unknown operation %q", op)
+		}
 		var n atomic.Int64
 		var errs atomic.Value
 		var mu sync.Mutex
@@ -251,7 +265,7 @@ func report(cfg config, results []result) {
 	fmt.Printf("\nDynamoDB benchmark, %s: %d clients, %s per operation, %d items of ~200 B.\n\n", time.Now().UTC().Format("2006-01-02"), cfg.clients, cfg.duration, cfg.keys)
 	fmt.Println("| operation | server | ops/s | p50 | p99 | server CPU µs/op |")
 	fmt.Println("|---|---|---:|---:|---:|---:|")
-	for _, op := range opNames {
+	for _, op := range cfg.ops {
 		for _, r := range results {
 			o := r.ops[op]
 			fmt.Printf("| %s | %s | %.0f | %s | %s | %.0f |\n", op, r.name, o.rate, ms(o.p50), ms(o.p99), o.cpu)

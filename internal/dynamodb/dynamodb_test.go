@@ -2,6 +2,8 @@ package dynamodb
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"sort"
 	"strings"
@@ -184,4 +186,32 @@ func FuzzExpressions(f *testing.F) {
 			project(item, p)
 		}
 	})
+}
+
+// The hand-written responses are the JSON encoding/json would write.
+func TestAppendJSON(t *testing.T) {
+	s, n, yes := "a\"b\u2028<", "1.5", true
+	item := Item{"s": {S: &s}, "n": {N: &n}, "b": {B: []byte{0, 1}}, "ok": {BOOL: &yes}, "null": {NULL: &yes},
+		"l": {L: []AttributeValue{{S: &s}, {L: []AttributeValue{}}}}, "m": {M: map[string]AttributeValue{"x": {N: &n}}},
+		"ss": {SS: []string{"p"}}, "ns": {NS: []string{"2"}}, "bs": {BS: [][]byte{{9}}}}
+	units := 1.5
+	for _, out := range []interface{ AppendJSON([]byte) []byte }{
+		&GetItemOutput{}, &GetItemOutput{Item: item, ConsumedCapacity: &ConsumedCapacity{TableName: "t", CapacityUnits: units}},
+		&ItemOutput{}, &ItemOutput{Attributes: item},
+		&QueryOutput{}, &QueryOutput{Items: []Item{item, {}}, Count: 2, ScannedCount: 3, LastEvaluatedKey: Item{"s": {S: &s}}},
+	} {
+		got := out.AppendJSON(nil)
+		want, err := json.Marshal(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var a, b any
+		if err := json.Unmarshal(got, &a); err != nil {
+			t.Fatalf("%T: %s is not JSON: %v", out, got, err)
+		}
+		json.Unmarshal(want, &b)
+		if fmt.Sprint(a) != fmt.Sprint(b) {
+			t.Errorf("%T:\n got %s\nwant %s", out, got, want)
+		}
+	}
 }

@@ -1,11 +1,12 @@
 package dynamodb
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"math"
+
+	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/lakebox/lakebox/internal/storage/meta"
 )
@@ -103,16 +104,15 @@ func (s *Service) getItem(key []byte) (Item, error) {
 	if err != nil {
 		return nil, err
 	}
-	var item Item
-	return item, json.Unmarshal(v, &item)
+	return decodeItem(v)
 }
 
-func encodeItem(item Item) ([]byte, error) {
-	var b bytes.Buffer
-	if err := appendItemJSON(&b, item); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+func encodeItem(item Item) ([]byte, error) { return appendItem(nil, item), nil }
+
+// decodeItem reads a stored item.
+func decodeItem(b []byte) (Item, error) {
+	var item Item
+	return item, jsonv2.Unmarshal(b, &item)
 }
 
 // ConsumedCapacity is what a request cost, in capacity units.

@@ -265,8 +265,8 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 		if err != nil {
 			return nil, err
 		}
-		var item Item
-		if err := json.Unmarshal(v, &item); err != nil {
+		item, err := decodeItem(v)
+		if err != nil {
 			return nil, err
 		}
 		if !query && in.TotalSegments != nil && segmentOf(item[hash], *in.TotalSegments) != *in.Segment {

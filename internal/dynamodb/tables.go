@@ -329,8 +329,8 @@ func (s *Service) stats(rec *tableRecord) (int64, int64, error) {
 		if err != nil {
 			return 0, 0, err
 		}
-		var item Item
-		if err := json.Unmarshal(v, &item); err != nil {
+		item, err := decodeItem(v)
+		if err != nil {
 			return 0, 0, err
 		}
 		count++

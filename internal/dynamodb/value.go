@@ -3,12 +3,14 @@ package dynamodb
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
-	"fmt"
+	"errors"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // AttributeValue is a DynamoDB value in its wire shape: exactly one member
@@ -64,102 +66,87 @@ func (v *AttributeValue) Type() string {
 
 // MarshalJSON writes the one member that is set (L and M may be empty).
 func (v AttributeValue) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	if err := v.appendJSON(&b); err != nil {
-		return nil, err
+	if v.Type() == "" {
+		return nil, errors.New("dynamodb: empty attribute value")
 	}
-	return b.Bytes(), nil
+	return v.appendJSON(nil), nil
 }
 
-func (v *AttributeValue) appendJSON(b *bytes.Buffer) error {
-	str := func(s string) {
-		q, _ := jsonString(s)
-		b.Write(q)
-	}
+// appendJSON appends the value's wire JSON.
+func (v *AttributeValue) appendJSON(b []byte) []byte {
 	switch v.Type() {
 	case typeS:
-		b.WriteString(`{"S":`)
-		str(*v.S)
+		b = appendString(append(b, `{"S":`...), *v.S)
 	case typeN:
-		b.WriteString(`{"N":`)
-		str(*v.N)
+		b = appendString(append(b, `{"N":`...), *v.N)
 	case typeB:
-		b.WriteString(`{"B":"`)
-		b.WriteString(base64.StdEncoding.EncodeToString(v.B))
-		b.WriteByte('"')
+		b = append(base64.StdEncoding.AppendEncode(append(b, `{"B":"`...), v.B), '"')
 	case typeBOOL:
-		fmt.Fprintf(b, `{"BOOL":%t`, *v.BOOL)
+		b = strconv.AppendBool(append(b, `{"BOOL":`...), *v.BOOL)
 	case typeNULL:
-		b.WriteString(`{"NULL":true`)
+		b = append(b, `{"NULL":true`...)
 	case typeL:
-		b.WriteString(`{"L":[`)
+		b = append(b, `{"L":[`...)
 		for i := range v.L {
 			if i > 0 {
-				b.WriteByte(',')
+				b = append(b, ',')
 			}
-			if err := v.L[i].appendJSON(b); err != nil {
-				return err
-			}
+			b = v.L[i].appendJSON(b)
 		}
-		b.WriteByte(']')
+		b = append(b, ']')
 	case typeM:
-		b.WriteString(`{"M":`)
-		if err := appendItemJSON(b, v.M); err != nil {
-			return err
-		}
+		b = appendItem(append(b, `{"M":`...), v.M)
 	case typeSS, typeNS:
-		set := v.SS
-		b.WriteString(`{"SS":[`)
+		set, name := v.SS, `{"SS":[`
 		if v.NS != nil {
-			set = v.NS
-			b.Truncate(b.Len() - 6)
-			b.WriteString(`{"NS":[`)
+			set, name = v.NS, `{"NS":[`
 		}
+		b = append(b, name...)
 		for i, s := range set {
 			if i > 0 {
-				b.WriteByte(',')
+				b = append(b, ',')
 			}
-			str(s)
+			b = appendString(b, s)
 		}
-		b.WriteByte(']')
+		b = append(b, ']')
 	case typeBS:
-		b.WriteString(`{"BS":[`)
+		b = append(b, `{"BS":[`...)
 		for i, x := range v.BS {
 			if i > 0 {
-				b.WriteByte(',')
+				b = append(b, ',')
 			}
-			b.WriteString(`"` + base64.StdEncoding.EncodeToString(x) + `"`)
+			b = append(base64.StdEncoding.AppendEncode(append(b, '"'), x), '"')
 		}
-		b.WriteByte(']')
+		b = append(b, ']')
 	default:
-		return fmt.Errorf("dynamodb: empty attribute value")
+		return append(b, "null"...)
 	}
-	b.WriteByte('}')
-	return nil
+	return append(b, '}')
 }
 
-// appendItemJSON writes an item as a JSON object, names sorted.
-func appendItemJSON(b *bytes.Buffer, item Item) error {
+// appendItem appends an item as a JSON object, names sorted.
+func appendItem(b []byte, item Item) []byte {
 	names := make([]string, 0, len(item))
 	for k := range item {
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	b.WriteByte('{')
+	b = append(b, '{')
 	for i, k := range names {
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		q, _ := jsonString(k)
-		b.Write(q)
-		b.WriteByte(':')
+		b = append(appendString(b, k), ':')
 		v := item[k]
-		if err := v.appendJSON(b); err != nil {
-			return err
-		}
+		b = v.appendJSON(b)
 	}
-	b.WriteByte('}')
-	return nil
+	return append(b, '}')
+}
+
+// appendString appends s as a JSON string.
+func appendString(b []byte, s string) []byte {
+	out, _ := jsontext.AppendQuote(b, s)
+	return out
 }
 
 // check validates a value from a request and canonicalizes its numbers
@@ -447,6 +434,3 @@ func deref(s *string) string {
 	}
 	return *s
 }
-
-// jsonString quotes s as a JSON string.
-func jsonString(s string) ([]byte, error) { return json.Marshal(s) }

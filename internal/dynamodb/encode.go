@@ -1,0 +1,68 @@
+package dynamodb
+
+import (
+	"encoding/json"
+	"strconv"
+)
+
+// The item-bearing responses append their JSON by hand (they implement
+// awsjson.Appender): reflection-driven encoding of nested attribute values
+// cost more than the rest of a GetItem.
+
+// appendMember appends "name": and what add appends, with a comma when
+// the object already has members (its opening brace is not last).
+func appendMember(b []byte, name string, add func([]byte) []byte) []byte {
+	if b[len(b)-1] != '{' {
+		b = append(b, ',')
+	}
+	return add(append(appendString(b, name), ':'))
+}
+
+func appendConsumed(b []byte, c *ConsumedCapacity) []byte {
+	if c == nil {
+		return b
+	}
+	return appendMember(b, "ConsumedCapacity", func(b []byte) []byte {
+		j, _ := json.Marshal(c) // a few plain numbers and strings
+		return append(b, j...)
+	})
+}
+
+func itemMember(b []byte, name string, item Item) []byte {
+	if item == nil {
+		return b
+	}
+	return appendMember(b, name, func(b []byte) []byte { return appendItem(b, item) })
+}
+
+// AppendJSON writes the response.
+func (o *GetItemOutput) AppendJSON(b []byte) []byte {
+	b = itemMember(append(b, '{'), "Item", o.Item)
+	return append(appendConsumed(b, o.ConsumedCapacity), '}')
+}
+
+// AppendJSON writes the response.
+func (o *ItemOutput) AppendJSON(b []byte) []byte {
+	b = itemMember(append(b, '{'), "Attributes", o.Attributes)
+	return append(appendConsumed(b, o.ConsumedCapacity), '}')
+}
+
+// AppendJSON writes the response.
+func (o *QueryOutput) AppendJSON(b []byte) []byte {
+	b = append(b, `{"Count":`...)
+	b = strconv.AppendInt(b, int64(o.Count), 10)
+	b = append(b, `,"ScannedCount":`...)
+	b = strconv.AppendInt(b, int64(o.ScannedCount), 10)
+	if o.Items != nil {
+		b = append(b, `,"Items":[`...)
+		for i, item := range o.Items {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendItem(b, item)
+		}
+		b = append(b, ']')
+	}
+	b = itemMember(b, "LastEvaluatedKey", o.LastEvaluatedKey)
+	return append(appendConsumed(b, o.ConsumedCapacity), '}')
+}

@@ -1,0 +1,711 @@
+"""DynamoDB through boto3 (the low-level client and the resource API) and
+the AWS CLI: exact decimal aggregates with ADD, Python types through the
+resource layer, key conditions and filters with paging, conditional
+writes, parallel scans, and the validation errors applications meet."""
+
+import json
+import os
+import sys
+import threading
+import time
+import unittest
+from decimal import Decimal
+
+import boto3
+from boto3.dynamodb.conditions import Attr, Key
+from boto3.dynamodb.types import Binary
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+sys.path.insert(0, os.path.dirname(__file__))
+import harness  # noqa: E402
+
+
+def code(err):
+    return err.exception.response["Error"]["Code"]
+
+
+def message(err):
+    return err.exception.response["Error"]["Message"]
+
+
+def canonical(d):
+    """DynamoDB's text for a number: plain digits, no trailing zeros."""
+    return format(d.normalize(), "f")
+
+
+def resource(region="us-east-1"):
+    return boto3.resource(
+        "dynamodb",
+        endpoint_url=harness.endpoint(),
+        region_name=region,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        config=Config(retries={"max_attempts": 1}),
+    )
+
+
+def schema(hash_key, range_key=None):
+    """CreateTable's KeySchema and AttributeDefinitions for (name, type) keys."""
+    keys = [(hash_key, "HASH")] + ([(range_key, "RANGE")] if range_key else [])
+    return {
+        "KeySchema": [{"AttributeName": k[0], "KeyType": t} for k, t in keys],
+        "AttributeDefinitions": [{"AttributeName": k[0], "AttributeType": k[1]} for k, _ in keys],
+    }
+
+
+class DynamoDBClientTest(unittest.TestCase):
+    """The low-level client: the wire shapes exactly as DynamoDB sends them."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.ddb = harness.client("dynamodb")
+
+    def table(self, hash_key=("pk", "S"), range_key=None, **kw):
+        name = harness.unique("t")
+        kw.setdefault("BillingMode", "PAY_PER_REQUEST")
+        desc = self.ddb.create_table(TableName=name, **schema(hash_key, range_key), **kw)["TableDescription"]
+        self.assertEqual(desc["TableName"], name)
+        self.ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 5})
+        return name
+
+    def test_add_decimal_amounts_is_exact(self):
+        # The seed pipeline: every transaction ADDs its amount to the
+        # customer's daily aggregate; the total must be exact to the cent.
+        name = self.table(("customer_id", "S"), ("date", "S"))
+        key = {"customer_id": {"S": "c-1"}, "date": {"S": "2026-11-22"}}
+        amounts = ["19.99", "0.01", "0.1", "5.05", "1234.56", "0.33", "99.999", "7", "0.2", "12.345"] * 12
+        for amount in amounts:
+            self.ddb.update_item(TableName=name, Key=key, UpdateExpression="ADD total_spend :val",
+                                 ExpressionAttributeValues={":val": {"N": str(amount)}})
+        expected = sum((Decimal(a) for a in amounts), Decimal(0))
+        item = self.ddb.get_item(TableName=name, Key=key, ConsistentRead=True)["Item"]
+        # ADD on a missing item makes it from the key and the attribute.
+        self.assertEqual(set(item), {"customer_id", "date", "total_spend"})
+        self.assertEqual(item["total_spend"], {"N": canonical(expected)})
+        self.assertEqual(Decimal(item["total_spend"]["N"]), expected)
+
+        # UPDATED_NEW returns only the attribute the update wrote; a
+        # negative amount (a refund) subtracts exactly.
+        out = self.ddb.update_item(TableName=name, Key=key, UpdateExpression="ADD total_spend :val",
+                                   ExpressionAttributeValues={":val": {"N": "-0.01"}}, ReturnValues="UPDATED_NEW")
+        expected -= Decimal("0.01")
+        self.assertEqual(out["Attributes"], {"total_spend": {"N": canonical(expected)}})
+
+        # The same with SET and if_not_exists, on another day.
+        key2 = {"customer_id": {"S": "c-1"}, "date": {"S": "2026-11-23"}}
+        for amount in ("0.1", "0.2", "0.3"):
+            self.ddb.update_item(TableName=name, Key=key2,
+                                 UpdateExpression="SET total_spend = if_not_exists(total_spend, :zero) + :val",
+                                 ExpressionAttributeValues={":zero": {"N": "0"}, ":val": {"N": amount}})
+        item = self.ddb.get_item(TableName=name, Key=key2)["Item"]
+        self.assertEqual(item["total_spend"], {"N": "0.6"})
+
+        # Query the customer's days, summing them.
+        res = self.ddb.query(TableName=name, KeyConditionExpression="customer_id = :c",
+                             ExpressionAttributeValues={":c": {"S": "c-1"}})
+        self.assertEqual([i["date"]["S"] for i in res["Items"]], ["2026-11-22", "2026-11-23"])
+        self.assertEqual(sum(Decimal(i["total_spend"]["N"]) for i in res["Items"]), expected + Decimal("0.6"))
+
+    def test_concurrent_adds_are_atomic(self):
+        name = self.table(("customer_id", "S"), ("date", "S"))
+        key = {"customer_id": {"S": "c-2"}, "date": {"S": "2026-11-22"}}
+        amounts = ["19.99", "0.01", "3.33", "0.07"]
+        errors = []
+
+        def worker(amount):
+            try:
+                for _ in range(20):
+                    self.ddb.update_item(TableName=name, Key=key, UpdateExpression="ADD total_spend :val, txn_count :one",
+                                         ExpressionAttributeValues={":val": {"N": amount}, ":one": {"N": "1"}})
+            except Exception as e:  # noqa: BLE001 - reported below
+                errors.append(e)
+
+        threads = [threading.Thread(target=worker, args=(a,)) for a in amounts]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(errors, [])
+        item = self.ddb.get_item(TableName=name, Key=key, ConsistentRead=True)["Item"]
+        self.assertEqual(item["txn_count"], {"N": "80"})
+        self.assertEqual(item["total_spend"], {"N": canonical(sum(Decimal(a) for a in amounts) * 20)})
+
+    def test_numbers(self):
+        name = self.table()
+
+        def put(n):
+            self.ddb.put_item(TableName=name, Item={"pk": {"S": "n"}, "v": {"N": n}})
+            return self.ddb.get_item(TableName=name, Key={"pk": {"S": "n"}})["Item"]["v"]["N"]
+
+        self.assertEqual(put("1.50"), "1.5")
+        self.assertEqual(put("-0.000"), "0")
+        digits38 = "12345678901234567890123456789012345678"
+        self.assertEqual(put(digits38), digits38)
+        self.assertEqual(put("-0." + digits38), "-0." + digits38)
+        # Leading and trailing zeros are not significant.
+        self.assertEqual(put("1" + "0" * 38), "1" + "0" * 38)
+        self.assertEqual(put("0.000" + digits38), "0.000" + digits38)
+
+        with self.assertRaises(ClientError) as e:
+            put(digits38 + "9")
+        self.assertEqual(code(e), "ValidationException")
+        self.assertIn("more than 38 significant digits", message(e))
+        self.assertEqual(put("1.2345678901234567890123456789012345678"), "1.2345678901234567890123456789012345678")
+        with self.assertRaises(ClientError) as e:
+            put("1.23456789012345678901234567890123456789")
+        self.assertIn("more than 38 significant digits", message(e))
+        with self.assertRaises(ClientError) as e:
+            put("1E+126")
+        self.assertEqual(code(e), "ValidationException")
+        self.assertIn("Number overflow", message(e))
+        with self.assertRaises(ClientError) as e:
+            put("1E-131")
+        self.assertIn("Number underflow", message(e))
+        with self.assertRaises(ClientError) as e:
+            put("twelve")
+        self.assertEqual(code(e), "ValidationException")
+
+        # Arithmetic that needs a 39th digit fails and leaves the item.
+        self.ddb.put_item(TableName=name, Item={"pk": {"S": "sum"}, "v": {"N": digits38}})
+        with self.assertRaises(ClientError) as e:
+            self.ddb.update_item(TableName=name, Key={"pk": {"S": "sum"}}, UpdateExpression="ADD v :x",
+                                 ExpressionAttributeValues={":x": {"N": "0.1"}})
+        self.assertEqual(code(e), "ValidationException")
+        self.assertIn("38 significant digits", message(e))
+        self.assertEqual(self.ddb.get_item(TableName=name, Key={"pk": {"S": "sum"}})["Item"]["v"], {"N": digits38})
+
+    def test_validation_errors(self):
+        name = self.table()
+        key = {"pk": {"S": "k"}}
+        self.ddb.put_item(TableName=name, Item={"pk": {"S": "k"}, "status": {"S": "new"}, "n": {"N": "1"}})
+
+        # A reserved word must go through ExpressionAttributeNames.
+        with self.assertRaises(ClientError) as e:
+            self.ddb.update_item(TableName=name, Key=key, UpdateExpression="SET status = :s",
+                                 ExpressionAttributeValues={":s": {"S": "paid"}})
+        self.assertEqual(code(e), "ValidationException")
+        self.assertIn("reserved keyword", message(e))
+        self.assertIn("status", message(e))
+        with self.assertRaises(ClientError) as e:
+            self.ddb.get_item(TableName=name, Key=key, ProjectionExpression="pk, status")
+        self.assertIn("reserved keyword", message(e))
+        with self.assertRaises(ClientError) as e:
+            self.ddb.query(TableName=name, KeyConditionExpression="pk = :k", FilterExpression="status = :s",
+                           ExpressionAttributeValues={":k": {"S": "k"}, ":s": {"S": "new"}})
+        self.assertIn("reserved keyword", message(e))
+        self.ddb.update_item(TableName=name, Key=key, UpdateExpression="SET #s = :s",
+                             ExpressionAttributeNames={"#s": "status"}, ExpressionAttributeValues={":s": {"S": "paid"}})
+        self.assertEqual(self.ddb.get_item(TableName=name, Key=key)["Item"]["status"], {"S": "paid"})
+
+        # Every name and value given must be used.
+        with self.assertRaises(ClientError) as e:
+            self.ddb.update_item(TableName=name, Key=key, UpdateExpression="SET n = :n",
+                                 ExpressionAttributeValues={":n": {"N": "2"}, ":unused": {"N": "3"}})
+        self.assertEqual(code(e), "ValidationException")
+        self.assertIn("Value provided in ExpressionAttributeValues unused in expressions", message(e))
+        self.assertIn(":unused", message(e))
+        with self.assertRaises(ClientError) as e:
+            self.ddb.update_item(TableName=name, Key=key, UpdateExpression="SET n = :n",
+                                 ExpressionAttributeNames={"#x": "x"}, ExpressionAttributeValues={":n": {"N": "2"}})
+        self.assertIn("Value provided in ExpressionAttributeNames unused in expressions", message(e))
+        with self.assertRaises(ClientError) as e:
+            self.ddb.update_item(TableName=name, Key=key, UpdateExpression="SET n = :missing",
+                                 ExpressionAttributeValues={":n": {"N": "2"}})
+        self.assertIn(":missing", message(e))
+        # None of the refused updates changed the item.
+        self.assertEqual(self.ddb.get_item(TableName=name, Key=key)["Item"]["n"], {"N": "1"})
+
+        # Sets may not be empty.
+        with self.assertRaises(ClientError) as e:
+            self.ddb.put_item(TableName=name, Item={"pk": {"S": "e"}, "tags": {"SS": []}})
+        self.assertEqual(code(e), "ValidationException")
+        self.assertIn("may not be empty", message(e))
+        with self.assertRaises(ClientError) as e:
+            self.ddb.put_item(TableName=name, Item={"pk": {"S": "e"}, "tags": {"SS": ["a", "a"]}})
+        self.assertEqual(code(e), "ValidationException")
+        self.assertIn("duplicates", message(e))
+        self.assertNotIn("Item", self.ddb.get_item(TableName=name, Key={"pk": {"S": "e"}}))
+
+        # The key: present, of its type, and never updated.
+        with self.assertRaises(ClientError) as e:
+            self.ddb.put_item(TableName=name, Item={"other": {"S": "x"}})
+        self.assertEqual(code(e), "ValidationException")
+        self.assertIn("Missing the key pk", message(e))
+        with self.assertRaises(ClientError) as e:
+            self.ddb.put_item(TableName=name, Item={"pk": {"N": "1"}})
+        self.assertIn("Type mismatch for key pk", message(e))
+        with self.assertRaises(ClientError) as e:
+            self.ddb.get_item(TableName=name, Key={"pk": {"S": "k"}, "extra": {"S": "x"}})
+        self.assertIn("The provided key element does not match the schema", message(e))
+        with self.assertRaises(ClientError) as e:
+            self.ddb.update_item(TableName=name, Key=key, UpdateExpression="SET pk = :v",
+                                 ExpressionAttributeValues={":v": {"S": "other"}})
+        self.assertEqual(code(e), "ValidationException")
+        self.assertIn("Cannot update attribute pk", message(e))
+        self.assertIn("part of the key", message(e))
+
+        # Expressions are parsed.
+        with self.assertRaises(ClientError) as e:
+            self.ddb.update_item(TableName=name, Key=key, UpdateExpression="SET n = = :n",
+                                 ExpressionAttributeValues={":n": {"N": "2"}})
+        self.assertEqual(code(e), "ValidationException")
+        self.assertIn("Syntax error", message(e))
+        with self.assertRaises(ClientError) as e:
+            self.ddb.update_item(TableName=name, Key=key, UpdateExpression="SET n = :a REMOVE n",
+                                 ExpressionAttributeValues={":a": {"N": "2"}})
+        self.assertIn("overlap", message(e))
+
+        # A table that does not exist.
+        missing = harness.unique("missing")
+        for call in (
+            lambda: self.ddb.get_item(TableName=missing, Key=key),
+            lambda: self.ddb.put_item(TableName=missing, Item=key),
+            lambda: self.ddb.update_item(TableName=missing, Key=key, UpdateExpression="ADD n :one",
+                                         ExpressionAttributeValues={":one": {"N": "1"}}),
+            lambda: self.ddb.delete_item(TableName=missing, Key=key),
+            lambda: self.ddb.query(TableName=missing, KeyConditionExpression="pk = :k",
+                                   ExpressionAttributeValues={":k": {"S": "k"}}),
+            lambda: self.ddb.scan(TableName=missing),
+            lambda: self.ddb.describe_table(TableName=missing),
+            lambda: self.ddb.delete_table(TableName=missing),
+        ):
+            with self.assertRaises(self.ddb.exceptions.ResourceNotFoundException) as e:
+                call()
+            self.assertEqual(code(e), "ResourceNotFoundException")
+        with self.assertRaises(ClientError) as e:
+            self.ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST", **schema(("pk", "S")))
+        self.assertEqual(code(e), "ResourceInUseException")
+
+    def test_tables(self):
+        name = self.table(("pk", "S"), ("sk", "N"), BillingMode="PROVISIONED",
+                          ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 3})
+        desc = self.ddb.describe_table(TableName=name)["Table"]
+        self.assertEqual(desc["TableStatus"], "ACTIVE")
+        self.assertEqual(desc["KeySchema"], [{"AttributeName": "pk", "KeyType": "HASH"},
+                                             {"AttributeName": "sk", "KeyType": "RANGE"}])
+        self.assertEqual(desc["ProvisionedThroughput"]["ReadCapacityUnits"], 5)
+        self.assertEqual(desc["ProvisionedThroughput"]["WriteCapacityUnits"], 3)
+        self.assertTrue(desc["TableArn"].startswith("arn:aws:dynamodb:us-east-1:"))
+        self.assertTrue(desc["TableArn"].endswith(f":table/{name}"))
+        self.assertEqual(desc["ItemCount"], 0)
+        self.assertIn(name, self.ddb.list_tables()["TableNames"])
+        # Paging ListTables by name.
+        names = []
+        for page in self.ddb.get_paginator("list_tables").paginate(PaginationConfig={"PageSize": 1}):
+            self.assertLessEqual(len(page["TableNames"]), 1)
+            names += page["TableNames"]
+        self.assertEqual(names, sorted(names))
+        self.assertIn(name, names)
+        # Tables are per region.
+        west = harness.client("dynamodb", region="us-west-2")
+        self.assertNotIn(name, west.list_tables()["TableNames"])
+
+        for sk in ("10", "-5", "0.5", "2", "100", "-0.25"):
+            self.ddb.put_item(TableName=name, Item={"pk": {"S": "p"}, "sk": {"N": sk}})
+        # A numeric sort key sorts by value, not as text.
+        res = self.ddb.query(TableName=name, KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "p"}})
+        self.assertEqual([i["sk"]["N"] for i in res["Items"]], ["-5", "-0.25", "0.5", "2", "10", "100"])
+        res = self.ddb.query(TableName=name, KeyConditionExpression="pk = :p AND sk >= :lo", ScanIndexForward=False,
+                             ExpressionAttributeValues={":p": {"S": "p"}, ":lo": {"N": "0.5"}})
+        self.assertEqual([i["sk"]["N"] for i in res["Items"]], ["100", "10", "2", "0.5"])
+        res = self.ddb.query(TableName=name, KeyConditionExpression="pk = :p AND sk < :hi", Select="COUNT",
+                             ExpressionAttributeValues={":p": {"S": "p"}, ":hi": {"N": "2"}})
+        self.assertEqual((res["Count"], res["ScannedCount"]), (3, 3))
+        self.assertNotIn("Items", res)
+        self.assertEqual(self.ddb.describe_table(TableName=name)["Table"]["ItemCount"], 6)
+
+        cap = self.ddb.put_item(TableName=name, Item={"pk": {"S": "p"}, "sk": {"N": "1"}}, ReturnConsumedCapacity="TOTAL")
+        self.assertEqual(cap["ConsumedCapacity"]["TableName"], name)
+        self.assertEqual(cap["ConsumedCapacity"]["CapacityUnits"], 1.0)
+
+        self.ddb.delete_table(TableName=name)
+        self.ddb.get_waiter("table_not_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 5})
+        self.assertNotIn(name, self.ddb.list_tables()["TableNames"])
+
+        # Not served yet: refused rather than silently ignored.
+        with self.assertRaises(ClientError) as e:
+            self.ddb.create_table(TableName=harness.unique("gsi"), BillingMode="PAY_PER_REQUEST",
+                                  KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                                  AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                                        {"AttributeName": "g", "AttributeType": "S"}],
+                                  GlobalSecondaryIndexes=[{"IndexName": "by-g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                                                           "Projection": {"ProjectionType": "ALL"}}])
+        self.assertEqual(code(e), "ValidationException")
+
+
+class DynamoDBResourceTest(unittest.TestCase):
+    """boto3's resource layer: Python types, condition builders, waiters."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.db = resource()
+        cls.client = cls.db.meta.client  # serializes Python types, like the resource
+        cls.raw = harness.client("dynamodb")  # wire shapes
+
+    def table(self, range_key=("sk", "S")):
+        name = harness.unique("r")
+        keys = [("pk", "S", "HASH")] + ([(range_key[0], range_key[1], "RANGE")] if range_key else [])
+        table = self.db.create_table(
+            TableName=name,
+            KeySchema=[{"AttributeName": n, "KeyType": k} for n, _, k in keys],
+            AttributeDefinitions=[{"AttributeName": n, "AttributeType": t} for n, t, _ in keys],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        start = time.monotonic()
+        table.wait_until_exists()  # the table_exists waiter, its default 20 s delay
+        self.assertLess(time.monotonic() - start, 5, "table_exists should pass on its first DescribeTable")
+        self.assertEqual(table.table_status, "ACTIVE")
+        return table
+
+    def test_python_types_round_trip(self):
+        table = self.table()
+        item = {
+            "pk": "user#1",
+            "sk": "profile",
+            "price": Decimal("19.99"),
+            "qty": 3,
+            "big": Decimal("12345678901234567890123456789012345678"),
+            "tiny": Decimal("-0.000000000000000000000000000001"),
+            "flag": True,
+            "off": False,
+            "nothing": None,
+            "empty": "",
+            "profile": {
+                "address": {"city": "Paris", "zip": "75001"},
+                "scores": [Decimal("1.1"), Decimal("-2"), {"deep": [True, None, "x"]}],
+                "empty_map": {},
+                "empty_list": [],
+            },
+            "tags": {"red", "green", "blue"},
+            "blob": b"\x00\x01binary\xff",
+            "blobs": {Binary(b"a"), Binary(b"\x00b")},
+        }
+        table.put_item(Item=item)
+        got = table.get_item(Key={"pk": "user#1", "sk": "profile"}, ConsistentRead=True)["Item"]
+        self.assertEqual(set(got), set(item))
+        self.assertIsInstance(got["price"], Decimal)
+        self.assertEqual(got["price"], Decimal("19.99"))
+        self.assertIsInstance(got["qty"], Decimal)
+        self.assertEqual(got["qty"], 3)
+        self.assertEqual(got["big"], item["big"])
+        self.assertEqual(got["tiny"], item["tiny"])
+        self.assertIs(got["flag"], True)
+        self.assertIs(got["off"], False)
+        self.assertIsNone(got["nothing"])
+        self.assertEqual(got["empty"], "")
+        self.assertEqual(got["profile"], item["profile"])
+        self.assertIsInstance(got["profile"]["scores"], list)
+        self.assertIsInstance(got["profile"]["address"], dict)
+        self.assertEqual(got["tags"], {"red", "green", "blue"})
+        self.assertIsInstance(got["tags"], set)
+        self.assertIsInstance(got["blob"], Binary)
+        self.assertEqual(got["blob"].value, b"\x00\x01binary\xff")
+        self.assertEqual({b.value for b in got["blobs"]}, {b"a", b"\x00b"})
+        # The wire shapes behind them.
+        raw = self.raw.get_item(TableName=table.name, Key={"pk": {"S": "user#1"}, "sk": {"S": "profile"}})["Item"]
+        self.assertEqual(raw["price"], {"N": "19.99"})
+        self.assertEqual(raw["nothing"], {"NULL": True})
+        self.assertEqual(sorted(raw["tags"]["SS"]), ["blue", "green", "red"])
+        self.assertEqual(raw["blob"], {"B": b"\x00\x01binary\xff"})
+        self.assertEqual(raw["profile"]["M"]["empty_list"], {"L": []})
+
+        # Projection of nested paths, names through #aliases.
+        got = table.get_item(Key={"pk": "user#1", "sk": "profile"},
+                             ProjectionExpression="#p.address.city, #p.scores[2].deep[0], price",
+                             ExpressionAttributeNames={"#p": "profile"})["Item"]
+        self.assertEqual(got, {"profile": {"address": {"city": "Paris"}, "scores": [{"deep": [True]}]},
+                               "price": Decimal("19.99")})
+        self.assertNotIn("Item", table.get_item(Key={"pk": "user#1", "sk": "nope"}))
+
+        # Update expressions over the Python types.
+        out = table.update_item(
+            Key={"pk": "user#1", "sk": "profile"},
+            UpdateExpression="SET #p.address.city = :c, #p.scores = list_append(#p.scores, :more), price = price - :d "
+                             "REMOVE nothing, #p.empty_list ADD tags :t, qty :one DELETE blobs :gone",
+            ExpressionAttributeNames={"#p": "profile"},
+            ExpressionAttributeValues={":c": "Lyon", ":more": [Decimal("9")], ":d": Decimal("0.99"),
+                                       ":t": {"yellow"}, ":one": 1, ":gone": {Binary(b"a")}},
+            ReturnValues="ALL_NEW",
+        )["Attributes"]
+        self.assertEqual(out["profile"]["address"]["city"], "Lyon")
+        self.assertEqual(out["profile"]["scores"], [Decimal("1.1"), Decimal("-2"), {"deep": [True, None, "x"]}, Decimal("9")])
+        self.assertNotIn("empty_list", out["profile"])
+        self.assertEqual(out["profile"]["empty_map"], {})
+        self.assertEqual(out["price"], Decimal("19"))
+        self.assertNotIn("nothing", out)
+        self.assertEqual(out["tags"], {"red", "green", "blue", "yellow"})
+        self.assertEqual(out["qty"], 4)
+        self.assertEqual({b.value for b in out["blobs"]}, {b"\x00b"})
+
+    def test_query_conditions_and_paging(self):
+        table = self.table()
+        for i in range(10):
+            table.put_item(Item={"pk": "cust#1", "sk": f"order#{i:02d}", "amount": Decimal(i) + Decimal("0.5"),
+                                 "state": "open" if i % 2 else "closed", "tags": {"t", f"t{i % 3}"}})
+        for i in range(3):
+            table.put_item(Item={"pk": "cust#2", "sk": f"order#{i:02d}", "amount": Decimal(100)})
+
+        cond = Key("pk").eq("cust#1") & Key("sk").between("order#03", "order#07")
+        res = table.query(KeyConditionExpression=cond)
+        self.assertEqual([i["sk"] for i in res["Items"]], [f"order#{i:02d}" for i in range(3, 8)])
+        self.assertEqual((res["Count"], res["ScannedCount"]), (5, 5))
+        self.assertNotIn("LastEvaluatedKey", res)
+
+        res = table.query(KeyConditionExpression=Key("pk").eq("cust#1") & Key("sk").begins_with("order#0"),
+                          FilterExpression=Attr("amount").gte(Decimal("4.5")) & Attr("state").eq("open"),
+                          ScanIndexForward=False)
+        self.assertEqual([i["sk"] for i in res["Items"]], ["order#09", "order#07", "order#05"])
+        self.assertEqual((res["Count"], res["ScannedCount"]), (3, 10))
+
+        res = table.query(KeyConditionExpression=Key("pk").eq("cust#1"),
+                          FilterExpression=Attr("tags").contains("t1") | Attr("sk").is_in(["order#00", "order#09"]))
+        self.assertEqual([i["sk"] for i in res["Items"]], ["order#00", "order#01", "order#04", "order#07", "order#09"])
+        res = table.query(KeyConditionExpression=Key("pk").eq("cust#1") & Key("sk").lt("order#03"),
+                          FilterExpression=Attr("missing").not_exists() & Attr("amount").exists() & ~Attr("state").eq("open"),
+                          ProjectionExpression="sk, amount")
+        self.assertEqual(res["Items"], [{"sk": "order#00", "amount": Decimal("0.5")},
+                                        {"sk": "order#02", "amount": Decimal("2.5")}])
+        res = table.query(KeyConditionExpression=Key("pk").eq("cust#1"), FilterExpression=Attr("tags").size().eq(2))
+        self.assertEqual(res["Count"], 10)
+
+        # Paging: Limit counts items read (before the filter); the last
+        # page has no LastEvaluatedKey.
+        pages, seen, kw = [], [], {}
+        while True:
+            res = table.query(KeyConditionExpression=cond, Limit=2, **kw)
+            pages.append(len(res["Items"]))
+            seen += [i["sk"] for i in res["Items"]]
+            if "LastEvaluatedKey" not in res:
+                break
+            self.assertEqual(res["LastEvaluatedKey"], {"pk": "cust#1", "sk": res["Items"][-1]["sk"]})
+            kw = {"ExclusiveStartKey": res["LastEvaluatedKey"]}
+        self.assertEqual(pages, [2, 2, 1])
+        self.assertEqual(seen, [f"order#{i:02d}" for i in range(3, 8)])
+
+        seen, kw, scanned = [], {}, 0
+        while True:
+            res = table.query(KeyConditionExpression=Key("pk").eq("cust#1"), FilterExpression=Attr("state").eq("open"),
+                              Limit=3, ScanIndexForward=False, **kw)
+            self.assertLessEqual(res["ScannedCount"], 3)
+            scanned += res["ScannedCount"]
+            seen += [i["sk"] for i in res["Items"]]
+            if "LastEvaluatedKey" not in res:
+                break
+            kw = {"ExclusiveStartKey": res["LastEvaluatedKey"]}
+        self.assertEqual(seen, ["order#09", "order#07", "order#05", "order#03", "order#01"])
+        self.assertEqual(scanned, 10)
+
+        # The client's paginator follows LastEvaluatedKey the same way.
+        paginator = self.raw.get_paginator("query")
+        items = [i for page in paginator.paginate(TableName=table.name, KeyConditionExpression="pk = :p",
+                                                  ExpressionAttributeValues={":p": {"S": "cust#2"}},
+                                                  PaginationConfig={"PageSize": 1})
+                 for i in page["Items"]]
+        self.assertEqual([i["sk"]["S"] for i in items], ["order#00", "order#01", "order#02"])
+
+        # Key conditions are checked against the schema.
+        with self.assertRaises(ClientError) as e:
+            table.query(KeyConditionExpression=Key("sk").eq("order#01"))
+        self.assertEqual(code(e), "ValidationException")
+        with self.assertRaises(ClientError) as e:
+            table.query(KeyConditionExpression=Key("pk").eq(1))
+        self.assertEqual(code(e), "ValidationException")
+
+    def test_conditional_update(self):
+        table = self.table(range_key=None)
+        table.put_item(Item={"pk": "acct", "balance": Decimal("10.00"), "version": 1})
+        failed = self.client.exceptions.ConditionalCheckFailedException
+        with self.assertRaises(failed) as e:
+            table.update_item(Key={"pk": "acct"}, UpdateExpression="SET balance = balance - :amt, version = version + :one",
+                              ConditionExpression=Attr("version").eq(2) & Attr("balance").gte(Decimal("2.50")),
+                              ExpressionAttributeValues={":amt": Decimal("2.50"), ":one": 1})
+        self.assertEqual(code(e), "ConditionalCheckFailedException")
+        self.assertEqual(table.get_item(Key={"pk": "acct"})["Item"], {"pk": "acct", "balance": Decimal("10"), "version": 1})
+
+        out = table.update_item(Key={"pk": "acct"}, UpdateExpression="SET balance = balance - :amt, version = version + :one",
+                                ConditionExpression=Attr("version").eq(1) & Attr("balance").gte(Decimal("2.50")),
+                                ExpressionAttributeValues={":amt": Decimal("2.50"), ":one": 1},
+                                ReturnValues="UPDATED_OLD")
+        self.assertEqual(out["Attributes"], {"balance": Decimal("10"), "version": 1})
+        self.assertEqual(table.get_item(Key={"pk": "acct"})["Item"], {"pk": "acct", "balance": Decimal("7.5"), "version": 2})
+
+        # Conditional puts: create-only, and on a missing item.
+        with self.assertRaises(failed):
+            table.put_item(Item={"pk": "acct", "balance": Decimal(0)}, ConditionExpression=Attr("pk").not_exists())
+        table.put_item(Item={"pk": "new", "balance": Decimal(0)}, ConditionExpression=Attr("pk").not_exists())
+        # An update whose condition needs the item does not create it.
+        with self.assertRaises(failed):
+            table.update_item(Key={"pk": "ghost"}, UpdateExpression="SET balance = :b",
+                              ConditionExpression=Attr("pk").exists(), ExpressionAttributeValues={":b": 1})
+        self.assertNotIn("Item", table.get_item(Key={"pk": "ghost"}))
+        # A string comparison with a number is false, not an error.
+        with self.assertRaises(failed):
+            table.delete_item(Key={"pk": "acct"}, ConditionExpression=Attr("balance").gt("1"))
+
+    def test_number_sets(self):
+        table = self.table()
+        table.put_item(Item={"pk": "ns", "sk": "1", "ratios": {Decimal("0.5"), Decimal("2"), Decimal("-3.25")}})
+        got = table.get_item(Key={"pk": "ns", "sk": "1"})["Item"]
+        self.assertEqual(got["ratios"], {Decimal("0.5"), Decimal("2"), Decimal("-3.25")})
+        out = table.update_item(Key={"pk": "ns", "sk": "1"}, UpdateExpression="ADD ratios :add",
+                                ExpressionAttributeValues={":add": {Decimal("7"), Decimal("2.0")}}, ReturnValues="UPDATED_NEW")
+        self.assertEqual(out["Attributes"], {"ratios": {Decimal("0.5"), Decimal("2"), Decimal("-3.25"), Decimal("7")}})
+        out = table.update_item(Key={"pk": "ns", "sk": "1"}, UpdateExpression="DELETE ratios :gone",
+                                ExpressionAttributeValues={":gone": {Decimal("2"), Decimal("0.50")}}, ReturnValues="ALL_NEW")
+        self.assertEqual(out["Attributes"]["ratios"], {Decimal("-3.25"), Decimal("7")})
+        res = table.query(KeyConditionExpression=Key("pk").eq("ns"), FilterExpression=Attr("ratios").contains(Decimal("7")))
+        self.assertEqual(res["Count"], 1)
+
+    def test_empty_results(self):
+        # Query and Scan return "Items": [] when nothing matches.
+        table = self.table()
+        table.put_item(Item={"pk": "a", "sk": "1"})
+        res = table.query(KeyConditionExpression=Key("pk").eq("nobody"))
+        self.assertEqual((res["Items"], res["Count"], res["ScannedCount"]), ([], 0, 0))
+        res = table.query(KeyConditionExpression=Key("pk").eq("a"), FilterExpression=Attr("x").exists())
+        self.assertEqual((res["Items"], res["Count"], res["ScannedCount"]), ([], 0, 1))
+        res = table.scan(FilterExpression=Attr("x").exists())
+        self.assertEqual((res["Items"], res["Count"], res["ScannedCount"]), ([], 0, 1))
+
+    def test_delete_item_return_values(self):
+        table = self.table()
+        table.put_item(Item={"pk": "a", "sk": "1", "note": "keep me", "n": Decimal("1.25"), "s": {"x"}})
+        out = table.delete_item(Key={"pk": "a", "sk": "1"}, ReturnValues="ALL_OLD")
+        self.assertEqual(out["Attributes"], {"pk": "a", "sk": "1", "note": "keep me", "n": Decimal("1.25"), "s": {"x"}})
+        self.assertNotIn("Item", table.get_item(Key={"pk": "a", "sk": "1"}))
+        # Deleting what is not there succeeds and returns nothing.
+        out = table.delete_item(Key={"pk": "a", "sk": "1"}, ReturnValues="ALL_OLD")
+        self.assertNotIn("Attributes", out)
+        # put_item's ALL_OLD is the item it replaced.
+        table.put_item(Item={"pk": "b", "sk": "1", "v": 1})
+        out = table.put_item(Item={"pk": "b", "sk": "1", "v": 2}, ReturnValues="ALL_OLD")
+        self.assertEqual(out["Attributes"], {"pk": "b", "sk": "1", "v": 1})
+        with self.assertRaises(ClientError) as e:
+            table.delete_item(Key={"pk": "b", "sk": "1"}, ReturnValues="ALL_NEW")
+        self.assertEqual(code(e), "ValidationException")
+
+    def test_parallel_scan(self):
+        table = self.table()
+        expected = set()
+        for p in range(40):  # put_item one by one: BatchWriteItem is not served yet
+            for s in range(2):
+                table.put_item(Item={"pk": f"p{p:03d}", "sk": f"s{s}", "n": p * 2 + s})
+                expected.add((f"p{p:03d}", f"s{s}"))
+
+        total = 4
+        seen, per_segment = [], []
+        for segment in range(total):
+            kw, got = {}, []
+            while True:
+                res = table.scan(Segment=segment, TotalSegments=total, Limit=7, **kw)
+                self.assertLessEqual(res["ScannedCount"], 7)
+                got += [(i["pk"], i["sk"]) for i in res["Items"]]
+                if "LastEvaluatedKey" not in res:
+                    break
+                kw = {"ExclusiveStartKey": res["LastEvaluatedKey"]}
+            per_segment.append(got)
+            seen += got
+        self.assertEqual(len(seen), len(expected), "every item exactly once")
+        self.assertEqual(set(seen), expected)
+        # A partition's items all fall in one segment.
+        for got in per_segment:
+            for pk in {p for p, _ in got}:
+                self.assertEqual(sorted(s for p, s in got if p == pk), ["s0", "s1"])
+
+        # A filtered full scan, and COUNT.
+        res = table.scan(FilterExpression=Attr("n").between(10, 19))
+        self.assertEqual(sorted(int(i["n"]) for i in res["Items"]), list(range(10, 20)))
+        self.assertEqual((res["Count"], res["ScannedCount"]), (10, 80))
+        res = table.scan(Select="COUNT")
+        self.assertEqual(res["Count"], 80)
+
+        with self.assertRaises(ClientError) as e:
+            table.scan(Segment=4, TotalSegments=4)
+        self.assertEqual(code(e), "ValidationException")
+        with self.assertRaises(ClientError) as e:
+            table.scan(Segment=0)
+        self.assertEqual(code(e), "ValidationException")
+
+    def test_errors(self):
+        table = self.table(range_key=None)
+        with self.assertRaises(ClientError) as e:
+            table.put_item(Item={"other": "x"})
+        self.assertEqual(code(e), "ValidationException")
+        self.assertIn("Missing the key pk", message(e))
+        with self.assertRaises(ClientError) as e:
+            table.update_item(Key={"pk": "a"}, UpdateExpression="SET name = :n", ExpressionAttributeValues={":n": "x"})
+        self.assertIn("reserved keyword", message(e))
+        with self.assertRaises(ClientError) as e:
+            table.update_item(Key={"pk": "a"}, UpdateExpression="SET pk = :n", ExpressionAttributeValues={":n": "b"})
+        self.assertIn("Cannot update attribute pk", message(e))
+        with self.assertRaises(ClientError) as e:
+            table.put_item(Item={"pk": "a", "n": Decimal(1)}, ConditionExpression="attribute_not_exists(pk)",
+                           ExpressionAttributeValues={":unused": 1})
+        self.assertIn("unused in expressions", message(e))
+
+        missing = self.db.Table(harness.unique("missing"))
+        with self.assertRaises(ClientError) as e:
+            missing.load()
+        self.assertEqual(code(e), "ResourceNotFoundException")
+        with self.assertRaises(self.client.exceptions.ResourceNotFoundException):
+            missing.get_item(Key={"pk": "a"})
+        with self.assertRaises(self.client.exceptions.ResourceNotFoundException):
+            missing.put_item(Item={"pk": "a"})
+
+        table.delete()
+        table.wait_until_not_exists()
+        with self.assertRaises(self.client.exceptions.ResourceNotFoundException):
+            table.get_item(Key={"pk": "a"})
+
+
+class DynamoDBCliTest(unittest.TestCase):
+    def ddb(self, *args):
+        return json.loads(harness.aws("dynamodb", *args).stdout or "{}")
+
+    def test_cli(self):
+        name = harness.unique("cli")
+        desc = self.ddb("create-table", "--table-name", name,
+                        "--attribute-definitions", "AttributeName=pk,AttributeType=S", "AttributeName=sk,AttributeType=N",
+                        "--key-schema", "AttributeName=pk,KeyType=HASH", "AttributeName=sk,KeyType=RANGE",
+                        "--billing-mode", "PAY_PER_REQUEST")["TableDescription"]
+        self.assertEqual(desc["TableName"], name)
+        self.assertEqual(desc["BillingModeSummary"]["BillingMode"], "PAY_PER_REQUEST")
+        harness.aws("dynamodb", "wait", "table-exists", "--table-name", name)
+
+        item = {"pk": {"S": "cli"}, "sk": {"N": "1"}, "amount": {"N": "19.990"},
+                "tags": {"SS": ["a", "b"]}, "meta": {"M": {"ok": {"BOOL": True}, "list": {"L": [{"N": "1"}, {"NULL": True}]}}}}
+        self.assertEqual(self.ddb("put-item", "--table-name", name, "--item", json.dumps(item)), {})
+        self.ddb("put-item", "--table-name", name, "--item", '{"pk": {"S": "cli"}, "sk": {"N": "2"}, "amount": {"N": "0.01"}}')
+
+        got = self.ddb("get-item", "--table-name", name, "--key", '{"pk": {"S": "cli"}, "sk": {"N": "1"}}')["Item"]
+        self.assertEqual(got["amount"], {"N": "19.99"})
+        self.assertEqual(sorted(got["tags"]["SS"]), ["a", "b"])
+        self.assertEqual(got["meta"], item["meta"])
+
+        out = self.ddb("update-item", "--table-name", name, "--key", '{"pk": {"S": "cli"}, "sk": {"N": "1"}}',
+                       "--update-expression", "ADD amount :v", "--expression-attribute-values", '{":v": {"N": "0.01"}}',
+                       "--return-values", "UPDATED_NEW")
+        self.assertEqual(out["Attributes"], {"amount": {"N": "20"}})
+
+        res = self.ddb("query", "--table-name", name, "--key-condition-expression", "pk = :p",
+                       "--expression-attribute-values", '{":p": {"S": "cli"}}')
+        self.assertEqual([i["sk"]["N"] for i in res["Items"]], ["1", "2"])
+        self.assertEqual(res["Count"], 2)
+
+        tables = self.ddb("list-tables")["TableNames"]
+        self.assertIn(name, tables)
+        self.assertEqual(tables, sorted(tables))
+
+        proc = harness.aws("dynamodb", "get-item", "--table-name", harness.unique("missing"),
+                           "--key", '{"pk": {"S": "x"}}', check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("ResourceNotFoundException", proc.stderr)
+
+        self.ddb("delete-table", "--table-name", name)
+        harness.aws("dynamodb", "wait", "table-not-exists", "--table-name", name)
+        self.assertNotIn(name, self.ddb("list-tables")["TableNames"])
+
+
+if __name__ == "__main__":
+    unittest.main()
