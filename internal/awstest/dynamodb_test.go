@@ -174,7 +174,7 @@ func TestDynamoDB_ConditionsQueryAndScan(t *testing.T) {
 	del := must[*dynamodb.DeleteItemOutput](t)(c.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String("orders"),
 		Key:                 map[string]dtypes.AttributeValue{"customer_id": str("c-9"), "date": str("2026-12-01")},
 		ConditionExpression: aws.String("amount > :n"), ExpressionAttributeValues: map[string]dtypes.AttributeValue{":n": num("99.999")},
-		ReturnValues:        dtypes.ReturnValueAllOld}))
+		ReturnValues: dtypes.ReturnValueAllOld}))
 	if del.Attributes["amount"].(*dtypes.AttributeValueMemberN).Value != "100" {
 		t.Fatalf("DeleteItem returned %v", del.Attributes)
 	}
