@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -321,8 +320,6 @@ func newID() string {
 	rand.Read(b)
 	return hex.EncodeToString(b)
 }
-
-var errClosed = errors.New("firehose: the delivery stream is being deleted")
 
 // splitARN returns the parts of arn:aws:<service>:<region>:<account>:<resource>.
 func splitARN(arn, service string) (region, account, resource string, ok bool) {
