@@ -36,6 +36,9 @@ func TestNumbers(t *testing.T) {
 	if got, err := addNumbers("0.1", "0.2", false); err != nil || got != "0.3" {
 		t.Errorf("0.1 + 0.2 = %q, %v", got, err)
 	}
+	if got, err := addNumbers("99999999999999999999999999999999999999", "1", false); err != nil || got != "1"+strings.Repeat("0", 38) {
+		t.Errorf("(1E38 - 1) + 1 = %q, %v", got, err)
+	}
 	if got, err := addNumbers("1", "1.000000000000000000000000000000000000001", true); err == nil {
 		t.Errorf("an inexact subtraction gave %q", got)
 	}

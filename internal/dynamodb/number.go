@@ -14,9 +14,10 @@ const (
 	minExponent = -130 // of the leading digit
 )
 
-// numberContext computes exactly within 38 digits; a result that needs
-// more is an error, as on DynamoDB.
-var numberContext = apd.Context{Precision: maxDigits, MaxExponent: apd.MaxExponent, MinExponent: apd.MinExponent, Traps: apd.DefaultTraps | apd.Inexact | apd.Rounded}
+// numberContext computes within 38 digits; a result that would lose a
+// nonzero digit (Inexact) is an error, as on DynamoDB. (Dropping trailing
+// zeros, as 99…9 + 1 = 1E38 does, is not.) Nothing writes it.
+var numberContext = apd.Context{Precision: maxDigits, MaxExponent: apd.MaxExponent, MinExponent: apd.MinExponent, Traps: apd.DefaultTraps | apd.Inexact}
 
 // parseNumber reads a number as DynamoDB accepts it and returns it
 // reduced (no trailing zeros).

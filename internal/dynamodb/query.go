@@ -299,10 +299,10 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 				out.Items = append(out.Items, item)
 			}
 		}
+		// As on DynamoDB, a page cut by Limit or by size names where it
+		// stopped even when nothing follows (the next page is empty).
 		if limit > 0 && out.ScannedCount == limit || read >= pageBytes {
-			if step(it, forward) {
-				out.LastEvaluatedKey = rec.keyAttributes(last)
-			}
+			out.LastEvaluatedKey = rec.keyAttributes(last)
 			break
 		}
 	}

@@ -277,6 +277,38 @@ class DynamoDBClientTest(unittest.TestCase):
             self.ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST", **schema(("pk", "S")))
         self.assertEqual(code(e), "ResourceInUseException")
 
+    def test_document_paths(self):
+        name = self.table()
+        key = {"pk": {"S": "d"}}
+        self.ddb.put_item(TableName=name, Item={"pk": {"S": "d"}, "s": {"S": "text"},
+                                                "l": {"L": [{"N": "1"}, {"N": "2"}, {"N": "3"}]},
+                                                "m": {"M": {"a": {"M": {"b": {"N": "1"}}}}}})
+
+        def update(expr, **values):
+            kw = {"ExpressionAttributeValues": {f":{k}": v for k, v in values.items()}} if values else {}
+            return self.ddb.update_item(TableName=name, Key=key, UpdateExpression=expr, ReturnValues="ALL_NEW", **kw)["Attributes"]
+
+        # SET past a list's end appends; REMOVE of an element shifts the rest.
+        item = update("SET l[10] = :x, m.a.c = :y", x={"S": "end"}, y={"BOOL": True})
+        self.assertEqual(item["l"], {"L": [{"N": "1"}, {"N": "2"}, {"N": "3"}, {"S": "end"}]})
+        self.assertEqual(item["m"], {"M": {"a": {"M": {"b": {"N": "1"}, "c": {"BOOL": True}}}}})
+        item = update("REMOVE l[0], l[2]")
+        self.assertEqual(item["l"], {"L": [{"N": "2"}, {"S": "end"}]})
+        item = update("SET dup = m.a.b, l[0] = l[0] + :one", one={"N": "1"})
+        self.assertEqual((item["dup"], item["l"]["L"][0]), ({"N": "1"}, {"N": "3"}))
+
+        for expr, values, text in (
+            ("SET m.nope.q = :v", {"v": {"N": "1"}}, "document path provided in the update expression is invalid"),
+            ("SET n = nope", {}, "attribute that does not exist"),
+            ("ADD s :one", {"one": {"N": "1"}}, "incorrect data type"),
+            ("SET n = s + :one", {"one": {"N": "1"}}, "incorrect data type"),
+        ):
+            with self.assertRaises(ClientError) as e:
+                update(expr, **values)
+            self.assertEqual(code(e), "ValidationException", expr)
+            self.assertIn(text, message(e), expr)
+        self.assertNotIn("n", self.ddb.get_item(TableName=name, Key=key)["Item"])
+
     def test_tables(self):
         name = self.table(("pk", "S"), ("sk", "N"), BillingMode="PROVISIONED",
                           ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 3})
