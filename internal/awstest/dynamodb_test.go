@@ -1,9 +1,13 @@
 package awstest_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -204,4 +208,141 @@ func TestDynamoDB_SurvivesRestart(t *testing.T) {
 	if fmt.Sprint(tables.TableNames) != "[state]" {
 		t.Fatalf("tables %v", tables.TableNames)
 	}
+}
+
+func TestDynamoDB_BatchesAndTransactions(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	c := srv.DynamoDB()
+	createAggregates(t, c, "accounts")
+	key := func(id string) map[string]dtypes.AttributeValue {
+		return map[string]dtypes.AttributeValue{"customer_id": str(id), "date": str("-")}
+	}
+	var puts []dtypes.WriteRequest
+	for i := range 25 {
+		item := key(fmt.Sprintf("acct-%02d", i))
+		item["balance"] = num("100")
+		puts = append(puts, dtypes.WriteRequest{PutRequest: &dtypes.PutRequest{Item: item}})
+	}
+	out := must[*dynamodb.BatchWriteItemOutput](t)(c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]dtypes.WriteRequest{"accounts": puts}}))
+	if len(out.UnprocessedItems) != 0 {
+		t.Fatalf("unprocessed: %v", out.UnprocessedItems)
+	}
+	_, err := c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]dtypes.WriteRequest{"accounts": append(puts, puts[0])}})
+	wantCode(t, err, "ValidationException")
+	var keys []map[string]dtypes.AttributeValue
+	for i := range 30 {
+		keys = append(keys, key(fmt.Sprintf("acct-%02d", i)))
+	}
+	got := must[*dynamodb.BatchGetItemOutput](t)(c.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]dtypes.KeysAndAttributes{
+		"accounts": {Keys: keys, ProjectionExpression: aws.String("balance")}}}))
+	if n := len(got.Responses["accounts"]); n != 25 || len(got.Responses["accounts"][0]) != 1 {
+		t.Fatalf("BatchGetItem: %d items", n)
+	}
+
+	// Transfers between accounts, concurrently and conflicting: money is
+	// neither made nor lost, and no balance goes negative.
+	var wg sync.WaitGroup
+	var canceled atomic.Int64
+	for w := range 8 {
+		wg.Go(func() {
+			for i := range 40 {
+				from, to := fmt.Sprintf("acct-%02d", (w+i)%4), fmt.Sprintf("acct-%02d", (w+i+1)%4)
+				_, err := c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []dtypes.TransactWriteItem{
+					{Update: &dtypes.Update{TableName: aws.String("accounts"), Key: key(from), UpdateExpression: aws.String("SET balance = balance - :amt"),
+						ConditionExpression: aws.String("balance >= :amt"), ExpressionAttributeValues: map[string]dtypes.AttributeValue{":amt": num("30")}}},
+					{Update: &dtypes.Update{TableName: aws.String("accounts"), Key: key(to), UpdateExpression: aws.String("SET balance = balance + :amt"),
+						ExpressionAttributeValues: map[string]dtypes.AttributeValue{":amt": num("30")}}},
+				}})
+				var tce *dtypes.TransactionCanceledException
+				switch {
+				case errors.As(err, &tce):
+					if len(tce.CancellationReasons) != 2 || aws.ToString(tce.CancellationReasons[0].Code) != "ConditionalCheckFailed" || aws.ToString(tce.CancellationReasons[1].Code) != "None" {
+						t.Errorf("cancellation reasons %+v", tce.CancellationReasons)
+					}
+					canceled.Add(1)
+				case err != nil:
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	total := 0
+	for i := range 4 {
+		item := must[*dynamodb.GetItemOutput](t)(c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("accounts"), Key: key(fmt.Sprintf("acct-%02d", i))})).Item
+		var bal int
+		fmt.Sscan(item["balance"].(*dtypes.AttributeValueMemberN).Value, &bal)
+		if bal < 0 {
+			t.Fatalf("acct-%02d went to %d", i, bal)
+		}
+		total += bal
+	}
+	if total != 400 {
+		t.Fatalf("balances sum to %d after transfers, want 400 (%d canceled)", total, canceled.Load())
+	}
+
+	// Idempotency: the same token and request is a no-op; other parameters are refused.
+	tx := &dynamodb.TransactWriteItemsInput{ClientRequestToken: aws.String("tok-1"), TransactItems: []dtypes.TransactWriteItem{
+		{Update: &dtypes.Update{TableName: aws.String("accounts"), Key: key("acct-10"), UpdateExpression: aws.String("ADD balance :one"),
+			ExpressionAttributeValues: map[string]dtypes.AttributeValue{":one": num("1")}}}}}
+	must[*dynamodb.TransactWriteItemsOutput](t)(c.TransactWriteItems(ctx, tx))
+	must[*dynamodb.TransactWriteItemsOutput](t)(c.TransactWriteItems(ctx, tx))
+	tx.TransactItems[0].Update.ExpressionAttributeValues[":one"] = num("2")
+	_, err = c.TransactWriteItems(ctx, tx)
+	wantCode(t, err, "IdempotentParameterMismatchException")
+	tg := must[*dynamodb.TransactGetItemsOutput](t)(c.TransactGetItems(ctx, &dynamodb.TransactGetItemsInput{TransactItems: []dtypes.TransactGetItem{
+		{Get: &dtypes.Get{TableName: aws.String("accounts"), Key: key("acct-10")}}, {Get: &dtypes.Get{TableName: aws.String("accounts"), Key: key("nobody")}}}}))
+	if tg.Responses[0].Item["balance"].(*dtypes.AttributeValueMemberN).Value != "101" || tg.Responses[1].Item != nil {
+		t.Fatalf("TransactGetItems: %+v", tg.Responses)
+	}
+	_, err = c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []dtypes.TransactWriteItem{
+		{ConditionCheck: &dtypes.ConditionCheck{TableName: aws.String("accounts"), Key: key("acct-10"), ConditionExpression: aws.String("attribute_exists(balance)")}},
+		{Delete: &dtypes.Delete{TableName: aws.String("accounts"), Key: key("acct-10")}}}})
+	wantCode(t, err, "ValidationException") // two actions on one item
+}
+
+// Items expire on the server clock once time to live is on.
+func TestDynamoDB_TimeToLiveByClockTravel(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	c := srv.DynamoDB()
+	createAggregates(t, c, "sessions")
+	must[*dynamodb.UpdateTimeToLiveOutput](t)(c.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{TableName: aws.String("sessions"),
+		TimeToLiveSpecification: &dtypes.TimeToLiveSpecification{Enabled: aws.Bool(true), AttributeName: aws.String("expires")}}))
+	d := must[*dynamodb.DescribeTimeToLiveOutput](t)(c.DescribeTimeToLive(ctx, &dynamodb.DescribeTimeToLiveInput{TableName: aws.String("sessions")}))
+	if d.TimeToLiveDescription.TimeToLiveStatus != dtypes.TimeToLiveStatusEnabled || aws.ToString(d.TimeToLiveDescription.AttributeName) != "expires" {
+		t.Fatalf("DescribeTimeToLive: %+v", d.TimeToLiveDescription)
+	}
+	now := srv.Clock().Now().Unix()
+	for id, expires := range map[string]dtypes.AttributeValue{
+		"soon": num(fmt.Sprint(now + 3600)), "later": num(fmt.Sprint(now + 7*86400)), "text": str("2020-01-01"), "none": nil,
+	} {
+		item := map[string]dtypes.AttributeValue{"customer_id": str(id), "date": str("-")}
+		if expires != nil {
+			item["expires"] = expires
+		}
+		must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("sessions"), Item: item}))
+	}
+	count := func() int32 {
+		return must[*dynamodb.ScanOutput](t)(c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("sessions"), Select: dtypes.SelectCount})).Count
+	}
+	advance(t, srv, 2*time.Hour)
+	deadline := time.Now().Add(30 * time.Second)
+	for count() != 3 {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 2 h: %d items, want 3 (the one expiring in 1 h gone)", count())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	advance(t, srv, 8*24*time.Hour)
+	for count() != 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 8 days: %d items, want 2 (text and absent TTLs never expire)", count())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	_, err := c.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{TableName: aws.String("sessions"),
+		TimeToLiveSpecification: &dtypes.TimeToLiveSpecification{Enabled: aws.Bool(true), AttributeName: aws.String("other")}})
+	wantCode(t, err, "ValidationException")
 }

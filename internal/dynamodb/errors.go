@@ -14,6 +14,8 @@ var (
 	ErrConditionalCheckFailed = awserr.New("ConditionalCheckFailedException", 400, "The conditional request failed")
 	ErrLimitExceeded          = awserr.New("LimitExceededException", 400, "Limit exceeded")
 	ErrSerialization          = awserr.New("SerializationException", 400, "Start of structure or map found where not expected")
+	ErrTransactionCanceled    = awserr.New("TransactionCanceledException", 400, "Transaction cancelled")
+	ErrIdempotentMismatch     = awserr.New("IdempotentParameterMismatchException", 400, "Idempotent parameter mismatch")
 )
 
 func validationf(format string, args ...any) *awserr.Error {

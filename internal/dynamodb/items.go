@@ -281,7 +281,7 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 	if err != nil {
 		return nil, err
 	}
-	unlock := s.lockItem(key)
+	unlock := s.lockItems(key)
 	defer unlock()
 	old, err := s.getItem(key)
 	if err != nil {
@@ -373,7 +373,7 @@ func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOut
 	if err != nil {
 		return nil, err
 	}
-	unlock := s.lockItem(key)
+	unlock := s.lockItems(key)
 	defer unlock()
 	old, err := s.getItem(key)
 	if err != nil {
@@ -439,7 +439,7 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 			touched = append(touched, p[0].name)
 		}
 	}
-	unlock := s.lockItem(key)
+	unlock := s.lockItems(key)
 	defer unlock()
 	old, err := s.getItem(key)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"hash/fnv"
 	"log/slog"
+	"slices"
 	"sync"
 
 	"github.com/lakebox/lakebox/internal/auth"
@@ -31,6 +32,9 @@ type Service struct {
 	// itemLocks serialize the read-check-write of conditional writes and
 	// updates, striped by item key.
 	itemLocks [256]sync.Mutex
+
+	// tokens are TransactWriteItems' recent ClientRequestTokens.
+	tokens txTokens
 }
 
 type tableKey struct{ account, region, name string }
@@ -95,13 +99,25 @@ func (s *Service) lookup(ctx context.Context, name string) (*table, error) {
 	return t, nil
 }
 
-// lockItem locks the stripe of an item key and returns its unlock.
-func (s *Service) lockItem(key []byte) func() {
-	h := fnv.New32a()
-	h.Write(key)
-	m := &s.itemLocks[h.Sum32()%uint32(len(s.itemLocks))]
-	m.Lock()
-	return m.Unlock
+// lockItems locks the stripes of item keys, in stripe order (so writers
+// of several items cannot deadlock), and returns their unlock.
+func (s *Service) lockItems(keys ...[]byte) func() {
+	var stripes []int
+	for _, k := range keys {
+		h := fnv.New32a()
+		h.Write(k)
+		stripes = append(stripes, int(h.Sum32()%uint32(len(s.itemLocks))))
+	}
+	slices.Sort(stripes)
+	stripes = slices.Compact(stripes)
+	for _, i := range stripes {
+		s.itemLocks[i].Lock()
+	}
+	return func() {
+		for _, i := range stripes {
+			s.itemLocks[i].Unlock()
+		}
+	}
 }
 
 func newID() string {

@@ -44,8 +44,9 @@ type tableRecord struct {
 	BillingMode           string
 	Throughput            *ProvisionedThroughput `json:",omitempty"`
 	Created               int64
-	Tags                  []Tag `json:",omitempty"`
-	DeletionProtection    bool  `json:",omitempty"`
+	Tags                  []Tag  `json:",omitempty"`
+	DeletionProtection    bool   `json:",omitempty"`
+	TTL                   string `json:",omitempty"` // the time-to-live attribute, when expiry is on
 }
 
 // table is a table at run time.

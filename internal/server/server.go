@@ -87,6 +87,7 @@ type Server struct {
 	athena   *athena.Service
 	kinesis  *kinesis.Service
 	firehose *firehose.Service
+	dynamodb *dynamodb.Service
 	sql      *sqlengine.Engine
 	memDir   string // plaintext of encrypted objects being queried
 	// services maps a SigV4 credential-scope service name to its handler.
@@ -103,6 +104,8 @@ type Server struct {
 	crawlKick chan struct{}
 	// streamKick asks the stream retention worker for a pass now.
 	streamKick chan struct{}
+	// expiryKick asks the DynamoDB expiry worker for a pass now.
+	expiryKick chan struct{}
 }
 
 // clockKey is where the clock's offset survives restarts.
@@ -230,6 +233,7 @@ func New(cfg Config) (*Server, error) {
 		athena:   asvc,
 		kinesis:  ksvc,
 		firehose: fsvc,
+		dynamodb: dsvc,
 		sql:      engine,
 		memDir:   memDir,
 		services: map[string]http.Handler{
@@ -246,6 +250,7 @@ func New(cfg Config) (*Server, error) {
 		kick:       make(chan struct{}, 1),
 		crawlKick:  make(chan struct{}, 1),
 		streamKick: make(chan struct{}, 1),
+		expiryKick: make(chan struct{}, 1),
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
@@ -256,6 +261,7 @@ func New(cfg Config) (*Server, error) {
 	s.bg.Go(func() { s.scheduleWorker(ctx) })
 	s.bg.Go(func() { s.linkSweeper(ctx) })
 	s.bg.Go(func() { s.streamWorker(ctx) })
+	s.bg.Go(func() { s.expiryWorker(ctx) })
 	return s, nil
 }
 
@@ -299,6 +305,18 @@ func (s *Server) streamWorker(ctx context.Context) {
 			s.log.Error("stream retention", "err", err)
 		} else if n > 0 {
 			s.log.Info("stream retention", "segments", n)
+		}
+	})
+}
+
+// expiryWorker deletes DynamoDB items past their time to live every
+// minute and whenever the clock is advanced.
+func (s *Server) expiryWorker(ctx context.Context) {
+	every(ctx, time.Minute, s.expiryKick, func() {
+		if n, err := s.dynamodb.Expire(); err != nil {
+			s.log.Error("dynamodb expiry", "err", err)
+		} else if n > 0 {
+			s.log.Info("dynamodb expiry", "deleted", n)
 		}
 	})
 }
@@ -374,9 +392,10 @@ func (s *Server) AdvanceClock(d time.Duration) (time.Time, error) {
 }
 
 // kickTimers asks the workers that act on server time (lifecycle, crawler
-// schedules, stream retention, Firehose buffers) for a pass now.
+// schedules, stream retention, DynamoDB expiry, Firehose buffers) for a
+// pass now.
 func (s *Server) kickTimers() {
-	for _, c := range []chan struct{}{s.kick, s.crawlKick, s.streamKick} {
+	for _, c := range []chan struct{}{s.kick, s.crawlKick, s.streamKick, s.expiryKick} {
 		select {
 		case c <- struct{}{}:
 		default: // a pass is already asked for

@@ -23,8 +23,13 @@ type Error struct {
 	Err error
 }
 
-// Field is one extra name/value pair of an error.
-type Field struct{ Name, Value string }
+// Field is one extra name/value pair of an error. A Raw field's value is
+// a JSON document (JSON protocols only), e.g. DynamoDB's
+// CancellationReasons.
+type Field struct {
+	Name, Value string
+	Raw         bool
+}
 
 // New returns an error with the given code, status and message.
 func New(code string, status int, message string) *Error {
@@ -48,14 +53,22 @@ func (e *Error) Unwrap() error { return e.Err }
 // With returns a copy of e with an extra wire field.
 func (e *Error) With(name, value string) *Error {
 	c := *e
-	c.Fields = append(append([]Field(nil), e.Fields...), Field{name, value})
+	c.Fields = append(append([]Field(nil), e.Fields...), Field{Name: name, Value: value})
+	return &c
+}
+
+// WithJSON returns a copy of e with an extra wire field whose value is
+// the JSON document raw (for the JSON protocols).
+func (e *Error) WithJSON(name string, raw []byte) *Error {
+	c := *e
+	c.Fields = append(append([]Field(nil), e.Fields...), Field{Name: name, Value: string(raw), Raw: true})
 	return &c
 }
 
 // WithHeader returns a copy of e with an extra response header.
 func (e *Error) WithHeader(name, value string) *Error {
 	c := *e
-	c.Header = append(append([]Field(nil), e.Header...), Field{name, value})
+	c.Header = append(append([]Field(nil), e.Header...), Field{Name: name, Value: value})
 	return &c
 }
 

@@ -234,9 +234,13 @@ func writeError(w http.ResponseWriter, e *awserr.Error, requestID, contentType, 
 	if messageField == "" {
 		messageField = "message"
 	}
-	body := map[string]string{"__type": e.Code, messageField: e.Message}
+	body := map[string]any{"__type": e.Code, messageField: e.Message}
 	for _, f := range e.Fields {
-		body[f.Name] = f.Value
+		if f.Raw {
+			body[f.Name] = json.RawMessage(f.Value)
+		} else {
+			body[f.Name] = f.Value
+		}
 	}
 	b, _ := json.Marshal(body)
 	h := w.Header()

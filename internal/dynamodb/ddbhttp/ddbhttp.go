@@ -24,6 +24,13 @@ func New(svc *dynamodb.Service) http.Handler {
 			"UpdateItem":    awsjson.Op(svc.UpdateItem),
 			"Query":         awsjson.Op(svc.Query),
 			"Scan":          awsjson.Op(svc.Scan),
+
+			"BatchWriteItem":     awsjson.Op(svc.BatchWriteItem),
+			"BatchGetItem":       awsjson.Op(svc.BatchGetItem),
+			"TransactWriteItems": awsjson.Op(svc.TransactWriteItems),
+			"TransactGetItems":   awsjson.Op(svc.TransactGetItems),
+			"UpdateTimeToLive":   awsjson.Op(svc.UpdateTimeToLive),
+			"DescribeTimeToLive": awsjson.Op(svc.DescribeTimeToLive),
 		},
 	}
 }

@@ -1,0 +1,235 @@
+package dynamodb
+
+import (
+	"context"
+	"fmt"
+	"sort"
+)
+
+const (
+	maxBatchWrite = 25
+	maxBatchGet   = 100
+	// maxBatchGetBytes is how much item data a BatchGetItem returns; the
+	// keys beyond it come back as UnprocessedKeys.
+	maxBatchGetBytes = 16 << 20
+)
+
+type PutRequest struct {
+	Item Item `json:"Item"`
+}
+
+type DeleteRequest struct {
+	Key Item `json:"Key"`
+}
+
+type WriteRequest struct {
+	PutRequest    *PutRequest    `json:"PutRequest,omitempty"`
+	DeleteRequest *DeleteRequest `json:"DeleteRequest,omitempty"`
+}
+
+type BatchWriteItemInput struct {
+	RequestItems                map[string][]WriteRequest `json:"RequestItems"`
+	ReturnConsumedCapacity      string                    `json:"ReturnConsumedCapacity,omitempty"`
+	ReturnItemCollectionMetrics string                    `json:"ReturnItemCollectionMetrics,omitempty"`
+}
+
+type BatchWriteItemOutput struct {
+	UnprocessedItems map[string][]WriteRequest `json:"UnprocessedItems"`
+	ConsumedCapacity []ConsumedCapacity        `json:"ConsumedCapacity,omitempty"`
+}
+
+// BatchWriteItem puts and deletes up to 25 items in one durable commit.
+// Nothing is left unprocessed: Lakebox has no throughput to exceed.
+func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*BatchWriteItemOutput, error) {
+	n := 0
+	for _, reqs := range in.RequestItems {
+		n += len(reqs)
+	}
+	if len(in.RequestItems) == 0 || n == 0 {
+		return nil, modelValidation("{}", "requestItems", "have length greater than or equal to 1")
+	}
+	if n > maxBatchWrite {
+		return nil, modelValidation(fmt.Sprintf("%d write requests", n), "requestItems", "have length less than or equal to 25")
+	}
+	type write struct {
+		key  []byte
+		body []byte // nil: delete
+	}
+	var writes []write
+	var keys [][]byte
+	units := map[string]float64{}
+	for _, name := range sortedNames(in.RequestItems) {
+		t, err := s.lookup(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		t.mu.RLock()
+		rec := t.rec
+		t.mu.RUnlock()
+		seen := map[string]bool{}
+		for _, r := range in.RequestItems[name] {
+			if (r.PutRequest == nil) == (r.DeleteRequest == nil) {
+				return nil, validationf("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")
+			}
+			var w write
+			if p := r.PutRequest; p != nil {
+				if err := checkItem(p.Item); err != nil {
+					return nil, err
+				}
+				key, err := rec.keyOf(p.Item, false)
+				if err != nil {
+					return nil, validationf("The provided key element does not match the schema")
+				}
+				if itemSize(p.Item) > maxItemSize {
+					return nil, validationf("Item size has exceeded the maximum allowed size")
+				}
+				body, err := encodeItem(p.Item)
+				if err != nil {
+					return nil, err
+				}
+				w = write{key, body}
+				units[name] += writeUnits(itemSize(p.Item))
+			} else {
+				if err := checkItem(r.DeleteRequest.Key); err != nil {
+					return nil, err
+				}
+				key, err := rec.keyOf(r.DeleteRequest.Key, true)
+				if err != nil {
+					return nil, err
+				}
+				w = write{key: key}
+				units[name]++
+			}
+			if seen[string(w.key)] {
+				return nil, validationf("Provided list of item keys contains duplicates")
+			}
+			seen[string(w.key)] = true
+			writes = append(writes, w)
+			keys = append(keys, w.key)
+		}
+	}
+	unlock := s.lockItems(keys...)
+	defer unlock()
+	b := s.db.NewBatch()
+	for _, w := range writes {
+		if w.body == nil {
+			b.Delete(w.key)
+		} else {
+			b.Set(w.key, w.body)
+		}
+	}
+	if err := b.Commit(); err != nil {
+		return nil, err
+	}
+	out := &BatchWriteItemOutput{UnprocessedItems: map[string][]WriteRequest{}}
+	for _, name := range sortedNames(in.RequestItems) {
+		if c := consumed(in.ReturnConsumedCapacity, name, units[name], true); c != nil {
+			out.ConsumedCapacity = append(out.ConsumedCapacity, *c)
+		}
+	}
+	return out, nil
+}
+
+type KeysAndAttributes struct {
+	Keys                     []Item            `json:"Keys"`
+	ProjectionExpression     string            `json:"ProjectionExpression,omitempty"`
+	ExpressionAttributeNames map[string]string `json:"ExpressionAttributeNames,omitempty"`
+	ConsistentRead           *bool             `json:"ConsistentRead,omitempty"`
+	AttributesToGet          []string          `json:"AttributesToGet,omitempty"`
+}
+
+type BatchGetItemInput struct {
+	RequestItems           map[string]KeysAndAttributes `json:"RequestItems"`
+	ReturnConsumedCapacity string                       `json:"ReturnConsumedCapacity,omitempty"`
+}
+
+type BatchGetItemOutput struct {
+	Responses        map[string][]Item            `json:"Responses"`
+	UnprocessedKeys  map[string]KeysAndAttributes `json:"UnprocessedKeys"`
+	ConsumedCapacity []ConsumedCapacity           `json:"ConsumedCapacity,omitempty"`
+}
+
+// BatchGetItem reads up to 100 items from one or more tables; past 16 MB
+// of items the rest are returned as UnprocessedKeys, as on DynamoDB.
+func (s *Service) BatchGetItem(ctx context.Context, in *BatchGetItemInput) (*BatchGetItemOutput, error) {
+	n := 0
+	for _, ka := range in.RequestItems {
+		n += len(ka.Keys)
+	}
+	if len(in.RequestItems) == 0 || n == 0 {
+		return nil, modelValidation("{}", "requestItems", "have length greater than or equal to 1")
+	}
+	if n > maxBatchGet {
+		return nil, validationf("Too many items requested for the BatchGetItem call")
+	}
+	out := &BatchGetItemOutput{Responses: map[string][]Item{}, UnprocessedKeys: map[string]KeysAndAttributes{}}
+	total := 0
+	for _, name := range sortedNames(in.RequestItems) {
+		ka := in.RequestItems[name]
+		if ka.AttributesToGet != nil {
+			return nil, refuseLegacy(map[string]bool{"AttributesToGet": true})
+		}
+		t, err := s.lookup(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		t.mu.RLock()
+		rec := t.rec
+		t.mu.RUnlock()
+		x, err := parseExpressions(ka.ExpressionAttributeNames, nil, "", "", ka.ProjectionExpression)
+		if err != nil {
+			return nil, err
+		}
+		seen := map[string]bool{}
+		items := []Item{}
+		read := 0
+		for i, k := range ka.Keys {
+			if err := checkItem(k); err != nil {
+				return nil, err
+			}
+			key, err := rec.keyOf(k, true)
+			if err != nil {
+				return nil, err
+			}
+			if seen[string(key)] {
+				return nil, validationf("Provided list of item keys contains duplicates")
+			}
+			seen[string(key)] = true
+			if total >= maxBatchGetBytes {
+				rest := ka
+				rest.Keys = ka.Keys[i:]
+				out.UnprocessedKeys[name] = rest
+				break
+			}
+			item, err := s.getItem(key)
+			if err != nil {
+				return nil, err
+			}
+			if item == nil {
+				continue
+			}
+			size := itemSize(item)
+			total += size
+			read += size
+			if x.projection != nil {
+				item = project(item, x.projection)
+			}
+			items = append(items, item)
+		}
+		out.Responses[name] = items
+		consistent := ka.ConsistentRead != nil && *ka.ConsistentRead
+		if c := consumed(in.ReturnConsumedCapacity, name, readUnits(read, consistent), false); c != nil {
+			out.ConsumedCapacity = append(out.ConsumedCapacity, *c)
+		}
+	}
+	return out, nil
+}
+
+func sortedNames[V any](m map[string]V) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,391 @@
+package dynamodb
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"strings"
+	"sync"
+	"time"
+)
+
+const (
+	maxTransactItems = 100
+	// tokenLife is how long a ClientRequestToken makes a repeated
+	// TransactWriteItems a no-op.
+	tokenLife = 10 * time.Minute
+)
+
+type ConditionCheck struct {
+	TableName                           string                    `json:"TableName"`
+	Key                                 Item                      `json:"Key"`
+	ConditionExpression                 string                    `json:"ConditionExpression"`
+	ExpressionAttributeNames            map[string]string         `json:"ExpressionAttributeNames,omitempty"`
+	ExpressionAttributeValues           map[string]AttributeValue `json:"ExpressionAttributeValues,omitempty"`
+	ReturnValuesOnConditionCheckFailure string                    `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
+}
+
+type TransactPut struct {
+	TableName                           string                    `json:"TableName"`
+	Item                                Item                      `json:"Item"`
+	ConditionExpression                 string                    `json:"ConditionExpression,omitempty"`
+	ExpressionAttributeNames            map[string]string         `json:"ExpressionAttributeNames,omitempty"`
+	ExpressionAttributeValues           map[string]AttributeValue `json:"ExpressionAttributeValues,omitempty"`
+	ReturnValuesOnConditionCheckFailure string                    `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
+}
+
+type TransactDelete struct {
+	TableName                           string                    `json:"TableName"`
+	Key                                 Item                      `json:"Key"`
+	ConditionExpression                 string                    `json:"ConditionExpression,omitempty"`
+	ExpressionAttributeNames            map[string]string         `json:"ExpressionAttributeNames,omitempty"`
+	ExpressionAttributeValues           map[string]AttributeValue `json:"ExpressionAttributeValues,omitempty"`
+	ReturnValuesOnConditionCheckFailure string                    `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
+}
+
+type TransactUpdate struct {
+	TableName                           string                    `json:"TableName"`
+	Key                                 Item                      `json:"Key"`
+	UpdateExpression                    string                    `json:"UpdateExpression"`
+	ConditionExpression                 string                    `json:"ConditionExpression,omitempty"`
+	ExpressionAttributeNames            map[string]string         `json:"ExpressionAttributeNames,omitempty"`
+	ExpressionAttributeValues           map[string]AttributeValue `json:"ExpressionAttributeValues,omitempty"`
+	ReturnValuesOnConditionCheckFailure string                    `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
+}
+
+type TransactWriteItem struct {
+	ConditionCheck *ConditionCheck `json:"ConditionCheck,omitempty"`
+	Put            *TransactPut    `json:"Put,omitempty"`
+	Delete         *TransactDelete `json:"Delete,omitempty"`
+	Update         *TransactUpdate `json:"Update,omitempty"`
+}
+
+type TransactWriteItemsInput struct {
+	TransactItems          []TransactWriteItem `json:"TransactItems"`
+	ClientRequestToken     string              `json:"ClientRequestToken,omitempty"`
+	ReturnConsumedCapacity string              `json:"ReturnConsumedCapacity,omitempty"`
+}
+
+type TransactWriteItemsOutput struct {
+	ConsumedCapacity []ConsumedCapacity `json:"ConsumedCapacity,omitempty"`
+}
+
+// txTokens remembers recent ClientRequestTokens: token -> request digest
+// and when it was used.
+type txTokens struct {
+	mu   sync.Mutex
+	seen map[string]txToken
+}
+
+type txToken struct {
+	digest [32]byte
+	at     time.Time
+}
+
+// txOp is one action of a transaction, resolved.
+type txOp struct {
+	rec  tableRecord
+	key  []byte
+	x    *expressions
+	put  Item // Put
+	del  bool // Delete
+	item Item // Update: the key
+}
+
+// TransactWriteItems applies up to 100 actions on distinct items all or
+// none: every condition is checked with every item locked, then every
+// write is one durable commit. A failed condition cancels the whole
+// transaction with a reason per action.
+func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItemsInput) (*TransactWriteItemsOutput, error) {
+	if n := len(in.TransactItems); n < 1 || n > maxTransactItems {
+		return nil, modelValidation(n, "transactItems", "have length less than or equal to 100")
+	}
+	committed := false
+	if in.ClientRequestToken != "" {
+		body, _ := json.Marshal(in.TransactItems)
+		digest := sha256.Sum256(body)
+		now := s.clock.Now()
+		s.tokens.mu.Lock()
+		if s.tokens.seen == nil {
+			s.tokens.seen = map[string]txToken{}
+		}
+		for k, t := range s.tokens.seen {
+			if now.Sub(t.at) > tokenLife {
+				delete(s.tokens.seen, k)
+			}
+		}
+		prev, ok := s.tokens.seen[in.ClientRequestToken]
+		s.tokens.mu.Unlock()
+		if ok {
+			if prev.digest != digest {
+				return nil, ErrIdempotentMismatch.WithMessage("Request parameters do not match the parameters of the original request with the same ClientRequestToken.")
+			}
+			return &TransactWriteItemsOutput{}, nil
+		}
+		// Only a transaction that commits makes its token a no-op later.
+		defer func() {
+			if committed {
+				s.tokens.mu.Lock()
+				s.tokens.seen[in.ClientRequestToken] = txToken{digest, now}
+				s.tokens.mu.Unlock()
+			}
+		}()
+	}
+	ops := make([]txOp, len(in.TransactItems))
+	seen := map[string]bool{}
+	var keys [][]byte
+	for i, it := range in.TransactItems {
+		n := 0
+		for _, set := range []bool{it.ConditionCheck != nil, it.Put != nil, it.Delete != nil, it.Update != nil} {
+			if set {
+				n++
+			}
+		}
+		if n != 1 {
+			return nil, validationf("TransactItems can only contain one of Check, Put, Update or Delete")
+		}
+		op, err := s.resolveTx(ctx, it)
+		if err != nil {
+			return nil, err
+		}
+		if seen[string(op.key)] {
+			return nil, validationf("Transaction request cannot include multiple operations on one item")
+		}
+		seen[string(op.key)] = true
+		ops[i], keys = op, append(keys, op.key)
+	}
+	unlock := s.lockItems(keys...)
+	defer unlock()
+	reasons := make([]string, len(ops))
+	failed := false
+	news := make([]Item, len(ops))
+	for i, op := range ops {
+		reasons[i] = "None"
+		old, err := s.getItem(op.key)
+		if err != nil {
+			return nil, err
+		}
+		if op.x.condition != nil {
+			ok, err := evaluate(op.x.condition, old)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				reasons[i], failed = "ConditionalCheckFailed", true
+				continue
+			}
+		}
+		switch {
+		case op.put != nil:
+			news[i] = op.put
+		case op.x.update != nil:
+			base := old
+			if base == nil {
+				base = cloneItem(op.item)
+			}
+			next, err := apply(op.x.update, base)
+			if err != nil {
+				return nil, err
+			}
+			if itemSize(next) > maxItemSize {
+				return nil, validationf("Item size to update has exceeded the maximum allowed size")
+			}
+			news[i] = next
+		}
+	}
+	if failed {
+		return nil, transactionCanceled(reasons)
+	}
+	b := s.db.NewBatch()
+	units := map[string]float64{}
+	for i, op := range ops {
+		switch {
+		case op.del:
+			b.Delete(op.key)
+		case news[i] != nil:
+			body, err := encodeItem(news[i])
+			if err != nil {
+				return nil, err
+			}
+			b.Set(op.key, body)
+		}
+		units[op.rec.Name] += 2 * writeUnits(itemSize(news[i])) // transactional writes cost double
+	}
+	if err := b.Commit(); err != nil {
+		return nil, err
+	}
+	committed = true
+	out := &TransactWriteItemsOutput{}
+	for _, name := range sortedNames(units) {
+		if c := consumed(in.ReturnConsumedCapacity, name, units[name], true); c != nil {
+			out.ConsumedCapacity = append(out.ConsumedCapacity, *c)
+		}
+	}
+	return out, nil
+}
+
+// resolveTx checks one action and finds its table and key.
+func (s *Service) resolveTx(ctx context.Context, it TransactWriteItem) (txOp, error) {
+	var op txOp
+	var table string
+	var key Item
+	var cond, upd string
+	var names map[string]string
+	var values map[string]AttributeValue
+	switch {
+	case it.ConditionCheck != nil:
+		c := it.ConditionCheck
+		table, key, cond, names, values = c.TableName, c.Key, c.ConditionExpression, c.ExpressionAttributeNames, c.ExpressionAttributeValues
+		if cond == "" {
+			return op, modelValidation("null", "transactItems.member.conditionCheck.conditionExpression", "not be null")
+		}
+	case it.Put != nil:
+		p := it.Put
+		table, cond, names, values = p.TableName, p.ConditionExpression, p.ExpressionAttributeNames, p.ExpressionAttributeValues
+		if err := checkItem(p.Item); err != nil {
+			return op, err
+		}
+		if itemSize(p.Item) > maxItemSize {
+			return op, validationf("Item size has exceeded the maximum allowed size")
+		}
+		op.put = p.Item
+	case it.Delete != nil:
+		d := it.Delete
+		table, key, cond, names, values = d.TableName, d.Key, d.ConditionExpression, d.ExpressionAttributeNames, d.ExpressionAttributeValues
+		op.del = true
+	default:
+		u := it.Update
+		table, key, cond, upd, names, values = u.TableName, u.Key, u.ConditionExpression, u.UpdateExpression, u.ExpressionAttributeNames, u.ExpressionAttributeValues
+		if upd == "" {
+			return op, modelValidation("null", "transactItems.member.update.updateExpression", "not be null")
+		}
+		op.item = key
+	}
+	t, err := s.lookup(ctx, table)
+	if err != nil {
+		return op, err
+	}
+	t.mu.RLock()
+	op.rec = t.rec
+	t.mu.RUnlock()
+	if op.put != nil {
+		op.key, err = op.rec.keyOf(op.put, false)
+	} else {
+		if err := checkItem(key); err != nil {
+			return op, err
+		}
+		op.key, err = op.rec.keyOf(key, true)
+	}
+	if err != nil {
+		return op, err
+	}
+	if op.x, err = parseExpressions(names, values, cond, upd, ""); err != nil {
+		return op, err
+	}
+	if op.x.update != nil {
+		hash, rng := op.rec.keyNames()
+		for _, p := range op.x.update.paths() {
+			if p[0].name == hash || p[0].name == rng {
+				return op, validationf("One or more parameter values were invalid: Cannot update attribute %s. This attribute is part of the key", p[0].name)
+			}
+		}
+	}
+	return op, nil
+}
+
+// transactionCanceled is DynamoDB's cancellation, with a reason per
+// action in order.
+func transactionCanceled(codes []string) error {
+	type reason struct {
+		Code    string `json:"Code"`
+		Message string `json:"Message,omitempty"`
+	}
+	reasons := make([]reason, len(codes))
+	for i, c := range codes {
+		reasons[i].Code = c
+		if c == "ConditionalCheckFailed" {
+			reasons[i].Message = "The conditional request failed"
+		}
+	}
+	raw, _ := json.Marshal(reasons)
+	return ErrTransactionCanceled.WithMessage("Transaction cancelled, please refer cancellation reasons for specific reasons [%s]", strings.Join(codes, ", ")).
+		WithJSON("CancellationReasons", raw)
+}
+
+type TransactGetItem struct {
+	Get *struct {
+		TableName                string            `json:"TableName"`
+		Key                      Item              `json:"Key"`
+		ProjectionExpression     string            `json:"ProjectionExpression,omitempty"`
+		ExpressionAttributeNames map[string]string `json:"ExpressionAttributeNames,omitempty"`
+	} `json:"Get"`
+}
+
+type TransactGetItemsInput struct {
+	TransactItems          []TransactGetItem `json:"TransactItems"`
+	ReturnConsumedCapacity string            `json:"ReturnConsumedCapacity,omitempty"`
+}
+
+type ItemResponse struct {
+	Item Item `json:"Item,omitempty"`
+}
+
+type TransactGetItemsOutput struct {
+	Responses        []ItemResponse     `json:"Responses"`
+	ConsumedCapacity []ConsumedCapacity `json:"ConsumedCapacity,omitempty"`
+}
+
+// TransactGetItems reads up to 100 items as of one moment: their locks
+// are held while they are read.
+func (s *Service) TransactGetItems(ctx context.Context, in *TransactGetItemsInput) (*TransactGetItemsOutput, error) {
+	if n := len(in.TransactItems); n < 1 || n > maxTransactItems {
+		return nil, modelValidation(n, "transactItems", "have length less than or equal to 100")
+	}
+	type get struct {
+		key  []byte
+		rec  tableRecord
+		proj []path
+	}
+	gets := make([]get, len(in.TransactItems))
+	var keys [][]byte
+	seen := map[string]bool{}
+	for i, it := range in.TransactItems {
+		if it.Get == nil {
+			return nil, modelValidation("null", "transactItems.member.get", "not be null")
+		}
+		rec, key, err := s.target(ctx, it.Get.TableName, it.Get.Key)
+		if err != nil {
+			return nil, err
+		}
+		if seen[string(key)] {
+			return nil, validationf("Transaction request cannot include multiple operations on one item")
+		}
+		seen[string(key)] = true
+		x, err := parseExpressions(it.Get.ExpressionAttributeNames, nil, "", "", it.Get.ProjectionExpression)
+		if err != nil {
+			return nil, err
+		}
+		gets[i], keys = get{key, rec, x.projection}, append(keys, key)
+	}
+	unlock := s.lockItems(keys...)
+	defer unlock()
+	out := &TransactGetItemsOutput{Responses: make([]ItemResponse, len(gets))}
+	units := map[string]float64{}
+	for i, g := range gets {
+		item, err := s.getItem(g.key)
+		if err != nil {
+			return nil, err
+		}
+		units[g.rec.Name] += 2 * readUnits(itemSize(item), true)
+		if item != nil && g.proj != nil {
+			item = project(item, g.proj)
+		}
+		out.Responses[i].Item = item
+	}
+	for _, name := range sortedNames(units) {
+		if c := consumed(in.ReturnConsumedCapacity, name, units[name], false); c != nil {
+			out.ConsumedCapacity = append(out.ConsumedCapacity, *c)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,167 @@
+package dynamodb
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/lakebox/lakebox/internal/storage/meta"
+)
+
+type TimeToLiveSpecification struct {
+	Enabled       bool   `json:"Enabled"`
+	AttributeName string `json:"AttributeName"`
+}
+
+type UpdateTimeToLiveInput struct {
+	TableName               string                   `json:"TableName"`
+	TimeToLiveSpecification *TimeToLiveSpecification `json:"TimeToLiveSpecification"`
+}
+
+type UpdateTimeToLiveOutput struct {
+	TimeToLiveSpecification TimeToLiveSpecification `json:"TimeToLiveSpecification"`
+}
+
+// UpdateTimeToLive turns expiry on or off. Items whose TTL attribute is a
+// number of epoch seconds in the past (on the server clock) are deleted
+// by the expiry pass (every minute, and whenever the clock is advanced).
+func (s *Service) UpdateTimeToLive(ctx context.Context, in *UpdateTimeToLiveInput) (*UpdateTimeToLiveOutput, error) {
+	spec := in.TimeToLiveSpecification
+	if spec == nil {
+		return nil, modelValidation("null", "timeToLiveSpecification", "not be null")
+	}
+	if spec.AttributeName == "" || len(spec.AttributeName) > 255 {
+		return nil, modelValidation(spec.AttributeName, "timeToLiveSpecification.attributeName", "have length between 1 and 255")
+	}
+	t, err := s.lookupNamed(ctx, in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	rec := t.rec
+	switch {
+	case spec.Enabled && rec.TTL != "":
+		return nil, validationf("TimeToLive is already enabled")
+	case !spec.Enabled && rec.TTL == "":
+		return nil, validationf("TimeToLive is already disabled")
+	case !spec.Enabled && rec.TTL != spec.AttributeName:
+		return nil, validationf("TimeToLive is active on a different AttributeName: current AttributeName is %s", rec.TTL)
+	}
+	if spec.Enabled {
+		rec.TTL = spec.AttributeName
+	} else {
+		rec.TTL = ""
+	}
+	if err := s.saveTable(&rec); err != nil {
+		return nil, err
+	}
+	t.rec = rec
+	return &UpdateTimeToLiveOutput{TimeToLiveSpecification: *spec}, nil
+}
+
+type TimeToLiveDescription struct {
+	TimeToLiveStatus string `json:"TimeToLiveStatus"`
+	AttributeName    string `json:"AttributeName,omitempty"`
+}
+
+type DescribeTimeToLiveOutput struct {
+	TimeToLiveDescription TimeToLiveDescription `json:"TimeToLiveDescription"`
+}
+
+// DescribeTimeToLive reports whether expiry is on, and on what attribute.
+func (s *Service) DescribeTimeToLive(ctx context.Context, in *TableNameInput) (*DescribeTimeToLiveOutput, error) {
+	t, err := s.lookupNamed(ctx, in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if t.rec.TTL == "" {
+		return &DescribeTimeToLiveOutput{TimeToLiveDescription: TimeToLiveDescription{TimeToLiveStatus: "DISABLED"}}, nil
+	}
+	return &DescribeTimeToLiveOutput{TimeToLiveDescription: TimeToLiveDescription{TimeToLiveStatus: "ENABLED", AttributeName: t.rec.TTL}}, nil
+}
+
+// Expire deletes the items past their time to live in every table with
+// expiry on, and returns how many it deleted. An item expires when its TTL
+// attribute is a number of epoch seconds before now; other values never
+// expire it, as on DynamoDB.
+func (s *Service) Expire() (int, error) {
+	now := s.clock.Now().Unix()
+	s.mu.RLock()
+	var recs []tableRecord
+	for _, t := range s.tables {
+		t.mu.RLock()
+		if t.rec.TTL != "" {
+			recs = append(recs, t.rec)
+		}
+		t.mu.RUnlock()
+	}
+	s.mu.RUnlock()
+	deleted := 0
+	for _, rec := range recs {
+		n, err := s.expireTable(&rec, now)
+		deleted += n
+		if err != nil {
+			return deleted, err
+		}
+	}
+	return deleted, nil
+}
+
+func (s *Service) expireTable(rec *tableRecord, now int64) (int, error) {
+	prefix := itemKeyPrefix(rec.ID)
+	it, err := s.db.NewIter(prefix, meta.PrefixEnd(prefix))
+	if err != nil {
+		return 0, err
+	}
+	var expired [][]byte
+	for it.First(); it.Valid(); it.Next() {
+		v, err := it.Value()
+		if err != nil {
+			it.Close()
+			return 0, err
+		}
+		item, err := decodeItem(v)
+		if err != nil {
+			it.Close()
+			return 0, err
+		}
+		if expiredAt(item[rec.TTL], now) {
+			expired = append(expired, append([]byte(nil), it.Key()...))
+		}
+	}
+	if err := it.Close(); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, key := range expired {
+		// Re-check under the item's lock: it may have been rewritten.
+		unlock := s.lockItems(key)
+		item, err := s.getItem(key)
+		if err == nil && item != nil && expiredAt(item[rec.TTL], now) {
+			b := s.db.NewBatch()
+			b.Delete(key)
+			if err = b.Commit(); err == nil {
+				n++
+			}
+		}
+		unlock()
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+func expiredAt(v AttributeValue, now int64) bool {
+	if v.N == nil {
+		return false
+	}
+	d, err := parseNumber(*v.N)
+	if err != nil {
+		return false
+	}
+	sec, err := strconv.ParseFloat(d.Text('f'), 64)
+	return err == nil && sec > 0 && sec < float64(now)
+}
