@@ -74,7 +74,10 @@ type result struct {
 	ops  map[string]opResult
 }
 
-var opNames = []string{"PutItem", "GetItem", "UpdateItem ADD"}
+var opNames = []string{"PutItem", "GetItem", "UpdateItem ADD", "Query 100 items"}
+
+// queryPartitions are the partitions of 100 items Query reads.
+const queryPartitions = 50
 
 func run(ctx context.Context, cfg config) error {
 	work, err := os.MkdirTemp("", "dynamodbbench-")
@@ -209,12 +212,29 @@ func measure(ctx context.Context, name string, cmd *exec.Cmd, url string, cfg co
 			_, err := c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("bench"), Key: key(i % cfg.keys)})
 			return err
 		},
+		"Query 100 items": func(i int) error {
+			out, err := c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("bench"),
+				KeyConditionExpression:    aws.String("customer_id = :c"),
+				ExpressionAttributeValues: map[string]dtypes.AttributeValue{":c": &dtypes.AttributeValueMemberS{Value: fmt.Sprintf("partition-%03d", i%queryPartitions)}}})
+			if err == nil && len(out.Items) != 100 {
+				err = fmt.Errorf("query returned %d items", len(out.Items))
+			}
+			if name == "floor" {
+				err = nil
+			}
+			return err
+		},
 		"UpdateItem ADD": func(i int) error {
 			_, err := c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("bench"), Key: key(i % cfg.keys),
 				UpdateExpression:          aws.String("ADD total_spend :val"),
 				ExpressionAttributeValues: map[string]dtypes.AttributeValue{":val": &dtypes.AttributeValueMemberN{Value: "19.99"}}})
 			return err
 		},
+	}
+	if slices.Contains(cfg.ops, "Query 100 items") && name != "floor" {
+		if err := loadPartitions(ctx, c); err != nil {
+			return r, err
+		}
 	}
 	for _, op := range cfg.ops {
 		if ops[op] == nil {
@@ -259,6 +279,33 @@ func measure(ctx context.Context, name string, cmd *exec.Cmd, url string, cfg co
 		fmt.Fprintf(os.Stderr, "%s %s: %.0f ops/s\n", name, op, o.rate)
 	}
 	return r, nil
+}
+
+// loadPartitions writes the partitions Query reads, 25 items a batch.
+func loadPartitions(ctx context.Context, c *dynamodb.Client) error {
+	for p := range queryPartitions {
+		for b := range 4 {
+			var reqs []dtypes.WriteRequest
+			for j := range 25 {
+				reqs = append(reqs, dtypes.WriteRequest{PutRequest: &dtypes.PutRequest{Item: map[string]dtypes.AttributeValue{
+					"customer_id": &dtypes.AttributeValueMemberS{Value: fmt.Sprintf("partition-%03d", p)},
+					"date":        &dtypes.AttributeValueMemberS{Value: fmt.Sprintf("2026-%05d", b*25+j)},
+					"total_spend": &dtypes.AttributeValueMemberN{Value: "123.45"},
+					"status":      &dtypes.AttributeValueMemberS{Value: "active"},
+				}}})
+			}
+			out, err := c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]dtypes.WriteRequest{"bench": reqs}})
+			if err != nil {
+				return err
+			}
+			for len(out.UnprocessedItems) > 0 {
+				if out, err = c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: out.UnprocessedItems}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func report(cfg config, results []result) {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/firehose"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -241,6 +242,13 @@ func multipartPut(c *s3.Client, bucket, key string, body []byte) error {
 
 func (c *child) firehoseClient() *firehose.Client {
 	return firehose.New(firehose.Options{
+		Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
+		BaseEndpoint: aws.String("http://" + c.addr), RetryMaxAttempts: 1,
+	})
+}
+
+func (c *child) dynamodbClient() *dynamodb.Client {
+	return dynamodb.New(dynamodb.Options{
 		Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
 		BaseEndpoint: aws.String("http://" + c.addr), RetryMaxAttempts: 1,
 	})
