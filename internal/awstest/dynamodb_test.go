@@ -3,6 +3,7 @@ package awstest_test
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -401,4 +402,137 @@ func TestCrash_DynamoDBAcknowledgedWritesSurvive(t *testing.T) {
 			t.Fatalf("counter %d holds %d after %d acknowledged additions", w, have, n)
 		}
 	}
+}
+
+func TestDynamoDB_SecondaryIndexes(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	c := srv.DynamoDB()
+	attr := func(n string, typ dtypes.ScalarAttributeType) dtypes.AttributeDefinition {
+		return dtypes.AttributeDefinition{AttributeName: aws.String(n), AttributeType: typ}
+	}
+	ks := func(hash, rng string) []dtypes.KeySchemaElement {
+		k := []dtypes.KeySchemaElement{{AttributeName: aws.String(hash), KeyType: dtypes.KeyTypeHash}}
+		if rng != "" {
+			k = append(k, dtypes.KeySchemaElement{AttributeName: aws.String(rng), KeyType: dtypes.KeyTypeRange})
+		}
+		return k
+	}
+	must[*dynamodb.CreateTableOutput](t)(c.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName: aws.String("orders"), BillingMode: dtypes.BillingModePayPerRequest, KeySchema: ks("customer", "order"),
+		AttributeDefinitions: []dtypes.AttributeDefinition{attr("customer", "S"), attr("order", "S"), attr("status", "S"), attr("total", "N")},
+		GlobalSecondaryIndexes: []dtypes.GlobalSecondaryIndex{
+			{IndexName: aws.String("by-status"), KeySchema: ks("status", "total"), Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeAll}},
+			{IndexName: aws.String("status-keys"), KeySchema: ks("status", ""), Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeInclude, NonKeyAttributes: []string{"note"}}},
+		},
+		LocalSecondaryIndexes: []dtypes.LocalSecondaryIndex{
+			{IndexName: aws.String("by-total"), KeySchema: ks("customer", "total"), Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeKeysOnly}},
+		},
+	}))
+	put := func(customer, order, status, total string) {
+		item := map[string]dtypes.AttributeValue{"customer": str(customer), "order": str(order), "note": str("n-" + order), "other": str("x")}
+		if status != "" {
+			item["status"] = str(status)
+		}
+		if total != "" {
+			item["total"] = num(total)
+		}
+		must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("orders"), Item: item}))
+	}
+	put("ann", "o1", "open", "30")
+	put("ann", "o2", "open", "10")
+	put("bob", "o3", "shipped", "20")
+	put("bob", "o4", "open", "5")
+	put("cy", "o5", "", "7") // no status: not in the by-status indexes
+	query := func(in *dynamodb.QueryInput) []string {
+		t.Helper()
+		in.TableName = aws.String("orders")
+		var got []string
+		p := dynamodb.NewQueryPaginator(c, in)
+		for p.HasMorePages() {
+			page := must[*dynamodb.QueryOutput](t)(p.NextPage(ctx))
+			for _, it := range page.Items {
+				var keys []string
+				for k := range it {
+					keys = append(keys, k)
+				}
+				sort.Strings(keys)
+				got = append(got, it["order"].(*dtypes.AttributeValueMemberS).Value+fmt.Sprint(keys))
+			}
+		}
+		return got
+	}
+	vals := func(kv ...string) map[string]dtypes.AttributeValue {
+		m := map[string]dtypes.AttributeValue{}
+		for i := 0; i < len(kv); i += 2 {
+			if strings.HasPrefix(kv[i], ":n") {
+				m[kv[i]] = num(kv[i+1])
+			} else {
+				m[kv[i]] = str(kv[i+1])
+			}
+		}
+		return m
+	}
+	got := query(&dynamodb.QueryInput{IndexName: aws.String("by-status"), KeyConditionExpression: aws.String("#s = :s AND #t >= :n"),
+		ExpressionAttributeNames: map[string]string{"#s": "status", "#t": "total"}, ExpressionAttributeValues: vals(":s", "open", ":n", "6"), Limit: aws.Int32(1)})
+	if fmt.Sprint(got) != "[o2[customer note order other status total] o1[customer note order other status total]]" {
+		t.Fatalf("GSI query: %v", got)
+	}
+	got = query(&dynamodb.QueryInput{IndexName: aws.String("status-keys"), KeyConditionExpression: aws.String("#s = :s"),
+		ExpressionAttributeNames: map[string]string{"#s": "status"}, ExpressionAttributeValues: vals(":s", "open")})
+	if len(got) != 3 || !strings.HasSuffix(got[0], "[customer note order status]") {
+		t.Fatalf("INCLUDE projection: %v", got)
+	}
+	got = query(&dynamodb.QueryInput{IndexName: aws.String("by-total"), KeyConditionExpression: aws.String("customer = :c"),
+		ExpressionAttributeValues: vals(":c", "bob"), ScanIndexForward: aws.Bool(false)})
+	if fmt.Sprint(got) != "[o3[customer order total] o4[customer order total]]" {
+		t.Fatalf("LSI KEYS_ONLY query: %v", got)
+	}
+	got = query(&dynamodb.QueryInput{IndexName: aws.String("by-total"), KeyConditionExpression: aws.String("customer = :c"),
+		ExpressionAttributeValues: vals(":c", "bob"), Select: dtypes.SelectAllAttributes})
+	if len(got) != 2 || !strings.Contains(got[0], "other") {
+		t.Fatalf("LSI ALL_ATTRIBUTES fetches the item: %v", got)
+	}
+
+	// Updates move items between index partitions; deletes remove them.
+	must[*dynamodb.UpdateItemOutput](t)(c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("orders"),
+		Key: map[string]dtypes.AttributeValue{"customer": str("ann"), "order": str("o1")}, UpdateExpression: aws.String("SET #s = :s"),
+		ExpressionAttributeNames: map[string]string{"#s": "status"}, ExpressionAttributeValues: vals(":s", "shipped")}))
+	must[*dynamodb.DeleteItemOutput](t)(c.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String("orders"),
+		Key: map[string]dtypes.AttributeValue{"customer": str("bob"), "order": str("o3")}}))
+	got = query(&dynamodb.QueryInput{IndexName: aws.String("by-status"), KeyConditionExpression: aws.String("#s = :s"),
+		ExpressionAttributeNames: map[string]string{"#s": "status"}, ExpressionAttributeValues: vals(":s", "shipped")})
+	if len(got) != 1 || !strings.HasPrefix(got[0], "o1") {
+		t.Fatalf("after update and delete: %v", got)
+	}
+
+	// A new index is filled from the items already there.
+	must[*dynamodb.UpdateTableOutput](t)(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("orders"),
+		AttributeDefinitions: []dtypes.AttributeDefinition{attr("note", "S")},
+		GlobalSecondaryIndexUpdates: []dtypes.GlobalSecondaryIndexUpdate{{Create: &dtypes.CreateGlobalSecondaryIndexAction{
+			IndexName: aws.String("by-note"), KeySchema: ks("note", ""), Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeKeysOnly}}}}}))
+	got = query(&dynamodb.QueryInput{IndexName: aws.String("by-note"), KeyConditionExpression: aws.String("note = :x"), ExpressionAttributeValues: vals(":x", "n-o5")})
+	if fmt.Sprint(got) != "[o5[customer note order]]" {
+		t.Fatalf("backfilled index: %v", got)
+	}
+	d := must[*dynamodb.DescribeTableOutput](t)(c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("orders")})).Table
+	if len(d.GlobalSecondaryIndexes) != 3 || len(d.LocalSecondaryIndexes) != 1 || d.GlobalSecondaryIndexes[2].IndexStatus != dtypes.IndexStatusActive {
+		t.Fatalf("DescribeTable indexes: %+v %+v", d.GlobalSecondaryIndexes, d.LocalSecondaryIndexes)
+	}
+	must[*dynamodb.UpdateTableOutput](t)(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("orders"),
+		GlobalSecondaryIndexUpdates: []dtypes.GlobalSecondaryIndexUpdate{{Delete: &dtypes.DeleteGlobalSecondaryIndexAction{IndexName: aws.String("by-note")}}}}))
+	_, err := c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("orders"), IndexName: aws.String("by-note"),
+		KeyConditionExpression: aws.String("note = :x"), ExpressionAttributeValues: vals(":x", "n-o5")})
+	wantCode(t, err, "ValidationException")
+
+	// What DynamoDB refuses.
+	_, err = c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("orders"), Item: map[string]dtypes.AttributeValue{
+		"customer": str("z"), "order": str("z"), "total": str("not a number")}})
+	wantCode(t, err, "ValidationException")
+	_, err = c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("orders"), IndexName: aws.String("by-status"), ConsistentRead: aws.Bool(true),
+		KeyConditionExpression: aws.String("#s = :s"), ExpressionAttributeNames: map[string]string{"#s": "status"}, ExpressionAttributeValues: vals(":s", "open")})
+	wantCode(t, err, "ValidationException")
+	_, err = c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("orders"), IndexName: aws.String("status-keys"), Select: dtypes.SelectAllAttributes,
+		KeyConditionExpression: aws.String("#s = :s"), ExpressionAttributeNames: map[string]string{"#s": "status"}, ExpressionAttributeValues: vals(":s", "open")})
+	wantCode(t, err, "ValidationException")
 }

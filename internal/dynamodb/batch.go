@@ -52,20 +52,21 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 		return nil, modelValidation(fmt.Sprintf("%d write requests", n), "requestItems", "have length less than or equal to 25")
 	}
 	type write struct {
+		rec  *tableRecord
 		key  []byte
-		body []byte // nil: delete
+		item Item   // nil: delete
+		body []byte // the item's encoding
 	}
 	var writes []write
 	var keys [][]byte
 	units := map[string]float64{}
+	recs, release, err := s.lockTables(ctx, sortedNames(in.RequestItems)...)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	for _, name := range sortedNames(in.RequestItems) {
-		t, err := s.lookup(ctx, name)
-		if err != nil {
-			return nil, err
-		}
-		t.mu.RLock()
-		rec := t.rec
-		t.mu.RUnlock()
+		rec := recs[name]
 		seen := map[string]bool{}
 		for _, r := range in.RequestItems[name] {
 			if (r.PutRequest == nil) == (r.DeleteRequest == nil) {
@@ -80,6 +81,9 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 				if err != nil {
 					return nil, validationf("The provided key element does not match the schema")
 				}
+				if err := rec.checkIndexKeys(p.Item); err != nil {
+					return nil, err
+				}
 				if itemSize(p.Item) > maxItemSize {
 					return nil, validationf("Item size has exceeded the maximum allowed size")
 				}
@@ -87,7 +91,7 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 				if err != nil {
 					return nil, err
 				}
-				w = write{key, body}
+				w = write{rec: &rec, key: key, item: p.Item, body: body}
 				units[name] += writeUnits(itemSize(p.Item))
 			} else {
 				if err := checkItem(r.DeleteRequest.Key); err != nil {
@@ -97,7 +101,7 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 				if err != nil {
 					return nil, err
 				}
-				w = write{key: key}
+				w = write{rec: &rec, key: key}
 				units[name]++
 			}
 			if seen[string(w.key)] {
@@ -112,7 +116,14 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 	defer unlock()
 	b := s.db.NewBatch()
 	for _, w := range writes {
-		if w.body == nil {
+		if len(w.rec.Indexes) > 0 {
+			old, err := s.getItem(w.key)
+			if err != nil {
+				return nil, err
+			}
+			w.rec.indexWrites(b, old, w.item)
+		}
+		if w.item == nil {
 			b.Delete(w.key)
 		} else {
 			b.Set(w.key, w.body)

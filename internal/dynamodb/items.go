@@ -252,21 +252,23 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 	default:
 		return nil, validationf("Return values set to invalid value")
 	}
-	t, err := s.lookup(ctx, in.TableName)
+	recs, release, err := s.lockTables(ctx, in.TableName)
 	if err != nil {
 		return nil, err
 	}
+	defer release()
+	rec := recs[in.TableName]
 	if in.Item == nil {
 		return nil, modelValidation("null", "item", "not be null")
 	}
 	if err := checkItem(in.Item); err != nil {
 		return nil, err
 	}
-	t.mu.RLock()
-	rec := t.rec
-	t.mu.RUnlock()
 	key, err := rec.keyOf(in.Item, false)
 	if err != nil {
+		return nil, err
+	}
+	if err := rec.checkIndexKeys(in.Item); err != nil {
 		return nil, err
 	}
 	size := itemSize(in.Item)
@@ -292,6 +294,7 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 	}
 	b := s.db.NewBatch()
 	b.Set(key, body)
+	rec.indexWrites(b, old, in.Item)
 	if err := b.Commit(); err != nil {
 		return nil, err
 	}
@@ -322,10 +325,11 @@ func (s *Service) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput
 	if err := refuseLegacy(map[string]bool{"AttributesToGet": in.AttributesToGet != nil}); err != nil {
 		return nil, err
 	}
-	rec, key, err := s.target(ctx, in.TableName, in.Key)
+	rec, key, release, err := s.target(ctx, in.TableName, in.Key)
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	x, err := parseExpressions(in.ExpressionAttributeNames, nil, "", "", in.ProjectionExpression)
 	if err != nil {
 		return nil, err
@@ -365,10 +369,11 @@ func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOut
 	default:
 		return nil, validationf("Return values set to invalid value")
 	}
-	rec, key, err := s.target(ctx, in.TableName, in.Key)
+	rec, key, release, err := s.target(ctx, in.TableName, in.Key)
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	x, err := parseExpressions(in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.ConditionExpression, "", "")
 	if err != nil {
 		return nil, err
@@ -385,6 +390,7 @@ func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOut
 	if old != nil {
 		b := s.db.NewBatch()
 		b.Delete(key)
+		rec.indexWrites(b, old, nil)
 		if err := b.Commit(); err != nil {
 			return nil, err
 		}
@@ -421,10 +427,11 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 	default:
 		return nil, validationf("Return values set to invalid value")
 	}
-	rec, key, err := s.target(ctx, in.TableName, in.Key)
+	rec, key, release, err := s.target(ctx, in.TableName, in.Key)
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	x, err := parseExpressions(in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.ConditionExpression, in.UpdateExpression, "")
 	if err != nil {
 		return nil, err
@@ -462,12 +469,16 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 	if size > maxItemSize {
 		return nil, validationf("Item size to update has exceeded the maximum allowed size")
 	}
+	if err := rec.checkIndexKeys(next); err != nil {
+		return nil, err
+	}
 	body, err := encodeItem(next)
 	if err != nil {
 		return nil, err
 	}
 	b := s.db.NewBatch()
 	b.Set(key, body)
+	rec.indexWrites(b, old, next)
 	if err := b.Commit(); err != nil {
 		return nil, err
 	}
@@ -485,20 +496,24 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 	return out, nil
 }
 
-// target finds a request's table and the store key of its Key.
-func (s *Service) target(ctx context.Context, tableName string, key Item) (tableRecord, []byte, error) {
-	t, err := s.lookup(ctx, tableName)
+// target finds a request's table, read-locked until release, and the
+// store key of its Key.
+func (s *Service) target(ctx context.Context, tableName string, key Item) (tableRecord, []byte, func(), error) {
+	recs, release, err := s.lockTables(ctx, tableName)
 	if err != nil {
-		return tableRecord{}, nil, err
+		return tableRecord{}, nil, nil, err
 	}
+	rec := recs[tableName]
 	if err := checkItem(key); err != nil {
-		return tableRecord{}, nil, err
+		release()
+		return tableRecord{}, nil, nil, err
 	}
-	t.mu.RLock()
-	rec := t.rec
-	t.mu.RUnlock()
 	k, err := rec.keyOf(key, true)
-	return rec, k, err
+	if err != nil {
+		release()
+		return tableRecord{}, nil, nil, err
+	}
+	return rec, k, release, nil
 }
 
 // pick keeps the named top-level attributes.

@@ -51,13 +51,14 @@ type keyCondition struct {
 	sort *condition
 }
 
-// parseKeyCondition checks a key condition against the key schema.
-func parseKeyCondition(rec *tableRecord, src string, env *exprEnv) (*keyCondition, error) {
+// parseKeyCondition checks a key condition against the key schema of
+// the table or index read.
+func parseKeyCondition(rec *tableRecord, ks *keyspace, src string, env *exprEnv) (*keyCondition, error) {
 	c, err := parseCondition("KeyConditionExpression", src, env)
 	if err != nil {
 		return nil, err
 	}
-	hash, rng := rec.keyNames()
+	hash, rng := ks.hash, ks.rng
 	parts := []*condition{c}
 	if c.kind == condAnd {
 		parts = c.subs
@@ -147,9 +148,6 @@ func (s *Service) Scan(ctx context.Context, in *QueryInput) (*QueryOutput, error
 }
 
 func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryOutput, error) {
-	if in.IndexName != "" {
-		return nil, validationf("Lakebox does not support secondary indexes yet; IndexName %s cannot be queried.", in.IndexName)
-	}
 	limit := 0
 	if in.Limit != nil {
 		if limit = *in.Limit; limit < 1 {
@@ -160,8 +158,11 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 	switch sel {
 	case "":
 		sel = "ALL_ATTRIBUTES"
-		if in.ProjectionExpression != "" {
+		switch {
+		case in.ProjectionExpression != "":
 			sel = "SPECIFIC_ATTRIBUTES"
+		case in.IndexName != "":
+			sel = "ALL_PROJECTED_ATTRIBUTES"
 		}
 	case "ALL_ATTRIBUTES", "COUNT":
 		if in.ProjectionExpression != "" {
@@ -172,7 +173,9 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 			return nil, validationf("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES")
 		}
 	case "ALL_PROJECTED_ATTRIBUTES":
-		return nil, validationf("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
+		if in.IndexName == "" {
+			return nil, validationf("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
+		}
 	default:
 		return nil, modelValidation(sel, "select", "satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]")
 	}
@@ -183,13 +186,28 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 	t.mu.RLock()
 	rec := t.rec
 	t.mu.RUnlock()
+	ks, err := rec.keyspace(in.IndexName)
+	if err != nil {
+		return nil, err
+	}
+	if ix := ks.index; ix != nil {
+		if ix.Global && in.ConsistentRead != nil && *in.ConsistentRead {
+			return nil, validationf("Consistent reads are not supported on global secondary indexes")
+		}
+		if sel == "ALL_ATTRIBUTES" && ix.Projection.ProjectionType != "ALL" {
+			if ix.Global {
+				return nil, invalidParam("Select type ALL_ATTRIBUTES is not supported for global secondary index %s because its projection type is not ALL", ix.IndexName)
+			}
+			// A local index fetches the table's item, as DynamoDB does.
+		}
+	}
 	if err := checkValues(in.ExpressionAttributeValues); err != nil {
 		return nil, err
 	}
 	env := newEnv(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
 	var kc *keyCondition
 	if query {
-		if kc, err = parseKeyCondition(&rec, in.KeyConditionExpression, env); err != nil {
+		if kc, err = parseKeyCondition(&rec, ks, in.KeyConditionExpression, env); err != nil {
 			return nil, err
 		}
 	}
@@ -224,7 +242,7 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 	}
 
 	// The range of keys to read.
-	lower := itemKeyPrefix(rec.ID)
+	lower := ks.prefix
 	upper := meta.PrefixEnd(lower)
 	if query {
 		lower = appendKeyPart(lower, kc.hash)
@@ -236,7 +254,7 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 		if err := checkItem(in.ExclusiveStartKey); err != nil {
 			return nil, err
 		}
-		if start, err = rec.keyOf(in.ExclusiveStartKey, true); err != nil {
+		if start, err = ks.startKey(&rec, in.ExclusiveStartKey); err != nil {
 			return nil, validationf("The provided starting key is invalid: %s", err.(interface{ Error() string }).Error())
 		}
 	}
@@ -256,7 +274,10 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 	default:
 		valid = it.Last()
 	}
-	hash, rng := rec.keyNames()
+	hash, rng := ks.hash, ks.rng
+	// A local index with a partial projection reads the table's item for
+	// ALL_ATTRIBUTES, as DynamoDB does (at extra cost there).
+	fetch := ks.index != nil && !ks.index.Global && sel == "ALL_ATTRIBUTES" && ks.index.Projection.ProjectionType != "ALL"
 	out := &QueryOutput{}
 	read := 0
 	var last Item
@@ -281,6 +302,19 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 				continue
 			}
 		}
+		if fetch {
+			key, err := rec.keyOf(rec.keyAttributes(item), true)
+			if err != nil {
+				return nil, err
+			}
+			full, err := s.getItem(key)
+			if err != nil {
+				return nil, err
+			}
+			if full != nil {
+				item = full
+			}
+		}
 		read += len(v)
 		out.ScannedCount++
 		last = item
@@ -302,7 +336,7 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 		// As on DynamoDB, a page cut by Limit or by size names where it
 		// stopped even when nothing follows (the next page is empty).
 		if limit > 0 && out.ScannedCount == limit || read >= pageBytes {
-			out.LastEvaluatedKey = rec.keyAttributes(last)
+			out.LastEvaluatedKey = ks.lastKey(&rec, last)
 			break
 		}
 	}

@@ -125,3 +125,30 @@ func newID() string {
 	rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// lockTables read-locks the named tables (in name order, each once) and
+// returns their records: writers hold them until they commit, so a
+// table's indexes cannot change under a write (UpdateTable write-locks).
+func (s *Service) lockTables(ctx context.Context, names ...string) (map[string]tableRecord, func(), error) {
+	names = slices.Clone(names)
+	slices.Sort(names)
+	names = slices.Compact(names)
+	var locked []*table
+	release := func() {
+		for _, t := range locked {
+			t.mu.RUnlock()
+		}
+	}
+	recs := make(map[string]tableRecord, len(names))
+	for _, name := range names {
+		t, err := s.lookup(ctx, name)
+		if err != nil {
+			release()
+			return nil, nil, err
+		}
+		t.mu.RLock()
+		locked = append(locked, t)
+		recs[name] = t.rec
+	}
+	return recs, release, nil
+}

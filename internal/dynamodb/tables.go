@@ -44,9 +44,10 @@ type tableRecord struct {
 	BillingMode           string
 	Throughput            *ProvisionedThroughput `json:",omitempty"`
 	Created               int64
-	Tags                  []Tag  `json:",omitempty"`
-	DeletionProtection    bool   `json:",omitempty"`
-	TTL                   string `json:",omitempty"` // the time-to-live attribute, when expiry is on
+	Tags                  []Tag         `json:",omitempty"`
+	DeletionProtection    bool          `json:",omitempty"`
+	TTL                   string        `json:",omitempty"` // the time-to-live attribute, when expiry is on
+	Indexes               []indexRecord `json:",omitempty"`
 }
 
 // table is a table at run time.
@@ -105,15 +106,27 @@ type CreateTableInput struct {
 	DeletionProtectionEnabled *bool                  `json:"DeletionProtectionEnabled,omitempty"`
 	TableClass                string                 `json:"TableClass,omitempty"`
 
+	GlobalSecondaryIndexes []SecondaryIndex `json:"GlobalSecondaryIndexes,omitempty"`
+	LocalSecondaryIndexes  []SecondaryIndex `json:"LocalSecondaryIndexes,omitempty"`
+
 	// Not served yet: refused with a clear error when given.
-	GlobalSecondaryIndexes json.RawMessage `json:"GlobalSecondaryIndexes,omitempty"`
-	LocalSecondaryIndexes  json.RawMessage `json:"LocalSecondaryIndexes,omitempty"`
-	StreamSpecification    *struct {
+	StreamSpecification *struct {
 		StreamEnabled bool `json:"StreamEnabled"`
 	} `json:"StreamSpecification,omitempty"`
 	SSESpecification *struct {
 		Enabled *bool `json:"Enabled,omitempty"`
 	} `json:"SSESpecification,omitempty"`
+}
+
+type IndexDescription struct {
+	IndexName             string                  `json:"IndexName"`
+	IndexArn              string                  `json:"IndexArn"`
+	KeySchema             []KeySchemaElement      `json:"KeySchema"`
+	Projection            Projection              `json:"Projection"`
+	IndexStatus           string                  `json:"IndexStatus,omitempty"`
+	ProvisionedThroughput *provisionedDescription `json:"ProvisionedThroughput,omitempty"`
+	IndexSizeBytes        int64                   `json:"IndexSizeBytes"`
+	ItemCount             int64                   `json:"ItemCount"`
 }
 
 type TableDescription struct {
@@ -129,6 +142,8 @@ type TableDescription struct {
 	TableSizeBytes            int64                  `json:"TableSizeBytes"`
 	ItemCount                 int64                  `json:"ItemCount"`
 	DeletionProtectionEnabled bool                   `json:"DeletionProtectionEnabled"`
+	GlobalSecondaryIndexes    []IndexDescription     `json:"GlobalSecondaryIndexes,omitempty"`
+	LocalSecondaryIndexes     []IndexDescription     `json:"LocalSecondaryIndexes,omitempty"`
 }
 
 type provisionedDescription struct {
@@ -153,21 +168,20 @@ func (s *Service) CreateTable(ctx context.Context, in *CreateTableInput) (*Creat
 		return nil, modelValidation(in.TableName, "tableName", "satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
 	}
 	switch {
-	case len(in.GlobalSecondaryIndexes) > 0 && string(in.GlobalSecondaryIndexes) != "null":
-		return nil, validationf("Lakebox does not support GlobalSecondaryIndexes yet.")
-	case len(in.LocalSecondaryIndexes) > 0 && string(in.LocalSecondaryIndexes) != "null":
-		return nil, validationf("Lakebox does not support LocalSecondaryIndexes yet.")
 	case in.StreamSpecification != nil && in.StreamSpecification.StreamEnabled:
 		return nil, validationf("Lakebox does not support DynamoDB Streams yet.")
 	case in.SSESpecification != nil && in.SSESpecification.Enabled != nil && *in.SSESpecification.Enabled:
 		return nil, validationf("Lakebox does not support SSESpecification with a KMS key yet; tables are stored unencrypted.")
 	}
-	if err := checkKeySchema(in.KeySchema, in.AttributeDefinitions); err != nil {
-		return nil, err
-	}
 	mode := in.BillingMode
 	if mode == "" {
 		mode = "PROVISIONED"
+	}
+	if err := checkKeySchema(in.KeySchema, in.AttributeDefinitions); err != nil {
+		return nil, err
+	}
+	if err := checkIndexes(in.KeySchema, in.AttributeDefinitions, in.GlobalSecondaryIndexes, in.LocalSecondaryIndexes, mode); err != nil {
+		return nil, err
 	}
 	switch mode {
 	case "PROVISIONED":
@@ -187,6 +201,12 @@ func (s *Service) CreateTable(ctx context.Context, in *CreateTableInput) (*Creat
 	rec := tableRecord{Account: sc.account, Region: sc.region, Name: in.TableName, ID: newID(), KeySchema: in.KeySchema,
 		Attributes: in.AttributeDefinitions, BillingMode: mode, Throughput: in.ProvisionedThroughput,
 		Created: s.clock.Now().UnixMilli(), Tags: in.Tags}
+	for _, ix := range in.GlobalSecondaryIndexes {
+		rec.Indexes = append(rec.Indexes, indexRecord{SecondaryIndex: ix, Global: true})
+	}
+	for _, ix := range in.LocalSecondaryIndexes {
+		rec.Indexes = append(rec.Indexes, indexRecord{SecondaryIndex: ix})
+	}
 	if in.DeletionProtectionEnabled != nil {
 		rec.DeletionProtection = *in.DeletionProtectionEnabled
 	}
@@ -204,18 +224,11 @@ func (s *Service) CreateTable(ctx context.Context, in *CreateTableInput) (*Creat
 	return &CreateTableOutput{TableDescription: s.describe(&rec, "ACTIVE", 0, 0)}, nil
 }
 
+// checkKeySchema checks a table's key schema and that its attributes are
+// defined (checkIndexes checks that nothing else is).
 func checkKeySchema(ks []KeySchemaElement, defs []AttributeDefinition) error {
-	if len(ks) < 1 || len(ks) > 2 {
-		return modelValidation(len(ks), "keySchema", "have length less than or equal to 2")
-	}
-	if ks[0].KeyType != "HASH" {
-		return invalidParam("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
-	}
-	if len(ks) == 2 && ks[1].KeyType != "RANGE" {
-		return invalidParam("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
-	}
-	if len(ks) == 2 && ks[0].AttributeName == ks[1].AttributeName {
-		return invalidParam("Both the Hash Key and the Range Key element in the KeySchema have the same name")
+	if err := checkKeySchemaShape(ks); err != nil {
+		return err
 	}
 	defined := map[string]string{}
 	for _, d := range defs {
@@ -230,9 +243,6 @@ func checkKeySchema(ks []KeySchemaElement, defs []AttributeDefinition) error {
 		if _, ok := defined[k.AttributeName]; !ok {
 			return invalidParam("Some index key attributes are not defined in AttributeDefinitions. Keys: [%s], AttributeDefinitions: [%s]", keyList(ks), defList(defs))
 		}
-	}
-	if len(defined) != len(ks) {
-		return invalidParam("Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
 	}
 	return nil
 }
@@ -274,6 +284,19 @@ func (s *Service) describe(rec *tableRecord, status string, count, size int64) T
 	}
 	if rec.BillingMode == "PAY_PER_REQUEST" {
 		d.BillingModeSummary = &billingModeSummary{BillingMode: rec.BillingMode, LastUpdateToPayPerRequestDateTime: epoch.Ptr(time.UnixMilli(rec.Created))}
+	}
+	for _, ix := range rec.Indexes {
+		desc := IndexDescription{IndexName: ix.IndexName, IndexArn: indexArn(rec, ix.IndexName), KeySchema: ix.KeySchema, Projection: ix.Projection}
+		if ix.Global {
+			desc.IndexStatus = "ACTIVE"
+			desc.ProvisionedThroughput = &provisionedDescription{}
+			if t := ix.ProvisionedThroughput; t != nil {
+				desc.ProvisionedThroughput.ReadCapacityUnits, desc.ProvisionedThroughput.WriteCapacityUnits = t.ReadCapacityUnits, t.WriteCapacityUnits
+			}
+			d.GlobalSecondaryIndexes = append(d.GlobalSecondaryIndexes, desc)
+		} else {
+			d.LocalSecondaryIndexes = append(d.LocalSecondaryIndexes, desc)
+		}
 	}
 	return d
 }
@@ -363,6 +386,8 @@ func (s *Service) DeleteTable(ctx context.Context, in *TableNameInput) (*DeleteT
 	b.Delete(tableDBKey(tableKey{rec.Account, rec.Region, rec.Name}))
 	prefix := itemKeyPrefix(rec.ID)
 	b.DeleteRange(prefix, meta.PrefixEnd(prefix))
+	indexes := []byte(string(indexPrefix) + rec.ID + "\x00")
+	b.DeleteRange(indexes, meta.PrefixEnd(indexes))
 	if err := b.Commit(); err != nil {
 		return nil, err
 	}

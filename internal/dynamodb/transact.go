@@ -131,6 +131,24 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 			}
 		}()
 	}
+	var tables []string
+	for _, it := range in.TransactItems {
+		switch {
+		case it.ConditionCheck != nil:
+			tables = append(tables, it.ConditionCheck.TableName)
+		case it.Put != nil:
+			tables = append(tables, it.Put.TableName)
+		case it.Delete != nil:
+			tables = append(tables, it.Delete.TableName)
+		case it.Update != nil:
+			tables = append(tables, it.Update.TableName)
+		}
+	}
+	recs, release, err := s.lockTables(ctx, tables...)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	ops := make([]txOp, len(in.TransactItems))
 	seen := map[string]bool{}
 	var keys [][]byte
@@ -144,7 +162,7 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 		if n != 1 {
 			return nil, validationf("TransactItems can only contain one of Check, Put, Update or Delete")
 		}
-		op, err := s.resolveTx(ctx, it)
+		op, err := resolveTx(recs, it)
 		if err != nil {
 			return nil, err
 		}
@@ -159,12 +177,14 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 	reasons := make([]string, len(ops))
 	failed := false
 	news := make([]Item, len(ops))
+	olds := make([]Item, len(ops))
 	for i, op := range ops {
 		reasons[i] = "None"
 		old, err := s.getItem(op.key)
 		if err != nil {
 			return nil, err
 		}
+		olds[i] = old
 		if op.x.condition != nil {
 			ok, err := evaluate(op.x.condition, old)
 			if err != nil {
@@ -190,6 +210,9 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 			if itemSize(next) > maxItemSize {
 				return nil, validationf("Item size to update has exceeded the maximum allowed size")
 			}
+			if err := op.rec.checkIndexKeys(next); err != nil {
+				return nil, err
+			}
 			news[i] = next
 		}
 	}
@@ -202,7 +225,9 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 		switch {
 		case op.del:
 			b.Delete(op.key)
+			op.rec.indexWrites(b, olds[i], nil)
 		case news[i] != nil:
+			op.rec.indexWrites(b, olds[i], news[i])
 			body, err := encodeItem(news[i])
 			if err != nil {
 				return nil, err
@@ -225,8 +250,7 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 }
 
 // resolveTx checks one action and finds its table and key.
-func (s *Service) resolveTx(ctx context.Context, it TransactWriteItem) (txOp, error) {
-	var op txOp
+func resolveTx(recs map[string]tableRecord, it TransactWriteItem) (op txOp, err error) {
 	var table string
 	var key Item
 	var cond, upd string
@@ -249,6 +273,11 @@ func (s *Service) resolveTx(ctx context.Context, it TransactWriteItem) (txOp, er
 			return op, validationf("Item size has exceeded the maximum allowed size")
 		}
 		op.put = p.Item
+		defer func() {
+			if err == nil {
+				err = op.rec.checkIndexKeys(p.Item)
+			}
+		}()
 	case it.Delete != nil:
 		d := it.Delete
 		table, key, cond, names, values = d.TableName, d.Key, d.ConditionExpression, d.ExpressionAttributeNames, d.ExpressionAttributeValues
@@ -261,13 +290,7 @@ func (s *Service) resolveTx(ctx context.Context, it TransactWriteItem) (txOp, er
 		}
 		op.item = key
 	}
-	t, err := s.lookup(ctx, table)
-	if err != nil {
-		return op, err
-	}
-	t.mu.RLock()
-	op.rec = t.rec
-	t.mu.RUnlock()
+	op.rec = recs[table]
 	if op.put != nil {
 		op.key, err = op.rec.keyOf(op.put, false)
 	} else {
@@ -348,12 +371,25 @@ func (s *Service) TransactGetItems(ctx context.Context, in *TransactGetItemsInpu
 	}
 	gets := make([]get, len(in.TransactItems))
 	var keys [][]byte
-	seen := map[string]bool{}
-	for i, it := range in.TransactItems {
+	var tables []string
+	for _, it := range in.TransactItems {
 		if it.Get == nil {
 			return nil, modelValidation("null", "transactItems.member.get", "not be null")
 		}
-		rec, key, err := s.target(ctx, it.Get.TableName, it.Get.Key)
+		tables = append(tables, it.Get.TableName)
+	}
+	recs, release, err := s.lockTables(ctx, tables...)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	seen := map[string]bool{}
+	for i, it := range in.TransactItems {
+		rec := recs[it.Get.TableName]
+		if err := checkItem(it.Get.Key); err != nil {
+			return nil, err
+		}
+		key, err := rec.keyOf(it.Get.Key, true)
 		if err != nil {
 			return nil, err
 		}

@@ -18,6 +18,7 @@ func New(svc *dynamodb.Service) http.Handler {
 			"DescribeTable": awsjson.Op(svc.DescribeTable),
 			"DeleteTable":   awsjson.Op(svc.DeleteTable),
 			"ListTables":    awsjson.Op(svc.ListTables),
+			"UpdateTable":   awsjson.Op(svc.UpdateTable),
 			"PutItem":       awsjson.Op(svc.PutItem),
 			"GetItem":       awsjson.Op(svc.GetItem),
 			"DeleteItem":    awsjson.Op(svc.DeleteItem),

@@ -1,0 +1,438 @@
+package dynamodb
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/lakebox/lakebox/internal/storage/meta"
+)
+
+// Secondary indexes: an index entry per item that has the index's key
+// attributes, written in the same batch as the item, under
+//
+//	ddb\x00x\x00<table id>\x00<index name>\x00<index key><table key>
+//
+// holding the item's projection. A Query or Scan of an index reads its
+// entries as a table's are read.
+
+type Projection struct {
+	ProjectionType   string   `json:"ProjectionType,omitempty"`
+	NonKeyAttributes []string `json:"NonKeyAttributes,omitempty"`
+}
+
+// SecondaryIndex is GlobalSecondaryIndex and LocalSecondaryIndex.
+type SecondaryIndex struct {
+	IndexName             string                 `json:"IndexName"`
+	KeySchema             []KeySchemaElement     `json:"KeySchema"`
+	Projection            Projection             `json:"Projection"`
+	ProvisionedThroughput *ProvisionedThroughput `json:"ProvisionedThroughput,omitempty"`
+}
+
+// indexRecord is an index as stored with its table.
+type indexRecord struct {
+	SecondaryIndex
+	Global bool
+}
+
+var indexPrefix = []byte("ddb\x00x\x00")
+
+func indexKeyPrefix(tableID, index string) []byte {
+	return []byte(string(indexPrefix) + tableID + "\x00" + index + "\x00")
+}
+
+func (ix *indexRecord) keyNames() (string, string) {
+	var hash, rng string
+	for _, k := range ix.KeySchema {
+		if k.KeyType == "HASH" {
+			hash = k.AttributeName
+		} else {
+			rng = k.AttributeName
+		}
+	}
+	return hash, rng
+}
+
+// checkIndexes validates a table's indexes against its key schema and
+// attribute definitions, which must define every key attribute once.
+func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis []SecondaryIndex, billing string) error {
+	if len(gsis) > 20 {
+		return validationf("One or more parameter values were invalid: GlobalSecondaryIndexes count exceeds the per-table limit of 20")
+	}
+	if len(lsis) > 5 {
+		return validationf("One or more parameter values were invalid: LocalSecondaryIndexes count exceeds the per-table limit of 5")
+	}
+	defined := map[string]bool{}
+	for _, d := range defs {
+		defined[d.AttributeName] = true
+	}
+	used := map[string]bool{}
+	for _, k := range ks {
+		used[k.AttributeName] = true
+	}
+	names := map[string]bool{}
+	tableHash := ks[0].AttributeName
+	for i, list := range [][]SecondaryIndex{gsis, lsis} {
+		for _, ix := range list {
+			if !tableNamePattern.MatchString(ix.IndexName) {
+				return modelValidation(ix.IndexName, "indexName", "satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
+			}
+			if names[ix.IndexName] {
+				return validationf("One or more parameter values were invalid: Duplicate index name: %s", ix.IndexName)
+			}
+			names[ix.IndexName] = true
+			if err := checkKeySchemaShape(ix.KeySchema); err != nil {
+				return err
+			}
+			for _, k := range ix.KeySchema {
+				if !defined[k.AttributeName] {
+					return invalidParam("Some index key attributes are not defined in AttributeDefinitions. Keys: [%s], AttributeDefinitions: [%s]", keyList(ix.KeySchema), defList(defs))
+				}
+				used[k.AttributeName] = true
+			}
+			switch ix.Projection.ProjectionType {
+			case "ALL", "KEYS_ONLY":
+				if len(ix.Projection.NonKeyAttributes) > 0 {
+					return invalidParam("ProjectionType is %s, but NonKeyAttributes is specified", ix.Projection.ProjectionType)
+				}
+			case "INCLUDE":
+				if len(ix.Projection.NonKeyAttributes) == 0 {
+					return invalidParam("ProjectionType is INCLUDE, but NonKeyAttributes is not specified")
+				}
+			default:
+				return invalidParam("Unknown ProjectionType: %s", ix.Projection.ProjectionType)
+			}
+			local := i == 1
+			if local {
+				if len(ks) < 2 {
+					return invalidParam("Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex")
+				}
+				if ix.KeySchema[0].AttributeName != tableHash || len(ix.KeySchema) != 2 {
+					return invalidParam("Index KeySchema does not have the same leading hash key as table KeySchema for index: %s. index hash key: %s, table hash key: %s",
+						ix.IndexName, ix.KeySchema[0].AttributeName, tableHash)
+				}
+			} else if billing == "PROVISIONED" && ix.ProvisionedThroughput == nil {
+				return invalidParam("ProvisionedThroughput must be specified for index: %s", ix.IndexName)
+			}
+		}
+	}
+	if len(used) != len(defined) {
+		return invalidParam("Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
+	}
+	return nil
+}
+
+// checkKeySchemaShape checks a key schema's one or two elements.
+func checkKeySchemaShape(ks []KeySchemaElement) error {
+	if len(ks) < 1 || len(ks) > 2 {
+		return modelValidation(len(ks), "keySchema", "have length less than or equal to 2")
+	}
+	if ks[0].KeyType != "HASH" {
+		return invalidParam("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
+	}
+	if len(ks) == 2 && ks[1].KeyType != "RANGE" {
+		return invalidParam("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
+	}
+	if len(ks) == 2 && ks[0].AttributeName == ks[1].AttributeName {
+		return invalidParam("Both the Hash Key and the Range Key element in the KeySchema have the same name")
+	}
+	return nil
+}
+
+// checkIndexKeys refuses an item whose index key attributes have the
+// wrong type or are empty (an item without them is simply not indexed).
+func (r *tableRecord) checkIndexKeys(item Item) error {
+	for _, ix := range r.Indexes {
+		for _, k := range ix.KeySchema {
+			v, ok := item[k.AttributeName]
+			if !ok {
+				continue
+			}
+			if want := r.attrType(k.AttributeName); v.Type() != want {
+				return invalidParam("Type mismatch for Index Key %s Expected: %s Actual: %s IndexName: %s", k.AttributeName, want, v.Type(), ix.IndexName)
+			}
+			if (v.S != nil && *v.S == "") || (v.B != nil && len(v.B) == 0) {
+				return validationf("One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: %s, IndexKey: %s", ix.IndexName, k.AttributeName)
+			}
+		}
+	}
+	return nil
+}
+
+// entryKey is an item's key in an index, or nil when the item lacks the
+// index's key attributes.
+func (r *tableRecord) entryKey(ix *indexRecord, item Item) []byte {
+	key := indexKeyPrefix(r.ID, ix.IndexName)
+	for _, k := range ix.KeySchema {
+		v, ok := item[k.AttributeName]
+		if !ok || v.Type() != r.attrType(k.AttributeName) {
+			return nil
+		}
+		key = appendKeyPart(key, &v)
+	}
+	hash, rng := r.keyNames()
+	for _, name := range []string{hash, rng} {
+		if name != "" {
+			v := item[name]
+			key = appendKeyPart(key, &v)
+		}
+	}
+	return key
+}
+
+// projectIndex is what an index keeps of an item.
+func (r *tableRecord) projectIndex(ix *indexRecord, item Item) Item {
+	if ix.Projection.ProjectionType == "ALL" {
+		return item
+	}
+	keep := []string{}
+	hash, rng := r.keyNames()
+	keep = append(keep, hash, rng)
+	for _, k := range ix.KeySchema {
+		keep = append(keep, k.AttributeName)
+	}
+	keep = append(keep, ix.Projection.NonKeyAttributes...)
+	out := Item{}
+	for _, n := range keep {
+		if v, ok := item[n]; ok && n != "" {
+			out[n] = v
+		}
+	}
+	return out
+}
+
+// indexWrites adds to b the index changes of an item going from old to
+// new (either may be nil).
+func (r *tableRecord) indexWrites(b *meta.Batch, old, new Item) {
+	for i := range r.Indexes {
+		ix := &r.Indexes[i]
+		var was, is []byte
+		if old != nil {
+			was = r.entryKey(ix, old)
+		}
+		if new != nil {
+			is = r.entryKey(ix, new)
+		}
+		if was != nil && !slices.Equal(was, is) {
+			b.Delete(was)
+		}
+		if is != nil {
+			b.Set(is, appendItem(nil, r.projectIndex(ix, new)))
+		}
+	}
+}
+
+func (r *tableRecord) index(name string) *indexRecord {
+	for i := range r.Indexes {
+		if r.Indexes[i].IndexName == name {
+			return &r.Indexes[i]
+		}
+	}
+	return nil
+}
+
+// keyspace is what a Query or Scan reads: a table or one of its indexes.
+type keyspace struct {
+	prefix    []byte
+	hash, rng string
+	index     *indexRecord
+}
+
+func (r *tableRecord) keyspace(indexName string) (*keyspace, error) {
+	if indexName == "" {
+		hash, rng := r.keyNames()
+		return &keyspace{prefix: itemKeyPrefix(r.ID), hash: hash, rng: rng}, nil
+	}
+	ix := r.index(indexName)
+	if ix == nil {
+		return nil, validationf("The table does not have the specified index: %s", indexName)
+	}
+	hash, rng := ix.keyNames()
+	return &keyspace{prefix: indexKeyPrefix(r.ID, indexName), hash: hash, rng: rng, index: ix}, nil
+}
+
+// startKey is where a read resumes after ExclusiveStartKey: the entry of
+// an item with those attributes.
+func (ks *keyspace) startKey(r *tableRecord, start Item) ([]byte, error) {
+	if ks.index == nil {
+		return r.keyOf(start, true)
+	}
+	hash, rng := r.keyNames()
+	want := map[string]bool{hash: true, rng: rng != "", ks.hash: true, ks.rng: ks.rng != ""}
+	for name := range start {
+		if !want[name] {
+			return nil, validationf("The provided starting key is invalid: The provided key element does not match the schema")
+		}
+	}
+	key := r.entryKey(ks.index, start)
+	if key == nil {
+		return nil, validationf("The provided starting key is invalid: The provided key element does not match the schema")
+	}
+	return key, nil
+}
+
+// lastKey is the LastEvaluatedKey of an item read.
+func (ks *keyspace) lastKey(r *tableRecord, item Item) Item {
+	out := r.keyAttributes(item)
+	for _, n := range []string{ks.hash, ks.rng} {
+		if v, ok := item[n]; ok && n != "" {
+			out[n] = v
+		}
+	}
+	return out
+}
+
+// backfill writes the entries of a new index for every item.
+func (s *Service) backfill(r *tableRecord, ix *indexRecord) error {
+	prefix := itemKeyPrefix(r.ID)
+	it, err := s.db.NewIter(prefix, meta.PrefixEnd(prefix))
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	b := s.db.NewBatch()
+	for it.First(); it.Valid(); it.Next() {
+		v, err := it.Value()
+		if err != nil {
+			return err
+		}
+		item, err := decodeItem(v)
+		if err != nil {
+			return err
+		}
+		if key := r.entryKey(ix, item); key != nil {
+			b.Set(key, appendItem(nil, r.projectIndex(ix, item)))
+		}
+	}
+	return b.Commit()
+}
+
+func indexArn(r *tableRecord, name string) string { return fmt.Sprintf("%s/index/%s", r.arn(), name) }
+
+type GlobalSecondaryIndexUpdate struct {
+	Create *SecondaryIndex `json:"Create,omitempty"`
+	Delete *struct {
+		IndexName string `json:"IndexName"`
+	} `json:"Delete,omitempty"`
+	Update *struct {
+		IndexName             string                 `json:"IndexName"`
+		ProvisionedThroughput *ProvisionedThroughput `json:"ProvisionedThroughput,omitempty"`
+	} `json:"Update,omitempty"`
+}
+
+type UpdateTableInput struct {
+	TableName                   string                       `json:"TableName"`
+	AttributeDefinitions        []AttributeDefinition        `json:"AttributeDefinitions,omitempty"`
+	BillingMode                 string                       `json:"BillingMode,omitempty"`
+	ProvisionedThroughput       *ProvisionedThroughput       `json:"ProvisionedThroughput,omitempty"`
+	GlobalSecondaryIndexUpdates []GlobalSecondaryIndexUpdate `json:"GlobalSecondaryIndexUpdates,omitempty"`
+	DeletionProtectionEnabled   *bool                        `json:"DeletionProtectionEnabled,omitempty"`
+	StreamSpecification         *struct {
+		StreamEnabled bool `json:"StreamEnabled"`
+	} `json:"StreamSpecification,omitempty"`
+}
+
+type UpdateTableOutput struct {
+	TableDescription TableDescription `json:"TableDescription"`
+}
+
+// UpdateTable changes billing, throughput and deletion protection, and
+// creates (backfilling it from every item) or deletes one global index.
+func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTableOutput, error) {
+	if in.StreamSpecification != nil && in.StreamSpecification.StreamEnabled {
+		return nil, validationf("Lakebox does not support DynamoDB Streams yet.")
+	}
+	if len(in.GlobalSecondaryIndexUpdates) > 1 {
+		return nil, validationf("Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table")
+	}
+	t, err := s.lookupNamed(ctx, in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	rec := t.rec
+	rec.Indexes = slices.Clone(rec.Indexes)
+	if in.BillingMode != "" {
+		switch in.BillingMode {
+		case "PAY_PER_REQUEST":
+			rec.Throughput = nil
+		case "PROVISIONED":
+			if in.ProvisionedThroughput == nil && rec.Throughput == nil {
+				return nil, validationf("One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is PROVISIONED")
+			}
+		default:
+			return nil, modelValidation(in.BillingMode, "billingMode", "satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]")
+		}
+		rec.BillingMode = in.BillingMode
+	}
+	if in.ProvisionedThroughput != nil {
+		if rec.BillingMode == "PAY_PER_REQUEST" {
+			return nil, validationf("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST")
+		}
+		rec.Throughput = in.ProvisionedThroughput
+	}
+	if in.DeletionProtectionEnabled != nil {
+		rec.DeletionProtection = *in.DeletionProtectionEnabled
+	}
+	var created *indexRecord
+	for _, u := range in.GlobalSecondaryIndexUpdates {
+		switch {
+		case u.Create != nil:
+			if rec.index(u.Create.IndexName) != nil {
+				return nil, validationf("One or more parameter values were invalid: Index with name: %s already exists", u.Create.IndexName)
+			}
+			defs := rec.Attributes
+			for _, d := range in.AttributeDefinitions {
+				if rec.attrType(d.AttributeName) == "" {
+					defs = append(defs, d)
+				}
+			}
+			var gsis, lsis []SecondaryIndex
+			for _, ix := range rec.Indexes {
+				if ix.Global {
+					gsis = append(gsis, ix.SecondaryIndex)
+				} else {
+					lsis = append(lsis, ix.SecondaryIndex)
+				}
+			}
+			gsis = append(gsis, *u.Create)
+			if err := checkIndexes(rec.KeySchema, defs, gsis, lsis, rec.BillingMode); err != nil {
+				return nil, err
+			}
+			rec.Attributes = defs
+			rec.Indexes = append(rec.Indexes, indexRecord{SecondaryIndex: *u.Create, Global: true})
+			created = &rec.Indexes[len(rec.Indexes)-1]
+		case u.Delete != nil:
+			ix := rec.index(u.Delete.IndexName)
+			if ix == nil || !ix.Global {
+				return nil, ErrResourceNotFound.WithMessage("Requested resource not found: Index: %s not found", u.Delete.IndexName)
+			}
+			prefix := indexKeyPrefix(rec.ID, ix.IndexName)
+			b := s.db.NewBatch()
+			b.DeleteRange(prefix, meta.PrefixEnd(prefix))
+			if err := b.Commit(); err != nil {
+				return nil, err
+			}
+			rec.Indexes = slices.DeleteFunc(rec.Indexes, func(x indexRecord) bool { return x.IndexName == u.Delete.IndexName })
+		case u.Update != nil:
+			ix := rec.index(u.Update.IndexName)
+			if ix == nil || !ix.Global {
+				return nil, ErrResourceNotFound.WithMessage("Requested resource not found: Index: %s not found", u.Update.IndexName)
+			}
+			ix.ProvisionedThroughput = u.Update.ProvisionedThroughput
+		}
+	}
+	if created != nil {
+		// Writers hold the table's read lock; with the write lock held, no
+		// item changes while the index is filled.
+		if err := s.backfill(&rec, created); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.saveTable(&rec); err != nil {
+		return nil, err
+	}
+	t.rec = rec
+	return &UpdateTableOutput{TableDescription: s.describe(&rec, "ACTIVE", 0, 0)}, nil
+}
