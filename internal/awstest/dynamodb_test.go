@@ -536,3 +536,29 @@ func TestDynamoDB_SecondaryIndexes(t *testing.T) {
 		KeyConditionExpression: aws.String("#s = :s"), ExpressionAttributeNames: map[string]string{"#s": "status"}, ExpressionAttributeValues: vals(":s", "open")})
 	wantCode(t, err, "ValidationException")
 }
+
+func TestDynamoDB_TagsAndConditionFailureItem(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	c := srv.DynamoDB()
+	createAggregates(t, c, "tagged")
+	arn := aws.ToString(must[*dynamodb.DescribeTableOutput](t)(c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("tagged")})).Table.TableArn)
+	must[*dynamodb.TagResourceOutput](t)(c.TagResource(ctx, &dynamodb.TagResourceInput{ResourceArn: aws.String(arn),
+		Tags: []dtypes.Tag{{Key: aws.String("team"), Value: aws.String("data")}, {Key: aws.String("env"), Value: aws.String("dev")}}}))
+	must[*dynamodb.UntagResourceOutput](t)(c.UntagResource(ctx, &dynamodb.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: []string{"env"}}))
+	tags := must[*dynamodb.ListTagsOfResourceOutput](t)(c.ListTagsOfResource(ctx, &dynamodb.ListTagsOfResourceInput{ResourceArn: aws.String(arn)}))
+	if len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Key) != "team" {
+		t.Fatalf("tags: %+v", tags.Tags)
+	}
+	key := map[string]dtypes.AttributeValue{"customer_id": str("a"), "date": str("d")}
+	item := map[string]dtypes.AttributeValue{"customer_id": str("a"), "date": str("d"), "v": num("1")}
+	must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("tagged"), Item: item}))
+	_, err := c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("tagged"), Key: key,
+		UpdateExpression: aws.String("SET v = :two"), ConditionExpression: aws.String("v = :two"),
+		ExpressionAttributeValues:           map[string]dtypes.AttributeValue{":two": num("2")},
+		ReturnValuesOnConditionCheckFailure: dtypes.ReturnValuesOnConditionCheckFailureAllOld})
+	var ccf *dtypes.ConditionalCheckFailedException
+	if !errors.As(err, &ccf) || ccf.Item["v"].(*dtypes.AttributeValueMemberN).Value != "1" {
+		t.Fatalf("ConditionalCheckFailedException with the item: %v %+v", err, ccf)
+	}
+}

@@ -200,7 +200,7 @@ func parseExpressions(names map[string]string, values map[string]AttributeValue,
 }
 
 // check evaluates the condition on the current item.
-func (x *expressions) check(old Item, _ string) error {
+func (x *expressions) check(old Item, returnOld string) error {
 	if x.condition == nil {
 		return nil
 	}
@@ -209,8 +209,11 @@ func (x *expressions) check(old Item, _ string) error {
 		return err
 	}
 	if !ok {
-		// ReturnValuesOnConditionCheckFailure's Item is not returned yet.
-		return ErrConditionalCheckFailed.WithMessage("The conditional request failed")
+		e := ErrConditionalCheckFailed.WithMessage("The conditional request failed")
+		if returnOld == "ALL_OLD" && old != nil {
+			return e.WithJSON("Item", appendItem(nil, old))
+		}
+		return e
 	}
 	return nil
 }

@@ -32,6 +32,9 @@ func New(svc *dynamodb.Service) http.Handler {
 			"TransactGetItems":   awsjson.Op(svc.TransactGetItems),
 			"UpdateTimeToLive":   awsjson.Op(svc.UpdateTimeToLive),
 			"DescribeTimeToLive": awsjson.Op(svc.DescribeTimeToLive),
+			"TagResource":        awsjson.Op(svc.TagResource),
+			"UntagResource":      awsjson.Op(svc.UntagResource),
+			"ListTagsOfResource": awsjson.Op(svc.ListTagsOfResource),
 		},
 	}
 }

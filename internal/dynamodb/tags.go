@@ -1,0 +1,105 @@
+package dynamodb
+
+import (
+	"context"
+	"slices"
+	"unicode/utf8"
+)
+
+type TagResourceInput struct {
+	ResourceArn string `json:"ResourceArn"`
+	Tags        []Tag  `json:"Tags"`
+}
+
+type UntagResourceInput struct {
+	ResourceArn string   `json:"ResourceArn"`
+	TagKeys     []string `json:"TagKeys"`
+}
+
+type ListTagsOfResourceInput struct {
+	ResourceArn string `json:"ResourceArn"`
+	NextToken   string `json:"NextToken,omitempty"`
+}
+
+type ListTagsOfResourceOutput struct {
+	Tags      []Tag  `json:"Tags"`
+	NextToken string `json:"NextToken,omitempty"`
+}
+
+// tableOfARN finds the table an ARN names, in the caller's account and
+// region.
+func (s *Service) tableOfARN(ctx context.Context, arn string) (*table, error) {
+	name, ok := tableNameFromARN(arn)
+	if !ok {
+		return nil, validationf("Invalid TableArn: Invalid ResourceArn provided as input %s", arn)
+	}
+	t, err := s.lookup(ctx, name)
+	if err != nil {
+		return nil, ErrResourceNotFound.WithMessage("Requested resource not found: ResourcArn: %s not found", arn)
+	}
+	return t, nil
+}
+
+// TagResource adds or replaces a table's tags (at most 50).
+func (s *Service) TagResource(ctx context.Context, in *TagResourceInput) (*struct{}, error) {
+	t, err := s.tableOfARN(ctx, in.ResourceArn)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	rec := t.rec
+	tags := slices.Clone(rec.Tags)
+	for _, tag := range in.Tags {
+		if n := utf8.RuneCountInString(tag.Key); n < 1 || n > 128 || utf8.RuneCountInString(tag.Value) > 256 {
+			return nil, validationf("One or more parameter values were invalid: The tag key must be 1 to 128 characters and the value at most 256")
+		}
+		i := slices.IndexFunc(tags, func(x Tag) bool { return x.Key == tag.Key })
+		if i >= 0 {
+			tags[i] = tag
+		} else {
+			tags = append(tags, tag)
+		}
+	}
+	if len(tags) > 50 {
+		return nil, ErrLimitExceeded.WithMessage("The number of tags of the resource exceeds the limit of 50")
+	}
+	rec.Tags = tags
+	if err := s.saveTable(&rec); err != nil {
+		return nil, err
+	}
+	t.rec = rec
+	return &struct{}{}, nil
+}
+
+// UntagResource removes tags; keys the table lacks are ignored.
+func (s *Service) UntagResource(ctx context.Context, in *UntagResourceInput) (*struct{}, error) {
+	t, err := s.tableOfARN(ctx, in.ResourceArn)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	rec := t.rec
+	rec.Tags = slices.DeleteFunc(slices.Clone(rec.Tags), func(x Tag) bool { return slices.Contains(in.TagKeys, x.Key) })
+	if err := s.saveTable(&rec); err != nil {
+		return nil, err
+	}
+	t.rec = rec
+	return &struct{}{}, nil
+}
+
+// ListTagsOfResource lists a table's tags (all in one page).
+func (s *Service) ListTagsOfResource(ctx context.Context, in *ListTagsOfResourceInput) (*ListTagsOfResourceOutput, error) {
+	t, err := s.tableOfARN(ctx, in.ResourceArn)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	tags := slices.Clone(t.rec.Tags)
+	if tags == nil {
+		tags = []Tag{}
+	}
+	return &ListTagsOfResourceOutput{Tags: tags}, nil
+}
