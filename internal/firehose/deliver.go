@@ -91,9 +91,7 @@ func (s *Service) newWorker(ds *deliveryStream) (*worker, error) {
 
 // configure compiles the stream's configuration when it changed.
 func (w *worker) configure() (streamRecord, error) {
-	w.ds.mu.RLock()
-	rec := w.ds.rec
-	w.ds.mu.RUnlock()
+	rec := w.ds.record()
 	if rec.Version == w.version && w.chain != nil {
 		return rec, nil
 	}
@@ -126,7 +124,7 @@ func (w *worker) run() {
 	defer close(w.ds.done)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if w.ds.rec.Source != nil {
+	if w.ds.record().Source != nil {
 		pumped := make(chan struct{})
 		go func() {
 			defer close(pumped)
@@ -429,9 +427,7 @@ func (w *worker) flushDue(ctx context.Context) error {
 
 // flush writes a buffer as one object, then records it delivered.
 func (w *worker) flush(ctx context.Context, b *buffer) error {
-	w.ds.mu.RLock()
-	rec := w.ds.rec
-	w.ds.mu.RUnlock()
+	rec := w.ds.record()
 	t := time.UnixMilli(b.oldest).In(w.tz)
 	// The object's name and random parts come from the buffer's first
 	// output, so delivering it again after a crash replaces the object.

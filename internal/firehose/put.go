@@ -81,7 +81,7 @@ func (s *Service) PutRecordBatch(ctx context.Context, in *PutRecordBatchInput) (
 		return nil, err
 	}
 	ds.mu.RLock()
-	typ, enc := ds.rec.Type, ds.rec.Encryption != nil && ds.rec.Encryption.Status == "ENABLED"
+	typ, id, enc := ds.rec.Type, ds.rec.ID, ds.rec.Encryption != nil && ds.rec.Encryption.Status == "ENABLED"
 	ring := ds.keys
 	ds.mu.RUnlock()
 	if typ != typeDirectPut {
@@ -106,7 +106,7 @@ func (s *Service) PutRecordBatch(ctx context.Context, in *PutRecordBatchInput) (
 	}
 	out := &PutRecordBatchOutput{Encrypted: enc, RequestResponses: make([]PutRecordBatchResponseEntry, len(recs))}
 	for i, r := range recs {
-		out.RequestResponses[i].RecordId = recordID(ds.rec.ID, r.Seq)
+		out.RequestResponses[i].RecordId = recordID(id, r.Seq)
 	}
 	return out, nil
 }

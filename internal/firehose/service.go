@@ -232,6 +232,13 @@ func (s *Service) start(rec streamRecord) error {
 	return nil
 }
 
+// record returns the stream's record as it is now.
+func (ds *deliveryStream) record() streamRecord {
+	ds.mu.RLock()
+	defer ds.mu.RUnlock()
+	return ds.rec
+}
+
 // stop ends a stream's workers and closes its log.
 func (ds *deliveryStream) stop() {
 	ds.stopOnce.Do(func() {

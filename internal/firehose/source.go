@@ -16,7 +16,7 @@ const pumpBatch = 10000
 // checkpoint after each copy is on disk: a crash between the two copies
 // records again (at least once, as AWS).
 func (w *worker) pump(ctx context.Context) {
-	rec := w.ds.rec
+	rec := w.ds.record()
 	log := w.s.opts.Logger.With("delivery_stream", rec.Name, "account", rec.Account)
 	var cp map[string]string
 	if _, err := w.s.db.GetJSON(dbKey(sourcePrefix, w.ds.key), &cp); err != nil {
