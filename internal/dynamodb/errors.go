@@ -13,7 +13,6 @@ var (
 	ErrResourceInUse          = awserr.New("ResourceInUseException", 400, "Resource in use")
 	ErrConditionalCheckFailed = awserr.New("ConditionalCheckFailedException", 400, "The conditional request failed")
 	ErrLimitExceeded          = awserr.New("LimitExceededException", 400, "Limit exceeded")
-	ErrSerialization          = awserr.New("SerializationException", 400, "Start of structure or map found where not expected")
 	ErrTransactionCanceled    = awserr.New("TransactionCanceledException", 400, "Transaction cancelled")
 	ErrIdempotentMismatch     = awserr.New("IdempotentParameterMismatchException", 400, "Idempotent parameter mismatch")
 )
@@ -30,8 +29,7 @@ func invalidParam(format string, args ...any) *awserr.Error {
 
 // modelValidation is AWS's message for a value that breaks the model.
 func modelValidation(value any, field, constraint string) error {
-	e := awserr.Validation(value, field, constraint)
-	return e
+	return awserr.Validation(value, field, constraint)
 }
 
 // tableNotFound is the answer of item operations; the table operations
