@@ -562,3 +562,62 @@ func TestDynamoDB_TagsAndConditionFailureItem(t *testing.T) {
 		t.Fatalf("ConditionalCheckFailedException with the item: %v %+v", err, ccf)
 	}
 }
+
+// The legacy parameters still work, translated into expressions.
+func TestDynamoDB_LegacyParameters(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	c := srv.DynamoDB()
+	createAggregates(t, c, "legacy")
+	key := map[string]dtypes.AttributeValue{"customer_id": str("a"), "date": str("1")}
+	item := map[string]dtypes.AttributeValue{"customer_id": str("a"), "date": str("1"), "n": num("1"), "tmp": str("x")}
+	must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("legacy"), Item: item,
+		Expected: map[string]dtypes.ExpectedAttributeValue{"customer_id": {Exists: aws.Bool(false)}}}))
+	_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("legacy"), Item: item,
+		Expected: map[string]dtypes.ExpectedAttributeValue{"customer_id": {Exists: aws.Bool(false)}}})
+	wantCode(t, err, "ConditionalCheckFailedException")
+	out := must[*dynamodb.UpdateItemOutput](t)(c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("legacy"), Key: key,
+		AttributeUpdates: map[string]dtypes.AttributeValueUpdate{
+			"n":    {Action: dtypes.AttributeActionAdd, Value: num("2.5")},
+			"name": {Action: dtypes.AttributeActionPut, Value: str("ann")},
+			"tmp":  {Action: dtypes.AttributeActionDelete},
+		},
+		Expected:     map[string]dtypes.ExpectedAttributeValue{"n": {ComparisonOperator: dtypes.ComparisonOperatorLt, AttributeValueList: []dtypes.AttributeValue{num("2")}}},
+		ReturnValues: dtypes.ReturnValueAllNew}))
+	if out.Attributes["n"].(*dtypes.AttributeValueMemberN).Value != "3.5" || out.Attributes["name"].(*dtypes.AttributeValueMemberS).Value != "ann" || out.Attributes["tmp"] != nil {
+		t.Fatalf("AttributeUpdates: %v", out.Attributes)
+	}
+	got := must[*dynamodb.GetItemOutput](t)(c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("legacy"), Key: key, AttributesToGet: []string{"name"}}))
+	if len(got.Item) != 1 || got.Item["name"] == nil {
+		t.Fatalf("AttributesToGet: %v", got.Item)
+	}
+	for i := 2; i <= 5; i++ {
+		must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("legacy"), Item: map[string]dtypes.AttributeValue{
+			"customer_id": str("a"), "date": str(fmt.Sprint(i)), "n": num(fmt.Sprint(i * 10))}}))
+	}
+	q := must[*dynamodb.QueryOutput](t)(c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("legacy"),
+		KeyConditions: map[string]dtypes.Condition{
+			"customer_id": {ComparisonOperator: dtypes.ComparisonOperatorEq, AttributeValueList: []dtypes.AttributeValue{str("a")}},
+			"date":        {ComparisonOperator: dtypes.ComparisonOperatorBetween, AttributeValueList: []dtypes.AttributeValue{str("2"), str("5")}},
+		},
+		QueryFilter: map[string]dtypes.Condition{
+			"n": {ComparisonOperator: dtypes.ComparisonOperatorIn, AttributeValueList: []dtypes.AttributeValue{num("20"), num("50")}},
+		},
+	}))
+	if q.Count != 2 || q.ScannedCount != 4 {
+		t.Fatalf("KeyConditions + QueryFilter: %d of %d", q.Count, q.ScannedCount)
+	}
+	s := must[*dynamodb.ScanOutput](t)(c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("legacy"), ConditionalOperator: dtypes.ConditionalOperatorOr,
+		ScanFilter: map[string]dtypes.Condition{
+			"name": {ComparisonOperator: dtypes.ComparisonOperatorNotNull},
+			"n":    {ComparisonOperator: dtypes.ComparisonOperatorGe, AttributeValueList: []dtypes.AttributeValue{num("40")}},
+		}}))
+	if s.Count != 3 {
+		t.Fatalf("ScanFilter with OR: %d items", s.Count)
+	}
+	_, err = c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("legacy"), Key: key, AttributesToGet: []string{"name"}, ProjectionExpression: aws.String("n")})
+	wantCode(t, err, "ValidationException")
+	if !strings.Contains(err.Error(), "Can not use both expression and non-expression parameters") {
+		t.Errorf("mixing: %v", err)
+	}
+}

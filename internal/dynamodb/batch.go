@@ -177,8 +177,13 @@ func (s *Service) BatchGetItem(ctx context.Context, in *BatchGetItemInput) (*Bat
 	total := 0
 	for _, name := range sortedNames(in.RequestItems) {
 		ka := in.RequestItems[name]
+		if err := mixed(map[string]bool{"AttributesToGet": ka.AttributesToGet != nil},
+			map[string]bool{"ProjectionExpression": ka.ProjectionExpression != "", "ExpressionAttributeNames": ka.ExpressionAttributeNames != nil}); err != nil {
+			return nil, err
+		}
 		if ka.AttributesToGet != nil {
-			return nil, refuseLegacy(map[string]bool{"AttributesToGet": true})
+			var values map[string]AttributeValue
+			ka.ProjectionExpression = legacyMaps(&ka.ExpressionAttributeNames, &values).projection(ka.AttributesToGet)
 		}
 		t, err := s.lookup(ctx, name)
 		if err != nil {

@@ -2,7 +2,6 @@ package dynamodb
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"math"
 
@@ -218,26 +217,17 @@ func (x *expressions) check(old Item, returnOld string) error {
 	return nil
 }
 
-func refuseLegacy(fields map[string]bool) error {
-	for name, given := range fields {
-		if given {
-			return validationf("Lakebox does not support the legacy parameter %s yet; use expressions.", name)
-		}
-	}
-	return nil
-}
-
 type PutItemInput struct {
-	TableName                           string                    `json:"TableName"`
-	Item                                Item                      `json:"Item"`
-	ConditionExpression                 string                    `json:"ConditionExpression,omitempty"`
-	ExpressionAttributeNames            map[string]string         `json:"ExpressionAttributeNames,omitempty"`
-	ExpressionAttributeValues           map[string]AttributeValue `json:"ExpressionAttributeValues,omitempty"`
-	ReturnValues                        string                    `json:"ReturnValues,omitempty"`
-	ReturnConsumedCapacity              string                    `json:"ReturnConsumedCapacity,omitempty"`
-	ReturnValuesOnConditionCheckFailure string                    `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
-	Expected                            json.RawMessage           `json:"Expected,omitempty"`
-	ConditionalOperator                 string                    `json:"ConditionalOperator,omitempty"`
+	TableName                           string                            `json:"TableName"`
+	Item                                Item                              `json:"Item"`
+	ConditionExpression                 string                            `json:"ConditionExpression,omitempty"`
+	ExpressionAttributeNames            map[string]string                 `json:"ExpressionAttributeNames,omitempty"`
+	ExpressionAttributeValues           map[string]AttributeValue         `json:"ExpressionAttributeValues,omitempty"`
+	ReturnValues                        string                            `json:"ReturnValues,omitempty"`
+	ReturnConsumedCapacity              string                            `json:"ReturnConsumedCapacity,omitempty"`
+	ReturnValuesOnConditionCheckFailure string                            `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
+	Expected                            map[string]ExpectedAttributeValue `json:"Expected,omitempty"`
+	ConditionalOperator                 string                            `json:"ConditionalOperator,omitempty"`
 }
 
 type ItemOutput struct {
@@ -247,7 +237,8 @@ type ItemOutput struct {
 
 // PutItem writes an item, durably, if its condition holds.
 func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, error) {
-	if err := refuseLegacy(map[string]bool{"Expected": len(in.Expected) > 0, "ConditionalOperator": in.ConditionalOperator != ""}); err != nil {
+	var none string
+	if err := translateWrite(in.Expected, in.ConditionalOperator, nil, &in.ConditionExpression, &none, &in.ExpressionAttributeNames, &in.ExpressionAttributeValues); err != nil {
 		return nil, err
 	}
 	switch in.ReturnValues {
@@ -325,8 +316,13 @@ type GetItemOutput struct {
 
 // GetItem reads an item. Every read is strongly consistent here.
 func (s *Service) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput, error) {
-	if err := refuseLegacy(map[string]bool{"AttributesToGet": in.AttributesToGet != nil}); err != nil {
+	if err := mixed(map[string]bool{"AttributesToGet": in.AttributesToGet != nil},
+		map[string]bool{"ProjectionExpression": in.ProjectionExpression != "", "ExpressionAttributeNames": in.ExpressionAttributeNames != nil}); err != nil {
 		return nil, err
+	}
+	if in.AttributesToGet != nil {
+		var values map[string]AttributeValue
+		in.ProjectionExpression = legacyMaps(&in.ExpressionAttributeNames, &values).projection(in.AttributesToGet)
 	}
 	rec, key, release, err := s.target(ctx, in.TableName, in.Key)
 	if err != nil {
@@ -351,20 +347,22 @@ func (s *Service) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput
 }
 
 type DeleteItemInput struct {
-	TableName                           string                    `json:"TableName"`
-	Key                                 Item                      `json:"Key"`
-	ConditionExpression                 string                    `json:"ConditionExpression,omitempty"`
-	ExpressionAttributeNames            map[string]string         `json:"ExpressionAttributeNames,omitempty"`
-	ExpressionAttributeValues           map[string]AttributeValue `json:"ExpressionAttributeValues,omitempty"`
-	ReturnValues                        string                    `json:"ReturnValues,omitempty"`
-	ReturnConsumedCapacity              string                    `json:"ReturnConsumedCapacity,omitempty"`
-	ReturnValuesOnConditionCheckFailure string                    `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
-	Expected                            json.RawMessage           `json:"Expected,omitempty"`
+	TableName                           string                            `json:"TableName"`
+	Key                                 Item                              `json:"Key"`
+	ConditionExpression                 string                            `json:"ConditionExpression,omitempty"`
+	ExpressionAttributeNames            map[string]string                 `json:"ExpressionAttributeNames,omitempty"`
+	ExpressionAttributeValues           map[string]AttributeValue         `json:"ExpressionAttributeValues,omitempty"`
+	ReturnValues                        string                            `json:"ReturnValues,omitempty"`
+	ReturnConsumedCapacity              string                            `json:"ReturnConsumedCapacity,omitempty"`
+	ReturnValuesOnConditionCheckFailure string                            `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
+	Expected                            map[string]ExpectedAttributeValue `json:"Expected,omitempty"`
+	ConditionalOperator                 string                            `json:"ConditionalOperator,omitempty"`
 }
 
 // DeleteItem removes an item if its condition holds.
 func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOutput, error) {
-	if err := refuseLegacy(map[string]bool{"Expected": len(in.Expected) > 0}); err != nil {
+	var none string
+	if err := translateWrite(in.Expected, in.ConditionalOperator, nil, &in.ConditionExpression, &none, &in.ExpressionAttributeNames, &in.ExpressionAttributeValues); err != nil {
 		return nil, err
 	}
 	switch in.ReturnValues {
@@ -406,23 +404,24 @@ func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOut
 }
 
 type UpdateItemInput struct {
-	TableName                           string                    `json:"TableName"`
-	Key                                 Item                      `json:"Key"`
-	UpdateExpression                    string                    `json:"UpdateExpression,omitempty"`
-	ConditionExpression                 string                    `json:"ConditionExpression,omitempty"`
-	ExpressionAttributeNames            map[string]string         `json:"ExpressionAttributeNames,omitempty"`
-	ExpressionAttributeValues           map[string]AttributeValue `json:"ExpressionAttributeValues,omitempty"`
-	ReturnValues                        string                    `json:"ReturnValues,omitempty"`
-	ReturnConsumedCapacity              string                    `json:"ReturnConsumedCapacity,omitempty"`
-	ReturnValuesOnConditionCheckFailure string                    `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
-	AttributeUpdates                    json.RawMessage           `json:"AttributeUpdates,omitempty"`
-	Expected                            json.RawMessage           `json:"Expected,omitempty"`
+	TableName                           string                            `json:"TableName"`
+	Key                                 Item                              `json:"Key"`
+	UpdateExpression                    string                            `json:"UpdateExpression,omitempty"`
+	ConditionExpression                 string                            `json:"ConditionExpression,omitempty"`
+	ExpressionAttributeNames            map[string]string                 `json:"ExpressionAttributeNames,omitempty"`
+	ExpressionAttributeValues           map[string]AttributeValue         `json:"ExpressionAttributeValues,omitempty"`
+	ReturnValues                        string                            `json:"ReturnValues,omitempty"`
+	ReturnConsumedCapacity              string                            `json:"ReturnConsumedCapacity,omitempty"`
+	ReturnValuesOnConditionCheckFailure string                            `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
+	AttributeUpdates                    map[string]AttributeValueUpdate   `json:"AttributeUpdates,omitempty"`
+	Expected                            map[string]ExpectedAttributeValue `json:"Expected,omitempty"`
+	ConditionalOperator                 string                            `json:"ConditionalOperator,omitempty"`
 }
 
 // UpdateItem changes an item (making it if absent) by an update
 // expression, if its condition holds. Numbers are added exactly.
 func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOutput, error) {
-	if err := refuseLegacy(map[string]bool{"AttributeUpdates": len(in.AttributeUpdates) > 0, "Expected": len(in.Expected) > 0}); err != nil {
+	if err := translateWrite(in.Expected, in.ConditionalOperator, in.AttributeUpdates, &in.ConditionExpression, &in.UpdateExpression, &in.ExpressionAttributeNames, &in.ExpressionAttributeValues); err != nil {
 		return nil, err
 	}
 	switch in.ReturnValues {

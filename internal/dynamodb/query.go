@@ -2,7 +2,6 @@ package dynamodb
 
 import (
 	"context"
-	"encoding/json"
 	"hash/fnv"
 
 	"github.com/lakebox/lakebox/internal/storage/meta"
@@ -26,14 +25,15 @@ type QueryInput struct {
 	ScanIndexForward          *bool                     `json:"ScanIndexForward,omitempty"`
 	ConsistentRead            *bool                     `json:"ConsistentRead,omitempty"`
 	ReturnConsumedCapacity    string                    `json:"ReturnConsumedCapacity,omitempty"`
-	KeyConditions             json.RawMessage           `json:"KeyConditions,omitempty"`
-	QueryFilter               json.RawMessage           `json:"QueryFilter,omitempty"`
+	KeyConditions             map[string]Condition      `json:"KeyConditions,omitempty"`
+	QueryFilter               map[string]Condition      `json:"QueryFilter,omitempty"`
+	ConditionalOperator       string                    `json:"ConditionalOperator,omitempty"`
 	AttributesToGet           []string                  `json:"AttributesToGet,omitempty"`
 
 	// Scan's.
-	Segment       *int            `json:"Segment,omitempty"`
-	TotalSegments *int            `json:"TotalSegments,omitempty"`
-	ScanFilter    json.RawMessage `json:"ScanFilter,omitempty"`
+	Segment       *int                 `json:"Segment,omitempty"`
+	TotalSegments *int                 `json:"TotalSegments,omitempty"`
+	ScanFilter    map[string]Condition `json:"ScanFilter,omitempty"`
 }
 
 type QueryOutput struct {
@@ -119,7 +119,7 @@ func parseKeyCondition(rec *tableRecord, ks *keyspace, src string, env *exprEnv)
 
 // Query reads the items of one partition in sort key order.
 func (s *Service) Query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
-	if err := refuseLegacy(map[string]bool{"KeyConditions": len(in.KeyConditions) > 0, "QueryFilter": len(in.QueryFilter) > 0, "AttributesToGet": in.AttributesToGet != nil}); err != nil {
+	if err := translateRead(in, in.QueryFilter); err != nil {
 		return nil, err
 	}
 	if in.KeyConditionExpression == "" {
@@ -130,7 +130,10 @@ func (s *Service) Query(ctx context.Context, in *QueryInput) (*QueryOutput, erro
 
 // Scan reads a table, or a segment of it, in key order.
 func (s *Service) Scan(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
-	if err := refuseLegacy(map[string]bool{"ScanFilter": len(in.ScanFilter) > 0, "AttributesToGet": in.AttributesToGet != nil}); err != nil {
+	if in.KeyConditions != nil || in.QueryFilter != nil {
+		return nil, validationf("KeyConditions and QueryFilter are Query parameters")
+	}
+	if err := translateRead(in, in.ScanFilter); err != nil {
 		return nil, err
 	}
 	if (in.Segment == nil) != (in.TotalSegments == nil) {
@@ -145,6 +148,41 @@ func (s *Service) Scan(ctx context.Context, in *QueryInput) (*QueryOutput, error
 		}
 	}
 	return s.read(ctx, in, false)
+}
+
+// translateRead turns a Query's or Scan's legacy parameters (filter is
+// QueryFilter or ScanFilter) into expressions.
+func translateRead(in *QueryInput, filter map[string]Condition) error {
+	if err := mixed(map[string]bool{"KeyConditions": in.KeyConditions != nil, "QueryFilter": in.QueryFilter != nil, "ScanFilter": in.ScanFilter != nil, "AttributesToGet": in.AttributesToGet != nil},
+		map[string]bool{"KeyConditionExpression": in.KeyConditionExpression != "", "FilterExpression": in.FilterExpression != "", "ProjectionExpression": in.ProjectionExpression != "",
+			"ExpressionAttributeNames": in.ExpressionAttributeNames != nil, "ExpressionAttributeValues": in.ExpressionAttributeValues != nil}); err != nil {
+		return err
+	}
+	if in.KeyConditions == nil && filter == nil && in.AttributesToGet == nil {
+		return nil
+	}
+	l := legacyMaps(&in.ExpressionAttributeNames, &in.ExpressionAttributeValues)
+	var err error
+	if in.KeyConditions != nil {
+		l.prefix = "k"
+		if in.KeyConditionExpression, err = l.conditions(in.KeyConditions, "AND"); err != nil {
+			return err
+		}
+	}
+	if filter != nil {
+		l.prefix = "f"
+		if in.FilterExpression, err = l.conditions(filter, in.ConditionalOperator); err != nil {
+			return err
+		}
+	}
+	if in.AttributesToGet != nil {
+		l.prefix = "p"
+		in.ProjectionExpression = l.projection(in.AttributesToGet)
+	}
+	if len(in.ExpressionAttributeValues) == 0 {
+		in.ExpressionAttributeValues = nil
+	}
+	return nil
 }
 
 func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryOutput, error) {

@@ -1,0 +1,286 @@
+package dynamodb
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// The legacy (pre-expression) parameters — AttributesToGet, KeyConditions,
+// QueryFilter, ScanFilter, Expected with ConditionalOperator, and
+// AttributeUpdates — are translated into expressions with generated
+// placeholders, then served by the one expression path.
+
+// Condition is a legacy condition on one attribute (KeyConditions,
+// QueryFilter, ScanFilter).
+type Condition struct {
+	ComparisonOperator string           `json:"ComparisonOperator"`
+	AttributeValueList []AttributeValue `json:"AttributeValueList,omitempty"`
+}
+
+// ExpectedAttributeValue is a legacy condition of a write (Expected).
+type ExpectedAttributeValue struct {
+	Value              *AttributeValue  `json:"Value,omitempty"`
+	Exists             *bool            `json:"Exists,omitempty"`
+	ComparisonOperator string           `json:"ComparisonOperator,omitempty"`
+	AttributeValueList []AttributeValue `json:"AttributeValueList,omitempty"`
+}
+
+// AttributeValueUpdate is a legacy update of one attribute.
+type AttributeValueUpdate struct {
+	Value  *AttributeValue `json:"Value,omitempty"`
+	Action string          `json:"Action,omitempty"`
+}
+
+// legacy builds an expression's text and its placeholders.
+type legacy struct {
+	prefix string // keeps one translation's placeholders apart from another's
+	names  map[string]string
+	values map[string]AttributeValue
+	n      int
+}
+
+func newLegacy(prefix string, names map[string]string, values map[string]AttributeValue) *legacy {
+	return &legacy{prefix: prefix, names: names, values: values}
+}
+
+func (l *legacy) name(attr string) string {
+	l.n++
+	k := fmt.Sprintf("#%s%d", l.prefix, l.n)
+	l.names[k] = attr
+	return k
+}
+
+func (l *legacy) value(v AttributeValue) string {
+	l.n++
+	k := fmt.Sprintf(":%s%d", l.prefix, l.n)
+	l.values[k] = v
+	return k
+}
+
+// mixed refuses a request that gives both kinds of parameters.
+func mixed(legacyGiven map[string]bool, exprGiven map[string]bool) error {
+	var l, e []string
+	for k, on := range legacyGiven {
+		if on {
+			l = append(l, k)
+		}
+	}
+	for k, on := range exprGiven {
+		if on {
+			e = append(e, k)
+		}
+	}
+	if len(l) > 0 && len(e) > 0 {
+		sort.Strings(l)
+		sort.Strings(e)
+		return validationf("Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {%s} Expression parameters: {%s}",
+			strings.Join(l, ", "), strings.Join(e, ", "))
+	}
+	return nil
+}
+
+// projection translates AttributesToGet.
+func (l *legacy) projection(attrs []string) string {
+	parts := make([]string, len(attrs))
+	for i, a := range attrs {
+		parts[i] = l.name(a)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// operands is how many values each comparison operator takes (-1: one or
+// more).
+func operands(op string) (int, bool) {
+	switch op {
+	case "EQ", "NE", "LE", "LT", "GE", "GT", "CONTAINS", "NOT_CONTAINS", "BEGINS_WITH":
+		return 1, true
+	case "NULL", "NOT_NULL":
+		return 0, true
+	case "BETWEEN":
+		return 2, true
+	case "IN":
+		return -1, true
+	}
+	return 0, false
+}
+
+// condition translates one attribute's condition.
+func (l *legacy) condition(attr string, c Condition) (string, error) {
+	want, ok := operands(c.ComparisonOperator)
+	if !ok {
+		return "", modelValidation(c.ComparisonOperator, "comparisonOperator", "satisfy enum value set: [IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]")
+	}
+	if n := len(c.AttributeValueList); want >= 0 && n != want || want < 0 && n == 0 {
+		return "", invalidParam("Invalid number of argument(s) for the %s ComparisonOperator", c.ComparisonOperator)
+	}
+	for _, v := range c.AttributeValueList {
+		if err := v.check(attr, 0); err != nil {
+			return "", err
+		}
+	}
+	n := l.name(attr)
+	vals := make([]string, len(c.AttributeValueList))
+	for i, v := range c.AttributeValueList {
+		vals[i] = l.value(v)
+	}
+	switch c.ComparisonOperator {
+	case "EQ":
+		return n + " = " + vals[0], nil
+	case "NE":
+		return n + " <> " + vals[0], nil
+	case "LE":
+		return n + " <= " + vals[0], nil
+	case "LT":
+		return n + " < " + vals[0], nil
+	case "GE":
+		return n + " >= " + vals[0], nil
+	case "GT":
+		return n + " > " + vals[0], nil
+	case "CONTAINS":
+		return "contains(" + n + ", " + vals[0] + ")", nil
+	case "NOT_CONTAINS":
+		return "NOT contains(" + n + ", " + vals[0] + ")", nil
+	case "BEGINS_WITH":
+		return "begins_with(" + n + ", " + vals[0] + ")", nil
+	case "NULL":
+		return "attribute_not_exists(" + n + ")", nil
+	case "NOT_NULL":
+		return "attribute_exists(" + n + ")", nil
+	case "BETWEEN":
+		return n + " BETWEEN " + vals[0] + " AND " + vals[1], nil
+	}
+	return n + " IN (" + strings.Join(vals, ", ") + ")", nil
+}
+
+// conditions translates a map of conditions joined by op (AND or OR).
+func (l *legacy) conditions(conds map[string]Condition, op string) (string, error) {
+	switch op {
+	case "", "AND", "OR":
+	default:
+		return "", modelValidation(op, "conditionalOperator", "satisfy enum value set: [OR, AND]")
+	}
+	if op == "" {
+		op = "AND"
+	}
+	var parts []string
+	for _, attr := range sortedNames(conds) {
+		p, err := l.condition(attr, conds[attr])
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, "("+p+")")
+	}
+	return strings.Join(parts, " "+op+" "), nil
+}
+
+// expected translates Expected.
+func (l *legacy) expected(exp map[string]ExpectedAttributeValue, op string) (string, error) {
+	conds := map[string]Condition{}
+	for attr, e := range exp {
+		switch {
+		case e.ComparisonOperator != "":
+			if e.Value != nil || e.Exists != nil {
+				return "", invalidParam("Value or Exists cannot be used with ComparisonOperator for attribute: %s", attr)
+			}
+			conds[attr] = Condition{ComparisonOperator: e.ComparisonOperator, AttributeValueList: e.AttributeValueList}
+		case e.Exists != nil && !*e.Exists:
+			if e.Value != nil {
+				return "", invalidParam("Cannot expect an attribute to have a specified value while expecting it to not exist")
+			}
+			conds[attr] = Condition{ComparisonOperator: "NULL"}
+		case e.Value != nil:
+			conds[attr] = Condition{ComparisonOperator: "EQ", AttributeValueList: []AttributeValue{*e.Value}}
+		default:
+			return "", invalidParam("Exists is set to TRUE for attribute (%s), Value must also be set", attr)
+		}
+	}
+	return l.conditions(conds, op)
+}
+
+// updates translates AttributeUpdates.
+func (l *legacy) updates(ups map[string]AttributeValueUpdate) (string, error) {
+	var set, remove, add, del []string
+	for _, attr := range sortedNames(ups) {
+		u := ups[attr]
+		if u.Value != nil {
+			if err := u.Value.check(attr, 0); err != nil {
+				return "", err
+			}
+		}
+		n := l.name(attr)
+		switch u.Action {
+		case "", "PUT":
+			if u.Value == nil {
+				return "", invalidParam("Only DELETE action is allowed when no attribute value is specified")
+			}
+			set = append(set, n+" = "+l.value(*u.Value))
+		case "DELETE":
+			if u.Value == nil {
+				remove = append(remove, n)
+			} else {
+				del = append(del, n+" "+l.value(*u.Value))
+			}
+		case "ADD":
+			if u.Value == nil {
+				return "", invalidParam("Only DELETE action is allowed when no attribute value is specified")
+			}
+			add = append(add, n+" "+l.value(*u.Value))
+		default:
+			return "", modelValidation(u.Action, "attributeUpdates.action", "satisfy enum value set: [ADD, PUT, DELETE]")
+		}
+	}
+	var b []string
+	for _, c := range []struct {
+		clause string
+		parts  []string
+	}{{"SET", set}, {"REMOVE", remove}, {"ADD", add}, {"DELETE", del}} {
+		if len(c.parts) > 0 {
+			b = append(b, c.clause+" "+strings.Join(c.parts, ", "))
+		}
+	}
+	return strings.Join(b, " "), nil
+}
+
+// legacyMaps returns the request's name and value maps, made if absent,
+// for translations to add to.
+func legacyMaps(names *map[string]string, values *map[string]AttributeValue) *legacy {
+	if *names == nil {
+		*names = map[string]string{}
+	}
+	if *values == nil {
+		*values = map[string]AttributeValue{}
+	}
+	return newLegacy("", *names, *values)
+}
+
+// translateWrite turns a write's Expected and AttributeUpdates into
+// ConditionExpression and UpdateExpression.
+func translateWrite(expected map[string]ExpectedAttributeValue, condOp string, updates map[string]AttributeValueUpdate,
+	cond, upd *string, names *map[string]string, values *map[string]AttributeValue) error {
+	if err := mixed(map[string]bool{"Expected": expected != nil, "AttributeUpdates": updates != nil},
+		map[string]bool{"ConditionExpression": *cond != "", "UpdateExpression": *upd != "", "ExpressionAttributeNames": *names != nil, "ExpressionAttributeValues": *values != nil}); err != nil {
+		return err
+	}
+	if expected == nil && updates == nil {
+		return nil
+	}
+	l := legacyMaps(names, values)
+	var err error
+	if expected != nil {
+		l.prefix = "e"
+		if *cond, err = l.expected(expected, condOp); err != nil {
+			return err
+		}
+	}
+	if updates != nil {
+		l.prefix = "u"
+		if *upd, err = l.updates(updates); err != nil {
+			return err
+		}
+	}
+	if len(*values) == 0 {
+		*values = nil
+	}
+	return nil
+}
