@@ -438,15 +438,9 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 	if err != nil {
 		return nil, err
 	}
-	hash, rng := rec.keyNames()
-	var touched []string
-	if x.update != nil {
-		for _, p := range x.update.paths() {
-			if p[0].name == hash || p[0].name == rng {
-				return nil, validationf("One or more parameter values were invalid: Cannot update attribute %s. This attribute is part of the key", p[0].name)
-			}
-			touched = append(touched, p[0].name)
-		}
+	touched, err := rec.updatedAttributes(x.update)
+	if err != nil {
+		return nil, err
 	}
 	unlock := s.lockItems(key)
 	defer unlock()
@@ -533,6 +527,23 @@ func pick(item Item, names []string) Item {
 		return nil
 	}
 	return out
+}
+
+// updatedAttributes returns the top-level attributes an update writes
+// (none for a nil update), refusing one that writes a key attribute.
+func (r *tableRecord) updatedAttributes(u *update) ([]string, error) {
+	if u == nil {
+		return nil, nil
+	}
+	hash, rng := r.keyNames()
+	var names []string
+	for _, p := range u.paths() {
+		if p[0].name == hash || p[0].name == rng {
+			return nil, validationf("One or more parameter values were invalid: Cannot update attribute %s. This attribute is part of the key", p[0].name)
+		}
+		names = append(names, p[0].name)
+	}
+	return names, nil
 }
 
 // paths lists every path an update writes.

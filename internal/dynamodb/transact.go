@@ -250,7 +250,9 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 }
 
 // resolveTx checks one action and finds its table and key.
-func resolveTx(recs map[string]tableRecord, it TransactWriteItem) (op txOp, err error) {
+func resolveTx(recs map[string]tableRecord, it TransactWriteItem) (txOp, error) {
+	var op txOp
+	var err error
 	var table string
 	var key Item
 	var cond, upd string
@@ -273,11 +275,6 @@ func resolveTx(recs map[string]tableRecord, it TransactWriteItem) (op txOp, err 
 			return op, validationf("Item size has exceeded the maximum allowed size")
 		}
 		op.put = p.Item
-		defer func() {
-			if err == nil {
-				err = op.rec.checkIndexKeys(p.Item)
-			}
-		}()
 	case it.Delete != nil:
 		d := it.Delete
 		table, key, cond, names, values = d.TableName, d.Key, d.ConditionExpression, d.ExpressionAttributeNames, d.ExpressionAttributeValues
@@ -292,7 +289,9 @@ func resolveTx(recs map[string]tableRecord, it TransactWriteItem) (op txOp, err 
 	}
 	op.rec = recs[table]
 	if op.put != nil {
-		op.key, err = op.rec.keyOf(op.put, false)
+		if op.key, err = op.rec.keyOf(op.put, false); err == nil {
+			err = op.rec.checkIndexKeys(op.put)
+		}
 	} else {
 		if err := checkItem(key); err != nil {
 			return op, err
@@ -305,15 +304,8 @@ func resolveTx(recs map[string]tableRecord, it TransactWriteItem) (op txOp, err 
 	if op.x, err = parseExpressions(names, values, cond, upd, ""); err != nil {
 		return op, err
 	}
-	if op.x.update != nil {
-		hash, rng := op.rec.keyNames()
-		for _, p := range op.x.update.paths() {
-			if p[0].name == hash || p[0].name == rng {
-				return op, validationf("One or more parameter values were invalid: Cannot update attribute %s. This attribute is part of the key", p[0].name)
-			}
-		}
-	}
-	return op, nil
+	_, err = op.rec.updatedAttributes(op.x.update)
+	return op, err
 }
 
 // transactionCanceled is DynamoDB's cancellation, with a reason per
