@@ -233,7 +233,7 @@ func (s *Service) BatchGetItem(ctx context.Context, in *BatchGetItemInput) (*Bat
 			items = append(items, item)
 		}
 		out.Responses[name] = items
-		consistent := ka.ConsistentRead != nil && *ka.ConsistentRead
+		consistent := consistentRead(ka.ConsistentRead)
 		if c := consumed(in.ReturnConsumedCapacity, name, readUnits(read, consistent), false); c != nil {
 			out.ConsumedCapacity = append(out.ConsumedCapacity, *c)
 		}

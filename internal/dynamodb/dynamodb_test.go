@@ -199,9 +199,9 @@ func TestAppendJSON(t *testing.T) {
 		"ss": {SS: []string{"p"}}, "ns": {NS: []string{"2"}}, "bs": {BS: [][]byte{{9}}}}
 	units := 1.5
 	for _, out := range []interface{ AppendJSON([]byte) []byte }{
-		&GetItemOutput{}, &GetItemOutput{Item: item, ConsumedCapacity: &ConsumedCapacity{TableName: "t", CapacityUnits: units}},
+		&GetItemOutput{}, &GetItemOutput{Item: appendItem(nil, item), ConsumedCapacity: &ConsumedCapacity{TableName: "t", CapacityUnits: units}},
 		&ItemOutput{}, &ItemOutput{Attributes: item},
-		&QueryOutput{}, &QueryOutput{Items: []Item{item, {}}, Count: 2, ScannedCount: 3, LastEvaluatedKey: Item{"s": {S: &s}}},
+		&QueryOutput{}, &QueryOutput{Items: []RawItem{appendItem(nil, item), appendItem(nil, Item{})}, Count: 2, ScannedCount: 3, LastEvaluatedKey: Item{"s": {S: &s}}},
 	} {
 		got := out.AppendJSON(nil)
 		want, err := json.Marshal(out)

@@ -37,7 +37,10 @@ func itemMember(b []byte, name string, item Item) []byte {
 
 // AppendJSON writes the response.
 func (o *GetItemOutput) AppendJSON(b []byte) []byte {
-	b = itemMember(append(b, '{'), "Item", o.Item)
+	b = append(b, '{')
+	if o.Item != nil {
+		b = append(append(b, `"Item":`...), o.Item...)
+	}
 	return append(appendConsumed(b, o.ConsumedCapacity), '}')
 }
 
@@ -59,7 +62,7 @@ func (o *QueryOutput) AppendJSON(b []byte) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendItem(b, item)
+			b = append(b, item...)
 		}
 		b = append(b, ']')
 	}

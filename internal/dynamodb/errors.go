@@ -15,6 +15,7 @@ var (
 	ErrLimitExceeded          = awserr.New("LimitExceededException", 400, "Limit exceeded")
 	ErrTransactionCanceled    = awserr.New("TransactionCanceledException", 400, "Transaction cancelled")
 	ErrIdempotentMismatch     = awserr.New("IdempotentParameterMismatchException", 400, "Idempotent parameter mismatch")
+	ErrSerialization          = awserr.New("SerializationException", 400, "Malformed request body")
 )
 
 func validationf(format string, args ...any) *awserr.Error {

@@ -37,7 +37,7 @@ type QueryInput struct {
 }
 
 type QueryOutput struct {
-	Items            []Item            `json:"Items,omitempty"`
+	Items            []RawItem         `json:"Items,omitempty"`
 	Count            int               `json:"Count"`
 	ScannedCount     int               `json:"ScannedCount"`
 	LastEvaluatedKey Item              `json:"LastEvaluatedKey,omitempty"`
@@ -229,7 +229,7 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 		return nil, err
 	}
 	if ix := ks.index; ix != nil {
-		if ix.Global && in.ConsistentRead != nil && *in.ConsistentRead {
+		if ix.Global && consistentRead(in.ConsistentRead) {
 			return nil, validationf("Consistent reads are not supported on global secondary indexes")
 		}
 		if sel == "ALL_ATTRIBUTES" && ix.Projection.ProjectionType != "ALL" {
@@ -316,28 +316,34 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 	// A local index with a partial projection reads the table's item for
 	// ALL_ATTRIBUTES, as DynamoDB does (at extra cost there).
 	fetch := ks.index != nil && !ks.index.Global && sel == "ALL_ATTRIBUTES" && ks.index.Projection.ProjectionType != "ALL"
+	// Items pass through as they are stored unless something must look
+	// inside them; only the last one read is decoded, for its key.
+	decode := (!query && in.TotalSegments != nil) || (query && kc.sort != nil) || fetch || filter != nil || proj != nil
 	out := &QueryOutput{}
 	read := 0
-	var last Item
+	var arena []byte // the page's raw items, back to back
 	for ; valid; valid = step(it, forward) {
 		v, err := it.Value()
 		if err != nil {
 			return nil, err
 		}
-		item, err := decodeItem(v)
-		if err != nil {
-			return nil, err
-		}
-		if !query && in.TotalSegments != nil && segmentOf(item[hash], *in.TotalSegments) != *in.Segment {
-			continue
-		}
-		if query && kc.sort != nil {
-			ok, err := evaluate(kc.sort, Item{rng: item[rng]})
-			if err != nil {
+		raw := RawItem(v) // valid until the iterator moves
+		var item Item
+		if decode {
+			if item, err = raw.Decode(); err != nil {
 				return nil, err
 			}
-			if !ok {
+			if !query && in.TotalSegments != nil && segmentOf(item[hash], *in.TotalSegments) != *in.Segment {
 				continue
+			}
+			if query && kc.sort != nil {
+				ok, err := evaluate(kc.sort, Item{rng: item[rng]})
+				if err != nil {
+					return nil, err
+				}
+				if !ok {
+					continue
+				}
 			}
 		}
 		if fetch {
@@ -345,17 +351,19 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 			if err != nil {
 				return nil, err
 			}
-			full, err := s.getItem(key)
+			full, err := s.getRaw(key)
 			if err != nil {
 				return nil, err
 			}
 			if full != nil {
-				item = full
+				raw = full
+				if item, err = full.Decode(); err != nil {
+					return nil, err
+				}
 			}
 		}
 		read += len(v)
 		out.ScannedCount++
-		last = item
 		match := true
 		if filter != nil {
 			if match, err = evaluate(filter, item); err != nil {
@@ -365,23 +373,31 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 		if match {
 			out.Count++
 			if sel != "COUNT" {
+				n := len(arena)
 				if proj != nil {
-					item = project(item, proj)
+					arena = appendItem(arena, project(item, proj))
+				} else {
+					arena = append(arena, raw...)
 				}
-				out.Items = append(out.Items, item)
+				out.Items = append(out.Items, arena[n:len(arena):len(arena)])
 			}
 		}
 		// As on DynamoDB, a page cut by Limit or by size names where it
 		// stopped even when nothing follows (the next page is empty).
 		if limit > 0 && out.ScannedCount == limit || read >= pageBytes {
-			out.LastEvaluatedKey = ks.lastKey(&rec, last)
+			if item == nil {
+				if item, err = raw.Decode(); err != nil {
+					return nil, err
+				}
+			}
+			out.LastEvaluatedKey = ks.lastKey(&rec, item)
 			break
 		}
 	}
 	if sel != "COUNT" && out.Items == nil {
-		out.Items = []Item{}
+		out.Items = []RawItem{}
 	}
-	consistent := in.ConsistentRead != nil && *in.ConsistentRead
+	consistent := consistentRead(in.ConsistentRead)
 	out.ConsumedCapacity = consumed(in.ReturnConsumedCapacity, rec.Name, readUnits(read, consistent), false)
 	return out, nil
 }

@@ -28,11 +28,18 @@ type Options struct {
 	MemTableSize uint64
 	// Logger receives Pebble's messages (at debug level) and errors.
 	Logger *slog.Logger
+	// WALMinSyncInterval is the least time between two syncs of the
+	// write-ahead log. Writers that arrive within it after a sync wait for
+	// the next one together, so concurrent writers share more of each
+	// fdatasync; a writer that comes after a quiet spell is not delayed.
+	// On two cores, 500µs cut the server's CPU per durable DynamoDB
+	// PutItem by about a sixth under 16 writers (docs/benchmarks.md).
+	WALMinSyncInterval time.Duration
 }
 
 // DefaultOptions returns the options Lakebox uses unless told otherwise.
 func DefaultOptions() Options {
-	return Options{CacheSize: 128 << 20, MemTableSize: 16 << 20, Logger: slog.New(slog.DiscardHandler)}
+	return Options{CacheSize: 128 << 20, MemTableSize: 16 << 20, Logger: slog.New(slog.DiscardHandler), WALMinSyncInterval: 500 * time.Microsecond}
 }
 
 // DB is an open store. It is safe for concurrent use.
@@ -54,6 +61,9 @@ func Open(dir string, opts Options) (*DB, error) {
 		Logger:       pebbleLogger{opts.Logger},
 		// The newest format, which value separation needs.
 		FormatMajorVersion: pebble.FormatValueSeparation,
+	}
+	if d := opts.WALMinSyncInterval; d > 0 {
+		po.WALMinSyncInterval = func() time.Duration { return d }
 	}
 	// Small object bodies are most of the store's bytes. Value separation
 	// writes them once into blob files that compactions then pass by

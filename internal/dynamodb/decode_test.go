@@ -1,0 +1,108 @@
+package dynamodb
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+
+	jsonv2 "github.com/go-json-experiment/json"
+
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
+)
+
+func TestDecodeAttributeValue(t *testing.T) {
+	s, n, yes, no := "a\"é", "1.5", true, false
+	for _, tc := range []struct {
+		in   string
+		want AttributeValue
+	}{
+		{`{"S":"a\"\u00e9"}`, AttributeValue{S: &s}},
+		{`{"N":"1.5"}`, AttributeValue{N: &n}},
+		{`{"B":"AAE="}`, AttributeValue{B: []byte{0, 1}}},
+		{`{"BOOL":true}`, AttributeValue{BOOL: &yes}},
+		{`{"BOOL":"no"}`, AttributeValue{BOOL: &no}},
+		{`{"NULL":"TRUE"}`, AttributeValue{NULL: &yes}},
+		{`{"L":[]}`, AttributeValue{L: []AttributeValue{}}},
+		{`{"L":[{"S":"a\"é"},{"L":[]}]}`, AttributeValue{L: []AttributeValue{{S: &s}, {L: []AttributeValue{}}}}},
+		{`{"M":{}}`, AttributeValue{M: Item{}}},
+		{`{"M":{"x":{"N":"1.5"}}}`, AttributeValue{M: Item{"x": {N: &n}}}},
+		{`{"SS":["p","q"]}`, AttributeValue{SS: []string{"p", "q"}}},
+		{`{"NS":[]}`, AttributeValue{NS: []string{}}},
+		{`{"BS":["CQ=="]}`, AttributeValue{BS: [][]byte{{9}}}},
+		{`{"S":null,"N":"1.5"}`, AttributeValue{N: &n}},          // null is absent
+		{`{"X":[1,{"y":2}],"N":"1.5"}`, AttributeValue{N: &n}},   // unknown members are skipped
+		{`{"S":"a\"é","N":"1.5"}`, AttributeValue{S: &s, N: &n}}, // check refuses two types
+		{`null`, AttributeValue{}},
+	} {
+		var got AttributeValue
+		if err := jsonv2.Unmarshal([]byte(tc.in), &got); err != nil {
+			t.Errorf("%s: %v", tc.in, err)
+			continue
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: got %+v, want %+v", tc.in, got, tc.want)
+		}
+	}
+}
+
+// A member of the wrong JSON type gets DynamoDB's SerializationException.
+func TestDecodeAttributeValueErrors(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"S":5}`:          "NUMBER_VALUE cannot be converted to String",
+		`{"N":1.5}`:        "DECIMAL_VALUE cannot be converted to String",
+		`{"S":true}`:       "TRUE_VALUE cannot be converted to String",
+		`{"S":{}}`:         "Start of structure or map found where not expected",
+		`{"S":["a"]}`:      "Unrecognized collection type class java.lang.String",
+		`{"BOOL":1}`:       "NUMBER_VALUE cannot be converted to Boolean",
+		`{"BOOL":"maybe"}`: "Unexpected token received from parser",
+		`{"B":"abc"}`:      "Base64 encoded length is expected a multiple of 4 bytes but found: 3",
+		`{"B":"ab=c"}`:     "Invalid last non-pad Base64 character dectected",
+		`{"B":5}`:          "only base-64-encoded strings are convertible to bytes",
+		`{"L":"x"}`:        "Unexpected field type",
+		`{"SS":{}}`:        "Start of structure or map found where not expected",
+		`{"M":[]}`:         "Unrecognized collection type java.util.Map<java.lang.String, com.amazonaws.dynamodb.v20120810.AttributeValue>",
+		`{"M":"x"}`:        "Unexpected field type",
+		`"x"`:              "Unexpected value type in payload",
+		`[]`:               "Unrecognized collection type class com.amazonaws.dynamodb.v20120810.AttributeValue",
+		`{"L":[5]}`:        "Unexpected value type in payload",
+	} {
+		var v AttributeValue
+		err := jsonv2.Unmarshal([]byte(in), &v)
+		var ae *awserr.Error
+		if !errors.As(err, &ae) || ae.Code != "SerializationException" || ae.Message != want {
+			t.Errorf("%s: got %v, want SerializationException %q", in, err, want)
+		}
+	}
+	for _, in := range []string{`{"S":"a"`, `{"L":[{"S":"a"}`, `{"M":{"a":}}`, `{"S" "a"}`} {
+		var v AttributeValue
+		if err := jsonv2.Unmarshal([]byte(in), &v); err == nil {
+			t.Errorf("%s: decoded", in)
+		}
+	}
+}
+
+// Whatever the decoder accepts, appendItem writes back in a form that
+// decodes to the same item.
+func FuzzDecodeItem(f *testing.F) {
+	for _, s := range []string{
+		`{"a":{"S":"x"},"b":{"L":[{"N":"1"},{"M":{"c":{"BS":["AA=="]}}}]}}`,
+		`{"a":{"SS":["x","y"]},"n":{"NULL":true},"t":{"BOOL":"yes"}}`,
+		`{"a":{"B":"AAE="},"x":null}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		var item Item
+		if jsonv2.Unmarshal([]byte(src), &item) != nil || checkItem(item) != nil {
+			return
+		}
+		out := appendItem(nil, item)
+		again, err := decodeItem(out)
+		if err != nil {
+			t.Fatalf("%s: its encoding %s does not decode: %v", src, out, err)
+		}
+		if !reflect.DeepEqual(appendItem(nil, again), out) {
+			t.Fatalf("%s: %s decodes differently", src, out)
+		}
+	})
+}
