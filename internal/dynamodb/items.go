@@ -265,12 +265,11 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 	default:
 		return nil, validationf("Return values set to invalid value")
 	}
-	recs, release, err := s.lockTables(ctx, in.TableName)
+	rec, release, err := s.lockTable(ctx, in.TableName)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	rec := recs[in.TableName]
 	if in.Item == nil {
 		return nil, modelValidation("null", "item", "not be null")
 	}
@@ -526,20 +525,19 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 
 // target finds a request's table, read-locked until release, and the
 // store key of its Key.
-func (s *Service) target(ctx context.Context, tableName string, key Item) (tableRecord, []byte, func(), error) {
-	recs, release, err := s.lockTables(ctx, tableName)
+func (s *Service) target(ctx context.Context, tableName string, key Item) (*tableRecord, []byte, func(), error) {
+	rec, release, err := s.lockTable(ctx, tableName)
 	if err != nil {
-		return tableRecord{}, nil, nil, err
+		return nil, nil, nil, err
 	}
-	rec := recs[tableName]
 	if err := checkItem(key); err != nil {
 		release()
-		return tableRecord{}, nil, nil, err
+		return nil, nil, nil, err
 	}
 	k, err := rec.keyOf(key, true)
 	if err != nil {
 		release()
-		return tableRecord{}, nil, nil, err
+		return nil, nil, nil, err
 	}
 	return rec, k, release, nil
 }

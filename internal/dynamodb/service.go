@@ -126,6 +126,17 @@ func newID() string {
 	return hex.EncodeToString(b)
 }
 
+// lockTable read-locks one table, as lockTables does, and returns its
+// record, which stays valid until release.
+func (s *Service) lockTable(ctx context.Context, name string) (*tableRecord, func(), error) {
+	t, err := s.lookup(ctx, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	t.mu.RLock()
+	return &t.rec, t.mu.RUnlock, nil
+}
+
 // lockTables read-locks the named tables (in name order, each once) and
 // returns their records: writers hold them until they commit, so a
 // table's indexes cannot change under a write (UpdateTable write-locks).

@@ -14,26 +14,29 @@ import (
 // canonicalRequest builds the SigV4 canonical request of r as the client
 // computed it. uri is the canonical URI (see canonicalURI); payloadHash is
 // the value the client signed as the payload.
-func canonicalRequest(r *http.Request, s *Signature, uri, payloadHash string) string {
-	var b strings.Builder
-	b.Grow(512)
-	b.WriteString(r.Method)
-	b.WriteByte('\n')
-	b.WriteString(uri)
-	b.WriteByte('\n')
-	b.WriteString(canonicalQuery(r.URL.RawQuery, s.Presigned))
-	b.WriteByte('\n')
+func canonicalRequest(r *http.Request, s *Signature, uri, payloadHash string) []byte {
+	b := make([]byte, 0, 512)
+	b = append(b, r.Method...)
+	b = append(b, '\n')
+	b = append(b, uri...)
+	b = append(b, '\n')
+	b = append(b, canonicalQuery(r.URL.RawQuery, s.Presigned)...)
+	b = append(b, '\n')
 	for _, name := range s.SignedHeaders {
-		b.WriteString(name)
-		b.WriteByte(':')
-		b.WriteString(canonicalHeaderValue(r, name))
-		b.WriteByte('\n')
+		b = append(b, name...)
+		b = append(b, ':')
+		b = appendCanonicalHeaderValue(b, r, name)
+		b = append(b, '\n')
 	}
-	b.WriteByte('\n')
-	b.WriteString(strings.Join(s.SignedHeaders, ";"))
-	b.WriteByte('\n')
-	b.WriteString(payloadHash)
-	return b.String()
+	b = append(b, '\n')
+	for i, name := range s.SignedHeaders {
+		if i > 0 {
+			b = append(b, ';')
+		}
+		b = append(b, name...)
+	}
+	b = append(b, '\n')
+	return append(b, payloadHash...)
 }
 
 // requestPath returns the path exactly as the client sent it, still
@@ -115,18 +118,18 @@ func queryUnescape(s string) string {
 	return s
 }
 
-// canonicalHeaderValue returns the trimmed, space-collapsed, comma-joined
-// value of a signed header. net/http moves some headers out of r.Header;
-// they are rebuilt from where it put them.
-func canonicalHeaderValue(r *http.Request, name string) string {
+// appendCanonicalHeaderValue appends the trimmed, space-collapsed,
+// comma-joined value of a signed header. net/http moves some headers out
+// of r.Header; they are rebuilt from where it put them.
+func appendCanonicalHeaderValue(b []byte, r *http.Request, name string) []byte {
 	var values []string
 	switch name {
 	case "host":
-		values = []string{r.Host}
+		return appendTrimmed(b, r.Host)
 	case "content-length":
 		values = r.Header.Values("Content-Length")
 		if len(values) == 0 && r.ContentLength >= 0 {
-			values = []string{strconv.FormatInt(r.ContentLength, 10)}
+			return strconv.AppendInt(b, r.ContentLength, 10)
 		}
 	case "transfer-encoding":
 		values = r.TransferEncoding
@@ -134,9 +137,41 @@ func canonicalHeaderValue(r *http.Request, name string) string {
 		values = r.Header.Values(name)
 	}
 	for i, v := range values {
-		values[i] = strings.Join(strings.Fields(v), " ")
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendTrimmed(b, v)
 	}
-	return strings.Join(values, ",")
+	return b
+}
+
+// appendTrimmed appends v without leading or trailing white space and
+// with inner runs of it collapsed to one space.
+func appendTrimmed(b []byte, v string) []byte {
+	space := false
+	for len(v) > 0 && isSpace(v[0]) {
+		v = v[1:]
+	}
+	for len(v) > 0 && isSpace(v[len(v)-1]) {
+		v = v[:len(v)-1]
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; isSpace(c) {
+			space = true
+		} else {
+			if space {
+				b = append(b, ' ')
+				space = false
+			}
+			b = append(b, c)
+		}
+	}
+	return b
+}
+
+// isSpace is what strings.Fields splits ASCII on.
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // URIEncode percent-encodes every byte but the RFC 3986 unreserved
@@ -160,8 +195,8 @@ func URIEncode(s string, encodeSlash bool) string {
 }
 
 // stringToSign is the SigV4 string to sign for a canonical request.
-func stringToSign(s *Signature, canonical string) string {
-	sum := sha256.Sum256([]byte(canonical))
+func stringToSign(s *Signature, canonical []byte) string {
+	sum := sha256.Sum256(canonical)
 	return algorithm + "\n" + s.AmzDate + "\n" + s.Scope() + "\n" + hex.EncodeToString(sum[:])
 }
 

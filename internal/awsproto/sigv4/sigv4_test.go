@@ -456,3 +456,14 @@ func TestVerify_SigV2(t *testing.T) {
 		})
 	}
 }
+
+// Header values are trimmed and their inner runs of white space collapse
+// to one space, as strings.Fields would split them.
+func TestAppendTrimmed(t *testing.T) {
+	for _, v := range []string{"", "a", "  a  ", "a  b\t\tc", "\t x y \r\n", "a,b", "   "} {
+		want := strings.Join(strings.Fields(v), " ")
+		if got := string(appendTrimmed([]byte("x:"), v)); got != "x:"+want {
+			t.Errorf("appendTrimmed(%q) = %q, want %q", v, got, "x:"+want)
+		}
+	}
+}

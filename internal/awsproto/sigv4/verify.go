@@ -248,7 +248,7 @@ func checkSignature(r *http.Request, s *Signature, sigKey []byte, payload string
 			return nil
 		}
 		if i == 0 {
-			first, firstCanonical = toSign, canonical
+			first, firstCanonical = toSign, string(canonical)
 		}
 	}
 	return ErrSignatureDoesNotMatch.
