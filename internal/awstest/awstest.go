@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/athena"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	"github.com/aws/aws-sdk-go-v2/service/firehose"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
@@ -194,6 +195,19 @@ func (s *Server) DynamoDB() *dynamodb.Client { return s.DynamoDBAs(Client{}) }
 func (s *Server) DynamoDBAs(c Client) *dynamodb.Client {
 	c = c.withDefaults()
 	return dynamodb.New(dynamodb.Options{
+		Region:           c.Region,
+		Credentials:      credentials.NewStaticCredentialsProvider(c.AccessKey, c.SecretKey, ""),
+		BaseEndpoint:     aws.String(s.URL),
+		HTTPClient:       s.HTTPClient(),
+		RetryMaxAttempts: 1,
+	})
+}
+
+// DynamoDBStreams returns a DynamoDB Streams client signing as test/test
+// in us-east-1.
+func (s *Server) DynamoDBStreams() *dynamodbstreams.Client {
+	c := Client{}.withDefaults()
+	return dynamodbstreams.New(dynamodbstreams.Options{
 		Region:           c.Region,
 		Credentials:      credentials.NewStaticCredentialsProvider(c.AccessKey, c.SecretKey, ""),
 		BaseEndpoint:     aws.String(s.URL),

@@ -114,22 +114,22 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 	}
 	unlock := s.lockItems(keys...)
 	defer unlock()
-	b := s.db.NewBatch()
+	wb := s.newWriteBatch()
 	for _, w := range writes {
-		if len(w.rec.Indexes) > 0 {
-			old, err := s.getItem(w.key)
-			if err != nil {
+		var old Item
+		if w.rec.readsOld() {
+			var err error
+			if old, err = s.getItem(w.key); err != nil {
 				return nil, err
 			}
-			w.rec.indexWrites(b, old, w.item)
 		}
 		if w.item == nil {
-			b.Delete(w.key)
+			wb.remove(w.rec, w.key, old, false)
 		} else {
-			b.Set(w.key, w.body)
+			wb.put(w.rec, w.key, old, w.item, w.body)
 		}
 	}
-	if err := b.Commit(); err != nil {
+	if err := wb.commit(); err != nil {
 		return nil, err
 	}
 	out := &BatchWriteItemOutput{UnprocessedItems: map[string][]WriteRequest{}}

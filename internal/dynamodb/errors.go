@@ -16,6 +16,8 @@ var (
 	ErrTransactionCanceled    = awserr.New("TransactionCanceledException", 400, "Transaction cancelled")
 	ErrIdempotentMismatch     = awserr.New("IdempotentParameterMismatchException", 400, "Idempotent parameter mismatch")
 	ErrSerialization          = awserr.New("SerializationException", 400, "Malformed request body")
+	ErrTrimmedDataAccess      = awserr.New("TrimmedDataAccessException", 400, "The records are past the stream's retention")
+	ErrExpiredIterator        = awserr.New("ExpiredIteratorException", 400, "Iterator expired")
 )
 
 func validationf(format string, args ...any) *awserr.Error {

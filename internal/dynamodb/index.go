@@ -327,9 +327,7 @@ type UpdateTableInput struct {
 	ProvisionedThroughput       *ProvisionedThroughput       `json:"ProvisionedThroughput,omitempty"`
 	GlobalSecondaryIndexUpdates []GlobalSecondaryIndexUpdate `json:"GlobalSecondaryIndexUpdates,omitempty"`
 	DeletionProtectionEnabled   *bool                        `json:"DeletionProtectionEnabled,omitempty"`
-	StreamSpecification         *struct {
-		StreamEnabled bool `json:"StreamEnabled"`
-	} `json:"StreamSpecification,omitempty"`
+	StreamSpecification         *StreamSpecification         `json:"StreamSpecification,omitempty"`
 }
 
 type UpdateTableOutput struct {
@@ -339,9 +337,6 @@ type UpdateTableOutput struct {
 // UpdateTable changes billing, throughput and deletion protection, and
 // creates (backfilling it from every item) or deletes one global index.
 func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTableOutput, error) {
-	if in.StreamSpecification != nil && in.StreamSpecification.StreamEnabled {
-		return nil, validationf("Lakebox does not support DynamoDB Streams yet.")
-	}
 	if len(in.GlobalSecondaryIndexUpdates) > 1 {
 		return nil, validationf("Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table")
 	}
@@ -374,6 +369,19 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	}
 	if in.DeletionProtectionEnabled != nil {
 		rec.DeletionProtection = *in.DeletionProtectionEnabled
+	}
+	var enable bool
+	if spec := in.StreamSpecification; spec != nil {
+		var err error
+		enable, err = checkStreamSpec(spec)
+		switch {
+		case err != nil:
+			return nil, err
+		case enable && rec.Stream != "":
+			return nil, validationf("Table already has an enabled stream: TableName: %s", rec.Name)
+		case !enable && rec.Stream == "":
+			return nil, validationf("Table has no stream to disable: TableName: %s", rec.Name)
+		}
 	}
 	var created *indexRecord
 	for _, u := range in.GlobalSecondaryIndexUpdates {
@@ -430,9 +438,22 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 			return nil, err
 		}
 	}
-	if err := s.saveTable(&rec); err != nil {
+	var opened, closed *stream
+	switch {
+	case in.StreamSpecification == nil:
+	case enable:
+		opened = s.newStream(&rec, in.StreamSpecification.StreamViewType)
+	default:
+		closed = s.closeStream(&rec, false)
+	}
+	if err := s.saveTable(&rec, opened, closed); err != nil {
 		return nil, err
 	}
 	t.rec = rec
+	if opened != nil {
+		s.mu.Lock()
+		s.streams[opened.rec.ID] = opened
+		s.mu.Unlock()
+	}
 	return &UpdateTableOutput{TableDescription: s.describe(&rec, "ACTIVE", 0, 0)}, nil
 }

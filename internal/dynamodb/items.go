@@ -298,10 +298,11 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 	unlock := s.lockItems(key)
 	defer unlock()
 	// A blind put (no condition, no old image asked for, no index entries
-	// to replace, no capacity to size by the old item) need not read the
-	// item it replaces: that read was a third of its work.
+	// to replace, no stream record to write, no capacity to size by the
+	// old item) need not read the item it replaces: that read was a third
+	// of its work.
 	var old Item
-	if x.condition != nil || in.ReturnValues == "ALL_OLD" || len(rec.Indexes) > 0 || wantsCapacity(in.ReturnConsumedCapacity) {
+	if x.condition != nil || in.ReturnValues == "ALL_OLD" || rec.readsOld() || wantsCapacity(in.ReturnConsumedCapacity) {
 		if old, err = s.getItem(key); err != nil {
 			return nil, err
 		}
@@ -309,10 +310,9 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 	if err := x.check(old, in.ReturnValuesOnConditionCheckFailure); err != nil {
 		return nil, err
 	}
-	b := s.db.NewBatch()
-	b.Set(key, body)
-	rec.indexWrites(b, old, in.Item)
-	if err := b.Commit(); err != nil {
+	w := s.newWriteBatch()
+	w.put(rec, key, old, in.Item, body)
+	if err := w.commit(); err != nil {
 		return nil, err
 	}
 	out := &ItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, rec.Name, writeUnits(max(size, itemSize(old))), true)}
@@ -420,10 +420,9 @@ func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOut
 		return nil, err
 	}
 	if old != nil {
-		b := s.db.NewBatch()
-		b.Delete(key)
-		rec.indexWrites(b, old, nil)
-		if err := b.Commit(); err != nil {
+		w := s.newWriteBatch()
+		w.remove(rec, key, old, false)
+		if err := w.commit(); err != nil {
 			return nil, err
 		}
 	}
@@ -503,10 +502,9 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 	if err != nil {
 		return nil, err
 	}
-	b := s.db.NewBatch()
-	b.Set(key, body)
-	rec.indexWrites(b, old, next)
-	if err := b.Commit(); err != nil {
+	w := s.newWriteBatch()
+	w.put(rec, key, old, next, body)
+	if err := w.commit(); err != nil {
 		return nil, err
 	}
 	out := &ItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, rec.Name, writeUnits(max(size, itemSize(old))), true)}

@@ -26,8 +26,12 @@ type Service struct {
 	clock *clock.Clock
 	opts  Options
 
-	mu     sync.RWMutex
-	tables map[tableKey]*table
+	mu      sync.RWMutex
+	tables  map[tableKey]*table
+	streams map[string]*stream // by stream id
+
+	// iterKey signs stream shard iterators.
+	iterKey []byte
 
 	// itemLocks serialize the read-check-write of conditional writes and
 	// updates, striped by item key.
@@ -54,7 +58,14 @@ func New(db *meta.DB, clk *clock.Clock, opts Options) (*Service, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{db: db, clock: clk, opts: opts, tables: map[tableKey]*table{}}
+	s := &Service{db: db, clock: clk, opts: opts, tables: map[tableKey]*table{}, streams: map[string]*stream{}}
+	var err error
+	if s.iterKey, err = s.iteratorKey(); err != nil {
+		return nil, err
+	}
+	if err := s.loadStreams(); err != nil {
+		return nil, err
+	}
 	it, err := db.NewIter(tablePrefix, meta.PrefixEnd(tablePrefix))
 	if err != nil {
 		return nil, err
@@ -134,6 +145,10 @@ func (s *Service) lockTable(ctx context.Context, name string) (*tableRecord, fun
 		return nil, nil, err
 	}
 	t.mu.RLock()
+	if t.deleted {
+		t.mu.RUnlock()
+		return nil, nil, tableNotFound()
+	}
 	return &t.rec, t.mu.RUnlock, nil
 }
 
@@ -159,6 +174,10 @@ func (s *Service) lockTables(ctx context.Context, names ...string) (map[string]t
 		}
 		t.mu.RLock()
 		locked = append(locked, t)
+		if t.deleted {
+			release()
+			return nil, nil, tableNotFound()
+		}
 		recs[name] = t.rec
 	}
 	return recs, release, nil

@@ -48,12 +48,18 @@ type tableRecord struct {
 	DeletionProtection    bool          `json:",omitempty"`
 	TTL                   string        `json:",omitempty"` // the time-to-live attribute, when expiry is on
 	Indexes               []indexRecord `json:",omitempty"`
+	Stream                string        `json:",omitempty"` // the id of the enabled stream
+	StreamViewType        string        `json:",omitempty"` // and its view type
+	LatestStream          string        `json:",omitempty"` // the ARN of the newest stream, enabled or not
 }
 
 // table is a table at run time.
 type table struct {
 	mu  sync.RWMutex
 	rec tableRecord
+	// deleted is set by DeleteTable: a writer that found the table just
+	// before must not write into its removed keys.
+	deleted bool
 }
 
 func (r *tableRecord) arn() string {
@@ -109,10 +115,9 @@ type CreateTableInput struct {
 	GlobalSecondaryIndexes []SecondaryIndex `json:"GlobalSecondaryIndexes,omitempty"`
 	LocalSecondaryIndexes  []SecondaryIndex `json:"LocalSecondaryIndexes,omitempty"`
 
+	StreamSpecification *StreamSpecification `json:"StreamSpecification,omitempty"`
+
 	// Not served yet: refused with a clear error when given.
-	StreamSpecification *struct {
-		StreamEnabled bool `json:"StreamEnabled"`
-	} `json:"StreamSpecification,omitempty"`
 	SSESpecification *struct {
 		Enabled *bool `json:"Enabled,omitempty"`
 	} `json:"SSESpecification,omitempty"`
@@ -144,6 +149,9 @@ type TableDescription struct {
 	DeletionProtectionEnabled bool                   `json:"DeletionProtectionEnabled"`
 	GlobalSecondaryIndexes    []IndexDescription     `json:"GlobalSecondaryIndexes,omitempty"`
 	LocalSecondaryIndexes     []IndexDescription     `json:"LocalSecondaryIndexes,omitempty"`
+	StreamSpecification       *StreamSpecification   `json:"StreamSpecification,omitempty"`
+	LatestStreamArn           string                 `json:"LatestStreamArn,omitempty"`
+	LatestStreamLabel         string                 `json:"LatestStreamLabel,omitempty"`
 }
 
 type provisionedDescription struct {
@@ -167,11 +175,15 @@ func (s *Service) CreateTable(ctx context.Context, in *CreateTableInput) (*Creat
 	if !tableNamePattern.MatchString(in.TableName) {
 		return nil, modelValidation(in.TableName, "tableName", "satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
 	}
-	switch {
-	case in.StreamSpecification != nil && in.StreamSpecification.StreamEnabled:
-		return nil, validationf("Lakebox does not support DynamoDB Streams yet.")
-	case in.SSESpecification != nil && in.SSESpecification.Enabled != nil && *in.SSESpecification.Enabled:
+	if in.SSESpecification != nil && in.SSESpecification.Enabled != nil && *in.SSESpecification.Enabled {
 		return nil, validationf("Lakebox does not support SSESpecification with a KMS key yet; tables are stored unencrypted.")
+	}
+	withStream := false
+	if in.StreamSpecification != nil {
+		var err error
+		if withStream, err = checkStreamSpec(in.StreamSpecification); err != nil {
+			return nil, err
+		}
 	}
 	mode := in.BillingMode
 	if mode == "" {
@@ -210,17 +222,24 @@ func (s *Service) CreateTable(ctx context.Context, in *CreateTableInput) (*Creat
 	if in.DeletionProtectionEnabled != nil {
 		rec.DeletionProtection = *in.DeletionProtectionEnabled
 	}
+	var st *stream
+	if withStream {
+		st = s.newStream(&rec, in.StreamSpecification.StreamViewType)
+	}
 	key := tableKey{sc.account, sc.region, in.TableName}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.tables[key]; ok {
 		return nil, ErrResourceInUse.WithMessage("Table already exists: %s", in.TableName)
 	}
-	if err := s.saveTable(&rec); err != nil {
+	if err := s.saveTable(&rec, st); err != nil {
 		return nil, err
 	}
 	t := &table{rec: rec}
 	s.tables[key] = t
+	if st != nil {
+		s.streams[st.rec.ID] = st
+	}
 	return &CreateTableOutput{TableDescription: s.describe(&rec, "ACTIVE", 0, 0)}, nil
 }
 
@@ -263,13 +282,22 @@ func defList(ds []AttributeDefinition) string {
 	return strings.Join(s, ", ")
 }
 
-func (s *Service) saveTable(rec *tableRecord) error {
+// saveTable stores a table's record, and in the same batch the records
+// of the streams it opened or closed (nil ones are skipped).
+func (s *Service) saveTable(rec *tableRecord, streams ...*stream) error {
 	v, err := json.Marshal(rec)
 	if err != nil {
 		return err
 	}
 	b := s.db.NewBatch()
 	b.Set(tableDBKey(tableKey{rec.Account, rec.Region, rec.Name}), v)
+	for _, st := range streams {
+		if st != nil {
+			if err := saveStream(b, st); err != nil {
+				return err
+			}
+		}
+	}
 	return b.Commit()
 }
 
@@ -278,6 +306,14 @@ func (s *Service) describe(rec *tableRecord, status string, count, size int64) T
 		TableName: rec.Name, TableArn: rec.arn(), TableId: rec.ID, TableStatus: status, KeySchema: rec.KeySchema,
 		AttributeDefinitions: rec.Attributes, CreationDateTime: epoch.New(time.UnixMilli(rec.Created)),
 		TableSizeBytes: size, ItemCount: count, DeletionProtectionEnabled: rec.DeletionProtection,
+	}
+	if rec.Stream != "" {
+		yes := true
+		d.StreamSpecification = &StreamSpecification{StreamEnabled: &yes, StreamViewType: rec.StreamViewType}
+	}
+	if rec.LatestStream != "" {
+		d.LatestStreamArn = rec.LatestStream
+		d.LatestStreamLabel = rec.LatestStream[strings.LastIndexByte(rec.LatestStream, '/')+1:]
 	}
 	if rec.Throughput != nil {
 		d.ProvisionedThroughput.ReadCapacityUnits, d.ProvisionedThroughput.WriteCapacityUnits = rec.Throughput.ReadCapacityUnits, rec.Throughput.WriteCapacityUnits
@@ -379,11 +415,18 @@ func (s *Service) DeleteTable(ctx context.Context, in *TableNameInput) (*DeleteT
 	if rec.DeletionProtection {
 		return nil, ErrResourceInUse.WithMessage("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
 	}
+	t.deleted = true
 	s.mu.Lock()
 	delete(s.tables, tableKey{rec.Account, rec.Region, rec.Name})
 	s.mu.Unlock()
 	b := s.db.NewBatch()
 	b.Delete(tableDBKey(tableKey{rec.Account, rec.Region, rec.Name}))
+	// The stream outlives the table, disabled, for its 24 hours.
+	if st := s.closeStream(&rec, true); st != nil {
+		if err := saveStream(b, st); err != nil {
+			return nil, err
+		}
+	}
 	prefix := itemKeyPrefix(rec.ID)
 	b.DeleteRange(prefix, meta.PrefixEnd(prefix))
 	indexes := []byte(string(indexPrefix) + rec.ID + "\x00")

@@ -219,24 +219,22 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 	if failed {
 		return nil, transactionCanceled(reasons)
 	}
-	b := s.db.NewBatch()
+	w := s.newWriteBatch()
 	units := map[string]float64{}
 	for i, op := range ops {
 		switch {
 		case op.del:
-			b.Delete(op.key)
-			op.rec.indexWrites(b, olds[i], nil)
+			w.remove(&op.rec, op.key, olds[i], false)
 		case news[i] != nil:
-			op.rec.indexWrites(b, olds[i], news[i])
 			body, err := encodeItem(news[i])
 			if err != nil {
 				return nil, err
 			}
-			b.Set(op.key, body)
+			w.put(&op.rec, op.key, olds[i], news[i], body)
 		}
 		units[op.rec.Name] += 2 * writeUnits(itemSize(news[i])) // transactional writes cost double
 	}
-	if err := b.Commit(); err != nil {
+	if err := w.commit(); err != nil {
 		return nil, err
 	}
 	committed = true

@@ -89,18 +89,18 @@ func (s *Service) DescribeTimeToLive(ctx context.Context, in *TableNameInput) (*
 func (s *Service) Expire() (int, error) {
 	now := s.clock.Now().Unix()
 	s.mu.RLock()
-	var recs []tableRecord
+	var tables []*table
 	for _, t := range s.tables {
 		t.mu.RLock()
 		if t.rec.TTL != "" {
-			recs = append(recs, t.rec)
+			tables = append(tables, t)
 		}
 		t.mu.RUnlock()
 	}
 	s.mu.RUnlock()
 	deleted := 0
-	for _, rec := range recs {
-		n, err := s.expireTable(&rec, now)
+	for _, t := range tables {
+		n, err := s.expireTable(t, now)
 		deleted += n
 		if err != nil {
 			return deleted, err
@@ -109,8 +109,11 @@ func (s *Service) Expire() (int, error) {
 	return deleted, nil
 }
 
-func (s *Service) expireTable(rec *tableRecord, now int64) (int, error) {
-	prefix := itemKeyPrefix(rec.ID)
+func (s *Service) expireTable(t *table, now int64) (int, error) {
+	t.mu.RLock()
+	id, ttl := t.rec.ID, t.rec.TTL
+	t.mu.RUnlock()
+	prefix := itemKeyPrefix(id)
 	it, err := s.db.NewIter(prefix, meta.PrefixEnd(prefix))
 	if err != nil {
 		return 0, err
@@ -127,7 +130,7 @@ func (s *Service) expireTable(rec *tableRecord, now int64) (int, error) {
 			it.Close()
 			return 0, err
 		}
-		if expiredAt(item[rec.TTL], now) {
+		if expiredAt(item[ttl], now) {
 			expired = append(expired, append([]byte(nil), it.Key()...))
 		}
 	}
@@ -136,17 +139,24 @@ func (s *Service) expireTable(rec *tableRecord, now int64) (int, error) {
 	}
 	n := 0
 	for _, key := range expired {
-		// Re-check under the item's lock: it may have been rewritten.
+		// Re-check under the table's and the item's lock, as a writer: the
+		// table may have changed or gone, the item been rewritten.
+		t.mu.RLock()
+		if t.deleted || t.rec.TTL == "" {
+			t.mu.RUnlock()
+			return n, nil
+		}
 		unlock := s.lockItems(key)
 		item, err := s.getItem(key)
-		if err == nil && item != nil && expiredAt(item[rec.TTL], now) {
-			b := s.db.NewBatch()
-			b.Delete(key)
-			if err = b.Commit(); err == nil {
+		if err == nil && item != nil && expiredAt(item[t.rec.TTL], now) {
+			w := s.newWriteBatch()
+			w.remove(&t.rec, key, item, true)
+			if err = w.commit(); err == nil {
 				n++
 			}
 		}
 		unlock()
+		t.mu.RUnlock()
 		if err != nil {
 			return n, err
 		}

@@ -309,14 +309,20 @@ func (s *Server) streamWorker(ctx context.Context) {
 	})
 }
 
-// expiryWorker deletes DynamoDB items past their time to live every
-// minute and whenever the clock is advanced.
+// expiryWorker deletes DynamoDB items past their time to live, and stream
+// records past their 24 hours, every minute and whenever the clock is
+// advanced.
 func (s *Server) expiryWorker(ctx context.Context) {
 	every(ctx, time.Minute, s.expiryKick, func() {
 		if n, err := s.dynamodb.Expire(); err != nil {
 			s.log.Error("dynamodb expiry", "err", err)
 		} else if n > 0 {
 			s.log.Info("dynamodb expiry", "deleted", n)
+		}
+		if n, err := s.dynamodb.TrimStreams(); err != nil {
+			s.log.Error("dynamodb stream retention", "err", err)
+		} else if n > 0 {
+			s.log.Info("dynamodb stream retention", "streams", n)
 		}
 	})
 }

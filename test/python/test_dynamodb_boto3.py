@@ -1,7 +1,8 @@
 """DynamoDB through boto3 (the low-level client and the resource API) and
 the AWS CLI: exact decimal aggregates with ADD, Python types through the
 resource layer, key conditions and filters with paging, conditional
-writes, parallel scans, and the validation errors applications meet."""
+writes, parallel scans, the validation errors applications meet, and
+DynamoDB Streams read as a change-data-capture consumer reads them."""
 
 import json
 import os
@@ -746,6 +747,52 @@ class DynamoDBCliTest(unittest.TestCase):
         self.ddb("delete-table", "--table-name", name)
         harness.aws("dynamodb", "wait", "table-not-exists", "--table-name", name)
         self.assertNotIn(name, self.ddb("list-tables")["TableNames"])
+
+
+class DynamoDBStreamsTest(unittest.TestCase):
+    """A change-data-capture consumer: describe the stream, read its shard
+    from TRIM_HORIZON, and get every change with its images."""
+
+    def test_change_capture(self):
+        ddb, streams = harness.client("dynamodb"), harness.client("dynamodbstreams")
+        name = harness.unique("cdc")
+        desc = ddb.create_table(TableName=name, **schema(("pk", "S")), BillingMode="PAY_PER_REQUEST",
+                                StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})["TableDescription"]
+        arn = desc["LatestStreamArn"]
+        self.assertEqual(desc["StreamSpecification"], {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+        ddb.put_item(TableName=name, Item={"pk": {"S": "o-1"}, "amount": {"N": "10.50"}})
+        ddb.update_item(TableName=name, Key={"pk": {"S": "o-1"}}, UpdateExpression="ADD amount :v",
+                        ExpressionAttributeValues={":v": {"N": "0.25"}})
+        ddb.delete_item(TableName=name, Key={"pk": {"S": "o-1"}})
+
+        listed = streams.list_streams(TableName=name)["Streams"]
+        self.assertEqual([s["StreamArn"] for s in listed], [arn])
+        shards = streams.describe_stream(StreamArn=arn)["StreamDescription"]
+        self.assertEqual(shards["StreamStatus"], "ENABLED")
+        self.assertEqual(shards["KeySchema"], [{"AttributeName": "pk", "KeyType": "HASH"}])
+        shard = shards["Shards"][0]["ShardId"]
+        it = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        out = streams.get_records(ShardIterator=it)
+        got = [(r["eventName"], r["dynamodb"].get("OldImage", {}).get("amount"), r["dynamodb"].get("NewImage", {}).get("amount"))
+               for r in out["Records"]]
+        self.assertEqual(got, [("INSERT", None, {"N": "10.5"}),
+                               ("MODIFY", {"N": "10.5"}, {"N": "10.75"}),
+                               ("REMOVE", {"N": "10.75"}, None)])
+        self.assertTrue(all(r["eventSource"] == "aws:dynamodb" and r["awsRegion"] == "us-east-1" for r in out["Records"]))
+        self.assertIn("NextShardIterator", out)
+        self.assertEqual(streams.get_records(ShardIterator=out["NextShardIterator"])["Records"], [])
+
+        with self.assertRaises(ClientError) as err:
+            streams.get_records(ShardIterator="bm90IGFuIGl0ZXJhdG9yIGF0IGFsbA==")
+        self.assertEqual(code(err), "ValidationException")
+        with self.assertRaises(ClientError) as err:
+            streams.get_shard_iterator(StreamArn=arn, ShardId="shardId-00000000000000000000-00000000", ShardIteratorType="LATEST")
+        self.assertEqual(code(err), "ResourceNotFoundException")
+
+        ddb.update_table(TableName=name, StreamSpecification={"StreamEnabled": False})
+        self.assertEqual(streams.describe_stream(StreamArn=arn)["StreamDescription"]["StreamStatus"], "DISABLED")
+        cli = json.loads(harness.aws("dynamodbstreams", "describe-stream", "--stream-arn", arn).stdout)
+        self.assertEqual(cli["StreamDescription"]["TableName"], name)
 
 
 if __name__ == "__main__":

@@ -2,13 +2,41 @@ package ddbhttp
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/lakebox/lakebox/internal/awsproto/awsjson"
 	"github.com/lakebox/lakebox/internal/dynamodb"
 )
 
-// New returns the HTTP handler of svc.
+// New returns the HTTP handler of svc: DynamoDB and DynamoDB Streams,
+// which clients sign with the same service name and tell apart by their
+// X-Amz-Target prefix.
 func New(svc *dynamodb.Service) http.Handler {
+	tables, streams := tablesAPI(svc), streamsAPI(svc)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.Header.Get("X-Amz-Target"), streams.TargetPrefix+".") {
+			streams.ServeHTTP(w, r)
+			return
+		}
+		tables.ServeHTTP(w, r)
+	})
+}
+
+func streamsAPI(svc *dynamodb.Service) *awsjson.Service {
+	return &awsjson.Service{
+		TargetPrefix:      "DynamoDBStreams_20120810",
+		ContentType:       "application/x-amz-json-1.0",
+		InternalErrorCode: "InternalServerError",
+		Ops: map[string]awsjson.Handler{
+			"ListStreams":      awsjson.Op(svc.ListStreams),
+			"DescribeStream":   awsjson.Op(svc.DescribeStream),
+			"GetShardIterator": awsjson.Op(svc.GetShardIterator),
+			"GetRecords":       awsjson.Op(svc.GetRecords),
+		},
+	}
+}
+
+func tablesAPI(svc *dynamodb.Service) *awsjson.Service {
 	return &awsjson.Service{
 		TargetPrefix:      "DynamoDB_20120810",
 		ContentType:       "application/x-amz-json-1.0",

@@ -1,0 +1,772 @@
+package dynamodb
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lakebox/lakebox/internal/storage/meta"
+)
+
+// DynamoDB Streams: a table's change log. Every write that changes an
+// item adds a stream record in the same atomic batch as the item, so a
+// change is in the stream exactly when it is in the table, across
+// crashes. Each stream has one shard, open while the stream is enabled;
+// records live 24 hours of server time (docs/dynamodb.md).
+//
+// Keys (docs/format/dynamodb.md):
+//
+//	ddb\x00S\x00<stream id>                      streamRecord (JSON)
+//	ddb\x00r\x00<stream id><sequence, 8 bytes>   arrival (Unix ms, 8 bytes) + the record's wire JSON
+//	ddb\x00k                                     the key that signs shard iterators
+var (
+	streamPrefix = []byte("ddb\x00S\x00")
+	recordPrefix = []byte("ddb\x00r\x00")
+	iterKeyKey   = []byte("ddb\x00k")
+)
+
+const (
+	streamRetention  = 24 * time.Hour
+	iteratorLifetime = 15 * time.Minute
+	maxStreamRecords = 1000    // GetRecords' largest Limit
+	maxRecordsBytes  = 1 << 20 // and its largest response
+)
+
+// streamRecord is a stream as stored.
+type streamRecord struct {
+	ID                         string // 16 random bytes in hex; names the stream's keys
+	Account, Region, TableName string
+	Label                      string // creation time, e.g. 2026-11-22T23:35:10.123
+	ViewType                   string
+	KeySchema                  []KeySchemaElement
+	Created                    int64  // Unix ms
+	Disabled                   int64  `json:",omitempty"` // Unix ms; 0 while enabled
+	Last                       uint64 `json:",omitempty"` // once disabled: the last sequence number handed out
+	Trimmed                    uint64 `json:",omitempty"` // records below this number are gone
+	TableDeleted               bool   `json:",omitempty"`
+}
+
+func (r *streamRecord) arn() string {
+	return fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s/stream/%s", r.Region, r.Account, r.TableName, r.Label)
+}
+
+// shardID names the stream's one shard.
+func (r *streamRecord) shardID() string { return fmt.Sprintf("shardId-%020d-%s", r.Created, r.ID[:8]) }
+
+func streamDBKey(id string) []byte { return []byte(string(streamPrefix) + id) }
+
+func recordKey(streamID string, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64([]byte(string(recordPrefix)+streamID), seq)
+}
+
+// seqText is a sequence number as the API shows it: 21 digits at least.
+func seqText(seq uint64) string { return fmt.Sprintf("%021d", seq) }
+
+// stream is a stream at run time.
+type stream struct {
+	mu  sync.Mutex
+	rec streamRecord
+	// next is the next sequence number to hand out.
+	next uint64
+	// pending are the numbers handed to writes not yet committed or
+	// abandoned, in order: readers stop below the first, so a record that
+	// commits late is never skipped.
+	pending []uint64
+}
+
+func (st *stream) reserve() uint64 {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	seq := st.next
+	st.next++
+	st.pending = append(st.pending, seq)
+	return seq
+}
+
+func (st *stream) settle(seq uint64) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if i := slices.Index(st.pending, seq); i >= 0 {
+		st.pending = slices.Delete(st.pending, i, i+1)
+	}
+}
+
+// visible is the first sequence number readers may not read yet.
+func (st *stream) visible() uint64 {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if len(st.pending) > 0 {
+		return st.pending[0]
+	}
+	return st.next
+}
+
+func (st *stream) snapshot() streamRecord {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.rec
+}
+
+// loadStreams reads the stream records and finds where each stream's
+// numbering stopped.
+func (s *Service) loadStreams() error {
+	it, err := s.db.NewIter(streamPrefix, meta.PrefixEnd(streamPrefix))
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for it.First(); it.Valid(); it.Next() {
+		v, err := it.Value()
+		if err != nil {
+			return err
+		}
+		st := &stream{}
+		if err := json.Unmarshal(v, &st.rec); err != nil {
+			return err
+		}
+		st.next = max(1, st.rec.Trimmed, st.rec.Last+1)
+		prefix := []byte(string(recordPrefix) + st.rec.ID)
+		ri, err := s.db.NewIter(prefix, meta.PrefixEnd(prefix))
+		if err != nil {
+			return err
+		}
+		if ri.Last() {
+			st.next = max(st.next, binary.BigEndian.Uint64(ri.Key()[len(prefix):])+1)
+		}
+		if err := ri.Close(); err != nil {
+			return err
+		}
+		s.streams[st.rec.ID] = st
+	}
+	return nil
+}
+
+// iteratorKey returns the key that signs shard iterators, made on first
+// use and kept, so iterators outlive a restart as they would on AWS.
+func (s *Service) iteratorKey() ([]byte, error) {
+	k, err := s.db.Get(iterKeyKey)
+	if err == nil {
+		return k, nil
+	}
+	k, _ = hex.DecodeString(newID() + newID())
+	b := s.db.NewBatch()
+	b.Set(iterKeyKey, k)
+	return k, b.Commit()
+}
+
+// StreamSpecification is a table's stream setting.
+type StreamSpecification struct {
+	StreamEnabled  *bool  `json:"StreamEnabled,omitempty"`
+	StreamViewType string `json:"StreamViewType,omitempty"`
+}
+
+// checkStreamSpec validates a stream setting; it reports whether the
+// stream is to be on.
+func checkStreamSpec(spec *StreamSpecification) (bool, error) {
+	if spec.StreamEnabled == nil {
+		return false, modelValidation("null", "streamSpecification.streamEnabled", "not be null")
+	}
+	if !*spec.StreamEnabled {
+		if spec.StreamViewType != "" {
+			return false, invalidParam("If stream is being disabled, then UpdateViewType must not be specified")
+		}
+		return false, nil
+	}
+	switch spec.StreamViewType {
+	case "":
+		return false, invalidParam("If stream is being enabled then UpdateViewType is required")
+	case "KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES":
+		return true, nil
+	}
+	return false, modelValidation(spec.StreamViewType, "streamSpecification.streamViewType", "satisfy enum value set: [NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY]")
+}
+
+// newStream makes rec's new stream (rec is the table being created or
+// updated, write-locked). The caller saves the record with the table.
+func (s *Service) newStream(rec *tableRecord, viewType string) *stream {
+	now := s.clock.Now()
+	st := &stream{next: 1, rec: streamRecord{
+		ID: newID(), Account: rec.Account, Region: rec.Region, TableName: rec.Name,
+		Label: now.UTC().Format("2006-01-02T15:04:05.000"), ViewType: viewType,
+		KeySchema: rec.KeySchema, Created: now.UnixMilli(),
+	}}
+	// Labels name streams; a table re-enabled within the same millisecond
+	// of server time gets the next one.
+	for s.streamByARN(st.rec.arn()) != nil {
+		st.rec.Created++
+		st.rec.Label = time.UnixMilli(st.rec.Created).UTC().Format("2006-01-02T15:04:05.000")
+	}
+	rec.Stream, rec.StreamViewType, rec.LatestStream = st.rec.ID, viewType, st.rec.arn()
+	return st
+}
+
+// closeStream disables a table's stream: its shard closes at the last
+// number handed out. Writers are excluded (the table is write-locked).
+func (s *Service) closeStream(rec *tableRecord, tableDeleted bool) *stream {
+	st := s.streamByID(rec.Stream)
+	rec.Stream, rec.StreamViewType = "", ""
+	if st == nil {
+		return nil
+	}
+	st.mu.Lock()
+	st.rec.Disabled = s.clock.Now().UnixMilli()
+	st.rec.Last = st.next - 1
+	st.rec.TableDeleted = tableDeleted
+	st.mu.Unlock()
+	return st
+}
+
+func (s *Service) streamByID(id string) *stream {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.streams[id]
+}
+
+func (s *Service) streamByARN(arn string) *stream {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, st := range s.streams {
+		if st.rec.arn() == arn { // the ARN and ID never change
+			return st
+		}
+	}
+	return nil
+}
+
+// saveStream adds a stream's record to b.
+func saveStream(b *meta.Batch, st *stream) error {
+	r := st.snapshot()
+	v, err := json.Marshal(&r)
+	if err != nil {
+		return err
+	}
+	b.Set(streamDBKey(r.ID), v)
+	return nil
+}
+
+// readsOld tells whether a write to the table needs the item it
+// replaces even when the request does not: to replace its index entries
+// or to write its stream record.
+func (r *tableRecord) readsOld() bool { return len(r.Indexes) > 0 || r.Stream != "" }
+
+// writeBatch is one atomic write of items: their bodies, their index
+// entries and their stream records, committed together.
+type writeBatch struct {
+	s       *Service
+	b       *meta.Batch
+	settles []func()
+}
+
+func (s *Service) newWriteBatch() *writeBatch { return &writeBatch{s: s, b: s.db.NewBatch()} }
+
+// put writes an item over old (nil for none); body is its encoding.
+func (w *writeBatch) put(rec *tableRecord, key []byte, old, item Item, body []byte) {
+	w.b.Set(key, body)
+	rec.indexWrites(w.b, old, item)
+	w.record(rec, old, item, false)
+}
+
+// remove deletes an item; expired tells a TTL deletion.
+func (w *writeBatch) remove(rec *tableRecord, key []byte, old Item, expired bool) {
+	w.b.Delete(key)
+	rec.indexWrites(w.b, old, nil)
+	w.record(rec, old, nil, expired)
+}
+
+// commit commits the batch durably.
+func (w *writeBatch) commit() error {
+	err := w.b.Commit()
+	for _, settle := range w.settles {
+		settle()
+	}
+	return err
+}
+
+// record adds the stream record of an item going from old to item, when
+// the table has a stream and the item really changed (DynamoDB writes no
+// record for a write that changes nothing).
+func (w *writeBatch) record(rec *tableRecord, old, item Item, expired bool) {
+	if rec.Stream == "" || old == nil && item == nil || old != nil && item != nil && sameItem(old, item) {
+		return
+	}
+	st := w.s.streamByID(rec.Stream)
+	if st == nil {
+		return
+	}
+	seq := st.reserve()
+	w.settles = append(w.settles, func() { st.settle(seq) })
+	now := w.s.clock.Now()
+	v := binary.BigEndian.AppendUint64(nil, uint64(now.UnixMilli()))
+	w.b.Set(recordKey(st.rec.ID, seq), appendStreamRecord(v, rec, st.rec.ViewType, seq, now, old, item, expired))
+}
+
+func sameItem(a, b Item) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, x := range a {
+		y, ok := b[k]
+		if !ok || !equal(&x, &y) {
+			return false
+		}
+	}
+	return true
+}
+
+// appendStreamRecord appends a stream record's wire JSON.
+func appendStreamRecord(b []byte, rec *tableRecord, view string, seq uint64, now time.Time, old, item Item, expired bool) []byte {
+	name := "MODIFY"
+	switch {
+	case old == nil:
+		name = "INSERT"
+	case item == nil:
+		name = "REMOVE"
+	}
+	either := item
+	if either == nil {
+		either = old
+	}
+	keys := rec.keyAttributes(either)
+	size := itemSize(keys)
+	b = append(b, `{"awsRegion":`...)
+	b = appendString(b, rec.Region)
+	b = append(b, `,"dynamodb":{"ApproximateCreationDateTime":`...)
+	b = strconv.AppendInt(b, now.Unix(), 10)
+	b = append(b, `,"Keys":`...)
+	b = appendItem(b, keys)
+	if item != nil && (view == "NEW_IMAGE" || view == "NEW_AND_OLD_IMAGES") {
+		b = appendItem(append(b, `,"NewImage":`...), item)
+		size += itemSize(item)
+	}
+	if old != nil && (view == "OLD_IMAGE" || view == "NEW_AND_OLD_IMAGES") {
+		b = appendItem(append(b, `,"OldImage":`...), old)
+		size += itemSize(old)
+	}
+	b = append(b, `,"SequenceNumber":"`...)
+	b = append(b, seqText(seq)...)
+	b = append(b, `","SizeBytes":`...)
+	b = strconv.AppendInt(b, int64(size), 10)
+	b = append(b, `,"StreamViewType":`...)
+	b = appendString(b, view)
+	b = append(b, `},"eventID":"`...)
+	b = append(b, newID()...)
+	b = append(b, `","eventName":"`...)
+	b = append(b, name...)
+	b = append(b, `","eventSource":"aws:dynamodb","eventVersion":"1.1"`...)
+	if expired {
+		b = append(b, `,"userIdentity":{"PrincipalId":"dynamodb.amazonaws.com","Type":"Service"}`...)
+	}
+	return append(b, '}')
+}
+
+// TrimStreams removes stream records older than 24 hours of server time,
+// and forgets disabled streams once nothing of them is left. It returns
+// how many streams it trimmed.
+func (s *Service) TrimStreams() (int, error) {
+	cutoff := s.clock.Now().Add(-streamRetention).UnixMilli()
+	s.mu.RLock()
+	streams := make([]*stream, 0, len(s.streams))
+	for _, st := range s.streams {
+		streams = append(streams, st)
+	}
+	s.mu.RUnlock()
+	trimmed := 0
+	for _, st := range streams {
+		r := st.snapshot()
+		prefix := []byte(string(recordPrefix) + r.ID)
+		it, err := s.db.NewIter(recordKey(r.ID, r.Trimmed), meta.PrefixEnd(prefix))
+		if err != nil {
+			return trimmed, err
+		}
+		upTo := r.Trimmed
+		for it.First(); it.Valid(); it.Next() {
+			v, err := it.Value()
+			if err != nil {
+				it.Close()
+				return trimmed, err
+			}
+			if int64(binary.BigEndian.Uint64(v)) >= cutoff {
+				break
+			}
+			upTo = binary.BigEndian.Uint64(it.Key()[len(prefix):]) + 1
+		}
+		if err := it.Close(); err != nil {
+			return trimmed, err
+		}
+		gone := r.Disabled != 0 && r.Disabled < cutoff && upTo > r.Last
+		if upTo == r.Trimmed && !gone {
+			continue
+		}
+		b := s.db.NewBatch()
+		b.DeleteRange(recordKey(r.ID, r.Trimmed), recordKey(r.ID, upTo))
+		st.mu.Lock()
+		st.rec.Trimmed = upTo
+		st.mu.Unlock()
+		if gone {
+			b.DeleteRange(prefix, meta.PrefixEnd(prefix))
+			b.Delete(streamDBKey(r.ID))
+		} else if err := saveStream(b, st); err != nil {
+			return trimmed, err
+		}
+		if err := b.Commit(); err != nil {
+			return trimmed, err
+		}
+		if gone {
+			s.mu.Lock()
+			delete(s.streams, r.ID)
+			s.mu.Unlock()
+		}
+		trimmed++
+	}
+	return trimmed, nil
+}
+
+// The DynamoDB Streams API (DynamoDBStreams_20120810).
+
+type ListStreamsInput struct {
+	TableName               string `json:"TableName,omitempty"`
+	Limit                   *int   `json:"Limit,omitempty"`
+	ExclusiveStartStreamArn string `json:"ExclusiveStartStreamArn,omitempty"`
+}
+
+type StreamSummary struct {
+	StreamArn   string `json:"StreamArn"`
+	TableName   string `json:"TableName"`
+	StreamLabel string `json:"StreamLabel"`
+}
+
+type ListStreamsOutput struct {
+	Streams                []StreamSummary `json:"Streams"`
+	LastEvaluatedStreamArn string          `json:"LastEvaluatedStreamArn,omitempty"`
+}
+
+// ListStreams lists the account's streams in the region, enabled or not,
+// by table name and label.
+func (s *Service) ListStreams(ctx context.Context, in *ListStreamsInput) (*ListStreamsOutput, error) {
+	limit, err := pageLimit(in.Limit, 100)
+	if err != nil {
+		return nil, err
+	}
+	sc := scopeOf(ctx)
+	var all []StreamSummary
+	s.mu.RLock()
+	for _, st := range s.streams {
+		r := &st.rec // the fields read here never change
+		if r.Account == sc.account && r.Region == sc.region && (in.TableName == "" || r.TableName == in.TableName) {
+			all = append(all, StreamSummary{StreamArn: r.arn(), TableName: r.TableName, StreamLabel: r.Label})
+		}
+	}
+	s.mu.RUnlock()
+	slices.SortFunc(all, func(a, b StreamSummary) int {
+		return strings.Compare(a.TableName+"\x00"+a.StreamLabel, b.TableName+"\x00"+b.StreamLabel)
+	})
+	if in.ExclusiveStartStreamArn != "" {
+		i := slices.IndexFunc(all, func(x StreamSummary) bool { return x.StreamArn == in.ExclusiveStartStreamArn })
+		if i < 0 {
+			return nil, ErrResourceNotFound.WithMessage("Requested resource not found: Stream: %s not found", in.ExclusiveStartStreamArn)
+		}
+		all = all[i+1:]
+	}
+	out := &ListStreamsOutput{Streams: all}
+	if len(all) > limit {
+		out.Streams = all[:limit]
+		out.LastEvaluatedStreamArn = all[limit-1].StreamArn
+	}
+	if out.Streams == nil {
+		out.Streams = []StreamSummary{}
+	}
+	return out, nil
+}
+
+// pageLimit checks an optional Limit between 1 and most.
+func pageLimit(l *int, most int) (int, error) {
+	if l == nil {
+		return most, nil
+	}
+	if *l < 1 || *l > most {
+		return 0, modelValidation(*l, "limit", fmt.Sprintf("have value less than or equal to %d", most))
+	}
+	return *l, nil
+}
+
+type DescribeStreamInput struct {
+	StreamArn             string `json:"StreamArn"`
+	Limit                 *int   `json:"Limit,omitempty"`
+	ExclusiveStartShardId string `json:"ExclusiveStartShardId,omitempty"`
+	ShardFilter           *struct {
+		Type    string `json:"Type"`
+		ShardId string `json:"ShardId,omitempty"`
+	} `json:"ShardFilter,omitempty"`
+}
+
+type SequenceNumberRange struct {
+	StartingSequenceNumber string `json:"StartingSequenceNumber,omitempty"`
+	EndingSequenceNumber   string `json:"EndingSequenceNumber,omitempty"`
+}
+
+type Shard struct {
+	ShardId             string              `json:"ShardId"`
+	SequenceNumberRange SequenceNumberRange `json:"SequenceNumberRange"`
+	ParentShardId       string              `json:"ParentShardId,omitempty"`
+}
+
+type StreamDescription struct {
+	StreamArn               string             `json:"StreamArn"`
+	StreamLabel             string             `json:"StreamLabel"`
+	StreamStatus            string             `json:"StreamStatus"`
+	StreamViewType          string             `json:"StreamViewType"`
+	CreationRequestDateTime float64            `json:"CreationRequestDateTime"`
+	TableName               string             `json:"TableName"`
+	KeySchema               []KeySchemaElement `json:"KeySchema"`
+	Shards                  []Shard            `json:"Shards"`
+	LastEvaluatedShardId    string             `json:"LastEvaluatedShardId,omitempty"`
+}
+
+type DescribeStreamOutput struct {
+	StreamDescription StreamDescription `json:"StreamDescription"`
+}
+
+// lookupStream finds a stream of the caller's account and region by ARN.
+func (s *Service) lookupStream(ctx context.Context, arn string) (*stream, error) {
+	if arn == "" {
+		return nil, modelValidation("null", "streamArn", "not be null")
+	}
+	st := s.streamByARN(arn)
+	sc := scopeOf(ctx)
+	if st == nil || st.rec.Account != sc.account || st.rec.Region != sc.region {
+		return nil, ErrResourceNotFound.WithMessage("Requested resource not found: Stream: %s not found", arn)
+	}
+	return st, nil
+}
+
+// DescribeStream describes a stream and its shard.
+func (s *Service) DescribeStream(ctx context.Context, in *DescribeStreamInput) (*DescribeStreamOutput, error) {
+	if _, err := pageLimit(in.Limit, 100); err != nil {
+		return nil, err
+	}
+	st, err := s.lookupStream(ctx, in.StreamArn)
+	if err != nil {
+		return nil, err
+	}
+	r := st.snapshot()
+	d := StreamDescription{
+		StreamArn: r.arn(), StreamLabel: r.Label, StreamStatus: "ENABLED", StreamViewType: r.ViewType,
+		CreationRequestDateTime: float64(r.Created) / 1000, TableName: r.TableName, KeySchema: r.KeySchema,
+		Shards: []Shard{},
+	}
+	shard := Shard{ShardId: r.shardID(), SequenceNumberRange: SequenceNumberRange{StartingSequenceNumber: seqText(max(1, r.Trimmed))}}
+	if r.Disabled != 0 {
+		d.StreamStatus = "DISABLED"
+		if r.Last >= max(1, r.Trimmed) {
+			shard.SequenceNumberRange.EndingSequenceNumber = seqText(r.Last)
+		}
+	}
+	switch {
+	case in.ShardFilter != nil:
+		if in.ShardFilter.Type != "CHILD_SHARDS" {
+			return nil, modelValidation(in.ShardFilter.Type, "shardFilter.type", "satisfy enum value set: [CHILD_SHARDS]")
+		}
+		// The one shard has no children.
+	case in.ExclusiveStartShardId == "" || in.ExclusiveStartShardId < shard.ShardId:
+		d.Shards = append(d.Shards, shard)
+	}
+	return &DescribeStreamOutput{StreamDescription: d}, nil
+}
+
+type GetShardIteratorInput struct {
+	StreamArn         string `json:"StreamArn"`
+	ShardId           string `json:"ShardId"`
+	ShardIteratorType string `json:"ShardIteratorType"`
+	SequenceNumber    string `json:"SequenceNumber,omitempty"`
+}
+
+type GetShardIteratorOutput struct {
+	ShardIterator string `json:"ShardIterator,omitempty"`
+}
+
+// GetShardIterator returns where to start reading the stream's shard.
+func (s *Service) GetShardIterator(ctx context.Context, in *GetShardIteratorInput) (*GetShardIteratorOutput, error) {
+	st, err := s.lookupStream(ctx, in.StreamArn)
+	if err != nil {
+		return nil, err
+	}
+	r := st.snapshot()
+	if in.ShardId != r.shardID() {
+		return nil, ErrResourceNotFound.WithMessage("Requested resource not found: Shard does not exist")
+	}
+	first := max(1, r.Trimmed)
+	var pos uint64
+	switch in.ShardIteratorType {
+	case "TRIM_HORIZON":
+		pos = first
+	case "LATEST":
+		pos = st.visible()
+	case "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER":
+		n, err := parseSeq(in.SequenceNumber)
+		if err != nil {
+			return nil, err
+		}
+		if n >= st.visible() {
+			return nil, validationf("Invalid SequenceNumber: %s is beyond the end of the shard %s", in.SequenceNumber, r.shardID())
+		}
+		if n < first {
+			return nil, ErrTrimmedDataAccess.WithMessage("Sequence number %s is before the trim horizon of shard %s: its records are past the 24-hour retention", in.SequenceNumber, r.shardID())
+		}
+		pos = n
+		if in.ShardIteratorType == "AFTER_SEQUENCE_NUMBER" {
+			pos++
+		}
+	default:
+		return nil, modelValidation(in.ShardIteratorType, "shardIteratorType", "satisfy enum value set: [AFTER_SEQUENCE_NUMBER, AT_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST]")
+	}
+	if in.ShardIteratorType != "AT_SEQUENCE_NUMBER" && in.ShardIteratorType != "AFTER_SEQUENCE_NUMBER" && in.SequenceNumber != "" {
+		return nil, validationf("Sequence number must not be specified with iterator type %s", in.ShardIteratorType)
+	}
+	return &GetShardIteratorOutput{ShardIterator: s.shardIterator(r.ID, pos)}, nil
+}
+
+func parseSeq(text string) (uint64, error) {
+	if len(text) < 21 || len(text) > 40 {
+		return 0, modelValidation(text, "sequenceNumber", "have length between 21 and 40")
+	}
+	n, err := strconv.ParseUint(strings.TrimLeft(text, "0"), 10, 64)
+	if strings.Trim(text, "0123456789") != "" || err != nil && strings.TrimLeft(text, "0") != "" {
+		return 0, validationf("Invalid SequenceNumber: %s", text)
+	}
+	return n, nil
+}
+
+// A shard iterator: version, stream id (16 bytes), position (8), issued
+// (Unix ms, 8), then the first 16 bytes of an HMAC-SHA256 of those.
+const (
+	shardIteratorVersion = 1
+	shardIteratorBody    = 1 + 16 + 8 + 8
+)
+
+func (s *Service) shardIterator(streamID string, pos uint64) string {
+	b := make([]byte, 0, shardIteratorBody+16)
+	b = append(b, shardIteratorVersion)
+	id, _ := hex.DecodeString(streamID)
+	b = append(b, id...)
+	b = binary.BigEndian.AppendUint64(b, pos)
+	b = binary.BigEndian.AppendUint64(b, uint64(s.clock.Now().UnixMilli()))
+	return signToken(s.iterKey, b)
+}
+
+// signToken appends to body the first 16 bytes of its HMAC-SHA256 under
+// key and encodes the whole in base64.
+func signToken(key, body []byte) string {
+	m := hmac.New(sha256.New, key)
+	m.Write(body)
+	return base64.StdEncoding.EncodeToString(m.Sum(body)[:len(body)+16])
+}
+
+// openToken returns the body of a token signToken made with key.
+func openToken(key []byte, tok string) ([]byte, bool) {
+	b, err := base64.StdEncoding.DecodeString(tok)
+	if err != nil || len(b) < 16 {
+		return nil, false
+	}
+	body := b[:len(b)-16]
+	m := hmac.New(sha256.New, key)
+	m.Write(body)
+	return body, hmac.Equal(m.Sum(nil)[:16], b[len(body):])
+}
+
+type GetRecordsInput struct {
+	ShardIterator string `json:"ShardIterator"`
+	Limit         *int   `json:"Limit,omitempty"`
+}
+
+// GetRecordsOutput is appended by hand: its records are kept in their
+// wire form.
+type GetRecordsOutput struct {
+	Records           []RawItem `json:"Records"`
+	NextShardIterator string    `json:"NextShardIterator,omitempty"`
+}
+
+// GetRecords reads up to Limit records (1,000 and 1 MB at most) from an
+// iterator's position. At the end of a disabled stream's shard the next
+// iterator is null.
+func (s *Service) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetRecordsOutput, error) {
+	limit, err := pageLimit(in.Limit, maxStreamRecords)
+	if err != nil {
+		return nil, err
+	}
+	if in.ShardIterator == "" {
+		return nil, modelValidation("null", "shardIterator", "not be null")
+	}
+	body, ok := openToken(s.iterKey, in.ShardIterator)
+	if !ok || len(body) != shardIteratorBody || body[0] != shardIteratorVersion {
+		return nil, validationf("Invalid ShardIterator")
+	}
+	st := s.streamByID(hex.EncodeToString(body[1:17]))
+	if st == nil {
+		return nil, ErrResourceNotFound.WithMessage("Requested resource not found: Stream no longer exists")
+	}
+	pos := binary.BigEndian.Uint64(body[17:])
+	issued := time.UnixMilli(int64(binary.BigEndian.Uint64(body[25:])))
+	if now := s.clock.Now(); now.Sub(issued) > iteratorLifetime {
+		return nil, ErrExpiredIterator.WithMessage("Iterator expired. The iterator was created at time %s while right now it's %s. The iterator is valid for 15 minutes.",
+			issued.UTC().Format(time.RFC1123), now.UTC().Format(time.RFC1123))
+	}
+	sc := scopeOf(ctx)
+	r := st.snapshot()
+	if r.Account != sc.account || r.Region != sc.region {
+		return nil, validationf("Invalid ShardIterator")
+	}
+	if pos < r.Trimmed {
+		return nil, ErrTrimmedDataAccess.WithMessage("The operation attempted to read past the oldest stream record in a shard: its records are past the 24-hour retention")
+	}
+	end := st.visible()
+	out := &GetRecordsOutput{Records: []RawItem{}}
+	it, err := s.db.NewIter(recordKey(r.ID, pos), recordKey(r.ID, end))
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	size := 0
+	for ok := it.First(); ok && len(out.Records) < limit && size < maxRecordsBytes; ok = it.Next() {
+		v, err := it.Value()
+		if err != nil {
+			return nil, err
+		}
+		out.Records = append(out.Records, slices.Clone(RawItem(v[8:])))
+		size += len(v) - 8
+		pos = binary.BigEndian.Uint64(it.Key()[len(recordPrefix)+len(r.ID):]) + 1
+	}
+	if !it.Valid() {
+		pos = max(pos, end) // every number below end is read or was abandoned
+	}
+	if r.Disabled != 0 && pos > r.Last {
+		return out, nil // the shard is closed and read to its end
+	}
+	out.NextShardIterator = s.shardIterator(r.ID, pos)
+	return out, nil
+}
+
+// AppendJSON writes the response.
+func (o *GetRecordsOutput) AppendJSON(b []byte) []byte {
+	b = append(b, '{')
+	if o.NextShardIterator != "" {
+		b = append(appendString(append(b, `"NextShardIterator":`...), o.NextShardIterator), ',')
+	}
+	b = append(b, `"Records":[`...)
+	for i, r := range o.Records {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, r...)
+	}
+	return append(b, "]}"...)
+}
