@@ -53,6 +53,8 @@ fuzz:
 	$(GO) test ./internal/firehose -run '^$$' -fuzz '^FuzzDecimal$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/firehose/firehosehttp -run '^$$' -fuzz '^FuzzDecodeBatch$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/dynamodb -run '^$$' -fuzz '^FuzzExpressions$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/dynamodb -run '^$$' -fuzz '^FuzzDecodeItem$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/dynamodb -run '^$$' -fuzz '^FuzzShardIterator$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/awsproto/eventstream -run '^$$' -fuzz '^FuzzReadMessage$$' -fuzztime $(FUZZTIME)
 
 # Side-by-side benchmarks with the peers; see docs/benchmarks.md.

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	dtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	stypes "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
 
 	"github.com/lakebox/lakebox/internal/awstest"
 )
@@ -352,7 +353,8 @@ func TestDynamoDB_TimeToLiveByClockTravel(t *testing.T) {
 // SIGKILL while eight writers put items and ADD to counters, restarts it,
 // and checks every acknowledged write: each put item is there, and each
 // counter holds its acknowledged additions (plus at most the one in
-// flight when the server died).
+// flight when the server died). The table's stream holds exactly the
+// changes the table does: an INSERT per item, a record per addition.
 func TestCrash_DynamoDBAcknowledgedWritesSurvive(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts server processes")
@@ -362,6 +364,8 @@ func TestCrash_DynamoDBAcknowledgedWritesSurvive(t *testing.T) {
 	srv := startChild(t, dir)
 	c := srv.dynamodbClient()
 	createAggregates(t, c, "crash")
+	must[*dynamodb.UpdateTableOutput](t)(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("crash"),
+		StreamSpecification: &dtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: dtypes.StreamViewTypeNewImage}}))
 	const killAfter = 600
 	acked := writeUntilKilled(srv, 8, killAfter, func(w, i int) (string, [16]byte, error) {
 		if i%2 == 0 {
@@ -377,7 +381,8 @@ func TestCrash_DynamoDBAcknowledgedWritesSurvive(t *testing.T) {
 	if len(acked) < killAfter {
 		t.Fatalf("only %d writes acknowledged", len(acked))
 	}
-	c = startChild(t, dir).dynamodbClient()
+	restarted := startChild(t, dir)
+	c = restarted.dynamodbClient()
 	adds := map[int]int{}
 	for id := range acked {
 		var w, i int
@@ -400,6 +405,37 @@ func TestCrash_DynamoDBAcknowledgedWritesSurvive(t *testing.T) {
 		fmt.Sscan(got.Item["n"].(*dtypes.AttributeValueMemberN).Value, &have)
 		if have != n && have != n+1 {
 			t.Fatalf("counter %d holds %d after %d acknowledged additions", w, have, n)
+		}
+		adds[w] = have
+	}
+
+	// The stream: each item's INSERT once, each counter's values 1..n in
+	// order, nothing else.
+	sc := restarted.dynamodbStreamsClient()
+	arn := aws.ToString(must[*dynamodb.DescribeTableOutput](t)(c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("crash")})).Table.LatestStreamArn)
+	recs, _ := readStream(t, sc, shardIterator(t, sc, arn, "TRIM_HORIZON", ""))
+	puts, counted := 0, map[string]int{}
+	for _, r := range recs {
+		id := r.Dynamodb.Keys["customer_id"].(*stypes.AttributeValueMemberS).Value
+		if !strings.HasPrefix(id, "counter-") {
+			puts++
+			if r.EventName != stypes.OperationTypeInsert {
+				t.Fatalf("item %s: %s", id, r.EventName)
+			}
+			continue
+		}
+		counted[id]++
+		if v := r.Dynamodb.NewImage["n"].(*stypes.AttributeValueMemberN).Value; v != fmt.Sprint(counted[id]) {
+			t.Fatalf("%s's record %d holds %s", id, counted[id], v)
+		}
+	}
+	items := must[*dynamodb.ScanOutput](t)(c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("crash"), Select: dtypes.SelectCount})).Count
+	if puts != int(items)-len(counted) {
+		t.Fatalf("%d INSERTs of put items in the stream, %d such items in the table", puts, int(items)-len(counted))
+	}
+	for w, n := range adds {
+		if counted[fmt.Sprintf("counter-%d", w)] != n {
+			t.Fatalf("counter-%d: %d stream records, value %d", w, counted[fmt.Sprintf("counter-%d", w)], n)
 		}
 	}
 }

@@ -1,0 +1,70 @@
+package dynamodb
+
+import (
+	"bytes"
+	"testing"
+)
+
+// Readers stop below the first number still being written, so a record
+// that commits after a later one is never skipped.
+func TestStreamVisibility(t *testing.T) {
+	st := &stream{next: 1}
+	a, b, c := st.reserve(), st.reserve(), st.reserve()
+	for _, step := range []struct {
+		settle uint64
+		want   uint64
+	}{
+		{0, 1},  // 1, 2, 3 in flight
+		{b, 1},  // 2 committed; 1 still in flight
+		{a, 3},  // 1 and 2 done
+		{c, 4},  // all done
+		{99, 4}, // settling what was never reserved changes nothing
+	} {
+		if step.settle != 0 {
+			st.settle(step.settle)
+		}
+		if got := st.visible(); got != step.want {
+			t.Fatalf("after settling %d: visible %d, want %d", step.settle, got, step.want)
+		}
+	}
+}
+
+func TestParseSeq(t *testing.T) {
+	for in, want := range map[string]uint64{
+		"000000000000000000001":                    1,
+		"000000000000000000000":                    0,
+		"000000000000000012345":                    12345,
+		"0000000000000000000000000000000000000042": 42,
+	} {
+		if got, err := parseSeq(in); err != nil || got != want {
+			t.Errorf("parseSeq(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "1", "00000000000000000000x", "-00000000000000000001", "000000000000000000001000000000000000000000", "99999999999999999999999"} {
+		if _, err := parseSeq(in); err == nil {
+			t.Errorf("parseSeq(%q) accepted", in)
+		}
+	}
+}
+
+// Any token opens only if it is one signToken made with the same key.
+func FuzzShardIterator(f *testing.F) {
+	key := []byte("0123456789abcdef0123456789abcdef")
+	f.Add(signToken(key, []byte("body")))
+	f.Add("")
+	f.Add("AAAA")
+	f.Fuzz(func(t *testing.T, tok string) {
+		body, ok := openToken(key, tok)
+		if !ok {
+			return
+		}
+		if again := signToken(key, body); again != tok {
+			if b2, ok2 := openToken(key, again); !ok2 || !bytes.Equal(b2, body) {
+				t.Fatalf("%q opened to %x, which does not sign back", tok, body)
+			}
+		}
+		if _, ok := openToken([]byte("another key, another key, another"), tok); ok {
+			t.Fatalf("%q opened under another key", tok)
+		}
+	})
+}
