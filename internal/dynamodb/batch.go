@@ -115,6 +115,7 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 	unlock := s.lockItems(keys...)
 	defer unlock()
 	wb := s.newWriteBatch()
+	defer wb.discard()
 	for _, w := range writes {
 		var old Item
 		if w.rec.readsOld() {

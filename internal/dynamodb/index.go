@@ -444,7 +444,7 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	case enable:
 		opened = s.newStream(&rec, in.StreamSpecification.StreamViewType)
 	default:
-		closed = s.closeStream(&rec, false)
+		closed = s.closeStream(&rec)
 	}
 	if err := s.saveTable(&rec, opened, closed); err != nil {
 		return nil, err

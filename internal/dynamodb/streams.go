@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -48,7 +49,6 @@ type streamRecord struct {
 	Disabled                   int64  `json:",omitempty"` // Unix ms; 0 while enabled
 	Last                       uint64 `json:",omitempty"` // once disabled: the last sequence number handed out
 	Trimmed                    uint64 `json:",omitempty"` // records below this number are gone
-	TableDeleted               bool   `json:",omitempty"`
 }
 
 func (r *streamRecord) arn() string {
@@ -150,8 +150,8 @@ func (s *Service) loadStreams() error {
 // use and kept, so iterators outlive a restart as they would on AWS.
 func (s *Service) iteratorKey() ([]byte, error) {
 	k, err := s.db.Get(iterKeyKey)
-	if err == nil {
-		return k, nil
+	if !errors.Is(err, meta.ErrNotFound) {
+		return k, err
 	}
 	k, _ = hex.DecodeString(newID() + newID())
 	b := s.db.NewBatch()
@@ -207,7 +207,7 @@ func (s *Service) newStream(rec *tableRecord, viewType string) *stream {
 
 // closeStream disables a table's stream: its shard closes at the last
 // number handed out. Writers are excluded (the table is write-locked).
-func (s *Service) closeStream(rec *tableRecord, tableDeleted bool) *stream {
+func (s *Service) closeStream(rec *tableRecord) *stream {
 	st := s.streamByID(rec.Stream)
 	rec.Stream, rec.StreamViewType = "", ""
 	if st == nil {
@@ -216,7 +216,6 @@ func (s *Service) closeStream(rec *tableRecord, tableDeleted bool) *stream {
 	st.mu.Lock()
 	st.rec.Disabled = s.clock.Now().UnixMilli()
 	st.rec.Last = st.next - 1
-	st.rec.TableDeleted = tableDeleted
 	st.mu.Unlock()
 	return st
 }
@@ -280,11 +279,17 @@ func (w *writeBatch) remove(rec *tableRecord, key []byte, old Item, expired bool
 
 // commit commits the batch durably.
 func (w *writeBatch) commit() error {
-	err := w.b.Commit()
+	defer w.discard()
+	return w.b.Commit()
+}
+
+// discard gives back the stream numbers of a batch that will not commit
+// (or has): a number left pending would stop the stream's readers.
+func (w *writeBatch) discard() {
 	for _, settle := range w.settles {
 		settle()
 	}
-	return err
+	w.settles = nil
 }
 
 // record adds the stream record of an item going from old to item, when

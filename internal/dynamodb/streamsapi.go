@@ -76,7 +76,10 @@ func pageLimit(l *int, most int) (int, error) {
 	if l == nil {
 		return most, nil
 	}
-	if *l < 1 || *l > most {
+	if *l < 1 {
+		return 0, modelValidation(*l, "limit", "have value greater than or equal to 1")
+	}
+	if *l > most {
 		return 0, modelValidation(*l, "limit", fmt.Sprintf("have value less than or equal to %d", most))
 	}
 	return *l, nil

@@ -422,7 +422,7 @@ func (s *Service) DeleteTable(ctx context.Context, in *TableNameInput) (*DeleteT
 	b := s.db.NewBatch()
 	b.Delete(tableDBKey(tableKey{rec.Account, rec.Region, rec.Name}))
 	// The stream outlives the table, disabled, for its 24 hours.
-	if st := s.closeStream(&rec, true); st != nil {
+	if st := s.closeStream(&rec); st != nil {
 		if err := saveStream(b, st); err != nil {
 			return nil, err
 		}

@@ -220,6 +220,7 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 		return nil, transactionCanceled(reasons)
 	}
 	w := s.newWriteBatch()
+	defer w.discard()
 	units := map[string]float64{}
 	for i, op := range ops {
 		switch {
