@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -410,11 +411,61 @@ func (b *binder) tableQuery(t *glue.Table, filter string, proj *projection, prun
 		}
 		return fmt.Sprintf("SELECT %s LIMIT 0", strings.Join(nulls, ", ")), read, nil
 	}
+	if read.parquet {
+		if cols, err = b.parquetColumns(&read, sd.Columns, cols); err != nil {
+			return "", read, err
+		}
+	}
 	reader, err := format.reader(read.files, len(t.PartitionKeys) > 0, sd.Columns)
 	if err != nil {
 		return "", read, err
 	}
 	return fmt.Sprintf("SELECT %s FROM %s", strings.Join(cols, ", "), reader), read, nil
+}
+
+// parquetColumns reads a Parquet table's columns as the table declares
+// them, as Athena does: a column no file has is NULL, and a primitive
+// column is cast to its declared type (a timestamp written adjusted to
+// UTC reads as a timestamp, not one with a time zone; an INT32 declared
+// bigint as a bigint). A cast to the type a column already has is no cast
+// at all to the engine, so filters still reach the files. Nested columns
+// are read as written. cols are the select list, the data columns first.
+func (b *binder) parquetColumns(read *tableRead, declared []glue.Column, cols []string) ([]string, error) {
+	present := map[string]bool{}
+	for j, f := range read.files {
+		chunks, err := b.s.footers.chunks(f, read.sizes[j])
+		if err != nil {
+			return nil, userError(errUser, "HIVE_BAD_DATA: %v", err)
+		}
+		for col := range chunks.columns {
+			present[col] = true
+		}
+	}
+	out := slices.Clone(cols)
+	for i, c := range declared {
+		dt, err := duckType(c.Type)
+		if err != nil {
+			return nil, err
+		}
+		switch name := quoteIdent(c.Name); {
+		case !present[strings.ToLower(c.Name)]:
+			out[i] = fmt.Sprintf("CAST(NULL AS %s) AS %s", dt, name)
+		case !nestedType(c.Type):
+			out[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", name, dt, name)
+		}
+	}
+	return out, nil
+}
+
+// nestedType tells a Hive struct, array, map or union type.
+func nestedType(hive string) bool {
+	t := strings.ToLower(strings.TrimSpace(hive))
+	for _, p := range []string{"struct", "array", "map", "uniontype"} {
+		if strings.HasPrefix(t, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // linkFiles makes every data file under an S3 location readable in dir
