@@ -55,6 +55,7 @@ fuzz:
 	$(GO) test ./internal/dynamodb -run '^$$' -fuzz '^FuzzExpressions$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/dynamodb -run '^$$' -fuzz '^FuzzDecodeItem$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/dynamodb -run '^$$' -fuzz '^FuzzShardIterator$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/dynamodb -run '^$$' -fuzz '^FuzzPartiQL$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/awsproto/eventstream -run '^$$' -fuzz '^FuzzReadMessage$$' -fuzztime $(FUZZTIME)
 
 # Side-by-side benchmarks with the peers; see docs/benchmarks.md.

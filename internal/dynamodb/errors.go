@@ -15,6 +15,7 @@ var (
 	ErrLimitExceeded          = awserr.New("LimitExceededException", 400, "Limit exceeded")
 	ErrTransactionCanceled    = awserr.New("TransactionCanceledException", 400, "Transaction cancelled")
 	ErrIdempotentMismatch     = awserr.New("IdempotentParameterMismatchException", 400, "Idempotent parameter mismatch")
+	ErrDuplicateItem          = awserr.New("DuplicateItemException", 400, "Duplicate primary key exists in table")
 	ErrSerialization          = awserr.New("SerializationException", 400, "Malformed request body")
 	ErrTrimmedDataAccess      = awserr.New("TrimmedDataAccessException", 400, "The records are past the stream's retention")
 	ErrExpiredIterator        = awserr.New("ExpiredIteratorException", 400, "Iterator expired")

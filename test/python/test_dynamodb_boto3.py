@@ -1,8 +1,8 @@
 """DynamoDB through boto3 (the low-level client and the resource API) and
 the AWS CLI: exact decimal aggregates with ADD, Python types through the
 resource layer, key conditions and filters with paging, conditional
-writes, parallel scans, the validation errors applications meet, and
-DynamoDB Streams read as a change-data-capture consumer reads them."""
+writes, parallel scans, the validation errors applications meet, PartiQL,
+and DynamoDB Streams read as a change-data-capture consumer reads them."""
 
 import json
 import os
@@ -793,6 +793,38 @@ class DynamoDBStreamsTest(unittest.TestCase):
         self.assertEqual(streams.describe_stream(StreamArn=arn)["StreamDescription"]["StreamStatus"], "DISABLED")
         cli = json.loads(harness.aws("dynamodbstreams", "describe-stream", "--stream-arn", arn).stdout)
         self.assertEqual(cli["StreamDescription"]["TableName"], name)
+
+
+class DynamoDBPartiQLTest(unittest.TestCase):
+    """PartiQL through boto3 and the AWS CLI, as the DynamoDB console's
+    query editor and scripts write it."""
+
+    def test_statements(self):
+        ddb = harness.client("dynamodb")
+        name = harness.unique("pq")
+        ddb.create_table(TableName=name, **schema(("pk", "S"), ("sk", "N")), BillingMode="PAY_PER_REQUEST")
+        for i in range(3):
+            ddb.execute_statement(Statement=f'INSERT INTO "{name}" VALUE {{\'pk\': ?, \'sk\': ?, \'amount\': ?}}',
+                                  Parameters=[{"S": "p"}, {"N": str(i)}, {"N": "19.990"}])
+        with self.assertRaises(ClientError) as err:
+            ddb.execute_statement(Statement=f"INSERT INTO \"{name}\" VALUE {{'pk': 'p', 'sk': 0}}")
+        self.assertEqual(code(err), "DuplicateItemException")
+        got = ddb.execute_statement(Statement=f'SELECT sk, amount FROM "{name}" WHERE pk = ? AND sk > 0', Parameters=[{"S": "p"}])
+        self.assertEqual(got["Items"], [{"sk": {"N": "1"}, "amount": {"N": "19.99"}}, {"sk": {"N": "2"}, "amount": {"N": "19.99"}}])
+        out = ddb.execute_statement(Statement=f"UPDATE \"{name}\" SET amount = amount + 0.01 WHERE pk = 'p' AND sk = 2 RETURNING MODIFIED NEW *")
+        self.assertEqual(out["Items"], [{"amount": {"N": "20"}}])
+        with self.assertRaises(ClientError) as err:
+            ddb.execute_statement(Statement=f'SELEKT * FROM "{name}"')
+        self.assertEqual(code(err), "ValidationException")
+        self.assertIn("Statement wasn't well formed", message(err))
+        res = ddb.batch_execute_statement(Statements=[
+            {"Statement": f"DELETE FROM \"{name}\" WHERE pk = 'p' AND sk = 0"},
+            {"Statement": f"UPDATE \"{name}\" SET amount = 1 WHERE pk = 'nobody' AND sk = 0"},
+        ])["Responses"]
+        self.assertNotIn("Error", res[0])
+        self.assertEqual(res[1]["Error"]["Code"], "ConditionalCheckFailed")
+        cli = json.loads(harness.aws("dynamodb", "execute-statement", "--statement", f'SELECT * FROM "{name}" WHERE pk = \'p\'').stdout)
+        self.assertEqual([i["sk"]["N"] for i in cli["Items"]], ["1", "2"])
 
 
 if __name__ == "__main__":

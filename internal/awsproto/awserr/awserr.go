@@ -72,6 +72,14 @@ func (e *Error) WithHeader(name, value string) *Error {
 	return &c
 }
 
+// Is makes errors.Is(err, ErrSomething) hold for the copies With,
+// WithMessage and Wrap make: errors are the same kind when their codes
+// are.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Code == e.Code
+}
+
 // WithMessage returns a copy of e with another message.
 func (e *Error) WithMessage(format string, args ...any) *Error {
 	c := *e

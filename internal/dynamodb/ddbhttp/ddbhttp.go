@@ -63,6 +63,9 @@ func tablesAPI(svc *dynamodb.Service) *awsjson.Service {
 			"TagResource":        awsjson.Op(svc.TagResource),
 			"UntagResource":      awsjson.Op(svc.UntagResource),
 			"ListTagsOfResource": awsjson.Op(svc.ListTagsOfResource),
+
+			"ExecuteStatement":      awsjson.Op(svc.ExecuteStatement),
+			"BatchExecuteStatement": awsjson.Op(svc.BatchExecuteStatement),
 		},
 	}
 }

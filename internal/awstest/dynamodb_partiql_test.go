@@ -1,0 +1,102 @@
+package awstest_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	dtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/lakebox/lakebox/internal/awstest"
+)
+
+// PartiQL statements do what their item operations do: INSERT refuses a
+// duplicate key, UPDATE changes an item that exists, DELETE of a missing
+// item succeeds, SELECT queries a partition or scans, with paging.
+func TestDynamoDB_PartiQL(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	c := srv.DynamoDB()
+	createAggregates(t, c, "orders")
+	exec := func(stmt string, params ...dtypes.AttributeValue) (*dynamodb.ExecuteStatementOutput, error) {
+		return c.ExecuteStatement(ctx, &dynamodb.ExecuteStatementInput{Statement: aws.String(stmt), Parameters: params})
+	}
+	for i := range 5 {
+		must[*dynamodb.ExecuteStatementOutput](t)(exec(`INSERT INTO "orders" VALUE {'customer_id': ?, 'date': ?, 'total': ?, 'tags': <<'a', 'b'>>, 'meta': {'n': [1, 'two', TRUE, NULL]}}`,
+			str("c-1"), str(fmt.Sprintf("2026-11-%02d", i+1)), num(fmt.Sprintf("%d.5", i))))
+	}
+	_, err := exec(`INSERT INTO orders VALUE {'customer_id': 'c-1', 'date': '2026-11-01'}`)
+	wantCode(t, err, "DuplicateItemException")
+
+	got := must[*dynamodb.ExecuteStatementOutput](t)(exec(`SELECT "date", total FROM orders WHERE customer_id = 'c-1' AND total >= 2 AND "date" BETWEEN '2026-11-01' AND '2026-11-04'`))
+	if len(got.Items) != 2 || got.Items[0]["date"].(*dtypes.AttributeValueMemberS).Value != "2026-11-03" || len(got.Items[0]) != 2 {
+		t.Fatalf("SELECT: %v", got.Items)
+	}
+	all := must[*dynamodb.ExecuteStatementOutput](t)(exec(`SELECT * FROM orders WHERE meta.n[1] = 'two' AND contains(tags, 'b')`))
+	if len(all.Items) != 5 {
+		t.Fatalf("scan with a document path: %d items", len(all.Items))
+	}
+	var pages, items int
+	for token := (*string)(nil); ; {
+		pages++
+		out := must[*dynamodb.ExecuteStatementOutput](t)(c.ExecuteStatement(ctx, &dynamodb.ExecuteStatementInput{
+			Statement: aws.String(`SELECT * FROM orders WHERE customer_id = ?`), Parameters: []dtypes.AttributeValue{str("c-1")},
+			Limit: aws.Int32(2), NextToken: token}))
+		items += len(out.Items)
+		if token = out.NextToken; token == nil {
+			break
+		}
+	}
+	if items != 5 || pages != 3 {
+		t.Fatalf("paged SELECT: %d items in %d pages", items, pages)
+	}
+
+	upd := must[*dynamodb.ExecuteStatementOutput](t)(exec(`UPDATE orders SET total = total + ?, note = 'rush' SET tags = set_add(tags, <<'c'>>) REMOVE meta WHERE customer_id = 'c-1' AND "date" = '2026-11-01' RETURNING ALL NEW *`, num("0.25")))
+	item := upd.Items[0]
+	if item["total"].(*dtypes.AttributeValueMemberN).Value != "0.75" || item["note"].(*dtypes.AttributeValueMemberS).Value != "rush" ||
+		len(item["tags"].(*dtypes.AttributeValueMemberSS).Value) != 3 || item["meta"] != nil {
+		t.Fatalf("UPDATE RETURNING ALL NEW: %v", item)
+	}
+	_, err = exec(`UPDATE orders SET total = 1 WHERE customer_id = 'c-9' AND "date" = '2026-11-01'`)
+	wantCode(t, err, "ConditionalCheckFailedException") // no such item
+	_, err = exec(`UPDATE orders SET total = 1 WHERE customer_id = 'c-1' AND "date" = '2026-11-01' AND total > 100`)
+	wantCode(t, err, "ConditionalCheckFailedException")
+	_, err = exec(`UPDATE orders SET total = 1 WHERE customer_id = 'c-1'`)
+	wantCode(t, err, "ValidationException") // not the whole key
+
+	must[*dynamodb.ExecuteStatementOutput](t)(exec(`DELETE FROM orders WHERE customer_id = 'c-9' AND "date" = 'x'`)) // missing: fine
+	_, err = exec(`DELETE FROM orders WHERE customer_id = 'c-1' AND "date" = '2026-11-02' AND total > 100`)
+	wantCode(t, err, "ConditionalCheckFailedException")
+	del := must[*dynamodb.ExecuteStatementOutput](t)(exec(`DELETE FROM orders WHERE customer_id = 'c-1' AND "date" = '2026-11-02' RETURNING ALL OLD *`))
+	if len(del.Items) != 1 || del.Items[0]["total"].(*dtypes.AttributeValueMemberN).Value != "1.5" {
+		t.Fatalf("DELETE RETURNING ALL OLD: %v", del.Items)
+	}
+
+	batch := must[*dynamodb.BatchExecuteStatementOutput](t)(c.BatchExecuteStatement(ctx, &dynamodb.BatchExecuteStatementInput{Statements: []dtypes.BatchStatementRequest{
+		{Statement: aws.String(`SELECT total FROM orders WHERE customer_id = 'c-1' AND "date" = '2026-11-03'`)},
+		{Statement: aws.String(`SELECT * FROM orders WHERE customer_id = 'c-1' AND "date" = 'none'`)},
+		{Statement: aws.String(`SELECT * FROM nope WHERE customer_id = 'c-1' AND "date" = 'x'`)},
+	}}))
+	if r := batch.Responses; r[0].Item["total"].(*dtypes.AttributeValueMemberN).Value != "2.5" || r[1].Item != nil || r[1].Error != nil ||
+		r[2].Error == nil || r[2].Error.Code != dtypes.BatchStatementErrorCodeEnumResourceNotFound {
+		t.Fatalf("batch reads: %+v", batch.Responses)
+	}
+	writes := must[*dynamodb.BatchExecuteStatementOutput](t)(c.BatchExecuteStatement(ctx, &dynamodb.BatchExecuteStatementInput{Statements: []dtypes.BatchStatementRequest{
+		{Statement: aws.String(`INSERT INTO orders VALUE {'customer_id': 'c-2', 'date': 'd'}`)},
+		{Statement: aws.String(`INSERT INTO orders VALUE {'customer_id': 'c-1', 'date': '2026-11-03'}`)},
+	}}))
+	if writes.Responses[0].Error != nil || writes.Responses[1].Error == nil || writes.Responses[1].Error.Code != dtypes.BatchStatementErrorCodeEnumDuplicateItem {
+		t.Fatalf("batch writes: %+v %+v", writes.Responses[0].Error, writes.Responses[1].Error)
+	}
+	_, err = c.BatchExecuteStatement(ctx, &dynamodb.BatchExecuteStatementInput{Statements: []dtypes.BatchStatementRequest{
+		{Statement: aws.String(`INSERT INTO orders VALUE {'customer_id': 'c-3', 'date': 'd'}`)},
+		{Statement: aws.String(`SELECT * FROM orders WHERE customer_id = 'c-1' AND "date" = 'd'`)},
+	}})
+	wantCode(t, err, "ValidationException") // reads and writes mixed
+
+	for _, bad := range []string{`SELECT * FORM orders`, `SELECT * FROM orders WHERE`, `INSERT INTO orders VALUE 5`, `DROP TABLE orders`, `SELECT * FROM orders WHERE customer_id = ?`} {
+		_, err = exec(bad)
+		wantCode(t, err, "ValidationException")
+	}
+}

@@ -1,0 +1,1147 @@
+package dynamodb
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
+)
+
+// PartiQL for DynamoDB: ExecuteStatement and BatchExecuteStatement. A
+// statement is parsed into a small tree and then run as the item
+// operation it stands for — SELECT as a Query (when its WHERE clause fixes
+// the partition key) or a Scan, INSERT as a conditional PutItem, UPDATE
+// and DELETE as conditional UpdateItem and DeleteItem — with its
+// conditions and assignments written out in the expression language, so
+// both kinds of request share one implementation of every operator and
+// function.
+
+// pqNode is a PartiQL expression.
+type pqNode interface{}
+
+type (
+	pqPath  []string // attribute names and "[n]" list indexes
+	pqValue struct{ v AttributeValue }
+	pqOp    struct { // binary: comparisons, AND, OR, +, -
+		op   string
+		l, r pqNode
+	}
+	pqNot     struct{ x pqNode }
+	pqBetween struct{ x, lo, hi pqNode }
+	pqIn      struct {
+		x    pqNode
+		list []pqNode
+	}
+	pqCall struct {
+		name string
+		args []pqNode
+	}
+	pqMissing struct { // x IS [NOT] MISSING
+		x   pqNode
+		not bool
+	}
+)
+
+// pqStatement is a parsed statement.
+type pqStatement struct {
+	kind      string // SELECT, INSERT, UPDATE, DELETE
+	table     string
+	index     string
+	project   []pqPath // nil for *
+	where     pqNode
+	item      pqNode      // INSERT's VALUE
+	set       [][2]pqNode // UPDATE's SET path = value
+	remove    []pqPath    // and REMOVE paths
+	returning string      // ALL_OLD, ALL_NEW, UPDATED_OLD, UPDATED_NEW
+}
+
+type pqToken struct {
+	kind string // ident, qident, string, number, punct, param, eof
+	text string
+}
+
+type pqParser struct {
+	toks   []pqToken
+	pos    int
+	params []AttributeValue
+	used   int
+}
+
+func pqError(format string, args ...any) error {
+	return validationf("Statement wasn't well formed, can't be processed: %s", fmt.Sprintf(format, args...))
+}
+
+func pqLex(src string) ([]pqToken, error) {
+	var toks []pqToken
+	for i := 0; i < len(src); {
+		c := src[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			i++
+		case c == '"' || c == '\'':
+			var b strings.Builder
+			j := i + 1
+			for ; ; j++ {
+				if j >= len(src) {
+					return nil, pqError("unterminated quoted text at %d", i)
+				}
+				if src[j] == c {
+					if j+1 < len(src) && src[j+1] == c {
+						b.WriteByte(c)
+						j++
+						continue
+					}
+					break
+				}
+				b.WriteByte(src[j])
+			}
+			kind := "string"
+			if c == '"' {
+				kind = "qident"
+			}
+			toks = append(toks, pqToken{kind, b.String()})
+			i = j + 1
+		case c >= '0' && c <= '9' || c == '.' && i+1 < len(src) && src[i+1] >= '0' && src[i+1] <= '9':
+			j := i
+			for j < len(src) && (src[j] >= '0' && src[j] <= '9' || src[j] == '.' || src[j] == 'e' || src[j] == 'E' ||
+				(src[j] == '-' || src[j] == '+') && (src[j-1] == 'e' || src[j-1] == 'E')) {
+				j++
+			}
+			toks = append(toks, pqToken{"number", src[i:j]})
+			i = j
+		case c == '_' || unicode.IsLetter(rune(c)):
+			j := i
+			for j < len(src) && (src[j] == '_' || src[j] >= '0' && src[j] <= '9' || unicode.IsLetter(rune(src[j]))) {
+				j++
+			}
+			toks = append(toks, pqToken{"ident", src[i:j]})
+			i = j
+		case c == '?':
+			toks = append(toks, pqToken{"param", "?"})
+			i++
+		default:
+			for _, p := range []string{"<<", ">>", "<>", "!=", "<=", ">=", "=", "<", ">", "(", ")", "[", "]", "{", "}", ",", ".", ":", "+", "-", "*", ";"} {
+				if strings.HasPrefix(src[i:], p) {
+					toks = append(toks, pqToken{"punct", p})
+					i += len(p)
+					goto next
+				}
+			}
+			return nil, pqError("unexpected character %q", c)
+		next:
+		}
+	}
+	return append(toks, pqToken{kind: "eof"}), nil
+}
+
+func (p *pqParser) peek() pqToken { return p.toks[p.pos] }
+
+func (p *pqParser) next() pqToken {
+	t := p.toks[p.pos]
+	if t.kind != "eof" {
+		p.pos++
+	}
+	return t
+}
+
+// keyword consumes a bare keyword (any case) if it is next.
+func (p *pqParser) keyword(words ...string) bool {
+	for i, w := range words {
+		t := p.toks[min(p.pos+i, len(p.toks)-1)]
+		if t.kind != "ident" || !strings.EqualFold(t.text, w) {
+			return false
+		}
+	}
+	p.pos += len(words)
+	return true
+}
+
+func (p *pqParser) punct(s string) bool {
+	if t := p.peek(); t.kind == "punct" && t.text == s {
+		p.pos++
+		return true
+	}
+	return false
+}
+
+func (p *pqParser) expect(what string, ok bool) error {
+	if ok {
+		return nil
+	}
+	t := p.peek()
+	if t.kind == "eof" {
+		return pqError("expected %s at the end of the statement", what)
+	}
+	return pqError("expected %s, found %q", what, t.text)
+}
+
+// name reads an identifier, bare or double-quoted.
+func (p *pqParser) name() (string, error) {
+	t := p.next()
+	if t.kind == "ident" || t.kind == "qident" {
+		return t.text, nil
+	}
+	p.pos--
+	return "", p.expect("a name", false)
+}
+
+func parsePartiQL(src string, params []AttributeValue) (*pqStatement, error) {
+	toks, err := pqLex(src)
+	if err != nil {
+		return nil, err
+	}
+	p := &pqParser{toks: toks, params: params}
+	st, err := p.statement()
+	if err != nil {
+		return nil, err
+	}
+	p.punct(";")
+	if err := p.expect("the end of the statement", p.peek().kind == "eof"); err != nil {
+		return nil, err
+	}
+	if p.used != len(params) {
+		return nil, validationf("Number of parameters in request and statement don't match.")
+	}
+	return st, nil
+}
+
+func (p *pqParser) statement() (*pqStatement, error) {
+	st := &pqStatement{}
+	var err error
+	switch {
+	case p.keyword("SELECT"):
+		st.kind = "SELECT"
+		if !p.punct("*") {
+			for {
+				path, err := p.path()
+				if err != nil {
+					return nil, err
+				}
+				st.project = append(st.project, path)
+				if !p.punct(",") {
+					break
+				}
+			}
+		}
+		if err := p.expect("FROM", p.keyword("FROM")); err != nil {
+			return nil, err
+		}
+		if err := p.table(st, true); err != nil {
+			return nil, err
+		}
+		if p.keyword("WHERE") {
+			st.where, err = p.or()
+		}
+		return st, err
+	case p.keyword("INSERT", "INTO"):
+		st.kind = "INSERT"
+		if err := p.table(st, false); err != nil {
+			return nil, err
+		}
+		if err := p.expect("VALUE", p.keyword("VALUE")); err != nil {
+			return nil, err
+		}
+		st.item, err = p.operand()
+		return st, err
+	case p.keyword("UPDATE"):
+		st.kind = "UPDATE"
+		if err := p.table(st, false); err != nil {
+			return nil, err
+		}
+		for {
+			switch {
+			case p.keyword("SET"):
+				for {
+					path, err := p.path()
+					if err != nil {
+						return nil, err
+					}
+					if err := p.expect("=", p.punct("=")); err != nil {
+						return nil, err
+					}
+					v, err := p.sum()
+					if err != nil {
+						return nil, err
+					}
+					st.set = append(st.set, [2]pqNode{path, v})
+					if !p.punct(",") {
+						break
+					}
+				}
+				continue
+			case p.keyword("REMOVE"):
+				path, err := p.path()
+				if err != nil {
+					return nil, err
+				}
+				st.remove = append(st.remove, path)
+				continue
+			}
+			break
+		}
+		if len(st.set) == 0 && len(st.remove) == 0 {
+			return nil, p.expect("SET or REMOVE", false)
+		}
+		if err := p.expect("WHERE", p.keyword("WHERE")); err != nil {
+			return nil, err
+		}
+		if st.where, err = p.or(); err != nil {
+			return nil, err
+		}
+		return st, p.returning(st, "ALL OLD", "MODIFIED OLD", "ALL NEW", "MODIFIED NEW")
+	case p.keyword("DELETE", "FROM"):
+		st.kind = "DELETE"
+		if err := p.table(st, false); err != nil {
+			return nil, err
+		}
+		if err := p.expect("WHERE", p.keyword("WHERE")); err != nil {
+			return nil, err
+		}
+		if st.where, err = p.or(); err != nil {
+			return nil, err
+		}
+		return st, p.returning(st, "ALL OLD")
+	}
+	return nil, p.expect("SELECT, INSERT, UPDATE or DELETE", false)
+}
+
+func (p *pqParser) table(st *pqStatement, index bool) error {
+	var err error
+	if st.table, err = p.name(); err != nil {
+		return err
+	}
+	if index && p.punct(".") {
+		st.index, err = p.name()
+	}
+	return err
+}
+
+// returning reads RETURNING <which> *, for the forms allowed.
+func (p *pqParser) returning(st *pqStatement, allowed ...string) error {
+	if !p.keyword("RETURNING") {
+		return nil
+	}
+	for _, form := range allowed {
+		words := strings.Fields(form)
+		if p.keyword(words...) {
+			if err := p.expect("*", p.punct("*")); err != nil {
+				return err
+			}
+			st.returning = strings.Replace(strings.Replace(form, "MODIFIED", "UPDATED", 1), " ", "_", 1)
+			return nil
+		}
+	}
+	return p.expect(strings.Join(allowed, " *, ")+" *", false)
+}
+
+// path reads an attribute path: name(.name | [n])*.
+func (p *pqParser) path() (pqPath, error) {
+	n, err := p.name()
+	if err != nil {
+		return nil, err
+	}
+	path := pqPath{n}
+	for {
+		switch {
+		case p.punct("."):
+			if n, err = p.name(); err != nil {
+				return nil, err
+			}
+			path = append(path, n)
+		case p.punct("["):
+			t := p.next()
+			if _, err := strconv.Atoi(t.text); t.kind != "number" || err != nil {
+				return nil, pqError("a list index must be a whole number, found %q", t.text)
+			}
+			if err := p.expect("]", p.punct("]")); err != nil {
+				return nil, err
+			}
+			path = append(path, "["+t.text+"]")
+		default:
+			return path, nil
+		}
+	}
+}
+
+func (p *pqParser) or() (pqNode, error) {
+	l, err := p.and()
+	for err == nil && p.keyword("OR") {
+		var r pqNode
+		r, err = p.and()
+		l = pqOp{"OR", l, r}
+	}
+	return l, err
+}
+
+func (p *pqParser) and() (pqNode, error) {
+	l, err := p.not()
+	for err == nil && p.keyword("AND") {
+		var r pqNode
+		r, err = p.not()
+		l = pqOp{"AND", l, r}
+	}
+	return l, err
+}
+
+func (p *pqParser) not() (pqNode, error) {
+	if p.keyword("NOT") {
+		x, err := p.not()
+		return pqNot{x}, err
+	}
+	return p.comparison()
+}
+
+func (p *pqParser) comparison() (pqNode, error) {
+	l, err := p.sum()
+	if err != nil {
+		return nil, err
+	}
+	for _, op := range []string{"=", "<>", "!=", "<=", ">=", "<", ">"} {
+		if p.punct(op) {
+			r, err := p.sum()
+			if op == "!=" {
+				op = "<>"
+			}
+			return pqOp{op, l, r}, err
+		}
+	}
+	switch {
+	case p.keyword("BETWEEN"):
+		lo, err := p.sum()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expect("AND", p.keyword("AND")); err != nil {
+			return nil, err
+		}
+		hi, err := p.sum()
+		return pqBetween{l, lo, hi}, err
+	case p.keyword("IN"):
+		closing := "]"
+		if p.punct("(") {
+			closing = ")"
+		} else if err := p.expect("[ or (", p.punct("[")); err != nil {
+			return nil, err
+		}
+		var list []pqNode
+		for !p.punct(closing) {
+			if len(list) > 0 {
+				if err := p.expect(",", p.punct(",")); err != nil {
+					return nil, err
+				}
+			}
+			v, err := p.operand()
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, v)
+		}
+		return pqIn{l, list}, nil
+	case p.keyword("IS"):
+		not := p.keyword("NOT")
+		switch {
+		case p.keyword("MISSING"):
+			return pqMissing{l, not}, nil
+		case p.keyword("NULL"):
+			var n pqNode = pqCall{"attribute_type", []pqNode{l, pqValue{strValue(typeNULL)}}}
+			if not {
+				n = pqNot{n}
+			}
+			return n, nil
+		}
+		return nil, p.expect("MISSING or NULL", false)
+	}
+	return l, nil
+}
+
+// sum reads an operand, or two joined by + or -.
+func (p *pqParser) sum() (pqNode, error) {
+	l, err := p.operand()
+	if err != nil {
+		return nil, err
+	}
+	for _, op := range []string{"+", "-"} {
+		if p.punct(op) {
+			r, err := p.operand()
+			return pqOp{op, l, r}, err
+		}
+	}
+	return l, nil
+}
+
+// operand reads a literal, a parameter, a function call, a parenthesized
+// condition or a path.
+func (p *pqParser) operand() (pqNode, error) {
+	t := p.peek()
+	switch {
+	case t.kind == "param":
+		p.next()
+		if p.used >= len(p.params) {
+			return nil, validationf("Number of parameters in request and statement don't match.")
+		}
+		p.used++
+		return pqValue{p.params[p.used-1]}, nil
+	case t.kind == "string":
+		p.next()
+		return pqValue{strValue(t.text)}, nil
+	case t.kind == "number", t.kind == "punct" && t.text == "-" && p.toks[p.pos+1].kind == "number":
+		text := p.next().text
+		if text == "-" {
+			text += p.next().text
+		}
+		return pqValue{AttributeValue{N: &text}}, nil
+	case t.kind == "punct" && t.text == "(":
+		p.next()
+		x, err := p.or()
+		if err != nil {
+			return nil, err
+		}
+		return x, p.expect(")", p.punct(")"))
+	case t.kind == "punct" && (t.text == "{" || t.text == "[" || t.text == "<<"):
+		v, err := p.literal()
+		return pqValue{v}, err
+	case t.kind == "ident":
+		switch strings.ToUpper(t.text) {
+		case "TRUE", "FALSE":
+			p.next()
+			b := strings.EqualFold(t.text, "TRUE")
+			return pqValue{AttributeValue{BOOL: &b}}, nil
+		case "NULL":
+			p.next()
+			yes := true
+			return pqValue{AttributeValue{NULL: &yes}}, nil
+		}
+		if next := p.toks[p.pos+1]; next.kind == "punct" && next.text == "(" {
+			p.pos += 2
+			call := pqCall{name: strings.ToLower(t.text)}
+			for !p.punct(")") {
+				if len(call.args) > 0 {
+					if err := p.expect(",", p.punct(",")); err != nil {
+						return nil, err
+					}
+				}
+				a, err := p.sum()
+				if err != nil {
+					return nil, err
+				}
+				call.args = append(call.args, a)
+			}
+			return call, nil
+		}
+	}
+	if t.kind == "ident" || t.kind == "qident" {
+		return p.path()
+	}
+	return nil, p.expect("a value or an attribute", false)
+}
+
+// literal reads a document: {'k': v, ...}, [v, ...] or <<v, ...>> (a set).
+func (p *pqParser) literal() (AttributeValue, error) {
+	open := p.next().text
+	closing := map[string]string{"{": "}", "[": "]", "<<": ">>"}[open]
+	var m Item
+	var l []AttributeValue
+	for !p.punct(closing) {
+		if len(m)+len(l) > 0 {
+			if err := p.expect(",", p.punct(",")); err != nil {
+				return AttributeValue{}, err
+			}
+		}
+		var key string
+		if open == "{" {
+			t := p.next()
+			if t.kind != "string" && t.kind != "qident" {
+				return AttributeValue{}, pqError("a document's keys are quoted names, found %q", t.text)
+			}
+			if err := p.expect(":", p.punct(":")); err != nil {
+				return AttributeValue{}, err
+			}
+			key = t.text
+		}
+		x, err := p.operand()
+		if err != nil {
+			return AttributeValue{}, err
+		}
+		v, ok := x.(pqValue)
+		if !ok {
+			return AttributeValue{}, pqError("a document holds values, not attributes or expressions")
+		}
+		if open == "{" {
+			if m == nil {
+				m = Item{}
+			}
+			m[key] = v.v
+		} else {
+			l = append(l, v.v)
+		}
+	}
+	switch open {
+	case "{":
+		if m == nil {
+			m = Item{}
+		}
+		return AttributeValue{M: m}, nil
+	case "[":
+		if l == nil {
+			l = []AttributeValue{}
+		}
+		return AttributeValue{L: l}, nil
+	}
+	set := AttributeValue{}
+	for _, v := range l {
+		switch {
+		case v.S != nil:
+			set.SS = append(set.SS, *v.S)
+		case v.N != nil:
+			set.NS = append(set.NS, *v.N)
+		case v.B != nil:
+			set.BS = append(set.BS, v.B)
+		default:
+			return AttributeValue{}, pqError("a set holds strings, numbers or binary values")
+		}
+	}
+	if (set.SS != nil) && (set.NS != nil || set.BS != nil) || set.NS != nil && set.BS != nil {
+		return AttributeValue{}, pqError("a set's members are all of one type")
+	}
+	if set.SS == nil && set.NS == nil && set.BS == nil {
+		return AttributeValue{}, invalidParam("An string set  may not be empty")
+	}
+	return set, nil
+}
+
+func hasAttr(item Item, name string) bool {
+	_, ok := item[name]
+	return ok
+}
+
+func strValue(s string) AttributeValue { return AttributeValue{S: &s} }
+
+// pqWriter writes PartiQL nodes out in the expression language, naming
+// every attribute and value by a placeholder.
+type pqWriter struct {
+	names  map[string]string
+	values map[string]AttributeValue
+	byName map[string]string
+}
+
+func newPQWriter() *pqWriter {
+	return &pqWriter{names: map[string]string{}, values: map[string]AttributeValue{}, byName: map[string]string{}}
+}
+
+func (w *pqWriter) path(p pqPath) string {
+	var b strings.Builder
+	for i, part := range p {
+		if strings.HasPrefix(part, "[") {
+			b.WriteString(part)
+			continue
+		}
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		ph, ok := w.byName[part]
+		if !ok {
+			ph = "#n" + strconv.Itoa(len(w.names))
+			w.names[ph], w.byName[part] = part, ph
+		}
+		b.WriteString(ph)
+	}
+	return b.String()
+}
+
+// projection writes a SELECT list ("" for *).
+func (w *pqWriter) projection(paths []pqPath) string {
+	parts := make([]string, len(paths))
+	for i, p := range paths {
+		parts[i] = w.path(p)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (w *pqWriter) value(v AttributeValue) string {
+	ph := ":v" + strconv.Itoa(len(w.values))
+	w.values[ph] = v
+	return ph
+}
+
+func (w *pqWriter) expr(n pqNode) (string, error) {
+	switch n := n.(type) {
+	case pqPath:
+		return w.path(n), nil
+	case pqValue:
+		return w.value(n.v), nil
+	case pqOp:
+		l, err := w.expr(n.l)
+		if err != nil {
+			return "", err
+		}
+		r, err := w.expr(n.r)
+		return "(" + l + " " + n.op + " " + r + ")", err
+	case pqNot:
+		x, err := w.expr(n.x)
+		return "(NOT " + x + ")", err
+	case pqBetween:
+		parts, err := w.exprs(n.x, n.lo, n.hi)
+		if err != nil {
+			return "", err
+		}
+		return "(" + parts[0] + " BETWEEN " + parts[1] + " AND " + parts[2] + ")", nil
+	case pqIn:
+		parts, err := w.exprs(append([]pqNode{n.x}, n.list...)...)
+		if err != nil {
+			return "", err
+		}
+		return "(" + parts[0] + " IN (" + strings.Join(parts[1:], ", ") + "))", nil
+	case pqMissing:
+		x, err := w.expr(n.x)
+		if n.not {
+			return "attribute_exists(" + x + ")", err
+		}
+		return "attribute_not_exists(" + x + ")", err
+	case pqCall:
+		switch n.name {
+		case "begins_with", "contains", "attribute_type", "size", "attribute_exists", "attribute_not_exists", "list_append", "if_not_exists":
+		default:
+			return "", pqError("unsupported function %s", n.name)
+		}
+		args, err := w.exprs(n.args...)
+		return n.name + "(" + strings.Join(args, ", ") + ")", err
+	}
+	return "", pqError("unexpected expression")
+}
+
+func (w *pqWriter) exprs(ns ...pqNode) ([]string, error) {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		var err error
+		if out[i], err = w.expr(n); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// conjuncts splits a condition at its top-level ANDs.
+func conjuncts(n pqNode) []pqNode {
+	if op, ok := n.(pqOp); ok && op.op == "AND" {
+		return append(conjuncts(op.l), conjuncts(op.r)...)
+	}
+	if n == nil {
+		return nil
+	}
+	return []pqNode{n}
+}
+
+// keyEquality returns the value a conjunct fixes a top-level attribute
+// to (attr = value or value = attr).
+func keyEquality(n pqNode, attr string) (AttributeValue, bool) {
+	op, ok := n.(pqOp)
+	if !ok || op.op != "=" {
+		return AttributeValue{}, false
+	}
+	for _, pair := range [][2]pqNode{{op.l, op.r}, {op.r, op.l}} {
+		if p, ok := pair[0].(pqPath); ok && len(p) == 1 && p[0] == attr {
+			if v, ok := pair[1].(pqValue); ok {
+				return v.v, true
+			}
+		}
+	}
+	return AttributeValue{}, false
+}
+
+// splitKey takes the equalities on the key attributes out of a WHERE
+// clause; what is left is a condition on the item.
+func splitKey(where pqNode, names ...string) (Item, []pqNode) {
+	key := Item{}
+	var rest []pqNode
+	for _, c := range conjuncts(where) {
+		matched := false
+		for _, k := range names {
+			if _, dup := key[k]; !dup && k != "" {
+				if v, ok := keyEquality(c, k); ok {
+					key[k], matched = v, true
+					break
+				}
+			}
+		}
+		if !matched {
+			rest = append(rest, c)
+		}
+	}
+	return key, rest
+}
+
+// and joins conditions with AND (nil for none).
+func and(ns []pqNode) pqNode {
+	var out pqNode
+	for _, n := range ns {
+		if out == nil {
+			out = n
+		} else {
+			out = pqOp{"AND", out, n}
+		}
+	}
+	return out
+}
+
+type ExecuteStatementInput struct {
+	Statement                           string           `json:"Statement"`
+	Parameters                          []AttributeValue `json:"Parameters,omitempty"`
+	ConsistentRead                      *bool            `json:"ConsistentRead,omitempty"`
+	NextToken                           string           `json:"NextToken,omitempty"`
+	Limit                               *int             `json:"Limit,omitempty"`
+	ReturnConsumedCapacity              string           `json:"ReturnConsumedCapacity,omitempty"`
+	ReturnValuesOnConditionCheckFailure string           `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
+}
+
+type ExecuteStatementOutput struct {
+	Items            []RawItem         `json:"Items"`
+	NextToken        string            `json:"NextToken,omitempty"`
+	LastEvaluatedKey Item              `json:"LastEvaluatedKey,omitempty"`
+	ConsumedCapacity *ConsumedCapacity `json:"ConsumedCapacity,omitempty"`
+}
+
+// ExecuteStatement runs one PartiQL statement.
+func (s *Service) ExecuteStatement(ctx context.Context, in *ExecuteStatementInput) (*ExecuteStatementOutput, error) {
+	if in.Statement == "" {
+		return nil, modelValidation("null", "statement", "not be null")
+	}
+	st, err := parsePartiQL(in.Statement, in.Parameters)
+	if err != nil {
+		return nil, err
+	}
+	if st.kind == "SELECT" {
+		return s.pqSelect(ctx, st, in)
+	}
+	if in.NextToken != "" || in.Limit != nil {
+		return nil, validationf("Limit and NextToken can only be used with SELECT statements")
+	}
+	item, cc, err := s.pqWrite(ctx, st, in.ReturnConsumedCapacity, in.ReturnValuesOnConditionCheckFailure)
+	if err != nil {
+		return nil, err
+	}
+	out := &ExecuteStatementOutput{Items: []RawItem{}, ConsumedCapacity: cc}
+	if item != nil {
+		out.Items = append(out.Items, appendItem(nil, item))
+	}
+	return out, nil
+}
+
+// keyAttrs names a table's (or index's) partition and sort keys.
+func (s *Service) keyAttrs(ctx context.Context, table, index string) (string, string, error) {
+	t, err := s.lookup(ctx, table)
+	if err != nil {
+		return "", "", err
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	ks := t.rec.KeySchema
+	if index != "" {
+		ix := t.rec.index(index)
+		if ix == nil {
+			return "", "", validationf("The table does not have the specified index: %s", index)
+		}
+		ks = ix.KeySchema
+	}
+	hash, rng := "", ""
+	for _, k := range ks {
+		if k.KeyType == "HASH" {
+			hash = k.AttributeName
+		} else {
+			rng = k.AttributeName
+		}
+	}
+	return hash, rng, nil
+}
+
+func (s *Service) pqSelect(ctx context.Context, st *pqStatement, in *ExecuteStatementInput) (*ExecuteStatementOutput, error) {
+	hash, _, err := s.keyAttrs(ctx, st.table, st.index)
+	if err != nil {
+		return nil, err
+	}
+	w := newPQWriter()
+	q := &QueryInput{TableName: st.table, IndexName: st.index, ConsistentRead: in.ConsistentRead,
+		Limit: in.Limit, ReturnConsumedCapacity: in.ReturnConsumedCapacity}
+	if in.NextToken != "" {
+		b, err := base64.StdEncoding.DecodeString(in.NextToken)
+		if err != nil || json.Unmarshal(b, &q.ExclusiveStartKey) != nil {
+			return nil, validationf("Invalid NextToken")
+		}
+	}
+	key, rest := splitKey(st.where, hash)
+	query := len(key) == 1
+	if query {
+		q.KeyConditionExpression = w.path(pqPath{hash}) + " = " + w.value(key[hash])
+	} else {
+		rest = conjuncts(st.where)
+	}
+	if cond := and(rest); cond != nil {
+		if q.FilterExpression, err = w.expr(cond); err != nil {
+			return nil, err
+		}
+	}
+	q.ProjectionExpression = w.projection(st.project)
+	q.ExpressionAttributeNames, q.ExpressionAttributeValues = w.names, w.values
+	if len(w.values) == 0 {
+		q.ExpressionAttributeValues = nil
+	}
+	var res *QueryOutput
+	if query {
+		res, err = s.Query(ctx, q)
+	} else {
+		res, err = s.Scan(ctx, q)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := &ExecuteStatementOutput{Items: res.Items, LastEvaluatedKey: res.LastEvaluatedKey, ConsumedCapacity: res.ConsumedCapacity}
+	if out.Items == nil {
+		out.Items = []RawItem{}
+	}
+	if res.LastEvaluatedKey != nil {
+		b, _ := json.Marshal(res.LastEvaluatedKey)
+		out.NextToken = base64.StdEncoding.EncodeToString(b)
+	}
+	return out, nil
+}
+
+// pqWrite runs an INSERT, UPDATE or DELETE; it returns the item RETURNING
+// asks for.
+func (s *Service) pqWrite(ctx context.Context, st *pqStatement, capacity, onFailure string) (Item, *ConsumedCapacity, error) {
+	hash, rng, err := s.keyAttrs(ctx, st.table, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	w := newPQWriter()
+	switch st.kind {
+	case "INSERT":
+		v, ok := st.item.(pqValue)
+		if !ok || v.v.M == nil {
+			return nil, nil, pqError("INSERT takes a document: VALUE {'name': value, ...}")
+		}
+		_, err := s.PutItem(ctx, &PutItemInput{TableName: st.table, Item: v.v.M, ReturnConsumedCapacity: capacity,
+			ConditionExpression: "attribute_not_exists(" + w.path(pqPath{hash}) + ")", ExpressionAttributeNames: w.names})
+		if errors.Is(err, ErrConditionalCheckFailed) {
+			return nil, nil, ErrDuplicateItem.WithMessage("Duplicate primary key exists in table")
+		}
+		return nil, nil, err
+	}
+	key, rest := splitKey(st.where, hash, rng)
+	if _, ok := key[hash]; !ok || rng != "" && !hasAttr(key, rng) {
+		return nil, nil, validationf("Where clause does not contain a mandatory equality on all key attributes")
+	}
+	exists := w.path(pqPath{hash})
+	var cond string
+	if c := and(rest); c != nil {
+		if cond, err = w.expr(c); err != nil {
+			return nil, nil, err
+		}
+	}
+	if st.kind == "DELETE" {
+		// A missing item is no error; an item the condition rejects is.
+		in := &DeleteItemInput{TableName: st.table, Key: key, ReturnValues: st.returning, ReturnConsumedCapacity: capacity,
+			ReturnValuesOnConditionCheckFailure: onFailure}
+		if cond != "" {
+			in.ConditionExpression = "attribute_not_exists(" + exists + ") OR " + cond
+		}
+		if len(w.names) > 0 && cond != "" {
+			in.ExpressionAttributeNames = w.names
+		}
+		if len(w.values) > 0 {
+			in.ExpressionAttributeValues = w.values
+		}
+		out, err := s.DeleteItem(ctx, in)
+		if err != nil {
+			return nil, nil, err
+		}
+		return out.Attributes, out.ConsumedCapacity, nil
+	}
+	// UPDATE changes an item that exists.
+	upd, err := w.update(st)
+	if err != nil {
+		return nil, nil, err
+	}
+	in := &UpdateItemInput{TableName: st.table, Key: key, UpdateExpression: upd, ReturnValues: st.returning,
+		ReturnConsumedCapacity: capacity, ReturnValuesOnConditionCheckFailure: onFailure,
+		ConditionExpression: "attribute_exists(" + exists + ")", ExpressionAttributeNames: w.names}
+	if cond != "" {
+		in.ConditionExpression += " AND " + cond
+	}
+	if len(w.values) > 0 {
+		in.ExpressionAttributeValues = w.values
+	}
+	out, err := s.UpdateItem(ctx, in)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out.Attributes, out.ConsumedCapacity, nil
+}
+
+// update writes UPDATE's SET and REMOVE clauses as an update expression;
+// set_add and set_delete become ADD and DELETE.
+func (w *pqWriter) update(st *pqStatement) (string, error) {
+	var set, add, del, remove []string
+	for _, a := range st.set {
+		path := w.path(a[0].(pqPath))
+		if call, ok := a[1].(pqCall); ok && (call.name == "set_add" || call.name == "set_delete") {
+			if len(call.args) != 2 {
+				return "", pqError("%s takes an attribute and a set", call.name)
+			}
+			v, ok := call.args[1].(pqValue)
+			if !ok {
+				return "", pqError("%s takes a set value", call.name)
+			}
+			clause := path + " " + w.value(v.v)
+			if call.name == "set_add" {
+				add = append(add, clause)
+			} else {
+				del = append(del, clause)
+			}
+			continue
+		}
+		value := a[1]
+		var v string
+		var err error
+		if op, ok := value.(pqOp); ok && (op.op == "+" || op.op == "-") {
+			// The update language takes a + b bare, not in parentheses.
+			var parts []string
+			parts, err = w.exprs(op.l, op.r)
+			if err == nil {
+				v = parts[0] + " " + op.op + " " + parts[1]
+			}
+		} else {
+			v, err = w.expr(value)
+		}
+		if err != nil {
+			return "", err
+		}
+		set = append(set, path+" = "+v)
+	}
+	for _, p := range st.remove {
+		remove = append(remove, w.path(p))
+	}
+	var clauses []string
+	for _, c := range []struct {
+		word  string
+		parts []string
+	}{{"SET", set}, {"ADD", add}, {"DELETE", del}, {"REMOVE", remove}} {
+		if len(c.parts) > 0 {
+			clauses = append(clauses, c.word+" "+strings.Join(c.parts, ", "))
+		}
+	}
+	return strings.Join(clauses, " "), nil
+}
+
+type BatchStatementRequest struct {
+	Statement                           string           `json:"Statement"`
+	Parameters                          []AttributeValue `json:"Parameters,omitempty"`
+	ConsistentRead                      *bool            `json:"ConsistentRead,omitempty"`
+	ReturnValuesOnConditionCheckFailure string           `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
+}
+
+type BatchExecuteStatementInput struct {
+	Statements             []BatchStatementRequest `json:"Statements"`
+	ReturnConsumedCapacity string                  `json:"ReturnConsumedCapacity,omitempty"`
+}
+
+type BatchStatementError struct {
+	Code    string `json:"Code"`
+	Message string `json:"Message"`
+	Item    Item   `json:"Item,omitempty"`
+}
+
+type BatchStatementResponse struct {
+	TableName string               `json:"TableName,omitempty"`
+	Item      Item                 `json:"Item,omitempty"`
+	Error     *BatchStatementError `json:"Error,omitempty"`
+}
+
+type BatchExecuteStatementOutput struct {
+	Responses        []BatchStatementResponse `json:"Responses"`
+	ConsumedCapacity []ConsumedCapacity       `json:"ConsumedCapacity,omitempty"`
+}
+
+// BatchExecuteStatement runs up to 25 statements, all reads (SELECTs that
+// name one item) or all writes, each on its own: a statement's failure is
+// its response's Error.
+func (s *Service) BatchExecuteStatement(ctx context.Context, in *BatchExecuteStatementInput) (*BatchExecuteStatementOutput, error) {
+	if len(in.Statements) == 0 || len(in.Statements) > 25 {
+		return nil, modelValidation(fmt.Sprintf("%d statements", len(in.Statements)), "statements", "have length between 1 and 25")
+	}
+	parsed := make([]*pqStatement, len(in.Statements))
+	reads := 0
+	for i, r := range in.Statements {
+		st, err := parsePartiQL(r.Statement, r.Parameters)
+		if err != nil {
+			return nil, err
+		}
+		parsed[i] = st
+		if st.kind == "SELECT" {
+			reads++
+		}
+	}
+	if reads != 0 && reads != len(parsed) {
+		return nil, validationf("Supported statements are either all read statements or all write statements")
+	}
+	out := &BatchExecuteStatementOutput{Responses: make([]BatchStatementResponse, len(parsed))}
+	for i, st := range parsed {
+		resp := &out.Responses[i]
+		resp.TableName = st.table
+		var err error
+		if st.kind == "SELECT" {
+			resp.Item, err = s.pqGet(ctx, st, in.Statements[i].ConsistentRead)
+		} else {
+			_, _, err = s.pqWrite(ctx, st, "", in.Statements[i].ReturnValuesOnConditionCheckFailure)
+		}
+		if err != nil {
+			resp.Error = batchStatementError(err)
+		}
+	}
+	return out, nil
+}
+
+// pqGet runs a batch's SELECT, which must name one item by its key.
+func (s *Service) pqGet(ctx context.Context, st *pqStatement, consistent *bool) (Item, error) {
+	hash, rng, err := s.keyAttrs(ctx, st.table, st.index)
+	if err != nil {
+		return nil, err
+	}
+	key, rest := splitKey(st.where, hash, rng)
+	if st.index != "" || len(rest) > 0 || !hasAttr(key, hash) || rng != "" && !hasAttr(key, rng) {
+		return nil, validationf("Select statements within BatchExecuteStatement must specify the full primary key and nothing else")
+	}
+	w := newPQWriter()
+	in := &GetItemInput{TableName: st.table, Key: key, ConsistentRead: consistent}
+	in.ProjectionExpression = w.projection(st.project)
+	if len(w.names) > 0 {
+		in.ExpressionAttributeNames = w.names
+	}
+	out, err := s.GetItem(ctx, in)
+	if err != nil || out.Item == nil {
+		return nil, err
+	}
+	return out.Item.Decode()
+}
+
+// batchStatementError is a statement's error as BatchExecuteStatement
+// reports it.
+func batchStatementError(err error) *BatchStatementError {
+	ae, ok := awserr.As(err)
+	if !ok {
+		return &BatchStatementError{Code: "InternalServerError", Message: "Internal server error"}
+	}
+	code := strings.TrimSuffix(ae.Code, "Exception")
+	switch code {
+	case "Validation":
+		code = "ValidationError"
+	case "ResourceNotFound", "ConditionalCheckFailed", "DuplicateItem", "TransactionConflict", "RequestLimitExceeded", "ProvisionedThroughputExceeded":
+	default:
+		code = "InternalServerError"
+	}
+	return &BatchStatementError{Code: code, Message: ae.Message}
+}
