@@ -357,8 +357,11 @@ func (s *Service) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput
 		return nil, err
 	}
 	raw, err := s.getRaw(key)
-	if raw == nil || err != nil {
-		return &GetItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, rec.Name, readUnits(0, consistentRead(in.ConsistentRead)), false)}, err
+	if err != nil {
+		return nil, err
+	}
+	if raw == nil {
+		return &GetItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, rec.Name, readUnits(0, consistentRead(in.ConsistentRead)), false)}, nil
 	}
 	out := &GetItemOutput{Item: raw}
 	if x.projection == nil && !wantsCapacity(in.ReturnConsumedCapacity) {
