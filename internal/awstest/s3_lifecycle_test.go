@@ -323,9 +323,12 @@ func TestS3_ArchiveIsCompressed(t *testing.T) {
 	if on := blobBytes(t, srv); on > int64(len(body))/4 {
 		t.Fatalf("two archived copies of %d bytes take %d bytes on disk", len(body), on)
 	}
+	// Three days: the Glacier copy (ready after 12 h) must still be there
+	// when the Deep Archive one is ready (after 48 h), whatever the time of
+	// day (expiry rounds up to the next midnight UTC).
 	for _, k := range []string{"plain.csv", "sealed.csv"} {
 		must[*s3.RestoreObjectOutput](t)(c.RestoreObject(ctx, &s3.RestoreObjectInput{Bucket: aws.String("cold"), Key: aws.String(k),
-			RestoreRequest: &types.RestoreRequest{Days: aws.Int32(1), GlacierJobParameters: &types.GlacierJobParameters{Tier: types.TierBulk}}}))
+			RestoreRequest: &types.RestoreRequest{Days: aws.Int32(3), GlacierJobParameters: &types.GlacierJobParameters{Tier: types.TierBulk}}}))
 	}
 	travel(t, srv, 49*time.Hour)
 	for _, k := range []string{"plain.csv", "sealed.csv"} {
