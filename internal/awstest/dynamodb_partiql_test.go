@@ -2,6 +2,7 @@ package awstest_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -94,6 +95,39 @@ func TestDynamoDB_PartiQL(t *testing.T) {
 		{Statement: aws.String(`SELECT * FROM orders WHERE customer_id = 'c-1' AND "date" = 'd'`)},
 	}})
 	wantCode(t, err, "ValidationException") // reads and writes mixed
+
+	// Transactions: writes all or none, with a reason per statement.
+	tx := func(stmts ...string) error {
+		var ps []dtypes.ParameterizedStatement
+		for _, st := range stmts {
+			ps = append(ps, dtypes.ParameterizedStatement{Statement: aws.String(st)})
+		}
+		_, err := c.ExecuteTransaction(ctx, &dynamodb.ExecuteTransactionInput{TransactStatements: ps})
+		return err
+	}
+	err = tx(`UPDATE orders SET total = total - 1 WHERE customer_id = 'c-1' AND "date" = '2026-11-03'`,
+		`INSERT INTO orders VALUE {'customer_id': 'c-1', 'date': '2026-11-04'}`)
+	wantCode(t, err, "TransactionCanceledException")
+	if !strings.Contains(err.Error(), "[None, DuplicateItem]") {
+		t.Fatalf("cancellation reasons: %v", err)
+	}
+	err = tx(`EXISTS(SELECT * FROM orders WHERE customer_id = 'c-1' AND "date" = '2026-11-03' AND total > 100)`,
+		`INSERT INTO orders VALUE {'customer_id': 'c-4', 'date': 'd'}`)
+	wantCode(t, err, "TransactionCanceledException")
+	if err := tx(`EXISTS(SELECT * FROM orders WHERE customer_id = 'c-1' AND "date" = '2026-11-05' AND total = 4.5)`,
+		`UPDATE orders SET total = total - 1 WHERE customer_id = 'c-1' AND "date" = '2026-11-03'`,
+		`INSERT INTO orders VALUE {'customer_id': 'c-4', 'date': 'd', 'total': 1}`); err != nil {
+		t.Fatal(err)
+	}
+	reads := must[*dynamodb.ExecuteTransactionOutput](t)(c.ExecuteTransaction(ctx, &dynamodb.ExecuteTransactionInput{TransactStatements: []dtypes.ParameterizedStatement{
+		{Statement: aws.String(`SELECT total FROM orders WHERE customer_id = 'c-1' AND "date" = '2026-11-03'`)},
+		{Statement: aws.String(`SELECT * FROM orders WHERE customer_id = ? AND "date" = 'd'`), Parameters: []dtypes.AttributeValue{str("c-4")}},
+	}}))
+	if reads.Responses[0].Item["total"].(*dtypes.AttributeValueMemberN).Value != "1.5" || reads.Responses[1].Item["total"].(*dtypes.AttributeValueMemberN).Value != "1" {
+		t.Fatalf("transaction reads: %v", reads.Responses)
+	}
+	_, err = exec(`EXISTS(SELECT * FROM orders WHERE customer_id = 'c-4' AND "date" = 'd')`)
+	wantCode(t, err, "ValidationException") // only in transactions
 
 	for _, bad := range []string{`SELECT * FORM orders`, `SELECT * FROM orders WHERE`, `INSERT INTO orders VALUE 5`, `DROP TABLE orders`, `SELECT * FROM orders WHERE customer_id = ?`} {
 		_, err = exec(bad)

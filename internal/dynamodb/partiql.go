@@ -239,6 +239,19 @@ func (p *pqParser) statement() (*pqStatement, error) {
 			st.where, err = p.or()
 		}
 		return st, err
+	case p.keyword("EXISTS"):
+		if err := p.expect("(", p.punct("(")); err != nil {
+			return nil, err
+		}
+		inner, err := p.statement()
+		if err != nil {
+			return nil, err
+		}
+		if inner.kind != "SELECT" || inner.where == nil {
+			return nil, pqError("EXISTS takes a SELECT with a WHERE clause")
+		}
+		inner.kind = "EXISTS"
+		return inner, p.expect(")", p.punct(")"))
 	case p.keyword("INSERT", "INTO"):
 		st.kind = "INSERT"
 		if err := p.table(st, false); err != nil {
@@ -910,76 +923,124 @@ func (s *Service) pqSelect(ctx context.Context, st *pqStatement, in *ExecuteStat
 	return out, nil
 }
 
-// pqWrite runs an INSERT, UPDATE or DELETE; it returns the item RETURNING
-// asks for.
-func (s *Service) pqWrite(ctx context.Context, st *pqStatement, capacity, onFailure string) (Item, *ConsumedCapacity, error) {
+// pqPlan is a write statement as the item operation it stands for.
+type pqPlan struct {
+	kind      string // INSERT, UPDATE, DELETE, EXISTS
+	table     string
+	item      Item   // INSERT's
+	key       Item   // the others'
+	update    string // UPDATE's update expression
+	condition string // the condition expression ("" for none)
+	names     map[string]string
+	values    map[string]AttributeValue
+	returning string
+}
+
+// planWrite turns an INSERT, UPDATE, DELETE (or a transaction's EXISTS)
+// into its item operation. INSERT adds an item whose key is new; UPDATE
+// changes one that exists; DELETE of a missing item is no error, of an
+// item its condition rejects is; EXISTS checks that the item exists and
+// meets its condition.
+func (s *Service) planWrite(ctx context.Context, st *pqStatement) (*pqPlan, error) {
 	hash, rng, err := s.keyAttrs(ctx, st.table, "")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	w := newPQWriter()
-	switch st.kind {
-	case "INSERT":
+	pl := &pqPlan{kind: st.kind, table: st.table, returning: st.returning}
+	exists := w.path(pqPath{hash})
+	if st.kind == "INSERT" {
 		v, ok := st.item.(pqValue)
 		if !ok || v.v.M == nil {
-			return nil, nil, pqError("INSERT takes a document: VALUE {'name': value, ...}")
+			return nil, pqError("INSERT takes a document: VALUE {'name': value, ...}")
 		}
-		_, err := s.PutItem(ctx, &PutItemInput{TableName: st.table, Item: v.v.M, ReturnConsumedCapacity: capacity,
-			ConditionExpression: "attribute_not_exists(" + w.path(pqPath{hash}) + ")", ExpressionAttributeNames: w.names})
-		if errors.Is(err, ErrConditionalCheckFailed) {
-			return nil, nil, ErrDuplicateItem.WithMessage("Duplicate primary key exists in table")
-		}
-		return nil, nil, err
+		pl.item, pl.condition, pl.names = v.v.M, "attribute_not_exists("+exists+")", w.names
+		return pl, nil
 	}
 	key, rest := splitKey(st.where, hash, rng)
 	if _, ok := key[hash]; !ok || rng != "" && !hasAttr(key, rng) {
-		return nil, nil, validationf("Where clause does not contain a mandatory equality on all key attributes")
+		return nil, validationf("Where clause does not contain a mandatory equality on all key attributes")
 	}
-	exists := w.path(pqPath{hash})
+	pl.key = key
 	var cond string
 	if c := and(rest); c != nil {
 		if cond, err = w.expr(c); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
-	if st.kind == "DELETE" {
-		// A missing item is no error; an item the condition rejects is.
-		in := &DeleteItemInput{TableName: st.table, Key: key, ReturnValues: st.returning, ReturnConsumedCapacity: capacity,
-			ReturnValuesOnConditionCheckFailure: onFailure}
+	switch st.kind {
+	case "DELETE":
 		if cond != "" {
-			in.ConditionExpression = "attribute_not_exists(" + exists + ") OR " + cond
+			pl.condition = "attribute_not_exists(" + exists + ") OR " + cond
 		}
-		if len(w.names) > 0 && cond != "" {
-			in.ExpressionAttributeNames = w.names
+	case "UPDATE":
+		if pl.update, err = w.update(st); err != nil {
+			return nil, err
 		}
-		if len(w.values) > 0 {
-			in.ExpressionAttributeValues = w.values
+		fallthrough
+	default: // EXISTS
+		pl.condition = "attribute_exists(" + exists + ")"
+		if cond != "" {
+			pl.condition += " AND " + cond
 		}
-		out, err := s.DeleteItem(ctx, in)
-		if err != nil {
-			return nil, nil, err
-		}
-		return out.Attributes, out.ConsumedCapacity, nil
 	}
-	// UPDATE changes an item that exists.
-	upd, err := w.update(st)
+	if pl.condition != "" || pl.update != "" {
+		pl.names = w.names
+	}
+	if len(w.values) > 0 {
+		pl.values = w.values
+	}
+	return pl, nil
+}
+
+// pqWrite runs an INSERT, UPDATE or DELETE; it returns the item RETURNING
+// asks for.
+func (s *Service) pqWrite(ctx context.Context, st *pqStatement, capacity, onFailure string) (Item, *ConsumedCapacity, error) {
+	pl, err := s.planWrite(ctx, st)
 	if err != nil {
 		return nil, nil, err
 	}
-	in := &UpdateItemInput{TableName: st.table, Key: key, UpdateExpression: upd, ReturnValues: st.returning,
-		ReturnConsumedCapacity: capacity, ReturnValuesOnConditionCheckFailure: onFailure,
-		ConditionExpression: "attribute_exists(" + exists + ")", ExpressionAttributeNames: w.names}
-	if cond != "" {
-		in.ConditionExpression += " AND " + cond
+	var out *ItemOutput
+	switch pl.kind {
+	case "INSERT":
+		out, err = s.PutItem(ctx, &PutItemInput{TableName: pl.table, Item: pl.item, ReturnConsumedCapacity: capacity,
+			ConditionExpression: pl.condition, ExpressionAttributeNames: pl.names})
+		if errors.Is(err, ErrConditionalCheckFailed) {
+			err = ErrDuplicateItem.WithMessage("Duplicate primary key exists in table")
+		}
+	case "DELETE":
+		out, err = s.DeleteItem(ctx, &DeleteItemInput{TableName: pl.table, Key: pl.key, ReturnValues: pl.returning,
+			ReturnConsumedCapacity: capacity, ReturnValuesOnConditionCheckFailure: onFailure,
+			ConditionExpression: pl.condition, ExpressionAttributeNames: pl.names, ExpressionAttributeValues: pl.values})
+	case "UPDATE":
+		out, err = s.UpdateItem(ctx, &UpdateItemInput{TableName: pl.table, Key: pl.key, UpdateExpression: pl.update,
+			ReturnValues: pl.returning, ReturnConsumedCapacity: capacity, ReturnValuesOnConditionCheckFailure: onFailure,
+			ConditionExpression: pl.condition, ExpressionAttributeNames: pl.names, ExpressionAttributeValues: pl.values})
+	default:
+		return nil, nil, validationf("EXISTS can only be used in transactions")
 	}
-	if len(w.values) > 0 {
-		in.ExpressionAttributeValues = w.values
-	}
-	out, err := s.UpdateItem(ctx, in)
 	if err != nil {
 		return nil, nil, err
 	}
 	return out.Attributes, out.ConsumedCapacity, nil
+}
+
+// transactItem is a write statement as a TransactWriteItems action.
+func (pl *pqPlan) transactItem(onFailure string) TransactWriteItem {
+	switch pl.kind {
+	case "INSERT":
+		return TransactWriteItem{Put: &TransactPut{TableName: pl.table, Item: pl.item, ConditionExpression: pl.condition,
+			ExpressionAttributeNames: pl.names, ReturnValuesOnConditionCheckFailure: onFailure, failure: "DuplicateItem"}}
+	case "DELETE":
+		return TransactWriteItem{Delete: &TransactDelete{TableName: pl.table, Key: pl.key, ConditionExpression: pl.condition,
+			ExpressionAttributeNames: pl.names, ExpressionAttributeValues: pl.values, ReturnValuesOnConditionCheckFailure: onFailure}}
+	case "UPDATE":
+		return TransactWriteItem{Update: &TransactUpdate{TableName: pl.table, Key: pl.key, UpdateExpression: pl.update,
+			ConditionExpression: pl.condition, ExpressionAttributeNames: pl.names, ExpressionAttributeValues: pl.values,
+			ReturnValuesOnConditionCheckFailure: onFailure}}
+	}
+	return TransactWriteItem{ConditionCheck: &ConditionCheck{TableName: pl.table, Key: pl.key, ConditionExpression: pl.condition,
+		ExpressionAttributeNames: pl.names, ExpressionAttributeValues: pl.values, ReturnValuesOnConditionCheckFailure: onFailure}}
 }
 
 // update writes UPDATE's SET and REMOVE clauses as an update expression;
@@ -1107,25 +1168,109 @@ func (s *Service) BatchExecuteStatement(ctx context.Context, in *BatchExecuteSta
 
 // pqGet runs a batch's SELECT, which must name one item by its key.
 func (s *Service) pqGet(ctx context.Context, st *pqStatement, consistent *bool) (Item, error) {
+	in, err := s.planGet(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	in.ConsistentRead = consistent
+	out, err := s.GetItem(ctx, in)
+	if err != nil || out.Item == nil {
+		return nil, err
+	}
+	return out.Item.Decode()
+}
+
+// planGet turns a SELECT that names one item by its whole key, and
+// nothing else, into a GetItem (batches and transactions read only so).
+func (s *Service) planGet(ctx context.Context, st *pqStatement) (*GetItemInput, error) {
 	hash, rng, err := s.keyAttrs(ctx, st.table, st.index)
 	if err != nil {
 		return nil, err
 	}
 	key, rest := splitKey(st.where, hash, rng)
 	if st.index != "" || len(rest) > 0 || !hasAttr(key, hash) || rng != "" && !hasAttr(key, rng) {
-		return nil, validationf("Select statements within BatchExecuteStatement must specify the full primary key and nothing else")
+		return nil, validationf("Select statements within BatchExecuteStatement and ExecuteTransaction must specify the full primary key and nothing else")
 	}
 	w := newPQWriter()
-	in := &GetItemInput{TableName: st.table, Key: key, ConsistentRead: consistent}
-	in.ProjectionExpression = w.projection(st.project)
+	in := &GetItemInput{TableName: st.table, Key: key, ProjectionExpression: w.projection(st.project)}
 	if len(w.names) > 0 {
 		in.ExpressionAttributeNames = w.names
 	}
-	out, err := s.GetItem(ctx, in)
-	if err != nil || out.Item == nil {
+	return in, nil
+}
+
+type ParameterizedStatement struct {
+	Statement                           string           `json:"Statement"`
+	Parameters                          []AttributeValue `json:"Parameters,omitempty"`
+	ReturnValuesOnConditionCheckFailure string           `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
+}
+
+type ExecuteTransactionInput struct {
+	TransactStatements     []ParameterizedStatement `json:"TransactStatements"`
+	ClientRequestToken     string                   `json:"ClientRequestToken,omitempty"`
+	ReturnConsumedCapacity string                   `json:"ReturnConsumedCapacity,omitempty"`
+}
+
+type ExecuteTransactionOutput struct {
+	Responses        []ItemResponse     `json:"Responses,omitempty"`
+	ConsumedCapacity []ConsumedCapacity `json:"ConsumedCapacity,omitempty"`
+}
+
+// ExecuteTransaction runs up to 100 statements as one transaction: all
+// SELECTs of whole keys (a TransactGetItems), or all INSERT, UPDATE,
+// DELETE and EXISTS(SELECT ...) checks (a TransactWriteItems, all or
+// none, with a cancellation reason per statement).
+func (s *Service) ExecuteTransaction(ctx context.Context, in *ExecuteTransactionInput) (*ExecuteTransactionOutput, error) {
+	if n := len(in.TransactStatements); n < 1 || n > maxTransactItems {
+		return nil, modelValidation(n, "transactStatements", "have length between 1 and 100")
+	}
+	var gets []TransactGetItem
+	var writes []TransactWriteItem
+	for _, ps := range in.TransactStatements {
+		st, err := parsePartiQL(ps.Statement, ps.Parameters)
+		if err != nil {
+			return nil, err
+		}
+		if st.kind == "SELECT" {
+			g, err := s.planGet(ctx, st)
+			if err != nil {
+				return nil, err
+			}
+			var tg TransactGetItem
+			tg.Get = &struct {
+				TableName                string            `json:"TableName"`
+				Key                      Item              `json:"Key"`
+				ProjectionExpression     string            `json:"ProjectionExpression,omitempty"`
+				ExpressionAttributeNames map[string]string `json:"ExpressionAttributeNames,omitempty"`
+			}{g.TableName, g.Key, g.ProjectionExpression, g.ExpressionAttributeNames}
+			gets = append(gets, tg)
+			continue
+		}
+		pl, err := s.planWrite(ctx, st)
+		if err != nil {
+			return nil, err
+		}
+		if pl.returning != "" {
+			return nil, validationf("RETURNING is not supported in transactions")
+		}
+		writes = append(writes, pl.transactItem(ps.ReturnValuesOnConditionCheckFailure))
+	}
+	if len(gets) > 0 && len(writes) > 0 {
+		return nil, validationf("Supported statements are either all read statements or all write statements")
+	}
+	if len(gets) > 0 { // SDKs send a ClientRequestToken with reads too: reading twice is harmless
+		out, err := s.TransactGetItems(ctx, &TransactGetItemsInput{TransactItems: gets, ReturnConsumedCapacity: in.ReturnConsumedCapacity})
+		if err != nil {
+			return nil, err
+		}
+		return &ExecuteTransactionOutput{Responses: out.Responses, ConsumedCapacity: out.ConsumedCapacity}, nil
+	}
+	out, err := s.TransactWriteItems(ctx, &TransactWriteItemsInput{TransactItems: writes, ClientRequestToken: in.ClientRequestToken,
+		ReturnConsumedCapacity: in.ReturnConsumedCapacity})
+	if err != nil {
 		return nil, err
 	}
-	return out.Item.Decode()
+	return &ExecuteTransactionOutput{ConsumedCapacity: out.ConsumedCapacity}, nil
 }
 
 // batchStatementError is a statement's error as BatchExecuteStatement

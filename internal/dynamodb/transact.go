@@ -1,6 +1,7 @@
 package dynamodb
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -32,6 +33,10 @@ type TransactPut struct {
 	ExpressionAttributeNames            map[string]string         `json:"ExpressionAttributeNames,omitempty"`
 	ExpressionAttributeValues           map[string]AttributeValue `json:"ExpressionAttributeValues,omitempty"`
 	ReturnValuesOnConditionCheckFailure string                    `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
+
+	// failure is the cancellation reason when the condition fails, in
+	// place of ConditionalCheckFailed: DuplicateItem for a PartiQL INSERT.
+	failure string
 }
 
 type TransactDelete struct {
@@ -84,12 +89,13 @@ type txToken struct {
 
 // txOp is one action of a transaction, resolved.
 type txOp struct {
-	rec  tableRecord
-	key  []byte
-	x    *expressions
-	put  Item // Put
-	del  bool // Delete
-	item Item // Update: the key
+	rec     tableRecord
+	key     []byte
+	x       *expressions
+	put     Item   // Put
+	del     bool   // Delete
+	item    Item   // Update: the key
+	failure string // the reason a failed condition gives
 }
 
 // TransactWriteItems applies up to 100 actions on distinct items all or
@@ -191,7 +197,7 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 				return nil, err
 			}
 			if !ok {
-				reasons[i], failed = "ConditionalCheckFailed", true
+				reasons[i], failed = cmp.Or(op.failure, "ConditionalCheckFailed"), true
 				continue
 			}
 		}
@@ -273,7 +279,7 @@ func resolveTx(recs map[string]tableRecord, it TransactWriteItem) (txOp, error) 
 		if itemSize(p.Item) > maxItemSize {
 			return op, validationf("Item size has exceeded the maximum allowed size")
 		}
-		op.put = p.Item
+		op.put, op.failure = p.Item, p.failure
 	case it.Delete != nil:
 		d := it.Delete
 		table, key, cond, names, values = d.TableName, d.Key, d.ConditionExpression, d.ExpressionAttributeNames, d.ExpressionAttributeValues
@@ -317,8 +323,11 @@ func transactionCanceled(codes []string) error {
 	reasons := make([]reason, len(codes))
 	for i, c := range codes {
 		reasons[i].Code = c
-		if c == "ConditionalCheckFailed" {
+		switch c {
+		case "ConditionalCheckFailed":
 			reasons[i].Message = "The conditional request failed"
+		case "DuplicateItem":
+			reasons[i].Message = "Duplicate primary key exists in table"
 		}
 	}
 	raw, _ := json.Marshal(reasons)

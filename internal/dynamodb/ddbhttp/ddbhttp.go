@@ -66,6 +66,7 @@ func tablesAPI(svc *dynamodb.Service) *awsjson.Service {
 
 			"ExecuteStatement":      awsjson.Op(svc.ExecuteStatement),
 			"BatchExecuteStatement": awsjson.Op(svc.BatchExecuteStatement),
+			"ExecuteTransaction":    awsjson.Op(svc.ExecuteTransaction),
 		},
 	}
 }
