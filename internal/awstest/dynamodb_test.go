@@ -657,3 +657,58 @@ func TestDynamoDB_LegacyParameters(t *testing.T) {
 		t.Errorf("mixing: %v", err)
 	}
 }
+
+// Writes charge each index they touch, as DynamoDB counts it: a new entry
+// or a removed one costs its projection's units, a moved key both, and a
+// change outside an index's projection nothing. Index reads are charged
+// to the index.
+func TestDynamoDB_IndexCapacity(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	c := srv.DynamoDB()
+	s := dtypes.ScalarAttributeTypeS
+	must[*dynamodb.CreateTableOutput](t)(c.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            aws.String("cap"),
+		KeySchema:            []dtypes.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: dtypes.KeyTypeHash}},
+		AttributeDefinitions: []dtypes.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: s}, {AttributeName: aws.String("status"), AttributeType: s}},
+		BillingMode:          dtypes.BillingModePayPerRequest,
+		GlobalSecondaryIndexes: []dtypes.GlobalSecondaryIndex{{IndexName: aws.String("by-status"),
+			KeySchema:  []dtypes.KeySchemaElement{{AttributeName: aws.String("status"), KeyType: dtypes.KeyTypeHash}},
+			Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeKeysOnly}}},
+	}))
+	key := map[string]dtypes.AttributeValue{"pk": str("a")}
+	check := func(what string, cc *dtypes.ConsumedCapacity, total, table, index float64) {
+		t.Helper()
+		got := fmt.Sprintf("%v %v", aws.ToFloat64(cc.CapacityUnits), aws.ToFloat64(cc.Table.CapacityUnits))
+		want := fmt.Sprintf("%v %v", total, table)
+		gsi, ok := cc.GlobalSecondaryIndexes["by-status"]
+		if ok {
+			got += fmt.Sprintf(" %v", aws.ToFloat64(gsi.CapacityUnits))
+		}
+		if index > 0 {
+			want += fmt.Sprintf(" %v", index)
+		}
+		if got != want {
+			t.Fatalf("%s: units %s, want %s", what, got, want)
+		}
+	}
+	put := must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("cap"), ReturnConsumedCapacity: dtypes.ReturnConsumedCapacityIndexes,
+		Item: map[string]dtypes.AttributeValue{"pk": str("a"), "status": str("new"), "body": str(strings.Repeat("x", 1500))}}))
+	check("put", put.ConsumedCapacity, 3, 2, 1) // a 1.5 KB item; its key-only index entry
+	upd := func(expr string, names map[string]string, vals map[string]dtypes.AttributeValue) *dtypes.ConsumedCapacity {
+		return must[*dynamodb.UpdateItemOutput](t)(c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("cap"), Key: key,
+			UpdateExpression: aws.String(expr), ExpressionAttributeValues: vals, ReturnConsumedCapacity: dtypes.ReturnConsumedCapacityIndexes,
+			ExpressionAttributeNames: names})).ConsumedCapacity
+	}
+	check("update outside the projection", upd("SET body = :b", nil, map[string]dtypes.AttributeValue{":b": str("short")}), 2, 2, 0)
+	check("update moving the index key", upd("SET #s = :s", map[string]string{"#s": "status"}, map[string]dtypes.AttributeValue{":s": str("paid")}), 3, 1, 2)
+	q := must[*dynamodb.QueryOutput](t)(c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("cap"), IndexName: aws.String("by-status"),
+		KeyConditionExpression: aws.String("#s = :s"), ExpressionAttributeNames: map[string]string{"#s": "status"},
+		ExpressionAttributeValues: map[string]dtypes.AttributeValue{":s": str("paid")}, ReturnConsumedCapacity: dtypes.ReturnConsumedCapacityIndexes}))
+	check("index query", q.ConsumedCapacity, 0.5, 0, 0.5)
+	del := must[*dynamodb.DeleteItemOutput](t)(c.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String("cap"), Key: key,
+		ReturnConsumedCapacity: dtypes.ReturnConsumedCapacityTotal}))
+	if aws.ToFloat64(del.ConsumedCapacity.CapacityUnits) != 2 || del.ConsumedCapacity.Table != nil {
+		t.Fatalf("delete, TOTAL: %+v", del.ConsumedCapacity)
+	}
+}

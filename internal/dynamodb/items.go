@@ -3,7 +3,6 @@ package dynamodb
 import (
 	"context"
 	"errors"
-	"math"
 
 	jsonv2 "github.com/go-json-experiment/json"
 
@@ -129,52 +128,6 @@ func encodeItem(item Item) ([]byte, error) { return appendItem(nil, item), nil }
 func decodeItem(b []byte) (Item, error) {
 	var item Item
 	return item, jsonv2.Unmarshal(b, &item)
-}
-
-// ConsumedCapacity is what a request cost, in capacity units.
-type ConsumedCapacity struct {
-	TableName          string   `json:"TableName"`
-	CapacityUnits      float64  `json:"CapacityUnits"`
-	ReadCapacityUnits  *float64 `json:"ReadCapacityUnits,omitempty"`
-	WriteCapacityUnits *float64 `json:"WriteCapacityUnits,omitempty"`
-	Table              *struct {
-		CapacityUnits float64 `json:"CapacityUnits"`
-	} `json:"Table,omitempty"`
-}
-
-// writeUnits is the WCUs of writing an item of size bytes: one per KB
-// begun, at least one.
-func writeUnits(size int) float64 { return math.Max(1, math.Ceil(float64(size)/1024)) }
-
-// readUnits is the RCUs of reading size bytes: one per 4 KB begun, half
-// that for an eventually consistent read.
-func readUnits(size int, consistent bool) float64 {
-	u := math.Max(1, math.Ceil(float64(size)/4096))
-	if !consistent {
-		u /= 2
-	}
-	return u
-}
-
-// wantsCapacity tells whether a ReturnConsumedCapacity asks for a figure.
-func wantsCapacity(mode string) bool { return mode == "TOTAL" || mode == "INDEXES" }
-
-func consumed(mode, table string, units float64, write bool) *ConsumedCapacity {
-	if !wantsCapacity(mode) {
-		return nil
-	}
-	c := &ConsumedCapacity{TableName: table, CapacityUnits: units}
-	if write {
-		c.WriteCapacityUnits = &units
-	} else {
-		c.ReadCapacityUnits = &units
-	}
-	if mode == "INDEXES" {
-		c.Table = &struct {
-			CapacityUnits float64 `json:"CapacityUnits"`
-		}{units}
-	}
-	return c
 }
 
 // expressions are a request's parsed expressions over one environment.
@@ -315,7 +268,7 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 	if err := w.commit(); err != nil {
 		return nil, err
 	}
-	out := &ItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, rec.Name, writeUnits(max(size, itemSize(old))), true)}
+	out := &ItemOutput{ConsumedCapacity: writeConsumed(in.ReturnConsumedCapacity, rec, old, in.Item)}
 	if in.ReturnValues == "ALL_OLD" {
 		out.Attributes = old
 	}
@@ -429,7 +382,7 @@ func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOut
 			return nil, err
 		}
 	}
-	out := &ItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, rec.Name, writeUnits(itemSize(old)), true)}
+	out := &ItemOutput{ConsumedCapacity: writeConsumed(in.ReturnConsumedCapacity, rec, old, nil)}
 	if in.ReturnValues == "ALL_OLD" {
 		out.Attributes = old
 	}
@@ -510,7 +463,7 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 	if err := w.commit(); err != nil {
 		return nil, err
 	}
-	out := &ItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, rec.Name, writeUnits(max(size, itemSize(old))), true)}
+	out := &ItemOutput{ConsumedCapacity: writeConsumed(in.ReturnConsumedCapacity, rec, old, next)}
 	switch in.ReturnValues {
 	case "ALL_OLD":
 		out.Attributes = old

@@ -398,7 +398,11 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 		out.Items = []RawItem{}
 	}
 	consistent := consistentRead(in.ConsistentRead)
-	out.ConsumedCapacity = consumed(in.ReturnConsumedCapacity, rec.Name, readUnits(read, consistent), false)
+	if ks.index != nil { // charged to the index read
+		out.ConsumedCapacity = charged(in.ReturnConsumedCapacity, &rec, rec.Name, 0, map[string]float64{ks.index.IndexName: readUnits(read, consistent)}, false)
+	} else {
+		out.ConsumedCapacity = consumed(in.ReturnConsumedCapacity, rec.Name, readUnits(read, consistent), false)
+	}
 	return out, nil
 }
 

@@ -1,0 +1,138 @@
+package dynamodb
+
+import "math"
+
+// Capacity units, as DynamoDB counts them for ReturnConsumedCapacity: a
+// write costs one WCU per KB begun of the larger of the old and new item,
+// and each index entry it adds, replaces or removes costs the same per KB
+// of its projection (an index whose key changes pays for the removal and
+// the addition; one whose projection does not change pays nothing). A
+// read costs one RCU per 4 KB begun, half that when eventually
+// consistent; a Query or Scan of an index is charged to the index.
+
+// Capacity is the units charged to a table or one index.
+type Capacity struct {
+	CapacityUnits      float64  `json:"CapacityUnits"`
+	ReadCapacityUnits  *float64 `json:"ReadCapacityUnits,omitempty"`
+	WriteCapacityUnits *float64 `json:"WriteCapacityUnits,omitempty"`
+}
+
+// ConsumedCapacity is what a request cost, in capacity units. Table and
+// the index maps are given for ReturnConsumedCapacity INDEXES.
+type ConsumedCapacity struct {
+	TableName              string              `json:"TableName"`
+	CapacityUnits          float64             `json:"CapacityUnits"`
+	ReadCapacityUnits      *float64            `json:"ReadCapacityUnits,omitempty"`
+	WriteCapacityUnits     *float64            `json:"WriteCapacityUnits,omitempty"`
+	Table                  *Capacity           `json:"Table,omitempty"`
+	GlobalSecondaryIndexes map[string]Capacity `json:"GlobalSecondaryIndexes,omitempty"`
+	LocalSecondaryIndexes  map[string]Capacity `json:"LocalSecondaryIndexes,omitempty"`
+}
+
+// writeUnits is the WCUs of writing an item of size bytes: one per KB
+// begun, at least one.
+func writeUnits(size int) float64 { return math.Max(1, math.Ceil(float64(size)/1024)) }
+
+// readUnits is the RCUs of reading size bytes: one per 4 KB begun, half
+// that for an eventually consistent read.
+func readUnits(size int, consistent bool) float64 {
+	u := math.Max(1, math.Ceil(float64(size)/4096))
+	if !consistent {
+		u /= 2
+	}
+	return u
+}
+
+// wantsCapacity tells whether a ReturnConsumedCapacity asks for a figure.
+func wantsCapacity(mode string) bool { return mode == "TOTAL" || mode == "INDEXES" }
+
+// units is a capacity figure of one kind.
+func units(n float64, write bool) Capacity {
+	c := Capacity{CapacityUnits: n}
+	if write {
+		c.WriteCapacityUnits = &n
+	} else {
+		c.ReadCapacityUnits = &n
+	}
+	return c
+}
+
+// consumed is the capacity of a request charged to its table alone.
+func consumed(mode, table string, n float64, write bool) *ConsumedCapacity {
+	return charged(mode, nil, table, n, nil, write)
+}
+
+// charged builds a ConsumedCapacity: tableUnits charged to the table and
+// byIndex to rec's indexes (rec may be nil when byIndex is empty).
+func charged(mode string, rec *tableRecord, table string, tableUnits float64, byIndex map[string]float64, write bool) *ConsumedCapacity {
+	if !wantsCapacity(mode) {
+		return nil
+	}
+	total := tableUnits
+	for _, n := range byIndex {
+		total += n
+	}
+	u := units(total, write)
+	c := &ConsumedCapacity{TableName: table, CapacityUnits: total, ReadCapacityUnits: u.ReadCapacityUnits, WriteCapacityUnits: u.WriteCapacityUnits}
+	if mode != "INDEXES" {
+		return c
+	}
+	t := units(tableUnits, write)
+	c.Table = &t
+	for name, n := range byIndex {
+		m := &c.LocalSecondaryIndexes
+		if ix := rec.index(name); ix != nil && ix.Global {
+			m = &c.GlobalSecondaryIndexes
+		}
+		if *m == nil {
+			*m = map[string]Capacity{}
+		}
+		(*m)[name] = units(n, write)
+	}
+	return c
+}
+
+// writeConsumed is the capacity of writing an item from old to item
+// (either nil): the table's units and each index's.
+func writeConsumed(mode string, rec *tableRecord, old, item Item) *ConsumedCapacity {
+	if !wantsCapacity(mode) {
+		return nil
+	}
+	return charged(mode, rec, rec.Name, writeUnits(max(itemSize(old), itemSize(item))), rec.indexUnits(old, item), true)
+}
+
+// indexUnits is what a write from old to item costs each index it
+// touches.
+func (r *tableRecord) indexUnits(old, item Item) map[string]float64 {
+	var out map[string]float64
+	for i := range r.Indexes {
+		ix := &r.Indexes[i]
+		var was, is Item
+		if old != nil && r.entryKey(ix, old) != nil {
+			was = r.projectIndex(ix, old)
+		}
+		if item != nil && r.entryKey(ix, item) != nil {
+			is = r.projectIndex(ix, item)
+		}
+		var n float64
+		switch {
+		case was == nil && is == nil:
+			continue
+		case was == nil:
+			n = writeUnits(itemSize(is))
+		case is == nil:
+			n = writeUnits(itemSize(was))
+		case string(r.entryKey(ix, old)) != string(r.entryKey(ix, item)):
+			n = writeUnits(itemSize(was)) + writeUnits(itemSize(is))
+		case sameItem(was, is):
+			continue
+		default:
+			n = writeUnits(itemSize(is))
+		}
+		if out == nil {
+			out = map[string]float64{}
+		}
+		out[ix.IndexName] = n
+	}
+	return out
+}
