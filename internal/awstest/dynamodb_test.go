@@ -712,3 +712,47 @@ func TestDynamoDB_IndexCapacity(t *testing.T) {
 		t.Fatalf("delete, TOTAL: %+v", del.ConsumedCapacity)
 	}
 }
+
+// A ClientRequestToken makes a transaction apply once: under concurrent
+// retries, after a restart, and for ten minutes of server time.
+func TestDynamoDB_TransactionTokens(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	srv := awstest.New(t, awstest.Options{DataDir: dir})
+	c := srv.DynamoDB()
+	createAggregates(t, c, "ledger")
+	key := map[string]dtypes.AttributeValue{"customer_id": str("c"), "date": str("-")}
+	tx := func(token, by string) error {
+		_, err := c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{ClientRequestToken: aws.String(token), TransactItems: []dtypes.TransactWriteItem{
+			{Update: &dtypes.Update{TableName: aws.String("ledger"), Key: key, UpdateExpression: aws.String("ADD n :by"),
+				ExpressionAttributeValues: map[string]dtypes.AttributeValue{":by": num(by)}}}}})
+		return err
+	}
+	value := func() string {
+		got := must[*dynamodb.GetItemOutput](t)(c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("ledger"), Key: key}))
+		return got.Item["n"].(*dtypes.AttributeValueMemberN).Value
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			if err := tx("retry-me", "1"); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if v := value(); v != "1" {
+		t.Fatalf("eight concurrent retries of one token: n = %s", v)
+	}
+	srv.Stop()
+	srv = awstest.New(t, awstest.Options{DataDir: dir})
+	c = srv.DynamoDB()
+	if err := tx("retry-me", "1"); err != nil || value() != "1" {
+		t.Fatalf("retry after a restart: %v, n = %s", err, value())
+	}
+	wantCode(t, tx("retry-me", "2"), "IdempotentParameterMismatchException")
+	advance(t, srv, 11*time.Minute)
+	if err := tx("retry-me", "1"); err != nil || value() != "2" {
+		t.Fatalf("the token after ten minutes: %v, n = %s", err, value())
+	}
+}

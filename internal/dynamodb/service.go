@@ -37,8 +37,9 @@ type Service struct {
 	// updates, striped by item key.
 	itemLocks [256]sync.Mutex
 
-	// tokens are TransactWriteItems' recent ClientRequestTokens.
-	tokens txTokens
+	// tokenLocks serialize the transactions that carry one
+	// ClientRequestToken, striped by token.
+	tokenLocks [64]sync.Mutex
 }
 
 type tableKey struct{ account, region, name string }

@@ -1,13 +1,19 @@
 package dynamodb
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
+	"errors"
+	"hash/fnv"
+	"slices"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/lakebox/lakebox/internal/storage/meta"
 )
 
 const (
@@ -75,16 +81,54 @@ type TransactWriteItemsOutput struct {
 	ConsumedCapacity []ConsumedCapacity `json:"ConsumedCapacity,omitempty"`
 }
 
-// txTokens remembers recent ClientRequestTokens: token -> request digest
-// and when it was used.
-type txTokens struct {
-	mu   sync.Mutex
-	seen map[string]txToken
+// ClientRequestTokens: a committed transaction's token is stored, with
+// the digest of its actions and when it committed, in the transaction's
+// own batch, so a retry after a crash is still recognized. For ten minutes
+// of server time a repeat with the same actions does nothing and succeeds;
+// with other actions it is IdempotentParameterMismatchException. Requests
+// with one token are serialized (striped locks), so two concurrent
+// retries cannot both apply.
+var tokenPrefix = []byte("ddb\x00T\x00")
+
+func tokenKey(sc scope, token string) []byte {
+	return []byte(string(tokenPrefix) + sc.account + "\x00" + sc.region + "\x00" + token)
 }
 
-type txToken struct {
-	digest [32]byte
-	at     time.Time
+// lockToken serializes the transactions that carry one token.
+func (s *Service) lockToken(token string) func() {
+	h := fnv.New32a()
+	h.Write([]byte(token))
+	m := &s.tokenLocks[h.Sum32()%uint32(len(s.tokenLocks))]
+	m.Lock()
+	return m.Unlock
+}
+
+// expireTokens forgets ClientRequestTokens older than ten minutes of
+// server time.
+func (s *Service) expireTokens() error {
+	cutoff := s.clock.Now().Add(-tokenLife).UnixNano()
+	it, err := s.db.NewIter(tokenPrefix, meta.PrefixEnd(tokenPrefix))
+	if err != nil {
+		return err
+	}
+	b := s.db.NewBatch()
+	for it.First(); it.Valid(); it.Next() {
+		v, err := it.Value()
+		if err != nil {
+			it.Close()
+			return err
+		}
+		if len(v) != 40 || int64(binary.BigEndian.Uint64(v[32:])) < cutoff {
+			b.Delete(slices.Clone(it.Key()))
+		}
+	}
+	if err := it.Close(); err != nil {
+		return err
+	}
+	if b.Empty() {
+		return nil
+	}
+	return b.Commit()
 }
 
 // txOp is one action of a transaction, resolved.
@@ -106,36 +150,27 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 	if n := len(in.TransactItems); n < 1 || n > maxTransactItems {
 		return nil, modelValidation(n, "transactItems", "have length less than or equal to 100")
 	}
-	committed := false
+	var token []byte // the token record this transaction stores
+	var tkey []byte
 	if in.ClientRequestToken != "" {
+		unlock := s.lockToken(in.ClientRequestToken)
+		defer unlock()
 		body, _ := json.Marshal(in.TransactItems)
 		digest := sha256.Sum256(body)
 		now := s.clock.Now()
-		s.tokens.mu.Lock()
-		if s.tokens.seen == nil {
-			s.tokens.seen = map[string]txToken{}
-		}
-		for k, t := range s.tokens.seen {
-			if now.Sub(t.at) > tokenLife {
-				delete(s.tokens.seen, k)
-			}
-		}
-		prev, ok := s.tokens.seen[in.ClientRequestToken]
-		s.tokens.mu.Unlock()
-		if ok {
-			if prev.digest != digest {
+		tkey = tokenKey(scopeOf(ctx), in.ClientRequestToken)
+		prev, err := s.db.Get(tkey)
+		switch {
+		case errors.Is(err, meta.ErrNotFound):
+		case err != nil:
+			return nil, err
+		case len(prev) == 40 && now.Sub(time.Unix(0, int64(binary.BigEndian.Uint64(prev[32:])))) <= tokenLife:
+			if !bytes.Equal(prev[:32], digest[:]) {
 				return nil, ErrIdempotentMismatch.WithMessage("Request parameters do not match the parameters of the original request with the same ClientRequestToken.")
 			}
 			return &TransactWriteItemsOutput{}, nil
 		}
-		// Only a transaction that commits makes its token a no-op later.
-		defer func() {
-			if committed {
-				s.tokens.mu.Lock()
-				s.tokens.seen[in.ClientRequestToken] = txToken{digest, now}
-				s.tokens.mu.Unlock()
-			}
-		}()
+		token = binary.BigEndian.AppendUint64(digest[:], uint64(now.UnixNano()))
 	}
 	var tables []string
 	for _, it := range in.TransactItems {
@@ -227,6 +262,9 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 	}
 	w := s.newWriteBatch()
 	defer w.discard()
+	if token != nil {
+		w.b.Set(tkey, token)
+	}
 	units := map[string]float64{}
 	for i, op := range ops {
 		switch {
@@ -244,7 +282,6 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 	if err := w.commit(); err != nil {
 		return nil, err
 	}
-	committed = true
 	out := &TransactWriteItemsOutput{}
 	for _, name := range sortedNames(units) {
 		if c := consumed(in.ReturnConsumedCapacity, name, units[name], true); c != nil {

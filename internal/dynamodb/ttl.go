@@ -87,6 +87,9 @@ func (s *Service) DescribeTimeToLive(ctx context.Context, in *TableNameInput) (*
 // attribute is a number of epoch seconds before now; other values never
 // expire it, as on DynamoDB.
 func (s *Service) Expire() (int, error) {
+	if err := s.expireTokens(); err != nil {
+		return 0, err
+	}
 	now := s.clock.Now().Unix()
 	s.mu.RLock()
 	var tables []*table
