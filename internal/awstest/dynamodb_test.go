@@ -711,6 +711,18 @@ func TestDynamoDB_IndexCapacity(t *testing.T) {
 	if aws.ToFloat64(del.ConsumedCapacity.CapacityUnits) != 2 || del.ConsumedCapacity.Table != nil {
 		t.Fatalf("delete, TOTAL: %+v", del.ConsumedCapacity)
 	}
+
+	// Batches and transactions charge the indexes too (transactions
+	// double).
+	item := func(pk, status string) map[string]dtypes.AttributeValue {
+		return map[string]dtypes.AttributeValue{"pk": str(pk), "status": str(status)}
+	}
+	bw := must[*dynamodb.BatchWriteItemOutput](t)(c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{ReturnConsumedCapacity: dtypes.ReturnConsumedCapacityIndexes,
+		RequestItems: map[string][]dtypes.WriteRequest{"cap": {{PutRequest: &dtypes.PutRequest{Item: item("b", "new")}}, {PutRequest: &dtypes.PutRequest{Item: map[string]dtypes.AttributeValue{"pk": str("c")}}}}}}))
+	check("batch", &bw.ConsumedCapacity[0], 3, 2, 1) // two items, one of them indexed
+	tw := must[*dynamodb.TransactWriteItemsOutput](t)(c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{ReturnConsumedCapacity: dtypes.ReturnConsumedCapacityIndexes,
+		TransactItems: []dtypes.TransactWriteItem{{Put: &dtypes.Put{TableName: aws.String("cap"), Item: item("d", "new")}}}}))
+	check("transaction", &tw.ConsumedCapacity[0], 4, 2, 2)
 }
 
 // A ClientRequestToken makes a transaction apply once: under concurrent

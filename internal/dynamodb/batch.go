@@ -116,6 +116,7 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 	defer unlock()
 	wb := s.newWriteBatch()
 	defer wb.discard()
+	ix := indexCharges{}
 	for _, w := range writes {
 		var old Item
 		if w.rec.readsOld() {
@@ -123,6 +124,9 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 			if old, err = s.getItem(w.key); err != nil {
 				return nil, err
 			}
+		}
+		if wantsCapacity(in.ReturnConsumedCapacity) {
+			ix.add(w.rec, w.rec.indexUnits(old, w.item), 1)
 		}
 		if w.item == nil {
 			wb.remove(w.rec, w.key, old, false)
@@ -135,7 +139,7 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 	}
 	out := &BatchWriteItemOutput{UnprocessedItems: map[string][]WriteRequest{}}
 	for _, name := range sortedNames(in.RequestItems) {
-		if c := consumed(in.ReturnConsumedCapacity, name, units[name], true); c != nil {
+		if c := ix.charged(in.ReturnConsumedCapacity, name, units[name]); c != nil {
 			out.ConsumedCapacity = append(out.ConsumedCapacity, *c)
 		}
 	}

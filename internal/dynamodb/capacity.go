@@ -136,3 +136,33 @@ func (r *tableRecord) indexUnits(old, item Item) map[string]float64 {
 	}
 	return out
 }
+
+// indexCharges sums the index units of a batch's or a transaction's
+// writes, by table.
+type indexCharges map[string]*indexCharge
+
+type indexCharge struct {
+	rec   *tableRecord
+	units map[string]float64
+}
+
+// add charges one write's index units, times factor (transactional
+// writes cost double).
+func (c indexCharges) add(rec *tableRecord, byIndex map[string]float64, factor float64) {
+	t := c[rec.Name]
+	if t == nil {
+		t = &indexCharge{rec: rec, units: map[string]float64{}}
+		c[rec.Name] = t
+	}
+	for name, n := range byIndex {
+		t.units[name] += n * factor
+	}
+}
+
+// charged is a table's ConsumedCapacity: tableUnits and its indexes'.
+func (c indexCharges) charged(mode, table string, tableUnits float64) *ConsumedCapacity {
+	if t := c[table]; t != nil && len(t.units) > 0 {
+		return charged(mode, t.rec, table, tableUnits, t.units, true)
+	}
+	return consumed(mode, table, tableUnits, true)
+}

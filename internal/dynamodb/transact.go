@@ -266,6 +266,7 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 		w.b.Set(tkey, token)
 	}
 	units := map[string]float64{}
+	ix := indexCharges{}
 	for i, op := range ops {
 		switch {
 		case op.del:
@@ -278,13 +279,16 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 			w.put(&op.rec, op.key, olds[i], news[i], body)
 		}
 		units[op.rec.Name] += 2 * writeUnits(itemSize(news[i])) // transactional writes cost double
+		if wantsCapacity(in.ReturnConsumedCapacity) && (op.del || news[i] != nil) {
+			ix.add(&op.rec, op.rec.indexUnits(olds[i], news[i]), 2)
+		}
 	}
 	if err := w.commit(); err != nil {
 		return nil, err
 	}
 	out := &TransactWriteItemsOutput{}
 	for _, name := range sortedNames(units) {
-		if c := consumed(in.ReturnConsumedCapacity, name, units[name], true); c != nil {
+		if c := ix.charged(in.ReturnConsumedCapacity, name, units[name]); c != nil {
 			out.ConsumedCapacity = append(out.ConsumedCapacity, *c)
 		}
 	}
