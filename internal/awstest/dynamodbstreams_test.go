@@ -257,3 +257,30 @@ func wantMessage(t *testing.T, err error, msg string) {
 		t.Fatalf("got %v, want the message %q", err, msg)
 	}
 }
+
+// A stream disabled without ever holding a record is forgotten after its
+// 24 hours, like any other.
+func TestDynamoDBStreams_EmptyDisabledStreamIsForgotten(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	c, sc := srv.DynamoDB(), srv.DynamoDBStreams()
+	createAggregates(t, c, "quiet")
+	for _, on := range []bool{true, false} {
+		spec := &dtypes.StreamSpecification{StreamEnabled: aws.Bool(on)}
+		if on {
+			spec.StreamViewType = dtypes.StreamViewTypeKeysOnly
+		}
+		must[*dynamodb.UpdateTableOutput](t)(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("quiet"), StreamSpecification: spec}))
+	}
+	if n := len(must[*dynamodbstreams.ListStreamsOutput](t)(sc.ListStreams(ctx, &dynamodbstreams.ListStreamsInput{})).Streams); n != 1 {
+		t.Fatalf("%d streams listed after disabling, want 1", n)
+	}
+	advance(t, srv, 25*time.Hour)
+	deadline := time.Now().Add(30 * time.Second)
+	for len(must[*dynamodbstreams.ListStreamsOutput](t)(sc.ListStreams(ctx, &dynamodbstreams.ListStreamsInput{})).Streams) != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the empty disabled stream is still listed after 25 h")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -219,9 +219,19 @@ func (p *parser) syntax() error {
 	return p.fail("Syntax error; token: %q, near: %q", t.text, strings.Join(near, " "))
 }
 
+// maxExpressionSize bounds an expression, and with it the parser's and
+// the evaluator's recursion. DynamoDB refuses user expressions over 4 KB;
+// the bound here is looser because the legacy parameters (Expected,
+// AttributeUpdates, ...) are translated into expressions that may be
+// longer than what the user wrote.
+const maxExpressionSize = 64 << 10
+
 func newParser(kind, src string, env *exprEnv) (*parser, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, validationf("Invalid %s: The expression can not be empty;", kind)
+	}
+	if len(src) > maxExpressionSize {
+		return nil, validationf("Invalid %s: Expression size has exceeded the maximum allowed size; expression size: %d", kind, len(src))
 	}
 	toks, err := lex(src)
 	if err != nil {

@@ -264,6 +264,7 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 		return nil, err
 	}
 	w := s.newWriteBatch()
+	defer w.discard()
 	w.put(rec, key, old, in.Item, body)
 	if err := w.commit(); err != nil {
 		return nil, err
@@ -377,6 +378,7 @@ func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOut
 	}
 	if old != nil {
 		w := s.newWriteBatch()
+		defer w.discard()
 		w.remove(rec, key, old, false)
 		if err := w.commit(); err != nil {
 			return nil, err
@@ -459,6 +461,7 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 		return nil, err
 	}
 	w := s.newWriteBatch()
+	defer w.discard()
 	w.put(rec, key, old, next, body)
 	if err := w.commit(); err != nil {
 		return nil, err

@@ -191,7 +191,14 @@ func (p *pqParser) name() (string, error) {
 	return "", p.expect("a name", false)
 }
 
+// maxStatementSize is the longest statement DynamoDB accepts; it also
+// bounds the parser's recursion.
+const maxStatementSize = 8192
+
 func parsePartiQL(src string, params []AttributeValue) (*pqStatement, error) {
+	if len(src) > maxStatementSize {
+		return nil, modelValidation(fmt.Sprintf("a statement of %d characters", len(src)), "statement", "have length less than or equal to 8192")
+	}
 	toks, err := pqLex(src)
 	if err != nil {
 		return nil, err
@@ -1052,6 +1059,9 @@ func (w *pqWriter) update(st *pqStatement) (string, error) {
 		if call, ok := a[1].(pqCall); ok && (call.name == "set_add" || call.name == "set_delete") {
 			if len(call.args) != 2 {
 				return "", pqError("%s takes an attribute and a set", call.name)
+			}
+			if target, ok := call.args[0].(pqPath); !ok || w.path(target) != path {
+				return "", pqError("%s must name the attribute it is assigned to", call.name)
 			}
 			v, ok := call.args[1].(pqValue)
 			if !ok {

@@ -1,6 +1,7 @@
 package dynamodb
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -43,6 +44,17 @@ func TestPartiQLTranslation(t *testing.T) {
 		if _, err := parsePartiQL(bad, nil); err == nil {
 			t.Errorf("%q parsed", bad)
 		}
+	}
+	if _, err := parsePartiQL("SELECT * FROM t WHERE "+strings.Repeat("(", 9000)+"a = 1", nil); err == nil {
+		t.Error("a statement over 8 KB parsed")
+	}
+	// set_add and set_delete change the attribute they are assigned to.
+	st, err := parsePartiQL(`UPDATE t SET a = set_add(b, <<1>>) WHERE k = 1`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := newPQWriter().update(st); err == nil {
+		t.Error("SET a = set_add(b, ...) accepted")
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/lakebox/lakebox/internal/auth"
@@ -157,9 +158,23 @@ func (s *Service) lockTable(ctx context.Context, name string) (*tableRecord, fun
 // returns their records: writers hold them until they commit, so a
 // table's indexes cannot change under a write (UpdateTable write-locks).
 func (s *Service) lockTables(ctx context.Context, names ...string) (map[string]tableRecord, func(), error) {
-	names = slices.Clone(names)
-	slices.Sort(names)
-	names = slices.Compact(names)
+	// Tables are locked once each, in the order of their names, however
+	// a request names them (by name or by ARN): a table read-locked twice,
+	// or two tables locked in different orders, could deadlock behind a
+	// waiting UpdateTable.
+	byTable := map[*table][]string{}
+	var tables []*table
+	for _, name := range names {
+		t, err := s.lookup(ctx, name)
+		if err != nil {
+			return nil, nil, err
+		}
+		if byTable[t] == nil {
+			tables = append(tables, t)
+		}
+		byTable[t] = append(byTable[t], name)
+	}
+	slices.SortFunc(tables, func(a, b *table) int { return strings.Compare(a.rec.Name, b.rec.Name) }) // names never change
 	var locked []*table
 	release := func() {
 		for _, t := range locked {
@@ -167,19 +182,16 @@ func (s *Service) lockTables(ctx context.Context, names ...string) (map[string]t
 		}
 	}
 	recs := make(map[string]tableRecord, len(names))
-	for _, name := range names {
-		t, err := s.lookup(ctx, name)
-		if err != nil {
-			release()
-			return nil, nil, err
-		}
+	for _, t := range tables {
 		t.mu.RLock()
 		locked = append(locked, t)
 		if t.deleted {
 			release()
 			return nil, nil, tableNotFound()
 		}
-		recs[name] = t.rec
+		for _, name := range byTable[t] {
+			recs[name] = t.rec
+		}
 	}
 	return recs, release, nil
 }

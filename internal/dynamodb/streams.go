@@ -77,6 +77,14 @@ type stream struct {
 	// abandoned, in order: readers stop below the first, so a record that
 	// commits late is never skipped.
 	pending []uint64
+	// committed is the highest number committed. Readers also stop above
+	// it: a position past it could name a number a write abandoned, which
+	// after a restart is handed out again.
+	committed uint64
+
+	// saveMu is held from a snapshot of rec to the commit that stores it,
+	// so an older snapshot is never stored over a newer one.
+	saveMu sync.Mutex
 }
 
 func (st *stream) reserve() uint64 {
@@ -88,11 +96,15 @@ func (st *stream) reserve() uint64 {
 	return seq
 }
 
-func (st *stream) settle(seq uint64) {
+// settle ends a reservation: its record committed, or it never will.
+func (st *stream) settle(seq uint64, committed bool) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if i := slices.Index(st.pending, seq); i >= 0 {
 		st.pending = slices.Delete(st.pending, i, i+1)
+	}
+	if committed {
+		st.committed = max(st.committed, seq)
 	}
 }
 
@@ -100,10 +112,11 @@ func (st *stream) settle(seq uint64) {
 func (st *stream) visible() uint64 {
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	first := st.next
 	if len(st.pending) > 0 {
-		return st.pending[0]
+		first = st.pending[0]
 	}
-	return st.next
+	return min(first, st.committed+1)
 }
 
 func (st *stream) snapshot() streamRecord {
@@ -141,6 +154,7 @@ func (s *Service) loadStreams() error {
 		if err := ri.Close(); err != nil {
 			return err
 		}
+		st.committed = st.next - 1
 		s.streams[st.rec.ID] = st
 	}
 	return nil
@@ -215,7 +229,7 @@ func (s *Service) closeStream(rec *tableRecord) *stream {
 	}
 	st.mu.Lock()
 	st.rec.Disabled = s.clock.Now().UnixMilli()
-	st.rec.Last = st.next - 1
+	st.rec.Last = st.committed // none is pending: the table is write-locked
 	st.mu.Unlock()
 	return st
 }
@@ -258,7 +272,7 @@ func (r *tableRecord) readsOld() bool { return len(r.Indexes) > 0 || r.Stream !=
 type writeBatch struct {
 	s       *Service
 	b       *meta.Batch
-	settles []func()
+	settles []func(committed bool)
 }
 
 func (s *Service) newWriteBatch() *writeBatch { return &writeBatch{s: s, b: s.db.NewBatch()} }
@@ -279,15 +293,19 @@ func (w *writeBatch) remove(rec *tableRecord, key []byte, old Item, expired bool
 
 // commit commits the batch durably.
 func (w *writeBatch) commit() error {
-	defer w.discard()
-	return w.b.Commit()
+	err := w.b.Commit()
+	w.settle(err == nil)
+	return err
 }
 
-// discard gives back the stream numbers of a batch that will not commit
-// (or has): a number left pending would stop the stream's readers.
-func (w *writeBatch) discard() {
+// discard gives back the stream numbers of a batch that will not commit;
+// after commit it does nothing. Every writer defers it: a number left
+// pending would stop the stream's readers.
+func (w *writeBatch) discard() { w.settle(false) }
+
+func (w *writeBatch) settle(committed bool) {
 	for _, settle := range w.settles {
-		settle()
+		settle(committed)
 	}
 	w.settles = nil
 }
@@ -304,7 +322,7 @@ func (w *writeBatch) record(rec *tableRecord, old, item Item, expired bool) {
 		return
 	}
 	seq := st.reserve()
-	w.settles = append(w.settles, func() { st.settle(seq) })
+	w.settles = append(w.settles, func(committed bool) { st.settle(seq, committed) })
 	now := w.s.clock.Now()
 	v := binary.BigEndian.AppendUint64(nil, uint64(now.UnixMilli()))
 	w.b.Set(recordKey(st.rec.ID, seq), appendStreamRecord(v, rec, st.rec.ViewType, seq, now, old, item, expired))
@@ -382,51 +400,69 @@ func (s *Service) TrimStreams() (int, error) {
 	s.mu.RUnlock()
 	trimmed := 0
 	for _, st := range streams {
-		r := st.snapshot()
-		prefix := []byte(string(recordPrefix) + r.ID)
-		it, err := s.db.NewIter(recordKey(r.ID, r.Trimmed), meta.PrefixEnd(prefix))
+		done, err := s.trimStream(st, cutoff)
 		if err != nil {
 			return trimmed, err
 		}
-		upTo := r.Trimmed
-		for it.First(); it.Valid(); it.Next() {
-			v, err := it.Value()
-			if err != nil {
-				it.Close()
-				return trimmed, err
-			}
-			if int64(binary.BigEndian.Uint64(v)) >= cutoff {
-				break
-			}
-			upTo = binary.BigEndian.Uint64(it.Key()[len(prefix):]) + 1
+		if done {
+			trimmed++
 		}
-		if err := it.Close(); err != nil {
-			return trimmed, err
-		}
-		gone := r.Disabled != 0 && r.Disabled < cutoff && upTo > r.Last
-		if upTo == r.Trimmed && !gone {
-			continue
-		}
-		b := s.db.NewBatch()
-		b.DeleteRange(recordKey(r.ID, r.Trimmed), recordKey(r.ID, upTo))
-		st.mu.Lock()
-		st.rec.Trimmed = upTo
-		st.mu.Unlock()
-		if gone {
-			b.DeleteRange(prefix, meta.PrefixEnd(prefix))
-			b.Delete(streamDBKey(r.ID))
-		} else if err := saveStream(b, st); err != nil {
-			return trimmed, err
-		}
-		if err := b.Commit(); err != nil {
-			return trimmed, err
-		}
-		if gone {
-			s.mu.Lock()
-			delete(s.streams, r.ID)
-			s.mu.Unlock()
-		}
-		trimmed++
 	}
 	return trimmed, nil
+}
+
+// trimStream removes one stream's records that arrived before cutoff
+// (Unix ms), and the stream itself once it is disabled, old and empty.
+func (s *Service) trimStream(st *stream, cutoff int64) (bool, error) {
+	st.saveMu.Lock()
+	defer st.saveMu.Unlock()
+	r := st.snapshot()
+	prefix := []byte(string(recordPrefix) + r.ID)
+	// Never past a record still being written: it would land below the
+	// trim point and stay.
+	end := st.visible()
+	it, err := s.db.NewIter(recordKey(r.ID, r.Trimmed), recordKey(r.ID, end))
+	if err != nil {
+		return false, err
+	}
+	upTo, recent := r.Trimmed, false
+	for it.First(); it.Valid(); it.Next() {
+		v, err := it.Value()
+		if err != nil {
+			it.Close()
+			return false, err
+		}
+		if int64(binary.BigEndian.Uint64(v)) >= cutoff {
+			recent = true
+			break
+		}
+		upTo = binary.BigEndian.Uint64(it.Key()[len(prefix):]) + 1
+	}
+	if err := it.Close(); err != nil {
+		return false, err
+	}
+	gone := r.Disabled != 0 && r.Disabled < cutoff && !recent
+	if upTo == r.Trimmed && !gone {
+		return false, nil
+	}
+	b := s.db.NewBatch()
+	b.DeleteRange(recordKey(r.ID, r.Trimmed), recordKey(r.ID, upTo))
+	st.mu.Lock()
+	st.rec.Trimmed = upTo
+	st.mu.Unlock()
+	if gone {
+		b.DeleteRange(prefix, meta.PrefixEnd(prefix))
+		b.Delete(streamDBKey(r.ID))
+	} else if err := saveStream(b, st); err != nil {
+		return false, err
+	}
+	if err := b.Commit(); err != nil {
+		return false, err
+	}
+	if gone {
+		s.mu.Lock()
+		delete(s.streams, r.ID)
+		s.mu.Unlock()
+	}
+	return true, nil
 }

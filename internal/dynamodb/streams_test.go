@@ -9,24 +9,26 @@ import (
 // that commits after a later one is never skipped.
 func TestStreamVisibility(t *testing.T) {
 	st := &stream{next: 1}
-	a, b, c := st.reserve(), st.reserve(), st.reserve()
-	for _, step := range []struct {
-		settle uint64
-		want   uint64
-	}{
-		{0, 1},  // 1, 2, 3 in flight
-		{b, 1},  // 2 committed; 1 still in flight
-		{a, 3},  // 1 and 2 done
-		{c, 4},  // all done
-		{99, 4}, // settling what was never reserved changes nothing
-	} {
-		if step.settle != 0 {
-			st.settle(step.settle)
-		}
-		if got := st.visible(); got != step.want {
-			t.Fatalf("after settling %d: visible %d, want %d", step.settle, got, step.want)
+	want := func(v uint64) {
+		t.Helper()
+		if got := st.visible(); got != v {
+			t.Fatalf("visible %d, want %d", got, v)
 		}
 	}
+	a, b, c := st.reserve(), st.reserve(), st.reserve()
+	want(1) // 1, 2, 3 in flight
+	st.settle(b, true)
+	want(1) // 2 committed; 1 still in flight
+	st.settle(a, true)
+	want(3)
+	st.settle(c, true)
+	want(4)
+	// A number abandoned at the tail: readers stay at 4, the number a
+	// restart hands out next, so they cannot skip what comes after.
+	st.settle(st.reserve(), false)
+	want(4)
+	st.settle(st.reserve(), true) // 5 commits; 4 is a gap
+	want(6)
 }
 
 func TestParseSeq(t *testing.T) {

@@ -332,6 +332,9 @@ func (s *Service) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetReco
 		pos = binary.BigEndian.Uint64(it.Key()[len(recordPrefix)+len(r.ID):]) + 1
 	}
 	if !it.Valid() {
+		if err := it.Err(); err != nil { // not the end: an error
+			return nil, err
+		}
 		pos = max(pos, end) // every number below end is read or was abandoned
 	}
 	if r.Disabled != 0 && pos > r.Last {

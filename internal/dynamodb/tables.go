@@ -293,6 +293,8 @@ func (s *Service) saveTable(rec *tableRecord, streams ...*stream) error {
 	b.Set(tableDBKey(tableKey{rec.Account, rec.Region, rec.Name}), v)
 	for _, st := range streams {
 		if st != nil {
+			st.saveMu.Lock() // until the commit: a trim must not store an older snapshot after it
+			defer st.saveMu.Unlock()
 			if err := saveStream(b, st); err != nil {
 				return err
 			}
@@ -423,6 +425,8 @@ func (s *Service) DeleteTable(ctx context.Context, in *TableNameInput) (*DeleteT
 	b.Delete(tableDBKey(tableKey{rec.Account, rec.Region, rec.Name}))
 	// The stream outlives the table, disabled, for its 24 hours.
 	if st := s.closeStream(&rec); st != nil {
+		st.saveMu.Lock()
+		defer st.saveMu.Unlock()
 		if err := saveStream(b, st); err != nil {
 			return nil, err
 		}

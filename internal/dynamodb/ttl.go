@@ -91,16 +91,22 @@ func (s *Service) Expire() (int, error) {
 		return 0, err
 	}
 	now := s.clock.Now().Unix()
+	// Table locks are never taken under s.mu (UpdateTable and DeleteTable
+	// take s.mu under their table's lock).
 	s.mu.RLock()
-	var tables []*table
+	all := make([]*table, 0, len(s.tables))
 	for _, t := range s.tables {
+		all = append(all, t)
+	}
+	s.mu.RUnlock()
+	var tables []*table
+	for _, t := range all {
 		t.mu.RLock()
 		if t.rec.TTL != "" {
 			tables = append(tables, t)
 		}
 		t.mu.RUnlock()
 	}
-	s.mu.RUnlock()
 	deleted := 0
 	for _, t := range tables {
 		n, err := s.expireTable(t, now)
@@ -153,6 +159,7 @@ func (s *Service) expireTable(t *table, now int64) (int, error) {
 		item, err := s.getItem(key)
 		if err == nil && item != nil && expiredAt(item[t.rec.TTL], now) {
 			w := s.newWriteBatch()
+			defer w.discard()
 			w.remove(&t.rec, key, item, true)
 			if err = w.commit(); err == nil {
 				n++

@@ -241,6 +241,9 @@ func (i *Iter) Prev() bool { return i.it.Prev() }
 // Valid reports whether the iterator is at a key.
 func (i *Iter) Valid() bool { return i.it.Valid() }
 
+// Err is the error that ended the iteration early, if one did.
+func (i *Iter) Err() error { return i.it.Error() }
+
 // Key returns the current key.
 func (i *Iter) Key() []byte { return i.it.Key() }
 
