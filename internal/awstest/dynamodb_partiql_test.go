@@ -34,6 +34,12 @@ func TestDynamoDB_PartiQL(t *testing.T) {
 	if len(got.Items) != 2 || got.Items[0]["date"].(*dtypes.AttributeValueMemberS).Value != "2026-11-03" || len(got.Items[0]) != 2 {
 		t.Fatalf("SELECT: %v", got.Items)
 	}
+	// A sort-key condition is a key condition: Limit counts only the items in range.
+	first := must[*dynamodb.ExecuteStatementOutput](t)(c.ExecuteStatement(ctx, &dynamodb.ExecuteStatementInput{
+		Statement: aws.String(`SELECT * FROM orders WHERE customer_id = 'c-1' AND "date" > '2026-11-03'`), Limit: aws.Int32(1)}))
+	if len(first.Items) != 1 || first.Items[0]["date"].(*dtypes.AttributeValueMemberS).Value != "2026-11-04" {
+		t.Fatalf("SELECT with a sort-key range and Limit 1: %v", first.Items)
+	}
 	all := must[*dynamodb.ExecuteStatementOutput](t)(exec(`SELECT * FROM orders WHERE meta.n[1] = 'two' AND contains(tags, 'b')`))
 	if len(all.Items) != 5 {
 		t.Fatalf("scan with a document path: %d items", len(all.Items))

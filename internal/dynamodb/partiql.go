@@ -796,6 +796,25 @@ func splitKey(where pqNode, names ...string) (Item, []pqNode) {
 	return key, rest
 }
 
+// sortKeyCondition tells a condition a key condition may hold on the
+// sort key: a comparison, BETWEEN or begins_with of the key and values.
+func sortKeyCondition(n pqNode, rng string) bool {
+	isKey := func(x pqNode) bool { p, ok := x.(pqPath); return ok && len(p) == 1 && p[0] == rng && rng != "" }
+	isValue := func(x pqNode) bool { _, ok := x.(pqValue); return ok }
+	switch n := n.(type) {
+	case pqOp:
+		switch n.op {
+		case "=", "<", "<=", ">", ">=":
+			return isKey(n.l) && isValue(n.r)
+		}
+	case pqBetween:
+		return isKey(n.x) && isValue(n.lo) && isValue(n.hi)
+	case pqCall:
+		return n.name == "begins_with" && len(n.args) == 2 && isKey(n.args[0]) && isValue(n.args[1])
+	}
+	return false
+}
+
 // and joins conditions with AND (nil for none).
 func and(ns []pqNode) pqNode {
 	var out pqNode
@@ -880,7 +899,7 @@ func (s *Service) keyAttrs(ctx context.Context, table, index string) (string, st
 }
 
 func (s *Service) pqSelect(ctx context.Context, st *pqStatement, in *ExecuteStatementInput) (*ExecuteStatementOutput, error) {
-	hash, _, err := s.keyAttrs(ctx, st.table, st.index)
+	hash, rng, err := s.keyAttrs(ctx, st.table, st.index)
 	if err != nil {
 		return nil, err
 	}
@@ -897,6 +916,19 @@ func (s *Service) pqSelect(ctx context.Context, st *pqStatement, in *ExecuteStat
 	query := len(key) == 1
 	if query {
 		q.KeyConditionExpression = w.path(pqPath{hash}) + " = " + w.value(key[hash])
+		// A condition on the sort key joins the key condition, so Limit
+		// and paging count what DynamoDB counts.
+		for i, c := range rest {
+			if sortKeyCondition(c, rng) {
+				cond, err := w.expr(c)
+				if err != nil {
+					return nil, err
+				}
+				q.KeyConditionExpression += " AND " + cond
+				rest = append(rest[:i:i], rest[i+1:]...)
+				break
+			}
+		}
 	} else {
 		rest = conjuncts(st.where)
 	}
