@@ -723,6 +723,13 @@ func TestDynamoDB_IndexCapacity(t *testing.T) {
 	tw := must[*dynamodb.TransactWriteItemsOutput](t)(c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{ReturnConsumedCapacity: dtypes.ReturnConsumedCapacityIndexes,
 		TransactItems: []dtypes.TransactWriteItem{{Put: &dtypes.Put{TableName: aws.String("cap"), Item: item("d", "new")}}}}))
 	check("transaction", &tw.ConsumedCapacity[0], 4, 2, 2)
+	big := map[string]dtypes.AttributeValue{"pk": str("e"), "body": str(strings.Repeat("y", 3000))}
+	must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("cap"), Item: big}))
+	bd := must[*dynamodb.BatchWriteItemOutput](t)(c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{ReturnConsumedCapacity: dtypes.ReturnConsumedCapacityTotal,
+		RequestItems: map[string][]dtypes.WriteRequest{"cap": {{DeleteRequest: &dtypes.DeleteRequest{Key: map[string]dtypes.AttributeValue{"pk": str("e")}}}}}}))
+	if aws.ToFloat64(bd.ConsumedCapacity[0].CapacityUnits) != 3 {
+		t.Fatalf("batch delete of a 3 KB item: %v units", aws.ToFloat64(bd.ConsumedCapacity[0].CapacityUnits))
+	}
 }
 
 // A ClientRequestToken makes a transaction apply once: under concurrent

@@ -52,10 +52,11 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 		return nil, modelValidation(fmt.Sprintf("%d write requests", n), "requestItems", "have length less than or equal to 25")
 	}
 	type write struct {
-		rec  *tableRecord
-		key  []byte
-		item Item   // nil: delete
-		body []byte // the item's encoding
+		rec   *tableRecord
+		table string // as the request names it
+		key   []byte
+		item  Item   // nil: delete
+		body  []byte // the item's encoding
 	}
 	var writes []write
 	var keys [][]byte
@@ -101,8 +102,7 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 				if err != nil {
 					return nil, err
 				}
-				w = write{rec: &rec, key: key}
-				units[name]++
+				w = write{rec: &rec, key: key, table: name} // charged by the deleted item's size, below
 			}
 			if seen[string(w.key)] {
 				return nil, validationf("Provided list of item keys contains duplicates")
@@ -119,7 +119,7 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 	ix := indexCharges{}
 	for _, w := range writes {
 		var old Item
-		if w.rec.readsOld() {
+		if w.rec.readsOld() || w.item == nil && wantsCapacity(in.ReturnConsumedCapacity) {
 			var err error
 			if old, err = s.getItem(w.key); err != nil {
 				return nil, err
@@ -127,6 +127,9 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 		}
 		if wantsCapacity(in.ReturnConsumedCapacity) {
 			ix.add(w.rec, w.rec.indexUnits(old, w.item), 1)
+			if w.item == nil {
+				units[w.table] += writeUnits(itemSize(old))
+			}
 		}
 		if w.item == nil {
 			wb.remove(w.rec, w.key, old, false)
