@@ -254,6 +254,17 @@ func TestKinesis_Resharding(t *testing.T) {
 	}
 	_, err = c.UpdateShardCount(ctx, &kinesis.UpdateShardCountInput{StreamName: aws.String("r"), TargetShardCount: aws.Int32(5), ScalingType: ktypes.ScalingTypeUniformScaling})
 	wantCode(t, err, "InvalidArgumentException")
+
+	// 3 → 2: the middle shard straddles the new boundary. It is split,
+	// then each half merged with a neighbour, so every new shard names
+	// both of the shards it was made from.
+	createStream(t, c, "u", 3)
+	must[*kinesis.UpdateShardCountOutput](t)(c.UpdateShardCount(ctx, &kinesis.UpdateShardCountInput{StreamName: aws.String("u"), TargetShardCount: aws.Int32(2), ScalingType: ktypes.ScalingTypeUniformScaling}))
+	open = must[*kinesis.ListShardsOutput](t)(c.ListShards(ctx, &kinesis.ListShardsInput{StreamName: aws.String("u"), ShardFilter: &ktypes.ShardFilter{Type: ktypes.ShardFilterTypeAtLatest}})).Shards
+	all := must[*kinesis.ListShardsOutput](t)(c.ListShards(ctx, &kinesis.ListShardsInput{StreamName: aws.String("u")})).Shards
+	if len(open) != 2 || len(all) != 7 || open[0].AdjacentParentShardId == nil || open[1].AdjacentParentShardId == nil {
+		t.Fatalf("3 → 2: %d open of %d shards: %+v", len(open), len(all), open)
+	}
 }
 
 // Records past the retention period are not returned once the server's

@@ -3,7 +3,6 @@ package kinesis
 import (
 	"context"
 	"math/big"
-	"slices"
 )
 
 // Resharding closes shards and opens their children at once (the stream
@@ -126,44 +125,89 @@ func (s *Service) UpdateShardCount(ctx context.Context, in *UpdateShardCountInpu
 	if err := s.withinShardLimit(ctx, st, in.TargetShardCount-current); err != nil {
 		return nil, err
 	}
-	old := slices.Clone(st.route.shards)
-	var children []child
-	for _, rng := range evenRanges(in.TargetShardCount) {
-		children = append(children, child{rng[0], rng[1], st.overlapping(rng[0], rng[1])})
-	}
-	if _, err := s.reshard(st, old, children); err != nil {
+	closed, made := st.uniformPlan(in.TargetShardCount)
+	now, pos := s.nowMs(), st.log.Next()
+	_, err = s.update(st, func(r *streamRecord) {
+		for _, p := range closed {
+			end := pos
+			r.Shards[p].EndSeq, r.Shards[p].Closed = &end, now
+		}
+		for _, m := range made {
+			sh := shardRecord{Index: len(r.Shards), Parent: m.parents[0], AdjacentParent: m.parents[1],
+				Start: m.start.String(), End: m.end.String(), StartSeq: pos, Opened: now}
+			if m.closed { // made and closed in one step: it never holds a record
+				end := pos
+				sh.EndSeq, sh.Closed = &end, now
+			}
+			r.Shards = append(r.Shards, sh)
+		}
+	})
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// overlapping returns the open shards whose ranges overlap [lo, hi] most,
-// the largest overlap first (-1 for none).
-func (st *stream) overlapping(lo, hi hashKey) [2]int {
-	best := [2]int{-1, -1}
-	var sizes [2]*big.Int
-	r := st.route
-	for i, idx := range r.shards {
-		a, b := r.starts[i], r.ends[i]
-		if b.cmp(lo) < 0 || a.cmp(hi) > 0 {
-			continue
-		}
-		if a.cmp(lo) < 0 {
-			a = lo
-		}
-		if b.cmp(hi) > 0 {
-			b = hi
-		}
-		size := new(big.Int).Sub(b.big(), a.big())
-		switch {
-		case best[0] < 0 || size.Cmp(sizes[0]) > 0:
-			best[1], sizes[1] = best[0], sizes[0]
-			best[0], sizes[0] = idx, size
-		case best[1] < 0 || size.Cmp(sizes[1]) > 0:
-			best[1], sizes[1] = idx, size
+// plannedShard is a shard UpdateShardCount makes.
+type plannedShard struct {
+	start, end hashKey
+	parents    [2]int
+	closed     bool // an intermediate step
+}
+
+// uniformPlan reshapes the open shards into n even ranges the way Kinesis
+// does, by splits and merges: open shards are split at every new
+// boundary inside them, then the pieces of each new range are merged two
+// at a time. Every shard made has at most two parents, and lineage leads
+// from each new open shard to every old one whose keys it takes over, so
+// readers that finish parents before children keep per-key order. It
+// returns the existing shards to close and the shards to make, in order
+// (their indexes follow the stream's last), st.mu held.
+func (st *stream) uniformPlan(n int) (closed []int, made []plannedShard) {
+	base := len(st.rec.Shards)
+	add := func(start, end hashKey, p0, p1 int) int {
+		made = append(made, plannedShard{start: start, end: end, parents: [2]int{p0, p1}})
+		return base + len(made) - 1
+	}
+	retire := func(idx int) {
+		if idx >= base {
+			made[idx-base].closed = true
+		} else {
+			closed = append(closed, idx)
 		}
 	}
-	return best
+	type piece struct {
+		start, end hashKey
+		idx        int
+	}
+	targets := evenRanges(n)
+	var pieces []piece
+	r := st.route // open shards, by start
+	for i, idx := range r.shards {
+		cur := piece{r.starts[i], r.ends[i], idx}
+		for _, t := range targets[1:] {
+			if b := t[0]; cur.start.cmp(b) < 0 && b.cmp(cur.end) <= 0 {
+				before := fromBig(new(big.Int).Sub(b.big(), big.NewInt(1)))
+				left, right := add(cur.start, before, cur.idx, -1), add(b, cur.end, cur.idx, -1)
+				retire(cur.idx)
+				pieces = append(pieces, piece{cur.start, before, left})
+				cur = piece{b, cur.end, right}
+			}
+		}
+		pieces = append(pieces, cur)
+	}
+	i := 0
+	for _, t := range targets {
+		acc := pieces[i]
+		for i++; i < len(pieces) && pieces[i].end.cmp(t[1]) <= 0; i++ {
+			p := pieces[i]
+			m := add(acc.start, p.end, acc.idx, p.idx)
+			retire(acc.idx)
+			retire(p.idx)
+			acc = piece{acc.start, p.end, m}
+		}
+	}
+	return closed, made
 }
 
 // openShard finds an open shard of the stream, st.mu held.

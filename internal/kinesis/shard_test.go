@@ -1,6 +1,7 @@
 package kinesis
 
 import (
+	"slices"
 	"testing"
 )
 
@@ -69,4 +70,79 @@ func FuzzParseIterator(f *testing.F) {
 		parseSequenceNumber(tok)
 		parseHashKey(tok)
 	})
+}
+
+// UpdateShardCount's plan ends with n even open shards; every shard it
+// makes has its keys from its parents; and lineage leads from each new
+// open shard to every old shard whose keys it takes over.
+func TestUniformPlanLineage(t *testing.T) {
+	for _, tc := range [][2]int{{1, 2}, {2, 1}, {2, 3}, {3, 2}, {3, 5}, {5, 3}, {4, 7}, {7, 4}, {6, 6}, {3, 6}, {6, 3}} {
+		from, to := tc[0], tc[1]
+		var shards []shardRecord
+		for i, r := range evenRanges(from) {
+			shards = append(shards, shardRecord{Index: i, Parent: -1, AdjacentParent: -1, Start: r[0].String(), End: r[1].String()})
+		}
+		st := &stream{rec: streamRecord{Shards: shards}, route: newRouter(shards)}
+		closed, made := st.uniformPlan(to)
+		all := slices.Clone(shards)
+		end := uint64(0)
+		for _, p := range closed {
+			all[p].EndSeq = &end
+		}
+		for _, m := range made {
+			sh := shardRecord{Index: len(all), Parent: m.parents[0], AdjacentParent: m.parents[1], Start: m.start.String(), End: m.end.String()}
+			if m.closed {
+				sh.EndSeq = &end
+			}
+			all = append(all, sh)
+		}
+		open := newRouter(all)
+		want := evenRanges(to)
+		if len(open.shards) != to {
+			t.Fatalf("%d→%d: %d open shards", from, to, len(open.shards))
+		}
+		for i := range want {
+			if open.starts[i] != want[i][0] || open.ends[i] != want[i][1] {
+				t.Fatalf("%d→%d: open shard %d is %s..%s", from, to, i, open.starts[i], open.ends[i])
+			}
+		}
+		for _, sh := range all[from:] {
+			a, b := sh.hashRange()
+			lo, hi := all[sh.Parent].hashRange()
+			if sh.AdjacentParent >= 0 { // a merge: the parents are adjacent and make its range
+				next, last := all[sh.AdjacentParent].hashRange()
+				if hi.add(1) != next {
+					t.Fatalf("%d→%d: shard %d merges non-adjacent shards %d and %d", from, to, sh.Index, sh.Parent, sh.AdjacentParent)
+				}
+				hi = last
+			}
+			if a.cmp(lo) < 0 || b.cmp(hi) > 0 || sh.AdjacentParent >= 0 && (a != lo || b != hi) {
+				t.Fatalf("%d→%d: shard %d (%s..%s) is not made of its parents (%s..%s)", from, to, sh.Index, a, b, lo, hi)
+			}
+		}
+		ancestors := func(i int) map[int]bool {
+			seen := map[int]bool{}
+			var walk func(int)
+			walk = func(i int) {
+				for _, p := range []int{all[i].Parent, all[i].AdjacentParent} {
+					if p >= 0 && !seen[p] {
+						seen[p] = true
+						walk(p)
+					}
+				}
+			}
+			walk(i)
+			return seen
+		}
+		for k, idx := range open.shards {
+			anc := ancestors(idx)
+			for o := range from {
+				a, b := shards[o].hashRange()
+				overlaps := !(b.cmp(open.starts[k]) < 0 || a.cmp(open.ends[k]) > 0)
+				if overlaps && idx != o && !anc[o] {
+					t.Fatalf("%d→%d: open shard %d takes keys of shard %d but does not descend from it", from, to, idx, o)
+				}
+			}
+		}
+	}
 }
