@@ -54,7 +54,7 @@ fuzz:
 	$(GO) test ./internal/firehose/firehosehttp -run '^$$' -fuzz '^FuzzDecodeBatch$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/dynamodb -run '^$$' -fuzz '^FuzzExpressions$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/dynamodb -run '^$$' -fuzz '^FuzzDecodeItem$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./internal/dynamodb -run '^$$' -fuzz '^FuzzShardIterator$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/signedtoken -run '^$$' -fuzz '^FuzzOpen$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/dynamodb -run '^$$' -fuzz '^FuzzPartiQL$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/awsproto/eventstream -run '^$$' -fuzz '^FuzzReadMessage$$' -fuzztime $(FUZZTIME)
 

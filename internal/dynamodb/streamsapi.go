@@ -2,9 +2,6 @@ package dynamodb
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -12,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lakebox/lakebox/internal/signedtoken"
 )
 
 // The DynamoDB Streams API (DynamoDBStreams_20120810).
@@ -246,27 +245,7 @@ func (s *Service) shardIterator(streamID string, pos uint64) string {
 	b = append(b, id...)
 	b = binary.BigEndian.AppendUint64(b, pos)
 	b = binary.BigEndian.AppendUint64(b, uint64(s.clock.Now().UnixMilli()))
-	return signToken(s.iterKey, b)
-}
-
-// signToken appends to body the first 16 bytes of its HMAC-SHA256 under
-// key and encodes the whole in base64.
-func signToken(key, body []byte) string {
-	m := hmac.New(sha256.New, key)
-	m.Write(body)
-	return base64.StdEncoding.EncodeToString(m.Sum(body)[:len(body)+16])
-}
-
-// openToken returns the body of a token signToken made with key.
-func openToken(key []byte, tok string) ([]byte, bool) {
-	b, err := base64.StdEncoding.DecodeString(tok)
-	if err != nil || len(b) < 16 {
-		return nil, false
-	}
-	body := b[:len(b)-16]
-	m := hmac.New(sha256.New, key)
-	m.Write(body)
-	return body, hmac.Equal(m.Sum(nil)[:16], b[len(body):])
+	return signedtoken.Sign(s.iterKey, b)
 }
 
 type GetRecordsInput struct {
@@ -292,7 +271,7 @@ func (s *Service) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetReco
 	if in.ShardIterator == "" {
 		return nil, modelValidation("null", "shardIterator", "not be null")
 	}
-	body, ok := openToken(s.iterKey, in.ShardIterator)
+	body, ok := signedtoken.Open(s.iterKey, in.ShardIterator)
 	if !ok || len(body) != shardIteratorBody || body[0] != shardIteratorVersion {
 		return nil, validationf("Invalid ShardIterator")
 	}

@@ -2,9 +2,6 @@ package kinesis
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
@@ -14,6 +11,7 @@ import (
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/awsproto/epoch"
+	"github.com/lakebox/lakebox/internal/signedtoken"
 	"github.com/lakebox/lakebox/internal/storage/streamlog"
 )
 
@@ -255,26 +253,23 @@ func (s *Service) position(st *stream, index int, sh shardRecord, typ, seq strin
 	return 0, validation(typ, "shardIteratorType", "satisfy enum value set: [AFTER_SEQUENCE_NUMBER, AT_SEQUENCE_NUMBER, AT_TIMESTAMP, TRIM_HORIZON, LATEST]")
 }
 
-// An iterator: version, stream id (16 bytes), shard (4), position (8),
-// issued (Unix ms, 8), then the first 16 bytes of an HMAC-SHA256 of those.
+// An iterator is a signed token (package signedtoken) whose body is:
+// version, stream id (16 bytes), shard (4), position (8), issued (Unix
+// ms, 8).
 const (
 	iteratorVersion = 1
 	iteratorBody    = 1 + 16 + 4 + 8 + 8
-	iteratorSize    = iteratorBody + 16
 )
 
 func (s *Service) iterator(streamID string, shard int, pos uint64) string {
-	b := make([]byte, 0, iteratorSize)
+	b := make([]byte, 0, iteratorBody)
 	b = append(b, iteratorVersion)
 	id, _ := hex.DecodeString(streamID)
 	b = append(b, id...)
 	b = binary.BigEndian.AppendUint32(b, uint32(shard))
 	b = binary.BigEndian.AppendUint64(b, pos)
 	b = binary.BigEndian.AppendUint64(b, uint64(s.nowMs()))
-	m := hmac.New(sha256.New, s.key)
-	m.Write(b)
-	b = append(b, m.Sum(nil)[:16]...)
-	return base64.StdEncoding.EncodeToString(b)
+	return signedtoken.Sign(s.key, b)
 }
 
 type iteratorState struct {
@@ -285,13 +280,8 @@ type iteratorState struct {
 }
 
 func (s *Service) parseIterator(tok string) (iteratorState, bool) {
-	b, err := base64.StdEncoding.DecodeString(tok)
-	if err != nil || len(b) != iteratorSize || b[0] != iteratorVersion {
-		return iteratorState{}, false
-	}
-	m := hmac.New(sha256.New, s.key)
-	m.Write(b[:iteratorBody])
-	if !hmac.Equal(m.Sum(nil)[:16], b[iteratorBody:]) {
+	b, ok := signedtoken.Open(s.key, tok)
+	if !ok || len(b) != iteratorBody || b[0] != iteratorVersion {
 		return iteratorState{}, false
 	}
 	return iteratorState{
