@@ -58,6 +58,7 @@ var noHTTP = []string{
 	"internal/storage/streamlog",
 	"internal/sqlengine",
 	"internal/awsproto/epoch",
+	"internal/signedtoken",
 	"internal/storage/meta",
 	"internal/storage/blob",
 	"internal/clock",
