@@ -41,17 +41,7 @@ func indexKeyPrefix(tableID, index string) []byte {
 	return []byte(string(indexPrefix) + tableID + "\x00" + index + "\x00")
 }
 
-func (ix *indexRecord) keyNames() (string, string) {
-	var hash, rng string
-	for _, k := range ix.KeySchema {
-		if k.KeyType == "HASH" {
-			hash = k.AttributeName
-		} else {
-			rng = k.AttributeName
-		}
-	}
-	return hash, rng
-}
+func (ix *indexRecord) keyNames() (string, string) { return keyNames(ix.KeySchema) }
 
 // checkIndexes validates a table's indexes against its key schema and
 // attribute definitions, which must define every key attribute once.

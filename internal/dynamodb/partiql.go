@@ -879,22 +879,15 @@ func (s *Service) keyAttrs(ctx context.Context, table, index string) (string, st
 	}
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	ks := t.rec.KeySchema
-	if index != "" {
-		ix := t.rec.index(index)
-		if ix == nil {
-			return "", "", validationf("The table does not have the specified index: %s", index)
-		}
-		ks = ix.KeySchema
+	if index == "" {
+		hash, rng := t.rec.keyNames()
+		return hash, rng, nil
 	}
-	hash, rng := "", ""
-	for _, k := range ks {
-		if k.KeyType == "HASH" {
-			hash = k.AttributeName
-		} else {
-			rng = k.AttributeName
-		}
+	ix := t.rec.index(index)
+	if ix == nil {
+		return "", "", validationf("The table does not have the specified index: %s", index)
 	}
+	hash, rng := ix.keyNames()
 	return hash, rng, nil
 }
 

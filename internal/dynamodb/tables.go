@@ -68,9 +68,13 @@ func (r *tableRecord) arn() string {
 
 // keyNames returns the partition and sort key attribute names ("" when
 // there is no sort key).
-func (r *tableRecord) keyNames() (string, string) {
+func (r *tableRecord) keyNames() (string, string) { return keyNames(r.KeySchema) }
+
+// keyNames returns a key schema's partition and sort key names ("" when
+// there is no sort key).
+func keyNames(ks []KeySchemaElement) (string, string) {
 	var hash, rng string
-	for _, k := range r.KeySchema {
+	for _, k := range ks {
 		if k.KeyType == "HASH" {
 			hash = k.AttributeName
 		} else {
