@@ -40,6 +40,7 @@ fuzz:
 	$(GO) test ./internal/glue -run '^$$' -fuzz '^FuzzTuple$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/glue/classify -run '^$$' -fuzz '^FuzzFile$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/awsproto/awsjson -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/awsproto/awsjson -run '^$$' -fuzz '^FuzzCBORToJSON$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/athena -run '^$$' -fuzz '^FuzzParseCreateTable$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/athena -run '^$$' -fuzz '^FuzzDecodeRows$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/storage/streamlog -run '^$$' -fuzz '^FuzzRecover$$' -fuzztime $(FUZZTIME)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/fxamacker/cbor/v2"
 	jsonv2 "github.com/go-json-experiment/json"
 	jsonv1 "github.com/go-json-experiment/json/v1"
 
@@ -88,6 +89,9 @@ type Service struct {
 	// MessageField is the member that carries an error's message in the
 	// service's model: "message" (the default) or "Message" (Glue).
 	MessageField string
+	// CBOR makes the service also accept bodies in CBOR
+	// (CBORContentType), answering each request in its own encoding.
+	CBOR bool
 
 	// buffers holds response buffers for reuse: a GetRecords response
 	// runs to megabytes.
@@ -97,15 +101,16 @@ type Service struct {
 // ServeHTTP routes by X-Amz-Target, decodes, calls and encodes.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	info := awsproto.Info(r.Context())
-	out, err := s.serve(r, info)
+	enc := s.encoding(r)
+	out, err := s.serve(r, info, enc)
 	if err != nil {
-		s.writeError(w, info, err)
+		s.writeError(w, info, enc, err)
 		return
 	}
 	if st, ok := out.(Streamer); ok {
 		h := w.Header()
 		h.Set("X-Amzn-RequestId", info.ID)
-		st.Stream(w)
+		st.Stream(w, enc)
 		return
 	}
 	buf, _ := s.buffers.Get().(*bytes.Buffer)
@@ -114,31 +119,53 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer s.putBuffer(buf)
 	var b []byte
-	if a, ok := out.(Appender); ok {
+	if a, ok := out.(Appender); ok && !enc.cbor {
 		b = a.AppendJSON(buf.AvailableBuffer())
 		if cap(b) > buf.Cap() {
 			*buf = *bytes.NewBuffer(b[:0]) // the grown buffer is the one to reuse
 		}
 	} else {
-		if err := json.NewEncoder(buf).Encode(out); err != nil {
-			s.writeError(w, info, awserr.Internal(fmt.Errorf("awsjson: encode %s: %w", info.Operation, err)))
+		var err error
+		if b, err = s.encode(buf, enc, out); err != nil {
+			s.writeError(w, info, enc, awserr.Internal(fmt.Errorf("awsjson: encode %s: %w", info.Operation, err)))
 			return
 		}
-		b = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	}
 	h := w.Header()
-	h.Set("Content-Type", s.ContentType)
+	h.Set("Content-Type", enc.ContentType)
 	h.Set("X-Amzn-RequestId", info.ID)
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(http.StatusOK)
 	w.Write(b)
 }
 
+// encoding returns the encoding of r's body, which its response uses too.
+func (s *Service) encoding(r *http.Request) Encoding {
+	if s.CBOR {
+		ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+		if strings.EqualFold(strings.TrimSpace(ct), CBORContentType) {
+			return Encoding{ContentType: CBORContentType, cbor: true}
+		}
+	}
+	return Encoding{ContentType: s.ContentType}
+}
+
+// encode writes out into buf in enc and returns the bytes.
+func (s *Service) encode(buf *bytes.Buffer, enc Encoding, out any) ([]byte, error) {
+	if enc.cbor {
+		return cborEnc.Marshal(out)
+	}
+	if err := json.NewEncoder(buf).Encode(out); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
 // Streamer is a response that writes itself as it goes (an event stream):
-// it sets its content type and status and writes the body, flushing as it
-// needs.
+// it sets its content type and status and writes the body in the
+// request's encoding, flushing as it needs.
 type Streamer interface {
-	Stream(w http.ResponseWriter)
+	Stream(w http.ResponseWriter, enc Encoding)
 }
 
 // Appender is a response that encodes itself: the few responses that run
@@ -159,7 +186,7 @@ func (s *Service) putBuffer(b *bytes.Buffer) {
 	}
 }
 
-func (s *Service) serve(r *http.Request, info *awsproto.RequestInfo) (any, error) {
+func (s *Service) serve(r *http.Request, info *awsproto.RequestInfo, enc Encoding) (any, error) {
 	target := r.Header.Get("X-Amz-Target")
 	prefix, op, ok := strings.Cut(target, ".")
 	if !ok || prefix != s.TargetPrefix {
@@ -183,8 +210,13 @@ func (s *Service) serve(r *http.Request, info *awsproto.RequestInfo) (any, error
 		}
 		return nil, awserr.New("IncompleteBody", http.StatusBadRequest, "The request body could not be read").Wrap(err)
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
+	switch {
+	case enc.cbor && len(body) == 0, !enc.cbor && len(bytes.TrimSpace(body)) == 0:
 		body = []byte("{}")
+	case enc.cbor:
+		if body, err = cborToJSON(body); err != nil {
+			return nil, err
+		}
 	}
 	return h(r.Context(), body)
 }
@@ -206,7 +238,7 @@ func readBody(r *http.Request) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
-func (s *Service) writeError(w http.ResponseWriter, info *awsproto.RequestInfo, err error) {
+func (s *Service) writeError(w http.ResponseWriter, info *awsproto.RequestInfo, enc Encoding, err error) {
 	e, ok := awserr.As(err)
 	if !ok {
 		e = awserr.Internal(err)
@@ -221,33 +253,38 @@ func (s *Service) writeError(w http.ResponseWriter, info *awsproto.RequestInfo, 
 		}
 		e = &awserr.Error{Code: code, Status: e.Status, Message: e.Message, Err: e.Err}
 	}
-	writeError(w, e, info.ID, s.ContentType, s.MessageField)
+	writeError(w, e, info.ID, enc, s.MessageField)
 }
 
 // WriteError renders e as the JSON protocols do: the code in the
 // X-Amzn-ErrorType header and in "__type", the message in "message".
 func WriteError(w http.ResponseWriter, e *awserr.Error, requestID string) {
-	writeError(w, e, requestID, "application/x-amz-json-1.1", "message")
+	writeError(w, e, requestID, Encoding{ContentType: "application/x-amz-json-1.1"}, "message")
 }
 
-func writeError(w http.ResponseWriter, e *awserr.Error, requestID, contentType, messageField string) {
+func writeError(w http.ResponseWriter, e *awserr.Error, requestID string, enc Encoding, messageField string) {
 	if messageField == "" {
 		messageField = "message"
 	}
 	body := map[string]any{"__type": e.Code, messageField: e.Message}
 	for _, f := range e.Fields {
-		if f.Raw {
-			body[f.Name] = json.RawMessage(f.Value)
-		} else {
+		switch {
+		case !f.Raw:
 			body[f.Name] = f.Value
+		case enc.cbor:
+			if v, err := jsonToCBOR([]byte(f.Value)); err == nil {
+				body[f.Name] = cbor.RawMessage(v)
+			}
+		default:
+			body[f.Name] = json.RawMessage(f.Value)
 		}
 	}
-	b, _ := json.Marshal(body)
+	b, _ := enc.Marshal(body)
 	h := w.Header()
 	for _, f := range e.Header {
 		h.Set(f.Name, f.Value)
 	}
-	h.Set("Content-Type", contentType)
+	h.Set("Content-Type", enc.ContentType)
 	h.Set("X-Amzn-ErrorType", e.Code)
 	h.Set("X-Amzn-RequestId", requestID)
 	h.Set("Content-Length", strconv.Itoa(len(b)))

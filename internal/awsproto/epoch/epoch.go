@@ -1,7 +1,9 @@
 package epoch
 
 import (
+	"encoding/binary"
 	"errors"
+	"math"
 	"strconv"
 	"time"
 )
@@ -58,4 +60,29 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	ms := int64((f-float64(sec))*1000 + 0.5)
 	*t = New(time.Unix(sec, ms*int64(time.Millisecond)))
 	return nil
+}
+
+// MarshalCBOR writes the CBOR encoding's timestamp, as the AWS SDK for Java
+// reads it: tag 1 over an integer of epoch milliseconds (not RFC 8949's
+// seconds).
+func (t Time) MarshalCBOR() ([]byte, error) {
+	const tag1 = 0xc1
+	ms := t.UnixMilli()
+	major := byte(0) // unsigned integer
+	n := uint64(ms)
+	if ms < 0 {
+		major, n = 1, uint64(-1-ms) // negative integer: -1-n
+	}
+	b := []byte{tag1}
+	switch {
+	case n < 24:
+		return append(b, major<<5|byte(n)), nil
+	case n <= math.MaxUint8:
+		return append(b, major<<5|24, byte(n)), nil
+	case n <= math.MaxUint16:
+		return binary.BigEndian.AppendUint16(append(b, major<<5|25), uint16(n)), nil
+	case n <= math.MaxUint32:
+		return binary.BigEndian.AppendUint32(append(b, major<<5|26), uint32(n)), nil
+	}
+	return binary.BigEndian.AppendUint64(append(b, major<<5|27), n), nil
 }

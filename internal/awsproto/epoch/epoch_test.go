@@ -1,6 +1,7 @@
 package epoch
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"testing"
 	"time"
@@ -32,6 +33,27 @@ func TestTime_JSON(t *testing.T) {
 	for _, bad := range []string{`"yesterday"`, `true`, `1e400`, `{}`} {
 		if err := json.Unmarshal([]byte(bad), &v); err == nil {
 			t.Errorf("Unmarshal(%s) succeeded", bad)
+		}
+	}
+}
+
+func TestTime_CBOR(t *testing.T) {
+	for _, tc := range []struct {
+		ms   int64
+		wire string // hex
+	}{
+		{0, "c100"},
+		{23, "c117"},
+		{24, "c11818"},
+		{65535, "c119ffff"},
+		{65536, "c11a00010000"},
+		{1700000000123, "c11b0000018bcfe5687b"},
+		{-1, "c120"},
+		{-1000, "c13903e7"},
+	} {
+		b, err := New(time.UnixMilli(tc.ms)).MarshalCBOR()
+		if err != nil || hex.EncodeToString(b) != tc.wire {
+			t.Errorf("%d ms = %x (%v), want %s", tc.ms, b, err, tc.wire)
 		}
 	}
 }

@@ -32,14 +32,16 @@ func AppendMessage(b []byte, headers []Header, payload []byte) []byte {
 	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(b[start:]))
 }
 
-// Event is an event message: its type and JSON payload.
-func Event(b []byte, eventType string, payload []byte) []byte {
-	return AppendMessage(b, []Header{{":event-type", eventType}, {":content-type", "application/json"}, {":message-type", "event"}}, payload)
+// Event is an event message: its type, and its payload in contentType
+// (the operation's: "application/json", or CBOR's).
+func Event(b []byte, eventType, contentType string, payload []byte) []byte {
+	return AppendMessage(b, []Header{{":event-type", eventType}, {":content-type", contentType}, {":message-type", "event"}}, payload)
 }
 
-// Exception is an exception message: the error's code and JSON payload.
-func Exception(b []byte, code string, payload []byte) []byte {
-	return AppendMessage(b, []Header{{":exception-type", code}, {":content-type", "application/json"}, {":message-type", "exception"}}, payload)
+// Exception is an exception message: the error's code, and its payload
+// in contentType.
+func Exception(b []byte, code, contentType string, payload []byte) []byte {
+	return AppendMessage(b, []Header{{":exception-type", code}, {":content-type", contentType}, {":message-type", "exception"}}, payload)
 }
 
 // ErrCorrupt is returned by ReadMessage for a message that does not check.

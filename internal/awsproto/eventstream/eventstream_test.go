@@ -6,8 +6,8 @@ import (
 )
 
 func TestRoundTrip(t *testing.T) {
-	b := Event(nil, "initial-response", []byte("{}"))
-	b = Exception(b, "ResourceInUseException", []byte(`{"message":"x"}`))
+	b := Event(nil, "initial-response", "application/json", []byte("{}"))
+	b = Exception(b, "ResourceInUseException", "application/json", []byte(`{"message":"x"}`))
 	h, p, rest, err := ReadMessage(b)
 	if err != nil || string(p) != "{}" || !reflect.DeepEqual(h[0], Header{":event-type", "initial-response"}) {
 		t.Fatalf("first = %v %q %v", h, p, err)
@@ -17,13 +17,13 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatalf("second = %v %q %v", h, p, err)
 	}
 	b[len(b)-1] ^= 1
-	if _, _, _, err := ReadMessage(b[len(b)-len(Exception(nil, "ResourceInUseException", []byte(`{"message":"x"}`))):]); err == nil {
+	if _, _, _, err := ReadMessage(b[len(b)-len(Exception(nil, "ResourceInUseException", "application/json", []byte(`{"message":"x"}`))):]); err == nil {
 		t.Fatal("a corrupt message read")
 	}
 }
 
 func FuzzReadMessage(f *testing.F) {
-	f.Add(Event(nil, "SubscribeToShardEvent", []byte(`{"Records":[]}`)))
+	f.Add(Event(nil, "SubscribeToShardEvent", "application/json", []byte(`{"Records":[]}`)))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		h, p, _, err := ReadMessage(b)
 		if err != nil {

@@ -13,6 +13,7 @@ func New(svc *kinesis.Service) http.Handler {
 		TargetPrefix:      "Kinesis_20131202",
 		ContentType:       "application/x-amz-json-1.1",
 		InternalErrorCode: "InternalFailure",
+		CBOR:              true, // the Java SDK's (and so KCL's) default
 		Ops: map[string]awsjson.Handler{
 			"CreateStream":          awsjson.Op(svc.CreateStream),
 			"DeleteStream":          awsjson.Op(svc.DeleteStream),

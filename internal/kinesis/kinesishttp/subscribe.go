@@ -2,7 +2,6 @@ package kinesishttp
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 
 	"github.com/lakebox/lakebox/internal/awsproto/awsjson"
@@ -32,8 +31,14 @@ type subscription struct {
 	sub *kinesis.Subscription
 }
 
-func (s subscription) Stream(w http.ResponseWriter) {
+func (s subscription) Stream(w http.ResponseWriter, enc awsjson.Encoding) {
 	defer s.sub.Close()
+	// Event payloads are in the request's encoding; botocore reads JSON
+	// ones whatever the response's content type says.
+	payloadType := "application/json"
+	if enc.CBOR() {
+		payloadType = enc.ContentType
+	}
 	w.Header().Set("Content-Type", "application/vnd.amazon.eventstream")
 	w.WriteHeader(http.StatusOK)
 	rc := http.NewResponseController(w) // through the server's wrappers
@@ -43,25 +48,26 @@ func (s subscription) Stream(w http.ResponseWriter) {
 		}
 		return rc.Flush() == nil
 	}
-	if !send(eventstream.Event(nil, "initial-response", []byte("{}"))) {
+	empty, _ := enc.Marshal(struct{}{})
+	if !send(eventstream.Event(nil, "initial-response", payloadType, empty)) {
 		return
 	}
 	var buf []byte
 	for {
 		ev, err := s.sub.Next(s.ctx)
 		if err != nil {
-			payload, _ := json.Marshal(map[string]string{"message": "Internal failure"})
-			send(eventstream.Exception(buf[:0], "InternalFailureException", payload))
+			payload, _ := enc.Marshal(map[string]string{"message": "Internal failure"})
+			send(eventstream.Exception(buf[:0], "InternalFailureException", payloadType, payload))
 			return
 		}
 		if ev == nil {
 			return
 		}
-		payload, err := json.Marshal(ev)
+		payload, err := enc.Marshal(ev)
 		if err != nil {
 			return
 		}
-		buf = eventstream.Event(buf[:0], "SubscribeToShardEvent", payload)
+		buf = eventstream.Event(buf[:0], "SubscribeToShardEvent", payloadType, payload)
 		if !send(buf) {
 			return
 		}
