@@ -51,7 +51,7 @@ func (s *Service) bindQuery(ctx context.Context, sc scope, sess *sqlengine.Sessi
 	if err := s.prepare(ctx); err != nil {
 		return "", 0, err
 	}
-	tree, err := sess.Parse(ctx, query)
+	tree, err := sess.Parse(ctx, trinoSyntax(query))
 	if err != nil {
 		return "", 0, engineError(query, err)
 	}

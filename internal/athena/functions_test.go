@@ -3,18 +3,27 @@ package athena
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/lakebox/lakebox/internal/sqlengine"
 )
 
-// TestFunctions runs testdata/functions.sql: Trino queries through the
+// TestFunctions runs testdata/functions*.sql: Trino queries through the
 // query path (parse, translate, run) against the answers Athena gives.
 func TestFunctions(t *testing.T) {
-	data, err := os.ReadFile("testdata/functions.sql")
-	if err != nil {
-		t.Fatal(err)
+	files, err := filepath.Glob("testdata/functions*.sql")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no function tests: %v", err)
+	}
+	var data []byte
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data = append(append(data, b...), "\n\n"...)
 	}
 	e, err := sqlengine.Open(sqlengine.Options{})
 	if err != nil {
@@ -30,7 +39,7 @@ func TestFunctions(t *testing.T) {
 				lines = append(lines, l)
 			}
 		}
-		if len(lines) == 0 {
+		if len(lines) == 0 || len(lines) == 1 && lines[0] == "" {
 			continue
 		}
 		sep := -1

@@ -2,6 +2,7 @@ package athena
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"sync"
 )
@@ -26,40 +27,104 @@ var macros = []string{
 	"CREATE OR REPLACE MACRO from_utf8(b) AS decode(b)",
 	"CREATE OR REPLACE MACRO url_extract_host(u) AS regexp_extract(u, '^[a-zA-Z][a-zA-Z0-9+.-]*://([^/:?#]+)', 1)",
 	"CREATE OR REPLACE MACRO url_extract_path(u) AS regexp_extract(u, '^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*([^?#]*)', 1)",
+	"CREATE OR REPLACE MACRO url_extract_protocol(u) AS nullif(regexp_extract(u, '^([a-zA-Z][a-zA-Z0-9+.-]*):', 1), '')",
+	"CREATE OR REPLACE MACRO url_extract_port(u) AS TRY_CAST(nullif(regexp_extract(u, '^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*:([0-9]+)', 1), '') AS BIGINT)",
+	"CREATE OR REPLACE MACRO url_extract_query(u) AS CASE WHEN strpos(u, '?') > 0 THEN regexp_extract(u, '[?]([^#]*)', 1) END",
+	"CREATE OR REPLACE MACRO url_extract_fragment(u) AS CASE WHEN strpos(u, '#') > 0 THEN regexp_extract(u, '#(.*)$', 1) END",
+	"CREATE OR REPLACE MACRO url_extract_parameter(u, name) AS CASE WHEN regexp_matches(u, '[?&]' || name || '(=|&|#|$)') THEN regexp_extract(u, '[?&]' || name || '=([^&#]*)', 1) END",
+	// Java's URLEncoder: space as +, '*' kept, '~' escaped.
+	"CREATE OR REPLACE MACRO lakebox_url_encode(s) AS replace(replace(replace(url_encode(s), '%20', '+'), '%2A', '*'), '~', '%7E')",
+	"CREATE OR REPLACE MACRO lakebox_array_distinct(a) AS list_filter(a, (e, i) -> list_position(a, e) = i)",
+	"CREATE OR REPLACE MACRO lakebox_array_remove(a, v) AS list_filter(a, e -> e IS DISTINCT FROM v)",
+	"CREATE OR REPLACE MACRO lakebox_json_format(j) AS CAST(j AS VARCHAR)",
+	"CREATE OR REPLACE MACRO lakebox_json_size(j, p) AS CASE json_type(j, p) WHEN 'ARRAY' THEN json_array_length(j, p) WHEN 'OBJECT' THEN len(json_keys(j, p)) ELSE 0 END",
+	"CREATE OR REPLACE MACRO lakebox_json_array_get(j, i) AS json_extract(j, CASE WHEN i >= 0 THEN '$[' || i || ']' ELSE '$[#' || i || ']' END)",
+	"CREATE OR REPLACE MACRO lakebox_bitwise_and(a, b) AS a & b",
+	"CREATE OR REPLACE MACRO lakebox_bitwise_or(a, b) AS a | b",
+	"CREATE OR REPLACE MACRO lakebox_bitwise_xor(a, b) AS xor(a, b)",
+	"CREATE OR REPLACE MACRO lakebox_bitwise_not(a) AS ~a",
+	"CREATE OR REPLACE MACRO lakebox_infinity() AS CAST('Infinity' AS DOUBLE)",
+	"CREATE OR REPLACE MACRO lakebox_nan() AS CAST('NaN' AS DOUBLE)",
+	"CREATE OR REPLACE MACRO regexp_count(s, p) AS len(regexp_extract_all(s, p))",
+	"CREATE OR REPLACE MACRO is_json_scalar(j) AS json_type(json(j)) NOT IN ('OBJECT', 'ARRAY')",
+	"CREATE OR REPLACE MACRO json_array_contains(j, v) AS list_contains(list_transform(CAST(json(j) AS JSON[]), e -> json_extract_string(e, '$')), CAST(v AS VARCHAR))",
+	"CREATE OR REPLACE MACRO lakebox_bitwise_left_shift(a, n) AS a << n",
+	"CREATE OR REPLACE MACRO lakebox_bitwise_right_shift(a, n) AS a >> n",
+	// Trino's greatest and least are NULL when any argument is.
+	"CREATE OR REPLACE MACRO lakebox_greatest(l) AS CASE WHEN len(l) = list_count(l) THEN list_max(l) END",
+	"CREATE OR REPLACE MACRO lakebox_least(l) AS CASE WHEN len(l) = list_count(l) THEN list_min(l) END",
+	// Past the last field Trino's split_part is NULL, not ''.
+	"CREATE OR REPLACE MACRO lakebox_split_part(s, d, i) AS CASE WHEN i <= len(string_split(s, d)) THEN split_part(s, d, i) END",
+	// Trino's array_position is 0 for an element not there.
+	"CREATE OR REPLACE MACRO lakebox_array_position(a, v) AS CASE WHEN a IS NOT NULL THEN coalesce(list_position(a, v), 0) END",
+	"CREATE OR REPLACE MACRO lakebox_trim_array(a, n) AS list_slice(a, 1, len(a) - n)",
+	"CREATE OR REPLACE MACRO lakebox_ngrams(a, n) AS CASE WHEN len(a) <= n THEN [a] ELSE list_transform(generate_series(1, len(a) - n + 1), i -> list_slice(a, i, i + n - 1)) END",
+	// The character position of the first match, or -1.
+	"CREATE OR REPLACE MACRO lakebox_regexp_position(s, p) AS CASE WHEN regexp_matches(s, p) THEN length(regexp_extract(s, '(?s)^(.*?)(?:' || p || ')', 1)) + 1 ELSE -1 END",
+	"CREATE OR REPLACE MACRO lakebox_regexp_position_from(s, p, start) AS CASE WHEN regexp_matches(substring(s, start), p) THEN length(regexp_extract(substring(s, start), '(?s)^(.*?)(?:' || p || ')', 1)) + start ELSE -1 END",
 }
 
 // renames maps Trino function names to the engine's.
 var renames = map[string]string{
-	"approx_distinct":     "approx_count_distinct",
-	"approx_percentile":   "approx_quantile",
-	"element_at":          "lakebox_element_at",
-	"transform":           "list_transform",
-	"array_join":          "array_to_string",
-	"regexp_like":         "regexp_matches",
-	"json_extract_scalar": "json_extract_string",
-	"day_of_week":         "isodow",
-	"dow":                 "isodow",
-	"day_of_year":         "dayofyear",
-	"doy":                 "dayofyear",
-	"day_of_month":        "dayofmonth",
-	"last_day_of_month":   "last_day",
-	"sequence":            "generate_series",
-	"slice":               "lakebox_slice",
-	"zip":                 "list_zip",
-	"codepoint":           "unicode",
-	"rand":                "random",
-	"array_max":           "list_max",
-	"array_min":           "list_min",
-	"array_sum":           "list_sum",
-	"array_average":       "list_avg",
-	"array_position":      "list_position",
-	"arrays_overlap":      "list_has_any",
-	"array_intersect":     "list_intersect",
-	"array_union":         "list_union", // DuckDB 1.5 name for distinct concatenation
-	"array_except":        "list_except",
-	"cardinality":         "len",
-	"index":               "strpos",
-	"stddev":              "stddev_samp",
+	"approx_distinct":                "approx_count_distinct",
+	"approx_percentile":              "approx_quantile",
+	"element_at":                     "lakebox_element_at",
+	"transform":                      "list_transform",
+	"array_join":                     "array_to_string",
+	"regexp_like":                    "regexp_matches",
+	"json_extract_scalar":            "json_extract_string",
+	"day_of_week":                    "isodow",
+	"dow":                            "isodow",
+	"day_of_year":                    "dayofyear",
+	"doy":                            "dayofyear",
+	"day_of_month":                   "dayofmonth",
+	"last_day_of_month":              "last_day",
+	"sequence":                       "generate_series",
+	"slice":                          "lakebox_slice",
+	"zip":                            "list_zip",
+	"codepoint":                      "unicode",
+	"rand":                           "random",
+	"array_max":                      "list_max",
+	"array_min":                      "list_min",
+	"array_sum":                      "list_sum",
+	"array_average":                  "list_avg",
+	"arrays_overlap":                 "list_has_any",
+	"array_intersect":                "list_intersect",
+	"array_union":                    "list_union", // DuckDB 1.5 name for distinct concatenation
+	"array_except":                   "list_except",
+	"cardinality":                    "len",
+	"index":                          "strpos",
+	"stddev":                         "stddev_samp",
+	"regexp_split":                   "regexp_split_to_array",
+	"truncate":                       "trunc",
+	"levenshtein_distance":           "levenshtein",
+	"hamming_distance":               "hamming",
+	"format":                         "printf", // Java's format strings, which printf's are close to
+	"is_nan":                         "isnan",
+	"is_finite":                      "isfinite",
+	"is_infinite":                    "isinf",
+	"json_parse":                     "json",
+	"json_format":                    "lakebox_json_format",
+	"json_size":                      "lakebox_json_size",
+	"json_array_get":                 "lakebox_json_array_get",
+	"bitwise_and":                    "lakebox_bitwise_and",
+	"bitwise_or":                     "lakebox_bitwise_or",
+	"bitwise_xor":                    "lakebox_bitwise_xor",
+	"bitwise_not":                    "lakebox_bitwise_not",
+	"array_remove":                   "lakebox_array_remove",
+	"array_distinct":                 "lakebox_array_distinct", // in first-seen order, as Trino keeps it
+	"url_encode":                     "lakebox_url_encode",
+	"infinity":                       "lakebox_infinity",
+	"nan":                            "lakebox_nan",
+	"to_hex":                         "hex",
+	"from_hex":                       "unhex",
+	"bitwise_left_shift":             "lakebox_bitwise_left_shift",
+	"bitwise_right_shift":            "lakebox_bitwise_right_shift",
+	"bitwise_right_shift_arithmetic": "lakebox_bitwise_right_shift",
+	"split_part":                     "lakebox_split_part",
+	"array_position":                 "lakebox_array_position",
+	"trim_array":                     "lakebox_trim_array",
+	"ngrams":                         "lakebox_ngrams",
 }
 
 // prepared creates the macros in an engine once.
@@ -90,15 +155,35 @@ func (s *Service) prepare(ctx context.Context) error {
 	return s.macros.err
 }
 
-// translate rewrites Trino functions in a syntax tree for the engine.
+// translateCast rewrites CAST(x AS JSON), which in Trino makes JSON of a
+// value (a varchar becomes a JSON string), where the engine would parse
+// a varchar.
+func translateCast(n map[string]any) {
+	t, _ := n["cast_type"].(map[string]any)
+	info, _ := t["type_info"].(map[string]any)
+	if t == nil || t["id"] != "UNBOUND" || !strings.EqualFold(stringOf(info["name"]), "JSON") || n["try_cast"] == true {
+		return
+	}
+	child := n["child"]
+	if c, ok := child.(map[string]any); ok && c["class"] == "FUNCTION" && stringOf(c["function_name"]) == "json" {
+		return // JSON already
+	}
+	replaceNode(n, call("to_json", n["query_location"], child))
+}
+
+// translate rewrites Trino functions in a syntax tree for the engine,
+// arguments first, so what a rewrite puts in place is not rewritten again.
 func translate(v any) {
 	switch n := v.(type) {
 	case map[string]any:
-		if n["class"] == "FUNCTION" {
-			translateFunction(n)
-		}
 		for _, c := range n {
 			translate(c)
+		}
+		switch n["class"] {
+		case "FUNCTION":
+			translateFunction(n)
+		case "CAST":
+			translateCast(n)
 		}
 	case []any:
 		for _, c := range n {
@@ -134,6 +219,15 @@ func translateFunction(n map[string]any) {
 	case "date_add":
 		if len(args) == 3 {
 			n["function_name"] = "lakebox_date_add"
+			if isDate(args[2]) {
+				asDate(n)
+			}
+		}
+		return
+	case "date_trunc":
+		// On a date Trino returns a date; the engine, a timestamp.
+		if len(args) == 2 && isDate(args[1]) {
+			asDate(n)
 		}
 		return
 	case "reduce":
@@ -143,6 +237,89 @@ func translateFunction(n map[string]any) {
 		if len(args) == 4 && isIdentityLambda(args[3]) {
 			n["function_name"] = "list_reduce"
 			n["children"] = []any{args[0], args[2], args[1]}
+		}
+		return
+	case "regexp_replace":
+		// Trino replaces every match, refers to groups as $1, and may
+		// leave the replacement out; the engine replaces every match only
+		// with the 'g' option and refers to groups as \1.
+		switch {
+		case len(args) == 2:
+			n["children"] = append(args, stringConstant(""), stringConstant("g"))
+		case len(args) == 3 && !isLambda(args[2]):
+			convertFormat(args[2], javaReplacement)
+			n["children"] = append(args, stringConstant("g"))
+		}
+		return
+	case "replace":
+		if len(args) == 2 {
+			n["children"] = append(args, stringConstant(""))
+		}
+		return
+	case "md5", "sha1", "sha256", "sha512":
+		// Trino's hashes are varbinary; the engine's are hex text.
+		if len(args) == 1 {
+			inner := call(strings.ToLower(name), n["query_location"], args...)
+			replaceNode(n, call("unhex", n["query_location"], inner))
+		}
+		return
+	case "any_match", "all_match", "none_match":
+		// (array, predicate): the engine's boolean list aggregates over
+		// the predicate's results, with Trino's answers for empty arrays.
+		if len(args) != 2 || !isLambda(args[1]) {
+			return
+		}
+		loc := n["query_location"]
+		results := call("list_transform", loc, args...)
+		var agg any
+		switch strings.ToLower(name) {
+		case "any_match":
+			agg = coalesce(call("list_bool_or", loc, results), false)
+		case "all_match":
+			agg = coalesce(call("list_bool_and", loc, results), true)
+		default:
+			agg = coalesce(not(call("list_bool_or", loc, results)), true)
+		}
+		replaceNode(n, agg.(map[string]any))
+		return
+	case "greatest", "least":
+		if len(args) > 1 {
+			n["function_name"] = "lakebox_" + strings.ToLower(name)
+			n["children"] = []any{call("list_value", n["query_location"], args...)}
+		}
+		return
+	case "to_iso8601":
+		if len(args) == 1 {
+			layout := "%Y-%m-%dT%H:%M:%S.%g"
+			if isDate(args[0]) {
+				layout = "%Y-%m-%d"
+			}
+			n["function_name"] = "strftime"
+			n["children"] = append(args, stringConstant(layout))
+		}
+		return
+	case "regexp_position":
+		switch len(args) {
+		case 2:
+			n["function_name"] = "lakebox_regexp_position"
+		case 3:
+			n["function_name"] = "lakebox_regexp_position_from"
+		}
+		return
+	case "+", "-":
+		// A date plus or minus days, weeks, months or years stays a date.
+		if len(args) == 2 && isDate(args[0]) && isDateInterval(args[1]) {
+			asDate(n)
+		}
+		return
+	case "transform_values", "transform_keys", "map_filter":
+		if len(args) == 2 {
+			mapLambda(n, strings.ToLower(name), args[0], args[1])
+		}
+		return
+	case "zip_with":
+		if len(args) == 3 {
+			zipWith(n, args[0], args[1], args[2])
 		}
 		return
 	case "cardinality":
@@ -161,6 +338,257 @@ func translateFunction(n map[string]any) {
 }
 
 func stringOf(v any) string { s, _ := v.(string); return s }
+
+// noLocation is the query location of a node the query did not spell.
+var noLocation = json.Number("18446744073709551615")
+
+// stringConstant is a VARCHAR constant node.
+func stringConstant(s string) map[string]any {
+	return constant("VARCHAR", s)
+}
+
+func constant(typ string, v any) map[string]any {
+	return map[string]any{"class": "CONSTANT", "type": "VALUE_CONSTANT", "alias": "", "query_location": noLocation,
+		"value": map[string]any{"type": map[string]any{"id": typ, "type_info": nil}, "is_null": false, "value": v}}
+}
+
+// call is a function call node.
+func call(name string, loc any, args ...any) map[string]any {
+	return map[string]any{"class": "FUNCTION", "type": "FUNCTION", "alias": "", "query_location": loc,
+		"function_name": name, "schema": "", "catalog": "", "children": args, "filter": nil,
+		"order_bys": map[string]any{"type": "ORDER_MODIFIER", "orders": []any{}},
+		"distinct":  false, "is_operator": false, "export_state": false}
+}
+
+func coalesce(x any, otherwise bool) map[string]any {
+	return map[string]any{"class": "OPERATOR", "type": "OPERATOR_COALESCE", "alias": "", "query_location": noLocation,
+		"children": []any{x, constant("BOOLEAN", otherwise)}}
+}
+
+func not(x any) map[string]any {
+	return map[string]any{"class": "OPERATOR", "type": "OPERATOR_NOT", "alias": "", "query_location": noLocation,
+		"children": []any{x}}
+}
+
+// replaceNode makes n the node repl, keeping n's alias.
+func replaceNode(n, repl map[string]any) {
+	alias := n["alias"]
+	for k := range n {
+		delete(n, k)
+	}
+	for k, v := range repl {
+		n[k] = v
+	}
+	n["alias"] = alias
+}
+
+// isDate reports whether an expression is visibly a DATE: a date literal
+// or cast, current_date, or a call that returns a date. Trino's date
+// arithmetic keeps dates dates, where the engine's makes timestamps.
+func isDate(v any) bool {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	switch m["class"] {
+	case "CAST":
+		t, _ := m["cast_type"].(map[string]any)
+		return t != nil && t["id"] == "DATE"
+	case "COLUMN_REF":
+		names, _ := m["column_names"].([]any)
+		return len(names) == 1 && strings.EqualFold(stringOf(names[0]), "current_date")
+	case "FUNCTION":
+		switch strings.ToLower(stringOf(m["function_name"])) {
+		case "current_date", "from_iso8601_date", "last_day":
+			return true
+		}
+	}
+	return false
+}
+
+// asDate makes n a cast of itself to DATE.
+func asDate(n map[string]any) {
+	inner := make(map[string]any, len(n))
+	for k, v := range n {
+		inner[k] = v
+	}
+	inner["alias"] = ""
+	replaceNode(n, map[string]any{"class": "CAST", "type": "OPERATOR_CAST", "query_location": noLocation,
+		"child": inner, "cast_type": map[string]any{"id": "DATE", "type_info": nil}, "try_cast": false})
+}
+
+// isDateInterval reports whether an expression is an interval of whole
+// days, weeks, months, quarters or years (INTERVAL '2' DAY).
+func isDateInterval(v any) bool {
+	m, ok := v.(map[string]any)
+	if !ok || m["class"] != "FUNCTION" {
+		return false
+	}
+	switch stringOf(m["function_name"]) {
+	case "to_days", "to_weeks", "to_months", "to_quarters", "to_years":
+		return true
+	}
+	return false
+}
+
+// lambdaParams returns the parameter names of a lambda, lowercased.
+func lambdaParams(v any) []string {
+	l, ok := v.(map[string]any)
+	if !ok || l["class"] != "LAMBDA" {
+		return nil
+	}
+	refs := []any{l["lhs"]}
+	if f, ok := l["lhs"].(map[string]any); ok && f["class"] == "FUNCTION" && stringOf(f["function_name"]) == "row" {
+		refs, _ = f["children"].([]any)
+	}
+	var names []string
+	for _, r := range refs {
+		m, _ := r.(map[string]any)
+		cols, _ := m["column_names"].([]any)
+		if m == nil || m["class"] != "COLUMN_REF" || len(cols) != 1 {
+			return nil
+		}
+		names = append(names, strings.ToLower(stringOf(cols[0])))
+	}
+	return names
+}
+
+// substitute replaces the references to lambda parameters in expr by
+// copies of the given expressions.
+func substitute(expr any, with map[string]any) any {
+	switch n := expr.(type) {
+	case map[string]any:
+		if n["class"] == "COLUMN_REF" {
+			if cols, _ := n["column_names"].([]any); len(cols) == 1 {
+				if r, ok := with[strings.ToLower(stringOf(cols[0]))]; ok {
+					return deepCopy(r)
+				}
+			}
+		}
+		for k, c := range n {
+			n[k] = substitute(c, with)
+		}
+	case []any:
+		for i, c := range n {
+			n[i] = substitute(c, with)
+		}
+	}
+	return expr
+}
+
+func deepCopy(v any) any {
+	switch n := v.(type) {
+	case map[string]any:
+		c := make(map[string]any, len(n))
+		for k, e := range n {
+			c[k] = deepCopy(e)
+		}
+		return c
+	case []any:
+		c := make([]any, len(n))
+		for i, e := range n {
+			c[i] = deepCopy(e)
+		}
+		return c
+	}
+	return v
+}
+
+func columnRef(names ...string) map[string]any {
+	cols := make([]any, len(names))
+	for i, n := range names {
+		cols[i] = n
+	}
+	return map[string]any{"class": "COLUMN_REF", "type": "COLUMN_REF", "alias": "", "query_location": noLocation, "column_names": cols}
+}
+
+func lambda(param string, body any) map[string]any {
+	return map[string]any{"class": "LAMBDA", "type": "LAMBDA", "alias": "", "query_location": noLocation,
+		"lhs": columnRef(param), "expr": body}
+}
+
+// named gives a node an alias: struct_pack's field names.
+func named(alias string, v any) map[string]any {
+	n, ok := v.(map[string]any)
+	if !ok {
+		n = call("coalesce", noLocation, v)
+	}
+	n["alias"] = alias
+	return n
+}
+
+// entry is the lambda parameter Lakebox introduces for a map entry or a
+// list position; the name cannot clash with a column.
+const entry = "__lakebox_e"
+
+// mapLambda rewrites transform_values, transform_keys and map_filter,
+// whose lambdas take a key and a value, over the map's entries.
+func mapLambda(n map[string]any, fn string, m, f any) {
+	params := lambdaParams(f)
+	if len(params) != 2 {
+		return
+	}
+	body := substitute(f.(map[string]any)["expr"], map[string]any{
+		params[0]: columnRef(entry, "key"), params[1]: columnRef(entry, "value")})
+	loc := n["query_location"]
+	entries := call("map_entries", loc, m)
+	var list map[string]any
+	switch fn {
+	case "map_filter":
+		list = call("list_filter", loc, entries, lambda(entry, body))
+	case "transform_values":
+		list = call("list_transform", loc, entries, lambda(entry, call("struct_pack", loc,
+			named("key", columnRef(entry, "key")), named("value", body))))
+	default: // transform_keys
+		list = call("list_transform", loc, entries, lambda(entry, call("struct_pack", loc,
+			named("key", body), named("value", columnRef(entry, "value")))))
+	}
+	replaceNode(n, call("map_from_entries", loc, list))
+}
+
+// zipWith rewrites zip_with(a, b, (x, y) -> e) over the positions of the
+// longer array; the shorter reads as NULL past its end, as in Trino.
+func zipWith(n map[string]any, a, b, f any) {
+	params := lambdaParams(f)
+	if len(params) != 2 {
+		return
+	}
+	loc := n["query_location"]
+	body := substitute(f.(map[string]any)["expr"], map[string]any{
+		params[0]: call("array_extract", loc, a, columnRef(entry)), params[1]: call("array_extract", loc, b, columnRef(entry))})
+	positions := call("generate_series", loc, constant("INTEGER", 1),
+		call("greatest", loc, call("len", loc, deepCopy(a)), call("len", loc, deepCopy(b))))
+	replaceNode(n, call("list_transform", loc, positions, lambda(entry, body)))
+}
+
+func isLambda(v any) bool {
+	l, ok := v.(map[string]any)
+	return ok && l["class"] == "LAMBDA"
+}
+
+// javaReplacement converts a Java regex replacement (Trino's: $1 for a
+// group, \$ for a dollar sign) to the engine's (\1; a dollar is plain).
+func javaReplacement(r string) string {
+	var b strings.Builder
+	for i := 0; i < len(r); i++ {
+		switch c := r[i]; {
+		case c == '\\' && i+1 < len(r):
+			i++
+			if r[i] == '\\' {
+				b.WriteString(`\\`)
+			} else {
+				b.WriteByte(r[i])
+			}
+		case c == '$' && i+1 < len(r) && r[i+1] >= '0' && r[i+1] <= '9':
+			i++
+			b.WriteByte('\\')
+			b.WriteByte(r[i])
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
 
 // isIdentityLambda reports whether v is "x -> x".
 func isIdentityLambda(v any) bool {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -176,8 +177,10 @@ func (s *Session) Query(ctx context.Context, query string, row func([]*string) e
 		cols[i] = Column{Name: t.Name(), Type: t.DatabaseTypeName()}
 	}
 	zoned := make([]bool, len(cols))
+	styles := make([]timeStyle, len(cols))
 	for i, c := range cols {
 		zoned[i] = c.Type == "TIMESTAMPTZ" || c.Type == "TIMESTAMP WITH TIME ZONE"
+		styles[i] = styleOf(c.Type)
 	}
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
@@ -194,7 +197,7 @@ func (s *Session) Query(ctx context.Context, query string, row func([]*string) e
 				out[i] = nil
 				continue
 			}
-			text := Format(v)
+			text := format(v, styles[i])
 			if zoned[i] {
 				text += " UTC" // sessions run in UTC; Athena names the zone
 			}
@@ -210,9 +213,50 @@ func (s *Session) Query(ctx context.Context, query string, row func([]*string) e
 	return cols, nil
 }
 
+// timeStyle is how a column prints the instants in it: the driver hands
+// DATE and TIMESTAMP values alike as time.Time, so the column's type says
+// which they are.
+type timeStyle int
+
+const (
+	styleGuess     timeStyle = iota // a date at midnight UTC, else a timestamp
+	styleDate                       // 2006-01-02
+	styleTimestamp                  // 2006-01-02 15:04:05.000, midnight too
+	styleJSON                       // JSON's text, as Trino prints its json type
+	styleTime                       // 15:04:05.000, a time of day
+)
+
+// styleOf returns the style of a column of the engine's type typ, nested
+// values included (DATE[] prints dates).
+func styleOf(typ string) timeStyle {
+	switch typ {
+	case "JSON":
+		return styleJSON
+	case "TIME":
+		return styleTime
+	}
+	date, ts := strings.Contains(typ, "DATE"), strings.Contains(typ, "TIMESTAMP")
+	switch {
+	case date && !ts:
+		return styleDate
+	case ts && !date:
+		return styleTimestamp
+	}
+	return styleGuess
+}
+
 // Format renders a value as Athena (Trino) prints it: arrays as [a, b],
-// maps as {k=v}, rows as {f=v}, timestamps with milliseconds.
-func Format(v any) string {
+// maps as {k=v}, rows as {f=v}, timestamps with milliseconds, and a
+// time.Time at midnight UTC as a date (the engine's DATE). Query knows
+// each column's type and prints its timestamps at midnight in full.
+func Format(v any) string { return format(v, styleGuess) }
+
+func format(v any, style timeStyle) string {
+	if style == styleJSON {
+		if b, err := json.Marshal(v); err == nil {
+			return string(b)
+		}
+	}
 	switch v := v.(type) {
 	case nil:
 		return ""
@@ -233,21 +277,22 @@ func Format(v any) string {
 	case duckdb.Decimal:
 		return formatDecimal(v)
 	case time.Time:
-		if v.Hour() == 0 && v.Minute() == 0 && v.Second() == 0 && v.Nanosecond() == 0 && v.Location() == time.UTC {
-			// DuckDB hands DATE values as midnight UTC; Athena prints them
-			// without a time. A TIMESTAMP at midnight is printed the same
-			// way, which loses nothing.
+		midnight := v.Hour() == 0 && v.Minute() == 0 && v.Second() == 0 && v.Nanosecond() == 0 && v.Location() == time.UTC
+		if style == styleTime {
+			return v.Format("15:04:05.000")
+		}
+		if style == styleDate || style == styleGuess && midnight {
 			return v.Format("2006-01-02")
 		}
 		return v.Format("2006-01-02 15:04:05.000")
 	case duckdb.Interval:
-		return fmt.Sprintf("%d months %d days %d µs", v.Months, v.Days, v.Micros)
+		return formatInterval(v)
 	case duckdb.UUID:
 		return v.String()
 	case []any:
 		parts := make([]string, len(v))
 		for i, e := range v {
-			parts[i] = formatNested(e)
+			parts[i] = formatNested(e, style)
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	case map[string]any:
@@ -258,27 +303,49 @@ func Format(v any) string {
 		sort.Strings(keys)
 		parts := make([]string, len(keys))
 		for i, k := range keys {
-			parts[i] = k + "=" + formatNested(v[k])
+			parts[i] = k + "=" + formatNested(v[k], style)
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	case duckdb.OrderedMap:
 		keys, vals := v.Keys(), v.Values()
 		parts := make([]string, len(keys))
 		for i := range keys {
-			parts[i] = formatNested(keys[i]) + "=" + formatNested(vals[i])
+			parts[i] = formatNested(keys[i], style) + "=" + formatNested(vals[i], style)
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	case *duckdb.OrderedMap:
-		return Format(*v)
+		return format(*v, style)
 	}
 	return fmt.Sprint(v)
 }
 
-func formatNested(v any) string {
+// formatInterval prints an interval as Trino prints its two kinds:
+// year to month as "3-5", day to second as "2 03:00:00.000".
+func formatInterval(v duckdb.Interval) string {
+	if v.Days == 0 && v.Micros == 0 {
+		sign, m := "", int64(v.Months)
+		if m < 0 {
+			sign, m = "-", -m
+		}
+		return fmt.Sprintf("%s%d-%d", sign, m/12, m%12)
+	}
+	if v.Months != 0 { // both kinds at once: Trino has no such value
+		return fmt.Sprintf("%d months %d days %d µs", v.Months, v.Days, v.Micros)
+	}
+	us := int64(v.Days)*86_400_000_000 + v.Micros
+	sign := ""
+	if us < 0 {
+		sign, us = "-", -us
+	}
+	ms := us / 1000
+	return fmt.Sprintf("%s%d %02d:%02d:%02d.%03d", sign, ms/86_400_000, ms/3_600_000%24, ms/60_000%60, ms/1000%60, ms%1000)
+}
+
+func formatNested(v any, style timeStyle) string {
 	if v == nil {
 		return "null"
 	}
-	return Format(v)
+	return format(v, style)
 }
 
 // formatFloat prints a float as Java's Double.toString does, which is how

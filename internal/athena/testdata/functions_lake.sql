@@ -1,0 +1,56 @@
+# Functions data pipelines lean on, with the answers Trino gives: global
+# regexp_replace, CAST to Trino types, VALUES rows without parentheses,
+# backtick names, JSON, lambdas over arrays, hashes, URLs and bits.
+
+SELECT regexp_replace('aXbXc', 'X', '-'), regexp_replace('1a 2b', '(\d)([a-z])', '$2$1'), regexp_replace('abc', 'b')
+----
+a-b-c | a1 b2 | ac
+
+SELECT from_unixtime(0), TIMESTAMP '2020-05-17 00:00:00', DATE '2020-05-17'
+----
+1970-01-01 00:00:00.000 | 2020-05-17 00:00:00.000 | 2020-05-17
+
+SELECT CAST(json_parse('[1, 2]') AS ARRAY(INTEGER)), CAST(ARRAY[1, 2] AS ARRAY(VARCHAR)), CAST(MAP(ARRAY['a'], ARRAY[1]) AS MAP(VARCHAR, BIGINT))
+----
+[1, 2] | [1, 2] | {a=1}
+
+SELECT x FROM (VALUES 1, 2) t(x)
+----
+1
+2
+
+SELECT `x` FROM (VALUES ('a', 1)) AS t(x, y)
+----
+a
+
+SELECT CAST(ROW(1, 'a') AS ROW(x INTEGER, y VARCHAR))
+----
+{x=1, y=a}
+
+SELECT json_parse('[1, 2]'), json_format(json_parse('{"a": 1}')), json_size('{"a": 1, "b": 2}', '$'), json_extract('{"a": [1, 2]}', '$.a')
+----
+[1,2] | {"a":1} | 2 | [1,2]
+
+SELECT any_match(ARRAY[1, 2], x -> x > 1), all_match(ARRAY[1, 2], x -> x > 1), none_match(ARRAY[1, 2], x -> x > 5), any_match(ARRAY[], x -> true)
+----
+true | false | true | false
+
+SELECT lower(to_hex(sha256(to_utf8('a')))), to_hex(md5(to_utf8('a')))
+----
+ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb | 0CC175B9C0F1B6A831C399E269772661
+
+SELECT array_distinct(ARRAY[3, 1, 3, 2, 1]), array_remove(ARRAY[1, 2, 1], 1), regexp_split('1a 2b', '[a-z]'), truncate(3.7)
+----
+[3, 1, 2] | [2] | [1,  2, ] | 3
+
+SELECT url_extract_parameter('http://x.com/p?a=1&b=2', 'b'), url_encode('a b*~'), url_extract_query('http://x.com/p?a=1#f'), url_extract_fragment('http://x.com/p?a=1#f'), url_extract_port('http://x.com:8080/p'), url_extract_protocol('https://x')
+----
+2 | a+b*%7E | a=1 | f | 8080 | https
+
+SELECT bitwise_and(12, 10), bitwise_or(12, 10), bitwise_xor(12, 10), bitwise_not(5), levenshtein_distance('kitten', 'sitting'), hamming_distance('abc', 'abd')
+----
+8 | 14 | 6 | -6 | 3 | 1
+
+SELECT format('%s-%d', 'a', 5), is_nan(nan()), infinity() > 0
+----
+a-5 | true | true
