@@ -775,3 +775,31 @@ func TestDynamoDB_TransactionTokens(t *testing.T) {
 		t.Fatalf("the token after ten minutes: %v, n = %s", err, value())
 	}
 }
+
+// Point-in-time recovery is off, and says so: reading it (as Terraform
+// does for every table) works, turning it off is accepted, turning it on
+// is refused with AWS's error for unavailable continuous backups.
+func TestDynamoDB_ContinuousBackups(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	c := srv.DynamoDB()
+	createAggregates(t, c, "pitr")
+	out := must[*dynamodb.DescribeContinuousBackupsOutput](t)(c.DescribeContinuousBackups(ctx, &dynamodb.DescribeContinuousBackupsInput{TableName: aws.String("pitr")}))
+	if d := out.ContinuousBackupsDescription; d.PointInTimeRecoveryDescription == nil ||
+		d.PointInTimeRecoveryDescription.PointInTimeRecoveryStatus != dtypes.PointInTimeRecoveryStatusDisabled {
+		t.Fatalf("description: %+v", d)
+	}
+	must[*dynamodb.UpdateContinuousBackupsOutput](t)(c.UpdateContinuousBackups(ctx, &dynamodb.UpdateContinuousBackupsInput{TableName: aws.String("pitr"),
+		PointInTimeRecoverySpecification: &dtypes.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: aws.Bool(false)}}))
+	_, err := c.UpdateContinuousBackups(ctx, &dynamodb.UpdateContinuousBackupsInput{TableName: aws.String("pitr"),
+		PointInTimeRecoverySpecification: &dtypes.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: aws.Bool(true)}})
+	var unavailable *dtypes.ContinuousBackupsUnavailableException
+	if !errors.As(err, &unavailable) {
+		t.Fatalf("enabling: %v", err)
+	}
+	_, err = c.DescribeContinuousBackups(ctx, &dynamodb.DescribeContinuousBackupsInput{TableName: aws.String("missing")})
+	var missing *dtypes.TableNotFoundException
+	if !errors.As(err, &missing) || !strings.Contains(err.Error(), "Table not found: missing") {
+		t.Fatalf("missing table: %v", err)
+	}
+}

@@ -60,9 +60,12 @@ func tablesAPI(svc *dynamodb.Service) *awsjson.Service {
 			"TransactGetItems":   awsjson.Op(svc.TransactGetItems),
 			"UpdateTimeToLive":   awsjson.Op(svc.UpdateTimeToLive),
 			"DescribeTimeToLive": awsjson.Op(svc.DescribeTimeToLive),
-			"TagResource":        awsjson.Op(svc.TagResource),
-			"UntagResource":      awsjson.Op(svc.UntagResource),
-			"ListTagsOfResource": awsjson.Op(svc.ListTagsOfResource),
+
+			"DescribeContinuousBackups": awsjson.Op(svc.DescribeContinuousBackups),
+			"UpdateContinuousBackups":   awsjson.Op(svc.UpdateContinuousBackups),
+			"TagResource":               awsjson.Op(svc.TagResource),
+			"UntagResource":             awsjson.Op(svc.UntagResource),
+			"ListTagsOfResource":        awsjson.Op(svc.ListTagsOfResource),
 
 			"ExecuteStatement":      awsjson.Op(svc.ExecuteStatement),
 			"BatchExecuteStatement": awsjson.Op(svc.BatchExecuteStatement),
