@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -776,30 +777,102 @@ func TestDynamoDB_TransactionTokens(t *testing.T) {
 	}
 }
 
-// Point-in-time recovery is off, and says so: reading it (as Terraform
-// does for every table) works, turning it off is accepted, turning it on
-// is refused with AWS's error for unavailable continuous backups.
-func TestDynamoDB_ContinuousBackups(t *testing.T) {
+// Point-in-time recovery: reading it (as Terraform does for every table),
+// turning it on, restoring a table as it was at a moment of its period
+// into a new one (with its indexes), and AWS's errors for the rest.
+func TestDynamoDB_PointInTimeRecovery(t *testing.T) {
 	t.Parallel()
 	srv := awstest.New(t)
 	c := srv.DynamoDB()
-	createAggregates(t, c, "pitr")
-	out := must[*dynamodb.DescribeContinuousBackupsOutput](t)(c.DescribeContinuousBackups(ctx, &dynamodb.DescribeContinuousBackupsInput{TableName: aws.String("pitr")}))
-	if d := out.ContinuousBackupsDescription; d.PointInTimeRecoveryDescription == nil ||
-		d.PointInTimeRecoveryDescription.PointInTimeRecoveryStatus != dtypes.PointInTimeRecoveryStatusDisabled {
-		t.Fatalf("description: %+v", d)
+	createAggregates(t, c, "orders")
+	must[*dynamodb.UpdateTableOutput](t)(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("orders"),
+		AttributeDefinitions: []dtypes.AttributeDefinition{{AttributeName: aws.String("status"), AttributeType: dtypes.ScalarAttributeTypeS}},
+		GlobalSecondaryIndexUpdates: []dtypes.GlobalSecondaryIndexUpdate{{Create: &dtypes.CreateGlobalSecondaryIndexAction{
+			IndexName: aws.String("by_status"), KeySchema: []dtypes.KeySchemaElement{{AttributeName: aws.String("status"), KeyType: dtypes.KeyTypeHash}},
+			Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeAll}}}}}))
+	pitr := func(table string) *dtypes.PointInTimeRecoveryDescription {
+		return must[*dynamodb.DescribeContinuousBackupsOutput](t)(c.DescribeContinuousBackups(ctx,
+			&dynamodb.DescribeContinuousBackupsInput{TableName: aws.String(table)})).ContinuousBackupsDescription.PointInTimeRecoveryDescription
 	}
-	must[*dynamodb.UpdateContinuousBackupsOutput](t)(c.UpdateContinuousBackups(ctx, &dynamodb.UpdateContinuousBackupsInput{TableName: aws.String("pitr"),
-		PointInTimeRecoverySpecification: &dtypes.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: aws.Bool(false)}}))
-	_, err := c.UpdateContinuousBackups(ctx, &dynamodb.UpdateContinuousBackupsInput{TableName: aws.String("pitr"),
-		PointInTimeRecoverySpecification: &dtypes.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: aws.Bool(true)}})
-	var unavailable *dtypes.ContinuousBackupsUnavailableException
+	if d := pitr("orders"); d.PointInTimeRecoveryStatus != dtypes.PointInTimeRecoveryStatusDisabled {
+		t.Fatalf("before: %+v", d)
+	}
+	put := func(id, status string) {
+		must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("orders"),
+			Item: map[string]dtypes.AttributeValue{"customer_id": str(id), "date": str("d"), "status": str(status)}}))
+	}
+	put("a", "open")
+	put("b", "open")
+	_, err := c.RestoreTableToPointInTime(ctx, &dynamodb.RestoreTableToPointInTimeInput{SourceTableName: aws.String("orders"),
+		TargetTableName: aws.String("copy"), UseLatestRestorableTime: aws.Bool(true)})
+	var unavailable *dtypes.PointInTimeRecoveryUnavailableException
 	if !errors.As(err, &unavailable) {
-		t.Fatalf("enabling: %v", err)
+		t.Fatalf("restore without recovery: %v", err)
+	}
+	must[*dynamodb.UpdateContinuousBackupsOutput](t)(c.UpdateContinuousBackups(ctx, &dynamodb.UpdateContinuousBackupsInput{TableName: aws.String("orders"),
+		PointInTimeRecoverySpecification: &dtypes.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: aws.Bool(true)}}))
+	d := pitr("orders")
+	if d.PointInTimeRecoveryStatus != dtypes.PointInTimeRecoveryStatusEnabled || aws.ToInt32(d.RecoveryPeriodInDays) != 35 || d.EarliestRestorableDateTime == nil {
+		t.Fatalf("enabled: %+v", d)
+	}
+	then := *d.EarliestRestorableDateTime
+
+	advance(t, srv, time.Hour)
+	put("a", "shipped")
+	must[*dynamodb.DeleteItemOutput](t)(c.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String("orders"),
+		Key: map[string]dtypes.AttributeValue{"customer_id": str("b"), "date": str("d")}}))
+	put("c", "open")
+
+	restore := func(target string, at *time.Time) (*dynamodb.RestoreTableToPointInTimeOutput, error) {
+		return c.RestoreTableToPointInTime(ctx, &dynamodb.RestoreTableToPointInTimeInput{SourceTableName: aws.String("orders"),
+			TargetTableName: aws.String(target), RestoreDateTime: at, UseLatestRestorableTime: aws.Bool(at == nil)})
+	}
+	statuses := func(table string) string {
+		var got []string
+		for _, item := range must[*dynamodb.ScanOutput](t)(c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String(table)})).Items {
+			got = append(got, item["customer_id"].(*dtypes.AttributeValueMemberS).Value+"="+item["status"].(*dtypes.AttributeValueMemberS).Value)
+		}
+		slices.Sort(got)
+		return strings.Join(got, " ")
+	}
+	out := must[*dynamodb.RestoreTableToPointInTimeOutput](t)(restore("orders-then", &then))
+	if out.TableDescription.ItemCount == nil || *out.TableDescription.ItemCount != 2 || len(out.TableDescription.GlobalSecondaryIndexes) != 1 {
+		t.Fatalf("restored: %+v", out.TableDescription)
+	}
+	if got := statuses("orders-then"); got != "a=open b=open" {
+		t.Fatalf("as it was then: %q", got)
+	}
+	must[*dynamodb.RestoreTableToPointInTimeOutput](t)(restore("orders-now", nil))
+	if got := statuses("orders-now"); got != "a=shipped c=open" {
+		t.Fatalf("as it is now: %q", got)
+	}
+	// The restored table's index holds the restored items.
+	q := must[*dynamodb.QueryOutput](t)(c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("orders-then"), IndexName: aws.String("by_status"),
+		KeyConditionExpression: aws.String("#s = :s"), ExpressionAttributeNames: map[string]string{"#s": "status"},
+		ExpressionAttributeValues: map[string]dtypes.AttributeValue{":s": str("open")}}))
+	if q.Count != 2 {
+		t.Fatalf("index of the restored table: %d items", q.Count)
+	}
+
+	before := then.Add(-time.Minute)
+	_, err = restore("too-early", &before)
+	var invalid *dtypes.InvalidRestoreTimeException
+	if !errors.As(err, &invalid) {
+		t.Fatalf("before the period: %v", err)
+	}
+	_, err = restore("orders-now", nil)
+	var exists *dtypes.TableAlreadyExistsException
+	if !errors.As(err, &exists) {
+		t.Fatalf("onto a table that exists: %v", err)
 	}
 	_, err = c.DescribeContinuousBackups(ctx, &dynamodb.DescribeContinuousBackupsInput{TableName: aws.String("missing")})
 	var missing *dtypes.TableNotFoundException
 	if !errors.As(err, &missing) || !strings.Contains(err.Error(), "Table not found: missing") {
 		t.Fatalf("missing table: %v", err)
+	}
+	must[*dynamodb.UpdateContinuousBackupsOutput](t)(c.UpdateContinuousBackups(ctx, &dynamodb.UpdateContinuousBackupsInput{TableName: aws.String("orders"),
+		PointInTimeRecoverySpecification: &dtypes.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: aws.Bool(false)}}))
+	if d := pitr("orders"); d.PointInTimeRecoveryStatus != dtypes.PointInTimeRecoveryStatusDisabled {
+		t.Fatalf("after turning it off: %+v", d)
 	}
 }

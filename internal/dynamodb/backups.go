@@ -1,24 +1,113 @@
 package dynamodb
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
+	"time"
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
+	"github.com/lakebox/lakebox/internal/awsproto/epoch"
+	"github.com/lakebox/lakebox/internal/storage/meta"
 )
 
-// Point-in-time recovery is not served yet: every table reports it
-// DISABLED (truthfully), disabling it is accepted, and enabling it is
-// refused. Tools that read the setting before anything else, as
-// Terraform's aws_dynamodb_table does, work with it off.
+// Point-in-time recovery keeps every version of every item of a table
+// for its recovery period, written in the same batch as the item:
+//
+//	ddb\x00h\x00<table id>\x00<key parts><^unix ms, 8 bytes>   0x01 + the item's JSON, or 0x00 when deleted
+//
+// Key parts are prefix-free, so an item's versions are adjacent, newest
+// first. Enabling copies the table's items in as of that moment, under the
+// table's write lock; the state at any time since is then, for each item,
+// its newest version at or before that time. Restores and exports read it.
+
+var historyPrefix = []byte("ddb\x00h\x00")
+
+const (
+	defaultRecoveryDays = 35
+	versionDeleted      = 0
+	versionItem         = 1
+)
 
 var (
 	ErrTableNotFound                = awserr.New("TableNotFoundException", 400, "Table not found")
+	ErrTableAlreadyExists           = awserr.New("TableAlreadyExistsException", 400, "Table already exists")
 	ErrContinuousBackupsUnavailable = awserr.New("ContinuousBackupsUnavailableException", 400, "Continuous backups are not available")
+	ErrPITRUnavailable              = awserr.New("PointInTimeRecoveryUnavailableException", 400, "Point in time recovery is not enabled")
+	ErrInvalidRestoreTime           = awserr.New("InvalidRestoreTimeException", 400, "Invalid restore time")
 )
 
+// pitrRecord is a table's point-in-time recovery, when it is on.
+type pitrRecord struct {
+	Since int64 // Unix ms: when it was turned on
+	Days  int   // the recovery period
+}
+
+func historyTablePrefix(tableID string) []byte { return []byte(string(historyPrefix) + tableID + "\x00") }
+
+// historyKey is the key of an item's version at ms; itemKey is the item's
+// key in the table.
+func historyKey(tableID string, itemKey []byte, ms int64) []byte {
+	k := append(historyTablePrefix(tableID), itemKey[len(itemKeyPrefix(tableID)):]...)
+	return binary.BigEndian.AppendUint64(k, ^uint64(ms))
+}
+
+// keep records a version of an item in the batch when the table keeps
+// them: body is the item's JSON, nil when it was deleted.
+func (w *writeBatch) keep(rec *tableRecord, key, body []byte) {
+	if rec.PITR == nil {
+		return
+	}
+	v := make([]byte, 1, 1+len(body))
+	if body != nil {
+		v[0] = versionItem
+		v = append(v, body...)
+	}
+	w.b.Set(historyKey(rec.ID, key, w.s.clock.Now().UnixMilli()), v)
+}
+
+// earliest returns the earliest restorable time of a table's recovery.
+func (p *pitrRecord) earliest(now time.Time) int64 {
+	return max(p.Since, now.Add(-time.Duration(p.Days)*24*time.Hour).UnixMilli())
+}
+
+// stateAt calls fn with the key parts and JSON of every item a table held
+// at ms. The slices are valid only during the call.
+func (s *Service) stateAt(tableID string, ms int64, fn func(parts, body []byte) error) error {
+	prefix := historyTablePrefix(tableID)
+	it, err := s.db.NewIter(prefix, meta.PrefixEnd(prefix))
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	var chosen []byte // the item whose version at ms was found
+	found := false
+	for it.First(); it.Valid(); it.Next() {
+		k := it.Key()
+		parts, at := k[len(prefix):len(k)-8], int64(^binary.BigEndian.Uint64(k[len(k)-8:]))
+		if found && bytes.Equal(parts, chosen) || at > ms {
+			continue
+		}
+		chosen, found = append(chosen[:0], parts...), true
+		v, err := it.Value()
+		if err != nil {
+			return err
+		}
+		if len(v) > 0 && v[0] == versionItem {
+			if err := fn(parts, v[1:]); err != nil {
+				return err
+			}
+		}
+	}
+	return it.Close()
+}
+
 type PointInTimeRecoveryDescription struct {
-	PointInTimeRecoveryStatus string `json:"PointInTimeRecoveryStatus"`
+	PointInTimeRecoveryStatus  string      `json:"PointInTimeRecoveryStatus"`
+	RecoveryPeriodInDays       int         `json:"RecoveryPeriodInDays,omitempty"`
+	EarliestRestorableDateTime *epoch.Time `json:"EarliestRestorableDateTime,omitempty"`
+	LatestRestorableDateTime   *epoch.Time `json:"LatestRestorableDateTime,omitempty"`
 }
 
 type ContinuousBackupsDescription struct {
@@ -30,19 +119,28 @@ type ContinuousBackupsOutput struct {
 	ContinuousBackupsDescription ContinuousBackupsDescription `json:"ContinuousBackupsDescription"`
 }
 
-// noContinuousBackups is what every table has: Lakebox takes neither
-// continuous nor on-demand backups yet.
-var noContinuousBackups = ContinuousBackupsOutput{ContinuousBackupsDescription{
-	ContinuousBackupsStatus: "DISABLED", PointInTimeRecoveryDescription: PointInTimeRecoveryDescription{PointInTimeRecoveryStatus: "DISABLED"}}}
+func (s *Service) continuousBackups(rec *tableRecord) *ContinuousBackupsOutput {
+	p := rec.PITR
+	if p == nil {
+		return &ContinuousBackupsOutput{ContinuousBackupsDescription{ContinuousBackupsStatus: "DISABLED",
+			PointInTimeRecoveryDescription: PointInTimeRecoveryDescription{PointInTimeRecoveryStatus: "DISABLED"}}}
+	}
+	now := s.clock.Now()
+	return &ContinuousBackupsOutput{ContinuousBackupsDescription{ContinuousBackupsStatus: "ENABLED",
+		PointInTimeRecoveryDescription: PointInTimeRecoveryDescription{PointInTimeRecoveryStatus: "ENABLED",
+			RecoveryPeriodInDays: p.Days, EarliestRestorableDateTime: epoch.Ptr(time.UnixMilli(p.earliest(now))),
+			LatestRestorableDateTime: epoch.Ptr(now)}}}
+}
 
-// DescribeContinuousBackups reports a table's point-in-time recovery:
-// always off.
+// DescribeContinuousBackups reports a table's point-in-time recovery.
 func (s *Service) DescribeContinuousBackups(ctx context.Context, in *TableNameInput) (*ContinuousBackupsOutput, error) {
-	if err := s.backupsTable(ctx, in.TableName); err != nil {
+	t, err := s.backupsTable(ctx, in.TableName)
+	if err != nil {
 		return nil, err
 	}
-	out := noContinuousBackups
-	return &out, nil
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return s.continuousBackups(&t.rec), nil
 }
 
 type PointInTimeRecoverySpecification struct {
@@ -55,8 +153,9 @@ type UpdateContinuousBackupsInput struct {
 	PointInTimeRecoverySpecification *PointInTimeRecoverySpecification `json:"PointInTimeRecoverySpecification"`
 }
 
-// UpdateContinuousBackups accepts turning point-in-time recovery off,
-// which it is, and refuses turning it on.
+// UpdateContinuousBackups turns point-in-time recovery on (taking the
+// table's items in as they are now), changes its period, or turns it off
+// (forgetting the versions kept).
 func (s *Service) UpdateContinuousBackups(ctx context.Context, in *UpdateContinuousBackupsInput) (*ContinuousBackupsOutput, error) {
 	spec := in.PointInTimeRecoverySpecification
 	if spec == nil {
@@ -65,28 +164,311 @@ func (s *Service) UpdateContinuousBackups(ctx context.Context, in *UpdateContinu
 	if spec.PointInTimeRecoveryEnabled == nil {
 		return nil, modelValidation(nil, "pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled", "not be null")
 	}
-	if d := spec.RecoveryPeriodInDays; d != nil && (*d < 1 || *d > 35) {
-		return nil, modelValidation(*d, "pointInTimeRecoverySpecification.recoveryPeriodInDays", "have value between 1 and 35")
+	days := defaultRecoveryDays
+	if d := spec.RecoveryPeriodInDays; d != nil {
+		if *d < 1 || *d > 35 {
+			return nil, modelValidation(*d, "pointInTimeRecoverySpecification.recoveryPeriodInDays", "have value between 1 and 35")
+		}
+		days = *d
 	}
-	if err := s.backupsTable(ctx, in.TableName); err != nil {
+	t, err := s.backupsTable(ctx, in.TableName)
+	if err != nil {
 		return nil, err
 	}
-	if *spec.PointInTimeRecoveryEnabled {
-		return nil, ErrContinuousBackupsUnavailable.WithMessage("Point-in-time recovery is not supported by Lakebox yet: table %s keeps no continuous backups.", in.TableName)
+	// The write lock: no item write is between the copy and the flag.
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.deleted {
+		return nil, ErrTableNotFound.WithMessage("Table not found: %s", t.rec.Name)
 	}
-	out := noContinuousBackups
-	return &out, nil
+	rec := t.rec
+	prefix := historyTablePrefix(rec.ID)
+	switch {
+	case !*spec.PointInTimeRecoveryEnabled:
+		if rec.PITR == nil {
+			return s.continuousBackups(&rec), nil
+		}
+		// The record first: a crash before the versions go leaves only
+		// unreferenced keys, which the next enabling clears.
+		rec.PITR = nil
+		if err := s.saveTable(&rec); err != nil {
+			return nil, err
+		}
+		t.rec = rec
+		b := s.db.NewBatch()
+		b.DeleteRange(prefix, meta.PrefixEnd(prefix))
+		if err := b.Commit(); err != nil {
+			return nil, err
+		}
+		return s.continuousBackups(&rec), nil
+	case rec.PITR != nil:
+		p := *rec.PITR
+		p.Days = days
+		rec.PITR = &p
+	default:
+		now := s.clock.Now().UnixMilli()
+		if err := s.copyIntoHistory(rec.ID, now); err != nil {
+			return nil, err
+		}
+		rec.PITR = &pitrRecord{Since: now, Days: days}
+	}
+	if err := s.saveTable(&rec); err != nil {
+		return nil, err
+	}
+	t.rec = rec
+	return s.continuousBackups(&rec), nil
 }
 
-// backupsTable checks that a table exists, with the backup operations'
-// error for one that does not.
-func (s *Service) backupsTable(ctx context.Context, name string) error {
-	_, err := s.lookupNamed(ctx, name)
+// copyIntoHistory writes a table's items as versions at ms, after
+// clearing what an earlier, interrupted copy may have left.
+func (s *Service) copyIntoHistory(tableID string, ms int64) error {
+	hist := historyTablePrefix(tableID)
+	b := s.db.NewBatch()
+	b.DeleteRange(hist, meta.PrefixEnd(hist))
+	prefix := itemKeyPrefix(tableID)
+	it, err := s.db.NewIter(prefix, meta.PrefixEnd(prefix))
+	if err != nil {
+		b.Close()
+		return err
+	}
+	defer it.Close()
+	n := 0
+	for it.First(); it.Valid(); it.Next() {
+		v, err := it.Value()
+		if err != nil {
+			b.Close()
+			return err
+		}
+		b.Set(historyKey(tableID, it.Key(), ms), append([]byte{versionItem}, v...))
+		if n++; n%1000 == 0 {
+			if err := b.Commit(); err != nil {
+				return err
+			}
+			b = s.db.NewBatch()
+		}
+	}
+	return b.Commit()
+}
+
+// TrimHistory drops the item versions older than each table's recovery
+// period needs, and returns how many it dropped. The newest version at
+// or before the period's start stays: it is the state then.
+func (s *Service) TrimHistory() (int, error) {
+	now := s.clock.Now()
+	s.mu.RLock()
+	var tables []*table
+	for _, t := range s.tables {
+		tables = append(tables, t)
+	}
+	s.mu.RUnlock()
+	dropped := 0
+	for _, t := range tables {
+		t.mu.RLock()
+		id, p := t.rec.ID, t.rec.PITR
+		t.mu.RUnlock()
+		if p == nil {
+			continue
+		}
+		cutoff := now.Add(-time.Duration(p.Days) * 24 * time.Hour).UnixMilli()
+		if cutoff <= p.Since {
+			continue
+		}
+		n, err := s.trimTable(id, cutoff)
+		dropped += n
+		if err != nil {
+			return dropped, err
+		}
+	}
+	return dropped, nil
+}
+
+func (s *Service) trimTable(tableID string, cutoff int64) (int, error) {
+	prefix := historyTablePrefix(tableID)
+	it, err := s.db.NewIter(prefix, meta.PrefixEnd(prefix))
+	if err != nil {
+		return 0, err
+	}
+	var drop [][]byte
+	var item []byte
+	kept := false // the current item's state at the cutoff is kept
+	for it.First(); it.Valid(); it.Next() {
+		k := it.Key()
+		parts, at := k[len(prefix):len(k)-8], int64(^binary.BigEndian.Uint64(k[len(k)-8:]))
+		if !bytes.Equal(parts, item) {
+			item, kept = append(item[:0], parts...), false
+		}
+		if at > cutoff {
+			continue
+		}
+		if kept {
+			drop = append(drop, bytes.Clone(k))
+			continue
+		}
+		kept = true
+		v, err := it.Value()
+		if err != nil {
+			it.Close()
+			return 0, err
+		}
+		if len(v) == 0 || v[0] == versionDeleted { // nothing to restore
+			drop = append(drop, bytes.Clone(k))
+		}
+	}
+	if err := it.Close(); err != nil {
+		return 0, err
+	}
+	for i := 0; i < len(drop); i += 1000 {
+		b := s.db.NewBatch()
+		for _, k := range drop[i:min(i+1000, len(drop))] {
+			b.Delete(k)
+		}
+		if err := b.Commit(); err != nil {
+			return i, err
+		}
+	}
+	return len(drop), nil
+}
+
+type RestoreTableToPointInTimeInput struct {
+	SourceTableArn                string                 `json:"SourceTableArn,omitempty"`
+	SourceTableName               string                 `json:"SourceTableName,omitempty"`
+	TargetTableName               string                 `json:"TargetTableName"`
+	UseLatestRestorableTime       *bool                  `json:"UseLatestRestorableTime,omitempty"`
+	RestoreDateTime               *epoch.Time            `json:"RestoreDateTime,omitempty"`
+	BillingModeOverride           string                 `json:"BillingModeOverride,omitempty"`
+	ProvisionedThroughputOverride *ProvisionedThroughput `json:"ProvisionedThroughputOverride,omitempty"`
+	GlobalSecondaryIndexOverride  []SecondaryIndex       `json:"GlobalSecondaryIndexOverride,omitempty"`
+	LocalSecondaryIndexOverride   []SecondaryIndex       `json:"LocalSecondaryIndexOverride,omitempty"`
+	SSESpecificationOverride      *struct {
+		Enabled *bool `json:"Enabled,omitempty"`
+	} `json:"SSESpecificationOverride,omitempty"`
+}
+
+type RestoreTableToPointInTimeOutput struct {
+	TableDescription TableDescription `json:"TableDescription"`
+}
+
+// RestoreTableToPointInTime makes a new table holding the items a table
+// with point-in-time recovery held at a moment of its recovery period.
+// The new table is ACTIVE, and filled, when it answers.
+func (s *Service) RestoreTableToPointInTime(ctx context.Context, in *RestoreTableToPointInTimeInput) (*RestoreTableToPointInTimeOutput, error) {
+	name := in.SourceTableName
+	if name == "" {
+		name = in.SourceTableArn
+	}
+	if name == "" {
+		return nil, validationf("Either SourceTableName or SourceTableArn must be provided")
+	}
+	if in.UseLatestRestorableTime != nil && *in.UseLatestRestorableTime && in.RestoreDateTime != nil {
+		return nil, validationf("Only one of UseLatestRestorableTime and RestoreDateTime can be specified")
+	}
+	src, err := s.backupsTable(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	src.mu.RLock()
+	rec := src.rec
+	src.mu.RUnlock()
+	if rec.PITR == nil {
+		return nil, ErrPITRUnavailable.WithMessage("Point in time recovery is not enabled for table '%s'", rec.Name)
+	}
+	now := s.clock.Now()
+	at := now.UnixMilli()
+	if in.UseLatestRestorableTime == nil || !*in.UseLatestRestorableTime {
+		if in.RestoreDateTime == nil {
+			return nil, validationf("Either RestoreDateTime or UseLatestRestorableTime must be specified")
+		}
+		at = in.RestoreDateTime.UnixMilli()
+		if earliest := rec.PITR.earliest(now); at < earliest || at > now.UnixMilli() {
+			return nil, ErrInvalidRestoreTime.WithMessage("RestoreDateTime %s is outside the restorable window [%s, %s]",
+				time.UnixMilli(at).UTC().Format(time.RFC3339Nano), time.UnixMilli(earliest).UTC().Format(time.RFC3339Nano), now.UTC().Format(time.RFC3339Nano))
+		}
+	}
+	create := &CreateTableInput{TableName: in.TargetTableName, KeySchema: rec.KeySchema, AttributeDefinitions: rec.Attributes,
+		BillingMode: rec.BillingMode, ProvisionedThroughput: rec.Throughput, SSESpecification: in.SSESpecificationOverride}
+	if in.BillingModeOverride != "" {
+		create.BillingMode = in.BillingModeOverride
+		if create.BillingMode == "PAY_PER_REQUEST" {
+			create.ProvisionedThroughput = nil
+		}
+	}
+	if in.ProvisionedThroughputOverride != nil {
+		create.ProvisionedThroughput = in.ProvisionedThroughputOverride
+	}
+	for _, ix := range rec.Indexes {
+		if ix.Global {
+			create.GlobalSecondaryIndexes = append(create.GlobalSecondaryIndexes, ix.SecondaryIndex)
+		} else {
+			create.LocalSecondaryIndexes = append(create.LocalSecondaryIndexes, ix.SecondaryIndex)
+		}
+	}
+	if in.GlobalSecondaryIndexOverride != nil {
+		create.GlobalSecondaryIndexes = in.GlobalSecondaryIndexOverride
+	}
+	if in.LocalSecondaryIndexOverride != nil {
+		create.LocalSecondaryIndexes = in.LocalSecondaryIndexOverride
+	}
+	if create.BillingMode == "PAY_PER_REQUEST" {
+		for i := range create.GlobalSecondaryIndexes {
+			create.GlobalSecondaryIndexes[i].ProvisionedThroughput = nil
+		}
+	}
+	if _, err := s.CreateTable(ctx, create); err != nil {
+		if errors.Is(err, ErrResourceInUse) {
+			return nil, ErrTableAlreadyExists.WithMessage("Table already exists: %s", in.TargetTableName)
+		}
+		return nil, err
+	}
+	target, release, err := s.lockTable(ctx, in.TargetTableName)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	count, size, err := s.fill(target, rec.ID, at)
+	if err != nil {
+		return nil, err
+	}
+	return &RestoreTableToPointInTimeOutput{TableDescription: s.describe(target, "ACTIVE", count, size)}, nil
+}
+
+// fill writes into a new table the items another held at ms, and returns
+// their number and size.
+func (s *Service) fill(target *tableRecord, sourceID string, ms int64) (count, size int64, err error) {
+	w := s.newWriteBatch()
+	defer func() { w.discard() }()
+	n := 0
+	err = s.stateAt(sourceID, ms, func(parts, body []byte) error {
+		item, err := decodeItem(body)
+		if err != nil {
+			return err
+		}
+		key := append(itemKeyPrefix(target.ID), parts...)
+		w.put(target, key, nil, item, bytes.Clone(body))
+		count++
+		size += int64(itemSize(item))
+		if n++; n%500 == 0 {
+			if err := w.commit(); err != nil {
+				return err
+			}
+			w = s.newWriteBatch()
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	return count, size, w.commit()
+}
+
+// backupsTable finds a table, with the backup operations' error for one
+// that does not exist.
+func (s *Service) backupsTable(ctx context.Context, name string) (*table, error) {
+	t, err := s.lookupNamed(ctx, name)
 	if errors.Is(err, ErrResourceNotFound) {
 		if n, ok := tableNameFromARN(name); ok {
 			name = n
 		}
-		return ErrTableNotFound.WithMessage("Table not found: %s", name)
+		return nil, ErrTableNotFound.WithMessage("Table not found: %s", name)
 	}
-	return err
+	return t, err
 }

@@ -282,6 +282,7 @@ func (w *writeBatch) put(rec *tableRecord, key []byte, old, item Item, body []by
 	w.b.Set(key, body)
 	rec.indexWrites(w.b, old, item)
 	w.record(rec, old, item, false)
+	w.keep(rec, key, body)
 }
 
 // remove deletes an item; expired tells a TTL deletion.
@@ -289,6 +290,7 @@ func (w *writeBatch) remove(rec *tableRecord, key []byte, old Item, expired bool
 	w.b.Delete(key)
 	rec.indexWrites(w.b, old, nil)
 	w.record(rec, old, nil, expired)
+	w.keep(rec, key, nil)
 }
 
 // commit commits the batch durably.

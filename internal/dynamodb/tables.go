@@ -51,6 +51,7 @@ type tableRecord struct {
 	Stream                string        `json:",omitempty"` // the id of the enabled stream
 	StreamViewType        string        `json:",omitempty"` // and its view type
 	LatestStream          string        `json:",omitempty"` // the ARN of the newest stream, enabled or not
+	PITR                  *pitrRecord   `json:",omitempty"` // point-in-time recovery, when on
 }
 
 // table is a table at run time.
@@ -439,6 +440,8 @@ func (s *Service) DeleteTable(ctx context.Context, in *TableNameInput) (*DeleteT
 	b.DeleteRange(prefix, meta.PrefixEnd(prefix))
 	indexes := []byte(string(indexPrefix) + rec.ID + "\x00")
 	b.DeleteRange(indexes, meta.PrefixEnd(indexes))
+	history := historyTablePrefix(rec.ID)
+	b.DeleteRange(history, meta.PrefixEnd(history))
 	if err := b.Commit(); err != nil {
 		return nil, err
 	}

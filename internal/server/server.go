@@ -324,6 +324,11 @@ func (s *Server) expiryWorker(ctx context.Context) {
 		} else if n > 0 {
 			s.log.Info("dynamodb stream retention", "streams", n)
 		}
+		if n, err := s.dynamodb.TrimHistory(); err != nil {
+			s.log.Error("dynamodb point-in-time recovery retention", "err", err)
+		} else if n > 0 {
+			s.log.Info("dynamodb point-in-time recovery retention", "versions", n)
+		}
 	})
 }
 

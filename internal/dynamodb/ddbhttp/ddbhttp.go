@@ -63,6 +63,7 @@ func tablesAPI(svc *dynamodb.Service) *awsjson.Service {
 
 			"DescribeContinuousBackups": awsjson.Op(svc.DescribeContinuousBackups),
 			"UpdateContinuousBackups":   awsjson.Op(svc.UpdateContinuousBackups),
+			"RestoreTableToPointInTime": awsjson.Op(svc.RestoreTableToPointInTime),
 			"TagResource":               awsjson.Op(svc.TagResource),
 			"UntagResource":             awsjson.Op(svc.UntagResource),
 			"ListTagsOfResource":        awsjson.Op(svc.ListTagsOfResource),
