@@ -387,7 +387,8 @@ func (b *binder) tableQuery(t *glue.Table, filter string, proj *projection, prun
 	}
 	var cols []string
 	for _, c := range sd.Columns {
-		cols = append(cols, quoteIdent(c.Name))
+		// Named as declared, whatever the files spell (JSON keys).
+		cols = append(cols, quoteIdent(c.Name)+" AS "+quoteIdent(c.Name))
 	}
 	for _, k := range t.PartitionKeys {
 		dt, err := duckType(k.Type)
@@ -416,7 +417,13 @@ func (b *binder) tableQuery(t *glue.Table, filter string, proj *projection, prun
 			return "", read, err
 		}
 	}
-	reader, err := format.reader(read.files, len(t.PartitionKeys) > 0, sd.Columns)
+	var keys *spelling
+	if format.kind == "json" && !format.exactKeys {
+		if keys, err = b.jsonKeys(read.files); err != nil {
+			return "", read, err
+		}
+	}
+	reader, err := format.reader(read.files, len(t.PartitionKeys) > 0, sd.Columns, keys)
 	if err != nil {
 		return "", read, err
 	}
@@ -517,6 +524,9 @@ type fileFormat struct {
 	quote     string
 	escape    string
 	header    bool
+	// exactKeys: JSON keys match columns only as spelled (the SerDe
+	// property case.insensitive = false); by default case is ignored.
+	exactKeys bool
 }
 
 func tableFormat(t *glue.Table) (*fileFormat, error) {
@@ -538,7 +548,7 @@ func tableFormat(t *glue.Table) (*fileFormat, error) {
 	case strings.Contains(lib, "parquet") || strings.Contains(in, "parquet") || class == "parquet":
 		return &fileFormat{kind: "parquet"}, nil
 	case strings.Contains(lib, "json") || class == "json":
-		return &fileFormat{kind: "json"}, nil
+		return &fileFormat{kind: "json", exactKeys: strings.EqualFold(params["case.insensitive"], "false")}, nil
 	case strings.Contains(lib, "opencsv"):
 		f := &fileFormat{kind: "csv", delimiter: firstOr(params["separatorChar"], ","), quote: firstOr(params["quoteChar"], `"`), escape: firstOr(params["escapeChar"], `\`), header: skip == "1"}
 		return f, nil
@@ -561,8 +571,36 @@ func firstOr(v, def string) string {
 	return v
 }
 
-// reader is the engine's table function over files.
-func (f *fileFormat) reader(files []string, partitioned bool, cols []glue.Column) (string, error) {
+// jsonKeys returns how a JSON table's files spell their keys, from the
+// structure of their first thousand records.
+func (b *binder) jsonKeys(files []string) (*spelling, error) {
+	quoted := make([]string, len(files))
+	for i, p := range files {
+		quoted[i] = quoteString(p)
+	}
+	q := fmt.Sprintf("SELECT CAST(json_group_structure(json) AS VARCHAR) FROM (SELECT json FROM read_json_objects([%s], format = 'newline_delimited', ignore_errors = true) LIMIT 1000)",
+		strings.Join(quoted, ", "))
+	var structure string
+	if _, err := b.sess.Query(b.ctx, q, func(row []*string) error {
+		if row[0] != nil {
+			structure = *row[0]
+		}
+		return nil
+	}); err != nil {
+		return nil, engineError(b.query, err)
+	}
+	var v any
+	if structure != "" {
+		if err := json.Unmarshal([]byte(structure), &v); err != nil {
+			return nil, fmt.Errorf("athena: JSON key structure: %w", err)
+		}
+	}
+	return spellingOf("", v), nil
+}
+
+// reader is the engine's table function over files; keys spell a JSON
+// table's columns and fields as its files do (nil otherwise).
+func (f *fileFormat) reader(files []string, partitioned bool, cols []glue.Column, keys *spelling) (string, error) {
 	quoted := make([]string, len(files))
 	for i, p := range files {
 		quoted[i] = quoteString(p)
@@ -574,11 +612,12 @@ func (f *fileFormat) reader(files []string, partitioned bool, cols []glue.Column
 	}
 	var defs []string
 	for _, c := range cols {
-		dt, err := duckType(c.Type)
+		sp := keys.field(c.Name)
+		dt, err := spelledType(c.Type, sp)
 		if err != nil {
 			return "", err
 		}
-		defs = append(defs, quoteString(c.Name)+": "+quoteString(dt))
+		defs = append(defs, quoteString(sp.nameOr(c.Name))+": "+quoteString(dt))
 	}
 	columns := "{" + strings.Join(defs, ", ") + "}"
 	if f.kind == "json" {

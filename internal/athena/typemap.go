@@ -3,14 +3,20 @@ package athena
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 )
 
 // duckType translates a Hive (Glue) type to the engine's.
-func duckType(hive string) (string, error) {
+func duckType(hive string) (string, error) { return spelledType(hive, nil) }
+
+// spelledType is duckType with struct fields named as the data spells
+// them (sp, from the files' keys; nil for the declared names): the engine
+// matches JSON keys to fields by case, Hive's JSON SerDes ignore it.
+func spelledType(hive string, sp *spelling) (string, error) {
 	p := &typeParser{s: strings.ToLower(strings.TrimSpace(hive))}
-	t, err := p.parse(0)
+	t, err := p.parse(0, sp)
 	if err == nil && p.pos != len(p.s) {
 		err = fmt.Errorf("unexpected %q", p.s[p.pos:])
 	}
@@ -54,7 +60,7 @@ func (p *typeParser) peek(c byte) bool {
 	return p.pos < len(p.s) && p.s[p.pos] == c
 }
 
-func (p *typeParser) parse(depth int) (string, error) {
+func (p *typeParser) parse(depth int, sp *spelling) (string, error) {
 	if depth > 32 {
 		return "", fmt.Errorf("nested too deeply")
 	}
@@ -95,7 +101,7 @@ func (p *typeParser) parse(depth int) (string, error) {
 		if err := p.expect('<'); err != nil {
 			return "", err
 		}
-		e, err := p.parse(depth + 1)
+		e, err := p.parse(depth+1, sp.element())
 		if err != nil {
 			return "", err
 		}
@@ -104,14 +110,14 @@ func (p *typeParser) parse(depth int) (string, error) {
 		if err := p.expect('<'); err != nil {
 			return "", err
 		}
-		k, err := p.parse(depth + 1)
+		k, err := p.parse(depth+1, nil)
 		if err != nil {
 			return "", err
 		}
 		if err := p.expect(','); err != nil {
 			return "", err
 		}
-		v, err := p.parse(depth + 1)
+		v, err := p.parse(depth+1, nil)
 		if err != nil {
 			return "", err
 		}
@@ -133,11 +139,12 @@ func (p *typeParser) parse(depth int) (string, error) {
 			if err := p.expect(':'); err != nil {
 				return "", err
 			}
-			ft, err := p.parse(depth + 1)
+			fsp := sp.field(fname)
+			ft, err := p.parse(depth+1, fsp)
 			if err != nil {
 				return "", err
 			}
-			fields = append(fields, quoteIdent(fname)+" "+ft)
+			fields = append(fields, quoteIdent(fsp.nameOr(fname))+" "+ft)
 			if p.peek(',') {
 				p.pos++
 				continue
@@ -217,4 +224,59 @@ func columnInfo(name, duck string) ColumnInfo {
 		c.Type = strings.ToLower(d)
 	}
 	return c
+}
+
+// spelling is how a table's JSON files spell a key and the keys under it:
+// Hive's JSON SerDes (OpenX by default, and Hive's) match keys to columns
+// and struct fields whatever their case, the engine only by exact name.
+type spelling struct {
+	name   string
+	fields map[string]*spelling // by lower-case name
+	elem   *spelling            // an array's elements
+}
+
+// spellingOf reads a json_group_structure result: objects' keys, arrays'
+// elements. The first spelling of a name met wins.
+func spellingOf(name string, structure any) *spelling {
+	sp := &spelling{name: name}
+	switch v := structure.(type) {
+	case map[string]any:
+		sp.fields = make(map[string]*spelling, len(v))
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys) // deterministic when spellings differ by case
+		for _, k := range keys {
+			if _, ok := sp.fields[strings.ToLower(k)]; !ok {
+				sp.fields[strings.ToLower(k)] = spellingOf(k, v[k])
+			}
+		}
+	case []any:
+		if len(v) > 0 {
+			sp.elem = spellingOf("", v[0])
+		}
+	}
+	return sp
+}
+
+func (sp *spelling) field(name string) *spelling {
+	if sp == nil {
+		return nil
+	}
+	return sp.fields[strings.ToLower(name)]
+}
+
+func (sp *spelling) element() *spelling {
+	if sp == nil {
+		return nil
+	}
+	return sp.elem
+}
+
+func (sp *spelling) nameOr(declared string) string {
+	if sp == nil || sp.name == "" {
+		return declared
+	}
+	return sp.name
 }

@@ -1,10 +1,14 @@
 package awstest_test
 
 import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"io"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -874,5 +878,91 @@ func TestDynamoDB_PointInTimeRecovery(t *testing.T) {
 		PointInTimeRecoverySpecification: &dtypes.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: aws.Bool(false)}}))
 	if d := pitr("orders"); d.PointInTimeRecoveryStatus != dtypes.PointInTimeRecoveryStatusDisabled {
 		t.Fatalf("after turning it off: %+v", d)
+	}
+}
+
+// A table exported to S3 in DynamoDB's layout, then queried with Athena
+// the way AWS's guide does: a JSON table whose one column is the item.
+func TestDynamoDB_ExportToS3AndQuery(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	c, s3c, a := srv.DynamoDB(), srv.S3As(awstest.Client{UsePathStyle: true}), srv.Athena()
+	createBucket(t, s3c, "exports")
+	createBucket(t, s3c, "results")
+	createAggregates(t, c, "sales")
+	arn := aws.ToString(must[*dynamodb.DescribeTableOutput](t)(c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("sales")})).Table.TableArn)
+	export := func(token string) (*dynamodb.ExportTableToPointInTimeOutput, error) {
+		return c.ExportTableToPointInTime(ctx, &dynamodb.ExportTableToPointInTimeInput{TableArn: aws.String(arn),
+			S3Bucket: aws.String("exports"), S3Prefix: aws.String("ddb/sales"), ClientToken: aws.String(token)})
+	}
+	_, err := export("first")
+	var unavailable *dtypes.PointInTimeRecoveryUnavailableException
+	if !errors.As(err, &unavailable) {
+		t.Fatalf("without point-in-time recovery: %v", err)
+	}
+	for i, amount := range []string{"10.5", "0.1", "7"} {
+		must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("sales"),
+			Item: map[string]dtypes.AttributeValue{"customer_id": str(fmt.Sprint("c", i)), "date": str("2026-11-23"), "amount": num(amount)}}))
+	}
+	must[*dynamodb.UpdateContinuousBackupsOutput](t)(c.UpdateContinuousBackups(ctx, &dynamodb.UpdateContinuousBackupsInput{TableName: aws.String("sales"),
+		PointInTimeRecoverySpecification: &dtypes.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: aws.Bool(true)}}))
+	out := must[*dynamodb.ExportTableToPointInTimeOutput](t)(export("first"))
+	d := out.ExportDescription
+	if d.ExportStatus != dtypes.ExportStatusCompleted || aws.ToInt64(d.ItemCount) != 3 || d.ExportFormat != dtypes.ExportFormatDynamodbJson {
+		t.Fatalf("export: %+v %s", d, aws.ToString(d.FailureMessage))
+	}
+	// The same token again is the same export.
+	if again := must[*dynamodb.ExportTableToPointInTimeOutput](t)(export("first")); aws.ToString(again.ExportDescription.ExportArn) != aws.ToString(d.ExportArn) {
+		t.Fatalf("retried export: %s", aws.ToString(again.ExportDescription.ExportArn))
+	}
+	desc := must[*dynamodb.DescribeExportOutput](t)(c.DescribeExport(ctx, &dynamodb.DescribeExportInput{ExportArn: d.ExportArn}))
+	if aws.ToString(desc.ExportDescription.ExportManifest) != aws.ToString(d.ExportManifest) {
+		t.Fatalf("described: %+v", desc.ExportDescription)
+	}
+	list := must[*dynamodb.ListExportsOutput](t)(c.ListExports(ctx, &dynamodb.ListExportsInput{TableArn: aws.String(arn)}))
+	if len(list.ExportSummaries) != 1 {
+		t.Fatalf("exports: %+v", list.ExportSummaries)
+	}
+
+	id := aws.ToString(d.ExportArn)[strings.LastIndex(aws.ToString(d.ExportArn), "/")+1:]
+	base := "ddb/sales/AWSDynamoDB/" + id + "/"
+	files := objects(t, s3c, "exports", base)
+	var summary struct {
+		ItemCount          int64  `json:"itemCount"`
+		ManifestFilesS3Key string `json:"manifestFilesS3Key"`
+		OutputFormat       string `json:"outputFormat"`
+	}
+	if err := json.Unmarshal(files[base+"manifest-summary.json"], &summary); err != nil || summary.ItemCount != 3 ||
+		summary.ManifestFilesS3Key != base+"manifest-files.json" || summary.OutputFormat != "DYNAMODB_JSON" {
+		t.Fatalf("manifest summary %s (%v); files %v", files[base+"manifest-summary.json"], err, keysOf(files))
+	}
+	if _, ok := files[base+"_started"]; !ok {
+		t.Fatalf("no _started: %v", keysOf(files))
+	}
+	var entry struct {
+		ItemCount     int64  `json:"itemCount"`
+		DataFileS3Key string `json:"dataFileS3Key"`
+	}
+	if err := json.Unmarshal(bytes.TrimSpace(files[base+"manifest-files.json"]), &entry); err != nil || entry.ItemCount != 3 {
+		t.Fatalf("manifest files %s (%v)", files[base+"manifest-files.json"], err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(files[entry.DataFileS3Key]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(must[[]byte](t)(io.ReadAll(zr)))), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], `{"Item":{`) {
+		t.Fatalf("data: %q", lines)
+	}
+
+	// Athena reads the export as AWS's guide shows.
+	ok := succeeds(t, srv, a, "exports")
+	ok("CREATE DATABASE exports")
+	ok(`CREATE EXTERNAL TABLE sales_export (Item struct<customer_id:struct<S:string>, amount:struct<N:string>>)
+		ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' LOCATION 's3://exports/` + base + `data/'`)
+	q := ok(`SELECT Item.customer_id.S, CAST(Item.amount.N AS DECIMAL(10, 2)) FROM sales_export ORDER BY 1`)
+	got := rows(t, a, q.QueryExecutionId)
+	if fmt.Sprint(got[1:]) != "[[c0 10.50] [c1 0.10] [c2 7.00]]" {
+		t.Fatalf("queried export: %v", got)
 	}
 }

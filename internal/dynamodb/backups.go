@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
@@ -44,7 +45,9 @@ type pitrRecord struct {
 	Days  int   // the recovery period
 }
 
-func historyTablePrefix(tableID string) []byte { return []byte(string(historyPrefix) + tableID + "\x00") }
+func historyTablePrefix(tableID string) []byte {
+	return []byte(string(historyPrefix) + tableID + "\x00")
+}
 
 // historyKey is the key of an item's version at ms; itemKey is the item's
 // key in the table.
@@ -362,15 +365,9 @@ func (s *Service) RestoreTableToPointInTime(ctx context.Context, in *RestoreTabl
 	if in.UseLatestRestorableTime != nil && *in.UseLatestRestorableTime && in.RestoreDateTime != nil {
 		return nil, validationf("Only one of UseLatestRestorableTime and RestoreDateTime can be specified")
 	}
-	src, err := s.backupsTable(ctx, name)
+	rec, err := s.recoverable(ctx, name)
 	if err != nil {
 		return nil, err
-	}
-	src.mu.RLock()
-	rec := src.rec
-	src.mu.RUnlock()
-	if rec.PITR == nil {
-		return nil, ErrPITRUnavailable.WithMessage("Point in time recovery is not enabled for table '%s'", rec.Name)
 	}
 	now := s.clock.Now()
 	at := now.UnixMilli()
@@ -379,9 +376,8 @@ func (s *Service) RestoreTableToPointInTime(ctx context.Context, in *RestoreTabl
 			return nil, validationf("Either RestoreDateTime or UseLatestRestorableTime must be specified")
 		}
 		at = in.RestoreDateTime.UnixMilli()
-		if earliest := rec.PITR.earliest(now); at < earliest || at > now.UnixMilli() {
-			return nil, ErrInvalidRestoreTime.WithMessage("RestoreDateTime %s is outside the restorable window [%s, %s]",
-				time.UnixMilli(at).UTC().Format(time.RFC3339Nano), time.UnixMilli(earliest).UTC().Format(time.RFC3339Nano), now.UTC().Format(time.RFC3339Nano))
+		if err := rec.PITR.within(in.RestoreDateTime.Time, now); err != nil {
+			return nil, ErrInvalidRestoreTime.WithMessage("RestoreDateTime %s", err)
 		}
 	}
 	create := &CreateTableInput{TableName: in.TargetTableName, KeySchema: rec.KeySchema, AttributeDefinitions: rec.Attributes,
@@ -458,6 +454,32 @@ func (s *Service) fill(target *tableRecord, sourceID string, ms int64) (count, s
 		return 0, 0, err
 	}
 	return count, size, w.commit()
+}
+
+// recoverable returns the record of a table with point-in-time recovery
+// on, or the error restores and exports give.
+func (s *Service) recoverable(ctx context.Context, name string) (tableRecord, error) {
+	t, err := s.backupsTable(ctx, name)
+	if err != nil {
+		return tableRecord{}, err
+	}
+	t.mu.RLock()
+	rec := t.rec
+	t.mu.RUnlock()
+	if rec.PITR == nil {
+		return rec, ErrPITRUnavailable.WithMessage("Point in time recovery is not enabled for table '%s'", rec.Name)
+	}
+	return rec, nil
+}
+
+// within checks that at falls in the recovery window: from the earliest
+// restorable time to now.
+func (p *pitrRecord) within(at, now time.Time) error {
+	if earliest := p.earliest(now); at.UnixMilli() < earliest || at.After(now) {
+		return fmt.Errorf("%s is outside the point-in-time recovery window [%s, %s]", at.UTC().Format(time.RFC3339Nano),
+			time.UnixMilli(earliest).UTC().Format(time.RFC3339Nano), now.UTC().Format(time.RFC3339Nano))
+	}
+	return nil
 }
 
 // backupsTable finds a table, with the backup operations' error for one

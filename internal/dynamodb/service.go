@@ -19,6 +19,8 @@ import (
 // Options configure the service.
 type Options struct {
 	Logger *slog.Logger
+	// Lake receives table exports (ExportTableToPointInTime).
+	Lake Lake
 }
 
 // Service is DynamoDB.

@@ -213,7 +213,7 @@ func New(cfg Config) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
-	dsvc, err := dynamodb.New(db, clk, dynamodb.Options{Logger: cfg.Logger})
+	dsvc, err := dynamodb.New(db, clk, dynamodb.Options{Logger: cfg.Logger, Lake: objects{s3: svc}})
 	if err != nil {
 		fsvc.Close()
 		ksvc.Close()

@@ -1,0 +1,370 @@
+package dynamodb
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/md5"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
+	"github.com/lakebox/lakebox/internal/awsproto/epoch"
+	"github.com/lakebox/lakebox/internal/storage/meta"
+)
+
+// Exports write a table as it was at a moment of its point-in-time
+// recovery period into Lakebox's S3, in DynamoDB's export layout:
+//
+//	<prefix>/AWSDynamoDB/<export id>/_started
+//	<prefix>/AWSDynamoDB/<export id>/data/<name>.json.gz     {"Item":{...}} per line
+//	<prefix>/AWSDynamoDB/<export id>/manifest-files.json     a line per data file
+//	<prefix>/AWSDynamoDB/<export id>/manifest-summary.json
+//	(and a .checksum, the MD5 in hex, for each manifest)
+//
+// The export runs within the request and answers COMPLETED (or FAILED,
+// when the objects cannot be written, as AWS would report later); a
+// crash before it answers leaves no export behind. Its description is
+// kept under ddb\x00E\x00<account>\x00<region>\x00<export id>.
+
+var exportPrefix = []byte("ddb\x00E\x00")
+
+// Lake stores the export's objects.
+type Lake interface {
+	Put(ctx context.Context, account, bucket, key string, body []byte, contentType string) error
+}
+
+var (
+	ErrInvalidExportTime = awserr.New("InvalidExportTimeException", 400, "Invalid export time")
+	ErrExportConflict    = awserr.New("ExportConflictException", 400, "Export conflict")
+	ErrExportNotFound    = awserr.New("ExportNotFoundException", 400, "Export not found")
+)
+
+// exportFileSize is the uncompressed size at which a data file is closed.
+const exportFileSize = 64 << 20
+
+type ExportTableToPointInTimeInput struct {
+	TableArn                       string      `json:"TableArn"`
+	ExportTime                     *epoch.Time `json:"ExportTime,omitempty"`
+	ClientToken                    string      `json:"ClientToken,omitempty"`
+	S3Bucket                       string      `json:"S3Bucket"`
+	S3BucketOwner                  string      `json:"S3BucketOwner,omitempty"`
+	S3Prefix                       string      `json:"S3Prefix,omitempty"`
+	S3SseAlgorithm                 string      `json:"S3SseAlgorithm,omitempty"`
+	S3SseKmsKeyId                  string      `json:"S3SseKmsKeyId,omitempty"`
+	ExportFormat                   string      `json:"ExportFormat,omitempty"`
+	ExportType                     string      `json:"ExportType,omitempty"`
+	IncrementalExportSpecification any         `json:"IncrementalExportSpecification,omitempty"`
+}
+
+type ExportDescription struct {
+	ExportArn       string      `json:"ExportArn"`
+	ExportStatus    string      `json:"ExportStatus"`
+	StartTime       epoch.Time  `json:"StartTime"`
+	EndTime         *epoch.Time `json:"EndTime,omitempty"`
+	ExportManifest  string      `json:"ExportManifest,omitempty"`
+	TableArn        string      `json:"TableArn"`
+	TableId         string      `json:"TableId"`
+	ExportTime      epoch.Time  `json:"ExportTime"`
+	ClientToken     string      `json:"ClientToken,omitempty"`
+	S3Bucket        string      `json:"S3Bucket"`
+	S3BucketOwner   string      `json:"S3BucketOwner,omitempty"`
+	S3Prefix        string      `json:"S3Prefix,omitempty"`
+	S3SseAlgorithm  string      `json:"S3SseAlgorithm,omitempty"`
+	FailureCode     string      `json:"FailureCode,omitempty"`
+	FailureMessage  string      `json:"FailureMessage,omitempty"`
+	ExportFormat    string      `json:"ExportFormat"`
+	BilledSizeBytes int64       `json:"BilledSizeBytes"`
+	ItemCount       int64       `json:"ItemCount"`
+	ExportType      string      `json:"ExportType"`
+}
+
+type ExportOutput struct {
+	ExportDescription ExportDescription `json:"ExportDescription"`
+}
+
+func exportDBKey(sc scope, id string) []byte {
+	return []byte(string(exportPrefix) + sc.account + "\x00" + sc.region + "\x00" + id)
+}
+
+// ExportTableToPointInTime exports a table with point-in-time recovery on,
+// as it was at ExportTime (default: now), to S3.
+func (s *Service) ExportTableToPointInTime(ctx context.Context, in *ExportTableToPointInTimeInput) (*ExportOutput, error) {
+	sc := scopeOf(ctx)
+	switch {
+	case in.TableArn == "":
+		return nil, modelValidation(nil, "tableArn", "not be null")
+	case in.S3Bucket == "":
+		return nil, modelValidation(nil, "s3Bucket", "not be null")
+	case in.ExportFormat != "" && in.ExportFormat != "DYNAMODB_JSON":
+		return nil, validationf("Lakebox exports in the DYNAMODB_JSON format only; %s is not supported yet.", in.ExportFormat)
+	case in.ExportType != "" && in.ExportType != "FULL_EXPORT" || in.IncrementalExportSpecification != nil:
+		return nil, validationf("Lakebox makes full exports (FULL_EXPORT) only; incremental exports are not supported yet.")
+	case in.S3SseAlgorithm != "" || in.S3SseKmsKeyId != "":
+		return nil, validationf("Lakebox does not set S3SseAlgorithm on exports yet; the bucket's default encryption applies.")
+	case in.S3BucketOwner != "" && in.S3BucketOwner != sc.account:
+		return nil, validationf("Lakebox exports to buckets of the table's own account (%s) only.", sc.account)
+	}
+	rec, err := s.recoverable(ctx, in.TableArn)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	at := now
+	if in.ExportTime != nil {
+		at = in.ExportTime.Time
+		if err := rec.PITR.within(at, now); err != nil {
+			return nil, ErrInvalidExportTime.WithMessage("ExportTime %s", err)
+		}
+	}
+	prefix := strings.TrimSuffix(in.S3Prefix, "/")
+	if in.ClientToken != "" {
+		if prev, err := s.exportByToken(sc, in.ClientToken); err != nil {
+			return nil, err
+		} else if prev != nil {
+			if prev.TableArn != rec.arn() || prev.S3Bucket != in.S3Bucket || prev.S3Prefix != in.S3Prefix ||
+				in.ExportTime != nil && !prev.ExportTime.Equal(epoch.New(at).Time) {
+				return nil, ErrExportConflict.WithMessage("An export with client token %s and other parameters exists", in.ClientToken)
+			}
+			return &ExportOutput{ExportDescription: *prev}, nil
+		}
+	}
+	id := fmt.Sprintf("%014d-%s", now.UnixMilli(), newID()[:8])
+	d := ExportDescription{ExportArn: rec.arn() + "/export/" + id, StartTime: epoch.New(now), TableArn: rec.arn(), TableId: rec.ID,
+		ExportTime: epoch.New(at), ClientToken: in.ClientToken, S3Bucket: in.S3Bucket, S3BucketOwner: in.S3BucketOwner,
+		S3Prefix: in.S3Prefix, ExportFormat: "DYNAMODB_JSON", ExportType: "FULL_EXPORT", ExportStatus: "COMPLETED"}
+	base := "AWSDynamoDB/" + id + "/"
+	if prefix != "" {
+		base = prefix + "/" + base
+	}
+	if err := s.writeExport(ctx, sc, &rec, &d, base, at.UnixMilli()); err != nil {
+		d.ExportStatus, d.FailureCode, d.FailureMessage = "FAILED", "S3WriteFailed", err.Error()
+		var ae *awserr.Error
+		if errors.As(err, &ae) {
+			d.FailureCode = "S3" + strings.TrimSuffix(ae.Code, "Exception")
+		}
+	}
+	d.EndTime = epoch.Ptr(s.clock.Now())
+	v, err := json.Marshal(d)
+	if err != nil {
+		return nil, err
+	}
+	b := s.db.NewBatch()
+	b.Set(exportDBKey(sc, id), v)
+	if err := b.Commit(); err != nil {
+		return nil, err
+	}
+	return &ExportOutput{ExportDescription: d}, nil
+}
+
+// writeExport writes the export's objects under base and fills in its
+// counts and manifest.
+func (s *Service) writeExport(ctx context.Context, sc scope, rec *tableRecord, d *ExportDescription, base string, ms int64) error {
+	lake := s.opts.Lake
+	if lake == nil {
+		return errors.New("no object store to export to")
+	}
+	put := func(key string, body []byte, contentType string) error {
+		return lake.Put(ctx, sc.account, d.S3Bucket, key, body, contentType)
+	}
+	if err := put(base+"_started", nil, "application/octet-stream"); err != nil {
+		return err
+	}
+	var manifest bytes.Buffer
+	var data bytes.Buffer
+	var items int64
+	flush := func() error {
+		var gz bytes.Buffer
+		zw := gzip.NewWriter(&gz)
+		zw.Write(data.Bytes())
+		if err := zw.Close(); err != nil {
+			return err
+		}
+		key := base + "data/" + strings.ToLower(rand.Text()) + ".json.gz"
+		if err := put(key, gz.Bytes(), "application/gzip"); err != nil {
+			return err
+		}
+		sum := md5.Sum(gz.Bytes())
+		line, _ := json.Marshal(map[string]any{"itemCount": items, "md5Checksum": base64.StdEncoding.EncodeToString(sum[:]),
+			"etag": hex.EncodeToString(sum[:]), "dataFileS3Key": key})
+		manifest.Write(line)
+		manifest.WriteByte('\n')
+		data.Reset()
+		items = 0
+		return nil
+	}
+	err := s.stateAt(rec.ID, ms, func(_, body []byte) error {
+		item, err := decodeItem(body)
+		if err != nil {
+			return err
+		}
+		data.WriteString(`{"Item":`)
+		data.Write(body)
+		data.WriteString("}\n")
+		items++
+		d.ItemCount++
+		d.BilledSizeBytes += int64(itemSize(item))
+		if data.Len() >= exportFileSize {
+			return flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if items > 0 || manifest.Len() == 0 { // an empty table exports one empty file, as AWS does
+		if err := flush(); err != nil {
+			return err
+		}
+	}
+	files := base + "manifest-files.json"
+	if err := putWithChecksum(put, files, manifest.Bytes()); err != nil {
+		return err
+	}
+	summary, _ := json.Marshal(map[string]any{
+		"version": "2020-06-30", "exportArn": d.ExportArn, "startTime": isoMillis(d.StartTime.Time),
+		"endTime": isoMillis(s.clock.Now()), "tableArn": d.TableArn, "tableId": d.TableId,
+		"exportTime": isoMillis(d.ExportTime.Time), "s3Bucket": d.S3Bucket, "s3Prefix": nullable(d.S3Prefix),
+		"s3SseAlgorithm": nil, "s3SseKmsKeyId": nil, "manifestFilesS3Key": files,
+		"billedSizeBytes": d.BilledSizeBytes, "itemCount": d.ItemCount, "outputFormat": "DYNAMODB_JSON",
+	})
+	d.ExportManifest = base + "manifest-summary.json"
+	return putWithChecksum(put, d.ExportManifest, summary)
+}
+
+// putWithChecksum writes a manifest and its .checksum (its MD5 in hex).
+func putWithChecksum(put func(string, []byte, string) error, key string, body []byte) error {
+	if err := put(key, body, "application/json"); err != nil {
+		return err
+	}
+	sum := md5.Sum(body)
+	return put(strings.TrimSuffix(key, ".json")+".checksum", []byte(hex.EncodeToString(sum[:])), "text/plain")
+}
+
+func isoMillis(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// exports returns the scope's exports, oldest first.
+func (s *Service) exports(sc scope) ([]ExportDescription, error) {
+	prefix := exportDBKey(sc, "")
+	it, err := s.db.NewIter(prefix, meta.PrefixEnd(prefix))
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var out []ExportDescription
+	for it.First(); it.Valid(); it.Next() {
+		v, err := it.Value()
+		if err != nil {
+			return nil, err
+		}
+		var d ExportDescription
+		if err := json.Unmarshal(v, &d); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, it.Close()
+}
+
+// exportByToken returns the export a client token made, or nil.
+func (s *Service) exportByToken(sc scope, token string) (*ExportDescription, error) {
+	all, err := s.exports(sc)
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		if all[i].ClientToken == token {
+			return &all[i], nil
+		}
+	}
+	return nil, nil
+}
+
+type DescribeExportInput struct {
+	ExportArn string `json:"ExportArn"`
+}
+
+// DescribeExport describes an export by its ARN.
+func (s *Service) DescribeExport(ctx context.Context, in *DescribeExportInput) (*ExportOutput, error) {
+	sc := scopeOf(ctx)
+	i := strings.LastIndex(in.ExportArn, "/export/")
+	if i >= 0 {
+		v, err := s.db.Get(exportDBKey(sc, in.ExportArn[i+len("/export/"):]))
+		if err == nil {
+			var d ExportDescription
+			if err := json.Unmarshal(v, &d); err != nil {
+				return nil, err
+			}
+			if d.ExportArn == in.ExportArn {
+				return &ExportOutput{ExportDescription: d}, nil
+			}
+		} else if !errors.Is(err, meta.ErrNotFound) {
+			return nil, err
+		}
+	}
+	return nil, ErrExportNotFound.WithMessage("Export not found: %s", in.ExportArn)
+}
+
+type ListExportsInput struct {
+	TableArn   string `json:"TableArn,omitempty"`
+	MaxResults *int   `json:"MaxResults,omitempty"`
+	NextToken  string `json:"NextToken,omitempty"`
+}
+
+type ExportSummary struct {
+	ExportArn    string `json:"ExportArn"`
+	ExportStatus string `json:"ExportStatus"`
+	ExportType   string `json:"ExportType"`
+}
+
+type ListExportsOutput struct {
+	ExportSummaries []ExportSummary `json:"ExportSummaries"`
+	NextToken       string          `json:"NextToken,omitempty"`
+}
+
+// ListExports lists the exports of the account and region, oldest first,
+// of one table when TableArn is given.
+func (s *Service) ListExports(ctx context.Context, in *ListExportsInput) (*ListExportsOutput, error) {
+	limit := 25
+	if in.MaxResults != nil {
+		if *in.MaxResults < 1 || *in.MaxResults > 25 {
+			return nil, modelValidation(*in.MaxResults, "maxResults", "have value between 1 and 25")
+		}
+		limit = *in.MaxResults
+	}
+	all, err := s.exports(scopeOf(ctx))
+	if err != nil {
+		return nil, err
+	}
+	all = slices.DeleteFunc(all, func(d ExportDescription) bool { return in.TableArn != "" && d.TableArn != in.TableArn })
+	start := 0
+	if in.NextToken != "" {
+		start = slices.IndexFunc(all, func(d ExportDescription) bool { return d.ExportArn == in.NextToken })
+		if start < 0 {
+			return nil, validationf("Invalid NextToken")
+		}
+	}
+	out := &ListExportsOutput{ExportSummaries: []ExportSummary{}}
+	for _, d := range all[start:] {
+		if len(out.ExportSummaries) == limit {
+			out.NextToken = d.ExportArn
+			break
+		}
+		out.ExportSummaries = append(out.ExportSummaries, ExportSummary{ExportArn: d.ExportArn, ExportStatus: d.ExportStatus, ExportType: d.ExportType})
+	}
+	return out, nil
+}
