@@ -279,7 +279,12 @@ func typeSQL(toks []token) string {
 			words = append(words, t)
 		}
 	}
-	s, _ := parseType(words, 0)
+	s, end := parseType(words, 0)
+	if end != len(words) { // not a type this pass knows: left for the engine to judge
+		var b strings.Builder
+		writeTokens(&b, toks)
+		return strings.TrimSpace(b.String())
+	}
 	return s
 }
 
@@ -406,19 +411,19 @@ func endsValues(t token) bool {
 func writeRow(b *strings.Builder, row []token) {
 	first := next(row, 0)
 	last := len(row) - 1
-	for last >= 0 && row[last].kind == ' ' {
+	for last >= 0 && (row[last].kind == ' ' || row[last].kind == 'q' && isComment(row[last].text)) {
 		last--
 	}
-	var inner strings.Builder
-	rewrite(&inner, row)
 	if first > last || (row[first].text == "(" && closing(row, first) == last) {
-		b.WriteString(inner.String())
+		rewrite(b, row)
 		return
 	}
-	text := inner.String()
-	trimmed := strings.TrimRight(text, " \t\r\n")
-	lead := text[:len(text)-len(strings.TrimLeft(text, " \t\r\n"))]
-	b.WriteString(lead + "(" + strings.TrimSpace(trimmed) + ")" + text[len(trimmed):])
+	// White space and comments around the row stay outside the parentheses.
+	writeTokens(b, row[:first])
+	b.WriteString("(")
+	rewrite(b, row[first:last+1])
+	b.WriteString(")")
+	writeTokens(b, row[last+1:])
 }
 
 // prevIs reports whether the word before token i is word.

@@ -48,6 +48,11 @@ var macros = []string{
 	"CREATE OR REPLACE MACRO regexp_count(s, p) AS len(regexp_extract_all(s, p))",
 	"CREATE OR REPLACE MACRO is_json_scalar(j) AS json_type(json(j)) NOT IN ('OBJECT', 'ARRAY')",
 	"CREATE OR REPLACE MACRO json_array_contains(j, v) AS list_contains(list_transform(CAST(json(j) AS JSON[]), e -> json_extract_string(e, '$')), CAST(v AS VARCHAR))",
+	"CREATE OR REPLACE MACRO lakebox_any_match(a, r) AS CASE WHEN a IS NULL THEN NULL WHEN list_contains(r, true) THEN true WHEN list_count(r) < len(r) THEN NULL ELSE false END",
+	"CREATE OR REPLACE MACRO lakebox_all_match(a, r) AS CASE WHEN a IS NULL THEN NULL WHEN list_contains(r, false) THEN false WHEN list_count(r) < len(r) THEN NULL ELSE true END",
+	"CREATE OR REPLACE MACRO lakebox_none_match(a, r) AS CASE WHEN a IS NULL THEN NULL WHEN list_contains(r, true) THEN false WHEN list_count(r) < len(r) THEN NULL ELSE true END",
+	// zip_with's positions: NULL when either array is.
+	"CREATE OR REPLACE MACRO lakebox_zip_length(a, b) AS CASE WHEN a IS NOT NULL AND b IS NOT NULL THEN greatest(len(a), len(b)) END",
 	"CREATE OR REPLACE MACRO lakebox_bitwise_left_shift(a, n) AS a << n",
 	"CREATE OR REPLACE MACRO lakebox_bitwise_right_shift(a, n) AS a >> n",
 	// Trino's greatest and least are NULL when any argument is.
@@ -264,23 +269,14 @@ func translateFunction(n map[string]any) {
 		}
 		return
 	case "any_match", "all_match", "none_match":
-		// (array, predicate): the engine's boolean list aggregates over
-		// the predicate's results, with Trino's answers for empty arrays.
+		// (array, predicate): decided over the predicate's results, with
+		// Trino's NULLs (a NULL array, or no deciding result and a NULL).
 		if len(args) != 2 || !isLambda(args[1]) {
 			return
 		}
 		loc := n["query_location"]
 		results := call("list_transform", loc, args...)
-		var agg any
-		switch strings.ToLower(name) {
-		case "any_match":
-			agg = coalesce(call("list_bool_or", loc, results), false)
-		case "all_match":
-			agg = coalesce(call("list_bool_and", loc, results), true)
-		default:
-			agg = coalesce(not(call("list_bool_or", loc, results)), true)
-		}
-		replaceNode(n, agg.(map[string]any))
+		replaceNode(n, call("lakebox_"+strings.ToLower(name), loc, deepCopy(args[0]), results))
 		return
 	case "greatest", "least":
 		if len(args) > 1 {
@@ -358,16 +354,6 @@ func call(name string, loc any, args ...any) map[string]any {
 		"function_name": name, "schema": "", "catalog": "", "children": args, "filter": nil,
 		"order_bys": map[string]any{"type": "ORDER_MODIFIER", "orders": []any{}},
 		"distinct":  false, "is_operator": false, "export_state": false}
-}
-
-func coalesce(x any, otherwise bool) map[string]any {
-	return map[string]any{"class": "OPERATOR", "type": "OPERATOR_COALESCE", "alias": "", "query_location": noLocation,
-		"children": []any{x, constant("BOOLEAN", otherwise)}}
-}
-
-func not(x any) map[string]any {
-	return map[string]any{"class": "OPERATOR", "type": "OPERATOR_NOT", "alias": "", "query_location": noLocation,
-		"children": []any{x}}
 }
 
 // replaceNode makes n the node repl, keeping n's alias.
@@ -453,17 +439,29 @@ func lambdaParams(v any) []string {
 	return names
 }
 
-// substitute replaces the references to lambda parameters in expr by
-// copies of the given expressions.
-func substitute(expr any, with map[string]any) any {
+// substitute replaces the references to lambda parameters in expr (p, or
+// p.field...) by what with makes of the fields after the name. A nested
+// lambda's own parameters shadow the outer ones.
+func substitute(expr any, with map[string]func(fields []any) any) any {
 	switch n := expr.(type) {
 	case map[string]any:
-		if n["class"] == "COLUMN_REF" {
-			if cols, _ := n["column_names"].([]any); len(cols) == 1 {
+		switch n["class"] {
+		case "COLUMN_REF":
+			if cols, _ := n["column_names"].([]any); len(cols) > 0 {
 				if r, ok := with[strings.ToLower(stringOf(cols[0]))]; ok {
-					return deepCopy(r)
+					return r(cols[1:])
 				}
 			}
+		case "LAMBDA":
+			inner := map[string]func([]any) any{}
+			for k, v := range with {
+				inner[k] = v
+			}
+			for _, p := range lambdaParams(n) {
+				delete(inner, p)
+			}
+			n["expr"] = substitute(n["expr"], inner)
+			return n
 		}
 		for k, c := range n {
 			n[k] = substitute(c, with)
@@ -494,12 +492,8 @@ func deepCopy(v any) any {
 	return v
 }
 
-func columnRef(names ...string) map[string]any {
-	cols := make([]any, len(names))
-	for i, n := range names {
-		cols[i] = n
-	}
-	return map[string]any{"class": "COLUMN_REF", "type": "COLUMN_REF", "alias": "", "query_location": noLocation, "column_names": cols}
+func columnRef(names ...any) map[string]any {
+	return map[string]any{"class": "COLUMN_REF", "type": "COLUMN_REF", "alias": "", "query_location": noLocation, "column_names": names}
 }
 
 func lambda(param string, body any) map[string]any {
@@ -528,8 +522,10 @@ func mapLambda(n map[string]any, fn string, m, f any) {
 	if len(params) != 2 {
 		return
 	}
-	body := substitute(f.(map[string]any)["expr"], map[string]any{
-		params[0]: columnRef(entry, "key"), params[1]: columnRef(entry, "value")})
+	field := func(name string) func([]any) any {
+		return func(rest []any) any { return columnRef(append([]any{entry, name}, rest...)...) }
+	}
+	body := substitute(f.(map[string]any)["expr"], map[string]func([]any) any{params[0]: field("key"), params[1]: field("value")})
 	loc := n["query_location"]
 	entries := call("map_entries", loc, m)
 	var list map[string]any
@@ -554,10 +550,17 @@ func zipWith(n map[string]any, a, b, f any) {
 		return
 	}
 	loc := n["query_location"]
-	body := substitute(f.(map[string]any)["expr"], map[string]any{
-		params[0]: call("array_extract", loc, a, columnRef(entry)), params[1]: call("array_extract", loc, b, columnRef(entry))})
-	positions := call("generate_series", loc, constant("INTEGER", 1),
-		call("greatest", loc, call("len", loc, deepCopy(a)), call("len", loc, deepCopy(b))))
+	at := func(list any) func([]any) any {
+		return func(rest []any) any {
+			var v any = call("array_extract", loc, deepCopy(list), columnRef(entry))
+			for _, f := range rest {
+				v = call("struct_extract", loc, v, stringConstant(stringOf(f)))
+			}
+			return v
+		}
+	}
+	body := substitute(f.(map[string]any)["expr"], map[string]func([]any) any{params[0]: at(a), params[1]: at(b)})
+	positions := call("generate_series", loc, constant("INTEGER", 1), call("lakebox_zip_length", loc, deepCopy(a), deepCopy(b)))
 	replaceNode(n, call("list_transform", loc, positions, lambda(entry, body)))
 }
 

@@ -67,7 +67,10 @@ func (w *writeBatch) keep(rec *tableRecord, key, body []byte) {
 		v[0] = versionItem
 		v = append(v, body...)
 	}
-	w.b.Set(historyKey(rec.ID, key, w.s.clock.Now().UnixMilli()), v)
+	if w.at == 0 { // one moment for the whole batch: a transaction is restored whole or not at all
+		w.at = w.s.clock.Now().UnixMilli()
+	}
+	w.b.Set(historyKey(rec.ID, key, w.at), v)
 }
 
 // earliest returns the earliest restorable time of a table's recovery.
@@ -205,8 +208,10 @@ func (s *Service) UpdateContinuousBackups(ctx context.Context, in *UpdateContinu
 		}
 		return s.continuousBackups(&rec), nil
 	case rec.PITR != nil:
+		// A longer period cannot reach back past what a shorter one
+		// already let go.
 		p := *rec.PITR
-		p.Days = days
+		p.Since, p.Days = p.earliest(s.clock.Now()), days
 		rec.PITR = &p
 	default:
 		now := s.clock.Now().UnixMilli()
@@ -291,13 +296,34 @@ func (s *Service) trimTable(tableID string, cutoff int64) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// An item's drops commit together: dropping a deletion without the
+	// versions before it would bring the item back.
 	var drop [][]byte
+	dropped := 0
+	flush := func() error {
+		b := s.db.NewBatch()
+		for _, k := range drop {
+			b.Delete(k)
+		}
+		if err := b.Commit(); err != nil {
+			return err
+		}
+		dropped += len(drop)
+		drop = drop[:0]
+		return nil
+	}
 	var item []byte
 	kept := false // the current item's state at the cutoff is kept
 	for it.First(); it.Valid(); it.Next() {
 		k := it.Key()
 		parts, at := k[len(prefix):len(k)-8], int64(^binary.BigEndian.Uint64(k[len(k)-8:]))
 		if !bytes.Equal(parts, item) {
+			if len(drop) >= 1000 {
+				if err := flush(); err != nil {
+					it.Close()
+					return dropped, err
+				}
+			}
 			item, kept = append(item[:0], parts...), false
 		}
 		if at > cutoff {
@@ -318,18 +344,14 @@ func (s *Service) trimTable(tableID string, cutoff int64) (int, error) {
 		}
 	}
 	if err := it.Close(); err != nil {
-		return 0, err
+		return dropped, err
 	}
-	for i := 0; i < len(drop); i += 1000 {
-		b := s.db.NewBatch()
-		for _, k := range drop[i:min(i+1000, len(drop))] {
-			b.Delete(k)
-		}
-		if err := b.Commit(); err != nil {
-			return i, err
+	if len(drop) > 0 {
+		if err := flush(); err != nil {
+			return dropped, err
 		}
 	}
-	return len(drop), nil
+	return dropped, nil
 }
 
 type RestoreTableToPointInTimeInput struct {
@@ -409,22 +431,43 @@ func (s *Service) RestoreTableToPointInTime(ctx context.Context, in *RestoreTabl
 			create.GlobalSecondaryIndexes[i].ProvisionedThroughput = nil
 		}
 	}
+	// Only the attributes the keys use: an override may leave an index out.
+	used := map[string]bool{}
+	for _, k := range create.KeySchema {
+		used[k.AttributeName] = true
+	}
+	for _, ix := range append(append([]SecondaryIndex(nil), create.GlobalSecondaryIndexes...), create.LocalSecondaryIndexes...) {
+		for _, k := range ix.KeySchema {
+			used[k.AttributeName] = true
+		}
+	}
+	create.AttributeDefinitions = nil
+	for _, d := range rec.Attributes {
+		if used[d.AttributeName] {
+			create.AttributeDefinitions = append(create.AttributeDefinitions, d)
+		}
+	}
 	if _, err := s.CreateTable(ctx, create); err != nil {
 		if errors.Is(err, ErrResourceInUse) {
 			return nil, ErrTableAlreadyExists.WithMessage("Table already exists: %s", in.TargetTableName)
 		}
 		return nil, err
 	}
-	target, release, err := s.lockTable(ctx, in.TargetTableName)
+	// Writers wait until the new table is filled.
+	target, err := s.lookup(ctx, in.TargetTableName)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
-	count, size, err := s.fill(target, rec.ID, at)
+	target.mu.Lock()
+	defer target.mu.Unlock()
+	if target.deleted {
+		return nil, ErrTableNotFound.WithMessage("Table not found: %s", in.TargetTableName)
+	}
+	count, size, err := s.fill(&target.rec, rec.ID, at)
 	if err != nil {
 		return nil, err
 	}
-	return &RestoreTableToPointInTimeOutput{TableDescription: s.describe(target, "ACTIVE", count, size)}, nil
+	return &RestoreTableToPointInTimeOutput{TableDescription: s.describe(&target.rec, "ACTIVE", count, size)}, nil
 }
 
 // fill writes into a new table the items another held at ms, and returns

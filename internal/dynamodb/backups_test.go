@@ -98,6 +98,13 @@ func TestPointInTimeHistory(t *testing.T) {
 		t.Fatalf("trimmed again: %d", n)
 	}
 
+	// A longer period does not reach back past what was let go.
+	before := clk.Now().Add(-24 * time.Hour).Truncate(time.Millisecond)
+	out35 := do(t, s.UpdateContinuousBackups, `{"TableName":"events","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true,"RecoveryPeriodInDays":35}}`)
+	if d := out35.ContinuousBackupsDescription.PointInTimeRecoveryDescription; d.RecoveryPeriodInDays != 35 || d.EarliestRestorableDateTime.Before(before) {
+		t.Fatalf("after lengthening the period: earliest %v, want at or after %v", d.EarliestRestorableDateTime, before)
+	}
+
 	// A restore makes a new table with the items of then.
 	out := do(t, s.RestoreTableToPointInTime, `{"SourceTableName":"events","TargetTableName":"events-copy","UseLatestRestorableTime":true}`)
 	if out.TableDescription.ItemCount != 2 || out.TableDescription.TableStatus != "ACTIVE" {

@@ -272,6 +272,7 @@ func (r *tableRecord) readsOld() bool { return len(r.Indexes) > 0 || r.Stream !=
 type writeBatch struct {
 	s       *Service
 	b       *meta.Batch
+	at      int64 // Unix ms of the point-in-time versions it keeps, once one is
 	settles []func(committed bool)
 }
 

@@ -253,8 +253,13 @@ func Format(v any) string { return format(v, styleGuess) }
 
 func format(v any, style timeStyle) string {
 	if style == styleJSON {
-		if b, err := json.Marshal(v); err == nil {
-			return string(b)
+		// The driver hands JSON values decoded: printed again without
+		// HTML escapes, object keys sorted, numbers as float64 keeps them.
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err == nil {
+			return strings.TrimSuffix(b.String(), "\n")
 		}
 	}
 	switch v := v.(type) {

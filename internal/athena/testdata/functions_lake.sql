@@ -54,3 +54,19 @@ SELECT bitwise_and(12, 10), bitwise_or(12, 10), bitwise_xor(12, 10), bitwise_not
 SELECT format('%s-%d', 'a', 5), is_nan(nan()), infinity() > 0
 ----
 a-5 | true | true
+
+SELECT any_match(CAST(NULL AS ARRAY(INTEGER)), x -> x > 1), any_match(ARRAY[NULL, 0], x -> x > 1), all_match(ARRAY[NULL, 2], x -> x > 1), none_match(ARRAY[NULL], x -> x > 1)
+----
+NULL | NULL | NULL | NULL
+
+SELECT transform_values(MAP(ARRAY['a'], ARRAY[CAST(ROW(3, 2) AS ROW(price INTEGER, qty INTEGER))]), (k, v) -> v.price * v.qty)
+----
+{a=6}
+
+SELECT zip_with(ARRAY[CAST(ROW(1) AS ROW(f INTEGER))], ARRAY[CAST(ROW(2) AS ROW(g INTEGER))], (x, y) -> x.f + y.g), zip_with(CAST(NULL AS ARRAY(INTEGER)), ARRAY[1], (x, y) -> x)
+----
+[3] | NULL
+
+SELECT transform_values(MAP(ARRAY['a'], ARRAY[ARRAY[1, 2]]), (k, v) -> transform(v, k -> k * 10))
+----
+{a=[10, 20]}
