@@ -397,8 +397,7 @@ func (s *Service) RestoreTableToPointInTime(ctx context.Context, in *RestoreTabl
 		if in.RestoreDateTime == nil {
 			return nil, validationf("Either RestoreDateTime or UseLatestRestorableTime must be specified")
 		}
-		at = in.RestoreDateTime.UnixMilli()
-		if err := rec.PITR.within(in.RestoreDateTime.Time, now); err != nil {
+		if at, err = rec.PITR.within(in.RestoreDateTime.Time, now); err != nil {
 			return nil, ErrInvalidRestoreTime.WithMessage("RestoreDateTime %s", err)
 		}
 	}
@@ -515,14 +514,17 @@ func (s *Service) recoverable(ctx context.Context, name string) (tableRecord, er
 	return rec, nil
 }
 
-// within checks that at falls in the recovery window: from the earliest
-// restorable time to now.
-func (p *pitrRecord) within(at, now time.Time) error {
-	if earliest := p.earliest(now); at.UnixMilli() < earliest || at.After(now) {
-		return fmt.Errorf("%s is outside the point-in-time recovery window [%s, %s]", at.UTC().Format(time.RFC3339Nano),
+// within returns the moment (Unix ms) a requested time reads, or an error
+// when it falls outside the recovery window, from the earliest restorable
+// time to now. SDKs send timestamps in whole seconds (botocore does), so
+// the second of the earliest time reads as the earliest time.
+func (p *pitrRecord) within(at, now time.Time) (int64, error) {
+	earliest := p.earliest(now)
+	if at.Before(time.UnixMilli(earliest).Truncate(time.Second)) || at.After(now) {
+		return 0, fmt.Errorf("%s is outside the point-in-time recovery window [%s, %s]", at.UTC().Format(time.RFC3339Nano),
 			time.UnixMilli(earliest).UTC().Format(time.RFC3339Nano), now.UTC().Format(time.RFC3339Nano))
 	}
-	return nil
+	return max(at.UnixMilli(), earliest), nil
 }
 
 // backupsTable finds a table, with the backup operations' error for one

@@ -119,10 +119,11 @@ func (s *Service) ExportTableToPointInTime(ctx context.Context, in *ExportTableT
 	now := s.clock.Now()
 	at := now
 	if in.ExportTime != nil {
-		at = in.ExportTime.Time
-		if err := rec.PITR.within(at, now); err != nil {
+		ms, err := rec.PITR.within(in.ExportTime.Time, now)
+		if err != nil {
 			return nil, ErrInvalidExportTime.WithMessage("ExportTime %s", err)
 		}
+		at = time.UnixMilli(ms)
 	}
 	prefix := strings.TrimSuffix(in.S3Prefix, "/")
 	if in.ClientToken != "" {

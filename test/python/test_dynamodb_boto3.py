@@ -827,5 +827,50 @@ class DynamoDBPartiQLTest(unittest.TestCase):
         self.assertEqual([i["sk"]["N"] for i in cli["Items"]], ["1", "2"])
 
 
+class DynamoDBBackupsTest(unittest.TestCase):
+    """Point-in-time recovery, a restore and an export to S3, as a data
+    engineer scripts them: turn recovery on (the CLI), restore into a new
+    table, export and read the files the way a Glue or Athena job does."""
+
+    def test_recovery_restore_and_export(self):
+        ddb, s3 = harness.client("dynamodb"), harness.client("s3")
+        name, bucket = harness.unique("pitr"), harness.unique("exports")
+        s3.create_bucket(Bucket=bucket)
+        arn = ddb.create_table(TableName=name, **schema(("pk", "S")), BillingMode="PAY_PER_REQUEST")["TableDescription"]["TableArn"]
+        for i, amount in enumerate(["19.99", "0.01"]):
+            ddb.put_item(TableName=name, Item={"pk": {"S": f"k{i}"}, "amount": {"N": amount}})
+        self.assertEqual(ddb.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
+                         ["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"], "DISABLED")
+        with self.assertRaises(ClientError) as err:
+            ddb.export_table_to_point_in_time(TableArn=arn, S3Bucket=bucket)
+        self.assertEqual(code(err), "PointInTimeRecoveryUnavailableException")
+
+        harness.aws("dynamodb", "update-continuous-backups", "--table-name", name,
+                    "--point-in-time-recovery-specification", "PointInTimeRecoveryEnabled=true")
+        pitr = ddb.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
+        self.assertEqual(pitr["PointInTimeRecoveryStatus"], "ENABLED")
+        self.assertEqual(pitr["RecoveryPeriodInDays"], 35)
+
+        ddb.delete_item(TableName=name, Key={"pk": {"S": "k1"}})
+        restored = harness.unique("restored")
+        ddb.restore_table_to_point_in_time(SourceTableName=name, TargetTableName=restored,
+                                           RestoreDateTime=pitr["EarliestRestorableDateTime"])
+        ddb.get_waiter("table_exists").wait(TableName=restored, WaiterConfig={"Delay": 1, "MaxAttempts": 5})
+        items = ddb.scan(TableName=restored)["Items"]
+        self.assertEqual(sorted(i["pk"]["S"] for i in items), ["k0", "k1"])
+
+        desc = ddb.export_table_to_point_in_time(TableArn=arn, S3Bucket=bucket, S3Prefix="ddb")["ExportDescription"]
+        self.assertEqual(desc["ExportStatus"], "COMPLETED")
+        self.assertEqual(desc["ItemCount"], 1)
+        summary = json.loads(s3.get_object(Bucket=bucket, Key=desc["ExportManifest"])["Body"].read())
+        files = s3.get_object(Bucket=bucket, Key=summary["manifestFilesS3Key"])["Body"].read().decode().splitlines()
+        data = json.loads(files[0])["dataFileS3Key"]
+        import gzip
+        lines = gzip.decompress(s3.get_object(Bucket=bucket, Key=data)["Body"].read()).decode().splitlines()
+        self.assertEqual([json.loads(line)["Item"] for line in lines], [{"amount": {"N": "19.99"}, "pk": {"S": "k0"}}])
+        listed = ddb.list_exports(TableArn=arn)["ExportSummaries"]
+        self.assertEqual([e["ExportArn"] for e in listed], [desc["ExportArn"]])
+
+
 if __name__ == "__main__":
     unittest.main()
