@@ -165,15 +165,35 @@ func (s *Service) prepare(ctx context.Context) error {
 // a varchar.
 func translateCast(n map[string]any) {
 	t, _ := n["cast_type"].(map[string]any)
+	if t != nil && t["id"] == "VARCHAR" && isJSON(n["child"]) {
+		// JSON to varchar is the scalar's value in Trino ("abc", not
+		// "\"abc\""; null is NULL), not the JSON text.
+		replaceNode(n, call("json_extract_string", n["query_location"], n["child"], stringConstant("$")))
+		return
+	}
 	info, _ := t["type_info"].(map[string]any)
 	if t == nil || t["id"] != "UNBOUND" || !strings.EqualFold(stringOf(info["name"]), "JSON") || n["try_cast"] == true {
 		return
 	}
 	child := n["child"]
-	if c, ok := child.(map[string]any); ok && c["class"] == "FUNCTION" && stringOf(c["function_name"]) == "json" {
+	if isJSON(child) {
 		return // JSON already
 	}
 	replaceNode(n, call("to_json", n["query_location"], child))
+}
+
+// isJSON reports whether an expression is visibly of type JSON: a call of
+// a function that returns it.
+func isJSON(v any) bool {
+	c, ok := v.(map[string]any)
+	if !ok || c["class"] != "FUNCTION" {
+		return false
+	}
+	switch stringOf(c["function_name"]) {
+	case "json", "to_json", "json_extract", "lakebox_json_array_get":
+		return true
+	}
+	return false
 }
 
 // translate rewrites Trino functions in a syntax tree for the engine,

@@ -163,6 +163,10 @@ type Column struct {
 // Query runs a query and calls row for each row, values rendered as text
 // (nil for NULL). Cancelling ctx interrupts the query.
 func (s *Session) Query(ctx context.Context, query string, row func([]*string) error) ([]Column, error) {
+	query, jsonCols, err := s.jsonAsText(ctx, query)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.conn.QueryContext(ctx, query)
 	if err != nil {
 		return nil, wrap(s.watch(ctx, err))
@@ -176,6 +180,11 @@ func (s *Session) Query(ctx context.Context, query string, row func([]*string) e
 	for i, t := range types {
 		cols[i] = Column{Name: t.Name(), Type: t.DatabaseTypeName()}
 	}
+	defer func() {
+		for _, i := range jsonCols {
+			cols[i].Type = "JSON"
+		}
+	}()
 	zoned := make([]bool, len(cols))
 	styles := make([]timeStyle, len(cols))
 	for i, c := range cols {
@@ -212,6 +221,55 @@ func (s *Session) Query(ctx context.Context, query string, row func([]*string) e
 	}
 	return cols, nil
 }
+
+// jsonAsText rewrites a query whose result has JSON columns to return
+// them as their text: the driver would hand them decoded, losing the
+// order of object keys and the digits of large numbers. It returns the
+// query to run and the positions of the JSON columns (typed VARCHAR in
+// the rewritten result). Only queries that mention JSON are described.
+func (s *Session) jsonAsText(ctx context.Context, query string) (string, []int, error) {
+	if !strings.Contains(strings.ToLower(query), "json") {
+		return query, nil, nil
+	}
+	rows, err := s.conn.QueryContext(ctx, "DESCRIBE "+query)
+	if err != nil {
+		if ctx.Err() != nil {
+			return query, nil, wrap(s.watch(ctx, err))
+		}
+		return query, nil, nil // not a query DESCRIBE takes: run it as it is
+	}
+	defer rows.Close()
+	var names []string
+	var jsonCols []int
+	seen := map[string]bool{}
+	unique := true
+	for rows.Next() {
+		var name, typ string
+		var rest [4]any
+		if err := rows.Scan(&name, &typ, &rest[0], &rest[1], &rest[2], &rest[3]); err != nil {
+			return query, nil, nil
+		}
+		if typ == "JSON" {
+			jsonCols = append(jsonCols, len(names))
+		}
+		unique = unique && !seen[strings.ToLower(name)]
+		seen[strings.ToLower(name)] = true
+		names = append(names, name)
+	}
+	if rows.Err() != nil || len(jsonCols) == 0 || !unique {
+		return query, nil, nil
+	}
+	list := make([]string, len(names))
+	for i, n := range names {
+		list[i] = quoteIdent(n)
+	}
+	for _, i := range jsonCols {
+		list[i] = "CAST(" + quoteIdent(names[i]) + " AS VARCHAR) AS " + quoteIdent(names[i])
+	}
+	return "SELECT " + strings.Join(list, ", ") + " FROM (" + query + ")", jsonCols, nil
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 // timeStyle is how a column prints the instants in it: the driver hands
 // DATE and TIMESTAMP values alike as time.Time, so the column's type says

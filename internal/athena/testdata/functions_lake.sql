@@ -70,3 +70,8 @@ SELECT zip_with(ARRAY[CAST(ROW(1) AS ROW(f INTEGER))], ARRAY[CAST(ROW(2) AS ROW(
 SELECT transform_values(MAP(ARRAY['a'], ARRAY[ARRAY[1, 2]]), (k, v) -> transform(v, k -> k * 10))
 ----
 {a=[10, 20]}
+
+# JSON values print as their text: keys in document order, every digit.
+SELECT json_parse('{"b": 1, "a": 12345678901234567, "u": "a&b"}'), json_parse('null'), CAST(JSON '"abc"' AS VARCHAR), json_extract('{"x": {"z": 1, "y": 2}}', '$.x')
+----
+{"b":1,"a":12345678901234567,"u":"a&b"} | null | abc | {"z":1,"y":2}

@@ -672,6 +672,10 @@ SELECT CAST(1 AS JSON)
 ----
 1
 
+SELECT CAST(9223372036854775807 AS JSON)
+----
+9223372036854775807
+
 SELECT CAST('abc' AS JSON)
 ----
 "abc"
@@ -717,6 +721,10 @@ SELECT CAST(JSON 'null' AS DATE)
 ----
 NULL
 
+SELECT CAST(JSON 'null' AS VARCHAR)
+----
+NULL
+
 SELECT CAST(JSON '1' AS INTEGER)
 ----
 1
@@ -724,6 +732,10 @@ SELECT CAST(JSON '1' AS INTEGER)
 SELECT CAST(JSON '9223372036854775807' AS BIGINT)
 ----
 9223372036854775807
+
+SELECT CAST(JSON '"abc"' AS VARCHAR)
+----
+abc
 
 SELECT CAST(JSON 'true' AS BOOLEAN)
 ----
@@ -842,6 +854,10 @@ SELECT json_parse('true')
 ----
 true
 
+SELECT json_parse('null')
+----
+null
+
 SELECT CAST('not_json' AS JSON)
 ----
 "not_json"
@@ -881,6 +897,32 @@ SELECT json_size('{"x": [1, 2, 3]}', '$.x')
 SELECT json_size('{"x": {"a": 1, "b": 2}}', '$.x.a')
 ----
 0
+
+# https://docs.aws.amazon.com/athena/latest/ug/extracting-data-from-JSON.html
+WITH dataset AS (
+  SELECT '{"name": "Susan Smith",
+           "org": "engineering",
+           "projects": [{"name":"project1", "completed":false},
+           {"name":"project2", "completed":true}]}'
+    AS blob
+)
+SELECT
+  json_extract(blob, '$.name') AS name,
+  json_extract(blob, '$.projects') AS projects
+FROM dataset
+----
+"Susan Smith" | [{"name":"project1","completed":false},{"name":"project2","completed":true}]
+
+WITH dataset AS (
+  SELECT '{"name": "Bob Smith",
+           "org": "engineering",
+           "projects": [{"name":"project1", "completed":false},{"name":"project2", "completed":true}]}'
+    AS blob
+)
+SELECT json_array_get(json_extract(blob, '$.projects'), 0) AS item
+FROM dataset
+----
+{"name":"project1","completed":false}
 
 WITH dataset AS (
    SELECT '{"name": "Bob Smith",
