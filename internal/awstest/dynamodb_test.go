@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	dtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	stypes "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/lakebox/lakebox/internal/awstest"
 )
@@ -964,5 +965,75 @@ func TestDynamoDB_ExportToS3AndQuery(t *testing.T) {
 	got := rows(t, a, q.QueryExecutionId)
 	if fmt.Sprint(got[1:]) != "[[c0 10.50] [c1 0.10] [c2 7.00]]" {
 		t.Fatalf("queried export: %v", got)
+	}
+}
+
+// An export imported into a new table gives the same items back; a CSV
+// import types the keys, keeps the rest strings, and counts bad lines.
+func TestDynamoDB_ImportFromS3(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	c, s3c := srv.DynamoDB(), srv.S3As(awstest.Client{UsePathStyle: true})
+	createBucket(t, s3c, "lake")
+	createAggregates(t, c, "orders")
+	for i, amount := range []string{"10.5", "0.1", "123456789012345678901234567890.5"} {
+		must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("orders"),
+			Item: map[string]dtypes.AttributeValue{"customer_id": str(fmt.Sprint("c", i)), "date": str("d"), "amount": num(amount),
+				"tags": &dtypes.AttributeValueMemberSS{Value: []string{"x", "y"}}}}))
+	}
+	must[*dynamodb.UpdateContinuousBackupsOutput](t)(c.UpdateContinuousBackups(ctx, &dynamodb.UpdateContinuousBackupsInput{TableName: aws.String("orders"),
+		PointInTimeRecoverySpecification: &dtypes.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: aws.Bool(true)}}))
+	arn := aws.ToString(must[*dynamodb.DescribeTableOutput](t)(c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("orders")})).Table.TableArn)
+	exp := must[*dynamodb.ExportTableToPointInTimeOutput](t)(c.ExportTableToPointInTime(ctx, &dynamodb.ExportTableToPointInTimeInput{
+		TableArn: aws.String(arn), S3Bucket: aws.String("lake"), S3Prefix: aws.String("exports")})).ExportDescription
+	id := aws.ToString(exp.ExportArn)[strings.LastIndex(aws.ToString(exp.ExportArn), "/")+1:]
+
+	schema := &dtypes.TableCreationParameters{TableName: aws.String("orders_copy"),
+		KeySchema: []dtypes.KeySchemaElement{{AttributeName: aws.String("customer_id"), KeyType: dtypes.KeyTypeHash},
+			{AttributeName: aws.String("date"), KeyType: dtypes.KeyTypeRange}},
+		AttributeDefinitions: []dtypes.AttributeDefinition{{AttributeName: aws.String("customer_id"), AttributeType: dtypes.ScalarAttributeTypeS},
+			{AttributeName: aws.String("date"), AttributeType: dtypes.ScalarAttributeTypeS}},
+		BillingMode: dtypes.BillingModePayPerRequest}
+	imp := must[*dynamodb.ImportTableOutput](t)(c.ImportTable(ctx, &dynamodb.ImportTableInput{
+		S3BucketSource: &dtypes.S3BucketSource{S3Bucket: aws.String("lake"), S3KeyPrefix: aws.String("exports/AWSDynamoDB/" + id + "/data/")},
+		InputFormat:    dtypes.InputFormatDynamodbJson, InputCompressionType: dtypes.InputCompressionTypeGzip, TableCreationParameters: schema,
+	})).ImportTableDescription
+	if imp.ImportStatus != dtypes.ImportStatusCompleted || imp.ImportedItemCount != 3 || imp.ErrorCount != 0 {
+		t.Fatalf("import: %+v %s", imp, aws.ToString(imp.FailureMessage))
+	}
+	got := must[*dynamodb.GetItemOutput](t)(c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("orders_copy"),
+		Key: map[string]dtypes.AttributeValue{"customer_id": str("c2"), "date": str("d")}})).Item
+	if got["amount"].(*dtypes.AttributeValueMemberN).Value != "123456789012345678901234567890.5" || len(got["tags"].(*dtypes.AttributeValueMemberSS).Value) != 2 {
+		t.Fatalf("imported item: %+v", got)
+	}
+	if d := must[*dynamodb.DescribeImportOutput](t)(c.DescribeImport(ctx, &dynamodb.DescribeImportInput{ImportArn: imp.ImportArn})); aws.ToString(d.ImportTableDescription.TableArn) != aws.ToString(imp.TableArn) {
+		t.Fatalf("described: %+v", d.ImportTableDescription)
+	}
+	_, err := c.ImportTable(ctx, &dynamodb.ImportTableInput{S3BucketSource: &dtypes.S3BucketSource{S3Bucket: aws.String("lake")},
+		InputFormat: dtypes.InputFormatDynamodbJson, TableCreationParameters: schema})
+	wantCode(t, err, "ResourceInUseException")
+
+	// CSV: a header, a number key, a line with too many fields.
+	csvBody := "id,n,name\na,1,alpha\nb,2,beta\nc,x,bad-number\nd,4,delta,extra\n"
+	must[*s3.PutObjectOutput](t)(s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("lake"), Key: aws.String("csv/part-0.csv"), Body: strings.NewReader(csvBody)}))
+	imp = must[*dynamodb.ImportTableOutput](t)(c.ImportTable(ctx, &dynamodb.ImportTableInput{
+		S3BucketSource: &dtypes.S3BucketSource{S3Bucket: aws.String("lake"), S3KeyPrefix: aws.String("csv/")},
+		InputFormat:    dtypes.InputFormatCsv,
+		TableCreationParameters: &dtypes.TableCreationParameters{TableName: aws.String("from_csv"),
+			KeySchema:            []dtypes.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: dtypes.KeyTypeHash}, {AttributeName: aws.String("n"), KeyType: dtypes.KeyTypeRange}},
+			AttributeDefinitions: []dtypes.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: dtypes.ScalarAttributeTypeS}, {AttributeName: aws.String("n"), AttributeType: dtypes.ScalarAttributeTypeN}},
+			BillingMode:          dtypes.BillingModePayPerRequest},
+	})).ImportTableDescription
+	if imp.ImportedItemCount != 2 || imp.ErrorCount != 2 || imp.ProcessedItemCount != 4 {
+		t.Fatalf("CSV import: imported %d, errors %d, processed %d", imp.ImportedItemCount, imp.ErrorCount, imp.ProcessedItemCount)
+	}
+	item := must[*dynamodb.GetItemOutput](t)(c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("from_csv"),
+		Key: map[string]dtypes.AttributeValue{"id": str("b"), "n": num("2")}})).Item
+	if item["name"].(*dtypes.AttributeValueMemberS).Value != "beta" {
+		t.Fatalf("CSV item: %+v", item)
+	}
+	list := must[*dynamodb.ListImportsOutput](t)(c.ListImports(ctx, &dynamodb.ListImportsInput{}))
+	if len(list.ImportSummaryList) != 2 {
+		t.Fatalf("imports: %+v", list.ImportSummaryList)
 	}
 }

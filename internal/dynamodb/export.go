@@ -10,14 +10,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"slices"
+	"io"
 	"strings"
 	"time"
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/awsproto/epoch"
-	"github.com/lakebox/lakebox/internal/storage/meta"
 )
 
 // Exports write a table as it was at a moment of its point-in-time
@@ -36,9 +34,12 @@ import (
 
 var exportPrefix = []byte("ddb\x00E\x00")
 
-// Lake stores the export's objects.
+// Lake is Lakebox's S3 as exports write it and imports read it, with the
+// access of the given account.
 type Lake interface {
 	Put(ctx context.Context, account, bucket, key string, body []byte, contentType string) error
+	List(ctx context.Context, account, bucket, prefix string, fn func(key string, size int64) error) error
+	Get(ctx context.Context, account, bucket, key string) (io.ReadCloser, error)
 }
 
 var (
@@ -90,10 +91,6 @@ type ExportOutput struct {
 	ExportDescription ExportDescription `json:"ExportDescription"`
 }
 
-func exportDBKey(sc scope, id string) []byte {
-	return []byte(string(exportPrefix) + sc.account + "\x00" + sc.region + "\x00" + id)
-}
-
 // ExportTableToPointInTime exports a table with point-in-time recovery on,
 // as it was at ExportTime (default: now), to S3.
 func (s *Service) ExportTableToPointInTime(ctx context.Context, in *ExportTableToPointInTimeInput) (*ExportOutput, error) {
@@ -127,7 +124,7 @@ func (s *Service) ExportTableToPointInTime(ctx context.Context, in *ExportTableT
 	}
 	prefix := strings.TrimSuffix(in.S3Prefix, "/")
 	if in.ClientToken != "" {
-		if prev, err := s.exportByToken(sc, in.ClientToken); err != nil {
+		if prev, err := jobByToken(s, exportPrefix, sc, in.ClientToken, func(d *ExportDescription) string { return d.ClientToken }); err != nil {
 			return nil, err
 		} else if prev != nil {
 			if prev.TableArn != rec.arn() || prev.S3Bucket != in.S3Bucket || prev.S3Prefix != in.S3Prefix ||
@@ -137,7 +134,7 @@ func (s *Service) ExportTableToPointInTime(ctx context.Context, in *ExportTableT
 			return &ExportOutput{ExportDescription: *prev}, nil
 		}
 	}
-	id := fmt.Sprintf("%014d-%s", now.UnixMilli(), newID()[:8])
+	id := jobID(now)
 	d := ExportDescription{ExportArn: rec.arn() + "/export/" + id, StartTime: epoch.New(now), TableArn: rec.arn(), TableId: rec.ID,
 		ExportTime: epoch.New(at), ClientToken: in.ClientToken, S3Bucket: in.S3Bucket, S3BucketOwner: in.S3BucketOwner,
 		S3Prefix: in.S3Prefix, ExportFormat: "DYNAMODB_JSON", ExportType: "FULL_EXPORT", ExportStatus: "COMPLETED"}
@@ -153,13 +150,7 @@ func (s *Service) ExportTableToPointInTime(ctx context.Context, in *ExportTableT
 		}
 	}
 	d.EndTime = epoch.Ptr(s.clock.Now())
-	v, err := json.Marshal(d)
-	if err != nil {
-		return nil, err
-	}
-	b := s.db.NewBatch()
-	b.Set(exportDBKey(sc, id), v)
-	if err := b.Commit(); err != nil {
+	if err := s.saveJob(jobKey(exportPrefix, sc, id), d); err != nil {
 		return nil, err
 	}
 	return &ExportOutput{ExportDescription: d}, nil
@@ -258,67 +249,23 @@ func nullable(s string) any {
 	return s
 }
 
-// exports returns the scope's exports, oldest first.
-func (s *Service) exports(sc scope) ([]ExportDescription, error) {
-	prefix := exportDBKey(sc, "")
-	it, err := s.db.NewIter(prefix, meta.PrefixEnd(prefix))
-	if err != nil {
-		return nil, err
-	}
-	defer it.Close()
-	var out []ExportDescription
-	for it.First(); it.Valid(); it.Next() {
-		v, err := it.Value()
-		if err != nil {
-			return nil, err
-		}
-		var d ExportDescription
-		if err := json.Unmarshal(v, &d); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, it.Close()
-}
-
-// exportByToken returns the export a client token made, or nil.
-func (s *Service) exportByToken(sc scope, token string) (*ExportDescription, error) {
-	all, err := s.exports(sc)
-	if err != nil {
-		return nil, err
-	}
-	for i := range all {
-		if all[i].ClientToken == token {
-			return &all[i], nil
-		}
-	}
-	return nil, nil
-}
-
 type DescribeExportInput struct {
 	ExportArn string `json:"ExportArn"`
 }
 
 // DescribeExport describes an export by its ARN.
 func (s *Service) DescribeExport(ctx context.Context, in *DescribeExportInput) (*ExportOutput, error) {
-	sc := scopeOf(ctx)
-	i := strings.LastIndex(in.ExportArn, "/export/")
-	if i >= 0 {
-		v, err := s.db.Get(exportDBKey(sc, in.ExportArn[i+len("/export/"):]))
-		if err == nil {
-			var d ExportDescription
-			if err := json.Unmarshal(v, &d); err != nil {
-				return nil, err
-			}
-			if d.ExportArn == in.ExportArn {
-				return &ExportOutput{ExportDescription: d}, nil
-			}
-		} else if !errors.Is(err, meta.ErrNotFound) {
-			return nil, err
-		}
+	d, err := jobByARN(s, exportPrefix, scopeOf(ctx), in.ExportArn, "export", exportARN)
+	if err != nil {
+		return nil, err
 	}
-	return nil, ErrExportNotFound.WithMessage("Export not found: %s", in.ExportArn)
+	if d == nil {
+		return nil, ErrExportNotFound.WithMessage("Export not found: %s", in.ExportArn)
+	}
+	return &ExportOutput{ExportDescription: *d}, nil
 }
+
+func exportARN(d *ExportDescription) string { return d.ExportArn }
 
 type ListExportsInput struct {
 	TableArn   string `json:"TableArn,omitempty"`
@@ -347,24 +294,16 @@ func (s *Service) ListExports(ctx context.Context, in *ListExportsInput) (*ListE
 		}
 		limit = *in.MaxResults
 	}
-	all, err := s.exports(scopeOf(ctx))
+	all, err := loadJobs[ExportDescription](s, exportPrefix, scopeOf(ctx))
 	if err != nil {
 		return nil, err
 	}
-	all = slices.DeleteFunc(all, func(d ExportDescription) bool { return in.TableArn != "" && d.TableArn != in.TableArn })
-	start := 0
-	if in.NextToken != "" {
-		start = slices.IndexFunc(all, func(d ExportDescription) bool { return d.ExportArn == in.NextToken })
-		if start < 0 {
-			return nil, validationf("Invalid NextToken")
-		}
+	page, next, err := jobPage(all, in.TableArn, in.NextToken, limit, func(d *ExportDescription) string { return d.TableArn }, exportARN)
+	if err != nil {
+		return nil, err
 	}
-	out := &ListExportsOutput{ExportSummaries: []ExportSummary{}}
-	for _, d := range all[start:] {
-		if len(out.ExportSummaries) == limit {
-			out.NextToken = d.ExportArn
-			break
-		}
+	out := &ListExportsOutput{ExportSummaries: []ExportSummary{}, NextToken: next}
+	for _, d := range page {
 		out.ExportSummaries = append(out.ExportSummaries, ExportSummary{ExportArn: d.ExportArn, ExportStatus: d.ExportStatus, ExportType: d.ExportType})
 	}
 	return out, nil

@@ -19,7 +19,7 @@ import (
 // Options configure the service.
 type Options struct {
 	Logger *slog.Logger
-	// Lake receives table exports (ExportTableToPointInTime).
+	// Lake receives table exports and holds the data of imports.
 	Lake Lake
 }
 

@@ -171,6 +171,22 @@ func (o objects) decrypted(ctx context.Context, bucket, key, dir, name string) (
 	return path, n, nil
 }
 
+// Get opens an object's body.
+func (o objects) Get(ctx context.Context, account, bucket, key string) (io.ReadCloser, error) {
+	out, err := o.s3.GetObject(asAccount(ctx, account), &s3.GetObjectInput{Bucket: bucket, Key: key})
+	if err != nil {
+		return nil, err
+	}
+	return objectBody{out.Body, out}, nil
+}
+
+type objectBody struct {
+	io.Reader
+	out *s3.GetObjectOutput
+}
+
+func (b objectBody) Close() error { return b.out.Close() }
+
 func (o objects) Put(ctx context.Context, account, bucket, key string, body []byte, contentType string) error {
 	_, err := o.s3.PutObject(asAccount(ctx, account), &s3.PutObjectInput{
 		Bucket: bucket, Key: key, Headers: s3.Headers{ContentType: contentType},

@@ -828,9 +828,10 @@ class DynamoDBPartiQLTest(unittest.TestCase):
 
 
 class DynamoDBBackupsTest(unittest.TestCase):
-    """Point-in-time recovery, a restore and an export to S3, as a data
-    engineer scripts them: turn recovery on (the CLI), restore into a new
-    table, export and read the files the way a Glue or Athena job does."""
+    """Point-in-time recovery, a restore, an export to S3 and an import
+    from it, as a data engineer scripts them: turn recovery on (the CLI),
+    restore into a new table, export and read the files the way a Glue or
+    Athena job does, load them into another table."""
 
     def test_recovery_restore_and_export(self):
         ddb, s3 = harness.client("dynamodb"), harness.client("s3")
@@ -870,6 +871,15 @@ class DynamoDBBackupsTest(unittest.TestCase):
         self.assertEqual([json.loads(line)["Item"] for line in lines], [{"amount": {"N": "19.99"}, "pk": {"S": "k0"}}])
         listed = ddb.list_exports(TableArn=arn)["ExportSummaries"]
         self.assertEqual([e["ExportArn"] for e in listed], [desc["ExportArn"]])
+
+        # The export imported into a new table.
+        copy = harness.unique("imported")
+        imp = ddb.import_table(S3BucketSource={"S3Bucket": bucket, "S3KeyPrefix": data.rsplit("/", 1)[0] + "/"},
+                               InputFormat="DYNAMODB_JSON", InputCompressionType="GZIP",
+                               TableCreationParameters={"TableName": copy, **schema(("pk", "S")), "BillingMode": "PAY_PER_REQUEST"})
+        self.assertEqual(imp["ImportTableDescription"]["ImportStatus"], "COMPLETED")
+        self.assertEqual(imp["ImportTableDescription"]["ImportedItemCount"], 1)
+        self.assertEqual(ddb.get_item(TableName=copy, Key={"pk": {"S": "k0"}})["Item"]["amount"], {"N": "19.99"})
 
 
 if __name__ == "__main__":

@@ -1,0 +1,449 @@
+package dynamodb
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/base64"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
+	"github.com/lakebox/lakebox/internal/awsproto/epoch"
+)
+
+// ImportTable makes a new table from the objects under an S3 prefix in
+// Lakebox's S3: DYNAMODB_JSON (one {"Item":{...}} per line, as exports
+// write it) or CSV (a header, from the first line of each file or
+// HeaderList; key attributes typed as their definitions say, every other
+// value a string). A line that does not make a valid item is counted in
+// ErrorCount and skipped, as AWS does. The import runs within the request
+// and answers COMPLETED, or FAILED (the table removed again) when the
+// objects cannot be read; a crash before it answers leaves the table
+// partly filled. Descriptions are kept under
+// ddb\x00I\x00<account>\x00<region>\x00<import id>.
+
+var importPrefix = []byte("ddb\x00I\x00")
+
+var (
+	ErrImportConflict = awserr.New("ImportConflictException", 400, "Import conflict")
+	ErrImportNotFound = awserr.New("ImportNotFoundException", 400, "Import not found")
+)
+
+type S3BucketSource struct {
+	S3BucketOwner string `json:"S3BucketOwner,omitempty"`
+	S3Bucket      string `json:"S3Bucket"`
+	S3KeyPrefix   string `json:"S3KeyPrefix,omitempty"`
+}
+
+type CsvOptions struct {
+	Delimiter  string   `json:"Delimiter,omitempty"`
+	HeaderList []string `json:"HeaderList,omitempty"`
+}
+
+type InputFormatOptions struct {
+	Csv *CsvOptions `json:"Csv,omitempty"`
+}
+
+type TableCreationParameters struct {
+	TableName              string                 `json:"TableName"`
+	AttributeDefinitions   []AttributeDefinition  `json:"AttributeDefinitions"`
+	KeySchema              []KeySchemaElement     `json:"KeySchema"`
+	BillingMode            string                 `json:"BillingMode,omitempty"`
+	ProvisionedThroughput  *ProvisionedThroughput `json:"ProvisionedThroughput,omitempty"`
+	GlobalSecondaryIndexes []SecondaryIndex       `json:"GlobalSecondaryIndexes,omitempty"`
+	SSESpecification       *struct {
+		Enabled *bool `json:"Enabled,omitempty"`
+	} `json:"SSESpecification,omitempty"`
+}
+
+type ImportTableInput struct {
+	ClientToken             string                   `json:"ClientToken,omitempty"`
+	S3BucketSource          *S3BucketSource          `json:"S3BucketSource"`
+	InputFormat             string                   `json:"InputFormat"`
+	InputFormatOptions      *InputFormatOptions      `json:"InputFormatOptions,omitempty"`
+	InputCompressionType    string                   `json:"InputCompressionType,omitempty"`
+	TableCreationParameters *TableCreationParameters `json:"TableCreationParameters"`
+}
+
+type ImportTableDescription struct {
+	ImportArn               string                  `json:"ImportArn"`
+	ImportStatus            string                  `json:"ImportStatus"`
+	TableArn                string                  `json:"TableArn"`
+	TableId                 string                  `json:"TableId"`
+	ClientToken             string                  `json:"ClientToken,omitempty"`
+	S3BucketSource          S3BucketSource          `json:"S3BucketSource"`
+	ErrorCount              int64                   `json:"ErrorCount"`
+	InputFormat             string                  `json:"InputFormat"`
+	InputFormatOptions      *InputFormatOptions     `json:"InputFormatOptions,omitempty"`
+	InputCompressionType    string                  `json:"InputCompressionType"`
+	TableCreationParameters TableCreationParameters `json:"TableCreationParameters"`
+	StartTime               epoch.Time              `json:"StartTime"`
+	EndTime                 *epoch.Time             `json:"EndTime,omitempty"`
+	ProcessedSizeBytes      int64                   `json:"ProcessedSizeBytes"`
+	ProcessedItemCount      int64                   `json:"ProcessedItemCount"`
+	ImportedItemCount       int64                   `json:"ImportedItemCount"`
+	FailureCode             string                  `json:"FailureCode,omitempty"`
+	FailureMessage          string                  `json:"FailureMessage,omitempty"`
+}
+
+type ImportTableOutput struct {
+	ImportTableDescription ImportTableDescription `json:"ImportTableDescription"`
+}
+
+// ImportTable creates a table and fills it from S3.
+func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*ImportTableOutput, error) {
+	sc := scopeOf(ctx)
+	src, params := in.S3BucketSource, in.TableCreationParameters
+	compression := in.InputCompressionType
+	if compression == "" {
+		compression = "NONE"
+	}
+	switch {
+	case src == nil || src.S3Bucket == "":
+		return nil, modelValidation(nil, "s3BucketSource.s3Bucket", "not be null")
+	case params == nil:
+		return nil, modelValidation(nil, "tableCreationParameters", "not be null")
+	case in.InputFormat == "ION":
+		return nil, validationf("Lakebox imports DYNAMODB_JSON and CSV; ION is not supported yet.")
+	case in.InputFormat != "DYNAMODB_JSON" && in.InputFormat != "CSV":
+		return nil, modelValidation(in.InputFormat, "inputFormat", "satisfy enum value set: [DYNAMODB_JSON, ION, CSV]")
+	case compression != "NONE" && compression != "GZIP" && compression != "ZSTD":
+		return nil, modelValidation(in.InputCompressionType, "inputCompressionType", "satisfy enum value set: [GZIP, ZSTD, NONE]")
+	case in.InputFormatOptions != nil && in.InputFormatOptions.Csv != nil && in.InputFormat != "CSV":
+		return nil, validationf("InputFormatOptions.Csv is only for the CSV input format")
+	case src.S3BucketOwner != "" && src.S3BucketOwner != sc.account:
+		return nil, validationf("Lakebox imports from buckets of the table's own account (%s) only.", sc.account)
+	}
+	delimiter := ','
+	var header []string
+	if o := in.InputFormatOptions; o != nil && o.Csv != nil {
+		if d := o.Csv.Delimiter; d != "" {
+			r, size := utf8.DecodeRuneInString(d)
+			if size != len(d) || !strings.ContainsRune(",\t:;| ", r) {
+				return nil, validationf("The CSV delimiter must be one of: comma, tab, colon, semicolon, pipe or space")
+			}
+			delimiter = r
+		}
+		header = o.Csv.HeaderList
+	}
+	if in.ClientToken != "" {
+		if prev, err := jobByToken(s, importPrefix, sc, in.ClientToken, func(d *ImportTableDescription) string { return d.ClientToken }); err != nil {
+			return nil, err
+		} else if prev != nil {
+			if prev.TableCreationParameters.TableName != params.TableName || prev.S3BucketSource != *src {
+				return nil, ErrImportConflict.WithMessage("An import with client token %s and other parameters exists", in.ClientToken)
+			}
+			return &ImportTableOutput{ImportTableDescription: *prev}, nil
+		}
+	}
+	if _, err := s.CreateTable(ctx, &CreateTableInput{TableName: params.TableName, KeySchema: params.KeySchema,
+		AttributeDefinitions: params.AttributeDefinitions, BillingMode: params.BillingMode, ProvisionedThroughput: params.ProvisionedThroughput,
+		GlobalSecondaryIndexes: params.GlobalSecondaryIndexes, SSESpecification: params.SSESpecification}); err != nil {
+		return nil, err
+	}
+	t, err := s.lookup(ctx, params.TableName)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	id := jobID(now)
+	d := ImportTableDescription{ImportArn: t.rec.arn() + "/import/" + id, ImportStatus: "COMPLETED", TableArn: t.rec.arn(),
+		TableId: t.rec.ID, ClientToken: in.ClientToken, S3BucketSource: *src, InputFormat: in.InputFormat,
+		InputFormatOptions: in.InputFormatOptions, InputCompressionType: compression, TableCreationParameters: *params,
+		StartTime: epoch.New(now)}
+	imp := &importer{s: s, d: &d, compression: compression, delimiter: delimiter, header: header}
+	// Writers wait until the table is filled.
+	t.mu.Lock()
+	err = imp.run(ctx, sc, &t.rec)
+	t.mu.Unlock()
+	if err != nil {
+		d.ImportStatus, d.FailureCode, d.FailureMessage = "FAILED", "S3ReadFailed", err.Error()
+		var ae *awserr.Error
+		if errors.As(err, &ae) {
+			d.FailureCode = "S3" + strings.TrimSuffix(ae.Code, "Exception")
+		}
+		if _, derr := s.DeleteTable(ctx, &TableNameInput{TableName: params.TableName}); derr != nil {
+			return nil, derr
+		}
+	}
+	d.EndTime = epoch.Ptr(s.clock.Now())
+	if err := s.saveJob(jobKey(importPrefix, sc, id), d); err != nil {
+		return nil, err
+	}
+	return &ImportTableOutput{ImportTableDescription: d}, nil
+}
+
+// importer reads an import's objects into its table.
+type importer struct {
+	s           *Service
+	d           *ImportTableDescription
+	compression string
+	delimiter   rune
+	header      []string // CSV: HeaderList, or nil for each file's first line
+	w           *writeBatch
+	n           int
+}
+
+func (imp *importer) run(ctx context.Context, sc scope, rec *tableRecord) error {
+	lake := imp.s.opts.Lake
+	if lake == nil {
+		return errors.New("no object store to import from")
+	}
+	src := imp.d.S3BucketSource
+	var keys []string
+	err := lake.List(ctx, sc.account, src.S3Bucket, src.S3KeyPrefix, func(key string, size int64) error {
+		if !strings.HasSuffix(key, "/") {
+			keys = append(keys, key)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	imp.w = imp.s.newWriteBatch()
+	defer func() { imp.w.discard() }()
+	for _, key := range keys {
+		if err := imp.file(ctx, sc, rec, key); err != nil {
+			return err
+		}
+	}
+	return imp.w.commit()
+}
+
+// file reads one object.
+func (imp *importer) file(ctx context.Context, sc scope, rec *tableRecord, key string) error {
+	body, err := imp.s.opts.Lake.Get(ctx, sc.account, imp.d.S3BucketSource.S3Bucket, key)
+	if err != nil {
+		return err
+	}
+	defer body.Close()
+	counted := &countingReader{r: body}
+	var r io.Reader = counted
+	switch imp.compression {
+	case "GZIP":
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
+		defer zr.Close()
+		r = zr
+	case "ZSTD":
+		zr, err := zstd.NewReader(r)
+		if err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	defer func() { imp.d.ProcessedSizeBytes += counted.n }()
+	if imp.d.InputFormat == "CSV" {
+		return imp.csvFile(rec, r, key)
+	}
+	sc2 := bufio.NewScanner(r)
+	sc2.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc2.Scan() {
+		line := bytes.TrimSpace(sc2.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		imp.d.ProcessedItemCount++
+		var wrapped struct {
+			Item json.RawMessage `json:"Item"`
+		}
+		var item Item
+		if json.Unmarshal(line, &wrapped) != nil || len(wrapped.Item) == 0 {
+			imp.d.ErrorCount++
+			continue
+		}
+		if item, err = decodeItem(wrapped.Item); err != nil {
+			imp.d.ErrorCount++
+			continue
+		}
+		if err := imp.put(rec, item); err != nil {
+			return err
+		}
+	}
+	if err := sc2.Err(); err != nil {
+		return fmt.Errorf("%s: %w", key, err)
+	}
+	return nil
+}
+
+func (imp *importer) csvFile(rec *tableRecord, r io.Reader, key string) error {
+	cr := csv.NewReader(r)
+	cr.Comma = imp.delimiter
+	cr.FieldsPerRecord = -1
+	header := imp.header
+	for {
+		fields, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				imp.d.ErrorCount++
+				continue
+			}
+			return fmt.Errorf("%s: %w", key, err)
+		}
+		if header == nil {
+			header = slices.Clone(fields)
+			continue
+		}
+		imp.d.ProcessedItemCount++
+		item, ok := csvItem(rec, header, fields)
+		if !ok {
+			imp.d.ErrorCount++
+			continue
+		}
+		if err := imp.put(rec, item); err != nil {
+			return err
+		}
+	}
+}
+
+// csvItem makes an item of a CSV line: key attributes of their declared
+// types, the rest strings; empty values are left out.
+func csvItem(rec *tableRecord, header, fields []string) (Item, bool) {
+	if len(fields) > len(header) {
+		return nil, false
+	}
+	item := Item{}
+	for i, v := range fields {
+		if v == "" {
+			continue
+		}
+		name := header[i]
+		switch rec.attrType(name) {
+		case "N":
+			n, err := canonicalNumber(v)
+			if err != nil {
+				return nil, false
+			}
+			item[name] = AttributeValue{N: &n}
+		case "B":
+			b, err := base64.StdEncoding.DecodeString(v)
+			if err != nil {
+				return nil, false
+			}
+			item[name] = AttributeValue{B: b}
+		default:
+			s := v
+			item[name] = AttributeValue{S: &s}
+		}
+	}
+	return item, true
+}
+
+// put writes one imported item, if it is a valid one for the table.
+func (imp *importer) put(rec *tableRecord, item Item) error {
+	key, err := rec.keyOf(item, false)
+	if err != nil || checkItem(item) != nil {
+		imp.d.ErrorCount++
+		return nil
+	}
+	body, err := encodeItem(item)
+	if err != nil {
+		return err
+	}
+	old, err := imp.s.getItem(key) // a later line with the same key replaces an earlier one
+	if err != nil {
+		return err
+	}
+	imp.w.put(rec, key, old, item, body)
+	imp.d.ImportedItemCount++
+	if imp.n++; imp.n%500 == 0 {
+		if err := imp.w.commit(); err != nil {
+			return err
+		}
+		imp.w = imp.s.newWriteBatch()
+	}
+	return nil
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+type DescribeImportInput struct {
+	ImportArn string `json:"ImportArn"`
+}
+
+// DescribeImport describes an import by its ARN.
+func (s *Service) DescribeImport(ctx context.Context, in *DescribeImportInput) (*ImportTableOutput, error) {
+	d, err := jobByARN(s, importPrefix, scopeOf(ctx), in.ImportArn, "import", importARN)
+	if err != nil {
+		return nil, err
+	}
+	if d == nil {
+		return nil, ErrImportNotFound.WithMessage("Import not found: %s", in.ImportArn)
+	}
+	return &ImportTableOutput{ImportTableDescription: *d}, nil
+}
+
+func importARN(d *ImportTableDescription) string { return d.ImportArn }
+
+type ListImportsInput struct {
+	TableArn  string `json:"TableArn,omitempty"`
+	PageSize  *int   `json:"PageSize,omitempty"`
+	NextToken string `json:"NextToken,omitempty"`
+}
+
+type ImportSummary struct {
+	ImportArn      string         `json:"ImportArn"`
+	ImportStatus   string         `json:"ImportStatus"`
+	TableArn       string         `json:"TableArn"`
+	S3BucketSource S3BucketSource `json:"S3BucketSource"`
+	InputFormat    string         `json:"InputFormat"`
+	StartTime      epoch.Time     `json:"StartTime"`
+	EndTime        *epoch.Time    `json:"EndTime,omitempty"`
+}
+
+type ListImportsOutput struct {
+	ImportSummaryList []ImportSummary `json:"ImportSummaryList"`
+	NextToken         string          `json:"NextToken,omitempty"`
+}
+
+// ListImports lists the imports of the account and region, oldest first,
+// of one table when TableArn is given.
+func (s *Service) ListImports(ctx context.Context, in *ListImportsInput) (*ListImportsOutput, error) {
+	limit := 25
+	if in.PageSize != nil {
+		if *in.PageSize < 1 || *in.PageSize > 25 {
+			return nil, modelValidation(*in.PageSize, "pageSize", "have value between 1 and 25")
+		}
+		limit = *in.PageSize
+	}
+	all, err := loadJobs[ImportTableDescription](s, importPrefix, scopeOf(ctx))
+	if err != nil {
+		return nil, err
+	}
+	page, next, err := jobPage(all, in.TableArn, in.NextToken, limit, func(d *ImportTableDescription) string { return d.TableArn }, importARN)
+	if err != nil {
+		return nil, err
+	}
+	out := &ListImportsOutput{ImportSummaryList: []ImportSummary{}, NextToken: next}
+	for _, d := range page {
+		out.ImportSummaryList = append(out.ImportSummaryList, ImportSummary{ImportArn: d.ImportArn, ImportStatus: d.ImportStatus,
+			TableArn: d.TableArn, S3BucketSource: d.S3BucketSource, InputFormat: d.InputFormat, StartTime: d.StartTime, EndTime: d.EndTime})
+	}
+	return out, nil
+}

@@ -1,0 +1,113 @@
+package dynamodb
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/lakebox/lakebox/internal/storage/meta"
+)
+
+// Exports and imports are jobs: each keeps its description as JSON under
+// a prefix of the account and region, keyed by an id that sorts by start.
+
+// jobID is a new job id as DynamoDB spells them: the start in Unix ms, 14
+// digits, and 8 hex digits.
+func jobID(start time.Time) string { return fmt.Sprintf("%014d-%s", start.UnixMilli(), newID()[:8]) }
+
+func jobKey(prefix []byte, sc scope, id string) []byte {
+	return []byte(string(prefix) + sc.account + "\x00" + sc.region + "\x00" + id)
+}
+
+// saveJob stores a job's description.
+func (s *Service) saveJob(key []byte, d any) error {
+	v, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	b := s.db.NewBatch()
+	b.Set(key, v)
+	return b.Commit()
+}
+
+// loadJobs returns the descriptions under a scope's prefix, oldest first.
+func loadJobs[T any](s *Service, prefix []byte, sc scope) ([]T, error) {
+	start := jobKey(prefix, sc, "")
+	it, err := s.db.NewIter(start, meta.PrefixEnd(start))
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var out []T
+	for it.First(); it.Valid(); it.Next() {
+		v, err := it.Value()
+		if err != nil {
+			return nil, err
+		}
+		var d T
+		if err := json.Unmarshal(v, &d); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, it.Close()
+}
+
+// jobByToken returns the job a client token started, or nil.
+func jobByToken[T any](s *Service, prefix []byte, sc scope, token string, tokenOf func(*T) string) (*T, error) {
+	all, err := loadJobs[T](s, prefix, sc)
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		if tokenOf(&all[i]) == token {
+			return &all[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// jobByARN returns the job an ARN (…/<kind>/<id>) names, or nil.
+func jobByARN[T any](s *Service, prefix []byte, sc scope, arn, kind string, arnOf func(*T) string) (*T, error) {
+	i := len(arn) - 1
+	for i >= 0 && arn[i] != '/' {
+		i--
+	}
+	if i < len(kind)+1 || arn[i-len(kind)-1:i] != "/"+kind {
+		return nil, nil
+	}
+	v, err := s.db.Get(jobKey(prefix, sc, arn[i+1:]))
+	if errors.Is(err, meta.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var d T
+	if err := json.Unmarshal(v, &d); err != nil {
+		return nil, err
+	}
+	if arnOf(&d) != arn {
+		return nil, nil
+	}
+	return &d, nil
+}
+
+// jobPage returns a page of jobs of one table (all tables when table is
+// ""), starting at the job whose ARN is next, and the next page's token.
+func jobPage[T any](all []T, table, next string, limit int, tableOf, arnOf func(*T) string) ([]T, string, error) {
+	all = slices.DeleteFunc(all, func(d T) bool { return table != "" && tableOf(&d) != table })
+	start := 0
+	if next != "" {
+		if start = slices.IndexFunc(all, func(d T) bool { return arnOf(&d) == next }); start < 0 {
+			return nil, "", validationf("Invalid NextToken")
+		}
+	}
+	all = all[start:]
+	if len(all) > limit {
+		return all[:limit], arnOf(&all[limit]), nil
+	}
+	return all, "", nil
+}
