@@ -1032,8 +1032,35 @@ func TestDynamoDB_ImportFromS3(t *testing.T) {
 	if item["name"].(*dtypes.AttributeValueMemberS).Value != "beta" {
 		t.Fatalf("CSV item: %+v", item)
 	}
+
+	// A key repeated in the data: the later line wins, in the index too.
+	dup := `{"Item":{"id":{"S":"a"},"status":{"S":"open"}}}` + "\n" + `{"Item":{"id":{"S":"a"},"status":{"S":"shipped"}}}` + "\n" + `not json` + "\n"
+	must[*s3.PutObjectOutput](t)(s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("lake"), Key: aws.String("dup/part-0.json"), Body: strings.NewReader(dup)}))
+	imp = must[*dynamodb.ImportTableOutput](t)(c.ImportTable(ctx, &dynamodb.ImportTableInput{
+		S3BucketSource: &dtypes.S3BucketSource{S3Bucket: aws.String("lake"), S3KeyPrefix: aws.String("dup/")},
+		InputFormat:    dtypes.InputFormatDynamodbJson,
+		TableCreationParameters: &dtypes.TableCreationParameters{TableName: aws.String("with_index"),
+			KeySchema: []dtypes.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: dtypes.KeyTypeHash}},
+			AttributeDefinitions: []dtypes.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: dtypes.ScalarAttributeTypeS},
+				{AttributeName: aws.String("status"), AttributeType: dtypes.ScalarAttributeTypeS}},
+			BillingMode: dtypes.BillingModePayPerRequest,
+			GlobalSecondaryIndexes: []dtypes.GlobalSecondaryIndex{{IndexName: aws.String("by_status"),
+				KeySchema:  []dtypes.KeySchemaElement{{AttributeName: aws.String("status"), KeyType: dtypes.KeyTypeHash}},
+				Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeAll}}}},
+	})).ImportTableDescription
+	if imp.ImportedItemCount != 1 || imp.ErrorCount != 1 || imp.ProcessedItemCount != 3 {
+		t.Fatalf("import with a repeated key: imported %d, errors %d, processed %d", imp.ImportedItemCount, imp.ErrorCount, imp.ProcessedItemCount)
+	}
+	for status, want := range map[string]int32{"open": 0, "shipped": 1} {
+		q := must[*dynamodb.QueryOutput](t)(c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("with_index"), IndexName: aws.String("by_status"),
+			KeyConditionExpression: aws.String("#s = :s"), ExpressionAttributeNames: map[string]string{"#s": "status"},
+			ExpressionAttributeValues: map[string]dtypes.AttributeValue{":s": str(status)}}))
+		if q.Count != want {
+			t.Fatalf("index entries for %s: %d, want %d", status, q.Count, want)
+		}
+	}
 	list := must[*dynamodb.ListImportsOutput](t)(c.ListImports(ctx, &dynamodb.ListImportsInput{}))
-	if len(list.ImportSummaryList) != 2 {
+	if len(list.ImportSummaryList) != 3 {
 		t.Fatalf("imports: %+v", list.ImportSummaryList)
 	}
 }

@@ -134,7 +134,9 @@ func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*Impor
 			}
 			delimiter = r
 		}
-		header = o.Csv.HeaderList
+		if len(o.Csv.HeaderList) > 0 {
+			header = o.Csv.HeaderList
+		}
 	}
 	if in.ClientToken != "" {
 		if prev, err := jobByToken(s, importPrefix, sc, in.ClientToken, func(d *ImportTableDescription) string { return d.ClientToken }); err != nil {
@@ -161,21 +163,26 @@ func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*Impor
 		TableId: t.rec.ID, ClientToken: in.ClientToken, S3BucketSource: *src, InputFormat: in.InputFormat,
 		InputFormatOptions: in.InputFormatOptions, InputCompressionType: compression, TableCreationParameters: *params,
 		StartTime: epoch.New(now)}
-	imp := &importer{s: s, d: &d, compression: compression, delimiter: delimiter, header: header}
-	// Writers wait until the table is filled.
+	imp := &importer{s: s, d: &d, compression: compression, delimiter: delimiter, header: header, pending: map[string]Item{}}
+	// Writers wait until the table is filled; a failed import takes its
+	// table away again before anyone else can use it.
 	t.mu.Lock()
-	err = imp.run(ctx, sc, &t.rec)
-	t.mu.Unlock()
-	if err != nil {
+	if t.deleted {
+		t.mu.Unlock()
+		return nil, ErrResourceNotFound.WithMessage("Table %s was deleted during its import", params.TableName)
+	}
+	if err = imp.run(ctx, sc, &t.rec); err != nil {
 		d.ImportStatus, d.FailureCode, d.FailureMessage = "FAILED", "S3ReadFailed", err.Error()
 		var ae *awserr.Error
 		if errors.As(err, &ae) {
 			d.FailureCode = "S3" + strings.TrimSuffix(ae.Code, "Exception")
 		}
-		if _, derr := s.DeleteTable(ctx, &TableNameInput{TableName: params.TableName}); derr != nil {
+		if _, derr := s.deleteTable(t); derr != nil {
+			t.mu.Unlock()
 			return nil, derr
 		}
 	}
+	t.mu.Unlock()
 	d.EndTime = epoch.Ptr(s.clock.Now())
 	if err := s.saveJob(jobKey(importPrefix, sc, id), d); err != nil {
 		return nil, err
@@ -191,6 +198,7 @@ type importer struct {
 	delimiter   rune
 	header      []string // CSV: HeaderList, or nil for each file's first line
 	w           *writeBatch
+	pending     map[string]Item // the items in w, by key: a later line replaces them
 	n           int
 }
 
@@ -202,7 +210,7 @@ func (imp *importer) run(ctx context.Context, sc scope, rec *tableRecord) error 
 	src := imp.d.S3BucketSource
 	var keys []string
 	err := lake.List(ctx, sc.account, src.S3Bucket, src.S3KeyPrefix, func(key string, size int64) error {
-		if !strings.HasSuffix(key, "/") {
+		if size > 0 && !strings.HasSuffix(key, "/") { // folder markers, exports' _started
 			keys = append(keys, key)
 		}
 		return nil
@@ -228,6 +236,9 @@ func (imp *importer) file(ctx context.Context, sc scope, rec *tableRecord, key s
 	}
 	defer body.Close()
 	counted := &countingReader{r: body}
+	// Deferred first, so it runs after the decompressors have stopped
+	// reading (zstd reads in a goroutine of its own).
+	defer func() { imp.d.ProcessedSizeBytes += counted.n }()
 	var r io.Reader = counted
 	switch imp.compression {
 	case "GZIP":
@@ -245,12 +256,11 @@ func (imp *importer) file(ctx context.Context, sc scope, rec *tableRecord, key s
 		defer zr.Close()
 		r = zr
 	}
-	defer func() { imp.d.ProcessedSizeBytes += counted.n }()
 	if imp.d.InputFormat == "CSV" {
 		return imp.csvFile(rec, r, key)
 	}
 	sc2 := bufio.NewScanner(r)
-	sc2.Buffer(make([]byte, 64<<10), 1<<20)
+	sc2.Buffer(make([]byte, 64<<10), 16<<20) // an item is at most 400 KB, its JSON up to six times that
 	for sc2.Scan() {
 		line := bytes.TrimSpace(sc2.Bytes())
 		if len(line) == 0 {
@@ -289,12 +299,14 @@ func (imp *importer) csvFile(rec *tableRecord, r io.Reader, key string) error {
 		if err == io.EOF {
 			return nil
 		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				imp.d.ErrorCount++
-				continue
-			}
+		var pe *csv.ParseError
+		switch {
+		case err == nil:
+		case errors.As(err, &pe) && header != nil: // a bad line: counted, skipped
+			imp.d.ProcessedItemCount++
+			imp.d.ErrorCount++
+			continue
+		default:
 			return fmt.Errorf("%s: %w", key, err)
 		}
 		if header == nil {
@@ -347,9 +359,14 @@ func csvItem(rec *tableRecord, header, fields []string) (Item, bool) {
 }
 
 // put writes one imported item, if it is a valid one for the table.
+// PutItem's checks, in its order.
 func (imp *importer) put(rec *tableRecord, item Item) error {
+	if checkItem(item) != nil {
+		imp.d.ErrorCount++
+		return nil
+	}
 	key, err := rec.keyOf(item, false)
-	if err != nil || checkItem(item) != nil {
+	if err != nil || rec.checkIndexKeys(item) != nil || itemSize(item) > maxItemSize {
 		imp.d.ErrorCount++
 		return nil
 	}
@@ -357,17 +374,25 @@ func (imp *importer) put(rec *tableRecord, item Item) error {
 	if err != nil {
 		return err
 	}
-	old, err := imp.s.getItem(key) // a later line with the same key replaces an earlier one
-	if err != nil {
-		return err
+	// A later line with the same key replaces an earlier one, which may
+	// still be in the batch.
+	old, ok := imp.pending[string(key)]
+	if !ok {
+		if old, err = imp.s.getItem(key); err != nil {
+			return err
+		}
+	}
+	if old == nil {
+		imp.d.ImportedItemCount++
 	}
 	imp.w.put(rec, key, old, item, body)
-	imp.d.ImportedItemCount++
+	imp.pending[string(key)] = item
 	if imp.n++; imp.n%500 == 0 {
 		if err := imp.w.commit(); err != nil {
 			return err
 		}
 		imp.w = imp.s.newWriteBatch()
+		clear(imp.pending)
 	}
 	return nil
 }

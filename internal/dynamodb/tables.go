@@ -418,10 +418,15 @@ func (s *Service) DeleteTable(ctx context.Context, in *TableNameInput) (*DeleteT
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	rec := t.rec
-	if rec.DeletionProtection {
+	if t.rec.DeletionProtection {
 		return nil, ErrResourceInUse.WithMessage("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
 	}
+	return s.deleteTable(t)
+}
+
+// deleteTable removes a table the caller has write-locked.
+func (s *Service) deleteTable(t *table) (*DeleteTableOutput, error) {
+	rec := t.rec
 	t.deleted = true
 	s.mu.Lock()
 	delete(s.tables, tableKey{rec.Account, rec.Region, rec.Name})
