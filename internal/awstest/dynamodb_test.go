@@ -1064,3 +1064,55 @@ func TestDynamoDB_ImportFromS3(t *testing.T) {
 		t.Fatalf("imports: %+v", list.ImportSummaryList)
 	}
 }
+
+// On-demand backups hold the items as they were, outlive their table, and
+// restore into new tables until deleted.
+func TestDynamoDB_OnDemandBackups(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	c := srv.DynamoDB()
+	createAggregates(t, c, "ledger")
+	put := func(id, v string) {
+		must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("ledger"),
+			Item: map[string]dtypes.AttributeValue{"customer_id": str(id), "date": str("d"), "v": num(v)}}))
+	}
+	put("a", "1")
+	put("b", "2")
+	bk := must[*dynamodb.CreateBackupOutput](t)(c.CreateBackup(ctx, &dynamodb.CreateBackupInput{TableName: aws.String("ledger"), BackupName: aws.String("nightly")})).BackupDetails
+	if bk.BackupStatus != dtypes.BackupStatusAvailable || bk.BackupType != dtypes.BackupTypeUser || aws.ToInt64(bk.BackupSizeBytes) == 0 {
+		t.Fatalf("backup: %+v", bk)
+	}
+	put("a", "100")
+	put("c", "3")
+	must[*dynamodb.DeleteTableOutput](t)(c.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String("ledger")}))
+
+	desc := must[*dynamodb.DescribeBackupOutput](t)(c.DescribeBackup(ctx, &dynamodb.DescribeBackupInput{BackupArn: bk.BackupArn})).BackupDescription
+	if aws.ToInt64(desc.SourceTableDetails.ItemCount) != 2 || aws.ToString(desc.SourceTableDetails.TableName) != "ledger" {
+		t.Fatalf("described: %+v", desc.SourceTableDetails)
+	}
+	list := must[*dynamodb.ListBackupsOutput](t)(c.ListBackups(ctx, &dynamodb.ListBackupsInput{TableName: aws.String("ledger")}))
+	if len(list.BackupSummaries) != 1 || aws.ToString(list.BackupSummaries[0].BackupName) != "nightly" {
+		t.Fatalf("listed: %+v", list.BackupSummaries)
+	}
+	out := must[*dynamodb.RestoreTableFromBackupOutput](t)(c.RestoreTableFromBackup(ctx, &dynamodb.RestoreTableFromBackupInput{
+		BackupArn: bk.BackupArn, TargetTableName: aws.String("ledger")}))
+	if aws.ToInt64(out.TableDescription.ItemCount) != 2 {
+		t.Fatalf("restored: %+v", out.TableDescription)
+	}
+	got := must[*dynamodb.GetItemOutput](t)(c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("ledger"),
+		Key: map[string]dtypes.AttributeValue{"customer_id": str("a"), "date": str("d")}})).Item
+	if got["v"].(*dtypes.AttributeValueMemberN).Value != "1" {
+		t.Fatalf("restored item: %+v", got)
+	}
+	_, err := c.RestoreTableFromBackup(ctx, &dynamodb.RestoreTableFromBackupInput{BackupArn: bk.BackupArn, TargetTableName: aws.String("ledger")})
+	var exists *dtypes.TableAlreadyExistsException
+	if !errors.As(err, &exists) {
+		t.Fatalf("restore onto a table that exists: %v", err)
+	}
+	must[*dynamodb.DeleteBackupOutput](t)(c.DeleteBackup(ctx, &dynamodb.DeleteBackupInput{BackupArn: bk.BackupArn}))
+	_, err = c.DescribeBackup(ctx, &dynamodb.DescribeBackupInput{BackupArn: bk.BackupArn})
+	var gone *dtypes.BackupNotFoundException
+	if !errors.As(err, &gone) {
+		t.Fatalf("deleted backup: %v", err)
+	}
+}

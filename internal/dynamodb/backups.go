@@ -354,12 +354,9 @@ func (s *Service) trimTable(tableID string, cutoff int64) (int, error) {
 	return dropped, nil
 }
 
-type RestoreTableToPointInTimeInput struct {
-	SourceTableArn                string                 `json:"SourceTableArn,omitempty"`
-	SourceTableName               string                 `json:"SourceTableName,omitempty"`
-	TargetTableName               string                 `json:"TargetTableName"`
-	UseLatestRestorableTime       *bool                  `json:"UseLatestRestorableTime,omitempty"`
-	RestoreDateTime               *epoch.Time            `json:"RestoreDateTime,omitempty"`
+// RestoreOverrides are what a restore may change of the source table's
+// settings; the keys stay the source's.
+type RestoreOverrides struct {
 	BillingModeOverride           string                 `json:"BillingModeOverride,omitempty"`
 	ProvisionedThroughputOverride *ProvisionedThroughput `json:"ProvisionedThroughputOverride,omitempty"`
 	GlobalSecondaryIndexOverride  []SecondaryIndex       `json:"GlobalSecondaryIndexOverride,omitempty"`
@@ -369,14 +366,23 @@ type RestoreTableToPointInTimeInput struct {
 	} `json:"SSESpecificationOverride,omitempty"`
 }
 
-type RestoreTableToPointInTimeOutput struct {
+type RestoreTableToPointInTimeInput struct {
+	SourceTableArn          string      `json:"SourceTableArn,omitempty"`
+	SourceTableName         string      `json:"SourceTableName,omitempty"`
+	TargetTableName         string      `json:"TargetTableName"`
+	UseLatestRestorableTime *bool       `json:"UseLatestRestorableTime,omitempty"`
+	RestoreDateTime         *epoch.Time `json:"RestoreDateTime,omitempty"`
+	RestoreOverrides
+}
+
+type RestoreTableOutput struct {
 	TableDescription TableDescription `json:"TableDescription"`
 }
 
 // RestoreTableToPointInTime makes a new table holding the items a table
 // with point-in-time recovery held at a moment of its recovery period.
 // The new table is ACTIVE, and filled, when it answers.
-func (s *Service) RestoreTableToPointInTime(ctx context.Context, in *RestoreTableToPointInTimeInput) (*RestoreTableToPointInTimeOutput, error) {
+func (s *Service) RestoreTableToPointInTime(ctx context.Context, in *RestoreTableToPointInTimeInput) (*RestoreTableOutput, error) {
 	name := in.SourceTableName
 	if name == "" {
 		name = in.SourceTableArn
@@ -401,29 +407,39 @@ func (s *Service) RestoreTableToPointInTime(ctx context.Context, in *RestoreTabl
 			return nil, ErrInvalidRestoreTime.WithMessage("RestoreDateTime %s", err)
 		}
 	}
-	create := &CreateTableInput{TableName: in.TargetTableName, KeySchema: rec.KeySchema, AttributeDefinitions: rec.Attributes,
-		BillingMode: rec.BillingMode, ProvisionedThroughput: rec.Throughput, SSESpecification: in.SSESpecificationOverride}
-	if in.BillingModeOverride != "" {
-		create.BillingMode = in.BillingModeOverride
+	return s.restore(ctx, &rec, in.TargetTableName, &in.RestoreOverrides, func(fn func(parts, body []byte) error) error {
+		return s.stateAt(rec.ID, at, fn)
+	})
+}
+
+// restore creates a table with a source's keys and settings (or the
+// overrides) and fills it with the items each yields, holding the new
+// table's write lock: writers wait until it is filled.
+func (s *Service) restore(ctx context.Context, src *tableRecord, name string, o *RestoreOverrides,
+	each func(fn func(parts, body []byte) error) error) (*RestoreTableOutput, error) {
+	create := &CreateTableInput{TableName: name, KeySchema: src.KeySchema,
+		BillingMode: src.BillingMode, ProvisionedThroughput: src.Throughput, SSESpecification: o.SSESpecificationOverride}
+	if o.BillingModeOverride != "" {
+		create.BillingMode = o.BillingModeOverride
 		if create.BillingMode == "PAY_PER_REQUEST" {
 			create.ProvisionedThroughput = nil
 		}
 	}
-	if in.ProvisionedThroughputOverride != nil {
-		create.ProvisionedThroughput = in.ProvisionedThroughputOverride
+	if o.ProvisionedThroughputOverride != nil {
+		create.ProvisionedThroughput = o.ProvisionedThroughputOverride
 	}
-	for _, ix := range rec.Indexes {
+	for _, ix := range src.Indexes {
 		if ix.Global {
 			create.GlobalSecondaryIndexes = append(create.GlobalSecondaryIndexes, ix.SecondaryIndex)
 		} else {
 			create.LocalSecondaryIndexes = append(create.LocalSecondaryIndexes, ix.SecondaryIndex)
 		}
 	}
-	if in.GlobalSecondaryIndexOverride != nil {
-		create.GlobalSecondaryIndexes = in.GlobalSecondaryIndexOverride
+	if o.GlobalSecondaryIndexOverride != nil {
+		create.GlobalSecondaryIndexes = o.GlobalSecondaryIndexOverride
 	}
-	if in.LocalSecondaryIndexOverride != nil {
-		create.LocalSecondaryIndexes = in.LocalSecondaryIndexOverride
+	if o.LocalSecondaryIndexOverride != nil {
+		create.LocalSecondaryIndexes = o.LocalSecondaryIndexOverride
 	}
 	if create.BillingMode == "PAY_PER_REQUEST" {
 		for i := range create.GlobalSecondaryIndexes {
@@ -440,42 +456,40 @@ func (s *Service) RestoreTableToPointInTime(ctx context.Context, in *RestoreTabl
 			used[k.AttributeName] = true
 		}
 	}
-	create.AttributeDefinitions = nil
-	for _, d := range rec.Attributes {
+	for _, d := range src.Attributes {
 		if used[d.AttributeName] {
 			create.AttributeDefinitions = append(create.AttributeDefinitions, d)
 		}
 	}
 	if _, err := s.CreateTable(ctx, create); err != nil {
 		if errors.Is(err, ErrResourceInUse) {
-			return nil, ErrTableAlreadyExists.WithMessage("Table already exists: %s", in.TargetTableName)
+			return nil, ErrTableAlreadyExists.WithMessage("Table already exists: %s", name)
 		}
 		return nil, err
 	}
-	// Writers wait until the new table is filled.
-	target, err := s.lookup(ctx, in.TargetTableName)
+	target, err := s.lookup(ctx, name)
 	if err != nil {
 		return nil, err
 	}
 	target.mu.Lock()
 	defer target.mu.Unlock()
 	if target.deleted {
-		return nil, ErrTableNotFound.WithMessage("Table not found: %s", in.TargetTableName)
+		return nil, ErrTableNotFound.WithMessage("Table not found: %s", name)
 	}
-	count, size, err := s.fill(&target.rec, rec.ID, at)
+	count, size, err := s.fill(&target.rec, each)
 	if err != nil {
 		return nil, err
 	}
-	return &RestoreTableToPointInTimeOutput{TableDescription: s.describe(&target.rec, "ACTIVE", count, size)}, nil
+	return &RestoreTableOutput{TableDescription: s.describe(&target.rec, "ACTIVE", count, size)}, nil
 }
 
-// fill writes into a new table the items another held at ms, and returns
-// their number and size.
-func (s *Service) fill(target *tableRecord, sourceID string, ms int64) (count, size int64, err error) {
+// fill writes into a new table the items each yields (key parts and
+// JSON), and returns their number and size.
+func (s *Service) fill(target *tableRecord, each func(fn func(parts, body []byte) error) error) (count, size int64, err error) {
 	w := s.newWriteBatch()
 	defer func() { w.discard() }()
 	n := 0
-	err = s.stateAt(sourceID, ms, func(parts, body []byte) error {
+	err = each(func(parts, body []byte) error {
 		item, err := decodeItem(body)
 		if err != nil {
 			return err

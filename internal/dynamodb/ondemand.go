@@ -1,0 +1,299 @@
+package dynamodb
+
+import (
+	"bytes"
+	"context"
+	"slices"
+
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
+	"github.com/lakebox/lakebox/internal/awsproto/epoch"
+	"github.com/lakebox/lakebox/internal/storage/meta"
+)
+
+// On-demand backups copy a table's items, as they are when CreateBackup
+// answers, under keys of their own; they outlive the table and are gone
+// only when deleted:
+//
+//	ddb\x00B\x00<account>\x00<region>\x00<backup id>     the backup's description and source table (JSON)
+//	ddb\x00b\x00<backup id>\x00<key parts>               an item's JSON
+//
+// The copy and the description are written under the table's write lock
+// (writers wait), the description last: a crash before it leaves only
+// unreferenced item keys, cleared by the next backup to take that id —
+// ids are never reused, so they are just dead space.
+
+var (
+	backupPrefix     = []byte("ddb\x00B\x00")
+	backupItemPrefix = []byte("ddb\x00b\x00")
+
+	ErrBackupNotFound = awserr.New("BackupNotFoundException", 400, "Backup not found")
+)
+
+func backupItems(id string) []byte { return []byte(string(backupItemPrefix) + id + "\x00") }
+
+type BackupDetails struct {
+	BackupArn              string     `json:"BackupArn"`
+	BackupName             string     `json:"BackupName"`
+	BackupSizeBytes        int64      `json:"BackupSizeBytes"`
+	BackupStatus           string     `json:"BackupStatus"`
+	BackupType             string     `json:"BackupType"`
+	BackupCreationDateTime epoch.Time `json:"BackupCreationDateTime"`
+}
+
+type SourceTableDetails struct {
+	TableName             string                 `json:"TableName"`
+	TableId               string                 `json:"TableId"`
+	TableArn              string                 `json:"TableArn"`
+	TableSizeBytes        int64                  `json:"TableSizeBytes"`
+	KeySchema             []KeySchemaElement     `json:"KeySchema"`
+	TableCreationDateTime epoch.Time             `json:"TableCreationDateTime"`
+	ProvisionedThroughput provisionedDescription `json:"ProvisionedThroughput"`
+	ItemCount             int64                  `json:"ItemCount"`
+	BillingMode           string                 `json:"BillingMode"`
+}
+
+type BackupDescription struct {
+	BackupDetails      BackupDetails      `json:"BackupDetails"`
+	SourceTableDetails SourceTableDetails `json:"SourceTableDetails"`
+}
+
+// backupRecord is a backup as stored: its description and the source
+// table's record, from which restores take the schema.
+type backupRecord struct {
+	ID     string
+	Desc   BackupDescription
+	Source tableRecord
+}
+
+type CreateBackupInput struct {
+	TableName  string `json:"TableName"`
+	BackupName string `json:"BackupName"`
+}
+
+type CreateBackupOutput struct {
+	BackupDetails BackupDetails `json:"BackupDetails"`
+}
+
+// CreateBackup copies a table's items into a new backup, AVAILABLE when
+// it answers.
+func (s *Service) CreateBackup(ctx context.Context, in *CreateBackupInput) (*CreateBackupOutput, error) {
+	if !tableNamePattern.MatchString(in.BackupName) {
+		return nil, modelValidation(in.BackupName, "backupName", "satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
+	}
+	t, err := s.backupsTable(ctx, in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	sc := scopeOf(ctx)
+	now := s.clock.Now()
+	id := jobID(now)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.deleted {
+		return nil, ErrTableNotFound.WithMessage("Table not found: %s", t.rec.Name)
+	}
+	rec := t.rec
+	count, size, err := s.copyItems(rec.ID, backupItems(id))
+	if err != nil {
+		return nil, err
+	}
+	desc := s.describe(&rec, "ACTIVE", count, size)
+	b := backupRecord{ID: id, Source: rec, Desc: BackupDescription{
+		BackupDetails: BackupDetails{BackupArn: rec.arn() + "/backup/" + id, BackupName: in.BackupName, BackupSizeBytes: size,
+			BackupStatus: "AVAILABLE", BackupType: "USER", BackupCreationDateTime: epoch.New(now)},
+		SourceTableDetails: SourceTableDetails{TableName: rec.Name, TableId: rec.ID, TableArn: rec.arn(), TableSizeBytes: size,
+			KeySchema: rec.KeySchema, TableCreationDateTime: desc.CreationDateTime, ProvisionedThroughput: desc.ProvisionedThroughput,
+			ItemCount: count, BillingMode: rec.BillingMode}}}
+	if err := s.saveJob(jobKey(backupPrefix, sc, id), b); err != nil {
+		return nil, err
+	}
+	return &CreateBackupOutput{BackupDetails: b.Desc.BackupDetails}, nil
+}
+
+// copyItems copies a table's items under prefix and returns their number
+// and size.
+func (s *Service) copyItems(tableID string, prefix []byte) (count, size int64, err error) {
+	from := itemKeyPrefix(tableID)
+	it, err := s.db.NewIter(from, meta.PrefixEnd(from))
+	if err != nil {
+		return 0, 0, err
+	}
+	defer it.Close()
+	b := s.db.NewBatch()
+	b.DeleteRange(prefix, meta.PrefixEnd(prefix))
+	for it.First(); it.Valid(); it.Next() {
+		v, err := it.Value()
+		if err != nil {
+			b.Close()
+			return 0, 0, err
+		}
+		item, err := decodeItem(v)
+		if err != nil {
+			b.Close()
+			return 0, 0, err
+		}
+		b.Set(append(bytes.Clone(prefix), it.Key()[len(from):]...), bytes.Clone(v))
+		count++
+		size += int64(itemSize(item))
+		if count%1000 == 0 {
+			if err := b.Commit(); err != nil {
+				return 0, 0, err
+			}
+			b = s.db.NewBatch()
+		}
+	}
+	return count, size, b.Commit()
+}
+
+type BackupArnInput struct {
+	BackupArn string `json:"BackupArn"`
+}
+
+type BackupDescriptionOutput struct {
+	BackupDescription BackupDescription `json:"BackupDescription"`
+}
+
+func backupARN(b *backupRecord) string { return b.Desc.BackupDetails.BackupArn }
+
+func (s *Service) backup(ctx context.Context, arn string) (*backupRecord, error) {
+	b, err := jobByARN(s, backupPrefix, scopeOf(ctx), arn, "backup", backupARN)
+	if err != nil {
+		return nil, err
+	}
+	if b == nil {
+		return nil, ErrBackupNotFound.WithMessage("Backup not found: %s", arn)
+	}
+	return b, nil
+}
+
+// DescribeBackup describes a backup.
+func (s *Service) DescribeBackup(ctx context.Context, in *BackupArnInput) (*BackupDescriptionOutput, error) {
+	b, err := s.backup(ctx, in.BackupArn)
+	if err != nil {
+		return nil, err
+	}
+	return &BackupDescriptionOutput{BackupDescription: b.Desc}, nil
+}
+
+// DeleteBackup deletes a backup and its items.
+func (s *Service) DeleteBackup(ctx context.Context, in *BackupArnInput) (*BackupDescriptionOutput, error) {
+	b, err := s.backup(ctx, in.BackupArn)
+	if err != nil {
+		return nil, err
+	}
+	batch := s.db.NewBatch()
+	batch.Delete(jobKey(backupPrefix, scopeOf(ctx), b.ID))
+	items := backupItems(b.ID)
+	batch.DeleteRange(items, meta.PrefixEnd(items))
+	if err := batch.Commit(); err != nil {
+		return nil, err
+	}
+	b.Desc.BackupDetails.BackupStatus = "DELETED"
+	return &BackupDescriptionOutput{BackupDescription: b.Desc}, nil
+}
+
+type ListBackupsInput struct {
+	TableName               string      `json:"TableName,omitempty"`
+	Limit                   *int        `json:"Limit,omitempty"`
+	TimeRangeLowerBound     *epoch.Time `json:"TimeRangeLowerBound,omitempty"`
+	TimeRangeUpperBound     *epoch.Time `json:"TimeRangeUpperBound,omitempty"`
+	ExclusiveStartBackupArn string      `json:"ExclusiveStartBackupArn,omitempty"`
+	BackupType              string      `json:"BackupType,omitempty"`
+}
+
+type BackupSummary struct {
+	TableName              string     `json:"TableName"`
+	TableId                string     `json:"TableId"`
+	TableArn               string     `json:"TableArn"`
+	BackupArn              string     `json:"BackupArn"`
+	BackupName             string     `json:"BackupName"`
+	BackupCreationDateTime epoch.Time `json:"BackupCreationDateTime"`
+	BackupStatus           string     `json:"BackupStatus"`
+	BackupType             string     `json:"BackupType"`
+	BackupSizeBytes        int64      `json:"BackupSizeBytes"`
+}
+
+type ListBackupsOutput struct {
+	BackupSummaries        []BackupSummary `json:"BackupSummaries"`
+	LastEvaluatedBackupArn string          `json:"LastEvaluatedBackupArn,omitempty"`
+}
+
+// ListBackups lists the account's backups in the region, oldest first.
+func (s *Service) ListBackups(ctx context.Context, in *ListBackupsInput) (*ListBackupsOutput, error) {
+	limit := 100
+	if in.Limit != nil {
+		if *in.Limit < 1 || *in.Limit > 100 {
+			return nil, modelValidation(*in.Limit, "limit", "have value between 1 and 100")
+		}
+		limit = *in.Limit
+	}
+	switch in.BackupType {
+	case "", "ALL", "USER":
+	case "SYSTEM", "AWS_BACKUP":
+		return &ListBackupsOutput{BackupSummaries: []BackupSummary{}}, nil // Lakebox makes none
+	default:
+		return nil, modelValidation(in.BackupType, "backupType", "satisfy enum value set: [USER, SYSTEM, AWS_BACKUP, ALL]")
+	}
+	all, err := loadJobs[backupRecord](s, backupPrefix, scopeOf(ctx))
+	if err != nil {
+		return nil, err
+	}
+	all = slices.DeleteFunc(all, func(b backupRecord) bool {
+		at := b.Desc.BackupDetails.BackupCreationDateTime
+		return in.TableName != "" && b.Source.Name != in.TableName && b.Source.arn() != in.TableName ||
+			in.TimeRangeLowerBound != nil && at.Before(in.TimeRangeLowerBound.Time) ||
+			in.TimeRangeUpperBound != nil && !at.Before(in.TimeRangeUpperBound.Time)
+	})
+	if a := in.ExclusiveStartBackupArn; a != "" {
+		i := slices.IndexFunc(all, func(b backupRecord) bool { return backupARN(&b) == a })
+		if i < 0 {
+			return nil, ErrBackupNotFound.WithMessage("Backup not found: %s", a)
+		}
+		all = all[i+1:]
+	}
+	out := &ListBackupsOutput{BackupSummaries: []BackupSummary{}}
+	for i, b := range all {
+		if i == limit {
+			out.LastEvaluatedBackupArn = backupARN(&all[i-1])
+			break
+		}
+		d, t := b.Desc.BackupDetails, b.Desc.SourceTableDetails
+		out.BackupSummaries = append(out.BackupSummaries, BackupSummary{TableName: t.TableName, TableId: t.TableId, TableArn: t.TableArn,
+			BackupArn: d.BackupArn, BackupName: d.BackupName, BackupCreationDateTime: d.BackupCreationDateTime,
+			BackupStatus: d.BackupStatus, BackupType: d.BackupType, BackupSizeBytes: d.BackupSizeBytes})
+	}
+	return out, nil
+}
+
+type RestoreTableFromBackupInput struct {
+	TargetTableName string `json:"TargetTableName"`
+	BackupArn       string `json:"BackupArn"`
+	RestoreOverrides
+}
+
+// RestoreTableFromBackup makes a new table holding a backup's items,
+// ACTIVE and filled when it answers.
+func (s *Service) RestoreTableFromBackup(ctx context.Context, in *RestoreTableFromBackupInput) (*RestoreTableOutput, error) {
+	b, err := s.backup(ctx, in.BackupArn)
+	if err != nil {
+		return nil, err
+	}
+	prefix := backupItems(b.ID)
+	return s.restore(ctx, &b.Source, in.TargetTableName, &in.RestoreOverrides, func(fn func(parts, body []byte) error) error {
+		it, err := s.db.NewIter(prefix, meta.PrefixEnd(prefix))
+		if err != nil {
+			return err
+		}
+		defer it.Close()
+		for it.First(); it.Valid(); it.Next() {
+			v, err := it.Value()
+			if err != nil {
+				return err
+			}
+			if err := fn(bytes.TrimPrefix(it.Key(), prefix), v); err != nil {
+				return err
+			}
+		}
+		return it.Close()
+	})
+}
