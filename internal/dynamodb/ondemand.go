@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/awsproto/epoch"
@@ -17,10 +18,9 @@ import (
 //	ddb\x00B\x00<account>\x00<region>\x00<backup id>     the backup's description and source table (JSON)
 //	ddb\x00b\x00<backup id>\x00<key parts>               an item's JSON
 //
-// The copy and the description are written under the table's write lock
-// (writers wait), the description last: a crash before it leaves only
-// unreferenced item keys, cleared by the next backup to take that id —
-// ids are never reused, so they are just dead space.
+// The copy reads a snapshot taken under the table's write lock (so no
+// write is half in it), and the description is written last: a crash
+// before it leaves unreferenced item keys, dead space no backup reads.
 
 var (
 	backupPrefix     = []byte("ddb\x00B\x00")
@@ -85,15 +85,23 @@ func (s *Service) CreateBackup(ctx context.Context, in *CreateBackupInput) (*Cre
 		return nil, err
 	}
 	sc := scopeOf(ctx)
-	now := s.clock.Now()
-	id := jobID(now)
+	// The write lock only while the snapshot is taken: an iterator reads
+	// the store as it was when opened.
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	if t.deleted {
+		t.mu.Unlock()
 		return nil, ErrTableNotFound.WithMessage("Table not found: %s", t.rec.Name)
 	}
 	rec := t.rec
-	count, size, err := s.copyItems(rec.ID, backupItems(id))
+	now := s.clock.Now()
+	from := itemKeyPrefix(rec.ID)
+	it, err := s.db.NewIter(from, meta.PrefixEnd(from))
+	t.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	id := jobID(now)
+	count, size, err := s.copyItems(it, len(from), backupItems(id))
 	if err != nil {
 		return nil, err
 	}
@@ -110,17 +118,12 @@ func (s *Service) CreateBackup(ctx context.Context, in *CreateBackupInput) (*Cre
 	return &CreateBackupOutput{BackupDetails: b.Desc.BackupDetails}, nil
 }
 
-// copyItems copies a table's items under prefix and returns their number
-// and size.
-func (s *Service) copyItems(tableID string, prefix []byte) (count, size int64, err error) {
-	from := itemKeyPrefix(tableID)
-	it, err := s.db.NewIter(from, meta.PrefixEnd(from))
-	if err != nil {
-		return 0, 0, err
-	}
+// copyItems copies the items an iterator over a table yields (their keys
+// past skip bytes) under prefix, closes it, and returns their number and
+// size.
+func (s *Service) copyItems(it *meta.Iter, skip int, prefix []byte) (count, size int64, err error) {
 	defer it.Close()
 	b := s.db.NewBatch()
-	b.DeleteRange(prefix, meta.PrefixEnd(prefix))
 	for it.First(); it.Valid(); it.Next() {
 		v, err := it.Value()
 		if err != nil {
@@ -132,7 +135,7 @@ func (s *Service) copyItems(tableID string, prefix []byte) (count, size int64, e
 			b.Close()
 			return 0, 0, err
 		}
-		b.Set(append(bytes.Clone(prefix), it.Key()[len(from):]...), bytes.Clone(v))
+		b.Set(append(bytes.Clone(prefix), it.Key()[skip:]...), bytes.Clone(v))
 		count++
 		size += int64(itemSize(item))
 		if count%1000 == 0 {
@@ -141,6 +144,10 @@ func (s *Service) copyItems(tableID string, prefix []byte) (count, size int64, e
 			}
 			b = s.db.NewBatch()
 		}
+	}
+	if err := it.Close(); err != nil { // an error that ended the scan early
+		b.Close()
+		return 0, 0, err
 	}
 	return count, size, b.Commit()
 }
@@ -245,11 +252,14 @@ func (s *Service) ListBackups(ctx context.Context, in *ListBackupsInput) (*ListB
 			in.TimeRangeUpperBound != nil && !at.Before(in.TimeRangeUpperBound.Time)
 	})
 	if a := in.ExclusiveStartBackupArn; a != "" {
-		i := slices.IndexFunc(all, func(b backupRecord) bool { return backupARN(&b) == a })
+		// By position: ids sort by creation, and the backup named may
+		// have been deleted since (list, then delete, page by page).
+		i := strings.LastIndex(a, "/backup/")
 		if i < 0 {
-			return nil, ErrBackupNotFound.WithMessage("Backup not found: %s", a)
+			return nil, validationf("Invalid ExclusiveStartBackupArn: %s", a)
 		}
-		all = all[i+1:]
+		after := a[i+len("/backup/"):]
+		all = slices.DeleteFunc(all, func(b backupRecord) bool { return b.ID <= after })
 	}
 	out := &ListBackupsOutput{BackupSummaries: []BackupSummary{}}
 	for i, b := range all {
@@ -278,13 +288,15 @@ func (s *Service) RestoreTableFromBackup(ctx context.Context, in *RestoreTableFr
 	if err != nil {
 		return nil, err
 	}
+	// The items are read from a snapshot taken now: a DeleteBackup while
+	// the table is made cannot empty the restore.
 	prefix := backupItems(b.ID)
+	it, err := s.db.NewIter(prefix, meta.PrefixEnd(prefix))
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
 	return s.restore(ctx, &b.Source, in.TargetTableName, &in.RestoreOverrides, func(fn func(parts, body []byte) error) error {
-		it, err := s.db.NewIter(prefix, meta.PrefixEnd(prefix))
-		if err != nil {
-			return err
-		}
-		defer it.Close()
 		for it.First(); it.Valid(); it.Next() {
 			v, err := it.Value()
 			if err != nil {

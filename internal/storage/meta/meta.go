@@ -257,8 +257,16 @@ func (i *Iter) Value() ([]byte, error) {
 }
 
 // Close releases the iterator and reports any error met while iterating.
+//
+// Closing again does nothing: a Pebble iterator goes back to a pool when
+// closed, and a second Close could close whoever took it next.
 func (i *Iter) Close() error {
-	if err := i.it.Close(); err != nil {
+	if i.it == nil {
+		return nil
+	}
+	it := i.it
+	i.it = nil
+	if err := it.Close(); err != nil {
 		return fmt.Errorf("meta: iterate: %w", err)
 	}
 	return nil
