@@ -461,7 +461,7 @@ func (s *Service) restore(ctx context.Context, src *tableRecord, name string, o 
 			create.AttributeDefinitions = append(create.AttributeDefinitions, d)
 		}
 	}
-	if _, err := s.CreateTable(ctx, create); err != nil {
+	if _, err := s.createTable(ctx, create, true); err != nil {
 		if errors.Is(err, ErrResourceInUse) {
 			return nil, ErrTableAlreadyExists.WithMessage("Table already exists: %s", name)
 		}
@@ -480,7 +480,39 @@ func (s *Service) restore(ctx context.Context, src *tableRecord, name string, o 
 	if err != nil {
 		return nil, err
 	}
+	if err := s.filled(target); err != nil {
+		return nil, err
+	}
 	return &RestoreTableOutput{TableDescription: s.describe(&target.rec, "ACTIVE", count, size)}, nil
+}
+
+// filled clears a write-locked table's Filling mark, durably.
+func (s *Service) filled(t *table) error {
+	rec := t.rec
+	rec.Filling = false
+	if err := s.saveTable(&rec); err != nil {
+		return err
+	}
+	t.rec = rec
+	return nil
+}
+
+// removeUnfilled removes the tables a crash left half filled by a restore
+// or an import; New calls it before the service serves.
+func (s *Service) removeUnfilled() error {
+	for _, t := range s.tables {
+		if !t.rec.Filling {
+			continue
+		}
+		s.opts.Logger.Warn("dynamodb: removing a table a crash left half filled", "table", t.rec.Name, "account", t.rec.Account, "region", t.rec.Region)
+		t.mu.Lock()
+		_, err := s.deleteTable(t) // takes it out of s.tables too
+		t.mu.Unlock()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // fill writes into a new table the items each yields (key parts and

@@ -117,3 +117,49 @@ func TestPointInTimeHistory(t *testing.T) {
 		t.Fatalf("after turning it off: %q", got)
 	}
 }
+
+// A table a restore or an import was filling when the server stopped is
+// removed at the next start, items and all: its request never answered.
+func TestUnfilledTablesRemovedAtStart(t *testing.T) {
+	db, err := meta.Open(t.TempDir(), meta.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	clk := clock.New(0)
+	s, err := New(db, clk, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := new(CreateTableInput)
+	if err := jsonv2.Unmarshal([]byte(`{"TableName":"half","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],
+		"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}`), in); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.createTable(context.Background(), in, true); err != nil {
+		t.Fatal(err)
+	}
+	do(t, s.CreateTable, `{"TableName":"whole","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],
+		"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}`)
+	do(t, s.PutItem, `{"TableName":"half","Item":{"id":{"S":"a"}}}`)
+	id := s.tables[tableKey{"000000000000", "us-east-1", "half"}].rec.ID
+
+	s, err = New(db, clk, Options{}) // as after a crash: the same store, opened again
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.tables[tableKey{"000000000000", "us-east-1", "half"}]; ok {
+		t.Fatal("the half-filled table is still there")
+	}
+	if _, ok := s.tables[tableKey{"000000000000", "us-east-1", "whole"}]; !ok {
+		t.Fatal("a whole table was removed")
+	}
+	it, err := db.NewIter(itemKeyPrefix(id), meta.PrefixEnd(itemKeyPrefix(id)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer it.Close()
+	if it.First() {
+		t.Fatal("the half-filled table's items are still there")
+	}
+}

@@ -28,8 +28,8 @@ import (
 // value a string). A line that does not make a valid item is counted in
 // ErrorCount and skipped, as AWS does. The import runs within the request
 // and answers COMPLETED, or FAILED (the table removed again) when the
-// objects cannot be read; a crash before it answers leaves the table
-// partly filled. Descriptions are kept under
+// objects cannot be read; a table a crash cut short is removed at the next
+// start (it is marked Filling until done). Descriptions are kept under
 // ddb\x00I\x00<account>\x00<region>\x00<import id>.
 
 var importPrefix = []byte("ddb\x00I\x00")
@@ -148,9 +148,9 @@ func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*Impor
 			return &ImportTableOutput{ImportTableDescription: *prev}, nil
 		}
 	}
-	if _, err := s.CreateTable(ctx, &CreateTableInput{TableName: params.TableName, KeySchema: params.KeySchema,
+	if _, err := s.createTable(ctx, &CreateTableInput{TableName: params.TableName, KeySchema: params.KeySchema,
 		AttributeDefinitions: params.AttributeDefinitions, BillingMode: params.BillingMode, ProvisionedThroughput: params.ProvisionedThroughput,
-		GlobalSecondaryIndexes: params.GlobalSecondaryIndexes, SSESpecification: params.SSESpecification}); err != nil {
+		GlobalSecondaryIndexes: params.GlobalSecondaryIndexes, SSESpecification: params.SSESpecification}, true); err != nil {
 		return nil, err
 	}
 	t, err := s.lookup(ctx, params.TableName)
@@ -181,6 +181,9 @@ func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*Impor
 			t.mu.Unlock()
 			return nil, derr
 		}
+	} else if err := s.filled(t); err != nil {
+		t.mu.Unlock()
+		return nil, err
 	}
 	t.mu.Unlock()
 	d.EndTime = epoch.Ptr(s.clock.Now())

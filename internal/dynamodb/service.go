@@ -86,6 +86,9 @@ func New(db *meta.DB, clk *clock.Clock, opts Options) (*Service, error) {
 		}
 		s.tables[tableKey{rec.Account, rec.Region, rec.Name}] = &table{rec: rec}
 	}
+	if err := s.removeUnfilled(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -52,6 +52,10 @@ type tableRecord struct {
 	StreamViewType        string        `json:",omitempty"` // and its view type
 	LatestStream          string        `json:",omitempty"` // the ARN of the newest stream, enabled or not
 	PITR                  *pitrRecord   `json:",omitempty"` // point-in-time recovery, when on
+	// Filling is set while a restore or an import fills the new table: a
+	// table still filling when the server starts was cut short by a crash
+	// (its request never answered) and is removed.
+	Filling bool `json:",omitempty"`
 }
 
 // table is a table at run time.
@@ -176,6 +180,12 @@ type CreateTableOutput struct {
 
 // CreateTable makes a table; it is ACTIVE at once.
 func (s *Service) CreateTable(ctx context.Context, in *CreateTableInput) (*CreateTableOutput, error) {
+	return s.createTable(ctx, in, false)
+}
+
+// createTable makes a table, marked Filling for a restore or an import
+// (which clears the mark with filled).
+func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling bool) (*CreateTableOutput, error) {
 	sc := scopeOf(ctx)
 	if !tableNamePattern.MatchString(in.TableName) {
 		return nil, modelValidation(in.TableName, "tableName", "satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
@@ -217,7 +227,7 @@ func (s *Service) CreateTable(ctx context.Context, in *CreateTableInput) (*Creat
 	}
 	rec := tableRecord{Account: sc.account, Region: sc.region, Name: in.TableName, ID: newID(), KeySchema: in.KeySchema,
 		Attributes: in.AttributeDefinitions, BillingMode: mode, Throughput: in.ProvisionedThroughput,
-		Created: s.clock.Now().UnixMilli(), Tags: in.Tags}
+		Created: s.clock.Now().UnixMilli(), Tags: in.Tags, Filling: filling}
 	for _, ix := range in.GlobalSecondaryIndexes {
 		rec.Indexes = append(rec.Indexes, indexRecord{SecondaryIndex: ix, Global: true})
 	}
