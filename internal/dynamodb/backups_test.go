@@ -51,17 +51,24 @@ func ids(t *testing.T, s *Service, tableID string, ms int64) string {
 	return strings.Join(got, " ")
 }
 
-func TestPointInTimeHistory(t *testing.T) {
+// newService opens a service on a store of its own, closed with the test.
+func newService(t *testing.T) (*Service, *meta.DB, *clock.Clock) {
+	t.Helper()
 	db, err := meta.Open(t.TempDir(), meta.DefaultOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	clk := clock.New(0)
 	s, err := New(db, clk, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s, db, clk
+}
+
+func TestPointInTimeHistory(t *testing.T) {
+	s, _, clk := newService(t)
 	do(t, s.CreateTable, `{"TableName":"events","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],
 		"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}`)
 	do(t, s.PutItem, `{"TableName":"events","Item":{"id":{"S":"a"},"v":{"N":"1"}}}`)
@@ -121,16 +128,7 @@ func TestPointInTimeHistory(t *testing.T) {
 // A table a restore or an import was filling when the server stopped is
 // removed at the next start, items and all: its request never answered.
 func TestUnfilledTablesRemovedAtStart(t *testing.T) {
-	db, err := meta.Open(t.TempDir(), meta.DefaultOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	clk := clock.New(0)
-	s, err := New(db, clk, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, db, clk := newService(t)
 	in := new(CreateTableInput)
 	if err := jsonv2.Unmarshal([]byte(`{"TableName":"half","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],
 		"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}`), in); err != nil {
@@ -144,7 +142,7 @@ func TestUnfilledTablesRemovedAtStart(t *testing.T) {
 	do(t, s.PutItem, `{"TableName":"half","Item":{"id":{"S":"a"}}}`)
 	id := s.tables[tableKey{"000000000000", "us-east-1", "half"}].rec.ID
 
-	s, err = New(db, clk, Options{}) // as after a crash: the same store, opened again
+	s, err := New(db, clk, Options{}) // as after a crash: the same store, opened again
 	if err != nil {
 		t.Fatal(err)
 	}
