@@ -77,6 +77,7 @@ func (b *binder) bind(tree string) (string, error) {
 		return "", fmt.Errorf("athena: syntax tree: %w", err)
 	}
 	nameColumns(root)
+	namedRows(root)
 	translate(root)
 	typedDoubles(root)
 	markPrunes(root)

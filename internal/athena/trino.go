@@ -3,6 +3,7 @@ package athena
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 )
@@ -86,7 +87,6 @@ var renames = map[string]string{
 	"last_day_of_month":              "last_day",
 	"sequence":                       "generate_series",
 	"slice":                          "lakebox_slice",
-	"zip":                            "list_zip",
 	"codepoint":                      "unicode",
 	"rand":                           "random",
 	"array_max":                      "list_max",
@@ -338,6 +338,11 @@ func translateFunction(n map[string]any) {
 			zipWith(n, args[0], args[1], args[2])
 		}
 		return
+	case "zip":
+		if len(args) >= 2 {
+			zip(n, args)
+		}
+		return
 	case "cardinality":
 		// len for arrays; the engine's own cardinality for maps. Which one
 		// the argument is is known only when binding, so leave maps' name
@@ -469,7 +474,11 @@ func substitute(expr any, with map[string]func(fields []any) any) any {
 		case "COLUMN_REF":
 			if cols, _ := n["column_names"].([]any); len(cols) > 0 {
 				if r, ok := with[strings.ToLower(stringOf(cols[0]))]; ok {
-					return r(cols[1:])
+					out := r(cols[1:])
+					if m, ok := out.(map[string]any); ok && stringOf(n["alias"]) != "" {
+						m["alias"] = n["alias"] // a struct_pack field's name
+					}
+					return out
 				}
 			}
 		case "LAMBDA":
@@ -582,6 +591,58 @@ func zipWith(n map[string]any, a, b, f any) {
 	body := substitute(f.(map[string]any)["expr"], map[string]func([]any) any{params[0]: at(a), params[1]: at(b)})
 	positions := call("generate_series", loc, constant("INTEGER", 1), call("lakebox_zip_length", loc, deepCopy(a), deepCopy(b)))
 	replaceNode(n, call("list_transform", loc, positions, lambda(entry, body)))
+}
+
+// zip rewrites zip(a, b, ...) over the positions of the longest array,
+// as rows named as Trino names them: {field0=a[i], field1=b[i], ...}.
+func zip(n map[string]any, arrays []any) {
+	loc := n["query_location"]
+	var fields, lengths []any
+	for i, a := range arrays {
+		fields = append(fields, named(fmt.Sprint("field", i), call("array_extract", loc, deepCopy(a), columnRef(entry))))
+		lengths = append(lengths, call("len", loc, deepCopy(a)))
+	}
+	positions := call("generate_series", loc, constant("INTEGER", 1), call("greatest", loc, lengths...))
+	replaceNode(n, call("list_transform", loc, positions, lambda(entry, call("struct_pack", loc, fields...))))
+}
+
+// namedRows names the fields of anonymous rows as Trino does (field0,
+// field1, ...): the engine's unnamed structs cannot be read back. A row
+// cast to a row type keeps its positions (the cast names it), and a
+// lambda's parameter list is not a row.
+func namedRows(v any) {
+	switch n := v.(type) {
+	case map[string]any:
+		for k, c := range n {
+			if k == "lhs" && n["class"] == "LAMBDA" {
+				continue
+			}
+			if k == "child" && n["class"] == "CAST" {
+				if t, _ := n["cast_type"].(map[string]any); t != nil && t["id"] == "STRUCT" {
+					if row, ok := c.(map[string]any); ok && isRow(row) {
+						namedRows(row["children"]) // its values, not the row itself
+						continue
+					}
+				}
+			}
+			namedRows(c)
+		}
+		if isRow(n) {
+			args, _ := n["children"].([]any)
+			for i, a := range args {
+				args[i] = named(fmt.Sprint("field", i), a)
+			}
+			n["function_name"] = "struct_pack"
+		}
+	case []any:
+		for _, c := range n {
+			namedRows(c)
+		}
+	}
+}
+
+func isRow(n map[string]any) bool {
+	return n["class"] == "FUNCTION" && strings.EqualFold(stringOf(n["function_name"]), "row")
 }
 
 func isLambda(v any) bool {

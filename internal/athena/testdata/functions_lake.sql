@@ -76,3 +76,16 @@ SELECT transform_values(MAP(ARRAY['a'], ARRAY[ARRAY[1, 2]]), (k, v) -> transform
 SELECT json_parse('{"a": 12345678901234567, "u": "a&b"}'), json_parse('null'), CAST(JSON '"abc"' AS VARCHAR), json_extract('{"x": {"z": 1, "y": 2}}', '$.x')
 ----
 {"a":12345678901234567,"u":"a&b"} | null | abc | {"z":1,"y":2}
+
+# Anonymous rows are named as Trino names them.
+SELECT ROW(1, 'a'), CAST(ROW(1, 'a') AS ROW(x INTEGER, y VARCHAR)), ARRAY[ROW(1, 2)]
+----
+{field0=1, field1=a} | {x=1, y=a} | [{field0=1, field1=2}]
+
+SELECT zip(ARRAY[1, 2], ARRAY['a', 'b']), map_from_entries(ARRAY[ROW('x', 1)]), transform(ARRAY[1], x -> ROW(x, x + 1))
+----
+[{field0=1, field1=a}, {field0=2, field1=b}] | {x=1} | [{field0=1, field1=2}]
+
+SELECT zip_with(ARRAY[1, 3], ARRAY['a', 'b'], (x, y) -> (y, x)), (1, 2) = (1, 2)
+----
+[{field0=a, field1=1}, {field0=b, field1=3}] | true
