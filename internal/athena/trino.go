@@ -608,8 +608,9 @@ func zip(n map[string]any, arrays []any) {
 
 // namedRows names the fields of anonymous rows as Trino does (field0,
 // field1, ...): the engine's unnamed structs cannot be read back. A row
-// cast to a row type keeps its positions (the cast names it), and a
-// lambda's parameter list is not a row.
+// cast to a row type keeps its positions (the cast names it), a row before
+// IN (subquery) compares column by column, and a lambda's parameter list
+// is not a row.
 func namedRows(v any) {
 	switch n := v.(type) {
 	case map[string]any:
@@ -617,12 +618,12 @@ func namedRows(v any) {
 			if k == "lhs" && n["class"] == "LAMBDA" {
 				continue
 			}
-			if k == "child" && n["class"] == "CAST" {
-				if t, _ := n["cast_type"].(map[string]any); t != nil && t["id"] == "STRUCT" {
-					if row, ok := c.(map[string]any); ok && isRow(row) {
-						namedRows(row["children"]) // its values, not the row itself
-						continue
-					}
+			if k == "child" && (n["class"] == "CAST" && castsToStruct(n) || n["class"] == "SUBQUERY") {
+				// A cast names the row by position; a row before IN
+				// (SELECT a, b ...) compares column by column.
+				if row, ok := c.(map[string]any); ok && isRow(row) {
+					namedRows(row["children"]) // its values, not the row itself
+					continue
 				}
 			}
 			namedRows(c)
@@ -639,6 +640,11 @@ func namedRows(v any) {
 			namedRows(c)
 		}
 	}
+}
+
+func castsToStruct(n map[string]any) bool {
+	t, _ := n["cast_type"].(map[string]any)
+	return t != nil && t["id"] == "STRUCT"
 }
 
 func isRow(n map[string]any) bool {

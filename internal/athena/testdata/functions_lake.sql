@@ -89,3 +89,7 @@ SELECT zip(ARRAY[1, 2], ARRAY['a', 'b']), map_from_entries(ARRAY[ROW('x', 1)]), 
 SELECT zip_with(ARRAY[1, 3], ARRAY['a', 'b'], (x, y) -> (y, x)), (1, 2) = (1, 2)
 ----
 [{field0=a, field1=1}, {field0=b, field1=3}] | true
+
+SELECT (1, 2) IN (SELECT 1, 2), (1, 2) IN ((1, 2), (3, 4))
+----
+true | true
