@@ -389,14 +389,14 @@ func (b *binder) tableQuery(t *glue.Table, filter string, proj *projection, prun
 	var cols []string
 	for _, c := range sd.Columns {
 		// Named as declared, whatever the files spell (JSON keys).
-		cols = append(cols, quoteIdent(c.Name)+" AS "+quoteIdent(c.Name))
+		cols = append(cols, sqlengine.QuoteIdent(c.Name)+" AS "+sqlengine.QuoteIdent(c.Name))
 	}
 	for _, k := range t.PartitionKeys {
 		dt, err := duckType(k.Type)
 		if err != nil {
 			return "", read, err
 		}
-		cols = append(cols, fmt.Sprintf("CAST(%s AS %s) AS %s", quoteIdent(strings.ToLower(k.Name)), dt, quoteIdent(k.Name)))
+		cols = append(cols, fmt.Sprintf("CAST(%s AS %s) AS %s", sqlengine.QuoteIdent(strings.ToLower(k.Name)), dt, sqlengine.QuoteIdent(k.Name)))
 	}
 	read.parquet = format.kind == "parquet"
 	for _, c := range sd.Columns {
@@ -409,7 +409,7 @@ func (b *binder) tableQuery(t *glue.Table, filter string, proj *projection, prun
 			if err != nil {
 				return "", read, err
 			}
-			nulls = append(nulls, fmt.Sprintf("CAST(NULL AS %s) AS %s", dt, quoteIdent(c.Name)))
+			nulls = append(nulls, fmt.Sprintf("CAST(NULL AS %s) AS %s", dt, sqlengine.QuoteIdent(c.Name)))
 		}
 		return fmt.Sprintf("SELECT %s LIMIT 0", strings.Join(nulls, ", ")), read, nil
 	}
@@ -455,7 +455,7 @@ func (b *binder) parquetColumns(read *tableRead, declared []glue.Column, cols []
 		if err != nil {
 			return nil, err
 		}
-		switch name := quoteIdent(c.Name); {
+		switch name := sqlengine.QuoteIdent(c.Name); {
 		case !present[strings.ToLower(c.Name)]:
 			out[i] = fmt.Sprintf("CAST(NULL AS %s) AS %s", dt, name)
 		case !nestedType(c.Type):
@@ -514,7 +514,6 @@ func (b *binder) linkFiles(location, dir string, r *tableRead) error {
 	return nil
 }
 
-func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 func quoteString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/lakebox/lakebox/internal/sqlengine"
 )
 
 // duckType translates a Hive (Glue) type to the engine's.
@@ -144,7 +146,7 @@ func (p *typeParser) parse(depth int, sp *spelling) (string, error) {
 			if err != nil {
 				return "", err
 			}
-			fields = append(fields, quoteIdent(fsp.nameOr(fname))+" "+ft)
+			fields = append(fields, sqlengine.QuoteIdent(fsp.nameOr(fname))+" "+ft)
 			if p.peek(',') {
 				p.pos++
 				continue

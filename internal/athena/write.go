@@ -15,6 +15,7 @@ import (
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/glue"
+	"github.com/lakebox/lakebox/internal/sqlengine"
 )
 
 // CREATE TABLE AS SELECT and INSERT INTO: the engine writes the query's
@@ -361,19 +362,19 @@ func insertColumns(t *glue.Table, names, listed []string, query string) (string,
 			return "", userError(errSyntax, "line 1:1: Insert column name is specified more than once: %s", c)
 		}
 		seen[c] = true
-		aliases = append(aliases, quoteIdent(c))
+		aliases = append(aliases, sqlengine.QuoteIdent(c))
 	}
 	var cols []string
 	for _, n := range names {
 		if seen[n] {
-			cols = append(cols, "__lakebox_insert."+quoteIdent(n))
+			cols = append(cols, "__lakebox_insert."+sqlengine.QuoteIdent(n))
 			continue
 		}
 		dt, err := duckType(types[n])
 		if err != nil {
 			return "", err
 		}
-		cols = append(cols, fmt.Sprintf("CAST(NULL AS %s) AS %s", dt, quoteIdent(n)))
+		cols = append(cols, fmt.Sprintf("CAST(NULL AS %s) AS %s", dt, sqlengine.QuoteIdent(n)))
 	}
 	return fmt.Sprintf("SELECT %s FROM (%s) AS __lakebox_insert(%s)", strings.Join(cols, ", "), query, strings.Join(aliases, ", ")), nil
 }
@@ -421,7 +422,7 @@ func (s *Service) write(ctx context.Context, sc scope, rec *queryRecord, query s
 	defer os.RemoveAll(dir)
 	var sel []string
 	for i, c := range cols {
-		sel = append(sel, quoteIdent(c.Name)+" AS "+quoteIdent(w.columns[i].name))
+		sel = append(sel, sqlengine.QuoteIdent(c.Name)+" AS "+sqlengine.QuoteIdent(w.columns[i].name))
 	}
 	// Partitioned, the engine writes a folder of key=value folders;
 	// otherwise one file.
@@ -429,7 +430,7 @@ func (s *Service) write(ctx context.Context, sc scope, rec *queryRecord, query s
 	if len(partitionedBy) > 0 {
 		var q []string
 		for _, k := range partitionedBy {
-			q = append(q, quoteIdent(k))
+			q = append(q, sqlengine.QuoteIdent(k))
 		}
 		options += ", PARTITION_BY (" + strings.Join(q, ", ") + "), WRITE_PARTITION_COLUMNS false"
 	} else {

@@ -56,6 +56,12 @@ func historyKey(tableID string, itemKey []byte, ms int64) []byte {
 	return binary.BigEndian.AppendUint64(k, ^uint64(ms))
 }
 
+// splitHistoryKey returns the key parts and the time of a version's key
+// under a table's history prefix.
+func splitHistoryKey(prefix, k []byte) (parts []byte, ms int64) {
+	return k[len(prefix) : len(k)-8], int64(^binary.BigEndian.Uint64(k[len(k)-8:]))
+}
+
 // keep records a version of an item in the batch when the table keeps
 // them: body is the item's JSON, nil when it was deleted.
 func (w *writeBatch) keep(rec *tableRecord, key, body []byte) {
@@ -91,7 +97,7 @@ func (s *Service) stateAt(tableID string, ms int64, fn func(parts, body []byte) 
 	found := false
 	for it.First(); it.Valid(); it.Next() {
 		k := it.Key()
-		parts, at := k[len(prefix):len(k)-8], int64(^binary.BigEndian.Uint64(k[len(k)-8:]))
+		parts, at := splitHistoryKey(prefix, k)
 		if found && bytes.Equal(parts, chosen) || at > ms {
 			continue
 		}
@@ -233,29 +239,18 @@ func (s *Service) copyIntoHistory(tableID string, ms int64) error {
 	hist := historyTablePrefix(tableID)
 	b := s.db.NewBatch()
 	b.DeleteRange(hist, meta.PrefixEnd(hist))
+	if err := b.Commit(); err != nil {
+		return err
+	}
 	prefix := itemKeyPrefix(tableID)
 	it, err := s.db.NewIter(prefix, meta.PrefixEnd(prefix))
 	if err != nil {
-		b.Close()
 		return err
 	}
-	defer it.Close()
-	n := 0
-	for it.First(); it.Valid(); it.Next() {
-		v, err := it.Value()
-		if err != nil {
-			b.Close()
-			return err
-		}
-		b.Set(historyKey(tableID, it.Key(), ms), append([]byte{versionItem}, v...))
-		if n++; n%1000 == 0 {
-			if err := b.Commit(); err != nil {
-				return err
-			}
-			b = s.db.NewBatch()
-		}
-	}
-	return b.Commit()
+	_, _, err = s.copyItems(it, func(b *meta.Batch, key, body []byte) {
+		b.Set(historyKey(tableID, key, ms), append([]byte{versionItem}, body...))
+	})
+	return err
 }
 
 // TrimHistory drops the item versions older than each table's recovery
@@ -316,7 +311,7 @@ func (s *Service) trimTable(tableID string, cutoff int64) (int, error) {
 	kept := false // the current item's state at the cutoff is kept
 	for it.First(); it.Valid(); it.Next() {
 		k := it.Key()
-		parts, at := k[len(prefix):len(k)-8], int64(^binary.BigEndian.Uint64(k[len(k)-8:]))
+		parts, at := splitHistoryKey(prefix, k)
 		if !bytes.Equal(parts, item) {
 			if len(drop) >= 1000 {
 				if err := flush(); err != nil {

@@ -143,11 +143,7 @@ func (s *Service) ExportTableToPointInTime(ctx context.Context, in *ExportTableT
 		base = prefix + "/" + base
 	}
 	if err := s.writeExport(ctx, sc, &rec, &d, base, at.UnixMilli()); err != nil {
-		d.ExportStatus, d.FailureCode, d.FailureMessage = "FAILED", "S3WriteFailed", err.Error()
-		var ae *awserr.Error
-		if errors.As(err, &ae) {
-			d.FailureCode = "S3" + strings.TrimSuffix(ae.Code, "Exception")
-		}
+		d.ExportStatus, d.FailureCode, d.FailureMessage = "FAILED", failureCode(err, "S3WriteFailed"), err.Error()
 	}
 	d.EndTime = epoch.Ptr(s.clock.Now())
 	if err := s.saveJob(jobKey(exportPrefix, sc, id), d); err != nil {

@@ -172,11 +172,7 @@ func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*Impor
 		return nil, ErrResourceNotFound.WithMessage("Table %s was deleted during its import", params.TableName)
 	}
 	if err = imp.run(ctx, sc, &t.rec); err != nil {
-		d.ImportStatus, d.FailureCode, d.FailureMessage = "FAILED", "S3ReadFailed", err.Error()
-		var ae *awserr.Error
-		if errors.As(err, &ae) {
-			d.FailureCode = "S3" + strings.TrimSuffix(ae.Code, "Exception")
-		}
+		d.ImportStatus, d.FailureCode, d.FailureMessage = "FAILED", failureCode(err, "S3ReadFailed"), err.Error()
 		if _, derr := s.deleteTable(t); derr != nil {
 			t.mu.Unlock()
 			return nil, derr

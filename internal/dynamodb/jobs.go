@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
+
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 
 	"github.com/lakebox/lakebox/internal/storage/meta"
 )
@@ -16,6 +19,16 @@ import (
 // jobID is a new job id as DynamoDB spells them: the start in Unix ms, 14
 // digits, and 8 hex digits.
 func jobID(start time.Time) string { return fmt.Sprintf("%014d-%s", start.UnixMilli(), newID()[:8]) }
+
+// failureCode is a failed job's FailureCode: S3's error code behind an
+// "S3" (S3NoSuchBucket), or otherwise when S3 gave none.
+func failureCode(err error, otherwise string) string {
+	var ae *awserr.Error
+	if errors.As(err, &ae) {
+		return "S3" + strings.TrimSuffix(ae.Code, "Exception")
+	}
+	return otherwise
+}
 
 func jobKey(prefix []byte, sc scope, id string) []byte {
 	return []byte(string(prefix) + sc.account + "\x00" + sc.region + "\x00" + id)
@@ -71,14 +84,11 @@ func jobByToken[T any](s *Service, prefix []byte, sc scope, token string, tokenO
 
 // jobByARN returns the job an ARN (…/<kind>/<id>) names, or nil.
 func jobByARN[T any](s *Service, prefix []byte, sc scope, arn, kind string, arnOf func(*T) string) (*T, error) {
-	i := len(arn) - 1
-	for i >= 0 && arn[i] != '/' {
-		i--
-	}
-	if i < len(kind)+1 || arn[i-len(kind)-1:i] != "/"+kind {
+	i := strings.LastIndex(arn, "/"+kind+"/")
+	if i < 0 {
 		return nil, nil
 	}
-	v, err := s.db.Get(jobKey(prefix, sc, arn[i+1:]))
+	v, err := s.db.Get(jobKey(prefix, sc, arn[i+len(kind)+2:]))
 	if errors.Is(err, meta.ErrNotFound) {
 		return nil, nil
 	}

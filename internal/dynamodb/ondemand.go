@@ -101,7 +101,10 @@ func (s *Service) CreateBackup(ctx context.Context, in *CreateBackupInput) (*Cre
 		return nil, err
 	}
 	id := jobID(now)
-	count, size, err := s.copyItems(it, len(from), backupItems(id))
+	prefix := backupItems(id)
+	count, size, err := s.copyItems(it, func(b *meta.Batch, key, body []byte) {
+		b.Set(append(bytes.Clone(prefix), key[len(from):]...), bytes.Clone(body))
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -118,10 +121,11 @@ func (s *Service) CreateBackup(ctx context.Context, in *CreateBackupInput) (*Cre
 	return &CreateBackupOutput{BackupDetails: b.Desc.BackupDetails}, nil
 }
 
-// copyItems copies the items an iterator over a table yields (their keys
-// past skip bytes) under prefix, closes it, and returns their number and
-// size.
-func (s *Service) copyItems(it *meta.Iter, skip int, prefix []byte) (count, size int64, err error) {
+// copyItems writes, with put, a copy of each item an iterator over a table
+// yields (its key and JSON) in batches of a thousand, closes the iterator,
+// and returns the items' number and size. A scan an error ends early fails
+// the copy.
+func (s *Service) copyItems(it *meta.Iter, put func(b *meta.Batch, key, body []byte)) (count, size int64, err error) {
 	defer it.Close()
 	b := s.db.NewBatch()
 	for it.First(); it.Valid(); it.Next() {
@@ -135,7 +139,7 @@ func (s *Service) copyItems(it *meta.Iter, skip int, prefix []byte) (count, size
 			b.Close()
 			return 0, 0, err
 		}
-		b.Set(append(bytes.Clone(prefix), it.Key()[skip:]...), bytes.Clone(v))
+		put(b, it.Key(), v)
 		count++
 		size += int64(itemSize(item))
 		if count%1000 == 0 {

@@ -261,15 +261,16 @@ func (s *Session) jsonAsText(ctx context.Context, query string) (string, []int, 
 	}
 	list := make([]string, len(names))
 	for i, n := range names {
-		list[i] = quoteIdent(n)
+		list[i] = QuoteIdent(n)
 	}
 	for _, i := range jsonCols {
-		list[i] = "CAST(" + quoteIdent(names[i]) + " AS VARCHAR) AS " + quoteIdent(names[i])
+		list[i] = "CAST(" + QuoteIdent(names[i]) + " AS VARCHAR) AS " + QuoteIdent(names[i])
 	}
 	return "SELECT " + strings.Join(list, ", ") + " FROM (" + query + ")", jsonCols, nil
 }
 
-func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+// QuoteIdent quotes a name for the engine's SQL.
+func QuoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 // timeStyle is how a column prints the instants in it: the driver hands
 // DATE and TIMESTAMP values alike as time.Time, so the column's type says
