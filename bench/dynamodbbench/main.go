@@ -11,6 +11,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"net/http"
@@ -27,6 +28,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	dtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	ktypes "github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
 	"github.com/lakebox/lakebox/bench/internal/proc"
 	"github.com/lakebox/lakebox/internal/awstest"
@@ -67,6 +70,7 @@ type opResult struct {
 	rate     float64
 	p50, p99 time.Duration
 	cpu      float64 // server µs per operation
+	note     string
 }
 
 type result struct {
@@ -74,7 +78,12 @@ type result struct {
 	ops  map[string]opResult
 }
 
-var opNames = []string{"PutItem", "GetItem", "UpdateItem ADD", "Query 100 items"}
+var opNames = []string{"PutItem", "GetItem", "UpdateItem ADD", cdcOp, "Query 100 items"}
+
+// cdcOp is UpdateItem ADD on the table once its changes stream into
+// Kinesis (a Kinesis streaming destination): what change data capture
+// costs a writer, and how soon Kinesis holds every change.
+const cdcOp = "UpdateItem ADD + Kinesis CDC"
 
 // queryPartitions are the partitions of 100 items Query reads.
 const queryPartitions = 50
@@ -231,6 +240,7 @@ func measure(ctx context.Context, name string, cmd *exec.Cmd, url string, cfg co
 			return err
 		},
 	}
+	ops[cdcOp] = ops["UpdateItem ADD"]
 	if slices.Contains(cfg.ops, "Query 100 items") && name != "floor" {
 		if err := loadPartitions(ctx, c); err != nil {
 			return r, err
@@ -239,6 +249,15 @@ func measure(ctx context.Context, name string, cmd *exec.Cmd, url string, cfg co
 	for _, op := range cfg.ops {
 		if ops[op] == nil {
 			return r, fmt.Errorf("unknown operation %q", op)
+		}
+		var cdc *kinesis.Client
+		if op == cdcOp && name != "floor" {
+			var err error
+			if cdc, err = enableCDC(ctx, c, url); err != nil {
+				fmt.Fprintf(os.Stderr, "%s %s: not supported: %v\n", name, op, err)
+				r.ops[op] = opResult{note: "not supported"}
+				continue
+			}
 		}
 		var n atomic.Int64
 		var errs atomic.Value
@@ -275,10 +294,79 @@ func measure(ctx context.Context, name string, cmd *exec.Cmd, url string, cfg co
 		if len(lat) > 0 {
 			o.p50, o.p99 = lat[len(lat)/2], lat[len(lat)*99/100]
 		}
+		if cdc != nil {
+			lag, err := drained(ctx, cdc, n.Load())
+			if err != nil {
+				return r, err
+			}
+			o.note = fmt.Sprintf("all %d changes in Kinesis %s after the last write", n.Load(), ms(lag))
+		}
 		r.ops[op] = o
-		fmt.Fprintf(os.Stderr, "%s %s: %.0f ops/s\n", name, op, o.rate)
+		fmt.Fprintf(os.Stderr, "%s %s: %.0f ops/s %s\n", name, op, o.rate, o.note)
 	}
 	return r, nil
+}
+
+// enableCDC makes a Kinesis stream and streams the bench table's changes
+// into it.
+func enableCDC(ctx context.Context, c *dynamodb.Client, url string) (*kinesis.Client, error) {
+	kc := kinesis.New(kinesis.Options{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
+		BaseEndpoint: aws.String(url), RetryMaxAttempts: 1})
+	if _, err := kc.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("bench-cdc"), ShardCount: aws.Int32(4)}); err != nil {
+		return nil, err
+	}
+	if err := kinesis.NewStreamExistsWaiter(kc).Wait(ctx, &kinesis.DescribeStreamInput{StreamName: aws.String("bench-cdc")}, 30*time.Second); err != nil {
+		return nil, err
+	}
+	arn := "arn:aws:kinesis:us-east-1:000000000000:stream/bench-cdc"
+	if _, err := c.EnableKinesisStreamingDestination(ctx, &dynamodb.EnableKinesisStreamingDestinationInput{TableName: aws.String("bench"), StreamArn: &arn}); err != nil {
+		return nil, err
+	}
+	for range 300 {
+		out, err := c.DescribeKinesisStreamingDestination(ctx, &dynamodb.DescribeKinesisStreamingDestinationInput{TableName: aws.String("bench")})
+		if err != nil {
+			return nil, err
+		}
+		if len(out.KinesisDataStreamDestinations) == 1 && out.KinesisDataStreamDestinations[0].DestinationStatus == dtypes.DestinationStatusActive {
+			return kc, nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return nil, errors.New("the destination did not become ACTIVE")
+}
+
+// drained waits until the CDC stream holds want records and returns how
+// long that took.
+func drained(ctx context.Context, kc *kinesis.Client, want int64) (time.Duration, error) {
+	start := time.Now()
+	shards, err := kc.ListShards(ctx, &kinesis.ListShardsInput{StreamName: aws.String("bench-cdc")})
+	if err != nil {
+		return 0, err
+	}
+	iters := map[string]*string{}
+	for _, sh := range shards.Shards {
+		it, err := kc.GetShardIterator(ctx, &kinesis.GetShardIteratorInput{StreamName: aws.String("bench-cdc"), ShardId: sh.ShardId, ShardIteratorType: ktypes.ShardIteratorTypeTrimHorizon})
+		if err != nil {
+			return 0, err
+		}
+		iters[*sh.ShardId] = it.ShardIterator
+	}
+	var have int64
+	for time.Since(start) < time.Minute {
+		for id, it := range iters {
+			out, err := kc.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: it})
+			if err != nil {
+				return 0, err
+			}
+			have += int64(len(out.Records))
+			iters[id] = out.NextShardIterator
+		}
+		if have >= want {
+			return time.Since(start), nil
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return 0, fmt.Errorf("Kinesis holds %d of %d changes after a minute", have, want)
 }
 
 // loadPartitions writes the partitions Query reads, 25 items a batch.
@@ -312,11 +400,22 @@ func report(cfg config, results []result) {
 	fmt.Printf("\nDynamoDB benchmark, %s: %d clients, %s per operation, %d items of ~200 B.\n\n", time.Now().UTC().Format("2006-01-02"), cfg.clients, cfg.duration, cfg.keys)
 	fmt.Println("| operation | server | ops/s | p50 | p99 | server CPU µs/op |")
 	fmt.Println("|---|---|---:|---:|---:|---:|")
+	var notes []string
 	for _, op := range cfg.ops {
 		for _, r := range results {
 			o := r.ops[op]
+			if o.rate == 0 {
+				fmt.Printf("| %s | %s | %s | | | |\n", op, r.name, o.note)
+				continue
+			}
 			fmt.Printf("| %s | %s | %.0f | %s | %s | %.0f |\n", op, r.name, o.rate, ms(o.p50), ms(o.p99), o.cpu)
+			if o.note != "" {
+				notes = append(notes, fmt.Sprintf("- %s, %s: %s.", op, r.name, o.note))
+			}
 		}
+	}
+	if len(notes) > 0 {
+		fmt.Printf("\n%s\n", strings.Join(notes, "\n"))
 	}
 }
 

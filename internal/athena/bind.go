@@ -491,11 +491,14 @@ func (b *binder) linkFiles(location, dir string, r *tableRead) error {
 	}
 	err = b.s.objects.List(b.ctx, b.sc.account, bucket, prefix, func(key string, _ int64) error {
 		rel := strings.TrimPrefix(key, prefix)
-		base := path.Base(rel)
-		if strings.HasSuffix(key, "/") || strings.HasPrefix(base, "_") || strings.HasPrefix(base, ".") || strings.Contains(rel, "/") {
-			return nil // folder markers, hidden files, and subfolders (other partitions)
+		if strings.HasSuffix(key, "/") || hidden(rel) {
+			return nil // folder markers, hidden files and folders
 		}
-		p, size, err := b.s.objects.Link(b.ctx, b.sc.account, bucket, key, dir, base)
+		// Subfolders are read too, as Athena reads them (Firehose's
+		// YYYY/MM/dd/HH/ folders under an unpartitioned table). Their
+		// files are linked side by side: link names are unique per
+		// object whatever its folder.
+		p, size, err := b.s.objects.Link(b.ctx, b.sc.account, bucket, key, dir, path.Base(rel))
 		if err != nil {
 			if e, ok := awserr.As(err); ok {
 				return userError(errPermitted, "HIVE_CANNOT_OPEN_SPLIT: Error opening s3://%s/%s: %s", bucket, key, e.Message)
@@ -514,6 +517,17 @@ func (b *binder) linkFiles(location, dir string, r *tableRead) error {
 	return nil
 }
 
+// hidden tells whether a path under a table's location names a file the
+// engine passes over, as Hive and Trino do: any part of it beginning with
+// "_" or "." (_SUCCESS, _temporary/, .hive-staging).
+func hidden(rel string) bool {
+	for part := range strings.SplitSeq(rel, "/") {
+		if strings.HasPrefix(part, "_") || strings.HasPrefix(part, ".") {
+			return true
+		}
+	}
+	return false
+}
 
 func quoteString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 

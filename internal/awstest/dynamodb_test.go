@@ -17,6 +17,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	dtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	stypes "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -372,6 +373,9 @@ func TestCrash_DynamoDBAcknowledgedWritesSurvive(t *testing.T) {
 	createAggregates(t, c, "crash")
 	must[*dynamodb.UpdateTableOutput](t)(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("crash"),
 		StreamSpecification: &dtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: dtypes.StreamViewTypeNewImage}}))
+	must[*kinesis.CreateStreamOutput](t)(srv.kinesisClient().CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("crash-cdc"), ShardCount: aws.Int32(2)}))
+	must[*dynamodb.EnableKinesisStreamingDestinationOutput](t)(c.EnableKinesisStreamingDestination(ctx, &dynamodb.EnableKinesisStreamingDestinationInput{
+		TableName: aws.String("crash"), StreamArn: aws.String("arn:aws:kinesis:us-east-1:000000000000:stream/crash-cdc")}))
 	const killAfter = 600
 	acked := writeUntilKilled(srv, 8, killAfter, func(w, i int) (string, [16]byte, error) {
 		if i%2 == 0 {
@@ -442,6 +446,37 @@ func TestCrash_DynamoDBAcknowledgedWritesSurvive(t *testing.T) {
 	for w, n := range adds {
 		if counted[fmt.Sprintf("counter-%d", w)] != n {
 			t.Fatalf("counter-%d: %d stream records, value %d", w, counted[fmt.Sprintf("counter-%d", w)], n)
+		}
+	}
+
+	// Kinesis, at least once: every item in the table has its INSERT and
+	// every counter each of its values, whether the pump put them in
+	// before the crash or after the restart.
+	want := int(items) - len(counted)
+	for _, n := range adds {
+		want += n
+	}
+	delivered := map[string]bool{}
+	for _, ch := range readChanges(t, restarted.kinesisClient(), "crash-cdc", want) {
+		delivered[ch.EventName+" "+fmt.Sprint(ch.Dynamodb.Keys["customer_id"]["S"], " ", ch.Dynamodb.Keys["date"]["S"], " ", ch.Dynamodb.NewImage["n"]["N"])] = true
+	}
+	for id := range acked {
+		var w, i int
+		var op string
+		fmt.Sscanf(id, "%s w%d %d", &op, &w, &i)
+		if op == "put" && !delivered[fmt.Sprintf("INSERT w%d %05d <nil>", w, i)] {
+			t.Fatalf("acknowledged %s is not in Kinesis", id)
+		}
+	}
+	for w, n := range adds {
+		for v := 1; v <= n; v++ {
+			name := "MODIFY"
+			if v == 1 {
+				name = "INSERT"
+			}
+			if !delivered[fmt.Sprintf("%s counter-%d - %d", name, w, v)] {
+				t.Fatalf("counter-%d's value %d is not in Kinesis", w, v)
+			}
 		}
 	}
 }

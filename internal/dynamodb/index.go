@@ -330,11 +330,10 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	if len(in.GlobalSecondaryIndexUpdates) > 1 {
 		return nil, validationf("Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table")
 	}
-	t, err := s.lookupNamed(ctx, in.TableName)
+	t, err := s.lockNamed(ctx, in.TableName)
 	if err != nil {
 		return nil, err
 	}
-	t.mu.Lock()
 	defer t.mu.Unlock()
 	rec := t.rec
 	rec.Indexes = slices.Clone(rec.Indexes)

@@ -21,6 +21,8 @@ type Options struct {
 	Logger *slog.Logger
 	// Lake receives table exports and holds the data of imports.
 	Lake Lake
+	// Kinesis receives the records of Kinesis streaming destinations.
+	Kinesis KinesisSink
 }
 
 // Service is DynamoDB.
@@ -32,6 +34,10 @@ type Service struct {
 	mu      sync.RWMutex
 	tables  map[tableKey]*table
 	streams map[string]*stream // by stream id
+	// outboxes hold the records of Kinesis streaming destinations until
+	// the pump has put them into Kinesis, by outbox id.
+	outboxes map[string]*outbox
+	pumpKick chan struct{}
 
 	// iterKey signs stream shard iterators.
 	iterKey []byte
@@ -62,12 +68,16 @@ func New(db *meta.DB, clk *clock.Clock, opts Options) (*Service, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{db: db, clock: clk, opts: opts, tables: map[tableKey]*table{}, streams: map[string]*stream{}}
+	s := &Service{db: db, clock: clk, opts: opts, tables: map[tableKey]*table{}, streams: map[string]*stream{},
+		outboxes: map[string]*outbox{}, pumpKick: make(chan struct{}, 1)}
 	var err error
 	if s.iterKey, err = s.iteratorKey(); err != nil {
 		return nil, err
 	}
 	if err := s.loadStreams(); err != nil {
+		return nil, err
+	}
+	if err := s.loadOutboxes(); err != nil {
 		return nil, err
 	}
 	it, err := db.NewIter(tablePrefix, meta.PrefixEnd(tablePrefix))

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -69,54 +68,14 @@ func seqText(seq uint64) string { return fmt.Sprintf("%021d", seq) }
 
 // stream is a stream at run time.
 type stream struct {
+	sequencer // numbers its records
+
 	mu  sync.Mutex
 	rec streamRecord
-	// next is the next sequence number to hand out.
-	next uint64
-	// pending are the numbers handed to writes not yet committed or
-	// abandoned, in order: readers stop below the first, so a record that
-	// commits late is never skipped.
-	pending []uint64
-	// committed is the highest number committed. Readers also stop above
-	// it: a position past it could name a number a write abandoned, which
-	// after a restart is handed out again.
-	committed uint64
 
 	// saveMu is held from a snapshot of rec to the commit that stores it,
 	// so an older snapshot is never stored over a newer one.
 	saveMu sync.Mutex
-}
-
-func (st *stream) reserve() uint64 {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	seq := st.next
-	st.next++
-	st.pending = append(st.pending, seq)
-	return seq
-}
-
-// settle ends a reservation: its record committed, or it never will.
-func (st *stream) settle(seq uint64, committed bool) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if i := slices.Index(st.pending, seq); i >= 0 {
-		st.pending = slices.Delete(st.pending, i, i+1)
-	}
-	if committed {
-		st.committed = max(st.committed, seq)
-	}
-}
-
-// visible is the first sequence number readers may not read yet.
-func (st *stream) visible() uint64 {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	first := st.next
-	if len(st.pending) > 0 {
-		first = st.pending[0]
-	}
-	return min(first, st.committed+1)
 }
 
 func (st *stream) snapshot() streamRecord {
@@ -142,19 +101,19 @@ func (s *Service) loadStreams() error {
 		if err := json.Unmarshal(v, &st.rec); err != nil {
 			return err
 		}
-		st.next = max(1, st.rec.Trimmed, st.rec.Last+1)
+		next := max(1, st.rec.Trimmed, st.rec.Last+1)
 		prefix := []byte(string(recordPrefix) + st.rec.ID)
 		ri, err := s.db.NewIter(prefix, meta.PrefixEnd(prefix))
 		if err != nil {
 			return err
 		}
 		if ri.Last() {
-			st.next = max(st.next, binary.BigEndian.Uint64(ri.Key()[len(prefix):])+1)
+			next = max(next, binary.BigEndian.Uint64(ri.Key()[len(prefix):])+1)
 		}
 		if err := ri.Close(); err != nil {
 			return err
 		}
-		st.committed = st.next - 1
+		st.start(next)
 		s.streams[st.rec.ID] = st
 	}
 	return nil
@@ -204,7 +163,7 @@ func checkStreamSpec(spec *StreamSpecification) (bool, error) {
 // updated, write-locked). The caller saves the record with the table.
 func (s *Service) newStream(rec *tableRecord, viewType string) *stream {
 	now := s.clock.Now()
-	st := &stream{next: 1, rec: streamRecord{
+	st := &stream{sequencer: sequencer{next: 1}, rec: streamRecord{
 		ID: newID(), Account: rec.Account, Region: rec.Region, TableName: rec.Name,
 		Label: now.UTC().Format("2006-01-02T15:04:05.000"), ViewType: viewType,
 		KeySchema: rec.KeySchema, Created: now.UnixMilli(),
@@ -229,7 +188,7 @@ func (s *Service) closeStream(rec *tableRecord) *stream {
 	}
 	st.mu.Lock()
 	st.rec.Disabled = s.clock.Now().UnixMilli()
-	st.rec.Last = st.committed // none is pending: the table is write-locked
+	st.rec.Last = st.last() // none is pending: the table is write-locked
 	st.mu.Unlock()
 	return st
 }
@@ -265,7 +224,7 @@ func saveStream(b *meta.Batch, st *stream) error {
 // readsOld tells whether a write to the table needs the item it
 // replaces even when the request does not: to replace its index entries
 // or to write its stream record.
-func (r *tableRecord) readsOld() bool { return len(r.Indexes) > 0 || r.Stream != "" }
+func (r *tableRecord) readsOld() bool { return len(r.Indexes) > 0 || r.Stream != "" || r.capturing() }
 
 // writeBatch is one atomic write of items: their bodies, their index
 // entries and their stream records, committed together.
@@ -274,6 +233,7 @@ type writeBatch struct {
 	b       *meta.Batch
 	at      int64 // Unix ms of the point-in-time versions it keeps, once one is
 	settles []func(committed bool)
+	kick    bool // it adds to an outbox: wake the pump after the commit
 }
 
 func (s *Service) newWriteBatch() *writeBatch { return &writeBatch{s: s, b: s.db.NewBatch()} }
@@ -282,7 +242,7 @@ func (s *Service) newWriteBatch() *writeBatch { return &writeBatch{s: s, b: s.db
 func (w *writeBatch) put(rec *tableRecord, key []byte, old, item Item, body []byte) {
 	w.b.Set(key, body)
 	rec.indexWrites(w.b, old, item)
-	w.record(rec, old, item, false)
+	w.record(rec, key, old, item, false)
 	w.keep(rec, key, body)
 }
 
@@ -290,7 +250,7 @@ func (w *writeBatch) put(rec *tableRecord, key []byte, old, item Item, body []by
 func (w *writeBatch) remove(rec *tableRecord, key []byte, old Item, expired bool) {
 	w.b.Delete(key)
 	rec.indexWrites(w.b, old, nil)
-	w.record(rec, old, nil, expired)
+	w.record(rec, key, old, nil, expired)
 	w.keep(rec, key, nil)
 }
 
@@ -298,13 +258,26 @@ func (w *writeBatch) remove(rec *tableRecord, key []byte, old Item, expired bool
 func (w *writeBatch) commit() error {
 	err := w.b.Commit()
 	w.settle(err == nil)
+	if err == nil && w.kick {
+		w.s.kickPump()
+	}
 	return err
 }
 
 // discard gives back the stream numbers of a batch that will not commit;
 // after commit it does nothing. Every writer defers it: a number left
 // pending would stop the stream's readers.
-func (w *writeBatch) discard() { w.settle(false) }
+func (w *writeBatch) discard() {
+	if len(w.settles) == 0 {
+		return
+	}
+	w.settle(false)
+	// The numbers given back may have held the pump's readers below
+	// records that other writers committed.
+	if w.kick {
+		w.s.kickPump()
+	}
+}
 
 func (w *writeBatch) settle(committed bool) {
 	for _, settle := range w.settles {
@@ -313,11 +286,18 @@ func (w *writeBatch) settle(committed bool) {
 	w.settles = nil
 }
 
-// record adds the stream record of an item going from old to item, when
-// the table has a stream and the item really changed (DynamoDB writes no
-// record for a write that changes nothing).
-func (w *writeBatch) record(rec *tableRecord, old, item Item, expired bool) {
-	if rec.Stream == "" || old == nil && item == nil || old != nil && item != nil && sameItem(old, item) {
+// record adds the stream and Kinesis records of an item going from old
+// to item, when the table has a stream or a Kinesis destination and the
+// item really changed (DynamoDB writes no record for a write that changes
+// nothing).
+func (w *writeBatch) record(rec *tableRecord, key []byte, old, item Item, expired bool) {
+	if rec.Stream == "" && len(rec.Kinesis) == 0 || old == nil && item == nil || old != nil && item != nil && sameItem(old, item) {
+		return
+	}
+	if rec.capturing() {
+		w.kinesisRecord(rec, key, old, item, expired)
+	}
+	if rec.Stream == "" {
 		return
 	}
 	st := w.s.streamByID(rec.Stream)
@@ -344,20 +324,22 @@ func sameItem(a, b Item) bool {
 	return true
 }
 
-// appendStreamRecord appends a stream record's wire JSON.
-func appendStreamRecord(b []byte, rec *tableRecord, view string, seq uint64, now time.Time, old, item Item, expired bool) []byte {
-	name := "MODIFY"
+// change names an item's change from old to item (INSERT, MODIFY or
+// REMOVE) and gives the item's key attributes.
+func (r *tableRecord) change(old, item Item) (string, Item) {
+	either, name := item, "MODIFY"
 	switch {
 	case old == nil:
 		name = "INSERT"
 	case item == nil:
-		name = "REMOVE"
+		either, name = old, "REMOVE"
 	}
-	either := item
-	if either == nil {
-		either = old
-	}
-	keys := rec.keyAttributes(either)
+	return name, r.keyAttributes(either)
+}
+
+// appendStreamRecord appends a stream record's wire JSON.
+func appendStreamRecord(b []byte, rec *tableRecord, view string, seq uint64, now time.Time, old, item Item, expired bool) []byte {
+	name, keys := rec.change(old, item)
 	size := itemSize(keys)
 	b = append(b, `{"awsRegion":`...)
 	b = appendString(b, rec.Region)

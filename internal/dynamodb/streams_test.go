@@ -6,8 +6,8 @@ import (
 
 // Readers stop below the first number still being written, so a record
 // that commits after a later one is never skipped.
-func TestStreamVisibility(t *testing.T) {
-	st := &stream{next: 1}
+func TestSequencerVisibility(t *testing.T) {
+	st := &sequencer{next: 1}
 	want := func(v uint64) {
 		t.Helper()
 		if got := st.visible(); got != v {

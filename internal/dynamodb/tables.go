@@ -44,14 +44,15 @@ type tableRecord struct {
 	BillingMode           string
 	Throughput            *ProvisionedThroughput `json:",omitempty"`
 	Created               int64
-	Tags                  []Tag         `json:",omitempty"`
-	DeletionProtection    bool          `json:",omitempty"`
-	TTL                   string        `json:",omitempty"` // the time-to-live attribute, when expiry is on
-	Indexes               []indexRecord `json:",omitempty"`
-	Stream                string        `json:",omitempty"` // the id of the enabled stream
-	StreamViewType        string        `json:",omitempty"` // and its view type
-	LatestStream          string        `json:",omitempty"` // the ARN of the newest stream, enabled or not
-	PITR                  *pitrRecord   `json:",omitempty"` // point-in-time recovery, when on
+	Tags                  []Tag                `json:",omitempty"`
+	DeletionProtection    bool                 `json:",omitempty"`
+	TTL                   string               `json:",omitempty"` // the time-to-live attribute, when expiry is on
+	Indexes               []indexRecord        `json:",omitempty"`
+	Stream                string               `json:",omitempty"` // the id of the enabled stream
+	StreamViewType        string               `json:",omitempty"` // and its view type
+	LatestStream          string               `json:",omitempty"` // the ARN of the newest stream, enabled or not
+	PITR                  *pitrRecord          `json:",omitempty"` // point-in-time recovery, when on
+	Kinesis               []kinesisDestination `json:",omitempty"`
 	// Filling is set while a restore or an import fills the new table: a
 	// table still filling when the server starts was cut short by a crash
 	// (its request never answered) and is removed.
@@ -300,21 +301,28 @@ func defList(ds []AttributeDefinition) string {
 // saveTable stores a table's record, and in the same batch the records
 // of the streams it opened or closed (nil ones are skipped).
 func (s *Service) saveTable(rec *tableRecord, streams ...*stream) error {
-	v, err := json.Marshal(rec)
-	if err != nil {
-		return err
-	}
 	b := s.db.NewBatch()
-	b.Set(tableDBKey(tableKey{rec.Account, rec.Region, rec.Name}), v)
 	for _, st := range streams {
 		if st != nil {
 			st.saveMu.Lock() // until the commit: a trim must not store an older snapshot after it
 			defer st.saveMu.Unlock()
 			if err := saveStream(b, st); err != nil {
+				b.Close()
 				return err
 			}
 		}
 	}
+	return s.commitTable(b, rec)
+}
+
+// commitTable stores a table's record in b and commits b.
+func (s *Service) commitTable(b *meta.Batch, rec *tableRecord) error {
+	v, err := json.Marshal(rec)
+	if err != nil {
+		b.Close()
+		return err
+	}
+	b.Set(tableDBKey(tableKey{rec.Account, rec.Region, rec.Name}), v)
 	return b.Commit()
 }
 
@@ -365,6 +373,22 @@ func (s *Service) lookupNamed(ctx context.Context, name string) (*table, error) 
 		return nil, tableNotFoundNamed(name)
 	}
 	return t, err
+}
+
+// lockNamed looks a table up as lookupNamed does and write-locks it, for
+// an operation that changes its record; a table deleted meanwhile is not
+// found. The caller unlocks t.mu.
+func (s *Service) lockNamed(ctx context.Context, name string) (*table, error) {
+	t, err := s.lookupNamed(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	if t.deleted {
+		t.mu.Unlock()
+		return nil, tableNotFoundNamed(t.rec.Name)
+	}
+	return t, nil
 }
 
 type TableNameInput struct {
@@ -422,11 +446,10 @@ type DeleteTableOutput struct {
 
 // DeleteTable removes a table and its items.
 func (s *Service) DeleteTable(ctx context.Context, in *TableNameInput) (*DeleteTableOutput, error) {
-	t, err := s.lookupNamed(ctx, in.TableName)
+	t, err := s.lockNamed(ctx, in.TableName)
 	if err != nil {
 		return nil, err
 	}
-	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.rec.DeletionProtection {
 		return nil, ErrResourceInUse.WithMessage("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
@@ -451,6 +474,16 @@ func (s *Service) deleteTable(t *table) (*DeleteTableOutput, error) {
 			return nil, err
 		}
 	}
+	// Its Kinesis destination's outbox is delivered, then forgotten.
+	var retired []func()
+	for i := range rec.Kinesis {
+		f, err := s.retireOutbox(b, &rec.Kinesis[i])
+		if err != nil {
+			b.Close()
+			return nil, err
+		}
+		retired = append(retired, f)
+	}
 	prefix := itemKeyPrefix(rec.ID)
 	b.DeleteRange(prefix, meta.PrefixEnd(prefix))
 	indexes := []byte(string(indexPrefix) + rec.ID + "\x00")
@@ -459,6 +492,9 @@ func (s *Service) deleteTable(t *table) (*DeleteTableOutput, error) {
 	b.DeleteRange(history, meta.PrefixEnd(history))
 	if err := b.Commit(); err != nil {
 		return nil, err
+	}
+	for _, f := range retired {
+		f()
 	}
 	return &DeleteTableOutput{TableDescription: s.describe(&rec, "DELETING", 0, 0)}, nil
 }

@@ -35,9 +35,13 @@ func (s *Service) tableOfARN(ctx context.Context, arn string) (*table, error) {
 	}
 	t, err := s.lookup(ctx, name)
 	if err != nil {
-		return nil, ErrResourceNotFound.WithMessage("Requested resource not found: ResourcArn: %s not found", arn)
+		return nil, resourceARNNotFound(arn)
 	}
 	return t, nil
+}
+
+func resourceARNNotFound(arn string) error {
+	return ErrResourceNotFound.WithMessage("Requested resource not found: ResourcArn: %s not found", arn)
 }
 
 // TagResource adds or replaces a table's tags (at most 50).
@@ -48,6 +52,9 @@ func (s *Service) TagResource(ctx context.Context, in *TagResourceInput) (*struc
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.deleted {
+		return nil, resourceARNNotFound(in.ResourceArn)
+	}
 	rec := t.rec
 	tags := slices.Clone(rec.Tags)
 	for _, tag := range in.Tags {
@@ -80,6 +87,9 @@ func (s *Service) UntagResource(ctx context.Context, in *UntagResourceInput) (*s
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.deleted {
+		return nil, resourceARNNotFound(in.ResourceArn)
+	}
 	rec := t.rec
 	rec.Tags = slices.DeleteFunc(slices.Clone(rec.Tags), func(x Tag) bool { return slices.Contains(in.TagKeys, x.Key) })
 	if err := s.saveTable(&rec); err != nil {

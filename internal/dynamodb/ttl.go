@@ -32,11 +32,10 @@ func (s *Service) UpdateTimeToLive(ctx context.Context, in *UpdateTimeToLiveInpu
 	if spec.AttributeName == "" || len(spec.AttributeName) > 255 {
 		return nil, modelValidation(spec.AttributeName, "timeToLiveSpecification.attributeName", "have length between 1 and 255")
 	}
-	t, err := s.lookupNamed(ctx, in.TableName)
+	t, err := s.lockNamed(ctx, in.TableName)
 	if err != nil {
 		return nil, err
 	}
-	t.mu.Lock()
 	defer t.mu.Unlock()
 	rec := t.rec
 	switch {

@@ -213,7 +213,7 @@ func New(cfg Config) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
-	dsvc, err := dynamodb.New(db, clk, dynamodb.Options{Logger: cfg.Logger, Lake: objects{s3: svc}})
+	dsvc, err := dynamodb.New(db, clk, dynamodb.Options{Logger: cfg.Logger, Lake: objects{s3: svc}, Kinesis: ddbKinesis{ksvc}})
 	if err != nil {
 		fsvc.Close()
 		ksvc.Close()
@@ -262,6 +262,7 @@ func New(cfg Config) (*Server, error) {
 	s.bg.Go(func() { s.linkSweeper(ctx) })
 	s.bg.Go(func() { s.streamWorker(ctx) })
 	s.bg.Go(func() { s.expiryWorker(ctx) })
+	s.bg.Go(func() { dsvc.PumpKinesis(ctx) })
 	return s, nil
 }
 

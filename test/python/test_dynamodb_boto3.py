@@ -795,6 +795,61 @@ class DynamoDBStreamsTest(unittest.TestCase):
         self.assertEqual(cli["StreamDescription"]["TableName"], name)
 
 
+class DynamoDBKinesisDestinationTest(unittest.TestCase):
+    """Change data capture into Kinesis Data Streams: enable the table's
+    destination with the AWS CLI, write with boto3, and read the changes
+    from the Kinesis stream as a consumer (or Firehose) reads them."""
+
+    def test_changes_reach_kinesis(self):
+        ddb, kinesis = harness.client("dynamodb"), harness.client("kinesis")
+        stream, name = harness.unique("cdc-stream"), harness.unique("cdc-kds")
+        kinesis.create_stream(StreamName=stream, ShardCount=1)
+        kinesis.get_waiter("stream_exists").wait(StreamName=stream, WaiterConfig={"Delay": 1, "MaxAttempts": 5})
+        stream_arn = kinesis.describe_stream_summary(StreamName=stream)["StreamDescriptionSummary"]["StreamARN"]
+        ddb.create_table(TableName=name, **schema(("pk", "S")), BillingMode="PAY_PER_REQUEST")
+
+        out = json.loads(harness.aws("dynamodb", "enable-kinesis-streaming-destination", "--table-name", name,
+                                     "--stream-arn", stream_arn).stdout)
+        self.assertEqual(out["DestinationStatus"], "ENABLING")
+        dests = ddb.describe_kinesis_streaming_destination(TableName=name)["KinesisDataStreamDestinations"]
+        self.assertEqual([(d["StreamArn"], d["DestinationStatus"]) for d in dests], [(stream_arn, "ACTIVE")])
+
+        ddb.put_item(TableName=name, Item={"pk": {"S": "o-1"}, "amount": {"N": "10.50"}})
+        ddb.update_item(TableName=name, Key={"pk": {"S": "o-1"}}, UpdateExpression="ADD amount :v",
+                        ExpressionAttributeValues={":v": {"N": "0.25"}})
+        ddb.delete_item(TableName=name, Key={"pk": {"S": "o-1"}})
+
+        shard = kinesis.list_shards(StreamName=stream)["Shards"][0]["ShardId"]
+        it = kinesis.get_shard_iterator(StreamName=stream, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        records, deadline = [], time.time() + 30
+        while len(records) < 3 and time.time() < deadline:
+            page = kinesis.get_records(ShardIterator=it)
+            records += page["Records"]
+            it = page["NextShardIterator"]
+            if len(records) < 3:
+                time.sleep(0.05)
+        changes = [json.loads(r["Data"]) for r in records]
+        got = [(c["eventName"], c["dynamodb"].get("OldImage", {}).get("amount"), c["dynamodb"].get("NewImage", {}).get("amount"))
+               for c in changes]
+        self.assertEqual(got, [("INSERT", None, {"N": "10.5"}),
+                               ("MODIFY", {"N": "10.5"}, {"N": "10.75"}),
+                               ("REMOVE", {"N": "10.75"}, None)])
+        for c in changes:
+            self.assertEqual((c["tableName"], c["recordFormat"], c["eventSource"], c["userIdentity"]),
+                             (name, "application/json", "aws:dynamodb", None))
+            self.assertEqual(c["dynamodb"]["Keys"], {"pk": {"S": "o-1"}})
+            self.assertEqual(len(str(c["dynamodb"]["ApproximateCreationDateTime"])), 13)  # milliseconds
+        self.assertEqual(len({r["PartitionKey"] for r in records}), 1)
+
+        with self.assertRaises(ClientError) as err:
+            ddb.enable_kinesis_streaming_destination(TableName=name, StreamArn=stream_arn)
+        self.assertEqual(code(err), "ValidationException")
+        out = ddb.disable_kinesis_streaming_destination(TableName=name, StreamArn=stream_arn)
+        self.assertEqual(out["DestinationStatus"], "DISABLING")
+        dests = ddb.describe_kinesis_streaming_destination(TableName=name)["KinesisDataStreamDestinations"]
+        self.assertEqual(dests[0]["DestinationStatus"], "DISABLED")
+
+
 class DynamoDBPartiQLTest(unittest.TestCase):
     """PartiQL through boto3 and the AWS CLI, as the DynamoDB console's
     query editor and scripts write it."""

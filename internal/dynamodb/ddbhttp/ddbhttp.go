@@ -79,6 +79,11 @@ func tablesAPI(svc *dynamodb.Service) *awsjson.Service {
 			"UntagResource":             awsjson.Op(svc.UntagResource),
 			"ListTagsOfResource":        awsjson.Op(svc.ListTagsOfResource),
 
+			"EnableKinesisStreamingDestination":   awsjson.Op(svc.EnableKinesisStreamingDestination),
+			"DisableKinesisStreamingDestination":  awsjson.Op(svc.DisableKinesisStreamingDestination),
+			"DescribeKinesisStreamingDestination": awsjson.Op(svc.DescribeKinesisStreamingDestination),
+			"UpdateKinesisStreamingDestination":   awsjson.Op(svc.UpdateKinesisStreamingDestination),
+
 			"ExecuteStatement":      awsjson.Op(svc.ExecuteStatement),
 			"BatchExecuteStatement": awsjson.Op(svc.BatchExecuteStatement),
 			"ExecuteTransaction":    awsjson.Op(svc.ExecuteTransaction),

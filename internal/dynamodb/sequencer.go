@@ -1,0 +1,70 @@
+package dynamodb
+
+import (
+	"slices"
+	"sync"
+)
+
+// sequencer numbers the records a log of changes receives (a stream's
+// records, a Kinesis destination's outbox), handing numbers out before
+// the batch that writes them commits. Readers of the log stop at visible,
+// so a record that commits after a later one is never skipped.
+type sequencer struct {
+	mu sync.Mutex
+	// next is the next number to hand out.
+	next uint64
+	// pending are the numbers handed to writes not yet committed or
+	// abandoned, in order: readers stop below the first.
+	pending []uint64
+	// committed is the highest number committed. Readers also stop above
+	// it: a position past it could name a number a write abandoned, which
+	// after a restart is handed out again.
+	committed uint64
+}
+
+// start sets where numbering resumes: next is one past the highest number
+// the log holds.
+func (q *sequencer) start(next uint64) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.next, q.committed = next, next-1
+}
+
+func (q *sequencer) reserve() uint64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	seq := q.next
+	q.next++
+	q.pending = append(q.pending, seq)
+	return seq
+}
+
+// settle ends a reservation: its record committed, or it never will.
+func (q *sequencer) settle(seq uint64, committed bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if i := slices.Index(q.pending, seq); i >= 0 {
+		q.pending = slices.Delete(q.pending, i, i+1)
+	}
+	if committed {
+		q.committed = max(q.committed, seq)
+	}
+}
+
+// visible is the first number readers may not read yet.
+func (q *sequencer) visible() uint64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	first := q.next
+	if len(q.pending) > 0 {
+		first = q.pending[0]
+	}
+	return min(first, q.committed+1)
+}
+
+// last is the highest number committed.
+func (q *sequencer) last() uint64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.committed
+}
