@@ -129,7 +129,9 @@ func TestDynamoDB_KinesisStreamingDestination(t *testing.T) {
 	_, err := c.EnableKinesisStreamingDestination(ctx, &dynamodb.EnableKinesisStreamingDestinationInput{TableName: aws.String("counters"), StreamArn: &streamARN})
 	wantMessage(t, err, "Table is not in a valid state to enable Kinesis Streaming Destination: EnableKinesisStreamingDestination must be DISABLED or ENABLE_FAILED to perform ENABLE operation.")
 
-	key := func(id string) map[string]dtypes.AttributeValue { return map[string]dtypes.AttributeValue{"id": str(id)} }
+	key := func(id string) map[string]dtypes.AttributeValue {
+		return map[string]dtypes.AttributeValue{"id": str(id)}
+	}
 	add := func(id, n string) {
 		must[*dynamodb.UpdateItemOutput](t)(c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("counters"), Key: key(id),
 			UpdateExpression: aws.String("ADD n :v"), ExpressionAttributeValues: map[string]dtypes.AttributeValue{":v": num(n)}}))

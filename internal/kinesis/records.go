@@ -317,6 +317,41 @@ type GetRecordsOutput struct {
 	NextShardIterator  *string      `json:"NextShardIterator,omitempty"`
 	MillisBehindLatest int64        `json:"MillisBehindLatest"`
 	ChildShards        []ChildShard `json:"ChildShards,omitempty"`
+
+	// buf holds the records' data, for Release to give back.
+	svc *Service
+	buf []byte
+}
+
+// Release gives the buffer that holds the records' data back for the
+// next GetRecords to read into: the records must not be used after it.
+// Not calling it is safe; the buffer is then simply not reused.
+func (o *GetRecordsOutput) Release() {
+	if o.svc != nil {
+		o.svc.putReadBuffer(o.buf)
+		o.svc, o.buf, o.Records = nil, nil, nil
+	}
+}
+
+// readBuffer returns a buffer to read records into, reused when one was
+// given back.
+func (s *Service) readBuffer() []byte {
+	select {
+	case b := <-s.readBufs:
+		return b
+	default:
+		return nil
+	}
+}
+
+func (s *Service) putReadBuffer(b []byte) {
+	if cap(b) > 2*maxGetBytes {
+		return
+	}
+	select {
+	case s.readBufs <- b[:0]:
+	default:
+	}
 }
 
 // GetRecords reads from an iterator's position. At the end of a closed
@@ -360,14 +395,15 @@ func (s *Service) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetReco
 	if s.opts.Limits && !s.limits.read(st.id, it.shard, s.clock.Now()) {
 		return nil, throughputExceeded(st, it.shard)
 	}
-	recs, err := st.log.Read(uint32(it.shard), it.pos, limit, maxGetBytes)
+	recs, buf, err := st.log.ReadInto(s.readBuffer(), uint32(it.shard), it.pos, limit, maxGetBytes)
 	if err != nil {
+		s.putReadBuffer(buf)
 		return nil, err
 	}
 	if s.opts.Limits {
 		s.limits.readDone(st.id, it.shard, bytesOf(recs))
 	}
-	out := &GetRecordsOutput{Records: make([]Record, 0, len(recs))}
+	out := &GetRecordsOutput{Records: make([]Record, 0, len(recs)), svc: s, buf: buf}
 	next := it.pos
 	st.mu.RLock()
 	defer st.mu.RUnlock()

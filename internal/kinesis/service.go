@@ -56,6 +56,10 @@ type Service struct {
 
 	subsMu sync.Mutex
 	subs   map[string]bool // consumer ARN and shard of each subscription
+
+	// readBufs are buffers GetRecords responses gave back, for the next
+	// ones to read into.
+	readBufs chan []byte
 }
 
 type streamKey struct{ account, region, name string }
@@ -145,7 +149,8 @@ func New(db *meta.DB, clk *clock.Clock, opts Options) (*Service, error) {
 	if opts.ShardLimit <= 0 {
 		opts.ShardLimit = 500
 	}
-	s := &Service{db: db, clock: clk, opts: opts, streams: map[streamKey]*stream{}, byID: map[string]*stream{}}
+	s := &Service{db: db, clock: clk, opts: opts, streams: map[streamKey]*stream{}, byID: map[string]*stream{},
+		readBufs: make(chan []byte, 8)}
 	key, err := db.Get(iteratorKey)
 	if errors.Is(err, meta.ErrNotFound) {
 		key = make([]byte, 32)

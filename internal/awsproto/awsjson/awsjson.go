@@ -107,6 +107,9 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, info, enc, err)
 		return
 	}
+	if rel, ok := out.(Releaser); ok {
+		defer rel.Release()
+	}
 	if st, ok := out.(Streamer); ok {
 		h := w.Header()
 		h.Set("X-Amzn-RequestId", info.ID)
@@ -174,6 +177,12 @@ type Streamer interface {
 // json.Marshaler returns.
 type Appender interface {
 	AppendJSON(b []byte) []byte
+}
+
+// Releaser is a response holding memory it can give back once it is
+// written (GetRecords' read buffer).
+type Releaser interface {
+	Release()
 }
 
 // maxPooledBuffer bounds the response buffers kept for reuse.

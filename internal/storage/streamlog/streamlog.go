@@ -481,6 +481,15 @@ func (l *Log) Next() uint64 {
 // seq on, stopping early once their data passes maxBytes. Their keys
 // and data are the caller's.
 func (l *Log) Read(shard uint32, seq uint64, limit, maxBytes int) ([]Record, error) {
+	recs, _, err := l.ReadInto(nil, shard, seq, limit, maxBytes)
+	return recs, err
+}
+
+// ReadInto is Read with the records' data read into buf, grown as need
+// be and returned: the records' Data alias it. A reader that reuses its
+// buffer reads from the page cache without faulting fresh memory in for
+// every call, which was half of what draining a stream cost.
+func (l *Log) ReadInto(buf []byte, shard uint32, seq uint64, limit, maxBytes int) ([]Record, []byte, error) {
 	l.mu.RLock()
 	chunks := l.index[shard]
 	i := sort.Search(len(chunks), func(i int) bool { return chunks[i].last >= seq })
@@ -489,29 +498,43 @@ func (l *Log) Read(shard uint32, seq uint64, limit, maxBytes int) ([]Record, err
 		todo = append(todo, chunks[j])
 	}
 	l.mu.RUnlock()
-	var out []Record
+	// Sized up front for the chunks that likely hold what is asked for
+	// (frames carry keys and headers besides data: a quarter more), so
+	// that a reused buffer does not grow, copying what it holds.
+	count, size := 0, 0
+	for _, c := range todo {
+		if count >= limit || size >= maxBytes+maxBytes/4 {
+			break
+		}
+		count += int(c.last - max(c.first, seq) + 1)
+		size += int(c.n)
+	}
+	buf = slices.Grow(buf[:0], size)
+	out := make([]Record, 0, min(count, limit))
 	bytes := 0
 	for _, c := range todo {
-		buf := make([]byte, c.n)
-		if _, err := c.seg.f.ReadAt(buf, c.off); err != nil {
+		buf = slices.Grow(buf, int(c.n)) // records already read keep the old array
+		frame := buf[len(buf) : len(buf)+int(c.n)]
+		if _, err := c.seg.f.ReadAt(frame, c.off); err != nil {
 			if errors.Is(err, os.ErrClosed) {
 				break // trimmed by retention meanwhile
 			}
-			return out, fmt.Errorf("streamlog: read: %w", err)
+			return out, buf, fmt.Errorf("streamlog: read: %w", err)
 		}
-		for len(buf) > 0 {
-			if len(buf) < headerSize {
-				return out, errors.New("streamlog: read: short frame")
+		buf = buf[:len(buf)+int(c.n)]
+		for len(frame) > 0 {
+			if len(frame) < headerSize {
+				return out, buf, errors.New("streamlog: read: short frame")
 			}
-			n := binary.LittleEndian.Uint32(buf)
-			if int(n) > len(buf)-headerSize {
-				return out, errors.New("streamlog: read: short frame")
+			n := binary.LittleEndian.Uint32(frame)
+			if int(n) > len(frame)-headerSize {
+				return out, buf, errors.New("streamlog: read: short frame")
 			}
-			body := buf[headerSize : headerSize+n]
-			buf = buf[headerSize+n:]
+			body := frame[headerSize : headerSize+n]
+			frame = frame[headerSize+n:]
 			r, err := decodeBody(body)
 			if err != nil {
-				return out, fmt.Errorf("streamlog: read: %w", err)
+				return out, buf, fmt.Errorf("streamlog: read: %w", err)
 			}
 			if r.Seq < seq {
 				continue
@@ -519,11 +542,11 @@ func (l *Log) Read(shard uint32, seq uint64, limit, maxBytes int) ([]Record, err
 			out = append(out, r)
 			bytes += len(r.Data)
 			if len(out) >= limit || bytes >= maxBytes {
-				return out, nil
+				return out, buf, nil
 			}
 		}
 	}
-	return out, nil
+	return out, buf, nil
 }
 
 // Seek returns the sequence number of shard's first record that arrived
