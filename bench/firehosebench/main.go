@@ -2,8 +2,9 @@
 // run: Lakebox, moto_server and a floor server that answers PutRecordBatch
 // without doing anything (what the client and HTTP cost on this machine).
 // Eight producers put batches of 500 JSON records of about 1 KiB for a
-// while, in two configurations: GZIP-compressed objects, and records
-// converted to Snappy Parquet by a Glue table's schema. It reports the
+// while, in three configurations: GZIP-compressed objects, records
+// converted to Snappy Parquet by a Glue table's schema, and gzipped POSTs
+// to an HTTP endpoint (a receiver in this process). It reports the
 // rate records are acknowledged at, the end-to-end rate (from the first
 // put until the last record is in S3), and the server's CPU time per
 // record.
@@ -55,7 +56,7 @@ func main() {
 	}
 	var cfg config
 	servers := flag.String("servers", "lakebox,moto,floor", "servers to measure, in order")
-	modes := flag.String("modes", "gzip,parquet", "delivery configurations to measure")
+	modes := flag.String("modes", "gzip,parquet,http", "delivery configurations to measure")
 	flag.DurationVar(&cfg.duration, "duration", 8*time.Second, "how long producers put")
 	flag.IntVar(&cfg.producers, "producers", 8, "concurrent producers")
 	flag.IntVar(&cfg.batch, "batch", 500, "records per PutRecordBatch")
@@ -77,6 +78,7 @@ type result struct {
 	cpu             float64 // server µs per record, put to delivered
 	objects         int
 	objectBytes     int64
+	requests        int64 // taken by the HTTP endpoint
 	note            string
 }
 
@@ -202,7 +204,23 @@ func measure(ctx context.Context, name, mode string, cmd *exec.Cmd, url string, 
 			OutputFormatConfiguration: &ftypes.OutputFormatConfiguration{Serializer: &ftypes.Serializer{ParquetSerDe: &ftypes.ParquetSerDe{Compression: ftypes.ParquetCompressionSnappy}}},
 		}
 	}
-	if _, err := fh.CreateDeliveryStream(ctx, &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("bench"), ExtendedS3DestinationConfiguration: dest}); err != nil {
+	create := &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("bench"), ExtendedS3DestinationConfiguration: dest}
+	var rc *receiver
+	if mode == "http" {
+		var err error
+		if rc, err = newReceiver(); err != nil {
+			return r, err
+		}
+		defer rc.close()
+		create.ExtendedS3DestinationConfiguration = nil
+		create.HttpEndpointDestinationConfiguration = &ftypes.HttpEndpointDestinationConfiguration{
+			EndpointConfiguration: &ftypes.HttpEndpointConfiguration{Url: aws.String(rc.url)},
+			BufferingHints:        &ftypes.HttpEndpointBufferingHints{SizeInMBs: aws.Int32(64), IntervalInSeconds: aws.Int32(60)},
+			RequestConfiguration:  &ftypes.HttpEndpointRequestConfiguration{ContentEncoding: ftypes.ContentEncodingGzip},
+			S3Configuration:       &ftypes.S3DestinationConfiguration{BucketARN: dest.BucketARN, RoleARN: dest.RoleARN, Prefix: aws.String("http-failed/")},
+		}
+	}
+	if _, err := fh.CreateDeliveryStream(ctx, create); err != nil {
 		return r, err
 	}
 	for range 100 {
@@ -244,22 +262,34 @@ func measure(ctx context.Context, name, mode string, cmd *exec.Cmd, url string, 
 	r.ackMBs = float64(r.bytes) / acked.Seconds() / 1e6
 	fmt.Fprintf(os.Stderr, "%s %s: put %d records (%.0f MB) in %s\n", name, mode, r.records, float64(r.bytes)/1e6, acked.Round(time.Millisecond))
 
-	switch name {
-	case "lakebox":
+	switch {
+	case name == "lakebox":
 		// What is left in buffers is delivered when the interval passes:
 		// move the server clock past it and wait for the count.
 		if err := advance(url, 61*time.Second); err != nil {
 			return r, err
 		}
-		if err := waitDelivered(ctx, url, r.records); err != nil {
+		if rc != nil {
+			if err := rc.wait(ctx, r.records); err != nil {
+				return r, err
+			}
+		} else if err := waitDelivered(ctx, url, r.records); err != nil {
 			return r, err
 		}
-	case "moto":
+	case name == "moto" && rc != nil:
+		if err := rc.wait(ctx, r.records); err != nil {
+			return r, err
+		}
+		r.note = "POSTs each call's records as it is made: no buffering, no gzip, no retries"
+	case name == "moto":
 		r.note = "stores each call's records as one object as sent: no buffering, no GZIP, no conversion"
-	case "floor":
+	case name == "floor":
 		r.note = "stores nothing"
 	}
 	total := time.Since(start)
+	if rc != nil {
+		r.requests = rc.requests.Load()
+	}
 	r.e2eRate = float64(r.records) / total.Seconds()
 	r.e2eMBs = float64(r.bytes) / total.Seconds() / 1e6
 	r.cpu = (proc.CPUSeconds(cmd) - cpu0) / float64(r.records) * 1e6
@@ -324,11 +354,14 @@ func waitDelivered(ctx context.Context, url string, want int64) error {
 func report(cfg config, results []result) {
 	fmt.Printf("\nFirehose benchmark, %s: %d producers × PutRecordBatch of %d JSON records (~1 KiB) for %s; 64 MiB / 60 s buffers.\n\n",
 		time.Now().UTC().Format("2006-01-02"), cfg.producers, cfg.batch, cfg.duration)
-	fmt.Println("| delivery | server | acknowledged records/s | MB/s | end-to-end records/s | MB/s | server CPU µs/record | objects (MB) | note |")
+	fmt.Println("| delivery | server | acknowledged records/s | MB/s | end-to-end records/s | MB/s | server CPU µs/record | objects (MB) or requests | note |")
 	fmt.Println("|---|---|---:|---:|---:|---:|---:|---:|---|")
 	for _, r := range results {
 		objs := "—"
-		if r.server != "floor" {
+		switch {
+		case r.requests > 0:
+			objs = fmt.Sprintf("%d requests", r.requests)
+		case r.server != "floor":
 			objs = fmt.Sprintf("%d (%.1f)", r.objects, float64(r.objectBytes)/1e6)
 		}
 		fmt.Printf("| %s | %s | %.0f | %.1f | %.0f | %.1f | %.1f | %s | %s |\n", r.mode, r.server, r.ackRate, r.ackMBs, r.e2eRate, r.e2eMBs, r.cpu, objs, r.note)

@@ -53,7 +53,13 @@ type buffer struct {
 	records   int
 	size      int          // bytes of the outputs as they came (before conversion)
 	parts     [][]byte     // the outputs, unless converted
+	arrivals  []int64      // of each output's record, Unix ms, in a data buffer that is not converted
 	file      *parquetFile // converted records
+
+	// Of failed deliveries to an HTTP endpoint: how many, and when the
+	// first was (server time).
+	attempts     int
+	firstFailure time.Time
 }
 
 // worker delivers one stream's records.
@@ -75,6 +81,7 @@ type worker struct {
 	chain    *chain
 	tz       *time.Location
 	conv     *converter // of the current pass, when converting
+	http     bool       // data goes to an HTTP endpoint
 }
 
 func (s *Service) newWorker(ds *deliveryStream) (*worker, error) {
@@ -116,7 +123,7 @@ func (w *worker) configure() (streamRecord, error) {
 			return rec, err
 		}
 	}
-	w.version, w.cfg, w.prefixes, w.chain = rec.Version, d, p, c
+	w.version, w.cfg, w.prefixes, w.chain, w.http = rec.Version, d, p, c, rec.HTTP != nil
 	return rec, nil
 }
 
@@ -359,6 +366,9 @@ func (w *worker) add(key, kind string, keys map[string]string, errorType string,
 		}
 	} else {
 		b.parts = append(b.parts, data)
+		if kind == kindData {
+			b.arrivals = append(b.arrivals, r.Arrival)
+		}
 	}
 	b.last = pos
 	b.records++
@@ -383,6 +393,9 @@ func (w *worker) sizeLimit(b *buffer) int {
 	h := w.cfg.BufferingHints
 	if b.kind == kindBackup {
 		h = w.cfg.S3BackupConfiguration.BufferingHints
+	}
+	if b.kind == kindData && w.http {
+		return min(*h.SizeInMBs<<20, maxHTTPData)
 	}
 	return *h.SizeInMBs << 20
 }
@@ -433,6 +446,9 @@ func (w *worker) flush(ctx context.Context, b *buffer) error {
 	// output, so delivering it again after a crash replaces the object.
 	seed := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%d", rec.ID, b.key, b.first))
 	id := uuidFrom(seed[:16])
+	if b.kind == kindData && rec.HTTP != nil {
+		return w.flushHTTP(ctx, rec, b, id) // the id names the request, the same on every retry
+	}
 	random := randomString(seed[16:])
 	bucket := bucketOf(w.cfg.BucketARN)
 	var prefix, ext string
@@ -475,6 +491,11 @@ func (w *worker) flush(ctx context.Context, b *buffer) error {
 	if m := w.s.opts.Metrics; m != nil {
 		m.Delivered(rec.Name, b.kind, b.records, len(body))
 	}
+	return w.delivered(b)
+}
+
+// delivered forgets a buffer that was delivered and records its progress.
+func (w *worker) delivered(b *buffer) error {
 	delete(w.buffers, b.key)
 	w.progress.Delivered[b.key] = b.last
 	return w.saveProgress()

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,6 +74,9 @@ type Options struct {
 	// Wake is how long a worker waits for news before it looks at its
 	// buffers again (default one second of wall time).
 	Wake time.Duration
+	// HTTPClient posts to HTTP endpoint destinations (default: one that
+	// follows no redirects, as AWS follows none).
+	HTTPClient *http.Client
 }
 
 // Service is Amazon Data Firehose.
@@ -110,6 +114,9 @@ type streamRecord struct {
 	// DeliveryStart is when reading the source began (Unix ms).
 	DeliveryStart int64                 `json:",omitempty"`
 	Destination   ExtendedS3Destination // normalized
+	// HTTP is the HTTP endpoint destination, when that is the stream's
+	// destination (normalized); Destination is then what goes to S3.
+	HTTP *HTTPEndpointDestination `json:",omitempty"`
 	// Plain is whether the destination was made as S3DestinationConfiguration.
 	Plain      bool              `json:",omitempty"`
 	Tags       []Tag             `json:",omitempty"`
@@ -167,6 +174,9 @@ func New(db *meta.DB, clk *clock.Clock, opts Options) (*Service, error) {
 	}
 	if opts.Wake <= 0 {
 		opts.Wake = time.Second
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("firehose: %w", err)

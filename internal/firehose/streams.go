@@ -38,6 +38,7 @@ type CreateDeliveryStreamInput struct {
 	DeliveryStreamEncryptionConfigurationInput *DeliveryStreamEncryptionConfigurationInput `json:"DeliveryStreamEncryptionConfigurationInput,omitempty"`
 	S3DestinationConfiguration                 *S3Destination                              `json:"S3DestinationConfiguration,omitempty"`
 	ExtendedS3DestinationConfiguration         *ExtendedS3Destination                      `json:"ExtendedS3DestinationConfiguration,omitempty"`
+	HttpEndpointDestinationConfiguration       *HTTPEndpointDestination                    `json:"HttpEndpointDestinationConfiguration,omitempty"`
 	Tags                                       []Tag                                       `json:"Tags,omitempty"`
 
 	// Destinations Lakebox does not deliver to: named in the error.
@@ -45,7 +46,6 @@ type CreateDeliveryStreamInput struct {
 	ElasticsearchDestinationConfiguration              any `json:"ElasticsearchDestinationConfiguration,omitempty"`
 	AmazonopensearchserviceDestinationConfiguration    any `json:"AmazonopensearchserviceDestinationConfiguration,omitempty"`
 	SplunkDestinationConfiguration                     any `json:"SplunkDestinationConfiguration,omitempty"`
-	HttpEndpointDestinationConfiguration               any `json:"HttpEndpointDestinationConfiguration,omitempty"`
 	AmazonOpenSearchServerlessDestinationConfiguration any `json:"AmazonOpenSearchServerlessDestinationConfiguration,omitempty"`
 	SnowflakeDestinationConfiguration                  any `json:"SnowflakeDestinationConfiguration,omitempty"`
 	IcebergDestinationConfiguration                    any `json:"IcebergDestinationConfiguration,omitempty"`
@@ -62,8 +62,8 @@ func (in *CreateDeliveryStreamInput) unsupported() string {
 	for name, v := range map[string]any{
 		"Redshift": in.RedshiftDestinationConfiguration, "Elasticsearch": in.ElasticsearchDestinationConfiguration,
 		"Amazon OpenSearch Service": in.AmazonopensearchserviceDestinationConfiguration, "Splunk": in.SplunkDestinationConfiguration,
-		"HTTP endpoint": in.HttpEndpointDestinationConfiguration, "OpenSearch Serverless": in.AmazonOpenSearchServerlessDestinationConfiguration,
-		"Snowflake": in.SnowflakeDestinationConfiguration, "Iceberg": in.IcebergDestinationConfiguration,
+		"OpenSearch Serverless": in.AmazonOpenSearchServerlessDestinationConfiguration,
+		"Snowflake":             in.SnowflakeDestinationConfiguration, "Iceberg": in.IcebergDestinationConfiguration,
 		"MSK source": in.MSKSourceConfiguration, "database source": in.DatabaseSourceConfiguration,
 	} {
 		if v != nil {
@@ -80,7 +80,7 @@ func (s *Service) CreateDeliveryStream(ctx context.Context, in *CreateDeliverySt
 		return nil, validation(in.DeliveryStreamName, "deliveryStreamName", "satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
 	}
 	if what := in.unsupported(); what != "" {
-		return nil, invalidArg("Lakebox delivers to Amazon S3 (ExtendedS3DestinationConfiguration or S3DestinationConfiguration) from DirectPut and Kinesis stream sources; the %s is not supported.", what)
+		return nil, invalidArg("Lakebox delivers to Amazon S3 (ExtendedS3DestinationConfiguration or S3DestinationConfiguration) and HTTP endpoints (HttpEndpointDestinationConfiguration) from DirectPut and Kinesis stream sources; the %s is not supported.", what)
 	}
 	typ := in.DeliveryStreamType
 	if typ == "" {
@@ -113,15 +113,30 @@ func (s *Service) CreateDeliveryStream(ctx context.Context, in *CreateDeliverySt
 	default:
 		return nil, invalidArg("Lakebox supports the DirectPut and KinesisStreamAsSource delivery stream types, not %s.", typ)
 	}
-	switch {
-	case in.ExtendedS3DestinationConfiguration != nil && in.S3DestinationConfiguration != nil:
+	given := 0
+	for _, d := range []bool{in.ExtendedS3DestinationConfiguration != nil, in.S3DestinationConfiguration != nil, in.HttpEndpointDestinationConfiguration != nil} {
+		if d {
+			given++
+		}
+	}
+	if given > 1 {
 		return nil, invalidArg("Only one destination configuration may be given.")
+	}
+	switch {
 	case in.ExtendedS3DestinationConfiguration != nil:
 		rec.Destination = *in.ExtendedS3DestinationConfiguration
 	case in.S3DestinationConfiguration != nil:
 		rec.Destination, rec.Plain = *fromS3(in.S3DestinationConfiguration), true
+	case in.HttpEndpointDestinationConfiguration != nil:
+		d := *in.HttpEndpointDestinationConfiguration // normalize fills it in; the input is the caller's
+		d.S3Update = nil
+		normalizeHTTP(&d)
+		if err := validateHTTP(&d, "httpEndpointDestinationConfiguration"); err != nil {
+			return nil, err
+		}
+		rec.HTTP, rec.Destination = &d, d.s3Destination()
 	default:
-		return nil, invalidArg("A destination configuration is required: ExtendedS3DestinationConfiguration or S3DestinationConfiguration.")
+		return nil, invalidArg("A destination configuration is required: ExtendedS3DestinationConfiguration, S3DestinationConfiguration or HttpEndpointDestinationConfiguration.")
 	}
 	rec.Destination.S3BackupUpdate = nil
 	if b := rec.Destination.S3BackupConfiguration; b != nil {
@@ -208,9 +223,10 @@ type DescribeDeliveryStreamInput struct {
 }
 
 type DestinationDescription struct {
-	DestinationId                    string                            `json:"DestinationId"`
-	S3DestinationDescription         *S3Destination                    `json:"S3DestinationDescription,omitempty"`
-	ExtendedS3DestinationDescription *ExtendedS3DestinationDescription `json:"ExtendedS3DestinationDescription,omitempty"`
+	DestinationId                      string                              `json:"DestinationId"`
+	S3DestinationDescription           *S3Destination                      `json:"S3DestinationDescription,omitempty"`
+	ExtendedS3DestinationDescription   *ExtendedS3DestinationDescription   `json:"ExtendedS3DestinationDescription,omitempty"`
+	HttpEndpointDestinationDescription *HTTPEndpointDestinationDescription `json:"HttpEndpointDestinationDescription,omitempty"`
 }
 
 type KinesisStreamSourceDescription struct {
@@ -254,12 +270,17 @@ func (s *Service) DescribeDeliveryStream(ctx context.Context, in *DescribeDelive
 	rec := ds.rec
 	ds.mu.RUnlock()
 	d := &rec.Destination
-	dest := DestinationDescription{
-		DestinationId:                    destinationID,
-		ExtendedS3DestinationDescription: d.describe(),
-		S3DestinationDescription: &S3Destination{RoleARN: d.RoleARN, BucketARN: d.BucketARN, Prefix: d.Prefix, ErrorOutputPrefix: d.ErrorOutputPrefix,
-			BufferingHints: d.BufferingHints, CompressionFormat: d.CompressionFormat, EncryptionConfiguration: d.EncryptionConfiguration,
-			CloudWatchLoggingOptions: d.CloudWatchLoggingOptions},
+	var dest DestinationDescription
+	if rec.HTTP != nil {
+		dest = DestinationDescription{DestinationId: destinationID, HttpEndpointDestinationDescription: rec.HTTP.describe()}
+	} else {
+		dest = DestinationDescription{
+			DestinationId:                    destinationID,
+			ExtendedS3DestinationDescription: d.describe(),
+			S3DestinationDescription: &S3Destination{RoleARN: d.RoleARN, BucketARN: d.BucketARN, Prefix: d.Prefix, ErrorOutputPrefix: d.ErrorOutputPrefix,
+				BufferingHints: d.BufferingHints, CompressionFormat: d.CompressionFormat, EncryptionConfiguration: d.EncryptionConfiguration,
+				CloudWatchLoggingOptions: d.CloudWatchLoggingOptions},
+		}
 	}
 	out := DeliveryStreamDescription{
 		DeliveryStreamName: rec.Name, DeliveryStreamARN: rec.arn(), DeliveryStreamStatus: rec.Status,
@@ -329,17 +350,17 @@ func (s *Service) ListDeliveryStreams(ctx context.Context, in *ListDeliveryStrea
 }
 
 type UpdateDestinationInput struct {
-	DeliveryStreamName             string                 `json:"DeliveryStreamName"`
-	CurrentDeliveryStreamVersionId string                 `json:"CurrentDeliveryStreamVersionId"`
-	DestinationId                  string                 `json:"DestinationId"`
-	S3DestinationUpdate            *S3Destination         `json:"S3DestinationUpdate,omitempty"`
-	ExtendedS3DestinationUpdate    *ExtendedS3Destination `json:"ExtendedS3DestinationUpdate,omitempty"`
+	DeliveryStreamName             string                   `json:"DeliveryStreamName"`
+	CurrentDeliveryStreamVersionId string                   `json:"CurrentDeliveryStreamVersionId"`
+	DestinationId                  string                   `json:"DestinationId"`
+	S3DestinationUpdate            *S3Destination           `json:"S3DestinationUpdate,omitempty"`
+	ExtendedS3DestinationUpdate    *ExtendedS3Destination   `json:"ExtendedS3DestinationUpdate,omitempty"`
+	HttpEndpointDestinationUpdate  *HTTPEndpointDestination `json:"HttpEndpointDestinationUpdate,omitempty"`
 
 	RedshiftDestinationUpdate                   any `json:"RedshiftDestinationUpdate,omitempty"`
 	ElasticsearchDestinationUpdate              any `json:"ElasticsearchDestinationUpdate,omitempty"`
 	AmazonopensearchserviceDestinationUpdate    any `json:"AmazonopensearchserviceDestinationUpdate,omitempty"`
 	SplunkDestinationUpdate                     any `json:"SplunkDestinationUpdate,omitempty"`
-	HttpEndpointDestinationUpdate               any `json:"HttpEndpointDestinationUpdate,omitempty"`
 	AmazonOpenSearchServerlessDestinationUpdate any `json:"AmazonOpenSearchServerlessDestinationUpdate,omitempty"`
 	SnowflakeDestinationUpdate                  any `json:"SnowflakeDestinationUpdate,omitempty"`
 	IcebergDestinationUpdate                    any `json:"IcebergDestinationUpdate,omitempty"`
@@ -350,9 +371,9 @@ type UpdateDestinationInput struct {
 // configuration.
 func (s *Service) UpdateDestination(ctx context.Context, in *UpdateDestinationInput) (*struct{}, error) {
 	if in.RedshiftDestinationUpdate != nil || in.ElasticsearchDestinationUpdate != nil || in.AmazonopensearchserviceDestinationUpdate != nil ||
-		in.SplunkDestinationUpdate != nil || in.HttpEndpointDestinationUpdate != nil || in.AmazonOpenSearchServerlessDestinationUpdate != nil ||
+		in.SplunkDestinationUpdate != nil || in.AmazonOpenSearchServerlessDestinationUpdate != nil ||
 		in.SnowflakeDestinationUpdate != nil || in.IcebergDestinationUpdate != nil {
-		return nil, invalidArg("Lakebox delivers to Amazon S3 only: use ExtendedS3DestinationUpdate or S3DestinationUpdate.")
+		return nil, invalidArg("Lakebox delivers to Amazon S3 and HTTP endpoints only: use ExtendedS3DestinationUpdate, S3DestinationUpdate or HttpEndpointDestinationUpdate.")
 	}
 	ds, err := s.lookup(ctx, in.DeliveryStreamName)
 	if err != nil {
@@ -366,6 +387,24 @@ func (s *Service) UpdateDestination(ctx context.Context, in *UpdateDestinationIn
 	}
 	if in.DestinationId != destinationID {
 		return nil, invalidArg("Destination %s does not exist in delivery stream %s.", in.DestinationId, in.DeliveryStreamName)
+	}
+	if u := in.HttpEndpointDestinationUpdate; u != nil || ds.rec.HTTP != nil {
+		if u == nil || in.ExtendedS3DestinationUpdate != nil || in.S3DestinationUpdate != nil {
+			return nil, invalidArg("Lakebox does not change a delivery stream's kind of destination: update an HTTP endpoint destination with HttpEndpointDestinationUpdate only.")
+		}
+		if ds.rec.HTTP == nil {
+			return nil, invalidArg("Lakebox does not change a delivery stream's kind of destination: this one delivers to Amazon S3.")
+		}
+		next := mergeHTTP(*ds.rec.HTTP, u)
+		normalizeHTTP(&next)
+		if err := validateHTTP(&next, "httpEndpointDestinationUpdate"); err != nil {
+			return nil, err
+		}
+		return &struct{}{}, s.update(ds, func(r *streamRecord) {
+			r.HTTP, r.Destination = &next, next.s3Destination()
+			normalize(&r.Destination)
+			r.Version++
+		})
 	}
 	var u *ExtendedS3Destination
 	switch {

@@ -9,10 +9,12 @@ advance it with POST /_lakebox/clock instead of waiting a minute."""
 import base64
 import datetime
 import gzip
+import http.server
 import json
 import os
 import re
 import sys
+import threading
 import time
 import unittest
 import urllib.request
@@ -327,6 +329,53 @@ class FirehoseTest(unittest.TestCase):
                 call()
             self.assertEqual(code(e), "InvalidArgumentException")
             self.assertIn("KinesisStreamAsSource", message(e))
+
+    def test_http_endpoint(self):
+        # A receiver on this machine, answering as AWS's contract asks.
+        received = []
+
+        class Receiver(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                if self.headers.get("Content-Encoding") == "gzip":
+                    body = gzip.decompress(body)
+                req = json.loads(body)
+                received.append((dict(self.headers), req))
+                out = json.dumps({"requestId": req["requestId"], "timestamp": int(time.time() * 1000)}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.shutdown)
+        name = harness.unique("http")
+        self.fh.create_delivery_stream(DeliveryStreamName=name, HttpEndpointDestinationConfiguration={
+            "EndpointConfiguration": {"Url": f"http://127.0.0.1:{server.server_port}/events", "Name": "receiver", "AccessKey": "k-123"},
+            "BufferingHints": {"IntervalInSeconds": 0, "SizeInMBs": 1},
+            "RequestConfiguration": {"ContentEncoding": "GZIP", "CommonAttributes": [{"AttributeName": "team", "AttributeValue": "data"}]},
+            "S3Configuration": {"RoleARN": ROLE, "BucketARN": f"arn:aws:s3:::{self.bucket}"},
+        })
+        desc = self.fh.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"]["Destinations"][0]
+        http_desc = desc["HttpEndpointDestinationDescription"]
+        self.assertEqual(http_desc["EndpointConfiguration"], {"Url": f"http://127.0.0.1:{server.server_port}/events", "Name": "receiver"})
+        self.assertEqual(http_desc["S3BackupMode"], "FailedDataOnly")
+        self.put_batch(name, [b'{"n": 1}', b'{"n": 2}'])
+        deadline = time.monotonic() + 20
+        while not received and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(len(received), 1)
+        headers, req = received[0]
+        self.assertEqual([base64.b64decode(r["data"]) for r in req["records"]], [b'{"n": 1}', b'{"n": 2}'])
+        self.assertEqual(headers["X-Amz-Firehose-Access-Key"], "k-123")
+        self.assertEqual(headers["X-Amz-Firehose-Request-Id"], req["requestId"])
+        self.assertEqual(json.loads(headers["X-Amz-Firehose-Common-Attributes"]), {"commonAttributes": {"team": "data"}})
+        self.assertEqual(headers["X-Amz-Firehose-Source-Arn"], f"arn:aws:firehose:us-east-1:{ACCOUNT}:deliverystream/{name}")
 
     def test_errors(self):
         missing = harness.unique("missing")
