@@ -418,8 +418,16 @@ func (b *binder) tableQuery(t *glue.Table, filter string, proj *projection, prun
 			return "", read, err
 		}
 	}
+	if format.kind == "avro" {
+		// Read through JSON (avro.go); the scan is still the Avro files'.
+		for i, f := range read.files {
+			if read.files[i], err = avroJSON(f); err != nil {
+				return "", read, err
+			}
+		}
+	}
 	var keys *spelling
-	if format.kind == "json" && !format.exactKeys {
+	if format.kind == "json" && !format.exactKeys || format.kind == "avro" {
 		if keys, err = b.jsonKeys(read.files); err != nil {
 			return "", read, err
 		}
@@ -572,7 +580,9 @@ func tableFormat(t *glue.Table) (*fileFormat, error) {
 			d = firstOr(t.Parameters["delimiter"], "\x01")
 		}
 		return &fileFormat{kind: "csv", delimiter: d, header: skip == "1"}, nil
-	case strings.Contains(lib, "orc") || strings.Contains(in, "orc"), strings.Contains(lib, "avro"):
+	case strings.Contains(lib, "avro") || strings.Contains(in, "avro") || class == "avro":
+		return &fileFormat{kind: "avro"}, nil
+	case strings.Contains(lib, "orc") || strings.Contains(in, "orc"):
 		return nil, userError(errUser, "NOT_SUPPORTED: reading %s tables is not supported by Lakebox yet", firstOr(class, lib))
 	}
 	return nil, userError(errUser, "HIVE_UNSUPPORTED_FORMAT: Unable to create input format for table %s.%s", t.DatabaseName, t.Name)
@@ -634,7 +644,7 @@ func (f *fileFormat) reader(files []string, partitioned bool, cols []glue.Column
 		defs = append(defs, quoteString(sp.nameOr(c.Name))+": "+quoteString(dt))
 	}
 	columns := "{" + strings.Join(defs, ", ") + "}"
-	if f.kind == "json" {
+	if f.kind == "json" || f.kind == "avro" {
 		return fmt.Sprintf("read_json(%s, format = 'newline_delimited', columns = %s, %s, ignore_errors = true)", glob, columns, hive), nil
 	}
 	opts := fmt.Sprintf("delim = %s, header = %v, columns = %s, %s, auto_detect = false, null_padding = true", quoteString(f.delimiter), f.header, columns, hive)

@@ -98,7 +98,7 @@ func (t token) is(word string) bool { return t.kind == 'w' && strings.EqualFold(
 func needsRewrite(toks []token) bool {
 	for _, t := range toks {
 		if t.kind == 'q' && t.text[0] == '`' || t.is("CAST") || t.is("TRY_CAST") || t.is("VALUES") ||
-			t.is("TIMESTAMP") || t.is("X") || t.is("JSON") || t.is("LISTAGG") || radixLiteral(t) != "" {
+			t.is("TIMESTAMP") || t.is("X") || t.is("JSON") || t.is("LISTAGG") || t.is("AT") || radixLiteral(t) != "" {
 			return true
 		}
 	}
@@ -240,12 +240,23 @@ func rewrite(b *strings.Builder, toks []token) {
 			i = j
 		case t.is("LISTAGG"):
 			i = listagg(b, toks, i)
+		case t.is("AT") && !isWordAfter(toks, i, "TIME"):
+			// A column named at: Trino reserves no AT, DuckDB reads one
+			// as AT TIME ZONE.
+			b.WriteString(`"` + t.text + `"`)
 		case radixLiteral(t) != "":
 			b.WriteString(radixLiteral(t))
 		default:
 			b.WriteString(t.text)
 		}
 	}
+}
+
+// isWordAfter tells whether the token after toks[i] (past spaces and
+// comments) is the word.
+func isWordAfter(toks []token, i int, word string) bool {
+	j := next(toks, i+1)
+	return j < len(toks) && toks[j].is(word)
 }
 
 func writeTokens(b *strings.Builder, toks []token) {

@@ -8,6 +8,8 @@ import (
 func TestTrinoSyntax(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"SELECT 1", "SELECT 1"},
+		{"SELECT id, at FROM t WHERE at > 1", `SELECT id, "at" FROM t WHERE "at" > 1`},
+		{"SELECT ts AT TIME ZONE 'UTC', t.at", `SELECT ts AT TIME ZONE 'UTC', t."at"`},
 		{"SELECT `a b` FROM t", `SELECT "a b" FROM t`},
 		{"SELECT '`not a name`', \"`q`\"", "SELECT '`not a name`', \"`q`\""},
 		{"SELECT CAST(x AS ARRAY(INTEGER))", "SELECT CAST(x AS INTEGER[])"},

@@ -173,9 +173,13 @@ func TestFirehose_HTTPEndpoint(t *testing.T) {
 	// retry duration of server time has passed, then failed data in S3.
 	rc.set("fail")
 	putBatch(t, fh, "to-http", "four")
+	rc.waitRequests(t, 2)
+	putBatch(t, fh, "to-http", "later") // waits in the log: the retry is the same batch
 	retried := rc.waitRequests(t, 3)
-	if retried[1].body.RequestID != retried[2].body.RequestID || retried[1].body.RequestID == req.body.RequestID {
-		t.Fatalf("request ids: first batch %s, retries %s and %s", req.body.RequestID, retried[1].body.RequestID, retried[2].body.RequestID)
+	if retried[1].body.RequestID != retried[2].body.RequestID || retried[1].body.RequestID == req.body.RequestID ||
+		len(retried[2].body.Records) != 1 || string(retried[2].body.Records[0].Data) != "four" {
+		t.Fatalf("request ids: first batch %s, retries %s and %s; retried %d records", req.body.RequestID, retried[1].body.RequestID,
+			retried[2].body.RequestID, len(retried[2].body.Records))
 	}
 	advance(t, srv, 2*time.Minute)
 	failed := errorLines(t, srv, "http/http-endpoint-failed/", 1)
@@ -184,15 +188,28 @@ func TestFirehose_HTTPEndpoint(t *testing.T) {
 		!strings.Contains(fmt.Sprint(failed[0]["errorMessage"]), "database is down") || failed[0]["attemptsMade"].(float64) < 2 {
 		t.Fatalf("failed record: %v", failed[0])
 	}
+	rc.set("ok") // the batch that waited goes once the endpoint is back
 	waitDelivered(t, srv, "to-http")
+	if got := rc.waitRequests(t, 4); string(got[len(got)-1].body.Records[0].Data) != "later" {
+		t.Fatalf("after the endpoint came back: %d requests", len(got))
+	}
 
 	// No retries, and a response that names another request.
+	// An update naming only the URL keeps the access key (Describe never
+	// shows it) and the gzip encoding.
 	must[*firehose.UpdateDestinationOutput](t)(fh.UpdateDestination(ctx, &firehose.UpdateDestinationInput{DeliveryStreamName: aws.String("to-http"),
 		CurrentDeliveryStreamVersionId: aws.String("1"), DestinationId: aws.String("destinationId-000000000001"),
-		HttpEndpointDestinationUpdate: &ftypes.HttpEndpointDestinationUpdate{RetryOptions: &ftypes.HttpEndpointRetryOptions{DurationInSeconds: aws.Int32(0)}}}))
+		HttpEndpointDestinationUpdate: &ftypes.HttpEndpointDestinationUpdate{RetryOptions: &ftypes.HttpEndpointRetryOptions{DurationInSeconds: aws.Int32(0)},
+			EndpointConfiguration: &ftypes.HttpEndpointConfiguration{Url: aws.String(endpoint.URL + "/ingest")},
+			RequestConfiguration:  &ftypes.HttpEndpointRequestConfiguration{CommonAttributes: []ftypes.HttpEndpointCommonAttribute{{AttributeName: aws.String("env"), AttributeValue: aws.String("dev")}}}}}))
 	rc.set("wrong id")
 	putBatch(t, fh, "to-http", "five")
 	failed = errorLines(t, srv, "http/http-endpoint-failed/", 2)
+	last := rc.waitRequests(t, 1)
+	if h := last[len(last)-1].header; h.Get("X-Amz-Firehose-Access-Key") != "s3cret" || h.Get("Content-Encoding") != "gzip" ||
+		h.Get("X-Amz-Firehose-Common-Attributes") != `{"commonAttributes":{"env":"dev"}}` {
+		t.Fatalf("after a partial update: %+v", h)
+	}
 	var codes []string
 	for _, f := range failed {
 		codes = append(codes, fmt.Sprint(f["errorCode"]))

@@ -56,10 +56,14 @@ type buffer struct {
 	arrivals  []int64      // of each output's record, Unix ms, in a data buffer that is not converted
 	file      *parquetFile // converted records
 
-	// Of failed deliveries to an HTTP endpoint: how many, and when the
-	// first was (server time).
+	// For an HTTP endpoint: the request body's size the outputs make
+	// (base64 and JSON), the failed deliveries so far and when the first
+	// was (server time), and the failure that ended the retries once they
+	// have ended (the records then go to S3).
+	wire         int
 	attempts     int
 	firstFailure time.Time
+	gaveUp       *httpFailure
 }
 
 // worker delivers one stream's records.
@@ -139,6 +143,15 @@ func (w *worker) run() {
 		}()
 		defer func() { cancel(); <-pumped }()
 	}
+	// Stopping the stream cancels what is in flight (a post to a slow
+	// endpoint).
+	go func() {
+		select {
+		case <-w.ds.quit:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	log := w.s.opts.Logger.With("delivery_stream", w.ds.key.name, "account", w.ds.key.account)
 	for {
 		changed := w.ds.log.Changed()
@@ -165,6 +178,10 @@ func (w *worker) run() {
 			return
 		case <-changed:
 		case <-w.ds.kick:
+			// The clock moved or the configuration changed: a delivery
+			// waiting out its backoff is tried now (an HTTP endpoint's
+			// retry duration runs on the server clock).
+			w.retry = time.Time{}
 		case <-t.C:
 		}
 		t.Stop()
@@ -187,6 +204,15 @@ func (w *worker) pass(ctx context.Context) (bool, error) {
 	}
 	if !w.retry.IsZero() && time.Now().Before(w.retry) {
 		return false, nil
+	}
+	if b := w.failing(); b != nil {
+		// A batch the endpoint refused is sent again as it was, under
+		// the same request id: the log keeps what comes after.
+		if err := w.flush(ctx, b); err != nil {
+			return false, err
+		}
+		w.retry, w.backoff = time.Time{}, 0
+		return true, nil
 	}
 	recs, err := w.ds.log.Read(0, w.cursor, readBatch, readBatchBytes)
 	if err != nil {
@@ -368,6 +394,7 @@ func (w *worker) add(key, kind string, keys map[string]string, errorType string,
 		b.parts = append(b.parts, data)
 		if kind == kindData {
 			b.arrivals = append(b.arrivals, r.Arrival)
+			b.wire += recordWire(len(data))
 		}
 	}
 	b.last = pos
@@ -378,34 +405,60 @@ func (w *worker) add(key, kind string, keys map[string]string, errorType string,
 
 // flushFull delivers the buffers that reached their size.
 func (w *worker) flushFull(ctx context.Context) error {
+	var refused error
 	for _, b := range w.buffers {
-		if b.size >= w.sizeLimit(b) {
+		if w.full(b) {
 			if err := w.flush(ctx, b); err != nil {
-				return err
+				if !refusedByEndpoint(err) {
+					return err
+				}
+				refused = err
 			}
+		}
+	}
+	return refused
+}
+
+// full tells whether a buffer has reached its size, or for an HTTP
+// endpoint the most one request may carry.
+func (w *worker) full(b *buffer) bool {
+	return b.size >= w.sizeLimit(b) || b.kind == kindData && w.http && b.wire >= maxHTTPBody
+}
+
+// failing returns the data buffer an HTTP endpoint refused, if any.
+func (w *worker) failing() *buffer {
+	for _, b := range w.buffers {
+		if b.attempts > 0 {
+			return b
 		}
 	}
 	return nil
 }
 
+// refusedByEndpoint tells whether err is an HTTP endpoint's refusal, which
+// does not stop the other buffers' deliveries.
+func refusedByEndpoint(err error) bool {
+	var f *httpFailure
+	return errors.As(err, &f)
+}
+
 // sizeLimit is the size at which a buffer is delivered.
 func (w *worker) sizeLimit(b *buffer) int {
-	h := w.cfg.BufferingHints
-	if b.kind == kindBackup {
-		h = w.cfg.S3BackupConfiguration.BufferingHints
-	}
-	if b.kind == kindData && w.http {
-		return min(*h.SizeInMBs<<20, maxHTTPData)
-	}
-	return *h.SizeInMBs << 20
+	return *w.hints(b).SizeInMBs << 20
 }
 
 func (w *worker) interval(b *buffer) time.Duration {
-	h := w.cfg.BufferingHints
-	if b.kind == kindBackup {
-		h = w.cfg.S3BackupConfiguration.BufferingHints
+	return time.Duration(*w.hints(b).IntervalInSeconds) * time.Second
+}
+
+// hints are the buffering hints of a buffer's kind. A backup buffer
+// left from before an update that turned backup off keeps the backup
+// hints it had, or the destination's.
+func (w *worker) hints(b *buffer) *BufferingHints {
+	if c := w.cfg.S3BackupConfiguration; b.kind == kindBackup && c != nil && c.BufferingHints != nil {
+		return c.BufferingHints
 	}
-	return time.Duration(*h.IntervalInSeconds) * time.Second
+	return w.cfg.BufferingHints
 }
 
 // nextDue is how long, in server time, until the first buffer is due.
@@ -430,12 +483,16 @@ func (w *worker) flushDue(ctx context.Context) error {
 		}
 	}
 	sort.Slice(due, func(i, j int) bool { return due[i].first < due[j].first })
+	var refused error
 	for _, b := range due {
 		if err := w.flush(ctx, b); err != nil {
-			return err
+			if !refusedByEndpoint(err) {
+				return err
+			}
+			refused = err
 		}
 	}
-	return nil
+	return refused
 }
 
 // flush writes a buffer as one object, then records it delivered.
@@ -477,8 +534,15 @@ func (w *worker) flush(ctx context.Context, b *buffer) error {
 		body = bytes.Join(b.parts, nil)
 	case kindBackup:
 		backup := w.cfg.S3BackupConfiguration
+		if backup == nil { // turned off since the records came: they still go
+			backup = &S3Destination{BucketARN: w.cfg.BucketARN, CompressionFormat: w.cfg.CompressionFormat}
+		}
 		bucket = bucketOf(backup.BucketARN)
-		prefix = w.backupP.render(t, nil, "", random)
+		if w.backupP != nil {
+			prefix = w.backupP.render(t, nil, "", random)
+		} else {
+			prefix = w.prefixes.data.render(t, nil, "", random)
+		}
 		ext = extension(backup.CompressionFormat)
 		if body, err = compress(backup.CompressionFormat, b.parts, b.size, id); err != nil {
 			return err

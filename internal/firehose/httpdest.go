@@ -2,6 +2,7 @@ package firehose
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -188,9 +189,9 @@ func (d *HTTPEndpointDestination) s3Destination() ExtendedS3Destination {
 	normalize(&s3)
 	s3.BufferingHints = d.BufferingHints
 	s3.ProcessingConfiguration = d.ProcessingConfiguration
-	s3.S3BackupMode = "Disabled"
+	s3.S3BackupMode, s3.S3BackupConfiguration = "Disabled", d.S3Configuration
 	if d.S3BackupMode == "AllData" {
-		s3.S3BackupMode, s3.S3BackupConfiguration = "Enabled", d.S3Configuration
+		s3.S3BackupMode = "Enabled"
 	}
 	return s3
 }
@@ -206,8 +207,13 @@ func (d *HTTPEndpointDestination) describe() *HTTPEndpointDestinationDescription
 
 // mergeHTTP applies an update: the fields it gives replace d's.
 func mergeHTTP(d HTTPEndpointDestination, u *HTTPEndpointDestination) HTTPEndpointDestination {
-	if u.EndpointConfiguration != nil {
-		d.EndpointConfiguration = u.EndpointConfiguration
+	if e := u.EndpointConfiguration; e != nil {
+		// The access key is never described: an update without one keeps it.
+		merged := *d.EndpointConfiguration
+		merged.Url = cmp.Or(e.Url, merged.Url)
+		merged.Name = cmp.Or(e.Name, merged.Name)
+		merged.AccessKey = cmp.Or(e.AccessKey, merged.AccessKey)
+		d.EndpointConfiguration = &merged
 	}
 	if u.BufferingHints != nil {
 		h := *d.BufferingHints
@@ -218,8 +224,13 @@ func mergeHTTP(d HTTPEndpointDestination, u *HTTPEndpointDestination) HTTPEndpoi
 	if u.CloudWatchLoggingOptions != nil {
 		d.CloudWatchLoggingOptions = u.CloudWatchLoggingOptions
 	}
-	if u.RequestConfiguration != nil {
-		d.RequestConfiguration = u.RequestConfiguration
+	if rc := u.RequestConfiguration; rc != nil {
+		merged := *d.RequestConfiguration
+		merged.ContentEncoding = cmp.Or(rc.ContentEncoding, merged.ContentEncoding)
+		if rc.CommonAttributes != nil {
+			merged.CommonAttributes = rc.CommonAttributes
+		}
+		d.RequestConfiguration = &merged
 	}
 	if u.ProcessingConfiguration != nil {
 		d.ProcessingConfiguration = u.ProcessingConfiguration
@@ -227,7 +238,7 @@ func mergeHTTP(d HTTPEndpointDestination, u *HTTPEndpointDestination) HTTPEndpoi
 	if u.RoleARN != "" {
 		d.RoleARN = u.RoleARN
 	}
-	if u.RetryOptions != nil {
+	if u.RetryOptions != nil && u.RetryOptions.DurationInSeconds != nil {
 		d.RetryOptions = u.RetryOptions
 	}
 	if u.S3BackupMode != "" {
@@ -251,16 +262,20 @@ func cmpOrS3(a, b *S3Destination) *S3Destination {
 	return b
 }
 
-// maxHTTPData bounds a request's record data: base64 makes a third more,
-// and AWS takes request bodies of up to 64 MiB.
-const maxHTTPData = 48 << 20
+// maxHTTPBody bounds a request's body: AWS takes up to 64 MiB, and a
+// buffer is delivered once it passes this, so one more record (1,000 KiB
+// at most, a third more in base64) still fits.
+const maxHTTPBody = 62 << 20
+
+// recordWire is what a record of n bytes adds to a request body.
+func recordWire(n int) int { return len(`{"data":"`) + base64.StdEncoding.EncodedLen(n) + len(`"},`) }
 
 // httpBody is a request's body as AWS's contract defines it:
 // {"requestId", "timestamp" (ms), "records": [{"data": base64}]}.
 func httpBody(requestID string, now int64, parts [][]byte) []byte {
 	n := 64 + len(requestID)
 	for _, p := range parts {
-		n += len(`{"data":"`) + base64.StdEncoding.EncodedLen(len(p)) + len(`"},`)
+		n += recordWire(len(p))
 	}
 	b := make([]byte, 0, n)
 	b = append(b, `{"requestId":`...)
@@ -329,8 +344,8 @@ func (w *worker) post(ctx context.Context, rec streamRecord, b *buffer, requestI
 		if errors.Is(err, context.DeadlineExceeded) {
 			return &httpFailure{code: "HttpEndpoint.RequestTimeout", message: "The endpoint did not answer within 3 minutes."}
 		}
-		if ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled) {
-			return err // shutting down
+		if errors.Is(err, context.Canceled) {
+			return err // the stream is stopping
 		}
 		return &httpFailure{code: "HttpEndpoint.ConnectionFailed", message: "Unable to connect to the endpoint: " + err.Error()}
 	}
@@ -350,11 +365,11 @@ func checkResponse(resp *http.Response, raw []byte, requestID string) error {
 	}
 	if resp.StatusCode != http.StatusOK {
 		return &httpFailure{code: "HttpEndpoint.DestinationException", permanent: resp.StatusCode == http.StatusRequestEntityTooLarge,
-			message: fmt.Sprintf("Received the following response from the endpoint destination. %d: %s", resp.StatusCode, raw)}
+			message: fmt.Sprintf("Received the following response from the endpoint destination. %d: %s", resp.StatusCode, excerpt(raw))}
 	}
 	invalid := func(why string) error {
 		return &httpFailure{code: "HttpEndpoint.InvalidResponseFromDestination",
-			message: fmt.Sprintf("The response received from the specified endpoint is invalid: %s. Raw response received: %d %s", why, resp.StatusCode, raw)}
+			message: fmt.Sprintf("The response received from the specified endpoint is invalid: %s. Raw response received: %d %s", why, resp.StatusCode, excerpt(raw))}
 	}
 	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != "application/json" {
 		return invalid("its Content-Type is not application/json")
@@ -375,30 +390,44 @@ func checkResponse(resp *http.Response, raw []byte, requestID string) error {
 	return nil
 }
 
+// excerpt is the start of a response for an error message, which every
+// failed record repeats.
+func excerpt(raw []byte) string {
+	const max = 1024
+	if len(raw) <= max {
+		return string(raw)
+	}
+	return string(raw[:max]) + "..."
+}
+
 // flushHTTP delivers a data buffer to the endpoint. While the endpoint
 // fails, the worker retries (backing off) until the retry duration of
 // server time has passed since the first failure; then the buffer's
 // records go to S3 as failed data, as AWS writes them.
 func (w *worker) flushHTTP(ctx context.Context, rec streamRecord, b *buffer, requestID string) error {
-	err := w.post(ctx, rec, b, requestID)
-	var f *httpFailure
-	if err == nil {
-		if m := w.s.opts.Metrics; m != nil {
-			m.Delivered(rec.Name, "http", b.records, b.size)
-		}
-		return w.delivered(b)
-	}
-	if !errors.As(err, &f) {
-		return err
-	}
 	now := w.s.clock.Now()
-	if b.attempts == 0 {
-		b.firstFailure = now
-	}
-	b.attempts++
-	retry := time.Duration(*rec.HTTP.RetryOptions.DurationInSeconds) * time.Second
-	if !f.permanent && now.Sub(b.firstFailure) < retry {
-		return err
+	f := b.gaveUp
+	if f == nil {
+		err := w.post(ctx, rec, b, requestID)
+		if err == nil {
+			if m := w.s.opts.Metrics; m != nil {
+				m.Delivered(rec.Name, "http", b.records, b.size)
+			}
+			return w.delivered(b)
+		}
+		if !errors.As(err, &f) {
+			return err
+		}
+		now = w.s.clock.Now()
+		if b.attempts == 0 {
+			b.firstFailure = now
+		}
+		b.attempts++
+		retry := time.Duration(*rec.HTTP.RetryOptions.DurationInSeconds) * time.Second
+		if !f.permanent && now.Sub(b.firstFailure) < retry {
+			return err
+		}
+		b.gaveUp = f
 	}
 	lines := make([][]byte, len(b.parts))
 	for i, p := range b.parts {
