@@ -62,7 +62,17 @@ func readChanges(t *testing.T, kc *kinesis.Client, stream string, want int) []dd
 		for _, sh := range shards.Shards {
 			it := must[*kinesis.GetShardIteratorOutput](t)(kc.GetShardIterator(ctx, &kinesis.GetShardIteratorInput{StreamName: &stream,
 				ShardId: sh.ShardId, ShardIteratorType: ktypes.ShardIteratorTypeTrimHorizon})).ShardIterator
-			out := must[*kinesis.GetRecordsOutput](t)(kc.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: it}))
+			out, err := kc.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: it})
+			if err != nil {
+				// About one run in fifteen of the crash test, the first
+				// GetRecords after the restart fails in the client ("use of
+				// closed network connection") and the same call then
+				// succeeds; not yet explained (docs/kinesis.md). The poll
+				// reads again.
+				t.Logf("GetRecords: %v", err)
+				all = nil
+				break
+			}
 			for _, r := range out.Records {
 				var c ddbChange
 				if err := json.Unmarshal(r.Data, &c); err != nil {
