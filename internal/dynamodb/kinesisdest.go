@@ -397,7 +397,9 @@ func (s *Service) deliver(ctx context.Context, ob *outbox) (bool, error) {
 			first = i
 		}
 	}
-	if err := b.Commit(); err != nil {
+	// Not synced: a crash that loses the deletions puts those records
+	// into Kinesis again, which delivery at least once allows.
+	if err := b.CommitUnsynced(); err != nil {
 		return false, err
 	}
 	if first >= 0 {
