@@ -98,7 +98,7 @@ func (t token) is(word string) bool { return t.kind == 'w' && strings.EqualFold(
 func needsRewrite(toks []token) bool {
 	for _, t := range toks {
 		if t.kind == 'q' && t.text[0] == '`' || t.is("CAST") || t.is("TRY_CAST") || t.is("VALUES") ||
-			t.is("TIMESTAMP") || t.is("X") || t.is("JSON") || t.is("LISTAGG") || t.is("AT") || radixLiteral(t) != "" {
+			t.is("TIMESTAMP") || t.is("X") || t.is("JSON") || t.is("LISTAGG") || t.is("AT") || t.is("IF") || radixLiteral(t) != "" {
 			return true
 		}
 	}
@@ -240,6 +240,20 @@ func rewrite(b *strings.Builder, toks []token) {
 			i = j
 		case t.is("LISTAGG"):
 			i = listagg(b, toks, i)
+		case t.is("IF") && isPunctAfter(toks, i, "("):
+			// IF(c, v) is IF(c, v, NULL) to Trino; the engine wants three.
+			open := next(toks, i+1)
+			end := closing(toks, open)
+			b.WriteString(t.text)
+			writeTokens(b, toks[i+1:open+1])
+			rewrite(b, toks[open+1:end])
+			if end < len(toks) {
+				if topLevelCommas(toks[open+1:end]) == 1 {
+					b.WriteString(", NULL")
+				}
+				b.WriteString(")")
+			}
+			i = end
 		case t.is("AT") && !isWordAfter(toks, i, "TIME"):
 			// A column named at: Trino reserves no AT, DuckDB reads one
 			// as AT TIME ZONE.
@@ -250,6 +264,13 @@ func rewrite(b *strings.Builder, toks []token) {
 			b.WriteString(t.text)
 		}
 	}
+}
+
+// isPunctAfter tells whether the token after toks[i] (past spaces and
+// comments) is the punctuation p.
+func isPunctAfter(toks []token, i int, p string) bool {
+	j := next(toks, i+1)
+	return j < len(toks) && toks[j].kind == 'p' && toks[j].text == p
 }
 
 // isWordAfter tells whether the token after toks[i] (past spaces and

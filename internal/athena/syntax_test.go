@@ -9,6 +9,8 @@ func TestTrinoSyntax(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"SELECT 1", "SELECT 1"},
 		{"SELECT id, at FROM t WHERE at > 1", `SELECT id, "at" FROM t WHERE "at" > 1`},
+		{"SELECT if(a > 1, 'x'), IF(b, f(1, 2), 3), if (c, 1)", "SELECT if(a > 1, 'x', NULL), IF(b, f(1, 2), 3), if (c, 1, NULL)"},
+		{"SELECT if(", "SELECT if("},
 		{"SELECT ts AT TIME ZONE 'UTC', t.at", `SELECT ts AT TIME ZONE 'UTC', t."at"`},
 		{"SELECT `a b` FROM t", `SELECT "a b" FROM t`},
 		{"SELECT '`not a name`', \"`q`\"", "SELECT '`not a name`', \"`q`\""},

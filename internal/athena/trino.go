@@ -47,6 +47,21 @@ var macros = []string{
 	"CREATE OR REPLACE MACRO lakebox_infinity() AS CAST('Infinity' AS DOUBLE)",
 	"CREATE OR REPLACE MACRO lakebox_nan() AS CAST('NaN' AS DOUBLE)",
 	"CREATE OR REPLACE MACRO regexp_count(s, p) AS len(regexp_extract_all(s, p))",
+	// Luhn's check digit: from the right, every second digit doubled (its
+	// digits summed), the whole a multiple of 10.
+	"CREATE OR REPLACE MACRO luhn_check(s) AS list_sum(list_transform(list_transform(string_split(reverse(s), ''), c -> CAST(c AS INTEGER)), (d, i) -> CASE WHEN i % 2 = 0 THEN (d * 2) // 10 + (d * 2) % 10 ELSE d END)) % 10 = 0",
+	"CREATE OR REPLACE MACRO human_readable_seconds(x) AS CASE WHEN x IS NOT NULL THEN coalesce(nullif(array_to_string(list_transform(list_filter([" +
+		"{'n': CAST(floor(x / 604800) AS BIGINT), 'u': 'week'}, {'n': CAST(floor(x % 604800 / 86400) AS BIGINT), 'u': 'day'}, " +
+		"{'n': CAST(floor(x % 86400 / 3600) AS BIGINT), 'u': 'hour'}, {'n': CAST(floor(x % 3600 / 60) AS BIGINT), 'u': 'minute'}, " +
+		"{'n': CAST(floor(x % 60) AS BIGINT), 'u': 'second'}], e -> e.n > 0), e -> e.n || ' ' || e.u || CASE WHEN e.n = 1 THEN '' ELSE 's' END), ', '), ''), '0 seconds') END",
+	// A size with a unit (B, kB, MB ... YB, powers of 1024), in bytes.
+	"CREATE OR REPLACE MACRO parse_data_size(s) AS CAST(floor(CAST(regexp_extract(s, '^\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([kMGTPEZY]?B)\\s*$', 1) AS DECIMAL(38, 10)) * " +
+		"pow(1024, list_position(['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'], regexp_extract(s, '^\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([kMGTPEZY]?B)\\s*$', 2)) - 1)) AS DECIMAL(38, 0))",
+	"CREATE OR REPLACE MACRO array_histogram(a) AS map_from_entries(list_transform(lakebox_array_distinct(list_filter(a, x -> x IS NOT NULL)), v -> {'k': v, 'v': CAST(len(list_filter(a, x -> x = v)) AS BIGINT)}))",
+	"CREATE OR REPLACE MACRO euclidean_distance(a, b) AS list_distance(CAST(a AS DOUBLE[]), CAST(b AS DOUBLE[]))",
+	"CREATE OR REPLACE MACRO dot_product(a, b) AS list_dot_product(CAST(a AS DOUBLE[]), CAST(b AS DOUBLE[]))",
+	"CREATE OR REPLACE MACRO cosine_similarity(a, b) AS list_cosine_similarity(CAST(a AS DOUBLE[]), CAST(b AS DOUBLE[]))",
+	"CREATE OR REPLACE MACRO cosine_distance(a, b) AS 1 - list_cosine_similarity(CAST(a AS DOUBLE[]), CAST(b AS DOUBLE[]))",
 	"CREATE OR REPLACE MACRO is_json_scalar(j) AS json_type(json(j)) NOT IN ('OBJECT', 'ARRAY')",
 	"CREATE OR REPLACE MACRO json_array_contains(j, v) AS list_contains(list_transform(CAST(json(j) AS JSON[]), e -> json_extract_string(e, '$')), CAST(v AS VARCHAR))",
 	"CREATE OR REPLACE MACRO lakebox_any_match(a, r) AS CASE WHEN a IS NULL THEN NULL WHEN list_contains(r, true) THEN true WHEN list_count(r) < len(r) THEN NULL ELSE false END",
@@ -297,6 +312,11 @@ func translateFunction(n map[string]any) {
 		loc := n["query_location"]
 		results := call("list_transform", loc, args...)
 		replaceNode(n, call("lakebox_"+strings.ToLower(name), loc, deepCopy(args[0]), results))
+		return
+	case "if":
+		if len(args) == 2 { // Trino's IF without an else is NULL
+			n["children"] = append(args, constant("NULL", nil))
+		}
 		return
 	case "greatest", "least":
 		if len(args) > 1 {

@@ -1470,3 +1470,74 @@ SELECT approx_distinct(x) FROM (VALUES CAST(NULL AS integer), CAST(NULL AS integ
 SELECT 0x0A, 0x11, 0o40, 0o11, 0b1001, 0b101010
 ----
 10 | 17 | 32 | 9 | 9 | 42
+
+# Added 2026-11-23: Luhn checks, readable durations and data sizes, array histograms and vector
+# distances, IF without an else.
+
+SELECT luhn_check('79927398713')
+----
+true
+
+SELECT luhn_check('79927398714')
+----
+false
+
+SELECT human_readable_seconds(96)
+----
+1 minute, 36 seconds
+
+SELECT human_readable_seconds(3762)
+----
+1 hour, 2 minutes, 42 seconds
+
+SELECT human_readable_seconds(56363463)
+----
+93 weeks, 1 day, 8 hours, 31 minutes, 3 seconds
+
+SELECT human_readable_seconds(61)
+----
+1 minute, 1 second
+
+SELECT parse_data_size('1B')
+----
+1
+
+SELECT parse_data_size('1kB')
+----
+1024
+
+SELECT parse_data_size('1MB')
+----
+1048576
+
+SELECT parse_data_size('2.3MB')
+----
+2411724
+
+SELECT if(1 > 2, 'yes')
+----
+NULL
+
+SELECT array_histogram(ARRAY[42, 7, 42, NULL])
+----
+{42=2, 7=1}
+
+SELECT array_histogram(ARRAY[NULL, NULL])
+----
+{}
+
+SELECT euclidean_distance(ARRAY[1.0, 2.0], ARRAY[3.0, 4.0])
+----
+2.8284271247461903
+
+SELECT dot_product(ARRAY[1.0, 2.0], ARRAY[3.0, 4.0])
+----
+11.0
+
+SELECT cosine_distance(ARRAY[1.0, 2.0], ARRAY[3.0, 4.0])
+----
+0.01613008990009257
+
+SELECT cosine_similarity(ARRAY[1.0, 2.0], ARRAY[3.0, 4.0])
+----
+0.9838699100999074
