@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/hamba/avro/v2"
 	"github.com/hamba/avro/v2/ocf"
 )
@@ -362,6 +363,9 @@ func appendBytes(b []byte, v any) ([]byte, error) {
 }
 
 func appendJSONString(b []byte, s string) []byte {
-	q, _ := json.Marshal(s)
+	if out, err := jsontext.AppendQuote(b, s); err == nil {
+		return out
+	}
+	q, _ := json.Marshal(s) // invalid UTF-8: replaced, as encoding/json does
 	return append(b, q...)
 }

@@ -85,8 +85,8 @@ const (
 func normalizeHTTP(d *HTTPEndpointDestination) {
 	h := BufferingHints{SizeInMBs: ptr(5), IntervalInSeconds: ptr(300)}
 	if d.BufferingHints != nil {
-		h.SizeInMBs = cmpOr(d.BufferingHints.SizeInMBs, h.SizeInMBs)
-		h.IntervalInSeconds = cmpOr(d.BufferingHints.IntervalInSeconds, h.IntervalInSeconds)
+		h.SizeInMBs = orPtr(d.BufferingHints.SizeInMBs, h.SizeInMBs)
+		h.IntervalInSeconds = orPtr(d.BufferingHints.IntervalInSeconds, h.IntervalInSeconds)
 	}
 	d.BufferingHints = &h
 	rc := HTTPEndpointRequestConfiguration{ContentEncoding: "NONE"}
@@ -110,7 +110,8 @@ func normalizeHTTP(d *HTTPEndpointDestination) {
 	}
 }
 
-func cmpOr(a, b *int) *int {
+// orPtr returns a unless it is nil, else b.
+func orPtr[T any](a, b *T) *T {
 	if a != nil {
 		return a
 	}
@@ -217,8 +218,8 @@ func mergeHTTP(d HTTPEndpointDestination, u *HTTPEndpointDestination) HTTPEndpoi
 	}
 	if u.BufferingHints != nil {
 		h := *d.BufferingHints
-		h.SizeInMBs = cmpOr(u.BufferingHints.SizeInMBs, h.SizeInMBs)
-		h.IntervalInSeconds = cmpOr(u.BufferingHints.IntervalInSeconds, h.IntervalInSeconds)
+		h.SizeInMBs = orPtr(u.BufferingHints.SizeInMBs, h.SizeInMBs)
+		h.IntervalInSeconds = orPtr(u.BufferingHints.IntervalInSeconds, h.IntervalInSeconds)
 		d.BufferingHints = &h
 	}
 	if u.CloudWatchLoggingOptions != nil {
@@ -247,19 +248,12 @@ func mergeHTTP(d HTTPEndpointDestination, u *HTTPEndpointDestination) HTTPEndpoi
 	if u.SecretsManagerConfiguration != nil {
 		d.SecretsManagerConfiguration = u.SecretsManagerConfiguration
 	}
-	if s := cmpOrS3(u.S3Update, u.S3Configuration); s != nil {
+	if s := orPtr(u.S3Update, u.S3Configuration); s != nil {
 		merged := merge(*fromS3(d.S3Configuration), fromS3(s))
 		d.S3Configuration = toS3(&merged)
 	}
 	d.S3Update = nil
 	return d
-}
-
-func cmpOrS3(a, b *S3Destination) *S3Destination {
-	if a != nil {
-		return a
-	}
-	return b
 }
 
 // maxHTTPBody bounds a request's body: AWS takes up to 64 MiB, and a
