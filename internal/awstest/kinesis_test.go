@@ -583,3 +583,54 @@ func TestKinesis_Encryption(t *testing.T) {
 	_, err = c.StartStreamEncryption(ctx, &kinesis.StartStreamEncryptionInput{StreamName: aws.String("sealed"), EncryptionType: ktypes.EncryptionTypeNone, KeyId: aws.String("k")})
 	wantCode(t, err, "InvalidArgumentException")
 }
+
+// A stream takes records up to 1 MiB unless UpdateMaxRecordSize (or
+// CreateStream's MaxRecordSizeInKiB) lets it take up to 10 MiB.
+func TestKinesis_MaxRecordSize(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	c := srv.Kinesis()
+	createStream(t, c, "big", 1)
+	arn := "arn:aws:kinesis:us-east-1:000000000000:stream/big"
+	summary := func() int32 {
+		return aws.ToInt32(must[*kinesis.DescribeStreamSummaryOutput](t)(c.DescribeStreamSummary(ctx,
+			&kinesis.DescribeStreamSummaryInput{StreamARN: aws.String(arn)})).StreamDescriptionSummary.MaxRecordSizeInKiB)
+	}
+	if got := summary(); got != 1024 {
+		t.Fatalf("MaxRecordSizeInKiB %d, want 1024", got)
+	}
+	big := bytes.Repeat([]byte("x"), 3<<20)
+	_, err := c.PutRecord(ctx, &kinesis.PutRecordInput{StreamARN: aws.String(arn), PartitionKey: aws.String("p"), Data: big})
+	wantCode(t, err, "ValidationException")
+	_, err = c.UpdateMaxRecordSize(ctx, &kinesis.UpdateMaxRecordSizeInput{StreamARN: aws.String(arn), MaxRecordSizeInKiB: aws.Int32(20000)})
+	wantCode(t, err, "ValidationException")
+	must[*kinesis.UpdateMaxRecordSizeOutput](t)(c.UpdateMaxRecordSize(ctx, &kinesis.UpdateMaxRecordSizeInput{StreamARN: aws.String(arn), MaxRecordSizeInKiB: aws.Int32(4096)}))
+	if got := summary(); got != 4096 {
+		t.Fatalf("MaxRecordSizeInKiB %d after the update, want 4096", got)
+	}
+	must[*kinesis.PutRecordOutput](t)(c.PutRecord(ctx, &kinesis.PutRecordInput{StreamARN: aws.String(arn), PartitionKey: aws.String("p"), Data: big}))
+	must[*kinesis.PutRecordsOutput](t)(c.PutRecords(ctx, &kinesis.PutRecordsInput{StreamARN: aws.String(arn),
+		Records: []ktypes.PutRecordsRequestEntry{{PartitionKey: aws.String("p"), Data: big}}}))
+	_, err = c.PutRecord(ctx, &kinesis.PutRecordInput{StreamARN: aws.String(arn), PartitionKey: aws.String("p"), Data: bytes.Repeat([]byte("y"), 5<<20)})
+	wantCode(t, err, "ValidationException")
+	it := must[*kinesis.GetShardIteratorOutput](t)(c.GetShardIterator(ctx, &kinesis.GetShardIteratorInput{StreamARN: aws.String(arn),
+		ShardId: aws.String("shardId-000000000000"), ShardIteratorType: ktypes.ShardIteratorTypeTrimHorizon})).ShardIterator
+	var got [][]byte
+	for len(got) < 2 {
+		out := must[*kinesis.GetRecordsOutput](t)(c.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: it}))
+		for _, r := range out.Records {
+			got = append(got, r.Data)
+		}
+		if len(out.Records) == 0 {
+			t.Fatalf("read %d large records, want 2", len(got))
+		}
+		it = out.NextShardIterator
+	}
+	if !bytes.Equal(got[0], big) || !bytes.Equal(got[1], big) {
+		t.Fatal("large records read back changed")
+	}
+
+	must[*kinesis.CreateStreamOutput](t)(c.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("bigger"), ShardCount: aws.Int32(1), MaxRecordSizeInKiB: aws.Int32(10240)}))
+	_, err = c.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("too-small"), ShardCount: aws.Int32(1), MaxRecordSizeInKiB: aws.Int32(512)})
+	wantCode(t, err, "ValidationException")
+}

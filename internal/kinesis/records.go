@@ -16,8 +16,11 @@ import (
 )
 
 const (
-	maxRecordData    = 1 << 20 // bytes of a record's data
-	maxPartitionKey  = 256     // characters
+	// A record's data is at most 1 MiB unless its stream's
+	// MaxRecordSizeInKiB (UpdateMaxRecordSize) allows up to 10 MiB.
+	minRecordSizeKiB = 1024
+	maxRecordSizeKiB = 10240
+	maxPartitionKey  = 256 // characters
 	maxPutRecords    = 500
 	maxPutBatchBytes = 5 << 20 // data and partition keys of one PutRecords
 	maxGetRecords    = 10000
@@ -40,9 +43,11 @@ type PutRecordOutput struct {
 }
 
 // checkRecord validates a record; field is its place in the request.
+// Its data is checked against the largest size a stream may take; fits
+// checks it against its stream's.
 func checkRecord(data []byte, key, explicit, field string) (hashKey, error) {
-	if len(data) > maxRecordData {
-		return hashKey{}, validation("java.nio.HeapByteBuffer[pos=0 lim="+strconv.Itoa(len(data))+"]", field+"data", "have length less than or equal to 1048576")
+	if err := fits(data, maxRecordSizeKiB<<10, field); err != nil {
+		return hashKey{}, err
 	}
 	if n := utf8.RuneCountInString(key); n < 1 || n > maxPartitionKey {
 		return hashKey{}, validation(key, field+"partitionKey", "have length between 1 and 256")
@@ -55,6 +60,14 @@ func checkRecord(data []byte, key, explicit, field string) (hashKey, error) {
 		return h, nil
 	}
 	return partitionHash(key), nil
+}
+
+// fits checks a record's data against a maximum size in bytes.
+func fits(data []byte, max int, field string) error {
+	if len(data) > max {
+		return validation("java.nio.HeapByteBuffer[pos=0 lim="+strconv.Itoa(len(data))+"]", field+"data", "have length less than or equal to "+strconv.Itoa(max))
+	}
+	return nil
 }
 
 // PutRecord writes one record; it returns once the record is on disk.
@@ -71,6 +84,9 @@ func (s *Service) PutRecord(ctx context.Context, in *PutRecordInput) (*PutRecord
 	}
 	st, err := s.lookup(ctx, in.StreamName, in.StreamARN)
 	if err != nil {
+		return nil, err
+	}
+	if err := fits(in.Data, st.maxRecordData(), ""); err != nil {
 		return nil, err
 	}
 	out, err := s.put(st, []PutRecordsRequestEntry{{Data: in.Data, PartitionKey: in.PartitionKey}}, []hashKey{h})
@@ -124,12 +140,19 @@ func (s *Service) PutRecords(ctx context.Context, in *PutRecordsInput) (*PutReco
 		hashes[i] = h
 		size += len(r.Data) + len(r.PartitionKey)
 	}
-	if size > maxPutBatchBytes {
-		return nil, invalidArg("Records size exceeds 5 MB limit")
-	}
 	st, err := s.lookup(ctx, in.StreamName, in.StreamARN)
 	if err != nil {
 		return nil, err
+	}
+	limit := st.maxRecordData()
+	for i, r := range in.Records {
+		if err := fits(r.Data, limit, "records."+strconv.Itoa(i+1)+".member."); err != nil {
+			return nil, err
+		}
+	}
+	// A stream that takes records over 5 MiB takes a request of one.
+	if size > max(maxPutBatchBytes, limit) {
+		return nil, invalidArg("Records size exceeds 5 MB limit")
 	}
 	return s.put(st, in.Records, hashes)
 }

@@ -1,6 +1,7 @@
 package kinesis
 
 import (
+	"cmp"
 	"context"
 	"crypto/cipher"
 	"crypto/rand"
@@ -100,6 +101,19 @@ type streamRecord struct {
 	// Expired is a time (Unix ms) before which every record is gone: a
 	// record past the retention period stays gone when the period grows.
 	Expired int64 `json:"expired,omitempty"`
+	// MaxRecordKiB is the largest record's data the stream takes, in KiB
+	// (0 for the default, 1024).
+	MaxRecordKiB int `json:"maxRecordKiB,omitempty"`
+}
+
+// maxRecordKiB is the stream's record size limit in KiB.
+func (r *streamRecord) maxRecordKiB() int { return cmp.Or(r.MaxRecordKiB, minRecordSizeKiB) }
+
+// maxRecordData is the stream's record size limit in bytes.
+func (st *stream) maxRecordData() int {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	return st.rec.maxRecordKiB() << 10
 }
 
 // horizon is the arrival time before which records are gone, at now.

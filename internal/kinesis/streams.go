@@ -30,10 +30,19 @@ type StreamModeDetails struct {
 }
 
 type CreateStreamInput struct {
-	StreamName        string             `json:"StreamName"`
-	ShardCount        *int               `json:"ShardCount,omitempty"`
-	StreamModeDetails *StreamModeDetails `json:"StreamModeDetails,omitempty"`
-	Tags              map[string]string  `json:"Tags,omitempty"`
+	StreamName         string             `json:"StreamName"`
+	ShardCount         *int               `json:"ShardCount,omitempty"`
+	StreamModeDetails  *StreamModeDetails `json:"StreamModeDetails,omitempty"`
+	Tags               map[string]string  `json:"Tags,omitempty"`
+	MaxRecordSizeInKiB *int               `json:"MaxRecordSizeInKiB,omitempty"`
+}
+
+// checkMaxRecordSize validates MaxRecordSizeInKiB.
+func checkMaxRecordSize(kib int) error {
+	if kib < minRecordSizeKiB || kib > maxRecordSizeKiB {
+		return validation(kib, "maxRecordSizeInKiB", "have value between 1024 and 10240")
+	}
+	return nil
 }
 
 // CreateStream makes a stream. It is ACTIVE at once: there is nothing to
@@ -67,6 +76,13 @@ func (s *Service) CreateStream(ctx context.Context, in *CreateStreamInput) (*str
 	if err := checkTags(in.Tags, 0); err != nil {
 		return nil, err
 	}
+	maxKiB := 0
+	if in.MaxRecordSizeInKiB != nil {
+		if err := checkMaxRecordSize(*in.MaxRecordSizeInKiB); err != nil {
+			return nil, err
+		}
+		maxKiB = *in.MaxRecordSizeInKiB
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	key := streamKey{sc.account, sc.region, in.StreamName}
@@ -92,7 +108,7 @@ func (s *Service) CreateStream(ctx context.Context, in *CreateStreamInput) (*str
 		return nil, ErrLimitExceeded.WithMessage("This request would exceed the limit of %d on-demand streams for the account %s in %s.", onDemandStreamLimit, sc.account, sc.region)
 	}
 	now := s.nowMs()
-	rec := streamRecord{Name: in.StreamName, ID: newID(), Account: sc.account, Region: sc.region, Mode: mode,
+	rec := streamRecord{Name: in.StreamName, ID: newID(), Account: sc.account, Region: sc.region, Mode: mode, MaxRecordKiB: maxKiB,
 		RetentionHours: minRetention, Created: now, Tags: in.Tags}
 	for i, r := range evenRanges(shards) {
 		rec.Shards = append(rec.Shards, shardRecord{Index: i, Parent: -1, AdjacentParent: -1, Start: r[0].String(), End: r[1].String(), Opened: now})
@@ -259,6 +275,7 @@ type StreamDescriptionSummary struct {
 	KeyId                   string             `json:"KeyId,omitempty"`
 	OpenShardCount          int                `json:"OpenShardCount"`
 	ConsumerCount           int                `json:"ConsumerCount"`
+	MaxRecordSizeInKiB      int                `json:"MaxRecordSizeInKiB"`
 }
 
 type DescribeStreamSummaryOutput struct {
@@ -277,7 +294,7 @@ func (s *Service) DescribeStreamSummary(ctx context.Context, in *StreamInput) (*
 	return &DescribeStreamSummaryOutput{StreamDescriptionSummary{StreamName: r.Name, StreamARN: r.arn(), StreamId: r.ID, StreamStatus: "ACTIVE",
 		StreamModeDetails: &StreamModeDetails{r.Mode}, RetentionPeriodHours: r.RetentionHours, StreamCreationTimestamp: epoch.New(time.UnixMilli(r.Created)),
 		EnhancedMonitoring: []EnhancedMetrics{{ShardLevelMetrics: metricsOrEmpty(r.Metrics)}}, EncryptionType: r.encryptionType(), KeyId: r.Encryption.KeyID,
-		OpenShardCount: r.openShards(), ConsumerCount: len(r.Consumers)}}, nil
+		OpenShardCount: r.openShards(), ConsumerCount: len(r.Consumers), MaxRecordSizeInKiB: r.maxRecordKiB()}}, nil
 }
 
 type ListStreamsInput struct {
@@ -547,6 +564,29 @@ func (s *Service) UpdateStreamMode(ctx context.Context, in *UpdateStreamModeInpu
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	return s.update(st, func(r *streamRecord) { r.Mode = in.StreamModeDetails.StreamMode })
+}
+
+type UpdateMaxRecordSizeInput struct {
+	StreamARN          string `json:"StreamARN,omitempty"`
+	StreamId           string `json:"StreamId,omitempty"`
+	MaxRecordSizeInKiB *int   `json:"MaxRecordSizeInKiB"`
+}
+
+// UpdateMaxRecordSize sets the largest record a stream takes, 1 to 10 MiB.
+func (s *Service) UpdateMaxRecordSize(ctx context.Context, in *UpdateMaxRecordSizeInput) (*struct{}, error) {
+	if in.MaxRecordSizeInKiB == nil {
+		return nil, validation(nil, "maxRecordSizeInKiB", "not be null")
+	}
+	if err := checkMaxRecordSize(*in.MaxRecordSizeInKiB); err != nil {
+		return nil, err
+	}
+	st, err := s.lookup(ctx, "", in.StreamARN)
+	if err != nil {
+		return nil, err
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return s.update(st, func(r *streamRecord) { r.MaxRecordKiB = *in.MaxRecordSizeInKiB })
 }
 
 type DescribeLimitsOutput struct {

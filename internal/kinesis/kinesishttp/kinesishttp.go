@@ -23,6 +23,7 @@ func New(svc *kinesis.Service) http.Handler {
 			"ListShards":            awsjson.Op(svc.ListShards),
 			"DescribeLimits":        awsjson.Op(svc.DescribeLimits),
 			"UpdateStreamMode":      awsjson.Op(svc.UpdateStreamMode),
+			"UpdateMaxRecordSize":   awsjson.Op(svc.UpdateMaxRecordSize),
 
 			"IncreaseStreamRetentionPeriod": awsjson.Op(svc.IncreaseStreamRetentionPeriod),
 			"DecreaseStreamRetentionPeriod": awsjson.Op(svc.DecreaseStreamRetentionPeriod),
