@@ -73,6 +73,20 @@ class KinesisTest(unittest.TestCase):
         self.assertEqual(len(got), 11)
         self.assertEqual(got[b"\x00binary\xff"], "alice")
 
+    def test_large_records(self):
+        # Records over 1 MiB once the stream allows them (up to 10 MiB).
+        name = self.stream(1)
+        arn = self.k.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]["StreamARN"]
+        big = b"z" * (2 << 20)
+        with self.assertRaises(ClientError) as err:
+            self.k.put_record(StreamName=name, Data=big, PartitionKey="p")
+        self.assertEqual(err.exception.response["Error"]["Code"], "ValidationException")
+        self.k.update_max_record_size(StreamARN=arn, MaxRecordSizeInKiB=3072)
+        self.assertEqual(self.k.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]["MaxRecordSizeInKiB"], 3072)
+        self.k.put_record(StreamName=name, Data=big, PartitionKey="p")
+        recs = self.drain(name, "shardId-000000000000", ShardIteratorType="TRIM_HORIZON")
+        self.assertEqual([r["Data"] for r in recs], [big])
+
     def test_iterator_types(self):
         name = self.stream(1)
         shard = "shardId-000000000000"
