@@ -47,25 +47,12 @@ func (s *Service) saveJob(key []byte, d any) error {
 
 // loadJobs returns the descriptions under a scope's prefix, oldest first.
 func loadJobs[T any](s *Service, prefix []byte, sc scope) ([]T, error) {
-	start := jobKey(prefix, sc, "")
-	it, err := s.db.NewIter(start, meta.PrefixEnd(start))
-	if err != nil {
-		return nil, err
-	}
-	defer it.Close()
 	var out []T
-	for it.First(); it.Valid(); it.Next() {
-		v, err := it.Value()
-		if err != nil {
-			return nil, err
-		}
-		var d T
-		if err := json.Unmarshal(v, &d); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, it.Close()
+	err := eachJSON(s.db, jobKey(prefix, sc, ""), func(d *T) error {
+		out = append(out, *d)
+		return nil
+	})
+	return out, err
 }
 
 // jobByToken returns the job a client token started, or nil.

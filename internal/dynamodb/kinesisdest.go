@@ -110,40 +110,21 @@ func outboxEntryKey(id string, seq uint64) []byte {
 // loadOutboxes reads the outbox records and finds where each outbox's
 // entries start and end.
 func (s *Service) loadOutboxes() error {
-	it, err := s.db.NewIter(outboxPrefix, meta.PrefixEnd(outboxPrefix))
-	if err != nil {
-		return err
-	}
-	defer it.Close()
-	for it.First(); it.Valid(); it.Next() {
-		v, err := it.Value()
-		if err != nil {
-			return err
-		}
-		ob := &outbox{}
-		if err := json.Unmarshal(v, &ob.rec); err != nil {
-			return err
-		}
-		prefix := []byte(string(outboxEntryPrefix) + ob.rec.ID)
-		ei, err := s.db.NewIter(prefix, meta.PrefixEnd(prefix))
+	return eachJSON(s.db, outboxPrefix, func(r *outboxRecord) error {
+		ob := &outbox{rec: *r}
+		first, last, ok, err := seqRange(s.db, []byte(string(outboxEntryPrefix)+r.ID))
 		if err != nil {
 			return err
 		}
 		next := uint64(1)
-		if ei.First() {
-			ob.from = binary.BigEndian.Uint64(ei.Key()[len(prefix):])
-		}
-		if ei.Last() {
-			next = binary.BigEndian.Uint64(ei.Key()[len(prefix):]) + 1
-		}
-		if err := ei.Close(); err != nil {
-			return err
+		if ok {
+			ob.from, next = first, last+1
 		}
 		ob.start(next)
-		ob.retired.Store(ob.rec.Retired)
-		s.outboxes[ob.rec.ID] = ob
-	}
-	return nil
+		ob.retired.Store(r.Retired)
+		s.outboxes[r.ID] = ob
+		return nil
+	})
 }
 
 func (s *Service) outboxByID(id string) *outbox {

@@ -1,8 +1,12 @@
 package dynamodb
 
 import (
+	"encoding/binary"
+	"encoding/json"
 	"slices"
 	"sync"
+
+	"github.com/lakebox/lakebox/internal/storage/meta"
 )
 
 // sequencer numbers the records a log of changes receives (a stream's
@@ -67,4 +71,45 @@ func (q *sequencer) last() uint64 {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return q.committed
+}
+
+// seqRange returns the first and last sequence numbers of the keys under
+// prefix, each a big-endian u64 after it; ok is false when there are none.
+func seqRange(db *meta.DB, prefix []byte) (first, last uint64, ok bool, err error) {
+	it, err := db.NewIter(prefix, meta.PrefixEnd(prefix))
+	if err != nil {
+		return 0, 0, false, err
+	}
+	defer it.Close()
+	if it.First() {
+		first, ok = binary.BigEndian.Uint64(it.Key()[len(prefix):]), true
+	}
+	if it.Last() {
+		last = binary.BigEndian.Uint64(it.Key()[len(prefix):])
+	}
+	return first, last, ok, it.Close()
+}
+
+// eachJSON decodes every value under prefix, in key order, and passes it
+// to fn.
+func eachJSON[T any](db *meta.DB, prefix []byte, fn func(*T) error) error {
+	it, err := db.NewIter(prefix, meta.PrefixEnd(prefix))
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for it.First(); it.Valid(); it.Next() {
+		v, err := it.Value()
+		if err != nil {
+			return err
+		}
+		d := new(T)
+		if err := json.Unmarshal(v, d); err != nil {
+			return err
+		}
+		if err := fn(d); err != nil {
+			return err
+		}
+	}
+	return it.Close()
 }

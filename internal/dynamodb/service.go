@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"hash/fnv"
 	"log/slog"
 	"slices"
@@ -80,21 +79,11 @@ func New(db *meta.DB, clk *clock.Clock, opts Options) (*Service, error) {
 	if err := s.loadOutboxes(); err != nil {
 		return nil, err
 	}
-	it, err := db.NewIter(tablePrefix, meta.PrefixEnd(tablePrefix))
-	if err != nil {
+	if err := eachJSON(db, tablePrefix, func(rec *tableRecord) error {
+		s.tables[tableKey{rec.Account, rec.Region, rec.Name}] = &table{rec: *rec}
+		return nil
+	}); err != nil {
 		return nil, err
-	}
-	defer it.Close()
-	for it.First(); it.Valid(); it.Next() {
-		v, err := it.Value()
-		if err != nil {
-			return nil, err
-		}
-		var rec tableRecord
-		if err := json.Unmarshal(v, &rec); err != nil {
-			return nil, err
-		}
-		s.tables[tableKey{rec.Account, rec.Region, rec.Name}] = &table{rec: rec}
 	}
 	if err := s.removeUnfilled(); err != nil {
 		return nil, err

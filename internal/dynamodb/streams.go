@@ -87,36 +87,20 @@ func (st *stream) snapshot() streamRecord {
 // loadStreams reads the stream records and finds where each stream's
 // numbering stopped.
 func (s *Service) loadStreams() error {
-	it, err := s.db.NewIter(streamPrefix, meta.PrefixEnd(streamPrefix))
-	if err != nil {
-		return err
-	}
-	defer it.Close()
-	for it.First(); it.Valid(); it.Next() {
-		v, err := it.Value()
+	return eachJSON(s.db, streamPrefix, func(r *streamRecord) error {
+		st := &stream{rec: *r}
+		next := max(1, r.Trimmed, r.Last+1)
+		_, last, ok, err := seqRange(s.db, []byte(string(recordPrefix)+r.ID))
 		if err != nil {
 			return err
 		}
-		st := &stream{}
-		if err := json.Unmarshal(v, &st.rec); err != nil {
-			return err
-		}
-		next := max(1, st.rec.Trimmed, st.rec.Last+1)
-		prefix := []byte(string(recordPrefix) + st.rec.ID)
-		ri, err := s.db.NewIter(prefix, meta.PrefixEnd(prefix))
-		if err != nil {
-			return err
-		}
-		if ri.Last() {
-			next = max(next, binary.BigEndian.Uint64(ri.Key()[len(prefix):])+1)
-		}
-		if err := ri.Close(); err != nil {
-			return err
+		if ok {
+			next = max(next, last+1)
 		}
 		st.start(next)
-		s.streams[st.rec.ID] = st
-	}
-	return nil
+		s.streams[r.ID] = st
+		return nil
+	})
 }
 
 // iteratorKey returns the key that signs shard iterators, made on first
