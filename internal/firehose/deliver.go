@@ -53,7 +53,7 @@ type buffer struct {
 	records   int
 	size      int          // bytes of the outputs as they came (before conversion)
 	parts     [][]byte     // the outputs, unless converted
-	arrivals  []int64      // of each output's record, Unix ms, in a data buffer that is not converted
+	arrivals  []int64      // of each output's record, Unix ms, in an HTTP endpoint's data buffer
 	file      *parquetFile // converted records
 
 	// For an HTTP endpoint: the request body's size the outputs make
@@ -392,7 +392,7 @@ func (w *worker) add(key, kind string, keys map[string]string, errorType string,
 		}
 	} else {
 		b.parts = append(b.parts, data)
-		if kind == kindData {
+		if kind == kindData && w.http { // only an HTTP endpoint's delivery uses them
 			b.arrivals = append(b.arrivals, r.Arrival)
 			b.wire += recordWire(len(data))
 		}
