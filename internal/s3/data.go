@@ -3,7 +3,6 @@ package s3
 import (
 	"bytes"
 	"crypto/md5"
-	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
 	"hash"
@@ -83,7 +82,7 @@ func (s *Service) ingest(b *Body, alg string, maxSize int64, st storeAs) (*inges
 	if in.size <= s.opts.InlineMax {
 		md.Write(head)
 		sum.Write(head)
-		in.ref = dataRef{ID: rand.Text(), Inline: true}
+		in.ref = dataRef{ID: s.newInlineID(), Inline: true}
 		in.inline = st.inline(&in.ref, head)
 		return in, in.verify(b, wantMD5, md, sum, alg)
 	}

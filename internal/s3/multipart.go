@@ -584,7 +584,7 @@ func (s *Service) assemble(parts []*partRecord, total int64, st storeAs) (*inges
 		if _, err := io.Copy(&buf, io.MultiReader(readers...)); err != nil {
 			return nil, err
 		}
-		in.ref = dataRef{ID: rand.Text(), Inline: true}
+		in.ref = dataRef{ID: s.newInlineID(), Inline: true}
 		in.inline = st.inline(&in.ref, buf.Bytes())
 		return in, nil
 	}

@@ -56,6 +56,14 @@ func newVersionID(stamp uint64) string {
 	return versionEncoding.EncodeToString(b[:])
 }
 
+// newInlineID returns the id of a new inline body. Ids start with a stamp,
+// so new bodies' data keys sort after every older one: the meta store
+// appends them instead of scattering them through its key space, and its
+// compactions then move whole sstables of bodies, each referring to the one
+// blob file a flush wrote, instead of rewriting the bodies to restore
+// locality. (Random ids cost a fifth of a small PUT's CPU in those rewrites.)
+func (s *Service) newInlineID() string { return newVersionID(s.stamp()) }
+
 // versionStamp returns the stamp a version id embeds; ok is false for
 // strings that are not version ids at all.
 func versionStamp(id string) (stamp uint64, ok bool) {
