@@ -98,3 +98,61 @@ func FuzzPath(f *testing.F) {
 		}
 	})
 }
+
+// A blob larger than syncChunk is synced in the background while it is
+// written; Commit and Abort must wait for those syncs, and the bytes must
+// read back whole.
+func TestWriter_BackgroundSyncs(t *testing.T) {
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	piece := make([]byte, 1<<20)
+	for i := range piece {
+		piece[i] = byte(i % 251)
+	}
+	const pieces = 3*syncChunk/(1<<20) + 1
+	write := func() *Writer {
+		w, err := s.Create()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range pieces {
+			if _, err := w.Write(piece); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if w.synced == 0 {
+			t.Fatal("no background sync was started")
+		}
+		return w
+	}
+
+	w := write()
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if w.syncing != nil {
+		t.Fatal("Commit returned with a sync still running")
+	}
+	f, err := s.Open(w.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(f)
+	f.Close()
+	if err != nil || len(got) != pieces<<20 {
+		t.Fatalf("read %d bytes, %v; want %d", len(got), err, pieces<<20)
+	}
+	for i := 0; i < len(got); i += 1 << 20 {
+		if !slices.Equal(got[i:i+1<<20], piece) {
+			t.Fatalf("MiB %d differs", i>>20)
+		}
+	}
+
+	aborted := write()
+	aborted.Abort()
+	if _, err := s.Open(aborted.ID()); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("aborted blob: Open = %v, want ErrNotFound", err)
+	}
+}
