@@ -88,6 +88,21 @@ func checkAlgorithm(name string) (string, error) {
 // alg, such as x-amz-checksum-crc32.
 func ChecksumHeader(alg string) string { return "x-amz-checksum-" + strings.ToLower(alg) }
 
+// ChecksumHeaderAlgorithm returns the algorithm whose checksum header is
+// name, in any case (CRC32 for x-amz-checksum-crc32), or "" when name is
+// not the header of a supported algorithm.
+func ChecksumHeaderAlgorithm(name string) string {
+	const prefix = "x-amz-checksum-"
+	if len(name) <= len(prefix) || !strings.EqualFold(name[:len(prefix)], prefix) {
+		return ""
+	}
+	alg := strings.ToUpper(name[len(prefix):])
+	if _, ok := checksumAlgs[alg]; !ok {
+		return ""
+	}
+	return alg
+}
+
 // ChecksumAlgorithms lists the supported algorithms.
 func ChecksumAlgorithms() []string { return slices.Sorted(maps.Keys(checksumAlgs)) }
 

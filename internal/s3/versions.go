@@ -179,11 +179,14 @@ func cmpErr(err, otherwise error) error {
 // currentRecord returns the current version of a key, a delete marker
 // included, or nil.
 func (s *Service) currentRecord(bucket, key string) (*objectRecord, error) {
-	o, err := s.loadObject(bucket, key)
-	if isCode(err, "NoSuchKey") {
-		return nil, nil
+	v, err := s.db.Get(objectKey(bucket, key))
+	switch {
+	case isNotFound(err):
+		return nil, nil // the usual answer to a PUT of a new key: build no error
+	case err != nil:
+		return nil, err
 	}
-	return o, err
+	return decodeObject(v)
 }
 
 // nullNoncurrent returns the noncurrent null version of a key, or nil. A

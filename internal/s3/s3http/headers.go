@@ -22,32 +22,34 @@ func requestBody(r *http.Request) (s3.Body, error) {
 	if v, ok := r.Header["Content-Md5"]; ok && (len(v) != 1 || v[0] == "") {
 		return b, s3.ErrInvalidDigest.With("Content-MD5", strings.Join(v, ","))
 	}
-	multiple := awserr.New("InvalidRequest", 400, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
-	for _, alg := range s3.ChecksumAlgorithms() {
-		if v := r.Header.Get(s3.ChecksumHeader(alg)); v != "" {
-			if b.ChecksumAlgorithm != "" {
-				return b, multiple
-			}
-			b.ChecksumAlgorithm, b.Checksum = alg, v
+	// One pass over the headers finds the checksum header, if any: this
+	// runs for every PUT.
+	for name, v := range r.Header {
+		if len(name) < len(checksumHeaderPrefix) || !strings.EqualFold(name[:len(checksumHeaderPrefix)], checksumHeaderPrefix) {
+			continue
 		}
-	}
-	for name := range r.Header {
-		if strings.HasPrefix(strings.ToLower(name), "x-amz-checksum-") && !knownChecksumHeader(name) {
+		switch strings.ToLower(name[len(checksumHeaderPrefix):]) {
+		case "mode", "type", "algorithm":
+			continue
+		}
+		alg := s3.ChecksumHeaderAlgorithm(name)
+		switch {
+		case alg == "":
 			return b, awserr.New("InvalidRequest", 400, "The algorithm type you specified in x-amz-checksum- header is invalid.")
+		case len(v) == 0 || v[0] == "":
+			continue
+		case b.ChecksumAlgorithm != "":
+			return b, errMultipleChecksums()
 		}
+		b.ChecksumAlgorithm, b.Checksum = alg, v[0]
 	}
 	if tr := strings.ToLower(strings.TrimSpace(r.Header.Get("X-Amz-Trailer"))); tr != "" {
-		alg := ""
-		for _, a := range s3.ChecksumAlgorithms() {
-			if tr == s3.ChecksumHeader(a) {
-				alg = a
-			}
-		}
+		alg := s3.ChecksumHeaderAlgorithm(tr)
 		switch {
 		case alg == "":
 			return b, awserr.New("InvalidRequest", 400, "The value specified in the x-amz-trailer header is not supported")
 		case b.ChecksumAlgorithm != "":
-			return b, multiple
+			return b, errMultipleChecksums()
 		}
 		b.ChecksumAlgorithm = alg
 		b.Trailer = func() string { return r.Trailer.Get(tr) }
@@ -55,21 +57,10 @@ func requestBody(r *http.Request) (s3.Body, error) {
 	return b, nil
 }
 
-// knownChecksumHeader reports whether an x-amz-checksum-* header is one
-// Lakebox reads: a value of a supported algorithm, or the mode, type and
-// algorithm headers.
-func knownChecksumHeader(name string) bool {
-	n := strings.ToLower(name)
-	switch n {
-	case "x-amz-checksum-mode", "x-amz-checksum-type", "x-amz-checksum-algorithm":
-		return true
-	}
-	for _, a := range s3.ChecksumAlgorithms() {
-		if n == s3.ChecksumHeader(a) {
-			return true
-		}
-	}
-	return false
+const checksumHeaderPrefix = "x-amz-checksum-"
+
+func errMultipleChecksums() error {
+	return awserr.New("InvalidRequest", 400, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
 }
 
 // requirePutLength enforces S3's rule that uploads declare their length.

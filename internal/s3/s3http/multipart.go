@@ -117,7 +117,7 @@ func (h *Handler) completeMultipartUpload(w http.ResponseWriter, r *http.Request
 	for _, alg := range s3.ChecksumAlgorithms() {
 		if v := r.Header.Get(s3.ChecksumHeader(alg)); v != "" {
 			if in.Checksum != "" {
-				return awserr.New("InvalidRequest", 400, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
+				return errMultipleChecksums()
 			}
 			in.Checksum = v
 		}
