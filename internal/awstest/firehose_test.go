@@ -261,6 +261,108 @@ func TestFirehose_PrefixExpressionsAndBufferingOnTheServerClock(t *testing.T) {
 	}
 }
 
+// A failing S3 delivery is retried for as long as Firehose keeps the
+// records (24 hours of server time for DirectPut), then the records are
+// discarded, as AWS does, and the records behind them flow.
+func TestFirehose_FailingDeliveryIsRetriedForTheRetentionThenDiscarded(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	s3c, fh := srv.S3(), srv.Firehose()
+	createDelivery(t, fh, "late", s3Dest("late-bucket", nil))
+	createDelivery(t, fh, "doomed", s3Dest("never-bucket", nil))
+	putBatch(t, fh, "late", `{"a":1}`, `{"a":2}`)
+	putBatch(t, fh, "doomed", `{"b":1}`, `{"b":2}`, `{"b":3}`)
+
+	// 23 hours on, the records are still kept: they arrive once the
+	// bucket exists.
+	advance(t, srv, 23*time.Hour)
+	createBucket(t, s3c, "late-bucket")
+	advance(t, srv, time.Second) // wakes the worker out of its backoff
+	waitDelivered(t, srv, "late")
+	objs := objects(t, s3c, "late-bucket", "")
+	if len(objs) != 1 {
+		t.Fatalf("late-bucket holds %v", keysOf(objs))
+	}
+	for _, body := range objs {
+		if string(body) != `{"a":1}{"a":2}` {
+			t.Fatalf("late delivery: %q", body)
+		}
+	}
+	if ok, _ := srv.FirehoseService().Settled("000000000000", "us-east-1", "doomed"); ok {
+		t.Fatal("doomed records were dropped before their retention ran out")
+	}
+
+	// Past 24 hours, the failing records are discarded and counted.
+	advance(t, srv, 2*time.Hour)
+	waitDelivered(t, srv, "doomed")
+	resp := must[*http.Response](t)(http.Get(srv.URL + "/_lakebox/metrics"))
+	metrics := string(must[[]byte](t)(io.ReadAll(resp.Body)))
+	resp.Body.Close()
+	if want := `lakebox_firehose_discarded_records_total{delivery_stream="doomed",kind="data"} 3`; !strings.Contains(metrics, want) {
+		t.Errorf("metrics lack %s", want)
+	}
+	if strings.Contains(metrics, `lakebox_firehose_discarded_records_total{delivery_stream="late"`) {
+		t.Error("records of the late stream were counted as discarded")
+	}
+
+	// Records put after the discard are delivered normally, alone.
+	createBucket(t, s3c, "never-bucket")
+	putBatch(t, fh, "doomed", `{"b":4}`)
+	waitDelivered(t, srv, "doomed")
+	objs = objects(t, s3c, "never-bucket", "")
+	if len(objs) != 1 {
+		t.Fatalf("never-bucket holds %v", keysOf(objs))
+	}
+	for _, body := range objs {
+		if string(body) != `{"b":4}` {
+			t.Fatalf("delivery after the discard: %q", body)
+		}
+	}
+}
+
+// A Kinesis-sourced delivery stream keeps records whose delivery fails for
+// as long as its source stream keeps them, not 24 hours.
+func TestFirehose_KinesisSourcedFailingDeliveryKeepsTheSourcesRetention(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	s3c, fh, k := srv.S3(), srv.Firehose(), srv.Kinesis()
+	createStream(t, k, "kept", 1)
+	must[*kinesis.IncreaseStreamRetentionPeriodOutput](t)(k.IncreaseStreamRetentionPeriod(ctx, &kinesis.IncreaseStreamRetentionPeriodInput{
+		StreamName: aws.String("kept"), RetentionPeriodHours: aws.Int32(48)}))
+	if _, err := fh.CreateDeliveryStream(ctx, &firehose.CreateDeliveryStreamInput{
+		DeliveryStreamName: aws.String("from-kept"), DeliveryStreamType: ftypes.DeliveryStreamTypeKinesisStreamAsSource,
+		KinesisStreamSourceConfiguration: &ftypes.KinesisStreamSourceConfiguration{
+			KinesisStreamARN: aws.String("arn:aws:kinesis:us-east-1:000000000000:stream/kept"), RoleARN: aws.String(roleARN)},
+		ExtendedS3DestinationConfiguration: s3Dest("kept-bucket", nil),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	advance(t, srv, time.Second) // records before the stream was made are not read
+	must[*kinesis.PutRecordOutput](t)(k.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("kept"), PartitionKey: aws.String("p"), Data: []byte("kept")}))
+	// Wait until Firehose has read the record from the stream.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp := must[*http.Response](t)(http.Get(srv.URL + "/_lakebox/metrics"))
+		metrics := string(must[[]byte](t)(io.ReadAll(resp.Body)))
+		resp.Body.Close()
+		if strings.Contains(metrics, `lakebox_firehose_incoming_records_total{delivery_stream="from-kept"} 1`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Firehose did not read the record from its source")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	advance(t, srv, 30*time.Hour)
+	createBucket(t, s3c, "kept-bucket")
+	advance(t, srv, time.Second) // wakes the worker out of its backoff
+	waitDelivered(t, srv, "from-kept")
+	objs := objects(t, s3c, "kept-bucket", "")
+	if len(objs) != 1 || string(objs[keysOf(objs)[0]]) != "kept" {
+		t.Fatalf("kept-bucket holds %v: the record was not kept for the source's 48 hours", keysOf(objs))
+	}
+}
+
 func TestFirehose_DynamicPartitioningWithJQ(t *testing.T) {
 	t.Parallel()
 	srv := awstest.New(t)

@@ -550,10 +550,44 @@ func (w *worker) flush(ctx context.Context, b *buffer) error {
 	}
 	key := fmt.Sprintf("%s%s-%d-%s-%s%s", prefix, rec.Name, rec.Version, t.Format("2006-01-02-15-04-05"), id, ext)
 	if err := w.s.opts.Lake.Put(ctx, rec.Account, bucket, key, body, contentType); err != nil {
-		return fmt.Errorf("deliver s3://%s/%s: %w", bucket, key, err)
+		err = fmt.Errorf("deliver s3://%s/%s: %w", bucket, key, err)
+		if ctx.Err() == nil && w.outlived(ctx, rec, b) {
+			return w.discard(rec, b, err)
+		}
+		return err
 	}
 	if m := w.s.opts.Metrics; m != nil {
 		m.Delivered(rec.Name, b.kind, b.records, len(body))
+	}
+	return w.delivered(b)
+}
+
+// directPutRetention is how long Firehose keeps the records put into a
+// DirectPut stream.
+const directPutRetention = 24 * time.Hour
+
+// outlived tells whether a buffer's oldest record is older, on the server
+// clock, than the stream keeps records: 24 hours, or for a Kinesis source
+// the source stream's retention. AWS retries a failing S3 delivery until
+// then, and then discards the data.
+func (w *worker) outlived(ctx context.Context, rec streamRecord, b *buffer) bool {
+	retention := directPutRetention
+	if src := rec.Source; src != nil && w.s.opts.Source != nil {
+		if r, err := w.s.opts.Source.Retention(ctx, rec.Account, rec.Region, src.KinesisStreamARN); err == nil {
+			retention = r
+		}
+	}
+	return w.s.clock.Now().Sub(time.UnixMilli(b.oldest)) >= retention
+}
+
+// discard drops a buffer whose records outlived their retention, as if
+// delivered, so the records behind it flow again.
+func (w *worker) discard(rec streamRecord, b *buffer, cause error) error {
+	w.s.opts.Logger.Error("firehose discarded records that could not be delivered within their retention",
+		"delivery_stream", rec.Name, "account", rec.Account, "kind", b.kind, "records", b.records,
+		"oldest", time.UnixMilli(b.oldest).UTC(), "err", cause)
+	if m := w.s.opts.Metrics; m != nil {
+		m.Discarded(rec.Name, b.kind, b.records)
 	}
 	return w.delivered(b)
 }

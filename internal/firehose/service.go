@@ -41,6 +41,8 @@ type Source interface {
 	// from the records that arrived at or after start), at most max, and
 	// the checkpoint that follows them.
 	Read(ctx context.Context, account, region, streamARN string, cp map[string]string, start time.Time, max int) ([]SourceRecord, map[string]string, error)
+	// Retention is how long the stream keeps its records.
+	Retention(ctx context.Context, account, region, streamARN string) (time.Duration, error)
 }
 
 // SourceRecord is a record read from a Kinesis stream.
@@ -57,6 +59,9 @@ type Metrics interface {
 	// Delivered counts an object written: its kind ("data", "error",
 	// "backup"), records and bytes (DeliveryToS3.Records, .Bytes).
 	Delivered(stream, kind string, records, bytes int)
+	// Discarded counts records dropped after their retention ran out
+	// while their delivery kept failing.
+	Discarded(stream, kind string, records int)
 }
 
 // Options configure the service.

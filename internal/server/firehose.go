@@ -35,6 +35,16 @@ func (c firehoseCatalog) Columns(ctx context.Context, account, region, database,
 // streams through the Kinesis API, as the delivery stream's account.
 type firehoseSource struct{ kinesis *kinesis.Service }
 
+// Retention is the source stream's retention period.
+func (k firehoseSource) Retention(ctx context.Context, account, region, arn string) (time.Duration, error) {
+	ctx = auth.WithIdentity(ctx, auth.Identity{Account: account, Region: region, AccessKey: "firehose.amazonaws.com"})
+	out, err := k.kinesis.DescribeStreamSummary(ctx, &kinesis.StreamInput{StreamARN: arn})
+	if err != nil {
+		return 0, err
+	}
+	return time.Duration(out.StreamDescriptionSummary.RetentionPeriodHours) * time.Hour, nil
+}
+
 func (k firehoseSource) Read(ctx context.Context, account, region, arn string, cp map[string]string, start time.Time, limit int) ([]firehose.SourceRecord, map[string]string, error) {
 	ctx = auth.WithIdentity(ctx, auth.Identity{Account: account, Region: region, AccessKey: "firehose.amazonaws.com"})
 	var shards []kinesis.Shard

@@ -28,6 +28,7 @@ type metrics struct {
 	firehoseRecords   *prometheus.CounterVec
 	firehoseBytes     *prometheus.CounterVec
 	firehoseObjects   *prometheus.CounterVec
+	firehoseDiscarded *prometheus.CounterVec
 	handler           http.Handler
 }
 
@@ -80,7 +81,11 @@ func newMetrics() *metrics {
 		Name: "lakebox_firehose_delivered_objects_total",
 		Help: "Objects Firehose delivered to S3.",
 	}, fdims)
-	reg.MustRegister(m.requests, m.latency, m.athenaBytes, m.athenaEngine, m.athenaTotal, m.firehoseInRecords, m.firehoseInBytes, m.firehoseRecords, m.firehoseBytes, m.firehoseObjects,
+	m.firehoseDiscarded = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "lakebox_firehose_discarded_records_total",
+		Help: "Records Firehose dropped because their S3 delivery kept failing past their retention (24 hours, or a Kinesis source's).",
+	}, fdims)
+	reg.MustRegister(m.requests, m.latency, m.athenaBytes, m.athenaEngine, m.athenaTotal, m.firehoseInRecords, m.firehoseInBytes, m.firehoseRecords, m.firehoseBytes, m.firehoseObjects, m.firehoseDiscarded,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	return m
@@ -114,4 +119,9 @@ func (m firehoseMetrics) Delivered(stream, kind string, records, bytes int) {
 	m.firehoseRecords.WithLabelValues(stream, kind).Add(float64(records))
 	m.firehoseBytes.WithLabelValues(stream, kind).Add(float64(bytes))
 	m.firehoseObjects.WithLabelValues(stream, kind).Inc()
+}
+
+// Discarded records records Firehose dropped after their retention.
+func (m firehoseMetrics) Discarded(stream, kind string, records int) {
+	m.firehoseDiscarded.WithLabelValues(stream, kind).Add(float64(records))
 }
