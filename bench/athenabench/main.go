@@ -52,6 +52,7 @@ func main() {
 	flag.IntVar(&cfg.runs, "runs", 30, "runs of each query (the median is reported)")
 	flag.StringVar(&cfg.lakebox, "lakebox", "bin/lakebox", "the lakebox binary")
 	flag.Parse()
+	proc.TuneClient()
 	cfg.servers = strings.Split(*servers, ",")
 	if err := run(context.Background(), cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "athenabench:", err)

@@ -59,6 +59,7 @@ func main() {
 	flag.StringVar(&cfg.nodeDir, "node", ".bench/node", "where dynalite is installed")
 	only := flag.String("ops", strings.Join(opNames, ","), "operations to run, in order")
 	flag.Parse()
+	proc.TuneClient()
 	cfg.servers, cfg.ops = strings.Split(*servers, ","), strings.Split(*only, ",")
 	if err := run(context.Background(), cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "dynamodbbench:", err)

@@ -62,6 +62,7 @@ func main() {
 	flag.IntVar(&cfg.batch, "batch", 500, "records per PutRecordBatch")
 	flag.StringVar(&cfg.lakebox, "lakebox", "bin/lakebox", "the lakebox binary")
 	flag.Parse()
+	proc.TuneClient()
 	cfg.servers, cfg.modes = strings.Split(*servers, ","), strings.Split(*modes, ",")
 	if err := run(context.Background(), cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "firehosebench:", err)

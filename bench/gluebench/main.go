@@ -55,6 +55,7 @@ func main() {
 		return
 	}
 	flag.Parse()
+	proc.TuneClient()
 	cfg.servers = strings.Split(*servers, ",")
 	if err := run(context.Background(), cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "gluebench:", err)

@@ -16,6 +16,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/lakebox/lakebox/bench/internal/proc"
 )
 
 type config struct {
@@ -46,6 +48,7 @@ func main() {
 		return
 	}
 	flag.Parse()
+	proc.TuneClient()
 	cfg.servers = strings.Split(*servers, ",")
 	if err := run(context.Background(), cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "s3bench:", err)

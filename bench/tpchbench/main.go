@@ -59,6 +59,7 @@ func main() {
 	flag.DurationVar(&pollEvery, "poll", pollEvery, "how often a running query's state is polled")
 	only := flag.String("queries", "", "comma-separated query numbers to run (default all 22)")
 	flag.Parse()
+	proc.TuneClient()
 	if *only != "" {
 		cfg.only = map[int]bool{}
 		for _, q := range strings.Split(*only, ",") {
