@@ -62,6 +62,15 @@ func Open(dir string, opts Options) (*DB, error) {
 		// The newest format, which value separation needs.
 		FormatMajorVersion: pebble.FormatValueSeparation,
 	}
+	// Every point read (a PUT's look at the key's current version, a GET, a
+	// GetItem) opens each L0 sublevel overlapping its key. Compacting L0 at
+	// two sublevels rather than Pebble's four keeps that short, and
+	// compactions are cheap since bodies sit in blob files they pass by
+	// reference. In three alternating 15 s runs of s3bench, small PUTs
+	// averaged 5,250 ops/s at 190 µs of CPU against 4,950 at 202 µs (within
+	// this machine's noise, but never worse); at one sublevel the extra
+	// compactions cost more than the reads saved.
+	po.L0CompactionThreshold = 2
 	if d := opts.WALMinSyncInterval; d > 0 {
 		po.WALMinSyncInterval = func() time.Duration { return d }
 	}
