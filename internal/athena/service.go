@@ -74,6 +74,7 @@ type Service struct {
 	opts    Options
 
 	macros  prepared      // Trino functions defined in the engine
+	sqljson sqlJSON       // json_exists, json_query, json_value
 	footers footerCache   // Parquet column chunk sizes, for DataScannedInBytes
 	slots   chan struct{} // one per running query
 	mu      sync.Mutex    // guards running and serializes record updates

@@ -17,7 +17,9 @@ import (
 //     zone, X'0A' is varbinary, JSON '[1]' is parsed JSON, and integers may
 //     be written 0x1F, 0o17, 0b101;
 //   - listagg(x, sep) WITHIN GROUP (ORDER BY y) is string_agg(x, sep
-//     ORDER BY y).
+//     ORDER BY y);
+//   - json_exists, json_query and json_value with their clauses become
+//     calls of Go functions (sqljson.go).
 //
 // String literals, quoted identifiers and comments pass untouched.
 func trinoSyntax(q string) string {
@@ -98,7 +100,8 @@ func (t token) is(word string) bool { return t.kind == 'w' && strings.EqualFold(
 func needsRewrite(toks []token) bool {
 	for _, t := range toks {
 		if t.kind == 'q' && t.text[0] == '`' || t.is("CAST") || t.is("TRY_CAST") || t.is("VALUES") ||
-			t.is("TIMESTAMP") || t.is("X") || t.is("JSON") || t.is("LISTAGG") || t.is("AT") || t.is("IF") || radixLiteral(t) != "" {
+			t.is("TIMESTAMP") || t.is("X") || t.is("JSON") || t.is("LISTAGG") || t.is("AT") || t.is("IF") || radixLiteral(t) != "" ||
+			t.is("JSON_EXISTS") || t.is("JSON_QUERY") || t.is("JSON_VALUE") {
 			return true
 		}
 	}
@@ -240,6 +243,8 @@ func rewrite(b *strings.Builder, toks []token) {
 			i = j
 		case t.is("LISTAGG"):
 			i = listagg(b, toks, i)
+		case isSQLJSONCall(toks, i):
+			i = sqlJSONCall(b, toks, i)
 		case t.is("IF") && isPunctAfter(toks, i, "("):
 			// IF(c, v) is IF(c, v, NULL) to Trino; the engine wants three.
 			open := next(toks, i+1)

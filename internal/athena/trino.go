@@ -171,6 +171,7 @@ func (s *Service) prepare(ctx context.Context) error {
 				return
 			}
 		}
+		s.macros.err = s.sqljson.register(sess)
 	})
 	return s.macros.err
 }

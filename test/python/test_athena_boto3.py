@@ -75,6 +75,33 @@ class AthenaTest(unittest.TestCase):
         self.assertTrue(body.startswith(b'"product","revenue","orders"\n'), body)
         self.assertTrue(out.startswith(f"s3://{self.results}/"))
 
+    def test_sql_json_functions_over_a_json_table(self):
+        out = {"OutputLocation": f"s3://{self.results}/"}
+        self.s3.put_object(Bucket=self.data, Key="customers/c.json", Body=(
+            b'{"id": 101, "description": "{\\"comment\\": \\"nice\\", \\"children\\": [10, 13, 16]}"}\n'
+            b'{"id": 102, "description": "{\\"comment\\": \\"problematic\\", \\"children\\": [8, 11]}"}\n'))
+        self.assertEqual(self.run_query(f"CREATE DATABASE {self.db}", ResultConfiguration=out)["Status"]["State"], "SUCCEEDED")
+        q = self.run_query(f"CREATE EXTERNAL TABLE {self.db}.customers (id int, description string) "
+                           f"ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' LOCATION 's3://{self.data}/customers/'",
+                           ResultConfiguration=out)
+        self.assertEqual(q["Status"]["State"], "SUCCEEDED", q["Status"].get("StateChangeReason"))
+        q = self.run_query(
+            "SELECT id, json_exists(description, 'lax $.children[*]?(@ > 12)'), "
+            "json_query(description, 'lax $.children[*]?(@ > 9)' WITH ARRAY WRAPPER), "
+            "json_value(description, 'strict $.children[2]' DEFAULT 'none' ON ERROR), "
+            "json_value(description, 'lax $.comment') "
+            f"FROM {self.db}.customers ORDER BY id", ResultConfiguration=out)
+        self.assertEqual(q["Status"]["State"], "SUCCEEDED", q["Status"].get("StateChangeReason"))
+        res = self.athena.get_query_results(QueryExecutionId=q["QueryExecutionId"])
+        rows = [[d.get("VarCharValue") for d in r["Data"]] for r in res["ResultSet"]["Rows"][1:]]
+        self.assertEqual(rows, [["101", "true", "[10,13,16]", "16", "nice"],
+                                ["102", "false", "[11]", "none", "problematic"]])
+        types = [c["Type"] for c in res["ResultSet"]["ResultSetMetadata"]["ColumnInfo"]]
+        self.assertEqual(types[1], "boolean")
+        q = self.run_query("SELECT json_query('{}', 'lax $.a' PASSING 1 AS x)", ResultConfiguration=out)
+        self.assertEqual(q["Status"]["State"], "FAILED")
+        self.assertIn("PASSING", q["Status"]["StateChangeReason"])
+
     def test_failures_are_clear(self):
         out = {"OutputLocation": f"s3://{self.results}/"}
         q = self.run_query("SELECT * FROM no_such_db.t", ResultConfiguration=out)

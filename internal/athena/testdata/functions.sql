@@ -113,3 +113,36 @@ WITH t(a, b) AS (VALUES (1, 'x'), (2, NULL)) SELECT a, b, coalesce(b, 'none') FR
 ----
 1 | x | x
 2 | NULL | none
+
+# SQL/JSON path functions beyond the documentation's examples.
+SELECT json_query('{"z":1,"a":{"b":[1,2]}}', 'lax $')
+----
+{"z":1,"a":{"b":[1,2]}}
+
+SELECT json_query('[1,[2,3]]', 'lax $[1]' WITH CONDITIONAL ARRAY WRAPPER)
+----
+[2,3]
+
+SELECT json_query('[1,[2,3]]', 'lax $[0]' WITH CONDITIONAL ARRAY WRAPPER)
+----
+[1]
+
+SELECT json_query('{"a":[1,2,3]}', 'lax $.a[1 to last]' WITH ARRAY WRAPPER)
+----
+[2,3]
+
+SELECT json_query('{"a":[{"b":1},{"b":"x"}]}', 'lax $.a.b' WITH ARRAY WRAPPER)
+----
+[1,"x"]
+
+SELECT json_value('{"a":[1,2]}', 'lax $.a.size()'), json_value('{"a":"x"}', 'lax $.a.type()'), json_value('{"a":2}', 'lax $.a * 10 + 1')
+----
+2 | string | 21
+
+SELECT json_exists('{"a":"hello"}', 'lax $.a ? (@ starts with "he")'), json_exists('{"a":"hello"}', 'lax $ ? (@.a like_regex "^h.*o$")'), json_exists('{"a":[1,2]}', 'strict $.a[5]')
+----
+true | true | false
+
+SELECT json_value('{"a":2}', 'strict $.b'), json_value(NULL, 'lax $.a'), json_value('{"a":300}', 'lax $.a' RETURNING tinyint), json_value('{"a":"x"}', 'lax $.b' DEFAULT 0 ON EMPTY)
+----
+NULL | NULL | NULL | 0

@@ -1541,3 +1541,107 @@ SELECT cosine_distance(ARRAY[1.0, 2.0], ARRAY[3.0, 4.0])
 SELECT cosine_similarity(ARRAY[1.0, 2.0], ARRAY[3.0, 4.0])
 ----
 0.9838699100999074
+
+# https://trino.io/docs/current/functions/json.html (json_exists, json_query, json_value; the
+# doc's customers table inlined as VALUES, ORDER BY id added)
+SELECT id, json_exists(description, 'lax $.children[*]?(@ > 10)') AS children_above_ten
+FROM (VALUES (101, '{"comment" : "nice", "children" : [10, 13, 16]}'),
+             (102, '{"comment" : "problematic", "children" : [8, 11]}'),
+             (103, '{"comment" : "knows best", "children" : [2]}')) AS customers(id, description)
+ORDER BY id
+----
+101 | true
+102 | true
+103 | false
+
+SELECT id, json_exists(description, 'strict $.children[2]?(@ > 10)' UNKNOWN ON ERROR) AS child_3_above_ten
+FROM (VALUES (101, '{"comment" : "nice", "children" : [10, 13, 16]}'),
+             (102, '{"comment" : "problematic", "children" : [8, 11]}'),
+             (103, '{"comment" : "knows best", "children" : [2]}')) AS customers(id, description)
+ORDER BY id
+----
+101 | true
+102 | NULL
+103 | NULL
+
+SELECT id, json_query(description, 'lax $.children') AS children
+FROM (VALUES (101, '{"comment" : "nice", "children" : [10, 13, 16]}'),
+             (102, '{"comment" : "problematic", "children" : [8, 11]}'),
+             (103, '{"comment" : "knows best", "children" : [2]}')) AS customers(id, description)
+ORDER BY id
+----
+101 | [10,13,16]
+102 | [8,11]
+103 | [2]
+
+SELECT id, json_query(description, 'lax $.children[*]' WITHOUT ARRAY WRAPPER NULL ON ERROR) AS children
+FROM (VALUES (101, '{"comment" : "nice", "children" : [10, 13, 16]}'),
+             (102, '{"comment" : "problematic", "children" : [8, 11]}'),
+             (103, '{"comment" : "knows best", "children" : [2]}')) AS customers(id, description)
+ORDER BY id
+----
+101 | NULL
+102 | NULL
+103 | 2
+
+SELECT id, json_query(description, 'lax $.children[last]' WITH ARRAY WRAPPER) AS last_child
+FROM (VALUES (101, '{"comment" : "nice", "children" : [10, 13, 16]}'),
+             (102, '{"comment" : "problematic", "children" : [8, 11]}'),
+             (103, '{"comment" : "knows best", "children" : [2]}')) AS customers(id, description)
+ORDER BY id
+----
+101 | [16]
+102 | [11]
+103 | [2]
+
+SELECT id, json_query(description, 'strict $.children[*]?(@ > 12)' WITH ARRAY WRAPPER EMPTY ARRAY ON EMPTY) AS children
+FROM (VALUES (101, '{"comment" : "nice", "children" : [10, 13, 16]}'),
+             (102, '{"comment" : "problematic", "children" : [8, 11]}'),
+             (103, '{"comment" : "knows best", "children" : [2]}')) AS customers(id, description)
+ORDER BY id
+----
+101 | [13,16]
+102 | []
+103 | []
+
+SELECT id,
+       json_query(description, 'strict $.comment' KEEP QUOTES) AS quoted_comment,
+       json_query(description, 'strict $.comment' OMIT QUOTES) AS unquoted_comment
+FROM (VALUES (101, '{"comment" : "nice", "children" : [10, 13, 16]}'),
+             (102, '{"comment" : "problematic", "children" : [8, 11]}'),
+             (103, '{"comment" : "knows best", "children" : [2]}')) AS customers(id, description)
+ORDER BY id
+----
+101 | "nice" | nice
+102 | "problematic" | problematic
+103 | "knows best" | knows best
+
+SELECT id, json_value(description, 'lax $.children[0]' RETURNING tinyint) AS child
+FROM (VALUES (101, '{"comment" : "nice", "children" : [10, 13, 16]}'),
+             (102, '{"comment" : "problematic", "children" : [8, 11]}'),
+             (103, '{"comment" : "knows best", "children" : [2]}')) AS customers(id, description)
+ORDER BY id
+----
+101 | 10
+102 | 8
+103 | 2
+
+SELECT id, json_value(description, 'strict $.children[2]' DEFAULT 'err' ON ERROR) AS child
+FROM (VALUES (101, '{"comment" : "nice", "children" : [10, 13, 16]}'),
+             (102, '{"comment" : "problematic", "children" : [8, 11]}'),
+             (103, '{"comment" : "knows best", "children" : [2]}')) AS customers(id, description)
+ORDER BY id
+----
+101 | 16
+102 | err
+103 | err
+
+SELECT id, json_value(description, 'lax $.children[2]' DEFAULT 'missing' ON EMPTY) AS child
+FROM (VALUES (101, '{"comment" : "nice", "children" : [10, 13, 16]}'),
+             (102, '{"comment" : "problematic", "children" : [8, 11]}'),
+             (103, '{"comment" : "knows best", "children" : [2]}')) AS customers(id, description)
+ORDER BY id
+----
+101 | 16
+102 | missing
+103 | missing
