@@ -132,7 +132,9 @@ func TestFunctions(t *testing.T) {
 		{"value not integer", func() (any, error) {
 			return Value(in, must("lax $.pets[1].age"), ValueOptions{Returning: "bigint", OnError: Behavior{Mode: "default", Default: str("-1")}})
 		}, "-1"},
-		{"value decimal", func() (any, error) { return Value(in, must("lax $.pets[1].age"), ValueOptions{Returning: "decimal(5,2)"}) }, "7.5"},
+		{"value decimal", func() (any, error) {
+			return Value(in, must("lax $.pets[1].age"), ValueOptions{Returning: "decimal(5,2)"})
+		}, "7.5"},
 		{"value smallint", func() (any, error) { return Value(in, must("lax $.children[0]"), ValueOptions{Returning: "smallint"}) }, "10"},
 		{"value empty default", func() (any, error) {
 			return Value(in, must("lax $.nope"), ValueOptions{OnEmpty: Behavior{Mode: "default", Default: str("d")}})
