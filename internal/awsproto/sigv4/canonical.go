@@ -11,11 +11,10 @@ import (
 	"strings"
 )
 
-// canonicalRequest builds the SigV4 canonical request of r as the client
-// computed it. uri is the canonical URI (see canonicalURI); payloadHash is
+// appendCanonicalRequest appends the SigV4 canonical request of r as the
+// client computed it. uri is the canonical URI (see canonicalURI); payloadHash is
 // the value the client signed as the payload.
-func canonicalRequest(r *http.Request, s *Signature, uri, payloadHash string) []byte {
-	b := make([]byte, 0, 512)
+func appendCanonicalRequest(b []byte, r *http.Request, s *Signature, uri, payloadHash string) []byte {
 	b = append(b, r.Method...)
 	b = append(b, '\n')
 	b = append(b, uri...)
@@ -55,23 +54,44 @@ func requestPath(r *http.Request) string {
 	return p
 }
 
-// canonicalURIs returns the canonical URI candidates for r. S3 signs the
-// path as sent; every other service signs it encoded once more. Clients
-// disagree on which characters they escape on the wire, so for S3 the
-// normalized form (decode, then AWS-encode) is a second candidate.
-func canonicalURIs(r *http.Request, service string) []string {
+// canonicalURIs returns the canonical URI candidates for r (n of them).
+// S3 signs the path as sent; every other service signs it encoded once
+// more. Clients disagree on which characters they escape on the wire, so
+// for S3 the normalized form (decode, then AWS-encode) is a second
+// candidate.
+func canonicalURIs(r *http.Request, service string) (uris [2]string, n int) {
 	raw := requestPath(r)
 	if service != "s3" {
-		return []string{URIEncode(raw, false)}
+		return [2]string{URIEncode(raw, false)}, 1
+	}
+	if unreserved(raw) { // the usual case: nothing to decode or encode
+		return [2]string{raw}, 1
 	}
 	decoded, err := url.PathUnescape(raw)
 	if err != nil {
-		return []string{raw}
+		return [2]string{raw}, 1
 	}
 	if norm := URIEncode(decoded, false); norm != raw {
-		return []string{raw, norm}
+		return [2]string{raw, norm}, 2
 	}
-	return []string{raw}
+	return [2]string{raw}, 1
+}
+
+// unreserved reports whether p holds only what URIEncode keeps as it is.
+func unreserved(p string) bool {
+	for i := 0; i < len(p); i++ {
+		if !keeps(p[i], false) {
+			return false
+		}
+	}
+	return true
+}
+
+// keeps reports whether URIEncode leaves c as it is: an RFC 3986
+// unreserved character, or '/' unless encodeSlash.
+func keeps(c byte, encodeSlash bool) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+		c == '-' || c == '_' || c == '.' || c == '~' || (c == '/' && !encodeSlash)
 }
 
 // canonicalQuery sorts and AWS-encodes a raw query string. For presigned
@@ -182,8 +202,7 @@ func URIEncode(s string, encodeSlash bool) string {
 	b.Grow(len(s) + 8)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
-			c == '-' || c == '_' || c == '.' || c == '~' || (c == '/' && !encodeSlash) {
+		if keeps(c, encodeSlash) {
 			b.WriteByte(c)
 			continue
 		}
@@ -194,14 +213,20 @@ func URIEncode(s string, encodeSlash bool) string {
 	return b.String()
 }
 
-// stringToSign is the SigV4 string to sign for a canonical request.
-func stringToSign(s *Signature, canonical []byte) string {
+// appendStringToSign appends the SigV4 string to sign for a canonical
+// request (which may be a part of b).
+func appendStringToSign(b []byte, s *Signature, canonical []byte) []byte {
 	sum := sha256.Sum256(canonical)
-	return algorithm + "\n" + s.AmzDate + "\n" + s.Scope() + "\n" + hex.EncodeToString(sum[:])
+	b = append(b, algorithm+"\n"...)
+	b = append(b, s.AmzDate...)
+	b = append(b, '\n')
+	b = append(b, s.Scope()...)
+	b = append(b, '\n')
+	return hex.AppendEncode(b, sum[:])
 }
 
-// signingKey derives the SigV4 signing key for a secret and scope.
-func signingKey(secret, date, region, service string) []byte {
+// deriveSigningKey derives the SigV4 signing key for a secret and scope.
+func deriveSigningKey(secret, date, region, service string) []byte {
 	k := hmacSHA256([]byte("AWS4"+secret), date)
 	k = hmacSHA256(k, region)
 	k = hmacSHA256(k, service)

@@ -47,11 +47,16 @@ type Signature struct {
 	AmzDate string
 	// Expires is X-Amz-Expires for presigned requests.
 	Expires time.Duration
+
+	scope string // Scope's answer, once asked
 }
 
 // Scope returns the credential scope string "date/region/service/aws4_request".
 func (s *Signature) Scope() string {
-	return s.Date + "/" + s.Region + "/" + s.Service + "/" + terminal
+	if s.scope == "" {
+		s.scope = s.Date + "/" + s.Region + "/" + s.Service + "/" + terminal
+	}
+	return s.scope
 }
 
 // Parse extracts the signature claim of r. It returns nil, nil for a request

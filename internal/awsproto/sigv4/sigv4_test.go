@@ -40,7 +40,7 @@ func toServer(c *http.Request, body []byte) *http.Request {
 	return r
 }
 
-func signed(t *testing.T, method, url string, body []byte, hdr map[string]string, key auth.Key, at time.Time) *http.Request {
+func signed(t testing.TB, method, url string, body []byte, hdr map[string]string, key auth.Key, at time.Time) *http.Request {
 	t.Helper()
 	c, err := http.NewRequest(method, url, bytes.NewReader(body))
 	if err != nil {
@@ -371,7 +371,7 @@ func TestVerify_StreamingSignedTrailer(t *testing.T) {
 	lastSig := strings.TrimPrefix(lines[len(lines)-3], "0;chunk-signature=")
 	trailer := "x-amz-checksum-crc32c:sOO8/Q=="
 	sum := sha256.Sum256([]byte(trailer + "\n"))
-	key := signingKey(testKey.Secret, now.Format("20060102"), "us-east-1", "s3")
+	key := deriveSigningKey(testKey.Secret, now.Format("20060102"), "us-east-1", "s3")
 	sig := sign(key, "AWS4-HMAC-SHA256-TRAILER\n"+now.Format(amzDateForm)+"\n"+now.Format("20060102")+"/us-east-1/s3/aws4_request\n"+lastSig+"\n"+hex.EncodeToString(sum[:]))
 	for _, tc := range []struct{ sig, want string }{{sig, ""}, {strings.Repeat("0", 64), "SignatureDoesNotMatch"}} {
 		r2 := r.Clone(context.Background())

@@ -33,7 +33,11 @@ type Verifier struct {
 	wall func() time.Time
 
 	mu       sync.Mutex
-	keyCache map[string][]byte // secret + scope -> signing key
+	keyCache map[keyScope]*signingKey
+
+	// scratch holds buffers (*[]byte) the canonical request and the
+	// string to sign are built in.
+	scratch sync.Pool
 
 	// bodies holds buffers (*[]byte) that bodies read whole to hash them
 	// were read into, given back by Release.
@@ -43,7 +47,7 @@ type Verifier struct {
 // NewVerifier returns a verifier over keys that reads the time from wall
 // (the machine's real time; see package clock).
 func NewVerifier(keys *auth.Keys, wall func() time.Time) *Verifier {
-	return &Verifier{keys: keys, wall: wall, keyCache: make(map[string][]byte)}
+	return &Verifier{keys: keys, wall: wall, keyCache: make(map[keyScope]*signingKey)}
 }
 
 // Verify authenticates r, whose claim s came from Parse, and returns the
@@ -87,10 +91,11 @@ func (v *Verifier) Verify(r *http.Request, s *Signature) (auth.Identity, error) 
 	}
 	var sigKey []byte
 	if known {
-		sigKey = v.signingKey(key.Secret, s)
-		if err := checkSignature(r, s, sigKey, payload); err != nil {
+		k := v.signingKey(key.Secret, s)
+		if err := v.checkSignature(r, s, k, payload); err != nil {
 			return auth.Identity{}, err
 		}
+		sigKey = k.key
 	}
 	if !hashed {
 		if err := wrapBody(r, s, sigKey, payload); err != nil {
@@ -125,9 +130,11 @@ func (v *Verifier) verifyV2(r *http.Request, s *Signature, key auth.Key, known b
 func checkSignedHeaders(r *http.Request, s *Signature) error {
 	var missing []string
 	for name := range r.Header {
-		lower := strings.ToLower(name)
-		if strings.HasPrefix(lower, "x-amz-") && !slices.Contains(s.SignedHeaders, lower) {
-			missing = append(missing, lower)
+		if len(name) < 6 || !strings.EqualFold(name[:6], "x-amz-") {
+			continue
+		}
+		if !slices.ContainsFunc(s.SignedHeaders, func(h string) bool { return strings.EqualFold(h, name) }) {
+			missing = append(missing, strings.ToLower(name))
 		}
 	}
 	if len(missing) == 0 {
@@ -239,27 +246,72 @@ func (v *Verifier) Release(r *http.Request) {
 	}
 }
 
-func checkSignature(r *http.Request, s *Signature, sigKey []byte, payload string) error {
-	var first, firstCanonical string
-	for i, uri := range canonicalURIs(r, s.Service) {
-		canonical := canonicalRequest(r, s, uri, payload)
-		toSign := stringToSign(s, canonical)
-		if hmac.Equal([]byte(sign(sigKey, toSign)), []byte(s.Signature)) {
+// checkSignature compares the signature s claims with the one r's
+// canonical request gives, building both in a pooled buffer: this runs for
+// every request.
+func (v *Verifier) checkSignature(r *http.Request, s *Signature, k *signingKey, payload string) error {
+	var claimed [sha256.Size]byte
+	if n, err := hex.Decode(claimed[:], []byte(s.Signature)); err != nil || n != len(claimed) {
+		return signatureMismatch(r, s, payload)
+	}
+	bp, _ := v.scratch.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	defer v.scratch.Put(bp)
+	uris, n := canonicalURIs(r, s.Service)
+	for _, uri := range uris[:n] {
+		b := appendCanonicalRequest((*bp)[:0], r, s, uri, payload)
+		canonical := len(b)
+		b = appendStringToSign(b, s, b)
+		b = k.sum(b, b[canonical:])
+		*bp = b
+		if hmac.Equal(b[len(b)-sha256.Size:], claimed[:]) {
 			return nil
 		}
-		if i == 0 {
-			first, firstCanonical = toSign, string(canonical)
-		}
 	}
-	return ErrSignatureDoesNotMatch.
-		With("AWSAccessKeyId", s.AccessKey).
-		With("StringToSign", first).
-		With("SignatureProvided", s.Signature).
-		With("CanonicalRequest", firstCanonical)
+	return signatureMismatch(r, s, payload)
 }
 
-func (v *Verifier) signingKey(secret string, s *Signature) []byte {
-	cacheKey := secret + "\x00" + s.Scope()
+// signatureMismatch is the error of a signature that does not match,
+// with the string to sign and canonical request S3 reports.
+func signatureMismatch(r *http.Request, s *Signature, payload string) error {
+	uris, _ := canonicalURIs(r, s.Service)
+	uri := uris[0]
+	canonical := appendCanonicalRequest(nil, r, s, uri, payload)
+	toSign := appendStringToSign(nil, s, canonical)
+	return ErrSignatureDoesNotMatch.
+		With("AWSAccessKeyId", s.AccessKey).
+		With("StringToSign", string(toSign)).
+		With("SignatureProvided", s.Signature).
+		With("CanonicalRequest", string(canonical))
+}
+
+// signingKey is a derived SigV4 key, with HMACs under it kept for reuse.
+type signingKey struct {
+	key  []byte
+	macs sync.Pool // of hash.Hash
+}
+
+// sum appends the HMAC-SHA256 of msg under the key to dst.
+func (k *signingKey) sum(dst, msg []byte) []byte {
+	m, _ := k.macs.Get().(hash.Hash)
+	if m == nil {
+		m = hmac.New(sha256.New, k.key)
+	} else {
+		m.Reset()
+	}
+	m.Write(msg)
+	dst = m.Sum(dst)
+	k.macs.Put(m)
+	return dst
+}
+
+// keyScope names a signing key: the secret and the scope it is derived for.
+type keyScope struct{ secret, date, region, service string }
+
+func (v *Verifier) signingKey(secret string, s *Signature) *signingKey {
+	cacheKey := keyScope{secret, s.Date, s.Region, s.Service}
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if k, ok := v.keyCache[cacheKey]; ok {
@@ -268,7 +320,7 @@ func (v *Verifier) signingKey(secret string, s *Signature) []byte {
 	if len(v.keyCache) >= 1024 {
 		clear(v.keyCache)
 	}
-	k := signingKey(secret, s.Date, s.Region, s.Service)
+	k := &signingKey{key: deriveSigningKey(secret, s.Date, s.Region, s.Service)}
 	v.keyCache[cacheKey] = k
 	return k
 }
