@@ -270,8 +270,10 @@ func TestFirehose_FailingDeliveryIsRetriedForTheRetentionThenDiscarded(t *testin
 	s3c, fh := srv.S3(), srv.Firehose()
 	createDelivery(t, fh, "late", s3Dest("late-bucket", nil))
 	createDelivery(t, fh, "doomed", s3Dest("never-bucket", nil))
+	createDelivery(t, fh, "refilled", s3Dest("refilled-bucket", nil))
 	putBatch(t, fh, "late", `{"a":1}`, `{"a":2}`)
 	putBatch(t, fh, "doomed", `{"b":1}`, `{"b":2}`, `{"b":3}`)
+	putBatch(t, fh, "refilled", `{"c":1}`)
 
 	// 23 hours on, the records are still kept: they arrive once the
 	// bucket exists.
@@ -291,6 +293,9 @@ func TestFirehose_FailingDeliveryIsRetriedForTheRetentionThenDiscarded(t *testin
 	if ok, _ := srv.FirehoseService().Settled("000000000000", "us-east-1", "doomed"); ok {
 		t.Fatal("doomed records were dropped before their retention ran out")
 	}
+	// A record put while the delivery fails joins the failing buffer; it
+	// must not be dropped with the older ones.
+	putBatch(t, fh, "refilled", `{"c":2}`)
 
 	// Past 24 hours, the failing records are discarded and counted.
 	advance(t, srv, 2*time.Hour)
@@ -301,8 +306,21 @@ func TestFirehose_FailingDeliveryIsRetriedForTheRetentionThenDiscarded(t *testin
 	if want := `lakebox_firehose_discarded_records_total{delivery_stream="doomed",kind="data"} 3`; !strings.Contains(metrics, want) {
 		t.Errorf("metrics lack %s", want)
 	}
-	if strings.Contains(metrics, `lakebox_firehose_discarded_records_total{delivery_stream="late"`) {
-		t.Error("records of the late stream were counted as discarded")
+	for _, stream := range []string{"late", "refilled"} {
+		if strings.Contains(metrics, `lakebox_firehose_discarded_records_total{delivery_stream="`+stream+`"`) {
+			t.Errorf("records of the %s stream were counted as discarded", stream)
+		}
+	}
+	createBucket(t, s3c, "refilled-bucket")
+	advance(t, srv, time.Second)
+	waitDelivered(t, srv, "refilled")
+	var refilled string
+	objs = objects(t, s3c, "refilled-bucket", "")
+	for _, k := range keysOf(objs) {
+		refilled += string(objs[k])
+	}
+	if refilled != `{"c":1}{"c":2}` {
+		t.Fatalf("refilled-bucket holds %q: a record put 2 hours before was dropped", refilled)
 	}
 
 	// Records put after the discard are delivered normally, alone.

@@ -50,6 +50,7 @@ type buffer struct {
 	first     uint64 // position of the first output (names the object)
 	last      uint64 // position of the last output
 	oldest    int64  // arrival of the oldest record, Unix ms
+	newest    int64  // arrival of the newest record, Unix ms
 	records   int
 	size      int          // bytes of the outputs as they came (before conversion)
 	parts     [][]byte     // the outputs, unless converted
@@ -398,6 +399,7 @@ func (w *worker) add(key, kind string, keys map[string]string, errorType string,
 		}
 	}
 	b.last = pos
+	b.newest = max(b.newest, r.Arrival)
 	b.records++
 	b.size += len(data)
 	return nil
@@ -566,18 +568,26 @@ func (w *worker) flush(ctx context.Context, b *buffer) error {
 // DirectPut stream.
 const directPutRetention = 24 * time.Hour
 
-// outlived tells whether a buffer's oldest record is older, on the server
+// outlived tells whether every record of a buffer is older, on the server
 // clock, than the stream keeps records: 24 hours, or for a Kinesis source
 // the source stream's retention. AWS retries a failing S3 delivery until
-// then, and then discards the data.
+// then, and then discards the data. A buffer that took records while its
+// delivery failed is kept until its newest record has outlived the
+// retention: none is dropped before its time. When the source's retention
+// cannot be read, nothing is.
 func (w *worker) outlived(ctx context.Context, rec streamRecord, b *buffer) bool {
 	retention := directPutRetention
-	if src := rec.Source; src != nil && w.s.opts.Source != nil {
-		if r, err := w.s.opts.Source.Retention(ctx, rec.Account, rec.Region, src.KinesisStreamARN); err == nil {
-			retention = r
+	if src := rec.Source; src != nil {
+		if w.s.opts.Source == nil {
+			return false
 		}
+		r, err := w.s.opts.Source.Retention(ctx, rec.Account, rec.Region, src.KinesisStreamARN)
+		if err != nil {
+			return false
+		}
+		retention = r
 	}
-	return w.s.clock.Now().Sub(time.UnixMilli(b.oldest)) >= retention
+	return w.s.clock.Now().Sub(time.UnixMilli(b.newest)) >= retention
 }
 
 // discard drops a buffer whose records outlived their retention, as if
@@ -585,7 +595,7 @@ func (w *worker) outlived(ctx context.Context, rec streamRecord, b *buffer) bool
 func (w *worker) discard(rec streamRecord, b *buffer, cause error) error {
 	w.s.opts.Logger.Error("firehose discarded records that could not be delivered within their retention",
 		"delivery_stream", rec.Name, "account", rec.Account, "kind", b.kind, "records", b.records,
-		"oldest", time.UnixMilli(b.oldest).UTC(), "err", cause)
+		"oldest", time.UnixMilli(b.oldest).UTC(), "newest", time.UnixMilli(b.newest).UTC(), "err", cause)
 	if m := w.s.opts.Metrics; m != nil {
 		m.Discarded(rec.Name, b.kind, b.records)
 	}
