@@ -72,8 +72,10 @@ public class KinesisCbor {
             Thread.sleep(50);
         }
         check("ACTIVE".equals(summary.get("StreamStatus")), "the stream never became ACTIVE: " + summary);
+        // Timestamps are the server's clock, which tests may have moved
+        // ahead of this machine's: they are checked against each other.
         long created = millis(summary.get("StreamCreationTimestamp"), "StreamCreationTimestamp");
-        check(Math.abs(created - start) < 60_000, "StreamCreationTimestamp " + created + " is not near " + start);
+        check(created > start - 60_000, "StreamCreationTimestamp " + created + " is before this test began (" + start + ")");
 
         byte[][] sent = new byte[4][];
         sent[0] = new byte[256];
@@ -114,8 +116,8 @@ public class KinesisCbor {
             check(r.get("Data") instanceof byte[] b && Arrays.equals(b, sent[i]), "record " + i + " Data is not the bytes put: " + r);
             check(("pk-" + i).equals(r.get("PartitionKey")), "record " + i + " PartitionKey: " + r);
             arrivals[i] = millis(r.get("ApproximateArrivalTimestamp"), "ApproximateArrivalTimestamp");
-            check(arrivals[i] >= start - 1000 && arrivals[i] <= System.currentTimeMillis() + 1000,
-                "record " + i + " arrival " + arrivals[i] + " is not between " + start + " and now");
+            check(arrivals[i] >= created && (i == 0 || arrivals[i] >= arrivals[i - 1]),
+                "record " + i + " arrival " + arrivals[i] + " is before the stream was made (" + created + ") or the record before it");
         }
 
         // AT_TIMESTAMP takes a tag-1 timestamp in milliseconds going in.
