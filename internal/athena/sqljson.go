@@ -75,7 +75,15 @@ func sqlJSONCall(b *strings.Builder, toks []token, i int) int {
 		call()
 		b.WriteString(" AS BOOLEAN)")
 	case name == "JSON_VALUE" && opts.returningSQL != "":
-		b.WriteString("CAST(")
+		// Go checked the item against the numeric, boolean and date types;
+		// for others a value the engine cannot cast reads as NULL.
+		cast := "TRY_CAST("
+		base, _, _ := strings.Cut(opts.returning, "(")
+		switch strings.TrimSpace(base) {
+		case "tinyint", "smallint", "integer", "int", "bigint", "double", "real", "decimal", "boolean", "date", "varchar", "char":
+			cast = "CAST("
+		}
+		b.WriteString(cast)
 		call()
 		b.WriteString(" AS " + opts.returningSQL + ")")
 	default:
@@ -107,18 +115,21 @@ func topLevelComma(toks []token, from, end int) int {
 }
 
 // stripFormatJSON drops a trailing FORMAT JSON [ENCODING x] from the
-// input argument: the input is text either way.
+// input argument (the input is text either way); one inside a nested call
+// stays.
 func stripFormatJSON(toks []token) []token {
-	var words []int
+	var words []int // indices of the tokens that are not white space
 	for i, t := range toks {
 		if t.kind != ' ' && !(t.kind == 'q' && isComment(t.text)) {
 			words = append(words, i)
 		}
 	}
-	for k := range words {
-		if toks[words[k]].is("FORMAT") && k+1 < len(words) && toks[words[k+1]].is("JSON") {
-			return toks[:words[k]]
-		}
+	n := len(words)
+	switch {
+	case n >= 4 && toks[words[n-4]].is("FORMAT") && toks[words[n-3]].is("JSON") && toks[words[n-2]].is("ENCODING"):
+		return toks[:words[n-4]]
+	case n >= 2 && toks[words[n-2]].is("FORMAT") && toks[words[n-1]].is("JSON"):
+		return toks[:words[n-2]]
 	}
 	return toks
 }
@@ -148,10 +159,27 @@ func parseSQLJSONClauses(name string, toks []token) (*sqlJSONOptions, error) {
 	fn := strings.ToLower(name)
 	o := &sqlJSONOptions{wrapper: "without"}
 	var w []token // the clause tokens without white space
-	for _, t := range toks {
+	var at0 []int // where each of them is in toks
+	for i, t := range toks {
 		if t.kind != ' ' && !(t.kind == 'q' && isComment(t.text)) {
 			w = append(w, t)
+			at0 = append(at0, i)
 		}
+	}
+	// original returns the tokens of w[i:j] as written, white space kept.
+	original := func(i, j int) []token {
+		if i >= j {
+			return nil
+		}
+		return toks[at0[i] : at0[j-1]+1]
+	}
+	seen := map[string]bool{} // clauses given, to refuse repeats
+	once := func(clause string) error {
+		if seen[clause] {
+			return fmt.Errorf("%s: the %s clause is given twice", fn, clause)
+		}
+		seen[clause] = true
+		return nil
 	}
 	at := func(i int, words ...string) bool {
 		for k, word := range words {
@@ -163,7 +191,7 @@ func parseSQLJSONClauses(name string, toks []token) (*sqlJSONOptions, error) {
 	}
 	// behavior reads "<behavior> ON EMPTY|ERROR" at w[i]; it returns the
 	// index after it, or -1.
-	behavior := func(i int) int {
+	behavior := func(i int) (int, error) {
 		var mode string
 		var def []token
 		j := i
@@ -181,32 +209,47 @@ func parseSQLJSONClauses(name string, toks []token) (*sqlJSONOptions, error) {
 					depth--
 				}
 			}
-			mode, def = "default", w[i+1:j]
+			mode, def = "default", original(i+1, j)
+			if def == nil {
+				return -1, fmt.Errorf("%s: DEFAULT wants a value", fn)
+			}
 		case at(i, "NULL"), at(i, "ERROR"), at(i, "TRUE"), at(i, "FALSE"), at(i, "UNKNOWN"):
 			mode, j = strings.ToLower(w[i].text), i+1
 		default:
-			return -1
+			return -1, nil
 		}
-		if !at(j, "ON") || j+1 >= len(w) {
-			return -1
+		if !at(j, "ON") || j+1 >= len(w) || !(w[j+1].is("EMPTY") || w[j+1].is("ERROR")) {
+			return -1, nil
 		}
-		switch {
-		case w[j+1].is("EMPTY") && name != "JSON_EXISTS":
-			o.onEmpty, o.emptyDefault = mode, spaced(def)
-		case w[j+1].is("ERROR"):
-			o.onError, o.errorDefault = mode, spaced(def)
-		default:
-			return -1
+		on := strings.ToLower(w[j+1].text)
+		allowed := map[string]string{
+			"JSON_EXISTS": " true false unknown error ",
+			"JSON_VALUE":  " null error default ",
+			"JSON_QUERY":  " null error empty array empty object ",
+		}[name]
+		if name == "JSON_EXISTS" && on == "empty" || !strings.Contains(allowed, " "+mode+" ") {
+			return -1, fmt.Errorf("%s: %s ON %s is not allowed", fn, strings.ToUpper(mode), strings.ToUpper(on))
 		}
-		return j + 2
+		if err := once("ON " + strings.ToUpper(on)); err != nil {
+			return -1, err
+		}
+		if on == "empty" {
+			o.onEmpty, o.emptyDefault = mode, def
+		} else {
+			o.onError, o.errorDefault = mode, def
+		}
+		return j + 2, nil
 	}
 	for i := 0; i < len(w); {
 		switch {
 		case at(i, "PASSING"):
 			return nil, fmt.Errorf("%s: the PASSING clause is not supported yet", fn)
-		case at(i, "RETURNING"):
+		case at(i, "RETURNING") && name != "JSON_EXISTS":
+			if err := once("RETURNING"); err != nil {
+				return nil, err
+			}
 			j := i + 1
-			for j < len(w) && !isClauseWord(w[j]) {
+			for j < len(w) && !isClauseWord(name, w[j]) {
 				j++
 			}
 			typ := w[i+1 : j]
@@ -217,7 +260,7 @@ func parseSQLJSONClauses(name string, toks []token) (*sqlJSONOptions, error) {
 			writeTokens(&raw, typ)
 			if name == "JSON_VALUE" {
 				o.returning = strings.ToLower(raw.String())
-				o.returningSQL = typeSQL(spaced(typ))
+				o.returningSQL = typeSQL(original(i+1, j))
 			}
 			i = j
 			if at(i, "FORMAT", "JSON") {
@@ -227,6 +270,9 @@ func parseSQLJSONClauses(name string, toks []token) (*sqlJSONOptions, error) {
 				}
 			}
 		case name == "JSON_QUERY" && at(i, "WITHOUT"):
+			if err := once("WRAPPER"); err != nil {
+				return nil, err
+			}
 			i++
 			if at(i, "ARRAY") {
 				i++
@@ -236,6 +282,9 @@ func parseSQLJSONClauses(name string, toks []token) (*sqlJSONOptions, error) {
 			}
 			o.wrapper, i = "without", i+1
 		case name == "JSON_QUERY" && at(i, "WITH"):
+			if err := once("WRAPPER"); err != nil {
+				return nil, err
+			}
 			i++
 			o.wrapper = "unconditional"
 			switch {
@@ -252,16 +301,22 @@ func parseSQLJSONClauses(name string, toks []token) (*sqlJSONOptions, error) {
 			}
 			i++
 		case name == "JSON_QUERY" && (at(i, "KEEP", "QUOTES") || at(i, "OMIT", "QUOTES")):
+			if err := once("QUOTES"); err != nil {
+				return nil, err
+			}
 			o.omitQuotes = w[i].is("OMIT")
 			i += 2
 			if at(i, "ON", "SCALAR", "STRING") {
 				i += 3
 			}
 		default:
-			j := behavior(i)
+			j, err := behavior(i)
+			if err != nil {
+				return nil, err
+			}
 			if j < 0 {
 				var rest strings.Builder
-				writeTokens(&rest, spaced(w[i:]))
+				writeTokens(&rest, original(i, len(w)))
 				return nil, fmt.Errorf("%s: unexpected %s", fn, rest.String())
 			}
 			i = j
@@ -273,9 +328,14 @@ func parseSQLJSONClauses(name string, toks []token) (*sqlJSONOptions, error) {
 	return o, nil
 }
 
-// isClauseWord tells whether a word starts a clause after RETURNING's type.
-func isClauseWord(t token) bool {
-	for _, w := range []string{"FORMAT", "DEFAULT", "NULL", "ERROR", "EMPTY", "WITH", "WITHOUT", "KEEP", "OMIT", "ON"} {
+// isClauseWord tells whether a word starts a clause after RETURNING's type
+// (WITH only for json_query, where it starts the wrapper: a json_value type
+// may be timestamp(3) with time zone).
+func isClauseWord(name string, t token) bool {
+	if name == "JSON_QUERY" && (t.is("WITH") || t.is("WITHOUT") || t.is("KEEP") || t.is("OMIT")) {
+		return true
+	}
+	for _, w := range []string{"FORMAT", "DEFAULT", "NULL", "ERROR", "EMPTY", "ON"} {
 		if t.is(w) {
 			return true
 		}
@@ -283,37 +343,36 @@ func isClauseWord(t token) bool {
 	return false
 }
 
-// spaced puts single spaces between tokens that had white space removed.
-func spaced(toks []token) []token {
-	if toks == nil {
-		return nil
-	}
-	out := make([]token, 0, 2*len(toks))
-	for i, t := range toks {
-		if i > 0 {
-			out = append(out, token{" ", ' '})
-		}
-		out = append(out, t)
-	}
-	return out
+// sqlJSON holds the parsed paths of the SQL/JSON functions, by text: a
+// query's path is a literal, the same for every row. The cache is emptied
+// when it holds maxPaths.
+type sqlJSON struct {
+	mu    sync.Mutex
+	paths map[string]*jsonpath.Path
 }
 
-// sqlJSON holds the parsed paths of the SQL/JSON functions, by text: a
-// query's path is a literal, the same for every row.
-type sqlJSON struct{ paths sync.Map }
+const maxPaths = 1024
 
 func (j *sqlJSON) path(s *string) (*jsonpath.Path, error) {
 	if s == nil {
 		return nil, fmt.Errorf("the JSON path is NULL")
 	}
-	if p, ok := j.paths.Load(*s); ok {
-		return p.(*jsonpath.Path), nil
+	j.mu.Lock()
+	p, ok := j.paths[*s]
+	j.mu.Unlock()
+	if ok {
+		return p, nil
 	}
 	p, err := jsonpath.Parse(*s)
 	if err != nil {
 		return nil, err
 	}
-	j.paths.Store(*s, p)
+	j.mu.Lock()
+	if j.paths == nil || len(j.paths) >= maxPaths {
+		j.paths = map[string]*jsonpath.Path{}
+	}
+	j.paths[*s] = p
+	j.mu.Unlock()
 	return p, nil
 }
 

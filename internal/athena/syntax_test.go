@@ -64,3 +64,25 @@ func FuzzTrinoSyntax(f *testing.F) {
 		}
 	})
 }
+
+// Clauses a SQL/JSON function does not take fail the query, saying which.
+func TestSQLJSONClausesRefused(t *testing.T) {
+	for q, want := range map[string]string{
+		`SELECT json_value(j, 'lax $' EMPTY ARRAY ON EMPTY)`:           "json_value: EMPTY ARRAY ON EMPTY is not allowed",
+		`SELECT json_exists(j, 'lax $' NULL ON ERROR)`:                 "json_exists: NULL ON ERROR is not allowed",
+		`SELECT json_exists(j, 'lax $' TRUE ON EMPTY)`:                 "json_exists: TRUE ON EMPTY is not allowed",
+		`SELECT json_query(j, 'lax $' DEFAULT 1 ON EMPTY)`:             "json_query: DEFAULT ON EMPTY is not allowed",
+		`SELECT json_query(j, 'lax $' NULL ON ERROR ERROR ON ERROR)`:   "json_query: the ON ERROR clause is given twice",
+		`SELECT json_query(j, 'lax $' PASSING 1 AS x)`:                 "json_query: the PASSING clause is not supported yet",
+		`SELECT json_exists(j, 'lax $' RETURNING varchar)`:             "json_exists: unexpected RETURNING varchar",
+		`SELECT json_query(j, 'lax $' WITH ARRAY WRAPPER OMIT QUOTES)`: "json_query: OMIT QUOTES cannot go with an array wrapper",
+	} {
+		if got := trinoSyntax(q); !strings.Contains(got, "error('"+want) {
+			t.Errorf("%s\n  became %s\n  want error('%s...", q, got, want)
+		}
+	}
+	// A json_value type may hold WITH: it is not json_query's wrapper.
+	if got := trinoSyntax(`SELECT json_value(j, 'lax $.t' RETURNING timestamp(3) with time zone)`); strings.Contains(got, "error(") {
+		t.Errorf("RETURNING timestamp(3) with time zone refused: %s", got)
+	}
+}

@@ -1,11 +1,13 @@
 package jsonpath
 
 import (
-	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
+	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -25,18 +27,35 @@ func (p *Path) Eval(doc any, vars map[string]any) ([]any, error) {
 const noLast = math.MinInt
 
 type evaluator struct {
-	strict bool
-	root   any
-	vars   map[string]any
+	strict  bool
+	root    any
+	vars    map[string]any
+	objects int // keyvalue()'s ids so far
 }
+
+// jsonNumber is JSON's number syntax, which double() takes from strings.
+var jsonNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
 
 func (e *evaluator) structural(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrStructural, fmt.Sprintf(format, args...))
 }
 
+// maxItems bounds every sequence a path makes: lax mode reads a scalar as
+// a one-element array, so '$[0,0][0,0]...' doubles a sequence at every
+// step, and a short path could otherwise take all memory.
+const maxItems = 1 << 20
+
 // eval evaluates n with @ bound to current (nil outside filters) and last
 // to the last index of the array being subscripted (noLast outside).
 func (e *evaluator) eval(n node, current any, last int) ([]any, error) {
+	out, err := e.evalNode(n, current, last)
+	if err == nil && len(out) > maxItems {
+		return nil, fmt.Errorf("jsonpath: the path makes more than %d items", maxItems)
+	}
+	return out, err
+}
+
+func (e *evaluator) evalNode(n node, current any, last int) ([]any, error) {
 	switch n := n.(type) {
 	case contextItem:
 		return []any{e.root}, nil
@@ -134,6 +153,9 @@ func (e *evaluator) eval(n node, current any, last int) ([]any, error) {
 				for i := max(from, 0); i <= to && i < len(arr); i++ {
 					out = append(out, arr[i])
 				}
+				if len(out) > maxItems {
+					return nil, fmt.Errorf("jsonpath: the path makes more than %d items", maxItems)
+				}
 			}
 		}
 		return out, nil
@@ -185,24 +207,32 @@ func (e *evaluator) eval(n node, current any, last int) ([]any, error) {
 		if err != nil {
 			return nil, err
 		}
+		if v, ok, err := integerArithmetic(n.op, l, r); ok || err != nil {
+			return []any{v}, err
+		}
+		lf, _ := l.Float64()
+		rf, _ := r.Float64()
 		var v float64
 		switch n.op {
 		case '+':
-			v = l + r
+			v = lf + rf
 		case '-':
-			v = l - r
+			v = lf - rf
 		case '*':
-			v = l * r
+			v = lf * rf
 		case '/':
-			if r == 0 {
+			if rf == 0 {
 				return nil, errors.New("jsonpath: division by zero")
 			}
-			v = l / r
+			v = lf / rf
 		case '%':
-			if r == 0 {
+			if rf == 0 {
 				return nil, errors.New("jsonpath: division by zero")
 			}
-			v = math.Mod(l, r)
+			v = math.Mod(lf, rf)
+		}
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return nil, errors.New("jsonpath: arithmetic overflow")
 		}
 		return []any{numberOf(v)}, nil
 	}
@@ -240,20 +270,57 @@ func (e *evaluator) index(n node, current any, last int) (int, error) {
 	return i, nil
 }
 
-func (e *evaluator) singleNumber(n node, current any, last int) (float64, error) {
+func (e *evaluator) singleNumber(n node, current any, last int) (json.Number, error) {
 	vals, err := e.eval(n, current, last)
 	if err != nil {
-		return 0, err
+		return "", err
 	}
 	vals = e.unwrap(vals)
 	if len(vals) != 1 {
-		return 0, errors.New("jsonpath: an arithmetic operand is not a single item")
+		return "", errors.New("jsonpath: an arithmetic operand is not a single item")
 	}
-	f, ok := number(vals[0])
+	num, ok := vals[0].(json.Number)
 	if !ok {
-		return 0, fmt.Errorf("jsonpath: arithmetic on a %s", typeName(vals[0]))
+		return "", fmt.Errorf("jsonpath: arithmetic on a %s", typeName(vals[0]))
 	}
-	return f, nil
+	return num, nil
+}
+
+// integerArithmetic computes l op r exactly when both are integers, as
+// Trino does (division truncates); ok is false otherwise.
+func integerArithmetic(op byte, l, r json.Number) (v json.Number, ok bool, err error) {
+	a, okA := new(big.Int).SetString(string(l), 10)
+	b, okB := new(big.Int).SetString(string(r), 10)
+	if !okA || !okB {
+		return "", false, nil
+	}
+	switch op {
+	case '+':
+		a.Add(a, b)
+	case '-':
+		a.Sub(a, b)
+	case '*':
+		a.Mul(a, b)
+	case '/', '%':
+		if b.Sign() == 0 {
+			return "", true, errors.New("jsonpath: division by zero")
+		}
+		if op == '/' {
+			a.Quo(a, b)
+		} else {
+			a.Rem(a, b)
+		}
+	}
+	return json.Number(a.String()), true, nil
+}
+
+// exact returns a JSON number as an exact rational.
+func exact(v any) (*big.Rat, bool) {
+	n, ok := v.(json.Number)
+	if !ok {
+		return nil, false
+	}
+	return new(big.Rat).SetString(string(n))
 }
 
 func (e *evaluator) method(name string, base []any) ([]any, error) {
@@ -290,27 +357,27 @@ func (e *evaluator) method(name string, base []any) ([]any, error) {
 			}
 			out = append(out, numberOf(f))
 		case "double":
-			var f float64
-			var err error
+			var text string
 			switch x := v.(type) {
 			case json.Number:
-				f, err = x.Float64()
+				text = string(x)
 			case string:
-				f, err = json.Number(strings.TrimSpace(x)).Float64()
-			default:
-				err = errors.New("not a number")
+				text = strings.TrimSpace(x)
 			}
-			if err != nil {
+			f, err := strconv.ParseFloat(text, 64)
+			if !jsonNumber.MatchString(text) || err != nil || math.IsInf(f, 0) {
 				return nil, fmt.Errorf("jsonpath: double() of %s", Encode(v))
 			}
-			out = append(out, json.Number(fmt.Sprint(f)))
+			out = append(out, json.Number(strconv.FormatFloat(f, 'g', -1, 64)))
 		case "keyvalue":
 			o, ok := v.(*Object)
 			if !ok {
 				return nil, fmt.Errorf("jsonpath: keyvalue() of a %s", typeName(v))
 			}
+			id := json.Number(strconv.Itoa(e.objects)) // each object's members share an id of their own
+			e.objects++
 			for i, k := range o.Keys {
-				out = append(out, &Object{Keys: []string{"name", "value", "id"}, Values: []any{k, o.Values[i], json.Number("0")}})
+				out = append(out, &Object{Keys: []string{"name", "value", "id"}, Values: []any{k, o.Values[i], id}})
 			}
 		}
 	}
@@ -385,9 +452,13 @@ func (e *evaluator) test(p pred, current any, last int) tri {
 		if err != nil {
 			return unknown
 		}
+		l, r = e.unwrap(l), e.unwrap(r)
+		if len(l)*len(r) > maxItems {
+			return unknown
+		}
 		found, failed := false, false
-		for _, a := range e.unwrap(l) {
-			for _, b := range e.unwrap(r) {
+		for _, a := range l {
+			for _, b := range r {
 				switch compare(p.op, a, b) {
 				case truth:
 					found = true
@@ -456,9 +527,7 @@ func compare(op string, a, b any) tri {
 	var c int
 	switch {
 	case aNull || bNull:
-		if !IsScalar(a) || !IsScalar(b) {
-			return unknown
-		}
+		// null equals only null, whatever the other side is.
 		eq := aNull && bNull
 		switch op {
 		case "==":
@@ -468,12 +537,12 @@ func compare(op string, a, b any) tri {
 		}
 		return falsity
 	default:
-		if fa, ok := number(a); ok {
-			fb, ok := number(b)
+		if ra, ok := exact(a); ok {
+			rb, ok := exact(b)
 			if !ok {
 				return unknown
 			}
-			c = cmp.Compare(fa, fb)
+			c = ra.Cmp(rb)
 			break
 		}
 		if sa, ok := a.(string); ok {

@@ -2,6 +2,7 @@ package jsonpath
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -60,6 +61,19 @@ func TestEval(t *testing.T) {
 		{"lax $.*", `["nice",[10,13,16],[{"name":"Rex","age":3},{"name":"Tom","age":7.5}],null,true]`},
 		{`lax "x"`, `["x"]`},
 		{"lax $x", "error"},
+		{"lax $.children[*]?(!exists(@.x))", `[10,13,16]`},
+		{"lax $.pets[*]?(@ != null).name", `["Rex","Tom"]`},
+		{"lax $?(@.pets == null).ok", `[]`},
+		{"lax $?(9007199254740993 == 9007199254740992).ok", `[]`},
+		{"lax 9007199254740993 + 0", `[9007199254740993]`},
+		{"lax 7 / 2", `[3]`},
+		{"lax 7.0 / 2", `[3.5]`},
+		{"lax -7 % 3", `[-1]`},
+		{`lax "NaN".double()`, "error"},
+		{`lax "0x1p3".double()`, "error"},
+		{`lax " 2.5 ".double()`, `[2.5]`},
+		{"lax $.pets[*].keyvalue().id", `[0,0,1,1]`},
+		{"lax $" + strings.Repeat("[0,0]", 25), "error"},
 	} {
 		p, err := Parse(c.path)
 		if err != nil {
@@ -129,12 +143,30 @@ func TestFunctions(t *testing.T) {
 		{"value object error", func() (any, error) {
 			return Value(in, must("lax $.pets[0]"), ValueOptions{OnError: Behavior{Mode: "error"}})
 		}, "error"},
-		{"value not integer", func() (any, error) {
+		{"value rounds to integer", func() (any, error) {
 			return Value(in, must("lax $.pets[1].age"), ValueOptions{Returning: "bigint", OnError: Behavior{Mode: "default", Default: str("-1")}})
+		}, "8"},
+		{"value string not integer", func() (any, error) {
+			return Value(in, must("lax $.comment"), ValueOptions{Returning: "integer", OnError: Behavior{Mode: "default", Default: str("-1")}})
 		}, "-1"},
+		{"value numeric string", func() (any, error) {
+			return Value(str(`{"a":" 12 "}`), must("lax $.a"), ValueOptions{Returning: "integer"})
+		}, "12"},
+		{"value boolean string", func() (any, error) {
+			return Value(str(`{"a":"TRUE"}`), must("lax $.a"), ValueOptions{Returning: "boolean"})
+		}, "true"},
+		{"value decimal too wide", func() (any, error) {
+			return Value(str(`{"a":1234.5}`), must("lax $.a"), ValueOptions{Returning: "decimal(4,1)"})
+		}, nil},
+		{"value date", func() (any, error) {
+			return Value(str(`{"d":"2026-11-23"}`), must("lax $.d"), ValueOptions{Returning: "date"})
+		}, "2026-11-23"},
+		{"value bad date", func() (any, error) {
+			return Value(str(`{"d":"oops"}`), must("lax $.d"), ValueOptions{Returning: "date", OnError: Behavior{Mode: "error"}})
+		}, "error"},
 		{"value decimal", func() (any, error) {
 			return Value(in, must("lax $.pets[1].age"), ValueOptions{Returning: "decimal(5,2)"})
-		}, "7.5"},
+		}, "7.50"},
 		{"value smallint", func() (any, error) { return Value(in, must("lax $.children[0]"), ValueOptions{Returning: "smallint"}) }, "10"},
 		{"value empty default", func() (any, error) {
 			return Value(in, must("lax $.nope"), ValueOptions{OnEmpty: Behavior{Mode: "default", Default: str("d")}})

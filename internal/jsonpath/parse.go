@@ -432,6 +432,13 @@ func (p *parser) andPredicate() (pred, error) {
 
 func (p *parser) notPredicate() (pred, error) {
 	if p.accept("!") {
+		if p.peekWord("exists") { // ! exists( ... ) needs no parentheses of its own
+			inner, err := p.primaryPredicate()
+			if err != nil {
+				return nil, err
+			}
+			return notPred{inner}, nil
+		}
 		if err := p.expect("("); err != nil {
 			return nil, err
 		}
@@ -523,8 +530,7 @@ func (p *parser) primaryPredicate() (pred, error) {
 				switch f {
 				case 'i', 's', 'm':
 					flags += string(f)
-				case 'x':
-				default:
+				default: // x (free spacing) and q (literal) included
 					return nil, p.errorf("unsupported like_regex flag %q", f)
 				}
 			}

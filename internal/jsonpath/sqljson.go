@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // The SQL/JSON query functions. Each takes the JSON input as text (nil for
@@ -118,56 +120,109 @@ func Value(input *string, p *Path, o ValueOptions) (any, error) {
 }
 
 // convert turns a scalar into the text of a value of type typ, or fails
-// when it is not one.
+// when it is not one, as Trino's casts decide: a number or a numeric string
+// for numeric types (a fraction rounds, half away from zero, for integer
+// types; a decimal must fit its precision), true/false or their strings for
+// boolean, a yyyy-mm-dd string for date. Other types pass as text to the
+// engine's cast.
 func convert(item any, typ string) (any, error) {
 	if _, ok := item.(Null); ok {
 		return nil, nil
 	}
-	base, _, _ := strings.Cut(typ, "(")
+	base, params, _ := strings.Cut(strings.ReplaceAll(typ, " ", ""), "(")
+	text := ""
+	switch v := item.(type) {
+	case string:
+		text = v
+	case json.Number:
+		text = string(v)
+	default:
+		text = Encode(v)
+	}
+	fail := func() (any, error) {
+		return nil, fmt.Errorf("json_value: %s cannot be cast to %s", Encode(item), typ)
+	}
 	switch base {
 	case "", "varchar", "char":
-		switch v := item.(type) {
-		case string:
-			return v, nil
-		default:
-			return Encode(v), nil
-		}
+		return text, nil
 	case "tinyint", "smallint", "integer", "int", "bigint":
-		n, ok := item.(json.Number)
+		r, ok := numeric(item)
 		if !ok {
-			return nil, fmt.Errorf("json_value: %s is not a number", Encode(item))
+			return fail()
 		}
-		r, ok := new(big.Rat).SetString(string(n))
-		if !ok || !r.IsInt() {
-			return nil, fmt.Errorf("json_value: %s is not an integer", n)
-		}
+		i := roundHalfAway(r)
 		bits := map[string]uint{"tinyint": 8, "smallint": 16, "integer": 32, "int": 32, "bigint": 64}[base]
 		limit := new(big.Int).Lsh(big.NewInt(1), bits-1)
-		if i := r.Num(); i.Cmp(limit) >= 0 || i.Cmp(new(big.Int).Neg(limit)) < 0 {
-			return nil, fmt.Errorf("json_value: %s is out of range for %s", n, base)
+		if i.Cmp(limit) >= 0 || i.Cmp(new(big.Int).Neg(limit)) < 0 {
+			return fail()
 		}
-		return r.Num().String(), nil
-	case "double", "real", "decimal":
-		n, ok := item.(json.Number)
+		return i.String(), nil
+	case "double", "real":
+		if _, ok := numeric(item); !ok {
+			return fail()
+		}
+		return strings.TrimSpace(text), nil
+	case "decimal":
+		r, ok := numeric(item)
 		if !ok {
-			return nil, fmt.Errorf("json_value: %s is not a number", Encode(item))
+			return fail()
 		}
-		return string(n), nil
+		precision, scale := 38, 0
+		if params != "" {
+			fmt.Sscanf(strings.TrimSuffix(params, ")"), "%d,%d", &precision, &scale)
+		}
+		shift := new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil))
+		scaled := roundHalfAway(new(big.Rat).Mul(r, shift))
+		if len(new(big.Int).Abs(scaled).String()) > precision {
+			return fail()
+		}
+		return new(big.Rat).SetFrac(scaled, shift.Num()).FloatString(scale), nil
 	case "boolean":
-		b, ok := item.(bool)
-		if !ok {
-			return nil, fmt.Errorf("json_value: %s is not a boolean", Encode(item))
+		switch v := item.(type) {
+		case bool:
+			return strconv.FormatBool(v), nil
+		case string:
+			if b, err := strconv.ParseBool(strings.ToLower(strings.TrimSpace(v))); err == nil && len(strings.TrimSpace(v)) > 1 {
+				return strconv.FormatBool(b), nil
+			}
 		}
-		if b {
-			return "true", nil
+		return fail()
+	case "date":
+		if s, ok := item.(string); ok {
+			if _, err := time.Parse("2006-01-02", strings.TrimSpace(s)); err == nil {
+				return strings.TrimSpace(s), nil
+			}
 		}
-		return "false", nil
+		return fail()
 	}
-	// Other types (dates, timestamps): the engine's cast judges the text.
-	if s, ok := item.(string); ok {
-		return s, nil
+	return text, nil
+}
+
+// numeric reads a number, or a string holding one, exactly.
+func numeric(item any) (*big.Rat, bool) {
+	var text string
+	switch v := item.(type) {
+	case json.Number:
+		text = string(v)
+	case string:
+		text = strings.TrimSpace(v)
+		if !jsonNumber.MatchString(text) {
+			return nil, false
+		}
+	default:
+		return nil, false
 	}
-	return Encode(item), nil
+	return new(big.Rat).SetString(text)
+}
+
+// roundHalfAway rounds r to an integer, halves away from zero.
+func roundHalfAway(r *big.Rat) *big.Int {
+	half := big.NewRat(1, 2)
+	if r.Sign() < 0 {
+		half.Neg(half)
+	}
+	x := new(big.Rat).Add(r, half)
+	return new(big.Int).Quo(x.Num(), x.Denom()) // truncates toward zero
 }
 
 // settle answers an empty result or an error as behavior b says.

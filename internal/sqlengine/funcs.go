@@ -8,8 +8,8 @@ import (
 )
 
 // Func is a scalar function written in Go: it takes its arguments as text
-// (nil for NULL) and returns text or a boolean (nil for NULL), or an error
-// that fails the query.
+// (nil for NULL) and returns a string, a bool or nil (NULL), or an error
+// that fails the query. A panic fails the query too.
 type Func func(args []*string) (any, error)
 
 // RegisterFunc defines a scalar function of nargs VARCHAR arguments in the
@@ -33,7 +33,14 @@ func (s *Session) RegisterFunc(name string, nargs int, boolean bool, fn Func) er
 	}
 	f := scalarFunc{
 		config: duckdb.ScalarFuncConfig{InputTypeInfos: inputs, ResultTypeInfo: result, SpecialNullHandling: true},
-		exec: duckdb.ScalarFuncExecutor{RowExecutor: func(values []driver.Value) (any, error) {
+		exec: duckdb.ScalarFuncExecutor{RowExecutor: func(values []driver.Value) (_ any, err error) {
+			// A panic here would take the whole server down: the driver
+			// calls this from C, where nothing recovers.
+			defer func() {
+				if p := recover(); p != nil {
+					err = fmt.Errorf("%s: internal error: %v", name, p)
+				}
+			}()
 			args := make([]*string, len(values))
 			for i, v := range values {
 				switch v := v.(type) {

@@ -146,3 +146,11 @@ true | true | false
 SELECT json_value('{"a":2}', 'strict $.b'), json_value(NULL, 'lax $.a'), json_value('{"a":300}', 'lax $.a' RETURNING tinyint), json_value('{"a":"x"}', 'lax $.b' DEFAULT 0 ON EMPTY)
 ----
 NULL | NULL | NULL | 0
+
+SELECT json_value('{"a":"x"}', 'lax $.b' DEFAULT 1.5 ON EMPTY), json_value('{"a":"x"}', 'lax $.b' DEFAULT 'a' || 'b' ON EMPTY), json_value('{"a":"12"}', 'lax $.a' RETURNING integer), json_value('{"a":1.5}', 'lax $.a' RETURNING integer)
+----
+1.5 | ab | 12 | 2
+
+SELECT json_value(json_query('{"a":{"b":7}}' FORMAT JSON, 'lax $.a'), 'lax $.b' RETURNING bigint), json_exists('[{"a":1},{"b":2}]', 'lax $[*]?(!exists(@.a))'), json_value('{"d":"oops"}', 'lax $.d' RETURNING date DEFAULT DATE '2000-01-01' ON ERROR)
+----
+7 | true | 2000-01-01
