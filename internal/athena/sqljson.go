@@ -54,7 +54,23 @@ func sqlJSONCall(b *strings.Builder, toks []token, i int) int {
 	call := func() {
 		b.WriteString(sqlJSONFuncs[name] + "(CAST((")
 		rewrite(b, input)
-		b.WriteString(") AS VARCHAR), " + toks[pathAt].text + ", '" + strings.ReplaceAll(opts.encode(), "'", "''") + "'")
+		b.WriteString(") AS VARCHAR), " + toks[pathAt].text + ", '" + strings.ReplaceAll(opts.encode(), "'", "''") + "', ")
+		// The passed values go as one JSON object, typed as the engine
+		// makes JSON of them.
+		if len(opts.passing) == 0 {
+			b.WriteString("NULL")
+		} else {
+			b.WriteString("CAST(json_object(")
+			for k, v := range opts.passing {
+				if k > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("'" + strings.ReplaceAll(v.name, "'", "''") + "', (")
+				rewrite(b, v.expr)
+				b.WriteString(")")
+			}
+			b.WriteString(") AS VARCHAR)")
+		}
 		if name == "JSON_VALUE" {
 			for _, d := range [][]token{opts.emptyDefault, opts.errorDefault} {
 				b.WriteString(", ")
@@ -143,6 +159,13 @@ type sqlJSONOptions struct {
 	returningSQL     string // and spelled for the engine's CAST
 	emptyDefault     []token
 	errorDefault     []token
+	passing          []passedValue
+}
+
+// passedValue is a PASSING clause's value, for $name in the path.
+type passedValue struct {
+	name string
+	expr []token
 }
 
 // encode writes the options for the function, as key=value pairs.
@@ -242,8 +265,37 @@ func parseSQLJSONClauses(name string, toks []token) (*sqlJSONOptions, error) {
 	}
 	for i := 0; i < len(w); {
 		switch {
-		case at(i, "PASSING"):
-			return nil, fmt.Errorf("%s: the PASSING clause is not supported yet", fn)
+		case at(i, "PASSING") && i == 0: // right after the path, as the grammar has it
+			if err := once("PASSING"); err != nil {
+				return nil, err
+			}
+			// PASSING expr AS name [, expr AS name ...]
+			for i++; ; {
+				depth, as := 0, -1
+				for j := i; j < len(w) && as < 0; j++ {
+					switch {
+					case w[j].kind == 'p' && w[j].text == "(":
+						depth++
+					case w[j].kind == 'p' && w[j].text == ")":
+						depth--
+					case depth == 0 && w[j].is("AS"):
+						as = j
+					}
+				}
+				if as <= i || as+1 >= len(w) || !(w[as+1].kind == 'w' || w[as+1].kind == 'q' && w[as+1].text[0] == '"') {
+					return nil, fmt.Errorf("%s: PASSING wants value AS name", fn)
+				}
+				name := w[as+1].text
+				if name[0] == '"' {
+					name = strings.ReplaceAll(name[1:len(name)-1], `""`, `"`)
+				}
+				o.passing = append(o.passing, passedValue{name, original(i, as)})
+				i = as + 2
+				if !(i < len(w) && w[i].kind == 'p' && w[i].text == ",") {
+					break
+				}
+				i++
+			}
 		case at(i, "RETURNING") && name != "JSON_EXISTS":
 			if err := once("RETURNING"); err != nil {
 				return nil, err
@@ -376,6 +428,28 @@ func (j *sqlJSON) path(s *string) (*jsonpath.Path, error) {
 	return p, nil
 }
 
+// prepare returns a call's path and its passed values (a JSON object, or
+// nil).
+func (j *sqlJSON) prepare(path, passed *string) (*jsonpath.Path, map[string]any, error) {
+	p, err := j.path(path)
+	if err != nil || passed == nil {
+		return p, nil, err
+	}
+	v, err := jsonpath.Decode(*passed)
+	if err != nil {
+		return nil, nil, err
+	}
+	o, ok := v.(*jsonpath.Object)
+	if !ok {
+		return nil, nil, fmt.Errorf("the PASSING values are not a JSON object")
+	}
+	vars := make(map[string]any, len(o.Keys))
+	for i, k := range o.Keys {
+		vars[k] = o.Values[i]
+	}
+	return p, vars, nil
+}
+
 // options decodes encode's key=value pairs.
 func decodeSQLJSONOptions(s *string) map[string]string {
 	out := map[string]string{}
@@ -391,34 +465,34 @@ func decodeSQLJSONOptions(s *string) map[string]string {
 
 // register defines the lakebox_json_* functions in the engine.
 func (j *sqlJSON) register(sess *sqlengine.Session) error {
-	if err := sess.RegisterFunc("lakebox_json_exists", 3, true, func(a []*string) (any, error) {
-		p, err := j.path(a[1])
+	if err := sess.RegisterFunc("lakebox_json_exists", 4, true, func(a []*string) (any, error) {
+		p, vars, err := j.prepare(a[1], a[3])
 		if err != nil {
 			return nil, err
 		}
 		onError := decodeSQLJSONOptions(a[2])["error"]
-		return jsonpath.Exists(a[0], p, onError)
+		return jsonpath.Exists(a[0], p, vars, onError)
 	}); err != nil {
 		return err
 	}
-	if err := sess.RegisterFunc("lakebox_json_query", 3, false, func(a []*string) (any, error) {
-		p, err := j.path(a[1])
+	if err := sess.RegisterFunc("lakebox_json_query", 4, false, func(a []*string) (any, error) {
+		p, vars, err := j.prepare(a[1], a[3])
 		if err != nil {
 			return nil, err
 		}
 		o := decodeSQLJSONOptions(a[2])
-		return jsonpath.Query(a[0], p, jsonpath.QueryOptions{Wrapper: o["wrapper"], OmitQuotes: o["quotes"] == "omit",
+		return jsonpath.Query(a[0], p, vars, jsonpath.QueryOptions{Wrapper: o["wrapper"], OmitQuotes: o["quotes"] == "omit",
 			OnEmpty: jsonpath.Behavior{Mode: o["empty"]}, OnError: jsonpath.Behavior{Mode: o["error"]}})
 	}); err != nil {
 		return err
 	}
-	return sess.RegisterFunc("lakebox_json_value", 5, false, func(a []*string) (any, error) {
-		p, err := j.path(a[1])
+	return sess.RegisterFunc("lakebox_json_value", 6, false, func(a []*string) (any, error) {
+		p, vars, err := j.prepare(a[1], a[3])
 		if err != nil {
 			return nil, err
 		}
 		o := decodeSQLJSONOptions(a[2])
-		return jsonpath.Value(a[0], p, jsonpath.ValueOptions{Returning: o["returning"],
-			OnEmpty: jsonpath.Behavior{Mode: o["empty"], Default: a[3]}, OnError: jsonpath.Behavior{Mode: o["error"], Default: a[4]}})
+		return jsonpath.Value(a[0], p, vars, jsonpath.ValueOptions{Returning: o["returning"],
+			OnEmpty: jsonpath.Behavior{Mode: o["empty"], Default: a[4]}, OnError: jsonpath.Behavior{Mode: o["error"], Default: a[5]}})
 	})
 }

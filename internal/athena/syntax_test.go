@@ -73,7 +73,8 @@ func TestSQLJSONClausesRefused(t *testing.T) {
 		`SELECT json_exists(j, 'lax $' TRUE ON EMPTY)`:                 "json_exists: TRUE ON EMPTY is not allowed",
 		`SELECT json_query(j, 'lax $' DEFAULT 1 ON EMPTY)`:             "json_query: DEFAULT ON EMPTY is not allowed",
 		`SELECT json_query(j, 'lax $' NULL ON ERROR ERROR ON ERROR)`:   "json_query: the ON ERROR clause is given twice",
-		`SELECT json_query(j, 'lax $' PASSING 1 AS x)`:                 "json_query: the PASSING clause is not supported yet",
+		`SELECT json_query(j, 'lax $' PASSING 1 AS x PASSING 2 AS y)`:  "json_query: unexpected PASSING 2 AS y",
+		`SELECT json_query(j, 'lax $' PASSING 1)`:                      "json_query: PASSING wants value AS name",
 		`SELECT json_exists(j, 'lax $' RETURNING varchar)`:             "json_exists: unexpected RETURNING varchar",
 		`SELECT json_query(j, 'lax $' WITH ARRAY WRAPPER OMIT QUOTES)`: "json_query: OMIT QUOTES cannot go with an array wrapper",
 	} {

@@ -66,6 +66,14 @@ func (e *evaluator) evalNode(n node, current any, last int) ([]any, error) {
 		return []any{current}, nil
 	case variable:
 		v, ok := e.vars[n.name]
+		if !ok { // SQL names are case-insensitive unless quoted
+			for k, val := range e.vars {
+				if strings.EqualFold(k, n.name) {
+					v, ok = val, true
+					break
+				}
+			}
+		}
 		if !ok {
 			return nil, fmt.Errorf("jsonpath: no value passed for $%s", n.name)
 		}

@@ -115,61 +115,61 @@ func TestFunctions(t *testing.T) {
 		got  func() (any, error)
 		want any // "error" for an error
 	}{
-		{"exists", func() (any, error) { return Exists(in, must("lax $.pets"), "") }, true},
-		{"exists empty", func() (any, error) { return Exists(in, must("lax $.nope"), "") }, false},
-		{"exists error false", func() (any, error) { return Exists(in, must("strict $.nope"), "") }, false},
-		{"exists error true", func() (any, error) { return Exists(in, must("strict $.nope"), "true") }, true},
-		{"exists error unknown", func() (any, error) { return Exists(in, must("strict $.nope"), "unknown") }, nil},
-		{"exists error error", func() (any, error) { return Exists(in, must("strict $.nope"), "error") }, "error"},
-		{"exists bad json", func() (any, error) { return Exists(str("{"), must("$"), "error") }, "error"},
-		{"exists null input", func() (any, error) { return Exists(nil, must("$"), "error") }, nil},
-		{"query object", func() (any, error) { return Query(in, must("lax $.pets[0]"), QueryOptions{}) }, `{"name":"Rex","age":3}`},
-		{"query many", func() (any, error) { return Query(in, must("lax $.children[*]"), QueryOptions{}) }, nil},
+		{"exists", func() (any, error) { return Exists(in, must("lax $.pets"), nil, "") }, true},
+		{"exists empty", func() (any, error) { return Exists(in, must("lax $.nope"), nil, "") }, false},
+		{"exists error false", func() (any, error) { return Exists(in, must("strict $.nope"), nil, "") }, false},
+		{"exists error true", func() (any, error) { return Exists(in, must("strict $.nope"), nil, "true") }, true},
+		{"exists error unknown", func() (any, error) { return Exists(in, must("strict $.nope"), nil, "unknown") }, nil},
+		{"exists error error", func() (any, error) { return Exists(in, must("strict $.nope"), nil, "error") }, "error"},
+		{"exists bad json", func() (any, error) { return Exists(str("{"), must("$"), nil, "error") }, "error"},
+		{"exists null input", func() (any, error) { return Exists(nil, must("$"), nil, "error") }, nil},
+		{"query object", func() (any, error) { return Query(in, must("lax $.pets[0]"), nil, QueryOptions{}) }, `{"name":"Rex","age":3}`},
+		{"query many", func() (any, error) { return Query(in, must("lax $.children[*]"), nil, QueryOptions{}) }, nil},
 		{"query many error", func() (any, error) {
-			return Query(in, must("lax $.children[*]"), QueryOptions{OnError: Behavior{Mode: "error"}})
+			return Query(in, must("lax $.children[*]"), nil, QueryOptions{OnError: Behavior{Mode: "error"}})
 		}, "error"},
 		{"query empty object", func() (any, error) {
-			return Query(in, must("lax $.nope"), QueryOptions{OnEmpty: Behavior{Mode: "empty object"}})
+			return Query(in, must("lax $.nope"), nil, QueryOptions{OnEmpty: Behavior{Mode: "empty object"}})
 		}, "{}"},
 		{"query empty error", func() (any, error) {
-			return Query(in, must("lax $.nope"), QueryOptions{OnEmpty: Behavior{Mode: "error"}})
+			return Query(in, must("lax $.nope"), nil, QueryOptions{OnEmpty: Behavior{Mode: "error"}})
 		}, "error"},
-		{"query omit quotes", func() (any, error) { return Query(in, must("lax $.comment"), QueryOptions{OmitQuotes: true}) }, "nice"},
-		{"query keep quotes", func() (any, error) { return Query(in, must("lax $.comment"), QueryOptions{}) }, `"nice"`},
-		{"value", func() (any, error) { return Value(in, must("lax $.pets[1].age"), ValueOptions{}) }, "7.5"},
-		{"value bool", func() (any, error) { return Value(in, must("lax $.ok"), ValueOptions{Returning: "boolean"}) }, "true"},
-		{"value null", func() (any, error) { return Value(in, must("lax $.none"), ValueOptions{}) }, nil},
-		{"value object", func() (any, error) { return Value(in, must("lax $.pets[0]"), ValueOptions{}) }, nil},
+		{"query omit quotes", func() (any, error) { return Query(in, must("lax $.comment"), nil, QueryOptions{OmitQuotes: true}) }, "nice"},
+		{"query keep quotes", func() (any, error) { return Query(in, must("lax $.comment"), nil, QueryOptions{}) }, `"nice"`},
+		{"value", func() (any, error) { return Value(in, must("lax $.pets[1].age"), nil, ValueOptions{}) }, "7.5"},
+		{"value bool", func() (any, error) { return Value(in, must("lax $.ok"), nil, ValueOptions{Returning: "boolean"}) }, "true"},
+		{"value null", func() (any, error) { return Value(in, must("lax $.none"), nil, ValueOptions{}) }, nil},
+		{"value object", func() (any, error) { return Value(in, must("lax $.pets[0]"), nil, ValueOptions{}) }, nil},
 		{"value object error", func() (any, error) {
-			return Value(in, must("lax $.pets[0]"), ValueOptions{OnError: Behavior{Mode: "error"}})
+			return Value(in, must("lax $.pets[0]"), nil, ValueOptions{OnError: Behavior{Mode: "error"}})
 		}, "error"},
 		{"value rounds to integer", func() (any, error) {
-			return Value(in, must("lax $.pets[1].age"), ValueOptions{Returning: "bigint", OnError: Behavior{Mode: "default", Default: str("-1")}})
+			return Value(in, must("lax $.pets[1].age"), nil, ValueOptions{Returning: "bigint", OnError: Behavior{Mode: "default", Default: str("-1")}})
 		}, "8"},
 		{"value string not integer", func() (any, error) {
-			return Value(in, must("lax $.comment"), ValueOptions{Returning: "integer", OnError: Behavior{Mode: "default", Default: str("-1")}})
+			return Value(in, must("lax $.comment"), nil, ValueOptions{Returning: "integer", OnError: Behavior{Mode: "default", Default: str("-1")}})
 		}, "-1"},
 		{"value numeric string", func() (any, error) {
-			return Value(str(`{"a":" 12 "}`), must("lax $.a"), ValueOptions{Returning: "integer"})
+			return Value(str(`{"a":" 12 "}`), must("lax $.a"), nil, ValueOptions{Returning: "integer"})
 		}, "12"},
 		{"value boolean string", func() (any, error) {
-			return Value(str(`{"a":"TRUE"}`), must("lax $.a"), ValueOptions{Returning: "boolean"})
+			return Value(str(`{"a":"TRUE"}`), must("lax $.a"), nil, ValueOptions{Returning: "boolean"})
 		}, "true"},
 		{"value decimal too wide", func() (any, error) {
-			return Value(str(`{"a":1234.5}`), must("lax $.a"), ValueOptions{Returning: "decimal(4,1)"})
+			return Value(str(`{"a":1234.5}`), must("lax $.a"), nil, ValueOptions{Returning: "decimal(4,1)"})
 		}, nil},
 		{"value date", func() (any, error) {
-			return Value(str(`{"d":"2026-11-23"}`), must("lax $.d"), ValueOptions{Returning: "date"})
+			return Value(str(`{"d":"2026-11-23"}`), must("lax $.d"), nil, ValueOptions{Returning: "date"})
 		}, "2026-11-23"},
 		{"value bad date", func() (any, error) {
-			return Value(str(`{"d":"oops"}`), must("lax $.d"), ValueOptions{Returning: "date", OnError: Behavior{Mode: "error"}})
+			return Value(str(`{"d":"oops"}`), must("lax $.d"), nil, ValueOptions{Returning: "date", OnError: Behavior{Mode: "error"}})
 		}, "error"},
 		{"value decimal", func() (any, error) {
-			return Value(in, must("lax $.pets[1].age"), ValueOptions{Returning: "decimal(5,2)"})
+			return Value(in, must("lax $.pets[1].age"), nil, ValueOptions{Returning: "decimal(5,2)"})
 		}, "7.50"},
-		{"value smallint", func() (any, error) { return Value(in, must("lax $.children[0]"), ValueOptions{Returning: "smallint"}) }, "10"},
+		{"value smallint", func() (any, error) { return Value(in, must("lax $.children[0]"), nil, ValueOptions{Returning: "smallint"}) }, "10"},
 		{"value empty default", func() (any, error) {
-			return Value(in, must("lax $.nope"), ValueOptions{OnEmpty: Behavior{Mode: "default", Default: str("d")}})
+			return Value(in, must("lax $.nope"), nil, ValueOptions{OnEmpty: Behavior{Mode: "default", Default: str("d")}})
 		}, "d"},
 	} {
 		got, err := c.got()

@@ -11,8 +11,9 @@ import (
 )
 
 // The SQL/JSON query functions. Each takes the JSON input as text (nil for
-// SQL NULL, which gives NULL), applies a path, and settles empty results
-// and errors as its ON EMPTY and ON ERROR clauses say.
+// SQL NULL, which gives NULL), applies a path with the values its PASSING
+// clause named, and settles empty results and errors as its ON EMPTY and ON
+// ERROR clauses say.
 
 // Behavior is what an ON EMPTY or ON ERROR clause asks for: "null",
 // "error", "default" (json_value, with Default), "true", "false",
@@ -24,11 +25,11 @@ type Behavior struct {
 
 // Exists is json_exists: whether the path yields anything. onError is
 // "false" (the default), "true", "unknown" or "error".
-func Exists(input *string, p *Path, onError string) (any, error) {
+func Exists(input *string, p *Path, vars map[string]any, onError string) (any, error) {
 	if input == nil {
 		return nil, nil
 	}
-	items, err := apply(*input, p)
+	items, err := apply(*input, p, vars)
 	if err != nil {
 		switch onError {
 		case "true":
@@ -54,11 +55,11 @@ type QueryOptions struct {
 }
 
 // Query is json_query: the items the path yields, as JSON text.
-func Query(input *string, p *Path, o QueryOptions) (any, error) {
+func Query(input *string, p *Path, vars map[string]any, o QueryOptions) (any, error) {
 	if input == nil {
 		return nil, nil
 	}
-	items, err := apply(*input, p)
+	items, err := apply(*input, p, vars)
 	if err == nil {
 		var out string
 		if len(items) == 0 {
@@ -96,11 +97,11 @@ type ValueOptions struct {
 }
 
 // Value is json_value: the single scalar the path yields, as text.
-func Value(input *string, p *Path, o ValueOptions) (any, error) {
+func Value(input *string, p *Path, vars map[string]any, o ValueOptions) (any, error) {
 	if input == nil {
 		return nil, nil
 	}
-	items, err := apply(*input, p)
+	items, err := apply(*input, p, vars)
 	if err == nil {
 		switch {
 		case len(items) == 0:
@@ -244,10 +245,10 @@ func settle(b Behavior, cause error) (any, error) {
 }
 
 // apply decodes the input and evaluates the path over it.
-func apply(input string, p *Path) ([]any, error) {
+func apply(input string, p *Path, vars map[string]any) ([]any, error) {
 	doc, err := Decode(input)
 	if err != nil {
 		return nil, err
 	}
-	return p.Eval(doc, nil)
+	return p.Eval(doc, vars)
 }

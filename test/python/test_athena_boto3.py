@@ -98,9 +98,15 @@ class AthenaTest(unittest.TestCase):
                                 ["102", "false", "[11]", "none", "problematic"]])
         types = [c["Type"] for c in res["ResultSet"]["ResultSetMetadata"]["ColumnInfo"]]
         self.assertEqual(types[1], "boolean")
-        q = self.run_query("SELECT json_query('{}', 'lax $.a' PASSING 1 AS x)", ResultConfiguration=out)
+        q = self.run_query("SELECT json_query('{}', 'lax $.a' WITH ARRAY WRAPPER PASSING 1 AS x)", ResultConfiguration=out)
         self.assertEqual(q["Status"]["State"], "FAILED")
-        self.assertIn("PASSING", q["Status"]["StateChangeReason"])
+        self.assertIn("unexpected PASSING", q["Status"]["StateChangeReason"])
+        q = self.run_query(
+            "SELECT json_query(description, 'lax $.children[*]?(@ > $min)' PASSING 12 AS min WITH ARRAY WRAPPER) "
+            f"FROM {self.db}.customers ORDER BY id", ResultConfiguration=out)
+        self.assertEqual(q["Status"]["State"], "SUCCEEDED", q["Status"].get("StateChangeReason"))
+        res = self.athena.get_query_results(QueryExecutionId=q["QueryExecutionId"])
+        self.assertEqual([r["Data"][0].get("VarCharValue") for r in res["ResultSet"]["Rows"][1:]], ["[13,16]", None])  # nothing found: NULL ON EMPTY
 
     def test_failures_are_clear(self):
         out = {"OutputLocation": f"s3://{self.results}/"}

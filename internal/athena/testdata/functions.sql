@@ -154,3 +154,7 @@ SELECT json_value('{"a":"x"}', 'lax $.b' DEFAULT 1.5 ON EMPTY), json_value('{"a"
 SELECT json_value(json_query('{"a":{"b":7}}' FORMAT JSON, 'lax $.a'), 'lax $.b' RETURNING bigint), json_exists('[{"a":1},{"b":2}]', 'lax $[*]?(!exists(@.a))'), json_value('{"d":"oops"}', 'lax $.d' RETURNING date DEFAULT DATE '2000-01-01' ON ERROR)
 ----
 7 | true | 2000-01-01
+
+SELECT json_exists('{"a":[1,5,9]}', 'lax $.a[*]?(@ > $lo && @ < $hi)' PASSING 4 AS lo, 6 AS "hi"), json_value('{"a":{"k":"v"}}', 'lax $.a ? (@.k == $want).k' PASSING 'v' AS want), json_query('{"a":[1,2]}', 'lax $.a[$i]' PASSING 1 AS i)
+----
+true | v | 2
