@@ -167,7 +167,9 @@ func TestFunctions(t *testing.T) {
 		{"value decimal", func() (any, error) {
 			return Value(in, must("lax $.pets[1].age"), nil, ValueOptions{Returning: "decimal(5,2)"})
 		}, "7.50"},
-		{"value smallint", func() (any, error) { return Value(in, must("lax $.children[0]"), nil, ValueOptions{Returning: "smallint"}) }, "10"},
+		{"value smallint", func() (any, error) {
+			return Value(in, must("lax $.children[0]"), nil, ValueOptions{Returning: "smallint"})
+		}, "10"},
 		{"value empty default", func() (any, error) {
 			return Value(in, must("lax $.nope"), nil, ValueOptions{OnEmpty: Behavior{Mode: "default", Default: str("d")}})
 		}, "d"},
