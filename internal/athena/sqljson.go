@@ -86,10 +86,6 @@ func sqlJSONCall(b *strings.Builder, toks []token, i int) int {
 		b.WriteString(")")
 	}
 	switch {
-	case name == "JSON_EXISTS":
-		b.WriteString("CAST(")
-		call()
-		b.WriteString(" AS BOOLEAN)")
 	case name == "JSON_VALUE" && opts.returningSQL != "":
 		// Go checked the item against the numeric, boolean and date types;
 		// for others a value the engine cannot cast reads as NULL.
