@@ -365,15 +365,9 @@ func (e *evaluator) method(name string, base []any) ([]any, error) {
 			}
 			out = append(out, numberOf(f))
 		case "double":
-			var text string
-			switch x := v.(type) {
-			case json.Number:
-				text = string(x)
-			case string:
-				text = strings.TrimSpace(x)
-			}
+			text, ok := numberText(v)
 			f, err := strconv.ParseFloat(text, 64)
-			if !jsonNumber.MatchString(text) || err != nil || math.IsInf(f, 0) {
+			if !ok || !jsonNumber.MatchString(text) || err != nil || math.IsInf(f, 0) {
 				return nil, fmt.Errorf("jsonpath: double() of %s", Encode(v))
 			}
 			out = append(out, json.Number(strconv.FormatFloat(f, 'g', -1, 64)))

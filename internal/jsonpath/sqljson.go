@@ -201,16 +201,8 @@ func convert(item any, typ string) (any, error) {
 
 // numeric reads a number, or a string holding one, exactly.
 func numeric(item any) (*big.Rat, bool) {
-	var text string
-	switch v := item.(type) {
-	case json.Number:
-		text = string(v)
-	case string:
-		text = strings.TrimSpace(v)
-		if !jsonNumber.MatchString(text) {
-			return nil, false
-		}
-	default:
+	text, ok := numberText(item)
+	if !ok {
 		return nil, false
 	}
 	return new(big.Rat).SetString(text)

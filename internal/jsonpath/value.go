@@ -179,6 +179,20 @@ func number(v any) (float64, bool) {
 	return f, err == nil
 }
 
+// numberText returns the text of a JSON number, or of a string holding
+// one in JSON's syntax (trimmed): what double() and json_value's RETURNING
+// read as numbers.
+func numberText(v any) (string, bool) {
+	switch x := v.(type) {
+	case json.Number:
+		return string(x), true
+	case string:
+		t := strings.TrimSpace(x)
+		return t, jsonNumber.MatchString(t)
+	}
+	return "", false
+}
+
 // numberOf makes a JSON number of f, as an integer when it is one.
 func numberOf(f float64) json.Number {
 	if f == float64(int64(f)) && f > -1e18 && f < 1e18 {
