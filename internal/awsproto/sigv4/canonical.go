@@ -239,9 +239,5 @@ func hmacSHA256(key []byte, data string) []byte {
 	return h.Sum(nil)
 }
 
-func sign(key []byte, toSign string) string {
-	return hex.EncodeToString(hmacSHA256(key, toSign))
-}
-
 // EmptySHA256 is the hex SHA-256 of no bytes.
 const EmptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"

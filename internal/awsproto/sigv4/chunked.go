@@ -32,7 +32,7 @@ type chunkedReader struct {
 	br       *bufio.Reader
 	signed   bool // chunk headers carry chunk-signature
 	trailers bool // trailing headers follow the last chunk
-	sigKey   []byte
+	sigKey   *signingKey
 	prevSig  string
 	sig      *Signature
 	declared []string // x-amz-trailer values
@@ -113,7 +113,7 @@ func (c *chunkedReader) checkChunkSig() error {
 	}
 	toSign := "AWS4-HMAC-SHA256-PAYLOAD\n" + c.sig.AmzDate + "\n" + c.sig.Scope() + "\n" +
 		c.prevSig + "\n" + EmptySHA256 + "\n" + hex.EncodeToString(c.chunkH.Sum(nil))
-	got := sign(c.sigKey, toSign)
+	got := c.sigKey.sign(toSign)
 	if !hmac.Equal([]byte(got), []byte(c.chunkSg)) {
 		return ErrSignatureDoesNotMatch
 	}
@@ -204,7 +204,7 @@ func (c *chunkedReader) readTrailers() error {
 	sum := sha256.Sum256(canon.Bytes())
 	toSign := "AWS4-HMAC-SHA256-TRAILER\n" + c.sig.AmzDate + "\n" + c.sig.Scope() + "\n" +
 		c.prevSig + "\n" + hex.EncodeToString(sum[:])
-	if !hmac.Equal([]byte(sign(c.sigKey, toSign)), []byte(trailerSig)) {
+	if !hmac.Equal([]byte(c.sigKey.sign(toSign)), []byte(trailerSig)) {
 		return ErrTrailerSignature
 	}
 	return nil

@@ -56,7 +56,7 @@ func FuzzChunked(f *testing.F) {
 			trailers: !signed,
 			prevSig:  string(bytes.Repeat([]byte("0"), 64)),
 			sig:      &Signature{AmzDate: "20261122T100000Z", Date: "20261122", Region: "us-east-1", Service: "s3"},
-			sigKey:   deriveSigningKey("test", "20261122", "us-east-1", "s3"),
+			sigKey:   &signingKey{key: deriveSigningKey("test", "20261122", "us-east-1", "s3")},
 			declared: []string{"x-amz-checksum-crc32"},
 			want:     int64(want),
 			trailer:  map[string][]string{},

@@ -371,8 +371,8 @@ func TestVerify_StreamingSignedTrailer(t *testing.T) {
 	lastSig := strings.TrimPrefix(lines[len(lines)-3], "0;chunk-signature=")
 	trailer := "x-amz-checksum-crc32c:sOO8/Q=="
 	sum := sha256.Sum256([]byte(trailer + "\n"))
-	key := deriveSigningKey(testKey.Secret, now.Format("20060102"), "us-east-1", "s3")
-	sig := sign(key, "AWS4-HMAC-SHA256-TRAILER\n"+now.Format(amzDateForm)+"\n"+now.Format("20060102")+"/us-east-1/s3/aws4_request\n"+lastSig+"\n"+hex.EncodeToString(sum[:]))
+	key := &signingKey{key: deriveSigningKey(testKey.Secret, now.Format("20060102"), "us-east-1", "s3")}
+	sig := key.sign("AWS4-HMAC-SHA256-TRAILER\n" + now.Format(amzDateForm) + "\n" + now.Format("20060102") + "/us-east-1/s3/aws4_request\n" + lastSig + "\n" + hex.EncodeToString(sum[:]))
 	for _, tc := range []struct{ sig, want string }{{sig, ""}, {strings.Repeat("0", 64), "SignatureDoesNotMatch"}} {
 		r2 := r.Clone(context.Background())
 		r2.Body = io.NopCloser(bytes.NewReader(append(body[:len(body)-2:len(body)-2], []byte(trailer+"\r\nx-amz-trailer-signature:"+tc.sig+"\r\n\r\n")...)))

@@ -89,13 +89,12 @@ func (v *Verifier) Verify(r *http.Request, s *Signature) (auth.Identity, error) 
 	if err != nil {
 		return auth.Identity{}, err
 	}
-	var sigKey []byte
+	var sigKey *signingKey
 	if known {
-		k := v.signingKey(key.Secret, s)
-		if err := v.checkSignature(r, s, k, payload); err != nil {
+		sigKey = v.signingKey(key.Secret, s)
+		if err := v.checkSignature(r, s, sigKey, payload); err != nil {
 			return auth.Identity{}, err
 		}
-		sigKey = k.key
 	}
 	if !hashed {
 		if err := wrapBody(r, s, sigKey, payload); err != nil {
@@ -293,6 +292,12 @@ type signingKey struct {
 	macs sync.Pool // of hash.Hash
 }
 
+// sign returns the hex HMAC-SHA256 of a string to sign under the key.
+func (k *signingKey) sign(toSign string) string {
+	var mac [sha256.Size]byte
+	return hex.EncodeToString(k.sum(mac[:0], []byte(toSign)))
+}
+
 // sum appends the HMAC-SHA256 of msg under the key to dst.
 func (k *signingKey) sum(dst, msg []byte) []byte {
 	m, _ := k.macs.Get().(hash.Hash)
@@ -328,7 +333,7 @@ func (v *Verifier) signingKey(secret string, s *Signature) *signingKey {
 // wrapBody replaces r.Body with a reader that enforces the payload claim.
 // sigKey is nil when the secret is unknown (dev mode): chunk signatures are
 // then decoded but not checked.
-func wrapBody(r *http.Request, s *Signature, sigKey []byte, payload string) error {
+func wrapBody(r *http.Request, s *Signature, sigKey *signingKey, payload string) error {
 	switch payload {
 	case UnsignedPayload:
 		return nil
