@@ -391,45 +391,56 @@ func isClauseWord(name string, t token) bool {
 	return false
 }
 
-// sqlJSON holds the parsed paths of the SQL/JSON functions, by text: a
-// query's path is a literal, the same for every row. The cache is emptied
-// when it holds maxPaths.
+// sqlJSON holds what the SQL/JSON functions' calls were compiled to. A
+// query's path and options are literals, the same for every row: they are
+// parsed once and kept, by their text. The cache is emptied when it holds
+// maxCalls.
 type sqlJSON struct {
 	mu    sync.Mutex
-	paths map[string]*jsonpath.Path
+	calls map[[2]string]*compiledCall
 }
 
-const maxPaths = 1024
+const maxCalls = 1024
 
-func (j *sqlJSON) path(s *string) (*jsonpath.Path, error) {
-	if s == nil {
-		return nil, fmt.Errorf("the JSON path is NULL")
-	}
-	j.mu.Lock()
-	p, ok := j.paths[*s]
-	j.mu.Unlock()
-	if ok {
-		return p, nil
-	}
-	p, err := jsonpath.Parse(*s)
-	if err != nil {
-		return nil, err
-	}
-	j.mu.Lock()
-	if j.paths == nil || len(j.paths) >= maxPaths {
-		j.paths = map[string]*jsonpath.Path{}
-	}
-	j.paths[*s] = p
-	j.mu.Unlock()
-	return p, nil
+// compiledCall is a call's parsed path and decoded options (encode's
+// key=value pairs).
+type compiledCall struct {
+	path *jsonpath.Path
+	opts map[string]string
 }
 
-// prepare returns a call's path and its passed values (a JSON object, or
-// nil).
-func (j *sqlJSON) prepare(path, passed *string) (*jsonpath.Path, map[string]any, error) {
-	p, err := j.path(path)
-	if err != nil || passed == nil {
-		return p, nil, err
+// prepare returns a call's compiled path and options, and its passed
+// values for this row (a JSON object, or nil).
+func (j *sqlJSON) prepare(path, opts, passed *string) (*compiledCall, map[string]any, error) {
+	if path == nil {
+		return nil, nil, fmt.Errorf("the JSON path is NULL")
+	}
+	key := [2]string{*path}
+	if opts != nil {
+		key[1] = *opts
+	}
+	j.mu.Lock()
+	c, ok := j.calls[key]
+	j.mu.Unlock()
+	if !ok {
+		p, err := jsonpath.Parse(*path)
+		if err != nil {
+			return nil, nil, err
+		}
+		c = &compiledCall{path: p, opts: map[string]string{}}
+		for kv := range strings.SplitSeq(key[1], ";") {
+			k, v, _ := strings.Cut(kv, "=")
+			c.opts[k] = v
+		}
+		j.mu.Lock()
+		if j.calls == nil || len(j.calls) >= maxCalls {
+			j.calls = map[[2]string]*compiledCall{}
+		}
+		j.calls[key] = c
+		j.mu.Unlock()
+	}
+	if passed == nil {
+		return c, nil, nil
 	}
 	v, err := jsonpath.Decode(*passed)
 	if err != nil {
@@ -443,52 +454,40 @@ func (j *sqlJSON) prepare(path, passed *string) (*jsonpath.Path, map[string]any,
 	for i, k := range o.Keys {
 		vars[k] = o.Values[i]
 	}
-	return p, vars, nil
+	return c, vars, nil
 }
 
-// options decodes encode's key=value pairs.
-func decodeSQLJSONOptions(s *string) map[string]string {
-	out := map[string]string{}
-	if s == nil {
-		return out
-	}
-	for kv := range strings.SplitSeq(*s, ";") {
-		k, v, _ := strings.Cut(kv, "=")
-		out[k] = v
-	}
-	return out
-}
-
-// register defines the lakebox_json_* functions in the engine.
+// register defines the lakebox_json_* functions in the engine. Their
+// arguments: the input, the path, the options, the passed values, and for
+// json_value the ON EMPTY and ON ERROR defaults.
 func (j *sqlJSON) register(sess *sqlengine.Session) error {
 	if err := sess.RegisterFunc("lakebox_json_exists", 4, true, func(a []*string) (any, error) {
-		p, vars, err := j.prepare(a[1], a[3])
+		c, vars, err := j.prepare(a[1], a[2], a[3])
 		if err != nil {
 			return nil, err
 		}
-		onError := decodeSQLJSONOptions(a[2])["error"]
-		return jsonpath.Exists(a[0], p, vars, onError)
+		return jsonpath.Exists(a[0], c.path, vars, c.opts["error"])
 	}); err != nil {
 		return err
 	}
 	if err := sess.RegisterFunc("lakebox_json_query", 4, false, func(a []*string) (any, error) {
-		p, vars, err := j.prepare(a[1], a[3])
+		c, vars, err := j.prepare(a[1], a[2], a[3])
 		if err != nil {
 			return nil, err
 		}
-		o := decodeSQLJSONOptions(a[2])
-		return jsonpath.Query(a[0], p, vars, jsonpath.QueryOptions{Wrapper: o["wrapper"], OmitQuotes: o["quotes"] == "omit",
+		o := c.opts
+		return jsonpath.Query(a[0], c.path, vars, jsonpath.QueryOptions{Wrapper: o["wrapper"], OmitQuotes: o["quotes"] == "omit",
 			OnEmpty: jsonpath.Behavior{Mode: o["empty"]}, OnError: jsonpath.Behavior{Mode: o["error"]}})
 	}); err != nil {
 		return err
 	}
 	return sess.RegisterFunc("lakebox_json_value", 6, false, func(a []*string) (any, error) {
-		p, vars, err := j.prepare(a[1], a[3])
+		c, vars, err := j.prepare(a[1], a[2], a[3])
 		if err != nil {
 			return nil, err
 		}
-		o := decodeSQLJSONOptions(a[2])
-		return jsonpath.Value(a[0], p, vars, jsonpath.ValueOptions{Returning: o["returning"],
+		o := c.opts
+		return jsonpath.Value(a[0], c.path, vars, jsonpath.ValueOptions{Returning: o["returning"],
 			OnEmpty: jsonpath.Behavior{Mode: o["empty"], Default: a[4]}, OnError: jsonpath.Behavior{Mode: o["error"], Default: a[5]}})
 	})
 }
