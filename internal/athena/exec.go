@@ -264,8 +264,15 @@ func engineError(q string, err error) error {
 		line, col := lineCol(q, ee.Position)
 		return userError(errSyntax, "line %d:%d: %s", line, col, msg)
 	case "Catalog":
+		if name, ok := missingFunction(msg); ok {
+			line, col := lineCol(q, functionCall(q, name))
+			return userError(errSyntax, "FUNCTION_NOT_FOUND: line %d:%d: Function '%s' not registered", line, col, name)
+		}
 		return userError(errNoTable, "TABLE_NOT_FOUND: %s", msg)
 	case "Binder":
+		if strings.HasPrefix(msg, "No function matches") || strings.Contains(msg, "does not support the supplied arguments") {
+			return userError(errSyntax, "FUNCTION_NOT_FOUND: %s", msg)
+		}
 		return userError(errSyntax, "COLUMN_NOT_FOUND: %s", msg)
 	case "Conversion", "Invalid Input", "Out of Range":
 		return userError(errUser, "INVALID_CAST_ARGUMENT: %s", msg)
@@ -275,6 +282,38 @@ func engineError(q string, err error) error {
 		return userError(errUser, "EXCEEDED_LOCAL_MEMORY_LIMIT: %s", msg)
 	}
 	return userError(errUser, "GENERIC_USER_ERROR: %s Error: %s", ee.Kind, msg)
+}
+
+// missingFunction reads the name out of the engine's message for a call
+// of a function it does not have.
+func missingFunction(msg string) (string, bool) {
+	for _, kind := range []string{"Scalar", "Aggregate", "Table", "Macro"} {
+		if rest, ok := strings.CutPrefix(msg, kind+" Function with name "); ok {
+			name, _, ok := strings.Cut(rest, " does not exist")
+			return name, ok && name != ""
+		}
+	}
+	return "", false
+}
+
+// functionCall returns the offset in q of the first call of the function
+// name (case-insensitively, a word followed by "("), or -1.
+func functionCall(q, name string) int {
+	lq, ln := strings.ToLower(q), strings.ToLower(name)
+	for off := 0; ; {
+		i := strings.Index(lq[off:], ln)
+		if i < 0 {
+			return -1
+		}
+		i += off
+		end := i + len(ln)
+		before := i == 0 || !isWordByte(lq[i-1])
+		after := strings.TrimLeft(lq[end:], " \t\r\n")
+		if before && strings.HasPrefix(after, "(") {
+			return i
+		}
+		off = end
+	}
 }
 
 // lineCol converts a byte offset to Athena's 1-based line:column.

@@ -76,3 +76,31 @@ func TestFunctions(t *testing.T) {
 		}
 	}
 }
+
+// TestFunctionErrors: calls of functions the engine does not have, or
+// with arguments no overload takes, fail as Athena's FUNCTION_NOT_FOUND.
+func TestFunctionErrors(t *testing.T) {
+	e, err := sqlengine.Open(sqlengine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	s := &Service{engine: e, opts: DefaultOptions()}
+	for q, want := range map[string]string{
+		"SELECT no_such_function(1)":                 "FUNCTION_NOT_FOUND: line 1:8: Function 'no_such_function' not registered",
+		"SELECT 1,\n  upper(No_Such_Function ('a'))": "FUNCTION_NOT_FOUND: line 2:9: Function 'no_such_function' not registered",
+		"SELECT bit_count(1, 2, 3)":                  "FUNCTION_NOT_FOUND: No function matches",
+		"SELECT combinations(ARRAY[1], 6)":           "combination size must not exceed 5",
+		"SELECT regexp_position('abc', 'b', 0, 1)":   "start position cannot be smaller than 1",
+		"SELECT parse_duration('5 parsecs')":         "Unknown time unit: parsecs",
+		"SELECT from_iso8601_date('2020-W54')":       `Invalid format: "2020-W54"`,
+		"SELECT bit_count(300, 8)":                   "Number must be representable with the bits specified",
+		"SELECT soundex('Müller')":                   "is not mapped",
+	} {
+		rec := &queryRecord{QueryExecution: QueryExecution{QueryExecutionId: "test", QueryExecutionContext: &QueryExecutionContext{}}}
+		_, err := s.selectQuery(context.Background(), scope{"000000000000", "us-east-1"}, rec, q)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: got %v, want %q", q, err, want)
+		}
+	}
+}

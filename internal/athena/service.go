@@ -75,6 +75,7 @@ type Service struct {
 
 	macros  prepared      // Trino functions defined in the engine
 	sqljson sqlJSON       // json_exists, json_query, json_value
+	udfs    udfs          // the other functions written in Go
 	footers footerCache   // Parquet column chunk sizes, for DataScannedInBytes
 	slots   chan struct{} // one per running query
 	mu      sync.Mutex    // guards running and serializes record updates

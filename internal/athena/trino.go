@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Athena speaks Trino's SQL; the engine is DuckDB. Most of the two
@@ -23,7 +24,7 @@ var macros = []string{
 	"CREATE OR REPLACE MACRO from_unixtime(x) AS CAST(to_timestamp(x) AS TIMESTAMP)",
 	"CREATE OR REPLACE MACRO to_unixtime(x) AS epoch(x)",
 	"CREATE OR REPLACE MACRO from_iso8601_timestamp(s) AS CAST(s AS TIMESTAMPTZ)",
-	"CREATE OR REPLACE MACRO from_iso8601_date(s) AS CAST(s AS DATE)",
+	"CREATE OR REPLACE MACRO from_iso8601_date(s) AS CAST(lakebox_iso8601_date(s) AS DATE)",
 	"CREATE OR REPLACE MACRO to_utf8(s) AS encode(s)",
 	"CREATE OR REPLACE MACRO from_utf8(b) AS decode(b)",
 	"CREATE OR REPLACE MACRO url_extract_host(u) AS regexp_extract(u, '^[a-zA-Z][a-zA-Z0-9+.-]*://([^/:?#]+)', 1)",
@@ -83,6 +84,23 @@ var macros = []string{
 	// The character position of the first match, or -1.
 	"CREATE OR REPLACE MACRO lakebox_regexp_position(s, p) AS CASE WHEN regexp_matches(s, p) THEN length(regexp_extract(s, '(?s)^(.*?)(?:' || p || ')', 1)) + 1 ELSE -1 END",
 	"CREATE OR REPLACE MACRO lakebox_regexp_position_from(s, p, start) AS CASE WHEN regexp_matches(substring(s, start), p) THEN length(regexp_extract(substring(s, start), '(?s)^(.*?)(?:' || p || ')', 1)) + start ELSE -1 END",
+	// Trino's sign keeps its argument's type (a double's is -1.0); the
+	// branch never taken types the CASE.
+	"CREATE OR REPLACE MACRO lakebox_sign(x) AS CASE WHEN false THEN x ELSE sign(x) END",
+	// NULL, not false, when nothing matches and either array has a NULL.
+	"CREATE OR REPLACE MACRO lakebox_arrays_overlap(a, b) AS CASE WHEN a IS NULL OR b IS NULL THEN NULL WHEN list_has_any(a, b) THEN true WHEN list_count(a) < len(a) OR list_count(b) < len(b) THEN NULL ELSE false END",
+	"CREATE OR REPLACE MACRO lakebox_bitwise_right_shift_arithmetic(a, n) AS CASE WHEN n >= 64 THEN CASE WHEN a < 0 THEN -1 ELSE 0 END ELSE CAST(a AS BIGINT) >> n END",
+	// The set bits of x as a bits-wide two's complement integer: a
+	// negative x has 64 - bits more in 64 bits.
+	"CREATE OR REPLACE MACRO lakebox_bit_count(x, bits) AS CASE WHEN bits < 2 OR bits > 64 THEN error('Bits specified in bit_count must be between 2 and 64, got ' || bits) " +
+		"WHEN x < -pow(2, bits - 1) OR x >= pow(2, bits - 1) THEN error('Number must be representable with the bits specified. ' || x || ' cannot be represented with ' || bits || ' bits') " +
+		"ELSE CAST(bit_count(CAST(x AS BIGINT)) - CASE WHEN x < 0 THEN 64 - bits ELSE 0 END AS BIGINT) END",
+	"CREATE OR REPLACE MACRO lakebox_overlay(s, r, f, n) AS substring(s, 1, f - 1) || r || substring(s, f + n)",
+	// A key's values in the order of the entries.
+	"CREATE OR REPLACE MACRO multimap_from_entries(a) AS map_from_entries(list_transform(lakebox_array_distinct(list_transform(a, e -> struct_extract_at(e, 1))), " +
+		"k -> {'key': k, 'value': list_transform(list_filter(a, e -> struct_extract_at(e, 1) IS NOT DISTINCT FROM k), e -> struct_extract_at(e, 2))}))",
+	"CREATE OR REPLACE MACRO lakebox_combinations1(a) AS list_transform(a, x -> [x])",
+	combinations(2), combinations(3), combinations(4), combinations(5),
 }
 
 // renames maps Trino function names to the engine's.
@@ -108,7 +126,7 @@ var renames = map[string]string{
 	"array_min":                      "list_min",
 	"array_sum":                      "list_sum",
 	"array_average":                  "list_avg",
-	"arrays_overlap":                 "list_has_any",
+	"arrays_overlap":                 "lakebox_arrays_overlap",
 	"array_intersect":                "list_intersect",
 	"array_union":                    "list_union", // DuckDB 1.5 name for distinct concatenation
 	"array_except":                   "list_except",
@@ -140,7 +158,8 @@ var renames = map[string]string{
 	"from_hex":                       "unhex",
 	"bitwise_left_shift":             "lakebox_bitwise_left_shift",
 	"bitwise_right_shift":            "lakebox_bitwise_right_shift",
-	"bitwise_right_shift_arithmetic": "lakebox_bitwise_right_shift",
+	"bitwise_right_shift_arithmetic": "lakebox_bitwise_right_shift_arithmetic",
+	"sign":                           "lakebox_sign",
 	"split_part":                     "lakebox_split_part",
 	"array_position":                 "lakebox_array_position",
 	"trim_array":                     "lakebox_trim_array",
@@ -165,6 +184,9 @@ func (s *Service) prepare(ctx context.Context) error {
 			return
 		}
 		defer sess.Close()
+		if s.macros.err = s.udfs.register(sess); s.macros.err != nil {
+			return
+		}
 		for _, m := range macros {
 			if err := sess.Exec(ctx, m); err != nil {
 				s.macros.err = err
@@ -341,6 +363,68 @@ func translateFunction(n map[string]any) {
 			n["function_name"] = "lakebox_regexp_position"
 		case 3:
 			n["function_name"] = "lakebox_regexp_position_from"
+		case 4: // with an occurrence: in Go
+			loc := n["query_location"]
+			replaceNode(n, castTo(call("lakebox_regexp_position_nth", loc, args[0], args[1], castTo(args[2], "VARCHAR"), castTo(args[3], "VARCHAR")), "INTEGER"))
+		}
+		return
+	case "typeof":
+		if len(args) == 1 {
+			replaceNode(n, typeOf(args[0], n["query_location"]))
+		}
+		return
+	case "format_number":
+		if len(args) == 1 {
+			n["function_name"] = "lakebox_format_number"
+			n["children"] = []any{castTo(args[0], "VARCHAR")}
+		}
+		return
+	case "parse_duration":
+		if len(args) == 1 {
+			loc := n["query_location"]
+			replaceNode(n, call("to_milliseconds", loc, castTo(call("lakebox_parse_duration", loc, args[0]), "BIGINT")))
+		}
+		return
+	case "combinations":
+		if len(args) == 2 {
+			size, ok := integerConstant(args[1])
+			switch {
+			case ok && size >= 1 && size <= 5:
+				n["function_name"] = fmt.Sprintf("lakebox_combinations%d", size)
+				n["children"] = args[:1]
+			case ok && size > 5:
+				replaceNode(n, call("error", n["query_location"], stringConstant("combination size must not exceed 5")))
+			default:
+				replaceNode(n, call("error", n["query_location"], stringConstant("NOT_SUPPORTED: combinations of a size other than a constant from 1 to 5")))
+			}
+		}
+		return
+	case "overlay": // overlay(s PLACING r FROM f [FOR n])
+		switch len(args) {
+		case 3:
+			n["function_name"] = "lakebox_overlay"
+			n["children"] = append(args, call("length", n["query_location"], deepCopy(args[1])))
+		case 4:
+			n["function_name"] = "lakebox_overlay"
+		}
+		return
+	case "bit_count":
+		if len(args) == 2 {
+			n["function_name"] = "lakebox_bit_count"
+		}
+		return
+	case "||":
+		// An array and an element, either way round: the engine
+		// concatenates only arrays of one type. Known when both sides are
+		// visibly arrays (or not) to a depth.
+		if len(args) == 2 {
+			l, r := arrayDepth(args[0]), arrayDepth(args[1])
+			switch {
+			case l >= 0 && r >= 0 && l == r+1:
+				n["function_name"], n["is_operator"] = "list_append", false
+			case l >= 0 && r >= 0 && r == l+1:
+				n["function_name"], n["is_operator"] = "list_prepend", false
+			}
 		}
 		return
 	case "+", "-":
@@ -380,6 +464,122 @@ func translateFunction(n map[string]any) {
 }
 
 func stringOf(v any) string { s, _ := v.(string); return s }
+
+// castTo is a cast of an expression to one of the engine's types.
+func castTo(v any, typ string) map[string]any {
+	return map[string]any{"class": "CAST", "type": "OPERATOR_CAST", "alias": "", "query_location": noLocation,
+		"child": v, "cast_type": map[string]any{"id": typ, "type_info": nil}, "try_cast": false}
+}
+
+// constantValue returns a constant's value and type id.
+func constantValue(v any) (val any, typ string, ok bool) {
+	c, _ := v.(map[string]any)
+	if c == nil || c["class"] != "CONSTANT" {
+		return nil, "", false
+	}
+	cv, _ := c["value"].(map[string]any)
+	t, _ := cv["type"].(map[string]any)
+	if cv == nil || t == nil || cv["is_null"] == true {
+		return nil, "", false
+	}
+	return cv["value"], stringOf(t["id"]), true
+}
+
+// integerConstant returns the value of an integer constant.
+func integerConstant(v any) (int64, bool) {
+	val, typ, ok := constantValue(v)
+	if !ok {
+		return 0, false
+	}
+	switch typ {
+	case "TINYINT", "SMALLINT", "INTEGER", "BIGINT":
+	default:
+		return 0, false
+	}
+	switch x := val.(type) {
+	case json.Number:
+		i, err := x.Int64()
+		return i, err == nil
+	case float64:
+		return int64(x), x == float64(int64(x))
+	}
+	return 0, false
+}
+
+// arrayDepth is how deeply an expression is visibly an array: 0 for a
+// constant that is not one, 1 + its first element's for an ARRAY[...]
+// constructor, -1 when it cannot be told.
+func arrayDepth(v any) int {
+	if _, typ, ok := constantValue(v); ok {
+		if typ == "LIST" || typ == "ARRAY" {
+			return -1
+		}
+		return 0
+	}
+	m, _ := v.(map[string]any)
+	if m == nil || m["type"] != "ARRAY_CONSTRUCTOR" && (m["class"] != "FUNCTION" || stringOf(m["function_name"]) != "list_value") {
+		return -1
+	}
+	elems, _ := m["children"].([]any)
+	if len(elems) == 0 {
+		return -1
+	}
+	if d := arrayDepth(elems[0]); d >= 0 {
+		return d + 1
+	}
+	return -1
+}
+
+// typeOf is Trino's typeof: a string literal is a varchar of its length,
+// a timestamp literal a timestamp of its fraction's digits; anything else
+// is the engine's type spelled as Trino spells it.
+func typeOf(arg any, loc any) map[string]any {
+	if val, typ, ok := constantValue(arg); ok && typ == "VARCHAR" {
+		if s, ok := val.(string); ok {
+			return stringConstant(fmt.Sprintf("varchar(%d)", utf8.RuneCountInString(s)))
+		}
+	}
+	if c, _ := arg.(map[string]any); c != nil && c["class"] == "CAST" {
+		t, _ := c["cast_type"].(map[string]any)
+		if val, typ, ok := constantValue(c["child"]); ok && typ == "VARCHAR" && t != nil && t["id"] == "TIMESTAMP" {
+			if s, ok := val.(string); ok {
+				digits := 0
+				if i := strings.LastIndexByte(s, '.'); i >= 0 {
+					for _, r := range s[i+1:] {
+						if r < '0' || r > '9' {
+							break
+						}
+						digits++
+					}
+				}
+				return stringConstant(fmt.Sprintf("timestamp(%d)", digits))
+			}
+		}
+	}
+	return call("lakebox_typeof", loc, call("typeof", loc, arg))
+}
+
+// combinations is the macro lakebox_combinations<n>: the n-element
+// combinations of an array's positions in lexicographic order, as arrays
+// of the elements — one nested transform a position.
+func combinations(n int) string {
+	elems := make([]string, n)
+	for k := range elems {
+		elems[k] = fmt.Sprintf("a[i%d]", k+1)
+	}
+	body := "[" + strings.Join(elems, ", ") + "]"
+	for k := n; k >= 1; k-- {
+		from := "1"
+		if k > 1 {
+			from = fmt.Sprintf("i%d + 1", k-1)
+		}
+		body = fmt.Sprintf("list_transform(range(%s, len(a) + 1), i%d -> %s)", from, k, body)
+		if k < n {
+			body = "flatten(" + body + ")"
+		}
+	}
+	return fmt.Sprintf("CREATE OR REPLACE MACRO lakebox_combinations%d(a) AS %s", n, body)
+}
 
 // noLocation is the query location of a node the query did not spell.
 var noLocation = json.Number("18446744073709551615")

@@ -181,8 +181,8 @@ func (s *Session) Query(ctx context.Context, query string, row func([]*string) e
 		cols[i] = Column{Name: t.Name(), Type: t.DatabaseTypeName()}
 	}
 	defer func() {
-		for _, i := range jsonCols {
-			cols[i].Type = "JSON"
+		for i, typ := range jsonCols {
+			cols[i].Type = typ
 		}
 	}()
 	zoned := make([]bool, len(cols))
@@ -222,12 +222,13 @@ func (s *Session) Query(ctx context.Context, query string, row func([]*string) e
 	return cols, nil
 }
 
-// jsonAsText rewrites a query whose result has JSON columns to return
-// them as their text: the driver would hand them decoded, losing the
-// order of object keys and the digits of large numbers. It returns the
-// query to run and the positions of the JSON columns (typed VARCHAR in
-// the rewritten result). Only queries that mention JSON are described.
-func (s *Session) jsonAsText(ctx context.Context, query string) (string, []int, error) {
+// jsonAsText rewrites a query whose result has JSON in its columns to
+// return the JSON values as their text (JSON[] as VARCHAR[]): the driver
+// would hand them decoded, losing the order of object keys and the digits
+// of numbers (1 would print as 1.0). It returns the query to run and the
+// columns it retyped, with their types. Only queries that mention JSON
+// are described.
+func (s *Session) jsonAsText(ctx context.Context, query string) (string, map[int]string, error) {
 	if !strings.Contains(strings.ToLower(query), "json") {
 		return query, nil, nil
 	}
@@ -240,7 +241,7 @@ func (s *Session) jsonAsText(ctx context.Context, query string) (string, []int, 
 	}
 	defer rows.Close()
 	var names []string
-	var jsonCols []int
+	jsonCols := map[int]string{}
 	seen := map[string]bool{}
 	unique := true
 	for rows.Next() {
@@ -249,8 +250,8 @@ func (s *Session) jsonAsText(ctx context.Context, query string) (string, []int, 
 		if err := rows.Scan(&name, &typ, &rest[0], &rest[1], &rest[2], &rest[3]); err != nil {
 			return query, nil, nil
 		}
-		if typ == "JSON" {
-			jsonCols = append(jsonCols, len(names))
+		if strings.Contains(typ, "JSON") {
+			jsonCols[len(names)] = typ
 		}
 		unique = unique && !seen[strings.ToLower(name)]
 		seen[strings.ToLower(name)] = true
@@ -263,10 +264,39 @@ func (s *Session) jsonAsText(ctx context.Context, query string) (string, []int, 
 	for i, n := range names {
 		list[i] = QuoteIdent(n)
 	}
-	for _, i := range jsonCols {
-		list[i] = "CAST(" + QuoteIdent(names[i]) + " AS VARCHAR) AS " + QuoteIdent(names[i])
+	for i, typ := range jsonCols {
+		list[i] = "CAST(" + QuoteIdent(names[i]) + " AS " + jsonAsVarchar(typ) + ") AS " + QuoteIdent(names[i])
 	}
 	return "SELECT " + strings.Join(list, ", ") + " FROM (" + query + ")", jsonCols, nil
+}
+
+// jsonAsVarchar replaces JSON by VARCHAR in a type where it is a type
+// (JSON[], MAP(VARCHAR, JSON), STRUCT(a JSON)), not a field's name.
+func jsonAsVarchar(typ string) string {
+	var b strings.Builder
+	for i := 0; i < len(typ); {
+		if strings.HasPrefix(typ[i:], "JSON") && (i == 0 || strings.IndexByte("(, ", typ[i-1]) >= 0) &&
+			(i+4 == len(typ) || strings.IndexByte("[),", typ[i+4]) >= 0) {
+			b.WriteString("VARCHAR")
+			i += 4
+			continue
+		}
+		if typ[i] == '"' { // a quoted field name: copied as it is
+			j := i + 1
+			for j < len(typ) && (typ[j] != '"' || j+1 < len(typ) && typ[j+1] == '"') {
+				if typ[j] == '"' {
+					j++
+				}
+				j++
+			}
+			b.WriteString(typ[i:min(j+1, len(typ))])
+			i = j + 1
+			continue
+		}
+		b.WriteByte(typ[i])
+		i++
+	}
+	return b.String()
 }
 
 // QuoteIdent quotes a name for the engine's SQL.

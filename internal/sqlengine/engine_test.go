@@ -71,3 +71,19 @@ func TestSession(t *testing.T) {
 		t.Error("a cancelled query ran")
 	}
 }
+
+func TestJSONAsVarchar(t *testing.T) {
+	for typ, want := range map[string]string{
+		"JSON":                                "VARCHAR",
+		"JSON[]":                              "VARCHAR[]",
+		"MAP(VARCHAR, JSON)":                  "MAP(VARCHAR, VARCHAR)",
+		"STRUCT(a JSON, json INTEGER)":        "STRUCT(a VARCHAR, json INTEGER)",
+		`STRUCT("JSON" JSON[], "x,JSON" INT)`: `STRUCT("JSON" VARCHAR[], "x,JSON" INT)`,
+		"STRUCT(JSONB INTEGER)":               "STRUCT(JSONB INTEGER)",
+		`STRUCT("a""JSON" JSON)`:              `STRUCT("a""JSON" VARCHAR)`,
+	} {
+		if got := jsonAsVarchar(typ); got != want {
+			t.Errorf("jsonAsVarchar(%q) = %q, want %q", typ, got, want)
+		}
+	}
+}

@@ -82,7 +82,7 @@ SELECT format_datetime(TIMESTAMP '2024-03-01 10:20:30', 'yyyy/MM/dd HH:mm:ss'), 
 # Literals with an exponent are doubles, as in Trino.
 SELECT 1e10, 2.5E-4, typeof(1e10)
 ----
-1.0E10 | 2.5E-4 | DOUBLE
+1.0E10 | 2.5E-4 | double
 
 # timestamp with time zone prints its zone, as in Athena.
 SELECT from_iso8601_timestamp('2023-11-14T22:13:20Z')
@@ -158,3 +158,33 @@ SELECT json_value(json_query('{"a":{"b":7}}' FORMAT JSON, 'lax $.a'), 'lax $.b' 
 SELECT json_exists('{"a":[1,5,9]}', 'lax $.a[*]?(@ > $lo && @ < $hi)' PASSING 4 AS lo, 6 AS "hi"), json_value('{"a":{"k":"v"}}', 'lax $.a ? (@.k == $want).k' PASSING 'v' AS want), json_query('{"a":[1,2]}', 'lax $.a[$i]' PASSING 1 AS i)
 ----
 true | v | 2
+
+# typeof spells types as Trino does.
+SELECT typeof(CAST(ROW(1, 2.5) AS ROW(a INTEGER, "b c" DECIMAL(3,1)))), typeof(ARRAY[ARRAY[1E0]])
+----
+row(a integer, "b c" decimal(3,1)) | array(array(double))
+
+SELECT typeof(CAST(NULL AS JSON)), typeof(NULL), typeof(REAL '1.5'), typeof(X'00'), typeof(current_date), typeof(INTERVAL '1' DAY), typeof(TIMESTAMP '2020-01-01 00:00:00')
+----
+json | unknown | real | varbinary | date | interval day to second | timestamp(0)
+
+# format_number: three significant digits, rounded half up; a double is cut to an integer first.
+SELECT format_number(-1234), format_number(999), format_number(12345.6E0), format_number(1999999), format_number(9223372036854775807)
+----
+-1.23K | 999 | 12.3K | 2M | 9223Q
+
+SELECT combinations(ARRAY[1, 2, 3, 4], 3), combinations(ARRAY[1, 2], 3), combinations(ARRAY['a'], 1)
+----
+[[1, 2, 3], [1, 2, 4], [1, 3, 4], [2, 3, 4]] | [] | [[a]]
+
+SELECT from_iso8601_date('2020'), from_iso8601_date('2020-05'), from_iso8601_date('2020-W53-7'), from_iso8601_date('2021-W01-1'), from_iso8601_date('2020-366')
+----
+2020-01-01 | 2020-05-01 | 2021-01-03 | 2021-01-04 | 2020-12-31
+
+SELECT soundex('Robert'), soundex('Rupert'), soundex('Tymczak'), soundex('Pfister'), soundex('Ashcraft'), soundex('O''Hara')
+----
+R163 | R163 | T522 | P236 | A261 | O600
+
+SELECT ARRAY['a'] || 'b', parse_duration('1.5h'), regexp_position('äöü 12 34', '\d+', 1, 2), regexp_position('äöü 12 34', '\d+', 6, 1)
+----
+[a, b] | 0 01:30:00.000 | 8 | 6

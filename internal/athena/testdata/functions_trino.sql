@@ -1645,3 +1645,141 @@ ORDER BY id
 101 | 16
 102 | missing
 103 | missing
+
+# https://trino.io/docs/current/functions/string.html (soundex example: SOUNDEX(name) = SOUNDEX('CHYNA') matches CHINA)
+SELECT soundex('CHINA') = soundex('CHYNA')
+----
+true
+
+# https://trino.io/docs/current/functions/regexp.html
+SELECT regexp_position('I have 23 apples, 5 pears and 13 oranges', '\b\d+\b', 12, 1)
+----
+19
+
+SELECT regexp_position('I have 23 apples, 5 pears and 13 oranges', '\b\d+\b', 12, 2)
+----
+31
+
+SELECT regexp_position('I have 23 apples, 5 pears and 13 oranges', '\b\d+\b', 12, 3)
+----
+-1
+
+# https://trino.io/docs/current/functions/datetime.html (functions)
+SELECT from_iso8601_date('2020-W10')
+----
+2020-03-02
+
+SELECT from_iso8601_date('2020-123')
+----
+2020-05-02
+
+# https://trino.io/docs/current/functions/datetime.html (date_trunc unit table, input 2001-08-22 03:04:05.321)
+SELECT parse_duration('42.8ms')
+----
+0 00:00:00.043
+
+SELECT parse_duration('3.81 d')
+----
+3 19:26:24.000
+
+SELECT parse_duration('5m')
+----
+0 00:05:00.000
+
+# https://trino.io/docs/current/functions/array.html
+SELECT ARRAY[1] || 2
+----
+[1, 2]
+
+SELECT 2 || ARRAY[1]
+----
+[2, 1]
+
+SELECT combinations(ARRAY['foo', 'bar', 'baz'], 2)
+----
+[[foo, bar], [foo, baz], [bar, baz]]
+
+SELECT combinations(ARRAY[1, 2, 3], 2)
+----
+[[1, 2], [1, 3], [2, 3]]
+
+SELECT combinations(ARRAY[1, 2, 2], 2)
+----
+[[1, 2], [1, 2], [2, 2]]
+
+SELECT zip_with(ARRAY[1, 3, 5], ARRAY['a', 'b', 'c'], (x, y) -> (y, x))
+----
+[{field0=a, field1=1}, {field0=b, field1=3}, {field0=c, field1=5}]
+
+# https://docs.aws.amazon.com/athena/latest/ug/concatenating-strings-and-arrays.html
+SELECT ARRAY [4,5] || ARRAY[ ARRAY[1,2], ARRAY[3,4] ] AS items
+----
+[[4, 5], [1, 2], [3, 4]]
+
+# https://trino.io/docs/current/functions/map.html
+SELECT multimap_from_entries(ARRAY[(1, 'x'), (2, 'y'), (1, 'z')])
+----
+{1=[x, z], 2=[y]}
+
+# https://trino.io/docs/current/functions/json.html (cast from JSON)
+SELECT CAST(JSON '[[1, 23], 456]' AS ARRAY(JSON))
+----
+[[1,23], 456]
+
+SELECT CAST(JSON '{"k1": [1, 23], "k2": 456}' AS MAP(VARCHAR, JSON))
+----
+{k1=[1,23], k2=456}
+
+# https://trino.io/docs/current/functions/conversion.html
+SELECT format_number(123456)
+----
+123K
+
+SELECT format_number(1000000)
+----
+1M
+
+SELECT typeof(123)
+----
+integer
+
+SELECT typeof('cat')
+----
+varchar(3)
+
+SELECT typeof(cos(2) + 1.5)
+----
+double
+
+# https://trino.io/docs/current/language/types.html
+SELECT typeof(TIMESTAMP '2020-06-10 15:55:23.383345')
+----
+timestamp(6)
+
+# https://trino.io/docs/current/functions/bitwise.html (results as printed in an earlier revision of this page)
+SELECT bit_count(9, 64), bit_count(9, 8), bit_count(-7, 64), bit_count(-7, 8)
+----
+2 | 2 | 62 | 6
+
+SELECT bitwise_right_shift_arithmetic( 12, 64), bitwise_right_shift_arithmetic(-45, 64)
+----
+0 | -1
+
+# https://trino.io/docs/current/functions/array.html  arrays_overlap: "Returns null if there are no non-null elements in common but either array contains null."
+SELECT arrays_overlap(ARRAY[1, NULL], ARRAY[2])
+----
+NULL
+
+# https://trino.io/docs/current/functions/math.html  sign (floating point): "1 if the argument is +Infinity, -1 if the argument is -Infinity"
+SELECT sign(infinity()), sign(-infinity())
+----
+1.0 | -1.0
+
+# https://trino.io/docs/current/functions/string.html
+SELECT overlay('abc' PLACING 'XYZ' FROM 3)
+----
+abXYZ
+
+SELECT overlay('Txxxxas' PLACING 'hom' FROM 2 FOR 4)
+----
+Thomas
