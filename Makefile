@@ -44,6 +44,8 @@ fuzz:
 	$(GO) test ./internal/athena -run '^$$' -fuzz '^FuzzParseCreateTable$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/athena -run '^$$' -fuzz '^FuzzTrinoSyntax$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/athena -run '^$$' -fuzz '^FuzzDecodeRows$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/athena -run '^$$' -fuzz '^FuzzTrinoType$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/athena -run '^$$' -fuzz '^FuzzISO8601Date$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/storage/streamlog -run '^$$' -fuzz '^FuzzRecover$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/kinesis -run '^$$' -fuzz '^FuzzParseIterator$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/kinesis/kpl -run '^$$' -fuzz '^FuzzDeaggregate$$' -fuzztime $(FUZZTIME)

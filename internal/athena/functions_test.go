@@ -87,15 +87,22 @@ func TestFunctionErrors(t *testing.T) {
 	defer e.Close()
 	s := &Service{engine: e, opts: DefaultOptions()}
 	for q, want := range map[string]string{
-		"SELECT no_such_function(1)":                 "FUNCTION_NOT_FOUND: line 1:8: Function 'no_such_function' not registered",
-		"SELECT 1,\n  upper(No_Such_Function ('a'))": "FUNCTION_NOT_FOUND: line 2:9: Function 'no_such_function' not registered",
-		"SELECT bit_count(1, 2, 3)":                  "FUNCTION_NOT_FOUND: No function matches",
-		"SELECT combinations(ARRAY[1], 6)":           "combination size must not exceed 5",
-		"SELECT regexp_position('abc', 'b', 0, 1)":   "start position cannot be smaller than 1",
-		"SELECT parse_duration('5 parsecs')":         "Unknown time unit: parsecs",
-		"SELECT from_iso8601_date('2020-W54')":       `Invalid format: "2020-W54"`,
-		"SELECT bit_count(300, 8)":                   "Number must be representable with the bits specified",
-		"SELECT soundex('Müller')":                   "is not mapped",
+		"SELECT no_such_function(1)":                                 "FUNCTION_NOT_FOUND: line 1:8: Function 'no_such_function' not registered",
+		"SELECT 1,\n  upper(No_Such_Function ('a'))":                 "FUNCTION_NOT_FOUND: line 2:9: Function 'no_such_function' not registered",
+		"SELECT bit_count(1, 2, 3)":                                  "FUNCTION_NOT_FOUND: No function matches",
+		"SELECT combinations(ARRAY[1], 6)":                           "combination size must not exceed 5",
+		"SELECT regexp_position('abc', 'b', 0, 1)":                   "start position cannot be smaller than 1",
+		"SELECT parse_duration('5 parsecs')":                         "Unknown time unit: parsecs",
+		"SELECT from_iso8601_date('2020-W54')":                       `Invalid format: "2020-W54"`,
+		"SELECT bit_count(300, 8)":                                   "Number must be representable with the bits specified",
+		"SELECT soundex('Müller')":                                   "is not mapped",
+		"SELECT json_object('x' : 1, 'x' : 2 WITH UNIQUE KEYS)":      "duplicate key passed to JSON_OBJECT function",
+		"SELECT json_object(NULL : 1)":                               "null value passed for JSON object key",
+		"SELECT json_object('x' : '1' FORMAT JSON WITH UNIQUE KEYS)": "WITH UNIQUE KEYS behavior is not supported",
+		"SELECT json_array(1 RETURNING INTEGER)":                     "RETURNING INTEGER is not a character or binary string type",
+		"SELECT json_object('x' 1)":                                  "an entry wants a key and a value",
+		"SELECT json_array(1 NULL ON NULL ABSENT ON NULL)":           "the ON NULL clause is given twice",
+		"SELECT json_array('[1' FORMAT JSON)":                        "Malformed JSON",
 	} {
 		rec := &queryRecord{QueryExecution: QueryExecution{QueryExecutionId: "test", QueryExecutionContext: &QueryExecutionContext{}}}
 		_, err := s.selectQuery(context.Background(), scope{"000000000000", "us-east-1"}, rec, q)

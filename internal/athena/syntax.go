@@ -19,7 +19,9 @@ import (
 //   - listagg(x, sep) WITHIN GROUP (ORDER BY y) is string_agg(x, sep
 //     ORDER BY y);
 //   - json_exists, json_query and json_value with their clauses become
-//     calls of Go functions (sqljson.go).
+//     calls of Go functions (sqljson.go);
+//   - json_array and json_object with theirs become expressions that
+//     build the JSON text (jsonctor.go).
 //
 // String literals, quoted identifiers and comments pass untouched.
 func trinoSyntax(q string) string {
@@ -101,7 +103,7 @@ func needsRewrite(toks []token) bool {
 	for _, t := range toks {
 		if t.kind == 'q' && t.text[0] == '`' || t.is("CAST") || t.is("TRY_CAST") || t.is("VALUES") ||
 			t.is("TIMESTAMP") || t.is("X") || t.is("JSON") || t.is("LISTAGG") || t.is("AT") || t.is("IF") || radixLiteral(t) != "" ||
-			t.is("JSON_EXISTS") || t.is("JSON_QUERY") || t.is("JSON_VALUE") {
+			t.is("JSON_EXISTS") || t.is("JSON_QUERY") || t.is("JSON_VALUE") || t.is("JSON_ARRAY") || t.is("JSON_OBJECT") {
 			return true
 		}
 	}
@@ -245,6 +247,8 @@ func rewrite(b *strings.Builder, toks []token) {
 			i = listagg(b, toks, i)
 		case isSQLJSONCall(toks, i):
 			i = sqlJSONCall(b, toks, i)
+		case isJSONConstructor(toks, i):
+			i = jsonConstructorCall(b, toks, i)
 		case t.is("IF") && isPunctAfter(toks, i, "("):
 			// IF(c, v) is IF(c, v, NULL) to Trino; the engine wants three.
 			open := next(toks, i+1)

@@ -47,7 +47,9 @@ func TestTrinoSyntax(t *testing.T) {
 // FuzzTrinoSyntax: any text is rewritten without a panic, and text with
 // nothing to rewrite comes back as it was.
 func FuzzTrinoSyntax(f *testing.F) {
-	for _, s := range []string{"SELECT CAST(x AS ARRAY(ROW(a INT)))", "VALUES 1, (2), 3", "SELECT `a`", "listagg(x) WITHIN GROUP (ORDER BY", "CAST(", "VALUES", "X'", "TIMESTAMP '1 UTC"} {
+	for _, s := range []string{"SELECT CAST(x AS ARRAY(ROW(a INT)))", "VALUES 1, (2), 3", "SELECT `a`", "listagg(x) WITHIN GROUP (ORDER BY", "CAST(", "VALUES", "X'", "TIMESTAMP '1 UTC",
+		"json_object('a' : json_array(1, NULL ABSENT ON NULL) WITH UNIQUE KEYS RETURNING VARBINARY FORMAT JSON ENCODING UTF16)",
+		"json_object(KEY k VALUE X'00' FORMAT JSON ENCODING UTF32", "json_array(RETURNING", "json_object(:)"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, q string) {

@@ -37,6 +37,8 @@ func (u *udfs) register(sess *sqlengine.Session) error {
 		{"lakebox_parse_duration", 1, strict1(parseDuration)},
 		{"lakebox_iso8601_date", 1, strict1(iso8601Date)},
 		{"lakebox_regexp_position_nth", 4, u.regexpPosition},
+		{"lakebox_utf_encode", 2, utfEncode},
+		{"lakebox_utf_decode", 2, utfDecode},
 	} {
 		if err := sess.RegisterFunc(f.name, f.nargs, false, f.fn); err != nil {
 			return err

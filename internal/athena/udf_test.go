@@ -138,3 +138,30 @@ func FuzzISO8601Date(f *testing.F) {
 		}
 	})
 }
+
+func TestUTFEncoding(t *testing.T) {
+	str := func(s string) *string { return &s }
+	for _, c := range []struct{ text, enc, hex string }{
+		{"[5]", "UTF8", "5b355d"},
+		{"[5]", "UTF16", "5b0035005d00"},
+		{"é😀", "UTF16", "e9003dd800de"},
+		{"[5]", "UTF32", "5b000000350000005d000000"},
+	} {
+		got, err := utfEncode([]*string{str(c.text), str(c.enc)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := utfDecode([]*string{str(got.(string)), str(c.enc)})
+		if err != nil || back != c.text {
+			t.Errorf("%s %q: encoded %v, decoded back %v, %v", c.enc, c.text, got, back, err)
+		}
+		if got != c.hex {
+			t.Errorf("%s %q = %v, want %s", c.enc, c.text, got, c.hex)
+		}
+	}
+	for _, c := range [][2]string{{"5b00", "UTF32"}, {"5b0", "UTF8"}, {"ff", "UTF8"}, {"5b", "UTF16"}, {"00", "EBCDIC"}} {
+		if got, err := utfDecode([]*string{str(c[0]), str(c[1])}); err == nil {
+			t.Errorf("utfDecode(%s, %s) = %v, want an error", c[0], c[1], got)
+		}
+	}
+}

@@ -107,6 +107,15 @@ class AthenaTest(unittest.TestCase):
         self.assertEqual(q["Status"]["State"], "SUCCEEDED", q["Status"].get("StateChangeReason"))
         res = self.athena.get_query_results(QueryExecutionId=q["QueryExecutionId"])
         self.assertEqual([r["Data"][0].get("VarCharValue") for r in res["ResultSet"]["Rows"][1:]], ["[13,16]", None])  # nothing found: NULL ON EMPTY
+        # The constructors build JSON of the columns: keys from values, JSON kept JSON.
+        q = self.run_query(
+            "SELECT json_object(KEY CAST(id AS varchar) VALUE json_query(description, 'lax $.children'), "
+            "'comment' : json_value(description, 'lax $.comment'), 'none' : NULL ABSENT ON NULL) "
+            f"FROM {self.db}.customers ORDER BY id", ResultConfiguration=out)
+        self.assertEqual(q["Status"]["State"], "SUCCEEDED", q["Status"].get("StateChangeReason"))
+        res = self.athena.get_query_results(QueryExecutionId=q["QueryExecutionId"])
+        self.assertEqual([r["Data"][0].get("VarCharValue") for r in res["ResultSet"]["Rows"][1:]],
+                         ['{"101":[10,13,16],"comment":"nice"}', '{"102":[8,11],"comment":"problematic"}'])
 
     def test_failures_are_clear(self):
         out = {"OutputLocation": f"s3://{self.results}/"}
@@ -114,6 +123,9 @@ class AthenaTest(unittest.TestCase):
         self.assertEqual(q["Status"]["State"], "FAILED")
         self.assertIn("does not exist", q["Status"]["StateChangeReason"])
         self.assertEqual(q["Status"]["AthenaError"]["ErrorCategory"], 2)
+        q = self.run_query("SELECT 1,\n  no_such_function(2)", ResultConfiguration=out)
+        self.assertEqual(q["Status"]["State"], "FAILED")
+        self.assertEqual(q["Status"]["StateChangeReason"], "FUNCTION_NOT_FOUND: line 2:3: Function 'no_such_function' not registered")
         with self.assertRaises(ClientError) as err:
             self.athena.start_query_execution(QueryString="SELECT 1")
         self.assertEqual(err.exception.response["Error"]["Code"], "InvalidRequestException")

@@ -188,3 +188,17 @@ R163 | R163 | T522 | P236 | A261 | O600
 SELECT ARRAY['a'] || 'b', parse_duration('1.5h'), regexp_position('äöü 12 34', '\d+', 1, 2), regexp_position('äöü 12 34', '\d+', 6, 1)
 ----
 [a, b] | 0 01:30:00.000 | 8 | 6
+
+# json_array and json_object, nested, over rows, with duplicate keys kept in order (WITHOUT UNIQUE KEYS).
+SELECT json_object('a' : json_array(1, json_object(KEY 'b' VALUE NULL ABSENT ON NULL)), 'a' : 'x''y' WITHOUT UNIQUE KEYS)
+----
+{"a":[1,{}],"a":"x'y"}
+
+SELECT json_object(k : v), json_array(v, NULL, 2 NULL ON NULL RETURNING VARCHAR) FROM (VALUES ('p', 1), ('q', NULL)) t(k, v) ORDER BY k
+----
+{"p":1} | [1,null,2]
+{"q":null} | [null,null,2]
+
+SELECT json_array('{"a" : [1,  2]}' FORMAT JSON, '{"a" : [1,  2]}', json_query('[3]', 'lax $[0]'))
+----
+[{"a":[1,2]},"{\"a\" : [1,  2]}",3]

@@ -1783,3 +1783,73 @@ abXYZ
 SELECT overlay('Txxxxas' PLACING 'hom' FROM 2 FOR 4)
 ----
 Thomas
+
+# https://trino.io/docs/current/functions/json.html (json_array)
+SELECT json_array('[  "text"  ] ' FORMAT JSON, X'5B0035005D00' FORMAT JSON ENCODING UTF16)
+----
+[["text"],[5]]
+
+SELECT json_array(json_query('{"key" : [  "value"  ]}', 'lax $.key'))
+----
+[["value"]]
+
+SELECT json_array(true, null, 1)
+----
+[true,1]
+
+SELECT json_array(true, null, 1 ABSENT ON NULL)
+----
+[true,1]
+
+SELECT json_array(true, null, 1 NULL ON NULL)
+----
+[true,null,1]
+
+SELECT json_array(true, 1 RETURNING VARCHAR(100))
+----
+[true,1]
+
+# https://trino.io/docs/current/functions/json.html (json_object)
+SELECT json_object('key1' : 1, 'key2' : true)
+----
+{"key1":1,"key2":true}
+
+SELECT json_object(KEY 'key1' VALUE 1, KEY 'key2' VALUE true)
+----
+{"key1":1,"key2":true}
+
+SELECT json_object('key1' VALUE 1, 'key2' VALUE true)
+----
+{"key1":1,"key2":true}
+
+SELECT json_object('x' : true, 'y' : 12e-1, 'z' : 'text')
+----
+{"x":true,"y":1.2,"z":"text"}
+
+SELECT json_object('x' : '[  "text"  ] ' FORMAT JSON, 'y' : X'5B0035005D00' FORMAT JSON ENCODING UTF16)
+----
+{"x":["text"],"y":[5]}
+
+SELECT json_object('x' : json_query('{"key" : [  "value"  ]}', 'lax $.key'))
+----
+{"x":["value"]}
+
+SELECT json_object('x' : DATE '2001-01-31', 'y' : UUID '12151fd2-7586-11e9-8f9e-2a86e4085a59')
+----
+{"x":"2001-01-31","y":"12151fd2-7586-11e9-8f9e-2a86e4085a59"}
+
+SELECT json_object('x' : null, 'y' : 1)
+----
+{"x":null,"y":1}
+
+SELECT json_object('x' : null, 'y' : 1 NULL ON NULL)
+----
+{"x":null,"y":1}
+
+SELECT json_object('x' : null, 'y' : 1 ABSENT ON NULL)
+----
+{"y":1}
+
+SELECT json_object('x' : 1 RETURNING VARCHAR(100))
+----
+{"x":1}
