@@ -103,6 +103,7 @@ func TestFunctionErrors(t *testing.T) {
 		"SELECT json_object('x' 1)":                                  "an entry wants a key and a value",
 		"SELECT json_array(1 NULL ON NULL ABSENT ON NULL)":           "the ON NULL clause is given twice",
 		"SELECT json_array('[1' FORMAT JSON)":                        "Malformed JSON",
+		"SELECT array_sort(ARRAY[2, 1], (x, y) -> 2)":                "Lambda comparator must return either -1, 0, or 1",
 	} {
 		rec := &queryRecord{QueryExecution: QueryExecution{QueryExecutionId: "test", QueryExecutionContext: &QueryExecutionContext{}}}
 		_, err := s.selectQuery(context.Background(), scope{"000000000000", "us-east-1"}, rec, q)

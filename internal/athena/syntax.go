@@ -1,6 +1,7 @@
 package athena
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -354,7 +355,14 @@ func parseType(words []token, i int) (string, int) {
 		j := i + 1
 		for j < len(words) && words[j].text != ")" {
 			field := words[j].text
-			t, k := parseType(words, j+1)
+			t, k := "", 0
+			if j+1 < len(words) && (words[j+1].text == "," || words[j+1].text == ")" || words[j+1].text == "(") {
+				// A field without a name: Trino calls it field0, field1, ...
+				field = fmt.Sprint("field", len(fields))
+				t, k = parseType(words, j)
+			} else {
+				t, k = parseType(words, j+1)
+			}
 			fields = append(fields, field+" "+t)
 			j = k
 			if j < len(words) && words[j].text == "," {

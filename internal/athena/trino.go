@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -100,6 +101,7 @@ var macros = []string{
 	"CREATE OR REPLACE MACRO multimap_from_entries(a) AS map_from_entries(list_transform(lakebox_array_distinct(list_transform(a, e -> struct_extract_at(e, 1))), " +
 		"k -> {'key': k, 'value': list_transform(list_filter(a, e -> struct_extract_at(e, 1) IS NOT DISTINCT FROM k), e -> struct_extract_at(e, 2))}))",
 	"CREATE OR REPLACE MACRO lakebox_combinations1(a) AS list_transform(a, x -> [x])",
+	"CREATE OR REPLACE MACRO lakebox_comparator(c) AS CASE WHEN c IN (-1, 0, 1) THEN c ELSE error('Lambda comparator must return either -1, 0, or 1') END",
 	combinations(2), combinations(3), combinations(4), combinations(5),
 }
 
@@ -438,6 +440,32 @@ func translateFunction(n map[string]any) {
 			mapLambda(n, strings.ToLower(name), args[0], args[1])
 		}
 		return
+	case "array_sort":
+		if len(args) == 2 && len(lambdaParams(args[1])) == 2 {
+			arraySortWith(n, args[0], args[1])
+		}
+		return
+	case "map_zip_with":
+		if len(args) == 3 && len(lambdaParams(args[2])) == 3 {
+			mapZipWith(n, args[0], args[1], args[2])
+		}
+		return
+	case "reduce_agg":
+		// reduce_agg(x, initial, (s, x) -> ..., combine): the input
+		// function over the group's non-NULL values, in one pass (the
+		// combine function merges partial states, which one pass has not).
+		if len(args) == 4 && len(lambdaParams(args[2])) == 2 {
+			loc := n["query_location"]
+			values := call("list", loc, args[0])
+			values["filter"] = map[string]any{"class": "OPERATOR", "type": "OPERATOR_IS_NOT_NULL", "alias": "", "query_location": noLocation,
+				"children": []any{deepCopy(args[0])}}
+			replaceNode(n, call("list_reduce", loc, values, args[2], args[1]))
+		}
+		return
+	case "format":
+		if len(args) > 1 {
+			formatArgs(args)
+		}
 	case "zip_with":
 		if len(args) == 3 {
 			zipWith(n, args[0], args[1], args[2])
@@ -801,17 +829,123 @@ func zipWith(n map[string]any, a, b, f any) {
 	}
 	loc := n["query_location"]
 	at := func(list any) func([]any) any {
-		return func(rest []any) any {
-			var v any = call("array_extract", loc, deepCopy(list), columnRef(entry))
-			for _, f := range rest {
-				v = call("struct_extract", loc, v, stringConstant(stringOf(f)))
-			}
-			return v
-		}
+		return func(rest []any) any { return fieldsOf(call("array_extract", loc, deepCopy(list), columnRef(entry)), rest) }
 	}
 	body := substitute(f.(map[string]any)["expr"], map[string]func([]any) any{params[0]: at(a), params[1]: at(b)})
 	positions := call("generate_series", loc, constant("INTEGER", 1), call("lakebox_zip_length", loc, deepCopy(a), deepCopy(b)))
 	replaceNode(n, call("list_transform", loc, positions, lambda(entry, body)))
+}
+
+// fieldsOf is v.f1.f2... for the field names of a parameter reference
+// (p.f1.f2), where v stands in for p.
+func fieldsOf(v any, fields []any) any {
+	for _, f := range fields {
+		v = call("struct_extract", noLocation, v, stringConstant(stringOf(f)))
+	}
+	return v
+}
+
+// lambda2 is a lambda of two parameters.
+func lambda2(p1, p2 string, body any) map[string]any {
+	l := lambda(p1, body)
+	l["lhs"] = call("row", noLocation, columnRef(p1), columnRef(p2))
+	return l
+}
+
+// arraySortWith rewrites array_sort(a, (x, y) -> c), Trino's sort by a
+// comparator, as an insertion sort the engine can run: every element goes
+// in after the elements the comparator does not put after it, so the sort
+// is stable. The engine reduces a list only into its element type, so the
+// elements go in as lists of one. A comparator answer other than -1, 0 or
+// 1 fails the query, as in Trino.
+func arraySortWith(n map[string]any, a, f any) {
+	const acc, elem, other = "__lakebox_acc", "__lakebox_x", "__lakebox_y"
+	params := lambdaParams(f)
+	loc := n["query_location"]
+	value := func(param string) func([]any) any {
+		return func(rest []any) any {
+			if param == elem {
+				return fieldsOf(call("array_extract", loc, columnRef(elem), constant("INTEGER", 1)), rest)
+			}
+			return columnRef(append([]any{param}, rest...)...)
+		}
+	}
+	cmp := substitute(f.(map[string]any)["expr"], map[string]func([]any) any{params[0]: value(other), params[1]: value(elem)})
+	before := call("len", loc, call("list_filter", loc, columnRef(acc),
+		lambda(other, map[string]any{"class": "COMPARISON", "type": "COMPARE_LESSTHANOREQUALTO", "alias": "", "query_location": noLocation,
+			"left": call("lakebox_comparator", loc, cmp), "right": constant("INTEGER", 0)})))
+	insert := call("list_concat", loc,
+		call("list_concat", loc, call("list_slice", loc, columnRef(acc), constant("INTEGER", 1), before), columnRef(elem)),
+		call("list_slice", loc, columnRef(acc), call("+", loc, deepCopy(before), constant("INTEGER", 1)), call("len", loc, columnRef(acc))))
+	singles := call("list_transform", loc, a, lambda(entry, call("list_value", loc, columnRef(entry))))
+	empty := call("list_slice", loc, deepCopy(a), constant("INTEGER", 1), constant("INTEGER", 0))
+	replaceNode(n, call("list_reduce", loc, singles, lambda2(acc, elem, insert), empty))
+}
+
+// mapZipWith rewrites map_zip_with(m1, m2, (k, v1, v2) -> e) over the
+// keys of both maps (m1's first, in order): a key missing from one map
+// reads as NULL there.
+func mapZipWith(n map[string]any, m1, m2, f any) {
+	params := lambdaParams(f)
+	loc := n["query_location"]
+	valueIn := func(m any) func([]any) any {
+		return func(rest []any) any { return fieldsOf(call("lakebox_element_at", loc, deepCopy(m), columnRef(entry)), rest) }
+	}
+	body := substitute(f.(map[string]any)["expr"], map[string]func([]any) any{
+		params[0]: func(rest []any) any { return columnRef(append([]any{entry}, rest...)...) },
+		params[1]: valueIn(m1), params[2]: valueIn(m2),
+	})
+	keys := call("lakebox_array_distinct", loc, call("list_concat", loc, call("map_keys", loc, m1), call("map_keys", loc, m2)))
+	pairs := call("list_transform", loc, keys, lambda(entry, call("struct_pack", loc,
+		named("key", columnRef(entry)), named("value", body))))
+	replaceNode(n, call("map_from_entries", loc, pairs))
+}
+
+// formatArgs makes the arguments of format's %s conversions text: Java
+// prints any value with %s, the engine's printf only strings.
+func formatArgs(args []any) {
+	val, typ, ok := constantValue(args[0])
+	f, _ := val.(string)
+	if !ok || typ != "VARCHAR" {
+		return
+	}
+	seq := 0 // the next argument of a conversion without an index
+	for i := 0; i < len(f); i++ {
+		if f[i] != '%' {
+			continue
+		}
+		j := i + 1
+		index := 0
+		k := j
+		for k < len(f) && f[k] >= '0' && f[k] <= '9' {
+			k++
+		}
+		if k < len(f) && f[k] == '$' && k > j {
+			index, _ = strconv.Atoi(f[j:k])
+			j = k + 1
+		}
+		for j < len(f) && strings.IndexByte("-#+ 0,(<", f[j]) >= 0 {
+			j++
+		}
+		for j < len(f) && (f[j] >= '0' && f[j] <= '9' || f[j] == '.') {
+			j++
+		}
+		if j >= len(f) {
+			return
+		}
+		conv := f[j]
+		i = j
+		if conv == '%' || conv == 'n' {
+			continue
+		}
+		if index == 0 {
+			seq++
+			index = seq
+		}
+		if (conv == 's' || conv == 'S') && index < len(args) {
+			args[index] = castTo(args[index], "VARCHAR")
+		}
+	}
 }
 
 // zip rewrites zip(a, b, ...) over the positions of the longest array,

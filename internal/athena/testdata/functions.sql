@@ -202,3 +202,32 @@ SELECT json_object(k : v), json_array(v, NULL, 2 NULL ON NULL RETURNING VARCHAR)
 SELECT json_array('{"a" : [1,  2]}' FORMAT JSON, '{"a" : [1,  2]}', json_query('[3]', 'lax $[0]'))
 ----
 [{"a":[1,2]},"{\"a\" : [1,  2]}",3]
+
+# array_sort with a comparator (stable), map_zip_with, reduce_agg (NULLs skipped), format with %s of any type, rows of unnamed fields.
+SELECT array_sort(ARRAY[3, 2, 5, 1, 2], (x, y) -> IF(x < y, 1, IF(x = y, 0, -1)))
+----
+[5, 3, 2, 2, 1]
+
+SELECT array_sort(ARRAY['a', 'abcd', 'abc'], (x, y) -> IF(length(x) < length(y), -1, IF(length(x) = length(y), 0, 1)))
+----
+[a, abc, abcd]
+
+SELECT map_zip_with(MAP(ARRAY[1, 2, 3], ARRAY['a', 'b', 'c']), MAP(ARRAY[1, 2, 3], ARRAY['d', 'e', 'f']), (k, v1, v2) -> concat(v1, v2))
+----
+{1=ad, 2=be, 3=cf}
+
+SELECT reduce_agg(value, 0, (a, b) -> a + b, (a, b) -> a + b) sum_values FROM (VALUES (1), (2), (3), (4), (5), (NULL)) AS t(value)
+----
+15
+
+SELECT format('%s%%', 123), format('%2$s %3$s %1$s', 'a', 2, 3.5E0), format('%d-%s', 5, DATE '2020-01-02')
+----
+123% | 2 3.5 a | 5-2020-01-02
+
+SELECT COALESCE(CAST(ROW(1, NULL) AS ROW(integer, integer)), ROW(1, 2)), CAST(ROW(1, 'a') AS ROW(integer, x varchar))
+----
+{field0=1, field1=null} | {field0=1, x=a}
+
+SELECT array_sort(ARRAY[ROW(2, 'b'), ROW(1, 'z'), ROW(2, 'a')], (p, q) -> IF(p.field0 < q.field0, -1, IF(p.field0 = q.field0, 0, 1))), array_sort(ARRAY[]::INTEGER[], (x, y) -> 0), array_sort(NULL::INTEGER[], (x, y) -> 0)
+----
+[{field0=1, field1=z}, {field0=2, field1=b}, {field0=2, field1=a}] | [] | NULL

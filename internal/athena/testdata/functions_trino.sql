@@ -1853,3 +1853,81 @@ SELECT json_object('x' : null, 'y' : 1 ABSENT ON NULL)
 SELECT json_object('x' : 1 RETURNING VARCHAR(100))
 ----
 {"x":1}
+
+# https://trino.io/docs/current/functions/array.html
+SELECT array_sort(ARRAY[3, 2, 5, 1, 2], (x, y) -> IF(x < y, 1, IF(x = y, 0, -1)))
+----
+[5, 3, 2, 2, 1]
+
+SELECT array_sort(ARRAY['bc', 'ab', 'dc'], (x, y) -> IF(x < y, 1, IF(x = y, 0, -1)))
+----
+[dc, bc, ab]
+
+SELECT array_sort(ARRAY['a', 'abcd', 'abc'],
+                  (x, y) -> IF(length(x) < length(y), -1,
+                               IF(length(x) = length(y), 0, 1)))
+----
+[a, abc, abcd]
+
+SELECT array_sort(ARRAY[ARRAY[2, 3, 1], ARRAY[4, 2, 1, 4], ARRAY[1, 2]],
+                  (x, y) -> IF(cardinality(x) < cardinality(y), -1,
+                               IF(cardinality(x) = cardinality(y), 0, 1)))
+----
+[[1, 2], [2, 3, 1], [4, 2, 1, 4]]
+
+# https://trino.io/docs/current/functions/map.html
+SELECT map_zip_with(MAP(ARRAY[1, 2, 3], ARRAY['a', 'b', 'c']),
+                    MAP(ARRAY[1, 2, 3], ARRAY['d', 'e', 'f']),
+                    (k, v1, v2) -> concat(v1, v2))
+----
+{1=ad, 2=be, 3=cf}
+
+SELECT map_zip_with(MAP(ARRAY['a', 'b', 'c'], ARRAY[1, 8, 27]),
+                    MAP(ARRAY['a', 'b', 'c'], ARRAY[1, 2, 3]),
+                    (k, v1, v2) -> k || CAST(v1 / v2 AS VARCHAR))
+----
+{a=a1, b=b4, c=c9}
+
+# https://trino.io/docs/current/functions/conversion.html
+SELECT format('%s%%', 123)
+----
+123%
+
+# https://trino.io/docs/current/functions/aggregate.html
+SELECT id, reduce_agg(value, 0, (a, b) -> a + b, (a, b) -> a + b)
+FROM (
+    VALUES
+        (1, 3),
+        (1, 4),
+        (1, 5),
+        (2, 6),
+        (2, 7)
+) AS t(id, value)
+GROUP BY id
+ORDER BY id
+----
+1 | 12
+2 | 13
+
+SELECT id, reduce_agg(value, 1, (a, b) -> a * b, (a, b) -> a * b)
+FROM (
+    VALUES
+        (1, 3),
+        (1, 4),
+        (1, 5),
+        (2, 6),
+        (2, 7)
+) AS t(id, value)
+GROUP BY id
+ORDER BY id
+----
+1 | 60
+2 | 42
+
+# https://trino.io/docs/current/functions/lambda.html
+SELECT reduce_agg(value, 0, (a, b) -> a + b, (a, b) -> a + b) sum_values
+FROM (
+    VALUES (1), (2), (3), (4), (5)
+) AS t(value)
+----
+15
