@@ -29,6 +29,7 @@ type binder struct {
 	sess      *sqlengine.Session
 	query     string
 	defaultDB string
+	use       bindFor
 	tables    *boundTables
 	depth     int // how deep in views within views
 	scanned   int64
@@ -45,9 +46,17 @@ type boundTables struct {
 
 const placeholderPrefix = "__lakebox_table_"
 
+// bindFor says what a bound query's rows are for.
+type bindFor int
+
+const (
+	forClient bindFor = iota // returned to the client: zoned timestamps print their zone
+	forTable                 // written to a table or described for a view: plain types only
+)
+
 // bindQuery parses a query, binds its tables and returns the SQL the
 // engine runs and the bytes its files hold.
-func (s *Service) bindQuery(ctx context.Context, sc scope, sess *sqlengine.Session, query, defaultDB string) (string, int64, error) {
+func (s *Service) bindQuery(ctx context.Context, sc scope, sess *sqlengine.Session, query, defaultDB string, use bindFor) (string, int64, error) {
 	if err := s.prepare(ctx); err != nil {
 		return "", 0, err
 	}
@@ -55,7 +64,7 @@ func (s *Service) bindQuery(ctx context.Context, sc scope, sess *sqlengine.Sessi
 	if err != nil {
 		return "", 0, engineError(query, err)
 	}
-	b := &binder{s: s, sc: sc, ctx: sc.identity(ctx), sess: sess, query: query, defaultDB: defaultDB,
+	b := &binder{s: s, sc: sc, ctx: sc.identity(ctx), sess: sess, query: query, defaultDB: defaultDB, use: use,
 		tables: &boundTables{names: map[string]string{}, columns: map[string]map[string]bool{}}}
 	bound, err := b.bind(tree)
 	if err != nil {
@@ -77,6 +86,9 @@ func (b *binder) bind(tree string) (string, error) {
 		return "", fmt.Errorf("athena: syntax tree: %w", err)
 	}
 	nameColumns(root)
+	if b.use == forClient {
+		zonedColumns(root)
+	}
 	namedRows(root)
 	translate(root)
 	typedDoubles(root)
@@ -175,18 +187,7 @@ func asSubquery(n map[string]any, alias string, stmt any) {
 // names Athena gives them: _col0, _col1, ... by position. Column
 // references keep their names.
 func nameColumns(root any) {
-	m, _ := root.(map[string]any)
-	stmts, _ := m["statements"].([]any)
-	if len(stmts) != 1 {
-		return
-	}
-	st, _ := stmts[0].(map[string]any)
-	node, _ := st["node"].(map[string]any)
-	if node == nil || node["type"] != "SELECT_NODE" {
-		return
-	}
-	list, _ := node["select_list"].([]any)
-	for i, e := range list {
+	for i, e := range outputList(root) {
 		expr, ok := e.(map[string]any)
 		if !ok || expr["alias"] != "" {
 			continue
@@ -197,6 +198,83 @@ func nameColumns(root any) {
 		}
 		expr["alias"] = fmt.Sprintf("_col%d", i)
 	}
+}
+
+// outputList returns the select list of a query whose outermost node is
+// a SELECT (nil for a set operation).
+func outputList(root any) []any {
+	m, _ := root.(map[string]any)
+	stmts, _ := m["statements"].([]any)
+	if len(stmts) != 1 {
+		return nil
+	}
+	st, _ := stmts[0].(map[string]any)
+	node, _ := st["node"].(map[string]any)
+	if node == nil || node["type"] != "SELECT_NODE" {
+		return nil
+	}
+	list, _ := node["select_list"].([]any)
+	return list
+}
+
+// zonedColumns makes the output columns that are visibly timestamps with
+// a time zone (x AT TIME ZONE z, at_timezone, with_timezone) carry their
+// zone to the client: the engine has no type that keeps one, so inside
+// the query such a value is its wall-clock time in the zone (translate),
+// and the outermost select pairs it with the zone (sqlengine.ZonedLocal,
+// ZonedZone), which prints as Trino prints it: 2012-10-30 18:00:00.000
+// America/Los_Angeles.
+func zonedColumns(root any) {
+	list := outputList(root)
+	for i, e := range list {
+		expr, _ := e.(map[string]any)
+		if expr == nil {
+			continue
+		}
+		args, _ := expr["children"].([]any)
+		var local, zone any // nil: not a zoned value
+		switch fn := strings.ToLower(stringOf(expr["function_name"])); {
+		case expr["class"] == "CAST": // TIMESTAMP '... Europe/Paris'
+			if z := literalZone(expr); z != "" {
+				zone = stringConstant(z)
+				local = call("lakebox_at_zone", noLocation, stringConstant(z), expr)
+			}
+		case expr["class"] != "FUNCTION":
+		case fn == "timezone" && len(args) == 2: // x AT TIME ZONE z
+			local, zone = expr, deepCopy(args[0])
+		case (fn == "at_timezone" || fn == "with_timezone") && len(args) == 2:
+			local, zone = expr, deepCopy(args[1])
+		case fn == "from_iso8601_timestamp" && len(args) == 1: // the string's own offset
+			zone = call("lakebox_iso8601_zone", noLocation, deepCopy(args[0]))
+			local = call("lakebox_at_zone", noLocation, deepCopy(zone), expr)
+		}
+		if zone == nil {
+			continue
+		}
+		alias := expr["alias"]
+		expr["alias"] = ""
+		pair := call("struct_pack", noLocation, named(sqlengine.ZonedLocal, local), named(sqlengine.ZonedZone, zone))
+		pair["alias"] = alias
+		list[i] = pair
+	}
+}
+
+// literalZone returns the zone a TIMESTAMPTZ literal (as the syntax pass
+// spells it, zonedLiteral) names, or "".
+func literalZone(cast map[string]any) string {
+	t, _ := cast["cast_type"].(map[string]any)
+	val, typ, ok := constantValue(cast["child"])
+	text, _ := val.(string)
+	if t == nil || t["id"] != "TIMESTAMP WITH TIME ZONE" || !ok || typ != "VARCHAR" {
+		return ""
+	}
+	if n := len(text); n > 6 && (text[n-6] == '+' || text[n-6] == '-') && text[n-3] == ':' {
+		return text[n-6:] // ±hh:mm
+	}
+	if sp := strings.LastIndexByte(text, ' '); sp > 0 && strings.Contains(text[:sp], " ") {
+		return text[sp+1:]
+	}
+	return ""
 }
 
 func collectCTEs(v any, ctes map[string]bool) {

@@ -215,7 +215,7 @@ func (s *Service) selectQuery(ctx context.Context, sc scope, rec *queryRecord, q
 		return nil, err
 	}
 	defer sess.Close()
-	sql, scanned, err := s.bindQuery(ctx, sc, sess, q, rec.QueryExecutionContext.Database)
+	sql, scanned, err := s.bindQuery(ctx, sc, sess, q, rec.QueryExecutionContext.Database, forClient)
 	res := &result{header: true, scanned: scanned}
 	if err != nil {
 		return res, err

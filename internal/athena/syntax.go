@@ -2,6 +2,7 @@ package athena
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -103,7 +104,7 @@ func (t token) is(word string) bool { return t.kind == 'w' && strings.EqualFold(
 func needsRewrite(toks []token) bool {
 	for _, t := range toks {
 		if t.kind == 'q' && t.text[0] == '`' || t.is("CAST") || t.is("TRY_CAST") || t.is("VALUES") ||
-			t.is("TIMESTAMP") || t.is("X") || t.is("JSON") || t.is("LISTAGG") || t.is("AT") || t.is("IF") || radixLiteral(t) != "" ||
+			t.is("TIMESTAMP") || t.is("TIME") || t.is("X") || t.is("JSON") || t.is("LISTAGG") || t.is("AT") || t.is("IF") || radixLiteral(t) != "" ||
 			t.is("JSON_EXISTS") || t.is("JSON_QUERY") || t.is("JSON_VALUE") || t.is("JSON_ARRAY") || t.is("JSON_OBJECT") {
 			return true
 		}
@@ -135,28 +136,76 @@ func radixLiteral(t token) string {
 	return strconv.FormatUint(n, 10)
 }
 
-// zoned reports whether a timestamp literal's text names a zone: it ends
-// in letters (UTC, Europe/Paris) or an offset (+01:00).
-func zoned(lit string) bool {
+// zonedLiteral reads a timestamp literal's text (quotes included) that
+// names a zone — letters (UTC, Europe/Paris) or an offset (+01:00,
+// GMT-08:30) after the time — and returns it spelled for the engine's
+// TIMESTAMPTZ (seconds always given, an offset as ±hh:mm right after the
+// time) and the zone as Trino prints it. ok is false for a literal
+// without a zone.
+func zonedLiteral(lit string) (engine, zone string, ok bool) {
 	v := strings.TrimSpace(strings.Trim(lit, "'"))
 	sp := strings.LastIndexByte(v, ' ')
 	if sp < 0 {
-		return false
+		return "", "", false
 	}
-	last := v[sp+1:]
-	if last == "" {
-		return false
+	when, last := strings.TrimSpace(v[:sp]), v[sp+1:]
+	if last == "" || !strings.Contains(when, " ") && !strings.Contains(when, "T") {
+		return "", "", false // a date and a zone: not a timestamp Lakebox rewrites
+	}
+	// HH:MM gets its seconds: the engine wants them.
+	if i := strings.LastIndexAny(when, " T"); i >= 0 && strings.Count(when[i+1:], ":") == 1 {
+		when += ":00"
+	}
+	for _, prefix := range []string{"GMT", "UTC", "UT"} {
+		if rest, found := strings.CutPrefix(last, prefix); found && rest != "" && (rest[0] == '+' || rest[0] == '-') {
+			last = rest
+			break
+		}
 	}
 	if last[0] == '+' || last[0] == '-' {
-		return true
+		off, ok := normalOffset(last)
+		if !ok {
+			return "", "", false
+		}
+		return when + off, off, true
 	}
 	for i := 0; i < len(last); i++ {
 		c := last[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '/' || c == '_') {
-			return false
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '/' || c == '_' || c == '-' && i > 0 || c >= '0' && c <= '9' && i > 0) {
+			return "", "", false
 		}
 	}
-	return true
+	return when + " " + last, last, true
+}
+
+var timeOffset = regexp.MustCompile(`^\s*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*[+-]\d{1,2}(:?\d{2})?\s*$`)
+
+func isZonedLiteral(lit string) bool { _, _, ok := zonedLiteral(lit); return ok }
+
+// normalOffset spells a zone offset (+1, +01, +0130, +01:30) as ±hh:mm.
+func normalOffset(s string) (string, bool) {
+	if len(s) < 2 || s[0] != '+' && s[0] != '-' {
+		return "", false
+	}
+	digits := strings.ReplaceAll(s[1:], ":", "")
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return "", false
+		}
+	}
+	switch len(digits) {
+	case 1:
+		digits = "0" + digits + "00"
+	case 2:
+		digits += "00"
+	case 4:
+	default:
+		return "", false
+	}
+	if digits[:2] > "18" || digits[2:] > "59" {
+		return "", false
+	}
+	return s[:1] + digits[:2] + ":" + digits[2:], true
 }
 
 // literalAfter returns the index of the string literal right after word
@@ -235,8 +284,13 @@ func rewrite(b *strings.Builder, toks []token) {
 		case t.is("VALUES"):
 			b.WriteString(t.text)
 			i = valuesRows(b, toks, i+1) - 1
-		case t.is("TIMESTAMP") && literalAfter(toks, i) > 0 && zoned(toks[literalAfter(toks, i)].text):
-			b.WriteString("TIMESTAMPTZ")
+		case t.is("TIMESTAMP") && literalAfter(toks, i) > 0 && isZonedLiteral(toks[literalAfter(toks, i)].text):
+			j := literalAfter(toks, i)
+			engine, _, _ := zonedLiteral(toks[j].text)
+			b.WriteString("TIMESTAMPTZ '" + strings.ReplaceAll(engine, "'", "''") + "'")
+			i = j
+		case t.is("TIME") && literalAfter(toks, i) > 0 && timeOffset.MatchString(strings.Trim(toks[literalAfter(toks, i)].text, "'")):
+			b.WriteString("TIMETZ") // TIME '12:00:00+09:00' is a time with time zone
 		case t.is("X") && i+1 < len(toks) && toks[i+1].kind == 'q' && toks[i+1].text[0] == '\'':
 			b.WriteString("unhex(" + toks[i+1].text + ")")
 			i++

@@ -101,6 +101,19 @@ var macros = []string{
 	"CREATE OR REPLACE MACRO multimap_from_entries(a) AS map_from_entries(list_transform(lakebox_array_distinct(list_transform(a, e -> struct_extract_at(e, 1))), " +
 		"k -> {'key': k, 'value': list_transform(list_filter(a, e -> struct_extract_at(e, 1) IS NOT DISTINCT FROM k), e -> struct_extract_at(e, 2))}))",
 	"CREATE OR REPLACE MACRO lakebox_combinations1(a) AS list_transform(a, x -> [x])",
+	"CREATE OR REPLACE MACRO current_timezone() AS 'UTC'", // sessions run in UTC, as Athena's do
+	// The zone of an instant: the session's; a time with time zone keeps
+	// its offset (the engine prints +09 or +05:30).
+	"CREATE OR REPLACE MACRO lakebox_session_zone(t) AS CASE WHEN typeof(t) = 'TIME WITH TIME ZONE' THEN " +
+		"rpad(regexp_extract(CAST(t AS VARCHAR), '([+-][0-9:]+)$', 1), 6, ':00') WHEN t IS NOT NULL THEN 'UTC' END",
+	// The wall-clock time of instant t in zone z, a name or, as Trino also
+	// takes, an offset (+05:30), which the engine's zones do not include.
+	"CREATE OR REPLACE MACRO lakebox_at_zone(z, t) AS CASE WHEN regexp_full_match(z, '[+-][0-9]{2}:[0-9]{2}') " +
+		"THEN timezone('UTC', t) + to_minutes(CAST(CASE WHEN z[1] = '-' THEN -1 ELSE 1 END * (CAST(z[2:3] AS INTEGER) * 60 + CAST(z[5:6] AS INTEGER)) AS BIGINT)) " +
+		"ELSE timezone(CASE WHEN regexp_full_match(z, '[+-][0-9]{2}:[0-9]{2}') THEN 'UTC' ELSE z END, t) END",
+	// with_timezone(ts, z): ts is the wall-clock time in z already (see
+	// zonedColumns); timezone() only checks that z is a zone.
+	"CREATE OR REPLACE MACRO lakebox_with_timezone(ts, z) AS CASE WHEN lakebox_at_zone(z, TIMESTAMPTZ '2000-01-01 00:00:00+00') IS NOT NULL THEN CAST(ts AS TIMESTAMP) END",
 	"CREATE OR REPLACE MACRO lakebox_comparator(c) AS CASE WHEN c IN (-1, 0, 1) THEN c ELSE error('Lambda comparator must return either -1, 0, or 1') END",
 	combinations(2), combinations(3), combinations(4), combinations(5),
 }
@@ -440,6 +453,48 @@ func translateFunction(n map[string]any) {
 			mapLambda(n, strings.ToLower(name), args[0], args[1])
 		}
 		return
+	case "timezone", "at_timezone":
+		// x AT TIME ZONE z (timezone(z, x) in the tree) and at_timezone(x,
+		// z): the instant x (a timestamp is one in the session's zone, UTC)
+		// as wall-clock time in z — what hour(), date_format and casts of
+		// Trino's zoned value read. The outermost select adds the zone
+		// back (zonedColumns).
+		if len(args) == 1 && strings.EqualFold(name, "timezone") {
+			// Trino's timezone(ts): the zone of a timestamp with time zone.
+			switch a, _ := args[0].(map[string]any); {
+			case a != nil && a["class"] == "CAST" && literalZone(a) != "":
+				replaceNode(n, stringConstant(literalZone(a)))
+			case a != nil && a["class"] == "FUNCTION" && stringOf(a["function_name"]) == "lakebox_at_zone":
+				replaceNode(n, deepCopy(a["children"].([]any)[0]).(map[string]any))
+			default: // an instant: the session's zone
+				n["function_name"], n["schema"] = "lakebox_session_zone", ""
+			}
+			return
+		}
+		if len(args) == 2 {
+			x, z := args[1], args[0]
+			if strings.EqualFold(name, "at_timezone") {
+				x, z = args[0], args[1]
+			}
+			n["function_name"], n["schema"] = "lakebox_at_zone", ""
+			n["children"] = []any{z, castTo(x, "TIMESTAMP WITH TIME ZONE")}
+		}
+		return
+	case "with_timezone":
+		// with_timezone(ts, z): ts is the wall-clock time in z already.
+		if len(args) == 2 {
+			n["function_name"], n["schema"] = "lakebox_with_timezone", ""
+		}
+		return
+	case "to_unixtime":
+		// Of a zoned value: its instant, not its wall-clock time.
+		if len(args) == 1 {
+			if inner, ok := args[0].(map[string]any); ok && inner["class"] == "FUNCTION" && stringOf(inner["function_name"]) == "lakebox_at_zone" {
+				if c, _ := inner["children"].([]any); len(c) == 2 {
+					n["children"] = []any{c[1]}
+				}
+			}
+		}
 	case "array_sort":
 		if len(args) == 2 && len(lambdaParams(args[1])) == 2 {
 			arraySortWith(n, args[0], args[1])
@@ -829,7 +884,9 @@ func zipWith(n map[string]any, a, b, f any) {
 	}
 	loc := n["query_location"]
 	at := func(list any) func([]any) any {
-		return func(rest []any) any { return fieldsOf(call("array_extract", loc, deepCopy(list), columnRef(entry)), rest) }
+		return func(rest []any) any {
+			return fieldsOf(call("array_extract", loc, deepCopy(list), columnRef(entry)), rest)
+		}
 	}
 	body := substitute(f.(map[string]any)["expr"], map[string]func([]any) any{params[0]: at(a), params[1]: at(b)})
 	positions := call("generate_series", loc, constant("INTEGER", 1), call("lakebox_zip_length", loc, deepCopy(a), deepCopy(b)))
@@ -889,7 +946,9 @@ func mapZipWith(n map[string]any, m1, m2, f any) {
 	params := lambdaParams(f)
 	loc := n["query_location"]
 	valueIn := func(m any) func([]any) any {
-		return func(rest []any) any { return fieldsOf(call("lakebox_element_at", loc, deepCopy(m), columnRef(entry)), rest) }
+		return func(rest []any) any {
+			return fieldsOf(call("lakebox_element_at", loc, deepCopy(m), columnRef(entry)), rest)
+		}
 	}
 	body := substitute(f.(map[string]any)["expr"], map[string]func([]any) any{
 		params[0]: func(rest []any) any { return columnRef(append([]any{entry}, rest...)...) },

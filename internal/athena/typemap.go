@@ -210,6 +210,8 @@ func columnInfo(name, duck string) ColumnInfo {
 		c.Type, c.Precision = "timestamp with time zone", 3
 	case strings.HasPrefix(d, "TIMESTAMP"):
 		c.Type, c.Precision = "timestamp", 3
+	case d == "TIME WITH TIME ZONE" || d == "TIMETZ":
+		c.Type, c.Precision = "time with time zone", 3
 	case strings.HasPrefix(d, "TIME"):
 		c.Type = "time"
 	case d == "INTERVAL":

@@ -37,6 +37,7 @@ func (u *udfs) register(sess *sqlengine.Session) error {
 		{"lakebox_parse_duration", 1, strict1(parseDuration)},
 		{"lakebox_iso8601_date", 1, strict1(iso8601Date)},
 		{"lakebox_regexp_position_nth", 4, u.regexpPosition},
+		{"lakebox_iso8601_zone", 1, strict1(iso8601Zone)},
 		{"lakebox_utf_encode", 2, utfEncode},
 		{"lakebox_utf_decode", 2, utfDecode},
 	} {
@@ -204,6 +205,8 @@ func scalarTrinoType(name string) string {
 		return "timestamp(0)"
 	case "TIMESTAMP WITH TIME ZONE":
 		return "timestamp(3) with time zone"
+	case "TIME WITH TIME ZONE":
+		return "time(3) with time zone"
 	case "INTERVAL":
 		return "interval day to second"
 	case `"NULL"`, "NULL":
@@ -460,4 +463,25 @@ func (c *regexpCache) get(pattern string) (*regexp.Regexp, error) {
 	}
 	c.m[pattern] = re
 	return re, nil
+}
+
+// iso8601Zone is the zone of an ISO 8601 timestamp as Trino prints it:
+// ±hh:mm for an offset, UTC for Z or none (the session's zone).
+func iso8601Zone(s string) (any, error) {
+	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, "Z") || strings.HasSuffix(s, "z") {
+		return "UTC", nil
+	}
+	t := strings.LastIndexByte(s, 'T')
+	if t < 0 {
+		return "UTC", nil // a date alone
+	}
+	tm := s[t+1:]
+	if i := strings.LastIndexAny(tm, "+-"); i >= 0 {
+		if off, ok := normalOffset(tm[i:]); ok {
+			return off, nil
+		}
+		return nil, fmt.Errorf("Invalid format: %q", s)
+	}
+	return "UTC", nil
 }

@@ -207,7 +207,7 @@ func (s *Service) viewColumns(ctx context.Context, sc scope, rec *queryRecord, q
 		return nil, err
 	}
 	defer sess.Close()
-	sql, _, err := s.bindQuery(ctx, sc, sess, query, db)
+	sql, _, err := s.bindQuery(ctx, sc, sess, query, db, forTable)
 	if err != nil {
 		return nil, err
 	}

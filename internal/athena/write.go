@@ -390,7 +390,7 @@ func (s *Service) write(ctx context.Context, sc scope, rec *queryRecord, query s
 		return nil, err
 	}
 	defer sess.Close()
-	sql, scanned, err := s.bindQuery(ctx, sc, sess, query, rec.QueryExecutionContext.Database)
+	sql, scanned, err := s.bindQuery(ctx, sc, sess, query, rec.QueryExecutionContext.Database, forTable)
 	if err != nil {
 		return nil, err
 	}

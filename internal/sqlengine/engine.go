@@ -190,6 +190,9 @@ func (s *Session) Query(ctx context.Context, query string, row func([]*string) e
 	for i, c := range cols {
 		zoned[i] = c.Type == "TIMESTAMPTZ" || c.Type == "TIMESTAMP WITH TIME ZONE"
 		styles[i] = styleOf(c.Type)
+		if isZonedPair(c.Type) {
+			cols[i].Type, styles[i] = "TIMESTAMP WITH TIME ZONE", styleZoned
+		}
 	}
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
@@ -202,7 +205,7 @@ func (s *Session) Query(ctx context.Context, query string, row func([]*string) e
 			return nil, wrap(s.watch(ctx, err))
 		}
 		for i, v := range vals {
-			if v == nil {
+			if v == nil || styles[i] == styleZoned && v.(map[string]any)[ZonedLocal] == nil {
 				out[i] = nil
 				continue
 			}
@@ -313,7 +316,24 @@ const (
 	styleTimestamp                  // 2006-01-02 15:04:05.000, midnight too
 	styleJSON                       // JSON's text, as Trino prints its json type
 	styleTime                       // 15:04:05.000, a time of day
+	styleTimeZone                   // 15:04:05.000+09:00, a time of day with its offset
+	styleZoned                      // a ZonedLocal/ZonedZone pair: 2006-01-02 15:04:05.000 Europe/Paris
 )
+
+// A struct of these two fields is a timestamp with its time zone, as the
+// engine cannot type one: the wall-clock time in the zone, and the zone's
+// name. Query prints it as Trino prints a timestamp with time zone and
+// types its column TIMESTAMP WITH TIME ZONE.
+const (
+	ZonedLocal = "__lakebox_local"
+	ZonedZone  = "__lakebox_zone"
+)
+
+// isZonedPair tells whether a column's type is the ZonedLocal/ZonedZone
+// struct.
+func isZonedPair(typ string) bool {
+	return typ == "STRUCT("+QuoteIdent(ZonedLocal)+" TIMESTAMP, "+QuoteIdent(ZonedZone)+" VARCHAR)"
+}
 
 // styleOf returns the style of a column of the engine's type typ, nested
 // values included (DATE[] prints dates).
@@ -323,6 +343,8 @@ func styleOf(typ string) timeStyle {
 		return styleJSON
 	case "TIME":
 		return styleTime
+	case "TIME WITH TIME ZONE", "TIMETZ":
+		return styleTimeZone
 	}
 	date, ts := strings.Contains(typ, "DATE"), strings.Contains(typ, "TIMESTAMP")
 	switch {
@@ -341,6 +363,13 @@ func styleOf(typ string) timeStyle {
 func Format(v any) string { return format(v, styleGuess) }
 
 func format(v any, style timeStyle) string {
+	if pair, ok := v.(map[string]any); ok && style == styleZoned {
+		local, zone := pair[ZonedLocal], pair[ZonedZone]
+		if local == nil {
+			return "" // a NULL timestamp: the pair is NULL too (see Query)
+		}
+		return format(local, styleTimestamp) + " " + fmt.Sprint(zone)
+	}
 	if style == styleJSON {
 		// The driver hands JSON values decoded: printed again without
 		// HTML escapes, object keys sorted, numbers as float64 keeps them.
@@ -374,6 +403,9 @@ func format(v any, style timeStyle) string {
 		midnight := v.Hour() == 0 && v.Minute() == 0 && v.Second() == 0 && v.Nanosecond() == 0 && v.Location() == time.UTC
 		if style == styleTime {
 			return v.Format("15:04:05.000")
+		}
+		if style == styleTimeZone {
+			return v.Format("15:04:05.000-07:00")
 		}
 		if style == styleDate || style == styleGuess && midnight {
 			return v.Format("2006-01-02")

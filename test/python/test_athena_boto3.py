@@ -117,6 +117,18 @@ class AthenaTest(unittest.TestCase):
         self.assertEqual([r["Data"][0].get("VarCharValue") for r in res["ResultSet"]["Rows"][1:]],
                          ['{"101":[10,13,16],"comment":"nice"}', '{"102":[8,11],"comment":"problematic"}'])
 
+    def test_timestamps_keep_their_zone(self):
+        out = {"OutputLocation": f"s3://{self.results}/"}
+        q = self.run_query("SELECT TIMESTAMP '2012-10-31 01:00:00' AT TIME ZONE 'America/Los_Angeles' AS la, "
+                           "hour(TIMESTAMP '2012-10-31 01:00:00' AT TIME ZONE 'America/Los_Angeles') AS h, "
+                           "from_iso8601_timestamp('2020-05-11T11:15:05.055+01:00') AS parsed", ResultConfiguration=out)
+        self.assertEqual(q["Status"]["State"], "SUCCEEDED", q["Status"].get("StateChangeReason"))
+        res = self.athena.get_query_results(QueryExecutionId=q["QueryExecutionId"])
+        self.assertEqual([d.get("VarCharValue") for d in res["ResultSet"]["Rows"][1]["Data"]],
+                         ["2012-10-30 18:00:00.000 America/Los_Angeles", "18", "2020-05-11 11:15:05.055 +01:00"])
+        types = [c["Type"] for c in res["ResultSet"]["ResultSetMetadata"]["ColumnInfo"]]
+        self.assertEqual(types, ["timestamp with time zone", "bigint", "timestamp with time zone"])
+
     def test_failures_are_clear(self):
         out = {"OutputLocation": f"s3://{self.results}/"}
         q = self.run_query("SELECT * FROM no_such_db.t", ResultConfiguration=out)

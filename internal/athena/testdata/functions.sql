@@ -231,3 +231,49 @@ SELECT COALESCE(CAST(ROW(1, NULL) AS ROW(integer, integer)), ROW(1, 2)), CAST(RO
 SELECT array_sort(ARRAY[ROW(2, 'b'), ROW(1, 'z'), ROW(2, 'a')], (p, q) -> IF(p.field0 < q.field0, -1, IF(p.field0 = q.field0, 0, 1))), array_sort(ARRAY[]::INTEGER[], (x, y) -> 0), array_sort(NULL::INTEGER[], (x, y) -> 0)
 ----
 [{field0=1, field1=z}, {field0=2, field1=b}, {field0=2, field1=a}] | [] | NULL
+
+# Timestamps with a time zone: inside a query, wall-clock time in the zone; in the result, with the zone.
+SELECT TIMESTAMP '2012-10-31 01:00:00' AT TIME ZONE 'America/Los_Angeles'
+----
+2012-10-30 18:00:00.000 America/Los_Angeles
+
+SELECT hour(TIMESTAMP '2012-10-31 01:00:00' AT TIME ZONE 'America/Los_Angeles')
+----
+18
+
+SELECT from_iso8601_timestamp('2020-05-11T11:15:05.055+01:00') AT TIME ZONE 'UTC'
+----
+2020-05-11 10:15:05.055 UTC
+
+SELECT date_format(TIMESTAMP '2012-10-31 01:00:00' AT TIME ZONE 'America/Los_Angeles', '%Y-%m-%d %H:%i')
+----
+2012-10-30 18:00
+
+SELECT CAST(TIMESTAMP '2012-10-31 01:00:00' AT TIME ZONE 'America/Los_Angeles' AS TIMESTAMP)
+----
+2012-10-30 18:00:00.000
+
+SELECT current_timezone()
+----
+UTC
+
+SELECT t AT TIME ZONE 'Asia/Tokyo' AS tokyo, count(*) FROM (VALUES TIMESTAMP '2020-01-01 20:00:00', TIMESTAMP '2020-01-01 20:00:00', NULL) v(t) GROUP BY 1 ORDER BY 1
+----
+2020-01-02 05:00:00.000 Asia/Tokyo | 2
+NULL | 1
+
+SELECT with_timezone(TIMESTAMP '2022-11-01 09:08:07.321', 'America/Los_Angeles'), at_timezone(TIMESTAMP '2022-11-01 09:08:07.321', '+05:30'), to_unixtime(TIMESTAMP '1970-01-01 01:00:00' AT TIME ZONE 'Europe/Paris')
+----
+2022-11-01 09:08:07.321 America/Los_Angeles | 2022-11-01 14:38:07.321 +05:30 | 3600.0
+
+SELECT day(t AT TIME ZONE 'Pacific/Kiritimati'), CAST(t AT TIME ZONE 'America/New_York' AS date) FROM (VALUES TIMESTAMP '2020-01-01 20:00:00') v(t)
+----
+2 | 2020-01-01
+
+SELECT * FROM (SELECT TIMESTAMP '2020-01-01 20:00:00' AT TIME ZONE 'Asia/Tokyo' AS t)
+----
+2020-01-02 05:00:00.000
+
+SELECT TIME '12:00:00+09:00', TIME '01:02:03.456 -05:30', typeof(TIME '12:00:00+09:00')
+----
+12:00:00.000+09:00 | 01:02:03.456-05:30 | time(3) with time zone

@@ -1931,3 +1931,51 @@ FROM (
 ) AS t(value)
 ----
 15
+
+# https://trino.io/docs/current/functions/datetime.html (time zone conversion)
+SELECT timestamp '2012-10-31 01:00 UTC'
+----
+2012-10-31 01:00:00.000 UTC
+
+SELECT timestamp '2012-10-31 01:00 UTC' AT TIME ZONE 'America/Los_Angeles'
+----
+2012-10-30 18:00:00.000 America/Los_Angeles
+
+# https://trino.io/docs/current/functions/datetime.html (functions)
+SELECT from_iso8601_timestamp('2020-05-11T11:15:05.055+01:00')
+----
+2020-05-11 11:15:05.055 +01:00
+
+SELECT with_timezone(TIMESTAMP '2022-11-01 09:08:07.321', 'America/Los_Angeles')
+----
+2022-11-01 09:08:07.321 America/Los_Angeles
+
+# https://trino.io/docs/current/language/types.html (timestamp with time zone literals)
+SELECT TIMESTAMP '2001-08-22 03:04:05.321 -08:30'
+----
+2001-08-22 03:04:05.321 -08:30
+
+SELECT TIMESTAMP '2001-08-22 03:04:05.321 GMT-08:30'
+----
+2001-08-22 03:04:05.321 -08:30
+
+SELECT TIMESTAMP '2001-08-22 03:04:05.321 America/New_York'
+----
+2001-08-22 03:04:05.321 America/New_York
+
+# https://trino.io/docs/current/functions/datetime.html
+SELECT timezone(TIMESTAMP '2024-01-01 12:00:00 Asia/Tokyo')
+----
+Asia/Tokyo
+
+SELECT timezone(TIMESTAMP '2024-01-01 12:00:00 +01:00')
+----
++01:00
+
+SELECT timezone(TIMESTAMP '2024-02-29 12:00:00 UTC')
+----
+UTC
+
+SELECT timezone(TIME '12:00:00+09:00')
+----
++09:00

@@ -86,3 +86,21 @@ EXECUTE slow USING 10
 user
 u1
 u2
+
+# A timestamp with a time zone is written as its wall-clock time there (Hive
+# tables have no zoned type); read back, it is a timestamp.
+statement ok
+CREATE TABLE tokyo WITH (format = 'PARQUET', external_location = 's3://lake/curated/tokyo/') AS
+SELECT TIMESTAMP '2020-01-01 20:00:00' AT TIME ZONE 'Asia/Tokyo' AS t
+
+query
+SELECT t, typeof(t) FROM tokyo
+----
+t | _col1
+2020-01-02 05:00:00.000 | timestamp(3)
+
+query
+SELECT t AT TIME ZONE 'America/New_York' AS ny, from_iso8601_timestamp('2020-05-11T11:15:05.055+01:00') AS parsed FROM tokyo
+----
+ny | parsed
+2020-01-02 00:00:00.000 America/New_York | 2020-05-11 11:15:05.055 +01:00
