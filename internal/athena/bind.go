@@ -200,9 +200,9 @@ func nameColumns(root any) {
 	}
 }
 
-// outputList returns the select list of a query whose outermost node is
-// a SELECT (nil for a set operation).
-func outputList(root any) []any {
+// outputNode returns a query's outermost node when it is a SELECT (nil
+// for a set operation).
+func outputNode(root any) map[string]any {
 	m, _ := root.(map[string]any)
 	stmts, _ := m["statements"].([]any)
 	if len(stmts) != 1 {
@@ -213,7 +213,12 @@ func outputList(root any) []any {
 	if node == nil || node["type"] != "SELECT_NODE" {
 		return nil
 	}
-	list, _ := node["select_list"].([]any)
+	return node
+}
+
+// outputList returns the select list of outputNode.
+func outputList(root any) []any {
+	list, _ := outputNode(root)["select_list"].([]any)
 	return list
 }
 
@@ -224,8 +229,28 @@ func outputList(root any) []any {
 // and the outermost select pairs it with the zone (sqlengine.ZonedLocal,
 // ZonedZone), which prints as Trino prints it: 2012-10-30 18:00:00.000
 // America/Los_Angeles.
+//
+// The pair repeats the zone's expression beside the value, which a query
+// that groups or is DISTINCT may not allow when the zone is not a
+// constant (GROUP BY ts AT TIME ZONE tz): there, and for every column of a
+// DISTINCT query, the value stays as it is.
 func zonedColumns(root any) {
 	list := outputList(root)
+	node := outputNode(root)
+	distinct, grouped := false, false
+	if node != nil {
+		mods, _ := node["modifiers"].([]any)
+		for _, m := range mods {
+			if mm, _ := m.(map[string]any); mm != nil && mm["type"] == "DISTINCT_MODIFIER" {
+				distinct = true
+			}
+		}
+		groups, _ := node["group_expressions"].([]any)
+		grouped = len(groups) > 0 || node["aggregate_handling"] == "FORCE_AGGREGATES"
+	}
+	if distinct {
+		return
+	}
 	for i, e := range list {
 		expr, _ := e.(map[string]any)
 		if expr == nil {
@@ -251,6 +276,9 @@ func zonedColumns(root any) {
 		if zone == nil {
 			continue
 		}
+		if _, _, constant := constantValue(zone); grouped && !constant {
+			continue
+		}
 		alias := expr["alias"]
 		expr["alias"] = ""
 		pair := call("struct_pack", noLocation, named(sqlengine.ZonedLocal, local), named(sqlengine.ZonedZone, zone))
@@ -269,10 +297,16 @@ func literalZone(cast map[string]any) string {
 		return ""
 	}
 	if n := len(text); n > 6 && (text[n-6] == '+' || text[n-6] == '-') && text[n-3] == ':' {
-		return text[n-6:] // ±hh:mm
+		return trinoZone(text[n-6:]) // ±hh:mm right after the time
 	}
 	if sp := strings.LastIndexByte(text, ' '); sp > 0 && strings.Contains(text[:sp], " ") {
-		return text[sp+1:]
+		last := text[sp+1:]
+		if last[0] != '+' && last[0] != '-' {
+			return last
+		}
+		if off, ok := normalOffset(last); ok { // a CAST of a string the syntax pass left alone
+			return trinoZone(off)
+		}
 	}
 	return ""
 }

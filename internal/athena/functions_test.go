@@ -98,6 +98,7 @@ func TestFunctionErrors(t *testing.T) {
 		"SELECT soundex('Müller')":                                           "is not mapped",
 		"SELECT json_object('x' : 1, 'x' : 2 WITH UNIQUE KEYS)":              "duplicate key passed to JSON_OBJECT function",
 		"SELECT json_object(NULL : 1)":                                       "null value passed for JSON object key",
+		"SELECT json_object(NULL : 1, 'a' : 2 WITH UNIQUE KEYS)":             "null value passed for JSON object key",
 		"SELECT json_object('x' : '1' FORMAT JSON WITH UNIQUE KEYS)":         "WITH UNIQUE KEYS behavior is not supported",
 		"SELECT json_array(1 RETURNING INTEGER)":                             "RETURNING INTEGER is not a character or binary string type",
 		"SELECT json_object('x' 1)":                                          "an entry wants a key and a value",

@@ -73,12 +73,10 @@ func jsonConstructorCall(b *strings.Builder, toks []token, i int) int {
 				text.WriteString(", ")
 			}
 			if object {
-				// Keys must not be NULL; each is a JSON string.
-				text.WriteString("lakebox_json_format(to_json(CASE WHEN (")
-				rewrite(&text, e.key)
-				text.WriteString(") IS NULL THEN error('null value passed for JSON object key to JSON_OBJECT function') ELSE CAST((")
-				rewrite(&text, e.key)
-				text.WriteString(") AS VARCHAR) END)) || ':' || ")
+				// Each key is a JSON string.
+				text.WriteString("lakebox_json_format(to_json(")
+				writeJSONKey(&text, e.key)
+				text.WriteString(")) || ':' || ")
 			}
 			if clauses.nullOnNull {
 				text.WriteString("coalesce(")
@@ -102,9 +100,7 @@ func jsonConstructorCall(b *strings.Builder, toks []token, i int) int {
 			if k > 0 {
 				keys.WriteString(", ")
 			}
-			keys.WriteString("CAST((")
-			rewrite(&keys, e.key)
-			keys.WriteString(") AS VARCHAR)")
+			writeJSONKey(&keys, e.key)
 		}
 		body = fmt.Sprintf("CASE WHEN len(list_distinct([%[1]s])) < len([%[1]s]) THEN error('duplicate key passed to JSON_OBJECT function') ELSE %[2]s END",
 			keys.String(), body)
@@ -118,6 +114,16 @@ func jsonConstructorCall(b *strings.Builder, toks []token, i int) int {
 		b.WriteString("unhex(lakebox_utf_encode(" + body + ", '" + clauses.encoding + "'))")
 	}
 	return end
+}
+
+// writeJSONKey writes an object key as text; a NULL key fails the query,
+// as in Trino.
+func writeJSONKey(b *strings.Builder, key []token) {
+	b.WriteString("CASE WHEN (")
+	rewrite(b, key)
+	b.WriteString(") IS NULL THEN error('null value passed for JSON object key to JSON_OBJECT function') ELSE CAST((")
+	rewrite(b, key)
+	b.WriteString(") AS VARCHAR) END")
 }
 
 // writeJSONValue writes an element's value as JSON text (NULL for NULL);

@@ -138,19 +138,22 @@ func radixLiteral(t token) string {
 
 // zonedLiteral reads a timestamp literal's text (quotes included) that
 // names a zone — letters (UTC, Europe/Paris) or an offset (+01:00,
-// GMT-08:30) after the time — and returns it spelled for the engine's
-// TIMESTAMPTZ (seconds always given, an offset as ±hh:mm right after the
-// time) and the zone as Trino prints it. ok is false for a literal
-// without a zone.
-func zonedLiteral(lit string) (engine, zone string, ok bool) {
+// GMT-08:30) after the time or the date — and returns it spelled for the
+// engine's TIMESTAMPTZ: the time always with its seconds, an offset as
+// ±hh:mm right after it (literalZone reads the zone back). ok is false
+// for a literal without a zone.
+func zonedLiteral(lit string) (engine string, ok bool) {
 	v := strings.TrimSpace(strings.Trim(lit, "'"))
 	sp := strings.LastIndexByte(v, ' ')
 	if sp < 0 {
-		return "", "", false
+		return "", false
 	}
 	when, last := strings.TrimSpace(v[:sp]), v[sp+1:]
-	if last == "" || !strings.Contains(when, " ") && !strings.Contains(when, "T") {
-		return "", "", false // a date and a zone: not a timestamp Lakebox rewrites
+	if last == "" || when == "" {
+		return "", false
+	}
+	if !strings.Contains(when, " ") && !strings.Contains(when, "T") {
+		when += " 00:00:00" // a date and a zone: its midnight
 	}
 	// HH:MM gets its seconds: the engine wants them.
 	if i := strings.LastIndexAny(when, " T"); i >= 0 && strings.Count(when[i+1:], ":") == 1 {
@@ -165,22 +168,30 @@ func zonedLiteral(lit string) (engine, zone string, ok bool) {
 	if last[0] == '+' || last[0] == '-' {
 		off, ok := normalOffset(last)
 		if !ok {
-			return "", "", false
+			return "", false
 		}
-		return when + off, off, true
+		return when + off, true
 	}
 	for i := 0; i < len(last); i++ {
 		c := last[i]
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '/' || c == '_' || c == '-' && i > 0 || c >= '0' && c <= '9' && i > 0) {
-			return "", "", false
+			return "", false
 		}
 	}
-	return when + " " + last, last, true
+	return when + " " + last, true
 }
 
 var timeOffset = regexp.MustCompile(`^\s*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*[+-]\d{1,2}(:?\d{2})?\s*$`)
 
-func isZonedLiteral(lit string) bool { _, _, ok := zonedLiteral(lit); return ok }
+func isZonedLiteral(lit string) bool { _, ok := zonedLiteral(lit); return ok }
+
+// trinoZone is how Trino names an offset zone: UTC for ±00:00.
+func trinoZone(off string) string {
+	if off[1:] == "00:00" {
+		return "UTC"
+	}
+	return off
+}
 
 // normalOffset spells a zone offset (+1, +01, +0130, +01:30) as ±hh:mm.
 func normalOffset(s string) (string, bool) {
@@ -286,7 +297,7 @@ func rewrite(b *strings.Builder, toks []token) {
 			i = valuesRows(b, toks, i+1) - 1
 		case t.is("TIMESTAMP") && literalAfter(toks, i) > 0 && isZonedLiteral(toks[literalAfter(toks, i)].text):
 			j := literalAfter(toks, i)
-			engine, _, _ := zonedLiteral(toks[j].text)
+			engine, _ := zonedLiteral(toks[j].text)
 			b.WriteString("TIMESTAMPTZ '" + strings.ReplaceAll(engine, "'", "''") + "'")
 			i = j
 		case t.is("TIME") && literalAfter(toks, i) > 0 && timeOffset.MatchString(strings.Trim(toks[literalAfter(toks, i)].text, "'")):

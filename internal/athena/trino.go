@@ -101,6 +101,7 @@ var macros = []string{
 	"CREATE OR REPLACE MACRO multimap_from_entries(a) AS map_from_entries(list_transform(lakebox_array_distinct(list_transform(a, e -> struct_extract_at(e, 1))), " +
 		"k -> {'key': k, 'value': list_transform(list_filter(a, e -> struct_extract_at(e, 1) IS NOT DISTINCT FROM k), e -> struct_extract_at(e, 2))}))",
 	"CREATE OR REPLACE MACRO lakebox_combinations1(a) AS list_transform(a, x -> [x])",
+	"CREATE OR REPLACE MACRO lakebox_if_both(a, b, r) AS CASE WHEN a IS NOT NULL AND b IS NOT NULL THEN r END",
 	"CREATE OR REPLACE MACRO current_timezone() AS 'UTC'", // sessions run in UTC, as Athena's do
 	// The zone of an instant: the session's; a time with time zone keeps
 	// its offset (the engine prints +09 or +05:30).
@@ -108,9 +109,15 @@ var macros = []string{
 		"rpad(regexp_extract(CAST(t AS VARCHAR), '([+-][0-9:]+)$', 1), 6, ':00') WHEN t IS NOT NULL THEN 'UTC' END",
 	// The wall-clock time of instant t in zone z, a name or, as Trino also
 	// takes, an offset (+05:30), which the engine's zones do not include.
-	"CREATE OR REPLACE MACRO lakebox_at_zone(z, t) AS CASE WHEN regexp_full_match(z, '[+-][0-9]{2}:[0-9]{2}') " +
-		"THEN timezone('UTC', t) + to_minutes(CAST(CASE WHEN z[1] = '-' THEN -1 ELSE 1 END * (CAST(z[2:3] AS INTEGER) * 60 + CAST(z[5:6] AS INTEGER)) AS BIGINT)) " +
-		"ELSE timezone(CASE WHEN regexp_full_match(z, '[+-][0-9]{2}:[0-9]{2}') THEN 'UTC' ELSE z END, t) END",
+	"CREATE OR REPLACE MACRO lakebox_offset(z) AS CASE WHEN regexp_full_match(z, '[+-][0-9]{2}:[0-9]{2}') " +
+		"THEN to_minutes(CAST(CASE WHEN z[1] = '-' THEN -1 ELSE 1 END * (CAST(z[2:3] AS INTEGER) * 60 + CAST(z[5:6] AS INTEGER)) AS BIGINT)) END",
+	"CREATE OR REPLACE MACRO lakebox_at_zone(z, t) AS CASE WHEN lakebox_offset(z) IS NOT NULL THEN timezone('UTC', t) + lakebox_offset(z) " +
+		"ELSE timezone(CASE WHEN lakebox_offset(z) IS NOT NULL THEN 'UTC' ELSE z END, t) END",
+	// The instant whose wall-clock time in zone z is ts.
+	"CREATE OR REPLACE MACRO lakebox_from_zone(z, ts) AS CASE WHEN lakebox_offset(z) IS NOT NULL THEN CAST(ts - lakebox_offset(z) AS TIMESTAMPTZ) " +
+		"ELSE timezone(CASE WHEN lakebox_offset(z) IS NOT NULL THEN 'UTC' ELSE z END, CAST(ts AS TIMESTAMP)) END",
+	// The name Trino gives a zone: UTC for a zero offset.
+	"CREATE OR REPLACE MACRO lakebox_zone_name(z) AS CASE WHEN z IN ('+00:00', '-00:00') THEN 'UTC' ELSE z END",
 	// with_timezone(ts, z): ts is the wall-clock time in z already (see
 	// zonedColumns); timezone() only checks that z is a zone.
 	"CREATE OR REPLACE MACRO lakebox_with_timezone(ts, z) AS CASE WHEN lakebox_at_zone(z, TIMESTAMPTZ '2000-01-01 00:00:00+00') IS NOT NULL THEN CAST(ts AS TIMESTAMP) END",
@@ -464,8 +471,9 @@ func translateFunction(n map[string]any) {
 			switch a, _ := args[0].(map[string]any); {
 			case a != nil && a["class"] == "CAST" && literalZone(a) != "":
 				replaceNode(n, stringConstant(literalZone(a)))
-			case a != nil && a["class"] == "FUNCTION" && stringOf(a["function_name"]) == "lakebox_at_zone":
-				replaceNode(n, deepCopy(a["children"].([]any)[0]).(map[string]any))
+			case a != nil && a["class"] == "FUNCTION" && stringOf(a["function_name"]) == "lakebox_at_zone" && len(childrenOf(a)) == 2:
+				n["function_name"], n["schema"] = "lakebox_zone_name", ""
+				n["children"] = []any{childrenOf(a)[0]}
 			default: // an instant: the session's zone
 				n["function_name"], n["schema"] = "lakebox_session_zone", ""
 			}
@@ -487,12 +495,24 @@ func translateFunction(n map[string]any) {
 		}
 		return
 	case "to_unixtime":
-		// Of a zoned value: its instant, not its wall-clock time.
+		// Of a value moved into a zone: its instant, not its wall-clock
+		// time.
 		if len(args) == 1 {
-			if inner, ok := args[0].(map[string]any); ok && inner["class"] == "FUNCTION" && stringOf(inner["function_name"]) == "lakebox_at_zone" {
-				if c, _ := inner["children"].([]any); len(c) == 2 {
-					n["children"] = []any{c[1]}
-				}
+			inner, _ := args[0].(map[string]any)
+			switch c := childrenOf(inner); {
+			case len(c) != 2 || inner["class"] != "FUNCTION":
+			case stringOf(inner["function_name"]) == "lakebox_at_zone":
+				n["children"] = []any{c[1]} // the instant it was moved from
+			case stringOf(inner["function_name"]) == "lakebox_with_timezone":
+				n["children"] = []any{call("lakebox_from_zone", n["query_location"], c[1], c[0])}
+			}
+		}
+	case "sign":
+		// lakebox_sign keeps a double a double; it would make a decimal's
+		// sign a decimal of its scale, where Trino's is decimal(1,0).
+		if len(args) == 1 {
+			if _, typ, ok := constantValue(args[0]); ok && strings.HasPrefix(typ, "DECIMAL") {
+				return
 			}
 		}
 	case "array_sort":
@@ -547,6 +567,13 @@ func translateFunction(n map[string]any) {
 }
 
 func stringOf(v any) string { s, _ := v.(string); return s }
+
+// childrenOf returns a node's children (nil for anything else).
+func childrenOf(v any) []any {
+	m, _ := v.(map[string]any)
+	c, _ := m["children"].([]any)
+	return c
+}
 
 // castTo is a cast of an expression to one of the engine's types.
 func castTo(v any, typ string) map[string]any {
@@ -957,7 +984,7 @@ func mapZipWith(n map[string]any, m1, m2, f any) {
 	keys := call("lakebox_array_distinct", loc, call("list_concat", loc, call("map_keys", loc, m1), call("map_keys", loc, m2)))
 	pairs := call("list_transform", loc, keys, lambda(entry, call("struct_pack", loc,
 		named("key", columnRef(entry)), named("value", body))))
-	replaceNode(n, call("map_from_entries", loc, pairs))
+	replaceNode(n, call("lakebox_if_both", loc, deepCopy(m1), deepCopy(m2), call("map_from_entries", loc, pairs)))
 }
 
 // formatArgs makes the arguments of format's %s conversions text: Java

@@ -128,7 +128,7 @@ func (p *duckTypeParser) field() string {
 	}
 	word := p.s[start:p.pos]
 	p.space()
-	if p.pos < len(p.s) && (p.s[p.pos] == ',' || p.s[p.pos] == ')' || p.s[p.pos] == '[') {
+	if p.pos < len(p.s) && strings.IndexByte(",)[(", p.s[p.pos]) >= 0 {
 		p.pos = start // the word was the type of an unnamed field
 		return ""
 	}
@@ -165,8 +165,13 @@ func (p *duckTypeParser) parse(depth int) string {
 		p.eat('(')
 		var fields []string
 		for !p.eat(')') && p.pos < len(p.s) {
+			at := p.pos
 			f := p.field()
 			ft := p.parse(depth + 1)
+			if p.pos == at { // nothing read: not a struct this parser knows
+				p.pos = len(p.s) + 1
+				return ""
+			}
 			if f != "" {
 				ft = f + " " + ft
 			}
@@ -176,6 +181,18 @@ func (p *duckTypeParser) parse(depth int) string {
 		t = "row(" + strings.Join(fields, ", ") + ")"
 	default:
 		t = scalarTrinoType(name)
+		if p.eat('(') { // arguments of a type this parser does not know: as written
+			start, depth := p.pos, 1
+			for ; p.pos < len(p.s) && depth > 0; p.pos++ {
+				switch p.s[p.pos] {
+				case '(':
+					depth++
+				case ')':
+					depth--
+				}
+			}
+			t += "(" + strings.ToLower(p.s[start:max(start, p.pos-1)]) + ")"
+		}
 	}
 	for p.eat('[') { // T[] and T[n] are arrays
 		for p.pos < len(p.s) && p.s[p.pos] != ']' {
@@ -479,7 +496,7 @@ func iso8601Zone(s string) (any, error) {
 	tm := s[t+1:]
 	if i := strings.LastIndexAny(tm, "+-"); i >= 0 {
 		if off, ok := normalOffset(tm[i:]); ok {
-			return off, nil
+			return trinoZone(off), nil
 		}
 		return nil, fmt.Errorf("Invalid format: %q", s)
 	}

@@ -20,6 +20,9 @@ func TestTrinoType(t *testing.T) {
 		"\"NULL\"":                             "unknown",
 		"HUGEINT":                              "decimal(38,0)",
 		"UNION(a INTEGER)":                     "union(a integer)",
+		"STRUCT(DECIMAL(3,1))":                 "row(decimal(3,1))",
+		"STRUCT(a ENUM('x', 'y'))":             "row(a enum('x', 'y'))",
+		"TIME WITH TIME ZONE":                  "time(3) with time zone",
 	} {
 		if got := trinoType(duck); got != want {
 			t.Errorf("trinoType(%q) = %q, want %q", duck, got, want)

@@ -277,3 +277,32 @@ SELECT * FROM (SELECT TIMESTAMP '2020-01-01 20:00:00' AT TIME ZONE 'Asia/Tokyo' 
 SELECT TIME '12:00:00+09:00', TIME '01:02:03.456 -05:30', typeof(TIME '12:00:00+09:00')
 ----
 12:00:00.000+09:00 | 01:02:03.456-05:30 | time(3) with time zone
+
+# Zoned values in grouped and DISTINCT queries, to_unixtime of with_timezone, zero offsets named UTC, dates with a zone.
+SELECT ts AT TIME ZONE tz, count(*) FROM (VALUES (TIMESTAMP '2020-01-01 20:00:00', 'Asia/Tokyo')) t(ts, tz) GROUP BY ts AT TIME ZONE tz
+----
+2020-01-02 05:00:00.000 | 1
+
+SELECT from_iso8601_timestamp(s), count(*) FROM (VALUES '2020-05-11T11:15:05.055+01:00') t(s) GROUP BY from_iso8601_timestamp(s)
+----
+2020-05-11 10:15:05.055 UTC | 1
+
+SELECT DISTINCT ts AT TIME ZONE 'Asia/Tokyo' FROM (VALUES TIMESTAMP '2020-01-01 20:00:00') t(ts) ORDER BY ts AT TIME ZONE 'Asia/Tokyo'
+----
+2020-01-02 05:00:00.000
+
+SELECT ts AT TIME ZONE 'Asia/Tokyo', count(*) FROM (VALUES TIMESTAMP '2020-01-01 20:00:00') t(ts) GROUP BY ts AT TIME ZONE 'Asia/Tokyo'
+----
+2020-01-02 05:00:00.000 Asia/Tokyo | 1
+
+SELECT to_unixtime(with_timezone(TIMESTAMP '2020-01-01 00:00:00', 'America/New_York')), to_unixtime(with_timezone(TIMESTAMP '2020-01-01 00:00:00', '+05:30')), sign(2.5), timezone(TIMESTAMP '2020-01-01 00:00:00' AT TIME ZONE '+00:00')
+----
+1.5778548E9 | 1.577817E9 | 1 | UTC
+
+SELECT TIMESTAMP '2020-01-01 Europe/Paris', from_iso8601_timestamp('2020-05-11T11:15:05+00:00'), map_zip_with(NULL, MAP(ARRAY[1], ARRAY[2]), (k, a, b) -> b)
+----
+2020-01-01 00:00:00.000 Europe/Paris | 2020-05-11 11:15:05.000 UTC | NULL
+
+SELECT typeof(CAST(ROW(1) AS ROW(DECIMAL(3,1))))
+----
+row(field0 decimal(3,1))
