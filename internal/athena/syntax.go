@@ -574,12 +574,21 @@ func listagg(b *strings.Builder, toks []token, i int) int {
 		b.WriteString(toks[i].text)
 		return i
 	}
+	// ON OVERFLOW ERROR is Trino's default: the engine's strings have no
+	// 1 MB limit to overflow. TRUNCATE would cut what Lakebox keeps whole.
+	argToks := toks[open+1 : end]
+	if w := words(argToks); len(w) >= 3 && w[len(w)-3].is("ON") && w[len(w)-2].is("OVERFLOW") && w[len(w)-1].is("ERROR") {
+		on := firstTopLevel(argToks, func(k int) bool {
+			return argToks[k].is("ON") && isWordAfter(argToks, k, "OVERFLOW")
+		})
+		argToks = argToks[:on]
+	}
 	var args, order strings.Builder
-	rewrite(&args, toks[open+1:end])
+	rewrite(&args, argToks)
 	rewrite(&order, toks[o+1:oend])
 	// Trino's separator defaults to none; the engine's to a comma.
-	a := args.String()
-	if topLevelCommas(toks[open+1:end]) == 0 {
+	a := strings.TrimRight(args.String(), " \t\r\n")
+	if topLevelCommas(argToks) == 0 {
 		a += ", ''"
 	}
 	b.WriteString("string_agg(" + a + " " + order.String() + ")")

@@ -102,6 +102,9 @@ var macros = []string{
 		"k -> {'key': k, 'value': list_transform(list_filter(a, e -> struct_extract_at(e, 1) IS NOT DISTINCT FROM k), e -> struct_extract_at(e, 2))}))",
 	"CREATE OR REPLACE MACRO lakebox_combinations1(a) AS list_transform(a, x -> [x])",
 	"CREATE OR REPLACE MACRO lakebox_if_both(a, b, r) AS CASE WHEN a IS NOT NULL AND b IS NOT NULL THEN r END",
+	// Piece i of regexp_replace with a function, and the replacement of the
+	// match after it (none after the last piece).
+	"CREATE OR REPLACE MACRO lakebox_piece(pieces, i, repl) AS pieces[i] || CASE WHEN i < len(pieces) THEN coalesce(repl, '') ELSE '' END",
 	"CREATE OR REPLACE MACRO current_timezone() AS 'UTC'", // sessions run in UTC, as Athena's do
 	// The zone of an instant: the session's; a time with time zone keeps
 	// its offset (the engine prints +09 or +05:30).
@@ -334,6 +337,8 @@ func translateFunction(n map[string]any) {
 		case len(args) == 3 && !isLambda(args[2]):
 			convertFormat(args[2], javaReplacement)
 			n["children"] = append(args, stringConstant("g"))
+		case len(args) == 3 && len(lambdaParams(args[2])) == 1:
+			regexpReplaceWith(n, args[0], args[1], args[2])
 		}
 		return
 	case "replace":
@@ -927,6 +932,69 @@ func fieldsOf(v any, fields []any) any {
 		v = call("struct_extract", noLocation, v, stringConstant(stringOf(f)))
 	}
 	return v
+}
+
+// regexpReplaceWith rewrites regexp_replace(s, pattern, x -> e), which
+// replaces each match by e of its capturing groups (x[1], x[2], ...): the
+// text between the matches (regexp_split_to_array) and each group's
+// captures (regexp_extract_all) are found once, then the pieces are
+// joined with e of each match's groups between them. A NULL e replaces
+// the match by nothing.
+func regexpReplaceWith(n map[string]any, str, pattern, f any) {
+	const found = "__lakebox_r"
+	loc := n["query_location"]
+	val, typ, ok := constantValue(pattern)
+	p, _ := val.(string)
+	if !ok || typ != "VARCHAR" {
+		replaceNode(n, call("error", loc, stringConstant("NOT_SUPPORTED: regexp_replace with a function needs a constant pattern")))
+		return
+	}
+	fields := []any{named("pieces", call("regexp_split_to_array", loc, deepCopy(str), deepCopy(pattern)))}
+	var groups []any // x: the match's groups
+	for g := 1; g <= captureGroups(p); g++ {
+		name := fmt.Sprint("g", g)
+		fields = append(fields, named(name, call("regexp_extract_all", loc, deepCopy(str), deepCopy(pattern), constant("INTEGER", g))))
+		groups = append(groups, call("array_extract", loc, columnRef(found, name), columnRef(entry)))
+	}
+	x := call("list_value", loc, groups...)
+	if len(groups) == 0 { // no groups: an empty array of text
+		x = call("list_slice", loc, call("list_value", loc, stringConstant("")), constant("INTEGER", 1), constant("INTEGER", 0))
+	}
+	param := lambdaParams(f)[0]
+	body := substitute(f.(map[string]any)["expr"], map[string]func([]any) any{param: func(rest []any) any { return fieldsOf(deepCopy(x), rest) }})
+	pieces := columnRef(found, "pieces")
+	joined := call("array_to_string", loc,
+		call("list_transform", loc, call("range", loc, constant("INTEGER", 1), call("+", loc, call("len", loc, pieces), constant("INTEGER", 1))),
+			lambda(entry, call("lakebox_piece", loc, deepCopy(pieces), columnRef(entry), body))),
+		stringConstant(""))
+	once := call("list_transform", loc, call("list_value", loc, call("struct_pack", loc, fields...)), lambda(found, joined))
+	replaceNode(n, call("array_extract", loc, once, constant("INTEGER", 1)))
+}
+
+// captureGroups counts a regular expression's capturing groups: its
+// opening parentheses that are not escaped, in a class or (?...) — except
+// named groups, (?P<name>...) and (?<name>...).
+func captureGroups(p string) int {
+	n, class := 0, false
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case c == '\\':
+			i++
+		case class:
+			class = c != ']'
+		case c == '[':
+			class = true
+			if i+1 < len(p) && p[i+1] == ']' {
+				i++ // a ] first in a class is a literal
+			}
+		case c == '(':
+			rest := p[i+1:]
+			if !strings.HasPrefix(rest, "?") || strings.HasPrefix(rest, "?P<") || strings.HasPrefix(rest, "?<") && !strings.HasPrefix(rest, "?<=") && !strings.HasPrefix(rest, "?<!") {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // lambda2 is a lambda of two parameters.

@@ -168,3 +168,14 @@ func TestUTFEncoding(t *testing.T) {
 		}
 	}
 }
+
+func TestCaptureGroups(t *testing.T) {
+	for p, want := range map[string]int{
+		`(\w)(\w*)`: 2, `\(x\)`: 0, `[(]x(y)`: 1, `[]()](a)`: 1, `(?:a)(b)`: 1, `(?i)(a)`: 1,
+		`(?P<n>a)(?<m>b)`: 2, `(?<=a)(b)`: 1, `((a)(b))`: 3, `a\\(b)`: 1,
+	} {
+		if got := captureGroups(p); got != want {
+			t.Errorf("captureGroups(%q) = %d, want %d", p, got, want)
+		}
+	}
+}

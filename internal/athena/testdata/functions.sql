@@ -306,3 +306,16 @@ SELECT TIMESTAMP '2020-01-01 Europe/Paris', from_iso8601_timestamp('2020-05-11T1
 SELECT typeof(CAST(ROW(1) AS ROW(DECIMAL(3,1))))
 ----
 row(field0 decimal(3,1))
+
+# regexp_replace with a function of each match's groups.
+SELECT regexp_replace('new york', '(\w)(\w*)', x -> upper(x[1]) || lower(x[2]))
+----
+New York
+
+SELECT regexp_replace('once upon a time ...', '^(\w)(\w*)(\s+.*)$', x -> upper(x[1]) || x[2] || x[3])
+----
+Once upon a time ...
+
+SELECT regexp_replace('a1b22c', '\d+', x -> '#'), regexp_replace('abc', 'z', x -> 'y'), regexp_replace(NULL, 'z', x -> 'y'), regexp_replace('a-b', '(?:-)(x)?', x -> coalesce(x[1], '+'))
+----
+a#b#c | abc | NULL | a+b

@@ -1979,3 +1979,19 @@ UTC
 SELECT timezone(TIME '12:00:00+09:00')
 ----
 +09:00
+
+# https://trino.io/docs/current/functions/regexp.html
+SELECT regexp_replace('new york', '(\w)(\w*)', x -> upper(x[1]) || lower(x[2]))
+----
+New York
+
+# https://trino.io/docs/current/functions/lambda.html
+SELECT regexp_replace('once upon a time ...', '^(\w)(\w*)(\s+.*)$', x -> upper(x[1]) || x[2] || x[3])
+----
+Once upon a time ...
+
+# https://trino.io/docs/current/functions/aggregate.html
+SELECT listagg(value, ',' ON OVERFLOW ERROR) WITHIN GROUP (ORDER BY value) csv_value
+FROM (VALUES 'a', 'b', 'c') t(value)
+----
+a,b,c
