@@ -235,22 +235,16 @@ func outputList(root any) []any {
 // constant (GROUP BY ts AT TIME ZONE tz): there, and for every column of a
 // DISTINCT query, the value stays as it is.
 func zonedColumns(root any) {
-	list := outputList(root)
 	node := outputNode(root)
-	distinct, grouped := false, false
-	if node != nil {
-		mods, _ := node["modifiers"].([]any)
-		for _, m := range mods {
-			if mm, _ := m.(map[string]any); mm != nil && mm["type"] == "DISTINCT_MODIFIER" {
-				distinct = true
-			}
+	list, _ := node["select_list"].([]any)
+	mods, _ := node["modifiers"].([]any)
+	for _, m := range mods {
+		if mm, _ := m.(map[string]any); mm != nil && mm["type"] == "DISTINCT_MODIFIER" {
+			return
 		}
-		groups, _ := node["group_expressions"].([]any)
-		grouped = len(groups) > 0 || node["aggregate_handling"] == "FORCE_AGGREGATES"
 	}
-	if distinct {
-		return
-	}
+	groups, _ := node["group_expressions"].([]any)
+	grouped := len(groups) > 0 || node["aggregate_handling"] == "FORCE_AGGREGATES"
 	for i, e := range list {
 		expr, _ := e.(map[string]any)
 		if expr == nil {

@@ -217,23 +217,6 @@ func clauseStart(toks []token) int {
 	})
 }
 
-// firstTopLevel returns the index of the first token outside parentheses
-// and brackets for which match holds, or len(toks).
-func firstTopLevel(toks []token, match func(i int) bool) int {
-	depth := 0
-	for i, t := range toks {
-		switch {
-		case t.kind == 'p' && (t.text == "(" || t.text == "["):
-			depth++
-		case t.kind == 'p' && (t.text == ")" || t.text == "]"):
-			depth--
-		case depth == 0 && match(i):
-			return i
-		}
-	}
-	return len(toks)
-}
-
 func parseJSONCtorClauses(object bool, w []token, c *jsonCtorClauses) error {
 	seen := map[string]bool{}
 	once := func(clause string) error {

@@ -105,25 +105,14 @@ func sqlJSONCall(b *strings.Builder, toks []token, i int) int {
 }
 
 // topLevelComma returns the index of the first comma between from and end
-// outside parentheses, or -1.
+// outside parentheses and brackets, or -1.
 func topLevelComma(toks []token, from, end int) int {
-	depth := 0
-	for i := from; i < end; i++ {
-		if toks[i].kind != 'p' {
-			continue
-		}
-		switch toks[i].text {
-		case "(", "[":
-			depth++
-		case ")", "]":
-			depth--
-		case ",":
-			if depth == 0 {
-				return i
-			}
-		}
+	span := toks[from:end]
+	i := firstTopLevel(span, func(k int) bool { return span[k].kind == 'p' && span[k].text == "," })
+	if i == len(span) {
+		return -1
 	}
-	return -1
+	return from + i
 }
 
 // stripFormatJSON drops a trailing FORMAT JSON [ENCODING x] from the

@@ -378,16 +378,28 @@ func topLevelAs(toks []token, from, end int) int {
 	return -1
 }
 
-// typeSQL spells a Trino type the engine's way.
-func typeSQL(toks []token) string {
-	var words []token // the type's tokens without white space
-	for _, t := range toks {
-		if t.kind != ' ' && !(t.kind == 'q' && isComment(t.text)) {
-			words = append(words, t)
+// firstTopLevel returns the index of the first token outside parentheses
+// and brackets for which match holds, or len(toks).
+func firstTopLevel(toks []token, match func(i int) bool) int {
+	depth := 0
+	for i, t := range toks {
+		switch {
+		case t.kind == 'p' && (t.text == "(" || t.text == "["):
+			depth++
+		case t.kind == 'p' && (t.text == ")" || t.text == "]"):
+			depth--
+		case depth == 0 && match(i):
+			return i
 		}
 	}
-	s, end := parseType(words, 0)
-	if end != len(words) { // not a type this pass knows: left for the engine to judge
+	return len(toks)
+}
+
+// typeSQL spells a Trino type the engine's way.
+func typeSQL(toks []token) string {
+	w := words(toks) // the type's tokens without white space
+	s, end := parseType(w, 0)
+	if end != len(w) { // not a type this pass knows: left for the engine to judge
 		var b strings.Builder
 		writeTokens(&b, toks)
 		return strings.TrimSpace(b.String())

@@ -760,8 +760,7 @@ func asDate(n map[string]any) {
 		inner[k] = v
 	}
 	inner["alias"] = ""
-	replaceNode(n, map[string]any{"class": "CAST", "type": "OPERATOR_CAST", "query_location": noLocation,
-		"child": inner, "cast_type": map[string]any{"id": "DATE", "type_info": nil}, "try_cast": false})
+	replaceNode(n, castTo(inner, "DATE"))
 }
 
 // isDateInterval reports whether an expression is an interval of whole
@@ -1378,10 +1377,8 @@ func isDoubleConstant(m map[string]any) bool {
 }
 
 func castDouble(c map[string]any) map[string]any {
-	alias := c["alias"]
+	cast := castTo(c, "DOUBLE")
+	cast["alias"], cast["query_location"] = c["alias"], c["query_location"]
 	c["alias"] = ""
-	return map[string]any{
-		"class": "CAST", "type": "OPERATOR_CAST", "alias": alias, "query_location": c["query_location"],
-		"child": c, "cast_type": map[string]any{"id": "DOUBLE", "type_info": nil}, "try_cast": false,
-	}
+	return cast
 }
