@@ -273,6 +273,7 @@ func zonedColumns(root any) {
 		if _, _, constant := constantValue(zone); grouped && !constant {
 			continue
 		}
+		zone = call("lakebox_zone_name", noLocation, zone) // +00:00 is UTC
 		alias := expr["alias"]
 		expr["alias"] = ""
 		pair := call("struct_pack", noLocation, named(sqlengine.ZonedLocal, local), named(sqlengine.ZonedZone, zone))
@@ -282,7 +283,8 @@ func zonedColumns(root any) {
 }
 
 // literalZone returns the zone a TIMESTAMPTZ literal (as the syntax pass
-// spells it, zonedLiteral) names, or "".
+// spells it, zonedLiteral) names, or "" (offsets as ±hh:mm; the macro
+// lakebox_zone_name gives the name Trino prints).
 func literalZone(cast map[string]any) string {
 	t, _ := cast["cast_type"].(map[string]any)
 	val, typ, ok := constantValue(cast["child"])
@@ -291,7 +293,7 @@ func literalZone(cast map[string]any) string {
 		return ""
 	}
 	if n := len(text); n > 6 && (text[n-6] == '+' || text[n-6] == '-') && text[n-3] == ':' {
-		return trinoZone(text[n-6:]) // ±hh:mm right after the time
+		return text[n-6:] // ±hh:mm right after the time
 	}
 	if sp := strings.LastIndexByte(text, ' '); sp > 0 && strings.Contains(text[:sp], " ") {
 		last := text[sp+1:]
@@ -299,7 +301,7 @@ func literalZone(cast map[string]any) string {
 			return last
 		}
 		if off, ok := normalOffset(last); ok { // a CAST of a string the syntax pass left alone
-			return trinoZone(off)
+			return off
 		}
 	}
 	return ""

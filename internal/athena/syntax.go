@@ -185,14 +185,6 @@ var timeOffset = regexp.MustCompile(`^\s*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*[+-]\d
 
 func isZonedLiteral(lit string) bool { _, ok := zonedLiteral(lit); return ok }
 
-// trinoZone is how Trino names an offset zone: UTC for ±00:00.
-func trinoZone(off string) string {
-	if off[1:] == "00:00" {
-		return "UTC"
-	}
-	return off
-}
-
 // normalOffset spells a zone offset (+1, +01, +0130, +01:30) as ±hh:mm.
 func normalOffset(s string) (string, bool) {
 	if len(s) < 2 || s[0] != '+' && s[0] != '-' {

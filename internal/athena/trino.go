@@ -475,7 +475,7 @@ func translateFunction(n map[string]any) {
 			// Trino's timezone(ts): the zone of a timestamp with time zone.
 			switch a, _ := args[0].(map[string]any); {
 			case a != nil && a["class"] == "CAST" && literalZone(a) != "":
-				replaceNode(n, stringConstant(literalZone(a)))
+				replaceNode(n, call("lakebox_zone_name", n["query_location"], stringConstant(literalZone(a))))
 			case a != nil && a["class"] == "FUNCTION" && stringOf(a["function_name"]) == "lakebox_at_zone" && len(childrenOf(a)) == 2:
 				n["function_name"], n["schema"] = "lakebox_zone_name", ""
 				n["children"] = []any{childrenOf(a)[0]}

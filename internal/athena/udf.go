@@ -482,8 +482,8 @@ func (c *regexpCache) get(pattern string) (*regexp.Regexp, error) {
 	return re, nil
 }
 
-// iso8601Zone is the zone of an ISO 8601 timestamp as Trino prints it:
-// ±hh:mm for an offset, UTC for Z or none (the session's zone).
+// iso8601Zone is the zone of an ISO 8601 timestamp: ±hh:mm for an
+// offset, UTC for Z or none (the session's zone).
 func iso8601Zone(s string) (any, error) {
 	s = strings.TrimSpace(s)
 	if strings.HasSuffix(s, "Z") || strings.HasSuffix(s, "z") {
@@ -496,7 +496,7 @@ func iso8601Zone(s string) (any, error) {
 	tm := s[t+1:]
 	if i := strings.LastIndexAny(tm, "+-"); i >= 0 {
 		if off, ok := normalOffset(tm[i:]); ok {
-			return trinoZone(off), nil
+			return off, nil
 		}
 		return nil, fmt.Errorf("Invalid format: %q", s)
 	}

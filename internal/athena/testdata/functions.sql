@@ -319,3 +319,8 @@ Once upon a time ...
 SELECT regexp_replace('a1b22c', '\d+', x -> '#'), regexp_replace('abc', 'z', x -> 'y'), regexp_replace(NULL, 'z', x -> 'y'), regexp_replace('a-b', '(?:-)(x)?', x -> coalesce(x[1], '+'))
 ----
 a#b#c | abc | NULL | a+b
+
+# A zero offset is the zone UTC, however the zone was given.
+SELECT TIMESTAMP '2020-01-01 00:00:00' AT TIME ZONE '+00:00', timezone(TIMESTAMP '2020-01-01 00:00:00 -00:00'), TIMESTAMP '2020-01-01 01:00:00 +00:00'
+----
+2020-01-01 00:00:00.000 UTC | UTC | 2020-01-01 01:00:00.000 UTC
