@@ -268,9 +268,9 @@ func parseJSONCtorClauses(object bool, w []token, c *jsonCtorClauses) error {
 					if j+1 >= len(w) {
 						return fmt.Errorf("ENCODING wants UTF8, UTF16 or UTF32")
 					}
-					enc := strings.ToUpper(w[j+1].text)
-					if enc != "UTF8" && enc != "UTF16" && enc != "UTF32" {
-						return fmt.Errorf("ENCODING wants UTF8, UTF16 or UTF32, not %s", w[j+1].text)
+					enc, err := jsonEncoding(w[j+1])
+					if err != nil {
+						return err
 					}
 					if c.returning != "varbinary" {
 						return fmt.Errorf("ENCODING is only for a VARBINARY result")
@@ -308,19 +308,16 @@ func parseJSONElement(object bool, item []token) (jsonElement, error) {
 		}
 	}
 	// A trailing FORMAT JSON [ENCODING e] is the value's format.
-	w := words(value)
-	n := len(w)
+	value, format, enc := formatJSON(value)
 	switch {
-	case n >= 4 && w[n-4].is("FORMAT") && w[n-3].is("JSON") && w[n-2].is("ENCODING"):
-		enc := strings.ToUpper(w[n-1].text)
-		if enc != "UTF8" && enc != "UTF16" && enc != "UTF32" {
-			return e, fmt.Errorf("ENCODING wants UTF8, UTF16 or UTF32, not %s", w[n-1].text)
+	case enc != nil:
+		encoding, err := jsonEncoding(*enc)
+		if err != nil {
+			return e, err
 		}
-		e.format, e.encoding = true, enc
-		value = stripFormatJSON(value)
-	case n >= 2 && w[n-2].is("FORMAT") && w[n-1].is("JSON"):
+		e.format, e.encoding = true, encoding
+	case format:
 		e.format = true
-		value = stripFormatJSON(value)
 	case isJSONCallAlone(value):
 		e.format = true // another JSON function's result is JSON
 	}
@@ -329,6 +326,15 @@ func parseJSONElement(object bool, item []token) (jsonElement, error) {
 	}
 	e.value = value
 	return e, nil
+}
+
+// jsonEncoding reads an ENCODING clause's word: UTF8, UTF16 or UTF32.
+func jsonEncoding(word token) (string, error) {
+	switch enc := strings.ToUpper(word.text); enc {
+	case "UTF8", "UTF16", "UTF32":
+		return enc, nil
+	}
+	return "", fmt.Errorf("ENCODING wants UTF8, UTF16 or UTF32, not %s", word.text)
 }
 
 // isJSONCallAlone tells whether an expression is one call of

@@ -40,7 +40,7 @@ func sqlJSONCall(b *strings.Builder, toks []token, i int) int {
 		writeTokens(b, toks[i:min(end+1, len(toks))]) // malformed: the engine reports it
 		return end
 	}
-	input := stripFormatJSON(toks[open+1 : comma])
+	input, _, _ := formatJSON(toks[open+1 : comma]) // the input is text either way
 	pathAt := next(toks, comma+1)
 	if pathAt >= end || toks[pathAt].kind != 'q' || toks[pathAt].text[0] != '\'' {
 		b.WriteString("error('" + strings.ToLower(name) + ": the JSON path must be a string literal')")
@@ -115,10 +115,11 @@ func topLevelComma(toks []token, from, end int) int {
 	return from + i
 }
 
-// stripFormatJSON drops a trailing FORMAT JSON [ENCODING x] from the
-// input argument (the input is text either way); one inside a nested call
+// formatJSON splits a trailing FORMAT JSON [ENCODING x] off an
+// expression: the expression without it, whether it was there, and the
+// encoding's word (nil when none is named). One inside a nested call
 // stays.
-func stripFormatJSON(toks []token) []token {
+func formatJSON(toks []token) (expr []token, format bool, encoding *token) {
 	var words []int // indices of the tokens that are not white space
 	for i, t := range toks {
 		if t.kind != ' ' && !(t.kind == 'q' && isComment(t.text)) {
@@ -128,11 +129,11 @@ func stripFormatJSON(toks []token) []token {
 	n := len(words)
 	switch {
 	case n >= 4 && toks[words[n-4]].is("FORMAT") && toks[words[n-3]].is("JSON") && toks[words[n-2]].is("ENCODING"):
-		return toks[:words[n-4]]
+		return toks[:words[n-4]], true, &toks[words[n-1]]
 	case n >= 2 && toks[words[n-2]].is("FORMAT") && toks[words[n-1]].is("JSON"):
-		return toks[:words[n-2]]
+		return toks[:words[n-2]], true, nil
 	}
-	return toks
+	return toks, false, nil
 }
 
 // sqlJSONOptions are a call's clauses.
