@@ -82,9 +82,6 @@ var macros = []string{
 	"CREATE OR REPLACE MACRO lakebox_array_position(a, v) AS CASE WHEN a IS NOT NULL THEN coalesce(list_position(a, v), 0) END",
 	"CREATE OR REPLACE MACRO lakebox_trim_array(a, n) AS list_slice(a, 1, len(a) - n)",
 	"CREATE OR REPLACE MACRO lakebox_ngrams(a, n) AS CASE WHEN len(a) <= n THEN [a] ELSE list_transform(generate_series(1, len(a) - n + 1), i -> list_slice(a, i, i + n - 1)) END",
-	// The character position of the first match, or -1.
-	"CREATE OR REPLACE MACRO lakebox_regexp_position(s, p) AS CASE WHEN regexp_matches(s, p) THEN length(regexp_extract(s, '(?s)^(.*?)(?:' || p || ')', 1)) + 1 ELSE -1 END",
-	"CREATE OR REPLACE MACRO lakebox_regexp_position_from(s, p, start) AS CASE WHEN regexp_matches(substring(s, start), p) THEN length(regexp_extract(substring(s, start), '(?s)^(.*?)(?:' || p || ')', 1)) + start ELSE -1 END",
 	// Trino's sign keeps its argument's type (a double's is -1.0); the
 	// branch never taken types the CASE.
 	"CREATE OR REPLACE MACRO lakebox_sign(x) AS CASE WHEN false THEN x ELSE sign(x) END",
@@ -385,14 +382,17 @@ func translateFunction(n map[string]any) {
 		}
 		return
 	case "regexp_position":
-		switch len(args) {
-		case 2:
-			n["function_name"] = "lakebox_regexp_position"
-		case 3:
-			n["function_name"] = "lakebox_regexp_position_from"
-		case 4: // with an occurrence: in Go
+		// regexp_position(s, pattern [, start [, occurrence]]), in Go.
+		if len(args) >= 2 && len(args) <= 4 {
 			loc := n["query_location"]
-			replaceNode(n, castTo(call("lakebox_regexp_position_nth", loc, args[0], args[1], castTo(args[2], "VARCHAR"), castTo(args[3], "VARCHAR")), "INTEGER"))
+			start, occurrence := any(stringConstant("1")), any(stringConstant("1"))
+			if len(args) >= 3 {
+				start = castTo(args[2], "VARCHAR")
+			}
+			if len(args) == 4 {
+				occurrence = castTo(args[3], "VARCHAR")
+			}
+			replaceNode(n, castTo(call("lakebox_regexp_position", loc, args[0], args[1], start, occurrence), "INTEGER"))
 		}
 		return
 	case "typeof":

@@ -36,7 +36,7 @@ func (u *udfs) register(sess *sqlengine.Session) error {
 		{"lakebox_format_number", 1, strict1(formatNumber)},
 		{"lakebox_parse_duration", 1, strict1(parseDuration)},
 		{"lakebox_iso8601_date", 1, strict1(iso8601Date)},
-		{"lakebox_regexp_position_nth", 4, u.regexpPosition},
+		{"lakebox_regexp_position", 4, u.regexpPosition},
 		{"lakebox_iso8601_zone", 1, strict1(iso8601Zone)},
 		{"lakebox_utf_encode", 2, utfEncode},
 		{"lakebox_utf_decode", 2, utfDecode},
