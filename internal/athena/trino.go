@@ -121,6 +121,15 @@ var macros = []string{
 	// with_timezone(ts, z): ts is the wall-clock time in z already (see
 	// zonedColumns); timezone() only checks that z is a zone.
 	"CREATE OR REPLACE MACRO lakebox_with_timezone(ts, z) AS CASE WHEN lakebox_at_zone(z, TIMESTAMPTZ '2000-01-01 00:00:00+00') IS NOT NULL THEN CAST(ts AS TIMESTAMP) END",
+	// to_iso8601 of a value without a zone of its own.
+	"CREATE OR REPLACE MACRO lakebox_to_iso8601(x) AS CASE typeof(x) WHEN 'DATE' THEN strftime(x, '%Y-%m-%d') " +
+		"WHEN 'TIMESTAMP WITH TIME ZONE' THEN strftime(x, '%Y-%m-%dT%H:%M:%S.%g') || 'Z' ELSE strftime(x, '%Y-%m-%dT%H:%M:%S.%g') END",
+	// to_iso8601 of a zoned value: wall-clock time local of instant, and
+	// the offset between them (Z for none).
+	"CREATE OR REPLACE MACRO lakebox_iso8601_zoned(local, instant) AS strftime(local, '%Y-%m-%dT%H:%M:%S.%g') || " +
+		"lakebox_offset_text(CAST(round(epoch(local) - epoch(instant)) AS BIGINT))",
+	"CREATE OR REPLACE MACRO lakebox_offset_text(d) AS CASE WHEN d = 0 THEN 'Z' ELSE CASE WHEN d < 0 THEN '-' ELSE '+' END || " +
+		"lpad(CAST(abs(d) // 3600 AS VARCHAR), 2, '0') || ':' || lpad(CAST(abs(d) % 3600 // 60 AS VARCHAR), 2, '0') END",
 	"CREATE OR REPLACE MACRO lakebox_comparator(c) AS CASE WHEN c IN (-1, 0, 1) THEN c ELSE error('Lambda comparator must return either -1, 0, or 1') END",
 	combinations(2), combinations(3), combinations(4), combinations(5),
 }
@@ -231,6 +240,9 @@ func translateCast(n map[string]any) {
 		replaceNode(n, call("json_extract_string", n["query_location"], n["child"], stringConstant("$")))
 		return
 	}
+	if jsonRowsCast(n) {
+		return
+	}
 	info, _ := t["type_info"].(map[string]any)
 	if t == nil || t["id"] != "UNBOUND" || !strings.EqualFold(stringOf(info["name"]), "JSON") || n["try_cast"] == true {
 		return
@@ -269,6 +281,25 @@ func translate(v any) {
 			translateFunction(n)
 		case "CAST":
 			translateCast(n)
+		case "COMPARISON":
+			compareInstants(n, "left", "right")
+		case "BETWEEN":
+			compareInstants(n, "input", "lower", "upper")
+		case "OPERATOR":
+			if n["type"] == "COMPARE_IN" || n["type"] == "COMPARE_NOT_IN" {
+				compareInstants(n, "children")
+			}
+		}
+		if n["type"] == "ORDER_MODIFIER" {
+			// Trino orders timestamps with time zone by their instants.
+			orders, _ := n["orders"].([]any)
+			for _, o := range orders {
+				if o, _ := o.(map[string]any); o != nil {
+					if instant := movedInstant(o["expression"]); instant != nil {
+						o["expression"] = instant
+					}
+				}
+			}
 		}
 	case []any:
 		for _, c := range n {
@@ -372,13 +403,15 @@ func translateFunction(n map[string]any) {
 		}
 		return
 	case "to_iso8601":
+		// A zoned value prints its wall-clock time and its offset in its
+		// zone; an instant is in the session's zone, UTC (Z).
 		if len(args) == 1 {
-			layout := "%Y-%m-%dT%H:%M:%S.%g"
-			if isDate(args[0]) {
-				layout = "%Y-%m-%d"
+			if local, instant := zonedValue(args[0]); local != nil {
+				n["function_name"], n["schema"] = "lakebox_iso8601_zoned", ""
+				n["children"] = []any{local, instant}
+			} else {
+				n["function_name"], n["schema"] = "lakebox_to_iso8601", ""
 			}
-			n["function_name"] = "strftime"
-			n["children"] = append(args, stringConstant(layout))
 		}
 		return
 	case "regexp_position":
@@ -727,6 +760,77 @@ func replaceNode(n, repl map[string]any) {
 		n[k] = v
 	}
 	n["alias"] = alias
+}
+
+// compareInstants makes a comparison of values moved into zones (x AT
+// TIME ZONE z) compare their instants, as Trino compares timestamps with
+// time zone, not their wall-clock times. keys name n's operands: single
+// expressions, or a list of them.
+func compareInstants(n map[string]any, keys ...string) {
+	var operands []*any
+	for _, k := range keys {
+		if list, ok := n[k].([]any); ok {
+			for i := range list {
+				operands = append(operands, &list[i])
+			}
+		} else if _, ok := n[k]; ok {
+			v := n[k]
+			operands = append(operands, &v)
+			defer func(k string, v *any) { n[k] = *v }(k, &v)
+		}
+	}
+	moved := false
+	for _, o := range operands {
+		moved = moved || movedInstant(*o) != nil
+	}
+	if !moved {
+		return
+	}
+	for _, o := range operands {
+		if instant := movedInstant(*o); instant != nil {
+			*o = instant
+		}
+	}
+}
+
+// movedInstant returns the instant of a value moved into a zone (its
+// wall-clock time there, lakebox_at_zone or lakebox_with_timezone), or
+// nil for anything else.
+func movedInstant(v any) any {
+	n, _ := v.(map[string]any)
+	if n["class"] != "FUNCTION" {
+		return nil
+	}
+	switch args := childrenOf(n); {
+	case len(args) != 2:
+	case stringOf(n["function_name"]) == "lakebox_at_zone":
+		return args[1]
+	case stringOf(n["function_name"]) == "lakebox_with_timezone":
+		return call("lakebox_from_zone", noLocation, args[1], args[0])
+	}
+	return nil
+}
+
+// zonedValue returns, for a translated expression that is visibly a
+// timestamp with time zone, its wall-clock time in its zone and its
+// instant; nil for anything else.
+func zonedValue(v any) (local, instant any) {
+	n, _ := v.(map[string]any)
+	args := childrenOf(n)
+	switch fn := stringOf(n["function_name"]); {
+	case n == nil:
+	case n["class"] == "CAST" && literalZone(n) != "":
+		return call("lakebox_at_zone", noLocation, stringConstant(literalZone(n)), deepCopy(n)), n
+	case n["class"] != "FUNCTION" || len(args) < 1:
+	case fn == "lakebox_at_zone" && len(args) == 2:
+		return n, deepCopy(args[1])
+	case fn == "lakebox_with_timezone" && len(args) == 2:
+		return n, call("lakebox_from_zone", noLocation, deepCopy(args[1]), deepCopy(args[0]))
+	case fn == "from_iso8601_timestamp" && len(args) == 1:
+		zone := call("lakebox_iso8601_zone", noLocation, deepCopy(args[0]))
+		return call("lakebox_at_zone", noLocation, zone, deepCopy(n)), n
+	}
+	return nil, nil
 }
 
 // isDate reports whether an expression is visibly a DATE: a date literal

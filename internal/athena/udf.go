@@ -21,7 +21,8 @@ import (
 
 // udfs holds what the Go functions keep between calls.
 type udfs struct {
-	regexps regexpCache // regexp_position's patterns
+	regexps   memo[*regexp.Regexp] // regexp_position's patterns
+	castPlans memo[*jsonCastPlan]  // lakebox_json_rows's plans
 }
 
 // register defines the functions in the engine.
@@ -40,6 +41,7 @@ func (u *udfs) register(sess *sqlengine.Session) error {
 		{"lakebox_iso8601_zone", 1, strict1(iso8601Zone)},
 		{"lakebox_utf_encode", 2, utfEncode},
 		{"lakebox_utf_decode", 2, utfDecode},
+		{"lakebox_json_rows", 2, u.jsonRows},
 	} {
 		if err := sess.RegisterFunc(f.name, f.nargs, false, f.fn); err != nil {
 			return err
@@ -434,7 +436,7 @@ func (u *udfs) regexpPosition(a []*string) (any, error) {
 	case occurrence < 1:
 		return nil, fmt.Errorf("occurrence cannot be smaller than 1")
 	}
-	re, err := u.regexps.get(*a[1])
+	re, err := u.regexps.get(*a[1], compileRegexp)
 	if err != nil {
 		return nil, err
 	}
@@ -455,30 +457,38 @@ func (u *udfs) regexpPosition(a []*string) (any, error) {
 	return strconv.FormatInt(pos, 10), nil
 }
 
-// regexpCache keeps compiled patterns: a query calls a function with the
-// same pattern for every row.
-type regexpCache struct {
+// memo keeps what a function makes of an argument that is the same for
+// every row of a query (a pattern, a plan), bounded in size.
+type memo[T any] struct {
 	mu sync.Mutex
-	m  map[string]*regexp.Regexp
+	m  map[string]T
 }
 
-func (c *regexpCache) get(pattern string) (*regexp.Regexp, error) {
+func (c *memo[T]) get(key string, make func(string) (T, error)) (T, error) {
 	c.mu.Lock()
-	re, ok := c.m[pattern]
+	v, ok := c.m[key]
 	c.mu.Unlock()
 	if ok {
-		return re, nil
+		return v, nil
 	}
-	re, err := regexp.Compile(pattern)
+	v, err := make(key)
 	if err != nil {
-		return nil, fmt.Errorf("invalid regular expression %q: %v", pattern, err)
+		return v, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil || len(c.m) >= 256 {
-		c.m = map[string]*regexp.Regexp{} // bounded: start over
+		c.m = map[string]T{} // bounded: start over
 	}
-	c.m[pattern] = re
+	c.m[key] = v
+	return v, nil
+}
+
+func compileRegexp(pattern string) (*regexp.Regexp, error) {
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return nil, fmt.Errorf("invalid regular expression %q: %v", pattern, err)
+	}
 	return re, nil
 }
 

@@ -542,7 +542,10 @@ func wrap(err error) error {
 		if !ok {
 			return &Error{Kind: "Unknown", Message: msg, Position: -1}
 		}
-		return &Error{Kind: kind, Message: strings.TrimSpace(rest), Position: -1}
+		// A Go function's error (RegisterFunc) reaches here wrapped by
+		// the driver; the message is the function's own.
+		rest = strings.TrimPrefix(strings.TrimSpace(rest), "database/sql/driver: API error: ")
+		return &Error{Kind: kind, Message: rest, Position: -1}
 	}
 	return err
 }

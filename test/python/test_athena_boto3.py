@@ -117,6 +117,31 @@ class AthenaTest(unittest.TestCase):
         self.assertEqual([r["Data"][0].get("VarCharValue") for r in res["ResultSet"]["Rows"][1:]],
                          ['{"101":[10,13,16],"comment":"nice"}', '{"102":[8,11],"comment":"problematic"}'])
 
+    def test_json_column_cast_to_rows(self):
+        # Event payloads as strings, cast to typed rows as Trino casts them:
+        # keys in any case, extra keys passed over, missing ones NULL.
+        out = {"OutputLocation": f"s3://{self.results}/"}
+        self.s3.put_object(Bucket=self.data, Key="events/e.json", Body=(
+            b'{"id": 1, "payload": "{\\"items\\": [{\\"SKU\\": \\"a\\", \\"qty\\": 2, \\"extra\\": true}]}"}\n'
+            b'{"id": 2, "payload": "{\\"items\\": [{\\"sku\\": \\"b\\"}, [\\"c\\", 5]]}"}\n'))
+        self.assertEqual(self.run_query(f"CREATE DATABASE {self.db}", ResultConfiguration=out)["Status"]["State"], "SUCCEEDED")
+        q = self.run_query(f"CREATE EXTERNAL TABLE {self.db}.events (id int, payload string) "
+                           f"ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' LOCATION 's3://{self.data}/events/'",
+                           ResultConfiguration=out)
+        self.assertEqual(q["Status"]["State"], "SUCCEEDED", q["Status"].get("StateChangeReason"))
+        q = self.run_query(
+            "SELECT id, item.sku, item.qty FROM " + self.db + ".events CROSS JOIN UNNEST("
+            "CAST(json_extract(payload, '$.items') AS ARRAY(ROW(sku VARCHAR, qty INTEGER)))) AS t(item) ORDER BY id, item.sku",
+            ResultConfiguration=out)
+        self.assertEqual(q["Status"]["State"], "SUCCEEDED", q["Status"].get("StateChangeReason"))
+        res = self.athena.get_query_results(QueryExecutionId=q["QueryExecutionId"])
+        rows = [[d.get("VarCharValue") for d in r["Data"]] for r in res["ResultSet"]["Rows"][1:]]
+        self.assertEqual(rows, [["1", "a", "2"], ["2", "b", None], ["2", "c", "5"]])
+        q = self.run_query("SELECT CAST(json_parse('[1, 2, 3]') AS ROW(a INTEGER, b INTEGER))", ResultConfiguration=out)
+        self.assertEqual(q["Status"]["State"], "FAILED")
+        self.assertEqual(q["Status"]["StateChangeReason"],
+                         "INVALID_CAST_ARGUMENT: Cannot cast to row(a integer, b integer). Expected json array ending, but got 3")
+
     def test_timestamps_keep_their_zone(self):
         out = {"OutputLocation": f"s3://{self.results}/"}
         q = self.run_query("SELECT TIMESTAMP '2012-10-31 01:00:00' AT TIME ZONE 'America/Los_Angeles' AS la, "

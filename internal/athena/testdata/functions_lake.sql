@@ -93,3 +93,48 @@ SELECT zip_with(ARRAY[1, 3], ARRAY['a', 'b'], (x, y) -> (y, x)), (1, 2) = (1, 2)
 SELECT (1, 2) IN (SELECT 1, 2), (1, 2) IN ((1, 2), (3, 4))
 ----
 true | true
+
+# JSON to rows as Trino casts it: keys in any case, keys the row lacks
+# passed over, a missing key NULL, an array filling the fields in order.
+SELECT CAST(json_parse('{"A": 1, "b": "x&y", "c": [1]}') AS ROW(a INTEGER, b VARCHAR)), CAST(json_parse('[1, "x"]') AS ROW(a INTEGER, b VARCHAR)), CAST(JSON '{"b": [2]}' AS ROW(a BIGINT, b ARRAY(INTEGER)))
+----
+{a=1, b=x&y} | {a=1, b=x} | {a=null, b=[2]}
+
+SELECT CAST(json_extract('{"items": [{"id": 1, "name": "a", "extra": true}, {"ID": 2}]}', '$.items') AS ARRAY(ROW(id INTEGER, name VARCHAR)))
+----
+[{id=1, name=a}, {id=2, name=null}]
+
+SELECT CAST(json_parse('{"k": {"x": [1, 2]}, "j": null}') AS MAP(VARCHAR, ROW(x ARRAY(INTEGER), y DOUBLE))), TRY_CAST(json_parse('{"a": 1, "A": 2}') AS ROW(a INTEGER)), CAST(json_parse('null') AS ROW(a INTEGER))
+----
+{k={x=[1, 2], y=null}, j=null} | NULL | NULL
+
+SELECT CAST(json_parse('{"a": {"b": "<&>"}}') AS ROW(a JSON))
+----
+{a={"b":"<&>"}}
+
+# to_iso8601 of a zoned value gives its offset in its zone (Z for UTC);
+# of an instant, Z; of a date, the date.
+SELECT to_iso8601(from_iso8601_timestamp('2020-05-11T11:15:05.055+01:00')), to_iso8601(from_iso8601_timestamp('2020-05-11T11:15:05.055Z')), to_iso8601(from_iso8601_timestamp('2020-05-11T11:15:05.055-05:30'))
+----
+2020-05-11T11:15:05.055+01:00 | 2020-05-11T11:15:05.055Z | 2020-05-11T11:15:05.055-05:30
+
+SELECT to_iso8601(TIMESTAMP '2020-05-11 11:15:05.055 America/New_York'), to_iso8601(TIMESTAMP '2020-05-11 11:15:05.055 UTC'), to_iso8601(TIMESTAMP '2020-05-11 11:15:05.055 +05:45')
+----
+2020-05-11T11:15:05.055-04:00 | 2020-05-11T11:15:05.055Z | 2020-05-11T11:15:05.055+05:45
+
+SELECT to_iso8601(TIMESTAMP '2020-01-11 11:15:05.055 UTC' AT TIME ZONE 'America/New_York'), to_iso8601(with_timezone(TIMESTAMP '2020-07-11 11:15:05', 'Europe/Paris')), to_iso8601(TIMESTAMP '2020-05-11 11:15:05.055')
+----
+2020-01-11T06:15:05.055-05:00 | 2020-07-11T11:15:05.000+02:00 | 2020-05-11T11:15:05.055
+
+SELECT to_iso8601(d), to_iso8601(DATE '2020-01-02'), to_iso8601(current_timestamp) LIKE '%Z' FROM (VALUES DATE '2021-03-04') t(d)
+----
+2021-03-04 | 2020-01-02 | true
+
+# Zoned values compare as instants, whatever their zones.
+SELECT TIMESTAMP '2020-05-11 11:00 UTC' AT TIME ZONE 'America/New_York' = TIMESTAMP '2020-05-11 11:00 UTC', TIMESTAMP '2020-05-11 11:00 UTC' AT TIME ZONE 'America/New_York' = TIMESTAMP '2020-05-11 11:00 UTC' AT TIME ZONE 'Asia/Tokyo'
+----
+true | true
+
+SELECT with_timezone(TIMESTAMP '2020-05-11 13:00', 'Europe/Paris') BETWEEN TIMESTAMP '2020-05-11 10:59 UTC' AND TIMESTAMP '2020-05-11 11:01 UTC', from_iso8601_timestamp('2020-05-11T11:00:00Z') IN (TIMESTAMP '2020-05-11 11:00 UTC' AT TIME ZONE 'Asia/Tokyo')
+----
+true | true
