@@ -48,16 +48,25 @@ func (s *Service) store(ctx context.Context, sc scope, rec *queryRecord, res *re
 	}
 	key := prefix + name
 	ictx := sc.identity(ctx)
-	if err := s.objects.Put(ictx, sc.account, bucket, key, body.Bytes(), contentType(res)); err != nil {
+	// The two objects are written at once: each waits for its own sync,
+	// and their metadata commits share one.
+	metaErr := make(chan error, 1)
+	if !res.text {
+		go func() {
+			metaErr <- s.objects.Put(ictx, sc.account, bucket, key+".metadata", mustJSON(res.columns), "application/octet-stream")
+		}()
+	} else {
+		metaErr <- nil
+	}
+	err = s.objects.Put(ictx, sc.account, bucket, key, body.Bytes(), contentType(res))
+	if mErr := <-metaErr; err == nil {
+		err = mErr
+	}
+	if err != nil {
 		if e, ok := awserr.As(err); ok {
 			return nil, userError(errPermitted, "Unable to verify/create output bucket %s: %s", bucket, e.Message)
 		}
 		return nil, err
-	}
-	if !res.text {
-		if err := s.objects.Put(ictx, sc.account, bucket, key+".metadata", mustJSON(res.columns), "application/octet-stream"); err != nil {
-			return nil, err
-		}
 	}
 	return func(b *meta.Batch) {
 		for page := 0; page*rowsPerPage < len(res.rows); page++ {

@@ -2,6 +2,8 @@ package athena
 
 import (
 	"fmt"
+	"hash/fnv"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -23,6 +25,9 @@ type tableRead struct {
 	files   []string
 	sizes   []int64
 	columns []string // its columns in the files (not partition keys), lowercased
+	// sameSchema: the files are Parquet files of one schema (names,
+	// types and nesting alike).
+	sameSchema bool
 }
 
 // scanned is the bytes the query's tables read, given the tree that
@@ -57,6 +62,7 @@ func (t *boundTables) scanned(footers *footerCache, root any) (int64, error) {
 type chunkSizes struct {
 	columns map[string]int64 // lowercased
 	footer  int64
+	schema  uint64 // a hash of the file's schema
 }
 
 // footerCache keeps the chunk sizes of the files queries read. A path in
@@ -85,7 +91,9 @@ func (c *footerCache) chunks(path string, size int64) (*chunkSizes, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
 	}
-	cs = &chunkSizes{columns: map[string]int64{}, footer: size}
+	h := fnv.New64a()
+	io.WriteString(h, pf.Schema().String())
+	cs = &chunkSizes{columns: map[string]int64{}, footer: size, schema: h.Sum64()}
 	for _, rg := range pf.Metadata().RowGroups {
 		for _, cc := range rg.Columns {
 			if len(cc.MetaData.PathInSchema) == 0 {

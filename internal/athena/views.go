@@ -69,6 +69,9 @@ func (b *binder) bindView(n map[string]any, t *glue.Table, depth int) error {
 	if err != nil {
 		return err
 	}
+	if err := placeholderFree(v.OriginalSQL); err != nil {
+		return err
+	}
 	tree, err := b.sess.Parse(b.ctx, trinoSyntax(v.OriginalSQL))
 	if err != nil {
 		return userError(errUser, "HIVE_INVALID_VIEW_DATA: view %s.%s: %v", t.DatabaseName, t.Name, err)

@@ -27,3 +27,29 @@ SELECT ts, n * 1000000000000 AS big, s, added FROM stamped_later WHERE ts > TIME
 ----
 ts | big | s | added
 2026-01-01 08:00:00.000 | 5000000000000 | x | NULL
+
+# A file written later with the added column and a wider integer: files
+# of different schemas are read by name, each column widened.
+statement ok
+INSERT INTO stamped_later VALUES (TIMESTAMP '2026-01-02 00:00:00', 9000000000, 'y', 'new')
+
+query
+SELECT n, s, added FROM stamped_later ORDER BY n
+----
+n | s | added
+5 | x | NULL
+9000000000 | y | new
+
+# Files of one schema, in a table of its own.
+statement ok
+CREATE TABLE counted WITH (format = 'PARQUET', external_location = 's3://lake/curated/counted/') AS
+SELECT CAST(1 AS bigint) AS n, 'a' AS s
+
+statement ok
+INSERT INTO counted VALUES (2, 'b')
+
+query
+SELECT count(*), sum(n), max(s) FROM counted
+----
+_col0 | _col1 | _col2
+2 | 3 | b
