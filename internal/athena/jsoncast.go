@@ -255,9 +255,8 @@ func jsonArrayRow(dec *json.Decoder, row []jsonField, out *bytes.Buffer, depth i
 		}
 	}
 	if dec.More() {
-		var extra json.RawMessage
-		dec.Decode(&extra)
-		return fmt.Errorf("Expected json array ending, but got %s", extra)
+		tok, _ := dec.Token()
+		return fmt.Errorf("Expected json array ending, but got %s", jsonTokenText(tok))
 	}
 	out.WriteByte('}')
 	_, err := dec.Token()

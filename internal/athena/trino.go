@@ -281,25 +281,9 @@ func translate(v any) {
 			translateFunction(n)
 		case "CAST":
 			translateCast(n)
-		case "COMPARISON":
-			compareInstants(n, "left", "right")
-		case "BETWEEN":
-			compareInstants(n, "input", "lower", "upper")
-		case "OPERATOR":
-			if n["type"] == "COMPARE_IN" || n["type"] == "COMPARE_NOT_IN" {
-				compareInstants(n, "children")
-			}
 		}
-		if n["type"] == "ORDER_MODIFIER" {
-			// Trino orders timestamps with time zone by their instants.
-			orders, _ := n["orders"].([]any)
-			for _, o := range orders {
-				if o, _ := o.(map[string]any); o != nil {
-					if instant := movedInstant(o["expression"]); instant != nil {
-						o["expression"] = instant
-					}
-				}
-			}
+		if n["type"] == "SELECT_NODE" {
+			instantsInSelect(n)
 		}
 	case []any:
 		for _, c := range n {
@@ -406,10 +390,14 @@ func translateFunction(n map[string]any) {
 		// A zoned value prints its wall-clock time and its offset in its
 		// zone; an instant is in the session's zone, UTC (Z).
 		if len(args) == 1 {
-			if local, instant := zonedValue(args[0]); local != nil {
+			switch local, instant := zonedValue(args[0]); {
+			case local != nil:
 				n["function_name"], n["schema"] = "lakebox_iso8601_zoned", ""
 				n["children"] = []any{local, instant}
-			} else {
+			case isCall(args[0], "from_unixtime", 1): // an instant, typed timestamp here
+				n["function_name"], n["schema"] = "lakebox_to_iso8601", ""
+				n["children"] = []any{castTo(args[0], "TIMESTAMP WITH TIME ZONE")}
+			default:
 				n["function_name"], n["schema"] = "lakebox_to_iso8601", ""
 			}
 		}
@@ -762,33 +750,101 @@ func replaceNode(n, repl map[string]any) {
 	n["alias"] = alias
 }
 
+// instantsInSelect makes a query's comparisons and ORDER BY of values
+// moved into zones (x AT TIME ZONE z) use their instants, as Trino
+// compares and orders timestamps with time zone. The instant is the
+// expression the value was moved from, so where the query groups or is
+// DISTINCT, where an expression must be one the grouping has, only the
+// rows' filters (WHERE, JOIN ... ON) are rewritten: the select list,
+// HAVING and ORDER BY there compare wall-clock times.
+func instantsInSelect(n map[string]any) {
+	groups, _ := n["group_expressions"].([]any)
+	grouped := len(groups) > 0 || n["aggregate_handling"] == "FORCE_AGGREGATES"
+	mods, _ := n["modifiers"].([]any)
+	for _, m := range mods {
+		if m, _ := m.(map[string]any); m != nil && m["type"] == "DISTINCT_MODIFIER" {
+			grouped = true
+		}
+	}
+	rewrite := func(expr any) {
+		visit(expr, func(c map[string]any) bool {
+			switch c["class"] {
+			case "COMPARISON":
+				compareInstants(c, "left", "right")
+			case "BETWEEN":
+				compareInstants(c, "input", "lower", "upper")
+			case "OPERATOR":
+				if c["type"] == "COMPARE_IN" || c["type"] == "COMPARE_NOT_IN" {
+					compareInstants(c, "children")
+				}
+			}
+			return c["type"] != "SELECT_NODE" // a subquery has its own
+		})
+	}
+	rewrite(n["where_clause"])
+	rewrite(n["from_table"])
+	if grouped {
+		return
+	}
+	rewrite(n["select_list"])
+	rewrite(n["qualify"])
+	for _, m := range mods {
+		m, _ := m.(map[string]any)
+		if m == nil || m["type"] != "ORDER_MODIFIER" {
+			continue
+		}
+		orders, _ := m["orders"].([]any)
+		for _, o := range orders {
+			if o, _ := o.(map[string]any); o != nil {
+				if instant := movedInstant(o["expression"]); instant != nil {
+					o["expression"] = instant
+				}
+			}
+		}
+	}
+}
+
 // compareInstants makes a comparison of values moved into zones (x AT
 // TIME ZONE z) compare their instants, as Trino compares timestamps with
 // time zone, not their wall-clock times. keys name n's operands: single
 // expressions, or a list of them.
 func compareInstants(n map[string]any, keys ...string) {
-	var operands []*any
+	// Each operand is a slot: a key of n, or an element of a list there.
+	type slot struct {
+		list []any
+		i    int
+		key  string
+	}
+	get := func(s slot) any {
+		if s.list != nil {
+			return s.list[s.i]
+		}
+		return n[s.key]
+	}
+	var operands []slot
+	moved := false
 	for _, k := range keys {
 		if list, ok := n[k].([]any); ok {
 			for i := range list {
-				operands = append(operands, &list[i])
+				operands = append(operands, slot{list: list, i: i})
 			}
-		} else if _, ok := n[k]; ok {
-			v := n[k]
-			operands = append(operands, &v)
-			defer func(k string, v *any) { n[k] = *v }(k, &v)
+		} else {
+			operands = append(operands, slot{key: k})
 		}
 	}
-	moved := false
 	for _, o := range operands {
-		moved = moved || movedInstant(*o) != nil
+		moved = moved || movedInstant(get(o)) != nil
 	}
 	if !moved {
 		return
 	}
 	for _, o := range operands {
-		if instant := movedInstant(*o); instant != nil {
-			*o = instant
+		switch instant := movedInstant(get(o)); {
+		case instant == nil:
+		case o.list != nil:
+			o.list[o.i] = instant
+		default:
+			n[o.key] = instant
 		}
 	}
 }
@@ -809,6 +865,13 @@ func movedInstant(v any) any {
 		return call("lakebox_from_zone", noLocation, args[1], args[0])
 	}
 	return nil
+}
+
+// isCall reports whether v is a call of the function name with nargs
+// arguments.
+func isCall(v any, name string, nargs int) bool {
+	n, _ := v.(map[string]any)
+	return n["class"] == "FUNCTION" && strings.EqualFold(stringOf(n["function_name"]), name) && len(childrenOf(n)) == nargs
 }
 
 // zonedValue returns, for a translated expression that is visibly a

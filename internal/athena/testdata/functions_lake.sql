@@ -138,3 +138,25 @@ true | true
 SELECT with_timezone(TIMESTAMP '2020-05-11 13:00', 'Europe/Paris') BETWEEN TIMESTAMP '2020-05-11 10:59 UTC' AND TIMESTAMP '2020-05-11 11:01 UTC', from_iso8601_timestamp('2020-05-11T11:00:00Z') IN (TIMESTAMP '2020-05-11 11:00 UTC' AT TIME ZONE 'Asia/Tokyo')
 ----
 true | true
+
+# Grouped and DISTINCT queries keep their zoned expressions as written
+# (filters still compare instants).
+SELECT ts AT TIME ZONE 'America/New_York' AS t, count(*) FROM (VALUES TIMESTAMP '2020-05-11 11:00:00', TIMESTAMP '2020-05-11 11:00:00') x(ts) GROUP BY ts AT TIME ZONE 'America/New_York' ORDER BY ts AT TIME ZONE 'America/New_York'
+----
+2020-05-11 07:00:00.000 America/New_York | 2
+
+SELECT DISTINCT ts AT TIME ZONE 'Asia/Tokyo' FROM (VALUES TIMESTAMP '2020-05-11 11:00:00') x(ts) ORDER BY ts AT TIME ZONE 'Asia/Tokyo'
+----
+2020-05-11 20:00:00.000
+
+SELECT count(*) FROM (VALUES TIMESTAMP '2020-05-11 11:00:00', TIMESTAMP '2020-05-11 12:00:00') x(ts) WHERE ts AT TIME ZONE 'Asia/Tokyo' = TIMESTAMP '2020-05-11 11:00 UTC' GROUP BY 'a' HAVING count(*) > 0
+----
+1
+
+SELECT ts AT TIME ZONE 'Asia/Tokyo' FROM (VALUES TIMESTAMP '2020-05-11 11:00:00', TIMESTAMP '2020-05-11 12:00:00') x(ts) WHERE ts AT TIME ZONE 'Asia/Tokyo' = TIMESTAMP '2020-05-11 11:00 UTC'
+----
+2020-05-11 20:00:00.000 Asia/Tokyo
+
+SELECT to_iso8601(from_unixtime(0)), cardinality(array_agg(DISTINCT ts AT TIME ZONE 'Asia/Tokyo' ORDER BY ts AT TIME ZONE 'Asia/Tokyo')) FROM (VALUES TIMESTAMP '2020-05-11 11:00:00') x(ts)
+----
+1970-01-01T00:00:00.000Z | 1
