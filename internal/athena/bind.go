@@ -21,7 +21,8 @@ import (
 // binder replaces the catalog tables a query names by subqueries over
 // their files. While it walks the tree, a table's reference names a
 // placeholder (so that checks can still see base tables and their
-// columns); graft then puts each placeholder's subquery in its place.
+// columns); substitute then puts each placeholder's subquery in its
+// place in the SQL.
 type binder struct {
 	s         *Service
 	sc        scope

@@ -31,7 +31,7 @@ type tableRead struct {
 }
 
 // scanned is the bytes the query's tables read, given the tree that
-// references them (before graft).
+// references them (placeholders for their subqueries).
 func (t *boundTables) scanned(footers *footerCache, root any) (int64, error) {
 	used := t.usedColumns(root)
 	var total int64
