@@ -186,10 +186,8 @@ func reshapeJSON(dec *json.Decoder, s *jsonShape, out *bytes.Buffer, depth int) 
 	}
 	delim, isDelim := tok.(json.Delim)
 	switch {
-	case s != nil && s.Row != nil && isDelim && delim == '[':
-		return jsonArrayRow(dec, s.Row, out, depth)
-	case s != nil && s.Row != nil && isDelim && delim == '{':
-		return jsonObjectRow(dec, s.Row, out, depth)
+	case s != nil && s.Row != nil && isDelim && (delim == '[' || delim == '{'):
+		return jsonRow(dec, delim == '[', s.Row, out, depth)
 	case s != nil && s.Row != nil && tok != nil:
 		return fmt.Errorf("Expected a json array or object, but got %s", jsonTokenText(tok))
 	case isDelim && delim == '[':
@@ -236,61 +234,18 @@ func reshapeJSON(dec *json.Decoder, s *jsonShape, out *bytes.Buffer, depth int) 
 	return writeJSONScalar(out, tok)
 }
 
-// jsonArrayRow writes a row given as an array, its values in field order,
-// as an object; the array holds exactly one value per field.
-func jsonArrayRow(dec *json.Decoder, row []jsonField, out *bytes.Buffer, depth int) error {
-	out.WriteByte('{')
-	for i, f := range row {
-		if !dec.More() {
-			tok, _ := dec.Token()
-			return fmt.Errorf("Expected a json value for field %s, but got %s", f.Name, jsonTokenText(tok))
-		}
-		if i > 0 {
-			out.WriteByte(',')
-		}
-		out.WriteString(jsonpath.Encode(f.Name))
-		out.WriteByte(':')
-		if err := reshapeJSON(dec, f.Shape, out, depth+1); err != nil {
-			return err
-		}
-	}
-	if dec.More() {
-		tok, _ := dec.Token()
-		return fmt.Errorf("Expected json array ending, but got %s", jsonTokenText(tok))
-	}
-	out.WriteByte('}')
-	_, err := dec.Token()
-	return err
-}
-
-// jsonObjectRow writes a row given as an object: each field's value is
-// that of the key spelled like it in any case, or null.
-func jsonObjectRow(dec *json.Decoder, row []jsonField, out *bytes.Buffer, depth int) error {
+// jsonRow writes a row, given as an array (an object if array is false),
+// as an object of exactly the row's fields, in order.
+func jsonRow(dec *json.Decoder, array bool, row []jsonField, out *bytes.Buffer, depth int) error {
 	values := make([][]byte, len(row))
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		key := tok.(string)
-		i := fieldIndex(row, key)
-		if i < 0 {
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return err
-			}
-			continue
-		}
-		if values[i] != nil {
-			return fmt.Errorf("Duplicate field: %s", strings.ToLower(key))
-		}
-		var v bytes.Buffer
-		if err := reshapeJSON(dec, row[i].Shape, &v, depth+1); err != nil {
-			return err
-		}
-		values[i] = v.Bytes()
+	read := jsonObjectValues
+	if array {
+		read = jsonArrayValues
 	}
-	if _, err := dec.Token(); err != nil {
+	if err := read(dec, row, values, depth); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != nil { // the closing bracket
 		return err
 	}
 	out.WriteByte('{')
@@ -308,6 +263,62 @@ func jsonObjectRow(dec *json.Decoder, row []jsonField, out *bytes.Buffer, depth 
 	}
 	out.WriteByte('}')
 	return nil
+}
+
+// jsonArrayValues reads an array's values, one per field in field order,
+// into values.
+func jsonArrayValues(dec *json.Decoder, row []jsonField, values [][]byte, depth int) error {
+	for i, f := range row {
+		if !dec.More() {
+			tok, _ := dec.Token()
+			return fmt.Errorf("Expected a json value for field %s, but got %s", f.Name, jsonTokenText(tok))
+		}
+		v, err := reshapeValue(dec, f.Shape, depth+1)
+		if err != nil {
+			return err
+		}
+		values[i] = v
+	}
+	if dec.More() {
+		tok, _ := dec.Token()
+		return fmt.Errorf("Expected json array ending, but got %s", jsonTokenText(tok))
+	}
+	return nil
+}
+
+// jsonObjectValues reads an object's values into values: each field's is
+// that of the key spelled like it in any case; keys the row lacks are
+// passed over.
+func jsonObjectValues(dec *json.Decoder, row []jsonField, values [][]byte, depth int) error {
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key := tok.(string)
+		i := fieldIndex(row, key)
+		if i < 0 {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return err
+			}
+			continue
+		}
+		if values[i] != nil {
+			return fmt.Errorf("Duplicate field: %s", strings.ToLower(key))
+		}
+		if values[i], err = reshapeValue(dec, row[i].Shape, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reshapeValue is the next value of dec as shape s wants it.
+func reshapeValue(dec *json.Decoder, s *jsonShape, depth int) ([]byte, error) {
+	var v bytes.Buffer
+	err := reshapeJSON(dec, s, &v, depth)
+	return v.Bytes(), err
 }
 
 // fieldIndex finds the field a key names, case-insensitively as Trino

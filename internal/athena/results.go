@@ -2,11 +2,13 @@ package athena
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"strings"
+	"sync"
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/storage/meta"
@@ -50,19 +52,16 @@ func (s *Service) store(ctx context.Context, sc scope, rec *queryRecord, res *re
 	ictx := sc.identity(ctx)
 	// The two objects are written at once: each waits for its own sync,
 	// and their metadata commits share one.
-	metaErr := make(chan error, 1)
+	var wg sync.WaitGroup
+	var metaErr error
 	if !res.text {
-		go func() {
-			metaErr <- s.objects.Put(ictx, sc.account, bucket, key+".metadata", mustJSON(res.columns), "application/octet-stream")
-		}()
-	} else {
-		metaErr <- nil
+		wg.Go(func() {
+			metaErr = s.objects.Put(ictx, sc.account, bucket, key+".metadata", mustJSON(res.columns), "application/octet-stream")
+		})
 	}
 	err = s.objects.Put(ictx, sc.account, bucket, key, body.Bytes(), contentType(res))
-	if mErr := <-metaErr; err == nil {
-		err = mErr
-	}
-	if err != nil {
+	wg.Wait()
+	if err = cmp.Or(err, metaErr); err != nil {
 		if e, ok := awserr.As(err); ok {
 			return nil, userError(errPermitted, "Unable to verify/create output bucket %s: %s", bucket, e.Message)
 		}

@@ -884,12 +884,9 @@ func zonedValue(v any) (local, instant any) {
 	case n == nil:
 	case n["class"] == "CAST" && literalZone(n) != "":
 		return call("lakebox_at_zone", noLocation, stringConstant(literalZone(n)), deepCopy(n)), n
-	case n["class"] != "FUNCTION" || len(args) < 1:
-	case fn == "lakebox_at_zone" && len(args) == 2:
-		return n, deepCopy(args[1])
-	case fn == "lakebox_with_timezone" && len(args) == 2:
-		return n, call("lakebox_from_zone", noLocation, deepCopy(args[1]), deepCopy(args[0]))
-	case fn == "from_iso8601_timestamp" && len(args) == 1:
+	case movedInstant(n) != nil:
+		return n, deepCopy(movedInstant(n))
+	case n["class"] == "FUNCTION" && fn == "from_iso8601_timestamp" && len(args) == 1:
 		zone := call("lakebox_iso8601_zone", noLocation, deepCopy(args[0]))
 		return call("lakebox_at_zone", noLocation, zone, deepCopy(n)), n
 	}
