@@ -111,6 +111,11 @@ func TestFunctionErrors(t *testing.T) {
 		`SELECT CAST(json_parse('{"a": 1, "A": 2}') AS ROW(a INTEGER))`:       "INVALID_CAST_ARGUMENT: Cannot cast to row(a integer). Duplicate field: a",
 		`SELECT CAST(json_parse('[5]') AS ARRAY(ROW("X y" INTEGER)))`:         `Cannot cast to array(row("X y" integer)). Expected a json array or object, but got 5`,
 		`SELECT CAST(json_parse('{"a": [1}') AS ROW(a INTEGER))`:              "Malformed JSON",
+		"SELECT from_big_endian_64(from_hex('1111'))":                         "expected 8-byte input, but got instead: 2",
+		"SELECT from_big_endian_32(X'')":                                      "expected 4-byte input, but got instead: 0",
+		"SELECT from_ieee754_32(from_hex('0000'))":                            "Input floating-point value must be exactly 4 bytes long",
+		"SELECT from_ieee754_64(X'00')":                                       "Input floating-point value must be exactly 8 bytes long",
+		"SELECT from_base64url('a$b')":                                        "Illegal base64 character",
 	} {
 		rec := &queryRecord{QueryExecution: QueryExecution{QueryExecutionId: "test", QueryExecutionContext: &QueryExecutionContext{}}}
 		_, err := s.selectQuery(context.Background(), scope{"000000000000", "us-east-1"}, rec, q)

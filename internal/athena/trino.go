@@ -358,7 +358,7 @@ func translateFunction(n map[string]any) {
 			n["children"] = append(args, stringConstant(""))
 		}
 		return
-	case "md5", "sha1", "sha256", "sha512":
+	case "md5", "sha1", "sha256":
 		// Trino's hashes are varbinary; the engine's are hex text.
 		if len(args) == 1 {
 			inner := call(strings.ToLower(name), n["query_location"], args...)
@@ -473,6 +473,21 @@ func translateFunction(n map[string]any) {
 			case l >= 0 && r >= 0 && r == l+1:
 				n["function_name"], n["is_operator"] = "list_prepend", false
 			}
+		}
+		return
+	case "concat":
+		// Trino's concat is its || operator, argument after argument: NULL
+		// when any argument is, and varbinary of varbinary. The engine's
+		// passes over NULLs and makes text of bytes.
+		if len(args) >= 2 && n["distinct"] != true {
+			chain := args[0]
+			for _, a := range args[1:] {
+				op := call("||", n["query_location"], chain, a)
+				op["is_operator"] = true
+				translateFunction(op)
+				chain = op
+			}
+			replaceNode(n, chain.(map[string]any))
 		}
 		return
 	case "+", "-":

@@ -47,7 +47,7 @@ func (u *udfs) register(sess *sqlengine.Session) error {
 			return err
 		}
 	}
-	return nil
+	return registerBinary(sess)
 }
 
 // strict1 makes a one-argument function NULL on a NULL argument.

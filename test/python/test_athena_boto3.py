@@ -1,10 +1,13 @@
 """Athena through boto3, the seed's way: a workgroup with an output location,
 a query started, polled, and its results read."""
 
+import hashlib
+import hmac
 import os
 import sys
 import time
 import unittest
+import zlib
 
 from botocore.exceptions import ClientError
 
@@ -35,6 +38,12 @@ class AthenaTest(unittest.TestCase):
                 self.fail(f"query {qid} still {q['Status']['State']}")
             time.sleep(0.02)
 
+    def succeed(self, sql, **kw):
+        """Runs sql, asserts that it SUCCEEDED, and returns its execution."""
+        q = self.run_query(sql, **kw)
+        self.assertEqual(q["Status"]["State"], "SUCCEEDED", q["Status"].get("StateChangeReason"))
+        return q
+
     def test_workgroup_query_and_results(self):
         wg = f"{self.prefix}-workgroup"
         self.athena.create_work_group(Name=wg, Configuration={
@@ -49,8 +58,7 @@ class AthenaTest(unittest.TestCase):
 
         self.s3.put_object(Bucket=self.data, Key="sales/dt=2026-11-21/a.csv", Body=b"id,product,amount\n1,widget,9.5\n2,gadget,20\n")
         self.s3.put_object(Bucket=self.data, Key="sales/dt=2026-11-22/a.csv", Body=b"id,product,amount\n3,widget,1.25\n")
-        q = self.run_query(f"CREATE DATABASE {self.db}", WorkGroup=wg)
-        self.assertEqual(q["Status"]["State"], "SUCCEEDED", q["Status"].get("StateChangeReason"))
+        q = self.succeed(f"CREATE DATABASE {self.db}", WorkGroup=wg)
         self.glue.create_crawler(Name=self.prefix, Role="r", DatabaseName=self.db,
                                  Targets={"S3Targets": [{"Path": f"s3://{self.data}/sales/"}]})
         self.glue.start_crawler(Name=self.prefix)
@@ -60,10 +68,9 @@ class AthenaTest(unittest.TestCase):
             self.assertLess(time.monotonic(), deadline)
             time.sleep(0.05)
 
-        q = self.run_query("SELECT product, sum(amount) AS revenue, count(*) AS orders FROM sales "
-                           "WHERE dt >= '2026-11-21' GROUP BY product ORDER BY revenue DESC",
-                           QueryExecutionContext={"Database": self.db}, WorkGroup=wg)
-        self.assertEqual(q["Status"]["State"], "SUCCEEDED", q["Status"].get("StateChangeReason"))
+        q = self.succeed("SELECT product, sum(amount) AS revenue, count(*) AS orders FROM sales "
+                         "WHERE dt >= '2026-11-21' GROUP BY product ORDER BY revenue DESC",
+                         QueryExecutionContext={"Database": self.db}, WorkGroup=wg)
         self.assertGreater(q["Statistics"]["DataScannedInBytes"], 0)
         res = self.athena.get_query_results(QueryExecutionId=q["QueryExecutionId"])
         rows = [[d.get("VarCharValue") for d in r["Data"]] for r in res["ResultSet"]["Rows"]]
@@ -80,18 +87,16 @@ class AthenaTest(unittest.TestCase):
         self.s3.put_object(Bucket=self.data, Key="customers/c.json", Body=(
             b'{"id": 101, "description": "{\\"comment\\": \\"nice\\", \\"children\\": [10, 13, 16]}"}\n'
             b'{"id": 102, "description": "{\\"comment\\": \\"problematic\\", \\"children\\": [8, 11]}"}\n'))
-        self.assertEqual(self.run_query(f"CREATE DATABASE {self.db}", ResultConfiguration=out)["Status"]["State"], "SUCCEEDED")
-        q = self.run_query(f"CREATE EXTERNAL TABLE {self.db}.customers (id int, description string) "
-                           f"ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' LOCATION 's3://{self.data}/customers/'",
-                           ResultConfiguration=out)
-        self.assertEqual(q["Status"]["State"], "SUCCEEDED", q["Status"].get("StateChangeReason"))
-        q = self.run_query(
+        self.succeed(f"CREATE DATABASE {self.db}", ResultConfiguration=out)
+        q = self.succeed(f"CREATE EXTERNAL TABLE {self.db}.customers (id int, description string) "
+                         f"ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' LOCATION 's3://{self.data}/customers/'",
+                         ResultConfiguration=out)
+        q = self.succeed(
             "SELECT id, json_exists(description, 'lax $.children[*]?(@ > 12)'), "
             "json_query(description, 'lax $.children[*]?(@ > 9)' WITH ARRAY WRAPPER), "
             "json_value(description, 'strict $.children[2]' DEFAULT 'none' ON ERROR), "
             "json_value(description, 'lax $.comment') "
             f"FROM {self.db}.customers ORDER BY id", ResultConfiguration=out)
-        self.assertEqual(q["Status"]["State"], "SUCCEEDED", q["Status"].get("StateChangeReason"))
         res = self.athena.get_query_results(QueryExecutionId=q["QueryExecutionId"])
         rows = [[d.get("VarCharValue") for d in r["Data"]] for r in res["ResultSet"]["Rows"][1:]]
         self.assertEqual(rows, [["101", "true", "[10,13,16]", "16", "nice"],
@@ -101,18 +106,16 @@ class AthenaTest(unittest.TestCase):
         q = self.run_query("SELECT json_query('{}', 'lax $.a' WITH ARRAY WRAPPER PASSING 1 AS x)", ResultConfiguration=out)
         self.assertEqual(q["Status"]["State"], "FAILED")
         self.assertIn("unexpected PASSING", q["Status"]["StateChangeReason"])
-        q = self.run_query(
+        q = self.succeed(
             "SELECT json_query(description, 'lax $.children[*]?(@ > $min)' PASSING 12 AS min WITH ARRAY WRAPPER) "
             f"FROM {self.db}.customers ORDER BY id", ResultConfiguration=out)
-        self.assertEqual(q["Status"]["State"], "SUCCEEDED", q["Status"].get("StateChangeReason"))
         res = self.athena.get_query_results(QueryExecutionId=q["QueryExecutionId"])
         self.assertEqual([r["Data"][0].get("VarCharValue") for r in res["ResultSet"]["Rows"][1:]], ["[13,16]", None])  # nothing found: NULL ON EMPTY
         # The constructors build JSON of the columns: keys from values, JSON kept JSON.
-        q = self.run_query(
+        q = self.succeed(
             "SELECT json_object(KEY CAST(id AS varchar) VALUE json_query(description, 'lax $.children'), "
             "'comment' : json_value(description, 'lax $.comment'), 'none' : NULL ABSENT ON NULL) "
             f"FROM {self.db}.customers ORDER BY id", ResultConfiguration=out)
-        self.assertEqual(q["Status"]["State"], "SUCCEEDED", q["Status"].get("StateChangeReason"))
         res = self.athena.get_query_results(QueryExecutionId=q["QueryExecutionId"])
         self.assertEqual([r["Data"][0].get("VarCharValue") for r in res["ResultSet"]["Rows"][1:]],
                          ['{"101":[10,13,16],"comment":"nice"}', '{"102":[8,11],"comment":"problematic"}'])
@@ -124,16 +127,14 @@ class AthenaTest(unittest.TestCase):
         self.s3.put_object(Bucket=self.data, Key="events/e.json", Body=(
             b'{"id": 1, "payload": "{\\"items\\": [{\\"SKU\\": \\"a\\", \\"qty\\": 2, \\"extra\\": true}]}"}\n'
             b'{"id": 2, "payload": "{\\"items\\": [{\\"sku\\": \\"b\\"}, [\\"c\\", 5]]}"}\n'))
-        self.assertEqual(self.run_query(f"CREATE DATABASE {self.db}", ResultConfiguration=out)["Status"]["State"], "SUCCEEDED")
-        q = self.run_query(f"CREATE EXTERNAL TABLE {self.db}.events (id int, payload string) "
-                           f"ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' LOCATION 's3://{self.data}/events/'",
-                           ResultConfiguration=out)
-        self.assertEqual(q["Status"]["State"], "SUCCEEDED", q["Status"].get("StateChangeReason"))
-        q = self.run_query(
+        self.succeed(f"CREATE DATABASE {self.db}", ResultConfiguration=out)
+        q = self.succeed(f"CREATE EXTERNAL TABLE {self.db}.events (id int, payload string) "
+                         f"ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' LOCATION 's3://{self.data}/events/'",
+                         ResultConfiguration=out)
+        q = self.succeed(
             "SELECT id, item.sku, item.qty FROM " + self.db + ".events CROSS JOIN UNNEST("
             "CAST(json_extract(payload, '$.items') AS ARRAY(ROW(sku VARCHAR, qty INTEGER)))) AS t(item) ORDER BY id, item.sku",
             ResultConfiguration=out)
-        self.assertEqual(q["Status"]["State"], "SUCCEEDED", q["Status"].get("StateChangeReason"))
         res = self.athena.get_query_results(QueryExecutionId=q["QueryExecutionId"])
         rows = [[d.get("VarCharValue") for d in r["Data"]] for r in res["ResultSet"]["Rows"][1:]]
         self.assertEqual(rows, [["1", "a", "2"], ["2", "b", None], ["2", "c", "5"]])
@@ -144,15 +145,41 @@ class AthenaTest(unittest.TestCase):
 
     def test_timestamps_keep_their_zone(self):
         out = {"OutputLocation": f"s3://{self.results}/"}
-        q = self.run_query("SELECT TIMESTAMP '2012-10-31 01:00:00' AT TIME ZONE 'America/Los_Angeles' AS la, "
-                           "hour(TIMESTAMP '2012-10-31 01:00:00' AT TIME ZONE 'America/Los_Angeles') AS h, "
-                           "from_iso8601_timestamp('2020-05-11T11:15:05.055+01:00') AS parsed", ResultConfiguration=out)
-        self.assertEqual(q["Status"]["State"], "SUCCEEDED", q["Status"].get("StateChangeReason"))
+        q = self.succeed("SELECT TIMESTAMP '2012-10-31 01:00:00' AT TIME ZONE 'America/Los_Angeles' AS la, "
+                         "hour(TIMESTAMP '2012-10-31 01:00:00' AT TIME ZONE 'America/Los_Angeles') AS h, "
+                         "from_iso8601_timestamp('2020-05-11T11:15:05.055+01:00') AS parsed", ResultConfiguration=out)
         res = self.athena.get_query_results(QueryExecutionId=q["QueryExecutionId"])
         self.assertEqual([d.get("VarCharValue") for d in res["ResultSet"]["Rows"][1]["Data"]],
                          ["2012-10-30 18:00:00.000 America/Los_Angeles", "18", "2020-05-11 11:15:05.055 +01:00"])
         types = [c["Type"] for c in res["ResultSet"]["ResultSetMetadata"]["ColumnInfo"]]
         self.assertEqual(types, ["timestamp with time zone", "bigint", "timestamp with time zone"])
+
+    def test_hashes_pseudonymize_and_bucket(self):
+        """Emails pseudonymized with an HMAC and users bucketed by crc32, as
+        pipelines do before data leaves the raw zone."""
+        out = {"OutputLocation": f"s3://{self.results}/"}
+        users = [("u1", "ann@example.com"), ("u2", "bob@example.com"), ("u3", None)]
+        body = "".join(f"{u},{e or ''}\n" for u, e in users).encode()
+        self.s3.put_object(Bucket=self.data, Key="users/part-0.csv", Body=body)
+        self.succeed(f"CREATE DATABASE {self.db}", ResultConfiguration=out)
+        self.succeed(f"CREATE EXTERNAL TABLE {self.db}.users (user_id string, email string) "
+                     f"ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' LOCATION 's3://{self.data}/users/'",
+                     ResultConfiguration=out)
+        q = self.succeed("SELECT user_id, lower(to_hex(hmac_sha256(to_utf8(nullif(email, '')), to_utf8('pepper')))), "
+                         "crc32(to_utf8(user_id)) % 4, to_hex(sha512(to_utf8(user_id))), "
+                         "concat(to_utf8(user_id), X'00') = to_utf8(user_id) || X'00', concat(user_id, nullif(email, '')) "
+                         f"FROM {self.db}.users ORDER BY user_id", ResultConfiguration=out)
+        res = self.athena.get_query_results(QueryExecutionId=q["QueryExecutionId"])
+        got = [[d.get("VarCharValue") for d in r["Data"]] for r in res["ResultSet"]["Rows"][1:]]
+        want = [[u,
+                 hmac.new(b"pepper", e.encode(), hashlib.sha256).hexdigest() if e else None,
+                 str(zlib.crc32(u.encode()) % 4),
+                 hashlib.sha512(u.encode()).hexdigest().upper(),
+                 "true",
+                 u + e if e else None] for u, e in users]
+        self.assertEqual(got, want)
+        types = [c["Type"] for c in res["ResultSet"]["ResultSetMetadata"]["ColumnInfo"]]
+        self.assertEqual(types, ["varchar", "varchar", "bigint", "varchar", "boolean", "varchar"])
 
     def test_failures_are_clear(self):
         out = {"OutputLocation": f"s3://{self.results}/"}

@@ -324,3 +324,73 @@ a#b#c | abc | NULL | a+b
 SELECT TIMESTAMP '2020-01-01 00:00:00' AT TIME ZONE '+00:00', timezone(TIMESTAMP '2020-01-01 00:00:00 -00:00'), TIMESTAMP '2020-01-01 01:00:00 +00:00'
 ----
 2020-01-01 00:00:00.000 UTC | UTC | 2020-01-01 01:00:00.000 UTC
+
+# Trino's varbinary functions, with the vectors of Trino's own tests
+# (TestVarbinaryFunctions); Trino's concat is its || operator.
+SELECT to_hex(murmur3(CAST('hashme' AS VARBINARY))), to_hex(murmur3(CAST('' AS VARBINARY)))
+----
+93192FE805BE23041C8318F67EC4F2BC | 00000000000000000000000000000000
+
+SELECT to_hex(xxhash64(CAST('hashme' AS VARBINARY))), to_hex(xxhash64(CAST('' AS VARBINARY)))
+----
+F9D96E0E1165E892 | EF46DB3751D8E999
+
+SELECT to_hex(spooky_hash_v2_32(CAST('hello' AS VARBINARY))), to_hex(spooky_hash_v2_64(CAST('hello' AS VARBINARY)))
+----
+D382E6CA | 3768826AD382E6CA
+
+SELECT crc32(to_utf8('CRC me!')), crc32(to_utf8('ABCDEFGHIJKLM'))
+----
+38028046 | 4223167559
+
+SELECT to_hex(hmac_sha256(CAST('hashme' AS VARBINARY), CAST('key' AS VARBINARY)))
+----
+D3D72F9FACDE059DA3A4EB43A9ABDD4B35118E0FEF00E6D16FB04BB332AF0484
+
+SELECT to_hex(hmac_md5(CAST('hashme' AS VARBINARY), CAST('key' AS VARBINARY))), to_hex(hmac_sha1(CAST('hashme' AS VARBINARY), CAST('key' AS VARBINARY)))
+----
+0A26EBEB0E7B65F528D96F7BC631BC8F | 2E7C4C6AEFA7E69F106EEE3CE21944D0046D2F3D
+
+SELECT to_base64url(CAST('hello world' AS VARBINARY)), from_utf8(from_base64url('aGVsbG8gd29ybGQ='))
+----
+aGVsbG8gd29ybGQ= | hello world
+
+SELECT to_hex(to_big_endian_64(-9223372036854775807)), from_big_endian_64(from_hex('8000000000000001'))
+----
+8000000000000001 | -9223372036854775807
+
+SELECT to_hex(to_big_endian_32(-2147483647)), from_big_endian_32(from_hex('80000001'))
+----
+80000001 | -2147483647
+
+SELECT to_hex(to_ieee754_64(3.1415926)), from_ieee754_64(from_hex('3FF0000000000000'))
+----
+400921FB4D12D84A | 1.0
+
+SELECT to_hex(to_ieee754_32(CAST(3.14 AS REAL))), from_ieee754_32(from_hex('3F800000'))
+----
+4048F5C3 | 1.0
+
+SELECT to_hex(X'58' || X'F7'), to_hex(CONCAT(X'CAFFEE', X'F7', X'DE58'))
+----
+58F7 | CAFFEEF7DE58
+
+SELECT murmur3(X''), from_big_endian_64(to_big_endian_64(NULL)), typeof(xxhash64(X'00')), typeof(crc32(X'00')), typeof(from_ieee754_32(X'3F800000'))
+----
+00000000000000000000000000000000 | NULL | varbinary | bigint | real
+
+SELECT to_hex(from_hex('617a6F')), to_base64(CAST('hello world' AS VARBINARY)), from_utf8(from_base64('aGVsbG8gd29ybGQ='))
+----
+617A6F | aGVsbG8gd29ybGQ= | hello world
+
+SELECT to_hex(sha512(CAST('hashme' AS VARBINARY)))
+----
+8A4B59FB9188D09B989FF596AC9CEFBF2ED91DED8DCD9498E8BF2236814A92B23BE6867E7FC340880E514F8FDF97E1F147EA4B0FD6C2DA3557D0CF1C0B58A204
+
+SELECT to_hex(md5(CAST('hashme' AS VARBINARY))), to_hex(sha1(CAST('' AS VARBINARY)))
+----
+533F6357E0210E67D91F651BC49E1278 | DA39A3EE5E6B4B0D3255BFEF95601890AFD80709
+
+SELECT concat('a', NULL), concat(ARRAY[1], ARRAY[2]), 'a' || NULL, concat('a', 'b', 'c')
+----
+NULL | [1, 2] | NULL | abc
