@@ -99,6 +99,8 @@ var macros = []string{
 		"k -> {'key': k, 'value': list_transform(list_filter(a, e -> struct_extract_at(e, 1) IS NOT DISTINCT FROM k), e -> struct_extract_at(e, 2))}))",
 	"CREATE OR REPLACE MACRO lakebox_combinations1(a) AS list_transform(a, x -> [x])",
 	"CREATE OR REPLACE MACRO lakebox_if_both(a, b, r) AS CASE WHEN a IS NOT NULL AND b IS NOT NULL THEN r END",
+	"CREATE OR REPLACE MACRO lakebox_if_present(a, r) AS CASE WHEN a IS NOT NULL THEN r END",
+	"CREATE OR REPLACE MACRO lakebox_null_of(v) AS CASE WHEN false THEN v END", // a NULL of v's type
 	// Piece i of regexp_replace with a function, and the replacement of the
 	// match after it (none after the last piece).
 	"CREATE OR REPLACE MACRO lakebox_piece(pieces, i, repl) AS pieces[i] || CASE WHEN i < len(pieces) THEN coalesce(repl, '') ELSE '' END",
@@ -331,12 +333,8 @@ func translateFunction(n map[string]any) {
 		}
 		return
 	case "reduce":
-		// reduce(array, initial, (s, x) -> ..., s -> s): the engine's
-		// list_reduce(array, lambda, initial), when the output function is
-		// the identity, as it nearly always is.
-		if len(args) == 4 && isIdentityLambda(args[3]) {
-			n["function_name"] = "list_reduce"
-			n["children"] = []any{args[0], args[2], args[1]}
+		if len(args) == 4 {
+			reduceWith(n, args[0], args[1], args[2], args[3])
 		}
 		return
 	case "regexp_replace":
@@ -1101,6 +1099,35 @@ func zipWith(n map[string]any, a, b, f any) {
 	body := substitute(f.(map[string]any)["expr"], map[string]func([]any) any{params[0]: at(a), params[1]: at(b)})
 	positions := call("generate_series", loc, constant("INTEGER", 1), call("lakebox_zip_length", loc, deepCopy(a), deepCopy(b)))
 	replaceNode(n, call("list_transform", loc, positions, lambda(entry, body)))
+}
+
+// reduceWith rewrites reduce(a, init, (s, x) -> e, s -> r). The engine
+// folds a list into its own element type only, while Trino's state may be
+// of any type: the fold runs over pairs {s, x}, the first holding init and
+// the others a's elements, so both have one type. r is applied once, to
+// the fold's state; a NULL array gives NULL.
+func reduceWith(n map[string]any, a, init, f, out any) {
+	step, finish := lambdaParams(f), lambdaParams(out)
+	if len(step) != 2 || len(finish) != 1 {
+		return
+	}
+	const acc, state = "__lakebox_acc", "__lakebox_s"
+	loc := n["query_location"]
+	field := func(param, name string) func([]any) any {
+		return func(rest []any) any { return columnRef(append([]any{param, name}, rest...)...) }
+	}
+	next := substitute(f.(map[string]any)["expr"], map[string]func([]any) any{step[0]: field(acc, "s"), step[1]: field(entry, "x")})
+	pair := func(s, x any) any { return call("struct_pack", loc, named("s", s), named("x", x)) }
+	first := pair(deepCopy(init), call("array_extract", loc, deepCopy(a), constant("INTEGER", 1)))
+	pairs := call("list_prepend", loc, first,
+		call("list_transform", loc, deepCopy(a), lambda(entry, pair(call("lakebox_null_of", loc, init), columnRef(entry)))))
+	fold := call("list_reduce", loc, pairs, lambda2(acc, entry, pair(next, columnRef(entry, "x"))))
+	result := call("struct_extract", loc, fold, stringConstant("s"))
+	if !isIdentityLambda(out) {
+		body := substitute(out.(map[string]any)["expr"], map[string]func([]any) any{finish[0]: func(rest []any) any { return fieldsOf(columnRef(state), rest) }})
+		result = call("array_extract", loc, call("list_transform", loc, call("list_value", loc, result), lambda(state, body)), constant("INTEGER", 1))
+	}
+	replaceNode(n, call("lakebox_if_present", loc, a, result))
 }
 
 // fieldsOf is v.f1.f2... for the field names of a parameter reference

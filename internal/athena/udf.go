@@ -165,7 +165,10 @@ func (p *duckTypeParser) parse(depth int) string {
 		t = "map(" + k + ", " + v + ")"
 	case "STRUCT":
 		p.eat('(')
-		var fields []string
+		// An anonymous row's fields are field0, field1, ... (as Athena
+		// prints its values); Trino's type names no fields then.
+		var names, types []string
+		anonymous := true
 		for !p.eat(')') && p.pos < len(p.s) {
 			at := p.pos
 			f := p.field()
@@ -174,13 +177,16 @@ func (p *duckTypeParser) parse(depth int) string {
 				p.pos = len(p.s) + 1
 				return ""
 			}
-			if f != "" {
-				ft = f + " " + ft
-			}
-			fields = append(fields, ft)
+			anonymous = anonymous && f == "field"+strconv.Itoa(len(names))
+			names, types = append(names, f), append(types, ft)
 			p.eat(',')
 		}
-		t = "row(" + strings.Join(fields, ", ") + ")"
+		for i, f := range names {
+			if f != "" && !anonymous {
+				types[i] = f + " " + types[i]
+			}
+		}
+		t = "row(" + strings.Join(types, ", ") + ")"
 	default:
 		t = scalarTrinoType(name)
 		if p.eat('(') { // arguments of a type this parser does not know: as written

@@ -305,7 +305,12 @@ SELECT TIMESTAMP '2020-01-01 Europe/Paris', from_iso8601_timestamp('2020-05-11T1
 
 SELECT typeof(CAST(ROW(1) AS ROW(DECIMAL(3,1))))
 ----
-row(field0 decimal(3,1))
+row(decimal(3,1))
+
+# An anonymous row names no fields; fields named out of order are named.
+SELECT typeof(ROW(1, 2.0)), typeof(CAST(ROW(1, 2) AS ROW(x BIGINT, y INTEGER))), typeof(ARRAY[ROW(1, 'a')]), typeof(CAST(ROW(1, 2) AS ROW(field1 INTEGER, field0 INTEGER)))
+----
+row(integer, decimal(2,1)) | row(x bigint, y integer) | array(row(integer, varchar)) | row(field1 integer, field0 integer)
 
 # regexp_replace with a function of each match's groups.
 SELECT regexp_replace('new york', '(\w)(\w*)', x -> upper(x[1]) || lower(x[2]))
@@ -394,3 +399,47 @@ SELECT to_hex(md5(CAST('hashme' AS VARBINARY))), to_hex(sha1(CAST('' AS VARBINAR
 SELECT concat('a', NULL), concat(ARRAY[1], ARRAY[2]), 'a' || NULL, concat('a', 'b', 'c')
 ----
 NULL | [1, 2] | NULL | abc
+
+# reduce with a state of another type than the elements (a fold over {s, x} pairs),
+# an output function, a NULL array, a column as the initial state, nesting.
+SELECT reduce(ARRAY[2147483647, 1], BIGINT '0', (s, x) -> s + x, s -> s)
+----
+2147483648
+
+SELECT reduce(ARRAY[5, 20, 50], 0, (s, x) -> s + x, s -> s * 2)
+----
+150
+
+SELECT reduce(ARRAY['a', 'bb'], 0, (s, x) -> s + length(x), s -> s)
+----
+3
+
+SELECT reduce(CAST(NULL AS ARRAY(INTEGER)), 0, (s, x) -> s + x, s -> s)
+----
+NULL
+
+SELECT reduce(ARRAY[1, 2], 0.5E0, (s, x) -> s * x, s -> CAST(s AS VARCHAR))
+----
+1.0
+
+SELECT reduce(ARRAY[1, 2, 3], CAST(ARRAY[] AS ARRAY(INTEGER)), (s, x) -> concat(ARRAY[x], s), s -> s)
+----
+[3, 2, 1]
+
+SELECT reduce(ARRAY[], CAST(ROW(0.0, 0) AS ROW(sum DOUBLE, count INTEGER)), (s, x) -> s, s -> s.count)
+----
+0
+
+SELECT k, reduce(v, k, (s, x) -> s * 10 + x, s -> s) FROM (VALUES (1, ARRAY[2, 3]), (4, NULL), (5, ARRAY[])) AS t(k, v) ORDER BY k
+----
+1 | 123
+4 | NULL
+5 | 5
+
+SELECT reduce(ARRAY[ARRAY[1, 2], ARRAY[3]], 0, (s, x) -> s + reduce(x, 0, (a, b) -> a + b, a -> a), s -> s)
+----
+6
+
+SELECT reduce(ARRAY['x', 'yy'], '', (s, x) -> s || upper(x), s -> length(s))
+----
+3

@@ -347,6 +347,10 @@ SELECT reduce(ARRAY[2147483647, 1], BIGINT '0', (s, x) -> s + x, s -> s)
 ----
 2147483648
 
+SELECT reduce(ARRAY[5, 6, 10, 20], CAST(ROW(0.0, 0) AS ROW(sum DOUBLE, count INTEGER)), (s, x) -> CAST(ROW(x + s.sum, s.count + 1) AS ROW(sum DOUBLE, count INTEGER)), s -> IF(s.count = 0, NULL, s.sum / s.count))
+----
+10.25
+
 SELECT trim_array(ARRAY[1, 2, 3, 4], 1)
 ----
 [1, 2, 3]
