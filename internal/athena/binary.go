@@ -121,6 +121,9 @@ func hmacOf(h func() hash.Hash) sqlengine.StrictFunc {
 // Java's URL decoder does.
 func fromBase64URL(a []any) (any, error) {
 	s := a[0].(string)
+	if strings.ContainsAny(s, "\r\n") { // Go's decoder passes over line breaks, Java's refuses them
+		return nil, fmt.Errorf("Illegal base64 character in %q", s)
+	}
 	enc := base64.URLEncoding
 	if !strings.HasSuffix(s, "=") && len(s)%4 != 0 {
 		enc = base64.RawURLEncoding

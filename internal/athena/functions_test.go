@@ -116,6 +116,8 @@ func TestFunctionErrors(t *testing.T) {
 		"SELECT from_ieee754_32(from_hex('0000'))":                            "Input floating-point value must be exactly 4 bytes long",
 		"SELECT from_ieee754_64(X'00')":                                       "Input floating-point value must be exactly 8 bytes long",
 		"SELECT from_base64url('a$b')":                                        "Illegal base64 character",
+		"SELECT from_base64url('aGVs' || chr(10) || 'bG8=')":                  "Illegal base64 character",
+		"SELECT concat('a')":                                                  "There must be two or more concatenation arguments",
 	} {
 		rec := &queryRecord{QueryExecution: QueryExecution{QueryExecutionId: "test", QueryExecutionContext: &QueryExecutionContext{}}}
 		_, err := s.selectQuery(context.Background(), scope{"000000000000", "us-east-1"}, rec, q)

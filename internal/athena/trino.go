@@ -100,7 +100,7 @@ var macros = []string{
 	"CREATE OR REPLACE MACRO lakebox_combinations1(a) AS list_transform(a, x -> [x])",
 	"CREATE OR REPLACE MACRO lakebox_if_both(a, b, r) AS CASE WHEN a IS NOT NULL AND b IS NOT NULL THEN r END",
 	"CREATE OR REPLACE MACRO lakebox_if_present(a, r) AS CASE WHEN a IS NOT NULL THEN r END",
-	"CREATE OR REPLACE MACRO lakebox_null_of(v) AS CASE WHEN false THEN v END", // a NULL of v's type
+	"CREATE OR REPLACE MACRO lakebox_widened(t, v) AS CASE WHEN false THEN t ELSE v END", // v, of the type it shares with t
 	// Piece i of regexp_replace with a function, and the replacement of the
 	// match after it (none after the last piece).
 	"CREATE OR REPLACE MACRO lakebox_piece(pieces, i, repl) AS pieces[i] || CASE WHEN i < len(pieces) THEN coalesce(repl, '') ELSE '' END",
@@ -375,7 +375,7 @@ func translateFunction(n map[string]any) {
 		return
 	case "if":
 		if len(args) == 2 { // Trino's IF without an else is NULL
-			n["children"] = append(args, constant("NULL", nil))
+			n["children"] = append(args, null())
 		}
 		return
 	case "greatest", "least":
@@ -477,6 +477,10 @@ func translateFunction(n map[string]any) {
 		// Trino's concat is its || operator, argument after argument: NULL
 		// when any argument is, and varbinary of varbinary. The engine's
 		// passes over NULLs and makes text of bytes.
+		if len(args) == 1 {
+			replaceNode(n, call("error", n["query_location"], stringConstant("There must be two or more concatenation arguments")))
+			return
+		}
 		if len(args) >= 2 && n["distinct"] != true {
 			chain := args[0]
 			for _, a := range args[1:] {
@@ -736,6 +740,12 @@ var noLocation = json.Number("18446744073709551615")
 // stringConstant is a VARCHAR constant node.
 func stringConstant(s string) map[string]any {
 	return constant("VARCHAR", s)
+}
+
+// null is the constant NULL.
+func null() map[string]any {
+	return map[string]any{"class": "CONSTANT", "type": "VALUE_CONSTANT", "alias": "", "query_location": noLocation,
+		"value": map[string]any{"type": map[string]any{"id": "NULL", "type_info": nil}, "is_null": true}}
 }
 
 func constant(typ string, v any) map[string]any {
@@ -1104,27 +1114,33 @@ func zipWith(n map[string]any, a, b, f any) {
 // reduceWith rewrites reduce(a, init, (s, x) -> e, s -> r). The engine
 // folds a list into its own element type only, while Trino's state may be
 // of any type: the fold runs over pairs {s, x}, the first holding init and
-// the others a's elements, so both have one type. r is applied once, to
-// the fold's state; a NULL array gives NULL.
+// the others a's elements, so both have one type. The state's type is
+// init's widened to what e makes of it, as Trino types it (0 summing
+// decimals is a decimal). r is applied once, to the fold's state; a NULL
+// array gives NULL.
 func reduceWith(n map[string]any, a, init, f, out any) {
 	step, finish := lambdaParams(f), lambdaParams(out)
 	if len(step) != 2 || len(finish) != 1 {
 		return
 	}
-	const acc, state = "__lakebox_acc", "__lakebox_s"
 	loc := n["query_location"]
-	field := func(param, name string) func([]any) any {
-		return func(rest []any) any { return columnRef(append([]any{param, name}, rest...)...) }
+	// Named after the call's place in the query: a reduce in another's
+	// lambda (or in a map function's) must not capture the outer names.
+	acc, elem, state := fmt.Sprint("__lakebox_acc", loc), fmt.Sprint("__lakebox_x", loc), fmt.Sprint("__lakebox_s", loc)
+	of := func(v func() any) func([]any) any { return func(rest []any) any { return fieldsOf(v(), rest) } }
+	stepOf := func(s, x func() any) any {
+		return substitute(deepCopy(f.(map[string]any)["expr"]), map[string]func([]any) any{step[0]: of(s), step[1]: of(x)})
 	}
-	next := substitute(f.(map[string]any)["expr"], map[string]func([]any) any{step[0]: field(acc, "s"), step[1]: field(entry, "x")})
+	first := func() any { return call("array_extract", loc, deepCopy(a), constant("INTEGER", 1)) }
+	widened := call("lakebox_widened", loc, stepOf(func() any { return deepCopy(init) }, first), deepCopy(init))
+	next := stepOf(func() any { return columnRef(acc, "s") }, func() any { return columnRef(elem, "x") })
 	pair := func(s, x any) any { return call("struct_pack", loc, named("s", s), named("x", x)) }
-	first := pair(deepCopy(init), call("array_extract", loc, deepCopy(a), constant("INTEGER", 1)))
-	pairs := call("list_prepend", loc, first,
-		call("list_transform", loc, deepCopy(a), lambda(entry, pair(call("lakebox_null_of", loc, init), columnRef(entry)))))
-	fold := call("list_reduce", loc, pairs, lambda2(acc, entry, pair(next, columnRef(entry, "x"))))
+	pairs := call("list_prepend", loc, pair(widened, first()),
+		call("list_transform", loc, deepCopy(a), lambda(elem, pair(null(), columnRef(elem)))))
+	fold := call("list_reduce", loc, pairs, lambda2(acc, elem, pair(next, columnRef(elem, "x"))))
 	result := call("struct_extract", loc, fold, stringConstant("s"))
 	if !isIdentityLambda(out) {
-		body := substitute(out.(map[string]any)["expr"], map[string]func([]any) any{finish[0]: func(rest []any) any { return fieldsOf(columnRef(state), rest) }})
+		body := substitute(out.(map[string]any)["expr"], map[string]func([]any) any{finish[0]: of(func() any { return columnRef(state) })})
 		result = call("array_extract", loc, call("list_transform", loc, call("list_value", loc, result), lambda(state, body)), constant("INTEGER", 1))
 	}
 	replaceNode(n, call("lakebox_if_present", loc, a, result))

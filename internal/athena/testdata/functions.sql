@@ -443,3 +443,45 @@ SELECT reduce(ARRAY[ARRAY[1, 2], ARRAY[3]], 0, (s, x) -> s + reduce(x, 0, (a, b)
 SELECT reduce(ARRAY['x', 'yy'], '', (s, x) -> s || upper(x), s -> length(s))
 ----
 3
+
+# reduce nested in another reduce's lambdas or in a map function's (each rewrite names its own
+# lambda parameters), a state widened to what the step makes of it, a subquery as the initial state.
+SELECT reduce(ARRAY[1, 2], 0, (s, x) -> s + reduce(ARRAY[10, 20], 0, (a, b) -> a + x, a -> a), s -> s)
+----
+6
+
+SELECT reduce(ARRAY[1, 2], 100, (s, x) -> reduce(ARRAY[7], 0, (a, b) -> s, a -> a) + x, s -> s)
+----
+103
+
+SELECT reduce(ARRAY[1], 0, (s, x) -> s + x, s -> reduce(ARRAY[5], 0, (a, b) -> a + b, a -> a + s))
+----
+6
+
+SELECT reduce(ARRAY[1, 2], 0, (s, x) -> s + reduce(ARRAY[10], x, (a, b) -> a + b, a -> a), s -> s)
+----
+23
+
+SELECT transform_values(MAP(ARRAY['a'], ARRAY[1]), (k, v) -> reduce(ARRAY[10, 20], v, (s, x) -> s + x, s -> s))
+----
+{a=31}
+
+SELECT zip_with(ARRAY[1, 2], ARRAY[3, 4], (p, q) -> reduce(ARRAY[10], 0, (s, x) -> s + x + p, s -> s))
+----
+[11, 12]
+
+SELECT map_filter(MAP(ARRAY['a', 'b'], ARRAY[1, 5]), (k, v) -> reduce(ARRAY[1, 2], 0, (s, x) -> s + x, s -> s) > v)
+----
+{a=1}
+
+SELECT reduce(ARRAY[0.4, 0.4], 0, (s, x) -> s + x, s -> s), reduce(ARRAY[1.4E0, 1.4E0], 0, (s, x) -> s + x, s -> s)
+----
+0.8 | 2.8
+
+SELECT reduce(ARRAY [123456789012345, NULL, 54321], 0, (s, x) -> s + coalesce(x, 0), s -> s)
+----
+123456789066666
+
+SELECT reduce(ARRAY[1, 2], (SELECT 10), (s, x) -> s + x, s -> s)
+----
+13
