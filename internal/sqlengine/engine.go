@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -30,7 +31,42 @@ type Options struct {
 
 // Engine is an embedded DuckDB database, in memory: it holds no data of its
 // own, queries read files.
-type Engine struct{ db *sql.DB }
+type Engine struct {
+	db *sql.DB
+	// The syntax trees of queries and the SQL of trees, which depend on
+	// the text alone: a query run again (a dashboard's, a benchmark's)
+	// skips two round trips through the engine, a few milliseconds.
+	parsed, deparsed texts
+}
+
+// texts maps texts to what the engine makes of them, bounded in bytes: it
+// starts over when full.
+type texts struct {
+	mu    sync.Mutex
+	m     map[string]string
+	bytes int
+}
+
+const textsMaxBytes = 16 << 20
+
+func (t *texts) get(key string) (string, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	v, ok := t.m[key]
+	return v, ok
+}
+
+func (t *texts) put(key, val string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.m == nil || t.bytes+len(key)+len(val) > textsMaxBytes {
+		t.m, t.bytes = map[string]string{}, 0
+	}
+	if _, ok := t.m[key]; !ok {
+		t.m[key] = val
+		t.bytes += len(key) + len(val)
+	}
+}
 
 // Open starts an engine.
 func Open(opts Options) (*Engine, error) {
@@ -77,7 +113,8 @@ func (e *Engine) Close() error { return e.db.Close() }
 // Session is one connection of the engine. It is not safe for concurrent
 // use.
 type Session struct {
-	conn *sql.Conn
+	engine *Engine
+	conn   *sql.Conn
 	// interrupted is set when a statement was cancelled: the connection
 	// is then discarded, not reused, since the engine may still carry the
 	// interrupt.
@@ -90,7 +127,7 @@ func (e *Engine) Session(ctx context.Context) (*Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlengine: connect: %w", err)
 	}
-	return &Session{conn: conn}, nil
+	return &Session{engine: e, conn: conn}, nil
 }
 
 // Close returns the session's connection to the pool.
@@ -118,6 +155,9 @@ func (s *Session) Exec(ctx context.Context, stmt string) error {
 // Parse returns DuckDB's syntax tree of a query as JSON
 // (json_serialize_sql), or a syntax error.
 func (s *Session) Parse(ctx context.Context, query string) (string, error) {
+	if tree, ok := s.engine.parsed.get(query); ok {
+		return tree, nil
+	}
 	var tree string
 	if err := s.conn.QueryRowContext(ctx, "SELECT json_serialize_sql(?::VARCHAR)::VARCHAR", query).Scan(&tree); err != nil {
 		return "", wrap(err)
@@ -134,15 +174,20 @@ func (s *Session) Parse(ctx context.Context, query string) (string, error) {
 	if probe.Error {
 		return "", &Error{Kind: probe.ErrorType, Message: probe.ErrorMessage, Position: atoi(probe.Position)}
 	}
+	s.engine.parsed.put(query, tree)
 	return tree, nil
 }
 
 // Deparse turns a syntax tree back into SQL (json_deserialize_sql).
 func (s *Session) Deparse(ctx context.Context, tree string) (string, error) {
+	if q, ok := s.engine.deparsed.get(tree); ok {
+		return q, nil
+	}
 	var q string
 	if err := s.conn.QueryRowContext(ctx, "SELECT json_deserialize_sql(?::JSON)", tree).Scan(&q); err != nil {
 		return "", wrap(err)
 	}
+	s.engine.deparsed.put(tree, q)
 	return q, nil
 }
 

@@ -60,6 +60,20 @@ func TestSession(t *testing.T) {
 	if err != nil || !strings.Contains(q, "FROM t") {
 		t.Errorf("Deparse = %q, %v", q, err)
 	}
+	// A query parsed again, and its tree deparsed again, are answered from
+	// the engine's memory; a syntax error is not remembered.
+	if again, err := s.Parse(ctx, "SELECT a FROM t WHERE a > 1"); err != nil || again != tree {
+		t.Errorf("second Parse = %.60q, %v; want the first tree", again, err)
+	}
+	if _, ok := e.parsed.get("SELECT a FROM t WHERE a > 1"); !ok {
+		t.Error("the parsed tree was not kept")
+	}
+	if _, ok := e.deparsed.get(tree); !ok {
+		t.Error("the deparsed SQL was not kept")
+	}
+	if _, ok := e.parsed.get("SELEC 1"); ok {
+		t.Error("a syntax error was kept")
+	}
 	_, err = s.Query(ctx, "SELECT * FROM missing_table", func([]*string) error { return nil })
 	var ee *Error
 	if !errors.As(err, &ee) || ee.Kind != "Catalog" {
@@ -69,6 +83,28 @@ func TestSession(t *testing.T) {
 	cancel()
 	if _, err := s.Query(cctx, "SELECT count(*) FROM range(1000000000)", func([]*string) error { return nil }); err == nil {
 		t.Error("a cancelled query ran")
+	}
+}
+
+// TestTextsBounded: the memory of parsed and deparsed texts starts over
+// rather than grow past its bound.
+func TestTextsBounded(t *testing.T) {
+	var c texts
+	big := strings.Repeat("x", textsMaxBytes/3)
+	for i, key := range []string{"a", "b", "c", "d"} {
+		c.put(key, big)
+		if _, ok := c.get(key); !ok {
+			t.Fatalf("put %d: %s not kept", i, key)
+		}
+		if c.bytes > textsMaxBytes {
+			t.Fatalf("put %d: %d bytes kept, bound %d", i, c.bytes, textsMaxBytes)
+		}
+	}
+	if _, ok := c.get("a"); ok {
+		t.Error("a kept after the memory filled and started over")
+	}
+	if _, ok := c.get("d"); !ok {
+		t.Error("d, the last put, lost")
 	}
 }
 
