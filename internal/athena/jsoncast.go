@@ -28,7 +28,8 @@ import (
 // place; it reports whether it did.
 func jsonRowsCast(n map[string]any) bool {
 	t, _ := n["cast_type"].(map[string]any)
-	if t == nil || !isJSON(n["child"]) {
+	child := n["child"]
+	if t == nil || !isJSON(child) && !isColumn(child) {
 		return false
 	}
 	shape, duck := castShape(t, 0)
@@ -40,8 +41,32 @@ func jsonRowsCast(n map[string]any) bool {
 		return false
 	}
 	loc := n["query_location"]
-	n["child"] = call("json", loc, call("lakebox_json_rows", loc, n["child"], stringConstant(string(plan))))
+	reshaped := func(v any) any {
+		return call("json", loc, call("lakebox_json_rows", loc, v, stringConstant(string(plan))))
+	}
+	if isJSON(child) {
+		n["child"] = reshaped(child)
+		return true
+	}
+	// A column is JSON (a subquery's json_parse(...)) or not, as the
+	// engine knows when it binds: it keeps one of the two casts.
+	asJSON, asIs := unaliased(n), unaliased(n)
+	asJSON["child"] = reshaped(castTo(deepCopy(child), "VARCHAR"))
+	replaceNode(n, call("lakebox_if_json", loc, deepCopy(child), asJSON, asIs))
 	return true
+}
+
+// isColumn reports whether an expression is a column reference.
+func isColumn(v any) bool {
+	c, _ := v.(map[string]any)
+	return c != nil && c["class"] == "COLUMN_REF"
+}
+
+// unaliased is a copy of a node without its alias, to go inside another.
+func unaliased(n map[string]any) map[string]any {
+	c := deepCopy(n).(map[string]any)
+	c["alias"] = ""
+	return c
 }
 
 // jsonCastPlan is lakebox_json_rows's second argument.

@@ -100,6 +100,8 @@ var macros = []string{
 	"CREATE OR REPLACE MACRO lakebox_combinations1(a) AS list_transform(a, x -> [x])",
 	"CREATE OR REPLACE MACRO lakebox_if_both(a, b, r) AS CASE WHEN a IS NOT NULL AND b IS NOT NULL THEN r END",
 	"CREATE OR REPLACE MACRO lakebox_if_present(a, r) AS CASE WHEN a IS NOT NULL THEN r END",
+	// j if v is JSON, else other: typeof is known when binding, so the engine keeps one of the two.
+	"CREATE OR REPLACE MACRO lakebox_if_json(v, j, other) AS CASE WHEN typeof(v) = 'JSON' THEN j ELSE other END",
 	"CREATE OR REPLACE MACRO lakebox_widened(t, v) AS CASE WHEN false THEN t ELSE v END", // v, of the type it shares with t
 	// Piece i of regexp_replace with a function, and the replacement of the
 	// match after it (none after the last piece).
@@ -236,11 +238,20 @@ func (s *Service) prepare(ctx context.Context) error {
 // a varchar.
 func translateCast(n map[string]any) {
 	t, _ := n["cast_type"].(map[string]any)
-	if t != nil && t["id"] == "VARCHAR" && isJSON(n["child"]) {
+	if t != nil && t["id"] == "VARCHAR" {
 		// JSON to varchar is the scalar's value in Trino ("abc", not
-		// "\"abc\""; null is NULL), not the JSON text.
-		replaceNode(n, call("json_extract_string", n["query_location"], n["child"], stringConstant("$")))
-		return
+		// "\"abc\""; null is NULL), not the JSON text. A column may be
+		// JSON or not: the engine keeps one of the two when it binds.
+		loc, child := n["query_location"], n["child"]
+		switch {
+		case isJSON(child):
+			replaceNode(n, call("json_extract_string", loc, child, stringConstant("$")))
+			return
+		case isColumn(child):
+			asJSON := call("json_extract_string", loc, castTo(deepCopy(child), "VARCHAR"), stringConstant("$"))
+			replaceNode(n, call("lakebox_if_json", loc, deepCopy(child), asJSON, unaliased(n)))
+			return
+		}
 	}
 	if jsonRowsCast(n) {
 		return

@@ -138,6 +138,13 @@ class AthenaTest(unittest.TestCase):
         res = self.athena.get_query_results(QueryExecutionId=q["QueryExecutionId"])
         rows = [[d.get("VarCharValue") for d in r["Data"]] for r in res["ResultSet"]["Rows"][1:]]
         self.assertEqual(rows, [["1", "a", "2"], ["2", "b", None], ["2", "c", "5"]])
+        # A JSON column of a CTE casts the same way.
+        q = self.succeed(f"WITH e AS (SELECT id, json_extract(payload, '$.items[0]') AS first FROM {self.db}.events) "
+                         "SELECT id, CAST(first AS ROW(sku VARCHAR)), CAST(json_extract(first, '$.sku') AS VARCHAR) "
+                         "FROM e ORDER BY id", ResultConfiguration=out)
+        res = self.athena.get_query_results(QueryExecutionId=q["QueryExecutionId"])
+        rows = [[d.get("VarCharValue") for d in r["Data"]] for r in res["ResultSet"]["Rows"][1:]]
+        self.assertEqual(rows, [["1", "{sku=a}", None], ["2", "{sku=b}", "b"]])
         q = self.run_query("SELECT CAST(json_parse('[1, 2, 3]') AS ROW(a INTEGER, b INTEGER))", ResultConfiguration=out)
         self.assertEqual(q["Status"]["State"], "FAILED")
         self.assertEqual(q["Status"]["StateChangeReason"],

@@ -485,3 +485,23 @@ SELECT reduce(ARRAY [123456789012345, NULL, 54321], 0, (s, x) -> s + coalesce(x,
 SELECT reduce(ARRAY[1, 2], (SELECT 10), (s, x) -> s + x, s -> s)
 ----
 13
+
+# A JSON column of a subquery or CTE casts to VARCHAR and to rows as Trino casts JSON; a column of
+# another type casts as it always did (the engine keeps one of the two casts when it binds).
+SELECT CAST(j AS ROW(a INTEGER)), CAST(j AS VARCHAR), CAST(s AS VARCHAR), CAST(n AS VARCHAR) FROM (SELECT json_parse('{"A": 1, "b": 2}') AS j, json_parse('"abc"') AS s, 5 AS n)
+----
+{a=1} | {"A":1,"b":2} | abc | 5
+
+WITH e AS (SELECT id, json_parse(p) AS payload FROM (VALUES (1, '{"items": [{"SKU": "a", "extra": 1}]}'), (2, '{"items": [["b"]]}')) AS t(id, p))
+SELECT id, item.sku FROM e CROSS JOIN UNNEST(CAST(json_extract(payload, '$.items') AS ARRAY(ROW(sku VARCHAR)))) AS u(item) ORDER BY id
+----
+1 | a
+2 | b
+
+SELECT TRY_CAST(j AS ROW(a INTEGER)) AS r FROM (SELECT json_parse('[1, 2]') AS j)
+----
+NULL
+
+SELECT CAST(r AS ROW(x BIGINT)) AS c, CAST(d AS VARCHAR) AS v FROM (SELECT CAST(ROW(1) AS ROW(x INTEGER)) AS r, DATE '2020-01-02' AS d)
+----
+{x=1} | 2020-01-02
