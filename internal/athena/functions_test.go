@@ -110,7 +110,7 @@ func TestFunctionErrors(t *testing.T) {
 		`SELECT CAST(json_parse('[1, "x", 3]') AS ROW(a INTEGER, b VARCHAR))`: "INVALID_CAST_ARGUMENT: Cannot cast to row(a integer, b varchar). Expected json array ending, but got 3",
 		`SELECT CAST(json_parse('{"a": 1, "A": 2}') AS ROW(a INTEGER))`:       "INVALID_CAST_ARGUMENT: Cannot cast to row(a integer). Duplicate field: a",
 		`SELECT CAST(json_parse('[5]') AS ARRAY(ROW("X y" INTEGER)))`:         `Cannot cast to array(row("X y" integer)). Expected a json array or object, but got 5`,
-		`SELECT CAST(json_parse('{"a": [1}') AS ROW(a INTEGER))`:              "Malformed JSON",
+		`SELECT CAST(json_parse('{"a": [1}') AS ROW(a INTEGER))`:              "Cannot convert value to JSON: '{\"a\": [1}'",
 		"SELECT from_big_endian_64(from_hex('1111'))":                         "expected 8-byte input, but got instead: 2",
 		"SELECT from_big_endian_32(X'')":                                      "expected 4-byte input, but got instead: 0",
 		"SELECT from_ieee754_32(from_hex('0000'))":                            "Input floating-point value must be exactly 4 bytes long",

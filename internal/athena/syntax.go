@@ -299,7 +299,7 @@ func rewrite(b *strings.Builder, toks []token) {
 			i++
 		case t.is("JSON") && literalAfter(toks, i) > 0 && !prevIs(toks, i, "AS"):
 			j := literalAfter(toks, i)
-			b.WriteString("json(" + toks[j].text + ")")
+			b.WriteString("json_parse(" + toks[j].text + ")")
 			i = j
 		case t.is("LISTAGG"):
 			i = listagg(b, toks, i)

@@ -33,7 +33,7 @@ func TestTrinoSyntax(t *testing.T) {
 		{"SELECT listagg(v, ',' ON OVERFLOW ERROR) WITHIN GROUP (ORDER BY v)", "SELECT string_agg(v, ',' ORDER BY v)"},
 		{"SELECT TIME '12:00:00+09:00', TIME '12:00:00', t AT TIME ZONE 'UTC'", "SELECT TIMETZ '12:00:00+09:00', TIME '12:00:00', t AT TIME ZONE 'UTC'"},
 		{"SELECT X'6869', x = 'a'", "SELECT unhex('6869'), x = 'a'"},
-		{"SELECT JSON '[1, 2]', CAST(x AS JSON)", "SELECT json('[1, 2]'), CAST(x AS JSON)"},
+		{"SELECT JSON '[1, 2]', CAST(x AS JSON)", "SELECT json_parse('[1, 2]'), CAST(x AS JSON)"},
 		{"SELECT 0x1F, 0o17, 0b101, 0", "SELECT 31, 15, 5, 0"},
 		{"SELECT listagg(x, ',') WITHIN GROUP (ORDER BY x DESC) FROM t", "SELECT string_agg(x, ',' ORDER BY x DESC) FROM t"},
 		{"SELECT listagg(x) WITHIN GROUP (ORDER BY x) FROM t", "SELECT string_agg(x, '' ORDER BY x) FROM t"},

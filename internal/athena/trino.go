@@ -176,7 +176,6 @@ var renames = map[string]string{
 	"is_nan":                         "isnan",
 	"is_finite":                      "isfinite",
 	"is_infinite":                    "isinf",
-	"json_parse":                     "json",
 	"json_format":                    "lakebox_json_format",
 	"json_size":                      "lakebox_json_size",
 	"json_array_get":                 "lakebox_json_array_get",
@@ -271,6 +270,11 @@ func translateCast(n map[string]any) {
 // a function that returns it.
 func isJSON(v any) bool {
 	c, ok := v.(map[string]any)
+	if ok && c["class"] == "CAST" {
+		t, _ := c["cast_type"].(map[string]any)
+		info, _ := t["type_info"].(map[string]any)
+		return t["id"] == "UNBOUND" && strings.EqualFold(stringOf(info["name"]), "JSON")
+	}
 	if !ok || c["class"] != "FUNCTION" {
 		return false
 	}
@@ -484,6 +488,13 @@ func translateFunction(n map[string]any) {
 			}
 		}
 		return
+	case "json_parse":
+		// Trino's json_parse writes the document back in a canonical form
+		// (keys sorted, doubles as Java prints them): jsonParse.
+		if len(args) == 1 {
+			replaceNode(n, castToJSON(call("lakebox_json_parse", n["query_location"], args[0])))
+		}
+		return
 	case "concat":
 		// Trino's concat is its || operator, argument after argument: NULL
 		// when any argument is, and varbinary of varbinary. The engine's
@@ -626,6 +637,15 @@ func stringOf(v any) string { s, _ := v.(string); return s }
 func childrenOf(v any) []any {
 	m, _ := v.(map[string]any)
 	c, _ := m["children"].([]any)
+	return c
+}
+
+// castToJSON is CAST(v AS JSON), which keeps v's text as it is (json(v)
+// writes numbers anew: 1.0E10 as 10000000000.0).
+func castToJSON(v any) map[string]any {
+	c := castTo(v, "UNBOUND")
+	c["cast_type"] = map[string]any{"id": "UNBOUND", "type_info": map[string]any{"type": "UNBOUND_TYPE_INFO", "alias": "",
+		"extension_info": nil, "name": "JSON", "catalog": "", "schema": "", "user_type_modifiers": []any{}}}
 	return c
 }
 

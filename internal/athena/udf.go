@@ -42,6 +42,7 @@ func (u *udfs) register(sess *sqlengine.Session) error {
 		{"lakebox_utf_encode", 2, utfEncode},
 		{"lakebox_utf_decode", 2, utfDecode},
 		{"lakebox_json_rows", 2, u.jsonRows},
+		{"lakebox_json_parse", 1, jsonParse},
 	} {
 		if err := sess.RegisterFunc(f.name, f.nargs, false, f.fn); err != nil {
 			return err

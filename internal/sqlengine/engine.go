@@ -519,6 +519,9 @@ func formatNested(v any, style timeStyle) string {
 	return format(v, style)
 }
 
+// JavaDouble prints a double as Java's Double.toString does.
+func JavaDouble(f float64) string { return formatFloat(f, 64) }
+
 // formatFloat prints a float as Java's Double.toString does, which is how
 // Athena prints doubles: plain between 10^-3 and 10^7 (2.0, not 2), else
 // scientific (1.7E9, 1.0E-4).

@@ -505,3 +505,21 @@ NULL
 SELECT CAST(r AS ROW(x BIGINT)) AS c, CAST(d AS VARCHAR) AS v FROM (SELECT CAST(ROW(1) AS ROW(x INTEGER)) AS r, DATE '2020-01-02' AS d)
 ----
 {x=1} | 2020-01-02
+
+# json_parse and JSON '...' write the document in Trino's canonical form: keys sorted (the last of a
+# duplicate key), numbers with a fraction or an exponent as Java doubles, integers as written.
+SELECT json_parse('{"b": 1, "a": {"d": 1.10, "c": [1e2, -0, 1e10, "x\ty"]}}')
+----
+{"a":{"c":[100.0,0,1.0E10,"x\ty"],"d":1.1},"b":1}
+
+SELECT json_parse('{"a": 1, "b": 2}') = json_parse('{"b": 2, "a": 1}'), JSON '{"z": 1, "a": 2}', json_parse('{"a": 1, "a": 2}')
+----
+true | {"a":2,"z":1} | {"a":2}
+
+SELECT json_parse('null'), json_parse('"abc"'), json_parse('123456789012345678901234567890'), json_parse(NULL)
+----
+null | "abc" | 123456789012345678901234567890 | NULL
+
+SELECT CAST(json_parse('{"B": 1, "a": 2}') AS ROW(a INTEGER, b INTEGER)), json_extract(json_parse('{"b": [1, 2], "a": 0}'), '$.b[1]')
+----
+{a=2, b=1} | 2

@@ -106,7 +106,7 @@ SELECT CAST(json_extract('{"items": [{"id": 1, "name": "a", "extra": true}, {"ID
 
 SELECT CAST(json_parse('{"k": {"x": [1, 2]}, "j": null}') AS MAP(VARCHAR, ROW(x ARRAY(INTEGER), y DOUBLE))), TRY_CAST(json_parse('{"a": 1, "A": 2}') AS ROW(a INTEGER)), CAST(json_parse('null') AS ROW(a INTEGER))
 ----
-{k={x=[1, 2], y=null}, j=null} | NULL | NULL
+{j=null, k={x=[1, 2], y=null}} | NULL | NULL
 
 SELECT CAST(json_parse('{"a": {"b": "<&>"}}') AS ROW(a JSON))
 ----
