@@ -117,6 +117,7 @@ func TestFunctionErrors(t *testing.T) {
 		"SELECT from_ieee754_64(X'00')":                                       "Input floating-point value must be exactly 8 bytes long",
 		"SELECT from_base64url('a$b')":                                        "Illegal base64 character",
 		"SELECT from_base64url('aGVs' || chr(10) || 'bG8=')":                  "Illegal base64 character",
+		"SELECT format('%tZ', TIMESTAMP '2020-01-01 00:00:00')":               "Invalid type specifier",
 		"SELECT concat('a')":                                                  "There must be two or more concatenation arguments",
 	} {
 		rec := &queryRecord{QueryExecution: QueryExecution{QueryExecutionId: "test", QueryExecutionContext: &QueryExecutionContext{}}}

@@ -604,7 +604,7 @@ func translateFunction(n map[string]any) {
 		return
 	case "format":
 		if len(args) > 1 {
-			formatArgs(args)
+			n["children"] = formatArgs(n["query_location"], args)
 		}
 	case "zip_with":
 		if len(args) == 3 {
@@ -1307,51 +1307,168 @@ func mapZipWith(n map[string]any, m1, m2, f any) {
 	replaceNode(n, call("lakebox_if_both", loc, deepCopy(m1), deepCopy(m2), call("map_from_entries", loc, pairs)))
 }
 
-// formatArgs makes the arguments of format's %s conversions text: Java
-// prints any value with %s, the engine's printf only strings.
-func formatArgs(args []any) {
+// formatArgs rewrites format(f, args...), Java's format strings, for the
+// engine's printf: the arguments of %s conversions become text (Java
+// prints any value with %s, printf only strings), and Java's date and time
+// conversions (%tY, %1$tB, %<te, ...), which printf lacks, become %s of
+// the argument formatted by strftime. It returns the call's new arguments.
+func formatArgs(loc any, args []any) []any {
 	val, typ, ok := constantValue(args[0])
 	f, _ := val.(string)
 	if !ok || typ != "VARCHAR" {
-		return
+		return args
 	}
-	seq := 0 // the next argument of a conversion without an index
+	type conversion struct {
+		start, end int    // f[start:end] is the conversion
+		spec       string // flags, width and precision, without '<'
+		index      int    // the argument, 1-based
+		conv       byte
+		time       byte // the date/time conversion after t or T
+	}
+	var convs []conversion
+	seq, last := 0, 0 // the next argument of a conversion without an index; the last one used
+	hasTime := false
 	for i := 0; i < len(f); i++ {
 		if f[i] != '%' {
 			continue
 		}
+		c := conversion{start: i}
 		j := i + 1
-		index := 0
 		k := j
 		for k < len(f) && f[k] >= '0' && f[k] <= '9' {
 			k++
 		}
 		if k < len(f) && f[k] == '$' && k > j {
-			index, _ = strconv.Atoi(f[j:k])
+			c.index, _ = strconv.Atoi(f[j:k])
 			j = k + 1
 		}
+		flags := j
 		for j < len(f) && strings.IndexByte("-#+ 0,(<", f[j]) >= 0 {
 			j++
 		}
+		relative := strings.IndexByte(f[flags:j], '<') >= 0
 		for j < len(f) && (f[j] >= '0' && f[j] <= '9' || f[j] == '.') {
 			j++
 		}
 		if j >= len(f) {
-			return
+			return args
 		}
-		conv := f[j]
+		c.spec = strings.ReplaceAll(f[flags:j], "<", "")
+		c.conv = f[j]
 		i = j
-		if conv == '%' || conv == 'n' {
+		if c.conv == '%' || c.conv == 'n' {
 			continue
 		}
-		if index == 0 {
+		switch {
+		case relative:
+			c.index = last
+		case c.index == 0:
 			seq++
-			index = seq
+			c.index = seq
 		}
-		if (conv == 's' || conv == 'S') && index < len(args) {
-			args[index] = castTo(args[index], "VARCHAR")
+		last = c.index
+		if c.conv == 't' || c.conv == 'T' {
+			if j+1 >= len(f) || strftimePattern(f[j+1]) == "" {
+				return args // a conversion Lakebox does not translate: the engine refuses it
+			}
+			c.time = f[j+1]
+			i = j + 1
+			hasTime = true
+		}
+		c.end = i + 1
+		convs = append(convs, c)
+	}
+	for _, c := range convs {
+		if (c.conv == 's' || c.conv == 'S') && c.index < len(args) {
+			args[c.index] = castTo(args[c.index], "VARCHAR")
 		}
 	}
+	if !hasTime {
+		return args
+	}
+	// printf cannot mix indexed and sequential arguments: every conversion
+	// names its argument, and each time conversion a new one.
+	var b strings.Builder
+	at := 0
+	for _, c := range convs {
+		if c.index >= len(args) {
+			return args
+		}
+		b.WriteString(f[at:c.start])
+		at = c.end
+		if c.time == 0 {
+			fmt.Fprintf(&b, "%%%d$%s%c", c.index, c.spec, c.conv)
+			continue
+		}
+		v := call("strftime", loc, deepCopy(args[c.index]), stringConstant(strftimePattern(c.time)))
+		switch {
+		case c.time == 'p': // Java's am/pm is lower case
+			v = call("lower", loc, v)
+		case c.conv == 'T':
+			v = call("upper", loc, v)
+		}
+		args = append(args, v)
+		fmt.Fprintf(&b, "%%%d$%ss", len(args)-1, c.spec)
+	}
+	b.WriteString(f[at:])
+	args[0] = stringConstant(b.String())
+	return args
+}
+
+// strftimePattern is the strftime pattern of Java's date and time
+// conversion %t<c>, or "" for one without.
+func strftimePattern(c byte) string {
+	switch c {
+	case 'A':
+		return "%A"
+	case 'a':
+		return "%a"
+	case 'B':
+		return "%B"
+	case 'b', 'h':
+		return "%b"
+	case 'Y':
+		return "%Y"
+	case 'y':
+		return "%y"
+	case 'j':
+		return "%j"
+	case 'm':
+		return "%m"
+	case 'd':
+		return "%d"
+	case 'e':
+		return "%-d"
+	case 'H':
+		return "%H"
+	case 'I':
+		return "%I"
+	case 'k':
+		return "%-H"
+	case 'l':
+		return "%-I"
+	case 'M':
+		return "%M"
+	case 'S':
+		return "%S"
+	case 'L':
+		return "%g"
+	case 'N':
+		return "%n"
+	case 'p':
+		return "%p"
+	case 'R':
+		return "%H:%M"
+	case 'T':
+		return "%H:%M:%S"
+	case 'r':
+		return "%I:%M:%S %p"
+	case 'D':
+		return "%m/%d/%y"
+	case 'F':
+		return "%Y-%m-%d"
+	}
+	return ""
 }
 
 // zip rewrites zip(a, b, ...) over the positions of the longest array,

@@ -523,3 +523,13 @@ null | "abc" | 123456789012345678901234567890 | NULL
 SELECT CAST(json_parse('{"B": 1, "a": 2}') AS ROW(a INTEGER, b INTEGER)), json_extract(json_parse('{"b": [1, 2], "a": 0}'), '$.b[1]')
 ----
 {a=2, b=1} | 2
+
+# format's date and time conversions (%tX, upper case with %TX, %<tX for the last argument again),
+# with Java's argument indexing: an ordinary index counts on past explicit ones.
+SELECT format('%s at %tR on %<tF (%<Ta %<tp)', 'launch', TIMESTAMP '2020-03-05 14:07:09.123'), format('%tL|%<tH|%<tk|%<tI|%<tl|%<tj|%<tm|%<ty|%<tb|%<Tb', TIMESTAMP '2020-03-05 04:07:09.123')
+----
+launch at 14:07 on 2020-03-05 (THU pm) | 123|04|4|04|4|065|03|20|Mar|MAR
+
+SELECT format('%-12tA|%2$s|%s', DATE '2020-01-01', 'x'), format('%tD %<tT %<tr', TIMESTAMP '2021-12-31 23:59:58')
+----
+Wednesday   |x|x | 12/31/21 23:59:58 11:59:58 PM

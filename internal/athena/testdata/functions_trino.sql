@@ -1074,6 +1074,10 @@ SELECT format('%2$s %3$s %1$s', 'a', 'b', 'c')
 ----
 b c a
 
+SELECT format('%1$tA, %1$tB %1$te, %1$tY', date '2006-07-04')
+----
+Tuesday, July 4, 2006
+
 ## category: aggregate
 # https://trino.io/docs/current/functions/aggregate.html
 SELECT listagg(value, ',') WITHIN GROUP (ORDER BY value) csv_value
