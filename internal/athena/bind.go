@@ -255,6 +255,7 @@ func zonedColumns(root any) {
 	}
 	groups, _ := node["group_expressions"].([]any)
 	grouped := len(groups) > 0 || node["aggregate_handling"] == "FORCE_AGGREGATES"
+	var zones columnZones // of the columns of subqueries and CTEs, when a column is selected
 	for i, e := range list {
 		expr, _ := e.(map[string]any)
 		if expr == nil {
@@ -263,6 +264,17 @@ func zonedColumns(root any) {
 		args, _ := expr["children"].([]any)
 		var local, zone any // nil: not a zoned value
 		switch fn := strings.ToLower(stringOf(expr["function_name"])); {
+		case expr["class"] == "COLUMN_REF": // a subquery's or CTE's moved value
+			if zones == nil {
+				zones = sourceZones(node, cteQueries(root))
+			}
+			if z := zones.of(expr); z != "" {
+				local, zone = expr, stringConstant(z)
+				if stringOf(expr["alias"]) == "" {
+					cols, _ := expr["column_names"].([]any)
+					expr["alias"] = stringOf(cols[len(cols)-1]) // the column's name, as the engine would print it
+				}
+			}
 		case expr["class"] == "CAST": // TIMESTAMP '... Europe/Paris'
 			if z := literalZone(expr); z != "" {
 				zone = stringConstant(z)

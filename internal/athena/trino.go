@@ -287,26 +287,31 @@ func isJSON(v any) bool {
 
 // translate rewrites Trino functions in a syntax tree for the engine,
 // arguments first, so what a rewrite puts in place is not rewritten again.
-func translate(v any) {
-	switch n := v.(type) {
-	case map[string]any:
-		for _, c := range n {
-			translate(c)
-		}
-		switch n["class"] {
-		case "FUNCTION":
-			translateFunction(n)
-		case "CAST":
-			translateCast(n)
-		}
-		if n["type"] == "SELECT_NODE" {
-			instantsInSelect(n)
-		}
-	case []any:
-		for _, c := range n {
-			translate(c)
+func translate(root any) {
+	ctes := cteQueries(root)
+	var walk func(v any)
+	walk = func(v any) {
+		switch n := v.(type) {
+		case map[string]any:
+			for _, c := range n {
+				walk(c)
+			}
+			switch n["class"] {
+			case "FUNCTION":
+				translateFunction(n)
+			case "CAST":
+				translateCast(n)
+			}
+			if n["type"] == "SELECT_NODE" {
+				instantsInSelect(n, sourceZones(n, ctes))
+			}
+		case []any:
+			for _, c := range n {
+				walk(c)
+			}
 		}
 	}
+	walk(root)
 }
 
 func translateFunction(n map[string]any) {
@@ -811,7 +816,10 @@ func replaceNode(n, repl map[string]any) {
 // DISTINCT, where an expression must be one the grouping has, only the
 // rows' filters (WHERE, JOIN ... ON) are rewritten: the select list,
 // HAVING and ORDER BY there compare wall-clock times.
-func instantsInSelect(n map[string]any) {
+//
+// A column of a subquery or CTE that is a moved value with a constant zone
+// (zones) is compared by its instant in the rows' filters too.
+func instantsInSelect(n map[string]any, zones columnZones) {
 	groups, _ := n["group_expressions"].([]any)
 	grouped := len(groups) > 0 || n["aggregate_handling"] == "FORCE_AGGREGATES"
 	mods, _ := n["modifiers"].([]any)
@@ -820,28 +828,40 @@ func instantsInSelect(n map[string]any) {
 			grouped = true
 		}
 	}
-	rewrite := func(expr any) {
+	rewrite := func(expr any, instant func(any) any) {
 		visit(expr, func(c map[string]any) bool {
 			switch c["class"] {
 			case "COMPARISON":
-				compareInstants(c, "left", "right")
+				compareInstants(c, instant, "left", "right")
 			case "BETWEEN":
-				compareInstants(c, "input", "lower", "upper")
+				compareInstants(c, instant, "input", "lower", "upper")
 			case "OPERATOR":
 				if c["type"] == "COMPARE_IN" || c["type"] == "COMPARE_NOT_IN" {
-					compareInstants(c, "children")
+					compareInstants(c, instant, "children")
 				}
 			}
 			return c["type"] != "SELECT_NODE" // a subquery has its own
 		})
 	}
-	rewrite(n["where_clause"])
-	rewrite(n["from_table"])
+	// In the filters a column's name is the source's column, never an
+	// output's alias: there a zoned column's instant can be read.
+	filterInstant := func(v any) any {
+		if i := movedInstant(v); i != nil {
+			return i
+		}
+		ref, _ := v.(map[string]any)
+		if zone := zones.of(ref); zone != "" {
+			return call("lakebox_from_zone", noLocation, stringConstant(zone), deepCopy(ref))
+		}
+		return nil
+	}
+	rewrite(n["where_clause"], filterInstant)
+	rewrite(n["from_table"], filterInstant)
 	if grouped {
 		return
 	}
-	rewrite(n["select_list"])
-	rewrite(n["qualify"])
+	rewrite(n["select_list"], movedInstant)
+	rewrite(n["qualify"], movedInstant)
 	for _, m := range mods {
 		m, _ := m.(map[string]any)
 		if m == nil || m["type"] != "ORDER_MODIFIER" {
@@ -862,7 +882,7 @@ func instantsInSelect(n map[string]any) {
 // TIME ZONE z) compare their instants, as Trino compares timestamps with
 // time zone, not their wall-clock times. keys name n's operands: single
 // expressions, or a list of them.
-func compareInstants(n map[string]any, keys ...string) {
+func compareInstants(n map[string]any, instantOf func(any) any, keys ...string) {
 	// Each operand is a slot: a key of n, or an element of a list there.
 	type slot struct {
 		list []any
@@ -887,13 +907,13 @@ func compareInstants(n map[string]any, keys ...string) {
 		}
 	}
 	for _, o := range operands {
-		moved = moved || movedInstant(get(o)) != nil
+		moved = moved || instantOf(get(o)) != nil
 	}
 	if !moved {
 		return
 	}
 	for _, o := range operands {
-		switch instant := movedInstant(get(o)); {
+		switch instant := instantOf(get(o)); {
 		case instant == nil:
 		case o.list != nil:
 			o.list[o.i] = instant

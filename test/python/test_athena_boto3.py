@@ -160,6 +160,15 @@ class AthenaTest(unittest.TestCase):
                          ["2012-10-30 18:00:00.000 America/Los_Angeles", "18", "2020-05-11 11:15:05.055 +01:00"])
         types = [c["Type"] for c in res["ResultSet"]["ResultSetMetadata"]["ColumnInfo"]]
         self.assertEqual(types, ["timestamp with time zone", "bigint", "timestamp with time zone"])
+        # Localized in a CTE, filtered by an instant: Trino compares instants and prints the zone.
+        q = self.succeed("WITH e AS (SELECT id, ts AT TIME ZONE 'America/New_York' AS local_time FROM (VALUES "
+                         "(1, TIMESTAMP '2024-01-01 04:00:00'), (2, TIMESTAMP '2024-01-01 06:00:00')) AS t(id, ts)) "
+                         "SELECT id, local_time FROM e WHERE local_time >= TIMESTAMP '2024-01-01 05:00:00 UTC'",
+                         ResultConfiguration=out)
+        res = self.athena.get_query_results(QueryExecutionId=q["QueryExecutionId"])
+        self.assertEqual([[d.get("VarCharValue") for d in r["Data"]] for r in res["ResultSet"]["Rows"][1:]],
+                         [["2", "2024-01-01 01:00:00.000 America/New_York"]])
+        self.assertEqual(res["ResultSet"]["ResultSetMetadata"]["ColumnInfo"][1]["Type"], "timestamp with time zone")
 
     def test_hashes_pseudonymize_and_bucket(self):
         """Emails pseudonymized with an HMAC and users bucketed by crc32, as

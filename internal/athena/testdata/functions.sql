@@ -533,3 +533,33 @@ launch at 14:07 on 2020-03-05 (THU pm) | 123|04|4|04|4|065|03|20|Mar|MAR
 SELECT format('%-12tA|%2$s|%s', DATE '2020-01-01', 'x'), format('%tD %<tT %<tr', TIMESTAMP '2021-12-31 23:59:58')
 ----
 Wednesday   |x|x | 12/31/21 23:59:58 11:59:58 PM
+
+# A subquery's or CTE's column that is a value moved into a constant zone: the filters over it compare
+# instants, and the outermost select prints it with its zone (qualified names where a source is a table).
+WITH e AS (SELECT id, ts AT TIME ZONE 'America/New_York' AS lt FROM (VALUES (1, TIMESTAMP '2020-01-01 04:00:00'), (2, TIMESTAMP '2020-01-01 06:00:00')) AS t(id, ts))
+SELECT id, lt FROM e WHERE lt > TIMESTAMP '2020-01-01 05:00:00 UTC' ORDER BY id
+----
+2 | 2020-01-01 01:00:00.000 America/New_York
+
+SELECT x.id, x.lt AS local_time FROM (SELECT id, with_timezone(ts, '+02:00') AS lt FROM (VALUES (1, TIMESTAMP '2020-01-01 04:00:00')) AS t(id, ts)) AS x WHERE x.lt = TIMESTAMP '2020-01-01 02:00:00 UTC'
+----
+1 | 2020-01-01 04:00:00.000 +02:00
+
+WITH a AS (SELECT ts AT TIME ZONE 'Asia/Tokyo' AS lt FROM (VALUES TIMESTAMP '2020-01-01 00:00:00') AS t(ts)), b AS (SELECT lt FROM a)
+SELECT lt, hour(lt) FROM b WHERE lt BETWEEN TIMESTAMP '2019-12-31 23:00:00 UTC' AND TIMESTAMP '2020-01-01 01:00:00 UTC'
+----
+2020-01-01 09:00:00.000 Asia/Tokyo | 9
+
+WITH e AS (SELECT ts AT TIME ZONE 'America/New_York' AS lt FROM (VALUES TIMESTAMP '2020-01-01 04:00:00') AS t(ts))
+SELECT count(*) FROM e JOIN (VALUES 1) AS v(k) ON e.lt < TIMESTAMP '2020-01-01 04:30:00 UTC'
+----
+1
+
+SELECT e.lt FROM (SELECT ts AT TIME ZONE 'America/New_York' AS lt FROM (VALUES TIMESTAMP '2020-01-01 04:00:00') AS t(ts)) AS e, (SELECT TIMESTAMP '2020-01-01 00:00:00' AS lt) AS f WHERE e.lt < TIMESTAMP '2020-01-01 04:30:00 UTC'
+----
+2019-12-31 23:00:00.000 America/New_York
+
+WITH e(k, loc) AS (SELECT id, ts AT TIME ZONE 'Europe/Paris' FROM (VALUES (1, TIMESTAMP '2020-06-01 10:00:00'), (2, TIMESTAMP '2020-06-01 10:00:00')) AS t(id, ts))
+SELECT loc, count(*) AS n FROM e WHERE loc = TIMESTAMP '2020-06-01 10:00:00 UTC' GROUP BY loc
+----
+2020-06-01 12:00:00.000 Europe/Paris | 2
