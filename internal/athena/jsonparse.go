@@ -34,10 +34,10 @@ func jsonParse(a []*string) (any, error) {
 	dec.UseNumber()
 	var out bytes.Buffer
 	if err := canonicalJSON(dec, &out, 0); err != nil {
-		return nil, fmt.Errorf("Cannot convert value to JSON: '%s'", truncateText(*a[0], 100))
+		return nil, fmt.Errorf("Cannot convert value to JSON: '%s'", *a[0])
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("Cannot convert value to JSON: '%s'", truncateText(*a[0], 100))
+		return nil, fmt.Errorf("Cannot convert value to JSON: '%s'", *a[0])
 	}
 	return out.String(), nil
 }
@@ -134,14 +134,30 @@ func writeJacksonNumber(out *bytes.Buffer, n string) error {
 	return nil
 }
 
-// writeJacksonString writes s quoted, escaped as Jackson escapes: the quote,
-// the backslash and control characters, \b \t \n \f \r by their short
-// forms.
+// writeJacksonString writes s quoted, escaped as Jackson's UTF-8 writer
+// escapes: the quote, the backslash and control characters (\b \t \n \f
+// \r by their short forms), and a character past U+FFFF as its two UTF-16
+// surrogates (\uD83D\uDE00).
 func writeJacksonString(out *bytes.Buffer, s string) {
 	const hex = "0123456789ABCDEF"
+	escape := func(u uint16) {
+		out.WriteString(`\u`)
+		for shift := 12; shift >= 0; shift -= 4 {
+			out.WriteByte(hex[u>>shift&0xF])
+		}
+	}
 	out.WriteByte('"')
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if c >= 0xF0 { // four bytes of UTF-8: past U+FFFF
+			if r, size := utf8.DecodeRuneInString(s[i:]); size == 4 {
+				hi, lo := utf16.EncodeRune(r)
+				escape(uint16(hi))
+				escape(uint16(lo))
+				i += size - 1
+				continue
+			}
+		}
 		switch {
 		case c == '"' || c == '\\':
 			out.WriteByte('\\')
@@ -157,9 +173,7 @@ func writeJacksonString(out *bytes.Buffer, s string) {
 		case c == '\r':
 			out.WriteString(`\r`)
 		case c < 0x20:
-			out.WriteString(`\u00`)
-			out.WriteByte(hex[c>>4])
-			out.WriteByte(hex[c&0xF])
+			escape(uint16(c))
 		default:
 			out.WriteByte(c)
 		}

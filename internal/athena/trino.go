@@ -100,6 +100,9 @@ var macros = []string{
 	"CREATE OR REPLACE MACRO lakebox_combinations1(a) AS list_transform(a, x -> [x])",
 	"CREATE OR REPLACE MACRO lakebox_if_both(a, b, r) AS CASE WHEN a IS NOT NULL AND b IS NOT NULL THEN r END",
 	"CREATE OR REPLACE MACRO lakebox_if_present(a, r) AS CASE WHEN a IS NOT NULL THEN r END",
+	"CREATE OR REPLACE MACRO lakebox_json_varchar(j) AS CASE WHEN json_type(j) IN ('OBJECT', 'ARRAY') " +
+		"THEN error('Cannot cast ''' || CAST(j AS VARCHAR) || ''' to varchar') ELSE json_extract_string(j, '$') END",
+	"CREATE OR REPLACE MACRO lakebox_json_try_varchar(j) AS CASE WHEN json_type(j) NOT IN ('OBJECT', 'ARRAY') THEN json_extract_string(j, '$') END",
 	// j if v is JSON, else other: typeof is known when binding, so the engine keeps one of the two.
 	"CREATE OR REPLACE MACRO lakebox_if_json(v, j, other) AS CASE WHEN typeof(v) = 'JSON' THEN j ELSE other END",
 	"CREATE OR REPLACE MACRO lakebox_widened(t, v) AS CASE WHEN false THEN t ELSE v END", // v, of the type it shares with t
@@ -241,13 +244,18 @@ func translateCast(n map[string]any) {
 		// JSON to varchar is the scalar's value in Trino ("abc", not
 		// "\"abc\""; null is NULL), not the JSON text. A column may be
 		// JSON or not: the engine keeps one of the two when it binds.
+		// An object or an array does not cast (TRY_CAST: NULL).
 		loc, child := n["query_location"], n["child"]
+		scalar := "lakebox_json_varchar"
+		if n["try_cast"] == true {
+			scalar = "lakebox_json_try_varchar"
+		}
 		switch {
 		case isJSON(child):
-			replaceNode(n, call("json_extract_string", loc, child, stringConstant("$")))
+			replaceNode(n, call(scalar, loc, child))
 			return
 		case isColumn(child):
-			asJSON := call("json_extract_string", loc, castTo(deepCopy(child), "VARCHAR"), stringConstant("$"))
+			asJSON := call(scalar, loc, castTo(deepCopy(child), "VARCHAR"))
 			replaceNode(n, call("lakebox_if_json", loc, deepCopy(child), asJSON, unaliased(n)))
 			return
 		}
@@ -1175,9 +1183,11 @@ func reduceWith(n map[string]any, a, init, f, out any) {
 		return
 	}
 	loc := n["query_location"]
-	// Named after the call's place in the query: a reduce in another's
-	// lambda (or in a map function's) must not capture the outer names.
-	acc, elem, state := fmt.Sprint("__lakebox_acc", loc), fmt.Sprint("__lakebox_x", loc), fmt.Sprint("__lakebox_s", loc)
+	// Named after how many reduces nest here: a reduce in another's lambda
+	// must not capture the outer one's names, and the same call written
+	// twice (in the select list and GROUP BY) must read the same.
+	level := reduceLevel([]any{a, init, f, out})
+	acc, elem, state := fmt.Sprint(reduceAcc, level), fmt.Sprint("__lakebox_x", level), fmt.Sprint("__lakebox_s", level)
 	of := func(v func() any) func([]any) any { return func(rest []any) any { return fieldsOf(v(), rest) } }
 	stepOf := func(s, x func() any) any {
 		return substitute(deepCopy(f.(map[string]any)["expr"]), map[string]func([]any) any{step[0]: of(s), step[1]: of(x)})
@@ -1195,6 +1205,32 @@ func reduceWith(n map[string]any, a, init, f, out any) {
 		result = call("array_extract", loc, call("list_transform", loc, call("list_value", loc, result), lambda(state, body)), constant("INTEGER", 1))
 	}
 	replaceNode(n, call("lakebox_if_present", loc, a, result))
+}
+
+// reduceAcc begins the name of the state parameter of a rewritten reduce,
+// which ends with its level.
+const reduceAcc = "__lakebox_acc"
+
+// reduceLevel is one more than the deepest level of the rewritten reduces
+// in v (1 where there are none).
+func reduceLevel(v any) int {
+	level := 1
+	visit(v, func(n map[string]any) bool {
+		if n["class"] != "LAMBDA" {
+			return true
+		}
+		lhs, _ := n["lhs"].(map[string]any)
+		for _, p := range childrenOf(lhs) {
+			cols, _ := p.(map[string]any)["column_names"].([]any)
+			if len(cols) == 1 {
+				if l, err := strconv.Atoi(strings.TrimPrefix(stringOf(cols[0]), reduceAcc)); err == nil && strings.HasPrefix(stringOf(cols[0]), reduceAcc) {
+					level = max(level, l+1)
+				}
+			}
+		}
+		return true
+	})
+	return level
 }
 
 // fieldsOf is v.f1.f2... for the field names of a parameter reference

@@ -488,7 +488,7 @@ SELECT reduce(ARRAY[1, 2], (SELECT 10), (s, x) -> s + x, s -> s)
 
 # A JSON column of a subquery or CTE casts to VARCHAR and to rows as Trino casts JSON; a column of
 # another type casts as it always did (the engine keeps one of the two casts when it binds).
-SELECT CAST(j AS ROW(a INTEGER)), CAST(j AS VARCHAR), CAST(s AS VARCHAR), CAST(n AS VARCHAR) FROM (SELECT json_parse('{"A": 1, "b": 2}') AS j, json_parse('"abc"') AS s, 5 AS n)
+SELECT CAST(j AS ROW(a INTEGER)), json_format(j), CAST(s AS VARCHAR), CAST(n AS VARCHAR) FROM (SELECT json_parse('{"A": 1, "b": 2}') AS j, json_parse('"abc"') AS s, 5 AS n)
 ----
 {a=1} | {"A":1,"b":2} | abc | 5
 
@@ -563,3 +563,13 @@ WITH e(k, loc) AS (SELECT id, ts AT TIME ZONE 'Europe/Paris' FROM (VALUES (1, TI
 SELECT loc, count(*) AS n FROM e WHERE loc = TIMESTAMP '2020-06-01 10:00:00 UTC' GROUP BY loc
 ----
 2020-06-01 12:00:00.000 Europe/Paris | 2
+
+# The same reduce in the select list, GROUP BY and HAVING is one expression; JSON to VARCHAR is a scalar's
+# value, NULL for JSON null, and for an object or array an error (TRY_CAST: NULL).
+SELECT reduce(a, 0, (s, x) -> s + x, s -> s) AS r, count(*) FROM (VALUES (ARRAY[1,2]), (ARRAY[3])) t(a) GROUP BY reduce(a, 0, (s, x) -> s + x, s -> s) HAVING reduce(a, 0, (s, x) -> s + x, s -> s) > 0
+----
+3 | 2
+
+SELECT CAST(s AS VARCHAR), TRY_CAST(j AS VARCHAR), CAST(json_parse('1.5') AS VARCHAR), CAST(json_parse('null') AS VARCHAR), TRY_CAST(json_parse('[1]') AS VARCHAR) FROM (SELECT json_parse('{"A": 1}') AS j, json_parse('"x"') AS s)
+----
+x | NULL | 1.5 | NULL | NULL
