@@ -120,6 +120,7 @@ func TestFunctionErrors(t *testing.T) {
 		"SELECT format('%tZ', TIMESTAMP '2020-01-01 00:00:00')":                             "Invalid type specifier",
 		"SELECT CAST(j AS VARCHAR) FROM (SELECT json_parse('{\"b\": 1, \"a\": [2]}') AS j)": `Cannot cast '{"a":[2],"b":1}' to varchar`,
 		"SELECT CAST(json_parse('[1]') AS VARCHAR)":                                         `Cannot cast '[1]' to varchar`,
+		"SELECT format('%tF %s %s', DATE '2020-01-01', 'x')":                                "Invalid type specifier",
 		"SELECT concat('a')":                                                                "There must be two or more concatenation arguments",
 	} {
 		rec := &queryRecord{QueryExecution: QueryExecution{QueryExecutionId: "test", QueryExecutionContext: &QueryExecutionContext{}}}

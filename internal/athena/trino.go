@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -1434,6 +1435,7 @@ func formatArgs(loc any, args []any) []any {
 		c.end = i + 1
 		convs = append(convs, c)
 	}
+	given := slices.Clone(args) // before %s makes them text
 	for _, c := range convs {
 		if (c.conv == 's' || c.conv == 'S') && c.index < len(args) {
 			args[c.index] = castTo(args[c.index], "VARCHAR")
@@ -1447,8 +1449,8 @@ func formatArgs(loc any, args []any) []any {
 	var b strings.Builder
 	at := 0
 	for _, c := range convs {
-		if c.index >= len(args) {
-			return args
+		if c.index >= len(given) {
+			return given // a missing argument: the engine says so
 		}
 		b.WriteString(f[at:c.start])
 		at = c.end
@@ -1456,12 +1458,16 @@ func formatArgs(loc any, args []any) []any {
 			fmt.Fprintf(&b, "%%%d$%s%c", c.index, c.spec, c.conv)
 			continue
 		}
-		v := call("strftime", loc, deepCopy(args[c.index]), stringConstant(strftimePattern(c.time)))
+		arg := given[c.index]
+		if local, _ := zonedValue(arg); local != nil {
+			arg = local // a value with a zone reads as its wall-clock time there
+		}
+		v := call("strftime", loc, deepCopy(arg), stringConstant(strftimePattern(c.time)))
 		switch {
-		case c.time == 'p': // Java's am/pm is lower case
-			v = call("lower", loc, v)
 		case c.conv == 'T':
 			v = call("upper", loc, v)
+		case c.time == 'p': // Java's am/pm is lower case
+			v = call("lower", loc, v)
 		}
 		args = append(args, v)
 		fmt.Fprintf(&b, "%%%d$%ss", len(args)-1, c.spec)

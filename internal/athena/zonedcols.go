@@ -87,6 +87,13 @@ func outputZones(node map[string]any, aliases []any, ctes map[string]map[string]
 		return nil
 	}
 	list, _ := node["select_list"].([]any)
+	if len(aliases) > 0 {
+		for _, item := range list {
+			if e, _ := item.(map[string]any); e["class"] == "STAR" {
+				return nil // a * is many columns: the aliases' positions are not the list's
+			}
+		}
+	}
 	var inner columnZones
 	out := map[string]string{}
 	for i, item := range list {
@@ -162,9 +169,12 @@ func movedZone(e map[string]any) string {
 }
 
 // cteQueries returns the common table expressions of a statement's tree by
-// lower-case name (the first of a name, where nested ones repeat it).
+// lower-case name. A name defined twice (a nested WITH may reuse one) is
+// left out: which of the two a reference means depends on scopes this
+// does not follow, so its columns are not known to be zoned.
 func cteQueries(root any) map[string]map[string]any {
 	ctes := map[string]map[string]any{}
+	twice := map[string]bool{}
 	visit(root, func(n map[string]any) bool {
 		m, _ := n["cte_map"].(map[string]any)
 		list, _ := m["map"].([]any)
@@ -172,11 +182,18 @@ func cteQueries(root any) map[string]map[string]any {
 			em, _ := e.(map[string]any)
 			k, _ := em["key"].(string)
 			v, _ := em["value"].(map[string]any)
-			if k != "" && v != nil && ctes[strings.ToLower(k)] == nil {
-				ctes[strings.ToLower(k)] = v
+			if k == "" || v == nil {
+				continue
 			}
+			if _, seen := ctes[strings.ToLower(k)]; seen {
+				twice[strings.ToLower(k)] = true
+			}
+			ctes[strings.ToLower(k)] = v
 		}
 		return true
 	})
+	for k := range twice {
+		delete(ctes, k)
+	}
 	return ctes
 }

@@ -573,3 +573,21 @@ SELECT reduce(a, 0, (s, x) -> s + x, s -> s) AS r, count(*) FROM (VALUES (ARRAY[
 SELECT CAST(s AS VARCHAR), TRY_CAST(j AS VARCHAR), CAST(json_parse('1.5') AS VARCHAR), CAST(json_parse('null') AS VARCHAR), TRY_CAST(json_parse('[1]') AS VARCHAR) FROM (SELECT json_parse('{"A": 1}') AS j, json_parse('"x"') AS s)
 ----
 x | NULL | 1.5 | NULL | NULL
+
+# Zones are not followed through a * renamed by column aliases nor through a CTE name a nested WITH
+# reuses; format's %T upper-cases, an argument may serve %s and %t, a zoned value formats in its zone.
+WITH a AS (SELECT ts AT TIME ZONE 'America/New_York' AS lt, ts FROM (VALUES TIMESTAMP '2020-01-01 04:00:00') t(ts)), b(p,q,r) AS (SELECT *, lt FROM a) SELECT q, count(*) FROM b WHERE q = TIMESTAMP '2020-01-01 04:00:00' GROUP BY q
+----
+2020-01-01 04:00:00.000 | 1
+
+WITH e AS (SELECT TIMESTAMP '2020-01-01 04:00:00' AT TIME ZONE 'Asia/Tokyo' AS lt) SELECT (WITH e AS (SELECT TIMESTAMP '2020-01-01 04:00:00' AS lt) SELECT count(*) FROM e WHERE lt = TIMESTAMP '2020-01-01 04:00:00')
+----
+1
+
+SELECT format('%tI %<Tp', TIMESTAMP '2020-01-01 15:00:00'), format('%tY %<s', DATE '2020-01-01'), format('%1$s|%1$tY', DATE '2020-01-01')
+----
+03 PM | 2020 2020-01-01 | 2020-01-01|2020
+
+SELECT format('%tH', TIMESTAMP '2020-01-01 10:00:00 America/New_York'), format('%tH:%<tM', from_iso8601_timestamp('2020-01-01T10:00:00-05:00')), format('%tH', TIMESTAMP '2020-01-01 10:00:00' AT TIME ZONE 'Asia/Tokyo')
+----
+10 | 10:00 | 19
