@@ -48,11 +48,12 @@ func jsonRowsCast(n map[string]any) bool {
 		n["child"] = reshaped(child)
 		return true
 	}
-	// A column is JSON (a subquery's json_parse(...)) or not, as the
-	// engine knows when it binds: it keeps one of the two casts.
+	// A column is JSON (a subquery's json_parse(...)), an array of JSON
+	// (CAST(... AS ARRAY(JSON))) or neither, as the engine knows when it
+	// binds: it keeps one of the two casts. to_json makes either JSON text.
 	asJSON, asIs := unaliased(n), unaliased(n)
-	asJSON["child"] = reshaped(castTo(deepCopy(child), "VARCHAR"))
-	replaceNode(n, call("lakebox_if_json", loc, deepCopy(child), asJSON, asIs))
+	asJSON["child"] = reshaped(call("to_json", loc, deepCopy(child)))
+	replaceNode(n, call("lakebox_if_json_or_array", loc, deepCopy(child), asJSON, asIs))
 	return true
 }
 

@@ -106,6 +106,7 @@ var macros = []string{
 	"CREATE OR REPLACE MACRO lakebox_json_try_varchar(j) AS CASE WHEN json_type(j) NOT IN ('OBJECT', 'ARRAY') THEN json_extract_string(j, '$') END",
 	// j if v is JSON, else other: typeof is known when binding, so the engine keeps one of the two.
 	"CREATE OR REPLACE MACRO lakebox_if_json(v, j, other) AS CASE WHEN typeof(v) = 'JSON' THEN j ELSE other END",
+	"CREATE OR REPLACE MACRO lakebox_if_json_or_array(v, j, other) AS CASE WHEN typeof(v) IN ('JSON', 'JSON[]') THEN j ELSE other END",
 	"CREATE OR REPLACE MACRO lakebox_widened(t, v) AS CASE WHEN false THEN t ELSE v END", // v, of the type it shares with t
 	// Piece i of regexp_replace with a function, and the replacement of the
 	// match after it (none after the last piece).

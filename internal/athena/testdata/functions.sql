@@ -591,3 +591,8 @@ SELECT format('%tI %<Tp', TIMESTAMP '2020-01-01 15:00:00'), format('%tY %<s', DA
 SELECT format('%tH', TIMESTAMP '2020-01-01 10:00:00 America/New_York'), format('%tH:%<tM', from_iso8601_timestamp('2020-01-01T10:00:00-05:00')), format('%tH', TIMESTAMP '2020-01-01 10:00:00' AT TIME ZONE 'Asia/Tokyo')
 ----
 10 | 10:00 | 19
+
+# A column that is an array of JSON casts to an array of rows as Trino casts JSON.
+SELECT CAST(j AS ARRAY(ROW(a INTEGER))), CAST(k AS ARRAY(ROW(a DOUBLE))) FROM (SELECT CAST(json_parse('[{"A":1}, null]') AS ARRAY(JSON)) AS j, json_parse('[{"a": 1e10}]') AS k)
+----
+[{a=1}, null] | [{a=1.0E10}]
