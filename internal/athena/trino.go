@@ -1367,7 +1367,7 @@ func mapZipWith(n map[string]any, m1, m2, f any) {
 
 // formatArgs rewrites format(f, args...), Java's format strings, for the
 // engine's printf: the arguments of %s conversions become text (Java
-// prints any value with %s, printf only strings), and Java's date and time
+// prints any value with %s, NULL as null; printf only strings), and Java's date and time
 // conversions (%tY, %1$tB, %<te, ...), which printf lacks, become %s of
 // the argument formatted by strftime. It returns the call's new arguments.
 func formatArgs(loc any, args []any) []any {
@@ -1385,7 +1385,7 @@ func formatArgs(loc any, args []any) []any {
 	}
 	var convs []conversion
 	seq, last := 0, 0 // the next argument of a conversion without an index; the last one used
-	hasTime := false
+	hasTime, ordinary, indexed := false, false, false
 	for i := 0; i < len(f); i++ {
 		if f[i] != '%' {
 			continue
@@ -1420,9 +1420,13 @@ func formatArgs(loc any, args []any) []any {
 		switch {
 		case relative:
 			c.index = last
+			indexed = true
 		case c.index == 0:
 			seq++
 			c.index = seq
+			ordinary = true
+		default:
+			indexed = true
 		}
 		last = c.index
 		if c.conv == 't' || c.conv == 'T' {
@@ -1437,16 +1441,20 @@ func formatArgs(loc any, args []any) []any {
 		convs = append(convs, c)
 	}
 	given := slices.Clone(args) // before %s makes them text
+	text := map[int]bool{}
 	for _, c := range convs {
-		if (c.conv == 's' || c.conv == 'S') && c.index < len(args) {
-			args[c.index] = castTo(args[c.index], "VARCHAR")
+		if (c.conv == 's' || c.conv == 'S') && c.index < len(args) && !text[c.index] {
+			// Java prints NULL as null; printf would make the whole result NULL.
+			text[c.index] = true
+			args[c.index] = call("ifnull", loc, castTo(args[c.index], "VARCHAR"), stringConstant("null"))
 		}
 	}
-	if !hasTime {
+	if !hasTime && !(ordinary && indexed) {
 		return args
 	}
-	// printf cannot mix indexed and sequential arguments: every conversion
-	// names its argument, and each time conversion a new one.
+	// printf cannot mix indexed and sequential arguments, as Java does:
+	// every conversion names its argument, and each time conversion a new
+	// one.
 	var b strings.Builder
 	at := 0
 	for _, c := range convs {

@@ -596,3 +596,8 @@ SELECT format('%tH', TIMESTAMP '2020-01-01 10:00:00 America/New_York'), format('
 SELECT CAST(j AS ARRAY(ROW(a INTEGER))), CAST(k AS ARRAY(ROW(a DOUBLE))) FROM (SELECT CAST(json_parse('[{"A":1}, null]') AS ARRAY(JSON)) AS j, json_parse('[{"a": 1e10}]') AS k)
 ----
 [{a=1}, null] | [{a=1.0E10}]
+
+# format prints a NULL argument of %s as null, as Java does, and mixes ordinary and explicit indexes.
+SELECT format('%s|%s|%1$s', NULL, 'x'), format('%s and %tY', CAST(NULL AS VARCHAR), DATE '2020-01-01')
+----
+null|x|null | null and 2020
