@@ -1224,8 +1224,11 @@ func reduceLevel(v any) int {
 		lhs, _ := n["lhs"].(map[string]any)
 		for _, p := range childrenOf(lhs) {
 			cols, _ := p.(map[string]any)["column_names"].([]any)
-			if len(cols) == 1 {
-				if l, err := strconv.Atoi(strings.TrimPrefix(stringOf(cols[0]), reduceAcc)); err == nil && strings.HasPrefix(stringOf(cols[0]), reduceAcc) {
+			if len(cols) != 1 {
+				continue
+			}
+			if rest, ok := strings.CutPrefix(stringOf(cols[0]), reduceAcc); ok {
+				if l, err := strconv.Atoi(rest); err == nil {
 					level = max(level, l+1)
 				}
 			}
