@@ -281,10 +281,8 @@ func zonedColumns(root any) {
 				local = call("lakebox_at_zone", noLocation, stringConstant(z), expr)
 			}
 		case expr["class"] != "FUNCTION":
-		case fn == "timezone" && len(args) == 2: // x AT TIME ZONE z
-			local, zone = expr, deepCopy(args[0])
-		case (fn == "at_timezone" || fn == "with_timezone") && len(args) == 2:
-			local, zone = expr, deepCopy(args[1])
+		case zoneOfMoved(expr) != nil: // x AT TIME ZONE z, at_timezone, with_timezone
+			local, zone = expr, deepCopy(zoneOfMoved(expr))
 		case fn == "from_iso8601_timestamp" && len(args) == 1: // the string's own offset
 			zone = call("lakebox_iso8601_zone", noLocation, deepCopy(args[0]))
 			local = call("lakebox_at_zone", noLocation, deepCopy(zone), expr)

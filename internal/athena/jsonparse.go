@@ -33,10 +33,13 @@ func jsonParse(a []*string) (any, error) {
 	dec := json.NewDecoder(strings.NewReader(*a[0]))
 	dec.UseNumber()
 	var out bytes.Buffer
-	if err := canonicalJSON(dec, &out, 0); err != nil {
-		return nil, fmt.Errorf("Cannot convert value to JSON: '%s'", *a[0])
+	err := canonicalJSON(dec, &out, 0)
+	if err == nil {
+		if _, end := dec.Token(); end != io.EOF { // something after the value
+			err = errors.New("trailing text")
+		}
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	if err != nil {
 		return nil, fmt.Errorf("Cannot convert value to JSON: '%s'", *a[0])
 	}
 	return out.String(), nil

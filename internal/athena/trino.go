@@ -265,8 +265,7 @@ func translateCast(n map[string]any) {
 	if jsonRowsCast(n) {
 		return
 	}
-	info, _ := t["type_info"].(map[string]any)
-	if t == nil || t["id"] != "UNBOUND" || !strings.EqualFold(stringOf(info["name"]), "JSON") || n["try_cast"] == true {
+	if !isJSONCast(n) || n["try_cast"] == true {
 		return
 	}
 	child := n["child"]
@@ -276,14 +275,19 @@ func translateCast(n map[string]any) {
 	replaceNode(n, call("to_json", n["query_location"], child))
 }
 
-// isJSON reports whether an expression is visibly of type JSON: a call of
-// a function that returns it.
+// isJSONCast reports whether a cast node casts to JSON.
+func isJSONCast(c map[string]any) bool {
+	t, _ := c["cast_type"].(map[string]any)
+	info, _ := t["type_info"].(map[string]any)
+	return t["id"] == "UNBOUND" && strings.EqualFold(stringOf(info["name"]), "JSON")
+}
+
+// isJSON reports whether an expression is visibly of type JSON: a cast to
+// it, or a call of a function that returns it.
 func isJSON(v any) bool {
 	c, ok := v.(map[string]any)
 	if ok && c["class"] == "CAST" {
-		t, _ := c["cast_type"].(map[string]any)
-		info, _ := t["type_info"].(map[string]any)
-		return t["id"] == "UNBOUND" && strings.EqualFold(stringOf(info["name"]), "JSON")
+		return isJSONCast(c)
 	}
 	if !ok || c["class"] != "FUNCTION" {
 		return false

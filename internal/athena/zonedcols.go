@@ -140,24 +140,28 @@ func (z columnZones) of(ref map[string]any) string {
 	return ""
 }
 
-// movedZone returns the constant zone of a value moved into one, before
-// translation (x AT TIME ZONE 'z', at_timezone, with_timezone) or after
-// (lakebox_at_zone, lakebox_with_timezone); "" for anything else.
-func movedZone(e map[string]any) string {
-	if e["class"] != "FUNCTION" {
-		return ""
-	}
+// zoneOfMoved returns the zone expression of a value moved into one,
+// before translation (x AT TIME ZONE z, at_timezone, with_timezone) or
+// after (lakebox_at_zone, lakebox_with_timezone); nil for anything else.
+func zoneOfMoved(e map[string]any) any {
 	args := childrenOf(e)
-	if len(args) != 2 {
-		return ""
+	if e["class"] != "FUNCTION" || len(args) != 2 {
+		return nil
 	}
-	var zone any
 	switch strings.ToLower(stringOf(e["function_name"])) {
 	case "timezone", "lakebox_at_zone":
-		zone = args[0]
+		return args[0]
 	case "at_timezone", "with_timezone", "lakebox_with_timezone":
-		zone = args[1]
-	default:
+		return args[1]
+	}
+	return nil
+}
+
+// movedZone returns the constant zone of a value moved into one (see
+// zoneOfMoved); "" for anything else.
+func movedZone(e map[string]any) string {
+	zone := zoneOfMoved(e)
+	if zone == nil {
 		return ""
 	}
 	val, typ, ok := constantValue(zone)
