@@ -10,6 +10,7 @@ import (
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/bloom"
+	"github.com/cockroachdb/pebble/v2/vfs"
 )
 
 // ErrNotFound is returned by Get for a key that does not exist.
@@ -58,7 +59,10 @@ func Open(dir string, opts Options) (*DB, error) {
 	po := &pebble.Options{
 		Cache:        cache,
 		MemTableSize: opts.MemTableSize,
-		Logger:       pebbleLogger{opts.Logger},
+		// As much as a memtable holds: Pebble preallocates a log the
+		// same way (DB.walPreallocateSize).
+		FS:     prefilledWALs{FS: vfs.Default, size: int64(opts.MemTableSize + opts.MemTableSize/10)},
+		Logger: pebbleLogger{opts.Logger},
 		// The newest format, which value separation needs.
 		FormatMajorVersion: pebble.FormatValueSeparation,
 	}

@@ -1,8 +1,11 @@
 package meta
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -97,4 +100,87 @@ func TestBatch_CloseAfterCommit(t *testing.T) {
 	if v, err := db.Get([]byte("k")); err != nil || string(v) != "v" {
 		t.Fatalf("Get = %q, %v", v, err)
 	}
+}
+
+// A store's write-ahead logs start as written zeros (prefilledWALs). A copy
+// of its files taken without closing it, as a crash leaves them, must open
+// with every synced write, across log rotations too.
+func TestPrefilledWAL_CrashImage(t *testing.T) {
+	opts := DefaultOptions()
+	opts.MemTableSize = 1 << 20
+	dir := t.TempDir()
+	db, err := Open(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	logs, _ := filepath.Glob(filepath.Join(dir, "*.log"))
+	if len(logs) != 1 {
+		t.Fatalf("logs = %v", logs)
+	}
+	if fi, err := os.Stat(logs[0]); err != nil || fi.Size() != int64(opts.MemTableSize+opts.MemTableSize/10) {
+		t.Fatalf("new log %v: size %d, want the prefill", err, fi.Size())
+	}
+	value := bytes.Repeat([]byte("v"), 1000)
+	write := func(from, to, perBatch int) {
+		for i := from; i < to; i += perBatch {
+			b := db.NewBatch()
+			for j := i; j < min(i+perBatch, to); j++ {
+				b.Set(fmt.Appendf(nil, "k%06d", j), value)
+			}
+			if err := b.Commit(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	check := func(image string, n int) {
+		t.Helper()
+		cdb, err := Open(image, opts)
+		if err != nil {
+			t.Fatalf("open crash image: %v", err)
+		}
+		defer cdb.Close()
+		if cdb.Clean() {
+			t.Error("crash image opened as a clean shutdown")
+		}
+		for i := range n {
+			if v, err := cdb.Get(fmt.Appendf(nil, "k%06d", i)); err != nil || !bytes.Equal(v, value) {
+				t.Fatalf("k%06d after crash: %v", i, err)
+			}
+		}
+		if ok, _ := cdb.Has(fmt.Appendf(nil, "k%06d", n)); ok {
+			t.Fatalf("k%06d was never written", n)
+		}
+	}
+	write(0, 100, 1)
+	check(crashImage(t, dir), 100)
+	// Past several memtables: the logs rotate, new and recycled.
+	write(100, 5000, 50)
+	if logs, _ := filepath.Glob(filepath.Join(dir, "*.log")); logs[0] == filepath.Join(dir, "000002.log") {
+		t.Fatalf("the log never rotated: %v", logs)
+	}
+	check(crashImage(t, dir), 5000)
+}
+
+// crashImage copies a store's files as they are on disk, without closing it.
+func crashImage(t *testing.T, dir string) string {
+	t.Helper()
+	image := t.TempDir()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Name() == "LOCK" || e.IsDir() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(image, e.Name()), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return image
 }
