@@ -33,7 +33,45 @@ import (
 
 // avroJSON returns the JSON lines file of an Avro file, making it if need be.
 func avroJSON(path string) (string, error) {
-	out := path + ".json"
+	return jsonBeside(path, path+".json", func(in *os.File, w *bufio.Writer) error {
+		name := filepath.Base(path)
+		// The decoder trusts the block sizes a file states (a damaged one
+		// could make it allocate without bound, or panic): check the
+		// framing first.
+		if err := checkOCF(bufio.NewReaderSize(in, 1<<16)); err != nil {
+			return userError(errUser, "HIVE_CANNOT_OPEN_SPLIT: %s is not a valid Avro object container file: %v", name, err)
+		}
+		if _, err := in.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		dec, err := ocf.NewDecoder(bufio.NewReaderSize(in, 1<<16), ocf.WithDecoderSchemaCache(&avro.SchemaCache{}), ocf.WithDecoderConfig(avroConfig))
+		if err != nil {
+			return userError(errUser, "HIVE_CANNOT_OPEN_SPLIT: %s is not an Avro object container file: %v", name, err)
+		}
+		schema := dec.Schema()
+		var line []byte
+		for dec.HasNext() {
+			var v any
+			if err := dec.Decode(&v); err != nil {
+				return userError(errUser, "HIVE_CURSOR_ERROR: reading Avro %s: %v", name, err)
+			}
+			if line, err = appendAvro(line[:0], schema, v, 0); err != nil {
+				return userError(errUser, "HIVE_CURSOR_ERROR: reading Avro %s: %v", name, err)
+			}
+			w.Write(append(line, '\n'))
+		}
+		if err := dec.Error(); err != nil {
+			return userError(errUser, "HIVE_CURSOR_ERROR: reading Avro %s: %v", name, err)
+		}
+		return nil
+	})
+}
+
+// jsonBeside returns out, the JSON lines a file at path reads as, made by
+// convert unless a query made them before: a link names one immutable
+// body, so its JSON stays right for as long as the link does. The JSON is
+// written to a temporary file and renamed, so a query never reads a half.
+func jsonBeside(path, out string, convert func(in *os.File, w *bufio.Writer) error) (string, error) {
 	if _, err := os.Stat(out); err == nil {
 		return out, nil
 	}
@@ -42,48 +80,20 @@ func avroJSON(path string) (string, error) {
 		return "", err
 	}
 	defer in.Close()
-	// The decoder trusts the block sizes a file states (a damaged one
-	// could make it allocate without bound, or panic): check the framing
-	// first.
-	if err := checkOCF(bufio.NewReaderSize(in, 1<<16)); err != nil {
-		return "", userError(errUser, "HIVE_CANNOT_OPEN_SPLIT: %s is not a valid Avro object container file: %v", filepath.Base(path), err)
-	}
-	if _, err := in.Seek(0, io.SeekStart); err != nil {
-		return "", err
-	}
-	dec, err := ocf.NewDecoder(bufio.NewReaderSize(in, 1<<16), ocf.WithDecoderSchemaCache(&avro.SchemaCache{}), ocf.WithDecoderConfig(avroConfig))
-	if err != nil {
-		return "", userError(errUser, "HIVE_CANNOT_OPEN_SPLIT: %s is not an Avro object container file: %v", filepath.Base(path), err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".avro-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".json-*")
 	if err != nil {
 		return "", err
 	}
 	defer os.Remove(tmp.Name())
 	w := bufio.NewWriterSize(tmp, 1<<16)
-	schema := dec.Schema()
-	var line []byte
-	for dec.HasNext() {
-		var v any
-		if err := dec.Decode(&v); err != nil {
-			tmp.Close()
-			return "", userError(errUser, "HIVE_CURSOR_ERROR: reading Avro %s: %v", filepath.Base(path), err)
-		}
-		if line, err = appendAvro(line[:0], schema, v, 0); err != nil {
-			tmp.Close()
-			return "", userError(errUser, "HIVE_CURSOR_ERROR: reading Avro %s: %v", filepath.Base(path), err)
-		}
-		w.Write(append(line, '\n'))
+	err = convert(in, w)
+	if err == nil {
+		err = w.Flush()
 	}
-	if err := dec.Error(); err != nil {
-		tmp.Close()
-		return "", userError(errUser, "HIVE_CURSOR_ERROR: reading Avro %s: %v", filepath.Base(path), err)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
 	}
-	if err := w.Flush(); err != nil {
-		tmp.Close()
-		return "", err
-	}
-	if err := tmp.Close(); err != nil {
+	if err != nil {
 		return "", err
 	}
 	return out, os.Rename(tmp.Name(), out)

@@ -546,16 +546,28 @@ func (b *binder) tableQuery(t *glue.Table, filter string, proj *projection, prun
 			return "", read, err
 		}
 	}
-	if format.kind == "avro" {
-		// Read through JSON (avro.go); the scan is still the Avro files'.
+	if format.kind == "avro" || format.kind == "orc" {
+		// Read through JSON (avro.go, orc.go); the scan is still the
+		// files' own.
+		var columns []string
+		if !format.byName {
+			for _, c := range sd.Columns {
+				columns = append(columns, c.Name)
+			}
+		}
 		for i, f := range read.files {
-			if read.files[i], err = avroJSON(f); err != nil {
+			if format.kind == "avro" {
+				read.files[i], err = avroJSON(f)
+			} else {
+				read.files[i], err = orcJSON(f, columns)
+			}
+			if err != nil {
 				return "", read, err
 			}
 		}
 	}
 	var keys *spelling
-	if format.kind == "json" && !format.exactKeys || format.kind == "avro" {
+	if format.kind == "json" && !format.exactKeys || format.kind == "avro" || format.kind == "orc" {
 		if keys, err = b.jsonKeys(read.files); err != nil {
 			return "", read, err
 		}
@@ -683,6 +695,9 @@ type fileFormat struct {
 	// exactKeys: JSON keys match columns only as spelled (the SerDe
 	// property case.insensitive = false); by default case is ignored.
 	exactKeys bool
+	// byName: ORC columns are matched by name ('orc.column.index.access'
+	// = 'false'), not by position as Athena does by default.
+	byName bool
 }
 
 func tableFormat(t *glue.Table) (*fileFormat, error) {
@@ -716,8 +731,8 @@ func tableFormat(t *glue.Table) (*fileFormat, error) {
 		return &fileFormat{kind: "csv", delimiter: d, header: skip == "1"}, nil
 	case strings.Contains(lib, "avro") || strings.Contains(in, "avro") || class == "avro":
 		return &fileFormat{kind: "avro"}, nil
-	case strings.Contains(lib, "orc") || strings.Contains(in, "orc"):
-		return nil, userError(errUser, "NOT_SUPPORTED: reading %s tables is not supported by Lakebox yet", firstOr(class, lib))
+	case strings.Contains(lib, "orc") || strings.Contains(in, "orc") || class == "orc":
+		return &fileFormat{kind: "orc", byName: strings.EqualFold(params["orc.column.index.access"], "false")}, nil
 	}
 	return nil, userError(errUser, "HIVE_UNSUPPORTED_FORMAT: Unable to create input format for table %s.%s", t.DatabaseName, t.Name)
 }
@@ -784,7 +799,7 @@ func (f *fileFormat) reader(read *tableRead, partitioned bool, cols []glue.Colum
 		defs = append(defs, quoteString(sp.nameOr(c.Name))+": "+quoteString(dt))
 	}
 	columns := "{" + strings.Join(defs, ", ") + "}"
-	if f.kind == "json" || f.kind == "avro" {
+	if f.kind == "json" || f.kind == "avro" || f.kind == "orc" {
 		return fmt.Sprintf("read_json(%s, format = 'newline_delimited', columns = %s, %s, ignore_errors = true)", glob, columns, hive), nil
 	}
 	opts := fmt.Sprintf("delim = %s, header = %v, columns = %s, %s, auto_detect = false, null_padding = true", quoteString(f.delimiter), f.header, columns, hive)

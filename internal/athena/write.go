@@ -95,6 +95,8 @@ func formatOf(t *glue.Table) (writeFormat, error) {
 		return writeFormat{name: "JSON", compression: "NONE"}, nil
 	case "avro":
 		return writeFormat{}, userError(errUser, "NOT_SUPPORTED: INSERT INTO an Avro table is not supported by Lakebox yet")
+	case "orc":
+		return writeFormat{}, userError(errUser, "NOT_SUPPORTED: INSERT INTO an ORC table is not supported by Lakebox yet")
 	}
 	if ff.quote != "" && strings.Contains(strings.ToLower(t.StorageDescriptor.SerdeInfo.SerializationLibrary), "opencsv") {
 		return writeFormat{}, userError(errUser, "NOT_SUPPORTED: INSERT INTO an OpenCSVSerde table is not supported by Lakebox yet")

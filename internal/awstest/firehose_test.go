@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/athena"
+	atypes "github.com/aws/aws-sdk-go-v2/service/athena/types"
 	"github.com/aws/aws-sdk-go-v2/service/firehose"
 	ftypes "github.com/aws/aws-sdk-go-v2/service/firehose/types"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
@@ -498,12 +500,12 @@ func TestFirehose_API(t *testing.T) {
 			d.ErrorOutputPrefix = aws.String("e/!{firehose:error-output-type}")
 			d.DynamicPartitioningConfiguration = &ftypes.DynamicPartitioningConfiguration{Enabled: aws.Bool(true)}
 		}),
-		"orc": s3Dest("lake", func(d *ftypes.ExtendedS3DestinationConfiguration) {
+		"orc-0.11": s3Dest("lake", func(d *ftypes.ExtendedS3DestinationConfiguration) {
 			d.BufferingHints = &ftypes.BufferingHints{SizeInMBs: aws.Int32(64), IntervalInSeconds: aws.Int32(60)}
 			d.DataFormatConversionConfiguration = &ftypes.DataFormatConversionConfiguration{
 				SchemaConfiguration:       &ftypes.SchemaConfiguration{DatabaseName: aws.String("db"), TableName: aws.String("t"), RoleARN: aws.String(roleARN)},
 				InputFormatConfiguration:  &ftypes.InputFormatConfiguration{Deserializer: &ftypes.Deserializer{OpenXJsonSerDe: &ftypes.OpenXJsonSerDe{}}},
-				OutputFormatConfiguration: &ftypes.OutputFormatConfiguration{Serializer: &ftypes.Serializer{OrcSerDe: &ftypes.OrcSerDe{}}},
+				OutputFormatConfiguration: &ftypes.OutputFormatConfiguration{Serializer: &ftypes.Serializer{OrcSerDe: &ftypes.OrcSerDe{FormatVersion: ftypes.OrcFormatVersionV011}}},
 			}
 		}),
 	} {
@@ -586,18 +588,8 @@ func TestFirehose_ParquetConversionReadBackThroughAthena(t *testing.T) {
 		t.Fatalf("delivered %v", keys)
 	}
 	folder := keys[0][:strings.LastIndex(keys[0], "/")+1]
-	sql(`CREATE EXTERNAL TABLE shop.orders (id bigint, customer string, amount decimal(10,2), ts timestamp, day date,
-		tags array<string>, attrs map<string,int>, ship struct<city:string,zip:int>, ok boolean, score double) STORED AS PARQUET LOCATION 's3://lake/` + folder + `'`)
-	q := sql(`SELECT id, customer, amount, ts, day, cardinality(tags), attrs['x'], ship.city, ship.zip, ok, score FROM shop.orders ORDER BY id`)
-	got := rows(t, a, q.QueryExecutionId)
-	want := [][]string{
-		{"id", "customer", "amount", "ts", "day", "_col5", "_col6", "city", "zip", "ok", "score"},
-		{"1", "ann", "12.35", "2024-03-01 10:00:00.000", "2024-03-01", "2", "1", "Oslo", "150", "true", "4.5"},
-		{"2", "bob", "7.00", "2024-03-01 10:00:00.000", "∅", "0", "∅", "∅", "∅", "false", "∅"},
-	}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("rows\n%v\nwant\n%v", got, want)
-	}
+	checkConvertedOrders(t, a, sql, `(id bigint, customer string, amount decimal(10,2), ts timestamp, day date,
+		tags array<string>, attrs map<string,int>, ship struct<city:string,zip:int>, ok boolean, score double) STORED AS PARQUET`, folder)
 	errs := objects(t, s3c, "lake", "curated/orders/format-conversion-failed/")
 	var lines []string
 	for _, body := range errs {
@@ -619,6 +611,85 @@ func TestFirehose_ParquetConversionReadBackThroughAthena(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(lines[1]), &e); err != nil || e.LastErrorCode != "DataFormatConversion.ParseError" {
 		t.Fatalf("error record %s", lines[1])
+	}
+}
+
+// checkConvertedOrders declares shop.orders (its columns and format) over
+// the folder Firehose delivered the orders of the conversion tests to, and
+// reads them back: the first two records converted, the third and fourth
+// in the error output.
+func checkConvertedOrders(t *testing.T, a *athena.Client, sql func(string) *atypes.QueryExecution, table, folder string) {
+	t.Helper()
+	sql(`CREATE EXTERNAL TABLE shop.orders ` + table + ` LOCATION 's3://lake/` + folder + `'`)
+	q := sql(`SELECT id, customer, amount, ts, day, cardinality(tags), attrs['x'], ship.city, ship.zip, ok, score FROM shop.orders ORDER BY id`)
+	want := [][]string{
+		{"id", "customer", "amount", "ts", "day", "_col5", "_col6", "city", "zip", "ok", "score"},
+		{"1", "ann", "12.35", "2024-03-01 10:00:00.000", "2024-03-01", "2", "1", "Oslo", "150", "true", "4.5"},
+		{"2", "bob", "7.00", "2024-03-01 10:00:00.000", "∅", "0", "∅", "∅", "∅", "false", "∅"},
+	}
+	if got := rows(t, a, q.QueryExecutionId); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("rows\n%v\nwant\n%v", got, want)
+	}
+}
+
+// Records converted to ORC by the Glue table's schema read back through
+// Athena with their types, from a table STORED AS ORC over the delivery.
+func TestFirehose_ORCConversionReadBackThroughAthena(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	s3c, fh, a := srv.S3As(awstest.Client{UsePathStyle: true}), srv.Firehose(), srv.Athena()
+	createBucket(t, s3c, "lake")
+	createBucket(t, s3c, "results")
+	sql := succeeds(t, srv, a, "default")
+	sql("CREATE DATABASE shop")
+	columns := `(id bigint, customer string, amount decimal(10,2), ts timestamp, day date,
+		tags array<string>, attrs map<string,int>, ship struct<city:string,zip:int>, ok boolean, score double)`
+	sql(`CREATE EXTERNAL TABLE shop.order_schema ` + columns + ` STORED AS ORC LOCATION 's3://lake/none/'`)
+	conversion := func(serde *ftypes.OrcSerDe) *ftypes.DataFormatConversionConfiguration {
+		return &ftypes.DataFormatConversionConfiguration{
+			SchemaConfiguration:       &ftypes.SchemaConfiguration{DatabaseName: aws.String("shop"), TableName: aws.String("order_schema"), RoleARN: aws.String(roleARN)},
+			InputFormatConfiguration:  &ftypes.InputFormatConfiguration{Deserializer: &ftypes.Deserializer{OpenXJsonSerDe: &ftypes.OpenXJsonSerDe{}}},
+			OutputFormatConfiguration: &ftypes.OutputFormatConfiguration{Serializer: &ftypes.Serializer{OrcSerDe: serde}},
+		}
+	}
+	for _, tc := range []struct {
+		serde *ftypes.OrcSerDe
+		code  string
+	}{
+		{&ftypes.OrcSerDe{FormatVersion: ftypes.OrcFormatVersionV011}, "InvalidArgumentException"},
+		{&ftypes.OrcSerDe{StripeSizeBytes: aws.Int32(1 << 20)}, "ValidationException"},
+		{&ftypes.OrcSerDe{DictionaryKeyThreshold: aws.Float64(2)}, "ValidationException"},
+	} {
+		_, err := fh.CreateDeliveryStream(ctx, &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("bad"),
+			ExtendedS3DestinationConfiguration: s3Dest("lake", func(d *ftypes.ExtendedS3DestinationConfiguration) {
+				d.BufferingHints = &ftypes.BufferingHints{SizeInMBs: aws.Int32(64), IntervalInSeconds: aws.Int32(60)}
+				d.DataFormatConversionConfiguration = conversion(tc.serde)
+			})})
+		wantCode(t, err, tc.code)
+		if !strings.Contains(err.Error(), "orcSerDe") && !strings.Contains(err.Error(), "OrcSerDe") {
+			t.Fatalf("%+v: %v", tc.serde, err)
+		}
+	}
+	createDelivery(t, fh, "orders", s3Dest("lake", func(d *ftypes.ExtendedS3DestinationConfiguration) {
+		d.Prefix = aws.String("curated/orders/")
+		d.BufferingHints = &ftypes.BufferingHints{SizeInMBs: aws.Int32(128), IntervalInSeconds: aws.Int32(60)}
+		d.DataFormatConversionConfiguration = conversion(&ftypes.OrcSerDe{Compression: ftypes.OrcCompressionZlib, StripeSizeBytes: aws.Int32(8 << 20)})
+	}))
+	putBatch(t, fh, "orders",
+		`{"id":1,"CUSTOMER":"ann","amount":12.345,"ts":"2024-03-01T10:00:00Z","day":"2024-03-01","tags":["a","b"],"attrs":{"x":1},"ship":{"City":"Oslo","zip":150},"ok":true,"score":4.5}`,
+		`{"id":"2","customer":"bob","amount":"7","ts":1709287200000,"tags":[],"ok":false}`,
+		`{"id":3,"customer":"cy","amount":"abc"}`)
+	advance(t, srv, time.Minute)
+	waitDelivered(t, srv, "orders")
+	objs := objects(t, s3c, "lake", "curated/orders/2")
+	keys := keysOf(objs)
+	if len(keys) != 1 || !strings.HasSuffix(keys[0], ".orc") || !bytes.HasPrefix(objs[keys[0]], []byte("ORC")) {
+		t.Fatalf("delivered %v", keys)
+	}
+	folder := keys[0][:strings.LastIndex(keys[0], "/")+1]
+	checkConvertedOrders(t, a, sql, columns+" STORED AS ORC", folder)
+	if errs := objects(t, s3c, "lake", "curated/orders/format-conversion-failed/"); len(errs) != 1 {
+		t.Fatalf("error output %v", keysOf(errs))
 	}
 }
 

@@ -1,6 +1,7 @@
 package firehose
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -87,10 +88,26 @@ type ParquetSerDe struct {
 	WriterVersion               string `json:"WriterVersion,omitempty"`
 }
 
+// OrcSerDe writes converted records as ORC. Compression and
+// StripeSizeBytes shape the files; the rest tune what ORC readers may skip
+// or how stripes pad to HDFS blocks, and Lakebox, which writes no row index,
+// bloom filters or padding, keeps them only to describe the destination.
+type OrcSerDe struct {
+	StripeSizeBytes                     *int     `json:"StripeSizeBytes,omitempty"`
+	BlockSizeBytes                      *int     `json:"BlockSizeBytes,omitempty"`
+	RowIndexStride                      *int     `json:"RowIndexStride,omitempty"`
+	EnablePadding                       *bool    `json:"EnablePadding,omitempty"`
+	PaddingTolerance                    *float64 `json:"PaddingTolerance,omitempty"`
+	Compression                         string   `json:"Compression,omitempty"`
+	BloomFilterColumns                  []string `json:"BloomFilterColumns,omitempty"`
+	BloomFilterFalsePositiveProbability *float64 `json:"BloomFilterFalsePositiveProbability,omitempty"`
+	DictionaryKeyThreshold              *float64 `json:"DictionaryKeyThreshold,omitempty"`
+	FormatVersion                       string   `json:"FormatVersion,omitempty"`
+}
+
 type Serializer struct {
 	ParquetSerDe *ParquetSerDe `json:"ParquetSerDe,omitempty"`
-	// OrcSerDe is refused: Lakebox does not write ORC.
-	OrcSerDe map[string]any `json:"OrcSerDe,omitempty"`
+	OrcSerDe     *OrcSerDe     `json:"OrcSerDe,omitempty"`
 }
 
 type OutputFormatConfiguration struct {
@@ -461,17 +478,54 @@ func checkConversion(d *ExtendedS3Destination) error {
 	if out == nil || out.Serializer == nil || (out.Serializer.ParquetSerDe == nil) == (out.Serializer.OrcSerDe == nil) {
 		return invalidArg("OutputFormatConfiguration must name exactly one serializer: ParquetSerDe or OrcSerDe.")
 	}
-	if out.Serializer.OrcSerDe != nil {
-		return invalidArg("Lakebox converts records to Parquet only: OrcSerDe is not supported. Use ParquetSerDe.")
-	}
-	switch p := out.Serializer.ParquetSerDe; p.Compression {
-	case "", "SNAPPY", "GZIP", "UNCOMPRESSED":
-	default:
-		return validation(p.Compression, "parquetSerDe.compression", "satisfy enum value set: [UNCOMPRESSED, GZIP, SNAPPY]")
+	if o := out.Serializer.OrcSerDe; o != nil {
+		if err := o.check(); err != nil {
+			return err
+		}
+	} else {
+		switch p := out.Serializer.ParquetSerDe; p.Compression {
+		case "", "SNAPPY", "GZIP", "UNCOMPRESSED":
+		default:
+			return validation(p.Compression, "parquetSerDe.compression", "satisfy enum value set: [UNCOMPRESSED, GZIP, SNAPPY]")
+		}
 	}
 	if h := in.Deserializer.HiveJsonSerDe; h != nil {
 		if _, err := compileTimestampFormats(h.TimestampFormats); err != nil {
 			return invalidArg("HiveJsonSerDe.TimestampFormats: %v", err)
+		}
+	}
+	return nil
+}
+
+// check applies the model's constraints to an OrcSerDe.
+func (o *OrcSerDe) check() error {
+	switch o.Compression {
+	case "", "NONE", "ZLIB", "SNAPPY":
+	default:
+		return validation(o.Compression, "orcSerDe.compression", "satisfy enum value set: [NONE, ZLIB, SNAPPY]")
+	}
+	switch o.FormatVersion {
+	case "", "V0_12":
+	case "V0_11":
+		return invalidArg("Lakebox writes ORC files of format version 0.12 only: set OrcSerDe.FormatVersion to V0_12 or leave it out.")
+	default:
+		return validation(o.FormatVersion, "orcSerDe.formatVersion", "satisfy enum value set: [V0_11, V0_12]")
+	}
+	for _, c := range []struct {
+		v     *int
+		min   int
+		field string
+	}{{o.StripeSizeBytes, 8 << 20, "stripeSizeBytes"}, {o.BlockSizeBytes, 64 << 20, "blockSizeBytes"}, {o.RowIndexStride, 1000, "rowIndexStride"}} {
+		if c.v != nil && *c.v < c.min {
+			return validation(*c.v, "orcSerDe."+c.field, fmt.Sprintf("have value greater than or equal to %d", c.min))
+		}
+	}
+	for _, c := range []struct {
+		v     *float64
+		field string
+	}{{o.PaddingTolerance, "paddingTolerance"}, {o.BloomFilterFalsePositiveProbability, "bloomFilterFalsePositiveProbability"}, {o.DictionaryKeyThreshold, "dictionaryKeyThreshold"}} {
+		if c.v != nil && (*c.v < 0 || *c.v > 1) {
+			return validation(*c.v, "orcSerDe."+c.field, "have value between 0 and 1")
 		}
 	}
 	return nil

@@ -16,6 +16,7 @@ import (
 
 	"github.com/lakebox/lakebox/internal/hivetype"
 	"github.com/lakebox/lakebox/internal/javatime"
+	"github.com/lakebox/lakebox/internal/orc"
 	"github.com/parquet-go/parquet-go"
 )
 
@@ -37,6 +38,10 @@ type converter struct {
 	timestamps      []*javatime.Pattern
 	millis          bool // TimestampFormats has "millis"
 	table           SchemaConfiguration
+	// orc is the ORC serializer, when records become ORC, and orcTypes
+	// the table as ORC's type tree.
+	orc      *OrcSerDe
+	orcTypes []orc.Type
 }
 
 type convColumn struct {
@@ -97,23 +102,33 @@ func newConverter(c *DataFormatConversionConfiguration, cols []Column) (*convert
 		if err != nil {
 			return nil, fmt.Errorf("column %s: %v", col.Name, err)
 		}
-		n, err := parquetNode(t)
-		if err != nil {
-			return nil, fmt.Errorf("column %s: %v", col.Name, err)
-		}
 		name := strings.ToLower(col.Name)
+		if c.OutputFormatConfiguration.Serializer.OrcSerDe == nil {
+			n, err := parquetNode(t)
+			if err != nil {
+				return nil, fmt.Errorf("column %s: %v", col.Name, err)
+			}
+			group.Group[name] = parquet.Optional(n)
+			group.names = append(group.names, name)
+		}
 		key := name
 		if k, ok := mappings[name]; ok {
 			key = k
 		}
 		key = conv.key(key)
-		group.Group[name] = parquet.Optional(n)
-		group.names = append(group.names, name)
 		conv.columns = append(conv.columns, convColumn{name: name, jsonKey: key, typ: t})
 	}
 	conv.byKey = make(map[string]*convColumn, len(conv.columns))
 	for i := range conv.columns {
 		conv.byKey[conv.columns[i].jsonKey] = &conv.columns[i]
+	}
+	if o := c.OutputFormatConfiguration.Serializer.OrcSerDe; o != nil {
+		conv.orc = o
+		var err error
+		if conv.orcTypes, err = orcTypes(conv.columns); err != nil {
+			return nil, err
+		}
+		return conv, nil
 	}
 	conv.schema = parquet.NewSchema("hive_schema", group)
 	conv.options = []parquet.WriterOption{parquet.Compression(&parquet.Snappy), parquet.CreatedBy("lakebox-firehose", "", "")}
@@ -646,10 +661,24 @@ type parquetFile struct {
 // writeBatch is how many rows are handed to the writer at once.
 const writeBatch = 256
 
-func (c *converter) newFile() *parquetFile {
+// convertedFile is a Parquet or ORC object being written from converted
+// records.
+type convertedFile interface {
+	add(row map[string]any) error
+	// close ends the file and returns it.
+	close() ([]byte, error)
+	// extension is the object name's suffix for the format.
+	extension() string
+}
+
+// newFile starts an object in the destination's format.
+func (c *converter) newFile() (convertedFile, error) {
+	if c.orc != nil {
+		return c.newORCFile()
+	}
 	f := &parquetFile{pending: make([]map[string]any, 0, writeBatch)}
 	f.w = parquet.NewGenericWriter[map[string]any](&f.buf, append([]parquet.WriterOption{c.schema}, c.options...)...)
-	return f
+	return f, nil
 }
 
 // add writes a converted row (rows from the converter always encode).
@@ -669,6 +698,8 @@ func (f *parquetFile) flush() error {
 	f.pending = f.pending[:0]
 	return nil
 }
+
+func (f *parquetFile) extension() string { return ".parquet" }
 
 // close ends the file and returns it.
 func (f *parquetFile) close() ([]byte, error) {

@@ -52,10 +52,10 @@ type buffer struct {
 	oldest    int64  // arrival of the oldest record, Unix ms
 	newest    int64  // arrival of the newest record, Unix ms
 	records   int
-	size      int          // bytes of the outputs as they came (before conversion)
-	parts     [][]byte     // the outputs, unless converted
-	arrivals  []int64      // of each output's record, Unix ms, in an HTTP endpoint's data buffer
-	file      *parquetFile // converted records
+	size      int           // bytes of the outputs as they came (before conversion)
+	parts     [][]byte      // the outputs, unless converted
+	arrivals  []int64       // of each output's record, Unix ms, in an HTTP endpoint's data buffer
+	file      convertedFile // converted records
 
 	// For an HTTP endpoint: the request body's size the outputs make
 	// (base64 and JSON), the failed deliveries so far and when the first
@@ -372,7 +372,7 @@ func (w *worker) addFailure(r streamlog.Record, sub int, data []byte, f *failure
 }
 
 // add appends an output to its buffer, unless it was delivered before a
-// restart. A converted record (row) is encoded into the buffer's Parquet
+// restart. A converted record (row) is encoded into the buffer's Parquet or ORC
 // file at once.
 func (w *worker) add(key, kind string, keys map[string]string, errorType string, r streamlog.Record, sub int, data []byte, row map[string]any) error {
 	pos := position(r.Seq, sub)
@@ -383,7 +383,10 @@ func (w *worker) add(key, kind string, keys map[string]string, errorType string,
 	if b == nil {
 		b = &buffer{key: key, kind: kind, keys: keys, errorType: errorType, firstSeq: r.Seq, first: pos, oldest: r.Arrival}
 		if row != nil {
-			b.file = w.conv.newFile()
+			var err error
+			if b.file, err = w.conv.newFile(); err != nil {
+				return err
+			}
 		}
 		w.buffers[key] = b
 	}
@@ -518,7 +521,7 @@ func (w *worker) flush(ctx context.Context, b *buffer) error {
 	case kindData:
 		prefix = w.prefixes.data.render(t, b.keys, "", random)
 		if b.file != nil {
-			ext = ".parquet"
+			ext = b.file.extension()
 			if body, err = b.file.close(); err != nil {
 				return err
 			}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lakebox/lakebox/internal/orc"
 	"github.com/parquet-go/parquet-go"
 )
 
@@ -358,17 +359,28 @@ func FuzzConvert(f *testing.F) {
 	for _, s := range []string{`{"a":1,"b":"x","c":[1,2],"d":{"e":"2024-01-01 00:00:00"}}`, `{"a":"1e400"}`, `{}`, `[`} {
 		f.Add([]byte(s))
 	}
-	conv, err := newConverter(&DataFormatConversionConfiguration{
-		SchemaConfiguration:       &SchemaConfiguration{DatabaseName: "db", TableName: "t"},
-		InputFormatConfiguration:  &InputFormatConfiguration{Deserializer: &Deserializer{OpenXJsonSerDe: &OpenXJsonSerDe{}}},
-		OutputFormatConfiguration: &OutputFormatConfiguration{Serializer: &Serializer{ParquetSerDe: &ParquetSerDe{}}},
-	}, []Column{{"a", "decimal(20,3)"}, {"b", "string"}, {"c", "array<bigint>"}, {"d", "struct<e:timestamp,f:map<string,double>>"}})
-	if err != nil {
-		f.Fatal(err)
+	var convs []*converter
+	for _, s := range []*Serializer{{ParquetSerDe: &ParquetSerDe{}}, {OrcSerDe: &OrcSerDe{}}} {
+		conv, err := newConverter(&DataFormatConversionConfiguration{
+			SchemaConfiguration:       &SchemaConfiguration{DatabaseName: "db", TableName: "t"},
+			InputFormatConfiguration:  &InputFormatConfiguration{Deserializer: &Deserializer{OpenXJsonSerDe: &OpenXJsonSerDe{}}},
+			OutputFormatConfiguration: &OutputFormatConfiguration{Serializer: s},
+		}, []Column{{"a", "decimal(20,3)"}, {"b", "string"}, {"c", "array<bigint>"}, {"d", "struct<e:timestamp,f:map<string,double>>"}})
+		if err != nil {
+			f.Fatal(err)
+		}
+		convs = append(convs, conv)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if row, fail := conv.row(data); fail == nil {
-			file := conv.newFile()
+		for _, conv := range convs {
+			row, fail := conv.row(data)
+			if fail != nil {
+				continue
+			}
+			file, err := conv.newFile()
+			if err != nil {
+				t.Fatal(err)
+			}
 			if err := file.add(row); err != nil {
 				t.Fatalf("add %s: %v", data, err)
 			}
@@ -411,7 +423,10 @@ func FuzzDecimal(f *testing.F) {
 // Rows are encoded as they come, across several writes, and read back.
 func TestParquetFile(t *testing.T) {
 	c := newTestConverter(t, true, Column{"id", "bigint"}, Column{"name", "string"}, Column{"ok", "boolean"})
-	f := c.newFile()
+	f, err := c.newFile()
+	if err != nil {
+		t.Fatal(err)
+	}
 	const n = 3*writeBatch + 17
 	for i := range n {
 		row, fail := c.row(fmt.Appendf(nil, `{"id":%d,"name":"n%d","ok":%v}`, i, i, i%2 == 0))
@@ -437,5 +452,76 @@ func TestParquetFile(t *testing.T) {
 	}
 	if len(rows) != n || *rows[0].ID != 0 || *rows[0].OK != true || *rows[1].OK != false || *rows[n-1].Name != fmt.Sprintf("n%d", n-1) {
 		t.Fatalf("read %d rows: first %+v", len(rows), rows[0])
+	}
+}
+
+// Records converted to ORC read back, every type and NULL, across stripes.
+func TestORCFile(t *testing.T) {
+	stripe := 600 // bytes: a few rows a stripe
+	conv, err := newConverter(&DataFormatConversionConfiguration{
+		SchemaConfiguration:       &SchemaConfiguration{DatabaseName: "db", TableName: "t"},
+		InputFormatConfiguration:  &InputFormatConfiguration{Deserializer: &Deserializer{OpenXJsonSerDe: &OpenXJsonSerDe{}}},
+		OutputFormatConfiguration: &OutputFormatConfiguration{Serializer: &Serializer{OrcSerDe: &OrcSerDe{Compression: "ZLIB", StripeSizeBytes: &stripe}}},
+	}, []Column{{"id", "bigint"}, {"name", "string"}, {"small", "decimal(5,2)"}, {"big", "decimal(30,3)"}, {"day", "date"},
+		{"at", "timestamp"}, {"tags", "array<int>"}, {"attrs", "map<string,double>"}, {"geo", "struct<lat:float,ok:boolean>"}, {"raw", "binary"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := conv.newFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 40
+	for i := range n {
+		rec := fmt.Sprintf(`{"id":%d,"name":"n%d","small":"-1.5","big":"-123456789012345678901234567.891","day":"2024-02-29","at":"2024-02-29 10:00:0%d","tags":[1,%d],"attrs":{"b":0.5,"a":%d},"geo":{"lat":1.5,"ok":true},"raw":"AP8="}`, i, i, i%10, i, i)
+		if i%3 == 0 {
+			rec = fmt.Sprintf(`{"id":%d}`, i)
+		}
+		row, fail := conv.row([]byte(rec))
+		if fail != nil {
+			t.Fatal(fail)
+		}
+		if err := f.add(row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body, err := f.close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.extension() != ".orc" {
+		t.Fatalf("extension %q", f.extension())
+	}
+	file, err := orc.Open(bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if file.Rows != n || len(file.Stripes) < 2 || file.Compression != orc.Zlib {
+		t.Fatalf("%d rows in %d stripes, compression %d", file.Rows, len(file.Stripes), file.Compression)
+	}
+	var got []string
+	for s := range file.Stripes {
+		c, err := file.ReadStripe(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, name, small, big, day, at := c.Children[0], c.Children[1], c.Children[2], c.Children[3], c.Children[4], c.Children[5]
+		tags, attrs, geo, raw := c.Children[6], c.Children[7], c.Children[8], c.Children[9]
+		v := 0
+		for r := range c.Rows {
+			if !name.Has(r) {
+				got = append(got, fmt.Sprintf("%d null", id.Ints[r]))
+				continue
+			}
+			got = append(got, fmt.Sprintf("%d %s %s/%d %s/%d %d %s %d:%v %d:%q=%v %v,%v %x", id.Ints[r], name.Bytes[v],
+				small.Decimals[v], small.Scales[v], big.Decimals[v], big.Scales[v], day.Ints[v], at.Times[v].Format(time.DateTime),
+				tags.Lengths[v], tags.Children[0].Ints[2*v:2*v+2], attrs.Lengths[v], attrs.Children[0].Bytes[2*v:2*v+2], attrs.Children[1].Floats[2*v:2*v+2],
+				geo.Children[0].Floats[v], geo.Children[1].Bools[v], raw.Bytes[v]))
+			v++
+		}
+	}
+	want := "1 n1 -150/2 -123456789012345678901234567891/3 19782 2024-02-29 10:00:01 2:[1 1] 2:[\"a\" \"b\"]=[1 0.5] 1.5,true 00ff"
+	if len(got) != n || got[0] != "0 null" || got[1] != want || got[n-1] != fmt.Sprintf("%d null", n-1) {
+		t.Fatalf("rows:\n%s", strings.Join(got, "\n"))
 	}
 }

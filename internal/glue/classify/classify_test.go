@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"github.com/lakebox/lakebox/internal/orc"
 	"os"
 	"path/filepath"
 	"slices"
@@ -81,8 +82,8 @@ func corpus(t *testing.T) map[string][]byte {
 	files["empty.csv"] = nil
 	files["binary.bin"] = []byte{0, 1, 2, 3, 0xfe, 0xff, 0, 0}
 	files["bad.orc"] = []byte("ORC\x00\x00\x00")
-	files["users.orc"] = orcFile(orcNone)
-	files["users.zlib.orc"] = orcFile(orcZlib)
+	files["users.orc"] = orcFile(uint64(orc.None))
+	files["users.zlib.orc"] = orcFile(uint64(orc.Zlib))
 	return files
 }
 
@@ -243,7 +244,7 @@ func FuzzFile(f *testing.F) {
 	f.Add([]byte(`{"a": [1, {"b": null}]}`), "x.json")
 	f.Add([]byte("PAR1\x00\x00PAR1"), "x.parquet")
 	f.Add([]byte("Obj\x01\x00"), "x.avro")
-	f.Add(orcFile(orcZlib), "x.orc")
+	f.Add(orcFile(uint64(orc.Zlib)), "x.orc")
 	f.Add([]byte{0x1f, 0x8b, 0, 0}, "x.gz")
 	f.Add([]byte{0, 0, 0, 9, 0, 0, 0, 3, 1, 2, 3}, "x.snappy")
 	f.Fuzz(func(t *testing.T, data []byte, name string) {

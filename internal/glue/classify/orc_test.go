@@ -3,13 +3,14 @@ package classify
 import (
 	"bytes"
 	"compress/flate"
+	"github.com/lakebox/lakebox/internal/orc"
 
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
 // orcFile builds an ORC file's tail as an ORC writer lays it out: magic,
 // (no stripes), footer, postscript, postscript length. compression is
-// orcNone or orcZlib.
+// uint64(orc.None) or uint64(orc.Zlib).
 func orcFile(compression uint64) []byte {
 	typ := func(kind uint64, subtypes []uint64, names []string, extra ...uint64) []byte {
 		var b []byte
@@ -34,16 +35,16 @@ func orcFile(compression uint64) []byte {
 		return b
 	}
 	types := [][]byte{
-		typ(orcStruct, []uint64{1, 2, 3, 4, 6, 9}, []string{"ID", "name", "price", "tags", "attrs", "day"}),
-		typ(orcLong, nil, nil),
-		typ(orcString, nil, nil),
-		typ(orcDecimal, nil, nil, 5, 10, 6, 2),
-		typ(orcList, []uint64{5}, nil),
-		typ(orcVarchar, nil, nil, 4, 20),
-		typ(orcMap, []uint64{7, 8}, nil),
-		typ(orcString, nil, nil),
-		typ(orcInt, nil, nil),
-		typ(orcDate, nil, nil),
+		typ(uint64(orc.Struct), []uint64{1, 2, 3, 4, 6, 9}, []string{"ID", "name", "price", "tags", "attrs", "day"}),
+		typ(uint64(orc.Long), nil, nil),
+		typ(uint64(orc.String), nil, nil),
+		typ(uint64(orc.Decimal), nil, nil, 5, 10, 6, 2),
+		typ(uint64(orc.List), []uint64{5}, nil),
+		typ(uint64(orc.Varchar), nil, nil, 4, 20),
+		typ(uint64(orc.Map), []uint64{7, 8}, nil),
+		typ(uint64(orc.String), nil, nil),
+		typ(uint64(orc.Int), nil, nil),
+		typ(uint64(orc.Date), nil, nil),
 	}
 	var footer []byte
 	for _, t := range types {
@@ -52,7 +53,7 @@ func orcFile(compression uint64) []byte {
 	}
 	footer = protowire.AppendTag(footer, 6, protowire.VarintType)
 	footer = protowire.AppendVarint(footer, 42)
-	if compression == orcZlib {
+	if compression == uint64(orc.Zlib) {
 		var z bytes.Buffer
 		w, _ := flate.NewWriter(&z, flate.BestCompression)
 		w.Write(footer)

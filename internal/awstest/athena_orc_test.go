@@ -1,0 +1,162 @@
+package awstest_test
+
+import (
+	"bytes"
+	"fmt"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/athena"
+	atypes "github.com/aws/aws-sdk-go-v2/service/athena/types"
+	"github.com/aws/aws-sdk-go-v2/service/glue"
+	"github.com/aws/aws-sdk-go-v2/service/glue/types"
+
+	"github.com/lakebox/lakebox/internal/awstest"
+	"github.com/lakebox/lakebox/internal/orc"
+)
+
+type orcOrder struct {
+	id     int64
+	user   *string
+	amount int64 // cents
+	day    time.Time
+	items  []string
+}
+
+// orcOrders writes an ORC file of orders, Snappy-compressed, in two
+// stripes: struct<order_id:bigint, User:string, amount:decimal(12,2),
+// placed:timestamp, day:date, items:array<string>>.
+func orcOrders(t *testing.T, orders []orcOrder) []byte {
+	types := []orc.Type{
+		{Kind: orc.Struct, Children: []int{1, 2, 3, 4, 5, 6}, Names: []string{"order_id", "User", "amount", "placed", "day", "items"}},
+		{Kind: orc.Long}, {Kind: orc.String}, {Kind: orc.Decimal, Precision: 12, Scale: 2}, {Kind: orc.Timestamp}, {Kind: orc.Date},
+		{Kind: orc.List, Children: []int{7}}, {Kind: orc.String},
+	}
+	var buf bytes.Buffer
+	w, err := orc.NewWriter(&buf, types, orc.WriterOptions{Compression: orc.Snappy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for half := range 2 {
+		part := orders[half*len(orders)/2 : (half+1)*len(orders)/2]
+		n := len(part)
+		row := &orc.Column{ID: 0, Rows: n}
+		id := &orc.Column{ID: 1, Rows: n}
+		user := &orc.Column{ID: 2, Rows: n, Present: make([]bool, n)}
+		amount := &orc.Column{ID: 3, Rows: n}
+		placed := &orc.Column{ID: 4, Rows: n}
+		day := &orc.Column{ID: 5, Rows: n}
+		items := &orc.Column{ID: 6, Rows: n}
+		item := &orc.Column{ID: 7}
+		for i, o := range part {
+			id.Ints = append(id.Ints, o.id)
+			if o.user != nil {
+				user.Present[i] = true
+				user.Bytes = append(user.Bytes, []byte(*o.user))
+			}
+			amount.Decimals = append(amount.Decimals, big.NewInt(o.amount))
+			amount.Scales = append(amount.Scales, 2)
+			placed.Times = append(placed.Times, o.day.Add(9*time.Hour+30*time.Minute))
+			day.Ints = append(day.Ints, o.day.Unix()/86400)
+			items.Lengths = append(items.Lengths, int64(len(o.items)))
+			for _, it := range o.items {
+				item.Bytes = append(item.Bytes, []byte(it))
+				item.Rows++
+			}
+		}
+		items.Children = []*orc.Column{item}
+		row.Children = []*orc.Column{id, user, amount, placed, day, items}
+		if err := w.WriteStripe(row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// ORC files are queried through Athena: crawled by a Glue crawler, and
+// declared with CREATE EXTERNAL TABLE ... STORED AS ORC, whose columns take
+// the file's by position, as Athena reads ORC by default, or by name when
+// the SerDe says 'orc.column.index.access'='false'.
+func TestAthena_ORCTables(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	s3c, g, c := srv.S3As(awstest.Client{UsePathStyle: true}), srv.Glue(), srv.Athena()
+	createBucket(t, s3c, "lake")
+	createBucket(t, s3c, "results")
+	day := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+	ann, bob := "ann", "bob"
+	putBytes(t, s3c, "lake", "curated/orders/dt=2024-03-01/part-0.orc", orcOrders(t, []orcOrder{
+		{1, &ann, 1234, day, []string{"tea", "cake"}},
+		{2, nil, 5, day, nil},
+	}))
+	putBytes(t, s3c, "lake", "curated/orders/dt=2024-03-02/part-0.orc", orcOrders(t, []orcOrder{
+		{3, &bob, 10000, day.AddDate(0, 0, 1), []string{"coffee"}},
+		{4, &ann, -250, day.AddDate(0, 0, 1), []string{}},
+	}))
+	createDatabase(t, g, "orc_db")
+	must[*glue.CreateCrawlerOutput](t)(g.CreateCrawler(ctx, &glue.CreateCrawlerInput{
+		Name: aws.String("orders"), Role: aws.String("r"), DatabaseName: aws.String("orc_db"),
+		Targets: &types.CrawlerTargets{S3Targets: []types.S3Target{{Path: aws.String("s3://lake/curated/orders/")}}},
+	}))
+	crawl(t, srv, g, "orders")
+	qctx := &atypes.QueryExecutionContext{Database: aws.String("orc_db")}
+	query := func(sql string) [][]string {
+		t.Helper()
+		q := runQuery(t, srv, c, &athena.StartQueryExecutionInput{QueryExecutionContext: qctx, QueryString: aws.String(sql)})
+		if q.Status.State != atypes.QueryExecutionStateSucceeded {
+			t.Fatalf("%s: %s %s", sql, q.Status.State, aws.ToString(q.Status.StateChangeReason))
+		}
+		if s := aws.ToInt64(q.Statistics.DataScannedInBytes); s <= 0 && q.StatementType == atypes.StatementTypeDml {
+			t.Fatalf("%s: DataScannedInBytes %d", sql, s)
+		}
+		return rows(t, c, q.QueryExecutionId)
+	}
+	got := query(`SELECT order_id, "user", amount, placed, day, cardinality(items), items[1], dt FROM orders ORDER BY order_id`)
+	want := [][]string{
+		{"order_id", "user", "amount", "placed", "day", "_col5", "_col6", "dt"},
+		{"1", "ann", "12.34", "2024-03-01 09:30:00.000", "2024-03-01", "2", "tea", "2024-03-01"},
+		{"2", "∅", "0.05", "2024-03-01 09:30:00.000", "2024-03-01", "0", "∅", "2024-03-01"},
+		{"3", "bob", "100.00", "2024-03-02 09:30:00.000", "2024-03-02", "1", "coffee", "2024-03-02"},
+		{"4", "ann", "-2.50", "2024-03-02 09:30:00.000", "2024-03-02", "0", "∅", "2024-03-02"},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("crawled table:\n%v\nwant\n%v", got, want)
+	}
+	if got := query(`SELECT sum(amount) FROM orders WHERE dt = '2024-03-02'`); fmt.Sprint(got) != "[[_col0] [97.50]]" {
+		t.Fatalf("pruned sum: %v", got)
+	}
+
+	// Declared by hand with other names: by position, as Athena reads ORC.
+	query(`CREATE EXTERNAL TABLE orders_renamed (id bigint, customer string, total decimal(12,2))
+		STORED AS ORC LOCATION 's3://lake/curated/orders/dt=2024-03-01/'`)
+	if got := query(`SELECT id, customer, total FROM orders_renamed ORDER BY id`); fmt.Sprint(got) != "[[id customer total] [1 ann 12.34] [2 ∅ 0.05]]" {
+		t.Fatalf("by position: %v", got)
+	}
+	// By name, in another order, a column the files lack read as NULL.
+	query(`CREATE EXTERNAL TABLE orders_by_name (amount decimal(12,2), missing string, order_id bigint, user string)
+		ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.orc.OrcSerde'
+		WITH SERDEPROPERTIES ('orc.column.index.access'='false')
+		STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.orc.OrcInputFormat'
+		OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.orc.OrcOutputFormat'
+		LOCATION 's3://lake/curated/orders/dt=2024-03-01/'`)
+	if got := query(`SELECT order_id, "user", amount, missing FROM orders_by_name ORDER BY order_id`); fmt.Sprint(got) != "[[order_id user amount missing] [1 ann 12.34 ∅] [2 ∅ 0.05 ∅]]" {
+		t.Fatalf("by name: %v", got)
+	}
+
+	// A damaged file fails the query with Athena's error, and writing is
+	// refused clearly.
+	putBytes(t, s3c, "lake", "broken/part-0.orc", []byte("ORC this is not"))
+	query(`CREATE EXTERNAL TABLE broken (id bigint) STORED AS ORC LOCATION 's3://lake/broken/'`)
+	for _, sql := range []string{`SELECT * FROM broken`, `INSERT INTO orders_renamed SELECT * FROM orders_renamed`} {
+		q := runQuery(t, srv, c, &athena.StartQueryExecutionInput{QueryExecutionContext: qctx, QueryString: aws.String(sql)})
+		if q.Status.State != atypes.QueryExecutionStateFailed {
+			t.Fatalf("%s: %s", sql, q.Status.State)
+		}
+		t.Logf("%s: %s", sql, aws.ToString(q.Status.StateChangeReason))
+	}
+}
