@@ -258,3 +258,23 @@ func TestService_Recover(t *testing.T) {
 		}
 	}
 }
+
+// Engine types are named as Glue columns are, nested ones included.
+func TestHiveType(t *testing.T) {
+	for duck, want := range map[string]string{
+		"INTEGER":                              "int",
+		"DECIMAL(5,2)":                         "decimal(5,2)",
+		"TIMESTAMP WITH TIME ZONE":             "timestamp",
+		"VARCHAR[]":                            "array<string>",
+		"INTEGER[3]":                           "array<int>",
+		`STRUCT("id" BIGINT, "Who X" VARCHAR)`: "struct<id:bigint,who x:string>",
+		`STRUCT(a INTEGER, "b,""c" DOUBLE)`:    `struct<a:int,b,"c:double>`,
+		"MAP(VARCHAR, DECIMAL(10,2))":          "map<string,decimal(10,2)>",
+		`STRUCT("x" DECIMAL(5,2)[], m MAP(INTEGER, VARCHAR[]))[]`: "array<struct<x:array<decimal(5,2)>,m:map<int,array<string>>>>",
+		"UUID": "string",
+	} {
+		if got := hiveType(duck); got != want {
+			t.Errorf("hiveType(%s) = %s, want %s", duck, got, want)
+		}
+	}
+}

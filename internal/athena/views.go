@@ -226,9 +226,29 @@ func (s *Service) viewColumns(ctx context.Context, sc scope, rec *queryRecord, q
 	return out, nil
 }
 
-// hiveType names an engine type the way a Glue column would.
+// hiveType names an engine type the way a Glue column would, nested types
+// included: INTEGER[] is array<int>, STRUCT("a" INTEGER) struct<a:int>,
+// MAP(VARCHAR, DOUBLE) map<string,double>.
 func hiveType(duck string) string {
-	d := strings.ToUpper(duck)
+	d := strings.TrimSpace(duck)
+	if strings.HasSuffix(d, "]") { // a list, T[] or T[n]
+		if i := strings.LastIndexByte(d, '['); i > 0 {
+			return "array<" + hiveType(d[:i]) + ">"
+		}
+	}
+	upper := strings.ToUpper(d)
+	if args, ok := typeArgs(d, "STRUCT"); ok {
+		var fields []string
+		for _, f := range args {
+			name, typ := structField(f)
+			fields = append(fields, strings.ToLower(name)+":"+hiveType(typ))
+		}
+		return "struct<" + strings.Join(fields, ",") + ">"
+	}
+	if args, ok := typeArgs(d, "MAP"); ok && len(args) == 2 {
+		return "map<" + hiveType(args[0]) + "," + hiveType(args[1]) + ">"
+	}
+	d = upper
 	switch {
 	case d == "VARCHAR" || d == "UUID" || d == "JSON":
 		return "string"
@@ -256,4 +276,47 @@ func hiveType(duck string) string {
 		return "binary"
 	}
 	return "string"
+}
+
+// typeArgs splits NAME(a, b, ...), the engine's spelling of a type with
+// arguments, into its arguments, commas inside parentheses or quotes kept.
+func typeArgs(t, name string) ([]string, bool) {
+	if len(t) < len(name)+2 || !strings.EqualFold(t[:len(name)], name) || t[len(name)] != '(' || t[len(t)-1] != ')' {
+		return nil, false
+	}
+	inner := t[len(name)+1 : len(t)-1]
+	var args []string
+	depth, quoted, start := 0, false, 0
+	for i := 0; i < len(inner); i++ {
+		switch c := inner[i]; {
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == '(' || c == '[':
+			depth++
+		case c == ')' || c == ']':
+			depth--
+		case c == ',' && depth == 0:
+			args = append(args, strings.TrimSpace(inner[start:i]))
+			start = i + 1
+		}
+	}
+	return append(args, strings.TrimSpace(inner[start:])), true
+}
+
+// structField splits a STRUCT member, "name" TYPE or name TYPE.
+func structField(f string) (name, typ string) {
+	if strings.HasPrefix(f, `"`) {
+		for i := 1; i < len(f); i++ {
+			if f[i] == '"' {
+				if i+1 < len(f) && f[i+1] == '"' { // a doubled quote
+					i++
+					continue
+				}
+				return strings.ReplaceAll(f[1:i], `""`, `"`), strings.TrimSpace(f[i+1:])
+			}
+		}
+	}
+	name, typ, _ = strings.Cut(f, " ")
+	return name, strings.TrimSpace(typ)
 }

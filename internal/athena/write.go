@@ -31,8 +31,8 @@ var (
 
 // writeFormat is how new files are written.
 type writeFormat struct {
-	name        string // PARQUET, TEXTFILE, JSON
-	compression string // SNAPPY, GZIP, ZSTD, NONE
+	name        string // PARQUET, ORC, TEXTFILE, JSON
+	compression string // SNAPPY, GZIP, ZSTD, NONE; ZLIB for ORC
 	delimiter   string
 }
 
@@ -42,8 +42,25 @@ func (f writeFormat) copyOptions() string {
 		return "FORMAT parquet, COMPRESSION " + quoteString(strings.ToLower(f.compression))
 	case "JSON":
 		return "FORMAT json, COMPRESSION " + quoteString(strings.ToLower(textCompression(f.compression)))
+	case "ORC": // rewritten as ORC (orcwrite.go)
+		return "FORMAT json, COMPRESSION 'none'"
 	}
 	return "FORMAT csv, HEADER false, DELIMITER " + quoteString(f.delimiter) + ", COMPRESSION " + quoteString(strings.ToLower(textCompression(f.compression)))
+}
+
+// checkCompression refuses a compression the format is not written with.
+func (f writeFormat) checkCompression() error {
+	if f.name == "ORC" {
+		if _, ok := orcCompressions[f.compression]; !ok {
+			return userError(errSyntax, "NOT_SUPPORTED: ORC write_compression %s is not supported by Lakebox yet (ZLIB, SNAPPY, ZSTD or NONE)", f.compression)
+		}
+		return nil
+	}
+	switch f.compression {
+	case "SNAPPY", "GZIP", "ZSTD", "NONE":
+		return nil
+	}
+	return userError(errSyntax, "NOT_SUPPORTED: write_compression %s is not supported by Lakebox yet", f.compression)
 }
 
 func textCompression(c string) string {
@@ -54,8 +71,9 @@ func textCompression(c string) string {
 }
 
 func (f writeFormat) extension() string {
-	ext := map[string]string{"PARQUET": ".parquet", "JSON": ".json", "TEXTFILE": ".csv"}[f.name]
+	ext := map[string]string{"PARQUET": ".parquet", "ORC": ".orc", "JSON": ".json", "TEXTFILE": ".csv"}[f.name]
 	switch {
+	case f.name == "ORC":
 	case f.name != "PARQUET" && f.compression == "GZIP":
 		ext += ".gz"
 	case f.name != "PARQUET" && f.compression == "ZSTD":
@@ -69,8 +87,8 @@ func (f writeFormat) storage(location string, cols []glue.Column) *glue.StorageD
 	sd := &glue.StorageDescriptor{Columns: cols, Location: location, SerdeInfo: &glue.SerDeInfo{Parameters: map[string]string{}}}
 	var formats [3]string
 	switch f.name {
-	case "PARQUET":
-		formats = storedAs["PARQUET"]
+	case "PARQUET", "ORC":
+		formats = storedAs[f.name]
 		sd.SerdeInfo.Parameters["serialization.format"] = "1"
 	case "JSON":
 		formats = storedAs["JSONFILE"]
@@ -93,10 +111,14 @@ func formatOf(t *glue.Table) (writeFormat, error) {
 		return writeFormat{name: "PARQUET", compression: "SNAPPY"}, nil
 	case "json":
 		return writeFormat{name: "JSON", compression: "NONE"}, nil
+	case "orc":
+		c := strings.ToUpper(firstOr(t.Parameters["orc.compress"], "ZLIB"))
+		if _, ok := orcCompressions[c]; !ok {
+			return writeFormat{}, userError(errUser, "NOT_SUPPORTED: INSERT INTO an ORC table of orc.compress %s is not supported by Lakebox yet", c)
+		}
+		return writeFormat{name: "ORC", compression: c}, nil
 	case "avro":
 		return writeFormat{}, userError(errUser, "NOT_SUPPORTED: INSERT INTO an Avro table is not supported by Lakebox yet")
-	case "orc":
-		return writeFormat{}, userError(errUser, "NOT_SUPPORTED: INSERT INTO an ORC table is not supported by Lakebox yet")
 	}
 	if ff.quote != "" && strings.Contains(strings.ToLower(t.StorageDescriptor.SerdeInfo.SerializationLibrary), "opencsv") {
 		return writeFormat{}, userError(errUser, "NOT_SUPPORTED: INSERT INTO an OpenCSVSerde table is not supported by Lakebox yet")
@@ -124,18 +146,19 @@ func (s *Service) ctas(ctx context.Context, sc scope, rec *queryRecord, q string
 	f := writeFormat{name: "PARQUET", compression: "SNAPPY", delimiter: "\x01"}
 	var partitionedBy []string
 	location := ""
+	compressionSet := false
 	for k, v := range props {
 		str := strings.Trim(v, "'")
 		switch k {
 		case "format":
 			switch up := strings.ToUpper(str); up {
-			case "PARQUET", "JSON", "TEXTFILE":
+			case "PARQUET", "ORC", "JSON", "TEXTFILE":
 				f.name = up
 			default:
 				return nil, true, userError(errSyntax, "NOT_SUPPORTED: CTAS format %s is not supported by Lakebox yet", str)
 			}
-		case "write_compression", "parquet_compression":
-			f.compression = strings.ToUpper(str)
+		case "write_compression", "parquet_compression", "orc_compression":
+			f.compression, compressionSet = strings.ToUpper(str), true
 		case "field_delimiter":
 			f.delimiter = str
 		case "external_location":
@@ -150,10 +173,11 @@ func (s *Service) ctas(ctx context.Context, sc scope, rec *queryRecord, q string
 			return nil, true, userError(errSyntax, "line 1:1: Catalog 'awsdatacatalog' table property '%s' does not exist", k)
 		}
 	}
-	switch f.compression {
-	case "SNAPPY", "GZIP", "ZSTD", "NONE":
-	default:
-		return nil, true, userError(errSyntax, "NOT_SUPPORTED: write_compression %s is not supported by Lakebox yet", f.compression)
+	if f.name == "ORC" && !compressionSet {
+		f.compression = "ZLIB" // Athena's default for ORC
+	}
+	if err := f.checkCompression(); err != nil {
+		return nil, true, err
 	}
 	if f.name != "PARQUET" && f.delimiter == "\x01" && f.name == "TEXTFILE" {
 		f.delimiter = "\x01"
@@ -227,18 +251,19 @@ func (s *Service) unload(ctx context.Context, sc scope, rec *queryRecord, q stri
 	}
 	f := writeFormat{name: "PARQUET", compression: "GZIP", delimiter: "\x01"}
 	var partitionedBy []string
+	compressionSet := false
 	for _, p := range withProp.FindAllStringSubmatch(m[3], -1) {
 		v := strings.Trim(p[2], "'")
 		switch strings.ToLower(p[1]) {
 		case "format":
 			switch up := strings.ToUpper(v); up {
-			case "PARQUET", "JSON", "TEXTFILE":
+			case "PARQUET", "ORC", "JSON", "TEXTFILE":
 				f.name = up
 			default:
 				return nil, true, userError(errSyntax, "NOT_SUPPORTED: UNLOAD format %s is not supported by Lakebox yet", v)
 			}
 		case "compression":
-			f.compression = strings.ToUpper(v)
+			f.compression, compressionSet = strings.ToUpper(v), true
 		case "field_delimiter":
 			f.delimiter = v
 		case "partitioned_by":
@@ -248,6 +273,12 @@ func (s *Service) unload(ctx context.Context, sc scope, rec *queryRecord, q stri
 		default:
 			return nil, true, userError(errSyntax, "line 1:1: UNLOAD property '%s' is not supported", p[1])
 		}
+	}
+	if f.name == "ORC" && !compressionSet {
+		f.compression = "ZLIB"
+	}
+	if err := f.checkCompression(); err != nil {
+		return nil, true, err
 	}
 	location := withSlash(m[2])
 	bucket, prefix, err := parseS3URI(location)
@@ -429,15 +460,19 @@ func (s *Service) write(ctx context.Context, sc scope, rec *queryRecord, query s
 		sel = append(sel, sqlengine.QuoteIdent(c.Name)+" AS "+sqlengine.QuoteIdent(w.columns[i].name))
 	}
 	// Partitioned, the engine writes a folder of key=value folders;
-	// otherwise one file.
+	// otherwise one file. For ORC it writes JSON lines of every column,
+	// which writeORC lays out the same way (orcwrite.go).
 	target, options := filepath.Join(dir, "out"), f.copyOptions()
-	if len(partitionedBy) > 0 {
+	switch {
+	case f.name == "ORC":
+		target = filepath.Join(dir, "rows.json")
+	case len(partitionedBy) > 0:
 		var q []string
 		for _, k := range partitionedBy {
 			q = append(q, sqlengine.QuoteIdent(k))
 		}
 		options += ", PARTITION_BY (" + strings.Join(q, ", ") + "), WRITE_PARTITION_COLUMNS false"
-	} else {
+	default:
 		target += f.extension()
 	}
 	copySQL := fmt.Sprintf("COPY (SELECT %s FROM (%s)) TO %s (%s)", strings.Join(sel, ", "), sql, quoteString(target), options)
@@ -451,6 +486,18 @@ func (s *Service) write(ctx context.Context, sc scope, rec *queryRecord, query s
 		return nil, engineError(query, err)
 	}
 	w.rows, _ = strconv.ParseInt(count, 10, 64)
+	if f.name == "ORC" {
+		var names, types []string
+		for _, c := range w.columns {
+			names, types = append(names, c.name), append(types, c.hive)
+		}
+		if err := writeORC(target, filepath.Join(dir, "out"), names, types, partitionedBy, f.compression); err != nil {
+			return nil, err
+		}
+		if err := os.Remove(target); err != nil {
+			return nil, err
+		}
+	}
 	bucket, prefix, err := parseS3URI(location)
 	if err != nil {
 		return nil, err

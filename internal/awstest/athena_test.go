@@ -158,7 +158,7 @@ func TestAthena_QueryCrawledTables(t *testing.T) {
 			"SELEC 1":                      "line 1:1:",
 			"SELECT 1 FROM other_db.t":     "Schema 'other_db' does not exist",
 			"INSERT INTO sales VALUES (1)": "Insert query has 1 columns, table lake_db.sales has 5",
-			"UNLOAD (SELECT 1) TO 's3://results/u/' WITH (format = 'ORC')": "not supported by Lakebox yet",
+			"UNLOAD (SELECT 1) TO 's3://results/u/' WITH (format = 'AVRO')": "not supported by Lakebox yet",
 		} {
 			q := runQuery(t, srv, c, &athena.StartQueryExecutionInput{QueryExecutionContext: qctx, QueryString: aws.String(sql)})
 			if q.Status.State != atypes.QueryExecutionStateFailed || !strings.Contains(aws.ToString(q.Status.StateChangeReason), want) ||

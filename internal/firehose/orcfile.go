@@ -11,57 +11,17 @@ import (
 	"github.com/lakebox/lakebox/internal/orc"
 )
 
-// orcTypes lays a table's columns out as ORC's type tree: the row struct
-// is type 0, and every type is followed by its children's subtrees.
+// orcTypes lays a table's columns out as ORC's type tree.
 func orcTypes(cols []convColumn) ([]orc.Type, error) {
-	types := []orc.Type{{Kind: orc.Struct}}
-	for _, c := range cols {
-		id, err := appendORCType(&types, c.typ)
-		if err != nil {
-			return nil, fmt.Errorf("column %s: %v", c.name, err)
+	names := make([]string, len(cols))
+	types := make([]*hivetype.Type, len(cols))
+	for i, c := range cols {
+		if c.typ.Name == "map" && c.typ.Key.Name != "string" {
+			return nil, fmt.Errorf("column %s: Lakebox converts maps with string keys only, not %s", c.name, c.typ.Key.Name)
 		}
-		types[0].Children = append(types[0].Children, id)
-		types[0].Names = append(types[0].Names, c.name)
+		names[i], types[i] = c.name, c.typ
 	}
-	return types, nil
-}
-
-var orcKinds = map[string]orc.Kind{
-	"string": orc.String, "boolean": orc.Boolean, "tinyint": orc.Byte, "smallint": orc.Short, "int": orc.Int,
-	"bigint": orc.Long, "float": orc.Float, "double": orc.Double, "date": orc.Date, "timestamp": orc.Timestamp,
-	"binary": orc.Binary, "decimal": orc.Decimal, "array": orc.List, "map": orc.Map, "struct": orc.Struct,
-}
-
-func appendORCType(types *[]orc.Type, t *hivetype.Type) (int, error) {
-	kind, ok := orcKinds[t.Name]
-	if !ok {
-		return 0, fmt.Errorf("Lakebox cannot write the type %s to ORC", t.Name)
-	}
-	id := len(*types)
-	*types = append(*types, orc.Type{Kind: kind, Precision: t.Precision, Scale: t.Scale})
-	var children []*hivetype.Type
-	switch t.Name {
-	case "array":
-		children = []*hivetype.Type{t.Elem}
-	case "map":
-		if t.Key.Name != "string" {
-			return 0, fmt.Errorf("Lakebox converts maps with string keys only, not %s", t.Key.Name)
-		}
-		children = []*hivetype.Type{t.Key, t.Elem}
-	case "struct":
-		for _, f := range t.Fields {
-			children = append(children, f.Type)
-			(*types)[id].Names = append((*types)[id].Names, f.Name)
-		}
-	}
-	for _, c := range children {
-		cid, err := appendORCType(types, c)
-		if err != nil {
-			return 0, err
-		}
-		(*types)[id].Children = append((*types)[id].Children, cid)
-	}
-	return id, nil
+	return orc.FromHive(names, types)
 }
 
 // orcFile is an ORC object being written: converted rows gather into the
@@ -70,119 +30,94 @@ type orcFile struct {
 	conv       *converter
 	buf        bytes.Buffer
 	w          *orc.Writer
-	cols       []*orc.Column // the pending stripe's, by type id
-	pending    int           // its bytes, roughly
+	b          *orc.Builder
 	stripeSize int
 }
 
 func (c *converter) newORCFile() (*orcFile, error) {
-	f := &orcFile{conv: c, stripeSize: 64 << 20}
+	f := &orcFile{conv: c, stripeSize: 64 << 20, b: orc.NewBuilder(c.orcTypes)}
 	opts := orc.WriterOptions{Compression: orc.Snappy}
-	if s := c.orc; s != nil {
-		switch s.Compression {
-		case "NONE":
-			opts.Compression = orc.None
-		case "ZLIB":
-			opts.Compression = orc.Zlib
-		}
-		if s.StripeSizeBytes != nil {
-			f.stripeSize = *s.StripeSizeBytes
-		}
+	switch c.orc.Compression {
+	case "NONE":
+		opts.Compression = orc.None
+	case "ZLIB":
+		opts.Compression = orc.Zlib
+	}
+	if c.orc.StripeSizeBytes != nil {
+		f.stripeSize = *c.orc.StripeSizeBytes
 	}
 	var err error
 	if f.w, err = orc.NewWriter(&f.buf, c.orcTypes, opts); err != nil {
 		return nil, fmt.Errorf("firehose: write orc: %w", err)
 	}
-	f.reset()
 	return f, nil
-}
-
-// reset starts an empty stripe.
-func (f *orcFile) reset() {
-	types := f.conv.orcTypes
-	f.cols = make([]*orc.Column, len(types))
-	for id := range types {
-		f.cols[id] = &orc.Column{ID: id}
-	}
-	for id, t := range types {
-		for _, c := range t.Children {
-			f.cols[id].Children = append(f.cols[id].Children, f.cols[c])
-		}
-	}
-	f.pending = 0
 }
 
 // add writes a converted row: values as the converter makes them for
 // Parquet (leaves boxed, decimals unscaled).
 func (f *orcFile) add(row map[string]any) error {
-	f.cols[0].Rows++
+	f.b.Row()
 	for i, col := range f.conv.columns {
-		if err := f.put(f.conv.orcTypes[0].Children[i], col.typ, row[col.name]); err != nil {
+		if err := f.put(f.b.Child(0, i), col.typ, row[col.name]); err != nil {
 			return fmt.Errorf("firehose: write orc: column %s: %w", col.name, err)
 		}
 	}
-	if f.pending >= f.stripeSize {
+	if f.b.Size() >= f.stripeSize {
 		return f.flush()
 	}
 	return nil
 }
 
-// put appends one value, nil for NULL, to column id of Hive type t.
+// put adds one value, nil for NULL, to column id of Hive type t.
 func (f *orcFile) put(id int, t *hivetype.Type, v any) error {
-	c := f.cols[id]
-	c.Rows++
-	c.Present = append(c.Present, v != nil)
-	if v == nil {
-		return nil
-	}
-	f.pending += 8
+	b := f.b
 	switch x := v.(type) {
+	case nil:
+		b.Null(id)
 	case *string:
-		c.Bytes = append(c.Bytes, []byte(*x))
-		f.pending += len(*x)
+		b.Bytes(id, []byte(*x))
 	case *bool:
-		c.Bools = append(c.Bools, *x)
+		b.Bool(id, *x)
 	case *int32:
 		if t.Name == "decimal" {
-			c.Decimals, c.Scales = append(c.Decimals, big.NewInt(int64(*x))), append(c.Scales, int64(t.Scale))
+			b.Decimal(id, big.NewInt(int64(*x)), int64(t.Scale))
 		} else {
-			c.Ints = append(c.Ints, int64(*x))
+			b.Int(id, int64(*x))
 		}
 	case *int64:
 		if t.Name == "decimal" {
-			c.Decimals, c.Scales = append(c.Decimals, big.NewInt(*x)), append(c.Scales, int64(t.Scale))
+			b.Decimal(id, big.NewInt(*x), int64(t.Scale))
 		} else {
-			c.Ints = append(c.Ints, *x)
+			b.Int(id, *x)
 		}
 	case *float32:
-		c.Floats = append(c.Floats, float64(*x))
+		b.Float(id, float64(*x))
 	case *float64:
-		c.Floats = append(c.Floats, *x)
+		b.Float(id, *x)
 	case *time.Time:
-		c.Times = append(c.Times, *x)
+		b.Time(id, *x)
 	case *[]byte:
-		if t.Name == "decimal" { // 16 bytes, big-endian two's complement
-			n := new(big.Int).SetBytes(*x)
-			if len(*x) > 0 && (*x)[0]&0x80 != 0 {
-				n.Sub(n, new(big.Int).Lsh(big.NewInt(1), uint(8*len(*x))))
-			}
-			c.Decimals, c.Scales = append(c.Decimals, n), append(c.Scales, int64(t.Scale))
-		} else {
-			c.Bytes = append(c.Bytes, *x)
-			f.pending += len(*x)
+		if t.Name != "decimal" {
+			b.Bytes(id, *x)
+			break
 		}
+		n := new(big.Int).SetBytes(*x) // big-endian two's complement
+		if len(*x) > 0 && (*x)[0]&0x80 != 0 {
+			n.Sub(n, new(big.Int).Lsh(big.NewInt(1), uint(8*len(*x))))
+		}
+		b.Decimal(id, n, int64(t.Scale))
 	case []any:
-		c.Lengths = append(c.Lengths, int64(len(x)))
+		b.Len(id, len(x))
 		for _, e := range x {
-			if err := f.put(f.conv.orcTypes[id].Children[0], t.Elem, e); err != nil {
+			if err := f.put(b.Child(id, 0), t.Elem, e); err != nil {
 				return err
 			}
 		}
 	case map[string]any:
-		children := f.conv.orcTypes[id].Children
 		if t.Name == "struct" {
+			b.Struct(id)
 			for i, field := range t.Fields {
-				if err := f.put(children[i], field.Type, x[field.Name]); err != nil {
+				if err := f.put(b.Child(id, i), field.Type, x[field.Name]); err != nil {
 					return err
 				}
 			}
@@ -193,12 +128,12 @@ func (f *orcFile) put(id int, t *hivetype.Type, v any) error {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		c.Lengths = append(c.Lengths, int64(len(keys)))
+		b.Len(id, len(keys))
 		for _, k := range keys {
-			if err := f.put(children[0], t.Key, &k); err != nil {
+			if err := f.put(b.Child(id, 0), t.Key, &k); err != nil {
 				return err
 			}
-			if err := f.put(children[1], t.Elem, x[k]); err != nil {
+			if err := f.put(b.Child(id, 1), t.Elem, x[k]); err != nil {
 				return err
 			}
 		}
@@ -210,13 +145,13 @@ func (f *orcFile) put(id int, t *hivetype.Type, v any) error {
 
 // flush writes the pending rows as a stripe.
 func (f *orcFile) flush() error {
-	if f.cols[0].Rows == 0 {
+	if f.b.Rows() == 0 {
 		return nil
 	}
-	if err := f.w.WriteStripe(f.cols[0]); err != nil {
+	if err := f.w.WriteStripe(f.b.Stripe()); err != nil {
 		return fmt.Errorf("firehose: write orc: %w", err)
 	}
-	f.reset()
+	f.b.Reset()
 	return nil
 }
 

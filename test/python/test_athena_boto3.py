@@ -197,6 +197,40 @@ class AthenaTest(unittest.TestCase):
         types = [c["Type"] for c in res["ResultSet"]["ResultSetMetadata"]["ColumnInfo"]]
         self.assertEqual(types, ["varchar", "varchar", "bigint", "varchar", "boolean", "varchar"])
 
+    def test_ctas_to_orc_and_back(self):
+        """A curated zone written as partitioned ORC by CTAS, read back, added
+        to with INSERT INTO, and exported with UNLOAD."""
+        out = {"OutputLocation": f"s3://{self.results}/"}
+        self.s3.put_object(Bucket=self.data, Key="raw/orders.csv",
+                           Body=b"1,ann,12.50,2024-03-01\n2,bob,7.25,2024-03-01\n3,cy,100.00,2024-03-02\n")
+        self.succeed(f"CREATE DATABASE {self.db}", ResultConfiguration=out)
+        self.succeed(f"CREATE EXTERNAL TABLE {self.db}.raw_orders (id int, customer string, amount decimal(10,2), day date) "
+                     f"ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' LOCATION 's3://{self.data}/raw/'", ResultConfiguration=out)
+        self.succeed(f"CREATE TABLE {self.db}.orders WITH (format = 'ORC', write_compression = 'SNAPPY', "
+                     f"external_location = 's3://{self.data}/curated/orders/', partitioned_by = ARRAY['day']) AS "
+                     f"SELECT id, customer, amount, ARRAY[customer, upper(customer)] AS names, day FROM {self.db}.raw_orders",
+                     ResultConfiguration=out)
+        keys = sorted(o["Key"] for o in self.s3.list_objects_v2(Bucket=self.data, Prefix="curated/orders/")["Contents"])
+        self.assertEqual(len(keys), 2, keys)
+        self.assertTrue(all(k.endswith(".orc") for k in keys), keys)
+        self.assertTrue(keys[0].startswith("curated/orders/day=2024-03-01/"), keys)
+        body = self.s3.get_object(Bucket=self.data, Key=keys[0])["Body"].read()
+        self.assertEqual(body[:3], b"ORC")
+        table = self.glue.get_table(DatabaseName=self.db, Name="orders")["Table"]
+        self.assertIn("OrcSerde", table["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"])
+        self.assertEqual([c["Type"] for c in table["StorageDescriptor"]["Columns"]], ["int", "string", "decimal(10,2)", "array<string>"])
+        self.succeed(f"INSERT INTO {self.db}.orders SELECT 4, 'di', 1.05, ARRAY['di'], DATE '2024-03-02'", ResultConfiguration=out)
+        q = self.succeed(f"SELECT id, customer, amount, element_at(names, 2), day FROM {self.db}.orders ORDER BY id", ResultConfiguration=out)
+        res = self.athena.get_query_results(QueryExecutionId=q["QueryExecutionId"])
+        got = [[d.get("VarCharValue") for d in r["Data"]] for r in res["ResultSet"]["Rows"][1:]]
+        self.assertEqual(got, [["1", "ann", "12.50", "ANN", "2024-03-01"], ["2", "bob", "7.25", "BOB", "2024-03-01"],
+                               ["3", "cy", "100.00", "CY", "2024-03-02"], ["4", "di", "1.05", None, "2024-03-02"]])
+        self.succeed(f"UNLOAD (SELECT id, amount FROM {self.db}.orders WHERE day = DATE '2024-03-02') "
+                     f"TO 's3://{self.data}/export/' WITH (format = 'ORC')", ResultConfiguration=out)
+        exported = self.s3.list_objects_v2(Bucket=self.data, Prefix="export/")["Contents"]
+        self.assertEqual(len(exported), 1)
+        self.assertTrue(exported[0]["Key"].endswith(".orc"))
+
     def test_failures_are_clear(self):
         out = {"OutputLocation": f"s3://{self.results}/"}
         q = self.run_query("SELECT * FROM no_such_db.t", ResultConfiguration=out)

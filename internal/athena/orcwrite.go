@@ -1,0 +1,345 @@
+package athena
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"math/big"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/lakebox/lakebox/internal/hivetype"
+	"github.com/lakebox/lakebox/internal/orc"
+)
+
+// CTAS, INSERT INTO and UNLOAD write ORC in two steps: the engine writes
+// the rows as JSON lines, and writeORC lays them out as ORC files
+// (internal/orc) typed by the columns' Hive types, one file per partition.
+
+// orcCompressions are the write_compression values ORC files take.
+var orcCompressions = map[string]orc.Compression{"ZLIB": orc.Zlib, "SNAPPY": orc.Snappy, "ZSTD": orc.Zstd, "NONE": orc.None}
+
+// orcStripeSize is the stripe size ORC's writers default to.
+const orcStripeSize = 64 << 20
+
+// hiveDefaultPartition names the partition of NULL keys, as Hive does.
+const hiveDefaultPartition = "__HIVE_DEFAULT_PARTITION__"
+
+// orcOut is one ORC file being written.
+type orcOut struct {
+	tmp *os.File
+	buf *bufio.Writer
+	w   *orc.Writer
+	b   *orc.Builder
+}
+
+// writeORC reads the engine's JSON lines at rows, of columns with these
+// names and Hive types, and writes them as ORC: to out + ".orc", or when
+// partitioned, to out/k=v/.../data.orc for each partition, the partition
+// columns left out of the files.
+func writeORC(rows, out string, names, types, partitionedBy []string, compression string) error {
+	var fileNames []string
+	var hive []*hivetype.Type
+	var fileCols, keyCols []int // the files' columns, the partition keys, by position in the rows
+	for i, t := range types {
+		if slices.Contains(partitionedBy, names[i]) {
+			keyCols = append(keyCols, i)
+			continue
+		}
+		h, err := hivetype.Parse(t)
+		if err != nil {
+			return fmt.Errorf("athena: column %s: %w", names[i], err)
+		}
+		fileNames, hive, fileCols = append(fileNames, names[i]), append(hive, h), append(fileCols, i)
+	}
+	schema, err := orc.FromHive(fileNames, hive)
+	if err != nil {
+		return userError(errUser, "NOT_SUPPORTED: %v", err)
+	}
+	in, err := os.Open(rows)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	outs := map[string]*orcOut{} // by partition folder
+	defer func() {
+		for _, o := range outs {
+			o.tmp.Close()
+			os.Remove(o.tmp.Name())
+		}
+	}()
+	open := func(folder string) (*orcOut, error) {
+		if o := outs[folder]; o != nil {
+			return o, nil
+		}
+		dir := filepath.Dir(out)
+		if folder != "" {
+			dir = filepath.Join(out, folder)
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		tmp, err := os.CreateTemp(dir, ".orc-*")
+		if err != nil {
+			return nil, err
+		}
+		o := &orcOut{tmp: tmp, buf: bufio.NewWriterSize(tmp, 1<<16), b: orc.NewBuilder(schema)}
+		if o.w, err = orc.NewWriter(o.buf, schema, orc.WriterOptions{Compression: orcCompressions[compression]}); err != nil {
+			return nil, err
+		}
+		outs[folder] = o
+		return o, nil
+	}
+	byName := make(map[string]int, len(names))
+	for i, n := range names {
+		byName[n] = i
+	}
+	row := make([]jsontext.Value, len(names))
+	dec := jsontext.NewDecoder(bufio.NewReaderSize(in, 1<<16))
+	for {
+		v, err := dec.ReadValue()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("athena: read the engine's rows: %w", err)
+		}
+		clear(row)
+		if err := jsonMembers(v, func(k string, x jsontext.Value) {
+			if i, ok := byName[k]; ok {
+				row[i] = x
+			}
+		}); err != nil {
+			return err
+		}
+		var folder []string
+		for _, i := range keyCols {
+			val := hiveDefaultPartition
+			if x := row[i]; x != nil && x.Kind() != 'n' {
+				val = jsonText(x)
+			}
+			folder = append(folder, url.PathEscape(names[i])+"="+url.PathEscape(val))
+		}
+		o, err := open(strings.Join(folder, "/"))
+		if err != nil {
+			return err
+		}
+		o.b.Row()
+		for j, i := range fileCols {
+			if err := putJSON(o.b, o.b.Child(0, j), hive[j], row[i]); err != nil {
+				return userError(errUser, "HIVE_WRITER_DATA_ERROR: column %s: %v", names[i], err)
+			}
+		}
+		if o.b.Size() >= orcStripeSize {
+			if err := o.w.WriteStripe(o.b.Stripe()); err != nil {
+				return err
+			}
+			o.b.Reset()
+		}
+	}
+	if len(outs) == 0 && len(keyCols) == 0 {
+		if _, err := open(""); err != nil { // an empty result is an empty file
+			return err
+		}
+	}
+	for folder, o := range outs {
+		if o.b.Rows() > 0 {
+			if err := o.w.WriteStripe(o.b.Stripe()); err != nil {
+				return err
+			}
+		}
+		err := o.w.Close()
+		if err == nil {
+			err = o.buf.Flush()
+		}
+		if cerr := o.tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		name := out + ".orc"
+		if folder != "" {
+			name = filepath.Join(out, folder, "data.orc")
+		}
+		if err := os.Rename(o.tmp.Name(), name); err != nil {
+			return err
+		}
+		delete(outs, folder)
+	}
+	return nil
+}
+
+// jsonText is a JSON value's text: a string unquoted, anything else as
+// written.
+func jsonText(v jsontext.Value) string {
+	if v.Kind() == '"' {
+		if s, err := jsontext.AppendUnquote(nil, v); err == nil {
+			return string(s)
+		}
+	}
+	return string(v)
+}
+
+// jsonMembers calls fn with each member of a JSON object, its value a copy
+// fn may keep.
+func jsonMembers(v jsontext.Value, fn func(k string, x jsontext.Value)) error {
+	dec := jsontext.NewDecoder(bytes.NewReader(v))
+	if t, err := dec.ReadToken(); err != nil || t.Kind() != '{' {
+		return fmt.Errorf("athena: the engine wrote %.40s, not an object", v)
+	}
+	for dec.PeekKind() != '}' {
+		k, err := dec.ReadToken()
+		if err != nil {
+			return err
+		}
+		key := k.String() // before the next read voids the token
+		x, err := dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		fn(key, x.Clone()) // the next read voids the value too
+	}
+	return nil
+}
+
+// jsonElements calls fn with each element of a JSON array, a copy fn may
+// keep.
+func jsonElements(v jsontext.Value, fn func(x jsontext.Value) error) error {
+	dec := jsontext.NewDecoder(bytes.NewReader(v))
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	for dec.PeekKind() != ']' {
+		x, err := dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		if err := fn(x.Clone()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putJSON adds a value the engine wrote as JSON to column id of Hive type t.
+func putJSON(b *orc.Builder, id int, t *hivetype.Type, v jsontext.Value) error {
+	kind := v.Kind()
+	if v == nil || kind == 'n' {
+		b.Null(id)
+		return nil
+	}
+	text := func() string { return jsonText(v) }
+	switch t.Name {
+	case "string":
+		b.Bytes(id, []byte(text())) // a nested value the catalog calls a string: its JSON
+	case "boolean":
+		if kind != 't' && kind != 'f' {
+			return fmt.Errorf("%.40s is not a boolean", v)
+		}
+		b.Bool(id, kind == 't')
+	case "tinyint", "smallint", "int", "integer", "bigint":
+		n, err := strconv.ParseInt(text(), 10, 64)
+		if err != nil {
+			return fmt.Errorf("%.40s is not an integer", v)
+		}
+		b.Int(id, n)
+	case "float", "double":
+		f, err := strconv.ParseFloat(text(), 64)
+		if err != nil {
+			return fmt.Errorf("%.40s is not a number", v)
+		}
+		b.Float(id, f)
+	case "decimal":
+		r, ok := new(big.Rat).SetString(text())
+		if !ok {
+			return fmt.Errorf("%.40s is not a decimal", v)
+		}
+		r.Mul(r, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(t.Scale)), nil)))
+		if !r.IsInt() {
+			return fmt.Errorf("%.40s has more than %d decimals", v, t.Scale)
+		}
+		b.Decimal(id, r.Num(), int64(t.Scale))
+	case "date":
+		d, err := time.Parse(time.DateOnly, text())
+		if err != nil {
+			return fmt.Errorf("%.40s is not a date", v)
+		}
+		b.Int(id, d.Unix()/86400)
+	case "timestamp":
+		ts, err := time.Parse("2006-01-02 15:04:05.999999999", text())
+		if err != nil {
+			return fmt.Errorf("%.40s is not a timestamp", v)
+		}
+		b.Time(id, ts)
+	case "binary":
+		b.Bytes(id, []byte(text()))
+	case "array":
+		if kind != '[' {
+			return fmt.Errorf("%.40s is not an array", v)
+		}
+		var items []jsontext.Value
+		if err := jsonElements(v, func(x jsontext.Value) error { items = append(items, x); return nil }); err != nil {
+			return err
+		}
+		b.Len(id, len(items))
+		for _, x := range items {
+			if err := putJSON(b, b.Child(id, 0), t.Elem, x); err != nil {
+				return err
+			}
+		}
+	case "map":
+		if kind != '{' {
+			return fmt.Errorf("%.40s is not a map", v)
+		}
+		var keys []string
+		var values []jsontext.Value
+		if err := jsonMembers(v, func(k string, x jsontext.Value) { keys, values = append(keys, k), append(values, x) }); err != nil {
+			return err
+		}
+		b.Len(id, len(keys))
+		for i, k := range keys {
+			key, _ := jsontext.AppendQuote(nil, k)
+			if t.Key.Name != "string" {
+				key = []byte(k) // the engine writes non-string keys as their text
+			}
+			if err := putJSON(b, b.Child(id, 0), t.Key, key); err != nil {
+				return err
+			}
+			if err := putJSON(b, b.Child(id, 1), t.Elem, values[i]); err != nil {
+				return err
+			}
+		}
+	case "struct":
+		if kind != '{' {
+			return fmt.Errorf("%.40s is not a struct", v)
+		}
+		fields := make([]jsontext.Value, len(t.Fields))
+		if err := jsonMembers(v, func(k string, x jsontext.Value) {
+			for i, f := range t.Fields {
+				if strings.EqualFold(f.Name, k) {
+					fields[i] = x
+				}
+			}
+		}); err != nil {
+			return err
+		}
+		b.Struct(id)
+		for i, f := range t.Fields {
+			if err := putJSON(b, b.Child(id, i), f.Type, fields[i]); err != nil {
+				return err
+			}
+		}
+	default:
+		return fmt.Errorf("the type %s cannot be written to ORC", t.Name)
+	}
+	return nil
+}
