@@ -2,9 +2,10 @@
 // run: Lakebox, moto_server and a floor server that answers PutRecordBatch
 // without doing anything (what the client and HTTP cost on this machine).
 // Eight producers put batches of 500 JSON records of about 1 KiB for a
-// while, in three configurations: GZIP-compressed objects, records
-// converted to Snappy Parquet by a Glue table's schema, and gzipped POSTs
-// to an HTTP endpoint (a receiver in this process). It reports the
+// while, in four configurations: GZIP-compressed objects, records
+// converted to Snappy Parquet or to Snappy ORC by a Glue table's schema,
+// and gzipped POSTs to an HTTP endpoint (a receiver in this process). It
+// reports the
 // rate records are acknowledged at, the end-to-end rate (from the first
 // put until the last record is in S3), and the server's CPU time per
 // record.
@@ -56,7 +57,7 @@ func main() {
 	}
 	var cfg config
 	servers := flag.String("servers", "lakebox,moto,floor", "servers to measure, in order")
-	modes := flag.String("modes", "gzip,parquet,http", "delivery configurations to measure")
+	modes := flag.String("modes", "gzip,parquet,orc,http", "delivery configurations to measure")
 	flag.DurationVar(&cfg.duration, "duration", 8*time.Second, "how long producers put")
 	flag.IntVar(&cfg.producers, "producers", 8, "concurrent producers")
 	flag.IntVar(&cfg.batch, "batch", 500, "records per PutRecordBatch")
@@ -185,7 +186,7 @@ func measure(ctx context.Context, name, mode string, cmd *exec.Cmd, url string, 
 	switch mode {
 	case "gzip":
 		dest.CompressionFormat = ftypes.CompressionFormatGzip
-	case "parquet":
+	case "parquet", "orc":
 		if name != "floor" {
 			if _, err := g.CreateDatabase(ctx, &glue.CreateDatabaseInput{DatabaseInput: &gtypes.DatabaseInput{Name: aws.String("bench")}}); err != nil {
 				return r, err
@@ -203,6 +204,9 @@ func measure(ctx context.Context, name, mode string, cmd *exec.Cmd, url string, 
 			SchemaConfiguration:       &ftypes.SchemaConfiguration{DatabaseName: aws.String("bench"), TableName: aws.String("events"), RoleARN: aws.String("arn:aws:iam::000000000000:role/firehose")},
 			InputFormatConfiguration:  &ftypes.InputFormatConfiguration{Deserializer: &ftypes.Deserializer{OpenXJsonSerDe: &ftypes.OpenXJsonSerDe{}}},
 			OutputFormatConfiguration: &ftypes.OutputFormatConfiguration{Serializer: &ftypes.Serializer{ParquetSerDe: &ftypes.ParquetSerDe{Compression: ftypes.ParquetCompressionSnappy}}},
+		}
+		if mode == "orc" {
+			dest.DataFormatConversionConfiguration.OutputFormatConfiguration.Serializer = &ftypes.Serializer{OrcSerDe: &ftypes.OrcSerDe{Compression: ftypes.OrcCompressionSnappy}}
 		}
 	}
 	create := &firehose.CreateDeliveryStreamInput{DeliveryStreamName: aws.String("bench"), ExtendedS3DestinationConfiguration: dest}

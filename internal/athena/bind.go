@@ -477,7 +477,7 @@ func (b *binder) tableQuery(t *glue.Table, filter string, proj *projection, prun
 		for i, vals := range values {
 			pdir := dir
 			for j, k := range t.PartitionKeys {
-				pdir = filepath.Join(pdir, url.PathEscape(strings.ToLower(k.Name))+"="+url.PathEscape(vals[j]))
+				pdir = filepath.Join(pdir, partitionFolder(k.Name, vals[j]))
 			}
 			if err := b.linkFiles(locations[i], pdir, &read); err != nil {
 				return "", read, err
@@ -503,7 +503,7 @@ func (b *binder) tableQuery(t *glue.Table, filter string, proj *projection, prun
 				}
 				pdir := dir
 				for i, k := range t.PartitionKeys {
-					pdir = filepath.Join(pdir, url.PathEscape(strings.ToLower(k.Name))+"="+url.PathEscape(p.Values[i]))
+					pdir = filepath.Join(pdir, partitionFolder(k.Name, p.Values[i]))
 				}
 				if err := b.linkFiles(p.StorageDescriptor.Location, pdir, &read); err != nil {
 					return "", read, err
@@ -517,7 +517,12 @@ func (b *binder) tableQuery(t *glue.Table, filter string, proj *projection, prun
 	var cols []string
 	for _, c := range sd.Columns {
 		// Named as declared, whatever the files spell (JSON keys).
-		cols = append(cols, sqlengine.QuoteIdent(c.Name)+" AS "+sqlengine.QuoteIdent(c.Name))
+		name := sqlengine.QuoteIdent(c.Name)
+		if format.blobText(c.Type) {
+			cols = append(cols, "CAST("+name+" AS BLOB) AS "+name)
+			continue
+		}
+		cols = append(cols, name+" AS "+name)
 	}
 	for _, k := range t.PartitionKeys {
 		dt, err := duckType(k.Type)
@@ -671,6 +676,13 @@ func (b *binder) linkFiles(location, dir string, r *tableRead) error {
 	return nil
 }
 
+// partitionFolder names a partition's folder in the link farm, key=value,
+// percent-encoded for the engine's Hive partitioning to decode: '=' too,
+// which a path allows but would end the key.
+func partitionFolder(key, value string) string {
+	return url.PathEscape(strings.ToLower(key)) + "=" + strings.ReplaceAll(url.PathEscape(value), "=", "%3D")
+}
+
 // hidden tells whether a path under a table's location names a file the
 // engine passes over, as Hive and Trino do: any part of it beginning with
 // "_" or "." (_SUCCESS, _temporary/, .hive-staging).
@@ -737,6 +749,14 @@ func tableFormat(t *glue.Table) (*fileFormat, error) {
 	return nil, userError(errUser, "HIVE_UNSUPPORTED_FORMAT: Unable to create input format for table %s.%s", t.DatabaseName, t.Name)
 }
 
+// blobText tells whether a column of the Hive type is read as the text of
+// a blob and then cast: an ORC file's binary columns are written into JSON
+// lines that way (orc.go), and the engine reads JSON strings as blobs byte
+// for byte.
+func (f *fileFormat) blobText(hive string) bool {
+	return f.kind == "orc" && strings.EqualFold(strings.TrimSpace(hive), "binary")
+}
+
 func firstOr(v, def string) string {
 	if v == "" {
 		return def
@@ -795,6 +815,9 @@ func (f *fileFormat) reader(read *tableRead, partitioned bool, cols []glue.Colum
 		dt, err := spelledType(c.Type, sp)
 		if err != nil {
 			return "", err
+		}
+		if f.blobText(c.Type) {
+			dt = "VARCHAR"
 		}
 		defs = append(defs, quoteString(sp.nameOr(c.Name))+": "+quoteString(dt))
 	}

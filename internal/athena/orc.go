@@ -2,7 +2,6 @@ package athena
 
 import (
 	"bufio"
-	"encoding/base64"
 	"fmt"
 	"hash/fnv"
 	"math/big"
@@ -87,6 +86,44 @@ func orcJSON(path string, columns []string) (string, error) {
 	})
 }
 
+// blobText spells bytes as the engine casts text to a blob: every byte
+// \xHH, so none is read as anything else.
+func blobText(b []byte) string {
+	const hex = "0123456789ABCDEF"
+	out := make([]byte, 0, 4*len(b))
+	for _, c := range b {
+		out = append(out, '\\', 'x', hex[c>>4], hex[c&15])
+	}
+	return string(out)
+}
+
+// blobBytes reads the engine's text of a blob: printable bytes as
+// themselves, others as \xHH, a backslash as \\ or \x5C.
+func blobBytes(s string) ([]byte, error) {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' {
+			out = append(out, s[i])
+			continue
+		}
+		switch {
+		case i+1 < len(s) && s[i+1] == '\\':
+			out = append(out, '\\')
+			i++
+		case i+3 < len(s) && s[i+1] == 'x':
+			v, err := strconv.ParseUint(s[i+2:i+4], 16, 8)
+			if err != nil {
+				return nil, fmt.Errorf("bad blob escape %q", s[i:i+4])
+			}
+			out = append(out, byte(v))
+			i += 3
+		default:
+			return nil, fmt.Errorf("bad blob escape at %d", i)
+		}
+	}
+	return out, nil
+}
+
 // orcCursor walks a decoded column row by row: ORC keeps only the values
 // of the rows that have one, so row and value positions differ.
 type orcCursor struct {
@@ -106,7 +143,7 @@ func newORCCursor(types []orc.Type, c *orc.Column) *orcCursor {
 
 // next appends the JSON of the column's next row, written as the engine
 // reads the declared Hive types: dates as YYYY-MM-DD, timestamps as text,
-// decimals exactly as strings, binary in base64, maps as objects.
+// decimals exactly as strings, binary as blob text, maps as objects.
 func (k *orcCursor) next(b []byte) ([]byte, error) {
 	c := k.c
 	if k.row >= c.Rows {
@@ -133,7 +170,7 @@ func (k *orcCursor) next(b []byte) ([]byte, error) {
 	case orc.String, orc.Varchar, orc.Char:
 		return appendJSONString(b, string(c.Bytes[v])), nil
 	case orc.Binary:
-		return appendJSONString(b, base64.StdEncoding.EncodeToString(c.Bytes[v])), nil
+		return appendJSONString(b, blobText(c.Bytes[v])), nil
 	case orc.Decimal:
 		scale := c.Scales[v]
 		if scale < 0 || scale > 38 {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/big"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -126,7 +125,7 @@ func writeORC(rows, out string, names, types, partitionedBy []string, compressio
 			if x := row[i]; x != nil && x.Kind() != 'n' {
 				val = jsonText(x)
 			}
-			folder = append(folder, url.PathEscape(names[i])+"="+url.PathEscape(val))
+			folder = append(folder, hiveEscape(names[i])+"="+hiveEscape(val))
 		}
 		o, err := open(strings.Join(folder, "/"))
 		if err != nil {
@@ -281,7 +280,11 @@ func putJSON(b *orc.Builder, id int, t *hivetype.Type, v jsontext.Value) error {
 		}
 		b.Time(id, ts)
 	case "binary":
-		b.Bytes(id, []byte(text()))
+		raw, err := blobBytes(text())
+		if err != nil {
+			return err
+		}
+		b.Bytes(id, raw)
 	case "array":
 		if kind != '[' {
 			return fmt.Errorf("%.40s is not an array", v)

@@ -533,7 +533,13 @@ func (s *Service) write(ctx context.Context, sc scope, rec *queryRecord, query s
 		}
 		key := prefix + rec.QueryExecutionId + "_" + strconv.Itoa(i) + f.extension()
 		if len(partitionedBy) > 0 {
-			key = prefix + relDir + "/" + rec.QueryExecutionId + "_" + strconv.Itoa(i) + f.extension()
+			// Named as the partition's catalog location is (partitionInput),
+			// whatever escaping the folder was written with.
+			var folder []string
+			for j, k := range partitionedBy {
+				folder = append(folder, hiveEscape(k)+"="+hiveEscape(values[j]))
+			}
+			key = prefix + strings.Join(folder, "/") + "/" + rec.QueryExecutionId + "_" + strconv.Itoa(i) + f.extension()
 		}
 		body, err := os.ReadFile(p)
 		if err != nil {

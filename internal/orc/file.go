@@ -110,7 +110,7 @@ func Open(r io.ReaderAt, size int64) (*File, error) {
 	if _, err := r.ReadAt(ps, size-1-psLen); err != nil {
 		return nil, fmt.Errorf("orc: read postscript: %w", err)
 	}
-	f := &File{r: r, size: size, BlockSize: 256 << 10}
+	f := &File{r: r, size: size, BlockSize: 256 << 10} // unless the PostScript says
 	footerLen, err := f.postScript(ps)
 	if err != nil {
 		return nil, err
@@ -142,7 +142,7 @@ func (f *File) postScript(ps []byte) (footerLen uint64, err error) {
 			footerLen = v
 		case num == 2 && typ == protowire.VarintType:
 			f.Compression = Compression(v)
-		case num == 3 && typ == protowire.VarintType && v > 0:
+		case num == 3 && typ == protowire.VarintType:
 			f.BlockSize = v
 		case num == 8000 && typ == protowire.BytesType:
 			magic = string(b) == "ORC"
@@ -151,6 +151,10 @@ func (f *File) postScript(ps []byte) (footerLen uint64, err error) {
 	})
 	if err == nil && !magic {
 		err = errors.New("orc: postscript has no ORC magic")
+	}
+	// A chunk's header holds its length in 23 bits.
+	if err == nil && (f.BlockSize == 0 || f.BlockSize >= 1<<23) {
+		err = fmt.Errorf("orc: compression block size %d", f.BlockSize)
 	}
 	return footerLen, err
 }
@@ -184,10 +188,15 @@ func (f *File) checkTypes() error {
 	if len(f.Types) == 0 {
 		return errors.New("orc: no types")
 	}
+	parents := make([]int, len(f.Types))
 	for id, t := range f.Types {
 		for _, c := range t.Children {
 			if c <= id || c >= len(f.Types) {
 				return errors.New("orc: bad type reference")
+			}
+			// A tree: each type the child of one parent, once.
+			if parents[c]++; parents[c] > 1 {
+				return fmt.Errorf("orc: type %d has more than one parent", c)
 			}
 		}
 		want := -1
@@ -308,7 +317,9 @@ func (f *File) inflate(out, chunk []byte, room int) ([]byte, error) {
 	var err error
 	switch f.Compression {
 	case Zlib:
-		plain, err = io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(chunk)), int64(room)))
+		if plain, err = io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(chunk)), int64(room))); err == nil && len(plain) >= room {
+			return nil, errors.New("zlib chunk larger than a block")
+		}
 	case Snappy:
 		var n int
 		if n, err = snappy.DecodedLen(chunk); err == nil {
@@ -324,7 +335,7 @@ func (f *File) inflate(out, chunk []byte, room int) ([]byte, error) {
 			d.Close()
 		}
 	case LZ4:
-		buf := make([]byte, room)
+		buf := make([]byte, min(room, 255*len(chunk)+16)) // LZ4 expands at most ~255 times
 		var n int
 		if n, err = lz4.UncompressBlock(chunk, buf); err == nil {
 			plain = buf[:n]

@@ -65,10 +65,14 @@ func boolRLE(b []byte, n int) ([]bool, error) {
 	return out, nil
 }
 
-// varint reads a base-128 unsigned varint, least significant group first.
+// varint reads a base-128 unsigned varint, least significant group first;
+// one that does not fit 64 bits is an error.
 func varint(b []byte) (uint64, int, error) {
 	var v uint64
 	for i := 0; i < len(b) && i < 10; i++ {
+		if i == 9 && b[i] > 1 {
+			break
+		}
 		v |= uint64(b[i]&0x7f) << (7 * i)
 		if b[i] < 0x80 {
 			return v, i + 1, nil

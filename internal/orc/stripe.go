@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/big"
 	"time"
+	_ "time/tzdata" // writers' zones, whatever the host has
 
 	"google.golang.org/protobuf/encoding/protowire"
 )
@@ -75,12 +76,27 @@ type streamKey struct{ column, kind int }
 
 type encoding struct{ kind, dictionarySize int }
 
+// maxStripeValues bounds the values (rows of every column, dictionary
+// entries) one stripe may decode: a guard against files whose runs claim
+// more than memory holds.
+const maxStripeValues = 1 << 27
+
 // stripeReader decodes the columns of one stripe.
 type stripeReader struct {
 	f         *File
 	streams   map[streamKey][2]uint64 // offset and length in the file
 	encodings []encoding
 	zone      *time.Location // the writer's, for Timestamp
+	values    int            // decoded so far, against maxStripeValues
+}
+
+// spend counts n more values to decode for column id.
+func (r *stripeReader) spend(id, n int) error {
+	if n < 0 || n > maxStripeRows || r.values+n > maxStripeValues {
+		return fmt.Errorf("column %d: %d values are more than Lakebox reads from one stripe", id, n)
+	}
+	r.values += n
+	return nil
 }
 
 // ReadStripe decodes every column of stripe i; the result is the row
@@ -221,6 +237,9 @@ func (r *stripeReader) column(id, rows, depth int) (*Column, error) {
 	if id >= len(r.encodings) {
 		return nil, fmt.Errorf("column %d has no encoding", id)
 	}
+	if err := r.spend(id, rows); err != nil {
+		return nil, err
+	}
 	t := &r.f.Types[id]
 	c := &Column{ID: id, Rows: rows}
 	n := rows
@@ -265,7 +284,7 @@ func (r *stripeReader) column(id, rows, depth int) (*Column, error) {
 		}
 		var total int64
 		for _, l := range c.Lengths {
-			if l < 0 || total+l > math.MaxInt32 {
+			if l < 0 || total+l > maxStripeRows {
 				return nil, fmt.Errorf("column %d: bad length %d", id, l)
 			}
 			total += l
@@ -338,18 +357,17 @@ func (r *stripeReader) bytes(c *Column, id, n int) error {
 	if n == 0 {
 		return nil
 	}
-	e := r.encodings[id]
-	values := n
-	if e.kind == encDictionary || e.kind == encDictionaryV2 {
-		values = e.dictionarySize
+	dictionary := r.encodings[id].kind == encDictionary || r.encodings[id].kind == encDictionaryV2
+	values, kind := n, streamData
+	if dictionary {
+		values, kind = r.encodings[id].dictionarySize, streamDictionaryData
+		if err := r.spend(id, values); err != nil {
+			return err
+		}
 	}
 	lengths, err := r.ints(id, streamLength, values, false)
 	if err != nil {
 		return err
-	}
-	kind := streamData
-	if values != n {
-		kind = streamDictionaryData
 	}
 	data, err := r.stream(id, kind)
 	if err != nil {
@@ -362,7 +380,7 @@ func (r *stripeReader) bytes(c *Column, id, n int) error {
 		}
 		words[i], data = data[:l:l], data[l:]
 	}
-	if values == n && e.kind != encDictionary && e.kind != encDictionaryV2 {
+	if !dictionary {
 		c.Bytes = words
 		return nil
 	}

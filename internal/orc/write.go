@@ -17,8 +17,8 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
-// Writer writes an ORC file, one stripe per WriteStripe. Every column is
-// written DIRECT_V2: integers in RLEv2 (short repeats, fixed deltas and
+// Writer writes an ORC file, one stripe per WriteStripe. Columns are
+// written DIRECT_V2 where that differs from DIRECT: integers in RLEv2 (short repeats, fixed deltas and
 // bit-packed direct runs), strings as lengths and bytes, timestamps from
 // ORC's 2015 epoch in UTC. No row index is written (the footer says so with
 // a stride of 0), as ORC allows.
@@ -127,8 +127,8 @@ func (w *Writer) WriteStripe(root *Column) error {
 		m = appendVarintField(m, 3, uint64(len(data)))
 		footer = appendMessage(footer, 1, m)
 	}
-	for range w.types {
-		footer = appendMessage(footer, 2, appendVarintField(nil, 1, encDirectV2))
+	for _, t := range w.types {
+		footer = appendMessage(footer, 2, appendVarintField(nil, 1, uint64(encodingOf(t.Kind))))
 	}
 	footer = protowire.AppendTag(footer, 3, protowire.BytesType)
 	footer = protowire.AppendString(footer, "UTC")
@@ -553,4 +553,15 @@ func appendBigVarint(b []byte, v *big.Int) []byte {
 		}
 		b = append(b, low|0x80)
 	}
+}
+
+// encodingOf is the encoding a column of the kind is written in: DIRECT_V2
+// where version 2 differs from version 1 (integers, strings, decimals,
+// timestamps, lengths), DIRECT elsewhere, as Java's readers demand.
+func encodingOf(k Kind) int {
+	switch k {
+	case Boolean, Byte, Float, Double, Struct, Union:
+		return encDirect
+	}
+	return encDirectV2
 }
