@@ -328,7 +328,11 @@ func (s *stripeWriter) column(c *Column, id, depth int) error {
 		if err := count(len(c.Bytes)); err != nil {
 			return err
 		}
-		var data []byte
+		size := 0
+		for _, v := range c.Bytes {
+			size += len(v)
+		}
+		data := make([]byte, 0, size) // grown once: a stripe's strings run to megabytes
 		lengths := make([]int64, n)
 		for i, v := range c.Bytes {
 			data = append(data, v...)
