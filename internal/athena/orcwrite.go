@@ -3,6 +3,7 @@ package athena
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"fmt"
 	"io"
 	"math/big"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/lakebox/lakebox/internal/hivetype"
 	"github.com/lakebox/lakebox/internal/orc"
@@ -22,6 +24,8 @@ import (
 // CTAS, INSERT INTO and UNLOAD write ORC in two steps: the engine writes
 // the rows as JSON lines, and writeORC lays them out as ORC files
 // (internal/orc) typed by the columns' Hive types, one file per partition.
+// Partitioned JSON goes the same way (writeJSONPartitions): the engine
+// partitions only its Parquet and CSV output.
 
 // orcCompressions are the write_compression values ORC files take.
 var orcCompressions = map[string]orc.Compression{"ZLIB": orc.Zlib, "SNAPPY": orc.Snappy, "ZSTD": orc.Zstd, "NONE": orc.None}
@@ -32,51 +36,43 @@ const orcStripeSize = 64 << 20
 // hiveDefaultPartition names the partition of NULL keys, as Hive does.
 const hiveDefaultPartition = "__HIVE_DEFAULT_PARTITION__"
 
-// orcOut is one ORC file being written.
-type orcOut struct {
-	tmp *os.File
-	buf *bufio.Writer
-	w   *orc.Writer
-	b   *orc.Builder
+// rowSink is one output file, taking the rows of one partition: their
+// values in the order of the file's columns.
+type rowSink interface {
+	row(values []jsontext.Value) error
+	// finish completes the file and moves it to name.
+	finish(name string) error
+	// abort removes it.
+	abort()
 }
 
-// writeORC reads the engine's JSON lines at rows, of columns with these
-// names and Hive types, and writes them as ORC: to out + ".orc", or when
-// partitioned, to out/k=v/.../data.orc for each partition, the partition
-// columns left out of the files.
-func writeORC(rows, out string, names, types, partitionedBy []string, compression string) error {
-	var fileNames []string
-	var hive []*hivetype.Type
-	var fileCols, keyCols []int // the files' columns, the partition keys, by position in the rows
-	for i, t := range types {
-		if slices.Contains(partitionedBy, names[i]) {
+// splitRows reads the engine's JSON lines at rows, of columns with these
+// names, and hands each row to the sink of its partition, made by open
+// in its folder: out's folder when there are no partition keys, else
+// out/k=v/...; the partition keys are folder names, not file columns. A
+// finished file is named out+ext, or data+ext in its partition's folder.
+func splitRows(rows, out, ext string, names, partitionedBy []string, open func(dir string) (rowSink, error)) error {
+	var fileCols, keyCols []int // by position in the rows
+	for i, n := range names {
+		if slices.Contains(partitionedBy, n) {
 			keyCols = append(keyCols, i)
-			continue
+		} else {
+			fileCols = append(fileCols, i)
 		}
-		h, err := hivetype.Parse(t)
-		if err != nil {
-			return fmt.Errorf("athena: column %s: %w", names[i], err)
-		}
-		fileNames, hive, fileCols = append(fileNames, names[i]), append(hive, h), append(fileCols, i)
-	}
-	schema, err := orc.FromHive(fileNames, hive)
-	if err != nil {
-		return userError(errUser, "NOT_SUPPORTED: %v", err)
 	}
 	in, err := os.Open(rows)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	outs := map[string]*orcOut{} // by partition folder
+	sinks := map[string]rowSink{} // by partition folder
 	defer func() {
-		for _, o := range outs {
-			o.tmp.Close()
-			os.Remove(o.tmp.Name())
+		for _, o := range sinks {
+			o.abort()
 		}
 	}()
-	open := func(folder string) (*orcOut, error) {
-		if o := outs[folder]; o != nil {
+	sink := func(folder string) (rowSink, error) {
+		if o := sinks[folder]; o != nil {
 			return o, nil
 		}
 		dir := filepath.Dir(out)
@@ -86,15 +82,11 @@ func writeORC(rows, out string, names, types, partitionedBy []string, compressio
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
 		}
-		tmp, err := os.CreateTemp(dir, ".orc-*")
+		o, err := open(dir)
 		if err != nil {
 			return nil, err
 		}
-		o := &orcOut{tmp: tmp, buf: bufio.NewWriterSize(tmp, 1<<16), b: orc.NewBuilder(schema)}
-		if o.w, err = orc.NewWriter(o.buf, schema, orc.WriterOptions{Compression: orcCompressions[compression]}); err != nil {
-			return nil, err
-		}
-		outs[folder] = o
+		sinks[folder] = o
 		return o, nil
 	}
 	byName := make(map[string]int, len(names))
@@ -102,6 +94,7 @@ func writeORC(rows, out string, names, types, partitionedBy []string, compressio
 		byName[n] = i
 	}
 	row := make([]jsontext.Value, len(names))
+	values := make([]jsontext.Value, len(fileCols))
 	dec := jsontext.NewDecoder(bufio.NewReaderSize(in, 1<<16))
 	for {
 		v, err := dec.ReadValue()
@@ -127,54 +120,200 @@ func writeORC(rows, out string, names, types, partitionedBy []string, compressio
 			}
 			folder = append(folder, hiveEscape(names[i])+"="+hiveEscape(val))
 		}
-		o, err := open(strings.Join(folder, "/"))
+		o, err := sink(strings.Join(folder, "/"))
 		if err != nil {
 			return err
 		}
-		o.b.Row()
 		for j, i := range fileCols {
-			if err := putJSON(o.b, o.b.Child(0, j), hive[j], row[i]); err != nil {
-				return userError(errUser, "HIVE_WRITER_DATA_ERROR: column %s: %v", names[i], err)
-			}
+			values[j] = row[i]
 		}
-		if o.b.Size() >= orcStripeSize {
-			if err := o.w.WriteStripe(o.b.Stripe()); err != nil {
-				return err
-			}
-			o.b.Reset()
-		}
-	}
-	if len(outs) == 0 && len(keyCols) == 0 {
-		if _, err := open(""); err != nil { // an empty result is an empty file
+		if err := o.row(values); err != nil {
 			return err
 		}
 	}
-	for folder, o := range outs {
-		if o.b.Rows() > 0 {
-			if err := o.w.WriteStripe(o.b.Stripe()); err != nil {
-				return err
-			}
-		}
-		err := o.w.Close()
-		if err == nil {
-			err = o.buf.Flush()
-		}
-		if cerr := o.tmp.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
+	if len(sinks) == 0 && len(keyCols) == 0 {
+		if _, err := sink(""); err != nil { // an empty result is an empty file
 			return err
 		}
-		name := out + ".orc"
+	}
+	for folder, o := range sinks {
+		name := out + ext
 		if folder != "" {
-			name = filepath.Join(out, folder, "data.orc")
+			name = filepath.Join(out, folder, "data"+ext)
 		}
-		if err := os.Rename(o.tmp.Name(), name); err != nil {
+		if err := o.finish(name); err != nil {
 			return err
 		}
-		delete(outs, folder)
+		delete(sinks, folder)
 	}
 	return nil
+}
+
+// tempFile is a sink's file, written to a temporary name and renamed.
+type tempFile struct {
+	f   *os.File
+	buf *bufio.Writer
+}
+
+func newTempFile(dir string) (tempFile, error) {
+	f, err := os.CreateTemp(dir, ".part-*")
+	if err != nil {
+		return tempFile{}, err
+	}
+	return tempFile{f: f, buf: bufio.NewWriterSize(f, 1<<16)}, nil
+}
+
+// finish flushes, closes and renames the file; err is the writer's own.
+func (t tempFile) finish(name string, err error) error {
+	if err == nil {
+		err = t.buf.Flush()
+	}
+	if cerr := t.f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(t.f.Name(), name)
+}
+
+func (t tempFile) abort() {
+	t.f.Close()
+	os.Remove(t.f.Name())
+}
+
+// orcSink writes a partition's rows as an ORC file.
+type orcSink struct {
+	tempFile
+	names []string
+	hive  []*hivetype.Type
+	w     *orc.Writer
+	b     *orc.Builder
+}
+
+func (o *orcSink) row(values []jsontext.Value) error {
+	o.b.Row()
+	for j, x := range values {
+		if err := putJSON(o.b, o.b.Child(0, j), o.hive[j], x); err != nil {
+			return userError(errUser, "HIVE_WRITER_DATA_ERROR: column %s: %v", o.names[j], err)
+		}
+	}
+	if o.b.Size() < orcStripeSize {
+		return nil
+	}
+	err := o.w.WriteStripe(o.b.Stripe())
+	o.b.Reset()
+	return err
+}
+
+func (o *orcSink) finish(name string) error {
+	var err error
+	if o.b.Rows() > 0 {
+		err = o.w.WriteStripe(o.b.Stripe())
+	}
+	if err == nil {
+		err = o.w.Close()
+	}
+	return o.tempFile.finish(name, err)
+}
+
+// writeORC writes the engine's JSON lines at rows, of columns with these
+// names and Hive types, as ORC files (splitRows): out.orc, or one
+// data.orc in each partition's folder under out.
+func writeORC(rows, out string, names, types, partitionedBy []string, compression string) error {
+	var fileNames []string
+	var hive []*hivetype.Type
+	for i, t := range types {
+		if slices.Contains(partitionedBy, names[i]) {
+			continue
+		}
+		h, err := hivetype.Parse(t)
+		if err != nil {
+			return fmt.Errorf("athena: column %s: %w", names[i], err)
+		}
+		fileNames, hive = append(fileNames, names[i]), append(hive, h)
+	}
+	schema, err := orc.FromHive(fileNames, hive)
+	if err != nil {
+		return userError(errUser, "NOT_SUPPORTED: %v", err)
+	}
+	return splitRows(rows, out, ".orc", names, partitionedBy, func(dir string) (rowSink, error) {
+		t, err := newTempFile(dir)
+		if err != nil {
+			return nil, err
+		}
+		o := &orcSink{tempFile: t, names: fileNames, hive: hive, b: orc.NewBuilder(schema)}
+		if o.w, err = orc.NewWriter(t.buf, schema, orc.WriterOptions{Compression: orcCompressions[compression]}); err != nil {
+			t.abort()
+			return nil, err
+		}
+		return o, nil
+	})
+}
+
+// jsonSink writes a partition's rows as JSON lines, compressed or not.
+type jsonSink struct {
+	tempFile
+	names []string
+	w     io.Writer
+	close func() error // the compressor's, if any
+	line  []byte
+}
+
+func (o *jsonSink) row(values []jsontext.Value) error {
+	o.line = append(o.line[:0], '{')
+	for j, x := range values {
+		if j > 0 {
+			o.line = append(o.line, ',')
+		}
+		o.line = append(appendJSONString(o.line, o.names[j]), ':')
+		if x == nil {
+			x = jsontext.Value("null")
+		}
+		o.line = append(o.line, x...)
+	}
+	_, err := o.w.Write(append(o.line, '}', '\n'))
+	return err
+}
+
+func (o *jsonSink) finish(name string) error {
+	var err error
+	if o.close != nil {
+		err = o.close()
+	}
+	return o.tempFile.finish(name, err)
+}
+
+// writeJSONPartitions writes the engine's JSON lines at rows as JSON lines
+// files, one data<ext> in each partition's folder under out (the engine
+// partitions only its Parquet and CSV output).
+func writeJSONPartitions(rows, out, ext string, names, partitionedBy []string, compression string) error {
+	var fileNames []string
+	for _, n := range names {
+		if !slices.Contains(partitionedBy, n) {
+			fileNames = append(fileNames, n)
+		}
+	}
+	return splitRows(rows, out, ext, names, partitionedBy, func(dir string) (rowSink, error) {
+		t, err := newTempFile(dir)
+		if err != nil {
+			return nil, err
+		}
+		o := &jsonSink{tempFile: t, names: fileNames, w: t.buf}
+		switch compression {
+		case "GZIP":
+			z := gzip.NewWriter(t.buf)
+			o.w, o.close = z, z.Close
+		case "ZSTD":
+			z, err := zstd.NewWriter(t.buf)
+			if err != nil {
+				t.abort()
+				return nil, err
+			}
+			o.w, o.close = z, z.Close
+		}
+		return o, nil
+	})
 }
 
 // jsonText is a JSON value's text: a string unquoted, anything else as

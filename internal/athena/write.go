@@ -42,8 +42,6 @@ func (f writeFormat) copyOptions() string {
 		return "FORMAT parquet, COMPRESSION " + quoteString(strings.ToLower(f.compression))
 	case "JSON":
 		return "FORMAT json, COMPRESSION " + quoteString(strings.ToLower(textCompression(f.compression)))
-	case "ORC": // rewritten as ORC (orcwrite.go)
-		return "FORMAT json, COMPRESSION 'none'"
 	}
 	return "FORMAT csv, HEADER false, DELIMITER " + quoteString(f.delimiter) + ", COMPRESSION " + quoteString(strings.ToLower(textCompression(f.compression)))
 }
@@ -463,9 +461,10 @@ func (s *Service) write(ctx context.Context, sc scope, rec *queryRecord, query s
 	// otherwise one file. For ORC it writes JSON lines of every column,
 	// which writeORC lays out the same way (orcwrite.go).
 	target, options := filepath.Join(dir, "out"), f.copyOptions()
+	rowsFirst := f.name == "ORC" || f.name == "JSON" && len(partitionedBy) > 0 // laid out by orcwrite.go
 	switch {
-	case f.name == "ORC":
-		target = filepath.Join(dir, "rows.json")
+	case rowsFirst:
+		target, options = filepath.Join(dir, "rows.json"), "FORMAT json, COMPRESSION 'none'"
 	case len(partitionedBy) > 0:
 		var q []string
 		for _, k := range partitionedBy {
@@ -486,12 +485,18 @@ func (s *Service) write(ctx context.Context, sc scope, rec *queryRecord, query s
 		return nil, engineError(query, err)
 	}
 	w.rows, _ = strconv.ParseInt(count, 10, 64)
-	if f.name == "ORC" {
+	if rowsFirst {
 		var names, types []string
 		for _, c := range w.columns {
 			names, types = append(names, c.name), append(types, c.hive)
 		}
-		if err := writeORC(target, filepath.Join(dir, "out"), names, types, partitionedBy, f.compression); err != nil {
+		out := filepath.Join(dir, "out")
+		if f.name == "ORC" {
+			err = writeORC(target, out, names, types, partitionedBy, f.compression)
+		} else {
+			err = writeJSONPartitions(target, out, f.extension(), names, partitionedBy, f.compression)
+		}
+		if err != nil {
 			return nil, err
 		}
 		if err := os.Remove(target); err != nil {
