@@ -272,11 +272,13 @@ func (s *Service) unload(ctx context.Context, sc scope, rec *queryRecord, q stri
 			return nil, true, userError(errSyntax, "line 1:1: UNLOAD property '%s' is not supported", p[1])
 		}
 	}
-	if f.name == "ORC" && !compressionSet {
-		f.compression = "ZLIB"
-	}
-	if err := f.checkCompression(); err != nil {
-		return nil, true, err
+	if f.name == "ORC" {
+		if !compressionSet {
+			f.compression = "ZLIB"
+		}
+		if err := f.checkCompression(); err != nil {
+			return nil, true, err
+		}
 	}
 	location := withSlash(m[2])
 	bucket, prefix, err := parseS3URI(location)
