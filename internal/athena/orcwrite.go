@@ -27,12 +27,6 @@ import (
 // Partitioned JSON goes the same way (writeJSONPartitions): the engine
 // partitions only its Parquet and CSV output.
 
-// orcCompressions are the write_compression values ORC files take.
-var orcCompressions = map[string]orc.Compression{"ZLIB": orc.Zlib, "SNAPPY": orc.Snappy, "ZSTD": orc.Zstd, "NONE": orc.None}
-
-// orcStripeSize is the stripe size ORC's writers default to.
-const orcStripeSize = 64 << 20
-
 // hiveDefaultPartition names the partition of NULL keys, as Hive does.
 const hiveDefaultPartition = "__HIVE_DEFAULT_PARTITION__"
 
@@ -198,7 +192,7 @@ func (o *orcSink) row(values []jsontext.Value) error {
 			return userError(errUser, "HIVE_WRITER_DATA_ERROR: column %s: %v", o.names[j], err)
 		}
 	}
-	if o.b.Size() < orcStripeSize {
+	if o.b.Size() < orc.DefaultStripeSize {
 		return nil
 	}
 	err := o.w.WriteStripe(o.b.Stripe())
@@ -243,7 +237,8 @@ func writeORC(rows, out string, names, types, partitionedBy []string, compressio
 			return nil, err
 		}
 		o := &orcSink{tempFile: t, names: fileNames, hive: hive, b: orc.NewBuilder(schema)}
-		if o.w, err = orc.NewWriter(t.buf, schema, orc.WriterOptions{Compression: orcCompressions[compression]}); err != nil {
+		codec, _ := orc.CompressionNamed(compression) // checked with the statement (checkCompression)
+		if o.w, err = orc.NewWriter(t.buf, schema, orc.WriterOptions{Compression: codec}); err != nil {
 			t.abort()
 			return nil, err
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/glue"
+	"github.com/lakebox/lakebox/internal/orc"
 	"github.com/lakebox/lakebox/internal/sqlengine"
 )
 
@@ -49,7 +50,7 @@ func (f writeFormat) copyOptions() string {
 // checkCompression refuses a compression the format is not written with.
 func (f writeFormat) checkCompression() error {
 	if f.name == "ORC" {
-		if _, ok := orcCompressions[f.compression]; !ok {
+		if _, ok := orc.CompressionNamed(f.compression); !ok {
 			return userError(errSyntax, "NOT_SUPPORTED: ORC write_compression %s is not supported by Lakebox yet (ZLIB, SNAPPY, ZSTD or NONE)", f.compression)
 		}
 		return nil
@@ -111,7 +112,7 @@ func formatOf(t *glue.Table) (writeFormat, error) {
 		return writeFormat{name: "JSON", compression: "NONE"}, nil
 	case "orc":
 		c := strings.ToUpper(firstOr(t.Parameters["orc.compress"], "ZLIB"))
-		if _, ok := orcCompressions[c]; !ok {
+		if _, ok := orc.CompressionNamed(c); !ok {
 			return writeFormat{}, userError(errUser, "NOT_SUPPORTED: INSERT INTO an ORC table of orc.compress %s is not supported by Lakebox yet", c)
 		}
 		return writeFormat{name: "ORC", compression: c}, nil

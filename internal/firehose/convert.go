@@ -102,6 +102,9 @@ func newConverter(c *DataFormatConversionConfiguration, cols []Column) (*convert
 		if err != nil {
 			return nil, fmt.Errorf("column %s: %v", col.Name, err)
 		}
+		if err := checkMapKeys(t); err != nil {
+			return nil, fmt.Errorf("column %s: %v", col.Name, err)
+		}
 		name := strings.ToLower(col.Name)
 		if c.OutputFormatConfiguration.Serializer.OrcSerDe == nil {
 			n, err := parquetNode(t)
@@ -171,6 +174,23 @@ func (g orderedGroup) Fields() []parquet.Field {
 }
 
 // parquetNode is the Parquet type a Hive type is written as.
+// checkMapKeys refuses maps, at any depth, whose keys are not strings: the
+// deserializers read a map from a JSON object, whose keys are strings.
+func checkMapKeys(t *hivetype.Type) error {
+	switch {
+	case t.Name == "map" && t.Key.Name != "string":
+		return fmt.Errorf("Lakebox converts maps with string keys only, not %s", t.Key.Name)
+	case t.Name == "map" || t.Name == "array":
+		return checkMapKeys(t.Elem)
+	}
+	for _, f := range t.Fields {
+		if err := checkMapKeys(f.Type); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func parquetNode(t *hivetype.Type) (parquet.Node, error) {
 	switch t.Name {
 	case "string":
@@ -211,10 +231,7 @@ func parquetNode(t *hivetype.Type) (parquet.Node, error) {
 			return nil, err
 		}
 		return parquet.List(parquet.Optional(e)), nil
-	case "map":
-		if t.Key.Name != "string" {
-			return nil, fmt.Errorf("Lakebox converts maps with string keys only, not %s", t.Key.Name)
-		}
+	case "map": // string keys (checkMapKeys)
 		v, err := parquetNode(t.Elem)
 		if err != nil {
 			return nil, err

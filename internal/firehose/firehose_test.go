@@ -525,3 +525,26 @@ func TestORCFile(t *testing.T) {
 		t.Fatalf("rows:\n%s", strings.Join(got, "\n"))
 	}
 }
+
+// Maps are read from JSON objects, so their keys must be strings, at any
+// depth and for either output format.
+func TestConverter_MapKeys(t *testing.T) {
+	for _, s := range []*Serializer{{ParquetSerDe: &ParquetSerDe{}}, {OrcSerDe: &OrcSerDe{}}} {
+		for typ, ok := range map[string]bool{
+			"map<string,int>":                     true,
+			"array<map<string,int>>":              true,
+			"map<int,string>":                     false,
+			"struct<a:array<map<bigint,string>>>": false,
+			"map<string,map<int,int>>":            false,
+		} {
+			_, err := newConverter(&DataFormatConversionConfiguration{
+				SchemaConfiguration:       &SchemaConfiguration{DatabaseName: "db", TableName: "t"},
+				InputFormatConfiguration:  &InputFormatConfiguration{Deserializer: &Deserializer{OpenXJsonSerDe: &OpenXJsonSerDe{}}},
+				OutputFormatConfiguration: &OutputFormatConfiguration{Serializer: s},
+			}, []Column{{"c", typ}})
+			if (err == nil) != ok || err != nil && !strings.Contains(err.Error(), "string keys only") {
+				t.Errorf("%s (orc %v): %v", typ, s.OrcSerDe != nil, err)
+			}
+		}
+	}
+}

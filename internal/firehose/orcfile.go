@@ -16,9 +16,6 @@ func orcTypes(cols []convColumn) ([]orc.Type, error) {
 	names := make([]string, len(cols))
 	types := make([]*hivetype.Type, len(cols))
 	for i, c := range cols {
-		if c.typ.Name == "map" && c.typ.Key.Name != "string" {
-			return nil, fmt.Errorf("column %s: Lakebox converts maps with string keys only, not %s", c.name, c.typ.Key.Name)
-		}
 		names[i], types[i] = c.name, c.typ
 	}
 	return orc.FromHive(names, types)
@@ -35,13 +32,10 @@ type orcFile struct {
 }
 
 func (c *converter) newORCFile() (*orcFile, error) {
-	f := &orcFile{conv: c, stripeSize: 64 << 20, b: orc.NewBuilder(c.orcTypes)}
-	opts := orc.WriterOptions{Compression: orc.Snappy}
-	switch c.orc.Compression {
-	case "NONE":
-		opts.Compression = orc.None
-	case "ZLIB":
-		opts.Compression = orc.Zlib
+	f := &orcFile{conv: c, stripeSize: orc.DefaultStripeSize, b: orc.NewBuilder(c.orcTypes)}
+	opts := orc.WriterOptions{Compression: orc.Snappy} // Firehose's default
+	if name := c.orc.Compression; name != "" {
+		opts.Compression, _ = orc.CompressionNamed(name) // checked with the configuration
 	}
 	if c.orc.StripeSizeBytes != nil {
 		f.stripeSize = *c.orc.StripeSizeBytes

@@ -40,6 +40,16 @@ type columnStats struct {
 	hasNull bool
 }
 
+// DefaultStripeSize is the stripe size ORC's writers default to: 64 MiB.
+const DefaultStripeSize = 64 << 20
+
+// CompressionNamed is the codec a Writer writes for name (NONE, ZLIB,
+// SNAPPY or ZSTD); false for any other name.
+func CompressionNamed(name string) (Compression, bool) {
+	c, ok := map[string]Compression{"NONE": None, "ZLIB": Zlib, "SNAPPY": Snappy, "ZSTD": Zstd}[name]
+	return c, ok
+}
+
 // WriterOptions tune a Writer.
 type WriterOptions struct {
 	// Compression is None, Zlib, Snappy or Zstd.
