@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/bits"
 	"sort"
 	"strings"
 	"time"
@@ -53,7 +54,8 @@ type buffer struct {
 	newest    int64  // arrival of the newest record, Unix ms
 	records   int
 	size      int           // bytes of the outputs as they came (before conversion)
-	parts     [][]byte      // the outputs, unless converted
+	parts     [][]byte      // the outputs, unless converted, in mem
+	mem       [][]byte      // chunks of the worker's memory holding parts
 	arrivals  []int64       // of each output's record, Unix ms, in an HTTP endpoint's data buffer
 	file      convertedFile // converted records
 
@@ -87,6 +89,82 @@ type worker struct {
 	tz       *time.Location
 	conv     *converter // of the current pass, when converting
 	http     bool       // data goes to an HTTP endpoint
+
+	// Memory kept from one pass and one object to the next: the records
+	// read, the outputs buffered and the bodies made.
+	readBuf []byte
+	chunks  chunkPool
+	comp    compressor
+}
+
+// Buffers hold their outputs in chunks of these sizes, doubling from the
+// least to the most: a buffer of a few records holds a few KiB.
+const (
+	minChunk = 4 << 10
+	maxChunk = 1 << 20
+)
+
+// chunkPool recycles the memory buffers copy their outputs into. A worker
+// fills and delivers buffers of the same size over and over, and memory
+// fresh from the system costs a page fault per 4 KiB, far more than the
+// copy: so the records it reads go into one buffer it reuses, and the
+// outputs buffered are copied out of it into chunks that come back here
+// when their buffer is delivered.
+type chunkPool struct {
+	free      [9][][]byte // by size: minChunk << i
+	freeBytes int
+	keep      int      // the most bytes kept free
+	parts     [][]byte // a delivered buffer's parts, emptied
+}
+
+// hold copies data into b's memory and returns the copy.
+func (p *chunkPool) hold(b *buffer, data []byte) []byte {
+	n := len(b.mem)
+	if n == 0 || cap(b.mem[n-1])-len(b.mem[n-1]) < len(data) {
+		size := minChunk
+		if n > 0 {
+			size = min(2*cap(b.mem[n-1]), maxChunk)
+		}
+		b.mem = append(b.mem, p.get(max(size, len(data))))
+		n++
+	}
+	c := append(b.mem[n-1], data...) // within capacity: earlier copies stay put
+	b.mem[n-1] = c
+	return c[len(c)-len(data):]
+}
+
+// sizeClass is the index of the least chunk size that holds n bytes.
+func sizeClass(n int) int { return bits.Len(uint(max(n-1, 0) / minChunk)) }
+
+// get returns an empty chunk of at least n bytes.
+func (p *chunkPool) get(n int) []byte {
+	if n > maxChunk {
+		return make([]byte, 0, n)
+	}
+	class := sizeClass(n)
+	if free := p.free[class]; len(free) > 0 {
+		c := free[len(free)-1]
+		p.free[class] = free[:len(free)-1]
+		p.freeBytes -= cap(c)
+		return c[:0]
+	}
+	return make([]byte, 0, minChunk<<class)
+}
+
+// release takes back a delivered buffer's memory.
+func (p *chunkPool) release(b *buffer) {
+	for _, c := range b.mem {
+		if size := cap(c); size <= maxChunk && size == minChunk<<sizeClass(size) && p.freeBytes+size <= p.keep {
+			class := sizeClass(size)
+			p.free[class] = append(p.free[class], c)
+			p.freeBytes += size
+		}
+	}
+	if cap(b.parts) > cap(p.parts) {
+		clear(b.parts)
+		p.parts = b.parts[:0]
+	}
+	b.mem, b.parts = nil, nil
 }
 
 func (s *Service) newWorker(ds *deliveryStream) (*worker, error) {
@@ -129,6 +207,7 @@ func (w *worker) configure() (streamRecord, error) {
 		}
 	}
 	w.version, w.cfg, w.prefixes, w.chain, w.http = rec.Version, d, p, c, rec.HTTP != nil
+	w.chunks.keep = (*d.BufferingHints.SizeInMBs + 2) << 20 // a full buffer's
 	return rec, nil
 }
 
@@ -215,7 +294,10 @@ func (w *worker) pass(ctx context.Context) (bool, error) {
 		w.retry, w.backoff = time.Time{}, 0
 		return true, nil
 	}
-	recs, err := w.ds.log.Read(0, w.cursor, readBatch, readBatchBytes)
+	// The records are in w.readBuf until the next pass: what is buffered
+	// of them is copied out.
+	recs, buf, err := w.ds.log.ReadInto(w.readBuf, 0, w.cursor, readBatch, readBatchBytes)
+	w.readBuf = buf
 	if err != nil {
 		return false, err
 	}
@@ -382,6 +464,7 @@ func (w *worker) add(key, kind string, keys map[string]string, errorType string,
 	b := w.buffers[key]
 	if b == nil {
 		b = &buffer{key: key, kind: kind, keys: keys, errorType: errorType, firstSeq: r.Seq, first: pos, oldest: r.Arrival}
+		b.parts, w.chunks.parts = w.chunks.parts, nil
 		if row != nil {
 			var err error
 			if b.file, err = w.conv.newFile(); err != nil {
@@ -395,7 +478,7 @@ func (w *worker) add(key, kind string, keys map[string]string, errorType string,
 			return err
 		}
 	} else {
-		b.parts = append(b.parts, data)
+		b.parts = append(b.parts, w.chunks.hold(b, data))
 		if kind == kindData && w.http { // only an HTTP endpoint's delivery uses them
 			b.arrivals = append(b.arrivals, r.Arrival)
 			b.wire += recordWire(len(data))
@@ -527,7 +610,7 @@ func (w *worker) flush(ctx context.Context, b *buffer) error {
 			}
 		} else {
 			ext = extension(w.cfg.CompressionFormat)
-			if body, err = compress(w.cfg.CompressionFormat, b.parts, b.size, id); err != nil {
+			if body, err = w.comp.compress(w.cfg.CompressionFormat, b.parts, b.size, id); err != nil {
 				return err
 			}
 		}
@@ -536,7 +619,9 @@ func (w *worker) flush(ctx context.Context, b *buffer) error {
 		}
 	case kindError:
 		prefix = w.prefixes.errorPrefix(t, b.errorType, random)
-		body = bytes.Join(b.parts, nil)
+		if body, err = w.comp.compress(compressionNone, b.parts, b.size, id); err != nil {
+			return err
+		}
 	case kindBackup:
 		backup := w.cfg.S3BackupConfiguration
 		if backup == nil { // turned off since the records came: they still go
@@ -549,7 +634,7 @@ func (w *worker) flush(ctx context.Context, b *buffer) error {
 			prefix = w.prefixes.data.render(t, nil, "", random)
 		}
 		ext = extension(backup.CompressionFormat)
-		if body, err = compress(backup.CompressionFormat, b.parts, b.size, id); err != nil {
+		if body, err = w.comp.compress(backup.CompressionFormat, b.parts, b.size, id); err != nil {
 			return err
 		}
 	}
@@ -608,6 +693,7 @@ func (w *worker) discard(rec streamRecord, b *buffer, cause error) error {
 // delivered forgets a buffer that was delivered and records its progress.
 func (w *worker) delivered(b *buffer) error {
 	delete(w.buffers, b.key)
+	w.chunks.release(b)
 	w.progress.Delivered[b.key] = b.last
 	return w.saveProgress()
 }

@@ -307,18 +307,31 @@ func TestConvertKeys(t *testing.T) {
 	}
 }
 
-func TestCompressRoundTrips(t *testing.T) {
-	body := []byte(strings.Repeat("lakebox firehose ", 50000))
+func TestCompressorReusesMemoryWithoutChangingBodies(t *testing.T) {
+	long := []byte(strings.Repeat("lakebox firehose ", 50000))
+	short := []byte(strings.Repeat("raw zone ", 3000))
+	reused := &compressor{}
 	for _, f := range []string{compressionNone, compressionGzip, compressionZip, compressionSnappy, compressionHadoopSnappy} {
-		out, err := compress(f, [][]byte{body[:1000], body[1000:]}, len(body), "entry")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f != compressionNone && len(out) >= len(body)/2 {
-			t.Errorf("%s: %d bytes from %d", f, len(out), len(body))
+		// Long then short: a reused body must not keep the longer one's tail.
+		for _, body := range [][]byte{long, short} {
+			parts := [][]byte{body[:1000], body[1000:]}
+			want, err := (&compressor{}).compress(f, parts, len(body), "entry")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := reused.compress(f, parts, len(body), "entry")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s: a reused compressor made %d bytes, a fresh one %d", f, len(got), len(want))
+			}
+			if f != compressionNone && len(got) >= len(body)/2 {
+				t.Errorf("%s: %d bytes from %d", f, len(got), len(body))
+			}
 		}
 	}
-	if _, err := compress("LZ4", [][]byte{body}, len(body), ""); err == nil {
+	if _, err := reused.compress("LZ4", [][]byte{long}, len(long), ""); err == nil {
 		t.Error("unknown compression accepted")
 	}
 }
@@ -546,5 +559,56 @@ func TestConverter_MapKeys(t *testing.T) {
 				t.Errorf("%s (orc %v): %v", typ, s.OrcSerDe != nil, err)
 			}
 		}
+	}
+}
+
+func TestChunkPoolHoldsCopiesAndRecyclesMemory(t *testing.T) {
+	p := chunkPool{keep: 4 << 20}
+	var b buffer
+	read := make([]byte, 3000)
+	var want [][]byte
+	for i := range 4000 { // 5 MB: chunks from 4 KiB doubling to 1 MiB
+		for j := range read {
+			read[j] = byte(i + j)
+		}
+		b.parts = append(b.parts, p.hold(&b, read[:1+i%len(read)]))
+		want = append(want, bytes.Clone(read[:1+i%len(read)]))
+	}
+	for i := range want { // the read buffer was overwritten every time
+		if !bytes.Equal(b.parts[i], want[i]) {
+			t.Fatalf("part %d changed", i)
+		}
+	}
+	if c := b.mem[0]; cap(c) != minChunk {
+		t.Errorf("first chunk of %d bytes", cap(c))
+	}
+	if c := b.mem[len(b.mem)-1]; cap(c) != maxChunk {
+		t.Errorf("last chunk of %d bytes", cap(c))
+	}
+	big := p.hold(&b, make([]byte, maxChunk+1)) // larger than any chunk
+	if len(big) != maxChunk+1 {
+		t.Fatalf("held %d bytes", len(big))
+	}
+	p.release(&b)
+	if b.mem != nil || b.parts != nil || p.freeBytes > p.keep || p.freeBytes < p.keep-maxChunk {
+		t.Errorf("released: %d bytes free of %d kept", p.freeBytes, p.keep)
+	}
+	// The next buffer takes the memory back.
+	free := p.freeBytes
+	var next buffer
+	p.hold(&next, read)
+	if p.freeBytes != free-minChunk {
+		t.Errorf("a new buffer took %d bytes from the pool, want %d", free-p.freeBytes, minChunk)
+	}
+	for _, n := range []int{1, minChunk, minChunk + 1, maxChunk - 1, maxChunk} {
+		if size := minChunk << sizeClass(n); size < n || size > max(2*n-2, minChunk) {
+			t.Errorf("size class of %d holds %d", n, size)
+		}
+	}
+}
+
+func TestRecordIDIsStreamThenSequenceInHex(t *testing.T) {
+	if got := recordID("0a1b", 0x1f); got != "0a1b000000000000001f" {
+		t.Errorf("recordID = %q", got)
 	}
 }

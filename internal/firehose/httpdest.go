@@ -303,7 +303,7 @@ func (w *worker) post(ctx context.Context, rec streamRecord, b *buffer, requestI
 	gz := d.RequestConfiguration.ContentEncoding == "GZIP"
 	if gz {
 		var err error
-		if payload, err = compress(compressionGzip, [][]byte{payload}, len(payload), ""); err != nil {
+		if payload, err = w.comp.compress(compressionGzip, [][]byte{payload}, len(payload), ""); err != nil {
 			return err
 		}
 	}

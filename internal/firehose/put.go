@@ -2,7 +2,10 @@ package firehose
 
 import (
 	"context"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
+	"strings"
 
 	"github.com/lakebox/lakebox/internal/storage/streamlog"
 )
@@ -112,4 +115,14 @@ func (s *Service) PutRecordBatch(ctx context.Context, in *PutRecordBatchInput) (
 }
 
 // recordID is the id PutRecord returns: unique per stream and record.
-func recordID(streamID string, seq uint64) string { return fmt.Sprintf("%s%016x", streamID, seq) }
+func recordID(streamID string, seq uint64) string {
+	var n [8]byte
+	var h [16]byte
+	binary.BigEndian.PutUint64(n[:], seq)
+	hex.Encode(h[:], n[:])
+	var b strings.Builder
+	b.Grow(len(streamID) + len(h))
+	b.WriteString(streamID)
+	b.Write(h[:])
+	return b.String()
+}
