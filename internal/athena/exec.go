@@ -275,6 +275,9 @@ func engineError(q string, err error) error {
 		}
 		return userError(errSyntax, "COLUMN_NOT_FOUND: %s", msg)
 	case "Conversion", "Invalid Input", "Out of Range":
+		if strings.HasPrefix(msg, "INVALID_FUNCTION_ARGUMENT: ") { // a Trino function's own error
+			return userError(errUser, "%s", msg)
+		}
 		return userError(errUser, "INVALID_CAST_ARGUMENT: %s", msg)
 	case "INTERRUPT", "Interrupt":
 		return context.Canceled

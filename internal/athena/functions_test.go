@@ -122,6 +122,12 @@ func TestFunctionErrors(t *testing.T) {
 		"SELECT CAST(json_parse('[1]') AS VARCHAR)":                                         `Cannot cast '[1]' to varchar`,
 		"SELECT format('%tF %s %s', DATE '2020-01-01', 'x')":                                "Invalid type specifier",
 		"SELECT concat('a')":                                                                "There must be two or more concatenation arguments",
+		"SELECT ARRAY[1, 2][3]":                                                             "INVALID_FUNCTION_ARGUMENT: Array subscript must be less than or equal to array length: 3 > 2",
+		"SELECT split('a-b', '-')[0]":                                                       "INVALID_FUNCTION_ARGUMENT: SQL array indices start at 1",
+		"SELECT ARRAY[1, 2][-1]":                                                            "INVALID_FUNCTION_ARGUMENT: Array subscript is negative: -1",
+		"SELECT x[i] FROM (VALUES (ARRAY[1, NULL], 2), (ARRAY[3], 2)) t(x, i)":              "Array subscript must be less than or equal to array length: 2 > 1",
+		"SELECT MAP(ARRAY['a'], ARRAY[1])['b']":                                             "INVALID_FUNCTION_ARGUMENT: Key not present in map: b",
+		"SELECT MAP(ARRAY[1], ARRAY[2])[3]":                                                 "Key not present in map: 3",
 	} {
 		rec := &queryRecord{QueryExecution: QueryExecution{QueryExecutionId: "test", QueryExecutionContext: &QueryExecutionContext{}}}
 		_, err := s.selectQuery(context.Background(), scope{"000000000000", "us-east-1"}, rec, q)

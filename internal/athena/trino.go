@@ -20,6 +20,23 @@ import (
 // macros are created once per engine.
 var macros = []string{
 	"CREATE OR REPLACE MACRO lakebox_element_at(c, k) AS c[k]",
+	// Trino's subscript fails where the engine's is NULL: an array's index
+	// out of its bounds (the engine counts a negative one from the end), a
+	// map's key it lacks. Only a NULL element is looked into. The engine
+	// binds every branch whatever the collection's type, so the checks use
+	// only what binds for arrays and maps alike: the collection's type and
+	// its JSON, and the index as text.
+	"CREATE OR REPLACE MACRO lakebox_subscript(c, k) AS CASE " +
+		"WHEN c[k] IS NOT NULL AND NOT starts_with(CAST(k AS VARCHAR), '-') THEN c[k] " +
+		"WHEN c IS NULL OR k IS NULL THEN NULL " +
+		"WHEN typeof(c) LIKE '%[]' THEN lakebox_array_subscript(c, k, CAST(k AS VARCHAR), json_array_length(to_json(c))) " +
+		"WHEN lakebox_map_has(typeof(c), CAST(to_json(c) AS VARCHAR), CAST(k AS VARCHAR)) THEN c[k] END",
+	// (k is the index, t the index as text, n the array's length.)
+	"CREATE OR REPLACE MACRO lakebox_array_subscript(c, k, t, n) AS CASE " +
+		"WHEN t = '0' THEN error('INVALID_FUNCTION_ARGUMENT: SQL array indices start at 1') " +
+		"WHEN starts_with(t, '-') THEN error('INVALID_FUNCTION_ARGUMENT: Array subscript is negative: ' || t) " +
+		"WHEN TRY_CAST(t AS BIGINT) > n THEN error('INVALID_FUNCTION_ARGUMENT: Array subscript must be less than or equal to array length: ' || t || ' > ' || n) " +
+		"ELSE c[k] END",
 	"CREATE OR REPLACE MACRO lakebox_date_add(unit, n, x) AS x + (CAST(n AS VARCHAR) || ' ' || unit)::INTERVAL",
 	"CREATE OR REPLACE MACRO lakebox_slice(a, start, n) AS list_slice(a, start, start + n - 1)",
 	"CREATE OR REPLACE MACRO map_agg(k, v) AS map(list(k), list(v))",
@@ -315,6 +332,10 @@ func translate(root any) {
 				translateFunction(n)
 			case "CAST":
 				translateCast(n)
+			case "OPERATOR":
+				if args, _ := n["children"].([]any); n["type"] == "ARRAY_EXTRACT" && len(args) == 2 {
+					replaceNode(n, call("lakebox_subscript", n["query_location"], args...))
+				}
 			}
 			if n["type"] == "SELECT_NODE" {
 				instantsInSelect(n, sourceZones(n, ctes))

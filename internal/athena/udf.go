@@ -1,6 +1,7 @@
 package athena
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/big"
@@ -47,6 +48,9 @@ func (u *udfs) register(sess *sqlengine.Session) error {
 		if err := sess.RegisterFunc(f.name, f.nargs, false, f.fn); err != nil {
 			return err
 		}
+	}
+	if err := sess.RegisterFunc("lakebox_map_has", 3, true, mapHas); err != nil {
+		return err
 	}
 	return registerBinary(sess)
 }
@@ -518,4 +522,26 @@ func iso8601Zone(s string) (any, error) {
 		return nil, fmt.Errorf("Invalid format: %q", s)
 	}
 	return "UTC", nil
+}
+
+// mapHas decides a subscript of a map whose value the engine found NULL:
+// true when the key is there (its value is NULL, as Trino answers),
+// Trino's error when it is not. Its arguments are the collection's engine
+// type, the collection as JSON and the key as text; a collection that is
+// not a map keeps the engine's answer.
+func mapHas(a []*string) (any, error) {
+	if a[0] == nil || a[1] == nil || a[2] == nil {
+		return nil, nil
+	}
+	if !strings.HasPrefix(*a[0], "MAP(") {
+		return true, nil
+	}
+	var entries map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(*a[1]), &entries); err != nil {
+		return nil, err
+	}
+	if _, ok := entries[*a[2]]; !ok {
+		return nil, fmt.Errorf("INVALID_FUNCTION_ARGUMENT: Key not present in map: %s", *a[2])
+	}
+	return true, nil
 }

@@ -118,7 +118,7 @@ func TestAthena_ORCTables(t *testing.T) {
 		}
 		return rows(t, c, q.QueryExecutionId)
 	}
-	got := query(`SELECT order_id, "user", amount, placed, day, cardinality(items), items[1], dt FROM orders ORDER BY order_id`)
+	got := query(`SELECT order_id, "user", amount, placed, day, cardinality(items), element_at(items, 1), dt FROM orders ORDER BY order_id`)
 	want := [][]string{
 		{"order_id", "user", "amount", "placed", "day", "_col5", "_col6", "dt"},
 		{"1", "ann", "12.34", "2024-03-01 09:30:00.000", "2024-03-01", "2", "tea", "2024-03-01"},

@@ -2003,3 +2003,17 @@ SELECT listagg(value, ',' ON OVERFLOW ERROR) WITHIN GROUP (ORDER BY value) csv_v
 FROM (VALUES 'a', 'b', 'c') t(value)
 ----
 a,b,c
+
+# The subscript operator: an element that is there (NULL or not); out of
+# bounds or a missing key fails (see TestFunctionErrors), where element_at
+# is NULL.
+SELECT ARRAY[1, NULL][2], ARRAY[1, 2][2], ARRAY[ARRAY[7]][1][1], split('a-b', '-')[2], MAP(ARRAY['a', 'b'], ARRAY[1, NULL])['b'], MAP(ARRAY[-1], ARRAY[5])[-1], element_at(ARRAY[1], 3)
+----
+NULL | 2 | 7 | b | NULL | 5 | NULL
+
+SELECT x[i] FROM (VALUES (ARRAY[1, NULL], 2), (ARRAY[3], NULL), (NULL, 1), (ARRAY[4, 5], 1)) t(x, i)
+----
+NULL
+NULL
+NULL
+4
