@@ -31,12 +31,12 @@ var macros = []string{
 		"WHEN c IS NULL OR k IS NULL THEN NULL " +
 		"WHEN typeof(c) LIKE '%[]' THEN lakebox_array_subscript(c, k, CAST(k AS VARCHAR), json_array_length(to_json(c))) " +
 		"WHEN lakebox_map_has(typeof(c), CAST(to_json(c) AS VARCHAR), CAST(k AS VARCHAR)) THEN c[k] END",
-	// (k is the index, t the index as text, n the array's length.)
+	// (k is the index, t the index as text, n the array's length. The
+	// error is raised in Go: try() takes no volatile function, error()
+	// included.)
 	"CREATE OR REPLACE MACRO lakebox_array_subscript(c, k, t, n) AS CASE " +
-		"WHEN t = '0' THEN error('INVALID_FUNCTION_ARGUMENT: SQL array indices start at 1') " +
-		"WHEN starts_with(t, '-') THEN error('INVALID_FUNCTION_ARGUMENT: Array subscript is negative: ' || t) " +
-		"WHEN TRY_CAST(t AS BIGINT) > n THEN error('INVALID_FUNCTION_ARGUMENT: Array subscript must be less than or equal to array length: ' || t || ' > ' || n) " +
-		"ELSE c[k] END",
+		"WHEN TRY_CAST(t AS BIGINT) BETWEEN 1 AND n THEN c[k] " +
+		"WHEN lakebox_subscript_error(t, CAST(n AS VARCHAR)) THEN NULL END",
 	"CREATE OR REPLACE MACRO lakebox_date_add(unit, n, x) AS x + (CAST(n AS VARCHAR) || ' ' || unit)::INTERVAL",
 	"CREATE OR REPLACE MACRO lakebox_slice(a, start, n) AS list_slice(a, start, start + n - 1)",
 	"CREATE OR REPLACE MACRO map_agg(k, v) AS map(list(k), list(v))",

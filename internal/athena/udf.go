@@ -2,6 +2,7 @@ package athena
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -50,6 +51,9 @@ func (u *udfs) register(sess *sqlengine.Session) error {
 		}
 	}
 	if err := sess.RegisterFunc("lakebox_map_has", 3, true, mapHas); err != nil {
+		return err
+	}
+	if err := sess.RegisterFunc("lakebox_subscript_error", 2, true, subscriptError); err != nil {
 		return err
 	}
 	return registerBinary(sess)
@@ -522,6 +526,25 @@ func iso8601Zone(s string) (any, error) {
 		return nil, fmt.Errorf("Invalid format: %q", s)
 	}
 	return "UTC", nil
+}
+
+// subscriptError fails a subscript of an array out of its bounds with
+// Trino's error; its arguments are the index and the array's length, as
+// text. An index that is no integer keeps the engine's answer (false).
+func subscriptError(a []*string) (any, error) {
+	if a[0] == nil || a[1] == nil {
+		return nil, nil
+	}
+	i, err := strconv.ParseInt(*a[0], 10, 64)
+	switch {
+	case err != nil:
+		return false, nil
+	case i == 0:
+		return nil, errors.New("INVALID_FUNCTION_ARGUMENT: SQL array indices start at 1")
+	case i < 0:
+		return nil, fmt.Errorf("INVALID_FUNCTION_ARGUMENT: Array subscript is negative: %d", i)
+	}
+	return nil, fmt.Errorf("INVALID_FUNCTION_ARGUMENT: Array subscript must be less than or equal to array length: %d > %s", i, *a[1])
 }
 
 // mapHas decides a subscript of a map whose value the engine found NULL:

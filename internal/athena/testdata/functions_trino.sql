@@ -2017,3 +2017,9 @@ NULL
 NULL
 NULL
 4
+
+# try() turns a subscript's failure into NULL, as Trino's does.
+SELECT try(ARRAY[1][2]), try(MAP(ARRAY['a'], ARRAY[1])['b']), try(split(s, '-')[2]) FROM (VALUES 'a-b', 'c') t(s)
+----
+NULL | NULL | b
+NULL | NULL | NULL
