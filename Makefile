@@ -51,6 +51,7 @@ fuzz:
 	$(GO) test ./internal/athena -run '^$$' -fuzz '^FuzzISO8601Date$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/athena -run '^$$' -fuzz '^FuzzJSONRows$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/athena -run '^$$' -fuzz '^FuzzJSONParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/athena -run '^$$' -fuzz '^FuzzJSONTopLevel$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/storage/streamlog -run '^$$' -fuzz '^FuzzRecover$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/kinesis -run '^$$' -fuzz '^FuzzParseIterator$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/kinesis/kpl -run '^$$' -fuzz '^FuzzDeaggregate$$' -fuzztime $(FUZZTIME)

@@ -22,21 +22,15 @@ var macros = []string{
 	"CREATE OR REPLACE MACRO lakebox_element_at(c, k) AS c[k]",
 	// Trino's subscript fails where the engine's is NULL: an array's index
 	// out of its bounds (the engine counts a negative one from the end), a
-	// map's key it lacks. Only a NULL element is looked into. The engine
-	// binds every branch whatever the collection's type, so the checks use
-	// only what binds for arrays and maps alike: the collection's type and
-	// its JSON, and the index as text.
-	"CREATE OR REPLACE MACRO lakebox_subscript(c, k) AS CASE " +
-		"WHEN c[k] IS NOT NULL AND NOT starts_with(CAST(k AS VARCHAR), '-') THEN c[k] " +
-		"WHEN c IS NULL OR k IS NULL THEN NULL " +
-		"WHEN typeof(c) LIKE '%[]' THEN lakebox_array_subscript(c, k, CAST(k AS VARCHAR), json_array_length(to_json(c))) " +
-		"WHEN lakebox_map_has(typeof(c), CAST(to_json(c) AS VARCHAR), CAST(k AS VARCHAR)) THEN c[k] END",
-	// (k is the index, t the index as text, n the array's length. The
-	// error is raised in Go: try() takes no volatile function, error()
-	// included.)
-	"CREATE OR REPLACE MACRO lakebox_array_subscript(c, k, t, n) AS CASE " +
-		"WHEN TRY_CAST(t AS BIGINT) BETWEEN 1 AND n THEN c[k] " +
-		"WHEN lakebox_subscript_error(t, CAST(n AS VARCHAR)) THEN NULL END",
+	// map's key it lacks. c is written once on the common path (the
+	// engine does not share an expression between a CASE's branches, and
+	// nested subscripts multiply its copies); only a NULL element, or a
+	// negative index, is looked into, through the collection's JSON, which
+	// the engine makes of an array and a map alike (it binds every branch
+	// whatever the type).
+	"CREATE OR REPLACE MACRO lakebox_subscript(c, k) AS coalesce(" +
+		"CASE WHEN NOT starts_with(CAST(k AS VARCHAR), '-') THEN c[k] END, " +
+		"CASE WHEN lakebox_subscript_ok(CAST(to_json(c) AS VARCHAR), CAST(k AS VARCHAR)) THEN c[k] END)",
 	"CREATE OR REPLACE MACRO lakebox_date_add(unit, n, x) AS x + (CAST(n AS VARCHAR) || ' ' || unit)::INTERVAL",
 	"CREATE OR REPLACE MACRO lakebox_slice(a, start, n) AS list_slice(a, start, start + n - 1)",
 	"CREATE OR REPLACE MACRO map_agg(k, v) AS map(list(k), list(v))",

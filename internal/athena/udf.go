@@ -50,10 +50,7 @@ func (u *udfs) register(sess *sqlengine.Session) error {
 			return err
 		}
 	}
-	if err := sess.RegisterFunc("lakebox_map_has", 3, true, mapHas); err != nil {
-		return err
-	}
-	if err := sess.RegisterFunc("lakebox_subscript_error", 2, true, subscriptError); err != nil {
+	if err := sess.RegisterFunc("lakebox_subscript_ok", 2, true, subscriptOK); err != nil {
 		return err
 	}
 	return registerBinary(sess)
@@ -528,43 +525,95 @@ func iso8601Zone(s string) (any, error) {
 	return "UTC", nil
 }
 
-// subscriptError fails a subscript of an array out of its bounds with
-// Trino's error; its arguments are the index and the array's length, as
-// text. An index that is no integer keeps the engine's answer (false).
-func subscriptError(a []*string) (any, error) {
+// subscriptOK decides a subscript the engine found NULL, or whose index
+// is negative, from the collection as JSON and the index or key as text:
+// true when the element is there (the engine's answer stands), Trino's
+// error when an array's index is out of its bounds or a map lacks the
+// key. Keys compare as text or, both numbers, as numbers (a double key
+// 1.0 is the integer 1). Anything but an array or an object keeps the
+// engine's answer.
+func subscriptOK(a []*string) (any, error) {
 	if a[0] == nil || a[1] == nil {
 		return nil, nil
 	}
-	i, err := strconv.ParseInt(*a[0], 10, 64)
-	switch {
-	case err != nil:
-		return false, nil
-	case i == 0:
-		return nil, errors.New("INVALID_FUNCTION_ARGUMENT: SQL array indices start at 1")
-	case i < 0:
-		return nil, fmt.Errorf("INVALID_FUNCTION_ARGUMENT: Array subscript is negative: %d", i)
-	}
-	return nil, fmt.Errorf("INVALID_FUNCTION_ARGUMENT: Array subscript must be less than or equal to array length: %d > %s", i, *a[1])
-}
-
-// mapHas decides a subscript of a map whose value the engine found NULL:
-// true when the key is there (its value is NULL, as Trino answers),
-// Trino's error when it is not. Its arguments are the collection's engine
-// type, the collection as JSON and the key as text; a collection that is
-// not a map keeps the engine's answer.
-func mapHas(a []*string) (any, error) {
-	if a[0] == nil || a[1] == nil || a[2] == nil {
-		return nil, nil
-	}
-	if !strings.HasPrefix(*a[0], "MAP(") {
-		return true, nil
-	}
-	var entries map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(*a[1]), &entries); err != nil {
-		return nil, err
-	}
-	if _, ok := entries[*a[2]]; !ok {
-		return nil, fmt.Errorf("INVALID_FUNCTION_ARGUMENT: Key not present in map: %s", *a[2])
+	kind, n, keys := jsonTopLevel(*a[0])
+	key := *a[1]
+	switch kind {
+	case '[':
+		i, err := strconv.ParseInt(key, 10, 64)
+		switch {
+		case err != nil:
+		case i == 0:
+			return nil, errors.New("INVALID_FUNCTION_ARGUMENT: SQL array indices start at 1")
+		case i < 0:
+			return nil, fmt.Errorf("INVALID_FUNCTION_ARGUMENT: Array subscript is negative: %d", i)
+		case i > int64(n):
+			return nil, fmt.Errorf("INVALID_FUNCTION_ARGUMENT: Array subscript must be less than or equal to array length: %d > %d", i, n)
+		}
+	case '{':
+		f, numErr := strconv.ParseFloat(key, 64)
+		for _, k := range keys {
+			if k == key {
+				return true, nil
+			}
+			if g, err := strconv.ParseFloat(k, 64); numErr == nil && err == nil && f == g {
+				return true, nil
+			}
+		}
+		return nil, fmt.Errorf("INVALID_FUNCTION_ARGUMENT: Key not present in map: %s", key)
 	}
 	return true, nil
+}
+
+// jsonTopLevel reads the top level of a JSON array or object as the engine
+// writes one: its kind ('[' or '{', else 0), its number of elements or
+// members, and an object's keys. Values are skipped, not parsed, so the
+// engine's bare NaN and Infinity pass.
+func jsonTopLevel(doc string) (kind byte, n int, keys []string) {
+	doc = strings.TrimSpace(doc)
+	if doc == "" || doc[0] != '[' && doc[0] != '{' {
+		return 0, 0, nil
+	}
+	kind = doc[0]
+	depth, commas, empty, keyNext := 0, 0, true, kind == '{'
+	for i := 1; i < len(doc); i++ {
+		switch doc[i] {
+		case '"':
+			j := i + 1
+			for j < len(doc) && doc[j] != '"' {
+				if doc[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if keyNext && depth == 0 {
+				var k string
+				if json.Unmarshal([]byte(doc[i:min(j+1, len(doc))]), &k) == nil {
+					keys = append(keys, k)
+				}
+				keyNext = false
+			}
+			empty, i = false, j
+		case '[', '{':
+			depth++
+			empty = false
+		case ']', '}':
+			if depth == 0 {
+				if !empty {
+					n = commas + 1
+				}
+				return kind, n, keys
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				commas++
+				keyNext = kind == '{'
+			}
+		case ' ', '\t', '\n', '\r':
+		default:
+			empty = false
+		}
+	}
+	return kind, n, keys
 }

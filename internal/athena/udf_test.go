@@ -1,6 +1,8 @@
 package athena
 
 import (
+	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 )
@@ -178,4 +180,52 @@ func TestCaptureGroups(t *testing.T) {
 			t.Errorf("captureGroups(%q) = %d, want %d", p, got, want)
 		}
 	}
+}
+
+func TestJSONTopLevel(t *testing.T) {
+	for _, c := range []struct {
+		doc  string
+		kind byte
+		n    int
+		keys []string
+	}{
+		{`[]`, '[', 0, nil},
+		{`[1, NaN, -Infinity, "a,]\"", [2, 3], {"x": 1}]`, '[', 6, nil},
+		{` { "a,\"]}": NaN, "b": [1, {"c": 2}], "\u00e9": null } `, '{', 3, []string{`a,"]}`, "b", "é"}},
+		{`{}`, '{', 0, nil},
+		{`"text"`, 0, 0, nil},
+		{`[1, 2`, '[', 0, nil}, // unterminated: no count
+	} {
+		kind, n, keys := jsonTopLevel(c.doc)
+		if kind != c.kind || n != c.n || !slices.Equal(keys, c.keys) {
+			t.Errorf("%s: %q %d %q, want %q %d %q", c.doc, kind, n, keys, c.kind, c.n, c.keys)
+		}
+	}
+}
+
+// FuzzJSONTopLevel holds the scanner to encoding/json on valid documents.
+func FuzzJSONTopLevel(f *testing.F) {
+	for _, s := range []string{`[1, "a]", [2]]`, `{"a": {"b": [1]}, "c\"": 2}`, `[]`, `{}`, `[NaN]`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		kind, n, keys := jsonTopLevel(doc) // never panics
+		var arr []json.RawMessage
+		if json.Unmarshal([]byte(doc), &arr) == nil {
+			if kind != '[' || n != len(arr) {
+				t.Fatalf("%s: %q %d, want an array of %d", doc, kind, n, len(arr))
+			}
+		}
+		var obj map[string]json.RawMessage
+		if json.Unmarshal([]byte(doc), &obj) == nil && obj != nil {
+			if kind != '{' || n < len(obj) {
+				t.Fatalf("%s: %q %d, want an object of %d", doc, kind, n, len(obj))
+			}
+			for _, k := range keys {
+				if _, ok := obj[k]; !ok {
+					t.Fatalf("%s: key %q is not the object's", doc, k)
+				}
+			}
+		}
+	})
 }

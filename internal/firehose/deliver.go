@@ -97,6 +97,12 @@ type worker struct {
 	comp    compressor
 }
 
+// shed drops the memory the worker keeps between objects.
+func (w *worker) shed() {
+	w.readBuf, w.comp = nil, compressor{}
+	w.chunks = chunkPool{keep: w.chunks.keep}
+}
+
 // Buffers hold their outputs in chunks of these sizes, doubling from the
 // least to the most: a buffer of a few records holds a few KiB.
 const (
@@ -243,6 +249,9 @@ func (w *worker) run() {
 		w.ds.settled.Store(&settledState{cursor: w.cursor, buffered: len(w.buffers) > 0})
 		if more && err == nil {
 			continue
+		}
+		if len(w.buffers) == 0 {
+			w.shed() // idle: a quiet stream holds no memory
 		}
 		wait := w.s.opts.Wake
 		if d := w.nextDue(); d < wait {

@@ -303,7 +303,9 @@ func (w *worker) post(ctx context.Context, rec streamRecord, b *buffer, requestI
 	gz := d.RequestConfiguration.ContentEncoding == "GZIP"
 	if gz {
 		var err error
-		if payload, err = w.comp.compress(compressionGzip, [][]byte{payload}, len(payload), ""); err != nil {
+		// Not the worker's compressor: the transport may still be reading
+		// a body after the endpoint has answered (a 413 before the end).
+		if payload, err = new(compressor).compress(compressionGzip, [][]byte{payload}, len(payload), ""); err != nil {
 			return err
 		}
 	}

@@ -2023,3 +2023,9 @@ SELECT try(ARRAY[1][2]), try(MAP(ARRAY['a'], ARRAY[1])['b']), try(split(s, '-')[
 ----
 NULL | NULL | b
 NULL | NULL | NULL
+
+# A map's key found by value when the index is of another type, NaN among
+# the values, keys with JSON's special characters.
+SELECT MAP(ARRAY[-1e0], ARRAY[5])[-1], MAP(ARRAY[1e0], ARRAY[CAST(NULL AS INTEGER)])[1], MAP(ARRAY[CAST(-2 AS DECIMAL(10,2))], ARRAY[7])[-2], MAP(ARRAY['a', 'b'], ARRAY[nan(), NULL])['b'], MAP(ARRAY['a,"]}', 'b'], ARRAY[1, NULL])['a,"]}'], ARRAY['x,]', NULL][2]
+----
+5 | NULL | 7 | NULL | 1 | NULL
