@@ -74,8 +74,18 @@ var macros = []string{
 	"CREATE OR REPLACE MACRO array_histogram(a) AS map_from_entries(list_transform(lakebox_array_distinct(list_filter(a, x -> x IS NOT NULL)), v -> {'k': v, 'v': CAST(len(list_filter(a, x -> x = v)) AS BIGINT)}))",
 	"CREATE OR REPLACE MACRO euclidean_distance(a, b) AS list_distance(CAST(a AS DOUBLE[]), CAST(b AS DOUBLE[]))",
 	"CREATE OR REPLACE MACRO dot_product(a, b) AS list_dot_product(CAST(a AS DOUBLE[]), CAST(b AS DOUBLE[]))",
-	"CREATE OR REPLACE MACRO cosine_similarity(a, b) AS list_cosine_similarity(CAST(a AS DOUBLE[]), CAST(b AS DOUBLE[]))",
-	"CREATE OR REPLACE MACRO cosine_distance(a, b) AS 1 - list_cosine_similarity(CAST(a AS DOUBLE[]), CAST(b AS DOUBLE[]))",
+	// Of arrays (dense vectors) or of maps (sparse ones, Athena's documented
+	// form): overloads by the arguments' types. A map with a NULL value has
+	// no norm (NULL), as in Trino.
+	"CREATE OR REPLACE MACRO lakebox_map_norm(m) AS CASE WHEN len(list_filter(map_values(m), v -> v IS NULL)) = 0 " +
+		"THEN sqrt(coalesce(list_sum(list_transform(map_values(m), v -> v * v)), 0)) END",
+	// An empty map's norm is 0: 0 / 0 is NaN in Trino, NULL in the engine.
+	"CREATE OR REPLACE MACRO lakebox_map_cosine(a, b) AS CASE WHEN lakebox_map_norm(a) * lakebox_map_norm(b) = 0 THEN CAST('NaN' AS DOUBLE) " +
+		"ELSE coalesce(list_sum(list_transform(map_keys(a), k -> a[k] * coalesce(b[k], 0))), 0) / (lakebox_map_norm(a) * lakebox_map_norm(b)) END",
+	"CREATE OR REPLACE MACRO cosine_similarity(a DOUBLE[], b DOUBLE[]) AS list_cosine_similarity(a, b), " +
+		"(a MAP(VARCHAR, DOUBLE), b MAP(VARCHAR, DOUBLE)) AS lakebox_map_cosine(a, b)",
+	"CREATE OR REPLACE MACRO cosine_distance(a DOUBLE[], b DOUBLE[]) AS 1 - list_cosine_similarity(a, b), " +
+		"(a MAP(VARCHAR, DOUBLE), b MAP(VARCHAR, DOUBLE)) AS 1 - lakebox_map_cosine(a, b)",
 	"CREATE OR REPLACE MACRO is_json_scalar(j) AS json_type(json(j)) NOT IN ('OBJECT', 'ARRAY')",
 	"CREATE OR REPLACE MACRO json_array_contains(j, v) AS list_contains(list_transform(CAST(json(j) AS JSON[]), e -> json_extract_string(e, '$')), CAST(v AS VARCHAR))",
 	"CREATE OR REPLACE MACRO lakebox_any_match(a, r) AS CASE WHEN a IS NULL THEN NULL WHEN list_contains(r, true) THEN true WHEN list_count(r) < len(r) THEN NULL ELSE false END",

@@ -1550,6 +1550,19 @@ SELECT cosine_similarity(ARRAY[1.0, 2.0], ARRAY[3.0, 4.0])
 ----
 0.9838699100999074
 
+# Of sparse vectors (maps), the form Athena's documentation gives.
+SELECT cosine_similarity(MAP(ARRAY['a'], ARRAY[1.0]), MAP(ARRAY['a'], ARRAY[2.0]))
+----
+1.0
+
+SELECT cosine_similarity(MAP(ARRAY['a', 'b'], ARRAY[1.0, 2.0]), MAP(ARRAY['b', 'c'], ARRAY[3.0, 4.0])), cosine_distance(MAP(ARRAY['a', 'b'], ARRAY[1.0, 2.0]), MAP(ARRAY['b', 'c'], ARRAY[3.0, 4.0]))
+----
+0.5366563145999494 | 0.46334368540005055
+
+SELECT cosine_similarity(MAP(ARRAY['a'], ARRAY[NULL]), MAP(ARRAY['a'], ARRAY[2.0])), cosine_similarity(CAST(MAP() AS MAP(VARCHAR, DOUBLE)), MAP(ARRAY['a'], ARRAY[2.0]))
+----
+NULL | NaN
+
 # https://trino.io/docs/current/functions/json.html (json_exists, json_query, json_value; the
 # doc's customers table inlined as VALUES, ORDER BY id added)
 SELECT id, json_exists(description, 'lax $.children[*]?(@ > 10)') AS children_above_ten
