@@ -95,6 +95,19 @@ func registerBinary(sess *sqlengine.Session) error {
 			}
 			return math.Float32frombits(binary.BigEndian.Uint32(b)), nil
 		}},
+		{"lakebox_varbinary_reverse", blob1, sqlengine.Blob, onBytes(func(b []byte) any {
+			r := make([]byte, len(b))
+			for i, c := range b {
+				r[len(b)-1-i] = c
+			}
+			return r
+		})},
+		{"lakebox_varbinary_substr", []sqlengine.Type{sqlengine.Blob, sqlengine.Bigint, sqlengine.Bigint}, sqlengine.Blob, func(a []any) (any, error) {
+			return substrBytes(a[0].([]byte), a[1].(int64), a[2].(int64)), nil
+		}},
+		{"lakebox_varbinary_pad", []sqlengine.Type{sqlengine.Blob, sqlengine.Bigint, sqlengine.Blob, sqlengine.Boolean}, sqlengine.Blob, func(a []any) (any, error) {
+			return padBytes(a[0].([]byte), a[1].(int64), a[2].([]byte), a[3].(bool))
+		}},
 	} {
 		if err := sess.RegisterStrict(f.name, f.args, f.result, f.fn); err != nil {
 			return err
@@ -153,4 +166,44 @@ func ieeeBytes(v any, n int) ([]byte, error) {
 		return nil, fmt.Errorf("Input floating-point value must be exactly %d bytes long", n)
 	}
 	return b, nil
+}
+
+// substrBytes is Trino's substr of varbinary: n bytes from position start,
+// counted from 1, or from the end when negative; empty for start 0, n < 1,
+// or a start outside b.
+func substrBytes(b []byte, start, n int64) []byte {
+	size := int64(len(b))
+	switch {
+	case start == 0 || n <= 0:
+		return []byte{}
+	case start > 0:
+		start--
+	default:
+		start += size
+	}
+	if start < 0 || start >= size {
+		return []byte{}
+	}
+	return b[start : start+min(n, size-start)]
+}
+
+// padBytes is Trino's lpad (left) and rpad of varbinary: b filled to size
+// bytes with pad repeated, or cut to size.
+func padBytes(b []byte, size int64, pad []byte, left bool) ([]byte, error) {
+	switch {
+	case size < 0 || size > math.MaxInt32:
+		return nil, fmt.Errorf("INVALID_FUNCTION_ARGUMENT: Target length must be in the range [0..%d]", math.MaxInt32)
+	case len(pad) == 0:
+		return nil, fmt.Errorf("INVALID_FUNCTION_ARGUMENT: Padding bytes must not be empty")
+	case size <= int64(len(b)):
+		return b[:size], nil
+	}
+	fill := make([]byte, size-int64(len(b)))
+	for i := range fill {
+		fill[i] = pad[i%len(pad)]
+	}
+	if left {
+		return append(fill, b...), nil
+	}
+	return append(append([]byte{}, b...), fill...), nil
 }

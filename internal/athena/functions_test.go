@@ -128,6 +128,9 @@ func TestFunctionErrors(t *testing.T) {
 		"SELECT x[i] FROM (VALUES (ARRAY[1, NULL], 2), (ARRAY[3], 2)) t(x, i)":              "Array subscript must be less than or equal to array length: 2 > 1",
 		"SELECT MAP(ARRAY['a'], ARRAY[1])['b']":                                             "INVALID_FUNCTION_ARGUMENT: Key not present in map: b",
 		"SELECT MAP(ARRAY[1], ARRAY[2])[3]":                                                 "Key not present in map: 3",
+		"SELECT lpad(X'01', -1, X'00')":                                                     "INVALID_FUNCTION_ARGUMENT: Target length must be in the range [0..2147483647]",
+		"SELECT rpad(X'01', 3, X'')":                                                        "INVALID_FUNCTION_ARGUMENT: Padding bytes must not be empty",
+		"SELECT length(123)":                                                                "FUNCTION_NOT_FOUND: Unexpected parameters for function length",
 	} {
 		rec := &queryRecord{QueryExecution: QueryExecution{QueryExecutionId: "test", QueryExecutionContext: &QueryExecutionContext{}}}
 		_, err := s.selectQuery(context.Background(), scope{"000000000000", "us-east-1"}, rec, q)

@@ -74,6 +74,13 @@ var macros = []string{
 	"CREATE OR REPLACE MACRO array_histogram(a) AS map_from_entries(list_transform(lakebox_array_distinct(list_filter(a, x -> x IS NOT NULL)), v -> {'k': v, 'v': CAST(len(list_filter(a, x -> x = v)) AS BIGINT)}))",
 	"CREATE OR REPLACE MACRO euclidean_distance(a, b) AS list_distance(CAST(a AS DOUBLE[]), CAST(b AS DOUBLE[]))",
 	"CREATE OR REPLACE MACRO dot_product(a, b) AS list_dot_product(CAST(a AS DOUBLE[]), CAST(b AS DOUBLE[]))",
+	// Trino's string functions that take varbinary too, in bytes.
+	"CREATE OR REPLACE MACRO lakebox_length(x VARCHAR) AS length(x), (x BLOB) AS octet_length(x)",
+	"CREATE OR REPLACE MACRO lakebox_reverse(x VARCHAR) AS reverse(x), (x BLOB) AS lakebox_varbinary_reverse(x)",
+	"CREATE OR REPLACE MACRO lakebox_substr(x VARCHAR, s BIGINT) AS substr(x, s), (x VARCHAR, s BIGINT, n BIGINT) AS substr(x, s, n), " +
+		"(x BLOB, s BIGINT) AS lakebox_varbinary_substr(x, s, octet_length(x)), (x BLOB, s BIGINT, n BIGINT) AS lakebox_varbinary_substr(x, s, n)",
+	"CREATE OR REPLACE MACRO lakebox_lpad(x VARCHAR, n BIGINT, p VARCHAR) AS lpad(x, CAST(n AS INTEGER), p), (x BLOB, n BIGINT, p BLOB) AS lakebox_varbinary_pad(x, n, p, true)",
+	"CREATE OR REPLACE MACRO lakebox_rpad(x VARCHAR, n BIGINT, p VARCHAR) AS rpad(x, CAST(n AS INTEGER), p), (x BLOB, n BIGINT, p BLOB) AS lakebox_varbinary_pad(x, n, p, false)",
 	// Of arrays (dense vectors) or of maps (sparse ones, Athena's documented
 	// form): overloads by the arguments' types. A map with a NULL value has
 	// no norm (NULL), as in Trino.
@@ -169,6 +176,12 @@ var renames = map[string]string{
 	"approx_distinct":                "approx_count_distinct",
 	"approx_percentile":              "approx_quantile",
 	"element_at":                     "lakebox_element_at",
+	"length":                         "lakebox_length",
+	"reverse":                        "lakebox_reverse",
+	"substr":                         "lakebox_substr",
+	"substring":                      "lakebox_substr",
+	"lpad":                           "lakebox_lpad",
+	"rpad":                           "lakebox_rpad",
 	"transform":                      "list_transform",
 	"array_join":                     "array_to_string",
 	"regexp_like":                    "regexp_matches",

@@ -2042,3 +2042,18 @@ NULL | NULL | NULL
 SELECT MAP(ARRAY[-1e0], ARRAY[5])[-1], MAP(ARRAY[1e0], ARRAY[CAST(NULL AS INTEGER)])[1], MAP(ARRAY[CAST(-2 AS DECIMAL(10,2))], ARRAY[7])[-2], MAP(ARRAY['a', 'b'], ARRAY[nan(), NULL])['b'], MAP(ARRAY['a,"]}', 'b'], ARRAY[1, NULL])['a,"]}'], ARRAY['x,]', NULL][2]
 ----
 5 | NULL | 7 | NULL | 1 | NULL
+
+# https://trino.io/docs/current/functions/binary.html: length, reverse, substr,
+# lpad and rpad of varbinary count bytes (Trino's VarbinaryFunctions).
+SELECT length(X'AABB'), reverse(X'0102'), substr(X'010203', 2), substr(X'010203', -2, 1), lpad(X'01', 3, X'FF'), rpad(X'0102', 1, X'FF'), rpad(X'01', 4, X'AABB'), substr(to_utf8('héllo'), 2, 2)
+----
+2 | 0201 | 0203 | 02 | ffff01 | 01 | 01aabbaa | c3a9
+
+SELECT length(substr(X'010203', 0)), length(substr(X'010203', 5)), length(substr(X'010203', -5)), length(substr(X'0102', 1, 0)), length(CAST(NULL AS VARBINARY))
+----
+0 | 0 | 0 | 0 | NULL
+
+# The same names of varchar, unchanged.
+SELECT length('héllo'), substr('abc', 2), substr('abcdef', -3, 2), reverse('abc'), lpad('x', 4, 'ab'), rpad('x', 3, 'y'), substring('abcdef' FROM 2 FOR 3)
+----
+5 | bc | de | cba | abax | xyy | bcd
