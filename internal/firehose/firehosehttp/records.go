@@ -3,8 +3,9 @@ package firehosehttp
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"sync"
+
+	"github.com/segmentio/asm/base64"
 
 	"github.com/lakebox/lakebox/internal/awsproto/awsjson"
 	"github.com/lakebox/lakebox/internal/firehose"
