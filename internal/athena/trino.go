@@ -34,7 +34,12 @@ var macros = []string{
 	"CREATE OR REPLACE MACRO lakebox_date_add(unit, n, x) AS x + (CAST(n AS VARCHAR) || ' ' || unit)::INTERVAL",
 	"CREATE OR REPLACE MACRO lakebox_slice(a, start, n) AS list_slice(a, start, start + n - 1)",
 	"CREATE OR REPLACE MACRO map_agg(k, v) AS map(list(k), list(v))",
-	"CREATE OR REPLACE MACRO from_unixtime(x) AS CAST(to_timestamp(x) AS TIMESTAMP)",
+	// The zone of an offset of hours and minutes, as Trino's
+	// from_unixtime(x, hours, minutes) makes it: +hh:mm of the total.
+	"CREATE OR REPLACE MACRO lakebox_offset_zone(h, m) AS CASE WHEN h * 60 + m < 0 THEN '-' ELSE '+' END || " +
+		"printf('%02d:%02d', abs(h * 60 + m) // 60, abs(h * 60 + m) % 60)",
+	// An instant (timestamp with time zone), printed in the session's zone, UTC.
+	"CREATE OR REPLACE MACRO from_unixtime(x) AS to_timestamp(x)",
 	"CREATE OR REPLACE MACRO to_unixtime(x) AS epoch(x)",
 	"CREATE OR REPLACE MACRO from_iso8601_timestamp(s) AS CAST(s AS TIMESTAMPTZ)",
 	"CREATE OR REPLACE MACRO from_iso8601_date(s) AS CAST(lakebox_iso8601_date(s) AS DATE)",
@@ -464,9 +469,6 @@ func translateFunction(n map[string]any) {
 			case local != nil:
 				n["function_name"], n["schema"] = "lakebox_iso8601_zoned", ""
 				n["children"] = []any{local, instant}
-			case isCall(args[0], "from_unixtime", 1): // an instant, typed timestamp here
-				n["function_name"], n["schema"] = "lakebox_to_iso8601", ""
-				n["children"] = []any{castTo(args[0], "TIMESTAMP WITH TIME ZONE")}
 			default:
 				n["function_name"], n["schema"] = "lakebox_to_iso8601", ""
 			}
@@ -609,6 +611,23 @@ func translateFunction(n map[string]any) {
 			n["function_name"], n["schema"] = "lakebox_at_zone", ""
 			n["children"] = []any{z, castTo(x, "TIMESTAMP WITH TIME ZONE")}
 		}
+		return
+	case "from_unixtime":
+		// from_unixtime(x, zone) and from_unixtime(x, hours, minutes): the
+		// instant moved into the zone, or the zone of that offset, as x AT
+		// TIME ZONE z is.
+		loc := n["query_location"]
+		var zone any
+		switch len(args) {
+		case 2:
+			zone = args[1]
+		case 3:
+			zone = call("lakebox_offset_zone", loc, args[1], args[2])
+		default:
+			return
+		}
+		n["function_name"], n["schema"] = "lakebox_at_zone", ""
+		n["children"] = []any{zone, call("from_unixtime", loc, args[0])}
 		return
 	case "with_timezone":
 		// with_timezone(ts, z): ts is the wall-clock time in z already.
@@ -991,13 +1010,6 @@ func movedInstant(v any) any {
 		return call("lakebox_from_zone", noLocation, args[1], args[0])
 	}
 	return nil
-}
-
-// isCall reports whether v is a call of the function name with nargs
-// arguments.
-func isCall(v any, name string, nargs int) bool {
-	n, _ := v.(map[string]any)
-	return n["class"] == "FUNCTION" && strings.EqualFold(stringOf(n["function_name"]), name) && len(childrenOf(n)) == nargs
 }
 
 // zonedValue returns, for a translated expression that is visibly a

@@ -141,14 +141,20 @@ func (z columnZones) of(ref map[string]any) string {
 }
 
 // zoneOfMoved returns the zone expression of a value moved into one,
-// before translation (x AT TIME ZONE z, at_timezone, with_timezone) or
-// after (lakebox_at_zone, lakebox_with_timezone); nil for anything else.
+// before translation (x AT TIME ZONE z, at_timezone, with_timezone,
+// from_unixtime with a zone or an offset) or after (lakebox_at_zone,
+// lakebox_with_timezone); nil for anything else.
 func zoneOfMoved(e map[string]any) any {
 	args := childrenOf(e)
+	if e["class"] == "FUNCTION" && len(args) == 3 && strings.EqualFold(stringOf(e["function_name"]), "from_unixtime") {
+		return call("lakebox_offset_zone", noLocation, deepCopy(args[1]), deepCopy(args[2])) // hours, minutes
+	}
 	if e["class"] != "FUNCTION" || len(args) != 2 {
 		return nil
 	}
 	switch strings.ToLower(stringOf(e["function_name"])) {
+	case "from_unixtime":
+		return args[1]
 	case "timezone", "lakebox_at_zone":
 		return args[0]
 	case "at_timezone", "with_timezone", "lakebox_with_timezone":

@@ -61,7 +61,7 @@ SELECT histogram(x) FROM (VALUES ('a'), ('a'), ('b')) t(x)
 
 SELECT from_unixtime(1700000000), to_unixtime(TIMESTAMP '2023-11-14 22:13:20')
 ----
-2023-11-14 22:13:20.000 | 1.7E9
+2023-11-14 22:13:20.000 UTC | 1.7E9
 
 SELECT from_iso8601_date('2023-11-14'), date_add('day', 3, DATE '2024-01-30'), date_diff('day', DATE '2024-01-01', DATE '2024-03-01')
 ----

@@ -2057,3 +2057,14 @@ SELECT length(substr(X'010203', 0)), length(substr(X'010203', 5)), length(substr
 SELECT length('héllo'), substr('abc', 2), substr('abcdef', -3, 2), reverse('abc'), lpad('x', 4, 'ab'), rpad('x', 3, 'y'), substring('abcdef' FROM 2 FOR 3)
 ----
 5 | bc | de | cba | abax | xyy | bcd
+
+# https://trino.io/docs/current/functions/datetime.html: from_unixtime is a
+# timestamp with time zone, in the session's zone (UTC) or the one given,
+# by name or by an offset of hours and minutes.
+SELECT from_unixtime(0), from_unixtime(0, 'America/New_York'), from_unixtime(0, 2, 30), from_unixtime(0, -5, 30), from_unixtime(1.5)
+----
+1970-01-01 00:00:00.000 UTC | 1969-12-31 19:00:00.000 America/New_York | 1970-01-01 02:30:00.000 +02:30 | 1969-12-31 19:30:00.000 -04:30 | 1970-01-01 00:00:01.500 UTC
+
+SELECT hour(from_unixtime(0, 'Asia/Tokyo')), to_unixtime(from_unixtime(7, 'Asia/Tokyo')), date_format(from_unixtime(1700000000), '%Y-%m-%d %H:%i'), CAST(from_unixtime(1700000000) AS DATE), date_trunc('day', from_unixtime(1700000000)), from_unixtime(1700000000) > TIMESTAMP '2023-01-01 00:00:00'
+----
+9 | 7.0 | 2023-11-14 22:13 | 2023-11-14 | 2023-11-14 00:00:00.000 UTC | true
