@@ -271,7 +271,7 @@ func engineError(q string, err error) error {
 		return userError(errNoTable, "TABLE_NOT_FOUND: %s", msg)
 	case "Binder":
 		// A macro standing in for a Trino function, overloaded by type.
-		if name, ok := strings.CutPrefix(msg, "Macro "); ok && strings.Contains(msg, "does not support the supplied arguments") {
+		if name, ok := strings.CutPrefix(msg, "Macro "); ok && (strings.Contains(msg, "does not support the supplied arguments") || strings.Contains(msg, "multiple overloads")) {
 			name, _, _ = strings.Cut(name, "(")
 			return userError(errSyntax, "FUNCTION_NOT_FOUND: Unexpected parameters for function %s", strings.TrimPrefix(name, "lakebox_"))
 		}

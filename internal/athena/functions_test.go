@@ -130,7 +130,6 @@ func TestFunctionErrors(t *testing.T) {
 		"SELECT MAP(ARRAY[1], ARRAY[2])[3]":                                                 "Key not present in map: 3",
 		"SELECT lpad(X'01', -1, X'00')":                                                     "INVALID_FUNCTION_ARGUMENT: Target length must be in the range [0..2147483647]",
 		"SELECT rpad(X'01', 3, X'')":                                                        "INVALID_FUNCTION_ARGUMENT: Padding bytes must not be empty",
-		"SELECT length(123)":                                                                "FUNCTION_NOT_FOUND: Unexpected parameters for function length",
 	} {
 		rec := &queryRecord{QueryExecution: QueryExecution{QueryExecutionId: "test", QueryExecutionContext: &QueryExecutionContext{}}}
 		_, err := s.selectQuery(context.Background(), scope{"000000000000", "us-east-1"}, rec, q)

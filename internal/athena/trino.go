@@ -79,25 +79,20 @@ var macros = []string{
 	"CREATE OR REPLACE MACRO array_histogram(a) AS map_from_entries(list_transform(lakebox_array_distinct(list_filter(a, x -> x IS NOT NULL)), v -> {'k': v, 'v': CAST(len(list_filter(a, x -> x = v)) AS BIGINT)}))",
 	"CREATE OR REPLACE MACRO euclidean_distance(a, b) AS list_distance(CAST(a AS DOUBLE[]), CAST(b AS DOUBLE[]))",
 	"CREATE OR REPLACE MACRO dot_product(a, b) AS list_dot_product(CAST(a AS DOUBLE[]), CAST(b AS DOUBLE[]))",
-	// Trino's string functions that take varbinary too, in bytes.
-	"CREATE OR REPLACE MACRO lakebox_length(x VARCHAR) AS length(x), (x BLOB) AS octet_length(x)",
-	"CREATE OR REPLACE MACRO lakebox_reverse(x VARCHAR) AS reverse(x), (x BLOB) AS lakebox_varbinary_reverse(x)",
-	"CREATE OR REPLACE MACRO lakebox_substr(x VARCHAR, s BIGINT) AS substr(x, s), (x VARCHAR, s BIGINT, n BIGINT) AS substr(x, s, n), " +
-		"(x BLOB, s BIGINT) AS lakebox_varbinary_substr(x, s, octet_length(x)), (x BLOB, s BIGINT, n BIGINT) AS lakebox_varbinary_substr(x, s, n)",
-	"CREATE OR REPLACE MACRO lakebox_lpad(x VARCHAR, n BIGINT, p VARCHAR) AS lpad(x, CAST(n AS INTEGER), p), (x BLOB, n BIGINT, p BLOB) AS lakebox_varbinary_pad(x, n, p, true)",
-	"CREATE OR REPLACE MACRO lakebox_rpad(x VARCHAR, n BIGINT, p VARCHAR) AS rpad(x, CAST(n AS INTEGER), p), (x BLOB, n BIGINT, p BLOB) AS lakebox_varbinary_pad(x, n, p, false)",
-	// Of arrays (dense vectors) or of maps (sparse ones, Athena's documented
-	// form): overloads by the arguments' types. A map with a NULL value has
-	// no norm (NULL), as in Trino.
+	// length of varchar or of varbinary (bytes). Not overloads by type: a
+	// macro's overload is chosen before a correlated column or an output
+	// alias has a type. typeof folds to a constant, so one branch runs.
+	"CREATE OR REPLACE MACRO lakebox_length(x) AS CASE WHEN typeof(x) = 'BLOB' THEN octet_length(CAST(x AS BLOB)) ELSE length(CAST(x AS VARCHAR)) END",
+	// Of arrays (dense vectors); of maps (sparse ones, Athena's documented
+	// form) the translation calls lakebox_map_cosine when an argument is
+	// visibly a map. A map with a NULL value has no norm (NULL), as in Trino.
 	"CREATE OR REPLACE MACRO lakebox_map_norm(m) AS CASE WHEN len(list_filter(map_values(m), v -> v IS NULL)) = 0 " +
 		"THEN sqrt(coalesce(list_sum(list_transform(map_values(m), v -> v * v)), 0)) END",
 	// An empty map's norm is 0: 0 / 0 is NaN in Trino, NULL in the engine.
 	"CREATE OR REPLACE MACRO lakebox_map_cosine(a, b) AS CASE WHEN lakebox_map_norm(a) * lakebox_map_norm(b) = 0 THEN CAST('NaN' AS DOUBLE) " +
 		"ELSE coalesce(list_sum(list_transform(map_keys(a), k -> a[k] * coalesce(b[k], 0))), 0) / (lakebox_map_norm(a) * lakebox_map_norm(b)) END",
-	"CREATE OR REPLACE MACRO cosine_similarity(a DOUBLE[], b DOUBLE[]) AS list_cosine_similarity(a, b), " +
-		"(a MAP(VARCHAR, DOUBLE), b MAP(VARCHAR, DOUBLE)) AS lakebox_map_cosine(a, b)",
-	"CREATE OR REPLACE MACRO cosine_distance(a DOUBLE[], b DOUBLE[]) AS 1 - list_cosine_similarity(a, b), " +
-		"(a MAP(VARCHAR, DOUBLE), b MAP(VARCHAR, DOUBLE)) AS 1 - lakebox_map_cosine(a, b)",
+	"CREATE OR REPLACE MACRO cosine_similarity(a, b) AS list_cosine_similarity(CAST(a AS DOUBLE[]), CAST(b AS DOUBLE[]))",
+	"CREATE OR REPLACE MACRO cosine_distance(a, b) AS 1 - list_cosine_similarity(CAST(a AS DOUBLE[]), CAST(b AS DOUBLE[]))",
 	"CREATE OR REPLACE MACRO is_json_scalar(j) AS json_type(json(j)) NOT IN ('OBJECT', 'ARRAY')",
 	"CREATE OR REPLACE MACRO json_array_contains(j, v) AS list_contains(list_transform(CAST(json(j) AS JSON[]), e -> json_extract_string(e, '$')), CAST(v AS VARCHAR))",
 	"CREATE OR REPLACE MACRO lakebox_any_match(a, r) AS CASE WHEN a IS NULL THEN NULL WHEN list_contains(r, true) THEN true WHEN list_count(r) < len(r) THEN NULL ELSE false END",
@@ -182,11 +177,6 @@ var renames = map[string]string{
 	"approx_percentile":              "approx_quantile",
 	"element_at":                     "lakebox_element_at",
 	"length":                         "lakebox_length",
-	"reverse":                        "lakebox_reverse",
-	"substr":                         "lakebox_substr",
-	"substring":                      "lakebox_substr",
-	"lpad":                           "lakebox_lpad",
-	"rpad":                           "lakebox_rpad",
 	"transform":                      "list_transform",
 	"array_join":                     "array_to_string",
 	"regexp_like":                    "regexp_matches",
@@ -612,6 +602,37 @@ func translateFunction(n map[string]any) {
 			n["children"] = []any{z, castTo(x, "TIMESTAMP WITH TIME ZONE")}
 		}
 		return
+	case "cosine_similarity", "cosine_distance":
+		// Of maps when an argument visibly is one (the engine binds a
+		// macro's body before it knows a column's type).
+		if len(args) == 2 && (isMapExpr(args[0]) || isMapExpr(args[1])) {
+			sim := call("lakebox_map_cosine", n["query_location"], args...)
+			if strings.EqualFold(name, "cosine_distance") {
+				sim = call("-", n["query_location"], constant("INTEGER", 1), sim)
+				sim["is_operator"] = true
+			}
+			replaceNode(n, sim)
+		}
+		return
+	case "reverse", "substr", "substring", "lpad", "rpad":
+		// Of varbinary, in bytes, when the argument visibly is one.
+		if len(args) == 0 || !isVarbinary(args[0]) {
+			return
+		}
+		loc := n["query_location"]
+		switch fn := strings.ToLower(name); {
+		case fn == "reverse" && len(args) == 1:
+			n["function_name"] = "lakebox_varbinary_reverse"
+		case (fn == "substr" || fn == "substring") && len(args) == 2:
+			n["function_name"] = "lakebox_varbinary_substr"
+			n["children"] = append(args, call("octet_length", loc, deepCopy(args[0])))
+		case (fn == "substr" || fn == "substring") && len(args) == 3:
+			n["function_name"] = "lakebox_varbinary_substr"
+		case (fn == "lpad" || fn == "rpad") && len(args) == 3:
+			n["function_name"] = "lakebox_varbinary_pad"
+			n["children"] = append(args, constant("BOOLEAN", fn == "lpad"))
+		}
+		return
 	case "from_unixtime":
 		// from_unixtime(x, zone) and from_unixtime(x, hours, minutes): the
 		// instant moved into the zone, or the zone of that offset, as x AT
@@ -622,7 +643,7 @@ func translateFunction(n map[string]any) {
 		case 2:
 			zone = args[1]
 		case 3:
-			zone = call("lakebox_offset_zone", loc, args[1], args[2])
+			zone = offsetZone(args[1], args[2])
 		default:
 			return
 		}
@@ -1879,4 +1900,71 @@ func castDouble(c map[string]any) map[string]any {
 	cast["alias"], cast["query_location"] = c["alias"], c["query_location"]
 	c["alias"] = ""
 	return cast
+}
+
+// offsetZone is the zone of from_unixtime(x, hours, minutes): +hh:mm of
+// the total, a constant when both are.
+func offsetZone(hours, minutes any) any {
+	h, ht, hok := constantValue(hours)
+	m, mt, mok := constantValue(minutes)
+	if hok && mok && isIntegerType(ht) && isIntegerType(mt) {
+		hv, herr := strconv.ParseInt(fmt.Sprint(h), 10, 64)
+		mv, merr := strconv.ParseInt(fmt.Sprint(m), 10, 64)
+		if herr == nil && merr == nil {
+			total, sign := hv*60+mv, "+"
+			if total < 0 {
+				total, sign = -total, "-"
+			}
+			return stringConstant(fmt.Sprintf("%s%02d:%02d", sign, total/60, total%60))
+		}
+	}
+	return call("lakebox_offset_zone", noLocation, deepCopy(hours), deepCopy(minutes))
+}
+
+func isIntegerType(t string) bool {
+	switch t {
+	case "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT":
+		return true
+	}
+	return false
+}
+
+// isVarbinary reports whether an expression is visibly varbinary: a
+// literal, a cast, or a call of a function that returns bytes.
+func isVarbinary(v any) bool {
+	n, _ := v.(map[string]any)
+	switch n["class"] {
+	case "CONSTANT":
+		_, typ, ok := constantValue(n)
+		return ok && typ == "BLOB"
+	case "CAST":
+		t, _ := n["cast_type"].(map[string]any)
+		return t["id"] == "BLOB"
+	case "FUNCTION":
+		switch strings.ToLower(stringOf(n["function_name"])) {
+		case "to_utf8", "from_hex", "unhex", "from_base64", "from_base64url", "encode", "sha512", "xxhash64", "murmur3",
+			"spooky_hash_v2_32", "spooky_hash_v2_64", "hmac_md5", "hmac_sha1", "hmac_sha256", "hmac_sha512",
+			"to_big_endian_32", "to_big_endian_64", "to_ieee754_32", "to_ieee754_64",
+			"lakebox_varbinary_reverse", "lakebox_varbinary_substr", "lakebox_varbinary_pad":
+			return true
+		}
+	}
+	return false
+}
+
+// isMapExpr reports whether an expression is visibly a map: a cast to
+// one, or a call of a function that makes one.
+func isMapExpr(v any) bool {
+	n, _ := v.(map[string]any)
+	switch n["class"] {
+	case "CAST":
+		t, _ := n["cast_type"].(map[string]any)
+		return t["id"] == "MAP"
+	case "FUNCTION":
+		switch strings.ToLower(stringOf(n["function_name"])) {
+		case "map", "map_from_entries", "map_agg", "histogram", "map_concat", "multimap_agg":
+			return true
+		}
+	}
+	return false
 }

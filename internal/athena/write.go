@@ -458,7 +458,13 @@ func (s *Service) write(ctx context.Context, sc scope, rec *queryRecord, query s
 	defer os.RemoveAll(dir)
 	var sel []string
 	for i, c := range cols {
-		sel = append(sel, sqlengine.QuoteIdent(c.Name)+" AS "+sqlengine.QuoteIdent(w.columns[i].name))
+		v := sqlengine.QuoteIdent(c.Name)
+		if columnInfo(c.Name, c.Type).Type == "timestamp with time zone" {
+			// Hive's timestamp has no zone: the instant's time in the
+			// session's zone, UTC, as the table declares it.
+			v = "CAST(" + v + " AS TIMESTAMP)"
+		}
+		sel = append(sel, v+" AS "+sqlengine.QuoteIdent(w.columns[i].name))
 	}
 	// Partitioned, the engine writes a folder of key=value folders;
 	// otherwise one file. For ORC it writes JSON lines of every column,

@@ -147,7 +147,7 @@ func (z columnZones) of(ref map[string]any) string {
 func zoneOfMoved(e map[string]any) any {
 	args := childrenOf(e)
 	if e["class"] == "FUNCTION" && len(args) == 3 && strings.EqualFold(stringOf(e["function_name"]), "from_unixtime") {
-		return call("lakebox_offset_zone", noLocation, deepCopy(args[1]), deepCopy(args[2])) // hours, minutes
+		return offsetZone(args[1], args[2]) // hours, minutes
 	}
 	if e["class"] != "FUNCTION" || len(args) != 2 {
 		return nil

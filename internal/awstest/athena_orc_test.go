@@ -162,6 +162,12 @@ func TestAthena_ORCTables(t *testing.T) {
 		"[4 ann -2.50 2024-03-02 09:30:00.000 0 ann 4 2024-03-02] [5 cy 1.25 2024-03-03 08:00:00.000 1 cy 5 2024-03-03]]" {
 		t.Fatalf("CTAS and INSERT as ORC: %v", got)
 	}
+	// An instant (from_unixtime) is written as Hive's timestamp, its time
+	// in the session's zone, UTC.
+	query(`CREATE TABLE instants WITH (format = 'ORC') AS SELECT from_unixtime(1700000000) AS ts`)
+	if got := query(`SELECT ts FROM instants`); fmt.Sprint(got) != "[[ts] [2023-11-14 22:13:20.000]]" {
+		t.Fatalf("instants: %v", got)
+	}
 	// A NULL partition key goes to Hive's default partition and reads back
 	// NULL; partition values that need escaping name their folders as the
 	// catalog's partition locations do; binary keeps its bytes.

@@ -2068,3 +2068,24 @@ SELECT from_unixtime(0), from_unixtime(0, 'America/New_York'), from_unixtime(0, 
 SELECT hour(from_unixtime(0, 'Asia/Tokyo')), to_unixtime(from_unixtime(7, 'Asia/Tokyo')), date_format(from_unixtime(1700000000), '%Y-%m-%d %H:%i'), CAST(from_unixtime(1700000000) AS DATE), date_trunc('day', from_unixtime(1700000000)), from_unixtime(1700000000) > TIMESTAMP '2023-01-01 00:00:00'
 ----
 9 | 7.0 | 2023-11-14 22:13 | 2023-11-14 | 2023-11-14 00:00:00.000 UTC | true
+
+# A correlated column and an output alias as the argument (their types are
+# known only when the query is bound).
+SELECT x, (SELECT length(t.x)), (SELECT substr(t.x, 2)) FROM (VALUES 'abc') t(x)
+----
+abc | 3 | bc
+
+SELECT x AS k FROM (VALUES 'abc', 'a') t(x) ORDER BY length(k)
+----
+a
+abc
+
+SELECT (SELECT cosine_similarity(t.a, t.a)) FROM (VALUES (ARRAY[1.0, 2.0])) t(a)
+----
+1.0
+
+# from_unixtime with an offset keeps its zone through a CTE: compared as
+# the instant it is.
+WITH c AS (SELECT from_unixtime(x, 9, 0) AS t FROM (VALUES 0, 3600) v(x)) SELECT t FROM c WHERE t > from_unixtime(0)
+----
+1970-01-01 10:00:00.000 +09:00
