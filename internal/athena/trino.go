@@ -1932,39 +1932,31 @@ func isIntegerType(t string) bool {
 // isVarbinary reports whether an expression is visibly varbinary: a
 // literal, a cast, or a call of a function that returns bytes.
 func isVarbinary(v any) bool {
-	n, _ := v.(map[string]any)
-	switch n["class"] {
-	case "CONSTANT":
-		_, typ, ok := constantValue(n)
-		return ok && typ == "BLOB"
-	case "CAST":
-		t, _ := n["cast_type"].(map[string]any)
-		return t["id"] == "BLOB"
-	case "FUNCTION":
-		switch strings.ToLower(stringOf(n["function_name"])) {
-		case "to_utf8", "from_hex", "unhex", "from_base64", "from_base64url", "encode", "sha512", "xxhash64", "murmur3",
-			"spooky_hash_v2_32", "spooky_hash_v2_64", "hmac_md5", "hmac_sha1", "hmac_sha256", "hmac_sha512",
-			"to_big_endian_32", "to_big_endian_64", "to_ieee754_32", "to_ieee754_64",
-			"lakebox_varbinary_reverse", "lakebox_varbinary_substr", "lakebox_varbinary_pad":
-			return true
-		}
+	if _, typ, ok := constantValue(v); ok {
+		return typ == "BLOB"
 	}
-	return false
+	return visibly(v, "BLOB", "to_utf8", "from_hex", "unhex", "from_base64", "from_base64url", "encode", "sha512", "xxhash64", "murmur3",
+		"spooky_hash_v2_32", "spooky_hash_v2_64", "hmac_md5", "hmac_sha1", "hmac_sha256", "hmac_sha512",
+		"to_big_endian_32", "to_big_endian_64", "to_ieee754_32", "to_ieee754_64",
+		"lakebox_varbinary_reverse", "lakebox_varbinary_substr", "lakebox_varbinary_pad")
 }
 
 // isMapExpr reports whether an expression is visibly a map: a cast to
 // one, or a call of a function that makes one.
 func isMapExpr(v any) bool {
+	return visibly(v, "MAP", "map", "map_from_entries", "map_agg", "histogram", "map_concat", "multimap_agg")
+}
+
+// visibly reports whether an expression is a cast to the engine type id
+// or a call of one of the functions.
+func visibly(v any, id string, funcs ...string) bool {
 	n, _ := v.(map[string]any)
 	switch n["class"] {
 	case "CAST":
 		t, _ := n["cast_type"].(map[string]any)
-		return t["id"] == "MAP"
+		return t["id"] == id
 	case "FUNCTION":
-		switch strings.ToLower(stringOf(n["function_name"])) {
-		case "map", "map_from_entries", "map_agg", "histogram", "map_concat", "multimap_agg":
-			return true
-		}
+		return slices.Contains(funcs, strings.ToLower(stringOf(n["function_name"])))
 	}
 	return false
 }
