@@ -271,6 +271,16 @@ func (s *Service) prepare(ctx context.Context) error {
 // a varchar.
 func translateCast(n map[string]any) {
 	t, _ := n["cast_type"].(map[string]any)
+	if child, _ := n["child"].(map[string]any); t != nil && t["id"] == "VARCHAR" &&
+		child["class"] == "FUNCTION" && strings.EqualFold(stringOf(child["function_name"]), "from_unixtime") && len(childrenOf(child)) == 1 {
+		// An instant as text, as Trino writes one: in the session's zone,
+		// with milliseconds and the zone's name.
+		loc := n["query_location"]
+		text := call("||", loc, call("strftime", loc, child, stringConstant("%Y-%m-%d %H:%M:%S.%g")), stringConstant(" UTC"))
+		text["is_operator"] = true // NULL of NULL, as concat is not
+		replaceNode(n, text)
+		return
+	}
 	if t != nil && t["id"] == "VARCHAR" {
 		// JSON to varchar is the scalar's value in Trino ("abc", not
 		// "\"abc\""; null is NULL), not the JSON text. A column may be

@@ -2089,3 +2089,7 @@ SELECT (SELECT cosine_similarity(t.a, t.a)) FROM (VALUES (ARRAY[1.0, 2.0])) t(a)
 WITH c AS (SELECT from_unixtime(x, 9, 0) AS t FROM (VALUES 0, 3600) v(x)) SELECT t FROM c WHERE t > from_unixtime(0)
 ----
 1970-01-01 10:00:00.000 +09:00
+
+SELECT CAST(from_unixtime(1700000000.5) AS VARCHAR), CAST(from_unixtime(NULL) AS VARCHAR)
+----
+2023-11-14 22:13:20.500 UTC | NULL
