@@ -459,7 +459,7 @@ func (s *Service) write(ctx context.Context, sc scope, rec *queryRecord, query s
 	var sel []string
 	for i, c := range cols {
 		v := sqlengine.QuoteIdent(c.Name)
-		if columnInfo(c.Name, c.Type).Type == "timestamp with time zone" {
+		if w.columns[i].presto == "timestamp with time zone" {
 			// Hive's timestamp has no zone: the instant's time in the
 			// session's zone, UTC, as the table declares it.
 			v = "CAST(" + v + " AS TIMESTAMP)"
