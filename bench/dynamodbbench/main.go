@@ -4,9 +4,12 @@
 // the client and HTTP cost on this machine). Concurrent clients run
 // PutItem, then GetItem, then UpdateItem with ADD, each for a while, on
 // items of about 200 bytes; it reports operations per second, p50/p99
-// latency and the server's CPU time per operation.
+// latency and the server's CPU time per operation. All servers run for the
+// whole benchmark and take turns in rounds, so a machine that slows down
+// for a while slows them alike. PutItem and GetItem then run once more at
+// the rate dynalite reached, for latency at a load every server sustains.
 //
-//	go run ./bench/dynamodbbench [-servers lakebox,moto,dynalite,floor] [-duration 5s] [-clients 16]
+//	go run ./bench/dynamodbbench [-servers lakebox,moto,dynalite,floor] [-duration 5s] [-rounds 4] [-clients 16] [-paced -1]
 package main
 
 import (
@@ -43,6 +46,8 @@ type config struct {
 	lakebox  string
 	nodeDir  string
 	ops      []string
+	rounds   int
+	paced    float64
 }
 
 func main() {
@@ -58,6 +63,8 @@ func main() {
 	flag.StringVar(&cfg.lakebox, "lakebox", "bin/lakebox", "the lakebox binary")
 	flag.StringVar(&cfg.nodeDir, "node", ".bench/node", "where dynalite is installed")
 	only := flag.String("ops", strings.Join(opNames, ","), "operations to run, in order")
+	flag.IntVar(&cfg.rounds, "rounds", 4, "rounds per operation: each server runs duration/rounds in turn, rounds times")
+	flag.Float64Var(&cfg.paced, "paced", -1, "after each PutItem and GetItem, run it again at this many requests/s for latency (-1: the rate dynalite reached; 0: none)")
 	flag.Parse()
 	proc.TuneClient()
 	cfg.servers, cfg.ops = strings.Split(*servers, ","), strings.Split(*only, ",")
@@ -72,10 +79,22 @@ type opResult struct {
 	p50, p99 time.Duration
 	cpu      float64 // server µs per operation
 	note     string
+	// paced is the same operation at a fixed rate (-paced).
+	paced *pacedResult
 }
 
-type result struct {
+type pacedResult struct {
+	rate     float64 // asked for
+	achieved float64
+	p50, p99 time.Duration
+}
+
+// server is one server under test, started for the whole run.
+type server struct {
 	name string
+	cmd  *exec.Cmd // nil for a server already running
+	url  string
+	c    *dynamodb.Client
 	ops  map[string]opResult
 }
 
@@ -89,36 +108,44 @@ const cdcOp = "UpdateItem ADD + Kinesis CDC"
 // queryPartitions are the partitions of 100 items Query reads.
 const queryPartitions = 50
 
+// run starts every server, then measures each operation in rounds: every
+// server runs a slice of the operation's time in turn, so a machine that
+// slows down for a while slows all of them alike.
 func run(ctx context.Context, cfg config) error {
 	work, err := os.MkdirTemp("", "dynamodbbench-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(work)
-	var results []result
+	var servers []*server
+	defer func() {
+		for _, s := range servers {
+			proc.Stop(s.cmd)
+		}
+	}()
 	for _, name := range cfg.servers {
+		s := &server{name: name, ops: map[string]opResult{}}
 		if url, ok := strings.CutPrefix(name, "http://"); ok {
-			// A server already running (to profile it): no CPU figures.
-			r, err := measure(ctx, name, nil, "http://"+url, cfg)
+			s.url = "http://" + url // a server already running (to profile it): no CPU figures
+		} else {
+			cmd, addr, err := start(ctx, name, cfg, work)
 			if err != nil {
-				return fmt.Errorf("%s: %w", name, err)
+				fmt.Fprintf(os.Stderr, "skipping %s: %v\n", name, err)
+				continue
 			}
-			results = append(results, r)
-			continue
+			s.cmd, s.url = cmd, "http://"+addr
 		}
-		cmd, addr, err := start(ctx, name, cfg, work)
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "skipping %s: %v\n", name, err)
-			continue
-		}
-		r, err := measure(ctx, name, cmd, "http://"+addr, cfg)
-		proc.Stop(cmd)
-		if err != nil {
+		servers = append(servers, s)
+		if err := setup(ctx, s, cfg); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		results = append(results, r)
 	}
-	report(cfg, results)
+	for _, op := range cfg.ops {
+		if err := measure(ctx, servers, op, cfg); err != nil {
+			return err
+		}
+	}
+	report(cfg, servers)
 	return nil
 }
 
@@ -189,10 +216,11 @@ func key(i int) map[string]dtypes.AttributeValue {
 	}
 }
 
-func measure(ctx context.Context, name string, cmd *exec.Cmd, url string, cfg config) (result, error) {
-	c := client(url)
-	r := result{name: name, ops: map[string]opResult{}}
-	_, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
+// setup creates the bench table and, when Query is measured, its
+// partitions.
+func setup(ctx context.Context, s *server, cfg config) error {
+	s.c = client(s.url)
+	_, err := s.c.CreateTable(ctx, &dynamodb.CreateTableInput{
 		TableName: aws.String("bench"),
 		KeySchema: []dtypes.KeySchemaElement{{AttributeName: aws.String("customer_id"), KeyType: dtypes.KeyTypeHash},
 			{AttributeName: aws.String("date"), KeyType: dtypes.KeyTypeRange}},
@@ -201,15 +229,26 @@ func measure(ctx context.Context, name string, cmd *exec.Cmd, url string, cfg co
 		BillingMode: dtypes.BillingModePayPerRequest,
 	})
 	if err != nil {
-		return r, err
+		return err
 	}
-	if name != "floor" {
-		if err := dynamodb.NewTableExistsWaiter(c).Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("bench")}, 30*time.Second); err != nil {
-			return r, err
-		}
+	if s.name == "floor" {
+		return nil
 	}
-	ops := map[string]func(i int) error{
-		"PutItem": func(i int) error {
+	if err := dynamodb.NewTableExistsWaiter(s.c).Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("bench")}, 30*time.Second); err != nil {
+		return err
+	}
+	if slices.Contains(cfg.ops, "Query 100 items") {
+		return loadPartitions(ctx, s.c)
+	}
+	return nil
+}
+
+// call returns the function that performs op's i-th request on s.
+func call(ctx context.Context, s *server, op string, cfg config) func(i int) error {
+	c := s.c
+	switch op {
+	case "PutItem":
+		return func(i int) error {
 			item := key(i % cfg.keys)
 			item["total_spend"] = &dtypes.AttributeValueMemberN{Value: "123.45"}
 			item["status"] = &dtypes.AttributeValueMemberS{Value: "active"}
@@ -217,95 +256,167 @@ func measure(ctx context.Context, name string, cmd *exec.Cmd, url string, cfg co
 			item["profile"] = &dtypes.AttributeValueMemberM{Value: map[string]dtypes.AttributeValue{"tier": &dtypes.AttributeValueMemberS{Value: "gold"}, "since": &dtypes.AttributeValueMemberN{Value: "2019"}}}
 			_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("bench"), Item: item})
 			return err
-		},
-		"GetItem": func(i int) error {
+		}
+	case "GetItem":
+		return func(i int) error {
 			_, err := c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("bench"), Key: key(i % cfg.keys)})
 			return err
-		},
-		"Query 100 items": func(i int) error {
+		}
+	case "Query 100 items":
+		return func(i int) error {
 			out, err := c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("bench"),
 				KeyConditionExpression:    aws.String("customer_id = :c"),
 				ExpressionAttributeValues: map[string]dtypes.AttributeValue{":c": &dtypes.AttributeValueMemberS{Value: fmt.Sprintf("partition-%03d", i%queryPartitions)}}})
-			if err == nil && len(out.Items) != 100 {
+			if err == nil && len(out.Items) != 100 && s.name != "floor" {
 				err = fmt.Errorf("query returned %d items", len(out.Items))
 			}
-			if name == "floor" {
-				err = nil
-			}
 			return err
-		},
-		"UpdateItem ADD": func(i int) error {
+		}
+	case "UpdateItem ADD", cdcOp:
+		return func(i int) error {
 			_, err := c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("bench"), Key: key(i % cfg.keys),
 				UpdateExpression:          aws.String("ADD total_spend :val"),
 				ExpressionAttributeValues: map[string]dtypes.AttributeValue{":val": &dtypes.AttributeValueMemberN{Value: "19.99"}}})
 			return err
-		},
-	}
-	ops[cdcOp] = ops["UpdateItem ADD"]
-	if slices.Contains(cfg.ops, "Query 100 items") && name != "floor" {
-		if err := loadPartitions(ctx, c); err != nil {
-			return r, err
 		}
 	}
-	for _, op := range cfg.ops {
-		if ops[op] == nil {
-			return r, fmt.Errorf("unknown operation %q", op)
-		}
-		var cdc *kinesis.Client
-		if op == cdcOp && name != "floor" {
-			var err error
-			if cdc, err = enableCDC(ctx, c, url); err != nil {
-				fmt.Fprintf(os.Stderr, "%s %s: not supported: %v\n", name, op, err)
-				r.ops[op] = opResult{note: "not supported"}
+	return nil
+}
+
+// tally is what the slices of one operation on one server add up to.
+type tally struct {
+	n       int64
+	elapsed time.Duration
+	cpu     float64 // server seconds
+	lat     []time.Duration
+}
+
+// measure runs op on every server in cfg.rounds rounds, then, with
+// -paced, once more on each at a fixed rate.
+func measure(ctx context.Context, servers []*server, op string, cfg config) error {
+	if !slices.Contains(opNames, op) {
+		return fmt.Errorf("unknown operation %q", op)
+	}
+	var active []*server
+	cdc := map[*server]*kinesis.Client{}
+	for _, s := range servers {
+		if op == cdcOp && s.name != "floor" {
+			kc, err := enableCDC(ctx, s.c, s.url)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "%s %s: not supported: %v\n", s.name, op, err)
+				s.ops[op] = opResult{note: "not supported"}
 				continue
 			}
+			cdc[s] = kc
 		}
-		var n atomic.Int64
-		var errs atomic.Value
-		var mu sync.Mutex
-		var lat []time.Duration
-		cpu0 := proc.CPUSeconds(cmd)
-		start := time.Now()
-		deadline := start.Add(cfg.duration)
-		var wg sync.WaitGroup
-		for w := range cfg.clients {
-			wg.Go(func() {
-				var mine []time.Duration
-				for i := w; time.Now().Before(deadline); i += cfg.clients {
-					t0 := time.Now()
-					if err := ops[op](i); err != nil {
-						errs.Store(err)
-						return
-					}
-					mine = append(mine, time.Since(t0))
-					n.Add(1)
-				}
-				mu.Lock()
-				lat = append(lat, mine...)
-				mu.Unlock()
-			})
-		}
-		wg.Wait()
-		elapsed := time.Since(start)
-		if err, ok := errs.Load().(error); ok {
-			return r, fmt.Errorf("%s: %w", op, err)
-		}
-		slices.Sort(lat)
-		o := opResult{rate: float64(n.Load()) / elapsed.Seconds(), cpu: (proc.CPUSeconds(cmd) - cpu0) / float64(n.Load()) * 1e6}
-		if len(lat) > 0 {
-			o.p50, o.p99 = lat[len(lat)/2], lat[len(lat)*99/100]
-		}
-		if cdc != nil {
-			lag, err := drained(ctx, cdc, n.Load())
-			if err != nil {
-				return r, err
-			}
-			o.note = fmt.Sprintf("all %d changes in Kinesis %s after the last write", n.Load(), ms(lag))
-		}
-		r.ops[op] = o
-		fmt.Fprintf(os.Stderr, "%s %s: %.0f ops/s %s\n", name, op, o.rate, o.note)
+		active = append(active, s)
 	}
-	return r, nil
+	tallies := map[*server]*tally{}
+	next := map[*server]int{}
+	slice := cfg.duration / time.Duration(cfg.rounds)
+	for range cfg.rounds {
+		for _, s := range active {
+			t := tallies[s]
+			if t == nil {
+				t = &tally{}
+				tallies[s] = t
+			}
+			if err := runSlice(s, call(ctx, s, op, cfg), slice, cfg.clients, 0, &next, t); err != nil {
+				return fmt.Errorf("%s %s: %w", s.name, op, err)
+			}
+		}
+	}
+	for _, s := range active {
+		t := tallies[s]
+		slices.Sort(t.lat)
+		o := opResult{rate: float64(t.n) / t.elapsed.Seconds(), cpu: t.cpu / float64(t.n) * 1e6}
+		if len(t.lat) > 0 {
+			o.p50, o.p99 = t.lat[len(t.lat)/2], t.lat[len(t.lat)*99/100]
+		}
+		if kc := cdc[s]; kc != nil {
+			lag, err := drained(ctx, kc, t.n)
+			if err != nil {
+				return fmt.Errorf("%s: %w", s.name, err)
+			}
+			o.note = fmt.Sprintf("all %d changes in Kinesis %s after the last write", t.n, ms(lag))
+		}
+		s.ops[op] = o
+		fmt.Fprintf(os.Stderr, "%s %s: %.0f ops/s %s\n", s.name, op, o.rate, o.note)
+	}
+	rate := cfg.paced
+	if rate < 0 { // the throughput dynalite reached
+		rate = 0
+		for _, s := range active {
+			if s.name == "dynalite" {
+				rate = s.ops[op].rate
+			}
+		}
+	}
+	if rate <= 0 || (op != "PutItem" && op != "GetItem") {
+		return nil
+	}
+	for _, s := range active {
+		t := &tally{}
+		if err := runSlice(s, call(ctx, s, op, cfg), cfg.duration, cfg.clients, rate, &next, t); err != nil {
+			return fmt.Errorf("%s %s paced: %w", s.name, op, err)
+		}
+		slices.Sort(t.lat)
+		o := s.ops[op]
+		o.paced = &pacedResult{rate: rate, achieved: float64(t.n) / t.elapsed.Seconds(), p50: t.lat[len(t.lat)/2], p99: t.lat[len(t.lat)*99/100]}
+		s.ops[op] = o
+	}
+	return nil
+}
+
+// runSlice has clients call f for d and adds what they did to t. With
+// rate > 0 the calls are paced: the i-th starts at i/rate seconds, and its
+// latency counts from then, so a server that falls behind is charged for
+// the wait it causes (no coordinated omission).
+func runSlice(s *server, f func(int) error, d time.Duration, clients int, rate float64, next *map[*server]int, t *tally) error {
+	var errs atomic.Value
+	var mu sync.Mutex
+	var issued atomic.Int64
+	first := (*next)[s]
+	cpu0 := proc.CPUSeconds(s.cmd)
+	start := time.Now()
+	deadline := start.Add(d)
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Go(func() {
+			var mine []time.Duration
+			for {
+				j := issued.Add(1) - 1
+				t0 := time.Now()
+				if !t0.Before(deadline) {
+					break
+				}
+				if rate > 0 {
+					if t0 = start.Add(time.Duration(float64(j) / rate * float64(time.Second))); !t0.Before(deadline) {
+						break
+					}
+					time.Sleep(time.Until(t0))
+				}
+				if err := f(first + int(j)); err != nil {
+					errs.Store(err)
+					return
+				}
+				mine = append(mine, time.Since(t0))
+			}
+			mu.Lock()
+			t.lat = append(t.lat, mine...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if err, ok := errs.Load().(error); ok {
+		return err
+	}
+	n := int64(len(t.lat)) - t.n
+	t.n += n
+	t.elapsed += time.Since(start)
+	t.cpu += proc.CPUSeconds(s.cmd) - cpu0
+	(*next)[s] = first + int(n) + clients
+	return nil
 }
 
 // enableCDC makes a Kinesis stream and streams the bench table's changes
@@ -397,26 +508,61 @@ func loadPartitions(ctx context.Context, c *dynamodb.Client) error {
 	return nil
 }
 
-func report(cfg config, results []result) {
-	fmt.Printf("\nDynamoDB benchmark, %s: %d clients, %s per operation, %d items of ~200 B.\n\n", time.Now().UTC().Format("2006-01-02"), cfg.clients, cfg.duration, cfg.keys)
-	fmt.Println("| operation | server | ops/s | p50 | p99 | server CPU µs/op |")
-	fmt.Println("|---|---|---:|---:|---:|---:|")
+func report(cfg config, servers []*server) {
+	fmt.Printf("\nDynamoDB benchmark, %s: %d clients, %s per operation in %d rounds, %d items of ~200 B.\n\n",
+		time.Now().UTC().Format("2006-01-02"), cfg.clients, cfg.duration, cfg.rounds, cfg.keys)
+	fmt.Println("| operation | server | ops/s | p50 | p99 | server CPU µs/op | CPU ÷ floor's |")
+	fmt.Println("|---|---|---:|---:|---:|---:|---:|")
 	var notes []string
 	for _, op := range cfg.ops {
-		for _, r := range results {
-			o := r.ops[op]
+		var floor float64
+		for _, s := range servers {
+			if s.name == "floor" {
+				floor = s.ops[op].cpu
+			}
+		}
+		for _, s := range servers {
+			o := s.ops[op]
 			if o.rate == 0 {
-				fmt.Printf("| %s | %s | %s | | | |\n", op, r.name, o.note)
+				fmt.Printf("| %s | %s | %s | | | | |\n", op, s.name, o.note)
 				continue
 			}
-			fmt.Printf("| %s | %s | %.0f | %s | %s | %.0f |\n", op, r.name, o.rate, ms(o.p50), ms(o.p99), o.cpu)
+			ratio := ""
+			if floor > 0 && s.cmd != nil {
+				ratio = fmt.Sprintf("%.2f×", o.cpu/floor)
+			}
+			fmt.Printf("| %s | %s | %.0f | %s | %s | %.0f | %s |\n", op, s.name, o.rate, ms(o.p50), ms(o.p99), o.cpu, ratio)
 			if o.note != "" {
-				notes = append(notes, fmt.Sprintf("- %s, %s: %s.", op, r.name, o.note))
+				notes = append(notes, fmt.Sprintf("- %s, %s: %s.", op, s.name, o.note))
 			}
 		}
 	}
 	if len(notes) > 0 {
 		fmt.Printf("\n%s\n", strings.Join(notes, "\n"))
+	}
+	paced := false
+	for _, s := range servers {
+		for _, o := range s.ops {
+			paced = paced || o.paced != nil
+		}
+	}
+	if !paced {
+		return
+	}
+	fmt.Printf("\nLatency at a fixed rate (%s each; latency counted from when each request was due):\n\n", cfg.duration)
+	fmt.Println("| operation | server | rate asked | achieved | p50 | p99 |")
+	fmt.Println("|---|---|---:|---:|---:|---:|")
+	for _, op := range cfg.ops {
+		for _, s := range servers {
+			p := s.ops[op].paced
+			switch {
+			case p == nil:
+			case p.achieved < 0.95*p.rate: // its latencies are those of a queue that only grows
+				fmt.Printf("| %s | %s | %.0f | %.0f | falls behind | |\n", op, s.name, p.rate, p.achieved)
+			default:
+				fmt.Printf("| %s | %s | %.0f | %.0f | %s | %s |\n", op, s.name, p.rate, p.achieved, ms(p.p50), ms(p.p99))
+			}
+		}
 	}
 }
 

@@ -28,7 +28,7 @@ import (
 func str(s string) *dtypes.AttributeValueMemberS { return &dtypes.AttributeValueMemberS{Value: s} }
 func num(s string) *dtypes.AttributeValueMemberN { return &dtypes.AttributeValueMemberN{Value: s} }
 
-func createAggregates(t *testing.T, c *dynamodb.Client, name string) {
+func createAggregates(t testing.TB, c *dynamodb.Client, name string) {
 	t.Helper()
 	must[*dynamodb.CreateTableOutput](t)(c.CreateTable(ctx, &dynamodb.CreateTableInput{
 		TableName: aws.String(name),

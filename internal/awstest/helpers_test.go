@@ -34,7 +34,7 @@ func wantCode(t *testing.T, err error, code string) {
 	t.Fatalf("got error %v, want %s", err, code)
 }
 
-func must[T any](t *testing.T) func(T, error) T {
+func must[T any](t testing.TB) func(T, error) T {
 	return func(v T, err error) T {
 		t.Helper()
 		if err != nil {

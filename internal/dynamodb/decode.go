@@ -132,6 +132,18 @@ func decodeMap(d *jsontext.Decoder) (map[string]AttributeValue, error) {
 	return m, err
 }
 
+// UnmarshalJSONFrom decodes an item (a request's Item, Key or
+// ExclusiveStartKey) by hand, as its values are: reflection over the map
+// was a tenth of a GetItem's decoding. null leaves it nil.
+func (m *Item) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	if d.PeekKind() == 'n' {
+		return skip(d)
+	}
+	item, err := decodeMap(d)
+	*m = item
+	return err
+}
+
 // decodeList reads an array, calling each for every element.
 func decodeList(d *jsontext.Decoder, each func() error) error {
 	switch d.PeekKind() {

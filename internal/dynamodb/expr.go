@@ -158,8 +158,17 @@ type exprEnv struct {
 	usedVals  map[string]bool
 }
 
+// newEnv returns an environment over names and values. What was used is
+// recorded only for what was given: most requests give neither.
 func newEnv(names map[string]string, values map[string]AttributeValue) *exprEnv {
-	return &exprEnv{names: names, values: values, usedNames: map[string]bool{}, usedVals: map[string]bool{}}
+	e := &exprEnv{names: names, values: values}
+	if len(names) > 0 {
+		e.usedNames = make(map[string]bool, len(names))
+	}
+	if len(values) > 0 {
+		e.usedVals = make(map[string]bool, len(values))
+	}
+	return e
 }
 
 // checkUnused fails when the request gives names or values no

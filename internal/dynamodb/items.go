@@ -48,7 +48,8 @@ func (r *tableRecord) keyOf(item Item, exact bool) ([]byte, error) {
 	if exact && len(item) != want {
 		return nil, validationf("The provided key element does not match the schema")
 	}
-	key := itemKeyPrefix(r.ID)
+	key := make([]byte, 0, len(itemPrefix)+len(r.ID)+64) // room for the usual key values
+	key = append(append(append(key, itemPrefix...), r.ID...), 0)
 	for _, name := range []string{hash, rng} {
 		if name == "" {
 			continue

@@ -80,7 +80,7 @@ func New(db *meta.DB, clk *clock.Clock, opts Options) (*Service, error) {
 		return nil, err
 	}
 	if err := eachJSON(db, tablePrefix, func(rec *tableRecord) error {
-		s.tables[tableKey{rec.Account, rec.Region, rec.Name}] = &table{rec: *rec}
+		s.tables[tableKey{rec.Account, rec.Region, rec.Name}] = newTable(*rec)
 		return nil
 	}); err != nil {
 		return nil, err
@@ -155,7 +155,7 @@ func (s *Service) lockTable(ctx context.Context, name string) (*tableRecord, fun
 		t.mu.RUnlock()
 		return nil, nil, tableNotFound()
 	}
-	return &t.rec, t.mu.RUnlock, nil
+	return &t.rec, t.readUnlock, nil
 }
 
 // lockTables read-locks the named tables (in name order, each once) and

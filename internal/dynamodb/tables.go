@@ -66,6 +66,15 @@ type table struct {
 	// deleted is set by DeleteTable: a writer that found the table just
 	// before must not write into its removed keys.
 	deleted bool
+	// readUnlock is mu.RUnlock as a value made once: lockTable hands it to
+	// every request, and a method value made there is an allocation each.
+	readUnlock func()
+}
+
+func newTable(rec tableRecord) *table {
+	t := &table{rec: rec}
+	t.readUnlock = t.mu.RUnlock
+	return t
 }
 
 func (r *tableRecord) arn() string {
@@ -251,7 +260,7 @@ func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling
 	if err := s.saveTable(&rec, st); err != nil {
 		return nil, err
 	}
-	t := &table{rec: rec}
+	t := newTable(rec)
 	s.tables[key] = t
 	if st != nil {
 		s.streams[st.rec.ID] = st

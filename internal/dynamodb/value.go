@@ -29,7 +29,7 @@ type AttributeValue struct {
 }
 
 // Item is an item: attribute names to values.
-type Item = map[string]AttributeValue
+type Item map[string]AttributeValue
 
 // The type descriptors of attribute_type() and error messages.
 const (

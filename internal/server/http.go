@@ -23,12 +23,11 @@ import (
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	info := &awsproto.RequestInfo{Start: s.clock.Wall()}
 	info.ID, info.HostID = s.ids.next()
-	h := w.Header()
-	h.Set("X-Amz-Request-Id", info.ID)
-	h.Set("X-Amz-Id-2", info.HostID)
-	h.Set("Server", "Lakebox")
+	// Keys already canonical and one slice for their values: Header.Set
+	// would canonicalize each key and allocate each value's slice.
+	h, v := w.Header(), []string{info.ID, info.HostID, "Lakebox"}
+	h["X-Amz-Request-Id"], h["X-Amz-Id-2"], h["Server"] = v[0:1:1], v[1:2:2], v[2:3:3]
 	sw := &statusWriter{ResponseWriter: w}
-	r = r.WithContext(awsproto.WithInfo(r.Context(), info))
 	defer s.finish(sw, r, info)
 	if s.admin(sw, r, info) {
 		return
@@ -115,7 +114,9 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, info *awsproto
 		return
 	}
 	info.Account, info.AccessKey = id.Account, id.AccessKey
-	handler.ServeHTTP(w, r.WithContext(auth.WithIdentity(r.Context(), id)))
+	// One copy of the request for both values: Lakebox's own endpoints
+	// and the errors above take info directly.
+	handler.ServeHTTP(w, r.WithContext(auth.WithIdentity(awsproto.WithInfo(r.Context(), info), id)))
 	// Handlers copy what they keep of a request: a body read whole for
 	// its signature can be reused.
 	s.verifier.Release(r)

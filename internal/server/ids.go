@@ -4,8 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/binary"
-	"encoding/hex"
-	"strings"
 	"sync/atomic"
 )
 
@@ -22,11 +20,26 @@ func newIDGenerator() *idGenerator {
 	return g
 }
 
+// Lengths of the two ids: 8 bytes in upper-case hex, and those bytes and
+// "lakebox" in base64.
+const (
+	idLen     = 16
+	hostIDLen = 20
+)
+
 // next returns a request id (16 upper-case hex digits, like S3's) and the
-// matching x-amz-id-2 value.
+// matching x-amz-id-2 value. Both share one string: every request asks.
 func (g *idGenerator) next() (id, hostID string) {
-	var b [8]byte
-	copy(b[:4], g.prefix[:])
-	binary.BigEndian.PutUint32(b[4:], g.n.Add(1))
-	return strings.ToUpper(hex.EncodeToString(b[:])), base64.StdEncoding.EncodeToString(append(b[:], "lakebox"...))
+	const hexUpper = "0123456789ABCDEF"
+	var raw [15]byte
+	copy(raw[:4], g.prefix[:])
+	binary.BigEndian.PutUint32(raw[4:8], g.n.Add(1))
+	copy(raw[8:], "lakebox")
+	var out [idLen + hostIDLen]byte
+	for i, c := range raw[:8] {
+		out[2*i], out[2*i+1] = hexUpper[c>>4], hexUpper[c&15]
+	}
+	base64.StdEncoding.Encode(out[idLen:], raw[:])
+	both := string(out[:])
+	return both[:idLen], both[idLen:]
 }

@@ -154,7 +154,7 @@ func appendCanonicalHeaderValue(b []byte, r *http.Request, name string) []byte {
 	case "transfer-encoding":
 		values = r.TransferEncoding
 	default:
-		values = r.Header.Values(name)
+		values = headerValues(r.Header, name)
 	}
 	for i, v := range values {
 		if i > 0 {
@@ -163,6 +163,33 @@ func appendCanonicalHeaderValue(b []byte, r *http.Request, name string) []byte {
 		b = appendTrimmed(b, v)
 	}
 	return b
+}
+
+// headerValues returns h's values of the lower-case header name. A name
+// of letters, digits and dashes is canonicalized on the stack: every signed
+// header is looked up for every request, and Header.Values allocates the
+// canonical form of a name that is not in it already.
+func headerValues(h http.Header, name string) []string {
+	var buf [64]byte
+	if len(name) > len(buf) {
+		return h.Values(name)
+	}
+	upper := true
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			if upper {
+				c -= 'a' - 'A'
+			}
+		case '0' <= c && c <= '9', c == '-':
+		default:
+			return h.Values(name)
+		}
+		buf[i] = c
+		upper = c == '-'
+	}
+	return h[string(buf[:len(name)])]
 }
 
 // appendTrimmed appends v without leading or trailing white space and

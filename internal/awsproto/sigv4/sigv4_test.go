@@ -165,6 +165,14 @@ func TestVerify_Header(t *testing.T) {
 			r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIA/20261122/us-east-1/s3")
 			return r
 		}, "AuthorizationHeaderMalformed"},
+		{"CredentialTooLong", true, func() *http.Request {
+			r := httptest.NewRequest("GET", "/bucket/k", nil)
+			r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIA/20261122/us-east-1/s3/aws4_request/more,SignedHeaders=host,Signature=x")
+			return r
+		}, "AuthorizationHeaderMalformed"},
+		{"SignedHeaderWithDigitsAndUnderscore", true, func() *http.Request {
+			return signed(t, "PUT", "http://localhost:4566/bucket/k", body, map[string]string{"X-Custom-2": "a", "X_Under": "b"}, testKey, now)
+		}, ""},
 		{"BadContentSHA256", true, func() *http.Request {
 			return signed(t, "PUT", "http://localhost:4566/bucket/k", body, map[string]string{"X-Amz-Content-Sha256": "nothex"}, testKey, now)
 		}, "InvalidArgument"},

@@ -199,7 +199,9 @@ func (v *Verifier) payloadClaim(r *http.Request, s *Signature, checked bool) (cl
 		}
 		r.Body = awsproto.NewBufferedBody(body)
 		sum := sha256.Sum256(body)
-		return hex.EncodeToString(sum[:]), true, nil
+		var text [2 * sha256.Size]byte
+		hex.Encode(text[:], sum[:])
+		return string(text[:]), true, nil
 	}
 	switch claim {
 	case UnsignedPayload, StreamingUnsignedTrailer, StreamingSignedPayload, StreamingSignedPayloadTrailer:
