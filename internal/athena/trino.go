@@ -134,6 +134,14 @@ var macros = []string{
 	"CREATE OR REPLACE MACRO lakebox_json_try_varchar(j) AS CASE WHEN json_type(j) NOT IN ('OBJECT', 'ARRAY') THEN json_extract_string(j, '$') END",
 	// j if v is JSON, else other: typeof is known when binding, so the engine keeps one of the two.
 	"CREATE OR REPLACE MACRO lakebox_if_json(v, j, other) AS CASE WHEN typeof(v) = 'JSON' THEN j ELSE other END",
+	// CAST(v AS varchar) as Trino writes it: a timestamp (Trino's
+	// timestamp(3)) with milliseconds, an instant (timestamp with time
+	// zone, in the session's zone) with milliseconds and UTC. The detour
+	// through text lets every branch bind whatever v's type.
+	"CREATE OR REPLACE MACRO lakebox_varchar(v) AS CASE typeof(v) " +
+		"WHEN 'TIMESTAMP' THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMP), '" + trinoTimestampText + "') " +
+		"WHEN 'TIMESTAMP WITH TIME ZONE' THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMPTZ), '" + trinoTimestampText + "') || ' UTC' " +
+		"ELSE CAST(v AS VARCHAR) END",
 	"CREATE OR REPLACE MACRO lakebox_if_json_or_array(v, j, other) AS CASE WHEN typeof(v) IN ('JSON', 'JSON[]') THEN j ELSE other END",
 	"CREATE OR REPLACE MACRO lakebox_widened(t, v) AS CASE WHEN false THEN t ELSE v END", // v, of the type it shares with t
 	// Piece i of regexp_replace with a function, and the replacement of the
@@ -271,15 +279,16 @@ func (s *Service) prepare(ctx context.Context) error {
 // a varchar.
 func translateCast(n map[string]any) {
 	t, _ := n["cast_type"].(map[string]any)
-	if child, _ := n["child"].(map[string]any); t != nil && t["id"] == "VARCHAR" &&
-		child["class"] == "FUNCTION" && strings.EqualFold(stringOf(child["function_name"]), "from_unixtime") && len(childrenOf(child)) == 1 {
-		// An instant as text, as Trino writes one: in the session's zone,
-		// with milliseconds and the zone's name.
-		loc := n["query_location"]
-		text := call("||", loc, call("strftime", loc, child, stringConstant("%Y-%m-%d %H:%M:%S.%g")), stringConstant(" UTC"))
-		text["is_operator"] = true // NULL of NULL, as concat is not
-		replaceNode(n, text)
-		return
+	if child, _ := n["child"].(map[string]any); t != nil && t["id"] == "VARCHAR" {
+		if local, zone := zonedText(child); local != nil {
+			// A timestamp with time zone as text, as Trino writes one: its
+			// wall-clock time there, with milliseconds, and the zone's name.
+			loc := n["query_location"]
+			text := call("||", loc, call("||", loc, call("strftime", loc, local, stringConstant(trinoTimestampText)), stringConstant(" ")), zone)
+			text["is_operator"], text["children"].([]any)[0].(map[string]any)["is_operator"] = true, true // NULL of NULL, as concat is not
+			replaceNode(n, text)
+			return
+		}
 	}
 	if t != nil && t["id"] == "VARCHAR" {
 		// JSON to varchar is the scalar's value in Trino ("abc", not
@@ -297,7 +306,12 @@ func translateCast(n map[string]any) {
 			return
 		case isColumn(child):
 			asJSON := call(scalar, loc, castTo(deepCopy(child), "VARCHAR"))
-			replaceNode(n, call("lakebox_if_json", loc, deepCopy(child), asJSON, unaliased(n)))
+			replaceNode(n, call("lakebox_if_json", loc, deepCopy(child), asJSON, call("lakebox_varchar", loc, deepCopy(child))))
+			return
+		case isFunctionOrCast(child):
+			// Of a type known only once the engine binds it: a timestamp
+			// is written with Trino's milliseconds.
+			replaceNode(n, call("lakebox_varchar", loc, child))
 			return
 		}
 	}
@@ -312,6 +326,43 @@ func translateCast(n map[string]any) {
 		return // JSON already
 	}
 	replaceNode(n, call("to_json", n["query_location"], child))
+}
+
+// trinoTimestampText is the strftime pattern of a timestamp(3) as text in
+// Trino (CAST(x AS varchar)): milliseconds always, where the engine writes
+// the fraction's digits up to the last that is not zero.
+const trinoTimestampText = "%Y-%m-%d %H:%M:%S.%g"
+
+// zonedText returns, for an expression that is visibly a timestamp with
+// time zone, its wall-clock time in its zone and the zone's name as Trino
+// writes it after the time; nil, nil for anything else.
+func zonedText(v map[string]any) (local, zone any) {
+	args := childrenOf(v)
+	switch {
+	case v["class"] == "FUNCTION" && strings.EqualFold(stringOf(v["function_name"]), "from_unixtime") && len(args) == 1:
+		return v, stringConstant("UTC") // the session's zone
+	case v["class"] == "FUNCTION" && stringOf(v["function_name"]) == "from_iso8601_timestamp" && len(args) == 1:
+		local, _ = zonedValue(v)
+		return local, call("lakebox_iso8601_zone", noLocation, deepCopy(args[0]))
+	case v["class"] == "CAST" && literalZone(v) != "":
+		local, _ = zonedValue(v)
+		return local, stringConstant(literalZone(v))
+	}
+	if z := zoneOfMoved(v); z != nil {
+		return v, deepCopy(z)
+	}
+	return nil, nil
+}
+
+// isFunctionOrCast reports whether an expression is a function call, an
+// operator or a cast: something whose type the engine decides.
+func isFunctionOrCast(v any) bool {
+	c, _ := v.(map[string]any)
+	switch c["class"] {
+	case "FUNCTION", "CAST", "OPERATOR", "CASE", "SUBQUERY":
+		return true
+	}
+	return false
 }
 
 // isJSONCast reports whether a cast node casts to JSON.

@@ -2093,3 +2093,28 @@ WITH c AS (SELECT from_unixtime(x, 9, 0) AS t FROM (VALUES 0, 3600) v(x)) SELECT
 SELECT CAST(from_unixtime(1700000000.5) AS VARCHAR), CAST(from_unixtime(NULL) AS VARCHAR)
 ----
 2023-11-14 22:13:20.500 UTC | NULL
+
+# Timestamps with time zone as text: the wall-clock time in the value's
+# zone, milliseconds, the zone as Trino names it.
+SELECT CAST(from_iso8601_timestamp('2023-11-14T22:13:20.5Z') AS VARCHAR), CAST(from_iso8601_timestamp('2023-11-14T22:13:20.5+05:30') AS VARCHAR)
+----
+2023-11-14 22:13:20.500 UTC | 2023-11-14 22:13:20.500 +05:30
+
+SELECT CAST(TIMESTAMP '2023-11-14 22:13:20.5 America/New_York' AS VARCHAR), CAST(from_unixtime(1700000000.5) AT TIME ZONE 'America/New_York' AS VARCHAR)
+----
+2023-11-14 22:13:20.500 America/New_York | 2023-11-14 17:13:20.500 America/New_York
+
+SELECT CAST(from_unixtime(1700000000.5, 'Asia/Kolkata') AS VARCHAR), CAST(from_unixtime(1700000000.5, 5, 30) AS VARCHAR), length(CAST(current_timestamp AS VARCHAR))
+----
+2023-11-15 03:43:20.500 Asia/Kolkata | 2023-11-15 03:43:20.500 +05:30 | 27
+
+# A timestamp (Trino's timestamp(3)) as text keeps its milliseconds, as
+# does a column of one; other values cast as before.
+SELECT CAST(date_parse('2023-11-14 22:13:20', '%Y-%m-%d %H:%i:%s') AS VARCHAR), CAST(date_parse(NULL, '%Y') AS VARCHAR), CAST(1 + 2 AS VARCHAR), CAST(upper('a') AS VARCHAR)
+----
+2023-11-14 22:13:20.000 | NULL | 3 | A
+
+SELECT CAST(t AS VARCHAR), CAST(n AS VARCHAR) FROM (VALUES (date_parse('2023-11-14 22:13:20.25', '%Y-%m-%d %H:%i:%s.%f'), 1.5), (NULL, NULL)) v(t, n)
+----
+2023-11-14 22:13:20.250 | 1.5
+NULL | NULL
