@@ -280,7 +280,7 @@ func engineError(q string, err error) error {
 		}
 		return userError(errSyntax, "COLUMN_NOT_FOUND: %s", msg)
 	case "Conversion", "Invalid Input", "Out of Range":
-		if strings.HasPrefix(msg, "INVALID_FUNCTION_ARGUMENT: ") { // a Trino function's own error
+		if strings.HasPrefix(msg, "INVALID_FUNCTION_ARGUMENT: ") || strings.HasPrefix(msg, "NOT_SUPPORTED: ") { // a Trino function's own error, or Lakebox's
 			return userError(errUser, "%s", msg)
 		}
 		return userError(errUser, "INVALID_CAST_ARGUMENT: %s", msg)

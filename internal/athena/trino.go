@@ -1569,7 +1569,7 @@ func formatArgs(loc any, args []any) []any {
 		}
 		last = c.index
 		if c.conv == 't' || c.conv == 'T' {
-			if j+1 >= len(f) || strftimePattern(f[j+1]) == "" {
+			if j+1 >= len(f) || strftimePattern(f[j+1]) == "" && f[j+1] != 'C' && !zonedConversion(f[j+1]) {
 				return args // a conversion Lakebox does not translate: the engine refuses it
 			}
 			c.time = f[j+1]
@@ -1594,6 +1594,15 @@ func formatArgs(loc any, args []any) []any {
 	// printf cannot mix indexed and sequential arguments, as Java does:
 	// every conversion names its argument, and each time conversion a new
 	// one.
+	// An argument only time conversions read is read through the values
+	// they add: in its place, printf would make the whole result NULL for
+	// a NULL one, where Java prints null.
+	for _, c := range convs {
+		readElsewhere := slices.ContainsFunc(convs, func(o conversion) bool { return o.index == c.index && o.time == 0 })
+		if c.time != 0 && !readElsewhere && c.index < len(args) {
+			args[c.index] = stringConstant("")
+		}
+	}
 	var b strings.Builder
 	at := 0
 	for _, c := range convs {
@@ -1607,10 +1616,30 @@ func formatArgs(loc any, args []any) []any {
 			continue
 		}
 		arg := given[c.index]
+		var v map[string]any
+		if zonedConversion(c.time) {
+			// Only a value visibly with a zone has them: Java refuses a
+			// LocalDateTime, and so does the engine the untranslated call.
+			zone, instant := zoneAndInstant(arg)
+			if zone == nil {
+				return given
+			}
+			epoch := castTo(call("epoch_us", loc, instant), "VARCHAR")
+			v = call("lakebox_java_zoned", loc, stringConstant(string(c.time)), zone, epoch)
+		}
 		if local, _ := zonedValue(arg); local != nil {
 			arg = local // a value with a zone reads as its wall-clock time there
 		}
-		v := call("strftime", loc, deepCopy(arg), stringConstant(strftimePattern(c.time)))
+		switch {
+		case v != nil:
+		case c.time == 'C': // the century, two digits
+			century := call("//", loc, call("year", loc, deepCopy(arg)), constant("INTEGER", 100))
+			century["is_operator"] = true
+			v = call("lpad", loc, castTo(century, "VARCHAR"), constant("INTEGER", 2), stringConstant("0"))
+		default:
+			v = call("strftime", loc, deepCopy(arg), stringConstant(strftimePattern(c.time)))
+		}
+		v = call("ifnull", loc, v, stringConstant("null")) // Java prints NULL as null
 		switch {
 		case c.conv == 'T':
 			v = call("upper", loc, v)
@@ -1623,6 +1652,24 @@ func formatArgs(loc any, args []any) []any {
 	b.WriteString(f[at:])
 	args[0] = stringConstant(b.String())
 	return args
+}
+
+// zoneAndInstant returns the zone and the instant of an expression that
+// is visibly a timestamp with time zone; nil, nil for anything else.
+func zoneAndInstant(v any) (zone, instant any) {
+	n, _ := v.(map[string]any)
+	if n == nil {
+		return nil, nil
+	}
+	if n["class"] == "FUNCTION" && strings.EqualFold(stringOf(n["function_name"]), "from_unixtime") && len(childrenOf(n)) == 1 {
+		return stringConstant("UTC"), deepCopy(n)
+	}
+	_, zone = zonedText(n)
+	_, instant = zonedValue(n)
+	if zone == nil || instant == nil {
+		return nil, nil
+	}
+	return zone, deepCopy(instant)
 }
 
 // strftimePattern is the strftime pattern of Java's date and time

@@ -25,6 +25,7 @@ import (
 type udfs struct {
 	regexps   memo[*regexp.Regexp] // regexp_position's patterns
 	castPlans memo[*jsonCastPlan]  // lakebox_json_rows's plans
+	zones     memo[*time.Location] // lakebox_java_zoned's zones
 }
 
 // register defines the functions in the engine.
@@ -45,6 +46,7 @@ func (u *udfs) register(sess *sqlengine.Session) error {
 		{"lakebox_utf_decode", 2, utfDecode},
 		{"lakebox_json_rows", 2, u.jsonRows},
 		{"lakebox_json_parse", 1, jsonParse},
+		{"lakebox_java_zoned", 3, u.javaZoned},
 	} {
 		if err := sess.RegisterFunc(f.name, f.nargs, false, f.fn); err != nil {
 			return err

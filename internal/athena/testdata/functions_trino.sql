@@ -2118,3 +2118,24 @@ SELECT CAST(t AS VARCHAR), CAST(n AS VARCHAR) FROM (VALUES (date_parse('2023-11-
 ----
 2023-11-14 22:13:20.250 | 1.5
 NULL | NULL
+
+# Java's conversions of an instant and its zone (java.util.Formatter's
+# answers for a ZonedDateTime): %tZ the zone's short name, %tz its offset,
+# %tc the whole, %ts and %tQ the epoch in seconds and milliseconds.
+SELECT format('%1$tZ|%1$tz|%1$tc|%1$ts|%1$tQ|%1$tC|%1$TZ|%1$Tc', from_unixtime(1700000000.5))
+----
+UTC|+0000|Tue Nov 14 22:13:20 UTC 2023|1700000000|1700000000500|20|UTC|TUE NOV 14 22:13:20 UTC 2023
+
+SELECT format('%1$tZ|%1$tz|%1$tc', from_unixtime(1700000000.5, 'America/New_York')), format('%1$tZ|%1$tz', TIMESTAMP '2023-07-01 08:00:00 America/New_York')
+----
+EST|-0500|Tue Nov 14 17:13:20 EST 2023 | EDT|-0400
+
+SELECT format('%1$tZ|%1$tz|%1$tc', from_unixtime(1700000000.5, 'Asia/Kolkata')), format('%1$tZ|%1$tz', from_iso8601_timestamp('2023-11-14T22:13:20.5+05:30'))
+----
+IST|+0530|Wed Nov 15 03:43:20 IST 2023 | +05:30|+0530
+
+# Before the epoch the seconds and milliseconds round down; the century
+# of a date; NULL prints as null.
+SELECT format('%ts|%tQ', from_unixtime(-1.5), from_unixtime(-1.5)), format('%tC', DATE '1999-01-01'), format('%tz|%tY|%TB', from_unixtime(NULL), CAST(NULL AS DATE), CAST(NULL AS DATE))
+----
+-2|-1500 | 19 | null|null|NULL
