@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Java's date and time conversions that need an instant and its zone,
@@ -48,7 +49,11 @@ func (u *udfs) javaZoned(a []*string) (any, error) {
 		if conv == "Z" {
 			return name, nil
 		}
-		return t.Format("Mon Jan 02 15:04:05 ") + name + " " + strconv.Itoa(t.Year()), nil
+		year := t.Year()
+		if year <= 0 {
+			year = 1 - year // Java writes the year of the era
+		}
+		return t.Format("Mon Jan 02 15:04:05 ") + name + " " + fmt.Sprintf("%04d", year), nil
 	}
 	return nil, fmt.Errorf("INVALID_FUNCTION_ARGUMENT: Unknown conversion %%t%s", *a[0])
 }
@@ -73,23 +78,61 @@ func loadZone(zone string) (*time.Location, error) {
 		}
 		return time.FixedZone(zone, secs), nil
 	}
-	loc, err := time.LoadLocation(zone)
-	if err != nil {
-		return nil, fmt.Errorf("INVALID_FUNCTION_ARGUMENT: Unknown time zone: %s", zone)
+	if loc, err := time.LoadLocation(zone); err == nil {
+		return loc, nil
 	}
-	return loc, nil
+	// Trino takes zone names in any case (america/new_york); the tz
+	// database's files have one.
+	if loc, err := time.LoadLocation(zoneCase(zone)); err == nil {
+		return loc, nil
+	}
+	return nil, fmt.Errorf("INVALID_FUNCTION_ARGUMENT: Unknown time zone: %s", zone)
+}
+
+// zoneCase spells a zone name as the tz database mostly does: each word
+// capitalized (America/New_York, Etc/GMT+5).
+func zoneCase(zone string) string {
+	b := []byte(strings.ToLower(zone))
+	for i := range b {
+		if i == 0 || strings.IndexByte("/_-", b[i-1]) >= 0 {
+			b[i] = byte(unicode.ToUpper(rune(b[i])))
+		}
+	}
+	out := string(b)
+	for _, w := range []string{"Gmt", "Utc", "Uct"} {
+		out = strings.ReplaceAll(out, w, strings.ToUpper(w))
+	}
+	return out
 }
 
 // javaZoneName is %tZ: an offset's own name (+05:30), UTC, or the zone's
-// short name at t (EST, EDT, CET, IST). Java takes those names from CLDR,
-// which has one for zones whose tz database abbreviation is only an
-// offset (America/Sao_Paulo is BRT to Java, -03 to the tz database):
-// those Lakebox does not know, and says so.
+// short name (EST, EDT, CET, IST). Java names a zone as it is named today,
+// standard or daylight as t is, whatever it was called at t (New York in
+// 1811 is EST to Java, LMT to the tz database): today's names are read at
+// two instants of 2025. Java takes the names from CLDR, which has one for
+// zones whose tz database abbreviation is only an offset
+// (America/Sao_Paulo is BRT to Java, -03 to the tz database): those
+// Lakebox does not know, and says so.
 func javaZoneName(zone string, t time.Time) (string, error) {
 	if zone[0] == '+' || zone[0] == '-' || zone == "UTC" {
 		return zone, nil
 	}
-	name, _ := t.Zone()
+	var standard, daylight string
+	for _, month := range []time.Month{time.January, time.July} {
+		ref := time.Date(2025, month, 15, 12, 0, 0, 0, t.Location())
+		if name, _ := ref.Zone(); ref.IsDST() {
+			daylight = name
+		} else {
+			standard = name
+		}
+	}
+	name := standard
+	if t.IsDST() {
+		name = daylight
+		if name == "" { // daylight time the zone no longer keeps
+			name, _ = t.Zone()
+		}
+	}
 	if name == "" || name[0] == '+' || name[0] == '-' {
 		return "", fmt.Errorf("NOT_SUPPORTED: format's %%tZ of the zone %s: Lakebox does not know Java's short name for it", zone)
 	}

@@ -140,6 +140,9 @@ var macros = []string{
 	// through text lets every branch bind whatever v's type.
 	"CREATE OR REPLACE MACRO lakebox_varchar(v) AS CASE typeof(v) " +
 		"WHEN 'TIMESTAMP' THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMP), '" + trinoTimestampText + "') " +
+		"WHEN 'TIMESTAMP_MS' THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMP), '" + trinoTimestampText + "') " +
+		"WHEN 'TIMESTAMP_S' THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMP), '%Y-%m-%d %H:%M:%S') " +
+		"WHEN 'TIMESTAMP_NS' THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMP_NS), '%Y-%m-%d %H:%M:%S.%n') " +
 		"WHEN 'TIMESTAMP WITH TIME ZONE' THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMPTZ), '" + trinoTimestampText + "') || ' UTC' " +
 		"ELSE CAST(v AS VARCHAR) END",
 	"CREATE OR REPLACE MACRO lakebox_if_json_or_array(v, j, other) AS CASE WHEN typeof(v) IN ('JSON', 'JSON[]') THEN j ELSE other END",
@@ -280,11 +283,27 @@ func (s *Service) prepare(ctx context.Context) error {
 func translateCast(n map[string]any) {
 	t, _ := n["cast_type"].(map[string]any)
 	if child, _ := n["child"].(map[string]any); t != nil && t["id"] == "VARCHAR" {
+		if text, literal := timestampLiteralText(child); literal {
+			if text != nil {
+				replaceNode(n, text)
+			}
+			return
+		}
 		if local, zone := zonedText(child); local != nil {
 			// A timestamp with time zone as text, as Trino writes one: its
-			// wall-clock time there, with milliseconds, and the zone's name.
+			// wall-clock time there, with milliseconds (a literal's own
+			// digits), and the zone's name.
 			loc := n["query_location"]
-			text := call("||", loc, call("||", loc, call("strftime", loc, local, stringConstant(trinoTimestampText)), stringConstant(" ")), zone)
+			digits := 3
+			if val, _, ok := constantValue(child["child"]); ok && child["class"] == "CAST" {
+				text, _ := val.(string)
+				digits = fractionDigits(text)
+			}
+			wall := timestampText(loc, local, digits)
+			if wall == nil {
+				wall = timestampText(loc, local, 6)
+			}
+			text := call("||", loc, call("||", loc, wall, stringConstant(" ")), zone)
 			text["is_operator"], text["children"].([]any)[0].(map[string]any)["is_operator"] = true, true // NULL of NULL, as concat is not
 			replaceNode(n, text)
 			return
@@ -333,25 +352,82 @@ func translateCast(n map[string]any) {
 // the fraction's digits up to the last that is not zero.
 const trinoTimestampText = "%Y-%m-%d %H:%M:%S.%g"
 
+// timestampLiteralText reports whether v is a TIMESTAMP literal and
+// returns it as text with as many digits of a second as it has (Trino's
+// timestamp(p)); nil for a precision the engine's strftime cannot write,
+// whose cast the engine writes (the digits up to the last that is not zero).
+func timestampLiteralText(v map[string]any) (text map[string]any, literal bool) {
+	t, _ := v["cast_type"].(map[string]any)
+	val, typ, ok := constantValue(v["child"])
+	s, _ := val.(string)
+	if v["class"] != "CAST" || t == nil || t["id"] != "TIMESTAMP" || !ok || typ != "VARCHAR" {
+		return nil, false
+	}
+	return timestampText(v["query_location"], v, fractionDigits(s)), true
+}
+
+// fractionDigits counts the digits of a second a timestamp literal has.
+func fractionDigits(s string) int {
+	digits := 0
+	if i := strings.LastIndexByte(s, '.'); i >= 0 {
+		for _, r := range s[i+1:] {
+			if r < '0' || r > '9' {
+				break
+			}
+			digits++
+		}
+	}
+	return digits
+}
+
+// timestampText writes a timestamp with digits digits of a second, as
+// Trino writes a timestamp(digits); nil beyond microseconds, which the
+// engine's timestamps do not hold.
+func timestampText(loc, ts any, digits int) map[string]any {
+	switch {
+	case digits == 0:
+		return call("strftime", loc, ts, stringConstant("%Y-%m-%d %H:%M:%S"))
+	case digits == 3:
+		return call("strftime", loc, ts, stringConstant(trinoTimestampText))
+	case digits <= 6: // "YYYY-MM-DD HH:MM:SS." and the digits
+		return call("left", loc, call("strftime", loc, ts, stringConstant("%Y-%m-%d %H:%M:%S.%f")), constant("INTEGER", 20+digits))
+	}
+	return nil
+}
+
 // zonedText returns, for an expression that is visibly a timestamp with
 // time zone, its wall-clock time in its zone and the zone's name as Trino
-// writes it after the time; nil, nil for anything else.
+// writes it after the time (+00:00 is UTC); nil, nil for anything else. A
+// zone that is not a constant is left out, as the printing of results
+// leaves it (bind.go): read from the call's argument, it would make a
+// query grouped by the call read an ungrouped column.
 func zonedText(v map[string]any) (local, zone any) {
 	args := childrenOf(v)
 	switch {
 	case v["class"] == "FUNCTION" && strings.EqualFold(stringOf(v["function_name"]), "from_unixtime") && len(args) == 1:
 		return v, stringConstant("UTC") // the session's zone
-	case v["class"] == "FUNCTION" && stringOf(v["function_name"]) == "from_iso8601_timestamp" && len(args) == 1:
-		local, _ = zonedValue(v)
-		return local, call("lakebox_iso8601_zone", noLocation, deepCopy(args[0]))
 	case v["class"] == "CAST" && literalZone(v) != "":
 		local, _ = zonedValue(v)
-		return local, stringConstant(literalZone(v))
+		zone = stringConstant(literalZone(v))
+	case v["class"] == "FUNCTION" && stringOf(v["function_name"]) == "from_iso8601_timestamp" && len(args) == 1:
+		// The string's own offset, known now when the string is.
+		if val, typ, ok := constantValue(args[0]); ok && typ == "VARCHAR" {
+			text, _ := val.(string)
+			if z, err := iso8601Zone(text); err == nil {
+				name, _ := z.(string)
+				local, _ = zonedValue(v)
+				zone = stringConstant(name)
+			}
+		}
+	default:
+		if z := zoneOfMoved(v); z != nil {
+			local, zone = v, deepCopy(z)
+		}
 	}
-	if z := zoneOfMoved(v); z != nil {
-		return v, deepCopy(z)
+	if _, _, constant := constantValue(zone); !constant {
+		return nil, nil
 	}
-	return nil, nil
+	return local, call("lakebox_zone_name", noLocation, zone)
 }
 
 // isFunctionOrCast reports whether an expression is a function call, an
@@ -885,16 +961,7 @@ func typeOf(arg any, loc any) map[string]any {
 		t, _ := c["cast_type"].(map[string]any)
 		if val, typ, ok := constantValue(c["child"]); ok && typ == "VARCHAR" && t != nil && t["id"] == "TIMESTAMP" {
 			if s, ok := val.(string); ok {
-				digits := 0
-				if i := strings.LastIndexByte(s, '.'); i >= 0 {
-					for _, r := range s[i+1:] {
-						if r < '0' || r > '9' {
-							break
-						}
-						digits++
-					}
-				}
-				return stringConstant(fmt.Sprintf("timestamp(%d)", digits))
+				return stringConstant(fmt.Sprintf("timestamp(%d)", fractionDigits(s)))
 			}
 		}
 	}
@@ -1635,7 +1702,7 @@ func formatArgs(loc any, args []any) []any {
 		case c.time == 'C': // the century, two digits
 			century := call("//", loc, call("year", loc, deepCopy(arg)), constant("INTEGER", 100))
 			century["is_operator"] = true
-			v = call("lpad", loc, castTo(century, "VARCHAR"), constant("INTEGER", 2), stringConstant("0"))
+			v = call("printf", loc, stringConstant("%02d"), century)
 		default:
 			v = call("strftime", loc, deepCopy(arg), stringConstant(strftimePattern(c.time)))
 		}
@@ -1661,15 +1728,21 @@ func zoneAndInstant(v any) (zone, instant any) {
 	if n == nil {
 		return nil, nil
 	}
-	if n["class"] == "FUNCTION" && strings.EqualFold(stringOf(n["function_name"]), "from_unixtime") && len(childrenOf(n)) == 1 {
+	args := childrenOf(n)
+	switch {
+	case n["class"] == "FUNCTION" && strings.EqualFold(stringOf(n["function_name"]), "from_unixtime") && len(args) == 1:
 		return stringConstant("UTC"), deepCopy(n)
+	case n["class"] == "FUNCTION" && stringOf(n["function_name"]) == "from_iso8601_timestamp" && len(args) == 1:
+		zone = call("lakebox_iso8601_zone", noLocation, deepCopy(args[0]))
+	case n["class"] == "CAST" && literalZone(n) != "":
+		zone = stringConstant(literalZone(n))
+	default:
+		zone = deepCopy(zoneOfMoved(n))
 	}
-	_, zone = zonedText(n)
-	_, instant = zonedValue(n)
-	if zone == nil || instant == nil {
+	if _, instant = zonedValue(n); zone == nil || instant == nil {
 		return nil, nil
 	}
-	return zone, deepCopy(instant)
+	return call("lakebox_zone_name", noLocation, zone), deepCopy(instant)
 }
 
 // strftimePattern is the strftime pattern of Java's date and time

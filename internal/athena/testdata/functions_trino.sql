@@ -2100,9 +2100,25 @@ SELECT CAST(from_iso8601_timestamp('2023-11-14T22:13:20.5Z') AS VARCHAR), CAST(f
 ----
 2023-11-14 22:13:20.500 UTC | 2023-11-14 22:13:20.500 +05:30
 
+# A literal keeps its own digits of a second (Trino's timestamp(p)); a zone
+# of offset zero is UTC.
 SELECT CAST(TIMESTAMP '2023-11-14 22:13:20.5 America/New_York' AS VARCHAR), CAST(from_unixtime(1700000000.5) AT TIME ZONE 'America/New_York' AS VARCHAR)
 ----
-2023-11-14 22:13:20.500 America/New_York | 2023-11-14 17:13:20.500 America/New_York
+2023-11-14 22:13:20.5 America/New_York | 2023-11-14 17:13:20.500 America/New_York
+
+SELECT CAST(TIMESTAMP '2020-06-10 15:55:23.383345' AS VARCHAR), CAST(TIMESTAMP '2023-11-14 22:13:20' AS VARCHAR), CAST(TIMESTAMP '2023-11-14 22:13:20.500' AS VARCHAR), CAST(TIMESTAMP '2023-11-14 22:13:20.10' AS VARCHAR)
+----
+2020-06-10 15:55:23.383345 | 2023-11-14 22:13:20 | 2023-11-14 22:13:20.500 | 2023-11-14 22:13:20.10
+
+SELECT CAST(TIMESTAMP '2023-11-14 22:13:20 +00:00' AS VARCHAR), CAST(from_iso8601_timestamp('2023-11-14T22:13:20+00:00') AS VARCHAR), CAST(from_unixtime(0, 0, 0) AS VARCHAR)
+----
+2023-11-14 22:13:20 UTC | 2023-11-14 22:13:20.000 UTC | 1970-01-01 00:00:00.000 UTC
+
+# A zone read from a column is left out, as when results print (a query
+# grouped by the call could not read the column): the instant in UTC.
+SELECT CAST(from_iso8601_timestamp(s) AS VARCHAR), count(*) FROM (VALUES '2023-01-01T00:00:00+05:30') v(s) GROUP BY from_iso8601_timestamp(s)
+----
+2022-12-31 18:30:00.000 UTC | 1
 
 SELECT CAST(from_unixtime(1700000000.5, 'Asia/Kolkata') AS VARCHAR), CAST(from_unixtime(1700000000.5, 5, 30) AS VARCHAR), length(CAST(current_timestamp AS VARCHAR))
 ----
@@ -2139,3 +2155,14 @@ IST|+0530|Wed Nov 15 03:43:20 IST 2023 | +05:30|+0530
 SELECT format('%ts|%tQ', from_unixtime(-1.5), from_unixtime(-1.5)), format('%tC', DATE '1999-01-01'), format('%tz|%tY|%TB', from_unixtime(NULL), CAST(NULL AS DATE), CAST(NULL AS DATE))
 ----
 -2|-1500 | 19 | null|null|NULL
+
+# Java names a zone as it is named today, whatever the tz database called
+# it then; zone names in any case; a zone of offset zero is UTC; the year
+# of %tc has four digits, the century of %tC as many as it needs.
+SELECT format('%1$tZ %1$tc', from_unixtime(-5000000000, 'America/New_York')), format('%tZ', from_unixtime(1700000000, 'america/new_york')), format('%1$tZ %1$tc', from_unixtime(0, 0, 0))
+----
+EST Tue Jul 23 10:10:38 EST 1811 | EST | UTC Thu Jan 01 00:00:00 UTC 1970
+
+SELECT format('%1$tc', from_unixtime(-60000000000)), format('%tC', DATE '12345-01-01'), format('%1$tZ|%1$tz', from_unixtime(1700000000, 'Australia/Sydney'))
+----
+Mon Sep 03 13:20:00 UTC 0068 | 123 | AEDT|+1100
