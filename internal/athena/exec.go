@@ -283,6 +283,9 @@ func engineError(q string, err error) error {
 		if strings.HasPrefix(msg, "INVALID_FUNCTION_ARGUMENT: ") || strings.HasPrefix(msg, "NOT_SUPPORTED: ") { // a Trino function's own error, or Lakebox's
 			return userError(errUser, "%s", msg)
 		}
+		if strings.HasPrefix(msg, "FUNCTION_NOT_FOUND: ") { // a macro refusing a type Trino has no overload for
+			return userError(errSyntax, "%s", msg)
+		}
 		return userError(errUser, "INVALID_CAST_ARGUMENT: %s", msg)
 	case "INTERRUPT", "Interrupt":
 		return context.Canceled

@@ -82,7 +82,12 @@ var macros = []string{
 	// length of varchar or of varbinary (bytes). Not overloads by type: a
 	// macro's overload is chosen before a correlated column or an output
 	// alias has a type. typeof folds to a constant, so one branch runs.
-	"CREATE OR REPLACE MACRO lakebox_length(x) AS CASE WHEN typeof(x) = 'BLOB' THEN octet_length(CAST(x AS BLOB)) ELSE length(CAST(x AS VARCHAR)) END",
+	// length of varbinary counts bytes, of varchar characters; Trino has
+	// no other (the engine would count a number's digits).
+	"CREATE OR REPLACE MACRO lakebox_length(x) AS CASE WHEN typeof(x) = 'BLOB' THEN octet_length(CAST(x AS BLOB)) " +
+		"WHEN typeof(x) IN ('VARCHAR', '\"NULL\"') THEN length(CAST(x AS VARCHAR)) " +
+		"ELSE CAST(error('FUNCTION_NOT_FOUND: Unexpected parameters (' || lakebox_typeof(typeof(x)) || ') for function length. " +
+		"Expected: length(char(x)), length(varchar(x)), length(varbinary)') AS BIGINT) END",
 	// Of arrays (dense vectors); of maps (sparse ones, Athena's documented
 	// form) the translation calls lakebox_map_cosine when an argument is
 	// visibly a map. A map with a NULL value has no norm (NULL), as in Trino.
