@@ -126,6 +126,21 @@ func TestServer_Unroutable(t *testing.T) {
 	}
 }
 
+// JSON-protocol answers carry x-amzn-RequestId, as AWS's do; S3's carry
+// x-amz-request-id and x-amz-id-2.
+func TestServer_RequestIDHeadersByProtocol(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	_, _, hdr := httpDo(t, srv, "POST", "/", `{}`, map[string]string{"X-Amz-Target": "DynamoDB_20120810.ListTables"})
+	if hdr.Get("X-Amzn-Requestid") == "" || hdr.Get("X-Amz-Request-Id") != "" || hdr.Get("X-Amz-Id-2") != "" || hdr.Get("Server") != "Lakebox" {
+		t.Errorf("JSON protocol headers: %v", hdr)
+	}
+	_, _, hdr = httpDo(t, srv, "GET", "/no-such-bucket/key", "", nil)
+	if hdr.Get("X-Amz-Request-Id") == "" || hdr.Get("X-Amz-Id-2") == "" || hdr.Get("X-Amzn-Requestid") != "" || hdr.Get("Server") != "Lakebox" {
+		t.Errorf("S3 headers: %v", hdr)
+	}
+}
+
 func TestServer_MalformedInput(t *testing.T) {
 	t.Parallel()
 	srv := awstest.New(t)

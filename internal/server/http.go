@@ -24,9 +24,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	info := &awsproto.RequestInfo{Start: s.clock.Wall()}
 	info.ID, info.HostID = s.ids.next()
 	// Keys already canonical and one slice for their values: Header.Set
-	// would canonicalize each key and allocate each value's slice.
-	h, v := w.Header(), []string{info.ID, info.HostID, "Lakebox"}
-	h["X-Amz-Request-Id"], h["X-Amz-Id-2"], h["Server"] = v[0:1:1], v[1:2:2], v[2:3:3]
+	// would canonicalize each key and allocate each value's slice. The
+	// JSON protocols (every request names an X-Amz-Target) answer with
+	// x-amzn-RequestId alone, as AWS's do; S3 and Lakebox's own endpoints
+	// with S3's pair.
+	h := w.Header()
+	if _, json := r.Header["X-Amz-Target"]; json {
+		h["Server"] = []string{"Lakebox"}
+	} else {
+		v := []string{info.ID, info.HostID, "Lakebox"}
+		h["X-Amz-Request-Id"], h["X-Amz-Id-2"], h["Server"] = v[0:1:1], v[1:2:2], v[2:3:3]
+	}
 	sw := &statusWriter{ResponseWriter: w}
 	defer s.finish(sw, r, info)
 	if s.admin(sw, r, info) {
