@@ -119,6 +119,7 @@ func TestFunctionErrors(t *testing.T) {
 		"SELECT from_base64url('aGVs' || chr(10) || 'bG8=')":                                "Illegal base64 character",
 		"SELECT format('%tZ', TIMESTAMP '2020-01-01 00:00:00')":                             "Invalid type specifier",
 		"SELECT format('%tZ', from_unixtime(0, 'America/Sao_Paulo'))":                       "NOT_SUPPORTED: format's %tZ of the zone America/Sao_Paulo",
+		"SELECT format('%tZ', from_unixtime(-820000000, 'Pacific/Honolulu'))":               "NOT_SUPPORTED: format's %tZ of the zone Pacific/Honolulu",
 		"SELECT length(123)":                                                                "FUNCTION_NOT_FOUND: Unexpected parameters (integer) for function length",
 		"SELECT length(x) FROM (VALUES 1.5) t(x)":                                           "FUNCTION_NOT_FOUND: Unexpected parameters (decimal(2,1)) for function length",
 		"SELECT CAST(j AS VARCHAR) FROM (SELECT json_parse('{\"b\": 1, \"a\": [2]}') AS j)": `Cannot cast '{"a":[2],"b":1}' to varchar`,

@@ -2,10 +2,11 @@ package athena
 
 import (
 	"fmt"
+	"io/fs"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 )
 
 // Java's date and time conversions that need an instant and its zone,
@@ -29,7 +30,7 @@ func (u *udfs) javaZoned(a []*string) (any, error) {
 		return nil, err
 	}
 	zone := *a[1]
-	loc, err := u.zones.get(zone, loadZone)
+	loc, err := u.zones.get(zone, u.loadZone)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +69,7 @@ func floorDiv(a, b int64) int64 {
 
 // loadZone is a zone by Trino's name: a region, UTC, or an offset
 // (+05:30).
-func loadZone(zone string) (*time.Location, error) {
+func (u *udfs) loadZone(zone string) (*time.Location, error) {
 	if off, ok := normalOffset(zone); ok && (zone[0] == '+' || zone[0] == '-') {
 		h, _ := strconv.Atoi(off[1:3])
 		m, _ := strconv.Atoi(off[4:6])
@@ -83,58 +84,81 @@ func loadZone(zone string) (*time.Location, error) {
 	}
 	// Trino takes zone names in any case (america/new_york); the tz
 	// database's files have one.
-	if loc, err := time.LoadLocation(zoneCase(zone)); err == nil {
-		return loc, nil
+	if name, ok := u.zoneNames()[strings.ToLower(zone)]; ok {
+		if loc, err := time.LoadLocation(name); err == nil {
+			return loc, nil
+		}
 	}
 	return nil, fmt.Errorf("INVALID_FUNCTION_ARGUMENT: Unknown time zone: %s", zone)
 }
 
-// zoneCase spells a zone name as the tz database mostly does: each word
-// capitalized (America/New_York, Etc/GMT+5).
-func zoneCase(zone string) string {
-	b := []byte(strings.ToLower(zone))
-	for i := range b {
-		if i == 0 || strings.IndexByte("/_-", b[i-1]) >= 0 {
-			b[i] = byte(unicode.ToUpper(rune(b[i])))
-		}
-	}
-	out := string(b)
-	for _, w := range []string{"Gmt", "Utc", "Uct"} {
-		out = strings.ReplaceAll(out, w, strings.ToUpper(w))
-	}
-	return out
+// zoneNames maps the tz database's zone names, in lower case, to their
+// spelling, read once from the host's zoneinfo directory (empty without
+// one).
+func (u *udfs) zoneNames() map[string]string {
+	u.zoneIndexOnce.Do(func() {
+		u.zoneIndex = map[string]string{}
+		const root = "/usr/share/zoneinfo"
+		filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				name := strings.TrimPrefix(path, root+"/")
+				u.zoneIndex[strings.ToLower(name)] = name
+			}
+			return nil
+		})
+	})
+	return u.zoneIndex
 }
 
 // javaZoneName is %tZ: an offset's own name (+05:30), UTC, or the zone's
 // short name (EST, EDT, CET, IST). Java names a zone as it is named today,
 // standard or daylight as t is, whatever it was called at t (New York in
 // 1811 is EST to Java, LMT to the tz database): today's names are read at
-// two instants of 2025. Java takes the names from CLDR, which has one for
-// zones whose tz database abbreviation is only an offset
-// (America/Sao_Paulo is BRT to Java, -03 to the tz database): those
-// Lakebox does not know, and says so.
+// two instants of 2025, the one with the larger offset being daylight
+// time (Dublin's summer is daylight time to Java, standard time to the tz
+// database). Java takes the names from CLDR, which has one for zones whose
+// tz database abbreviation is only an offset (America/Sao_Paulo is BRT to
+// Java, -03 to the tz database), and a daylight name for zones that no
+// longer keep daylight time: those Lakebox does not know, and says so.
 func javaZoneName(zone string, t time.Time) (string, error) {
 	if zone[0] == '+' || zone[0] == '-' || zone == "UTC" {
 		return zone, nil
 	}
-	var standard, daylight string
-	for _, month := range []time.Month{time.January, time.July} {
-		ref := time.Date(2025, month, 15, 12, 0, 0, 0, t.Location())
-		if name, _ := ref.Zone(); ref.IsDST() {
-			daylight = name
-		} else {
-			standard = name
-		}
+	jan := time.Date(2025, time.January, 15, 12, 0, 0, 0, t.Location())
+	jul := time.Date(2025, time.July, 15, 12, 0, 0, 0, t.Location())
+	standard, stdOffset := jan.Zone()
+	daylight, dstOffset := jul.Zone()
+	if dstOffset < stdOffset {
+		standard, daylight = daylight, standard
 	}
 	name := standard
-	if t.IsDST() {
+	if isDaylight(t) {
 		name = daylight
-		if name == "" { // daylight time the zone no longer keeps
-			name, _ = t.Zone()
+		if stdOffset == dstOffset { // no daylight time today
+			name = ""
 		}
 	}
 	if name == "" || name[0] == '+' || name[0] == '-' {
-		return "", fmt.Errorf("NOT_SUPPORTED: format's %%tZ of the zone %s: Lakebox does not know Java's short name for it", zone)
+		return "", fmt.Errorf("NOT_SUPPORTED: format's %%tZ of the zone %s at %s: Lakebox does not know Java's short name for it", zone, t.Format(time.RFC3339))
 	}
 	return name, nil
+}
+
+// isDaylight tells whether t is in daylight time as Java tells it: as the
+// tz database says, except where it keeps "negative" daylight time (Dublin's
+// winter), which Java reads as standard time, its summer as daylight time.
+func isDaylight(t time.Time) bool {
+	_, off := t.Zone()
+	dst := t.IsDST()
+	for _, other := range []time.Time{t.AddDate(0, -6, 0), t.AddDate(0, 6, 0)} {
+		if _, otherOff := other.Zone(); other.IsDST() != dst {
+			switch {
+			case dst && off < otherOff:
+				return false
+			case !dst && off > otherOff:
+				return true
+			}
+		}
+	}
+	return dst
 }

@@ -85,7 +85,7 @@ var macros = []string{
 	// length of varbinary counts bytes, of varchar characters; Trino has
 	// no other (the engine would count a number's digits).
 	"CREATE OR REPLACE MACRO lakebox_length(x) AS CASE WHEN typeof(x) = 'BLOB' THEN octet_length(CAST(x AS BLOB)) " +
-		"WHEN typeof(x) IN ('VARCHAR', '\"NULL\"') THEN length(CAST(x AS VARCHAR)) " +
+		"WHEN typeof(x) IN ('VARCHAR', '\"NULL\"', 'JSON', 'UUID') THEN length(CAST(x AS VARCHAR)) " + // JSON, UUID: a struct field declared string that a file types so
 		"ELSE CAST(error('FUNCTION_NOT_FOUND: Unexpected parameters (' || lakebox_typeof(typeof(x)) || ') for function length. " +
 		"Expected: length(char(x)), length(varchar(x)), length(varbinary)') AS BIGINT) END",
 	// Of arrays (dense vectors); of maps (sparse ones, Athena's documented
@@ -140,14 +140,15 @@ var macros = []string{
 	// j if v is JSON, else other: typeof is known when binding, so the engine keeps one of the two.
 	"CREATE OR REPLACE MACRO lakebox_if_json(v, j, other) AS CASE WHEN typeof(v) = 'JSON' THEN j ELSE other END",
 	// CAST(v AS varchar) as Trino writes it: a timestamp (Trino's
-	// timestamp(3)) with milliseconds, an instant (timestamp with time
+	// timestamp(3), as Athena reads every file's, nanoseconds too) with
+	// milliseconds, an instant (timestamp with time
 	// zone, in the session's zone) with milliseconds and UTC. The detour
 	// through text lets every branch bind whatever v's type.
 	"CREATE OR REPLACE MACRO lakebox_varchar(v) AS CASE typeof(v) " +
 		"WHEN 'TIMESTAMP' THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMP), '" + trinoTimestampText + "') " +
 		"WHEN 'TIMESTAMP_MS' THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMP), '" + trinoTimestampText + "') " +
-		"WHEN 'TIMESTAMP_S' THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMP), '%Y-%m-%d %H:%M:%S') " +
-		"WHEN 'TIMESTAMP_NS' THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMP_NS), '%Y-%m-%d %H:%M:%S.%n') " +
+		"WHEN 'TIMESTAMP_S' THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMP), '" + trinoTimestampText + "') " +
+		"WHEN 'TIMESTAMP_NS' THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMP), '" + trinoTimestampText + "') " +
 		"WHEN 'TIMESTAMP WITH TIME ZONE' THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMPTZ), '" + trinoTimestampText + "') || ' UTC' " +
 		"ELSE CAST(v AS VARCHAR) END",
 	"CREATE OR REPLACE MACRO lakebox_if_json_or_array(v, j, other) AS CASE WHEN typeof(v) IN ('JSON', 'JSON[]') THEN j ELSE other END",
@@ -170,7 +171,10 @@ var macros = []string{
 	"CREATE OR REPLACE MACRO lakebox_from_zone(z, ts) AS CASE WHEN lakebox_offset(z) IS NOT NULL THEN CAST(ts - lakebox_offset(z) AS TIMESTAMPTZ) " +
 		"ELSE timezone(CASE WHEN lakebox_offset(z) IS NOT NULL THEN 'UTC' ELSE z END, CAST(ts AS TIMESTAMP)) END",
 	// The name Trino gives a zone: UTC for a zero offset.
-	"CREATE OR REPLACE MACRO lakebox_zone_name(z) AS CASE WHEN z IN ('+00:00', '-00:00') THEN 'UTC' ELSE z END",
+	// The zone Trino names UTC: an offset of zero and UTC's other names.
+	"CREATE OR REPLACE MACRO lakebox_zone_name(z) AS CASE WHEN upper(z) IN ('+00:00', '-00:00', 'UTC', 'Z', 'UT', 'UCT', 'GMT', 'GMT0', " +
+		"'GMT+0', 'GMT-0', 'GREENWICH', 'UNIVERSAL', 'ZULU', 'ETC/UTC', 'ETC/UT', 'ETC/UCT', 'ETC/GMT', 'ETC/GMT0', 'ETC/GMT+0', 'ETC/GMT-0', " +
+		"'ETC/GREENWICH', 'ETC/UNIVERSAL', 'ETC/ZULU') THEN 'UTC' ELSE z END",
 	// with_timezone(ts, z): ts is the wall-clock time in z already (see
 	// zonedColumns); timezone() only checks that z is a zone.
 	"CREATE OR REPLACE MACRO lakebox_with_timezone(ts, z) AS CASE WHEN lakebox_at_zone(z, TIMESTAMPTZ '2000-01-01 00:00:00+00') IS NOT NULL THEN CAST(ts AS TIMESTAMP) END",
@@ -285,7 +289,7 @@ func (s *Service) prepare(ctx context.Context) error {
 // translateCast rewrites CAST(x AS JSON), which in Trino makes JSON of a
 // value (a varchar becomes a JSON string), where the engine would parse
 // a varchar.
-func translateCast(n map[string]any) {
+func translateCast(n map[string]any, grouped bool) {
 	t, _ := n["cast_type"].(map[string]any)
 	if child, _ := n["child"].(map[string]any); t != nil && t["id"] == "VARCHAR" {
 		if text, literal := timestampLiteralText(child); literal {
@@ -294,7 +298,7 @@ func translateCast(n map[string]any) {
 			}
 			return
 		}
-		if local, zone := zonedText(child); local != nil {
+		if local, zone := zonedText(child, grouped); local != nil {
 			// A timestamp with time zone as text, as Trino writes one: its
 			// wall-clock time there, with milliseconds (a literal's own
 			// digits), and the zone's name.
@@ -402,11 +406,11 @@ func timestampText(loc, ts any, digits int) map[string]any {
 
 // zonedText returns, for an expression that is visibly a timestamp with
 // time zone, its wall-clock time in its zone and the zone's name as Trino
-// writes it after the time (+00:00 is UTC); nil, nil for anything else. A
-// zone that is not a constant is left out, as the printing of results
-// leaves it (bind.go): read from the call's argument, it would make a
-// query grouped by the call read an ungrouped column.
-func zonedText(v map[string]any) (local, zone any) {
+// writes it after the time (+00:00 is UTC); nil, nil for anything else. In
+// a grouped select a zone that is not a constant is left out, as the
+// printing of results leaves it (bind.go): read from the call's argument,
+// it would make a query grouped by the call read an ungrouped column.
+func zonedText(v map[string]any, grouped bool) (local, zone any) {
 	args := childrenOf(v)
 	switch {
 	case v["class"] == "FUNCTION" && strings.EqualFold(stringOf(v["function_name"]), "from_unixtime") && len(args) == 1:
@@ -415,12 +419,13 @@ func zonedText(v map[string]any) (local, zone any) {
 		local, _ = zonedValue(v)
 		zone = stringConstant(literalZone(v))
 	case v["class"] == "FUNCTION" && stringOf(v["function_name"]) == "from_iso8601_timestamp" && len(args) == 1:
-		// The string's own offset, known now when the string is.
+		// The string's own offset: a constant when the string is.
+		local, _ = zonedValue(v)
+		zone = call("lakebox_iso8601_zone", noLocation, deepCopy(args[0]))
 		if val, typ, ok := constantValue(args[0]); ok && typ == "VARCHAR" {
 			text, _ := val.(string)
 			if z, err := iso8601Zone(text); err == nil {
 				name, _ := z.(string)
-				local, _ = zonedValue(v)
 				zone = stringConstant(name)
 			}
 		}
@@ -429,7 +434,7 @@ func zonedText(v map[string]any) (local, zone any) {
 			local, zone = v, deepCopy(z)
 		}
 	}
-	if _, _, constant := constantValue(zone); !constant {
+	if _, _, constant := constantValue(zone); zone == nil || grouped && !constant {
 		return nil, nil
 	}
 	return local, call("lakebox_zone_name", noLocation, zone)
@@ -474,18 +479,24 @@ func isJSON(v any) bool {
 // arguments first, so what a rewrite puts in place is not rewritten again.
 func translate(root any) {
 	ctes := cteQueries(root)
-	var walk func(v any)
-	walk = func(v any) {
+	// grouped tells whether the nearest enclosing select groups its rows:
+	// there a cast may not read a column its grouping does not.
+	var walk func(v any, grouped bool)
+	walk = func(v any, grouped bool) {
 		switch n := v.(type) {
 		case map[string]any:
+			if n["type"] == "SELECT_NODE" {
+				groups, _ := n["group_expressions"].([]any)
+				grouped = len(groups) > 0 || n["aggregate_handling"] == "FORCE_AGGREGATES"
+			}
 			for _, c := range n {
-				walk(c)
+				walk(c, grouped)
 			}
 			switch n["class"] {
 			case "FUNCTION":
 				translateFunction(n)
 			case "CAST":
-				translateCast(n)
+				translateCast(n, grouped)
 			case "OPERATOR":
 				if args, _ := n["children"].([]any); n["type"] == "ARRAY_EXTRACT" && len(args) == 2 {
 					replaceNode(n, call("lakebox_subscript", n["query_location"], args...))
@@ -496,11 +507,11 @@ func translate(root any) {
 			}
 		case []any:
 			for _, c := range n {
-				walk(c)
+				walk(c, grouped)
 			}
 		}
 	}
-	walk(root)
+	walk(root, false)
 }
 
 func translateFunction(n map[string]any) {

@@ -26,6 +26,9 @@ type udfs struct {
 	regexps   memo[*regexp.Regexp] // regexp_position's patterns
 	castPlans memo[*jsonCastPlan]  // lakebox_json_rows's plans
 	zones     memo[*time.Location] // lakebox_java_zoned's zones
+
+	zoneIndexOnce sync.Once
+	zoneIndex     map[string]string // zone names in lower case, to their spelling
 }
 
 // register defines the functions in the engine.

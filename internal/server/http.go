@@ -29,7 +29,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// x-amzn-RequestId alone, as AWS's do; S3 and Lakebox's own endpoints
 	// with S3's pair.
 	h := w.Header()
-	if _, json := r.Header["X-Amz-Target"]; json {
+	if r.Header.Get("X-Amz-Target") != "" { // as dispatch and writeError tell the protocols apart
 		h["Server"] = []string{"Lakebox"}
 	} else {
 		v := []string{info.ID, info.HostID, "Lakebox"}

@@ -2166,3 +2166,19 @@ EST Tue Jul 23 10:10:38 EST 1811 | EST | UTC Thu Jan 01 00:00:00 UTC 1970
 SELECT format('%1$tc', from_unixtime(-60000000000)), format('%tC', DATE '12345-01-01'), format('%1$tZ|%1$tz', from_unixtime(1700000000, 'Australia/Sydney'))
 ----
 Mon Sep 03 13:20:00 UTC 0068 | 123 | AEDT|+1100
+
+# A zone read from a column is written too, outside a grouped select; UTC's
+# other names are UTC.
+SELECT CAST(x AT TIME ZONE z AS VARCHAR), CAST(from_iso8601_timestamp(s) AS VARCHAR) FROM (VALUES (TIMESTAMP '2020-01-01 00:00:00', 'Asia/Tokyo', '2020-01-01T00:00:00+05:30')) t(x, z, s)
+----
+2020-01-01 09:00:00.000 Asia/Tokyo | 2020-01-01 00:00:00.000 +05:30
+
+SELECT CAST(TIMESTAMP '2020-01-01 00:00:00 GMT' AS VARCHAR), format('%tZ', from_unixtime(0, 'Etc/UTC'))
+----
+2020-01-01 00:00:00 UTC | UTC
+
+# Dublin's summer is daylight time to Java (IST), its winter standard time
+# (GMT), the other way round from the tz database.
+SELECT format('%tZ|%tZ|%tZ', from_unixtime(-299851200, 'Europe/Dublin'), from_unixtime(-315619200, 'Europe/Dublin'), from_unixtime(1690000000, 'Europe/Dublin'))
+----
+IST|GMT|IST
