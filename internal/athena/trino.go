@@ -919,6 +919,13 @@ func constantValue(v any) (val any, typ string, ok bool) {
 	return cv["value"], stringOf(t["id"]), true
 }
 
+// isNullConstant reports whether an expression is the literal NULL.
+func isNullConstant(v any) bool {
+	c, _ := v.(map[string]any)
+	cv, _ := c["value"].(map[string]any)
+	return c["class"] == "CONSTANT" && cv["is_null"] == true
+}
+
 // integerConstant returns the value of an integer constant.
 func integerConstant(v any) (int64, bool) {
 	val, typ, ok := constantValue(v)
@@ -1700,7 +1707,9 @@ func formatArgs(loc any, args []any) []any {
 		}
 		arg := given[c.index]
 		var v map[string]any
-		if zonedConversion(c.time) {
+		if isNullConstant(arg) {
+			v = stringConstant("null") // Java prints a null argument so, whatever the conversion
+		} else if zonedConversion(c.time) {
 			// Only a value visibly with a zone has them: Java refuses a
 			// LocalDateTime, and so does the engine the untranslated call.
 			zone, instant := zoneAndInstant(arg)
@@ -1715,7 +1724,7 @@ func formatArgs(loc any, args []any) []any {
 		}
 		switch {
 		case v != nil:
-		case c.time == 'C': // the century, two digits
+		case c.time == 'C': // the century, two digits at least
 			century := call("//", loc, call("year", loc, deepCopy(arg)), constant("INTEGER", 100))
 			century["is_operator"] = true
 			v = call("printf", loc, stringConstant("%02d"), century)

@@ -2182,3 +2182,7 @@ SELECT CAST(TIMESTAMP '2020-01-01 00:00:00 GMT' AS VARCHAR), format('%tZ', from_
 SELECT format('%tZ|%tZ|%tZ', from_unixtime(-299851200, 'Europe/Dublin'), from_unixtime(-315619200, 'Europe/Dublin'), from_unixtime(1690000000, 'Europe/Dublin'))
 ----
 IST|GMT|IST
+
+SELECT format('%tZ|%tC|%TZ', NULL, NULL, NULL)
+----
+null|null|NULL
