@@ -138,7 +138,8 @@ func radixLiteral(t token) string {
 
 // zonedLiteral reads a timestamp literal's text (quotes included) that
 // names a zone — letters (UTC, Europe/Paris) or an offset (+01:00,
-// GMT-08:30) after the time or the date — and returns it spelled for the
+// GMT-08:30) after the time or the date, an offset also right against the
+// time (00:00:00+05:30) — and returns it spelled for the
 // engine's TIMESTAMPTZ: the time always with its seconds, an offset as
 // ±hh:mm right after it (literalZone reads the zone back). ok is false
 // for a literal without a zone.
@@ -151,6 +152,10 @@ func zonedLiteral(lit string) (engine string, ok bool) {
 	when, last := strings.TrimSpace(v[:sp]), v[sp+1:]
 	if last == "" || when == "" {
 		return "", false
+	}
+	// An offset written against the time (00:00:00+05:30).
+	if i := strings.IndexAny(last, "+-"); i > 0 && strings.Contains(last[:i], ":") {
+		when, last = when+" "+last[:i], last[i:]
 	}
 	if !strings.Contains(when, " ") && !strings.Contains(when, "T") {
 		when += " 00:00:00" // a date and a zone: its midnight
