@@ -304,9 +304,14 @@ func translateCast(n map[string]any, grouped bool) {
 			// digits), and the zone's name.
 			loc := n["query_location"]
 			digits := 3
-			if val, _, ok := constantValue(child["child"]); ok && child["class"] == "CAST" {
-				text, _ := val.(string)
-				digits = fractionDigits(text)
+			if d, ok := literalDigits(child); ok {
+				digits = d
+			} else if zoneOfMoved(child) != nil {
+				for _, a := range childrenOf(child) { // a literal moved into a zone keeps its precision
+					if d, ok := literalDigits(a); ok {
+						digits = d
+					}
+				}
 			}
 			wall := timestampText(loc, local, digits)
 			if wall == nil {
@@ -373,6 +378,25 @@ func timestampLiteralText(v map[string]any) (text map[string]any, literal bool) 
 		return nil, false
 	}
 	return timestampText(v["query_location"], v, fractionDigits(s)), true
+}
+
+// literalDigits returns the digits of a second of a timestamp literal
+// (with a zone or not); ok is false for anything else.
+func literalDigits(v any) (digits int, ok bool) {
+	c, _ := v.(map[string]any)
+	t, _ := c["cast_type"].(map[string]any)
+	if c["class"] != "CAST" || t == nil || (t["id"] != "TIMESTAMP" && t["id"] != "TIMESTAMP WITH TIME ZONE") {
+		return 0, false
+	}
+	val, typ, isConst := constantValue(c["child"])
+	if !isConst {
+		return literalDigits(c["child"]) // a literal the translation cast again
+	}
+	text, _ := val.(string)
+	if typ != "VARCHAR" {
+		return 0, false
+	}
+	return fractionDigits(text), true
 }
 
 // fractionDigits counts the digits of a second a timestamp literal has.
