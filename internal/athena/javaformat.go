@@ -70,6 +70,9 @@ func floorDiv(a, b int64) int64 {
 // loadZone is a zone by Trino's name: a region, UTC, or an offset
 // (+05:30).
 func (u *udfs) loadZone(zone string) (*time.Location, error) {
+	if zone == "" {
+		return nil, fmt.Errorf("INVALID_FUNCTION_ARGUMENT: Unknown time zone: ")
+	}
 	if off, ok := normalOffset(zone); ok && (zone[0] == '+' || zone[0] == '-') {
 		h, _ := strconv.Atoi(off[1:3])
 		m, _ := strconv.Atoi(off[4:6])
