@@ -12,6 +12,7 @@ import (
 	"hash"
 	"hash/crc32"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/cespare/xxhash/v2"
@@ -96,10 +97,8 @@ func registerBinary(sess *sqlengine.Session) error {
 			return math.Float32frombits(binary.BigEndian.Uint32(b)), nil
 		}},
 		{"lakebox_varbinary_reverse", blob1, sqlengine.Blob, onBytes(func(b []byte) any {
-			r := make([]byte, len(b))
-			for i, c := range b {
-				r[len(b)-1-i] = c
-			}
+			r := append(make([]byte, 0, len(b)), b...) // never nil: an empty value is not NULL
+			slices.Reverse(r)
 			return r
 		})},
 		{"lakebox_varbinary_substr", []sqlengine.Type{sqlengine.Blob, sqlengine.Bigint, sqlengine.Bigint}, sqlengine.Blob, func(a []any) (any, error) {

@@ -79,11 +79,10 @@ var macros = []string{
 	"CREATE OR REPLACE MACRO array_histogram(a) AS map_from_entries(list_transform(lakebox_array_distinct(list_filter(a, x -> x IS NOT NULL)), v -> {'k': v, 'v': CAST(len(list_filter(a, x -> x = v)) AS BIGINT)}))",
 	"CREATE OR REPLACE MACRO euclidean_distance(a, b) AS list_distance(CAST(a AS DOUBLE[]), CAST(b AS DOUBLE[]))",
 	"CREATE OR REPLACE MACRO dot_product(a, b) AS list_dot_product(CAST(a AS DOUBLE[]), CAST(b AS DOUBLE[]))",
-	// length of varchar or of varbinary (bytes). Not overloads by type: a
-	// macro's overload is chosen before a correlated column or an output
-	// alias has a type. typeof folds to a constant, so one branch runs.
 	// length of varbinary counts bytes, of varchar characters; Trino has
-	// no other (the engine would count a number's digits).
+	// no other (the engine would count a number's digits). Not overloads by
+	// type: a macro's overload is chosen before a correlated column or an
+	// output alias has a type. typeof folds to a constant, so one branch runs.
 	"CREATE OR REPLACE MACRO lakebox_length(x) AS CASE WHEN typeof(x) = 'BLOB' THEN octet_length(CAST(x AS BLOB)) " +
 		"WHEN typeof(x) IN ('VARCHAR', '\"NULL\"', 'JSON', 'UUID') THEN length(CAST(x AS VARCHAR)) " + // JSON, UUID: a struct field declared string that a file types so
 		"ELSE CAST(error('FUNCTION_NOT_FOUND: Unexpected parameters (' || lakebox_typeof(typeof(x)) || ') for function length. " +
@@ -139,17 +138,14 @@ var macros = []string{
 	"CREATE OR REPLACE MACRO lakebox_json_try_varchar(j) AS CASE WHEN json_type(j) NOT IN ('OBJECT', 'ARRAY') THEN json_extract_string(j, '$') END",
 	// j if v is JSON, else other: typeof is known when binding, so the engine keeps one of the two.
 	"CREATE OR REPLACE MACRO lakebox_if_json(v, j, other) AS CASE WHEN typeof(v) = 'JSON' THEN j ELSE other END",
-	// CAST(v AS varchar) as Trino writes it: a timestamp (Trino's
-	// timestamp(3), as Athena reads every file's, nanoseconds too) with
-	// milliseconds, an instant (timestamp with time
-	// zone, in the session's zone) with milliseconds and UTC. The detour
-	// through text lets every branch bind whatever v's type.
-	"CREATE OR REPLACE MACRO lakebox_varchar(v) AS CASE typeof(v) " +
-		"WHEN 'TIMESTAMP' THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMP), '" + trinoTimestampText + "') " +
-		"WHEN 'TIMESTAMP_MS' THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMP), '" + trinoTimestampText + "') " +
-		"WHEN 'TIMESTAMP_S' THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMP), '" + trinoTimestampText + "') " +
-		"WHEN 'TIMESTAMP_NS' THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMP), '" + trinoTimestampText + "') " +
-		"WHEN 'TIMESTAMP WITH TIME ZONE' THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMPTZ), '" + trinoTimestampText + "') || ' UTC' " +
+	// CAST(v AS varchar) as Trino writes it: a timestamp of any precision
+	// (Trino's timestamp(3), as Athena reads every file's, nanoseconds too)
+	// with milliseconds, an instant (timestamp with time zone, in the
+	// session's zone) with milliseconds and UTC. The detour through text
+	// lets every branch bind whatever v's type.
+	"CREATE OR REPLACE MACRO lakebox_varchar(v) AS CASE " +
+		"WHEN typeof(v) IN ('TIMESTAMP', 'TIMESTAMP_MS', 'TIMESTAMP_S', 'TIMESTAMP_NS') THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMP), '" + trinoTimestampText + "') " +
+		"WHEN typeof(v) = 'TIMESTAMP WITH TIME ZONE' THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMPTZ), '" + trinoTimestampText + "') || ' UTC' " +
 		"ELSE CAST(v AS VARCHAR) END",
 	"CREATE OR REPLACE MACRO lakebox_if_json_or_array(v, j, other) AS CASE WHEN typeof(v) IN ('JSON', 'JSON[]') THEN j ELSE other END",
 	"CREATE OR REPLACE MACRO lakebox_widened(t, v) AS CASE WHEN false THEN t ELSE v END", // v, of the type it shares with t
@@ -317,9 +313,8 @@ func translateCast(n map[string]any, grouped bool) {
 			if wall == nil {
 				wall = timestampText(loc, local, 6)
 			}
-			text := call("||", loc, call("||", loc, wall, stringConstant(" ")), zone)
-			text["is_operator"], text["children"].([]any)[0].(map[string]any)["is_operator"] = true, true // NULL of NULL, as concat is not
-			replaceNode(n, text)
+			// The operator: NULL of NULL, as concat is not.
+			replaceNode(n, operator("||", loc, operator("||", loc, wall, stringConstant(" ")), zone))
 			return
 		}
 	}
@@ -371,13 +366,21 @@ const trinoTimestampText = "%Y-%m-%d %H:%M:%S.%g"
 // timestamp(p)); nil for a precision the engine's strftime cannot write,
 // whose cast the engine writes (the digits up to the last that is not zero).
 func timestampLiteralText(v map[string]any) (text map[string]any, literal bool) {
-	t, _ := v["cast_type"].(map[string]any)
-	val, typ, ok := constantValue(v["child"])
-	s, _ := val.(string)
-	if v["class"] != "CAST" || t == nil || t["id"] != "TIMESTAMP" || !ok || typ != "VARCHAR" {
+	s, ok := timestampLiteral(v)
+	if !ok {
 		return nil, false
 	}
 	return timestampText(v["query_location"], v, fractionDigits(s)), true
+}
+
+// timestampLiteral returns the text of a TIMESTAMP literal: a cast of a
+// string constant to TIMESTAMP, as the engine parses one.
+func timestampLiteral(v any) (string, bool) {
+	c, _ := v.(map[string]any)
+	t, _ := c["cast_type"].(map[string]any)
+	val, typ, ok := constantValue(c["child"])
+	s, isString := val.(string)
+	return s, c["class"] == "CAST" && t != nil && t["id"] == "TIMESTAMP" && ok && typ == "VARCHAR" && isString
 }
 
 // literalDigits returns the digits of a second of a timestamp literal
@@ -435,16 +438,27 @@ func timestampText(loc, ts any, digits int) map[string]any {
 // printing of results leaves it (bind.go): read from the call's argument,
 // it would make a query grouped by the call read an ungrouped column.
 func zonedText(v map[string]any, grouped bool) (local, zone any) {
+	local, _, zone = zonedParts(v)
+	if _, _, constant := constantValue(zone); zone == nil || grouped && !constant {
+		return nil, nil
+	}
+	return local, call("lakebox_zone_name", noLocation, zone)
+}
+
+// zonedParts returns, for an expression that is visibly a timestamp with
+// time zone, its wall-clock time in its zone, its instant (nil when not
+// known), and its zone before lakebox_zone_name: a literal's, an ISO 8601
+// string's own offset (a constant when the string is), the zone a value
+// was moved into, the session's for from_unixtime(x). nil for anything
+// else.
+func zonedParts(v map[string]any) (local, instant, zone any) {
 	args := childrenOf(v)
 	switch {
 	case v["class"] == "FUNCTION" && strings.EqualFold(stringOf(v["function_name"]), "from_unixtime") && len(args) == 1:
-		return v, stringConstant("UTC") // the session's zone
+		return v, v, stringConstant("UTC")
 	case v["class"] == "CAST" && literalZone(v) != "":
-		local, _ = zonedValue(v)
 		zone = stringConstant(literalZone(v))
 	case v["class"] == "FUNCTION" && stringOf(v["function_name"]) == "from_iso8601_timestamp" && len(args) == 1:
-		// The string's own offset: a constant when the string is.
-		local, _ = zonedValue(v)
 		zone = call("lakebox_iso8601_zone", noLocation, deepCopy(args[0]))
 		if val, typ, ok := constantValue(args[0]); ok && typ == "VARCHAR" {
 			text, _ := val.(string)
@@ -454,14 +468,15 @@ func zonedText(v map[string]any, grouped bool) (local, zone any) {
 			}
 		}
 	default:
-		if z := zoneOfMoved(v); z != nil {
-			local, zone = v, deepCopy(z)
+		if zone = zoneOfMoved(v); zone == nil {
+			return nil, nil, nil
 		}
+		zone = deepCopy(zone)
 	}
-	if _, _, constant := constantValue(zone); zone == nil || grouped && !constant {
-		return nil, nil
+	if local, instant = zonedValue(v); local == nil {
+		local = v // a moved value: its own wall-clock time
 	}
-	return local, call("lakebox_zone_name", noLocation, zone)
+	return local, instant, zone
 }
 
 // isFunctionOrCast reports whether an expression is a function call, an
@@ -732,8 +747,7 @@ func translateFunction(n map[string]any) {
 		if len(args) >= 2 && n["distinct"] != true {
 			chain := args[0]
 			for _, a := range args[1:] {
-				op := call("||", n["query_location"], chain, a)
-				op["is_operator"] = true
+				op := operator("||", n["query_location"], chain, a)
 				translateFunction(op)
 				chain = op
 			}
@@ -785,8 +799,7 @@ func translateFunction(n map[string]any) {
 		if len(args) == 2 && (isMapExpr(args[0]) || isMapExpr(args[1])) {
 			sim := call("lakebox_map_cosine", n["query_location"], args...)
 			if strings.EqualFold(name, "cosine_distance") {
-				sim = call("-", n["query_location"], constant("INTEGER", 1), sim)
-				sim["is_operator"] = true
+				sim = operator("-", n["query_location"], constant("INTEGER", 1), sim)
 			}
 			replaceNode(n, sim)
 		}
@@ -1004,13 +1017,8 @@ func typeOf(arg any, loc any) map[string]any {
 			return stringConstant(fmt.Sprintf("varchar(%d)", utf8.RuneCountInString(s)))
 		}
 	}
-	if c, _ := arg.(map[string]any); c != nil && c["class"] == "CAST" {
-		t, _ := c["cast_type"].(map[string]any)
-		if val, typ, ok := constantValue(c["child"]); ok && typ == "VARCHAR" && t != nil && t["id"] == "TIMESTAMP" {
-			if s, ok := val.(string); ok {
-				return stringConstant(fmt.Sprintf("timestamp(%d)", fractionDigits(s)))
-			}
-		}
+	if s, ok := timestampLiteral(arg); ok {
+		return stringConstant(fmt.Sprintf("timestamp(%d)", fractionDigits(s)))
 	}
 	return call("lakebox_typeof", loc, call("typeof", loc, arg))
 }
@@ -1054,6 +1062,14 @@ func null() map[string]any {
 func constant(typ string, v any) map[string]any {
 	return map[string]any{"class": "CONSTANT", "type": "VALUE_CONSTANT", "alias": "", "query_location": noLocation,
 		"value": map[string]any{"type": map[string]any{"id": typ, "type_info": nil}, "is_null": false, "value": v}}
+}
+
+// operator is a call of an operator (||, -, //): written as one, with
+// the operator's own rules (|| of a NULL is NULL).
+func operator(name string, loc any, args ...any) map[string]any {
+	n := call(name, loc, args...)
+	n["is_operator"] = true
+	return n
 }
 
 // call is a function call node.
@@ -1705,9 +1721,6 @@ func formatArgs(loc any, args []any) []any {
 	if !hasTime && !(ordinary && indexed) {
 		return args
 	}
-	// printf cannot mix indexed and sequential arguments, as Java does:
-	// every conversion names its argument, and each time conversion a new
-	// one.
 	// An argument only time conversions read is read through the values
 	// they add: in its place, printf would make the whole result NULL for
 	// a NULL one, where Java prints null.
@@ -1717,6 +1730,9 @@ func formatArgs(loc any, args []any) []any {
 			args[c.index] = stringConstant("")
 		}
 	}
+	// printf cannot mix indexed and sequential arguments, as Java does:
+	// every conversion names its argument, and each time conversion a new
+	// one.
 	var b strings.Builder
 	at := 0
 	for _, c := range convs {
@@ -1749,8 +1765,7 @@ func formatArgs(loc any, args []any) []any {
 		switch {
 		case v != nil:
 		case c.time == 'C': // the century, two digits at least
-			century := call("//", loc, call("year", loc, deepCopy(arg)), constant("INTEGER", 100))
-			century["is_operator"] = true
+			century := operator("//", loc, call("year", loc, deepCopy(arg)), constant("INTEGER", 100))
 			v = call("printf", loc, stringConstant("%02d"), century)
 		default:
 			v = call("strftime", loc, deepCopy(arg), stringConstant(strftimePattern(c.time)))
@@ -1777,18 +1792,7 @@ func zoneAndInstant(v any) (zone, instant any) {
 	if n == nil {
 		return nil, nil
 	}
-	args := childrenOf(n)
-	switch {
-	case n["class"] == "FUNCTION" && strings.EqualFold(stringOf(n["function_name"]), "from_unixtime") && len(args) == 1:
-		return stringConstant("UTC"), deepCopy(n)
-	case n["class"] == "FUNCTION" && stringOf(n["function_name"]) == "from_iso8601_timestamp" && len(args) == 1:
-		zone = call("lakebox_iso8601_zone", noLocation, deepCopy(args[0]))
-	case n["class"] == "CAST" && literalZone(n) != "":
-		zone = stringConstant(literalZone(n))
-	default:
-		zone = deepCopy(zoneOfMoved(n))
-	}
-	if _, instant = zonedValue(n); zone == nil || instant == nil {
+	if _, instant, zone = zonedParts(n); zone == nil || instant == nil {
 		return nil, nil
 	}
 	return call("lakebox_zone_name", noLocation, zone), deepCopy(instant)
