@@ -321,7 +321,7 @@ func measure(ctx context.Context, servers []*server, op string, cfg config) erro
 				t = &tally{}
 				tallies[s] = t
 			}
-			if err := runSlice(s, call(ctx, s, op, cfg), slice, cfg.clients, 0, &next, t); err != nil {
+			if err := runSlice(s, call(ctx, s, op, cfg), slice, cfg.clients, 0, next, t); err != nil {
 				return fmt.Errorf("%s %s: %w", s.name, op, err)
 			}
 		}
@@ -357,7 +357,7 @@ func measure(ctx context.Context, servers []*server, op string, cfg config) erro
 	}
 	for _, s := range active {
 		t := &tally{}
-		if err := runSlice(s, call(ctx, s, op, cfg), cfg.duration, cfg.clients, rate, &next, t); err != nil {
+		if err := runSlice(s, call(ctx, s, op, cfg), cfg.duration, cfg.clients, rate, next, t); err != nil {
 			return fmt.Errorf("%s %s paced: %w", s.name, op, err)
 		}
 		slices.Sort(t.lat)
@@ -372,11 +372,11 @@ func measure(ctx context.Context, servers []*server, op string, cfg config) erro
 // rate > 0 the calls are paced: the i-th starts at i/rate seconds, and its
 // latency counts from then, so a server that falls behind is charged for
 // the wait it causes (no coordinated omission).
-func runSlice(s *server, f func(int) error, d time.Duration, clients int, rate float64, next *map[*server]int, t *tally) error {
+func runSlice(s *server, f func(int) error, d time.Duration, clients int, rate float64, next map[*server]int, t *tally) error {
 	var errs atomic.Value
 	var mu sync.Mutex
 	var issued atomic.Int64
-	first := (*next)[s]
+	first := next[s]
 	cpu0 := proc.CPUSeconds(s.cmd)
 	start := time.Now()
 	deadline := start.Add(d)
@@ -415,7 +415,7 @@ func runSlice(s *server, f func(int) error, d time.Duration, clients int, rate f
 	t.n += n
 	t.elapsed += time.Since(start)
 	t.cpu += proc.CPUSeconds(s.cmd) - cpu0
-	(*next)[s] = first + int(n) + clients
+	next[s] = first + int(n) + clients
 	return nil
 }
 

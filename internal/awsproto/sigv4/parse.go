@@ -171,18 +171,15 @@ func parseQuery(q url.Values) (*Signature, error) {
 // parseCredential parses "AKID/20130524/us-east-1/s3/aws4_request". Access
 // key ids never contain '/', so the scope is the last four parts.
 func (s *Signature) parseCredential(v string, base *awserr.Error, prefix string) error {
-	var parts [5]string
-	n := 0
-	for rest, more := v, true; more; n++ {
-		if n == len(parts) {
-			n++ // too many
-			break
-		}
-		parts[n], rest, more = strings.Cut(rest, "/")
-	}
-	if n != len(parts) || parts[0] == "" {
+	if strings.Count(v, "/") != 4 || v[0] == '/' { // five parts, the key id not empty
 		return base.WithMessage("%sthe Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".", prefix)
 	}
+	var parts [5]string // without strings.Split's slice: every request has one
+	rest := v
+	for i := range 4 {
+		parts[i], rest, _ = strings.Cut(rest, "/")
+	}
+	parts[4] = rest
 	s.AccessKey, s.Date, s.Region, s.Service = parts[0], parts[1], parts[2], parts[3]
 	s.scope = v[len(parts[0])+1:] // date/region/service/aws4_request, as checked below
 	if len(s.Date) != scopeDateLen {
