@@ -31,10 +31,14 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	kinesisLimits := fs.Bool("kinesis-limits", false, "enforce AWS's per-shard Kinesis throughput (1 MiB/s and 1,000 records/s in, 2 MiB/s and 5 GetRecords/s out)")
 	lifecycleEvery := fs.Duration("lifecycle-interval", time.Minute, "how often, in wall time, lifecycle rules run (also after every clock advance)")
 	maxQueries := fs.Int("max-queries", 4, "Athena queries that run at once; more wait QUEUED")
+	pollWait := fs.Duration("athena-poll-wait", time.Second, "how long GetQueryExecution of a query not yet ended waits for its end before it answers (0: it answers at once)")
 	sqlMemory := fs.String("sql-memory-limit", "", "memory the SQL engine may use, e.g. 4GB, before it spills to DATA_DIR/sql/tmp (default: DuckDB's, 80% of RAM)")
 	masterKey := fs.String("master-key", "", "base64 of the 32-byte key protecting server-side-encrypted objects (default: DATA_DIR/master.key, created on first start)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *pollWait <= 0 {
+		*pollWait = -1 // at once, for the server's options
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected arguments %q", fs.Args())
@@ -70,7 +74,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	srv, err := server.New(server.Config{
 		DataDir: *dataDir, Keys: keys, StrictAuth: *strict, Domains: doms,
 		InlineMax: *inlineMax, AccessLog: *accessLog, Logger: log, Version: version, Pprof: *pprof,
-		MasterKey: *masterKey, LifecycleInterval: *lifecycleEvery, MaxQueries: *maxQueries, SQLMemoryLimit: *sqlMemory, KinesisLimits: *kinesisLimits,
+		MasterKey: *masterKey, LifecycleInterval: *lifecycleEvery, MaxQueries: *maxQueries, AthenaPollWait: *pollWait, SQLMemoryLimit: *sqlMemory, KinesisLimits: *kinesisLimits,
 	})
 	if err != nil {
 		return err

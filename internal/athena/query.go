@@ -95,16 +95,6 @@ func (s *Service) StartQueryExecution(ctx context.Context, in *StartQueryExecuti
 	if qctx.Catalog != "" && !strings.EqualFold(qctx.Catalog, "AwsDataCatalog") {
 		return nil, notSupported("Catalogs other than AwsDataCatalog")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if in.ClientRequestToken != "" {
-		var id string
-		if ok, err := s.getJSON(sc.key(kindToken, in.ClientRequestToken), &id); err != nil {
-			return nil, err
-		} else if ok {
-			return &StartQueryExecutionOutput{QueryExecutionId: id}, nil
-		}
-	}
 	now := s.clock.Now()
 	rec := &queryRecord{
 		QueryExecution: QueryExecution{
@@ -122,25 +112,62 @@ func (s *Service) StartQueryExecution(ctx context.Context, in *StartQueryExecuti
 	if c := wg.Configuration.BytesScannedCutoffPerQuery; c != nil {
 		rec.Cutoff = *c
 	}
-	b := s.db.NewBatch()
-	b.Set(sc.key(kindQuery, rec.QueryExecutionId), mustJSON(rec))
-	b.Set(sc.key(kindActive, rec.QueryExecutionId), nil)
-	b.Set(append(binary.BigEndian.AppendUint64(sc.key(kindList, wg.Name), ^uint64(now.UnixNano())), rec.QueryExecutionId...), nil)
-	if in.ClientRequestToken != "" {
-		b.Set(sc.key(kindToken, in.ClientRequestToken), mustJSON(rec.QueryExecutionId))
-	}
-	if err := b.Commit(); err != nil {
+	id, err := s.submit(sc, in.ClientRequestToken, rec)
+	if err != nil {
 		return nil, err
 	}
-	qctxRun, cancel := context.WithCancel(s.ctx)
-	s.running[rec.QueryExecutionId] = cancel
+	// The query runs from here on; the answer waits for the record to be
+	// durable (or, for a repeated token, the first request's record).
+	if err := s.db.Sync(); err != nil {
+		s.cancel(id)
+		return nil, err
+	}
+	return &StartQueryExecutionOutput{QueryExecutionId: id}, nil
+}
+
+// submit records a new query, not yet durably, and starts it; or, for a
+// client request token seen before, returns that request's query.
+func (s *Service) submit(sc scope, token string, rec *queryRecord) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if token != "" {
+		var id string
+		if ok, err := s.getJSON(sc.key(kindToken, token), &id); err != nil || ok {
+			return id, err
+		}
+	}
+	id := rec.QueryExecutionId
+	b := s.db.NewBatch()
+	b.Set(sc.key(kindQuery, id), mustJSON(rec))
+	b.Set(sc.key(kindActive, id), nil)
+	b.Set(append(binary.BigEndian.AppendUint64(sc.key(kindList, rec.WorkGroup), ^uint64(rec.Status.SubmissionDateTime.UnixNano())), id...), nil)
+	if token != "" {
+		b.Set(sc.key(kindToken, token), mustJSON(id))
+	}
+	if err := b.CommitUnsynced(); err != nil {
+		return "", err
+	}
+	ctx, cancel := context.WithCancel(s.ctx)
+	q := &active{cancel: cancel, ended: make(chan struct{})}
+	s.running[id] = q
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
+		defer close(q.ended)
 		defer cancel()
-		s.run(qctxRun, sc, rec)
+		s.run(ctx, sc, rec)
 	}()
-	return &StartQueryExecutionOutput{QueryExecutionId: rec.QueryExecutionId}, nil
+	return id, nil
+}
+
+// cancel interrupts a queued or running query.
+func (s *Service) cancel(id string) {
+	s.mu.Lock()
+	q := s.running[id]
+	s.mu.Unlock()
+	if q != nil {
+		q.cancel()
+	}
 }
 
 // statementType is Athena's classification of a statement.
@@ -197,11 +224,31 @@ type GetQueryExecutionOutput struct {
 	QueryExecution *QueryExecution `json:"QueryExecution"`
 }
 
-// GetQueryExecution reports a query's state and statistics.
+// GetQueryExecution reports a query's state and statistics. Of a query
+// not yet ended it waits up to Options.PollWait for the end.
 func (s *Service) GetQueryExecution(ctx context.Context, in *GetQueryExecutionInput) (*GetQueryExecutionOutput, error) {
-	rec, err := s.record(scopeOf(ctx), in.QueryExecutionId)
+	sc := scopeOf(ctx)
+	rec, err := s.record(sc, in.QueryExecutionId)
 	if err != nil {
 		return nil, err
+	}
+	if !unfinished(rec.Status.State) || s.opts.PollWait < 0 {
+		return &GetQueryExecutionOutput{QueryExecution: &rec.QueryExecution}, nil
+	}
+	s.mu.Lock()
+	q := s.running[in.QueryExecutionId]
+	s.mu.Unlock()
+	if q != nil {
+		t := time.NewTimer(s.opts.PollWait)
+		select {
+		case <-q.ended:
+		case <-t.C:
+		case <-ctx.Done():
+		}
+		t.Stop()
+		if rec, err = s.record(sc, in.QueryExecutionId); err != nil {
+			return nil, err
+		}
 	}
 	return &GetQueryExecutionOutput{QueryExecution: &rec.QueryExecution}, nil
 }
@@ -319,12 +366,7 @@ func (s *Service) StopQueryExecution(ctx context.Context, in *StopQueryExecution
 	if _, err := s.record(sc, in.QueryExecutionId); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	cancel := s.running[in.QueryExecutionId]
-	s.mu.Unlock()
-	if cancel != nil {
-		cancel()
-	}
+	s.cancel(in.QueryExecutionId)
 	return &StopQueryExecutionOutput{}, nil
 }
 
@@ -465,7 +507,7 @@ func (s *Service) Recover() error {
 		if err != nil {
 			continue // the record is gone: nothing to mark
 		}
-		if rec.Status.State == stateQueued || rec.Status.State == stateRunning {
+		if unfinished(rec.Status.State) {
 			finish(rec, s.clock.Now(), stateFailed, "Query was interrupted: Lakebox stopped while it ran.", errInternal)
 			b.Set(sc.key(kindQuery, rec.QueryExecutionId), mustJSON(rec))
 		}
@@ -476,6 +518,8 @@ func (s *Service) Recover() error {
 	}
 	return b.Commit()
 }
+
+func unfinished(state string) bool { return state == stateQueued || state == stateRunning }
 
 // ended is the batch addition that marks a query no longer active.
 func ended(sc scope, id string) func(*meta.Batch) {

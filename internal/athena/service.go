@@ -25,7 +25,9 @@ type Objects interface {
 	// name ends in name, and returns its path: the same path for the same
 	// body every time. It refuses bodies that are not stored as plaintext.
 	Link(ctx context.Context, account, bucket, key, dir, name string) (path string, size int64, err error)
-	// Put stores an object.
+	// Put stores an object. It may return before the object is durable,
+	// which the service's next synced commit to its store then makes it:
+	// every query's end is one, and nothing reports a query ended before.
 	Put(ctx context.Context, account, bucket, key string, body []byte, contentType string) error
 }
 
@@ -43,6 +45,12 @@ type Options struct {
 	// MemLinkDir, on a memory-backed file system, holds the plaintext of
 	// encrypted bodies queries read; swept like LinkDir.
 	MemLinkDir string
+	// PollWait is how long GetQueryExecution of a queued or running query
+	// waits for the query to end before it answers with the state of the
+	// moment (default one second; negative: it answers at once). A client
+	// polling in a loop then learns of the end as it happens, not one
+	// sleep later.
+	PollWait time.Duration
 }
 
 // QueryStats are a finished query's metrics, as AWS/Athena publishes them
@@ -61,7 +69,7 @@ type QueryStats struct {
 
 // DefaultOptions returns the options Lakebox uses unless told otherwise.
 func DefaultOptions() Options {
-	return Options{Logger: slog.New(slog.DiscardHandler), MaxConcurrent: 4}
+	return Options{Logger: slog.New(slog.DiscardHandler), MaxConcurrent: 4, PollWait: time.Second}
 }
 
 // Service is Amazon Athena. It is safe for concurrent use.
@@ -79,8 +87,8 @@ type Service struct {
 	footers footerCache   // Parquet column chunk sizes, for DataScannedInBytes
 	slots   chan struct{} // one per running query
 	mu      sync.Mutex    // guards running and serializes record updates
-	// running holds the cancel functions of queued and running queries.
-	running map[string]context.CancelFunc
+	// running holds the queued and running queries.
+	running map[string]*active
 	wg      sync.WaitGroup
 	ctx     context.Context
 	stop    context.CancelFunc
@@ -95,10 +103,19 @@ func New(db *meta.DB, clk *clock.Clock, g *glue.Service, objects Objects, engine
 	if opts.MaxConcurrent <= 0 {
 		opts.MaxConcurrent = def.MaxConcurrent
 	}
+	if opts.PollWait == 0 {
+		opts.PollWait = def.PollWait
+	}
 	s := &Service{db: db, clock: clk, glue: g, objects: objects, engine: engine, opts: opts,
-		slots: make(chan struct{}, opts.MaxConcurrent), running: map[string]context.CancelFunc{}}
+		slots: make(chan struct{}, opts.MaxConcurrent), running: map[string]*active{}}
 	s.ctx, s.stop = context.WithCancel(context.Background())
 	return s
+}
+
+// active is a queued or running query.
+type active struct {
+	cancel context.CancelFunc
+	ended  chan struct{} // closed once the query's end is recorded
 }
 
 // Close cancels running queries and waits for them.

@@ -330,7 +330,9 @@ LOCATION 's3://my-bucket/data/'`)
 // then runs.
 func TestAthena_QueueAndStop(t *testing.T) {
 	t.Parallel()
-	srv := awstest.New(t, awstest.Options{MaxQueries: 1})
+	// A poll of a query not yet ended answers after this wait with the
+	// state of the moment.
+	srv := awstest.New(t, awstest.Options{MaxQueries: 1, AthenaPollWait: 20 * time.Millisecond})
 	s3c, c := srv.S3As(awstest.Client{UsePathStyle: true}), srv.Athena()
 	createBucket(t, s3c, "results")
 	out := &atypes.ResultConfiguration{OutputLocation: aws.String("s3://results/")}
@@ -361,6 +363,39 @@ func TestAthena_QueueAndStop(t *testing.T) {
 	}
 	_, err := c.GetQueryResults(ctx, &athena.GetQueryResultsInput{QueryExecutionId: long})
 	wantCode(t, err, "InvalidRequestException")
+}
+
+// A client polling GetQueryExecution learns of the end as it happens: a
+// poll of a running query waits for the end (here up to an hour), so one
+// poll right after the start sees the query finished.
+func TestAthena_PollWaitsForTheEnd(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t, awstest.Options{AthenaPollWait: time.Hour})
+	s3c, c := srv.S3As(awstest.Client{UsePathStyle: true}), srv.Athena()
+	createBucket(t, s3c, "results")
+	for sql, want := range map[string]atypes.QueryExecutionState{
+		"SELECT count(*) FROM range(3000000) t(x) WHERE x % 7 = 3": atypes.QueryExecutionStateSucceeded,
+		"SELECT * FROM no_such_table":                              atypes.QueryExecutionStateFailed,
+	} {
+		id := must[*athena.StartQueryExecutionOutput](t)(c.StartQueryExecution(ctx, &athena.StartQueryExecutionInput{
+			QueryString: aws.String(sql), QueryExecutionContext: &atypes.QueryExecutionContext{Database: aws.String("default")},
+			ResultConfiguration: &atypes.ResultConfiguration{OutputLocation: aws.String("s3://results/")}})).QueryExecutionId
+		q := must[*athena.GetQueryExecutionOutput](t)(c.GetQueryExecution(ctx, &athena.GetQueryExecutionInput{QueryExecutionId: id})).QueryExecution
+		if q.Status.State != want {
+			t.Errorf("%s: first poll says %s, want %s", sql, q.Status.State, want)
+		}
+	}
+	// An hour's wait ends with the server too.
+	id := must[*athena.StartQueryExecutionOutput](t)(c.StartQueryExecution(ctx, &athena.StartQueryExecutionInput{
+		QueryString:         aws.String("SELECT count(*) FROM range(1000000000000) t(x) WHERE x % 7 = 3"),
+		ResultConfiguration: &atypes.ResultConfiguration{OutputLocation: aws.String("s3://results/")}})).QueryExecutionId
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.GetQueryExecution(ctx, &athena.GetQueryExecutionInput{QueryExecutionId: id})
+		done <- err
+	}()
+	srv.Stop()
+	<-done // a server that kept the poll would never let the test end
 }
 
 func TestAthena_Views(t *testing.T) {

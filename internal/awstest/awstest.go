@@ -37,6 +37,9 @@ type Options struct {
 	DataDir string
 	// MaxQueries bounds the Athena queries that run at once.
 	MaxQueries int
+	// AthenaPollWait is how long GetQueryExecution waits for an unfinished
+	// query to end (default one second; negative: no wait).
+	AthenaPollWait time.Duration
 	// KinesisLimits enforces AWS's per-shard Kinesis throughput.
 	KinesisLimits bool
 }
@@ -70,6 +73,7 @@ func New(t testing.TB, opts ...Options) *Server {
 		// Lifecycle passes run only when a test asks (POST /_lakebox/lifecycle).
 		LifecycleInterval: 24 * time.Hour,
 		MaxQueries:        o.MaxQueries,
+		AthenaPollWait:    o.AthenaPollWait,
 		KinesisLimits:     o.KinesisLimits,
 	})
 	if err != nil {

@@ -503,7 +503,7 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in *CompleteMulti
 		Headers: u.Headers, Metadata: u.Metadata, StorageClass: u.StorageClass, Tags: u.Tags,
 		Checksum: sum, Parts: infos, Owner: u.Owner, Encryption: u.Encryption, Lock: u.Lock,
 	}
-	version, err := s.commitObject(u.Bucket, u.Key, rec, body, in.Conditions, func(b *meta.Batch) []func() {
+	version, err := s.commitObject(u.Bucket, u.Key, rec, body, in.Conditions, false, func(b *meta.Batch) []func() {
 		return s.dropParts(b, u, stored)
 	})
 	if err != nil {

@@ -72,6 +72,12 @@ type PutObjectInput struct {
 	CustomerKey CustomerKey
 	// Lock is the retention and legal hold the request asks for.
 	Lock ObjectLockInfo
+	// Unsynced, for Lakebox's own writers, returns once the object is
+	// visible, before its record is durable: the writer's next synced
+	// commit to the metadata store (meta.DB.Sync, or any synced batch)
+	// makes it durable. A put that replaces a stored body waits anyway,
+	// since that body is removed after the commit.
+	Unsynced bool
 }
 
 type PutObjectOutput struct {
@@ -218,7 +224,7 @@ func (s *Service) PutObject(ctx context.Context, in *PutObjectInput) (*PutObject
 		return nil, err
 	}
 	rec := s.newRecord(ctx, body, spec)
-	version, err := s.commitObject(in.Bucket, in.Key, rec, body, in.Conditions, nil)
+	version, err := s.commitObject(in.Bucket, in.Key, rec, body, in.Conditions, in.Unsynced, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -259,10 +265,11 @@ func live(o *objectRecord) *objectRecord {
 }
 
 // commitObject makes rec, whose body was ingested, the current version of
-// bucket/key, and returns its version id ("" for the null version). more, if set, adds to the
-// same batch. On failure the body is discarded.
+// bucket/key, and returns its version id ("" for the null version). more,
+// if set, adds to the same batch. unsynced returns before the commit is
+// durable (PutObjectInput.Unsynced). On failure the body is discarded.
 func (s *Service) commitObject(bucket, key string, rec *objectRecord, body *ingested, cond WriteConditions,
-	more func(*meta.Batch) []func()) (version string, err error) {
+	unsynced bool, more func(*meta.Batch) []func()) (version string, err error) {
 	defer func() {
 		if err != nil {
 			s.discard(body)
@@ -294,7 +301,11 @@ func (s *Service) commitObject(bucket, key string, rec *objectRecord, body *inge
 	if more != nil {
 		after = append(after, more(b)...)
 	}
-	if err := b.Commit(); err != nil {
+	commit := (*meta.Batch).Commit
+	if unsynced && len(after) == 0 {
+		commit = (*meta.Batch).CommitUnsynced
+	}
+	if err := commit(b); err != nil {
 		return "", err
 	}
 	for _, f := range after {
@@ -811,7 +822,7 @@ func (s *Service) CopyObject(ctx context.Context, in *CopyObjectInput) (*CopyObj
 				return err
 			}
 			rec := s.newRecord(ctx, body, spec)
-			version, err := s.commitObject(in.Bucket, in.Key, rec, body, in.Conditions, nil)
+			version, err := s.commitObject(in.Bucket, in.Key, rec, body, in.Conditions, false, nil)
 			if err != nil {
 				return err
 			}

@@ -115,6 +115,9 @@ type objects struct {
 	// memory-backed file system, mirrors it for bodies stored encrypted,
 	// whose plaintext must not reach the disk ("" when there is none).
 	linkDir, memDir string
+	// unsynced puts return before the object is durable, for a writer
+	// whose next synced commit to the shared store makes it so.
+	unsynced bool
 }
 
 var _ athena.Objects = objects{}
@@ -190,7 +193,8 @@ func (b objectBody) Close() error { return b.out.Close() }
 func (o objects) Put(ctx context.Context, account, bucket, key string, body []byte, contentType string) error {
 	_, err := o.s3.PutObject(asAccount(ctx, account), &s3.PutObjectInput{
 		Bucket: bucket, Key: key, Headers: s3.Headers{ContentType: contentType},
-		Body: s3.Body{Reader: bytes.NewReader(body), Size: int64(len(body))},
+		Body:     s3.Body{Reader: bytes.NewReader(body), Size: int64(len(body))},
+		Unsynced: o.unsynced,
 	})
 	return err
 }

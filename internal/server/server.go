@@ -69,6 +69,9 @@ type Config struct {
 	SQLMemoryLimit string
 	// MaxQueries is how many Athena queries run at once (default 4).
 	MaxQueries int
+	// AthenaPollWait is how long GetQueryExecution of a query not yet
+	// ended waits for its end (default one second; negative: no wait).
+	AthenaPollWait time.Duration
 	// LifecycleInterval is how often, in wall time, lifecycle rules are
 	// carried out (default one minute). Advancing the clock through
 	// /_lakebox/clock runs them at once too.
@@ -188,8 +191,8 @@ func New(cfg Config) (*Server, error) {
 	// the disk: a folder on /dev/shm, removed at Close.
 	memDir, _ := os.MkdirTemp("/dev/shm", "lakebox-sql-")
 	met := newMetrics()
-	asvc := athena.New(db, clk, gsvc, objects{s3: svc, linkDir: linkDir, memDir: memDir}, engine,
-		athena.Options{Logger: cfg.Logger, MaxConcurrent: cfg.MaxQueries, LinkDir: linkDir, MemLinkDir: memDir, OnQueryEnd: met.athenaQuery})
+	asvc := athena.New(db, clk, gsvc, objects{s3: svc, linkDir: linkDir, memDir: memDir, unsynced: true}, engine,
+		athena.Options{Logger: cfg.Logger, MaxConcurrent: cfg.MaxQueries, PollWait: cfg.AthenaPollWait, LinkDir: linkDir, MemLinkDir: memDir, OnQueryEnd: met.athenaQuery})
 	if err := asvc.Recover(); err != nil {
 		engine.Close()
 		db.Close()

@@ -160,6 +160,18 @@ func TestPrefilledWAL_CrashImage(t *testing.T) {
 		t.Fatalf("the log never rotated: %v", logs)
 	}
 	check(crashImage(t, dir), 5000)
+	// Unsynced writes are in the image once a Sync after them returns.
+	for i := 5000; i < 5100; i++ {
+		b := db.NewBatch()
+		b.Set(fmt.Appendf(nil, "k%06d", i), value)
+		if err := b.CommitUnsynced(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	check(crashImage(t, dir), 5100)
 }
 
 // crashImage copies a store's files as they are on disk, without closing it.
