@@ -112,31 +112,33 @@ func (s *Service) StartQueryExecution(ctx context.Context, in *StartQueryExecuti
 	if c := wg.Configuration.BytesScannedCutoffPerQuery; c != nil {
 		rec.Cutoff = *c
 	}
-	id, err := s.submit(sc, in.ClientRequestToken, rec)
+	id, created, err := s.submit(sc, in.ClientRequestToken, rec)
 	if err != nil {
 		return nil, err
 	}
 	// The query runs from here on; the answer waits for the record to be
 	// durable (or, for a repeated token, the first request's record).
 	if err := s.db.Sync(); err != nil {
-		s.cancel(id)
+		if created {
+			s.cancel(id)
+		}
 		return nil, err
 	}
 	return &StartQueryExecutionOutput{QueryExecutionId: id}, nil
 }
 
 // submit records a new query, not yet durably, and starts it; or, for a
-// client request token seen before, returns that request's query.
-func (s *Service) submit(sc scope, token string, rec *queryRecord) (string, error) {
+// client request token seen before, returns that request's query, not
+// created.
+func (s *Service) submit(sc scope, token string, rec *queryRecord) (id string, created bool, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if token != "" {
-		var id string
 		if ok, err := s.getJSON(sc.key(kindToken, token), &id); err != nil || ok {
-			return id, err
+			return id, false, err
 		}
 	}
-	id := rec.QueryExecutionId
+	id = rec.QueryExecutionId
 	b := s.db.NewBatch()
 	b.Set(sc.key(kindQuery, id), mustJSON(rec))
 	b.Set(sc.key(kindActive, id), nil)
@@ -145,7 +147,7 @@ func (s *Service) submit(sc scope, token string, rec *queryRecord) (string, erro
 		b.Set(sc.key(kindToken, token), mustJSON(id))
 	}
 	if err := b.CommitUnsynced(); err != nil {
-		return "", err
+		return "", false, err
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
 	q := &active{cancel: cancel, ended: make(chan struct{})}
@@ -157,7 +159,7 @@ func (s *Service) submit(sc scope, token string, rec *queryRecord) (string, erro
 		defer cancel()
 		s.run(ctx, sc, rec)
 	}()
-	return id, nil
+	return id, true, nil
 }
 
 // cancel interrupts a queued or running query.
@@ -181,8 +183,27 @@ func statementType(q string) string {
 	return "DDL"
 }
 
-// record reads a query's record.
+// record reads a query's record, never a state a crash could undo but
+// QUEUED or RUNNING (see current).
 func (s *Service) record(sc scope, id string) (*queryRecord, error) {
+	rec, _, err := s.current(sc, id)
+	return rec, err
+}
+
+// current reads a query's record and, while the query is queued or
+// running, its entry in s.running. It reads under s.mu, which every
+// update holds until its batch is durable: Pebble shows a batch to readers
+// before its sync, and a client told a query ended must find it so (and
+// its result files) after a crash.
+func (s *Service) current(sc scope, id string) (*queryRecord, *active, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, err := s.load(sc, id)
+	return rec, s.running[id], err
+}
+
+// load reads a query's record; the caller holds s.mu.
+func (s *Service) load(sc scope, id string) (*queryRecord, error) {
 	var rec queryRecord
 	ok, err := s.getJSON(sc.key(kindQuery, id), &rec)
 	if err != nil {
@@ -203,7 +224,7 @@ func (s *Service) update(sc scope, id string, change func(*queryRecord), more ..
 func (s *Service) updateWith(sc scope, id string, change func(*queryRecord), commit func(*meta.Batch) error, more ...func(*meta.Batch)) (*queryRecord, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rec, err := s.record(sc, id)
+	rec, err := s.load(sc, id)
 	if err != nil {
 		return nil, err
 	}
@@ -228,30 +249,35 @@ type GetQueryExecutionOutput struct {
 // not yet ended it waits up to Options.PollWait for the end.
 func (s *Service) GetQueryExecution(ctx context.Context, in *GetQueryExecutionInput) (*GetQueryExecutionOutput, error) {
 	sc := scopeOf(ctx)
-	rec, err := s.record(sc, in.QueryExecutionId)
+	rec, q, err := s.current(sc, in.QueryExecutionId)
 	if err != nil {
 		return nil, err
 	}
-	if !unfinished(rec.Status.State) || s.opts.PollWait < 0 {
-		return &GetQueryExecutionOutput{QueryExecution: &rec.QueryExecution}, nil
-	}
-	s.mu.Lock()
-	q := s.running[in.QueryExecutionId]
-	s.mu.Unlock()
-	if q != nil {
+	if q != nil && unfinished(rec.Status.State) && s.opts.PollWait > 0 {
+		s.waiting.Add(1)
 		t := time.NewTimer(s.opts.PollWait)
 		select {
 		case <-q.ended:
 		case <-t.C:
 		case <-ctx.Done():
+		case <-s.draining:
 		}
 		t.Stop()
+		s.waiting.Add(-1)
 		if rec, err = s.record(sc, in.QueryExecutionId); err != nil {
 			return nil, err
 		}
 	}
 	return &GetQueryExecutionOutput{QueryExecution: &rec.QueryExecution}, nil
 }
+
+// Drain ends the waits of GetQueryExecution at once, and no poll waits
+// after it: the server calls it as it shuts down, so that no poll holds
+// the shutdown up.
+func (s *Service) Drain() { s.drain.Do(func() { close(s.draining) }) }
+
+// PollsWaiting is how many GetQueryExecution calls wait for a query's end.
+func (s *Service) PollsWaiting() int { return int(s.waiting.Load()) }
 
 type BatchGetQueryExecutionInput struct {
 	QueryExecutionIds []string `json:"QueryExecutionIds"`

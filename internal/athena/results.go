@@ -50,8 +50,9 @@ func (s *Service) store(ctx context.Context, sc scope, rec *queryRecord, res *re
 	}
 	key := prefix + name
 	ictx := sc.identity(ctx)
-	// The two objects are written at once: each waits for its own sync,
-	// and their metadata commits share one.
+	// The two objects are written at once. Small ones wait for no sync,
+	// large ones for their own files': the synced commit of the query's
+	// end makes their records durable (Objects.Put).
 	var wg sync.WaitGroup
 	var metaErr error
 	if !res.text {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lakebox/lakebox/internal/auth"
@@ -86,12 +87,19 @@ type Service struct {
 	udfs    udfs          // the other functions written in Go
 	footers footerCache   // Parquet column chunk sizes, for DataScannedInBytes
 	slots   chan struct{} // one per running query
-	mu      sync.Mutex    // guards running and serializes record updates
+	// mu guards running and serializes record updates, each held until
+	// its batch is durable (see current).
+	mu sync.Mutex
 	// running holds the queued and running queries.
 	running map[string]*active
-	wg      sync.WaitGroup
-	ctx     context.Context
-	stop    context.CancelFunc
+	// waiting counts GetQueryExecution calls waiting for an end, until
+	// draining is closed (Drain).
+	waiting  atomic.Int64
+	draining chan struct{}
+	drain    sync.Once
+	wg       sync.WaitGroup
+	ctx      context.Context
+	stop     context.CancelFunc
 }
 
 // New returns a service. Call Recover before serving and Close at the end.
@@ -107,7 +115,7 @@ func New(db *meta.DB, clk *clock.Clock, g *glue.Service, objects Objects, engine
 		opts.PollWait = def.PollWait
 	}
 	s := &Service{db: db, clock: clk, glue: g, objects: objects, engine: engine, opts: opts,
-		slots: make(chan struct{}, opts.MaxConcurrent), running: map[string]*active{}}
+		slots: make(chan struct{}, opts.MaxConcurrent), running: map[string]*active{}, draining: make(chan struct{})}
 	s.ctx, s.stop = context.WithCancel(context.Background())
 	return s
 }

@@ -385,17 +385,31 @@ func TestAthena_PollWaitsForTheEnd(t *testing.T) {
 			t.Errorf("%s: first poll says %s, want %s", sql, q.Status.State, want)
 		}
 	}
-	// An hour's wait ends with the server too.
+	// A poll waiting when the server shuts down answers at once, with the
+	// state of the moment, and does not hold the shutdown up.
 	id := must[*athena.StartQueryExecutionOutput](t)(c.StartQueryExecution(ctx, &athena.StartQueryExecutionInput{
 		QueryString:         aws.String("SELECT count(*) FROM range(1000000000000) t(x) WHERE x % 7 = 3"),
 		ResultConfiguration: &atypes.ResultConfiguration{OutputLocation: aws.String("s3://results/")}})).QueryExecutionId
-	done := make(chan error, 1)
+	type answer struct {
+		out *athena.GetQueryExecutionOutput
+		err error
+	}
+	done := make(chan answer, 1)
 	go func() {
-		_, err := c.GetQueryExecution(ctx, &athena.GetQueryExecutionInput{QueryExecutionId: id})
-		done <- err
+		out, err := c.GetQueryExecution(ctx, &athena.GetQueryExecutionInput{QueryExecutionId: id})
+		done <- answer{out, err}
 	}()
+	for srv.AthenaService().PollsWaiting() == 0 {
+		time.Sleep(time.Millisecond)
+	}
 	srv.Stop()
-	<-done // a server that kept the poll would never let the test end
+	a := <-done
+	if a.err != nil {
+		t.Fatalf("poll waiting at shutdown: %v", a.err)
+	}
+	if st := a.out.QueryExecution.Status.State; st != atypes.QueryExecutionStateRunning {
+		t.Errorf("poll waiting at shutdown says %s, want RUNNING", st)
+	}
 }
 
 func TestAthena_Views(t *testing.T) {
