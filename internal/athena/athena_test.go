@@ -278,3 +278,21 @@ func TestHiveType(t *testing.T) {
 		}
 	}
 }
+
+// ColumnInfo types and precisions of the engine's timestamps: Trino's
+// timestamp(3), and timestamp(9) from the nanosecond functions.
+func TestColumnInfo_Timestamps(t *testing.T) {
+	for duck, want := range map[string][2]any{
+		"TIMESTAMP":                   {"timestamp", int64(3)},
+		"TIMESTAMP_NS":                {"timestamp", int64(9)},
+		"TIMESTAMP WITH TIME ZONE":    {"timestamp with time zone", int64(3)},
+		"TIMESTAMP(9) WITH TIME ZONE": {"timestamp with time zone", int64(9)},
+	} {
+		if c := columnInfo("t", duck); c.Type != want[0] || c.Precision != want[1] {
+			t.Errorf("columnInfo(%s) = %s(%d), want %s(%d)", duck, c.Type, c.Precision, want[0], want[1])
+		}
+	}
+	if got := hiveType("TIMESTAMP_NS"); got != "timestamp" {
+		t.Errorf("hiveType(TIMESTAMP_NS) = %s", got)
+	}
+}

@@ -286,6 +286,11 @@ func zonedColumns(root any) {
 		case fn == "from_iso8601_timestamp" && len(args) == 1: // the string's own offset
 			zone = call("lakebox_iso8601_zone", noLocation, deepCopy(args[0]))
 			local = call("lakebox_at_zone", noLocation, deepCopy(zone), expr)
+		case fn == "from_unixtime_nanos" && len(args) == 1:
+			local, zone = expr, stringConstant("UTC")
+		case fn == "from_iso8601_timestamp_nanos" && len(args) == 1:
+			zone = call("lakebox_iso8601_zone", noLocation, deepCopy(args[0]))
+			local = call("lakebox_at_offset_ns", noLocation, deepCopy(zone), expr)
 		}
 		if zone == nil {
 			continue

@@ -40,8 +40,19 @@ var macros = []string{
 		"printf('%02d:%02d', abs(h * 60 + m) // 60, abs(h * 60 + m) % 60)",
 	// An instant (timestamp with time zone), printed in the session's zone, UTC.
 	"CREATE OR REPLACE MACRO from_unixtime(x) AS to_timestamp(x)",
-	"CREATE OR REPLACE MACRO to_unixtime(x) AS epoch(x)",
+	// A TIMESTAMP_NS (timestamp(9)) keeps its nanoseconds, as far as a
+	// double does.
+	"CREATE OR REPLACE MACRO to_unixtime(x) AS CASE WHEN typeof(x) = 'TIMESTAMP_NS' " +
+		"THEN epoch_ns(CAST(CAST(x AS VARCHAR) AS TIMESTAMP_NS)) / 1e9 ELSE epoch(x) END",
 	"CREATE OR REPLACE MACRO from_iso8601_timestamp(s) AS CAST(s AS TIMESTAMPTZ)",
+	// Trino's timestamp(9) with time zone: the instant as a TIMESTAMP_NS in
+	// UTC, the engine's TIMESTAMPTZ keeping microseconds only; the select
+	// list pairs it with its zone (zonedColumns).
+	"CREATE OR REPLACE MACRO from_unixtime_nanos(x) AS make_timestamp_ns(CAST(x AS BIGINT))",
+	"CREATE OR REPLACE MACRO from_iso8601_timestamp_nanos(s) AS CAST(s AS TIMESTAMP_NS)",
+	// The wall-clock time in zone z (an offset or UTC, as ISO 8601 strings
+	// give) of instant t, to the nanosecond.
+	"CREATE OR REPLACE MACRO lakebox_at_offset_ns(z, t) AS make_timestamp_ns(epoch_ns(t) + coalesce(CAST(epoch(lakebox_offset(z)) AS BIGINT), 0) * 1000000000)",
 	"CREATE OR REPLACE MACRO from_iso8601_date(s) AS CAST(lakebox_iso8601_date(s) AS DATE)",
 	"CREATE OR REPLACE MACRO to_utf8(s) AS encode(s)",
 	"CREATE OR REPLACE MACRO from_utf8(b) AS decode(b)",
@@ -138,13 +149,15 @@ var macros = []string{
 	"CREATE OR REPLACE MACRO lakebox_json_try_varchar(j) AS CASE WHEN json_type(j) NOT IN ('OBJECT', 'ARRAY') THEN json_extract_string(j, '$') END",
 	// j if v is JSON, else other: typeof is known when binding, so the engine keeps one of the two.
 	"CREATE OR REPLACE MACRO lakebox_if_json(v, j, other) AS CASE WHEN typeof(v) = 'JSON' THEN j ELSE other END",
-	// CAST(v AS varchar) as Trino writes it: a timestamp of any precision
-	// (Trino's timestamp(3), as Athena reads every file's, nanoseconds too)
-	// with milliseconds, an instant (timestamp with time zone, in the
-	// session's zone) with milliseconds and UTC. The detour through text
-	// lets every branch bind whatever v's type.
+	// CAST(v AS varchar) as Trino writes it: a timestamp (Trino's
+	// timestamp(3), as Athena reads every file's) with milliseconds, one of
+	// nanoseconds (timestamp(9): from_unixtime_nanos) with nanoseconds, an
+	// instant (timestamp with time zone, in the session's zone) with
+	// milliseconds and UTC. The detour through text lets every branch bind
+	// whatever v's type.
 	"CREATE OR REPLACE MACRO lakebox_varchar(v) AS CASE " +
-		"WHEN typeof(v) IN ('TIMESTAMP', 'TIMESTAMP_MS', 'TIMESTAMP_S', 'TIMESTAMP_NS') THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMP), '" + trinoTimestampText + "') " +
+		"WHEN typeof(v) IN ('TIMESTAMP', 'TIMESTAMP_MS', 'TIMESTAMP_S') THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMP), '" + trinoTimestampText + "') " +
+		"WHEN typeof(v) = 'TIMESTAMP_NS' THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMP_NS), '%Y-%m-%d %H:%M:%S.%n') " +
 		"WHEN typeof(v) = 'TIMESTAMP WITH TIME ZONE' THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMPTZ), '" + trinoTimestampText + "') || ' UTC' " +
 		"ELSE CAST(v AS VARCHAR) END",
 	"CREATE OR REPLACE MACRO lakebox_if_json_or_array(v, j, other) AS CASE WHEN typeof(v) IN ('JSON', 'JSON[]') THEN j ELSE other END",
@@ -179,7 +192,8 @@ var macros = []string{
 		"WHEN 'TIMESTAMP WITH TIME ZONE' THEN strftime(x, '%Y-%m-%dT%H:%M:%S.%g') || 'Z' ELSE strftime(x, '%Y-%m-%dT%H:%M:%S.%g') END",
 	// to_iso8601 of a zoned value: wall-clock time local of instant, and
 	// the offset between them (Z for none).
-	"CREATE OR REPLACE MACRO lakebox_iso8601_zoned(local, instant) AS strftime(local, '%Y-%m-%dT%H:%M:%S.%g') || " +
+	"CREATE OR REPLACE MACRO lakebox_iso8601_zoned(local, instant) AS " +
+		"CASE WHEN typeof(local) = 'TIMESTAMP_NS' THEN strftime(local, '%Y-%m-%dT%H:%M:%S.%n') ELSE strftime(local, '%Y-%m-%dT%H:%M:%S.%g') END || " +
 		"lakebox_offset_text(CAST(round(epoch(local) - epoch(instant)) AS BIGINT))",
 	"CREATE OR REPLACE MACRO lakebox_offset_text(d) AS CASE WHEN d = 0 THEN 'Z' ELSE CASE WHEN d < 0 THEN '-' ELSE '+' END || " +
 		"lpad(CAST(abs(d) // 3600 AS VARCHAR), 2, '0') || ':' || lpad(CAST(abs(d) % 3600 // 60 AS VARCHAR), 2, '0') END",
@@ -300,7 +314,9 @@ func translateCast(n map[string]any, grouped bool) {
 			// digits), and the zone's name.
 			loc := n["query_location"]
 			digits := 3
-			if d, ok := literalDigits(child); ok {
+			if nanosZoned(child) {
+				digits = 9
+			} else if d, ok := literalDigits(child); ok {
 				digits = d
 			} else if zoneOfMoved(child) != nil {
 				for _, a := range childrenOf(child) { // a literal moved into a zone keeps its precision
@@ -427,6 +443,8 @@ func timestampText(loc, ts any, digits int) map[string]any {
 		return call("strftime", loc, ts, stringConstant(trinoTimestampText))
 	case digits <= 6: // "YYYY-MM-DD HH:MM:SS." and the digits
 		return call("left", loc, call("strftime", loc, ts, stringConstant("%Y-%m-%d %H:%M:%S.%f")), constant("INTEGER", 20+digits))
+	case digits == 9: // a TIMESTAMP_NS
+		return call("strftime", loc, ts, stringConstant("%Y-%m-%d %H:%M:%S.%n"))
 	}
 	return nil
 }
@@ -453,12 +471,12 @@ func zonedText(v map[string]any, grouped bool) (local, zone any) {
 // else.
 func zonedParts(v map[string]any) (local, instant, zone any) {
 	args := childrenOf(v)
-	switch {
-	case v["class"] == "FUNCTION" && strings.EqualFold(stringOf(v["function_name"]), "from_unixtime") && len(args) == 1:
+	switch fn := stringOf(v["function_name"]); {
+	case v["class"] == "FUNCTION" && (strings.EqualFold(fn, "from_unixtime") || fn == "from_unixtime_nanos") && len(args) == 1:
 		return v, v, stringConstant("UTC")
 	case v["class"] == "CAST" && literalZone(v) != "":
 		zone = stringConstant(literalZone(v))
-	case v["class"] == "FUNCTION" && stringOf(v["function_name"]) == "from_iso8601_timestamp" && len(args) == 1:
+	case v["class"] == "FUNCTION" && (fn == "from_iso8601_timestamp" || fn == "from_iso8601_timestamp_nanos") && len(args) == 1:
 		zone = call("lakebox_iso8601_zone", noLocation, deepCopy(args[0]))
 		if val, typ, ok := constantValue(args[0]); ok && typ == "VARCHAR" {
 			text, _ := val.(string)
@@ -1008,6 +1026,14 @@ func arrayDepth(v any) int {
 	return -1
 }
 
+// nanosZoned reports whether v is a call that makes Trino's timestamp(9)
+// with time zone (a TIMESTAMP_NS instant to the engine).
+func nanosZoned(v any) bool {
+	m, _ := v.(map[string]any)
+	fn := stringOf(m["function_name"])
+	return m["class"] == "FUNCTION" && len(childrenOf(m)) == 1 && (fn == "from_unixtime_nanos" || fn == "from_iso8601_timestamp_nanos")
+}
+
 // typeOf is Trino's typeof: a string literal is a varchar of its length,
 // a timestamp literal a timestamp of its fraction's digits; anything else
 // is the engine's type spelled as Trino spells it.
@@ -1019,6 +1045,9 @@ func typeOf(arg any, loc any) map[string]any {
 	}
 	if s, ok := timestampLiteral(arg); ok {
 		return stringConstant(fmt.Sprintf("timestamp(%d)", fractionDigits(s)))
+	}
+	if nanosZoned(arg) {
+		return stringConstant("timestamp(9) with time zone")
 	}
 	return call("lakebox_typeof", loc, call("typeof", loc, arg))
 }
@@ -1239,6 +1268,11 @@ func zonedValue(v any) (local, instant any) {
 	case n["class"] == "FUNCTION" && fn == "from_iso8601_timestamp" && len(args) == 1:
 		zone := call("lakebox_iso8601_zone", noLocation, deepCopy(args[0]))
 		return call("lakebox_at_zone", noLocation, zone, deepCopy(n)), n
+	case n["class"] == "FUNCTION" && fn == "from_unixtime_nanos" && len(args) == 1: // in UTC
+		return n, n
+	case n["class"] == "FUNCTION" && fn == "from_iso8601_timestamp_nanos" && len(args) == 1:
+		zone := call("lakebox_iso8601_zone", noLocation, deepCopy(args[0]))
+		return call("lakebox_at_offset_ns", noLocation, zone, deepCopy(n)), n
 	}
 	return nil, nil
 }

@@ -206,8 +206,12 @@ func columnInfo(name, duck string) ColumnInfo {
 		}
 	case d == "DATE":
 		c.Type = "date"
+	case d == "TIMESTAMP(9) WITH TIME ZONE": // the engine's zoned pair of a TIMESTAMP_NS
+		c.Type, c.Precision = "timestamp with time zone", 9
 	case strings.HasPrefix(d, "TIMESTAMP WITH TIME ZONE") || d == "TIMESTAMPTZ":
 		c.Type, c.Precision = "timestamp with time zone", 3
+	case d == "TIMESTAMP_NS":
+		c.Type, c.Precision = "timestamp", 9
 	case strings.HasPrefix(d, "TIMESTAMP"):
 		c.Type, c.Precision = "timestamp", 3
 	case d == "TIME WITH TIME ZONE" || d == "TIMETZ":

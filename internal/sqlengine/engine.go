@@ -235,8 +235,11 @@ func (s *Session) Query(ctx context.Context, query string, row func([]*string) e
 	for i, c := range cols {
 		zoned[i] = c.Type == "TIMESTAMPTZ" || c.Type == "TIMESTAMP WITH TIME ZONE"
 		styles[i] = styleOf(c.Type)
-		if isZonedPair(c.Type) {
+		switch zonedPair(c.Type) {
+		case "TIMESTAMP":
 			cols[i].Type, styles[i] = "TIMESTAMP WITH TIME ZONE", styleZoned
+		case "TIMESTAMP_NS":
+			cols[i].Type, styles[i] = "TIMESTAMP(9) WITH TIME ZONE", styleZonedNanos
 		}
 	}
 	vals := make([]any, len(cols))
@@ -250,7 +253,7 @@ func (s *Session) Query(ctx context.Context, query string, row func([]*string) e
 			return nil, wrap(s.watch(ctx, err))
 		}
 		for i, v := range vals {
-			if v == nil || styles[i] == styleZoned && v.(map[string]any)[ZonedLocal] == nil {
+			if v == nil || (styles[i] == styleZoned || styles[i] == styleZonedNanos) && v.(map[string]any)[ZonedLocal] == nil {
 				out[i] = nil
 				continue
 			}
@@ -356,13 +359,15 @@ func QuoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`)
 type timeStyle int
 
 const (
-	styleGuess     timeStyle = iota // a date at midnight UTC, else a timestamp
-	styleDate                       // 2006-01-02
-	styleTimestamp                  // 2006-01-02 15:04:05.000, midnight too
-	styleJSON                       // JSON's text, as Trino prints its json type
-	styleTime                       // 15:04:05.000, a time of day
-	styleTimeZone                   // 15:04:05.000+09:00, a time of day with its offset
-	styleZoned                      // a ZonedLocal/ZonedZone pair: 2006-01-02 15:04:05.000 Europe/Paris
+	styleGuess          timeStyle = iota // a date at midnight UTC, else a timestamp
+	styleDate                            // 2006-01-02
+	styleTimestamp                       // 2006-01-02 15:04:05.000, midnight too
+	styleJSON                            // JSON's text, as Trino prints its json type
+	styleTime                            // 15:04:05.000, a time of day
+	styleTimeZone                        // 15:04:05.000+09:00, a time of day with its offset
+	styleZoned                           // a ZonedLocal/ZonedZone pair: 2006-01-02 15:04:05.000 Europe/Paris
+	styleTimestampNanos                  // 2006-01-02 15:04:05.000000000, Trino's timestamp(9)
+	styleZonedNanos                      // a pair of a TIMESTAMP_NS and its zone
 )
 
 // A struct of these two fields is a timestamp with its time zone, as the
@@ -374,10 +379,16 @@ const (
 	ZonedZone  = "__lakebox_zone"
 )
 
-// isZonedPair tells whether a column's type is the ZonedLocal/ZonedZone
-// struct.
-func isZonedPair(typ string) bool {
-	return typ == "STRUCT("+QuoteIdent(ZonedLocal)+" TIMESTAMP, "+QuoteIdent(ZonedZone)+" VARCHAR)"
+// zonedPair returns the type of the wall-clock time of a column of the
+// ZonedLocal/ZonedZone struct (TIMESTAMP, or TIMESTAMP_NS for Trino's
+// timestamp(9) with time zone), or "" for any other column.
+func zonedPair(typ string) string {
+	for _, local := range []string{"TIMESTAMP", "TIMESTAMP_NS"} {
+		if typ == "STRUCT("+QuoteIdent(ZonedLocal)+" "+local+", "+QuoteIdent(ZonedZone)+" VARCHAR)" {
+			return local
+		}
+	}
+	return ""
 }
 
 // styleOf returns the style of a column of the engine's type typ, nested
@@ -395,6 +406,8 @@ func styleOf(typ string) timeStyle {
 	switch {
 	case date && !ts:
 		return styleDate
+	case ts && !date && strings.Contains(typ, "TIMESTAMP_NS"):
+		return styleTimestampNanos
 	case ts && !date:
 		return styleTimestamp
 	}
@@ -408,10 +421,13 @@ func styleOf(typ string) timeStyle {
 func Format(v any) string { return format(v, styleGuess) }
 
 func format(v any, style timeStyle) string {
-	if pair, ok := v.(map[string]any); ok && style == styleZoned {
+	if pair, ok := v.(map[string]any); ok && (style == styleZoned || style == styleZonedNanos) {
 		local, zone := pair[ZonedLocal], pair[ZonedZone]
 		if local == nil {
 			return "" // a NULL timestamp: the pair is NULL too (see Query)
+		}
+		if style == styleZonedNanos {
+			return format(local, styleTimestampNanos) + " " + fmt.Sprint(zone)
 		}
 		return format(local, styleTimestamp) + " " + fmt.Sprint(zone)
 	}
@@ -454,6 +470,9 @@ func format(v any, style timeStyle) string {
 		}
 		if style == styleDate || style == styleGuess && midnight {
 			return v.Format("2006-01-02")
+		}
+		if style == styleTimestampNanos {
+			return v.Format("2006-01-02 15:04:05.000000000")
 		}
 		return v.Format("2006-01-02 15:04:05.000")
 	case duckdb.Interval:

@@ -89,6 +89,20 @@ SELECT from_iso8601_timestamp('2023-11-14T22:13:20Z')
 ----
 2023-11-14 22:13:20.000 UTC
 
+# timestamp(9) with time zone keeps its nanoseconds: printed, cast to
+# varchar, through to_unixtime (as far as a double does) and to_iso8601.
+SELECT from_unixtime_nanos(1700000000123456789), typeof(from_unixtime_nanos(1700000000123456789)), to_unixtime(from_unixtime_nanos(1700000000123456789))
+----
+2023-11-14 22:13:20.123456789 UTC | timestamp(9) with time zone | 1.7000000001234567E9
+
+SELECT from_iso8601_timestamp_nanos('2020-05-11T11:15:05.123456789+02:00'), from_iso8601_timestamp_nanos('2020-05-11T11:15:05.1Z'), from_iso8601_timestamp_nanos(NULL)
+----
+2020-05-11 11:15:05.123456789 +02:00 | 2020-05-11 11:15:05.100000000 UTC | NULL
+
+SELECT CAST(from_iso8601_timestamp_nanos('2020-05-11T11:15:05.123456789-08:00') AS VARCHAR), to_iso8601(from_iso8601_timestamp_nanos('2020-05-11T11:15:05.123456789-08:00')), to_iso8601(from_unixtime_nanos(5))
+----
+2020-05-11 11:15:05.123456789 -08:00 | 2020-05-11T11:15:05.123456789-08:00 | 1970-01-01T00:00:00.000000005Z
+
 SELECT day_of_week(DATE '2024-03-01'), day_of_year(DATE '2024-03-01'), last_day_of_month(DATE '2024-02-10')
 ----
 5 | 61 | 2024-02-29
