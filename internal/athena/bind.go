@@ -592,12 +592,12 @@ func (b *binder) tableQuery(t *glue.Table, filter string, proj *projection, prun
 // parquetColumns reads a Parquet table's columns as the table declares
 // them, as Athena does: a column no file has is NULL, and a primitive
 // column is cast to its declared type (a timestamp written adjusted to
-// UTC reads as a timestamp, not one with a time zone; an INT32 declared
-// bigint as a bigint). A cast to the type a column already has is no cast
+// UTC reads as a timestamp, not one with a time zone, rounded to the
+// millisecond when stored finer; an INT32 declared bigint as a bigint). A cast to the type a column already has is no cast
 // at all to the engine, so filters still reach the files. Nested columns
 // are read as written. cols are the select list, the data columns first.
 func (b *binder) parquetColumns(read *tableRead, declared []glue.Column, cols []string) ([]string, error) {
-	present := map[string]bool{}
+	present, fine := map[string]bool{}, map[string]bool{}
 	read.sameSchema = true
 	var schema uint64
 	for j, f := range read.files {
@@ -607,6 +607,9 @@ func (b *binder) parquetColumns(read *tableRead, declared []glue.Column, cols []
 		}
 		for col := range chunks.columns {
 			present[col] = true
+		}
+		for col := range chunks.fine {
+			fine[col] = true
 		}
 		if j == 0 {
 			schema = chunks.schema
@@ -622,6 +625,11 @@ func (b *binder) parquetColumns(read *tableRead, declared []glue.Column, cols []
 		switch name := sqlengine.QuoteIdent(c.Name); {
 		case !present[strings.ToLower(c.Name)]:
 			out[i] = fmt.Sprintf("CAST(NULL AS %s) AS %s", dt, name)
+		case dt == "TIMESTAMP" && fine[strings.ToLower(c.Name)]:
+			// Athena's timestamp(3): Trino rounds finer values to the
+			// millisecond, half up. (Only then: the bare cast still lets
+			// filters reach the files.)
+			out[i] = fmt.Sprintf("lakebox_millis(CAST(%s AS TIMESTAMP)) AS %s", name, name)
 		case !nestedType(c.Type):
 			out[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", name, dt, name)
 		}

@@ -10,8 +10,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/deprecated"
+	"github.com/parquet-go/parquet-go/format"
 )
 
 // DataScannedInBytes, honestly: what the engine is handed to read after
@@ -63,6 +66,9 @@ type chunkSizes struct {
 	columns map[string]int64 // lowercased
 	footer  int64
 	schema  uint64 // a hash of the file's schema
+	// fine holds the top-level timestamp columns (lowercased) stored finer
+	// than milliseconds: micro- or nanoseconds, INT96.
+	fine map[string]bool
 }
 
 // footerCache keeps the chunk sizes of the files queries read. A path in
@@ -93,7 +99,12 @@ func (c *footerCache) chunks(path string, size int64) (*chunkSizes, error) {
 	}
 	h := fnv.New64a()
 	io.WriteString(h, pf.Schema().String())
-	cs = &chunkSizes{columns: map[string]int64{}, footer: size, schema: h.Sum64()}
+	cs = &chunkSizes{columns: map[string]int64{}, footer: size, schema: h.Sum64(), fine: map[string]bool{}}
+	for _, f := range pf.Schema().Fields() {
+		if f.Leaf() && finerThanMillis(f.Type()) {
+			cs.fine[strings.ToLower(f.Name())] = true
+		}
+	}
 	for _, rg := range pf.Metadata().RowGroups {
 		for _, cc := range rg.Columns {
 			if len(cc.MetaData.PathInSchema) == 0 {
@@ -112,6 +123,21 @@ func (c *footerCache) chunks(path string, size int64) (*chunkSizes, error) {
 	c.files[path] = cs
 	c.mu.Unlock()
 	return cs, nil
+}
+
+// finerThanMillis tells a Parquet timestamp stored in micro- or
+// nanoseconds (INT96 holds nanoseconds).
+func finerThanMillis(t parquet.Type) bool {
+	if t.Kind() == parquet.Int96 {
+		return true
+	}
+	if lt := t.LogicalType(); lt != nil {
+		if ts, ok := lt.Value.(*format.TimestampType); ok && ts.Unit.Value != nil {
+			return ts.Unit.Value.Duration() < time.Millisecond
+		}
+	}
+	ct := t.ConvertedType()
+	return ct != nil && *ct == deprecated.TimestampMicros
 }
 
 // usedColumns returns, per table (by placeholder number), the columns the

@@ -45,6 +45,10 @@ var macros = []string{
 	"CREATE OR REPLACE MACRO to_unixtime(x) AS CASE WHEN typeof(x) = 'TIMESTAMP_NS' " +
 		"THEN epoch_ns(CAST(CAST(x AS VARCHAR) AS TIMESTAMP_NS)) / 1e9 ELSE epoch(x) END",
 	"CREATE OR REPLACE MACRO from_iso8601_timestamp(s) AS CAST(s AS TIMESTAMPTZ)",
+	// A timestamp rounded to the millisecond, half up, as Trino reads a
+	// finer one into timestamp(3). (Exact in a double: epoch microseconds
+	// stay below 2^53 for years before 2255.)
+	"CREATE OR REPLACE MACRO lakebox_millis(t) AS make_timestamp(CAST(floor((epoch_us(t) + 500) / 1000.0) AS BIGINT) * 1000)",
 	// Trino's timestamp(9) with time zone: the instant as a TIMESTAMP_NS in
 	// UTC, the engine's TIMESTAMPTZ keeping microseconds only; the select
 	// list pairs it with its zone (zonedColumns).

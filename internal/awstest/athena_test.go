@@ -602,3 +602,50 @@ func parquetRead(t *testing.T, file []byte, columns ...string) int64 {
 	}
 	return n
 }
+
+// Athena reads a Parquet timestamp stored finer than milliseconds as its
+// timestamp(3), rounded half up (Trino's Parquet reader): in what it
+// prints and in what it compares. Millisecond files read as they are.
+func TestAthena_ParquetTimestampsRoundToMilliseconds(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	s3c, c := srv.S3As(awstest.Client{UsePathStyle: true}), srv.Athena()
+	createBucket(t, s3c, "lake")
+	createBucket(t, s3c, "results")
+	type micros struct {
+		ID int64     `parquet:"id"`
+		TS time.Time `parquet:"ts,timestamp(microsecond)"`
+	}
+	type millis struct {
+		ID int64     `parquet:"id"`
+		TS time.Time `parquet:"ts,timestamp(millisecond)"`
+	}
+	at := func(s string) time.Time {
+		v, err := time.Parse("2006-01-02 15:04:05.999999", s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	putBytes(t, s3c, "lake", "us/part-0.parquet", parquetBytes(t, []micros{
+		{1, at("2020-01-01 00:00:00.123499")}, {2, at("2020-01-01 00:00:00.1235")},
+		{3, at("2020-01-01 23:59:59.9995")}, {4, at("1969-12-31 23:59:59.9985")},
+	}))
+	putBytes(t, s3c, "lake", "ms/part-0.parquet", parquetBytes(t, []millis{{5, at("2020-01-01 00:00:00.123")}}))
+	run := succeeds(t, srv, c, "times")
+	run("CREATE DATABASE times")
+	run("CREATE EXTERNAL TABLE us (id bigint, ts timestamp) STORED AS PARQUET LOCATION 's3://lake/us/'")
+	run("CREATE EXTERNAL TABLE ms (id bigint, ts timestamp) STORED AS PARQUET LOCATION 's3://lake/ms/'")
+	for sql, want := range map[string][][]string{
+		"SELECT id, ts FROM us ORDER BY id": {{"id", "ts"},
+			{"1", "2020-01-01 00:00:00.123"}, {"2", "2020-01-01 00:00:00.124"},
+			{"3", "2020-01-02 00:00:00.000"}, {"4", "1969-12-31 23:59:59.999"}},
+		"SELECT id FROM us WHERE ts = TIMESTAMP '2020-01-01 00:00:00.124'":              {{"id"}, {"2"}},
+		"SELECT id, to_unixtime(ts) FROM ms WHERE ts > TIMESTAMP '2020-01-01 00:00:00'": {{"id", "_col1"}, {"5", "1.577836800123E9"}},
+	} {
+		q := run(sql)
+		if got := rows(t, c, q.QueryExecutionId); !slices.EqualFunc(got, want, slices.Equal) {
+			t.Errorf("%s\n got %q\nwant %q", sql, got, want)
+		}
+	}
+}
