@@ -40,15 +40,14 @@ var macros = []string{
 		"printf('%02d:%02d', abs(h * 60 + m) // 60, abs(h * 60 + m) % 60)",
 	// An instant (timestamp with time zone), printed in the session's zone, UTC.
 	"CREATE OR REPLACE MACRO from_unixtime(x) AS to_timestamp(x)",
-	// A TIMESTAMP_NS (timestamp(9)) keeps its nanoseconds, as far as a
-	// double does.
-	"CREATE OR REPLACE MACRO to_unixtime(x) AS CASE WHEN typeof(x) = 'TIMESTAMP_NS' " +
-		"THEN epoch_ns(CAST(CAST(x AS VARCHAR) AS TIMESTAMP_NS)) / 1e9 ELSE epoch(x) END",
+	"CREATE OR REPLACE MACRO to_unixtime(x) AS epoch(x)",
+	// to_unixtime of a nanosecond function's value keeps its nanoseconds,
+	// as far as a double does.
+	"CREATE OR REPLACE MACRO lakebox_unixtime_ns(x) AS epoch_ns(x) / 1e9",
 	"CREATE OR REPLACE MACRO from_iso8601_timestamp(s) AS CAST(s AS TIMESTAMPTZ)",
 	// A timestamp rounded to the millisecond, half up, as Trino reads a
-	// finer one into timestamp(3). (Exact in a double: epoch microseconds
-	// stay below 2^53 for years before 2255.)
-	"CREATE OR REPLACE MACRO lakebox_millis(t) AS make_timestamp(CAST(floor((epoch_us(t) + 500) / 1000.0) AS BIGINT) * 1000)",
+	// finer one into timestamp(3) (date_trunc floors, before 1970 too).
+	"CREATE OR REPLACE MACRO lakebox_millis(t) AS date_trunc('millisecond', t + INTERVAL 500 MICROSECOND)",
 	// Trino's timestamp(9) with time zone: the instant as a TIMESTAMP_NS in
 	// UTC, the engine's TIMESTAMPTZ keeping microseconds only; the select
 	// list pairs it with its zone (zonedColumns).
@@ -153,15 +152,14 @@ var macros = []string{
 	"CREATE OR REPLACE MACRO lakebox_json_try_varchar(j) AS CASE WHEN json_type(j) NOT IN ('OBJECT', 'ARRAY') THEN json_extract_string(j, '$') END",
 	// j if v is JSON, else other: typeof is known when binding, so the engine keeps one of the two.
 	"CREATE OR REPLACE MACRO lakebox_if_json(v, j, other) AS CASE WHEN typeof(v) = 'JSON' THEN j ELSE other END",
-	// CAST(v AS varchar) as Trino writes it: a timestamp (Trino's
-	// timestamp(3), as Athena reads every file's) with milliseconds, one of
-	// nanoseconds (timestamp(9): from_unixtime_nanos) with nanoseconds, an
-	// instant (timestamp with time zone, in the session's zone) with
-	// milliseconds and UTC. The detour through text lets every branch bind
-	// whatever v's type.
+	// CAST(v AS varchar) as Trino writes it: a timestamp of any precision
+	// (Trino's timestamp(3), as Athena reads every file's, nanoseconds too)
+	// with milliseconds, an instant (timestamp with time zone, in the
+	// session's zone) with milliseconds and UTC. The detour through text
+	// lets every branch bind whatever v's type. (The nanosecond functions'
+	// values are cast in translateCast.)
 	"CREATE OR REPLACE MACRO lakebox_varchar(v) AS CASE " +
-		"WHEN typeof(v) IN ('TIMESTAMP', 'TIMESTAMP_MS', 'TIMESTAMP_S') THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMP), '" + trinoTimestampText + "') " +
-		"WHEN typeof(v) = 'TIMESTAMP_NS' THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMP_NS), '%Y-%m-%d %H:%M:%S.%n') " +
+		"WHEN typeof(v) IN ('TIMESTAMP', 'TIMESTAMP_MS', 'TIMESTAMP_S', 'TIMESTAMP_NS') THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMP), '" + trinoTimestampText + "') " +
 		"WHEN typeof(v) = 'TIMESTAMP WITH TIME ZONE' THEN strftime(CAST(CAST(v AS VARCHAR) AS TIMESTAMPTZ), '" + trinoTimestampText + "') || ' UTC' " +
 		"ELSE CAST(v AS VARCHAR) END",
 	"CREATE OR REPLACE MACRO lakebox_if_json_or_array(v, j, other) AS CASE WHEN typeof(v) IN ('JSON', 'JSON[]') THEN j ELSE other END",
@@ -318,9 +316,7 @@ func translateCast(n map[string]any, grouped bool) {
 			// digits), and the zone's name.
 			loc := n["query_location"]
 			digits := 3
-			if nanosZoned(child) {
-				digits = 9
-			} else if d, ok := literalDigits(child); ok {
+			if d, ok := literalDigits(child); ok {
 				digits = d
 			} else if zoneOfMoved(child) != nil {
 				for _, a := range childrenOf(child) { // a literal moved into a zone keeps its precision
@@ -330,6 +326,9 @@ func translateCast(n map[string]any, grouped bool) {
 				}
 			}
 			wall := timestampText(loc, local, digits)
+			if nanosZoned(child) {
+				wall = call("strftime", loc, local, stringConstant("%Y-%m-%d %H:%M:%S.%n"))
+			}
 			if wall == nil {
 				wall = timestampText(loc, local, 6)
 			}
@@ -447,8 +446,6 @@ func timestampText(loc, ts any, digits int) map[string]any {
 		return call("strftime", loc, ts, stringConstant(trinoTimestampText))
 	case digits <= 6: // "YYYY-MM-DD HH:MM:SS." and the digits
 		return call("left", loc, call("strftime", loc, ts, stringConstant("%Y-%m-%d %H:%M:%S.%f")), constant("INTEGER", 20+digits))
-	case digits == 9: // a TIMESTAMP_NS
-		return call("strftime", loc, ts, stringConstant("%Y-%m-%d %H:%M:%S.%n"))
 	}
 	return nil
 }
@@ -869,6 +866,11 @@ func translateFunction(n map[string]any) {
 		}
 		return
 	case "to_unixtime":
+		// Of a nanosecond function's value: its nanoseconds too.
+		if len(args) == 1 && nanosZoned(args[0]) {
+			n["function_name"], n["schema"] = "lakebox_unixtime_ns", ""
+			return
+		}
 		// Of a value moved into a zone: its instant, not its wall-clock
 		// time.
 		if len(args) == 1 {

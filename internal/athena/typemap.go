@@ -210,8 +210,6 @@ func columnInfo(name, duck string) ColumnInfo {
 		c.Type, c.Precision = "timestamp with time zone", 9
 	case strings.HasPrefix(d, "TIMESTAMP WITH TIME ZONE") || d == "TIMESTAMPTZ":
 		c.Type, c.Precision = "timestamp with time zone", 3
-	case d == "TIMESTAMP_NS":
-		c.Type, c.Precision = "timestamp", 9
 	case strings.HasPrefix(d, "TIMESTAMP"):
 		c.Type, c.Precision = "timestamp", 3
 	case d == "TIME WITH TIME ZONE" || d == "TIMETZ":

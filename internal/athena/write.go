@@ -459,7 +459,13 @@ func (s *Service) write(ctx context.Context, sc scope, rec *queryRecord, query s
 	var sel []string
 	for i, c := range cols {
 		v := sqlengine.QuoteIdent(c.Name)
-		if w.columns[i].presto == "timestamp with time zone" {
+		switch presto := w.columns[i].presto; {
+		case f.name == "PARQUET" && (presto == "timestamp" || presto == "timestamp with time zone"):
+			// Athena's timestamp(3), stored in milliseconds: a table
+			// Lakebox wrote reads back without rounding (bind.go), and
+			// filters on it still reach the files' statistics.
+			v = "CAST(lakebox_millis(CAST(" + v + " AS TIMESTAMP)) AS TIMESTAMP_MS)"
+		case presto == "timestamp with time zone":
 			// Hive's timestamp has no zone: the instant's time in the
 			// session's zone, UTC, as the table declares it.
 			v = "CAST(" + v + " AS TIMESTAMP)"

@@ -648,4 +648,23 @@ func TestAthena_ParquetTimestampsRoundToMilliseconds(t *testing.T) {
 			t.Errorf("%s\n got %q\nwant %q", sql, got, want)
 		}
 	}
+	// A table Lakebox writes stores milliseconds: it reads back as written.
+	run("CREATE TABLE copied WITH (format = 'PARQUET', external_location = 's3://lake/copied/') AS SELECT id, ts FROM us")
+	list := must[*s3.ListObjectsV2Output](t)(s3c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("lake"), Prefix: aws.String("copied/")}))
+	if len(list.Contents) != 1 {
+		t.Fatalf("CTAS wrote %d files", len(list.Contents))
+	}
+	body := []byte(get(t, s3c, "lake", aws.ToString(list.Contents[0].Key)))
+	f, err := parquet.OpenFile(bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if col, ok := f.Schema().Lookup("ts"); !ok || col.Node.Type().LogicalType().String() != "TIMESTAMP(isAdjustedToUTC=false,unit=MILLIS)" {
+		t.Errorf("CTAS's timestamp column: %v", col.Node.Type().LogicalType())
+	}
+	q := run("SELECT id, ts FROM copied WHERE ts >= TIMESTAMP '2020-01-01 00:00:00.124' ORDER BY id")
+	want := [][]string{{"id", "ts"}, {"2", "2020-01-01 00:00:00.124"}, {"3", "2020-01-02 00:00:00.000"}}
+	if got := rows(t, c, q.QueryExecutionId); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("read back: got %q, want %q", got, want)
+	}
 }

@@ -366,8 +366,8 @@ const (
 	styleTime                            // 15:04:05.000, a time of day
 	styleTimeZone                        // 15:04:05.000+09:00, a time of day with its offset
 	styleZoned                           // a ZonedLocal/ZonedZone pair: 2006-01-02 15:04:05.000 Europe/Paris
-	styleTimestampNanos                  // 2006-01-02 15:04:05.000000000, Trino's timestamp(9)
-	styleZonedNanos                      // a pair of a TIMESTAMP_NS and its zone
+	styleTimestampNanos                  // 2006-01-02 15:04:05.000000000, the wall-clock time of a styleZonedNanos pair
+	styleZonedNanos                      // a pair of a TIMESTAMP_NS and its zone: Trino's timestamp(9) with time zone
 )
 
 // A struct of these two fields is a timestamp with its time zone, as the
@@ -406,8 +406,6 @@ func styleOf(typ string) timeStyle {
 	switch {
 	case date && !ts:
 		return styleDate
-	case ts && !date && strings.Contains(typ, "TIMESTAMP_NS"):
-		return styleTimestampNanos
 	case ts && !date:
 		return styleTimestamp
 	}
