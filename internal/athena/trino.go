@@ -589,6 +589,14 @@ func translateFunction(n map[string]any) {
 	case "parse_datetime":
 		if len(args) == 2 && convertFormat(args[1], jodaFormat) {
 			n["function_name"] = "strptime"
+			// Trino's answer is a timestamp with time zone: without a zone
+			// in the text, the session's, UTC. (With one, the engine keeps
+			// the instant, in UTC, where Trino keeps the text's zone.)
+			if f, _, _ := constantValue(args[1]); !strings.Contains(fmt.Sprint(f), "%z") && !strings.Contains(fmt.Sprint(f), "%Z") {
+				inner, _ := deepCopy(n).(map[string]any)
+				inner["alias"] = ""
+				replaceNode(n, castTo(inner, "TIMESTAMP WITH TIME ZONE"))
+			}
 		}
 		return
 	case "format_datetime":

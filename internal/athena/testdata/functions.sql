@@ -77,7 +77,12 @@ March 1, 2024 9:05 AM
 
 SELECT format_datetime(TIMESTAMP '2024-03-01 10:20:30', 'yyyy/MM/dd HH:mm:ss'), parse_datetime('2024-03-01 10:20', 'yyyy-MM-dd HH:mm')
 ----
-2024/03/01 10:20:30 | 2024-03-01 10:20:00.000
+2024/03/01 10:20:30 | 2024-03-01 10:20:00.000 UTC
+
+# parse_datetime's answer is a timestamp with time zone, the session's (UTC).
+SELECT typeof(parse_datetime('2024-03-01 10:20', 'yyyy-MM-dd HH:mm')), CAST(parse_datetime('2024-03-01', 'yyyy-MM-dd') AS VARCHAR), parse_datetime('2024-03-01', 'yyyy-MM-dd') < TIMESTAMP '2024-03-01 00:00:01', format_datetime(parse_datetime('2024-03-01 10:20', 'yyyy-MM-dd HH:mm'), 'HH:mm')
+----
+timestamp(3) with time zone | 2024-03-01 00:00:00.000 UTC | true | 10:20
 
 # Literals with an exponent are doubles, as in Trino.
 SELECT 1e10, 2.5E-4, typeof(1e10)
