@@ -271,6 +271,33 @@ func TestKinesis_HTTP2(t *testing.T) {
 	t.Fatalf("the stream ended without the record: %v", stream.Err())
 }
 
+// A subscription open when the server shuts down ends, its stream closed
+// cleanly, and does not hold the shutdown up (which would fail the test
+// after 30 s with "serve: server: shutdown: context deadline exceeded").
+func TestKinesis_SubscriptionEndsAtShutdown(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	c := srv.Kinesis()
+	createStream(t, c, "drain", 1)
+	must[*kinesis.PutRecordOutput](t)(c.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("drain"), PartitionKey: aws.String("k"), Data: []byte("first")}))
+	arn := must[*kinesis.DescribeStreamSummaryOutput](t)(c.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String("drain")})).StreamDescriptionSummary.StreamARN
+	reg := must[*kinesis.RegisterStreamConsumerOutput](t)(c.RegisterStreamConsumer(ctx, &kinesis.RegisterStreamConsumerInput{StreamARN: arn, ConsumerName: aws.String("c")}))
+	sub := must[*kinesis.SubscribeToShardOutput](t)(c.SubscribeToShard(ctx, &kinesis.SubscribeToShardInput{ConsumerARN: reg.Consumer.ConsumerARN,
+		ShardId: aws.String("shardId-000000000000"), StartingPosition: &ktypes.StartingPosition{Type: ktypes.ShardIteratorTypeTrimHorizon}}))
+	stream := sub.GetStream()
+	defer stream.Close()
+	ev := <-stream.Events() // the subscription is open: its first event came
+	if e, ok := ev.(*ktypes.SubscribeToShardEventStreamMemberSubscribeToShardEvent); !ok || len(e.Value.Records) != 1 {
+		t.Fatalf("first event: %#v", ev)
+	}
+	srv.Stop()
+	for range stream.Events() {
+	}
+	if err := stream.Err(); err != nil {
+		t.Errorf("the stream ended with %v", err)
+	}
+}
+
 // h2Only counts the responses that are not HTTP/2.
 type h2Only struct {
 	http.RoundTripper

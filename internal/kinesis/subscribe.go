@@ -89,7 +89,7 @@ func (sub *Subscription) Close() {
 // Next waits for the next event: records from where the last one ended,
 // or none after a heartbeat's wait. It returns nil once the subscription
 // is over (its five minutes passed, the shard ended, the consumer or the
-// stream is gone, or ctx ended).
+// stream is gone, ctx ended, or the server is shutting down).
 func (sub *Subscription) Next(ctx context.Context) (*SubscribeToShardEvent, error) {
 	s, st := sub.s, sub.st
 	if sub.ended || ctx.Err() != nil || s.clock.Now().After(sub.deadline) {
@@ -153,6 +153,8 @@ func (sub *Subscription) Next(ctx context.Context) (*SubscribeToShardEvent, erro
 		case <-timer.C:
 			return ev, nil
 		case <-ctx.Done():
+			return nil, nil
+		case <-s.draining:
 			return nil, nil
 		}
 	}

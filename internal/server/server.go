@@ -442,7 +442,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	case <-ctx.Done():
 	}
-	s.athena.Drain() // its polls wait for queries' ends: they answer now
+	// Requests that wait answer now: Athena's polls (for a query's end)
+	// and Kinesis's subscriptions (up to five minutes).
+	s.athena.Drain()
+	s.kinesis.Drain()
 	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {
