@@ -247,11 +247,7 @@ func TestKinesis_HTTP2(t *testing.T) {
 	c := kinesis.New(kinesis.Options{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
 		BaseEndpoint: aws.String(srv.URL), HTTPClient: hc, RetryMaxAttempts: 1})
 	createStream(t, c, "h2", 1)
-	arn := must[*kinesis.DescribeStreamSummaryOutput](t)(c.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String("h2")})).StreamDescriptionSummary.StreamARN
-	reg := must[*kinesis.RegisterStreamConsumerOutput](t)(c.RegisterStreamConsumer(ctx, &kinesis.RegisterStreamConsumerInput{StreamARN: arn, ConsumerName: aws.String("java")}))
-	sub := must[*kinesis.SubscribeToShardOutput](t)(c.SubscribeToShard(ctx, &kinesis.SubscribeToShardInput{ConsumerARN: reg.Consumer.ConsumerARN,
-		ShardId: aws.String("shardId-000000000000"), StartingPosition: &ktypes.StartingPosition{Type: ktypes.ShardIteratorTypeLatest}}))
-	stream := sub.GetStream()
+	stream := subscribe(t, c, "h2", "java", ktypes.ShardIteratorTypeLatest)
 	defer stream.Close()
 	// Records put while the subscription is open arrive on it.
 	must[*kinesis.PutRecordOutput](t)(c.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("h2"), PartitionKey: aws.String("k"), Data: []byte("pushed")}))
@@ -280,11 +276,7 @@ func TestKinesis_SubscriptionEndsAtShutdown(t *testing.T) {
 	c := srv.Kinesis()
 	createStream(t, c, "drain", 1)
 	must[*kinesis.PutRecordOutput](t)(c.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("drain"), PartitionKey: aws.String("k"), Data: []byte("first")}))
-	arn := must[*kinesis.DescribeStreamSummaryOutput](t)(c.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String("drain")})).StreamDescriptionSummary.StreamARN
-	reg := must[*kinesis.RegisterStreamConsumerOutput](t)(c.RegisterStreamConsumer(ctx, &kinesis.RegisterStreamConsumerInput{StreamARN: arn, ConsumerName: aws.String("c")}))
-	sub := must[*kinesis.SubscribeToShardOutput](t)(c.SubscribeToShard(ctx, &kinesis.SubscribeToShardInput{ConsumerARN: reg.Consumer.ConsumerARN,
-		ShardId: aws.String("shardId-000000000000"), StartingPosition: &ktypes.StartingPosition{Type: ktypes.ShardIteratorTypeTrimHorizon}}))
-	stream := sub.GetStream()
+	stream := subscribe(t, c, "drain", "c", ktypes.ShardIteratorTypeTrimHorizon)
 	defer stream.Close()
 	ev := <-stream.Events() // the subscription is open: its first event came
 	if e, ok := ev.(*ktypes.SubscribeToShardEventStreamMemberSubscribeToShardEvent); !ok || len(e.Value.Records) != 1 {
@@ -296,6 +288,17 @@ func TestKinesis_SubscriptionEndsAtShutdown(t *testing.T) {
 	if err := stream.Err(); err != nil {
 		t.Errorf("the stream ended with %v", err)
 	}
+}
+
+// subscribe registers a consumer of a stream and subscribes it to the
+// stream's first shard.
+func subscribe(t *testing.T, c *kinesis.Client, streamName, consumer string, start ktypes.ShardIteratorType) *kinesis.SubscribeToShardEventStream {
+	t.Helper()
+	arn := must[*kinesis.DescribeStreamSummaryOutput](t)(c.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(streamName)})).StreamDescriptionSummary.StreamARN
+	reg := must[*kinesis.RegisterStreamConsumerOutput](t)(c.RegisterStreamConsumer(ctx, &kinesis.RegisterStreamConsumerInput{StreamARN: arn, ConsumerName: aws.String(consumer)}))
+	sub := must[*kinesis.SubscribeToShardOutput](t)(c.SubscribeToShard(ctx, &kinesis.SubscribeToShardInput{ConsumerARN: reg.Consumer.ConsumerARN,
+		ShardId: aws.String("shardId-000000000000"), StartingPosition: &ktypes.StartingPosition{Type: start}}))
+	return sub.GetStream()
 }
 
 // h2Only counts the responses that are not HTTP/2.
