@@ -283,14 +283,11 @@ func zonedColumns(root any) {
 		case expr["class"] != "FUNCTION":
 		case zoneOfMoved(expr) != nil: // x AT TIME ZONE z, at_timezone, with_timezone
 			local, zone = expr, deepCopy(zoneOfMoved(expr))
-		case fn == "from_iso8601_timestamp" && len(args) == 1: // the string's own offset
+		case (fn == "from_iso8601_timestamp" || fn == "from_iso8601_timestamp_nanos") && len(args) == 1: // the string's own offset
 			zone = call("lakebox_iso8601_zone", noLocation, deepCopy(args[0]))
-			local = call("lakebox_at_zone", noLocation, deepCopy(zone), expr)
+			local = iso8601Local(deepCopy(zone), expr)
 		case fn == "from_unixtime_nanos" && len(args) == 1:
 			local, zone = expr, stringConstant("UTC")
-		case fn == "from_iso8601_timestamp_nanos" && len(args) == 1:
-			zone = call("lakebox_iso8601_zone", noLocation, deepCopy(args[0]))
-			local = call("lakebox_at_offset_ns", noLocation, deepCopy(zone), expr)
 		}
 		if zone == nil {
 			continue
@@ -593,9 +590,9 @@ func (b *binder) tableQuery(t *glue.Table, filter string, proj *projection, prun
 // them, as Athena does: a column no file has is NULL, and a primitive
 // column is cast to its declared type (a timestamp written adjusted to
 // UTC reads as a timestamp, not one with a time zone, rounded to the
-// millisecond when stored finer; an INT32 declared bigint as a bigint). A cast to the type a column already has is no cast
-// at all to the engine, so filters still reach the files. Nested columns
-// are read as written. cols are the select list, the data columns first.
+// millisecond when stored finer; an INT32 declared bigint as a bigint). A
+// cast to the type a column already has is no cast at all to the engine,
+// so filters still reach the files. Nested columns are read as written. cols are the select list, the data columns first.
 func (b *binder) parquetColumns(read *tableRead, declared []glue.Column, cols []string) ([]string, error) {
 	present, fine := map[string]bool{}, map[string]bool{}
 	read.sameSchema = true

@@ -325,12 +325,11 @@ func translateCast(n map[string]any, grouped bool) {
 					}
 				}
 			}
-			wall := timestampText(loc, local, digits)
+			var wall map[string]any
 			if nanosZoned(child) {
 				wall = call("strftime", loc, local, stringConstant("%Y-%m-%d %H:%M:%S.%n"))
-			}
-			if wall == nil {
-				wall = timestampText(loc, local, 6)
+			} else {
+				wall = timestampText(loc, local, min(digits, 6)) // the engine keeps microseconds
 			}
 			// The operator: NULL of NULL, as concat is not.
 			replaceNode(n, operator("||", loc, operator("||", loc, wall, stringConstant(" ")), zone))
@@ -592,7 +591,8 @@ func translateFunction(n map[string]any) {
 			// Trino's answer is a timestamp with time zone: without a zone
 			// in the text, the session's, UTC. (With one, the engine keeps
 			// the instant, in UTC, where Trino keeps the text's zone.)
-			if f, _, _ := constantValue(args[1]); !strings.Contains(fmt.Sprint(f), "%z") && !strings.Contains(fmt.Sprint(f), "%Z") {
+			f, _, _ := constantValue(args[1])
+			if format := fmt.Sprint(f); !strings.Contains(format, "%z") && !strings.Contains(format, "%Z") {
 				inner, _ := deepCopy(n).(map[string]any)
 				inner["alias"] = ""
 				replaceNode(n, castTo(inner, "TIMESTAMP WITH TIME ZONE"))
@@ -1040,6 +1040,16 @@ func arrayDepth(v any) int {
 	return -1
 }
 
+// iso8601Local is the wall-clock time of fn, a call of
+// from_iso8601_timestamp or from_iso8601_timestamp_nanos, in zone, its
+// text's own offset: to the nanosecond for the second.
+func iso8601Local(zone any, fn map[string]any) map[string]any {
+	if nanosZoned(fn) {
+		return call("lakebox_at_offset_ns", noLocation, zone, fn)
+	}
+	return call("lakebox_at_zone", noLocation, zone, fn)
+}
+
 // nanosZoned reports whether v is a call that makes Trino's timestamp(9)
 // with time zone (a TIMESTAMP_NS instant to the engine).
 func nanosZoned(v any) bool {
@@ -1279,14 +1289,11 @@ func zonedValue(v any) (local, instant any) {
 		return call("lakebox_at_zone", noLocation, stringConstant(literalZone(n)), deepCopy(n)), n
 	case movedInstant(n) != nil:
 		return n, deepCopy(movedInstant(n))
-	case n["class"] == "FUNCTION" && fn == "from_iso8601_timestamp" && len(args) == 1:
+	case n["class"] == "FUNCTION" && (fn == "from_iso8601_timestamp" || fn == "from_iso8601_timestamp_nanos") && len(args) == 1:
 		zone := call("lakebox_iso8601_zone", noLocation, deepCopy(args[0]))
-		return call("lakebox_at_zone", noLocation, zone, deepCopy(n)), n
+		return iso8601Local(zone, deepCopy(n).(map[string]any)), n
 	case n["class"] == "FUNCTION" && fn == "from_unixtime_nanos" && len(args) == 1: // in UTC
 		return n, n
-	case n["class"] == "FUNCTION" && fn == "from_iso8601_timestamp_nanos" && len(args) == 1:
-		zone := call("lakebox_iso8601_zone", noLocation, deepCopy(args[0]))
-		return call("lakebox_at_offset_ns", noLocation, zone, deepCopy(n)), n
 	}
 	return nil, nil
 }

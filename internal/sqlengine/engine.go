@@ -253,7 +253,7 @@ func (s *Session) Query(ctx context.Context, query string, row func([]*string) e
 			return nil, wrap(s.watch(ctx, err))
 		}
 		for i, v := range vals {
-			if v == nil || (styles[i] == styleZoned || styles[i] == styleZonedNanos) && v.(map[string]any)[ZonedLocal] == nil {
+			if v == nil || styles[i].zoned() && v.(map[string]any)[ZonedLocal] == nil {
 				out[i] = nil
 				continue
 			}
@@ -370,6 +370,9 @@ const (
 	styleZonedNanos                      // a pair of a TIMESTAMP_NS and its zone: Trino's timestamp(9) with time zone
 )
 
+// zoned tells the styles of ZonedLocal/ZonedZone pairs.
+func (s timeStyle) zoned() bool { return s == styleZoned || s == styleZonedNanos }
+
 // A struct of these two fields is a timestamp with its time zone, as the
 // engine cannot type one: the wall-clock time in the zone, and the zone's
 // name. Query prints it as Trino prints a timestamp with time zone and
@@ -419,15 +422,16 @@ func styleOf(typ string) timeStyle {
 func Format(v any) string { return format(v, styleGuess) }
 
 func format(v any, style timeStyle) string {
-	if pair, ok := v.(map[string]any); ok && (style == styleZoned || style == styleZonedNanos) {
+	if pair, ok := v.(map[string]any); ok && style.zoned() {
 		local, zone := pair[ZonedLocal], pair[ZonedZone]
 		if local == nil {
 			return "" // a NULL timestamp: the pair is NULL too (see Query)
 		}
+		wall := styleTimestamp
 		if style == styleZonedNanos {
-			return format(local, styleTimestampNanos) + " " + fmt.Sprint(zone)
+			wall = styleTimestampNanos
 		}
-		return format(local, styleTimestamp) + " " + fmt.Sprint(zone)
+		return format(local, wall) + " " + fmt.Sprint(zone)
 	}
 	if style == styleJSON {
 		// The driver hands JSON values decoded: printed again without
