@@ -66,7 +66,7 @@ func WaitListening(ctx context.Context, addr string, limit time.Duration) error 
 // Stop interrupts the process and kills it if it has not exited in ten
 // seconds.
 func Stop(cmd *exec.Cmd) {
-	if cmd.Process == nil {
+	if cmd == nil || cmd.Process == nil {
 		return
 	}
 	cmd.Process.Signal(os.Interrupt)

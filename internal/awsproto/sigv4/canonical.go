@@ -61,11 +61,11 @@ func requestPath(r *http.Request) string {
 // candidate.
 func canonicalURIs(r *http.Request, service string) (uris [2]string, n int) {
 	raw := requestPath(r)
-	if service != "s3" {
-		return [2]string{URIEncode(raw, false)}, 1
-	}
 	if unreserved(raw) { // the usual case: nothing to decode or encode
 		return [2]string{raw}, 1
+	}
+	if service != "s3" {
+		return [2]string{URIEncode(raw, false)}, 1
 	}
 	decoded, err := url.PathUnescape(raw)
 	if err != nil {
@@ -202,6 +202,9 @@ func appendTrimmed(b []byte, v string) []byte {
 	for len(v) > 0 && isSpace(v[len(v)-1]) {
 		v = v[:len(v)-1]
 	}
+	if trimmed(v) { // the usual case: appended whole
+		return append(b, v...)
+	}
 	for i := 0; i < len(v); i++ {
 		if c := v[i]; isSpace(c) {
 			space = true
@@ -214,6 +217,17 @@ func appendTrimmed(b []byte, v string) []byte {
 		}
 	}
 	return b
+}
+
+// trimmed reports whether v, without white space at its ends, has no run
+// of white space to collapse: no white space but single ' ' characters.
+func trimmed(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c <= ' ' && isSpace(c) && (c != ' ' || v[i-1] == ' ') {
+			return false
+		}
+	}
+	return true
 }
 
 // isSpace is what strings.Fields splits ASCII on.

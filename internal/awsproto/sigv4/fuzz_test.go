@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 )
@@ -80,4 +81,28 @@ func FuzzChunked(f *testing.F) {
 func asAWS(err error) (any, bool) {
 	e, ok := awserr.As(err)
 	return e, ok
+}
+
+// FuzzParseAmzDate holds the hand-written date readers to time.Parse's
+// answer for their layouts: the same time, or an error for the same input.
+func FuzzParseAmzDate(f *testing.F) {
+	for _, s := range []string{"20261122T100000Z", "20240229T235959Z", "20230229T000000Z", "20261122T240000Z",
+		"20261122T106000Z", "20261122T100060Z", "20261131T000000Z", "20261322T000000Z", "00001122T000000Z",
+		"2026112XT100000Z", "20261122 100000Z", "20261122T100000z", "+2026112T100000Z", "20261122T1000000Z", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := parseAmzDate(s)
+		want, wantErr := time.Parse(amzDateForm, s)
+		if (err != nil) != (wantErr != nil) || !got.Equal(want) {
+			t.Fatalf("parseAmzDate(%q) = %v, %v; time.Parse: %v, %v", s, got, err, want, wantErr)
+		}
+		if len(s) >= scopeDateLen {
+			day, ok := parseScopeDate(s[:scopeDateLen])
+			want, wantErr := time.Parse("20060102", s[:scopeDateLen])
+			if ok != (wantErr == nil) || !day.Equal(want) {
+				t.Fatalf("parseScopeDate(%q) = %v, %v; time.Parse: %v, %v", s[:scopeDateLen], day, ok, want, wantErr)
+			}
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package sigv4
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -115,7 +116,7 @@ func parseHeader(r *http.Request, h string) (*Signature, error) {
 	var t time.Time
 	var err error
 	if amzDate != "" {
-		t, err = time.Parse(amzDateForm, amzDate)
+		t, err = parseAmzDate(amzDate)
 	} else if d := r.Header.Get("Date"); d != "" {
 		t, err = parseHTTPDate(d)
 		amzDate = t.UTC().Format(amzDateForm)
@@ -145,7 +146,7 @@ func parseQuery(q url.Values) (*Signature, error) {
 	if err := s.parseCredential(q.Get("X-Amz-Credential"), ErrQueryMalformed, "Error parsing the X-Amz-Credential parameter; "); err != nil {
 		return nil, err
 	}
-	t, err := time.Parse(amzDateForm, q.Get("X-Amz-Date"))
+	t, err := parseAmzDate(q.Get("X-Amz-Date"))
 	if err != nil {
 		return nil, ErrQueryMalformed.WithMessage("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"")
 	}
@@ -185,7 +186,7 @@ func (s *Signature) parseCredential(v string, base *awserr.Error, prefix string)
 	if len(s.Date) != scopeDateLen {
 		return base.WithMessage("%sinvalid credential date %q.", prefix, s.Date)
 	}
-	if _, err := time.Parse("20060102", s.Date); err != nil {
+	if _, ok := parseScopeDate(s.Date); !ok {
 		return base.WithMessage("%sinvalid credential date %q.", prefix, s.Date)
 	}
 	if s.Region == "" {
@@ -219,6 +220,54 @@ func (s *Signature) checkShape(mismatch *awserr.Error) error {
 		return ErrAccessDenied.WithMessage("The host header must be signed.")
 	}
 	return nil
+}
+
+// parseAmzDate reads SigV4's "20060102T150405Z" in UTC. It accepts what
+// time.Parse with that layout accepts, without interpreting a layout: every
+// request has one.
+func parseAmzDate(s string) (time.Time, error) {
+	if len(s) != len(amzDateForm) || s[scopeDateLen] != 'T' || s[len(s)-1] != 'Z' {
+		return time.Time{}, errBadDate
+	}
+	day, ok := parseScopeDate(s[:scopeDateLen])
+	hour, minute, sec := digits(s[9:11]), digits(s[11:13]), digits(s[13:15])
+	if !ok || hour < 0 || hour > 23 || minute < 0 || minute > 59 || sec < 0 || sec > 59 {
+		return time.Time{}, errBadDate
+	}
+	return day.Add(time.Duration(hour)*time.Hour + time.Duration(minute)*time.Minute + time.Duration(sec)*time.Second), nil
+}
+
+// parseScopeDate reads a credential scope's "20060102" as midnight UTC and
+// reports whether it is a real date.
+func parseScopeDate(s string) (time.Time, bool) {
+	if len(s) != scopeDateLen {
+		return time.Time{}, false
+	}
+	year, month, day := digits(s[:4]), digits(s[4:6]), digits(s[6:8])
+	if year < 0 || month < 1 || month > 12 || day < 1 {
+		return time.Time{}, false
+	}
+	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+	if t.Day() != day { // February 30 is March 2 to time.Date
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+var errBadDate = errors.New("sigv4: malformed date")
+
+// digits returns the number s spells in decimal digits, or -1 if it has
+// anything else.
+func digits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return -1
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
 }
 
 func isLowerHex(s string) bool {

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lakebox/lakebox/internal/auth"
@@ -34,6 +35,9 @@ type Verifier struct {
 
 	mu       sync.Mutex
 	keyCache map[keyScope]*signingKey
+	// lastKey is the key the last request was signed with, looked up
+	// without the lock: a client signs request after request with one.
+	lastKey atomic.Pointer[scopedKey]
 
 	// scratch holds buffers (*[]byte) the canonical request and the
 	// string to sign are built in.
@@ -317,18 +321,28 @@ func (k *signingKey) sum(dst, msg []byte) []byte {
 // keyScope names a signing key: the secret and the scope it is derived for.
 type keyScope struct{ secret, date, region, service string }
 
+// scopedKey is a signing key with the scope it was derived for.
+type scopedKey struct {
+	scope keyScope
+	key   *signingKey
+}
+
 func (v *Verifier) signingKey(secret string, s *Signature) *signingKey {
 	cacheKey := keyScope{secret, s.Date, s.Region, s.Service}
+	if last := v.lastKey.Load(); last != nil && last.scope == cacheKey {
+		return last.key
+	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if k, ok := v.keyCache[cacheKey]; ok {
-		return k
+	k, ok := v.keyCache[cacheKey]
+	if !ok {
+		if len(v.keyCache) >= 1024 {
+			clear(v.keyCache)
+		}
+		k = &signingKey{key: deriveSigningKey(secret, s.Date, s.Region, s.Service)}
+		v.keyCache[cacheKey] = k
 	}
-	if len(v.keyCache) >= 1024 {
-		clear(v.keyCache)
-	}
-	k := &signingKey{key: deriveSigningKey(secret, s.Date, s.Region, s.Service)}
-	v.keyCache[cacheKey] = k
+	v.lastKey.Store(&scopedKey{cacheKey, k})
 	return k
 }
 

@@ -43,6 +43,10 @@ func DefaultOptions() Options {
 	return Options{CacheSize: 128 << 20, MemTableSize: 16 << 20, Logger: slog.New(slog.DiscardHandler), WALMinSyncInterval: 500 * time.Microsecond}
 }
 
+// walZeroChunk is how many bytes of zeros a write-ahead log is given at a
+// time, as Pebble's appends reach its end (see zeroedWALs).
+const walZeroChunk = 1 << 20
+
 // DB is an open store. It is safe for concurrent use.
 type DB struct {
 	db    *pebble.DB
@@ -59,10 +63,8 @@ func Open(dir string, opts Options) (*DB, error) {
 	po := &pebble.Options{
 		Cache:        cache,
 		MemTableSize: opts.MemTableSize,
-		// As much as a memtable holds: Pebble preallocates a log the
-		// same way (DB.walPreallocateSize).
-		FS:     prefilledWALs{FS: vfs.Default, size: int64(opts.MemTableSize + opts.MemTableSize/10)},
-		Logger: pebbleLogger{opts.Logger},
+		FS:           zeroedWALs{FS: vfs.Default, chunk: walZeroChunk},
+		Logger:       pebbleLogger{opts.Logger},
 		// The newest format, which value separation needs.
 		FormatMajorVersion: pebble.FormatValueSeparation,
 	}

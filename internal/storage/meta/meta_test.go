@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/cockroachdb/pebble/v2/vfs"
 )
 
 func TestDB(t *testing.T) {
@@ -102,10 +104,11 @@ func TestBatch_CloseAfterCommit(t *testing.T) {
 	}
 }
 
-// A store's write-ahead logs start as written zeros (prefilledWALs). A copy
-// of its files taken without closing it, as a crash leaves them, must open
-// with every synced write, across log rotations too.
-func TestPrefilledWAL_CrashImage(t *testing.T) {
+// A store's write-ahead logs hold written zeros ahead of their records
+// (zeroedWALs). A copy of its files taken without closing it, as a crash
+// leaves them, must open with every synced write, across log rotations
+// too.
+func TestZeroedWAL_CrashImage(t *testing.T) {
 	opts := DefaultOptions()
 	opts.MemTableSize = 1 << 20
 	dir := t.TempDir()
@@ -118,8 +121,17 @@ func TestPrefilledWAL_CrashImage(t *testing.T) {
 	if len(logs) != 1 {
 		t.Fatalf("logs = %v", logs)
 	}
-	if fi, err := os.Stat(logs[0]); err != nil || fi.Size() != int64(opts.MemTableSize+opts.MemTableSize/10) {
-		t.Fatalf("new log %v: size %d, want the prefill", err, fi.Size())
+	// Open's first commit wrote a few bytes: a chunk of the log exists.
+	logSize := func() int64 {
+		t.Helper()
+		fi, err := os.Stat(logs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	if n := logSize(); n != walZeroChunk {
+		t.Fatalf("new log: size %d, want one chunk of zeros (%d)", n, walZeroChunk)
 	}
 	value := bytes.Repeat([]byte("v"), 1000)
 	write := func(from, to, perBatch int) {
@@ -153,6 +165,9 @@ func TestPrefilledWAL_CrashImage(t *testing.T) {
 		}
 	}
 	write(0, 100, 1)
+	if n := logSize(); n != walZeroChunk {
+		t.Fatalf("log after 100 KB: size %d, want one chunk (%d)", n, walZeroChunk)
+	}
 	check(crashImage(t, dir), 100)
 	// Past several memtables: the logs rotate, new and recycled.
 	write(100, 5000, 50)
@@ -195,4 +210,82 @@ func crashImage(t *testing.T, dir string) string {
 		}
 	}
 	return image
+}
+
+// A log's zeros come a chunk at a time as its appends reach them, beyond
+// its bytes, in new and in recycled logs; other files get none.
+func TestZeroedAhead(t *testing.T) {
+	const chunk = 4096
+	fs := zeroedWALs{FS: vfs.Default, chunk: chunk}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "000001.log")
+	var want []byte
+	write := func(f vfs.File, c byte, n int, size int64) {
+		t.Helper()
+		p := bytes.Repeat([]byte{c}, n)
+		if _, err := f.Write(p); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, p...)
+		fi, err := f.Stat()
+		if err != nil || fi.Size() != size {
+			t.Fatalf("after %d more bytes: size %d (%v), want %d", n, fi.Size(), err, size)
+		}
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got[:len(want)], want) || !bytes.Equal(got[len(want):], make([]byte, len(got)-len(want))) {
+			t.Fatalf("file is not the bytes written, then zeros")
+		}
+	}
+	f, err := fs.Create(path, walCategory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(f, 'a', 3000, chunk)
+	write(f, 'b', 1096, chunk) // up to the chunk's end exactly
+	write(f, 'c', 1, 2*chunk)
+	write(f, 'd', 3*chunk, 5*chunk)
+	f.Close()
+
+	// A recycled log is written over from its start: its old length is
+	// written already.
+	path2 := filepath.Join(dir, "000002.log")
+	if f, err = fs.ReuseForWrite(path, path2, walCategory); err != nil {
+		t.Fatal(err)
+	}
+	path = path2
+	old, _ := os.ReadFile(path)
+	want = nil
+	write2 := func(c byte, n int, size int64) {
+		t.Helper()
+		p := bytes.Repeat([]byte{c}, n)
+		if _, err := f.Write(p); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, p...)
+		got, _ := os.ReadFile(path)
+		if int64(len(got)) != size || !bytes.Equal(got[:len(want)], want) {
+			t.Fatalf("recycled log after %d more bytes: size %d, want %d with the bytes written first", n, len(got), size)
+		}
+		if size == int64(len(old)) && !bytes.Equal(got[len(want):], old[len(want):]) {
+			t.Fatal("the recycled log's old bytes beyond the new ones changed")
+		}
+	}
+	write2('e', 4*chunk, 5*chunk)
+	write2('f', chunk+1, 6*chunk)
+	f.Close()
+
+	other, err := fs.Create(filepath.Join(dir, "000003.sst"), vfs.WriteCategoryUnspecified)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.Write([]byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := other.Stat(); err != nil || fi.Size() != 1 {
+		t.Fatalf("a table file: size %d (%v), want 1", fi.Size(), err)
+	}
 }
