@@ -120,6 +120,11 @@ func TestServer_Unroutable(t *testing.T) {
 	if code != 501 || !strings.Contains(body, `"NotImplemented"`) {
 		t.Fatalf("unknown service: %d %s", code, body)
 	}
+	// A service name any client can make up is no metric label.
+	_, body, _ = httpDo(t, srv, "GET", "/metrics", "", nil)
+	if strings.Contains(body, `service="sqs"`) || !strings.Contains(body, `lakebox_requests_total{operation="Unknown",service="unknown",status="501"} 1`) {
+		t.Errorf("metrics of the unknown service's request:\n%s", body)
+	}
 	code, body, _ = httpDo(t, srv, "GET", "/no-such-bucket/key", "", nil)
 	if code != 404 || !strings.Contains(body, "<Code>NoSuchBucket</Code>") {
 		t.Fatalf("anonymous GET of a missing bucket: %d %s", code, body)

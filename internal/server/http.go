@@ -103,13 +103,15 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, info *awsproto
 	case r.Header.Get("X-Amz-Target") != "":
 		service = "" // an unsigned JSON-protocol request
 	}
-	info.Service = service
 	handler, ok := s.services[service]
 	if !ok {
+		// info.Service stays empty, "unknown" in the metrics: a name
+		// any client can make up must not become a metric series.
 		info.Operation = "Unknown"
 		s.writeError(w, r, info, unknownService(r, service))
 		return
 	}
+	info.Service = service
 	if err != nil {
 		info.Operation = "Authenticate"
 		s.writeError(w, r, info, err)

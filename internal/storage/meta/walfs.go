@@ -60,9 +60,9 @@ func (fs zeroedWALs) ReuseForWrite(oldname, newname string, category vfs.DiskWri
 }
 
 // zeroedAhead is a log Pebble appends to with Write. Before an append
-// goes past the bytes the file holds, the next chunk of zeros is written
-// with positioned writes beyond what Pebble has written, so they never
-// cover its records; Pebble's next sync makes them durable.
+// goes past the bytes the file holds, zeros are written with positioned
+// writes beyond where the append ends, up to a chunk boundary, so they
+// never cover Pebble's records; Pebble's next sync makes them durable.
 type zeroedAhead struct {
 	vfs.File
 	chunk   int64
@@ -90,17 +90,18 @@ func (f *zeroedAhead) WriteAt(p []byte, off int64) (int, error) {
 	return n, err
 }
 
-// zero writes zeros from the end of what exists, never before Pebble's
-// next byte (Write keeps offset <= written), up to end rounded up to a
-// whole chunk.
+// zero writes zeros from end, where the append about to be written ends,
+// to the next chunk boundary: the append itself fills the file up to end.
 func (f *zeroedAhead) zero(end int64) error {
-	end = (end + f.chunk - 1) / f.chunk * f.chunk
-	zeros := make([]byte, min(end-f.written, 1<<20))
-	for off := f.written; off < end; off += int64(len(zeros)) {
-		if _, err := f.File.WriteAt(zeros[:min(int64(len(zeros)), end-off)], off); err != nil {
-			return err
+	to := (end + f.chunk - 1) / f.chunk * f.chunk
+	if to > end {
+		zeros := make([]byte, min(to-end, 1<<20))
+		for off := end; off < to; off += int64(len(zeros)) {
+			if _, err := f.File.WriteAt(zeros[:min(int64(len(zeros)), to-off)], off); err != nil {
+				return err
+			}
 		}
 	}
-	f.written = end
+	f.written = to
 	return nil
 }
