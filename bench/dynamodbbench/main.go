@@ -6,8 +6,10 @@
 // items of about 200 bytes; it reports operations per second, p50/p99
 // latency and the server's CPU time per operation. All servers run for the
 // whole benchmark and take turns in rounds, so a machine that slows down
-// for a while slows them alike. PutItem and GetItem then run once more at
-// the rate dynalite reached, for latency at a load every server sustains.
+// for a while slows them alike; each turn waits until every server is idle,
+// so none pays for another's leftover work. PutItem and GetItem then run
+// once more at the rate dynalite reached, for latency at a load every
+// server sustains.
 //
 //	go run ./bench/dynamodbbench [-servers lakebox,moto,dynalite,floor] [-duration 5s] [-rounds 4] [-clients 16] [-paced -1]
 package main
@@ -311,11 +313,19 @@ func measure(ctx context.Context, servers []*server, op string, cfg config) erro
 		}
 		active = append(active, s)
 	}
+	var cmds []*exec.Cmd
+	for _, s := range servers {
+		cmds = append(cmds, s.cmd)
+	}
 	tallies := map[*server]*tally{}
 	next := map[*server]int{}
 	slice := cfg.duration / time.Duration(cfg.rounds)
 	for range cfg.rounds {
 		for _, s := range active {
+			// Each turn starts on a quiet machine: dynalite's LevelDB, for
+			// one, compacts for a while after its writes, and a server
+			// whose turn that overlapped paid for it in CPU and latency.
+			proc.WaitIdle(cmds, 5*time.Second)
 			t := tallies[s]
 			if t == nil {
 				t = &tally{}
@@ -356,6 +366,12 @@ func measure(ctx context.Context, servers []*server, op string, cfg config) erro
 		return nil
 	}
 	for _, s := range active {
+		// Latency at a fixed rate is what a server does on a machine that
+		// does nothing else (the floor's p99 doubled when dynalite's
+		// compactions ran beside it).
+		if waited := proc.WaitIdle(cmds, 30*time.Second); waited > 2*time.Second {
+			fmt.Fprintf(os.Stderr, "%s %s paced: waited %v for the servers to go idle\n", s.name, op, waited.Round(100*time.Millisecond))
+		}
 		t := &tally{}
 		if err := runSlice(s, call(ctx, s, op, cfg), cfg.duration, cfg.clients, rate, next, t); err != nil {
 			return fmt.Errorf("%s %s paced: %w", s.name, op, err)

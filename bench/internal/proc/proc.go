@@ -111,3 +111,29 @@ func TuneClient() {
 		debug.SetGCPercent(400)
 	}
 }
+
+// WaitIdle waits until the processes together use less than a twentieth
+// of a core over a whole second, or until limit has passed, and returns
+// how long it waited. A server still busy with what an earlier phase
+// left it (an LSM's compactions, a runtime's collection) would slow
+// whatever the next phase measures, on any server.
+func WaitIdle(cmds []*exec.Cmd, limit time.Duration) time.Duration {
+	const window, step = time.Second, 100 * time.Millisecond
+	start := time.Now()
+	total := func() float64 {
+		var s float64
+		for _, c := range cmds {
+			s += CPUSeconds(c)
+		}
+		return s
+	}
+	var samples []float64 // CPU seconds at each step, the newest last
+	for time.Since(start) < limit {
+		samples = append(samples, total())
+		if n := len(samples); n > int(window/step) && samples[n-1]-samples[n-1-int(window/step)] < 0.05 {
+			break
+		}
+		time.Sleep(step)
+	}
+	return time.Since(start)
+}
