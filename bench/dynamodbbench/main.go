@@ -367,8 +367,8 @@ func measure(ctx context.Context, servers []*server, op string, cfg config) erro
 	}
 	for _, s := range active {
 		// Latency at a fixed rate is what a server does on a machine that
-		// does nothing else (the floor's p99 doubled when dynalite's
-		// compactions ran beside it).
+		// does nothing else: another server's leftover work (dynalite's
+		// compactions) must not count against it.
 		if waited := proc.WaitIdle(cmds, 30*time.Second); waited > 2*time.Second {
 			fmt.Fprintf(os.Stderr, "%s %s paced: waited %v for the servers to go idle\n", s.name, op, waited.Round(100*time.Millisecond))
 		}

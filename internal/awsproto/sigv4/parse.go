@@ -222,9 +222,10 @@ func (s *Signature) checkShape(mismatch *awserr.Error) error {
 	return nil
 }
 
-// parseAmzDate reads SigV4's "20060102T150405Z" in UTC. It accepts what
-// time.Parse with that layout accepts, without interpreting a layout: every
-// request has one.
+// parseAmzDate reads SigV4's "20060102T150405Z" in UTC, without
+// interpreting a layout as time.Parse does: every request has one. It
+// accepts what time.Parse with that layout accepts but a fraction of a
+// second, which SigV4's form has not.
 func parseAmzDate(s string) (time.Time, error) {
 	if len(s) != len(amzDateForm) || s[scopeDateLen] != 'T' || s[len(s)-1] != 'Z' {
 		return time.Time{}, errBadDate
