@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/lakebox/lakebox/internal/awsproto/epoch"
+	"github.com/lakebox/lakebox/internal/shutdown"
 	"github.com/lakebox/lakebox/internal/storage/meta"
 )
 
@@ -260,7 +261,7 @@ func (s *Service) GetQueryExecution(ctx context.Context, in *GetQueryExecutionIn
 		case <-q.ended:
 		case <-t.C:
 		case <-ctx.Done():
-		case <-s.draining:
+		case <-shutdown.Begun(ctx):
 		}
 		t.Stop()
 		s.waiting.Add(-1)
@@ -270,11 +271,6 @@ func (s *Service) GetQueryExecution(ctx context.Context, in *GetQueryExecutionIn
 	}
 	return &GetQueryExecutionOutput{QueryExecution: &rec.QueryExecution}, nil
 }
-
-// Drain ends the waits of GetQueryExecution at once, and no poll waits
-// after it: the server calls it as it shuts down, so that no poll holds
-// the shutdown up.
-func (s *Service) Drain() { s.drain.Do(func() { close(s.draining) }) }
 
 // PollsWaiting is how many GetQueryExecution calls wait for a query's end.
 func (s *Service) PollsWaiting() int { return int(s.waiting.Load()) }

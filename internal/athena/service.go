@@ -92,14 +92,12 @@ type Service struct {
 	mu sync.Mutex
 	// running holds the queued and running queries.
 	running map[string]*active
-	// waiting counts GetQueryExecution calls waiting for an end, until
-	// draining is closed (Drain).
-	waiting  atomic.Int64
-	draining chan struct{}
-	drain    sync.Once
-	wg       sync.WaitGroup
-	ctx      context.Context
-	stop     context.CancelFunc
+	// waiting counts GetQueryExecution calls waiting for an end (until
+	// the server's shutdown begins: package shutdown).
+	waiting atomic.Int64
+	wg      sync.WaitGroup
+	ctx     context.Context
+	stop    context.CancelFunc
 }
 
 // New returns a service. Call Recover before serving and Close at the end.
@@ -115,7 +113,7 @@ func New(db *meta.DB, clk *clock.Clock, g *glue.Service, objects Objects, engine
 		opts.PollWait = def.PollWait
 	}
 	s := &Service{db: db, clock: clk, glue: g, objects: objects, engine: engine, opts: opts,
-		slots: make(chan struct{}, opts.MaxConcurrent), running: map[string]*active{}, draining: make(chan struct{})}
+		slots: make(chan struct{}, opts.MaxConcurrent), running: map[string]*active{}}
 	s.ctx, s.stop = context.WithCancel(context.Background())
 	return s
 }

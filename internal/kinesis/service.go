@@ -57,10 +57,6 @@ type Service struct {
 
 	subsMu sync.Mutex
 	subs   map[string]bool // consumer ARN and shard of each subscription
-	// draining is closed when the server shuts down (Drain): open
-	// subscriptions end.
-	draining chan struct{}
-	drain    sync.Once
 
 	// readBufs are buffers GetRecords responses gave back, for the next
 	// ones to read into.
@@ -168,7 +164,7 @@ func New(db *meta.DB, clk *clock.Clock, opts Options) (*Service, error) {
 		opts.ShardLimit = 500
 	}
 	s := &Service{db: db, clock: clk, opts: opts, streams: map[streamKey]*stream{}, byID: map[string]*stream{},
-		readBufs: make(chan []byte, 8), draining: make(chan struct{})}
+		readBufs: make(chan []byte, 8)}
 	key, err := db.Get(iteratorKey)
 	if errors.Is(err, meta.ErrNotFound) {
 		key = make([]byte, 32)
@@ -240,11 +236,6 @@ func (s *Service) register(st *stream) {
 }
 
 // Close closes every stream's log.
-// Drain ends subscriptions (SubscribeToShard) when they next wait for
-// records: the server calls it as it shuts down, so that no subscription,
-// which may last five minutes, holds the shutdown up.
-func (s *Service) Drain() { s.drain.Do(func() { close(s.draining) }) }
-
 func (s *Service) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

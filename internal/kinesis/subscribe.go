@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/lakebox/lakebox/internal/awsproto/epoch"
+	"github.com/lakebox/lakebox/internal/shutdown"
 )
 
 const (
@@ -154,7 +155,7 @@ func (sub *Subscription) Next(ctx context.Context) (*SubscribeToShardEvent, erro
 			return ev, nil
 		case <-ctx.Done():
 			return nil, nil
-		case <-s.draining:
+		case <-shutdown.Begun(ctx):
 			return nil, nil
 		}
 	}

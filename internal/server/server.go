@@ -28,6 +28,7 @@ import (
 	"github.com/lakebox/lakebox/internal/kinesis/kinesishttp"
 	"github.com/lakebox/lakebox/internal/s3"
 	"github.com/lakebox/lakebox/internal/s3/s3http"
+	"github.com/lakebox/lakebox/internal/shutdown"
 	"github.com/lakebox/lakebox/internal/sqlengine"
 	"github.com/lakebox/lakebox/internal/storage/blob"
 	"github.com/lakebox/lakebox/internal/storage/meta"
@@ -422,12 +423,13 @@ func (s *Server) kickTimers() {
 // Serve answers requests on ln until ctx ends, then stops accepting, lets
 // in-flight requests finish (up to 30 seconds) and returns.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	begun := make(chan struct{}) // closed as the shutdown begins (package shutdown)
 	srv := &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		BaseContext:       func(net.Listener) context.Context { return shutdown.WithSignal(context.WithoutCancel(ctx), begun) },
 		Protocols:         new(http.Protocols),
 	}
 	// HTTP/1.1, and HTTP/2 without TLS for clients that start with its
@@ -444,11 +446,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	// Requests that wait answer now: Athena's polls (for a query's end)
 	// and Kinesis's subscriptions (up to five minutes).
-	s.athena.Drain()
-	s.kinesis.Drain()
-	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	close(begun)
+	stop, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
+	if err := srv.Shutdown(stop); err != nil {
 		srv.Close()
 		return fmt.Errorf("server: shutdown: %w", err)
 	}
