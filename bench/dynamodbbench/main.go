@@ -36,6 +36,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	ktypes "github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
+	"github.com/lakebox/lakebox/bench/internal/pace"
 	"github.com/lakebox/lakebox/bench/internal/proc"
 	"github.com/lakebox/lakebox/internal/awstest"
 )
@@ -387,7 +388,9 @@ func measure(ctx context.Context, servers []*server, op string, cfg config) erro
 // runSlice has clients call f for d and adds what they did to t. With
 // rate > 0 the calls are paced: the i-th starts at i/rate seconds, and its
 // latency counts from then, so a server that falls behind is charged for
-// the wait it causes (no coordinated omission).
+// the wait it causes (no coordinated omission). Clients wait for that
+// time with a pace.Sleeper, which wakes them when it comes rather than up
+// to a millisecond after, as time.Sleep does here.
 func runSlice(s *server, f func(int) error, d time.Duration, clients int, rate float64, next map[*server]int, t *tally) error {
 	var errs atomic.Value
 	var mu sync.Mutex
@@ -399,6 +402,15 @@ func runSlice(s *server, f func(int) error, d time.Duration, clients int, rate f
 	var wg sync.WaitGroup
 	for range clients {
 		wg.Go(func() {
+			var sleeper *pace.Sleeper
+			if rate > 0 {
+				var err error
+				if sleeper, err = pace.New(); err != nil {
+					errs.Store(err)
+					return
+				}
+				defer sleeper.Close()
+			}
 			var mine []time.Duration
 			for {
 				j := issued.Add(1) - 1
@@ -410,7 +422,10 @@ func runSlice(s *server, f func(int) error, d time.Duration, clients int, rate f
 					if t0 = start.Add(time.Duration(float64(j) / rate * float64(time.Second))); !t0.Before(deadline) {
 						break
 					}
-					time.Sleep(time.Until(t0))
+					if err := sleeper.Until(t0); err != nil {
+						errs.Store(err)
+						return
+					}
 				}
 				if err := f(first + int(j)); err != nil {
 					errs.Store(err)
