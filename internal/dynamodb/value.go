@@ -257,8 +257,9 @@ func checkItem(item Item) error {
 }
 
 // size is the value's size as DynamoDB counts it toward the 400 KB item
-// limit and capacity units.
-func (v *AttributeValue) size() int {
+// limit and capacity units. A value receiver: with a pointer, the copy of
+// each map entry the recursion takes the address of went to the heap.
+func (v AttributeValue) size() int {
 	switch v.Type() {
 	case typeS:
 		return len(*v.S)
