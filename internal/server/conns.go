@@ -112,17 +112,3 @@ func (w *connWatch) sweep() int {
 	})
 	return closed
 }
-
-// run sweeps until ctx ends.
-func (w *connWatch) run(ctx context.Context) {
-	t := time.NewTicker(connSweepEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			w.sweep()
-		}
-	}
-}

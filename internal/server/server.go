@@ -443,7 +443,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv.Protocols.SetUnencryptedHTTP2(true)
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
-	go s.conns.run(watchCtx)
+	go every(watchCtx, connSweepEvery, nil, func() { s.conns.sweep() })
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
