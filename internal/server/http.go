@@ -21,11 +21,6 @@ import (
 
 // ServeHTTP is the front door of every request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	done, ok := s.conns.begin(r)
-	if !ok {
-		return // its connection is being closed as idle: the client hears nothing of it
-	}
-	defer done()
 	info := &awsproto.RequestInfo{Start: s.clock.Wall()}
 	info.ID, info.HostID = s.ids.next()
 	// Keys already canonical and one slice for their values: Header.Set

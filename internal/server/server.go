@@ -99,7 +99,6 @@ type Server struct {
 	verifier *sigv4.Verifier
 	metrics  *metrics
 	ids      *idGenerator
-	conns    *connWatch
 
 	bg     sync.WaitGroup
 	cancel context.CancelFunc
@@ -231,7 +230,6 @@ func New(cfg Config) (*Server, error) {
 		cfg:      cfg,
 		log:      cfg.Logger,
 		clock:    clk,
-		conns:    newConnWatch(cfg.Wall),
 		db:       db,
 		blobs:    blobs,
 		s3:       svc,
@@ -427,23 +425,18 @@ func (s *Server) kickTimers() {
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	begun := make(chan struct{}) // closed as the shutdown begins (package shutdown)
 	srv := &http.Server{
-		Handler:     s,
-		ErrorLog:    slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
-		BaseContext: func(net.Listener) context.Context { return shutdown.WithSignal(context.WithoutCancel(ctx), begun) },
-		// The connection timeouts (headerTimeout, idleTimeout), without
-		// net/http's per-request deadlines: see connWatch.
-		ConnContext: s.conns.connContext,
-		ConnState:   s.conns.connState,
-		Protocols:   new(http.Protocols),
+		Handler:           s,
+		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+		BaseContext:       func(net.Listener) context.Context { return shutdown.WithSignal(context.WithoutCancel(ctx), begun) },
+		Protocols:         new(http.Protocols),
 	}
 	// HTTP/1.1, and HTTP/2 without TLS for clients that start with its
 	// preface ("prior knowledge"): the AWS SDK for Java sends Kinesis's
 	// SubscribeToShard over HTTP/2 only.
 	srv.Protocols.SetHTTP1(true)
 	srv.Protocols.SetUnencryptedHTTP2(true)
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	go every(watchCtx, connSweepEvery, nil, func() { s.conns.sweep() })
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
