@@ -371,7 +371,10 @@ func measure(ctx context.Context, servers []*server, op string, cfg config) erro
 	if rate <= 0 || (op != "PutItem" && op != "GetItem") {
 		return nil
 	}
-	for _, s := range active {
+	for i := range active {
+		// Each operation's paced runs start with a different server, as
+		// the rounds do.
+		s := active[(slices.Index(cfg.ops, op)+i)%len(active)]
 		// Latency at a fixed rate is what a server does on a machine that
 		// does nothing else: another server's leftover work (dynalite's
 		// compactions) must not count against it.
@@ -397,8 +400,15 @@ func measure(ctx context.Context, servers []*server, op string, cfg config) erro
 // time with a pace.Sleeper, which wakes them when it comes rather than up
 // to a millisecond after, as time.Sleep does here.
 func runSlice(s *server, f func(int) error, d time.Duration, clients int, rate float64, next map[*server]int, t *tally) error {
-	var errs atomic.Value
-	var mu sync.Mutex
+	var mu sync.Mutex // guards t.lat and firstErr
+	var firstErr error
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
 	var issued atomic.Int64
 	first := next[s]
 	cpu0 := proc.CPUSeconds(s.cmd)
@@ -411,7 +421,7 @@ func runSlice(s *server, f func(int) error, d time.Duration, clients int, rate f
 			if rate > 0 {
 				var err error
 				if sleeper, err = pace.New(); err != nil {
-					errs.Store(err)
+					fail(err)
 					return
 				}
 				defer sleeper.Close()
@@ -428,12 +438,12 @@ func runSlice(s *server, f func(int) error, d time.Duration, clients int, rate f
 						break
 					}
 					if err := sleeper.Until(t0); err != nil {
-						errs.Store(err)
+						fail(err)
 						return
 					}
 				}
 				if err := f(first + int(j)); err != nil {
-					errs.Store(err)
+					fail(err)
 					return
 				}
 				mine = append(mine, time.Since(t0))
@@ -444,8 +454,8 @@ func runSlice(s *server, f func(int) error, d time.Duration, clients int, rate f
 		})
 	}
 	wg.Wait()
-	if err, ok := errs.Load().(error); ok {
-		return err
+	if firstErr != nil {
+		return firstErr
 	}
 	n := int64(len(t.lat)) - t.n
 	t.n += n
