@@ -9,7 +9,8 @@ import (
 
 // Sleeper waits until a given time. It is for one goroutine at a time.
 type Sleeper struct {
-	f *os.File
+	f  *os.File // reads wait in Go's poller
+	fd int      // f's descriptor, for arming the timer (f.Fd would make f blocking)
 }
 
 // New returns a Sleeper with its own timerfd.
@@ -20,7 +21,7 @@ func New() (*Sleeper, error) {
 	}
 	// A non-blocking descriptor: reads park the goroutine in Go's poller
 	// rather than a thread in the kernel.
-	return &Sleeper{f: os.NewFile(uintptr(fd), "timerfd")}, nil
+	return &Sleeper{f: os.NewFile(uintptr(fd), "timerfd"), fd: fd}, nil
 }
 
 // Until returns once t has passed.
@@ -29,22 +30,12 @@ func (s *Sleeper) Until(t time.Time) error {
 	if d <= 0 {
 		return nil
 	}
-	rc, err := s.f.SyscallConn()
-	if err != nil {
-		return err
-	}
-	var serr error
-	if err := rc.Control(func(fd uintptr) {
-		spec := unix.ItimerSpec{Value: unix.NsecToTimespec(d.Nanoseconds())}
-		serr = unix.TimerfdSettime(int(fd), 0, &spec, nil)
-	}); err != nil {
-		return err
-	}
-	if serr != nil {
-		return os.NewSyscallError("timerfd_settime", serr)
+	spec := unix.ItimerSpec{Value: unix.NsecToTimespec(d.Nanoseconds())}
+	if err := unix.TimerfdSettime(s.fd, 0, &spec, nil); err != nil {
+		return os.NewSyscallError("timerfd_settime", err)
 	}
 	var expirations [8]byte
-	_, err = s.f.Read(expirations[:])
+	_, err := s.f.Read(expirations[:])
 	return err
 }
 
