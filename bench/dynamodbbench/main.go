@@ -13,6 +13,12 @@
 // server sustains.
 //
 //	go run ./bench/dynamodbbench [-servers lakebox,moto,dynalite,floor] [-duration 5s] [-rounds 4] [-clients 16] [-paced -1]
+//
+// To compare two builds of Lakebox, interleaved in one run as every
+// server is, name the other binary with -baseline and add the server
+// "baseline":
+//
+//	go run ./bench/dynamodbbench -baseline /tmp/lakebox-old -servers lakebox,baseline,floor -ops PutItem,GetItem -paced 0
 package main
 
 import (
@@ -48,6 +54,7 @@ type config struct {
 	clients  int
 	keys     int
 	lakebox  string
+	baseline string // a second lakebox binary, the server "baseline"
 	nodeDir  string
 	ops      []string
 	rounds   int
@@ -65,6 +72,7 @@ func main() {
 	flag.IntVar(&cfg.clients, "clients", 16, "concurrent clients")
 	flag.IntVar(&cfg.keys, "keys", 10000, "distinct items")
 	flag.StringVar(&cfg.lakebox, "lakebox", "bin/lakebox", "the lakebox binary")
+	flag.StringVar(&cfg.baseline, "baseline", "", "another lakebox binary, run as the server \"baseline\" (to compare two builds)")
 	flag.StringVar(&cfg.nodeDir, "node", ".bench/node", "where dynalite is installed")
 	only := flag.String("ops", strings.Join(opNames, ","), "operations to run, in order")
 	flag.IntVar(&cfg.rounds, "rounds", 4, "rounds per operation: each server runs duration/rounds in turn, rounds times")
@@ -161,8 +169,14 @@ func start(ctx context.Context, name string, cfg config, work string) (*exec.Cmd
 	host, port, _ := strings.Cut(addr, ":")
 	var cmd *exec.Cmd
 	switch name {
-	case "lakebox":
-		cmd = exec.Command(cfg.lakebox, "serve", "--addr", addr, "--data-dir", filepath.Join(work, name), "--access-log=false")
+	case "lakebox", "baseline":
+		bin := cfg.lakebox
+		if name == "baseline" {
+			if bin = cfg.baseline; bin == "" {
+				return nil, "", errors.New("no -baseline binary")
+			}
+		}
+		cmd = exec.Command(bin, "serve", "--addr", addr, "--data-dir", filepath.Join(work, name), "--access-log=false")
 	case "moto":
 		path, err := exec.LookPath("moto_server")
 		if err != nil {
