@@ -171,22 +171,42 @@ func TestUpdates(t *testing.T) {
 }
 
 func FuzzExpressions(f *testing.F) {
-	for _, s := range []string{"a = :v", "SET a = a + :v REMOVE b[2]", "attribute_exists(#n.c[1])", "(a BETWEEN :v AND :v) OR NOT a IN (:v)", "a.b.c, d[0]"} {
+	for _, s := range []string{"a = :v", "SET a = a + :v REMOVE b[2]", "attribute_exists(#n.c[1])", "(a BETWEEN :v AND :v) OR NOT a IN (:v)", "a.b.c, d[0]",
+		"SET l = list_append(l, :l), m.k = if_not_exists(m.k, :s) REMOVE m.n, ss", "ADD ss :ss, ns :ns DELETE bs :bs", "SET a = :big + :big, #l[5] = :tiny - a",
+		"size(l) > :v AND contains(ss, :s) AND begins_with(s, :s) AND attribute_type(m, :s)", "m.l[0].x[1], l[2].k, #m.n"} {
 		f.Add(s)
 	}
-	values := map[string]AttributeValue{":v": {N: new(string)}}
-	*values[":v"].N = "1"
-	item := Item{"a": values[":v"]}
+	str := func(s string) AttributeValue { return AttributeValue{S: &s} }
+	num := func(s string) AttributeValue { return AttributeValue{N: &s} }
+	yes := true
+	// Fresh for every input: an update may change what it is given.
+	values := func() map[string]AttributeValue {
+		return map[string]AttributeValue{":v": num("1"), ":s": str("S"), ":l": {L: []AttributeValue{num("1"), str("x")}},
+			":m": {M: map[string]AttributeValue{"k": str("v")}}, ":ss": {SS: []string{"a", "b"}}, ":ns": {NS: []string{"1", "2"}},
+			":bs": {BS: [][]byte{{1}}}, ":b": {B: []byte{1}}, ":t": {BOOL: &yes}, ":z": {NULL: &yes},
+			":big": num("9.9999999999999999999999999999999999999E+125"), ":tiny": num("-1E-130")}
+	}
+	item := func() Item {
+		return Item{"a": num("1"), "s": str("str"), "b": {B: []byte{0, 1}}, "t": {BOOL: &yes}, "z": {NULL: &yes},
+			"l":  {L: []AttributeValue{num("1"), str("x"), {M: map[string]AttributeValue{"k": {L: []AttributeValue{num("2")}}}}}},
+			"m":  {M: map[string]AttributeValue{"k": str("v"), "n": num("2"), "l": {L: []AttributeValue{}}}},
+			"ss": {SS: []string{"a", "b"}}, "ns": {NS: []string{"1", "2"}}, "bs": {BS: [][]byte{{1}, {2}}}}
+	}
+	names := map[string]string{"#n": "a", "#l": "l", "#m": "m"}
 	f.Fuzz(func(t *testing.T, src string) {
-		env := newEnv(map[string]string{"#n": "a"}, values)
-		if c, err := parseCondition("ConditionExpression", src, env); err == nil {
-			evaluate(c, item)
+		if c, err := parseCondition("ConditionExpression", src, newEnv(names, values())); err == nil {
+			evaluate(c, item())
 		}
-		if u, err := parseUpdate(src, newEnv(map[string]string{"#n": "a"}, values)); err == nil {
-			apply(u, item)
+		if u, err := parseUpdate(src, newEnv(names, values())); err == nil {
+			// What an update makes is an item PutItem would accept.
+			if next, err := apply(u, item()); err == nil {
+				if err := checkItem(cloneItem(next)); err != nil {
+					t.Fatalf("%q made an invalid item: %v\n%s", src, err, appendItem(nil, next))
+				}
+			}
 		}
-		if p, err := parseProjection(src, newEnv(map[string]string{"#n": "a"}, values)); err == nil {
-			project(item, p)
+		if p, err := parseProjection(src, newEnv(names, values())); err == nil {
+			project(item(), p)
 		}
 	})
 }
