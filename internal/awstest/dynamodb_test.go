@@ -239,6 +239,15 @@ func TestDynamoDB_BatchesAndTransactions(t *testing.T) {
 	}
 	_, err := c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]dtypes.WriteRequest{"accounts": append(puts, puts[0])}})
 	wantCode(t, err, "ValidationException")
+	// The same item under the table's name and its ARN is a duplicate too:
+	// each write would change the indexes from the item before the batch.
+	arn := "arn:aws:dynamodb:us-east-1:000000000000:table/accounts"
+	_, err = c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]dtypes.WriteRequest{"accounts": puts[:1],
+		arn: {{DeleteRequest: &dtypes.DeleteRequest{Key: key("acct-00")}}}}})
+	wantCode(t, err, "ValidationException")
+	_, err = c.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]dtypes.KeysAndAttributes{
+		"accounts": {Keys: []map[string]dtypes.AttributeValue{key("acct-00")}}, arn: {Keys: []map[string]dtypes.AttributeValue{key("acct-00")}}}})
+	wantCode(t, err, "ValidationException")
 	var keys []map[string]dtypes.AttributeValue
 	for i := range 30 {
 		keys = append(keys, key(fmt.Sprintf("acct-%02d", i)))
@@ -583,6 +592,14 @@ func TestDynamoDB_SecondaryIndexes(t *testing.T) {
 		t.Fatalf("after update and delete: %v", got)
 	}
 
+	// An index on a type DynamoDB has no keys of is refused, as CreateTable
+	// refuses it.
+	_, err0 := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("orders"),
+		AttributeDefinitions: []dtypes.AttributeDefinition{attr("note", "X")},
+		GlobalSecondaryIndexUpdates: []dtypes.GlobalSecondaryIndexUpdate{{Create: &dtypes.CreateGlobalSecondaryIndexAction{
+			IndexName: aws.String("by-note"), KeySchema: ks("note", ""), Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeKeysOnly}}}}})
+	wantCode(t, err0, "ValidationException")
+
 	// A new index is filled from the items already there.
 	must[*dynamodb.UpdateTableOutput](t)(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("orders"),
 		AttributeDefinitions: []dtypes.AttributeDefinition{attr("note", "S")},
@@ -606,6 +623,15 @@ func TestDynamoDB_SecondaryIndexes(t *testing.T) {
 	_, err = c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("orders"), Item: map[string]dtypes.AttributeValue{
 		"customer": str("z"), "order": str("z"), "total": str("not a number")}})
 	wantCode(t, err, "ValidationException")
+	for _, start := range []map[string]dtypes.AttributeValue{
+		{"status": str("open"), "total": num("5")}, // an index's starting key names the table's key too
+		{"status": str("open"), "total": num("5"), "customer": str("c1"), "order": num("1")},
+	} {
+		_, err = c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("orders"), IndexName: aws.String("by-status"),
+			KeyConditionExpression: aws.String("#s = :s"), ExpressionAttributeNames: map[string]string{"#s": "status"},
+			ExpressionAttributeValues: vals(":s", "open"), ExclusiveStartKey: start})
+		wantCode(t, err, "ValidationException")
+	}
 	_, err = c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("orders"), IndexName: aws.String("by-status"), ConsistentRead: aws.Bool(true),
 		KeyConditionExpression: aws.String("#s = :s"), ExpressionAttributeNames: map[string]string{"#s": "status"}, ExpressionAttributeValues: vals(":s", "open")})
 	wantCode(t, err, "ValidationException")
@@ -697,6 +723,14 @@ func TestDynamoDB_LegacyParameters(t *testing.T) {
 	if !strings.Contains(err.Error(), "Can not use both expression and non-expression parameters") {
 		t.Errorf("mixing: %v", err)
 	}
+	// An empty AttributesToGet is refused, not read as every attribute.
+	_, err = c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("legacy"), Key: key, AttributesToGet: []string{}})
+	wantCode(t, err, "ValidationException")
+	_, err = c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("legacy"), AttributesToGet: []string{}})
+	wantCode(t, err, "ValidationException")
+	_, err = c.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]dtypes.KeysAndAttributes{
+		"legacy": {Keys: []map[string]dtypes.AttributeValue{key}, AttributesToGet: []string{}}}})
+	wantCode(t, err, "ValidationException")
 }
 
 // Writes charge each index they touch, as DynamoDB counts it: a new entry

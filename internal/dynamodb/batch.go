@@ -66,9 +66,13 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 		return nil, err
 	}
 	defer release()
+	// Keys in the store name their table's id: one set finds the same item
+	// named twice, also when the request names its table by name and by
+	// ARN. Two writes of one item in a batch would each change its index
+	// entries from the item before the batch.
+	seen := map[string]bool{}
 	for _, name := range sortedNames(in.RequestItems) {
 		rec := recs[name]
-		seen := map[string]bool{}
 		for _, r := range in.RequestItems[name] {
 			if (r.PutRequest == nil) == (r.DeleteRequest == nil) {
 				return nil, validationf("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")
@@ -183,8 +187,12 @@ func (s *Service) BatchGetItem(ctx context.Context, in *BatchGetItemInput) (*Bat
 	}
 	out := &BatchGetItemOutput{Responses: map[string][]Item{}, UnprocessedKeys: map[string]KeysAndAttributes{}}
 	total := 0
+	seen := map[string]bool{} // as BatchWriteItem's
 	for _, name := range sortedNames(in.RequestItems) {
 		ka := in.RequestItems[name]
+		if err := checkAttributesToGet("requestItems."+name+".member.attributesToGet", ka.AttributesToGet); err != nil {
+			return nil, err
+		}
 		if err := mixed(map[string]bool{"AttributesToGet": ka.AttributesToGet != nil},
 			map[string]bool{"ProjectionExpression": ka.ProjectionExpression != "", "ExpressionAttributeNames": ka.ExpressionAttributeNames != nil}); err != nil {
 			return nil, err
@@ -204,7 +212,6 @@ func (s *Service) BatchGetItem(ctx context.Context, in *BatchGetItemInput) (*Bat
 		if err != nil {
 			return nil, err
 		}
-		seen := map[string]bool{}
 		items := []Item{}
 		read := 0
 		for i, k := range ka.Keys {
@@ -220,7 +227,7 @@ func (s *Service) BatchGetItem(ctx context.Context, in *BatchGetItemInput) (*Bat
 			}
 			seen[string(key)] = true
 			if total >= maxBatchGetBytes {
-				rest := ka
+				rest := in.RequestItems[name] // as asked: not with the projection AttributesToGet became
 				rest.Keys = ka.Keys[i:]
 				out.UnprocessedKeys[name] = rest
 				break

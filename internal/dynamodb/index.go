@@ -254,6 +254,10 @@ func (ks *keyspace) startKey(r *tableRecord, start Item) ([]byte, error) {
 			return nil, validationf("The provided starting key is invalid: The provided key element does not match the schema")
 		}
 	}
+	// The table's key, all of it and of its types, as well as the index's.
+	if _, err := r.keyOf(r.keyAttributes(start), true); err != nil {
+		return nil, validationf("The provided starting key is invalid: The provided key element does not match the schema")
+	}
 	key := r.entryKey(ks.index, start)
 	if key == nil {
 		return nil, validationf("The provided starting key is invalid: The provided key element does not match the schema")
@@ -371,6 +375,11 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		case !enable && rec.Stream == "":
 			return nil, validationf("Table has no stream to disable: TableName: %s", rec.Name)
 		}
+	}
+	// Definitions are checked here, before any index changes: an index
+	// made on a type the item decoder cannot give would refuse every write.
+	if err := checkAttributeTypes(in.AttributeDefinitions); err != nil {
+		return nil, err
 	}
 	var created *indexRecord
 	for _, u := range in.GlobalSecondaryIndexUpdates {

@@ -294,6 +294,9 @@ type GetItemOutput struct {
 
 // GetItem reads an item. Every read is strongly consistent here.
 func (s *Service) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput, error) {
+	if err := checkAttributesToGet("attributesToGet", in.AttributesToGet); err != nil {
+		return nil, err
+	}
 	if err := mixed(map[string]bool{"AttributesToGet": in.AttributesToGet != nil},
 		map[string]bool{"ProjectionExpression": in.ProjectionExpression != "", "ExpressionAttributeNames": in.ExpressionAttributeNames != nil}); err != nil {
 		return nil, err

@@ -58,6 +58,15 @@ func (l *legacy) value(v AttributeValue) string {
 	return k
 }
 
+// checkAttributesToGet refuses an empty AttributesToGet, which would
+// otherwise read as no projection: every attribute.
+func checkAttributesToGet(field string, names []string) error {
+	if names != nil && len(names) == 0 {
+		return modelValidation("[]", field, "have length greater than or equal to 1")
+	}
+	return nil
+}
+
 // mixed refuses a request that gives both kinds of parameters.
 func mixed(legacyGiven map[string]bool, exprGiven map[string]bool) error {
 	var l, e []string

@@ -153,6 +153,9 @@ func (s *Service) Scan(ctx context.Context, in *QueryInput) (*QueryOutput, error
 // translateRead turns a Query's or Scan's legacy parameters (filter is
 // QueryFilter or ScanFilter) into expressions.
 func translateRead(in *QueryInput, filter map[string]Condition) error {
+	if err := checkAttributesToGet("attributesToGet", in.AttributesToGet); err != nil {
+		return err
+	}
 	if err := mixed(map[string]bool{"KeyConditions": in.KeyConditions != nil, "QueryFilter": in.QueryFilter != nil, "ScanFilter": in.ScanFilter != nil, "AttributesToGet": in.AttributesToGet != nil},
 		map[string]bool{"KeyConditionExpression": in.KeyConditionExpression != "", "FilterExpression": in.FilterExpression != "", "ProjectionExpression": in.ProjectionExpression != "",
 			"ExpressionAttributeNames": in.ExpressionAttributeNames != nil, "ExpressionAttributeValues": in.ExpressionAttributeValues != nil}); err != nil {

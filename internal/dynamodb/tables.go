@@ -274,18 +274,28 @@ func checkKeySchema(ks []KeySchemaElement, defs []AttributeDefinition) error {
 	if err := checkKeySchemaShape(ks); err != nil {
 		return err
 	}
+	if err := checkAttributeTypes(defs); err != nil {
+		return err
+	}
 	defined := map[string]string{}
 	for _, d := range defs {
-		switch d.AttributeType {
-		case typeS, typeN, typeB:
-		default:
-			return modelValidation(d.AttributeType, "attributeDefinitions.member.attributeType", "satisfy enum value set: [B, N, S]")
-		}
 		defined[d.AttributeName] = d.AttributeType
 	}
 	for _, k := range ks {
 		if _, ok := defined[k.AttributeName]; !ok {
 			return invalidParam("Some index key attributes are not defined in AttributeDefinitions. Keys: [%s], AttributeDefinitions: [%s]", keyList(ks), defList(defs))
+		}
+	}
+	return nil
+}
+
+// checkAttributeTypes checks the types attribute definitions give.
+func checkAttributeTypes(defs []AttributeDefinition) error {
+	for _, d := range defs {
+		switch d.AttributeType {
+		case typeS, typeN, typeB:
+		default:
+			return modelValidation(d.AttributeType, "attributeDefinitions.member.attributeType", "satisfy enum value set: [B, N, S]")
 		}
 	}
 	return nil
