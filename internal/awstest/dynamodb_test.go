@@ -335,6 +335,7 @@ func TestDynamoDB_TimeToLiveByClockTravel(t *testing.T) {
 	now := srv.Clock().Now().Unix()
 	for id, expires := range map[string]dtypes.AttributeValue{
 		"soon": num(fmt.Sprint(now + 3600)), "later": num(fmt.Sprint(now + 7*86400)), "text": str("2020-01-01"), "none": nil,
+		"ancient": num(fmt.Sprint(now - 6*365*86400)), // more than five years ago: DynamoDB ignores it
 	} {
 		item := map[string]dtypes.AttributeValue{"customer_id": str(id), "date": str("-")}
 		if expires != nil {
@@ -347,16 +348,16 @@ func TestDynamoDB_TimeToLiveByClockTravel(t *testing.T) {
 	}
 	advance(t, srv, 2*time.Hour)
 	deadline := time.Now().Add(30 * time.Second)
-	for count() != 3 {
+	for count() != 4 {
 		if time.Now().After(deadline) {
-			t.Fatalf("after 2 h: %d items, want 3 (the one expiring in 1 h gone)", count())
+			t.Fatalf("after 2 h: %d items, want 4 (the one expiring in 1 h gone)", count())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
 	advance(t, srv, 8*24*time.Hour)
-	for count() != 2 {
+	for count() != 3 {
 		if time.Now().After(deadline) {
-			t.Fatalf("after 8 days: %d items, want 2 (text and absent TTLs never expire)", count())
+			t.Fatalf("after 8 days: %d items, want 3 (text, absent and ancient TTLs never expire)", count())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -804,6 +805,27 @@ func TestDynamoDB_IndexCapacity(t *testing.T) {
 		RequestItems: map[string][]dtypes.WriteRequest{"cap": {{DeleteRequest: &dtypes.DeleteRequest{Key: map[string]dtypes.AttributeValue{"pk": str("e")}}}}}}))
 	if aws.ToFloat64(bd.ConsumedCapacity[0].CapacityUnits) != 3 {
 		t.Fatalf("batch delete of a 3 KB item: %v units", aws.ToFloat64(bd.ConsumedCapacity[0].CapacityUnits))
+	}
+	// A write is charged by the larger of the item before and after it, in
+	// batches and transactions as in PutItem.
+	must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("cap"), Item: big}))
+	bp := must[*dynamodb.BatchWriteItemOutput](t)(c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{ReturnConsumedCapacity: dtypes.ReturnConsumedCapacityTotal,
+		RequestItems: map[string][]dtypes.WriteRequest{"cap": {{PutRequest: &dtypes.PutRequest{Item: map[string]dtypes.AttributeValue{"pk": str("e")}}}}}}))
+	if u := aws.ToFloat64(bp.ConsumedCapacity[0].CapacityUnits); u != 3 {
+		t.Fatalf("batch put of a small item over a 3 KB one: %v units, want 3", u)
+	}
+	must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("cap"), Item: big}))
+	td := must[*dynamodb.TransactWriteItemsOutput](t)(c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{ReturnConsumedCapacity: dtypes.ReturnConsumedCapacityTotal,
+		TransactItems: []dtypes.TransactWriteItem{{Delete: &dtypes.Delete{TableName: aws.String("cap"), Key: map[string]dtypes.AttributeValue{"pk": str("e")}}}}}))
+	if u := aws.ToFloat64(td.ConsumedCapacity[0].CapacityUnits); u != 6 {
+		t.Fatalf("transactional delete of a 3 KB item: %v units, want 6", u)
+	}
+	// BatchGetItem charges each key as a GetItem of it: b and c are tiny,
+	// x is missing, each half a unit read eventually consistent.
+	bg := must[*dynamodb.BatchGetItemOutput](t)(c.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{ReturnConsumedCapacity: dtypes.ReturnConsumedCapacityTotal,
+		RequestItems: map[string]dtypes.KeysAndAttributes{"cap": {Keys: []map[string]dtypes.AttributeValue{{"pk": str("b")}, {"pk": str("c")}, {"pk": str("x")}}}}}))
+	if u := aws.ToFloat64(bg.ConsumedCapacity[0].CapacityUnits); u != 1.5 {
+		t.Fatalf("BatchGetItem of two small items and a missing one: %v units, want 1.5", u)
 	}
 }
 

@@ -96,8 +96,7 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 				if err != nil {
 					return nil, err
 				}
-				w = write{rec: &rec, key: key, item: p.Item, body: body}
-				units[name] += writeUnits(itemSize(p.Item))
+				w = write{rec: &rec, key: key, item: p.Item, body: body, table: name}
 			} else {
 				if err := checkItem(r.DeleteRequest.Key); err != nil {
 					return nil, err
@@ -106,7 +105,7 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 				if err != nil {
 					return nil, err
 				}
-				w = write{rec: &rec, key: key, table: name} // charged by the deleted item's size, below
+				w = write{rec: &rec, key: key, table: name}
 			}
 			if seen[string(w.key)] {
 				return nil, validationf("Provided list of item keys contains duplicates")
@@ -123,7 +122,9 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 	ix := indexCharges{}
 	for _, w := range writes {
 		var old Item
-		if w.rec.readsOld() || w.item == nil && wantsCapacity(in.ReturnConsumedCapacity) {
+		// A write is charged by the larger of the item it replaces and the
+		// item it writes, as PutItem's and DeleteItem's are.
+		if w.rec.readsOld() || wantsCapacity(in.ReturnConsumedCapacity) {
 			var err error
 			if old, err = s.getItem(w.key); err != nil {
 				return nil, err
@@ -131,9 +132,7 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 		}
 		if wantsCapacity(in.ReturnConsumedCapacity) {
 			ix.add(w.rec, w.rec.indexUnits(old, w.item), 1)
-			if w.item == nil {
-				units[w.table] += writeUnits(itemSize(old))
-			}
+			units[w.table] += writeUnits(max(itemSize(old), itemSize(w.item)))
 		}
 		if w.item == nil {
 			wb.remove(w.rec, w.key, old, false)
@@ -213,7 +212,8 @@ func (s *Service) BatchGetItem(ctx context.Context, in *BatchGetItemInput) (*Bat
 			return nil, err
 		}
 		items := []Item{}
-		read := 0
+		consistent := consistentRead(ka.ConsistentRead)
+		read := 0.0 // each key is charged as a GetItem of it: its size rounded up, a missing item the least
 		for i, k := range ka.Keys {
 			if err := checkItem(k); err != nil {
 				return nil, err
@@ -236,20 +236,19 @@ func (s *Service) BatchGetItem(ctx context.Context, in *BatchGetItemInput) (*Bat
 			if err != nil {
 				return nil, err
 			}
+			size := itemSize(item)
+			read += readUnits(size, consistent)
 			if item == nil {
 				continue
 			}
-			size := itemSize(item)
 			total += size
-			read += size
 			if x.projection != nil {
 				item = project(item, x.projection)
 			}
 			items = append(items, item)
 		}
 		out.Responses[name] = items
-		consistent := consistentRead(ka.ConsistentRead)
-		if c := consumed(in.ReturnConsumedCapacity, name, readUnits(read, consistent), false); c != nil {
+		if c := consumed(in.ReturnConsumedCapacity, name, read, false); c != nil {
 			out.ConsumedCapacity = append(out.ConsumedCapacity, *c)
 		}
 	}

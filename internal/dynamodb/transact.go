@@ -278,7 +278,9 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 			}
 			w.put(&op.rec, op.key, olds[i], news[i], body)
 		}
-		units[op.rec.Name] += 2 * writeUnits(itemSize(news[i])) // transactional writes cost double
+		// Transactional writes cost double, by the larger of the item before
+		// and after, as PutItem's do.
+		units[op.rec.Name] += 2 * writeUnits(max(itemSize(olds[i]), itemSize(news[i])))
 		if wantsCapacity(in.ReturnConsumedCapacity) && (op.del || news[i] != nil) {
 			ix.add(&op.rec, op.rec.indexUnits(olds[i], news[i]), 2)
 		}

@@ -173,6 +173,13 @@ func (s *Service) expireTable(t *table, now int64) (int, error) {
 	return n, nil
 }
 
+// ttlMaxAge is how far in the past a TTL attribute may be and still
+// expire its item: DynamoDB ignores timestamps more than five years old
+// (most likely milliseconds or a mistake, not an expiry).
+const ttlMaxAge = 5 * 365 * 24 * 60 * 60
+
+// expiredAt tells whether a TTL attribute, in Unix seconds, expires its
+// item at now.
 func expiredAt(v AttributeValue, now int64) bool {
 	if v.N == nil {
 		return false
@@ -182,5 +189,5 @@ func expiredAt(v AttributeValue, now int64) bool {
 		return false
 	}
 	sec, err := strconv.ParseFloat(d.Text('f'), 64)
-	return err == nil && sec > 0 && sec < float64(now)
+	return err == nil && sec > 0 && sec < float64(now) && sec >= float64(now-ttlMaxAge)
 }
