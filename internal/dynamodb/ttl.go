@@ -174,8 +174,7 @@ func (s *Service) expireTable(t *table, now int64) (int, error) {
 }
 
 // ttlMaxAge is how far in the past a TTL attribute may be and still
-// expire its item: DynamoDB ignores timestamps more than five years old
-// (most likely milliseconds or a mistake, not an expiry).
+// expire its item: DynamoDB ignores timestamps more than five years old.
 const ttlMaxAge = 5 * 365 * 24 * 60 * 60
 
 // expiredAt tells whether a TTL attribute, in Unix seconds, expires its
