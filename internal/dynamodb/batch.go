@@ -132,7 +132,7 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 		}
 		if wantsCapacity(in.ReturnConsumedCapacity) {
 			ix.add(w.rec, w.rec.indexUnits(old, w.item), 1)
-			units[w.table] += writeUnits(max(itemSize(old), itemSize(w.item)))
+			units[w.table] += replaceUnits(old, w.item)
 		}
 		if w.item == nil {
 			wb.remove(w.rec, w.key, old, false)

@@ -33,6 +33,11 @@ type ConsumedCapacity struct {
 // begun, at least one.
 func writeUnits(size int) float64 { return math.Max(1, math.Ceil(float64(size)/1024)) }
 
+// replaceUnits is the WCUs of a write from old to item (either nil): by
+// the larger of the two, as DynamoDB charges PutItem, UpdateItem and
+// DeleteItem, in batches and transactions too.
+func replaceUnits(old, item Item) float64 { return writeUnits(max(itemSize(old), itemSize(item))) }
+
 // readUnits is the RCUs of reading size bytes: one per 4 KB begun, half
 // that for an eventually consistent read.
 func readUnits(size int, consistent bool) float64 {
@@ -98,7 +103,7 @@ func writeConsumed(mode string, rec *tableRecord, old, item Item) *ConsumedCapac
 	if !wantsCapacity(mode) {
 		return nil
 	}
-	return charged(mode, rec, rec.Name, writeUnits(max(itemSize(old), itemSize(item))), rec.indexUnits(old, item), true)
+	return charged(mode, rec, rec.Name, replaceUnits(old, item), rec.indexUnits(old, item), true)
 }
 
 // indexUnits is what a write from old to item costs each index it

@@ -280,7 +280,7 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 		}
 		// Transactional writes cost double, by the larger of the item before
 		// and after, as PutItem's do.
-		units[op.rec.Name] += 2 * writeUnits(max(itemSize(olds[i]), itemSize(news[i])))
+		units[op.rec.Name] += 2 * replaceUnits(olds[i], news[i])
 		if wantsCapacity(in.ReturnConsumedCapacity) && (op.del || news[i] != nil) {
 			ix.add(&op.rec, op.rec.indexUnits(olds[i], news[i]), 2)
 		}
