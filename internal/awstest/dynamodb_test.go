@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -580,6 +581,15 @@ func TestDynamoDB_SecondaryIndexes(t *testing.T) {
 	if len(got) != 2 || !strings.Contains(got[0], "other") {
 		t.Fatalf("LSI ALL_ATTRIBUTES fetches the item: %v", got)
 	}
+	// The index's entries are charged to the index, together; each item
+	// fetched is charged to the table, as a GetItem of it.
+	fetched := must[*dynamodb.QueryOutput](t)(c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("orders"), IndexName: aws.String("by-total"),
+		KeyConditionExpression: aws.String("customer = :c"), ExpressionAttributeValues: vals(":c", "bob"), Select: dtypes.SelectAllAttributes,
+		ReturnConsumedCapacity: dtypes.ReturnConsumedCapacityIndexes}))
+	if cc := fetched.ConsumedCapacity; aws.ToFloat64(cc.CapacityUnits) != 1.5 || aws.ToFloat64(cc.Table.CapacityUnits) != 1 ||
+		aws.ToFloat64(cc.LocalSecondaryIndexes["by-total"].CapacityUnits) != 0.5 {
+		t.Fatalf("LSI query fetching two items: %+v %+v", cc, cc.LocalSecondaryIndexes)
+	}
 
 	// Updates move items between index partitions; deletes remove them.
 	must[*dynamodb.UpdateItemOutput](t)(c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("orders"),
@@ -826,6 +836,73 @@ func TestDynamoDB_IndexCapacity(t *testing.T) {
 		RequestItems: map[string]dtypes.KeysAndAttributes{"cap": {Keys: []map[string]dtypes.AttributeValue{{"pk": str("b")}, {"pk": str("c")}, {"pk": str("x")}}}}}))
 	if u := aws.ToFloat64(bg.ConsumedCapacity[0].CapacityUnits); u != 1.5 {
 		t.Fatalf("BatchGetItem of two small items and a missing one: %v units, want 1.5", u)
+	}
+
+	// A table named by its ARN is charged under its ARN, indexes and all.
+	arn := aws.String("arn:aws:dynamodb:us-east-1:000000000000:table/cap")
+	var got []*dtypes.ConsumedCapacity
+	got = append(got, must[*dynamodb.GetItemOutput](t)(c.GetItem(ctx, &dynamodb.GetItemInput{TableName: arn, Key: key,
+		ReturnConsumedCapacity: dtypes.ReturnConsumedCapacityTotal})).ConsumedCapacity)
+	got = append(got, must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: arn, Item: item("a", "new"),
+		ReturnConsumedCapacity: dtypes.ReturnConsumedCapacityIndexes})).ConsumedCapacity)
+	got = append(got, must[*dynamodb.QueryOutput](t)(c.Query(ctx, &dynamodb.QueryInput{TableName: arn, KeyConditionExpression: aws.String("pk = :a"),
+		ExpressionAttributeValues: map[string]dtypes.AttributeValue{":a": str("a")}, ReturnConsumedCapacity: dtypes.ReturnConsumedCapacityTotal})).ConsumedCapacity)
+	bw = must[*dynamodb.BatchWriteItemOutput](t)(c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{ReturnConsumedCapacity: dtypes.ReturnConsumedCapacityIndexes,
+		RequestItems: map[string][]dtypes.WriteRequest{*arn: {{PutRequest: &dtypes.PutRequest{Item: item("f", "new")}}}}}))
+	got = append(got, &bw.ConsumedCapacity[0])
+	tw = must[*dynamodb.TransactWriteItemsOutput](t)(c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{ReturnConsumedCapacity: dtypes.ReturnConsumedCapacityIndexes,
+		TransactItems: []dtypes.TransactWriteItem{{Put: &dtypes.Put{TableName: arn, Item: item("g", "new")}}}}))
+	got = append(got, &tw.ConsumedCapacity[0])
+	tg := must[*dynamodb.TransactGetItemsOutput](t)(c.TransactGetItems(ctx, &dynamodb.TransactGetItemsInput{ReturnConsumedCapacity: dtypes.ReturnConsumedCapacityTotal,
+		TransactItems: []dtypes.TransactGetItem{{Get: &dtypes.Get{TableName: arn, Key: key}}}}))
+	got = append(got, &tg.ConsumedCapacity[0])
+	for i, cc := range got {
+		if aws.ToString(cc.TableName) != *arn {
+			t.Errorf("call %d by ARN: consumed capacity of %q", i, aws.ToString(cc.TableName))
+		}
+	}
+	check("put by ARN", got[1], 2, 1, 1)
+	check("batch by ARN", got[3], 2, 1, 1)
+	check("transaction by ARN", got[4], 4, 2, 2)
+}
+
+// A Query's 1 MB page and its capacity count DynamoDB's item sizes, not
+// the bytes of the JSON the items are sent in: an item of 300 small
+// numbers is 1,810 bytes to DynamoDB and some 5 KB of JSON.
+func TestDynamoDB_QueryCountsItemSizes(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	c := srv.DynamoDB()
+	must[*dynamodb.CreateTableOutput](t)(c.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName: aws.String("wide"),
+		KeySchema: []dtypes.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: dtypes.KeyTypeHash},
+			{AttributeName: aws.String("sk"), KeyType: dtypes.KeyTypeRange}},
+		AttributeDefinitions: []dtypes.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: dtypes.ScalarAttributeTypeS},
+			{AttributeName: aws.String("sk"), AttributeType: dtypes.ScalarAttributeTypeS}},
+		BillingMode: dtypes.BillingModePayPerRequest,
+	}))
+	const items, itemBytes = 700, 3 + 7 + 300*6 // pk "p", sk "s0000", a000..a299 each the number 1
+	for i := 0; i < items; i += 25 {
+		var puts []dtypes.WriteRequest
+		for j := i; j < i+25 && j < items; j++ {
+			item := map[string]dtypes.AttributeValue{"pk": str("p"), "sk": str(fmt.Sprintf("s%04d", j))}
+			for a := range 300 {
+				item[fmt.Sprintf("a%03d", a)] = num("1")
+			}
+			puts = append(puts, dtypes.WriteRequest{PutRequest: &dtypes.PutRequest{Item: item}})
+		}
+		must[*dynamodb.BatchWriteItemOutput](t)(c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]dtypes.WriteRequest{"wide": puts}}))
+	}
+	page := must[*dynamodb.QueryOutput](t)(c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("wide"), KeyConditionExpression: aws.String("pk = :p"),
+		ExpressionAttributeValues: map[string]dtypes.AttributeValue{":p": str("p")}, ConsistentRead: aws.Bool(true),
+		ReturnConsumedCapacity: dtypes.ReturnConsumedCapacityTotal, Select: dtypes.SelectCount}))
+	// The page ends with the item that brings it to 1 MB.
+	want := (1<<20 + itemBytes - 1) / itemBytes
+	if page.Count != int32(want) || page.LastEvaluatedKey == nil {
+		t.Fatalf("first page: %d items, want %d", page.Count, want)
+	}
+	if u, want := aws.ToFloat64(page.ConsumedCapacity.CapacityUnits), math.Ceil(float64(want*itemBytes)/4096); u != want {
+		t.Fatalf("first page: %v units, want %v", u, want)
 	}
 }
 

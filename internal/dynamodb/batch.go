@@ -131,7 +131,7 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 			}
 		}
 		if wantsCapacity(in.ReturnConsumedCapacity) {
-			ix.add(w.rec, w.rec.indexUnits(old, w.item), 1)
+			ix.add(w.table, w.rec, w.rec.indexUnits(old, w.item), 1)
 			units[w.table] += replaceUnits(old, w.item)
 		}
 		if w.item == nil {

@@ -98,12 +98,13 @@ func charged(mode string, rec *tableRecord, table string, tableUnits float64, by
 }
 
 // writeConsumed is the capacity of writing an item from old to item
-// (either nil): the table's units and each index's.
-func writeConsumed(mode string, rec *tableRecord, old, item Item) *ConsumedCapacity {
+// (either nil): the table's units and each index's. table is the table as
+// the request named it, by name or ARN, which is how DynamoDB echoes it.
+func writeConsumed(mode string, rec *tableRecord, table string, old, item Item) *ConsumedCapacity {
 	if !wantsCapacity(mode) {
 		return nil
 	}
-	return charged(mode, rec, rec.Name, replaceUnits(old, item), rec.indexUnits(old, item), true)
+	return charged(mode, rec, table, replaceUnits(old, item), rec.indexUnits(old, item), true)
 }
 
 // indexUnits is what a write from old to item costs each index it
@@ -143,7 +144,7 @@ func (r *tableRecord) indexUnits(old, item Item) map[string]float64 {
 }
 
 // indexCharges sums the index units of a batch's or a transaction's
-// writes, by table.
+// writes, by table as the request named it.
 type indexCharges map[string]*indexCharge
 
 type indexCharge struct {
@@ -153,11 +154,11 @@ type indexCharge struct {
 
 // add charges one write's index units, times factor (transactional
 // writes cost double).
-func (c indexCharges) add(rec *tableRecord, byIndex map[string]float64, factor float64) {
-	t := c[rec.Name]
+func (c indexCharges) add(table string, rec *tableRecord, byIndex map[string]float64, factor float64) {
+	t := c[table]
 	if t == nil {
 		t = &indexCharge{rec: rec, units: map[string]float64{}}
-		c[rec.Name] = t
+		c[table] = t
 	}
 	for name, n := range byIndex {
 		t.units[name] += n * factor

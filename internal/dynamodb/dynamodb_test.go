@@ -238,3 +238,40 @@ func TestAppendJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestNumberSize(t *testing.T) {
+	for s, want := range map[string]int{
+		"0": 1, "1": 2, "10": 2, "100": 2, "1000000": 2, "11": 2, "12": 2, "123": 3, "1234": 3,
+		"1.2": 3, "1.05": 3, "12.5": 3, "0.1": 2, "0.01": 2, "0.0012": 2,
+		"-5": 3, "-10.5": 4, "-0.000123": 4, "99999999999999999999999999999999999999": 20,
+	} {
+		if got := numberSize(s); got != want {
+			t.Errorf("numberSize(%s) = %d, want %d", s, got, want)
+		}
+		if got := numberSize([]byte(s)); got != want {
+			t.Errorf("numberSize([]byte(%s)) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+// rawItemSize reads the size of a stored item as itemSize counts it
+// from the decoded item, and never panics on other input.
+func FuzzItemSize(f *testing.F) {
+	for _, s := range []string{`{}`, `{"a":{"S":"x"}}`, `{"n":{"N":"-0012.50"},"z":{"N":"0"}}`, `{"b":{"B":"AAE="},"bs":{"BS":["AQ==","AgM="]}}`,
+		`{"t":{"BOOL":false},"u":{"NULL":true}}`, `{"l":{"L":[{"S":"é"},{"L":[]},{"M":{}}]},"m":{"M":{"k":{"SS":["a","\u00e9\"\n"]}}}}`,
+		`{"ns":{"NS":["1","2.5","-3"]},"\u2028\\":{"S":"\ud83d\ude00 \\ \t"}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		rawItemSize(in)
+		item, err := decodeItem(in)
+		if err != nil || checkItem(item) != nil {
+			return
+		}
+		stored := appendItem(nil, item)
+		got, ok := rawItemSize(stored)
+		if want := itemSize(item); !ok || got != want {
+			t.Fatalf("rawItemSize(%s) = %d, %v; itemSize %d", stored, got, ok, want)
+		}
+	})
+}

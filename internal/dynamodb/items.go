@@ -190,6 +190,16 @@ func (x *expressions) check(old Item, returnOld string) error {
 	return nil
 }
 
+// checkReturnOnFailure refuses a ReturnValuesOnConditionCheckFailure
+// other than NONE and ALL_OLD.
+func checkReturnOnFailure(v string) error {
+	switch v {
+	case "", "NONE", "ALL_OLD":
+		return nil
+	}
+	return modelValidation(v, "returnValuesOnConditionCheckFailure", "satisfy enum value set: [ALL_OLD, NONE]")
+}
+
 type PutItemInput struct {
 	TableName                           string                            `json:"TableName"`
 	Item                                Item                              `json:"Item"`
@@ -218,6 +228,9 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 	case "", "NONE", "ALL_OLD":
 	default:
 		return nil, validationf("Return values set to invalid value")
+	}
+	if err := checkReturnOnFailure(in.ReturnValuesOnConditionCheckFailure); err != nil {
+		return nil, err
 	}
 	rec, release, err := s.lockTable(ctx, in.TableName)
 	if err != nil {
@@ -270,7 +283,7 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 	if err := w.commit(); err != nil {
 		return nil, err
 	}
-	out := &ItemOutput{ConsumedCapacity: writeConsumed(in.ReturnConsumedCapacity, rec, old, in.Item)}
+	out := &ItemOutput{ConsumedCapacity: writeConsumed(in.ReturnConsumedCapacity, rec, in.TableName, old, in.Item)}
 	if in.ReturnValues == "ALL_OLD" {
 		out.Attributes = old
 	}
@@ -305,7 +318,7 @@ func (s *Service) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput
 		var values map[string]AttributeValue
 		in.ProjectionExpression = legacyMaps(&in.ExpressionAttributeNames, &values).projection(in.AttributesToGet)
 	}
-	rec, key, release, err := s.target(ctx, in.TableName, in.Key)
+	_, key, release, err := s.target(ctx, in.TableName, in.Key)
 	if err != nil {
 		return nil, err
 	}
@@ -319,7 +332,7 @@ func (s *Service) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput
 		return nil, err
 	}
 	if raw == nil {
-		return &GetItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, rec.Name, readUnits(0, consistentRead(in.ConsistentRead)), false)}, nil
+		return &GetItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, in.TableName, readUnits(0, consistentRead(in.ConsistentRead)), false)}, nil
 	}
 	out := &GetItemOutput{Item: raw}
 	if x.projection == nil && !wantsCapacity(in.ReturnConsumedCapacity) {
@@ -329,7 +342,7 @@ func (s *Service) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput
 	if err != nil {
 		return nil, err
 	}
-	out.ConsumedCapacity = consumed(in.ReturnConsumedCapacity, rec.Name, readUnits(itemSize(item), consistentRead(in.ConsistentRead)), false)
+	out.ConsumedCapacity = consumed(in.ReturnConsumedCapacity, in.TableName, readUnits(itemSize(item), consistentRead(in.ConsistentRead)), false)
 	if x.projection != nil {
 		out.Item = appendItem(nil, project(item, x.projection))
 	}
@@ -362,6 +375,9 @@ func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOut
 	default:
 		return nil, validationf("Return values set to invalid value")
 	}
+	if err := checkReturnOnFailure(in.ReturnValuesOnConditionCheckFailure); err != nil {
+		return nil, err
+	}
 	rec, key, release, err := s.target(ctx, in.TableName, in.Key)
 	if err != nil {
 		return nil, err
@@ -388,7 +404,7 @@ func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOut
 			return nil, err
 		}
 	}
-	out := &ItemOutput{ConsumedCapacity: writeConsumed(in.ReturnConsumedCapacity, rec, old, nil)}
+	out := &ItemOutput{ConsumedCapacity: writeConsumed(in.ReturnConsumedCapacity, rec, in.TableName, old, nil)}
 	if in.ReturnValues == "ALL_OLD" {
 		out.Attributes = old
 	}
@@ -421,6 +437,9 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 	default:
 		return nil, validationf("Return values set to invalid value")
 	}
+	if err := checkReturnOnFailure(in.ReturnValuesOnConditionCheckFailure); err != nil {
+		return nil, err
+	}
 	rec, key, release, err := s.target(ctx, in.TableName, in.Key)
 	if err != nil {
 		return nil, err
@@ -430,8 +449,7 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 	if err != nil {
 		return nil, err
 	}
-	touched, err := rec.updatedAttributes(x.update)
-	if err != nil {
+	if err := rec.checkUpdateKeys(x.update); err != nil {
 		return nil, err
 	}
 	unlock := s.lockItems(key)
@@ -470,16 +488,16 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 	if err := w.commit(); err != nil {
 		return nil, err
 	}
-	out := &ItemOutput{ConsumedCapacity: writeConsumed(in.ReturnConsumedCapacity, rec, old, next)}
+	out := &ItemOutput{ConsumedCapacity: writeConsumed(in.ReturnConsumedCapacity, rec, in.TableName, old, next)}
 	switch in.ReturnValues {
 	case "ALL_OLD":
 		out.Attributes = old
 	case "ALL_NEW":
 		out.Attributes = next
 	case "UPDATED_OLD":
-		out.Attributes = pick(old, touched)
+		out.Attributes = updated(old, x.update)
 	case "UPDATED_NEW":
-		out.Attributes = pick(next, touched)
+		out.Attributes = updated(next, x.update)
 	}
 	return out, nil
 }
@@ -503,38 +521,34 @@ func (s *Service) target(ctx context.Context, tableName string, key Item) (*tabl
 	return rec, k, release, nil
 }
 
-// pick keeps the named top-level attributes.
-func pick(item Item, names []string) Item {
-	if item == nil {
+// updated is what UPDATED_OLD and UPDATED_NEW return: the item projected
+// on the paths an update writes, so SET m.x returns {m: {x: …}}, not all
+// of m. As in DynamoDB, a path the item lacks is left out, and a list
+// element is the one now at that index: after REMOVE l[1], the new l[1]
+// is the element that moved into its place.
+func updated(item Item, u *update) Item {
+	if item == nil || u == nil {
 		return nil
 	}
-	out := Item{}
-	for _, n := range names {
-		if v, ok := item[n]; ok {
-			out[n] = v
-		}
-	}
+	out := project(item, u.paths())
 	if len(out) == 0 {
 		return nil
 	}
 	return out
 }
 
-// updatedAttributes returns the top-level attributes an update writes
-// (none for a nil update), refusing one that writes a key attribute.
-func (r *tableRecord) updatedAttributes(u *update) ([]string, error) {
+// checkUpdateKeys refuses an update that writes a key attribute.
+func (r *tableRecord) checkUpdateKeys(u *update) error {
 	if u == nil {
-		return nil, nil
+		return nil
 	}
 	hash, rng := r.keyNames()
-	var names []string
 	for _, p := range u.paths() {
 		if p[0].name == hash || p[0].name == rng {
-			return nil, validationf("One or more parameter values were invalid: Cannot update attribute %s. This attribute is part of the key", p[0].name)
+			return validationf("One or more parameter values were invalid: Cannot update attribute %s. This attribute is part of the key", p[0].name)
 		}
-		names = append(names, p[0].name)
 	}
-	return names, nil
+	return nil
 }
 
 // paths lists every path an update writes.

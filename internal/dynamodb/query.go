@@ -323,7 +323,10 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 	// inside them; only the last one read is decoded, for its key.
 	decode := (!query && in.TotalSegments != nil) || (query && kc.sort != nil) || fetch || filter != nil || proj != nil
 	out := &QueryOutput{}
-	read := 0
+	// read is the bytes read, by DynamoDB's item sizes: the page ends at
+	// 1 MB of them. fetched is the units of the table items a local
+	// index's entries fetched, each charged as a GetItem.
+	read, fetched := 0, 0.0
 	var arena []byte // the page's raw items, back to back
 	for ; valid; valid = step(it, forward) {
 		v, err := it.Value()
@@ -349,6 +352,11 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 				}
 			}
 		}
+		size, err := raw.size() // the table's item or the index's entry
+		if err != nil {
+			return nil, err
+		}
+		read += size
 		if fetch {
 			key, err := rec.keyOf(rec.keyAttributes(item), true)
 			if err != nil {
@@ -363,9 +371,9 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 				if item, err = full.Decode(); err != nil {
 					return nil, err
 				}
+				fetched += readUnits(itemSize(item), consistentRead(in.ConsistentRead))
 			}
 		}
-		read += len(v)
 		out.ScannedCount++
 		match := true
 		if filter != nil {
@@ -402,9 +410,9 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 	}
 	consistent := consistentRead(in.ConsistentRead)
 	if ks.index != nil { // charged to the index read
-		out.ConsumedCapacity = charged(in.ReturnConsumedCapacity, &rec, rec.Name, 0, map[string]float64{ks.index.IndexName: readUnits(read, consistent)}, false)
+		out.ConsumedCapacity = charged(in.ReturnConsumedCapacity, &rec, in.TableName, fetched, map[string]float64{ks.index.IndexName: readUnits(read, consistent)}, false)
 	} else {
-		out.ConsumedCapacity = consumed(in.ReturnConsumedCapacity, rec.Name, readUnits(read, consistent), false)
+		out.ConsumedCapacity = consumed(in.ReturnConsumedCapacity, in.TableName, readUnits(read, consistent), false)
 	}
 	return out, nil
 }

@@ -133,6 +133,7 @@ func (s *Service) expireTokens() error {
 
 // txOp is one action of a transaction, resolved.
 type txOp struct {
+	table   string // as the action named it, by name or ARN
 	rec     tableRecord
 	key     []byte
 	x       *expressions
@@ -140,6 +141,9 @@ type txOp struct {
 	del     bool   // Delete
 	item    Item   // Update: the key
 	failure string // the reason a failed condition gives
+	// returnOld is ReturnValuesOnConditionCheckFailure: ALL_OLD puts the
+	// item in the reason when the condition fails.
+	returnOld string
 }
 
 // TransactWriteItems applies up to 100 actions on distinct items all or
@@ -215,12 +219,12 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 	}
 	unlock := s.lockItems(keys...)
 	defer unlock()
-	reasons := make([]string, len(ops))
+	reasons := make([]cancellationReason, len(ops))
 	failed := false
 	news := make([]Item, len(ops))
 	olds := make([]Item, len(ops))
 	for i, op := range ops {
-		reasons[i] = "None"
+		reasons[i].Code = "None"
 		old, err := s.getItem(op.key)
 		if err != nil {
 			return nil, err
@@ -232,7 +236,7 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 				return nil, err
 			}
 			if !ok {
-				reasons[i], failed = cmp.Or(op.failure, "ConditionalCheckFailed"), true
+				reasons[i], failed = conditionFailed(op.failure, op.returnOld, old), true
 				continue
 			}
 		}
@@ -280,9 +284,9 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 		}
 		// Transactional writes cost double, by the larger of the item before
 		// and after, as PutItem's do.
-		units[op.rec.Name] += 2 * replaceUnits(olds[i], news[i])
+		units[op.table] += 2 * replaceUnits(olds[i], news[i])
 		if wantsCapacity(in.ReturnConsumedCapacity) && (op.del || news[i] != nil) {
-			ix.add(&op.rec, op.rec.indexUnits(olds[i], news[i]), 2)
+			ix.add(op.table, &op.rec, op.rec.indexUnits(olds[i], news[i]), 2)
 		}
 	}
 	if err := w.commit(); err != nil {
@@ -310,6 +314,7 @@ func resolveTx(recs map[string]tableRecord, it TransactWriteItem) (txOp, error) 
 	case it.ConditionCheck != nil:
 		c := it.ConditionCheck
 		table, key, cond, names, values = c.TableName, c.Key, c.ConditionExpression, c.ExpressionAttributeNames, c.ExpressionAttributeValues
+		op.returnOld = c.ReturnValuesOnConditionCheckFailure
 		if cond == "" {
 			return op, modelValidation("null", "transactItems.member.conditionCheck.conditionExpression", "not be null")
 		}
@@ -322,20 +327,23 @@ func resolveTx(recs map[string]tableRecord, it TransactWriteItem) (txOp, error) 
 		if itemSize(p.Item) > maxItemSize {
 			return op, validationf("Item size has exceeded the maximum allowed size")
 		}
-		op.put, op.failure = p.Item, p.failure
+		op.put, op.failure, op.returnOld = p.Item, p.failure, p.ReturnValuesOnConditionCheckFailure
 	case it.Delete != nil:
 		d := it.Delete
 		table, key, cond, names, values = d.TableName, d.Key, d.ConditionExpression, d.ExpressionAttributeNames, d.ExpressionAttributeValues
-		op.del = true
+		op.del, op.returnOld = true, d.ReturnValuesOnConditionCheckFailure
 	default:
 		u := it.Update
 		table, key, cond, upd, names, values = u.TableName, u.Key, u.ConditionExpression, u.UpdateExpression, u.ExpressionAttributeNames, u.ExpressionAttributeValues
 		if upd == "" {
 			return op, modelValidation("null", "transactItems.member.update.updateExpression", "not be null")
 		}
-		op.item = key
+		op.item, op.returnOld = key, u.ReturnValuesOnConditionCheckFailure
 	}
-	op.rec = recs[table]
+	if err := checkReturnOnFailure(op.returnOld); err != nil {
+		return op, err
+	}
+	op.table, op.rec = table, recs[table]
 	if op.put != nil {
 		if op.key, err = op.rec.keyOf(op.put, false); err == nil {
 			err = op.rec.checkIndexKeys(op.put)
@@ -352,28 +360,45 @@ func resolveTx(recs map[string]tableRecord, it TransactWriteItem) (txOp, error) 
 	if op.x, err = parseExpressions(names, values, cond, upd, ""); err != nil {
 		return op, err
 	}
-	_, err = op.rec.updatedAttributes(op.x.update)
-	return op, err
+	return op, op.rec.checkUpdateKeys(op.x.update)
+}
+
+// cancellationReason is why one action of a canceled transaction
+// failed, or None.
+type cancellationReason struct {
+	Code    string  `json:"Code"`
+	Message string  `json:"Message,omitempty"`
+	Item    RawItem `json:"Item,omitempty"`
+}
+
+// conditionFailed is the reason of an action whose condition failed on
+// old: ConditionalCheckFailed, or the action's own failure code (a PartiQL
+// INSERT's DuplicateItem), with the item when the action asked for it.
+func conditionFailed(failure, returnOld string, old Item) cancellationReason {
+	r := cancellationReason{Code: cmp.Or(failure, "ConditionalCheckFailed")}
+	switch r.Code {
+	case "ConditionalCheckFailed":
+		r.Message = "The conditional request failed"
+	case "DuplicateItem":
+		r.Message = "Duplicate primary key exists in table"
+	}
+	if returnOld == "ALL_OLD" && old != nil {
+		r.Item = appendItem(nil, old)
+	}
+	return r
 }
 
 // transactionCanceled is DynamoDB's cancellation, with a reason per
 // action in order.
-func transactionCanceled(codes []string) error {
-	type reason struct {
-		Code    string `json:"Code"`
-		Message string `json:"Message,omitempty"`
+func transactionCanceled(reasons []cancellationReason) error {
+	codes := make([]string, len(reasons))
+	for i, r := range reasons {
+		codes[i] = r.Code
 	}
-	reasons := make([]reason, len(codes))
-	for i, c := range codes {
-		reasons[i].Code = c
-		switch c {
-		case "ConditionalCheckFailed":
-			reasons[i].Message = "The conditional request failed"
-		case "DuplicateItem":
-			reasons[i].Message = "Duplicate primary key exists in table"
-		}
+	raw, err := json.Marshal(reasons)
+	if err != nil {
+		return err
 	}
-	raw, _ := json.Marshal(reasons)
 	return ErrTransactionCanceled.WithMessage("Transaction cancelled, please refer cancellation reasons for specific reasons [%s]", strings.Join(codes, ", ")).
 		WithJSON("CancellationReasons", raw)
 }
@@ -408,9 +433,10 @@ func (s *Service) TransactGetItems(ctx context.Context, in *TransactGetItemsInpu
 		return nil, modelValidation(n, "transactItems", "have length less than or equal to 100")
 	}
 	type get struct {
-		key  []byte
-		rec  tableRecord
-		proj []path
+		table string // as the request named it
+		key   []byte
+		rec   tableRecord
+		proj  []path
 	}
 	gets := make([]get, len(in.TransactItems))
 	var keys [][]byte
@@ -444,7 +470,7 @@ func (s *Service) TransactGetItems(ctx context.Context, in *TransactGetItemsInpu
 		if err != nil {
 			return nil, err
 		}
-		gets[i], keys = get{key, rec, x.projection}, append(keys, key)
+		gets[i], keys = get{it.Get.TableName, key, rec, x.projection}, append(keys, key)
 	}
 	unlock := s.lockItems(keys...)
 	defer unlock()
@@ -455,7 +481,7 @@ func (s *Service) TransactGetItems(ctx context.Context, in *TransactGetItemsInpu
 		if err != nil {
 			return nil, err
 		}
-		units[g.rec.Name] += 2 * readUnits(itemSize(item), true)
+		units[g.table] += 2 * readUnits(itemSize(item), true)
 		if item != nil && g.proj != nil {
 			item = project(item, g.proj)
 		}

@@ -627,6 +627,50 @@ class DynamoDBResourceTest(unittest.TestCase):
             table.delete_item(Key={"pk": "b", "sk": "1"}, ReturnValues="ALL_NEW")
         self.assertEqual(code(e), "ValidationException")
 
+    def test_update_return_values_of_nested_paths(self):
+        # UPDATED_OLD and UPDATED_NEW return what the update wrote, inside
+        # the attributes that hold it: not the whole top-level attribute.
+        table = self.table(range_key=None)
+        table.put_item(Item={"pk": "doc", "m": {"x": "old", "y": "kept"}, "l": [1, 2, 3], "other": "untouched"})
+
+        def update(expression, returning, values=None):
+            extra = {"ExpressionAttributeValues": values} if values else {}
+            return table.update_item(Key={"pk": "doc"}, UpdateExpression=expression, ReturnValues=returning, **extra).get("Attributes")
+
+        self.assertEqual(update("SET m.x = :v", "UPDATED_OLD", {":v": "new"}), {"m": {"x": "old"}})
+        self.assertEqual(update("SET m.x = :v", "UPDATED_NEW", {":v": "newer"}), {"m": {"x": "newer"}})
+        self.assertEqual(update("SET l[1] = :v, m.x = :w", "UPDATED_OLD", {":v": 20, ":w": "x"}), {"l": [2], "m": {"x": "newer"}})
+        # A path the old item lacks is not in UPDATED_OLD; it is in UPDATED_NEW.
+        self.assertIsNone(update("SET m.z = :v", "UPDATED_OLD", {":v": 1}))
+        self.assertEqual(update("SET m.w = :v", "UPDATED_NEW", {":v": 2}), {"m": {"w": 2}})
+        # REMOVE of a list element: the old element, and then the one that
+        # moved into its place.
+        self.assertEqual(update("REMOVE l[0]", "UPDATED_OLD"), {"l": [1]})
+        self.assertEqual(update("REMOVE l[0]", "UPDATED_NEW"), {"l": [3]})
+        self.assertEqual(update("ADD m.n :one", "UPDATED_NEW", {":one": 1}), {"m": {"n": 1}})
+        self.assertEqual(table.get_item(Key={"pk": "doc"})["Item"],
+                         {"pk": "doc", "m": {"x": "x", "y": "kept", "z": 1, "w": 2, "n": 1}, "l": [3], "other": "untouched"})
+
+    def test_transaction_cancellation_returns_the_item(self):
+        # ReturnValuesOnConditionCheckFailure ALL_OLD on a transaction's
+        # action puts the item in that action's cancellation reason.
+        table = self.table(range_key=None)
+        table.put_item(Item={"pk": "a", "v": 1})
+        with self.assertRaises(self.raw.exceptions.TransactionCanceledException) as e:
+            self.raw.transact_write_items(TransactItems=[
+                {"ConditionCheck": {"TableName": table.name, "Key": {"pk": {"S": "a"}}, "ConditionExpression": "v = :two",
+                                    "ExpressionAttributeValues": {":two": {"N": "2"}}, "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}},
+                {"Put": {"TableName": table.name, "Item": {"pk": {"S": "b"}}, "ConditionExpression": "attribute_exists(pk)",
+                         "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}},
+            ])
+        reasons = e.exception.response["CancellationReasons"]
+        self.assertEqual(reasons[0], {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed",
+                                      "Item": {"pk": {"S": "a"}, "v": {"N": "1"}}})
+        self.assertNotIn("Item", reasons[1])  # b does not exist
+        with self.assertRaises(ClientError) as e:
+            table.put_item(Item={"pk": "a"}, ConditionExpression="attribute_exists(pk)", ReturnValuesOnConditionCheckFailure="UPDATED_OLD")
+        self.assertEqual(code(e), "ValidationException")
+
     def test_parallel_scan(self):
         table = self.table()
         expected = set()
