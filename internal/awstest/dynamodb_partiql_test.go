@@ -96,6 +96,17 @@ func TestDynamoDB_PartiQL(t *testing.T) {
 	if writes.Responses[0].Error != nil || writes.Responses[1].Error == nil || writes.Responses[1].Error.Code != dtypes.BatchStatementErrorCodeEnumDuplicateItem {
 		t.Fatalf("batch writes: %+v %+v", writes.Responses[0].Error, writes.Responses[1].Error)
 	}
+	// A statement's failed condition carries the item when it asks for it.
+	writes = must[*dynamodb.BatchExecuteStatementOutput](t)(c.BatchExecuteStatement(ctx, &dynamodb.BatchExecuteStatementInput{Statements: []dtypes.BatchStatementRequest{
+		{Statement: aws.String(`UPDATE orders SET n = 1 WHERE customer_id = 'c-2' AND "date" = 'd' AND attribute_exists(n)`),
+			ReturnValuesOnConditionCheckFailure: dtypes.ReturnValuesOnConditionCheckFailureAllOld},
+	}}))
+	if e := writes.Responses[0].Error; e == nil || e.Code != dtypes.BatchStatementErrorCodeEnumConditionalCheckFailed || e.Item["customer_id"].(*dtypes.AttributeValueMemberS).Value != "c-2" {
+		t.Fatalf("batch update whose condition fails: %+v", e)
+	}
+	_, err = c.BatchExecuteStatement(ctx, &dynamodb.BatchExecuteStatementInput{Statements: []dtypes.BatchStatementRequest{
+		{Statement: aws.String(`DELETE FROM orders WHERE customer_id = 'c-2' AND "date" = 'd'`), ReturnValuesOnConditionCheckFailure: "UPDATED_OLD"}}})
+	wantCode(t, err, "ValidationException")
 	_, err = c.BatchExecuteStatement(ctx, &dynamodb.BatchExecuteStatementInput{Statements: []dtypes.BatchStatementRequest{
 		{Statement: aws.String(`INSERT INTO orders VALUE {'customer_id': 'c-3', 'date': 'd'}`)},
 		{Statement: aws.String(`SELECT * FROM orders WHERE customer_id = 'c-1' AND "date" = 'd'`)},

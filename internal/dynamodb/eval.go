@@ -509,7 +509,9 @@ func difference(a, b *AttributeValue) *AttributeValue {
 	return &out
 }
 
-// project keeps the paths of an item a projection names.
+// project keeps the paths of an item a projection names. As in
+// DynamoDB, the elements kept of a list are packed in index order, and
+// paths through one element (l[0].a, l[0].b) meet in it.
 func project(item Item, paths []path) Item {
 	out := Item{}
 	for _, p := range paths {
@@ -522,12 +524,16 @@ func project(item Item, paths []path) Item {
 		}
 		out[p[0].name] = projectPath(prev, item[p[0].name], p[1:])
 	}
+	for k, v := range out {
+		out[k] = packLists(v)
+	}
 	return out
 }
 
 // projectPath is src projected on the path p (which exists in it), merged
-// into prev, what earlier paths projected of the same value. Projected
-// list elements are compacted, in the order they are named.
+// into prev, what earlier paths projected of the same value. A projected
+// list keeps its elements at their indexes, with untyped holes between
+// them, until packLists.
 func projectPath(prev *AttributeValue, src AttributeValue, p path) AttributeValue {
 	if len(p) == 0 {
 		return src.clone()
@@ -545,10 +551,33 @@ func projectPath(prev *AttributeValue, src AttributeValue, p path) AttributeValu
 		out.M[e.name] = projectPath(pc, src.M[e.name], p[1:])
 		return out
 	}
-	out := AttributeValue{L: []AttributeValue{}}
+	out := AttributeValue{L: make([]AttributeValue, len(src.L))}
 	if prev != nil && prev.L != nil {
 		out = *prev
 	}
-	out.L = append(out.L, projectPath(nil, src.L[e.index], p[1:]))
+	var pc *AttributeValue
+	if x := out.L[e.index]; x.Type() != "" {
+		pc = &x
+	}
+	out.L[e.index] = projectPath(pc, src.L[e.index], p[1:])
 	return out
+}
+
+// packLists drops the holes projectPath left in the lists of v.
+func packLists(v AttributeValue) AttributeValue {
+	switch {
+	case v.L != nil:
+		packed := v.L[:0]
+		for _, x := range v.L {
+			if x.Type() != "" {
+				packed = append(packed, packLists(x))
+			}
+		}
+		v.L = packed
+	case v.M != nil:
+		for k, x := range v.M {
+			v.M[k] = packLists(x)
+		}
+	}
+	return v
 }

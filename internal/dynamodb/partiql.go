@@ -850,6 +850,9 @@ func (s *Service) ExecuteStatement(ctx context.Context, in *ExecuteStatementInpu
 	if in.Statement == "" {
 		return nil, modelValidation("null", "statement", "not be null")
 	}
+	if err := checkReturnOnFailure(in.ReturnValuesOnConditionCheckFailure); err != nil {
+		return nil, err
+	}
 	st, err := parsePartiQL(in.Statement, in.Parameters)
 	if err != nil {
 		return nil, err
@@ -1146,9 +1149,9 @@ type BatchExecuteStatementInput struct {
 }
 
 type BatchStatementError struct {
-	Code    string `json:"Code"`
-	Message string `json:"Message"`
-	Item    Item   `json:"Item,omitempty"`
+	Code    string  `json:"Code"`
+	Message string  `json:"Message"`
+	Item    RawItem `json:"Item,omitempty"` // the item a failed condition found, for ALL_OLD
 }
 
 type BatchStatementResponse struct {
@@ -1172,6 +1175,9 @@ func (s *Service) BatchExecuteStatement(ctx context.Context, in *BatchExecuteSta
 	parsed := make([]*pqStatement, len(in.Statements))
 	reads := 0
 	for i, r := range in.Statements {
+		if err := checkReturnOnFailure(r.ReturnValuesOnConditionCheckFailure); err != nil {
+			return nil, err
+		}
 		st, err := parsePartiQL(r.Statement, r.Parameters)
 		if err != nil {
 			return nil, err
@@ -1323,5 +1329,11 @@ func batchStatementError(err error) *BatchStatementError {
 	default:
 		code = "InternalServerError"
 	}
-	return &BatchStatementError{Code: code, Message: ae.Message}
+	out := &BatchStatementError{Code: code, Message: ae.Message}
+	for _, f := range ae.Fields {
+		if f.Name == "Item" && f.Raw {
+			out.Item = RawItem(f.Value)
+		}
+	}
+	return out
 }

@@ -631,7 +631,8 @@ class DynamoDBResourceTest(unittest.TestCase):
         # UPDATED_OLD and UPDATED_NEW return what the update wrote, inside
         # the attributes that hold it: not the whole top-level attribute.
         table = self.table(range_key=None)
-        table.put_item(Item={"pk": "doc", "m": {"x": "old", "y": "kept"}, "l": [1, 2, 3], "other": "untouched"})
+        table.put_item(Item={"pk": "doc", "m": {"x": "old", "y": "kept"}, "l": [1, 2, 3], "other": "untouched",
+                             "o": [0, 1, 2, 3], "docs": [{"a": "a0", "b": "b0", "c": "c0"}]})
 
         def update(expression, returning, values=None):
             extra = {"ExpressionAttributeValues": values} if values else {}
@@ -648,8 +649,16 @@ class DynamoDBResourceTest(unittest.TestCase):
         self.assertEqual(update("REMOVE l[0]", "UPDATED_OLD"), {"l": [1]})
         self.assertEqual(update("REMOVE l[0]", "UPDATED_NEW"), {"l": [3]})
         self.assertEqual(update("ADD m.n :one", "UPDATED_NEW", {":one": 1}), {"m": {"n": 1}})
-        self.assertEqual(table.get_item(Key={"pk": "doc"})["Item"],
-                         {"pk": "doc", "m": {"x": "x", "y": "kept", "z": 1, "w": 2, "n": 1}, "l": [3], "other": "untouched"})
+        # List elements come back packed in index order, whatever order the
+        # expression names them in; paths through one element meet in it.
+        self.assertEqual(update("SET o[2] = :a, o[1] = :b", "UPDATED_OLD", {":a": 20, ":b": 10}), {"o": [1, 2]})
+        self.assertEqual(update("SET o[3] = :a REMOVE o[0]", "UPDATED_OLD", {":a": 30}), {"o": [0, 3]})
+        self.assertEqual(update("SET docs[0].a = :a, docs[0].b = :b", "UPDATED_NEW", {":a": "A", ":b": "B"}), {"docs": [{"a": "A", "b": "B"}]})
+        self.assertEqual(table.get_item(Key={"pk": "doc"}, ProjectionExpression="o[2], o[0], docs[0].c, docs[0].a")["Item"],
+                         {"o": [10, 30], "docs": [{"a": "A", "c": "c0"}]})
+        item = table.get_item(Key={"pk": "doc"})["Item"]
+        self.assertEqual(item["m"], {"x": "x", "y": "kept", "z": 1, "w": 2, "n": 1})
+        self.assertEqual((item["l"], item["o"], item["other"]), ([3], [10, 20, 30], "untouched"))
 
     def test_transaction_cancellation_returns_the_item(self):
         # ReturnValuesOnConditionCheckFailure ALL_OLD on a transaction's
