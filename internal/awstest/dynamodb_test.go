@@ -610,6 +610,10 @@ func TestDynamoDB_SecondaryIndexes(t *testing.T) {
 		GlobalSecondaryIndexUpdates: []dtypes.GlobalSecondaryIndexUpdate{{Create: &dtypes.CreateGlobalSecondaryIndexAction{
 			IndexName: aws.String("by-note"), KeySchema: ks("note", ""), Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeKeysOnly}}}}})
 	wantCode(t, err0, "ValidationException")
+	// So is an index update that neither creates, updates nor deletes one.
+	_, err0 = c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("orders"),
+		GlobalSecondaryIndexUpdates: []dtypes.GlobalSecondaryIndexUpdate{{}}})
+	wantCode(t, err0, "ValidationException")
 
 	// A new index is filled from the items already there.
 	must[*dynamodb.UpdateTableOutput](t)(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("orders"),

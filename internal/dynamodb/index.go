@@ -383,6 +383,9 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	}
 	var created *indexRecord
 	for _, u := range in.GlobalSecondaryIndexUpdates {
+		if countSet(u.Create != nil, u.Update != nil, u.Delete != nil) != 1 {
+			return nil, validationf("One or more parameter values were invalid: A GlobalSecondaryIndexUpdate must set exactly one of Create, Update or Delete")
+		}
 		switch {
 		case u.Create != nil:
 			if rec.index(u.Create.IndexName) != nil {

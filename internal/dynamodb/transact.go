@@ -198,13 +198,7 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 	seen := map[string]bool{}
 	var keys [][]byte
 	for i, it := range in.TransactItems {
-		n := 0
-		for _, set := range []bool{it.ConditionCheck != nil, it.Put != nil, it.Delete != nil, it.Update != nil} {
-			if set {
-				n++
-			}
-		}
-		if n != 1 {
+		if countSet(it.ConditionCheck != nil, it.Put != nil, it.Delete != nil, it.Update != nil) != 1 {
 			return nil, validationf("TransactItems can only contain one of Check, Put, Update or Delete")
 		}
 		op, err := resolveTx(recs, it)

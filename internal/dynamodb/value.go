@@ -149,6 +149,17 @@ func appendString(b []byte, s string) []byte {
 	return out
 }
 
+// countSet is how many of the members of a request's union are set.
+func countSet(set ...bool) int {
+	n := 0
+	for _, x := range set {
+		if x {
+			n++
+		}
+	}
+	return n
+}
+
 // check validates a value from a request and canonicalizes its numbers
 // (and removes duplicate set members' ambiguity: duplicates are errors).
 // where names it in messages.
@@ -156,13 +167,7 @@ func (v *AttributeValue) check(where string, depth int) error {
 	if depth > 32 {
 		return validationf("Nesting Levels have exceeded supported limits: Nesting Levels have exceeded supported limits")
 	}
-	n := 0
-	for _, set := range []bool{v.S != nil, v.N != nil, v.B != nil, v.BOOL != nil, v.NULL != nil, v.L != nil, v.M != nil, v.SS != nil, v.NS != nil, v.BS != nil} {
-		if set {
-			n++
-		}
-	}
-	if n != 1 {
+	if countSet(v.S != nil, v.N != nil, v.B != nil, v.BOOL != nil, v.NULL != nil, v.L != nil, v.M != nil, v.SS != nil, v.NS != nil, v.BS != nil) != 1 {
 		return validationf("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")
 	}
 	switch v.Type() {
