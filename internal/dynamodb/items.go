@@ -191,13 +191,13 @@ func (x *expressions) check(old Item, returnOld string) error {
 }
 
 // checkReturnOnFailure refuses a ReturnValuesOnConditionCheckFailure
-// other than NONE and ALL_OLD.
-func checkReturnOnFailure(v string) error {
+// other than NONE and ALL_OLD; field names it in the message.
+func checkReturnOnFailure(field, v string) error {
 	switch v {
 	case "", "NONE", "ALL_OLD":
 		return nil
 	}
-	return modelValidation(v, "returnValuesOnConditionCheckFailure", "satisfy enum value set: [ALL_OLD, NONE]")
+	return modelValidation(v, field, "satisfy enum value set: [ALL_OLD, NONE]")
 }
 
 type PutItemInput struct {
@@ -229,7 +229,7 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 	default:
 		return nil, validationf("Return values set to invalid value")
 	}
-	if err := checkReturnOnFailure(in.ReturnValuesOnConditionCheckFailure); err != nil {
+	if err := checkReturnOnFailure("returnValuesOnConditionCheckFailure", in.ReturnValuesOnConditionCheckFailure); err != nil {
 		return nil, err
 	}
 	rec, release, err := s.lockTable(ctx, in.TableName)
@@ -375,7 +375,7 @@ func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOut
 	default:
 		return nil, validationf("Return values set to invalid value")
 	}
-	if err := checkReturnOnFailure(in.ReturnValuesOnConditionCheckFailure); err != nil {
+	if err := checkReturnOnFailure("returnValuesOnConditionCheckFailure", in.ReturnValuesOnConditionCheckFailure); err != nil {
 		return nil, err
 	}
 	rec, key, release, err := s.target(ctx, in.TableName, in.Key)
@@ -437,7 +437,7 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 	default:
 		return nil, validationf("Return values set to invalid value")
 	}
-	if err := checkReturnOnFailure(in.ReturnValuesOnConditionCheckFailure); err != nil {
+	if err := checkReturnOnFailure("returnValuesOnConditionCheckFailure", in.ReturnValuesOnConditionCheckFailure); err != nil {
 		return nil, err
 	}
 	rec, key, release, err := s.target(ctx, in.TableName, in.Key)

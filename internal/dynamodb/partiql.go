@@ -850,7 +850,7 @@ func (s *Service) ExecuteStatement(ctx context.Context, in *ExecuteStatementInpu
 	if in.Statement == "" {
 		return nil, modelValidation("null", "statement", "not be null")
 	}
-	if err := checkReturnOnFailure(in.ReturnValuesOnConditionCheckFailure); err != nil {
+	if err := checkReturnOnFailure("returnValuesOnConditionCheckFailure", in.ReturnValuesOnConditionCheckFailure); err != nil {
 		return nil, err
 	}
 	st, err := parsePartiQL(in.Statement, in.Parameters)
@@ -1175,7 +1175,7 @@ func (s *Service) BatchExecuteStatement(ctx context.Context, in *BatchExecuteSta
 	parsed := make([]*pqStatement, len(in.Statements))
 	reads := 0
 	for i, r := range in.Statements {
-		if err := checkReturnOnFailure(r.ReturnValuesOnConditionCheckFailure); err != nil {
+		if err := checkReturnOnFailure("statements.member.returnValuesOnConditionCheckFailure", r.ReturnValuesOnConditionCheckFailure); err != nil {
 			return nil, err
 		}
 		st, err := parsePartiQL(r.Statement, r.Parameters)

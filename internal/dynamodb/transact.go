@@ -304,41 +304,43 @@ func resolveTx(recs map[string]tableRecord, it TransactWriteItem) (txOp, error) 
 	var cond, upd string
 	var names map[string]string
 	var values map[string]AttributeValue
+	var kind string // the action's member, for messages
 	switch {
 	case it.ConditionCheck != nil:
 		c := it.ConditionCheck
 		table, key, cond, names, values = c.TableName, c.Key, c.ConditionExpression, c.ExpressionAttributeNames, c.ExpressionAttributeValues
-		op.returnOld = c.ReturnValuesOnConditionCheckFailure
+		kind, op.returnOld = "conditionCheck", c.ReturnValuesOnConditionCheckFailure
 		if cond == "" {
 			return op, modelValidation("null", "transactItems.member.conditionCheck.conditionExpression", "not be null")
 		}
 	case it.Put != nil:
 		p := it.Put
 		table, cond, names, values = p.TableName, p.ConditionExpression, p.ExpressionAttributeNames, p.ExpressionAttributeValues
-		if err := checkItem(p.Item); err != nil {
-			return op, err
-		}
-		if itemSize(p.Item) > maxItemSize {
-			return op, validationf("Item size has exceeded the maximum allowed size")
-		}
-		op.put, op.failure, op.returnOld = p.Item, p.failure, p.ReturnValuesOnConditionCheckFailure
+		kind, op.put, op.failure, op.returnOld = "put", p.Item, p.failure, p.ReturnValuesOnConditionCheckFailure
 	case it.Delete != nil:
 		d := it.Delete
 		table, key, cond, names, values = d.TableName, d.Key, d.ConditionExpression, d.ExpressionAttributeNames, d.ExpressionAttributeValues
-		op.del, op.returnOld = true, d.ReturnValuesOnConditionCheckFailure
+		kind, op.del, op.returnOld = "delete", true, d.ReturnValuesOnConditionCheckFailure
 	default:
 		u := it.Update
+		kind = "update"
 		table, key, cond, upd, names, values = u.TableName, u.Key, u.ConditionExpression, u.UpdateExpression, u.ExpressionAttributeNames, u.ExpressionAttributeValues
 		if upd == "" {
 			return op, modelValidation("null", "transactItems.member.update.updateExpression", "not be null")
 		}
 		op.item, op.returnOld = key, u.ReturnValuesOnConditionCheckFailure
 	}
-	if err := checkReturnOnFailure(op.returnOld); err != nil {
+	if err := checkReturnOnFailure("transactItems.member."+kind+".returnValuesOnConditionCheckFailure", op.returnOld); err != nil {
 		return op, err
 	}
 	op.table, op.rec = table, recs[table]
 	if op.put != nil {
+		if err := checkItem(op.put); err != nil {
+			return op, err
+		}
+		if itemSize(op.put) > maxItemSize {
+			return op, validationf("Item size has exceeded the maximum allowed size")
+		}
 		if op.key, err = op.rec.keyOf(op.put, false); err == nil {
 			err = op.rec.checkIndexKeys(op.put)
 		}
