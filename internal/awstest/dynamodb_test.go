@@ -1288,3 +1288,84 @@ func TestDynamoDB_OnDemandBackups(t *testing.T) {
 		t.Fatalf("deleted backup: %v", err)
 	}
 }
+
+// Table settings are kept and described, or refused: never dropped.
+func TestDynamoDB_TableSettings(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	c := srv.DynamoDB()
+	keys := []dtypes.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: dtypes.KeyTypeHash}}
+	defs := []dtypes.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: dtypes.ScalarAttributeTypeS}}
+	create := func(name string, f func(*dynamodb.CreateTableInput)) error {
+		in := &dynamodb.CreateTableInput{TableName: aws.String(name), KeySchema: keys, AttributeDefinitions: defs, BillingMode: dtypes.BillingModePayPerRequest}
+		f(in)
+		_, err := c.CreateTable(ctx, in)
+		return err
+	}
+	if err := create("cold", func(in *dynamodb.CreateTableInput) { in.TableClass = dtypes.TableClassStandardInfrequentAccess }); err != nil {
+		t.Fatal(err)
+	}
+	class := func() dtypes.TableClass {
+		d := must[*dynamodb.DescribeTableOutput](t)(c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("cold")})).Table
+		if d.TableClassSummary == nil {
+			return ""
+		}
+		return d.TableClassSummary.TableClass
+	}
+	if got := class(); got != dtypes.TableClassStandardInfrequentAccess {
+		t.Fatalf("table class %q after CreateTable", got)
+	}
+	must[*dynamodb.UpdateTableOutput](t)(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("cold"), TableClass: dtypes.TableClassStandard}))
+	if got := class(); got != dtypes.TableClassStandard {
+		t.Fatalf("table class %q after UpdateTable", got)
+	}
+	wantCode(t, create("bad-class", func(in *dynamodb.CreateTableInput) { in.TableClass = "GLACIER" }), "ValidationException")
+
+	for what, f := range map[string]func(*dynamodb.CreateTableInput){
+		"OnDemandThroughput": func(in *dynamodb.CreateTableInput) {
+			in.OnDemandThroughput = &dtypes.OnDemandThroughput{MaxReadRequestUnits: aws.Int64(10)}
+		},
+		"ResourcePolicy": func(in *dynamodb.CreateTableInput) { in.ResourcePolicy = aws.String(`{"Version":"2012-10-17"}`) },
+		"a KMS key": func(in *dynamodb.CreateTableInput) {
+			in.SSESpecification = &dtypes.SSESpecification{SSEType: dtypes.SSETypeKms, KMSMasterKeyId: aws.String("alias/k")}
+		},
+		"a GSI's WarmThroughput": func(in *dynamodb.CreateTableInput) {
+			in.GlobalSecondaryIndexes = []dtypes.GlobalSecondaryIndex{{IndexName: aws.String("g"), KeySchema: keys,
+				Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeAll}, WarmThroughput: &dtypes.WarmThroughput{ReadUnitsPerSecond: aws.Int64(12000)}}}
+		},
+	} {
+		if err := create("refused", f); err == nil {
+			t.Errorf("CreateTable with %s succeeded", what)
+		} else {
+			wantCode(t, err, "ValidationException")
+		}
+	}
+	for what, in := range map[string]*dynamodb.UpdateTableInput{
+		"nothing":        {},
+		"ReplicaUpdates": {ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Create: &dtypes.CreateReplicationGroupMemberAction{RegionName: aws.String("eu-west-1")}}}},
+		"a KMS key":      {SSESpecification: &dtypes.SSESpecification{Enabled: aws.Bool(true), SSEType: dtypes.SSETypeKms}},
+		"WarmThroughput": {WarmThroughput: &dtypes.WarmThroughput{WriteUnitsPerSecond: aws.Int64(5000)}},
+	} {
+		in.TableName = aws.String("cold")
+		_, err := c.UpdateTable(ctx, in)
+		if err == nil {
+			t.Errorf("UpdateTable with %s succeeded", what)
+		} else {
+			wantCode(t, err, "ValidationException")
+		}
+	}
+
+	// A table's ARN names its account and region: another region's ARN is
+	// not this region's table of that name.
+	key := map[string]dtypes.AttributeValue{"pk": str("a")}
+	must[*dynamodb.GetItemOutput](t)(c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("arn:aws:dynamodb:us-east-1:000000000000:table/cold"), Key: key}))
+	_, err := c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("arn:aws:dynamodb:eu-west-1:000000000000:table/cold"), Key: key})
+	wantCode(t, err, "ResourceNotFoundException")
+	_, err = c.ListTagsOfResource(ctx, &dynamodb.ListTagsOfResourceInput{ResourceArn: aws.String("arn:aws:dynamodb:us-east-1:111111111111:table/cold")})
+	wantCode(t, err, "ResourceNotFoundException")
+	// ConditionalOperator belongs to the legacy parameters: with an
+	// expression it is refused, not ignored.
+	_, err = c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("cold"), Item: key, ConditionExpression: aws.String("attribute_not_exists(pk)"),
+		ConditionalOperator: dtypes.ConditionalOperatorOr})
+	wantCode(t, err, "ValidationException")
+}

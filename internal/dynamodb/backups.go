@@ -356,9 +356,8 @@ type RestoreOverrides struct {
 	ProvisionedThroughputOverride *ProvisionedThroughput `json:"ProvisionedThroughputOverride,omitempty"`
 	GlobalSecondaryIndexOverride  []SecondaryIndex       `json:"GlobalSecondaryIndexOverride,omitempty"`
 	LocalSecondaryIndexOverride   []SecondaryIndex       `json:"LocalSecondaryIndexOverride,omitempty"`
-	SSESpecificationOverride      *struct {
-		Enabled *bool `json:"Enabled,omitempty"`
-	} `json:"SSESpecificationOverride,omitempty"`
+	SSESpecificationOverride      *SSESpecification      `json:"SSESpecificationOverride,omitempty"`
+	OnDemandThroughputOverride    any                    `json:"OnDemandThroughputOverride,omitempty"` // refused
 }
 
 type RestoreTableToPointInTimeInput struct {
@@ -413,7 +412,8 @@ func (s *Service) RestoreTableToPointInTime(ctx context.Context, in *RestoreTabl
 func (s *Service) restore(ctx context.Context, src *tableRecord, name string, o *RestoreOverrides,
 	each func(fn func(parts, body []byte) error) error) (*RestoreTableOutput, error) {
 	create := &CreateTableInput{TableName: name, KeySchema: src.KeySchema,
-		BillingMode: src.BillingMode, ProvisionedThroughput: src.Throughput, SSESpecification: o.SSESpecificationOverride}
+		BillingMode: src.BillingMode, ProvisionedThroughput: src.Throughput, SSESpecification: o.SSESpecificationOverride,
+		notServed: notServed{OnDemandThroughput: o.OnDemandThroughputOverride}}
 	if o.BillingModeOverride != "" {
 		create.BillingMode = o.BillingModeOverride
 		if create.BillingMode == "PAY_PER_REQUEST" {

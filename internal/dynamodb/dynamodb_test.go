@@ -2,6 +2,7 @@ package dynamodb
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -274,4 +275,24 @@ func FuzzItemSize(f *testing.F) {
 			t.Fatalf("rawItemSize(%s) = %d, %v; itemSize %d", stored, got, ok, want)
 		}
 	})
+}
+
+// UpdateTimeToLive needs Enabled: a specification without it does not
+// turn expiry off.
+func TestTimeToLiveEnabledRequired(t *testing.T) {
+	s, _, _ := newService(t)
+	do(t, s.CreateTable, `{"TableName":"ttl","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],
+		"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}`)
+	do(t, s.UpdateTimeToLive, `{"TableName":"ttl","TimeToLiveSpecification":{"AttributeName":"exp","Enabled":true}}`)
+	in := &UpdateTimeToLiveInput{}
+	if err := json.Unmarshal([]byte(`{"TableName":"ttl","TimeToLiveSpecification":{"AttributeName":"exp"}}`), in); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdateTimeToLive(context.Background(), in); err == nil || !strings.Contains(err.Error(), "timeToLiveSpecification.enabled") {
+		t.Fatalf("UpdateTimeToLive without Enabled: %v", err)
+	}
+	out := do(t, s.DescribeTimeToLive, `{"TableName":"ttl"}`)
+	if out.TimeToLiveDescription.TimeToLiveStatus != "ENABLED" {
+		t.Fatalf("after the refused request: %+v", out.TimeToLiveDescription)
+	}
 }

@@ -61,9 +61,8 @@ type TableCreationParameters struct {
 	BillingMode            string                 `json:"BillingMode,omitempty"`
 	ProvisionedThroughput  *ProvisionedThroughput `json:"ProvisionedThroughput,omitempty"`
 	GlobalSecondaryIndexes []SecondaryIndex       `json:"GlobalSecondaryIndexes,omitempty"`
-	SSESpecification       *struct {
-		Enabled *bool `json:"Enabled,omitempty"`
-	} `json:"SSESpecification,omitempty"`
+	SSESpecification       *SSESpecification      `json:"SSESpecification,omitempty"`
+	OnDemandThroughput     any                    `json:"OnDemandThroughput,omitempty"` // refused
 }
 
 type ImportTableInput struct {
@@ -150,7 +149,8 @@ func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*Impor
 	}
 	if _, err := s.createTable(ctx, &CreateTableInput{TableName: params.TableName, KeySchema: params.KeySchema,
 		AttributeDefinitions: params.AttributeDefinitions, BillingMode: params.BillingMode, ProvisionedThroughput: params.ProvisionedThroughput,
-		GlobalSecondaryIndexes: params.GlobalSecondaryIndexes, SSESpecification: params.SSESpecification}, true); err != nil {
+		GlobalSecondaryIndexes: params.GlobalSecondaryIndexes, SSESpecification: params.SSESpecification,
+		notServed: notServed{OnDemandThroughput: params.OnDemandThroughput}}, true); err != nil {
 		return nil, err
 	}
 	t, err := s.lookup(ctx, params.TableName)

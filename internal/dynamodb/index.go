@@ -27,6 +27,9 @@ type SecondaryIndex struct {
 	KeySchema             []KeySchemaElement     `json:"KeySchema"`
 	Projection            Projection             `json:"Projection"`
 	ProvisionedThroughput *ProvisionedThroughput `json:"ProvisionedThroughput,omitempty"`
+	// Not served: refused when given (checkIndexes), never stored.
+	OnDemandThroughput any `json:"OnDemandThroughput,omitempty"`
+	WarmThroughput     any `json:"WarmThroughput,omitempty"`
 }
 
 // indexRecord is an index as stored with its table.
@@ -46,6 +49,11 @@ func (ix *indexRecord) keyNames() (string, string) { return keyNames(ix.KeySchem
 // checkIndexes validates a table's indexes against its key schema and
 // attribute definitions, which must define every key attribute once.
 func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis []SecondaryIndex, billing string) error {
+	for _, ix := range gsis {
+		if err := (&notServed{OnDemandThroughput: ix.OnDemandThroughput, WarmThroughput: ix.WarmThroughput}).check(); err != nil {
+			return err
+		}
+	}
 	if len(gsis) > 20 {
 		return validationf("One or more parameter values were invalid: GlobalSecondaryIndexes count exceeds the per-table limit of 20")
 	}
@@ -311,6 +319,8 @@ type GlobalSecondaryIndexUpdate struct {
 	Update *struct {
 		IndexName             string                 `json:"IndexName"`
 		ProvisionedThroughput *ProvisionedThroughput `json:"ProvisionedThroughput,omitempty"`
+		OnDemandThroughput    any                    `json:"OnDemandThroughput,omitempty"` // refused
+		WarmThroughput        any                    `json:"WarmThroughput,omitempty"`     // refused
 	} `json:"Update,omitempty"`
 }
 
@@ -322,15 +332,26 @@ type UpdateTableInput struct {
 	GlobalSecondaryIndexUpdates []GlobalSecondaryIndexUpdate `json:"GlobalSecondaryIndexUpdates,omitempty"`
 	DeletionProtectionEnabled   *bool                        `json:"DeletionProtectionEnabled,omitempty"`
 	StreamSpecification         *StreamSpecification         `json:"StreamSpecification,omitempty"`
+	SSESpecification            *SSESpecification            `json:"SSESpecification,omitempty"`
+	TableClass                  string                       `json:"TableClass,omitempty"`
+	notServed
 }
 
 type UpdateTableOutput struct {
 	TableDescription TableDescription `json:"TableDescription"`
 }
 
-// UpdateTable changes billing, throughput and deletion protection, and
-// creates (backfilling it from every item) or deletes one global index.
+// UpdateTable changes billing, throughput, deletion protection and the
+// table class, and creates (backfilling it from every item) or deletes one
+// global index.
 func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTableOutput, error) {
+	if err := checkTableSettings(&in.notServed, in.SSESpecification, in.TableClass); err != nil {
+		return nil, err
+	}
+	if in.BillingMode == "" && in.ProvisionedThroughput == nil && in.GlobalSecondaryIndexUpdates == nil && in.DeletionProtectionEnabled == nil &&
+		in.StreamSpecification == nil && in.SSESpecification == nil && in.TableClass == "" {
+		return nil, validationf("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
+	}
 	if len(in.GlobalSecondaryIndexUpdates) > 1 {
 		return nil, validationf("Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table")
 	}
@@ -362,6 +383,9 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	}
 	if in.DeletionProtectionEnabled != nil {
 		rec.DeletionProtection = *in.DeletionProtectionEnabled
+	}
+	if in.TableClass != "" {
+		rec.TableClass = in.TableClass
 	}
 	var enable bool
 	if spec := in.StreamSpecification; spec != nil {
@@ -428,6 +452,12 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 			ix := rec.index(u.Update.IndexName)
 			if ix == nil || !ix.Global {
 				return nil, ErrResourceNotFound.WithMessage("Requested resource not found: Index: %s not found", u.Update.IndexName)
+			}
+			if err := (&notServed{OnDemandThroughput: u.Update.OnDemandThroughput, WarmThroughput: u.Update.WarmThroughput}).check(); err != nil {
+				return nil, err
+			}
+			if u.Update.ProvisionedThroughput == nil {
+				return nil, validationf("One or more parameter values were invalid: ProvisionedThroughput must be specified for index: %s", u.Update.IndexName)
 			}
 			ix.ProvisionedThroughput = u.Update.ProvisionedThroughput
 		}

@@ -162,12 +162,20 @@ func (l *legacy) condition(attr string, c Condition) (string, error) {
 	return n + " IN (" + strings.Join(vals, ", ") + ")", nil
 }
 
-// conditions translates a map of conditions joined by op (AND or OR).
-func (l *legacy) conditions(conds map[string]Condition, op string) (string, error) {
+// checkConditionalOperator checks a ConditionalOperator, also when no
+// legacy conditions come with it.
+func checkConditionalOperator(op string) error {
 	switch op {
 	case "", "AND", "OR":
-	default:
-		return "", modelValidation(op, "conditionalOperator", "satisfy enum value set: [OR, AND]")
+		return nil
+	}
+	return modelValidation(op, "conditionalOperator", "satisfy enum value set: [OR, AND]")
+}
+
+// conditions translates a map of conditions joined by op (AND or OR).
+func (l *legacy) conditions(conds map[string]Condition, op string) (string, error) {
+	if err := checkConditionalOperator(op); err != nil {
+		return "", err
 	}
 	if op == "" {
 		op = "AND"
@@ -267,7 +275,10 @@ func legacyMaps(names *map[string]string, values *map[string]AttributeValue) *le
 // ConditionExpression and UpdateExpression.
 func translateWrite(expected map[string]ExpectedAttributeValue, condOp string, updates map[string]AttributeValueUpdate,
 	cond, upd *string, names *map[string]string, values *map[string]AttributeValue) error {
-	if err := mixed(map[string]bool{"Expected": expected != nil, "AttributeUpdates": updates != nil},
+	if err := checkConditionalOperator(condOp); err != nil {
+		return err
+	}
+	if err := mixed(map[string]bool{"Expected": expected != nil, "AttributeUpdates": updates != nil, "ConditionalOperator": condOp != ""},
 		map[string]bool{"ConditionExpression": *cond != "", "UpdateExpression": *upd != "", "ExpressionAttributeNames": *names != nil, "ExpressionAttributeValues": *values != nil}); err != nil {
 		return err
 	}

@@ -156,7 +156,11 @@ func translateRead(in *QueryInput, filter map[string]Condition) error {
 	if err := checkAttributesToGet("attributesToGet", in.AttributesToGet); err != nil {
 		return err
 	}
-	if err := mixed(map[string]bool{"KeyConditions": in.KeyConditions != nil, "QueryFilter": in.QueryFilter != nil, "ScanFilter": in.ScanFilter != nil, "AttributesToGet": in.AttributesToGet != nil},
+	if err := checkConditionalOperator(in.ConditionalOperator); err != nil {
+		return err
+	}
+	if err := mixed(map[string]bool{"KeyConditions": in.KeyConditions != nil, "QueryFilter": in.QueryFilter != nil, "ScanFilter": in.ScanFilter != nil,
+		"AttributesToGet": in.AttributesToGet != nil, "ConditionalOperator": in.ConditionalOperator != ""},
 		map[string]bool{"KeyConditionExpression": in.KeyConditionExpression != "", "FilterExpression": in.FilterExpression != "", "ProjectionExpression": in.ProjectionExpression != "",
 			"ExpressionAttributeNames": in.ExpressionAttributeNames != nil, "ExpressionAttributeValues": in.ExpressionAttributeValues != nil}); err != nil {
 		return err

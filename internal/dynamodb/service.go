@@ -104,7 +104,13 @@ func (s *Service) lookup(ctx context.Context, name string) (*table, error) {
 	if name == "" {
 		return nil, modelValidation("null", "tableName", "not be null")
 	}
-	if n, ok := tableNameFromARN(name); ok {
+	if strings.HasPrefix(name, "arn:") {
+		// A table of another account or region is not the caller's table
+		// of that name.
+		region, account, n, ok := tableARN(name)
+		if !ok || region != sc.region || account != sc.account {
+			return nil, tableNotFound()
+		}
 		name = n
 	}
 	s.mu.RLock()

@@ -46,6 +46,7 @@ type tableRecord struct {
 	Created               int64
 	Tags                  []Tag                `json:",omitempty"`
 	DeletionProtection    bool                 `json:",omitempty"`
+	TableClass            string               `json:",omitempty"` // as given: STANDARD or STANDARD_INFREQUENT_ACCESS
 	TTL                   string               `json:",omitempty"` // the time-to-live attribute, when expiry is on
 	Indexes               []indexRecord        `json:",omitempty"`
 	Stream                string               `json:",omitempty"` // the id of the enabled stream
@@ -108,6 +109,17 @@ func (r *tableRecord) attrType(name string) string {
 	return ""
 }
 
+// tableARN splits a table's ARN, arn:<partition>:dynamodb:<region>:
+// <account>:table/<name>.
+func tableARN(s string) (region, account, name string, ok bool) {
+	parts := strings.SplitN(s, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "dynamodb" || !strings.HasPrefix(parts[5], "table/") {
+		return "", "", "", false
+	}
+	return parts[3], parts[4], strings.TrimPrefix(parts[5], "table/"), true
+}
+
+// tableNameFromARN is the table name an ARN names, for messages.
 func tableNameFromARN(s string) (string, bool) {
 	if !strings.HasPrefix(s, "arn:") {
 		return "", false
@@ -135,11 +147,70 @@ type CreateTableInput struct {
 	LocalSecondaryIndexes  []SecondaryIndex `json:"LocalSecondaryIndexes,omitempty"`
 
 	StreamSpecification *StreamSpecification `json:"StreamSpecification,omitempty"`
+	SSESpecification    *SSESpecification    `json:"SSESpecification,omitempty"`
+	notServed
+}
 
-	// Not served yet: refused with a clear error when given.
-	SSESpecification *struct {
-		Enabled *bool `json:"Enabled,omitempty"`
-	} `json:"SSESpecification,omitempty"`
+// SSESpecification asks for a table's encryption. Only what DynamoDB
+// does by default is served: tables are kept as they are on the disk, and
+// a KMS key is refused.
+type SSESpecification struct {
+	Enabled        *bool  `json:"Enabled,omitempty"`
+	SSEType        string `json:"SSEType,omitempty"`
+	KMSMasterKeyId string `json:"KMSMasterKeyId,omitempty"`
+}
+
+func (e *SSESpecification) check() error {
+	if e != nil && (e.Enabled != nil && *e.Enabled || e.SSEType == "KMS" || e.KMSMasterKeyId != "") {
+		return validationf("Lakebox does not support SSESpecification with a KMS key yet; tables are stored unencrypted.")
+	}
+	return nil
+}
+
+// notServed holds the members of table requests Lakebox does not serve:
+// global tables, resource policies and throughput limits it would not
+// enforce. Given, they are refused, never dropped.
+type notServed struct {
+	OnDemandThroughput                 any `json:"OnDemandThroughput,omitempty"`
+	WarmThroughput                     any `json:"WarmThroughput,omitempty"`
+	ResourcePolicy                     any `json:"ResourcePolicy,omitempty"`
+	ReplicaUpdates                     any `json:"ReplicaUpdates,omitempty"`
+	MultiRegionConsistency             any `json:"MultiRegionConsistency,omitempty"`
+	GlobalTableWitnessUpdates          any `json:"GlobalTableWitnessUpdates,omitempty"`
+	GlobalTableSourceArn               any `json:"GlobalTableSourceArn,omitempty"`
+	GlobalTableSettingsReplicationMode any `json:"GlobalTableSettingsReplicationMode,omitempty"`
+}
+
+func (n *notServed) check() error {
+	for _, m := range []struct {
+		name string
+		v    any
+	}{{"OnDemandThroughput", n.OnDemandThroughput}, {"WarmThroughput", n.WarmThroughput}, {"ResourcePolicy", n.ResourcePolicy},
+		{"ReplicaUpdates", n.ReplicaUpdates}, {"MultiRegionConsistency", n.MultiRegionConsistency},
+		{"GlobalTableWitnessUpdates", n.GlobalTableWitnessUpdates}, {"GlobalTableSourceArn", n.GlobalTableSourceArn},
+		{"GlobalTableSettingsReplicationMode", n.GlobalTableSettingsReplicationMode}} {
+		if m.v != nil {
+			return validationf("Lakebox does not support %s yet.", m.name)
+		}
+	}
+	return nil
+}
+
+// checkTableSettings checks the settings CreateTable and UpdateTable
+// share: members not served, encryption, and the table class ("" is the
+// default, STANDARD).
+func checkTableSettings(n *notServed, sse *SSESpecification, class string) error {
+	if err := n.check(); err != nil {
+		return err
+	}
+	if err := sse.check(); err != nil {
+		return err
+	}
+	switch class {
+	case "", "STANDARD", "STANDARD_INFREQUENT_ACCESS":
+		return nil
+	}
+	return modelValidation(class, "tableClass", "satisfy enum value set: [STANDARD, STANDARD_INFREQUENT_ACCESS]")
 }
 
 type IndexDescription struct {
@@ -171,6 +242,11 @@ type TableDescription struct {
 	StreamSpecification       *StreamSpecification   `json:"StreamSpecification,omitempty"`
 	LatestStreamArn           string                 `json:"LatestStreamArn,omitempty"`
 	LatestStreamLabel         string                 `json:"LatestStreamLabel,omitempty"`
+	TableClassSummary         *tableClassSummary     `json:"TableClassSummary,omitempty"`
+}
+
+type tableClassSummary struct {
+	TableClass string `json:"TableClass"`
 }
 
 type provisionedDescription struct {
@@ -200,8 +276,8 @@ func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling
 	if !tableNamePattern.MatchString(in.TableName) {
 		return nil, modelValidation(in.TableName, "tableName", "satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
 	}
-	if in.SSESpecification != nil && in.SSESpecification.Enabled != nil && *in.SSESpecification.Enabled {
-		return nil, validationf("Lakebox does not support SSESpecification with a KMS key yet; tables are stored unencrypted.")
+	if err := checkTableSettings(&in.notServed, in.SSESpecification, in.TableClass); err != nil {
+		return nil, err
 	}
 	withStream := false
 	if in.StreamSpecification != nil {
@@ -237,7 +313,7 @@ func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling
 	}
 	rec := tableRecord{Account: sc.account, Region: sc.region, Name: in.TableName, ID: newID(), KeySchema: in.KeySchema,
 		Attributes: in.AttributeDefinitions, BillingMode: mode, Throughput: in.ProvisionedThroughput,
-		Created: s.clock.Now().UnixMilli(), Tags: in.Tags, Filling: filling}
+		Created: s.clock.Now().UnixMilli(), Tags: in.Tags, TableClass: in.TableClass, Filling: filling}
 	for _, ix := range in.GlobalSecondaryIndexes {
 		rec.Indexes = append(rec.Indexes, indexRecord{SecondaryIndex: ix, Global: true})
 	}
@@ -358,6 +434,9 @@ func (s *Service) describe(rec *tableRecord, status string, count, size int64) T
 	if rec.LatestStream != "" {
 		d.LatestStreamArn = rec.LatestStream
 		d.LatestStreamLabel = rec.LatestStream[strings.LastIndexByte(rec.LatestStream, '/')+1:]
+	}
+	if rec.TableClass != "" {
+		d.TableClassSummary = &tableClassSummary{TableClass: rec.TableClass}
 	}
 	if rec.Throughput != nil {
 		d.ProvisionedThroughput.ReadCapacityUnits, d.ProvisionedThroughput.WriteCapacityUnits = rec.Throughput.ReadCapacityUnits, rec.Throughput.WriteCapacityUnits

@@ -29,11 +29,10 @@ type ListTagsOfResourceOutput struct {
 // tableOfARN finds the table an ARN names, in the caller's account and
 // region.
 func (s *Service) tableOfARN(ctx context.Context, arn string) (*table, error) {
-	name, ok := tableNameFromARN(arn)
-	if !ok {
+	if _, _, _, ok := tableARN(arn); !ok {
 		return nil, validationf("Invalid TableArn: Invalid ResourceArn provided as input %s", arn)
 	}
-	t, err := s.lookup(ctx, name)
+	t, err := s.lookup(ctx, arn)
 	if err != nil {
 		return nil, resourceARNNotFound(arn)
 	}

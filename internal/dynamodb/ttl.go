@@ -8,7 +8,7 @@ import (
 )
 
 type TimeToLiveSpecification struct {
-	Enabled       bool   `json:"Enabled"`
+	Enabled       *bool  `json:"Enabled"` // required: absent is not "off"
 	AttributeName string `json:"AttributeName"`
 }
 
@@ -29,6 +29,9 @@ func (s *Service) UpdateTimeToLive(ctx context.Context, in *UpdateTimeToLiveInpu
 	if spec == nil {
 		return nil, modelValidation("null", "timeToLiveSpecification", "not be null")
 	}
+	if spec.Enabled == nil {
+		return nil, modelValidation("null", "timeToLiveSpecification.enabled", "not be null")
+	}
 	if spec.AttributeName == "" || len(spec.AttributeName) > 255 {
 		return nil, modelValidation(spec.AttributeName, "timeToLiveSpecification.attributeName", "have length between 1 and 255")
 	}
@@ -39,14 +42,14 @@ func (s *Service) UpdateTimeToLive(ctx context.Context, in *UpdateTimeToLiveInpu
 	defer t.mu.Unlock()
 	rec := t.rec
 	switch {
-	case spec.Enabled && rec.TTL != "":
+	case *spec.Enabled && rec.TTL != "":
 		return nil, validationf("TimeToLive is already enabled")
-	case !spec.Enabled && rec.TTL == "":
+	case !*spec.Enabled && rec.TTL == "":
 		return nil, validationf("TimeToLive is already disabled")
-	case !spec.Enabled && rec.TTL != spec.AttributeName:
+	case !*spec.Enabled && rec.TTL != spec.AttributeName:
 		return nil, validationf("TimeToLive is active on a different AttributeName: current AttributeName is %s", rec.TTL)
 	}
-	if spec.Enabled {
+	if *spec.Enabled {
 		rec.TTL = spec.AttributeName
 	} else {
 		rec.TTL = ""
