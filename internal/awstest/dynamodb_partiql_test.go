@@ -107,6 +107,18 @@ func TestDynamoDB_PartiQL(t *testing.T) {
 	_, err = c.BatchExecuteStatement(ctx, &dynamodb.BatchExecuteStatementInput{Statements: []dtypes.BatchStatementRequest{
 		{Statement: aws.String(`DELETE FROM orders WHERE customer_id = 'c-2' AND "date" = 'd'`), ReturnValuesOnConditionCheckFailure: "UPDATED_OLD"}}})
 	wantCode(t, err, "ValidationException")
+	// A batch's capacity is its statements', a figure per table.
+	batchReads := must[*dynamodb.BatchExecuteStatementOutput](t)(c.BatchExecuteStatement(ctx, &dynamodb.BatchExecuteStatementInput{
+		ReturnConsumedCapacity: dtypes.ReturnConsumedCapacityTotal, Statements: []dtypes.BatchStatementRequest{
+			{Statement: aws.String(`SELECT * FROM orders WHERE customer_id = 'c-2' AND "date" = 'd'`)},
+			{Statement: aws.String(`SELECT * FROM orders WHERE customer_id = 'nobody' AND "date" = 'd'`), ConsistentRead: aws.Bool(true)},
+		}}))
+	if cc := batchReads.ConsumedCapacity; len(cc) != 1 || aws.ToString(cc[0].TableName) != "orders" || aws.ToFloat64(cc[0].CapacityUnits) != 1.5 {
+		t.Fatalf("batch of an eventually consistent read and a consistent one: %+v", cc)
+	}
+	_, err = c.BatchExecuteStatement(ctx, &dynamodb.BatchExecuteStatementInput{ReturnConsumedCapacity: "ALL", Statements: []dtypes.BatchStatementRequest{
+		{Statement: aws.String(`SELECT * FROM orders WHERE customer_id = 'c-2' AND "date" = 'd'`)}}})
+	wantCode(t, err, "ValidationException")
 	_, err = c.BatchExecuteStatement(ctx, &dynamodb.BatchExecuteStatementInput{Statements: []dtypes.BatchStatementRequest{
 		{Statement: aws.String(`INSERT INTO orders VALUE {'customer_id': 'c-3', 'date': 'd'}`)},
 		{Statement: aws.String(`SELECT * FROM orders WHERE customer_id = 'c-1' AND "date" = 'd'`)},

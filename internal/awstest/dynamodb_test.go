@@ -1329,6 +1329,9 @@ func TestDynamoDB_TableSettings(t *testing.T) {
 		"a KMS key": func(in *dynamodb.CreateTableInput) {
 			in.SSESpecification = &dtypes.SSESpecification{SSEType: dtypes.SSETypeKms, KMSMasterKeyId: aws.String("alias/k")}
 		},
+		"a tag key of 129 characters": func(in *dynamodb.CreateTableInput) {
+			in.Tags = []dtypes.Tag{{Key: aws.String(strings.Repeat("k", 129)), Value: aws.String("v")}}
+		},
 		"a GSI's WarmThroughput": func(in *dynamodb.CreateTableInput) {
 			in.GlobalSecondaryIndexes = []dtypes.GlobalSecondaryIndex{{IndexName: aws.String("g"), KeySchema: keys,
 				Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeAll}, WarmThroughput: &dtypes.WarmThroughput{ReadUnitsPerSecond: aws.Int64(12000)}}}

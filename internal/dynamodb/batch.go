@@ -41,6 +41,9 @@ type BatchWriteItemOutput struct {
 // BatchWriteItem puts and deletes up to 25 items in one durable commit.
 // Nothing is left unprocessed: Lakebox has no throughput to exceed.
 func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*BatchWriteItemOutput, error) {
+	if err := checkCapacityMode(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
 	n := 0
 	for _, reqs := range in.RequestItems {
 		n += len(reqs)
@@ -174,6 +177,9 @@ type BatchGetItemOutput struct {
 // BatchGetItem reads up to 100 items from one or more tables; past 16 MB
 // of items the rest are returned as UnprocessedKeys, as on DynamoDB.
 func (s *Service) BatchGetItem(ctx context.Context, in *BatchGetItemInput) (*BatchGetItemOutput, error) {
+	if err := checkCapacityMode(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
 	n := 0
 	for _, ka := range in.RequestItems {
 		n += len(ka.Keys)

@@ -48,6 +48,15 @@ func readUnits(size int, consistent bool) float64 {
 	return u
 }
 
+// checkCapacityMode checks a request's ReturnConsumedCapacity.
+func checkCapacityMode(mode string) error {
+	switch mode {
+	case "", "NONE", "TOTAL", "INDEXES":
+		return nil
+	}
+	return modelValidation(mode, "returnConsumedCapacity", "satisfy enum value set: [INDEXES, TOTAL, NONE]")
+}
+
 // wantsCapacity tells whether a ReturnConsumedCapacity asks for a figure.
 func wantsCapacity(mode string) bool { return mode == "TOTAL" || mode == "INDEXES" }
 
@@ -171,4 +180,58 @@ func (c indexCharges) charged(mode, table string, tableUnits float64) *ConsumedC
 		return charged(mode, t.rec, table, tableUnits, t.units, true)
 	}
 	return consumed(mode, table, tableUnits, true)
+}
+
+// addConsumed adds c (which may be nil) to sum's figure for c's table:
+// the capacity of a request made of several calls.
+func addConsumed(sum map[string]*ConsumedCapacity, c *ConsumedCapacity) {
+	if c == nil {
+		return
+	}
+	t := sum[c.TableName]
+	if t == nil {
+		t = &ConsumedCapacity{TableName: c.TableName}
+		sum[c.TableName] = t
+	}
+	t.CapacityUnits += c.CapacityUnits
+	t.ReadCapacityUnits = addUnits(t.ReadCapacityUnits, c.ReadCapacityUnits)
+	t.WriteCapacityUnits = addUnits(t.WriteCapacityUnits, c.WriteCapacityUnits)
+	if c.Table != nil {
+		if t.Table == nil {
+			t.Table = &Capacity{}
+		}
+		t.Table.add(*c.Table)
+	}
+	t.GlobalSecondaryIndexes = addIndexUnits(t.GlobalSecondaryIndexes, c.GlobalSecondaryIndexes)
+	t.LocalSecondaryIndexes = addIndexUnits(t.LocalSecondaryIndexes, c.LocalSecondaryIndexes)
+}
+
+func (c *Capacity) add(o Capacity) {
+	c.CapacityUnits += o.CapacityUnits
+	c.ReadCapacityUnits = addUnits(c.ReadCapacityUnits, o.ReadCapacityUnits)
+	c.WriteCapacityUnits = addUnits(c.WriteCapacityUnits, o.WriteCapacityUnits)
+}
+
+func addIndexUnits(sum, o map[string]Capacity) map[string]Capacity {
+	for name, c := range o {
+		if sum == nil {
+			sum = map[string]Capacity{}
+		}
+		x := sum[name]
+		x.add(c)
+		sum[name] = x
+	}
+	return sum
+}
+
+// addUnits is a+b for optional unit counts (nil when neither is given).
+func addUnits(a, b *float64) *float64 {
+	if b == nil {
+		return a
+	}
+	n := *b
+	if a != nil {
+		n += *a
+	}
+	return &n
 }

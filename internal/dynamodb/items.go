@@ -220,6 +220,9 @@ type ItemOutput struct {
 
 // PutItem writes an item, durably, if its condition holds.
 func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, error) {
+	if err := checkCapacityMode(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
 	var none string
 	if err := translateWrite(in.Expected, in.ConditionalOperator, nil, &in.ConditionExpression, &none, &in.ExpressionAttributeNames, &in.ExpressionAttributeValues); err != nil {
 		return nil, err
@@ -307,6 +310,9 @@ type GetItemOutput struct {
 
 // GetItem reads an item. Every read is strongly consistent here.
 func (s *Service) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput, error) {
+	if err := checkCapacityMode(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
 	if err := checkAttributesToGet("attributesToGet", in.AttributesToGet); err != nil {
 		return nil, err
 	}
@@ -366,6 +372,9 @@ type DeleteItemInput struct {
 
 // DeleteItem removes an item if its condition holds.
 func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOutput, error) {
+	if err := checkCapacityMode(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
 	var none string
 	if err := translateWrite(in.Expected, in.ConditionalOperator, nil, &in.ConditionExpression, &none, &in.ExpressionAttributeNames, &in.ExpressionAttributeValues); err != nil {
 		return nil, err
@@ -429,6 +438,9 @@ type UpdateItemInput struct {
 // UpdateItem changes an item (making it if absent) by an update
 // expression, if its condition holds. Numbers are added exactly.
 func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOutput, error) {
+	if err := checkCapacityMode(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
 	if err := translateWrite(in.Expected, in.ConditionalOperator, in.AttributeUpdates, &in.ConditionExpression, &in.UpdateExpression, &in.ExpressionAttributeNames, &in.ExpressionAttributeValues); err != nil {
 		return nil, err
 	}

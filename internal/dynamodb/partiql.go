@@ -1172,6 +1172,9 @@ func (s *Service) BatchExecuteStatement(ctx context.Context, in *BatchExecuteSta
 	if len(in.Statements) == 0 || len(in.Statements) > 25 {
 		return nil, modelValidation(fmt.Sprintf("%d statements", len(in.Statements)), "statements", "have length between 1 and 25")
 	}
+	if err := checkCapacityMode(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
 	parsed := make([]*pqStatement, len(in.Statements))
 	reads := 0
 	for i, r := range in.Statements {
@@ -1191,34 +1194,44 @@ func (s *Service) BatchExecuteStatement(ctx context.Context, in *BatchExecuteSta
 		return nil, validationf("Supported statements are either all read statements or all write statements")
 	}
 	out := &BatchExecuteStatementOutput{Responses: make([]BatchStatementResponse, len(parsed))}
+	used := map[string]*ConsumedCapacity{}
 	for i, st := range parsed {
 		resp := &out.Responses[i]
 		resp.TableName = st.table
+		var cc *ConsumedCapacity
 		var err error
 		if st.kind == "SELECT" {
-			resp.Item, err = s.pqGet(ctx, st, in.Statements[i].ConsistentRead)
+			resp.Item, cc, err = s.pqGet(ctx, st, in.Statements[i].ConsistentRead, in.ReturnConsumedCapacity)
 		} else {
-			_, _, err = s.pqWrite(ctx, st, "", in.Statements[i].ReturnValuesOnConditionCheckFailure)
+			_, cc, err = s.pqWrite(ctx, st, in.ReturnConsumedCapacity, in.Statements[i].ReturnValuesOnConditionCheckFailure)
 		}
 		if err != nil {
 			resp.Error = batchStatementError(err)
 		}
+		addConsumed(used, cc)
+	}
+	for _, name := range sortedNames(used) {
+		out.ConsumedCapacity = append(out.ConsumedCapacity, *used[name])
 	}
 	return out, nil
 }
 
 // pqGet runs a batch's SELECT, which must name one item by its key.
-func (s *Service) pqGet(ctx context.Context, st *pqStatement, consistent *bool) (Item, error) {
+func (s *Service) pqGet(ctx context.Context, st *pqStatement, consistent *bool, capacity string) (Item, *ConsumedCapacity, error) {
 	in, err := s.planGet(ctx, st)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	in.ConsistentRead = consistent
+	in.ConsistentRead, in.ReturnConsumedCapacity = consistent, capacity
 	out, err := s.GetItem(ctx, in)
-	if err != nil || out.Item == nil {
-		return nil, err
+	if err != nil {
+		return nil, nil, err
 	}
-	return out.Item.Decode()
+	if out.Item == nil {
+		return nil, out.ConsumedCapacity, nil
+	}
+	item, err := out.Item.Decode()
+	return item, out.ConsumedCapacity, err
 }
 
 // planGet turns a SELECT that names one item by its whole key, and

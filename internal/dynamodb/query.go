@@ -119,6 +119,9 @@ func parseKeyCondition(rec *tableRecord, ks *keyspace, src string, env *exprEnv)
 
 // Query reads the items of one partition in sort key order.
 func (s *Service) Query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
+	if err := checkCapacityMode(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
 	if err := translateRead(in, in.QueryFilter); err != nil {
 		return nil, err
 	}
@@ -130,6 +133,9 @@ func (s *Service) Query(ctx context.Context, in *QueryInput) (*QueryOutput, erro
 
 // Scan reads a table, or a segment of it, in key order.
 func (s *Service) Scan(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
+	if err := checkCapacityMode(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
 	if in.KeyConditions != nil || in.QueryFilter != nil {
 		return nil, validationf("KeyConditions and QueryFilter are Query parameters")
 	}

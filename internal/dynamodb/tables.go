@@ -279,6 +279,14 @@ func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling
 	if err := checkTableSettings(&in.notServed, in.SSESpecification, in.TableClass); err != nil {
 		return nil, err
 	}
+	for _, tag := range in.Tags {
+		if err := checkTag(tag); err != nil {
+			return nil, err
+		}
+	}
+	if len(in.Tags) > maxTags {
+		return nil, tooManyTags()
+	}
 	withStream := false
 	if in.StreamSpecification != nil {
 		var err error

@@ -6,6 +6,21 @@ import (
 	"unicode/utf8"
 )
 
+// maxTags is how many tags a table may have.
+const maxTags = 50
+
+func tooManyTags() error {
+	return ErrLimitExceeded.WithMessage("The number of tags of the resource exceeds the limit of 50")
+}
+
+// checkTag checks a tag's key and value lengths.
+func checkTag(tag Tag) error {
+	if n := utf8.RuneCountInString(tag.Key); n < 1 || n > 128 || utf8.RuneCountInString(tag.Value) > 256 {
+		return validationf("One or more parameter values were invalid: The tag key must be 1 to 128 characters and the value at most 256")
+	}
+	return nil
+}
+
 type TagResourceInput struct {
 	ResourceArn string `json:"ResourceArn"`
 	Tags        []Tag  `json:"Tags"`
@@ -57,8 +72,8 @@ func (s *Service) TagResource(ctx context.Context, in *TagResourceInput) (*struc
 	rec := t.rec
 	tags := slices.Clone(rec.Tags)
 	for _, tag := range in.Tags {
-		if n := utf8.RuneCountInString(tag.Key); n < 1 || n > 128 || utf8.RuneCountInString(tag.Value) > 256 {
-			return nil, validationf("One or more parameter values were invalid: The tag key must be 1 to 128 characters and the value at most 256")
+		if err := checkTag(tag); err != nil {
+			return nil, err
 		}
 		i := slices.IndexFunc(tags, func(x Tag) bool { return x.Key == tag.Key })
 		if i >= 0 {
@@ -67,8 +82,8 @@ func (s *Service) TagResource(ctx context.Context, in *TagResourceInput) (*struc
 			tags = append(tags, tag)
 		}
 	}
-	if len(tags) > 50 {
-		return nil, ErrLimitExceeded.WithMessage("The number of tags of the resource exceeds the limit of 50")
+	if len(tags) > maxTags {
+		return nil, tooManyTags()
 	}
 	rec.Tags = tags
 	if err := s.saveTable(&rec); err != nil {

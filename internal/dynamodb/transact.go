@@ -151,6 +151,9 @@ type txOp struct {
 // write is one durable commit. A failed condition cancels the whole
 // transaction with a reason per action.
 func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItemsInput) (*TransactWriteItemsOutput, error) {
+	if err := checkCapacityMode(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
 	if n := len(in.TransactItems); n < 1 || n > maxTransactItems {
 		return nil, modelValidation(n, "transactItems", "have length less than or equal to 100")
 	}
@@ -425,6 +428,9 @@ type TransactGetItemsOutput struct {
 // TransactGetItems reads up to 100 items as of one moment: their locks
 // are held while they are read.
 func (s *Service) TransactGetItems(ctx context.Context, in *TransactGetItemsInput) (*TransactGetItemsOutput, error) {
+	if err := checkCapacityMode(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
 	if n := len(in.TransactItems); n < 1 || n > maxTransactItems {
 		return nil, modelValidation(n, "transactItems", "have length less than or equal to 100")
 	}
