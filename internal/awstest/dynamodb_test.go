@@ -1326,19 +1326,24 @@ func TestDynamoDB_TableSettings(t *testing.T) {
 			in.OnDemandThroughput = &dtypes.OnDemandThroughput{MaxReadRequestUnits: aws.Int64(10)}
 		},
 		"ResourcePolicy": func(in *dynamodb.CreateTableInput) { in.ResourcePolicy = aws.String(`{"Version":"2012-10-17"}`) },
-		"a KMS key": func(in *dynamodb.CreateTableInput) {
+		"KMS key": func(in *dynamodb.CreateTableInput) {
 			in.SSESpecification = &dtypes.SSESpecification{SSEType: dtypes.SSETypeKms, KMSMasterKeyId: aws.String("alias/k")}
 		},
-		"a tag key of 129 characters": func(in *dynamodb.CreateTableInput) {
+		"should not be specified for index": func(in *dynamodb.CreateTableInput) {
+			in.GlobalSecondaryIndexes = []dtypes.GlobalSecondaryIndex{{IndexName: aws.String("by-pk"), KeySchema: keys,
+				Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeAll}, ProvisionedThroughput: &dtypes.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(5), WriteCapacityUnits: aws.Int64(5)}}}
+		},
+		"tag key": func(in *dynamodb.CreateTableInput) {
 			in.Tags = []dtypes.Tag{{Key: aws.String(strings.Repeat("k", 129)), Value: aws.String("v")}}
 		},
-		"a GSI's WarmThroughput": func(in *dynamodb.CreateTableInput) {
-			in.GlobalSecondaryIndexes = []dtypes.GlobalSecondaryIndex{{IndexName: aws.String("g"), KeySchema: keys,
+		"WarmThroughput": func(in *dynamodb.CreateTableInput) {
+			in.GlobalSecondaryIndexes = []dtypes.GlobalSecondaryIndex{{IndexName: aws.String("by-pk"), KeySchema: keys,
 				Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeAll}, WarmThroughput: &dtypes.WarmThroughput{ReadUnitsPerSecond: aws.Int64(12000)}}}
 		},
 	} {
-		if err := create("refused", f); err == nil {
-			t.Errorf("CreateTable with %s succeeded", what)
+		// Each is refused for its own reason, named in the message.
+		if err := create("refused", f); err == nil || !strings.Contains(err.Error(), what) {
+			t.Errorf("CreateTable refusing %s: %v", what, err)
 		} else {
 			wantCode(t, err, "ValidationException")
 		}
@@ -1356,6 +1361,31 @@ func TestDynamoDB_TableSettings(t *testing.T) {
 		} else {
 			wantCode(t, err, "ValidationException")
 		}
+	}
+
+	// A global index has its own throughput while the table is
+	// provisioned, and none once it is on demand again.
+	gsi := []dtypes.GlobalSecondaryIndex{{IndexName: aws.String("by-pk"), KeySchema: keys, Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeKeysOnly}}}
+	if err := create("billing", func(in *dynamodb.CreateTableInput) { in.GlobalSecondaryIndexes = gsi }); err != nil {
+		t.Fatal(err)
+	}
+	five := &dtypes.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(5), WriteCapacityUnits: aws.Int64(5)}
+	_, err0 := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("billing"), BillingMode: dtypes.BillingModeProvisioned, ProvisionedThroughput: five})
+	wantCode(t, err0, "ValidationException") // by-pk's throughput is missing
+	must[*dynamodb.UpdateTableOutput](t)(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("billing"), BillingMode: dtypes.BillingModeProvisioned,
+		ProvisionedThroughput: five, GlobalSecondaryIndexUpdates: []dtypes.GlobalSecondaryIndexUpdate{{Update: &dtypes.UpdateGlobalSecondaryIndexAction{IndexName: aws.String("by-pk"), ProvisionedThroughput: five}}}}))
+	describe := func() *dtypes.TableDescription {
+		return must[*dynamodb.DescribeTableOutput](t)(c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("billing")})).Table
+	}
+	if d := describe(); aws.ToInt64(d.GlobalSecondaryIndexes[0].ProvisionedThroughput.ReadCapacityUnits) != 5 || d.BillingModeSummary != nil {
+		t.Fatalf("provisioned: %+v %+v", d.GlobalSecondaryIndexes[0].ProvisionedThroughput, d.BillingModeSummary)
+	}
+	advance(t, srv, time.Hour)
+	must[*dynamodb.UpdateTableOutput](t)(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("billing"), BillingMode: dtypes.BillingModePayPerRequest}))
+	d := describe()
+	if aws.ToInt64(d.GlobalSecondaryIndexes[0].ProvisionedThroughput.ReadCapacityUnits) != 0 ||
+		d.BillingModeSummary.LastUpdateToPayPerRequestDateTime.Sub(*d.CreationDateTime) < time.Hour {
+		t.Fatalf("on demand again: %+v %+v", d.GlobalSecondaryIndexes[0].ProvisionedThroughput, d.BillingModeSummary)
 	}
 
 	// A table's ARN names its account and region: another region's ARN is

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/lakebox/lakebox/internal/storage/meta"
 )
@@ -111,6 +112,8 @@ func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis 
 				}
 			} else if billing == "PROVISIONED" && ix.ProvisionedThroughput == nil {
 				return invalidParam("ProvisionedThroughput must be specified for index: %s", ix.IndexName)
+			} else if billing == "PAY_PER_REQUEST" && ix.ProvisionedThroughput != nil {
+				return onDemandIndexThroughput(ix.IndexName)
 			}
 		}
 	}
@@ -118,6 +121,10 @@ func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis 
 		return invalidParam("Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
 	}
 	return nil
+}
+
+func onDemandIndexThroughput(index string) error {
+	return invalidParam("ProvisionedThroughput should not be specified for index: %s when BillingMode is PAY_PER_REQUEST", index)
 }
 
 // checkKeySchemaShape checks a key schema's one or two elements.
@@ -352,7 +359,13 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		in.StreamSpecification == nil && in.SSESpecification == nil && in.TableClass == "" {
 		return nil, validationf("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
 	}
-	if len(in.GlobalSecondaryIndexUpdates) > 1 {
+	online := 0
+	for _, u := range in.GlobalSecondaryIndexUpdates {
+		if u.Create != nil || u.Delete != nil {
+			online++
+		}
+	}
+	if online > 1 {
 		return nil, validationf("Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table")
 	}
 	t, err := s.lockNamed(ctx, in.TableName)
@@ -365,7 +378,13 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	if in.BillingMode != "" {
 		switch in.BillingMode {
 		case "PAY_PER_REQUEST":
+			if rec.BillingMode != "PAY_PER_REQUEST" {
+				rec.PayPerRequestSince = s.clock.Now().UnixMilli()
+			}
 			rec.Throughput = nil
+			for i := range rec.Indexes {
+				rec.Indexes[i].ProvisionedThroughput = nil
+			}
 		case "PROVISIONED":
 			if in.ProvisionedThroughput == nil && rec.Throughput == nil {
 				return nil, validationf("One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is PROVISIONED")
@@ -456,10 +475,26 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 			if err := (&notServed{OnDemandThroughput: u.Update.OnDemandThroughput, WarmThroughput: u.Update.WarmThroughput}).check(); err != nil {
 				return nil, err
 			}
-			if u.Update.ProvisionedThroughput == nil {
-				return nil, validationf("One or more parameter values were invalid: ProvisionedThroughput must be specified for index: %s", u.Update.IndexName)
+			switch {
+			case u.Update.ProvisionedThroughput == nil:
+				return nil, invalidParam("ProvisionedThroughput must be specified for index: %s", u.Update.IndexName)
+			case rec.BillingMode == "PAY_PER_REQUEST":
+				return nil, onDemandIndexThroughput(u.Update.IndexName)
 			}
 			ix.ProvisionedThroughput = u.Update.ProvisionedThroughput
+		}
+	}
+	if rec.BillingMode == "PROVISIONED" {
+		// Every global index needs its own throughput, also once a table
+		// turns from on-demand to provisioned.
+		var missing []string
+		for _, ix := range rec.Indexes {
+			if ix.Global && ix.ProvisionedThroughput == nil {
+				missing = append(missing, ix.IndexName)
+			}
+		}
+		if missing != nil {
+			return nil, invalidParam("ProvisionedThroughput must be specified for index: %s", strings.Join(missing, ","))
 		}
 	}
 	if created != nil {

@@ -1,6 +1,7 @@
 package dynamodb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -47,6 +48,7 @@ type tableRecord struct {
 	Tags                  []Tag                `json:",omitempty"`
 	DeletionProtection    bool                 `json:",omitempty"`
 	TableClass            string               `json:",omitempty"` // as given: STANDARD or STANDARD_INFREQUENT_ACCESS
+	PayPerRequestSince    int64                `json:",omitempty"` // Unix ms UpdateTable last made it PAY_PER_REQUEST (else since Created)
 	TTL                   string               `json:",omitempty"` // the time-to-live attribute, when expiry is on
 	Indexes               []indexRecord        `json:",omitempty"`
 	Stream                string               `json:",omitempty"` // the id of the enabled stream
@@ -450,7 +452,7 @@ func (s *Service) describe(rec *tableRecord, status string, count, size int64) T
 		d.ProvisionedThroughput.ReadCapacityUnits, d.ProvisionedThroughput.WriteCapacityUnits = rec.Throughput.ReadCapacityUnits, rec.Throughput.WriteCapacityUnits
 	}
 	if rec.BillingMode == "PAY_PER_REQUEST" {
-		d.BillingModeSummary = &billingModeSummary{BillingMode: rec.BillingMode, LastUpdateToPayPerRequestDateTime: epoch.Ptr(time.UnixMilli(rec.Created))}
+		d.BillingModeSummary = &billingModeSummary{BillingMode: rec.BillingMode, LastUpdateToPayPerRequestDateTime: epoch.Ptr(time.UnixMilli(cmp.Or(rec.PayPerRequestSince, rec.Created)))}
 	}
 	for _, ix := range rec.Indexes {
 		desc := IndexDescription{IndexName: ix.IndexName, IndexArn: indexArn(rec, ix.IndexName), KeySchema: ix.KeySchema, Projection: ix.Projection}
