@@ -1388,6 +1388,23 @@ func TestDynamoDB_TableSettings(t *testing.T) {
 		t.Fatalf("on demand again: %+v %+v", d.GlobalSecondaryIndexes[0].ProvisionedThroughput, d.BillingModeSummary)
 	}
 
+	// A refused UpdateTable changes nothing: the index it would have
+	// deleted keeps its entries.
+	two := []dtypes.GlobalSecondaryIndex{{IndexName: aws.String("ix-a"), KeySchema: keys, Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeKeysOnly}},
+		{IndexName: aws.String("ix-b"), KeySchema: keys, Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeKeysOnly}}}
+	if err := create("two-indexes", func(in *dynamodb.CreateTableInput) { in.GlobalSecondaryIndexes = two }); err != nil {
+		t.Fatal(err)
+	}
+	must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("two-indexes"), Item: map[string]dtypes.AttributeValue{"pk": str("a")}}))
+	_, err0 = c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("two-indexes"), BillingMode: dtypes.BillingModeProvisioned, ProvisionedThroughput: five,
+		GlobalSecondaryIndexUpdates: []dtypes.GlobalSecondaryIndexUpdate{{Delete: &dtypes.DeleteGlobalSecondaryIndexAction{IndexName: aws.String("ix-a")}}}})
+	wantCode(t, err0, "ValidationException") // ix-b's throughput is missing
+	q := must[*dynamodb.QueryOutput](t)(c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("two-indexes"), IndexName: aws.String("ix-a"),
+		KeyConditionExpression: aws.String("pk = :a"), ExpressionAttributeValues: map[string]dtypes.AttributeValue{":a": str("a")}}))
+	if q.Count != 1 {
+		t.Fatalf("ix-a after a refused UpdateTable: %d items", q.Count)
+	}
+
 	// A table's ARN names its account and region: another region's ARN is
 	// not this region's table of that name.
 	key := map[string]dtypes.AttributeValue{"pk": str("a")}

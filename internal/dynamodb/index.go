@@ -424,6 +424,8 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	if err := checkAttributeTypes(in.AttributeDefinitions); err != nil {
 		return nil, err
 	}
+	save := s.db.NewBatch() // what is stored with the updated record
+	defer save.Close()
 	var created *indexRecord
 	for _, u := range in.GlobalSecondaryIndexUpdates {
 		if countSet(u.Create != nil, u.Update != nil, u.Delete != nil) != 1 {
@@ -460,12 +462,10 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 			if ix == nil || !ix.Global {
 				return nil, ErrResourceNotFound.WithMessage("Requested resource not found: Index: %s not found", u.Delete.IndexName)
 			}
+			// Its entries go in the commit that stores the table without
+			// it, once every check has passed.
 			prefix := indexKeyPrefix(rec.ID, ix.IndexName)
-			b := s.db.NewBatch()
-			b.DeleteRange(prefix, meta.PrefixEnd(prefix))
-			if err := b.Commit(); err != nil {
-				return nil, err
-			}
+			save.DeleteRange(prefix, meta.PrefixEnd(prefix))
 			rec.Indexes = slices.DeleteFunc(rec.Indexes, func(x indexRecord) bool { return x.IndexName == u.Delete.IndexName })
 		case u.Update != nil:
 			ix := rec.index(u.Update.IndexName)
@@ -512,7 +512,7 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	default:
 		closed = s.closeStream(&rec)
 	}
-	if err := s.saveTable(&rec, opened, closed); err != nil {
+	if err := s.saveTableIn(save, &rec, opened, closed); err != nil {
 		return nil, err
 	}
 	t.rec = rec

@@ -406,7 +406,11 @@ func defList(ds []AttributeDefinition) string {
 // saveTable stores a table's record, and in the same batch the records
 // of the streams it opened or closed (nil ones are skipped).
 func (s *Service) saveTable(rec *tableRecord, streams ...*stream) error {
-	b := s.db.NewBatch()
+	return s.saveTableIn(s.db.NewBatch(), rec, streams...)
+}
+
+// saveTableIn is saveTable committing b, with what b holds already.
+func (s *Service) saveTableIn(b *meta.Batch, rec *tableRecord, streams ...*stream) error {
 	for _, st := range streams {
 		if st != nil {
 			st.saveMu.Lock() // until the commit: a trim must not store an older snapshot after it
