@@ -411,7 +411,7 @@ func (s *Service) RestoreTableToPointInTime(ctx context.Context, in *RestoreTabl
 // table's write lock: writers wait until it is filled.
 func (s *Service) restore(ctx context.Context, src *tableRecord, name string, o *RestoreOverrides,
 	each func(fn func(parts, body []byte) error) error) (*RestoreTableOutput, error) {
-	create := &CreateTableInput{TableName: name, KeySchema: src.KeySchema,
+	create := &CreateTableInput{TableName: name, KeySchema: src.KeySchema, TableClass: src.TableClass,
 		BillingMode: src.BillingMode, ProvisionedThroughput: src.Throughput, SSESpecification: o.SSESpecificationOverride,
 		notServed: notServed{OnDemandThroughput: o.OnDemandThroughputOverride}}
 	if o.BillingModeOverride != "" {

@@ -70,7 +70,7 @@ func newService(t *testing.T) (*Service, *meta.DB, *clock.Clock) {
 func TestPointInTimeHistory(t *testing.T) {
 	s, _, clk := newService(t)
 	do(t, s.CreateTable, `{"TableName":"events","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],
-		"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}`)
+		"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST","TableClass":"STANDARD_INFREQUENT_ACCESS"}`)
 	do(t, s.PutItem, `{"TableName":"events","Item":{"id":{"S":"a"},"v":{"N":"1"}}}`)
 	do(t, s.PutItem, `{"TableName":"events","Item":{"id":{"S":"b"},"v":{"N":"1"}}}`)
 	do(t, s.UpdateContinuousBackups, `{"TableName":"events","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true,"RecoveryPeriodInDays":1}}`)
@@ -114,7 +114,7 @@ func TestPointInTimeHistory(t *testing.T) {
 
 	// A restore makes a new table with the items of then.
 	out := do(t, s.RestoreTableToPointInTime, `{"SourceTableName":"events","TargetTableName":"events-copy","UseLatestRestorableTime":true}`)
-	if out.TableDescription.ItemCount != 2 || out.TableDescription.TableStatus != "ACTIVE" {
+	if d := out.TableDescription; d.ItemCount != 2 || d.TableStatus != "ACTIVE" || d.TableClassSummary == nil || d.TableClassSummary.TableClass != "STANDARD_INFREQUENT_ACCESS" {
 		t.Fatalf("restored: %+v", out.TableDescription)
 	}
 
