@@ -573,7 +573,7 @@ func (p *pitrRecord) within(at, now time.Time) (int64, error) {
 func (s *Service) backupsTable(ctx context.Context, name string) (*table, error) {
 	t, err := s.lookupNamed(ctx, name)
 	if errors.Is(err, ErrResourceNotFound) {
-		if n, ok := tableNameFromARN(name); ok {
+		if _, _, n, ok := tableARN(name); ok {
 			name = n
 		}
 		return nil, ErrTableNotFound.WithMessage("Table not found: %s", name)

@@ -172,11 +172,9 @@ func checkConditionalOperator(op string) error {
 	return modelValidation(op, "conditionalOperator", "satisfy enum value set: [OR, AND]")
 }
 
-// conditions translates a map of conditions joined by op (AND or OR).
+// conditions translates a map of conditions joined by op (AND or OR;
+// translateRead and translateWrite have checked it).
 func (l *legacy) conditions(conds map[string]Condition, op string) (string, error) {
-	if err := checkConditionalOperator(op); err != nil {
-		return "", err
-	}
 	if op == "" {
 		op = "AND"
 	}

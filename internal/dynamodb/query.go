@@ -337,6 +337,7 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 	// 1 MB of them. fetched is the units of the table items a local
 	// index's entries fetched, each charged as a GetItem.
 	read, fetched := 0, 0.0
+	consistent := consistentRead(in.ConsistentRead)
 	var arena []byte // the page's raw items, back to back
 	for ; valid; valid = step(it, forward) {
 		v, err := it.Value()
@@ -381,7 +382,7 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 				if item, err = full.Decode(); err != nil {
 					return nil, err
 				}
-				fetched += readUnits(itemSize(item), consistentRead(in.ConsistentRead))
+				fetched += readUnits(itemSize(item), consistent)
 			}
 		}
 		out.ScannedCount++
@@ -418,7 +419,6 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 	if sel != "COUNT" && out.Items == nil {
 		out.Items = []RawItem{}
 	}
-	consistent := consistentRead(in.ConsistentRead)
 	if ks.index != nil { // charged to the index read
 		out.ConsumedCapacity = charged(in.ReturnConsumedCapacity, &rec, in.TableName, fetched, map[string]float64{ks.index.IndexName: readUnits(read, consistent)}, false)
 	} else {

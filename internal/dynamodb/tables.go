@@ -121,18 +121,6 @@ func tableARN(s string) (region, account, name string, ok bool) {
 	return parts[3], parts[4], strings.TrimPrefix(parts[5], "table/"), true
 }
 
-// tableNameFromARN is the table name an ARN names, for messages.
-func tableNameFromARN(s string) (string, bool) {
-	if !strings.HasPrefix(s, "arn:") {
-		return "", false
-	}
-	i := strings.Index(s, ":table/")
-	if i < 0 {
-		return "", false
-	}
-	return s[i+len(":table/"):], true
-}
-
 var tableNamePattern = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,255}$`)
 
 type CreateTableInput struct {
@@ -479,7 +467,7 @@ func (s *Service) describe(rec *tableRecord, status string, count, size int64) T
 func (s *Service) lookupNamed(ctx context.Context, name string) (*table, error) {
 	t, err := s.lookup(ctx, name)
 	if err != nil && errors.Is(err, ErrResourceNotFound) {
-		if n, ok := tableNameFromARN(name); ok {
+		if _, _, n, ok := tableARN(name); ok {
 			name = n
 		}
 		return nil, tableNotFoundNamed(name)
