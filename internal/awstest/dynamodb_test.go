@@ -29,6 +29,19 @@ import (
 func str(s string) *dtypes.AttributeValueMemberS { return &dtypes.AttributeValueMemberS{Value: s} }
 func num(s string) *dtypes.AttributeValueMemberN { return &dtypes.AttributeValueMemberN{Value: s} }
 
+func attr(name string, typ dtypes.ScalarAttributeType) dtypes.AttributeDefinition {
+	return dtypes.AttributeDefinition{AttributeName: aws.String(name), AttributeType: typ}
+}
+
+// ks is a key schema: a partition key, and a sort key unless rng is "".
+func ks(hash, rng string) []dtypes.KeySchemaElement {
+	k := []dtypes.KeySchemaElement{{AttributeName: aws.String(hash), KeyType: dtypes.KeyTypeHash}}
+	if rng != "" {
+		k = append(k, dtypes.KeySchemaElement{AttributeName: aws.String(rng), KeyType: dtypes.KeyTypeRange})
+	}
+	return k
+}
+
 func createAggregates(t testing.TB, c *dynamodb.Client, name string) {
 	t.Helper()
 	must[*dynamodb.CreateTableOutput](t)(c.CreateTable(ctx, &dynamodb.CreateTableInput{
@@ -496,16 +509,6 @@ func TestDynamoDB_SecondaryIndexes(t *testing.T) {
 	t.Parallel()
 	srv := awstest.New(t)
 	c := srv.DynamoDB()
-	attr := func(n string, typ dtypes.ScalarAttributeType) dtypes.AttributeDefinition {
-		return dtypes.AttributeDefinition{AttributeName: aws.String(n), AttributeType: typ}
-	}
-	ks := func(hash, rng string) []dtypes.KeySchemaElement {
-		k := []dtypes.KeySchemaElement{{AttributeName: aws.String(hash), KeyType: dtypes.KeyTypeHash}}
-		if rng != "" {
-			k = append(k, dtypes.KeySchemaElement{AttributeName: aws.String(rng), KeyType: dtypes.KeyTypeRange})
-		}
-		return k
-	}
 	must[*dynamodb.CreateTableOutput](t)(c.CreateTable(ctx, &dynamodb.CreateTableInput{
 		TableName: aws.String("orders"), BillingMode: dtypes.BillingModePayPerRequest, KeySchema: ks("customer", "order"),
 		AttributeDefinitions: []dtypes.AttributeDefinition{attr("customer", "S"), attr("order", "S"), attr("status", "S"), attr("total", "N")},
@@ -1418,4 +1421,90 @@ func TestDynamoDB_TableSettings(t *testing.T) {
 	_, err = c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("cold"), Item: key, ConditionExpression: aws.String("attribute_not_exists(pk)"),
 		ConditionalOperator: dtypes.ConditionalOperatorOr})
 	wantCode(t, err, "ValidationException")
+}
+
+// ReturnItemCollectionMetrics SIZE measures the item collection each write
+// touched, on a table with a local index; a table without one answers
+// nothing, as DynamoDB does.
+func TestDynamoDB_ItemCollectionMetrics(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	c := srv.DynamoDB()
+	must[*dynamodb.CreateTableOutput](t)(c.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName: aws.String("orders"), BillingMode: dtypes.BillingModePayPerRequest,
+		KeySchema: ks("customer", "order"), AttributeDefinitions: []dtypes.AttributeDefinition{attr("customer", "S"), attr("order", "S"), attr("total", "N")},
+		LocalSecondaryIndexes: []dtypes.LocalSecondaryIndex{{IndexName: aws.String("by-total"), KeySchema: ks("customer", "total"),
+			Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeAll}}},
+	}))
+	createAggregates(t, c, "plain") // no local index
+	item := func(customer, order string) map[string]dtypes.AttributeValue {
+		return map[string]dtypes.AttributeValue{"customer": str(customer), "order": str(order), "total": num("10")}
+	}
+	// The collection's key and a whole-gigabyte range around its size.
+	check := func(what string, m *dtypes.ItemCollectionMetrics, customer string) {
+		t.Helper()
+		if m == nil {
+			t.Fatalf("%s: no ItemCollectionMetrics", what)
+		}
+		if got, ok := m.ItemCollectionKey["customer"].(*dtypes.AttributeValueMemberS); !ok || got.Value != customer || len(m.ItemCollectionKey) != 1 {
+			t.Fatalf("%s: ItemCollectionKey = %#v, want customer %s", what, m.ItemCollectionKey, customer)
+		}
+		if !slices.Equal(m.SizeEstimateRangeGB, []float64{0, 1}) {
+			t.Fatalf("%s: SizeEstimateRangeGB = %v", what, m.SizeEstimateRangeGB)
+		}
+	}
+	put := must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("orders"), Item: item("ann", "o1"),
+		ReturnItemCollectionMetrics: dtypes.ReturnItemCollectionMetricsSize}))
+	check("PutItem", put.ItemCollectionMetrics, "ann")
+	upd := must[*dynamodb.UpdateItemOutput](t)(c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("orders"),
+		Key: map[string]dtypes.AttributeValue{"customer": str("ann"), "order": str("o1")}, UpdateExpression: aws.String("ADD #t :one"),
+		ExpressionAttributeNames: map[string]string{"#t": "total"}, ExpressionAttributeValues: map[string]dtypes.AttributeValue{":one": num("1")},
+		ReturnItemCollectionMetrics: dtypes.ReturnItemCollectionMetricsSize}))
+	check("UpdateItem", upd.ItemCollectionMetrics, "ann")
+	del := must[*dynamodb.DeleteItemOutput](t)(c.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String("orders"),
+		Key: map[string]dtypes.AttributeValue{"customer": str("ann"), "order": str("o1")}, ReturnItemCollectionMetrics: dtypes.ReturnItemCollectionMetricsSize}))
+	check("DeleteItem", del.ItemCollectionMetrics, "ann")
+	// Not asked for, or no local index: none.
+	if out := must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("orders"), Item: item("ann", "o2")})); out.ItemCollectionMetrics != nil {
+		t.Fatalf("PutItem without SIZE: %+v", out.ItemCollectionMetrics)
+	}
+	plain := must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("plain"), Item: benchItem(),
+		ReturnItemCollectionMetrics: dtypes.ReturnItemCollectionMetricsSize}))
+	if plain.ItemCollectionMetrics != nil {
+		t.Fatalf("a table without local indexes: %+v", plain.ItemCollectionMetrics)
+	}
+	_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("orders"), Item: item("ann", "o3"), ReturnItemCollectionMetrics: "COUNT"})
+	wantCode(t, err, "ValidationException")
+
+	// Batches and transactions: one entry per collection written, by
+	// table; a table without local indexes has none.
+	putReq := func(customer, order string) dtypes.WriteRequest {
+		return dtypes.WriteRequest{PutRequest: &dtypes.PutRequest{Item: item(customer, order)}}
+	}
+	batch := must[*dynamodb.BatchWriteItemOutput](t)(c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{
+		RequestItems: map[string][]dtypes.WriteRequest{
+			"orders": {putReq("bob", "o1"), putReq("bob", "o2"), putReq("cy", "o1"),
+				{DeleteRequest: &dtypes.DeleteRequest{Key: map[string]dtypes.AttributeValue{"customer": str("ann"), "order": str("o2")}}}},
+			"plain": {{PutRequest: &dtypes.PutRequest{Item: benchItem()}}},
+		},
+		ReturnItemCollectionMetrics: dtypes.ReturnItemCollectionMetricsSize,
+	}))
+	if len(batch.ItemCollectionMetrics) != 1 || len(batch.ItemCollectionMetrics["orders"]) != 3 {
+		t.Fatalf("BatchWriteItem: %+v", batch.ItemCollectionMetrics)
+	}
+	for i, customer := range []string{"bob", "cy", "ann"} {
+		check("BatchWriteItem", &batch.ItemCollectionMetrics["orders"][i], customer)
+	}
+	tx := must[*dynamodb.TransactWriteItemsOutput](t)(c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
+		TransactItems: []dtypes.TransactWriteItem{
+			{Put: &dtypes.Put{TableName: aws.String("orders"), Item: item("dee", "o1")}},
+			{ConditionCheck: &dtypes.ConditionCheck{TableName: aws.String("orders"), Key: map[string]dtypes.AttributeValue{"customer": str("bob"), "order": str("o1")},
+				ConditionExpression: aws.String("attribute_exists(#t)"), ExpressionAttributeNames: map[string]string{"#t": "total"}}},
+		},
+		ReturnItemCollectionMetrics: dtypes.ReturnItemCollectionMetricsSize,
+	}))
+	if len(tx.ItemCollectionMetrics["orders"]) != 1 {
+		t.Fatalf("TransactWriteItems: %+v", tx.ItemCollectionMetrics)
+	}
+	check("TransactWriteItems", &tx.ItemCollectionMetrics["orders"][0], "dee")
 }

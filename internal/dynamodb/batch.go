@@ -34,14 +34,18 @@ type BatchWriteItemInput struct {
 }
 
 type BatchWriteItemOutput struct {
-	UnprocessedItems map[string][]WriteRequest `json:"UnprocessedItems"`
-	ConsumedCapacity []ConsumedCapacity        `json:"ConsumedCapacity,omitempty"`
+	UnprocessedItems      map[string][]WriteRequest          `json:"UnprocessedItems"`
+	ConsumedCapacity      []ConsumedCapacity                 `json:"ConsumedCapacity,omitempty"`
+	ItemCollectionMetrics map[string][]ItemCollectionMetrics `json:"ItemCollectionMetrics,omitempty"`
 }
 
 // BatchWriteItem puts and deletes up to 25 items in one durable commit.
 // Nothing is left unprocessed: Lakebox has no throughput to exceed.
 func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*BatchWriteItemOutput, error) {
 	if err := checkCapacityMode(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
+	if err := checkCollectionMetrics(in.ReturnItemCollectionMetrics); err != nil {
 		return nil, err
 	}
 	n := 0
@@ -60,6 +64,7 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 		key   []byte
 		item  Item   // nil: delete
 		body  []byte // the item's encoding
+		named Item   // the item, or the key of a delete
 	}
 	var writes []write
 	var keys [][]byte
@@ -99,7 +104,7 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 				if err != nil {
 					return nil, err
 				}
-				w = write{rec: &rec, key: key, item: p.Item, body: body, table: name}
+				w = write{rec: &rec, key: key, item: p.Item, body: body, table: name, named: p.Item}
 			} else {
 				if err := checkItem(r.DeleteRequest.Key); err != nil {
 					return nil, err
@@ -108,7 +113,7 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 				if err != nil {
 					return nil, err
 				}
-				w = write{rec: &rec, key: key, table: name}
+				w = write{rec: &rec, key: key, table: name, named: r.DeleteRequest.Key}
 			}
 			if seen[string(w.key)] {
 				return nil, validationf("Provided list of item keys contains duplicates")
@@ -152,6 +157,13 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 			out.ConsumedCapacity = append(out.ConsumedCapacity, *c)
 		}
 	}
+	collections := collectionsWritten{mode: in.ReturnItemCollectionMetrics}
+	for _, w := range writes {
+		if err := collections.add(s, w.table, w.rec, w.named); err != nil {
+			return nil, err
+		}
+	}
+	out.ItemCollectionMetrics = collections.out
 	return out, nil
 }
 

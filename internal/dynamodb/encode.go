@@ -28,6 +28,16 @@ func appendConsumed(b []byte, c *ConsumedCapacity) []byte {
 	})
 }
 
+func appendCollectionMetrics(b []byte, m *ItemCollectionMetrics) []byte {
+	if m == nil {
+		return b
+	}
+	return appendMember(b, "ItemCollectionMetrics", func(b []byte) []byte {
+		j, _ := json.Marshal(m) // written rarely: asked for, on tables with local indexes
+		return append(b, j...)
+	})
+}
+
 func itemMember(b []byte, name string, item Item) []byte {
 	if item == nil {
 		return b
@@ -47,7 +57,8 @@ func (o *GetItemOutput) AppendJSON(b []byte) []byte {
 // AppendJSON writes the response.
 func (o *ItemOutput) AppendJSON(b []byte) []byte {
 	b = itemMember(append(b, '{'), "Attributes", o.Attributes)
-	return append(appendConsumed(b, o.ConsumedCapacity), '}')
+	b = appendConsumed(b, o.ConsumedCapacity)
+	return append(appendCollectionMetrics(b, o.ItemCollectionMetrics), '}')
 }
 
 // AppendJSON writes the response.

@@ -208,19 +208,24 @@ type PutItemInput struct {
 	ExpressionAttributeValues           map[string]AttributeValue         `json:"ExpressionAttributeValues,omitempty"`
 	ReturnValues                        string                            `json:"ReturnValues,omitempty"`
 	ReturnConsumedCapacity              string                            `json:"ReturnConsumedCapacity,omitempty"`
+	ReturnItemCollectionMetrics         string                            `json:"ReturnItemCollectionMetrics,omitempty"`
 	ReturnValuesOnConditionCheckFailure string                            `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
 	Expected                            map[string]ExpectedAttributeValue `json:"Expected,omitempty"`
 	ConditionalOperator                 string                            `json:"ConditionalOperator,omitempty"`
 }
 
 type ItemOutput struct {
-	Attributes       Item              `json:"Attributes,omitempty"`
-	ConsumedCapacity *ConsumedCapacity `json:"ConsumedCapacity,omitempty"`
+	Attributes            Item                   `json:"Attributes,omitempty"`
+	ConsumedCapacity      *ConsumedCapacity      `json:"ConsumedCapacity,omitempty"`
+	ItemCollectionMetrics *ItemCollectionMetrics `json:"ItemCollectionMetrics,omitempty"`
 }
 
 // PutItem writes an item, durably, if its condition holds.
 func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, error) {
 	if err := checkCapacityMode(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
+	if err := checkCollectionMetrics(in.ReturnItemCollectionMetrics); err != nil {
 		return nil, err
 	}
 	var none string
@@ -287,6 +292,9 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 		return nil, err
 	}
 	out := &ItemOutput{ConsumedCapacity: writeConsumed(in.ReturnConsumedCapacity, rec, in.TableName, old, in.Item)}
+	if out.ItemCollectionMetrics, err = s.collectionMetrics(in.ReturnItemCollectionMetrics, rec, in.Item); err != nil {
+		return nil, err
+	}
 	if in.ReturnValues == "ALL_OLD" {
 		out.Attributes = old
 	}
@@ -365,6 +373,7 @@ type DeleteItemInput struct {
 	ExpressionAttributeValues           map[string]AttributeValue         `json:"ExpressionAttributeValues,omitempty"`
 	ReturnValues                        string                            `json:"ReturnValues,omitempty"`
 	ReturnConsumedCapacity              string                            `json:"ReturnConsumedCapacity,omitempty"`
+	ReturnItemCollectionMetrics         string                            `json:"ReturnItemCollectionMetrics,omitempty"`
 	ReturnValuesOnConditionCheckFailure string                            `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
 	Expected                            map[string]ExpectedAttributeValue `json:"Expected,omitempty"`
 	ConditionalOperator                 string                            `json:"ConditionalOperator,omitempty"`
@@ -373,6 +382,9 @@ type DeleteItemInput struct {
 // DeleteItem removes an item if its condition holds.
 func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOutput, error) {
 	if err := checkCapacityMode(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
+	if err := checkCollectionMetrics(in.ReturnItemCollectionMetrics); err != nil {
 		return nil, err
 	}
 	var none string
@@ -414,6 +426,9 @@ func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOut
 		}
 	}
 	out := &ItemOutput{ConsumedCapacity: writeConsumed(in.ReturnConsumedCapacity, rec, in.TableName, old, nil)}
+	if out.ItemCollectionMetrics, err = s.collectionMetrics(in.ReturnItemCollectionMetrics, rec, in.Key); err != nil {
+		return nil, err
+	}
 	if in.ReturnValues == "ALL_OLD" {
 		out.Attributes = old
 	}
@@ -429,6 +444,7 @@ type UpdateItemInput struct {
 	ExpressionAttributeValues           map[string]AttributeValue         `json:"ExpressionAttributeValues,omitempty"`
 	ReturnValues                        string                            `json:"ReturnValues,omitempty"`
 	ReturnConsumedCapacity              string                            `json:"ReturnConsumedCapacity,omitempty"`
+	ReturnItemCollectionMetrics         string                            `json:"ReturnItemCollectionMetrics,omitempty"`
 	ReturnValuesOnConditionCheckFailure string                            `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
 	AttributeUpdates                    map[string]AttributeValueUpdate   `json:"AttributeUpdates,omitempty"`
 	Expected                            map[string]ExpectedAttributeValue `json:"Expected,omitempty"`
@@ -439,6 +455,9 @@ type UpdateItemInput struct {
 // expression, if its condition holds. Numbers are added exactly.
 func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOutput, error) {
 	if err := checkCapacityMode(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
+	if err := checkCollectionMetrics(in.ReturnItemCollectionMetrics); err != nil {
 		return nil, err
 	}
 	if err := translateWrite(in.Expected, in.ConditionalOperator, in.AttributeUpdates, &in.ConditionExpression, &in.UpdateExpression, &in.ExpressionAttributeNames, &in.ExpressionAttributeValues); err != nil {
@@ -501,6 +520,9 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 		return nil, err
 	}
 	out := &ItemOutput{ConsumedCapacity: writeConsumed(in.ReturnConsumedCapacity, rec, in.TableName, old, next)}
+	if out.ItemCollectionMetrics, err = s.collectionMetrics(in.ReturnItemCollectionMetrics, rec, next); err != nil {
+		return nil, err
+	}
 	switch in.ReturnValues {
 	case "ALL_OLD":
 		out.Attributes = old

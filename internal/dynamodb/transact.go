@@ -72,13 +72,15 @@ type TransactWriteItem struct {
 }
 
 type TransactWriteItemsInput struct {
-	TransactItems          []TransactWriteItem `json:"TransactItems"`
-	ClientRequestToken     string              `json:"ClientRequestToken,omitempty"`
-	ReturnConsumedCapacity string              `json:"ReturnConsumedCapacity,omitempty"`
+	TransactItems               []TransactWriteItem `json:"TransactItems"`
+	ClientRequestToken          string              `json:"ClientRequestToken,omitempty"`
+	ReturnConsumedCapacity      string              `json:"ReturnConsumedCapacity,omitempty"`
+	ReturnItemCollectionMetrics string              `json:"ReturnItemCollectionMetrics,omitempty"`
 }
 
 type TransactWriteItemsOutput struct {
-	ConsumedCapacity []ConsumedCapacity `json:"ConsumedCapacity,omitempty"`
+	ConsumedCapacity      []ConsumedCapacity                 `json:"ConsumedCapacity,omitempty"`
+	ItemCollectionMetrics map[string][]ItemCollectionMetrics `json:"ItemCollectionMetrics,omitempty"`
 }
 
 // ClientRequestTokens: a committed transaction's token is stored, with
@@ -152,6 +154,9 @@ type txOp struct {
 // transaction with a reason per action.
 func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItemsInput) (*TransactWriteItemsOutput, error) {
 	if err := checkCapacityMode(in.ReturnConsumedCapacity); err != nil {
+		return nil, err
+	}
+	if err := checkCollectionMetrics(in.ReturnItemCollectionMetrics); err != nil {
 		return nil, err
 	}
 	if n := len(in.TransactItems); n < 1 || n > maxTransactItems {
@@ -295,6 +300,20 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 			out.ConsumedCapacity = append(out.ConsumedCapacity, *c)
 		}
 	}
+	collections := collectionsWritten{mode: in.ReturnItemCollectionMetrics}
+	for i, op := range ops {
+		written := news[i]
+		if op.del {
+			written = olds[i] // or nil: nothing was there to delete
+		}
+		if written == nil {
+			continue // a condition check
+		}
+		if err := collections.add(s, op.table, &op.rec, written); err != nil {
+			return nil, err
+		}
+	}
+	out.ItemCollectionMetrics = collections.out
 	return out, nil
 }
 

@@ -65,7 +65,7 @@ class DynamoDBClientTest(unittest.TestCase):
     def table(self, hash_key=("pk", "S"), range_key=None, **kw):
         name = harness.unique("t")
         kw.setdefault("BillingMode", "PAY_PER_REQUEST")
-        desc = self.ddb.create_table(TableName=name, **schema(hash_key, range_key), **kw)["TableDescription"]
+        desc = self.ddb.create_table(TableName=name, **{**schema(hash_key, range_key), **kw})["TableDescription"]
         self.assertEqual(desc["TableName"], name)
         self.ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 5})
         return name
@@ -107,6 +107,28 @@ class DynamoDBClientTest(unittest.TestCase):
                              ExpressionAttributeValues={":c": {"S": "c-1"}})
         self.assertEqual([i["date"]["S"] for i in res["Items"]], ["2026-11-22", "2026-11-23"])
         self.assertEqual(sum(Decimal(i["total_spend"]["N"]) for i in res["Items"]), expected + Decimal("0.6"))
+
+    def test_item_collection_metrics(self):
+        # On a table with a local index, ReturnItemCollectionMetrics SIZE
+        # names the item collection a write touched and its size range in
+        # GB; a table without one answers nothing.
+        s = schema(("customer", "S"), ("order", "S"))
+        s["AttributeDefinitions"].append({"AttributeName": "amount", "AttributeType": "N"})
+        name = self.table(("customer", "S"), ("order", "S"), AttributeDefinitions=s["AttributeDefinitions"], LocalSecondaryIndexes=[{
+            "IndexName": "by-amount", "Projection": {"ProjectionType": "KEYS_ONLY"},
+            "KeySchema": [{"AttributeName": "customer", "KeyType": "HASH"}, {"AttributeName": "amount", "KeyType": "RANGE"}]}])
+        item = {"customer": {"S": "ann"}, "order": {"S": "o1"}, "amount": {"N": "5"}}
+        out = self.ddb.put_item(TableName=name, Item=item, ReturnItemCollectionMetrics="SIZE")
+        self.assertEqual(out["ItemCollectionMetrics"], {"ItemCollectionKey": {"customer": {"S": "ann"}}, "SizeEstimateRangeGB": [0.0, 1.0]})
+        out = self.ddb.batch_write_item(RequestItems={name: [{"PutRequest": {"Item": dict(item, order={"S": "o2"})}}]},
+                                        ReturnItemCollectionMetrics="SIZE")
+        self.assertEqual(out["ItemCollectionMetrics"], {name: [{"ItemCollectionKey": {"customer": {"S": "ann"}}, "SizeEstimateRangeGB": [0.0, 1.0]}]})
+        plain = self.table()
+        out = self.ddb.put_item(TableName=plain, Item={"pk": {"S": "a"}}, ReturnItemCollectionMetrics="SIZE")
+        self.assertNotIn("ItemCollectionMetrics", out)
+        with self.assertRaises(ClientError) as e:
+            self.ddb.delete_item(TableName=name, Key={"customer": {"S": "ann"}, "order": {"S": "o1"}}, ReturnItemCollectionMetrics="ALL")
+        self.assertEqual(code(e), "ValidationException")
 
     def test_concurrent_adds_are_atomic(self):
         name = self.table(("customer_id", "S"), ("date", "S"))
