@@ -1191,16 +1191,36 @@ func TestDynamoDB_ImportFromS3(t *testing.T) {
 	// CSV: a header, a number key, a line with too many fields.
 	csvBody := "id,n,name\na,1,alpha\nb,2,beta\nc,x,bad-number\nd,4,delta,extra\n"
 	must[*s3.PutObjectOutput](t)(s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("lake"), Key: aws.String("csv/part-0.csv"), Body: strings.NewReader(csvBody)}))
-	imp = must[*dynamodb.ImportTableOutput](t)(c.ImportTable(ctx, &dynamodb.ImportTableInput{
+	csvImport := &dynamodb.ImportTableInput{
 		S3BucketSource: &dtypes.S3BucketSource{S3Bucket: aws.String("lake"), S3KeyPrefix: aws.String("csv/")},
-		InputFormat:    dtypes.InputFormatCsv,
+		InputFormat:    dtypes.InputFormatCsv, ClientToken: aws.String("csv-once"),
 		TableCreationParameters: &dtypes.TableCreationParameters{TableName: aws.String("from_csv"),
 			KeySchema:            []dtypes.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: dtypes.KeyTypeHash}, {AttributeName: aws.String("n"), KeyType: dtypes.KeyTypeRange}},
 			AttributeDefinitions: []dtypes.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: dtypes.ScalarAttributeTypeS}, {AttributeName: aws.String("n"), AttributeType: dtypes.ScalarAttributeTypeN}},
 			BillingMode:          dtypes.BillingModePayPerRequest},
-	})).ImportTableDescription
+	}
+	imp = must[*dynamodb.ImportTableOutput](t)(c.ImportTable(ctx, csvImport)).ImportTableDescription
 	if imp.ImportedItemCount != 2 || imp.ErrorCount != 2 || imp.ProcessedItemCount != 4 {
 		t.Fatalf("CSV import: imported %d, errors %d, processed %d", imp.ImportedItemCount, imp.ErrorCount, imp.ProcessedItemCount)
+	}
+	// The same request again is the same import; its token with any other
+	// parameter is a conflict.
+	if again := must[*dynamodb.ImportTableOutput](t)(c.ImportTable(ctx, csvImport)).ImportTableDescription; aws.ToString(again.ImportArn) != aws.ToString(imp.ImportArn) {
+		t.Fatalf("a retry made import %s, not %s", aws.ToString(again.ImportArn), aws.ToString(imp.ImportArn))
+	}
+	for _, change := range []func(in *dynamodb.ImportTableInput){
+		func(in *dynamodb.ImportTableInput) { in.InputCompressionType = dtypes.InputCompressionTypeGzip },
+		func(in *dynamodb.ImportTableInput) {
+			in.InputFormatOptions = &dtypes.InputFormatOptions{Csv: &dtypes.CsvOptions{Delimiter: aws.String(";")}}
+		},
+		func(in *dynamodb.ImportTableInput) { in.TableCreationParameters.TableName = aws.String("from_csv_2") },
+	} {
+		other := *csvImport
+		params := *csvImport.TableCreationParameters
+		other.TableCreationParameters = &params
+		change(&other)
+		_, err := c.ImportTable(ctx, &other)
+		wantCode(t, err, "ImportConflictException")
 	}
 	item := must[*dynamodb.GetItemOutput](t)(c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("from_csv"),
 		Key: map[string]dtypes.AttributeValue{"id": str("b"), "n": num("2")}})).Item
@@ -1283,6 +1303,13 @@ func TestDynamoDB_OnDemandBackups(t *testing.T) {
 	var exists *dtypes.TableAlreadyExistsException
 	if !errors.As(err, &exists) {
 		t.Fatalf("restore onto a table that exists: %v", err)
+	}
+	// A KMS key is refused, named as the request names it.
+	_, err = c.RestoreTableFromBackup(ctx, &dynamodb.RestoreTableFromBackupInput{BackupArn: bk.BackupArn, TargetTableName: aws.String("ledger_kms"),
+		SSESpecificationOverride: &dtypes.SSESpecification{Enabled: aws.Bool(true), SSEType: dtypes.SSETypeKms}})
+	wantCode(t, err, "ValidationException")
+	if !strings.Contains(err.Error(), "SSESpecificationOverride") {
+		t.Fatalf("a KMS override: %v", err)
 	}
 	must[*dynamodb.DeleteBackupOutput](t)(c.DeleteBackup(ctx, &dynamodb.DeleteBackupInput{BackupArn: bk.BackupArn}))
 	_, err = c.DescribeBackup(ctx, &dynamodb.DescribeBackupInput{BackupArn: bk.BackupArn})
@@ -1498,13 +1525,15 @@ func TestDynamoDB_ItemCollectionMetrics(t *testing.T) {
 	tx := must[*dynamodb.TransactWriteItemsOutput](t)(c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
 		TransactItems: []dtypes.TransactWriteItem{
 			{Put: &dtypes.Put{TableName: aws.String("orders"), Item: item("dee", "o1")}},
+			{Delete: &dtypes.Delete{TableName: aws.String("orders"), Key: map[string]dtypes.AttributeValue{"customer": str("eve"), "order": str("none")}}},
 			{ConditionCheck: &dtypes.ConditionCheck{TableName: aws.String("orders"), Key: map[string]dtypes.AttributeValue{"customer": str("bob"), "order": str("o1")},
 				ConditionExpression: aws.String("attribute_exists(#t)"), ExpressionAttributeNames: map[string]string{"#t": "total"}}},
 		},
 		ReturnItemCollectionMetrics: dtypes.ReturnItemCollectionMetricsSize,
 	}))
-	if len(tx.ItemCollectionMetrics["orders"]) != 1 {
+	if len(tx.ItemCollectionMetrics["orders"]) != 2 {
 		t.Fatalf("TransactWriteItems: %+v", tx.ItemCollectionMetrics)
 	}
 	check("TransactWriteItems", &tx.ItemCollectionMetrics["orders"][0], "dee")
+	check("TransactWriteItems", &tx.ItemCollectionMetrics["orders"][1], "eve") // deleting nothing still names it
 }

@@ -411,6 +411,14 @@ func (s *Service) RestoreTableToPointInTime(ctx context.Context, in *RestoreTabl
 // table's write lock: writers wait until it is filled.
 func (s *Service) restore(ctx context.Context, src *tableRecord, name string, o *RestoreOverrides,
 	each func(fn func(parts, body []byte) error) error) (*RestoreTableOutput, error) {
+	// Checked here to be named as the request names them; the table's
+	// creation checks them again under their CreateTable names.
+	if o.OnDemandThroughputOverride != nil {
+		return nil, validationf("Lakebox does not support OnDemandThroughputOverride yet.")
+	}
+	if err := o.SSESpecificationOverride.check("SSESpecificationOverride"); err != nil {
+		return nil, err
+	}
 	create := &CreateTableInput{TableName: name, KeySchema: src.KeySchema, TableClass: src.TableClass,
 		BillingMode: src.BillingMode, ProvisionedThroughput: src.Throughput, SSESpecification: o.SSESpecificationOverride,
 		notServed: notServed{OnDemandThroughput: o.OnDemandThroughputOverride}}

@@ -99,6 +99,22 @@ type ImportTableOutput struct {
 	ImportTableDescription ImportTableDescription `json:"ImportTableDescription"`
 }
 
+// sameImport tells whether in, a request with the ClientToken of the
+// earlier import prev, asks for the same import: its source, format,
+// options, compression (as normalized) and table, all of them.
+func sameImport(prev *ImportTableDescription, in *ImportTableInput, compression string) bool {
+	type request struct {
+		Source      S3BucketSource
+		Format      string
+		Options     *InputFormatOptions
+		Compression string
+		Table       TableCreationParameters
+	}
+	a, errA := json.Marshal(request{prev.S3BucketSource, prev.InputFormat, prev.InputFormatOptions, prev.InputCompressionType, prev.TableCreationParameters})
+	b, errB := json.Marshal(request{*in.S3BucketSource, in.InputFormat, in.InputFormatOptions, compression, *in.TableCreationParameters})
+	return errA == nil && errB == nil && bytes.Equal(a, b)
+}
+
 // ImportTable creates a table and fills it from S3.
 func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*ImportTableOutput, error) {
 	sc := scopeOf(ctx)
@@ -141,7 +157,7 @@ func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*Impor
 		if prev, err := jobByToken(s, importPrefix, sc, in.ClientToken, func(d *ImportTableDescription) string { return d.ClientToken }); err != nil {
 			return nil, err
 		} else if prev != nil {
-			if prev.TableCreationParameters.TableName != params.TableName || prev.S3BucketSource != *src {
+			if !sameImport(prev, in, compression) {
 				return nil, ErrImportConflict.WithMessage("An import with client token %s and other parameters exists", in.ClientToken)
 			}
 			return &ImportTableOutput{ImportTableDescription: *prev}, nil

@@ -150,9 +150,9 @@ type SSESpecification struct {
 	KMSMasterKeyId string `json:"KMSMasterKeyId,omitempty"`
 }
 
-func (e *SSESpecification) check() error {
+func (e *SSESpecification) check(member string) error {
 	if e != nil && (e.Enabled != nil && *e.Enabled || e.SSEType == "KMS" || e.KMSMasterKeyId != "") {
-		return validationf("Lakebox does not support SSESpecification with a KMS key yet; tables are stored unencrypted.")
+		return validationf("Lakebox does not support %s with a KMS key yet; tables are stored unencrypted.", member)
 	}
 	return nil
 }
@@ -193,7 +193,7 @@ func checkTableSettings(n *notServed, sse *SSESpecification, class string) error
 	if err := n.check(); err != nil {
 		return err
 	}
-	if err := sse.check(); err != nil {
+	if err := sse.check("SSESpecification"); err != nil {
 		return err
 	}
 	switch class {

@@ -141,7 +141,7 @@ type txOp struct {
 	x       *expressions
 	put     Item   // Put
 	del     bool   // Delete
-	item    Item   // Update: the key
+	item    Item   // Update and Delete: the key
 	failure string // the reason a failed condition gives
 	// returnOld is ReturnValuesOnConditionCheckFailure: ALL_OLD puts the
 	// item in the reason when the condition fails.
@@ -304,7 +304,7 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 	for i, op := range ops {
 		written := news[i]
 		if op.del {
-			written = olds[i] // or nil: nothing was there to delete
+			written = op.item
 		}
 		if written == nil {
 			continue // a condition check
@@ -342,7 +342,7 @@ func resolveTx(recs map[string]tableRecord, it TransactWriteItem) (txOp, error) 
 	case it.Delete != nil:
 		d := it.Delete
 		table, key, cond, names, values = d.TableName, d.Key, d.ConditionExpression, d.ExpressionAttributeNames, d.ExpressionAttributeValues
-		kind, op.del, op.returnOld = "delete", true, d.ReturnValuesOnConditionCheckFailure
+		kind, op.del, op.item, op.returnOld = "delete", true, key, d.ReturnValuesOnConditionCheckFailure
 	default:
 		u := it.Update
 		kind = "update"
