@@ -167,7 +167,11 @@ func (s *Service) put(st *stream, entries []PutRecordsRequestEntry, hashes []has
 	if err != nil {
 		return nil, err
 	}
-	now := s.nowMs()
+	// The request's records are metered at one instant, its arrival: a
+	// request that takes a while must not refill the shard's allowance for
+	// its own later records.
+	arrived := s.clock.Now()
+	now := arrived.UnixMilli()
 	out := &PutRecordsOutput{Records: make([]PutRecordsResultEntry, len(entries)), EncryptionType: st.rec.encryptionType()}
 	recs := make([]streamlog.Record, 0, len(entries))
 	placed := make([]int, 0, len(entries)) // where each of recs answers
@@ -176,7 +180,7 @@ func (s *Service) put(st *stream, entries []PutRecordsRequestEntry, hashes []has
 		if !ok {
 			return nil, errors.New("kinesis: no open shard holds a hash key")
 		}
-		if s.opts.Limits && !s.limits.write(st.id, shard, len(r.Data)+len(r.PartitionKey), s.clock.Now()) {
+		if s.opts.Limits && !s.limits.write(st.id, shard, len(r.Data)+len(r.PartitionKey), arrived) {
 			e := throughputExceeded(st, shard)
 			out.Records[i] = PutRecordsResultEntry{ErrorCode: e.Code, ErrorMessage: e.Message}
 			out.FailedRecordCount++
