@@ -1526,14 +1526,17 @@ func TestDynamoDB_ItemCollectionMetrics(t *testing.T) {
 		TransactItems: []dtypes.TransactWriteItem{
 			{Put: &dtypes.Put{TableName: aws.String("orders"), Item: item("dee", "o1")}},
 			{Delete: &dtypes.Delete{TableName: aws.String("orders"), Key: map[string]dtypes.AttributeValue{"customer": str("eve"), "order": str("none")}}},
+			{Update: &dtypes.Update{TableName: aws.String("orders"), Key: map[string]dtypes.AttributeValue{"customer": str("fay"), "order": str("o1")},
+				UpdateExpression: aws.String("SET note = :n"), ExpressionAttributeValues: map[string]dtypes.AttributeValue{":n": str("new")}}},
 			{ConditionCheck: &dtypes.ConditionCheck{TableName: aws.String("orders"), Key: map[string]dtypes.AttributeValue{"customer": str("bob"), "order": str("o1")},
 				ConditionExpression: aws.String("attribute_exists(#t)"), ExpressionAttributeNames: map[string]string{"#t": "total"}}},
 		},
 		ReturnItemCollectionMetrics: dtypes.ReturnItemCollectionMetricsSize,
 	}))
-	if len(tx.ItemCollectionMetrics["orders"]) != 2 {
+	if len(tx.ItemCollectionMetrics["orders"]) != 3 {
 		t.Fatalf("TransactWriteItems: %+v", tx.ItemCollectionMetrics)
 	}
 	check("TransactWriteItems", &tx.ItemCollectionMetrics["orders"][0], "dee")
 	check("TransactWriteItems", &tx.ItemCollectionMetrics["orders"][1], "eve") // deleting nothing still names it
+	check("TransactWriteItems", &tx.ItemCollectionMetrics["orders"][2], "fay")
 }

@@ -159,9 +159,7 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 	}
 	collections := collectionsWritten{mode: in.ReturnItemCollectionMetrics}
 	for _, w := range writes {
-		if err := collections.add(s, w.table, w.rec, w.named); err != nil {
-			return nil, err
-		}
+		collections.add(s, w.table, w.rec, w.named)
 	}
 	out.ItemCollectionMetrics = collections.out
 	return out, nil

@@ -43,19 +43,27 @@ func (r *tableRecord) hasLocalIndexes() bool {
 
 // collectionMetrics measures the item collection item (an item or its
 // key) belongs to, when mode asks for it and the table has local indexes;
-// otherwise it returns nil.
-func (s *Service) collectionMetrics(mode string, r *tableRecord, item Item) (*ItemCollectionMetrics, error) {
+// otherwise it returns nil. It runs once the write is committed: a store
+// that fails to read the collection leaves the metrics out (and logs why)
+// rather than failing a write that has happened.
+func (s *Service) collectionMetrics(mode string, r *tableRecord, item Item) *ItemCollectionMetrics {
 	if mode != "SIZE" || !r.hasLocalIndexes() {
-		return nil, nil
+		return nil
 	}
 	hash, _ := r.keyNames()
 	v := item[hash]
 	size, err := s.collectionSize(r, &v)
 	if err != nil {
-		return nil, err
+		s.opts.Logger.Error("dynamodb: measuring an item collection", "table", r.Name, "err", err)
+		return nil
 	}
+	return &ItemCollectionMetrics{ItemCollectionKey: Item{hash: v}, SizeEstimateRangeGB: sizeRangeGB(size)}
+}
+
+// sizeRangeGB is the whole gigabytes either side of size bytes.
+func sizeRangeGB(size int) []float64 {
 	gb := math.Floor(float64(size) / (1 << 30))
-	return &ItemCollectionMetrics{ItemCollectionKey: Item{hash: v}, SizeEstimateRangeGB: []float64{gb, gb + 1}}, nil
+	return []float64{gb, gb + 1}
 }
 
 // collectionSize is the size in bytes of the item collection of partition
@@ -113,24 +121,24 @@ type collectionsWritten struct {
 
 // add measures the collection of item in table rec (named table in the
 // request), once per collection.
-func (c *collectionsWritten) add(s *Service, table string, rec *tableRecord, item Item) error {
+func (c *collectionsWritten) add(s *Service, table string, rec *tableRecord, item Item) {
 	if c.mode != "SIZE" || !rec.hasLocalIndexes() {
-		return nil
+		return
 	}
 	hash, _ := rec.keyNames()
 	v := item[hash]
 	id := string(appendKeyPart([]byte(table+"\x00"), &v))
 	if c.seen[id] {
-		return nil
+		return
 	}
-	m, err := s.collectionMetrics(c.mode, rec, item)
-	if err != nil {
-		return err
-	}
-	if c.out == nil {
-		c.out, c.seen = map[string][]ItemCollectionMetrics{}, map[string]bool{}
+	if c.seen == nil {
+		c.seen = map[string]bool{}
 	}
 	c.seen[id] = true
-	c.out[table] = append(c.out[table], *m)
-	return nil
+	if m := s.collectionMetrics(c.mode, rec, item); m != nil {
+		if c.out == nil {
+			c.out = map[string][]ItemCollectionMetrics{}
+		}
+		c.out[table] = append(c.out[table], *m)
+	}
 }

@@ -25,6 +25,8 @@ func TestItemCollectionSize(t *testing.T) {
 		`{"customer":{"S":"ann"},"order":{"N":"2"},"placed":{"S":"2026-11-02"},"total":{"N":"7"}}`,
 		`{"customer":{"S":"ann"},"order":{"N":"3"},"note":{"S":"in neither local index"}}`,
 		`{"customer":{"S":"bob"},"order":{"N":"1"},"placed":{"S":"2026-11-03"},"status":{"S":"open"},"total":{"N":"99"}}`,
+		// Begins with ann's key value: another collection all the same.
+		`{"customer":{"S":"anna"},"order":{"N":"1"},"placed":{"S":"2026-11-04"},"status":{"S":"open"},"total":{"N":"1"}}`,
 	}
 	for _, it := range items {
 		do(t, s.PutItem, `{"TableName":"orders","Item":`+it+`}`)
@@ -53,9 +55,41 @@ func TestItemCollectionSize(t *testing.T) {
 	if got != want || want <= 3*100 {
 		t.Fatalf("ann's collection: %d bytes, want %d", got, want)
 	}
-	m, err := s.collectionMetrics("SIZE", &rec, Item{"customer": ann})
-	if err != nil || m == nil || *m.ItemCollectionKey["customer"].S != "ann" || len(m.ItemCollectionKey) != 1 ||
+	m := s.collectionMetrics("SIZE", &rec, Item{"customer": ann})
+	if m == nil || *m.ItemCollectionKey["customer"].S != "ann" || len(m.ItemCollectionKey) != 1 ||
 		m.SizeEstimateRangeGB[0] != 0 || m.SizeEstimateRangeGB[1] != 1 {
-		t.Fatalf("metrics = %+v, %v", m, err)
+		t.Fatalf("metrics = %+v", m)
+	}
+}
+
+// Counted by hand: a table keyed by a number, with a KEYS_ONLY local index.
+func TestItemCollectionSizeByHand(t *testing.T) {
+	s, _, _ := newService(t)
+	do(t, s.CreateTable, `{"TableName":"things","BillingMode":"PAY_PER_REQUEST",
+		"KeySchema":[{"AttributeName":"p","KeyType":"HASH"},{"AttributeName":"s","KeyType":"RANGE"}],
+		"AttributeDefinitions":[{"AttributeName":"p","AttributeType":"N"},{"AttributeName":"s","AttributeType":"S"},{"AttributeName":"x","AttributeType":"S"}],
+		"LocalSecondaryIndexes":[{"IndexName":"by-x","KeySchema":[{"AttributeName":"p","KeyType":"HASH"},{"AttributeName":"x","KeyType":"RANGE"}],
+			"Projection":{"ProjectionType":"KEYS_ONLY"}}]}`)
+	// p=7: 1 + 2 bytes; s="ab": 1 + 2; x="xyz": 1 + 3; note="hello": 4 + 5.
+	do(t, s.PutItem, `{"TableName":"things","Item":{"p":{"N":"7"},"s":{"S":"ab"},"x":{"S":"xyz"},"note":{"S":"hello"}}}`)
+	// Not in by-x: p and s only.
+	do(t, s.PutItem, `{"TableName":"things","Item":{"p":{"N":"7"},"s":{"S":"cd"}}}`)
+	// p=70 is another collection.
+	do(t, s.PutItem, `{"TableName":"things","Item":{"p":{"N":"70"},"s":{"S":"ab"},"x":{"S":"xyz"}}}`)
+	rec := s.tables[tableKey{"000000000000", "us-east-1", "things"}].rec
+	seven := AttributeValue{N: new("7")}
+	got, err := s.collectionSize(&rec, &seven)
+	// Items: 3+3+4+9 = 19 and 3+3 = 6; by-x's one entry: p, s and x, 3+3+4,
+	// plus 100.
+	if want := 19 + 6 + 10 + 100; err != nil || got != want {
+		t.Fatalf("collection p=7: %d bytes (%v), want %d", got, err, want)
+	}
+}
+
+func TestSizeRangeGB(t *testing.T) {
+	for size, want := range map[int][2]float64{0: {0, 1}, 1<<30 - 1: {0, 1}, 1 << 30: {1, 2}, 10<<30 + 5: {10, 11}} {
+		if got := sizeRangeGB(size); got[0] != want[0] || got[1] != want[1] {
+			t.Errorf("sizeRangeGB(%d) = %v, want %v", size, got, want)
+		}
 	}
 }

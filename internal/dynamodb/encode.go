@@ -33,8 +33,15 @@ func appendCollectionMetrics(b []byte, m *ItemCollectionMetrics) []byte {
 		return b
 	}
 	return appendMember(b, "ItemCollectionMetrics", func(b []byte) []byte {
-		j, _ := json.Marshal(m) // written rarely: asked for, on tables with local indexes
-		return append(b, j...)
+		b = appendItem(append(b, `{"ItemCollectionKey":`...), m.ItemCollectionKey)
+		b = append(b, `,"SizeEstimateRangeGB":[`...)
+		for i, gb := range m.SizeEstimateRangeGB {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendFloat(b, gb, 'f', -1, 64)
+		}
+		return append(b, "]}"...)
 	})
 }
 

@@ -292,9 +292,7 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 		return nil, err
 	}
 	out := &ItemOutput{ConsumedCapacity: writeConsumed(in.ReturnConsumedCapacity, rec, in.TableName, old, in.Item)}
-	if out.ItemCollectionMetrics, err = s.collectionMetrics(in.ReturnItemCollectionMetrics, rec, in.Item); err != nil {
-		return nil, err
-	}
+	out.ItemCollectionMetrics = s.collectionMetrics(in.ReturnItemCollectionMetrics, rec, in.Item)
 	if in.ReturnValues == "ALL_OLD" {
 		out.Attributes = old
 	}
@@ -426,9 +424,7 @@ func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOut
 		}
 	}
 	out := &ItemOutput{ConsumedCapacity: writeConsumed(in.ReturnConsumedCapacity, rec, in.TableName, old, nil)}
-	if out.ItemCollectionMetrics, err = s.collectionMetrics(in.ReturnItemCollectionMetrics, rec, in.Key); err != nil {
-		return nil, err
-	}
+	out.ItemCollectionMetrics = s.collectionMetrics(in.ReturnItemCollectionMetrics, rec, in.Key)
 	if in.ReturnValues == "ALL_OLD" {
 		out.Attributes = old
 	}
@@ -520,9 +516,7 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 		return nil, err
 	}
 	out := &ItemOutput{ConsumedCapacity: writeConsumed(in.ReturnConsumedCapacity, rec, in.TableName, old, next)}
-	if out.ItemCollectionMetrics, err = s.collectionMetrics(in.ReturnItemCollectionMetrics, rec, next); err != nil {
-		return nil, err
-	}
+	out.ItemCollectionMetrics = s.collectionMetrics(in.ReturnItemCollectionMetrics, rec, next)
 	switch in.ReturnValues {
 	case "ALL_OLD":
 		out.Attributes = old

@@ -309,9 +309,7 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 		if written == nil {
 			continue // a condition check
 		}
-		if err := collections.add(s, op.table, &op.rec, written); err != nil {
-			return nil, err
-		}
+		collections.add(s, op.table, &op.rec, written)
 	}
 	out.ItemCollectionMetrics = collections.out
 	return out, nil
