@@ -54,13 +54,19 @@ func ids(t *testing.T, s *Service, tableID string, ms int64) string {
 // newService opens a service on a store of its own, closed with the test.
 func newService(t *testing.T) (*Service, *meta.DB, *clock.Clock) {
 	t.Helper()
+	return newServiceWith(t, Options{})
+}
+
+// newServiceWith is newService with opts.
+func newServiceWith(t *testing.T, opts Options) (*Service, *meta.DB, *clock.Clock) {
+	t.Helper()
 	db, err := meta.Open(t.TempDir(), meta.DefaultOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	clk := clock.New(0)
-	s, err := New(db, clk, Options{})
+	s, err := New(db, clk, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

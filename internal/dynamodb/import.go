@@ -19,6 +19,7 @@ import (
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/awsproto/epoch"
+	"github.com/lakebox/lakebox/internal/storage/meta"
 )
 
 // ImportTable makes a new table from the objects under an S3 prefix in
@@ -153,7 +154,13 @@ func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*Impor
 			header = o.Csv.HeaderList
 		}
 	}
+	// A retry with the import's ClientToken gets the import, also while it
+	// runs (boto3 retries an import that outlasts its 60 s read timeout):
+	// the token stays locked until the import is recorded IN_PROGRESS.
+	release := func() {}
+	defer func() { release() }()
 	if in.ClientToken != "" {
+		release = s.lockToken(in.ClientToken)
 		if prev, err := jobByToken(s, importPrefix, sc, in.ClientToken, func(d *ImportTableDescription) string { return d.ClientToken }); err != nil {
 			return nil, err
 		} else if prev != nil {
@@ -175,7 +182,8 @@ func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*Impor
 	}
 	now := s.clock.Now()
 	id := jobID(now)
-	d := ImportTableDescription{ImportArn: t.rec.arn() + "/import/" + id, ImportStatus: "COMPLETED", TableArn: t.rec.arn(),
+	key := jobKey(importPrefix, sc, id)
+	d := ImportTableDescription{ImportArn: t.rec.arn() + "/import/" + id, ImportStatus: "IN_PROGRESS", TableArn: t.rec.arn(),
 		TableId: t.rec.ID, ClientToken: in.ClientToken, S3BucketSource: *src, InputFormat: in.InputFormat,
 		InputFormatOptions: in.InputFormatOptions, InputCompressionType: compression, TableCreationParameters: *params,
 		StartTime: epoch.New(now)}
@@ -187,7 +195,15 @@ func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*Impor
 		t.mu.Unlock()
 		return nil, ErrResourceNotFound.WithMessage("Table %s was deleted during its import", params.TableName)
 	}
-	if err = imp.run(ctx, sc, &t.rec); err != nil {
+	// Recorded before it runs, so retries and DescribeImport see it; a
+	// crash that cuts it short leaves the record for New to mark FAILED
+	// when it removes the half-filled table.
+	if err = s.saveJob(key, d); err == nil {
+		release()
+		release = func() {}
+		err = imp.run(ctx, sc, &t.rec)
+	}
+	if err != nil {
 		d.ImportStatus, d.FailureCode, d.FailureMessage = "FAILED", failureCode(err, "S3ReadFailed"), err.Error()
 		if _, derr := s.deleteTable(t); derr != nil {
 			t.mu.Unlock()
@@ -196,13 +212,53 @@ func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*Impor
 	} else if err := s.filled(t); err != nil {
 		t.mu.Unlock()
 		return nil, err
+	} else {
+		d.ImportStatus = "COMPLETED"
 	}
 	t.mu.Unlock()
 	d.EndTime = epoch.Ptr(s.clock.Now())
-	if err := s.saveJob(jobKey(importPrefix, sc, id), d); err != nil {
+	if err := s.saveJob(key, d); err != nil {
 		return nil, err
 	}
 	return &ImportTableOutput{ImportTableDescription: d}, nil
+}
+
+// failInterruptedImports marks FAILED the imports a crash cut short: their
+// tables, left half filled, were removed (removeUnfilled). New calls it
+// before the service serves.
+func (s *Service) failInterruptedImports() error {
+	it, err := s.db.NewIter(importPrefix, meta.PrefixEnd(importPrefix))
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	b := s.db.NewBatch()
+	defer b.Close()
+	for ok := it.First(); ok; ok = it.Next() {
+		v, err := it.Value()
+		if err != nil {
+			return err
+		}
+		var d ImportTableDescription
+		if err := json.Unmarshal(v, &d); err != nil {
+			return err
+		}
+		if d.ImportStatus != "IN_PROGRESS" {
+			continue
+		}
+		d.ImportStatus, d.FailureCode = "FAILED", "InternalServerError"
+		d.FailureMessage = "The server stopped during the import; the table it was filling was removed."
+		d.EndTime = epoch.Ptr(s.clock.Now())
+		body, err := json.Marshal(d)
+		if err != nil {
+			return err
+		}
+		b.Set(it.Key(), body)
+	}
+	if err := it.Close(); err != nil || b.Empty() {
+		return err
+	}
+	return b.Commit()
 }
 
 // importer reads an import's objects into its table.

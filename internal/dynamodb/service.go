@@ -88,6 +88,9 @@ func New(db *meta.DB, clk *clock.Clock, opts Options) (*Service, error) {
 	if err := s.removeUnfilled(); err != nil {
 		return nil, err
 	}
+	if err := s.failInterruptedImports(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
