@@ -123,7 +123,12 @@ func (s *Service) ExportTableToPointInTime(ctx context.Context, in *ExportTableT
 		at = time.UnixMilli(ms)
 	}
 	prefix := strings.TrimSuffix(in.S3Prefix, "/")
+	// As for imports, a retry by ClientToken gets the export, also while
+	// it runs: the token stays locked until it is recorded IN_PROGRESS.
+	release := func() {}
+	defer func() { release() }()
 	if in.ClientToken != "" {
+		release = s.lockToken(in.ClientToken)
 		if prev, err := jobByToken(s, exportPrefix, sc, in.ClientToken, func(d *ExportDescription) string { return d.ClientToken }); err != nil {
 			return nil, err
 		} else if prev != nil {
@@ -137,16 +142,24 @@ func (s *Service) ExportTableToPointInTime(ctx context.Context, in *ExportTableT
 	id := jobID(now)
 	d := ExportDescription{ExportArn: rec.arn() + "/export/" + id, StartTime: epoch.New(now), TableArn: rec.arn(), TableId: rec.ID,
 		ExportTime: epoch.New(at), ClientToken: in.ClientToken, S3Bucket: in.S3Bucket, S3BucketOwner: in.S3BucketOwner,
-		S3Prefix: in.S3Prefix, ExportFormat: "DYNAMODB_JSON", ExportType: "FULL_EXPORT", ExportStatus: "COMPLETED"}
+		S3Prefix: in.S3Prefix, ExportFormat: "DYNAMODB_JSON", ExportType: "FULL_EXPORT", ExportStatus: "IN_PROGRESS"}
 	base := "AWSDynamoDB/" + id + "/"
 	if prefix != "" {
 		base = prefix + "/" + base
 	}
+	key := jobKey(exportPrefix, sc, id)
+	if err := s.saveJob(key, d); err != nil {
+		return nil, err
+	}
+	release()
+	release = func() {}
 	if err := s.writeExport(ctx, sc, &rec, &d, base, at.UnixMilli()); err != nil {
 		d.ExportStatus, d.FailureCode, d.FailureMessage = "FAILED", failureCode(err, "S3WriteFailed"), err.Error()
+	} else {
+		d.ExportStatus = "COMPLETED"
 	}
 	d.EndTime = epoch.Ptr(s.clock.Now())
-	if err := s.saveJob(jobKey(exportPrefix, sc, id), d); err != nil {
+	if err := s.saveJob(key, d); err != nil {
 		return nil, err
 	}
 	return &ExportOutput{ExportDescription: d}, nil

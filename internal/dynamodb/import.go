@@ -19,7 +19,6 @@ import (
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/awsproto/epoch"
-	"github.com/lakebox/lakebox/internal/storage/meta"
 )
 
 // ImportTable makes a new table from the objects under an S3 prefix in
@@ -197,7 +196,7 @@ func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*Impor
 	}
 	// Recorded before it runs, so retries and DescribeImport see it; a
 	// crash that cuts it short leaves the record for New to mark FAILED
-	// when it removes the half-filled table.
+	// (failInterruptedJobs) when it removes the half-filled table.
 	if err = s.saveJob(key, d); err == nil {
 		release()
 		release = func() {}
@@ -221,44 +220,6 @@ func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*Impor
 		return nil, err
 	}
 	return &ImportTableOutput{ImportTableDescription: d}, nil
-}
-
-// failInterruptedImports marks FAILED the imports a crash cut short: their
-// tables, left half filled, were removed (removeUnfilled). New calls it
-// before the service serves.
-func (s *Service) failInterruptedImports() error {
-	it, err := s.db.NewIter(importPrefix, meta.PrefixEnd(importPrefix))
-	if err != nil {
-		return err
-	}
-	defer it.Close()
-	b := s.db.NewBatch()
-	defer b.Close()
-	for ok := it.First(); ok; ok = it.Next() {
-		v, err := it.Value()
-		if err != nil {
-			return err
-		}
-		var d ImportTableDescription
-		if err := json.Unmarshal(v, &d); err != nil {
-			return err
-		}
-		if d.ImportStatus != "IN_PROGRESS" {
-			continue
-		}
-		d.ImportStatus, d.FailureCode = "FAILED", "InternalServerError"
-		d.FailureMessage = "The server stopped during the import; the table it was filling was removed."
-		d.EndTime = epoch.Ptr(s.clock.Now())
-		body, err := json.Marshal(d)
-		if err != nil {
-			return err
-		}
-		b.Set(it.Key(), body)
-	}
-	if err := it.Close(); err != nil || b.Empty() {
-		return err
-	}
-	return b.Commit()
 }
 
 // importer reads an import's objects into its table.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
+	"github.com/lakebox/lakebox/internal/awsproto/epoch"
 
 	"github.com/lakebox/lakebox/internal/storage/meta"
 )
@@ -107,4 +108,66 @@ func jobPage[T any](all []T, table, next string, limit int, tableOf, arnOf func(
 		return all[:limit], arnOf(&all[limit]), nil
 	}
 	return all, "", nil
+}
+
+// failInterruptedJobs marks FAILED the imports and exports a crash cut
+// short, which their records still call IN_PROGRESS: an import's
+// half-filled table is gone (removeUnfilled), an export's objects are
+// partial. New calls it before the service serves.
+func (s *Service) failInterruptedJobs() error {
+	const why = "The server stopped while it ran."
+	now := epoch.Ptr(s.clock.Now())
+	b := s.db.NewBatch()
+	defer b.Close()
+	if err := failInterrupted(s.db, b, importPrefix, func(d *ImportTableDescription) bool {
+		if d.ImportStatus != "IN_PROGRESS" {
+			return false
+		}
+		d.ImportStatus, d.FailureCode, d.FailureMessage, d.EndTime = "FAILED", "InternalServerError", why+" Its table was removed.", now
+		return true
+	}); err != nil {
+		return err
+	}
+	if err := failInterrupted(s.db, b, exportPrefix, func(d *ExportDescription) bool {
+		if d.ExportStatus != "IN_PROGRESS" {
+			return false
+		}
+		d.ExportStatus, d.FailureCode, d.FailureMessage, d.EndTime = "FAILED", "InternalServerError", why, now
+		return true
+	}); err != nil {
+		return err
+	}
+	if b.Empty() {
+		return nil
+	}
+	return b.Commit()
+}
+
+// failInterrupted adds to b the job descriptions under prefix that fail
+// changes.
+func failInterrupted[T any](db *meta.DB, b *meta.Batch, prefix []byte, fail func(*T) bool) error {
+	it, err := db.NewIter(prefix, meta.PrefixEnd(prefix))
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for ok := it.First(); ok; ok = it.Next() {
+		v, err := it.Value()
+		if err != nil {
+			return err
+		}
+		d := new(T)
+		if err := json.Unmarshal(v, d); err != nil {
+			return err
+		}
+		if !fail(d) {
+			continue
+		}
+		body, err := json.Marshal(d)
+		if err != nil {
+			return err
+		}
+		b.Set(it.Key(), body)
+	}
+	return it.Close()
 }

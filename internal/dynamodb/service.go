@@ -88,7 +88,7 @@ func New(db *meta.DB, clk *clock.Clock, opts Options) (*Service, error) {
 	if err := s.removeUnfilled(); err != nil {
 		return nil, err
 	}
-	if err := s.failInterruptedImports(); err != nil {
+	if err := s.failInterruptedJobs(); err != nil {
 		return nil, err
 	}
 	return s, nil
