@@ -146,28 +146,15 @@ func (s *Service) failInterruptedJobs() error {
 // failInterrupted adds to b the job descriptions under prefix that fail
 // changes.
 func failInterrupted[T any](db *meta.DB, b *meta.Batch, prefix []byte, fail func(*T) bool) error {
-	it, err := db.NewIter(prefix, meta.PrefixEnd(prefix))
-	if err != nil {
-		return err
-	}
-	defer it.Close()
-	for ok := it.First(); ok; ok = it.Next() {
-		v, err := it.Value()
-		if err != nil {
-			return err
-		}
-		d := new(T)
-		if err := json.Unmarshal(v, d); err != nil {
-			return err
-		}
+	return eachKeyedJSON(db, prefix, func(key []byte, d *T) error {
 		if !fail(d) {
-			continue
+			return nil
 		}
 		body, err := json.Marshal(d)
 		if err != nil {
 			return err
 		}
-		b.Set(it.Key(), body)
-	}
-	return it.Close()
+		b.Set(key, body)
+		return nil
+	})
 }

@@ -93,6 +93,12 @@ func seqRange(db *meta.DB, prefix []byte) (first, last uint64, ok bool, err erro
 // eachJSON decodes every value under prefix, in key order, and passes it
 // to fn.
 func eachJSON[T any](db *meta.DB, prefix []byte, fn func(*T) error) error {
+	return eachKeyedJSON(db, prefix, func(_ []byte, d *T) error { return fn(d) })
+}
+
+// eachKeyedJSON is eachJSON that also gives each value's key, valid until
+// fn returns.
+func eachKeyedJSON[T any](db *meta.DB, prefix []byte, fn func(key []byte, d *T) error) error {
 	it, err := db.NewIter(prefix, meta.PrefixEnd(prefix))
 	if err != nil {
 		return err
@@ -107,7 +113,7 @@ func eachJSON[T any](db *meta.DB, prefix []byte, fn func(*T) error) error {
 		if err := json.Unmarshal(v, d); err != nil {
 			return err
 		}
-		if err := fn(d); err != nil {
+		if err := fn(it.Key(), d); err != nil {
 			return err
 		}
 	}
