@@ -483,17 +483,21 @@ func (s *Service) restore(ctx context.Context, src *tableRecord, name string, o 
 	if err != nil {
 		return nil, err
 	}
-	if err := s.filled(target); err != nil {
+	if err := s.filled(target, nil); err != nil {
 		return nil, err
 	}
 	return &RestoreTableOutput{TableDescription: s.describe(&target.rec, "ACTIVE", count, size)}, nil
 }
 
-// filled clears a write-locked table's Filling mark, durably.
-func (s *Service) filled(t *table) error {
+// filled clears a write-locked table's Filling mark, durably, in one
+// commit with what b holds (nil: nothing more).
+func (s *Service) filled(t *table, b *meta.Batch) error {
+	if b == nil {
+		b = s.db.NewBatch()
+	}
 	rec := t.rec
 	rec.Filling = false
-	if err := s.saveTable(&rec); err != nil {
+	if err := s.saveTableIn(b, &rec); err != nil {
 		return err
 	}
 	t.rec = rec

@@ -197,28 +197,49 @@ func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*Impor
 	// Recorded before it runs, so retries and DescribeImport see it; a
 	// crash that cuts it short leaves the record for New to mark FAILED
 	// (failInterruptedJobs) when it removes the half-filled table.
-	if err = s.saveJob(key, d); err == nil {
-		release()
-		release = func() {}
-		err = imp.run(ctx, sc, &t.rec)
+	if err := s.saveJob(key, d); err != nil {
+		t.mu.Unlock()
+		return nil, err
 	}
-	if err != nil {
+	release()
+	release = func() {}
+	recorded := false
+	defer func() {
+		if !recorded { // an error below: the record must not stay IN_PROGRESS
+			d.ImportStatus, d.FailureCode, d.FailureMessage = "FAILED", "InternalServerError", "The import could not finish."
+			d.EndTime = epoch.Ptr(s.clock.Now())
+			s.saveJob(key, d) // best effort: the request fails anyway
+		}
+	}()
+	if err := imp.run(ctx, sc, &t.rec); err != nil {
 		d.ImportStatus, d.FailureCode, d.FailureMessage = "FAILED", failureCode(err, "S3ReadFailed"), err.Error()
 		if _, derr := s.deleteTable(t); derr != nil {
 			t.mu.Unlock()
 			return nil, derr
 		}
-	} else if err := s.filled(t); err != nil {
 		t.mu.Unlock()
-		return nil, err
+		d.EndTime = epoch.Ptr(s.clock.Now())
+		if err := s.saveJob(key, d); err != nil {
+			return nil, err
+		}
 	} else {
-		d.ImportStatus = "COMPLETED"
+		// COMPLETED in the commit that clears the table's Filling mark: a
+		// crash keeps both or neither.
+		d.ImportStatus, d.EndTime = "COMPLETED", epoch.Ptr(s.clock.Now())
+		body, err := json.Marshal(d)
+		if err != nil {
+			t.mu.Unlock()
+			return nil, err
+		}
+		b := s.db.NewBatch()
+		b.Set(key, body)
+		err = s.filled(t, b)
+		t.mu.Unlock()
+		if err != nil {
+			return nil, err
+		}
 	}
-	t.mu.Unlock()
-	d.EndTime = epoch.Ptr(s.clock.Now())
-	if err := s.saveJob(key, d); err != nil {
-		return nil, err
-	}
+	recorded = true
 	return &ImportTableOutput{ImportTableDescription: d}, nil
 }
 

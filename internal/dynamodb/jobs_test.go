@@ -56,22 +56,28 @@ const heldImport = `{"ClientToken":"once","S3BucketSource":{"S3Bucket":"lake","S
 		"KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}]}}`
 
 // start runs op with request in the background; the returned channel
-// gives its answer.
-func start[In, Out any](t *testing.T, ctx context.Context, op func(context.Context, *In) (*Out, error), request string) <-chan *Out {
+// gives its answer, and cancel its context. The test waits for it to end.
+func start[In, Out any](t *testing.T, op func(context.Context, *In) (*Out, error), request string) (<-chan *Out, context.CancelFunc) {
 	t.Helper()
 	in := new(In)
 	if err := jsonv2.Unmarshal([]byte(request), in); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan *Out, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	answer, finished := make(chan *Out, 1), make(chan struct{})
 	go func() {
+		defer close(finished)
 		out, err := op(ctx, in)
 		if err != nil {
 			t.Error(err)
 		}
-		done <- out
+		answer <- out
 	}()
-	return done
+	t.Cleanup(func() {
+		cancel()
+		<-finished
+	})
+	return answer, cancel
 }
 
 // A retry of an import that is still running (boto3 retries one that
@@ -80,11 +86,22 @@ func start[In, Out any](t *testing.T, ctx context.Context, op func(context.Conte
 func TestImportRetriedWhileRunning(t *testing.T) {
 	lake := newHeldLake()
 	s, _, _ := newServiceWith(t, Options{Lake: lake})
-	done := start(t, context.Background(), s.ImportTable, heldImport)
+	done, _ := start(t, s.ImportTable, heldImport)
 	<-lake.reading
 	retry := do(t, s.ImportTable, heldImport).ImportTableDescription
 	if retry.ImportStatus != "IN_PROGRESS" {
 		t.Fatalf("retry during the import: %s", retry.ImportStatus)
+	}
+	other := new(ImportTableInput)
+	if err := jsonv2.Unmarshal([]byte(heldImport), other); err != nil {
+		t.Fatal(err)
+	}
+	other.InputCompressionType = "GZIP"
+	if _, err := s.ImportTable(context.Background(), other); !errors.Is(err, ErrImportConflict) {
+		t.Fatalf("a retry with other parameters during the import: %v", err)
+	}
+	if l := do(t, s.ListImports, `{}`).ImportSummaryList; len(l) != 1 || l[0].ImportStatus != "IN_PROGRESS" {
+		t.Fatalf("listed during the import: %+v", l)
 	}
 	desc := func() ImportTableDescription {
 		return do(t, s.DescribeImport, `{"ImportArn":"`+retry.ImportArn+`"}`).ImportTableDescription
@@ -107,8 +124,7 @@ func TestImportRetriedWhileRunning(t *testing.T) {
 func TestImportCutShortByCrash(t *testing.T) {
 	lake := newHeldLake()
 	s, db, clk := newServiceWith(t, Options{Lake: lake})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := start(t, ctx, s.ImportTable, heldImport)
+	_, cancel := start(t, s.ImportTable, heldImport)
 	<-lake.reading
 	arn := do(t, s.ImportTable, heldImport).ImportTableDescription.ImportArn
 
@@ -125,11 +141,10 @@ func TestImportCutShortByCrash(t *testing.T) {
 		t.Fatalf("the half-filled table: %v", err)
 	}
 	cancel() // the first service's import ends, whatever it then records
-	<-done
 }
 
-// Exports too: a retry while one runs gets it IN_PROGRESS, and one a crash
-// cuts short is FAILED at the next start.
+// Exports too: a retry while one runs gets it IN_PROGRESS, one a crash cut
+// short is FAILED at the next start, and one that runs on completes.
 func TestExportRetriedWhileRunningAndCutShort(t *testing.T) {
 	lake := newHeldLake()
 	s, db, clk := newServiceWith(t, Options{Lake: lake})
@@ -139,8 +154,7 @@ func TestExportRetriedWhileRunningAndCutShort(t *testing.T) {
 	do(t, s.PutItem, `{"TableName":"orders","Item":{"id":{"S":"a"}}}`)
 	arn := s.tables[tableKey{"000000000000", "us-east-1", "orders"}].rec.arn()
 	request := `{"TableArn":"` + arn + `","S3Bucket":"lake","ClientToken":"once"}`
-	ctx, cancel := context.WithCancel(context.Background())
-	done := start(t, ctx, s.ExportTableToPointInTime, request)
+	done, _ := start(t, s.ExportTableToPointInTime, request)
 	<-lake.reading
 	retry := do(t, s.ExportTableToPointInTime, request).ExportDescription
 	if retry.ExportStatus != "IN_PROGRESS" {
@@ -153,6 +167,11 @@ func TestExportRetriedWhileRunningAndCutShort(t *testing.T) {
 	if d := do(t, again.DescribeExport, `{"ExportArn":"`+retry.ExportArn+`"}`).ExportDescription; d.ExportStatus != "FAILED" || d.EndTime == nil {
 		t.Fatalf("after a crash: %+v", d)
 	}
-	cancel()
-	<-done
+	close(lake.release)
+	if d := (<-done).ExportDescription; d.ExportArn != retry.ExportArn || d.ExportStatus != "COMPLETED" || d.ItemCount != 1 {
+		t.Fatalf("the export: %+v", d)
+	}
+	if d := do(t, s.DescribeExport, `{"ExportArn":"`+retry.ExportArn+`"}`).ExportDescription; d.ExportStatus != "COMPLETED" {
+		t.Fatalf("described after the export: %+v", d)
+	}
 }
