@@ -474,8 +474,8 @@ func (s *Service) restore(ctx context.Context, src *tableRecord, name string, o 
 	if err != nil {
 		return nil, err
 	}
-	target.mu.Lock()
-	defer target.mu.Unlock()
+	target.lockForFill()
+	defer target.unlockFilled()
 	if target.deleted {
 		return nil, ErrTableNotFound.WithMessage("Table not found: %s", name)
 	}

@@ -189,16 +189,16 @@ func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*Impor
 	imp := &importer{s: s, d: &d, compression: compression, delimiter: delimiter, header: header, pending: map[string]Item{}}
 	// Writers wait until the table is filled; a failed import takes its
 	// table away again before anyone else can use it.
-	t.mu.Lock()
+	t.lockForFill()
 	if t.deleted {
-		t.mu.Unlock()
+		t.unlockFilled()
 		return nil, ErrResourceNotFound.WithMessage("Table %s was deleted during its import", params.TableName)
 	}
 	// Recorded before it runs, so retries and DescribeImport see it; a
 	// crash that cuts it short leaves the record for New to mark FAILED
 	// (failInterruptedJobs) when it removes the half-filled table.
 	if err := s.saveJob(key, d); err != nil {
-		t.mu.Unlock()
+		t.unlockFilled()
 		return nil, err
 	}
 	release()
@@ -214,10 +214,10 @@ func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*Impor
 	if err := imp.run(ctx, sc, &t.rec); err != nil {
 		d.ImportStatus, d.FailureCode, d.FailureMessage = "FAILED", failureCode(err, "S3ReadFailed"), err.Error()
 		if _, derr := s.deleteTable(t); derr != nil {
-			t.mu.Unlock()
+			t.unlockFilled()
 			return nil, derr
 		}
-		t.mu.Unlock()
+		t.unlockFilled()
 		d.EndTime = epoch.Ptr(s.clock.Now())
 		if err := s.saveJob(key, d); err != nil {
 			return nil, err
@@ -228,13 +228,13 @@ func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*Impor
 		d.ImportStatus, d.EndTime = "COMPLETED", epoch.Ptr(s.clock.Now())
 		body, err := json.Marshal(d)
 		if err != nil {
-			t.mu.Unlock()
+			t.unlockFilled()
 			return nil, err
 		}
 		b := s.db.NewBatch()
 		b.Set(key, body)
 		err = s.filled(t, b)
-		t.mu.Unlock()
+		t.unlockFilled()
 		if err != nil {
 			return nil, err
 		}

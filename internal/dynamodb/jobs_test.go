@@ -103,6 +103,10 @@ func TestImportRetriedWhileRunning(t *testing.T) {
 	if l := do(t, s.ListImports, `{}`).ImportSummaryList; len(l) != 1 || l[0].ImportStatus != "IN_PROGRESS" {
 		t.Fatalf("listed during the import: %+v", l)
 	}
+	// The table, being filled, is CREATING; DescribeTable does not wait.
+	if tbl := do(t, s.DescribeTable, `{"TableName":"imported"}`).Table; tbl.TableStatus != "CREATING" {
+		t.Fatalf("the table during the import: %s", tbl.TableStatus)
+	}
 	desc := func() ImportTableDescription {
 		return do(t, s.DescribeImport, `{"ImportArn":"`+retry.ImportArn+`"}`).ImportTableDescription
 	}
@@ -116,6 +120,9 @@ func TestImportRetriedWhileRunning(t *testing.T) {
 	}
 	if d := desc(); d.ImportStatus != "COMPLETED" || d.ImportedItemCount != 2 {
 		t.Fatalf("described after the import: %+v", d)
+	}
+	if tbl := do(t, s.DescribeTable, `{"TableName":"imported"}`).Table; tbl.TableStatus != "ACTIVE" || tbl.ItemCount != 2 {
+		t.Fatalf("the table after the import: %+v", tbl)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lakebox/lakebox/internal/awsproto/epoch"
@@ -72,6 +73,23 @@ type table struct {
 	// readUnlock is mu.RUnlock as a value made once: lockTable hands it to
 	// every request, and a method value made there is an allocation each.
 	readUnlock func()
+	// filling is the record of a table a restore or an import is filling
+	// under the write lock (lockForFill), for DescribeTable to answer
+	// CREATING from rather than wait for the fill.
+	filling atomic.Pointer[tableRecord]
+}
+
+// lockForFill write-locks a new table a restore or an import is about to
+// fill; until unlockFilled, DescribeTable answers CREATING.
+func (t *table) lockForFill() {
+	t.mu.Lock()
+	rec := t.rec
+	t.filling.Store(&rec)
+}
+
+func (t *table) unlockFilled() {
+	t.filling.Store(nil)
+	t.mu.Unlock()
 }
 
 func newTable(rec tableRecord) *table {
@@ -505,6 +523,11 @@ func (s *Service) DescribeTable(ctx context.Context, in *TableNameInput) (*Descr
 	t, err := s.lookupNamed(ctx, in.TableName)
 	if err != nil {
 		return nil, err
+	}
+	// An import or a restore is filling it: CREATING, at once, so that a
+	// waiter polls on rather than waits here for the fill.
+	if rec := t.filling.Load(); rec != nil {
+		return &DescribeTableOutput{Table: s.describe(rec, "CREATING", 0, 0)}, nil
 	}
 	t.mu.RLock()
 	rec := t.rec
