@@ -464,21 +464,14 @@ func (s *Service) restore(ctx context.Context, src *tableRecord, name string, o 
 			create.AttributeDefinitions = append(create.AttributeDefinitions, d)
 		}
 	}
-	if _, err := s.createTable(ctx, create, true); err != nil {
+	_, target, err := s.createTable(ctx, create, true)
+	if err != nil {
 		if errors.Is(err, ErrResourceInUse) {
 			return nil, ErrTableAlreadyExists.WithMessage("Table already exists: %s", name)
 		}
 		return nil, err
 	}
-	target, err := s.lookup(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	target.lockForFill()
 	defer target.unlockFilled()
-	if target.deleted {
-		return nil, ErrTableNotFound.WithMessage("Table not found: %s", name)
-	}
 	count, size, err := s.fill(&target.rec, each)
 	if err != nil {
 		return nil, err

@@ -169,13 +169,13 @@ func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*Impor
 			return &ImportTableOutput{ImportTableDescription: *prev}, nil
 		}
 	}
-	if _, err := s.createTable(ctx, &CreateTableInput{TableName: params.TableName, KeySchema: params.KeySchema,
+	// Locked for the fill from its creation: writers wait until it is
+	// filled, and a failed import takes the table away again before
+	// anyone else can use it.
+	_, t, err := s.createTable(ctx, &CreateTableInput{TableName: params.TableName, KeySchema: params.KeySchema,
 		AttributeDefinitions: params.AttributeDefinitions, BillingMode: params.BillingMode, ProvisionedThroughput: params.ProvisionedThroughput,
 		GlobalSecondaryIndexes: params.GlobalSecondaryIndexes, SSESpecification: params.SSESpecification,
-		notServed: notServed{OnDemandThroughput: params.OnDemandThroughput}}, true); err != nil {
-		return nil, err
-	}
-	t, err := s.lookup(ctx, params.TableName)
+		notServed: notServed{OnDemandThroughput: params.OnDemandThroughput}}, true)
 	if err != nil {
 		return nil, err
 	}
@@ -187,17 +187,11 @@ func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*Impor
 		InputFormatOptions: in.InputFormatOptions, InputCompressionType: compression, TableCreationParameters: *params,
 		StartTime: epoch.New(now)}
 	imp := &importer{s: s, d: &d, compression: compression, delimiter: delimiter, header: header, pending: map[string]Item{}}
-	// Writers wait until the table is filled; a failed import takes its
-	// table away again before anyone else can use it.
-	t.lockForFill()
-	if t.deleted {
-		t.unlockFilled()
-		return nil, ErrResourceNotFound.WithMessage("Table %s was deleted during its import", params.TableName)
-	}
 	// Recorded before it runs, so retries and DescribeImport see it; a
 	// crash that cuts it short leaves the record for New to mark FAILED
 	// (failInterruptedJobs) when it removes the half-filled table.
 	if err := s.saveJob(key, d); err != nil {
+		s.deleteTable(t) // best effort: the request fails anyway
 		t.unlockFilled()
 		return nil, err
 	}

@@ -274,32 +274,35 @@ type CreateTableOutput struct {
 
 // CreateTable makes a table; it is ACTIVE at once.
 func (s *Service) CreateTable(ctx context.Context, in *CreateTableInput) (*CreateTableOutput, error) {
-	return s.createTable(ctx, in, false)
+	out, _, err := s.createTable(ctx, in, false)
+	return out, err
 }
 
-// createTable makes a table, marked Filling for a restore or an import
-// (which clears the mark with filled).
-func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling bool) (*CreateTableOutput, error) {
+// createTable makes a table. For a restore or an import (filling), it is
+// marked Filling and returned locked for the fill (lockForFill) before
+// anyone else can find it; the caller clears the mark with filled and
+// unlocks it with unlockFilled.
+func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling bool) (*CreateTableOutput, *table, error) {
 	sc := scopeOf(ctx)
 	if !tableNamePattern.MatchString(in.TableName) {
-		return nil, modelValidation(in.TableName, "tableName", "satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
+		return nil, nil, modelValidation(in.TableName, "tableName", "satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
 	}
 	if err := checkTableSettings(&in.notServed, in.SSESpecification, in.TableClass); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, tag := range in.Tags {
 		if err := checkTag(tag); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if len(in.Tags) > maxTags {
-		return nil, tooManyTags()
+		return nil, nil, tooManyTags()
 	}
 	withStream := false
 	if in.StreamSpecification != nil {
 		var err error
 		if withStream, err = checkStreamSpec(in.StreamSpecification); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	mode := in.BillingMode
@@ -307,25 +310,25 @@ func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling
 		mode = "PROVISIONED"
 	}
 	if err := checkKeySchema(in.KeySchema, in.AttributeDefinitions); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := checkIndexes(in.KeySchema, in.AttributeDefinitions, in.GlobalSecondaryIndexes, in.LocalSecondaryIndexes, mode); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	switch mode {
 	case "PROVISIONED":
 		if in.ProvisionedThroughput == nil {
-			return nil, validationf("One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED")
+			return nil, nil, validationf("One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED")
 		}
 		if in.ProvisionedThroughput.ReadCapacityUnits < 1 || in.ProvisionedThroughput.WriteCapacityUnits < 1 {
-			return nil, validationf("One or more parameter values were invalid: Each of ReadCapacityUnits and WriteCapacityUnits must be at least 1")
+			return nil, nil, validationf("One or more parameter values were invalid: Each of ReadCapacityUnits and WriteCapacityUnits must be at least 1")
 		}
 	case "PAY_PER_REQUEST":
 		if in.ProvisionedThroughput != nil {
-			return nil, validationf("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST")
+			return nil, nil, validationf("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST")
 		}
 	default:
-		return nil, modelValidation(mode, "billingMode", "satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]")
+		return nil, nil, modelValidation(mode, "billingMode", "satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]")
 	}
 	rec := tableRecord{Account: sc.account, Region: sc.region, Name: in.TableName, ID: newID(), KeySchema: in.KeySchema,
 		Attributes: in.AttributeDefinitions, BillingMode: mode, Throughput: in.ProvisionedThroughput,
@@ -347,17 +350,20 @@ func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.tables[key]; ok {
-		return nil, ErrResourceInUse.WithMessage("Table already exists: %s", in.TableName)
+		return nil, nil, ErrResourceInUse.WithMessage("Table already exists: %s", in.TableName)
 	}
 	if err := s.saveTable(&rec, st); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	t := newTable(rec)
+	if filling {
+		t.lockForFill()
+	}
 	s.tables[key] = t
 	if st != nil {
 		s.streams[st.rec.ID] = st
 	}
-	return &CreateTableOutput{TableDescription: s.describe(&rec, "ACTIVE", 0, 0)}, nil
+	return &CreateTableOutput{TableDescription: s.describe(&rec, "ACTIVE", 0, 0)}, t, nil
 }
 
 // checkKeySchema checks a table's key schema and that its attributes are
