@@ -266,6 +266,9 @@ func (s *Service) TrimHistory() (int, error) {
 	s.mu.RUnlock()
 	dropped := 0
 	for _, t := range tables {
+		if t.filling.Load() != nil { // a restore or import holds it until filled
+			continue
+		}
 		t.mu.RLock()
 		id, p := t.rec.ID, t.rec.PITR
 		t.mu.RUnlock()
@@ -471,7 +474,15 @@ func (s *Service) restore(ctx context.Context, src *tableRecord, name string, o 
 		}
 		return nil, err
 	}
-	defer target.unlockFilled()
+	// A restore that does not finish (an error, a panic) takes its
+	// half-filled table away again.
+	finished := false
+	defer func() {
+		if !finished {
+			s.deleteTable(target) // best effort: the request fails anyway
+		}
+		target.unlockFilled()
+	}()
 	count, size, err := s.fill(&target.rec, each)
 	if err != nil {
 		return nil, err
@@ -479,6 +490,7 @@ func (s *Service) restore(ctx context.Context, src *tableRecord, name string, o 
 	if err := s.filled(target, nil); err != nil {
 		return nil, err
 	}
+	finished = true
 	return &RestoreTableOutput{TableDescription: s.describe(&target.rec, "ACTIVE", count, size)}, nil
 }
 

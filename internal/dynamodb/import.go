@@ -187,54 +187,58 @@ func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*Impor
 		InputFormatOptions: in.InputFormatOptions, InputCompressionType: compression, TableCreationParameters: *params,
 		StartTime: epoch.New(now)}
 	imp := &importer{s: s, d: &d, compression: compression, delimiter: delimiter, header: header, pending: map[string]Item{}}
+	// Until the import has ended, COMPLETED or FAILED, any way out (an
+	// error, a panic) takes the half-filled table away, records the import
+	// FAILED and unlocks the table.
+	ended := false
+	defer func() {
+		if !ended {
+			if !t.deleted {
+				s.deleteTable(t) // best effort: the request fails anyway
+			}
+			if d.ImportStatus != "FAILED" { // keep a failure's own reason
+				d.ImportStatus, d.FailureCode, d.FailureMessage = "FAILED", "InternalServerError", "The import could not finish."
+			}
+			d.EndTime = epoch.Ptr(s.clock.Now())
+			s.saveJob(key, d)
+		}
+		t.unlockFilled()
+	}()
 	// Recorded before it runs, so retries and DescribeImport see it; a
 	// crash that cuts it short leaves the record for New to mark FAILED
 	// (failInterruptedJobs) when it removes the half-filled table.
 	if err := s.saveJob(key, d); err != nil {
-		s.deleteTable(t) // best effort: the request fails anyway
-		t.unlockFilled()
 		return nil, err
 	}
 	release()
 	release = func() {}
-	recorded := false
-	defer func() {
-		if !recorded { // an error below: the record must not stay IN_PROGRESS
-			d.ImportStatus, d.FailureCode, d.FailureMessage = "FAILED", "InternalServerError", "The import could not finish."
-			d.EndTime = epoch.Ptr(s.clock.Now())
-			s.saveJob(key, d) // best effort: the request fails anyway
-		}
-	}()
 	if err := imp.run(ctx, sc, &t.rec); err != nil {
 		d.ImportStatus, d.FailureCode, d.FailureMessage = "FAILED", failureCode(err, "S3ReadFailed"), err.Error()
-		if _, derr := s.deleteTable(t); derr != nil {
-			t.unlockFilled()
-			return nil, derr
+		if _, err := s.deleteTable(t); err != nil {
+			return nil, err
 		}
-		t.unlockFilled()
 		d.EndTime = epoch.Ptr(s.clock.Now())
 		if err := s.saveJob(key, d); err != nil {
 			return nil, err
 		}
-	} else {
-		// COMPLETED in the commit that clears the table's Filling mark: a
-		// crash keeps both or neither.
-		d.ImportStatus, d.EndTime = "COMPLETED", epoch.Ptr(s.clock.Now())
-		body, err := json.Marshal(d)
-		if err != nil {
-			t.unlockFilled()
-			return nil, err
-		}
-		b := s.db.NewBatch()
-		b.Set(key, body)
-		err = s.filled(t, b)
-		t.unlockFilled()
-		if err != nil {
-			return nil, err
-		}
+		ended = true
+		return &ImportTableOutput{ImportTableDescription: d}, nil
 	}
-	recorded = true
-	return &ImportTableOutput{ImportTableDescription: d}, nil
+	// COMPLETED in the commit that clears the table's Filling mark: a crash
+	// keeps both or neither.
+	done := d
+	done.ImportStatus, done.EndTime = "COMPLETED", epoch.Ptr(s.clock.Now())
+	body, err := json.Marshal(done)
+	if err != nil {
+		return nil, err
+	}
+	b := s.db.NewBatch()
+	b.Set(key, body)
+	if err := s.filled(t, b); err != nil {
+		return nil, err
+	}
+	ended = true
+	return &ImportTableOutput{ImportTableDescription: done}, nil
 }
 
 // importer reads an import's objects into its table.

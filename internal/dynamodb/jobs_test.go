@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	jsonv2 "github.com/go-json-experiment/json"
 
@@ -103,9 +104,29 @@ func TestImportRetriedWhileRunning(t *testing.T) {
 	if l := do(t, s.ListImports, `{}`).ImportSummaryList; len(l) != 1 || l[0].ImportStatus != "IN_PROGRESS" {
 		t.Fatalf("listed during the import: %+v", l)
 	}
-	// The table, being filled, is CREATING; DescribeTable does not wait.
-	if tbl := do(t, s.DescribeTable, `{"TableName":"imported"}`).Table; tbl.TableStatus != "CREATING" {
-		t.Fatalf("the table during the import: %s", tbl.TableStatus)
+	// The table, being filled, is CREATING: DescribeTable answers at once,
+	// a change is refused at once, and neither waits for the fill.
+	answered := make(chan struct{})
+	go func() {
+		defer close(answered)
+		if tbl, err := s.DescribeTable(context.Background(), &TableNameInput{TableName: "imported"}); err != nil || tbl.Table.TableStatus != "CREATING" {
+			t.Errorf("the table during the import: %+v, %v", tbl, err)
+		}
+		ttl := new(UpdateTimeToLiveInput)
+		if err := jsonv2.Unmarshal([]byte(`{"TableName":"imported","TimeToLiveSpecification":{"AttributeName":"exp","Enabled":true}}`), ttl); err != nil {
+			t.Error(err)
+		}
+		if _, err := s.UpdateTimeToLive(context.Background(), ttl); !errors.Is(err, ErrResourceInUse) {
+			t.Errorf("a change to the table during the import: %v", err)
+		}
+		if _, err := s.Expire(); err != nil { // the TTL sweep passes it by
+			t.Error(err)
+		}
+	}()
+	select {
+	case <-answered:
+	case <-time.After(time.Minute): // a guard against a hang, not a timing
+		t.Fatal("DescribeTable, UpdateTimeToLive or the TTL sweep waited for the import")
 	}
 	desc := func() ImportTableDescription {
 		return do(t, s.DescribeImport, `{"ImportArn":"`+retry.ImportArn+`"}`).ImportTableDescription
@@ -131,7 +152,7 @@ func TestImportRetriedWhileRunning(t *testing.T) {
 func TestImportCutShortByCrash(t *testing.T) {
 	lake := newHeldLake()
 	s, db, clk := newServiceWith(t, Options{Lake: lake})
-	_, cancel := start(t, s.ImportTable, heldImport)
+	done, cancel := start(t, s.ImportTable, heldImport)
 	<-lake.reading
 	arn := do(t, s.ImportTable, heldImport).ImportTableDescription.ImportArn
 
@@ -147,7 +168,15 @@ func TestImportCutShortByCrash(t *testing.T) {
 	if _, err := again.DescribeTable(context.Background(), &TableNameInput{TableName: "imported"}); !errors.Is(err, ErrResourceNotFound) {
 		t.Fatalf("the half-filled table: %v", err)
 	}
-	cancel() // the first service's import ends, whatever it then records
+	// The first service's import fails when its read does: FAILED with
+	// the reason, its table taken away.
+	cancel()
+	if d := (<-done).ImportTableDescription; d.ImportStatus != "FAILED" || !strings.Contains(d.FailureMessage, "context canceled") {
+		t.Fatalf("the failed import: %+v", d)
+	}
+	if _, err := s.DescribeTable(context.Background(), &TableNameInput{TableName: "imported"}); !errors.Is(err, ErrResourceNotFound) {
+		t.Fatalf("the failed import's table: %v", err)
+	}
 }
 
 // Exports too: a retry while one runs gets it IN_PROGRESS, one a crash cut

@@ -507,6 +507,9 @@ func (s *Service) lockNamed(ctx context.Context, name string) (*table, error) {
 	if err != nil {
 		return nil, err
 	}
+	if f := t.filling.Load(); f != nil { // being created: a change is refused, not kept waiting for the fill
+		return nil, ErrResourceInUse.WithMessage("Attempt to change a resource which is still in use: Table is being created: %s", f.Name)
+	}
 	t.mu.Lock()
 	if t.deleted {
 		t.mu.Unlock()
@@ -536,8 +539,11 @@ func (s *Service) DescribeTable(ctx context.Context, in *TableNameInput) (*Descr
 		return &DescribeTableOutput{Table: s.describe(rec, "CREATING", 0, 0)}, nil
 	}
 	t.mu.RLock()
-	rec := t.rec
+	rec, deleted := t.rec, t.deleted
 	t.mu.RUnlock()
+	if deleted { // a failed import or restore took it away meanwhile
+		return nil, tableNotFoundNamed(rec.Name)
+	}
 	count, size, err := s.stats(&rec)
 	if err != nil {
 		return nil, err

@@ -94,7 +94,8 @@ func (s *Service) Expire() (int, error) {
 	}
 	now := s.clock.Now().Unix()
 	// Table locks are never taken under s.mu (UpdateTable and DeleteTable
-	// take s.mu under their table's lock).
+	// take s.mu under their table's lock), but by createTable for a table
+	// no one else can see yet.
 	s.mu.RLock()
 	all := make([]*table, 0, len(s.tables))
 	for _, t := range s.tables {
@@ -103,6 +104,9 @@ func (s *Service) Expire() (int, error) {
 	s.mu.RUnlock()
 	var tables []*table
 	for _, t := range all {
+		if t.filling.Load() != nil { // a restore or import holds it until filled
+			continue
+		}
 		t.mu.RLock()
 		if t.rec.TTL != "" {
 			tables = append(tables, t)
