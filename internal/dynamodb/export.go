@@ -123,21 +123,17 @@ func (s *Service) ExportTableToPointInTime(ctx context.Context, in *ExportTableT
 		at = time.UnixMilli(ms)
 	}
 	prefix := strings.TrimSuffix(in.S3Prefix, "/")
-	// As for imports, a retry by ClientToken gets the export, also while
-	// it runs: the token stays locked until it is recorded IN_PROGRESS.
-	release := func() {}
+	// A retry by ClientToken gets the export, also while it runs.
+	prev, release, err := claimToken(s, exportPrefix, sc, in.ClientToken, func(d *ExportDescription) string { return d.ClientToken })
 	defer func() { release() }()
-	if in.ClientToken != "" {
-		release = s.lockToken(in.ClientToken)
-		if prev, err := jobByToken(s, exportPrefix, sc, in.ClientToken, func(d *ExportDescription) string { return d.ClientToken }); err != nil {
-			return nil, err
-		} else if prev != nil {
-			if prev.TableArn != rec.arn() || prev.S3Bucket != in.S3Bucket || prev.S3Prefix != in.S3Prefix ||
-				in.ExportTime != nil && !prev.ExportTime.Equal(epoch.New(at).Time) {
-				return nil, ErrExportConflict.WithMessage("An export with client token %s and other parameters exists", in.ClientToken)
-			}
-			return &ExportOutput{ExportDescription: *prev}, nil
-		}
+	switch {
+	case err != nil:
+		return nil, err
+	case prev != nil && (prev.TableArn != rec.arn() || prev.S3Bucket != in.S3Bucket || prev.S3Prefix != in.S3Prefix ||
+		in.ExportTime != nil && !prev.ExportTime.Equal(epoch.New(at).Time)):
+		return nil, ErrExportConflict.WithMessage("An export with client token %s and other parameters exists", in.ClientToken)
+	case prev != nil:
+		return &ExportOutput{ExportDescription: *prev}, nil
 	}
 	id := jobID(now)
 	d := ExportDescription{ExportArn: rec.arn() + "/export/" + id, StartTime: epoch.New(now), TableArn: rec.arn(), TableId: rec.ID,

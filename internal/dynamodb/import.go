@@ -154,20 +154,16 @@ func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*Impor
 		}
 	}
 	// A retry with the import's ClientToken gets the import, also while it
-	// runs (boto3 retries an import that outlasts its 60 s read timeout):
-	// the token stays locked until the import is recorded IN_PROGRESS.
-	release := func() {}
+	// runs (boto3 retries an import that outlasts its 60 s read timeout).
+	prev, release, err := claimToken(s, importPrefix, sc, in.ClientToken, func(d *ImportTableDescription) string { return d.ClientToken })
 	defer func() { release() }()
-	if in.ClientToken != "" {
-		release = s.lockToken(in.ClientToken)
-		if prev, err := jobByToken(s, importPrefix, sc, in.ClientToken, func(d *ImportTableDescription) string { return d.ClientToken }); err != nil {
-			return nil, err
-		} else if prev != nil {
-			if !sameImport(prev, in, compression) {
-				return nil, ErrImportConflict.WithMessage("An import with client token %s and other parameters exists", in.ClientToken)
-			}
-			return &ImportTableOutput{ImportTableDescription: *prev}, nil
-		}
+	switch {
+	case err != nil:
+		return nil, err
+	case prev != nil && !sameImport(prev, in, compression):
+		return nil, ErrImportConflict.WithMessage("An import with client token %s and other parameters exists", in.ClientToken)
+	case prev != nil:
+		return &ImportTableOutput{ImportTableDescription: *prev}, nil
 	}
 	// Locked for the fill from its creation: writers wait until it is
 	// filled, and a failed import takes the table away again before

@@ -56,18 +56,26 @@ func loadJobs[T any](s *Service, prefix []byte, sc scope) ([]T, error) {
 	return out, err
 }
 
-// jobByToken returns the job a client token started, or nil.
-func jobByToken[T any](s *Service, prefix []byte, sc scope, token string, tokenOf func(*T) string) (*T, error) {
+// claimToken locks a job's client token and returns the job it started
+// before, or nil. The caller holds the lock (release) until it has
+// recorded its new job IN_PROGRESS, so that a retry arriving meanwhile
+// finds that job and two requests with one token cannot both start one.
+// A request without a token locks nothing.
+func claimToken[T any](s *Service, prefix []byte, sc scope, token string, tokenOf func(*T) string) (prev *T, release func(), err error) {
+	if token == "" {
+		return nil, func() {}, nil
+	}
+	release = s.lockToken(token)
 	all, err := loadJobs[T](s, prefix, sc)
 	if err != nil {
-		return nil, err
+		return nil, release, err
 	}
 	for i := range all {
 		if tokenOf(&all[i]) == token {
-			return &all[i], nil
+			return &all[i], release, nil
 		}
 	}
-	return nil, nil
+	return nil, release, nil
 }
 
 // jobByARN returns the job an ARN (…/<kind>/<id>) names, or nil.
