@@ -22,9 +22,9 @@ type ItemCollectionMetrics struct {
 	SizeEstimateRangeGB []float64 `json:"SizeEstimateRangeGB"`
 }
 
-// localEntryOverhead is what DynamoDB adds to the size of every local
-// secondary index entry.
-const localEntryOverhead = 100
+// indexEntryOverhead is what DynamoDB adds to the size of every secondary
+// index entry, local or global.
+const indexEntryOverhead = 100
 
 // checkCollectionMetrics refuses a ReturnItemCollectionMetrics outside its
 // enum.
@@ -69,7 +69,7 @@ func sizeRangeGB(size int) []float64 {
 // collectionSize is the size in bytes of the item collection of partition
 // key value v.
 func (s *Service) collectionSize(r *tableRecord, v *AttributeValue) (int, error) {
-	size, err := s.rangeSize(appendKeyPart(itemKeyPrefix(r.ID), v), 0)
+	_, size, err := s.rangeStats(appendKeyPart(itemKeyPrefix(r.ID), v), 0)
 	if err != nil {
 		return 0, err
 	}
@@ -78,36 +78,36 @@ func (s *Service) collectionSize(r *tableRecord, v *AttributeValue) (int, error)
 			continue
 		}
 		// A local index's key begins with the table's partition key.
-		n, err := s.rangeSize(appendKeyPart(indexKeyPrefix(r.ID, ix.IndexName), v), localEntryOverhead)
+		_, n, err := s.rangeStats(appendKeyPart(indexKeyPrefix(r.ID, ix.IndexName), v), indexEntryOverhead)
 		if err != nil {
 			return 0, err
 		}
 		size += n
 	}
-	return size, nil
+	return int(size), nil
 }
 
-// rangeSize sums the sizes of the items (or index entries) stored under
-// prefix, each with overhead added.
-func (s *Service) rangeSize(prefix []byte, overhead int) (int, error) {
+// rangeStats counts the items (or index entries) stored under prefix and
+// sums their sizes, each with overhead added.
+func (s *Service) rangeStats(prefix []byte, overhead int) (count, size int64, err error) {
 	it, err := s.db.NewIter(prefix, meta.PrefixEnd(prefix))
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer it.Close()
-	total := 0
 	for ok := it.First(); ok; ok = it.Next() {
 		v, err := it.Value()
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		n, err := RawItem(v).size()
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
-		total += n + overhead
+		count++
+		size += int64(n + overhead)
 	}
-	return total, it.Close()
+	return count, size, it.Close()
 }
 
 // collectionsWritten gathers the ItemCollectionMetrics of a batch or a

@@ -84,6 +84,43 @@ func TestItemCollectionSizeByHand(t *testing.T) {
 	if want := 19 + 6 + 10 + 100; err != nil || got != want {
 		t.Fatalf("collection p=7: %d bytes (%v), want %d", got, err, want)
 	}
+
+	// DescribeTable counts the same way: three items, 19 + 6 + 10 bytes (70
+	// is one base-100 digit, as short as 7); by-x's two entries, 10 bytes
+	// each and 100 each.
+	d := do(t, s.DescribeTable, `{"TableName":"things"}`).Table
+	if d.ItemCount != 3 || d.TableSizeBytes != 19+6+10 {
+		t.Errorf("table: %d items, %d bytes; want 3, %d", d.ItemCount, d.TableSizeBytes, 19+6+10)
+	}
+	if ix := d.LocalSecondaryIndexes[0]; ix.ItemCount != 2 || ix.IndexSizeBytes != 10+10+200 {
+		t.Errorf("by-x: %d entries, %d bytes; want 2, %d", ix.ItemCount, ix.IndexSizeBytes, 10+10+200)
+	}
+}
+
+// DescribeTable counts each global index's entries: the items that have its
+// keys, projected.
+func TestDescribeTableIndexStats(t *testing.T) {
+	s, _, _ := newService(t)
+	do(t, s.CreateTable, `{"TableName":"tab","BillingMode":"PAY_PER_REQUEST",
+		"KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],
+		"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}],
+		"GlobalSecondaryIndexes":[
+			{"IndexName":"keys","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"KEYS_ONLY"}},
+			{"IndexName":"all","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}]}`)
+	// id="a": 2+1; g="bb": 1+2; pad="xxxx": 3+4.
+	do(t, s.PutItem, `{"TableName":"tab","Item":{"id":{"S":"a"},"g":{"S":"bb"},"pad":{"S":"xxxx"}}}`)
+	do(t, s.PutItem, `{"TableName":"tab","Item":{"id":{"S":"c"},"pad":{"S":"xxxx"}}}`) // in neither index
+	d := do(t, s.DescribeTable, `{"TableName":"tab"}`).Table
+	got := map[string][2]int64{}
+	for _, ix := range d.GlobalSecondaryIndexes {
+		got[ix.IndexName] = [2]int64{ix.ItemCount, ix.IndexSizeBytes}
+	}
+	if want := map[string][2]int64{"keys": {1, 3 + 3 + 100}, "all": {1, 3 + 3 + 7 + 100}}; got["keys"] != want["keys"] || got["all"] != want["all"] {
+		t.Errorf("indexes (entries, bytes) = %v, want %v", got, want)
+	}
+	if d.ItemCount != 2 || d.TableSizeBytes != 13+10 {
+		t.Errorf("table: %d items, %d bytes", d.ItemCount, d.TableSizeBytes)
+	}
 }
 
 func TestSizeRangeGB(t *testing.T) {

@@ -544,35 +544,29 @@ func (s *Service) DescribeTable(ctx context.Context, in *TableNameInput) (*Descr
 	if deleted { // a failed import or restore took it away meanwhile
 		return nil, tableNotFoundNamed(rec.Name)
 	}
-	count, size, err := s.stats(&rec)
-	if err != nil {
+	d := s.describe(&rec, "ACTIVE", 0, 0)
+	if err := s.stats(&rec, &d); err != nil {
 		return nil, err
 	}
-	return &DescribeTableOutput{Table: s.describe(&rec, "ACTIVE", count, size)}, nil
+	return &DescribeTableOutput{Table: d}, nil
 }
 
-// stats counts a table's items and their size.
-func (s *Service) stats(rec *tableRecord) (int64, int64, error) {
-	prefix := itemKeyPrefix(rec.ID)
-	it, err := s.db.NewIter(prefix, meta.PrefixEnd(prefix))
-	if err != nil {
-		return 0, 0, err
+// stats describes a table's items and index entries as they are now: how
+// many, and their sizes. DynamoDB refreshes these about every six hours;
+// Lakebox counts them when asked, reading every one.
+func (s *Service) stats(rec *tableRecord, d *TableDescription) error {
+	var err error
+	if d.ItemCount, d.TableSizeBytes, err = s.rangeStats(itemKeyPrefix(rec.ID), 0); err != nil {
+		return err
 	}
-	defer it.Close()
-	var count, size int64
-	for it.First(); it.Valid(); it.Next() {
-		v, err := it.Value()
-		if err != nil {
-			return 0, 0, err
+	for _, ixs := range [][]IndexDescription{d.GlobalSecondaryIndexes, d.LocalSecondaryIndexes} {
+		for i := range ixs {
+			if ixs[i].ItemCount, ixs[i].IndexSizeBytes, err = s.rangeStats(indexKeyPrefix(rec.ID, ixs[i].IndexName), indexEntryOverhead); err != nil {
+				return err
+			}
 		}
-		item, err := decodeItem(v)
-		if err != nil {
-			return 0, 0, err
-		}
-		count++
-		size += int64(itemSize(item))
 	}
-	return count, size, nil
+	return nil
 }
 
 type DeleteTableOutput struct {

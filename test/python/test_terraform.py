@@ -1,0 +1,127 @@
+"""Terraform's AWS provider against the server: the configurations in
+test/terraform are applied, planned again (a plan after an apply must find
+nothing to change, or every `terraform apply` of a user's would), changed and
+destroyed, and what they made is checked with boto3.
+
+Terraform cannot be fetched here (only the Go, npm and Debian registries are
+reachable), so the test uses the terraform on PATH and the AWS provider from a
+local filesystem mirror: LAKEBOX_TF_PLUGINS, by default /opt/tf-plugins, laid
+out as registry.terraform.io/hashicorp/aws/VERSION/OS_ARCH/. Without either
+the test is skipped, saying why."""
+
+import glob
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+import harness  # noqa: E402
+
+PLUGINS = os.environ.get("LAKEBOX_TF_PLUGINS", "/opt/tf-plugins")
+CONFIGS = os.path.join(harness.ROOT, "test", "terraform")
+
+
+def missing():
+    if shutil.which("terraform") is None:
+        return "no terraform on PATH"
+    if not glob.glob(os.path.join(PLUGINS, "registry.terraform.io", "hashicorp", "aws", "*", "*")):
+        return f"no AWS provider under {PLUGINS} (set LAKEBOX_TF_PLUGINS)"
+    return None
+
+
+class Terraform:
+    """One configuration of test/terraform in a working directory of its own."""
+
+    def __init__(self, test, config, **variables):
+        self.test = test
+        self.dir = tempfile.mkdtemp(prefix="lakebox-tf-")
+        test.addCleanup(shutil.rmtree, self.dir, ignore_errors=True)
+        shutil.copytree(os.path.join(CONFIGS, config), self.dir, dirs_exist_ok=True)
+        rc = os.path.join(self.dir, "terraformrc")
+        with open(rc, "w") as f:
+            f.write(f'provider_installation {{\n  filesystem_mirror {{\n    path = "{PLUGINS}"\n  }}\n}}\n')
+        self.env = dict(os.environ, TF_CLI_CONFIG_FILE=rc, TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1",
+                        TF_DATA_DIR=os.path.join(self.dir, ".terraform"))
+        for name in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+            self.env.pop(name, None)
+        self.variables = dict(variables, endpoint=harness.endpoint())
+        self.run("init", "-input=false", "-no-color")
+
+    def run(self, *args, codes=(0,)):
+        proc = subprocess.run(["terraform", *args], cwd=self.dir, env=self.env,
+                              capture_output=True, text=True, timeout=600)
+        if proc.returncode not in codes:
+            self.test.fail(f"terraform {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
+        return proc
+
+    def vars(self, **override):
+        return [f"-var={k}={v}" for k, v in dict(self.variables, **override).items()]
+
+    def apply(self, **override):
+        self.run("apply", "-auto-approve", "-input=false", "-no-color", *self.vars(**override))
+
+    def assert_no_changes(self, **override):
+        """A plan right after an apply finds nothing to do (exit code 0;
+        2 means changes)."""
+        plan = self.run("plan", "-detailed-exitcode", "-input=false", "-no-color", *self.vars(**override), codes=(0, 2))
+        if plan.returncode != 0:
+            self.test.fail("a plan after the apply wants changes:\n" + plan.stdout)
+
+    def output(self, name):
+        return self.run("output", "-raw", name).stdout
+
+    def destroy(self, **override):
+        self.run("destroy", "-auto-approve", "-input=false", "-no-color", *self.vars(**override))
+
+
+@unittest.skipIf(missing(), missing() or "")
+class TerraformDynamoDBTest(unittest.TestCase):
+    def test_table_lifecycle(self):
+        ddb = harness.client("dynamodb")
+        name = harness.unique("tf-orders")
+        tf = Terraform(self, "dynamodb", name=name)
+
+        tf.apply(stage=1)
+        tf.assert_no_changes(stage=1)
+        table = ddb.describe_table(TableName=name)["Table"]
+        self.assertEqual(table["TableStatus"], "ACTIVE")
+        self.assertEqual(tf.output("arn"), table["TableArn"])
+        self.assertEqual(tf.output("stream_arn"), table["LatestStreamArn"])
+        self.assertEqual([i["IndexName"] for i in table["GlobalSecondaryIndexes"]], ["by_status"])
+        self.assertEqual([i["IndexName"] for i in table["LocalSecondaryIndexes"]], ["by_total_local"])
+        self.assertEqual(table["StreamSpecification"], {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+        ttl = ddb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
+        self.assertEqual(ttl, {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires_at"})
+        pitr = ddb.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
+        self.assertEqual(pitr["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"], "ENABLED")
+        self.assertEqual(ddb.list_tags_of_resource(ResourceArn=table["TableArn"])["Tags"], [{"Key": "team", "Value": "data"}])
+        key = {"customer_id": {"S": "c-1"}, "order_date": {"S": "2026-11-24"}}
+        self.assertEqual(ddb.get_item(TableName=name, Key=key)["Item"]["total"], {"N": "12.5"})
+
+        # Stage 2: a second global index (UpdateTable with backfill), new
+        # tags, the item rewritten.
+        tf.apply(stage=2)
+        tf.assert_no_changes(stage=2)
+        self.assertEqual(tf.output("indexes"), "2")
+        table = ddb.describe_table(TableName=name)["Table"]
+        by_total = {i["IndexName"]: i for i in table["GlobalSecondaryIndexes"]}["by_total"]
+        self.assertEqual(by_total["IndexStatus"], "ACTIVE")
+        self.assertEqual(by_total["Projection"], {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["note"]})
+        self.assertEqual(by_total["ItemCount"], 1)
+        tags = ddb.list_tags_of_resource(ResourceArn=table["TableArn"])["Tags"]
+        self.assertEqual(sorted((t["Key"], t["Value"]) for t in tags), [("team", "data"), ("zone", "curated")])
+        hits = ddb.query(TableName=name, IndexName="by_total", KeyConditionExpression="#s = :s AND #t > :t",
+                         ExpressionAttributeNames={"#s": "status", "#t": "total"},
+                         ExpressionAttributeValues={":s": {"S": "open"}, ":t": {"N": "50"}})["Items"]
+        self.assertEqual([(i["total"]["N"], i["note"]["S"]) for i in hits], [("99.95", "rewritten")])
+
+        tf.destroy(stage=2)
+        with self.assertRaises(ddb.exceptions.ResourceNotFoundException):
+            ddb.describe_table(TableName=name)
+
+
+if __name__ == "__main__":
+    unittest.main()
