@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/storage/meta"
 )
 
@@ -73,7 +74,7 @@ func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis 
 	tableHash := ks[0].AttributeName
 	for i, list := range [][]SecondaryIndex{gsis, lsis} {
 		for _, ix := range list {
-			if !tableNamePattern.MatchString(ix.IndexName) {
+			if !validName(ix.IndexName) { // CreateTable and UpdateTable say where
 				return modelValidation(ix.IndexName, "indexName", "satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
 			}
 			if names[ix.IndexName] {
@@ -358,6 +359,21 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	if in.BillingMode == "" && in.ProvisionedThroughput == nil && in.GlobalSecondaryIndexUpdates == nil && in.DeletionProtectionEnabled == nil &&
 		in.StreamSpecification == nil && in.SSESpecification == nil && in.TableClass == "" {
 		return nil, validationf("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
+	}
+	var v awserr.Violations
+	for i, u := range in.GlobalSecondaryIndexUpdates {
+		at := fmt.Sprintf("globalSecondaryIndexUpdates.%d.member.", i+1)
+		switch {
+		case u.Create != nil:
+			checkName(&v, u.Create.IndexName, at+"create.indexName")
+		case u.Update != nil:
+			checkName(&v, u.Update.IndexName, at+"update.indexName")
+		case u.Delete != nil:
+			checkName(&v, u.Delete.IndexName, at+"delete.indexName")
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
 	online := 0
 	for _, u := range in.GlobalSecondaryIndexUpdates {

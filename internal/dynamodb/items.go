@@ -246,7 +246,7 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 	}
 	defer release()
 	if in.Item == nil {
-		return nil, modelValidation("null", "item", "not be null")
+		return nil, modelValidation(nil, "item", "not be null")
 	}
 	if err := checkItem(in.Item); err != nil {
 		return nil, err

@@ -77,8 +77,9 @@ type CreateBackupOutput struct {
 // CreateBackup copies a table's items into a new backup, AVAILABLE when
 // it answers.
 func (s *Service) CreateBackup(ctx context.Context, in *CreateBackupInput) (*CreateBackupOutput, error) {
-	if !tableNamePattern.MatchString(in.BackupName) {
-		return nil, modelValidation(in.BackupName, "backupName", "satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
+	var v awserr.Violations
+	if checkName(&v, in.BackupName, "backupName"); len(v) > 0 {
+		return nil, v.Err()
 	}
 	t, err := s.backupsTable(ctx, in.TableName)
 	if err != nil {

@@ -848,7 +848,7 @@ type ExecuteStatementOutput struct {
 // ExecuteStatement runs one PartiQL statement.
 func (s *Service) ExecuteStatement(ctx context.Context, in *ExecuteStatementInput) (*ExecuteStatementOutput, error) {
 	if in.Statement == "" {
-		return nil, modelValidation("null", "statement", "not be null")
+		return nil, modelValidation(nil, "statement", "not be null")
 	}
 	if err := checkReturnOnFailure("returnValuesOnConditionCheckFailure", in.ReturnValuesOnConditionCheckFailure); err != nil {
 		return nil, err

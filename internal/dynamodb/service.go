@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/lakebox/lakebox/internal/auth"
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/clock"
 	"github.com/lakebox/lakebox/internal/storage/meta"
 )
@@ -105,7 +106,7 @@ func scopeOf(ctx context.Context) scope {
 func (s *Service) lookup(ctx context.Context, name string) (*table, error) {
 	sc := scopeOf(ctx)
 	if name == "" {
-		return nil, modelValidation("null", "tableName", "not be null")
+		return nil, modelValidation(nil, "tableName", "not be null")
 	}
 	if strings.HasPrefix(name, "arn:") {
 		// A table of another account or region is not the caller's table
@@ -120,6 +121,12 @@ func (s *Service) lookup(ctx context.Context, name string) (*table, error) {
 	t, ok := s.tables[tableKey{sc.account, sc.region, name}]
 	s.mu.RUnlock()
 	if !ok {
+		// No table can have a name that breaks the rules: DynamoDB says
+		// which (checked only here, off the path of tables found).
+		var v awserr.Violations
+		if checkName(&v, name, "tableName"); len(v) > 0 {
+			return nil, v.Err()
+		}
 		return nil, tableNotFound()
 	}
 	return t, nil

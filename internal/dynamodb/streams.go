@@ -126,7 +126,7 @@ type StreamSpecification struct {
 // stream is to be on.
 func checkStreamSpec(spec *StreamSpecification) (bool, error) {
 	if spec.StreamEnabled == nil {
-		return false, modelValidation("null", "streamSpecification.streamEnabled", "not be null")
+		return false, modelValidation(nil, "streamSpecification.streamEnabled", "not be null")
 	}
 	if !*spec.StreamEnabled {
 		if spec.StreamViewType != "" {

@@ -124,7 +124,7 @@ type DescribeStreamOutput struct {
 // lookupStream finds a stream of the caller's account and region by ARN.
 func (s *Service) lookupStream(ctx context.Context, arn string) (*stream, error) {
 	if arn == "" {
-		return nil, modelValidation("null", "streamArn", "not be null")
+		return nil, modelValidation(nil, "streamArn", "not be null")
 	}
 	st := s.streamByARN(arn)
 	sc := scopeOf(ctx)
@@ -269,7 +269,7 @@ func (s *Service) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetReco
 		return nil, err
 	}
 	if in.ShardIterator == "" {
-		return nil, modelValidation("null", "shardIterator", "not be null")
+		return nil, modelValidation(nil, "shardIterator", "not be null")
 	}
 	body, ok := signedtoken.Open(s.iterKey, in.ShardIterator)
 	if !ok || len(body) != shardIteratorBody || body[0] != shardIteratorVersion {

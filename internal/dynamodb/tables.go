@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/awsproto/epoch"
 	"github.com/lakebox/lakebox/internal/storage/meta"
 )
@@ -139,7 +140,29 @@ func tableARN(s string) (region, account, name string, ok bool) {
 	return parts[3], parts[4], strings.TrimPrefix(parts[5], "table/"), true
 }
 
-var tableNamePattern = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,255}$`)
+var namePattern = regexp.MustCompile(`^[a-zA-Z0-9_.-]+$`)
+
+// checkName adds to v the model's rules for table, index and backup names
+// that value breaks, in the order DynamoDB lists them: the pattern, then
+// the length.
+func checkName(v *awserr.Violations, value, field string) {
+	if !namePattern.MatchString(value) {
+		v.Add(value, field, "satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
+	}
+	switch {
+	case len(value) < 3:
+		v.Add(value, field, "have length greater than or equal to 3")
+	case len(value) > 255:
+		v.Add(value, field, "have length less than or equal to 255")
+	}
+}
+
+// validName reports whether a table, index or backup name keeps the rules.
+func validName(value string) bool {
+	var v awserr.Violations
+	checkName(&v, value, "")
+	return len(v) == 0
+}
 
 type CreateTableInput struct {
 	TableName                 string                 `json:"TableName"`
@@ -284,8 +307,16 @@ func (s *Service) CreateTable(ctx context.Context, in *CreateTableInput) (*Creat
 // unlocks it with unlockFilled.
 func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling bool) (*CreateTableOutput, *table, error) {
 	sc := scopeOf(ctx)
-	if !tableNamePattern.MatchString(in.TableName) {
-		return nil, nil, modelValidation(in.TableName, "tableName", "satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
+	var v awserr.Violations
+	checkName(&v, in.TableName, "tableName")
+	for i, ix := range in.GlobalSecondaryIndexes {
+		checkName(&v, ix.IndexName, fmt.Sprintf("globalSecondaryIndexes.%d.member.indexName", i+1))
+	}
+	for i, ix := range in.LocalSecondaryIndexes {
+		checkName(&v, ix.IndexName, fmt.Sprintf("localSecondaryIndexes.%d.member.indexName", i+1))
+	}
+	if err := v.Err(); err != nil {
+		return nil, nil, err
 	}
 	if err := checkTableSettings(&in.notServed, in.SSESpecification, in.TableClass); err != nil {
 		return nil, nil, err

@@ -331,7 +331,7 @@ func resolveTx(recs map[string]tableRecord, it TransactWriteItem) (txOp, error) 
 		table, key, cond, names, values = c.TableName, c.Key, c.ConditionExpression, c.ExpressionAttributeNames, c.ExpressionAttributeValues
 		kind, op.returnOld = "conditionCheck", c.ReturnValuesOnConditionCheckFailure
 		if cond == "" {
-			return op, modelValidation("null", "transactItems.member.conditionCheck.conditionExpression", "not be null")
+			return op, modelValidation(nil, "transactItems.member.conditionCheck.conditionExpression", "not be null")
 		}
 	case it.Put != nil:
 		p := it.Put
@@ -346,7 +346,7 @@ func resolveTx(recs map[string]tableRecord, it TransactWriteItem) (txOp, error) 
 		kind = "update"
 		table, key, cond, upd, names, values = u.TableName, u.Key, u.ConditionExpression, u.UpdateExpression, u.ExpressionAttributeNames, u.ExpressionAttributeValues
 		if upd == "" {
-			return op, modelValidation("null", "transactItems.member.update.updateExpression", "not be null")
+			return op, modelValidation(nil, "transactItems.member.update.updateExpression", "not be null")
 		}
 		op.item, op.returnOld = key, u.ReturnValuesOnConditionCheckFailure
 	}
@@ -462,7 +462,7 @@ func (s *Service) TransactGetItems(ctx context.Context, in *TransactGetItemsInpu
 	var tables []string
 	for _, it := range in.TransactItems {
 		if it.Get == nil {
-			return nil, modelValidation("null", "transactItems.member.get", "not be null")
+			return nil, modelValidation(nil, "transactItems.member.get", "not be null")
 		}
 		tables = append(tables, it.Get.TableName)
 	}

@@ -27,10 +27,10 @@ type UpdateTimeToLiveOutput struct {
 func (s *Service) UpdateTimeToLive(ctx context.Context, in *UpdateTimeToLiveInput) (*UpdateTimeToLiveOutput, error) {
 	spec := in.TimeToLiveSpecification
 	if spec == nil {
-		return nil, modelValidation("null", "timeToLiveSpecification", "not be null")
+		return nil, modelValidation(nil, "timeToLiveSpecification", "not be null")
 	}
 	if spec.Enabled == nil {
-		return nil, modelValidation("null", "timeToLiveSpecification.enabled", "not be null")
+		return nil, modelValidation(nil, "timeToLiveSpecification.enabled", "not be null")
 	}
 	if spec.AttributeName == "" || len(spec.AttributeName) > 255 {
 		return nil, modelValidation(spec.AttributeName, "timeToLiveSpecification.attributeName", "have length between 1 and 255")

@@ -3,6 +3,7 @@ package awserr
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error is an error as an AWS client sees it.
@@ -134,8 +135,36 @@ func NotImplemented(what string) *Error {
 // Validation is the ValidationException of a request that breaks a
 // constraint of the service model, in AWS's words: field is the
 // member's path (e.g. "deliveryStreamName"), constraint what it must do
-// (e.g. "have length less than or equal to 64").
+// (e.g. "have length less than or equal to 64"). A nil value is AWS's
+// "Value null".
 func Validation(value any, field, constraint string) *Error {
-	return Newf("ValidationException", 400, "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must %s",
-		fmt.Sprint(value), field, constraint)
+	var v Violations
+	v.Add(value, field, constraint)
+	return v.Err()
+}
+
+// Violations gathers the model constraints a request breaks, for the one
+// ValidationException AWS answers with all of them: "2 validation errors
+// detected: Value ... ; Value ...".
+type Violations []string
+
+// Add records that value, at field, fails constraint (see Validation).
+func (v *Violations) Add(value any, field, constraint string) {
+	shown := "null"
+	if value != nil {
+		shown = "'" + fmt.Sprint(value) + "'"
+	}
+	*v = append(*v, "Value "+shown+" at '"+field+"' failed to satisfy constraint: Member must "+constraint)
+}
+
+// Err is the ValidationException of the violations, or nil if there are
+// none.
+func (v Violations) Err() *Error {
+	switch len(v) {
+	case 0:
+		return nil
+	case 1:
+		return New("ValidationException", 400, "1 validation error detected: "+v[0])
+	}
+	return New("ValidationException", 400, fmt.Sprintf("%d validation errors detected: %s", len(v), strings.Join(v, "; ")))
 }
