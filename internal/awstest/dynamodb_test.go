@@ -636,6 +636,17 @@ func TestDynamoDB_SecondaryIndexes(t *testing.T) {
 	_, err := c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("orders"), IndexName: aws.String("by-note"),
 		KeyConditionExpression: aws.String("note = :x"), ExpressionAttributeValues: vals(":x", "n-o5")})
 	wantCode(t, err, "ValidationException")
+	// The attribute only the deleted index's key used is no longer
+	// described (Terraform, which declares attributes, would plan its
+	// removal on every run otherwise).
+	d = must[*dynamodb.DescribeTableOutput](t)(c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("orders")})).Table
+	var defined []string
+	for _, a := range d.AttributeDefinitions {
+		defined = append(defined, aws.ToString(a.AttributeName))
+	}
+	if slices.Contains(defined, "note") || !slices.Contains(defined, "status") || !slices.Contains(defined, "customer") {
+		t.Errorf("attribute definitions after the index's deletion: %v", defined)
+	}
 
 	// What DynamoDB refuses.
 	_, err = c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("orders"), Item: map[string]dtypes.AttributeValue{

@@ -48,6 +48,15 @@ func indexKeyPrefix(tableID, index string) []byte {
 
 func (ix *indexRecord) keyNames() (string, string) { return keyNames(ix.KeySchema) }
 
+// keyAttribute tells whether name is in the table's key schema or one of
+// its indexes'.
+func (r *tableRecord) keyAttribute(name string) bool {
+	in := func(ks []KeySchemaElement) bool {
+		return slices.ContainsFunc(ks, func(k KeySchemaElement) bool { return k.AttributeName == name })
+	}
+	return in(r.KeySchema) || slices.ContainsFunc(r.Indexes, func(ix indexRecord) bool { return in(ix.KeySchema) })
+}
+
 // checkIndexes validates a table's indexes against its key schema and
 // attribute definitions, which must define every key attribute once.
 func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis []SecondaryIndex, billing string) error {
@@ -483,6 +492,9 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 			prefix := indexKeyPrefix(rec.ID, ix.IndexName)
 			save.DeleteRange(prefix, meta.PrefixEnd(prefix))
 			rec.Indexes = slices.DeleteFunc(rec.Indexes, func(x indexRecord) bool { return x.IndexName == u.Delete.IndexName })
+			// As on DynamoDB, the table describes only the attributes its
+			// keys and its indexes' keys use.
+			rec.Attributes = slices.DeleteFunc(slices.Clone(rec.Attributes), func(a AttributeDefinition) bool { return !rec.keyAttribute(a.AttributeName) })
 		case u.Update != nil:
 			ix := rec.index(u.Update.IndexName)
 			if ix == nil || !ix.Global {

@@ -36,8 +36,8 @@ type KinesisStreamingDestinationOutput struct {
 
 // checkStreamARN checks the StreamArn parameter's length, as the model does.
 func checkStreamARN(arn string) error {
-	if len(arn) < 37 || len(arn) > 1024 {
-		return modelValidation(arn, "streamArn", "have length between 37 and 1024")
+	if err := lengthValidation(arn, "streamArn", len(arn), 37, 1024); err != nil {
+		return err
 	}
 	return nil
 }

@@ -69,6 +69,10 @@ func TestNameRules(t *testing.T) {
 		}, "ValidationException: 1 validation error detected: Value 'x' at 'globalSecondaryIndexUpdates.1.member.delete.indexName' " + short},
 		{"backup name", func() string { return fail(t, s.CreateBackup, `{"TableName":"named","BackupName":"b"}`) },
 			"ValidationException: 1 validation error detected: Value 'b' at 'backupName' " + short},
+		// Terraform's provider disables TTL so (hashicorp/terraform-provider-aws#39195).
+		{"TTL attribute name", func() string {
+			return fail(t, s.UpdateTimeToLive, `{"TableName":"named","TimeToLiveSpecification":{"AttributeName":"","Enabled":false}}`)
+		}, "ValidationException: 1 validation error detected: Value '' at 'timeToLiveSpecification.attributeName' failed to satisfy constraint: Member must have length greater than or equal to 1"},
 		// No table has such a name: the item operations say why.
 		{"item operation", func() string { return fail(t, s.GetItem, `{"TableName":"a;","Key":{"id":{"S":"x"}}}`) },
 			"ValidationException: 2 validation errors detected: Value 'a;' at 'tableName' " + pattern + "; Value 'a;' at 'tableName' " + short},

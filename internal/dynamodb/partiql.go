@@ -1169,8 +1169,8 @@ type BatchExecuteStatementOutput struct {
 // name one item) or all writes, each on its own: a statement's failure is
 // its response's Error.
 func (s *Service) BatchExecuteStatement(ctx context.Context, in *BatchExecuteStatementInput) (*BatchExecuteStatementOutput, error) {
-	if len(in.Statements) == 0 || len(in.Statements) > 25 {
-		return nil, modelValidation(fmt.Sprintf("%d statements", len(in.Statements)), "statements", "have length between 1 and 25")
+	if err := lengthValidation(fmt.Sprintf("%d statements", len(in.Statements)), "statements", len(in.Statements), 1, 25); err != nil {
+		return nil, err
 	}
 	if err := checkCapacityMode(in.ReturnConsumedCapacity); err != nil {
 		return nil, err
@@ -1276,7 +1276,7 @@ type ExecuteTransactionOutput struct {
 // none, with a cancellation reason per statement).
 func (s *Service) ExecuteTransaction(ctx context.Context, in *ExecuteTransactionInput) (*ExecuteTransactionOutput, error) {
 	if n := len(in.TransactStatements); n < 1 || n > maxTransactItems {
-		return nil, modelValidation(n, "transactStatements", "have length between 1 and 100")
+		return nil, lengthValidation(n, "transactStatements", n, 1, maxTransactItems)
 	}
 	var gets []TransactGetItem
 	var writes []TransactWriteItem

@@ -221,8 +221,8 @@ func (s *Service) GetShardIterator(ctx context.Context, in *GetShardIteratorInpu
 }
 
 func parseSeq(text string) (uint64, error) {
-	if len(text) < 21 || len(text) > 40 {
-		return 0, modelValidation(text, "sequenceNumber", "have length between 21 and 40")
+	if err := lengthValidation(text, "sequenceNumber", len(text), 21, 40); err != nil {
+		return 0, err
 	}
 	n, err := strconv.ParseUint(strings.TrimLeft(text, "0"), 10, 64)
 	if strings.Trim(text, "0123456789") != "" || err != nil && strings.TrimLeft(text, "0") != "" {

@@ -149,12 +149,7 @@ func checkName(v *awserr.Violations, value, field string) {
 	if !namePattern.MatchString(value) {
 		v.Add(value, field, "satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
 	}
-	switch {
-	case len(value) < 3:
-		v.Add(value, field, "have length greater than or equal to 3")
-	case len(value) > 255:
-		v.Add(value, field, "have length less than or equal to 255")
-	}
+	v.Length(value, field, len(value), 3, 255)
 }
 
 // validName reports whether a table, index or backup name keeps the rules.

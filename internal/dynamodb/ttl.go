@@ -32,8 +32,8 @@ func (s *Service) UpdateTimeToLive(ctx context.Context, in *UpdateTimeToLiveInpu
 	if spec.Enabled == nil {
 		return nil, modelValidation(nil, "timeToLiveSpecification.enabled", "not be null")
 	}
-	if spec.AttributeName == "" || len(spec.AttributeName) > 255 {
-		return nil, modelValidation(spec.AttributeName, "timeToLiveSpecification.attributeName", "have length between 1 and 255")
+	if err := lengthValidation(spec.AttributeName, "timeToLiveSpecification.attributeName", len(spec.AttributeName), 1, 255); err != nil {
+		return nil, err
 	}
 	t, err := s.lockNamed(ctx, in.TableName)
 	if err != nil {

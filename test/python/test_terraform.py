@@ -113,12 +113,21 @@ class TerraformDynamoDBTest(unittest.TestCase):
         self.assertEqual(by_total["ItemCount"], 1)
         tags = ddb.list_tags_of_resource(ResourceArn=table["TableArn"])["Tags"]
         self.assertEqual(sorted((t["Key"], t["Value"]) for t in tags), [("team", "data"), ("zone", "curated")])
-        hits = ddb.query(TableName=name, IndexName="by_total", KeyConditionExpression="#s = :s AND #t > :t",
-                         ExpressionAttributeNames={"#s": "status", "#t": "total"},
-                         ExpressionAttributeValues={":s": {"S": "open"}, ":t": {"N": "50"}})["Items"]
+        hits = ddb.query(TableName=name, IndexName="by_total", KeyConditionExpression="#r = :r AND #t > :t",
+                         ExpressionAttributeNames={"#r": "region", "#t": "total"},
+                         ExpressionAttributeValues={":r": {"S": "eu"}, ":t": {"N": "50"}})["Items"]
         self.assertEqual([(i["total"]["N"], i["note"]["S"]) for i in hits], [("99.95", "rewritten")])
 
-        tf.destroy(stage=2)
+        # Stage 3: that index and its attribute gone, the stream off.
+        tf.apply(stage=3)
+        tf.assert_no_changes(stage=3)
+        table = ddb.describe_table(TableName=name)["Table"]
+        self.assertEqual([i["IndexName"] for i in table["GlobalSecondaryIndexes"]], ["by_status"])
+        self.assertNotIn("region", [a["AttributeName"] for a in table["AttributeDefinitions"]])
+        self.assertNotIn("StreamSpecification", table)
+        self.assertEqual(tf.output("stream_enabled"), "false")
+
+        tf.destroy(stage=3)
         with self.assertRaises(ddb.exceptions.ResourceNotFoundException):
             ddb.describe_table(TableName=name)
 

@@ -157,6 +157,18 @@ func (v *Violations) Add(value any, field, constraint string) {
 	*v = append(*v, "Value "+shown+" at '"+field+"' failed to satisfy constraint: Member must "+constraint)
 }
 
+// Length records the violation, if any, of a length n (a string's, or a
+// list's count) that must lie within min..max, as AWS words it: "have
+// length greater than or equal to min", or "less than or equal to max".
+func (v *Violations) Length(value any, field string, n, min, max int) {
+	switch {
+	case n < min:
+		v.Add(value, field, fmt.Sprintf("have length greater than or equal to %d", min))
+	case n > max:
+		v.Add(value, field, fmt.Sprintf("have length less than or equal to %d", max))
+	}
+}
+
 // Err is the ValidationException of the violations, or nil if there are
 // none.
 func (v Violations) Err() *Error {

@@ -1,7 +1,9 @@
 # A DynamoDB table as a pipeline's Terraform would declare it: keys, a global
 # and a local index, TTL, point-in-time recovery, a stream, tags and an item.
 # test/python/test_terraform.py applies it against Lakebox, changes it
-# (stage 2 adds an index, retags and rewrites the item) and destroys it.
+# (stage 2 adds an index on a new attribute, retags and rewrites the item;
+# stage 3 deletes that index and attribute and turns the stream off) and
+# destroys it.
 
 terraform {
   required_providers {
@@ -50,6 +52,13 @@ resource "aws_dynamodb_table" "orders" {
     name = "total"
     type = "N"
   }
+  dynamic "attribute" {
+    for_each = var.stage == 2 ? [1] : []
+    content {
+      name = "region"
+      type = "S"
+    }
+  }
 
   global_secondary_index {
     name            = "by_status"
@@ -58,10 +67,10 @@ resource "aws_dynamodb_table" "orders" {
     projection_type = "ALL"
   }
   dynamic "global_secondary_index" {
-    for_each = var.stage >= 2 ? [1] : []
+    for_each = var.stage == 2 ? [1] : []
     content {
       name               = "by_total"
-      hash_key           = "status"
+      hash_key           = "region"
       range_key          = "total"
       projection_type    = "INCLUDE"
       non_key_attributes = ["note"]
@@ -80,8 +89,8 @@ resource "aws_dynamodb_table" "orders" {
   point_in_time_recovery {
     enabled = true
   }
-  stream_enabled   = true
-  stream_view_type = "NEW_AND_OLD_IMAGES"
+  stream_enabled   = var.stage < 3
+  stream_view_type = var.stage < 3 ? "NEW_AND_OLD_IMAGES" : null
 
   tags = var.stage >= 2 ? { team = "data", zone = "curated" } : { team = "data" }
 }
@@ -96,6 +105,7 @@ resource "aws_dynamodb_table_item" "first" {
     customer_id = { S = "c-1" }
     order_date  = { S = "2026-11-24" }
     status      = { S = "open" }
+    region      = { S = "eu" }
     total       = { N = var.stage >= 2 ? "99.95" : "12.5" }
     note        = { S = var.stage >= 2 ? "rewritten" : "first" }
   })
@@ -108,4 +118,5 @@ data "aws_dynamodb_table" "orders" {
 
 output "arn" { value = aws_dynamodb_table.orders.arn }
 output "stream_arn" { value = aws_dynamodb_table.orders.stream_arn }
+output "stream_enabled" { value = aws_dynamodb_table.orders.stream_enabled }
 output "indexes" { value = length(data.aws_dynamodb_table.orders.global_secondary_index) }
