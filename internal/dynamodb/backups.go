@@ -467,7 +467,7 @@ func (s *Service) restore(ctx context.Context, src *tableRecord, name string, o 
 			create.AttributeDefinitions = append(create.AttributeDefinitions, d)
 		}
 	}
-	_, target, err := s.createTable(ctx, create, true)
+	_, target, err := s.createTable(ctx, create, true, nameFields{"targetTableName", "globalSecondaryIndexOverride", "localSecondaryIndexOverride"})
 	if err != nil {
 		if errors.Is(err, ErrResourceInUse) {
 			return nil, ErrTableAlreadyExists.WithMessage("Table already exists: %s", name)

@@ -140,7 +140,7 @@ func TestUnfilledTablesRemovedAtStart(t *testing.T) {
 		"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}`), in); err != nil {
 		t.Fatal(err)
 	}
-	_, half, err := s.createTable(context.Background(), in, true)
+	_, half, err := s.createTable(context.Background(), in, true, nameFields{"tableName", "globalSecondaryIndexes", "localSecondaryIndexes"})
 	if err != nil {
 		t.Fatal(err)
 	}

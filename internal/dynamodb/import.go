@@ -171,7 +171,8 @@ func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*Impor
 	_, t, err := s.createTable(ctx, &CreateTableInput{TableName: params.TableName, KeySchema: params.KeySchema,
 		AttributeDefinitions: params.AttributeDefinitions, BillingMode: params.BillingMode, ProvisionedThroughput: params.ProvisionedThroughput,
 		GlobalSecondaryIndexes: params.GlobalSecondaryIndexes, SSESpecification: params.SSESpecification,
-		notServed: notServed{OnDemandThroughput: params.OnDemandThroughput}}, true)
+		notServed: notServed{OnDemandThroughput: params.OnDemandThroughput}}, true,
+		nameFields{"tableCreationParameters.tableName", "tableCreationParameters.globalSecondaryIndexes", ""})
 	if err != nil {
 		return nil, err
 	}

@@ -83,8 +83,10 @@ func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis 
 	tableHash := ks[0].AttributeName
 	for i, list := range [][]SecondaryIndex{gsis, lsis} {
 		for _, ix := range list {
-			if !validName(ix.IndexName) { // CreateTable and UpdateTable say where
-				return modelValidation(ix.IndexName, "indexName", "satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
+			if !validName(ix.IndexName) { // the callers say where
+				var v awserr.Violations
+				checkName(&v, ix.IndexName, "indexName")
+				return v.Err()
 			}
 			if names[ix.IndexName] {
 				return validationf("One or more parameter values were invalid: Duplicate index name: %s", ix.IndexName)
@@ -372,12 +374,13 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	var v awserr.Violations
 	for i, u := range in.GlobalSecondaryIndexUpdates {
 		at := fmt.Sprintf("globalSecondaryIndexUpdates.%d.member.", i+1)
-		switch {
-		case u.Create != nil:
+		if u.Create != nil {
 			checkName(&v, u.Create.IndexName, at+"create.indexName")
-		case u.Update != nil:
+		}
+		if u.Update != nil {
 			checkName(&v, u.Update.IndexName, at+"update.indexName")
-		case u.Delete != nil:
+		}
+		if u.Delete != nil {
 			checkName(&v, u.Delete.IndexName, at+"delete.indexName")
 		}
 	}

@@ -26,7 +26,8 @@ func fail[In, Out any](t *testing.T, f func(context.Context, *In) (*Out, error),
 }
 
 // Table, index and backup names break the model's pattern, its length, or
-// both, and DynamoDB lists every rule broken, the pattern first.
+// both, and DynamoDB lists every rule broken, the pattern first, at the
+// request's own member.
 func TestNameRules(t *testing.T) {
 	s, _, _ := newService(t)
 	do(t, s.CreateTable, `{"TableName":"named","BillingMode":"PAY_PER_REQUEST",
@@ -73,9 +74,11 @@ func TestNameRules(t *testing.T) {
 		{"TTL attribute name", func() string {
 			return fail(t, s.UpdateTimeToLive, `{"TableName":"named","TimeToLiveSpecification":{"AttributeName":"","Enabled":false}}`)
 		}, "ValidationException: 1 validation error detected: Value '' at 'timeToLiveSpecification.attributeName' failed to satisfy constraint: Member must have length greater than or equal to 1"},
-		// No table has such a name: the item operations say why.
-		{"item operation", func() string { return fail(t, s.GetItem, `{"TableName":"a;","Key":{"id":{"S":"x"}}}`) },
-			"ValidationException: 2 validation errors detected: Value 'a;' at 'tableName' " + pattern + "; Value 'a;' at 'tableName' " + short},
+		// A restore's target is named by targetTableName.
+		{"restore target", func() string {
+			arn := do(t, s.CreateBackup, `{"TableName":"named","BackupName":"bak"}`).BackupDetails.BackupArn
+			return fail(t, s.RestoreTableFromBackup, `{"BackupArn":"`+arn+`","TargetTableName":"x;"}`)
+		}, "ValidationException: 2 validation errors detected: Value 'x;' at 'targetTableName' " + pattern + "; Value 'x;' at 'targetTableName' " + short},
 		{"missing table", func() string { return fail(t, s.GetItem, `{"TableName":"missing","Key":{"id":{"S":"x"}}}`) },
 			"ResourceNotFoundException: Requested resource not found"},
 		{"no table name", func() string { return fail(t, s.GetItem, `{"Key":{"id":{"S":"x"}}}`) },

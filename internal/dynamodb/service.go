@@ -11,7 +11,6 @@ import (
 	"sync"
 
 	"github.com/lakebox/lakebox/internal/auth"
-	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/clock"
 	"github.com/lakebox/lakebox/internal/storage/meta"
 )
@@ -121,12 +120,6 @@ func (s *Service) lookup(ctx context.Context, name string) (*table, error) {
 	t, ok := s.tables[tableKey{sc.account, sc.region, name}]
 	s.mu.RUnlock()
 	if !ok {
-		// No table can have a name that breaks the rules: DynamoDB says
-		// which (checked only here, off the path of tables found).
-		var v awserr.Violations
-		if checkName(&v, name, "tableName"); len(v) > 0 {
-			return nil, v.Err()
-		}
 		return nil, tableNotFound()
 	}
 	return t, nil

@@ -292,23 +292,28 @@ type CreateTableOutput struct {
 
 // CreateTable makes a table; it is ACTIVE at once.
 func (s *Service) CreateTable(ctx context.Context, in *CreateTableInput) (*CreateTableOutput, error) {
-	out, _, err := s.createTable(ctx, in, false)
+	out, _, err := s.createTable(ctx, in, false, nameFields{"tableName", "globalSecondaryIndexes", "localSecondaryIndexes"})
 	return out, err
 }
+
+// nameFields are the members of a request that hold a new table's name
+// and its global and local index lists, as its validation errors name
+// them.
+type nameFields struct{ table, gsis, lsis string }
 
 // createTable makes a table. For a restore or an import (filling), it is
 // marked Filling and returned locked for the fill (lockForFill) before
 // anyone else can find it; the caller clears the mark with filled and
 // unlocks it with unlockFilled.
-func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling bool) (*CreateTableOutput, *table, error) {
+func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling bool, at nameFields) (*CreateTableOutput, *table, error) {
 	sc := scopeOf(ctx)
 	var v awserr.Violations
-	checkName(&v, in.TableName, "tableName")
+	checkName(&v, in.TableName, at.table)
 	for i, ix := range in.GlobalSecondaryIndexes {
-		checkName(&v, ix.IndexName, fmt.Sprintf("globalSecondaryIndexes.%d.member.indexName", i+1))
+		checkName(&v, ix.IndexName, fmt.Sprintf("%s.%d.member.indexName", at.gsis, i+1))
 	}
 	for i, ix := range in.LocalSecondaryIndexes {
-		checkName(&v, ix.IndexName, fmt.Sprintf("localSecondaryIndexes.%d.member.indexName", i+1))
+		checkName(&v, ix.IndexName, fmt.Sprintf("%s.%d.member.indexName", at.lsis, i+1))
 	}
 	if err := v.Err(); err != nil {
 		return nil, nil, err

@@ -50,7 +50,7 @@ type PutRecordBatchOutput struct {
 // PutRecord buffers one record durably.
 func (s *Service) PutRecord(ctx context.Context, in *PutRecordInput) (*PutRecordOutput, error) {
 	if in.Record == nil {
-		return nil, validation("null", "record", "not be null")
+		return nil, validation(nil, "record", "not be null")
 	}
 	if n := len(in.Record.Data); n > maxRecord {
 		return nil, validation(fmt.Sprintf("java.nio.HeapByteBuffer[pos=0 lim=%d cap=%d]", n, n), "record.data", "have length less than or equal to 1024000")

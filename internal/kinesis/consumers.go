@@ -66,7 +66,7 @@ func (s *Service) RegisterStreamConsumer(ctx context.Context, in *RegisterStream
 		return nil, validation(in.ConsumerName, "consumerName", "satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
 	}
 	if in.StreamARN == "" {
-		return nil, validation("null", "streamARN", "not be null")
+		return nil, validation(nil, "streamARN", "not be null")
 	}
 	st, err := s.lookup(ctx, "", in.StreamARN)
 	if err != nil {

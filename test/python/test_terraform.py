@@ -11,6 +11,7 @@ the test is skipped, saying why."""
 
 import glob
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -27,8 +28,9 @@ CONFIGS = os.path.join(harness.ROOT, "test", "terraform")
 def missing():
     if shutil.which("terraform") is None:
         return "no terraform on PATH"
-    if not glob.glob(os.path.join(PLUGINS, "registry.terraform.io", "hashicorp", "aws", "*", "*")):
-        return f"no AWS provider under {PLUGINS} (set LAKEBOX_TF_PLUGINS)"
+    arch = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
+    if not glob.glob(os.path.join(PLUGINS, "registry.terraform.io", "hashicorp", "aws", "*", f"{sys.platform}_{arch}")):
+        return f"no AWS provider for {sys.platform}_{arch} under {PLUGINS} (set LAKEBOX_TF_PLUGINS)"
     return None
 
 
@@ -48,6 +50,7 @@ class Terraform:
         for name in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
             self.env.pop(name, None)
         self.variables = dict(variables, endpoint=harness.endpoint())
+        self.destroyed = False
         self.run("init", "-input=false", "-no-color")
 
     def run(self, *args, codes=(0,)):
@@ -75,6 +78,14 @@ class Terraform:
 
     def destroy(self, **override):
         self.run("destroy", "-auto-approve", "-input=false", "-no-color", *self.vars(**override))
+        self.destroyed = True
+
+    def cleanup(self, **override):
+        """Destroys what a failed test left, quietly: a cleanup (run before
+        the working directory, with its state, is removed)."""
+        if not self.destroyed:
+            subprocess.run(["terraform", "destroy", "-auto-approve", "-input=false", "-no-color", *self.vars(**override)],
+                           cwd=self.dir, env=self.env, capture_output=True, timeout=600)
 
 
 @unittest.skipIf(missing(), missing() or "")
@@ -83,6 +94,7 @@ class TerraformDynamoDBTest(unittest.TestCase):
         ddb = harness.client("dynamodb")
         name = harness.unique("tf-orders")
         tf = Terraform(self, "dynamodb", name=name)
+        self.addCleanup(tf.cleanup, stage=3)
 
         tf.apply(stage=1)
         tf.assert_no_changes(stage=1)
@@ -139,6 +151,14 @@ class TerraformDynamoDBExportTest(unittest.TestCase):
         name = harness.unique("tf")
         tf = Terraform(self, "dynamodb-export", name=name)
 
+        def unprotect_and_destroy():
+            try:
+                ddb.update_table(TableName=f"{name}-prov", DeletionProtectionEnabled=False)
+            except ddb.exceptions.ResourceNotFoundException:
+                pass
+            tf.cleanup(stage=3)
+        self.addCleanup(unprotect_and_destroy)
+
         tf.apply(stage=1)
         tf.assert_no_changes(stage=1)
         table = ddb.describe_table(TableName=f"{name}-prov")["Table"]
@@ -163,9 +183,12 @@ class TerraformDynamoDBExportTest(unittest.TestCase):
         with self.assertRaisesRegex(ddb.exceptions.ResourceInUseException, "protected against deletion"):
             ddb.delete_table(TableName=f"{name}-prov")
         tf.apply(stage=3)
+        tf.assert_no_changes(stage=3)
         self.assertFalse(ddb.describe_table(TableName=f"{name}-prov")["Table"]["DeletionProtectionEnabled"])
         tf.destroy(stage=3)
-        self.assertNotIn(f"{name}-prov", ddb.list_tables()["TableNames"])
+        for table in (f"{name}-prov", f"{name}-imported"):
+            with self.assertRaises(ddb.exceptions.ResourceNotFoundException):
+                ddb.describe_table(TableName=table)
 
 
 if __name__ == "__main__":
