@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 )
 
 // The HTTP endpoint destination: buffers are POSTed to a URL under AWS's
@@ -133,7 +135,7 @@ func validateHTTP(d *HTTPEndpointDestination, field string) error {
 		return validation(nil, field+".endpointConfiguration", "not be null")
 	}
 	if n := len(e.Url); n < 1 || n > 1000 {
-		return validation(e.Url, field+".endpointConfiguration.url", "have length between 1 and 1000")
+		return validation(e.Url, field+".endpointConfiguration.url", awserr.LengthConstraint(n, 1, 1000))
 	}
 	// AWS takes https:// only; Lakebox also takes http://, so that a
 	// receiver on this machine needs no certificate.
@@ -141,7 +143,7 @@ func validateHTTP(d *HTTPEndpointDestination, field string) error {
 		return invalidArg("The HTTP endpoint URL %q is not valid: it must be an https:// (or, on Lakebox, http://) URL.", e.Url)
 	}
 	if n := utf8.RuneCountInString(e.Name); n > 256 {
-		return validation(e.Name, field+".endpointConfiguration.name", "have length between 1 and 256")
+		return validation(e.Name, field+".endpointConfiguration.name", awserr.LengthConstraint(n, 1, 256))
 	}
 	if len(e.AccessKey) > 4096 {
 		return validation("***", field+".endpointConfiguration.accessKey", "have length less than or equal to 4096")

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/awsproto/epoch"
 )
 
@@ -476,7 +477,7 @@ type TagDeliveryStreamInput struct {
 // TagDeliveryStream adds or replaces tags.
 func (s *Service) TagDeliveryStream(ctx context.Context, in *TagDeliveryStreamInput) (*struct{}, error) {
 	if len(in.Tags) < 1 || len(in.Tags) > 50 {
-		return nil, validation(len(in.Tags), "tags", "have length between 1 and 50")
+		return nil, validation(len(in.Tags), "tags", awserr.LengthConstraint(len(in.Tags), 1, 50))
 	}
 	ds, err := s.lookup(ctx, in.DeliveryStreamName)
 	if err != nil {
@@ -499,7 +500,7 @@ type UntagDeliveryStreamInput struct {
 // UntagDeliveryStream removes tags; keys the stream lacks are ignored.
 func (s *Service) UntagDeliveryStream(ctx context.Context, in *UntagDeliveryStreamInput) (*struct{}, error) {
 	if len(in.TagKeys) < 1 || len(in.TagKeys) > 50 {
-		return nil, validation(len(in.TagKeys), "tagKeys", "have length between 1 and 50")
+		return nil, validation(len(in.TagKeys), "tagKeys", awserr.LengthConstraint(len(in.TagKeys), 1, 50))
 	}
 	ds, err := s.lookup(ctx, in.DeliveryStreamName)
 	if err != nil {

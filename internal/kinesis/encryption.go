@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/awsproto/epoch"
 	"github.com/lakebox/lakebox/internal/storage/seal"
 	"github.com/lakebox/lakebox/internal/storage/streamlog"
@@ -80,7 +81,7 @@ func checkEncryption(in *EncryptionInput) error {
 		return invalidArg("EncryptionType must be KMS, not %q.", in.EncryptionType)
 	}
 	if n := utf8.RuneCountInString(in.KeyId); n < 1 || n > 2048 {
-		return validation(in.KeyId, "keyId", "have length between 1 and 2048")
+		return validation(in.KeyId, "keyId", awserr.LengthConstraint(n, 1, 2048))
 	}
 	return nil
 }

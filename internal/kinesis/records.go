@@ -50,7 +50,7 @@ func checkRecord(data []byte, key, explicit, field string) (hashKey, error) {
 		return hashKey{}, err
 	}
 	if n := utf8.RuneCountInString(key); n < 1 || n > maxPartitionKey {
-		return hashKey{}, validation(key, field+"partitionKey", "have length between 1 and 256")
+		return hashKey{}, validation(key, field+"partitionKey", awserr.LengthConstraint(n, 1, maxPartitionKey))
 	}
 	if explicit != "" {
 		h, ok := parseHashKey(explicit)

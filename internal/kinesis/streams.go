@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/awsproto/epoch"
 )
 
@@ -644,7 +645,7 @@ func (s *Service) DisableEnhancedMonitoring(ctx context.Context, in *MonitoringI
 
 func (s *Service) monitoring(ctx context.Context, in *MonitoringInput, enable bool) (*EnhancedMonitoringOutput, error) {
 	if len(in.ShardLevelMetrics) == 0 || len(in.ShardLevelMetrics) > 7 {
-		return nil, validation(in.ShardLevelMetrics, "shardLevelMetrics", "have length between 1 and 7")
+		return nil, validation(in.ShardLevelMetrics, "shardLevelMetrics", awserr.LengthConstraint(len(in.ShardLevelMetrics), 1, 7))
 	}
 	metrics := map[string]bool{}
 	for _, m := range in.ShardLevelMetrics {

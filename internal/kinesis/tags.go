@@ -4,6 +4,8 @@ import (
 	"context"
 	"sort"
 	"unicode/utf8"
+
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 )
 
 // maxTags is how many tags a stream may carry.
@@ -33,7 +35,7 @@ type AddTagsInput struct {
 // AddTagsToStream adds or replaces tags.
 func (s *Service) AddTagsToStream(ctx context.Context, in *AddTagsInput) (*struct{}, error) {
 	if len(in.Tags) < 1 || len(in.Tags) > 10 {
-		return nil, validation(len(in.Tags), "tags", "have length between 1 and 10")
+		return nil, validation(len(in.Tags), "tags", awserr.LengthConstraint(len(in.Tags), 1, 10))
 	}
 	st, err := s.lookup(ctx, in.StreamName, in.StreamARN)
 	if err != nil {
@@ -68,7 +70,7 @@ type RemoveTagsInput struct {
 // RemoveTagsFromStream removes tags; keys it does not carry are ignored.
 func (s *Service) RemoveTagsFromStream(ctx context.Context, in *RemoveTagsInput) (*struct{}, error) {
 	if len(in.TagKeys) < 1 || len(in.TagKeys) > 50 {
-		return nil, validation(len(in.TagKeys), "tagKeys", "have length between 1 and 50")
+		return nil, validation(len(in.TagKeys), "tagKeys", awserr.LengthConstraint(len(in.TagKeys), 1, 50))
 	}
 	st, err := s.lookup(ctx, in.StreamName, in.StreamARN)
 	if err != nil {

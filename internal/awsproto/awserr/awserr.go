@@ -158,15 +158,21 @@ func (v *Violations) Add(value any, field, constraint string) {
 }
 
 // Length records the violation, if any, of a length n (a string's, or a
-// list's count) that must lie within min..max, as AWS words it: "have
-// length greater than or equal to min", or "less than or equal to max".
+// list's count) that must lie within min..max (see LengthConstraint).
 func (v *Violations) Length(value any, field string, n, min, max int) {
-	switch {
-	case n < min:
-		v.Add(value, field, fmt.Sprintf("have length greater than or equal to %d", min))
-	case n > max:
-		v.Add(value, field, fmt.Sprintf("have length less than or equal to %d", max))
+	if n < min || n > max {
+		v.Add(value, field, LengthConstraint(n, min, max))
 	}
+}
+
+// LengthConstraint words the rule that a length n outside min..max breaks,
+// as AWS does: "have length greater than or equal to min", or "have length
+// less than or equal to max".
+func LengthConstraint(n, min, max int) string {
+	if n < min {
+		return fmt.Sprintf("have length greater than or equal to %d", min)
+	}
+	return fmt.Sprintf("have length less than or equal to %d", max)
 }
 
 // Err is the ValidationException of the violations, or nil if there are
