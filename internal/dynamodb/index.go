@@ -262,6 +262,12 @@ func (r *tableRecord) keyspace(indexName string) (*keyspace, error) {
 	}
 	ix := r.index(indexName)
 	if ix == nil {
+		// No index could have a name that breaks the model's rules: say
+		// which (checked here, off the path of indexes found).
+		var v awserr.Violations
+		if checkName(&v, indexName, "indexName"); len(v) > 0 {
+			return nil, v.Err()
+		}
 		return nil, validationf("The table does not have the specified index: %s", indexName)
 	}
 	hash, rng := ix.keyNames()

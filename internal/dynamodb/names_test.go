@@ -79,6 +79,13 @@ func TestNameRules(t *testing.T) {
 			arn := do(t, s.CreateBackup, `{"TableName":"named","BackupName":"bak"}`).BackupDetails.BackupArn
 			return fail(t, s.RestoreTableFromBackup, `{"BackupArn":"`+arn+`","TargetTableName":"x;"}`)
 		}, "ValidationException: 2 validation errors detected: Value 'x;' at 'targetTableName' " + pattern + "; Value 'x;' at 'targetTableName' " + short},
+		// A Query's or a Scan's index.
+		{"index read", func() string {
+			return fail(t, s.Query, `{"TableName":"named","IndexName":"ab","KeyConditionExpression":"id = :v","ExpressionAttributeValues":{":v":{"S":"x"}}}`)
+		},
+			"ValidationException: 1 validation error detected: Value 'ab' at 'indexName' " + short},
+		{"index missing", func() string { return fail(t, s.Scan, `{"TableName":"named","IndexName":"nowhere"}`) },
+			"ValidationException: The table does not have the specified index: nowhere"},
 		{"missing table", func() string { return fail(t, s.GetItem, `{"TableName":"missing","Key":{"id":{"S":"x"}}}`) },
 			"ResourceNotFoundException: Requested resource not found"},
 		{"no table name", func() string { return fail(t, s.GetItem, `{"Key":{"id":{"S":"x"}}}`) },
