@@ -83,10 +83,8 @@ func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis 
 	tableHash := ks[0].AttributeName
 	for i, list := range [][]SecondaryIndex{gsis, lsis} {
 		for _, ix := range list {
-			if !validName(ix.IndexName) { // the callers say where
-				var v awserr.Violations
-				checkName(&v, ix.IndexName, "indexName")
-				return v.Err()
+			if err := nameValidation(ix.IndexName, "indexName"); err != nil { // the callers say where
+				return err
 			}
 			if names[ix.IndexName] {
 				return validationf("One or more parameter values were invalid: Duplicate index name: %s", ix.IndexName)
@@ -264,9 +262,8 @@ func (r *tableRecord) keyspace(indexName string) (*keyspace, error) {
 	if ix == nil {
 		// No index could have a name that breaks the model's rules: say
 		// which (checked here, off the path of indexes found).
-		var v awserr.Violations
-		if checkName(&v, indexName, "indexName"); len(v) > 0 {
-			return nil, v.Err()
+		if err := nameValidation(indexName, "indexName"); err != nil {
+			return nil, err
 		}
 		return nil, validationf("The table does not have the specified index: %s", indexName)
 	}

@@ -36,10 +36,7 @@ type KinesisStreamingDestinationOutput struct {
 
 // checkStreamARN checks the StreamArn parameter's length, as the model does.
 func checkStreamARN(arn string) error {
-	if err := lengthValidation(arn, "streamArn", len(arn), 37, 1024); err != nil {
-		return err
-	}
-	return nil
+	return lengthValidation(arn, "streamArn", len(arn), 37, 1024)
 }
 
 // checkPrecision checks a precision; it returns what the destination keeps

@@ -77,9 +77,8 @@ type CreateBackupOutput struct {
 // CreateBackup copies a table's items into a new backup, AVAILABLE when
 // it answers.
 func (s *Service) CreateBackup(ctx context.Context, in *CreateBackupInput) (*CreateBackupOutput, error) {
-	var v awserr.Violations
-	if checkName(&v, in.BackupName, "backupName"); len(v) > 0 {
-		return nil, v.Err()
+	if err := nameValidation(in.BackupName, "backupName"); err != nil {
+		return nil, err
 	}
 	t, err := s.backupsTable(ctx, in.TableName)
 	if err != nil {

@@ -152,11 +152,14 @@ func checkName(v *awserr.Violations, value, field string) {
 	v.Length(value, field, len(value), 3, 255)
 }
 
-// validName reports whether a table, index or backup name keeps the rules.
-func validName(value string) bool {
+// nameValidation is the ValidationException of a table, index or backup
+// name that breaks the model's rules (see checkName), or nil.
+func nameValidation(value, field string) error {
 	var v awserr.Violations
-	checkName(&v, value, "")
-	return len(v) == 0
+	if checkName(&v, value, field); len(v) > 0 {
+		return v.Err()
+	}
+	return nil
 }
 
 type CreateTableInput struct {
