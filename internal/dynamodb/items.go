@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 
-	jsonv2 "github.com/go-json-experiment/json"
-
 	"github.com/lakebox/lakebox/internal/storage/meta"
 )
 
@@ -124,12 +122,6 @@ func (r RawItem) MarshalJSON() ([]byte, error) { return r, nil }
 func (r RawItem) Decode() (Item, error) { return decodeItem(r) }
 
 func encodeItem(item Item) ([]byte, error) { return appendItem(nil, item), nil }
-
-// decodeItem reads a stored item.
-func decodeItem(b []byte) (Item, error) {
-	var item Item
-	return item, jsonv2.Unmarshal(b, &item)
-}
 
 // expressions are a request's parsed expressions over one environment.
 type expressions struct {
