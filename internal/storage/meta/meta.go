@@ -33,14 +33,15 @@ type Options struct {
 	// write-ahead log. Writers that arrive within it after a sync wait for
 	// the next one together, so concurrent writers share more of each
 	// fdatasync; a writer that comes after a quiet spell is not delayed.
-	// On two cores, 500µs cut the server's CPU per durable DynamoDB
-	// PutItem by about a sixth under 16 writers (docs/benchmarks.md).
+	// On two cores, an interval cut the server's CPU per durable DynamoDB
+	// PutItem by about a sixth under 16 writers against none; 250–350µs
+	// beat 125µs, 500µs and 1ms (docs/benchmarks.md, DynamoDB).
 	WALMinSyncInterval time.Duration
 }
 
 // DefaultOptions returns the options Lakebox uses unless told otherwise.
 func DefaultOptions() Options {
-	return Options{CacheSize: 128 << 20, MemTableSize: 16 << 20, Logger: slog.New(slog.DiscardHandler), WALMinSyncInterval: 500 * time.Microsecond}
+	return Options{CacheSize: 128 << 20, MemTableSize: 16 << 20, Logger: slog.New(slog.DiscardHandler), WALMinSyncInterval: 300 * time.Microsecond}
 }
 
 // walZeroChunk is how many bytes of zeros a write-ahead log is given at a
