@@ -1240,7 +1240,10 @@ func TestDynamoDB_ImportFromS3(t *testing.T) {
 	}
 
 	// A key repeated in the data: the later line wins, in the index too.
-	dup := `{"Item":{"id":{"S":"a"},"status":{"S":"open"}}}` + "\n" + `{"Item":{"id":{"S":"a"},"status":{"S":"shipped"}}}` + "\n" + `not json` + "\n"
+	// Lines that are not JSON, that name an attribute twice or that hold
+	// invalid UTF-8 are errors.
+	dup := `{"Item":{"id":{"S":"a"},"status":{"S":"open"}}}` + "\n" + `{"Item":{"id":{"S":"a"},"status":{"S":"shipped"}}}` + "\n" + `not json` + "\n" +
+		`{"Item":{"id":{"S":"z"},"id":{"S":"y"}}}` + "\n" + "{\"Item\":{\"id\":{\"S\":\"x\xff\"}}}\n"
 	must[*s3.PutObjectOutput](t)(s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("lake"), Key: aws.String("dup/part-0.json"), Body: strings.NewReader(dup)}))
 	imp = must[*dynamodb.ImportTableOutput](t)(c.ImportTable(ctx, &dynamodb.ImportTableInput{
 		S3BucketSource: &dtypes.S3BucketSource{S3Bucket: aws.String("lake"), S3KeyPrefix: aws.String("dup/")},
@@ -1254,7 +1257,7 @@ func TestDynamoDB_ImportFromS3(t *testing.T) {
 				KeySchema:  []dtypes.KeySchemaElement{{AttributeName: aws.String("status"), KeyType: dtypes.KeyTypeHash}},
 				Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeAll}}}},
 	})).ImportTableDescription
-	if imp.ImportedItemCount != 1 || imp.ErrorCount != 1 || imp.ProcessedItemCount != 3 {
+	if imp.ImportedItemCount != 1 || imp.ErrorCount != 3 || imp.ProcessedItemCount != 5 {
 		t.Fatalf("import with a repeated key: imported %d, errors %d, processed %d", imp.ImportedItemCount, imp.ErrorCount, imp.ProcessedItemCount)
 	}
 	for status, want := range map[string]int32{"open": 0, "shipped": 1} {

@@ -54,12 +54,15 @@ func readWhole(d *jsontext.Decoder) (valueParser, bool, error) {
 	if err != nil {
 		return valueParser{}, false, err
 	}
-	return valueParser{s: string(raw)}, true, nil
+	p := newValueParser(raw)
+	p.checked = true
+	return p, true, nil
 }
 
-// decodeItem decodes a stored item, which Lakebox wrote (appendItem).
+// decodeItem decodes a stored item, which Lakebox wrote (appendItem), or
+// an item of a backup or an export Lakebox made.
 func decodeItem(b []byte) (Item, error) {
-	p := valueParser{s: string(b)}
+	p := newValueParser(b)
 	item, err := p.item()
 	if err == nil && p.peek() != 0 {
 		err = errMalformed
@@ -68,20 +71,42 @@ func decodeItem(b []byte) (Item, error) {
 }
 
 // errMalformed is the answer to input that is not well-formed JSON, which
-// the parser only meets when jsontext has not read it first: a stored item
-// that is not what Lakebox wrote, the server's fault, not the caller's.
+// the parser only meets when jsontext has not read it first: an item
+// Lakebox stored that is not what it wrote, the server's fault, not the
+// caller's.
 var errMalformed = errors.New("dynamodb: a stored item is not well-formed JSON")
 
-// valueParser reads one well-formed JSON value. It never reads out of
-// bounds or loops on input that is not well-formed, but it notices only
-// what it must to stay on track.
+// valueParser reads one well-formed JSON value. On input that is not, it
+// fails (errMalformed) rather than read out of bounds, loop or recurse
+// without end, though it checks less than jsontext does.
 type valueParser struct {
 	s string // the input, one copy that unescaped strings are cut from
 	i int
+	// checked is set for input jsontext has read, under the request's
+	// rules: an unquoting error there is invalid UTF-8, which they let
+	// through (as U+FFFD).
+	checked bool
+	// clone is set for a large input: strings are then copied out of it,
+	// so that a value kept does not keep all of the input alive.
+	clone bool
+	depth int
 	// strs is where S and N values are kept: one allocation for several
 	// of the *string an AttributeValue holds, rather than one each.
 	strs []string
 }
+
+// newValueParser returns a parser over a copy of b.
+func newValueParser(b []byte) valueParser {
+	return valueParser{s: string(b), clone: len(b) > maxSharedInput}
+}
+
+// maxSharedInput is the largest input whose strings share its copy. A
+// request's item is at most 400 KB, but the padding or unknown members
+// around what is kept have no bound but the body's.
+const maxSharedInput = 64 << 10
+
+// maxDepth is jsontext's limit on nesting, kept for input it has not read.
+const maxDepth = 10000
 
 // peek skips white space and returns the next byte, 0 at the end.
 func (p *valueParser) peek() byte {
@@ -115,6 +140,16 @@ func (p *valueParser) next(c byte) error {
 	return nil
 }
 
+// enter consumes the opening of an object or an array, one level deeper.
+func (p *valueParser) enter(open byte) error {
+	if p.depth++; p.depth > maxDepth {
+		return errMalformed
+	}
+	return p.next(open)
+}
+
+func (p *valueParser) leave() { p.depth-- }
+
 // more reports whether an object or array has another element, consuming
 // the comma before it, or consumes its end (close).
 func (p *valueParser) more(first bool, close byte) (bool, error) {
@@ -134,9 +169,10 @@ func (p *valueParser) more(first bool, close byte) (bool, error) {
 // members calls each for the name of every member of the object the
 // parser is at, after its colon; each reads the value.
 func (p *valueParser) members(each func(name string) error) error {
-	if err := p.next('{'); err != nil {
+	if err := p.enter('{'); err != nil {
 		return err
 	}
+	defer p.leave()
 	for first := true; ; first = false {
 		ok, err := p.more(first, '}')
 		if !ok || err != nil {
@@ -157,9 +193,10 @@ func (p *valueParser) members(each func(name string) error) error {
 
 // elements calls each for every element of the array the parser is at.
 func (p *valueParser) elements(each func() error) error {
-	if err := p.next('['); err != nil {
+	if err := p.enter('['); err != nil {
 		return err
 	}
+	defer p.leave()
 	for first := true; ; first = false {
 		ok, err := p.more(first, ']')
 		if !ok || err != nil {
@@ -389,15 +426,23 @@ func (p *valueParser) str() (string, error) {
 			p.i++
 			s := p.s[start+1 : p.i-1]
 			if plain || utf8.ValidString(s) && !strings.Contains(s, `\`) {
+				if p.clone {
+					s = strings.Clone(s)
+				}
 				return s, nil
 			}
-			b, _ := jsontext.AppendUnquote(nil, p.s[start:p.i])
+			b, err := jsontext.AppendUnquote(nil, p.s[start:p.i])
+			if err != nil && !p.checked {
+				return "", errMalformed
+			}
 			return string(b), nil
 		case c == '\\':
 			plain = false
 			p.i++
 		case c >= utf8.RuneSelf:
 			plain = false
+		case c < ' ':
+			return "", errMalformed // jsontext never lets one through
 		}
 	}
 	return "", errMalformed
@@ -420,7 +465,16 @@ func (p *valueParser) skip() error {
 		for p.i < len(p.s) && !isDelimiter(p.s[p.i]) {
 			p.i++
 		}
-		if p.i == start || kind(c) == 0 {
+		switch lit := p.s[start:p.i]; kind(c) {
+		case 't', 'f', 'n':
+			if lit != "true" && lit != "false" && lit != "null" {
+				return errMalformed
+			}
+		case '0':
+			if strings.Trim(lit, "0123456789+-.eE") != "" {
+				return errMalformed
+			}
+		default:
 			return errMalformed
 		}
 		return nil

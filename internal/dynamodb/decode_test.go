@@ -3,7 +3,9 @@ package dynamodb
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
+	"unsafe"
 
 	jsonv2 "github.com/go-json-experiment/json"
 	jsonv1 "github.com/go-json-experiment/json/v1"
@@ -128,6 +130,37 @@ func BenchmarkDecodePutItem(b *testing.B) {
 		var in PutItemInput
 		if err := jsonv2.Unmarshal(body, &in, opts); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// A stored item that is not what Lakebox wrote fails to decode; it never
+// decodes as something else.
+func TestDecodeItemMalformed(t *testing.T) {
+	for _, in := range []string{
+		`{"pk":{"BOOL":tx}}`, `{"pk":{"N":"1","x":12a}}`, `{"pk":{"S":"a\qb"}}`, "{\"pk\":{\"S\":\"a\nb\"}}", `{"pk":{"S":"a"}`,
+		`{"pk":{"S":"a"}} {}`, `{"pk":{"L":[{"S":"a"},]}}`, `{"pk" {"S":"a"}}`, strings.Repeat(`{"a":{"M":`, maxDepth) + `{}`,
+	} {
+		if item, err := decodeItem([]byte(in)); err == nil {
+			t.Errorf("%.40s: decoded as %v", in, item)
+		}
+	}
+}
+
+// The strings a large input's values keep are copied out of it, so that
+// a value kept does not keep the input alive.
+func TestDecodeLargeInputCopies(t *testing.T) {
+	for _, size := range []int{100, maxSharedInput + 1} {
+		in := `{"pk":{"S":"k","unknown":"` + strings.Repeat("x", size) + `"}}`
+		p := newValueParser([]byte(in))
+		item, err := p.item()
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept, start := uintptr(unsafe.Pointer(unsafe.StringData(*item["pk"].S))), uintptr(unsafe.Pointer(unsafe.StringData(p.s)))
+		shared := kept >= start && kept < start+uintptr(len(p.s))
+		if want := size <= maxSharedInput; shared != want {
+			t.Errorf("input of %d bytes: value shares the input %v, want %v", len(in), shared, want)
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
@@ -323,7 +324,9 @@ func (imp *importer) file(ctx context.Context, sc scope, rec *tableRecord, key s
 			imp.d.ErrorCount++
 			continue
 		}
-		if item, err = decodeItem(wrapped.Item); err != nil {
+		// json/v2's own rules: a line with invalid UTF-8 or a name given
+		// twice is an error, as it was before items were parsed by hand.
+		if err = jsonv2.Unmarshal(wrapped.Item, &item); err != nil || item == nil {
 			imp.d.ErrorCount++
 			continue
 		}
