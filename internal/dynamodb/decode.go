@@ -13,10 +13,10 @@ import (
 // Items and attribute values are decoded by hand, in two steps. jsontext
 // reads the value whole, which checks its syntax (so a malformed body gets
 // json/v2's error, as any other request member does); a parser then walks
-// those bytes once, building the values. Walking jsontext's tokens instead
-// cost a PutItem's item 3.5 µs and 40 allocations; the parser cuts every
-// string without escapes from one copy of the input and keeps the S and N
-// strings in shared arrays.
+// those bytes once, building the values: it cuts every string without
+// escapes from one copy of the input and keeps the S and N strings in
+// shared arrays. Decoding bench/dynamodbbench's PutItem request took 3.2 µs
+// and 40 allocations walking jsontext's tokens, 2.75 µs and 17 this way.
 //
 // A member of the wrong JSON type gets DynamoDB's SerializationException
 // and the message its Jackson-based front end writes. A null member is an
@@ -71,9 +71,8 @@ func decodeItem(b []byte) (Item, error) {
 }
 
 // errMalformed is the answer to input that is not well-formed JSON, which
-// the parser only meets when jsontext has not read it first: an item
-// Lakebox stored that is not what it wrote, the server's fault, not the
-// caller's.
+// the parser only meets when jsontext has not read it first: a damaged
+// stored item, not a fault of the caller's request (an internal error).
 var errMalformed = errors.New("dynamodb: a stored item is not well-formed JSON")
 
 // valueParser reads one well-formed JSON value. On input that is not, it
@@ -470,8 +469,8 @@ func (p *valueParser) skip() error {
 			if lit != "true" && lit != "false" && lit != "null" {
 				return errMalformed
 			}
-		case '0':
-			if strings.Trim(lit, "0123456789+-.eE") != "" {
+		case '0': // Lakebox writes none: numbers are N's strings
+			if !p.checked || strings.Trim(lit, "0123456789+-.eE") != "" {
 				return errMalformed
 			}
 		default:

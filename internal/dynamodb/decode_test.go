@@ -139,7 +139,8 @@ func BenchmarkDecodePutItem(b *testing.B) {
 func TestDecodeItemMalformed(t *testing.T) {
 	for _, in := range []string{
 		`{"pk":{"BOOL":tx}}`, `{"pk":{"N":"1","x":12a}}`, `{"pk":{"S":"a\qb"}}`, "{\"pk\":{\"S\":\"a\nb\"}}", `{"pk":{"S":"a"}`,
-		`{"pk":{"S":"a"}} {}`, `{"pk":{"L":[{"S":"a"},]}}`, `{"pk" {"S":"a"}}`, strings.Repeat(`{"a":{"M":`, maxDepth) + `{}`,
+		`{"pk":{"S":"a"}} {}`, `{"pk":{"L":[{"S":"a"},]}}`, `{"pk" {"S":"a"}}`, `{"pk":{"S":"a","u":1}}`,
+		strings.Repeat(`{"a":{"M":`, maxDepth/2+1) + `{}` + strings.Repeat(`}}`, maxDepth/2+1), // well-formed, too deep
 	} {
 		if item, err := decodeItem([]byte(in)); err == nil {
 			t.Errorf("%.40s: decoded as %v", in, item)

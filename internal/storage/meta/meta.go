@@ -35,7 +35,8 @@ type Options struct {
 	// fdatasync; a writer that comes after a quiet spell is not delayed.
 	// On two cores, an interval cut the server's CPU per durable DynamoDB
 	// PutItem by about a sixth under 16 writers against none; 250–350µs
-	// beat 125µs, 500µs and 1ms (docs/benchmarks.md, DynamoDB).
+	// beat 125µs and 500µs, and 500µs beat 1ms (docs/benchmarks.md,
+	// DynamoDB).
 	WALMinSyncInterval time.Duration
 }
 
