@@ -1,6 +1,7 @@
 package dynamodb
 
 import (
+	"encoding/base64"
 	"errors"
 	"reflect"
 	"strings"
@@ -100,7 +101,18 @@ func FuzzDecodeItem(f *testing.F) {
 		// only if storage was damaged; it must still answer.
 		stored, storedErr := decodeItem([]byte(src))
 		var item Item
-		if jsonv2.Unmarshal([]byte(src), &item) != nil {
+		err := jsonv2.Unmarshal([]byte(src), &item)
+		var generic any
+		if jsonv2.Unmarshal([]byte(src), &generic) == nil && generic != nil {
+			want, ok := oracleItem(generic)
+			switch {
+			case ok != (err == nil):
+				t.Fatalf("%s: the model's rules decode it %v, the parser %v", src, ok, err)
+			case ok && !reflect.DeepEqual(item, want):
+				t.Fatalf("%s: the model's rules give %#v, the parser %#v", src, want, item)
+			}
+		}
+		if err != nil {
 			return
 		}
 		if storedErr == nil && !reflect.DeepEqual(stored, item) {
@@ -118,6 +130,133 @@ func FuzzDecodeItem(f *testing.F) {
 			t.Fatalf("%s: %s decodes differently", src, out)
 		}
 	})
+}
+
+// oracleItem decodes an item from json/v2's generic decoding of it by the
+// rules the parser implements, written out plainly: the independent answer
+// FuzzDecodeItem holds the parser to. It reports false for an item the
+// parser must refuse.
+func oracleItem(v any) (Item, bool) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, false
+	}
+	item := Item{}
+	for name, x := range obj {
+		var av AttributeValue
+		if !oracleValue(x, &av) {
+			return nil, false
+		}
+		item[name] = av
+	}
+	return item, true
+}
+
+func oracleValue(v any, av *AttributeValue) bool {
+	if v == nil {
+		return true
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	for member, x := range obj {
+		if x == nil {
+			continue
+		}
+		switch member {
+		case "S", "N":
+			s, ok := x.(string)
+			if !ok {
+				return false
+			}
+			if member == "S" {
+				av.S = &s
+			} else {
+				av.N = &s
+			}
+		case "B":
+			if av.B, ok = oracleBlob(x); !ok {
+				return false
+			}
+		case "BOOL", "NULL":
+			var b bool
+			switch x := x.(type) {
+			case bool:
+				b = x
+			case string:
+				switch strings.ToUpper(x) {
+				case "TRUE", "1", "YES":
+					b = true
+				case "FALSE", "0", "NO":
+				default:
+					return false
+				}
+			default:
+				return false
+			}
+			if member == "BOOL" {
+				av.BOOL = &b
+			} else {
+				av.NULL = &b
+			}
+		case "L":
+			list, ok := x.([]any)
+			if !ok {
+				return false
+			}
+			av.L = make([]AttributeValue, len(list))
+			for i, e := range list {
+				if !oracleValue(e, &av.L[i]) {
+					return false
+				}
+			}
+		case "M":
+			if av.M, ok = oracleItem(x); !ok {
+				return false
+			}
+		case "SS", "NS":
+			list, ok := x.([]any)
+			if !ok {
+				return false
+			}
+			set := make([]string, len(list))
+			for i, e := range list {
+				if set[i], ok = e.(string); !ok && e != nil {
+					return false
+				}
+			}
+			if member == "SS" {
+				av.SS = set
+			} else {
+				av.NS = set
+			}
+		case "BS":
+			list, ok := x.([]any)
+			if !ok {
+				return false
+			}
+			av.BS = make([][]byte, len(list))
+			for i, e := range list {
+				if e == nil {
+					continue
+				}
+				if av.BS[i], ok = oracleBlob(e); !ok {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+func oracleBlob(v any) ([]byte, bool) {
+	s, ok := v.(string)
+	if !ok || len(s)%4 != 0 {
+		return nil, false
+	}
+	b, err := base64.StdEncoding.Strict().DecodeString(s)
+	return b, err == nil
 }
 
 // BenchmarkDecodePutItem decodes bench/dynamodbbench's PutItem request.
