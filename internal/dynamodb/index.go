@@ -82,10 +82,7 @@ func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis 
 	names := map[string]bool{}
 	tableHash := ks[0].AttributeName
 	for i, list := range [][]SecondaryIndex{gsis, lsis} {
-		for _, ix := range list {
-			if err := nameValidation(ix.IndexName, "indexName"); err != nil { // the callers say where
-				return err
-			}
+		for _, ix := range list { // names follow the model's rules: the callers checked them, each at its member
 			if names[ix.IndexName] {
 				return validationf("One or more parameter values were invalid: Duplicate index name: %s", ix.IndexName)
 			}
