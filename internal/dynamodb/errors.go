@@ -36,16 +36,6 @@ func modelValidation(value any, field, constraint string) error {
 	return awserr.Validation(value, field, constraint)
 }
 
-// lengthValidation is the ValidationException of a length n outside
-// min..max (see awserr.Violations.Length), or nil.
-func lengthValidation(value any, field string, n, min, max int) error {
-	var v awserr.Violations
-	if v.Length(value, field, n, min, max); len(v) > 0 {
-		return v.Err()
-	}
-	return nil
-}
-
 // tableNotFound is the answer of item operations; the table operations
 // name the table (tableNotFoundNamed).
 func tableNotFound() error { return ErrResourceNotFound.WithMessage("Requested resource not found") }

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 )
 
 // The Kinesis streaming destination operations. A table has at most one
@@ -36,7 +38,7 @@ type KinesisStreamingDestinationOutput struct {
 
 // checkStreamARN checks the StreamArn parameter's length, as the model does.
 func checkStreamARN(arn string) error {
-	return lengthValidation(arn, "streamArn", len(arn), 37, 1024)
+	return awserr.LengthValidation(arn, "streamArn", len(arn), 37, 1024)
 }
 
 // checkPrecision checks a precision; it returns what the destination keeps

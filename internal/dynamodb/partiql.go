@@ -1169,7 +1169,7 @@ type BatchExecuteStatementOutput struct {
 // name one item) or all writes, each on its own: a statement's failure is
 // its response's Error.
 func (s *Service) BatchExecuteStatement(ctx context.Context, in *BatchExecuteStatementInput) (*BatchExecuteStatementOutput, error) {
-	if err := lengthValidation(fmt.Sprintf("%d statements", len(in.Statements)), "statements", len(in.Statements), 1, 25); err != nil {
+	if err := awserr.LengthValidation(fmt.Sprintf("%d statements", len(in.Statements)), "statements", len(in.Statements), 1, 25); err != nil {
 		return nil, err
 	}
 	if err := checkCapacityMode(in.ReturnConsumedCapacity); err != nil {
@@ -1275,8 +1275,8 @@ type ExecuteTransactionOutput struct {
 // DELETE and EXISTS(SELECT ...) checks (a TransactWriteItems, all or
 // none, with a cancellation reason per statement).
 func (s *Service) ExecuteTransaction(ctx context.Context, in *ExecuteTransactionInput) (*ExecuteTransactionOutput, error) {
-	if n := len(in.TransactStatements); n < 1 || n > maxTransactItems {
-		return nil, lengthValidation(n, "transactStatements", n, 1, maxTransactItems)
+	if err := awserr.LengthValidation(len(in.TransactStatements), "transactStatements", len(in.TransactStatements), 1, maxTransactItems); err != nil {
+		return nil, err
 	}
 	var gets []TransactGetItem
 	var writes []TransactWriteItem

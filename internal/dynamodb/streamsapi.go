@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/signedtoken"
 )
 
@@ -221,7 +222,7 @@ func (s *Service) GetShardIterator(ctx context.Context, in *GetShardIteratorInpu
 }
 
 func parseSeq(text string) (uint64, error) {
-	if err := lengthValidation(text, "sequenceNumber", len(text), 21, 40); err != nil {
+	if err := awserr.LengthValidation(text, "sequenceNumber", len(text), 21, 40); err != nil {
 		return 0, err
 	}
 	n, err := strconv.ParseUint(strings.TrimLeft(text, "0"), 10, 64)

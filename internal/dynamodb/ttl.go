@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/storage/meta"
 )
 
@@ -32,7 +33,7 @@ func (s *Service) UpdateTimeToLive(ctx context.Context, in *UpdateTimeToLiveInpu
 	if spec.Enabled == nil {
 		return nil, modelValidation(nil, "timeToLiveSpecification.enabled", "not be null")
 	}
-	if err := lengthValidation(spec.AttributeName, "timeToLiveSpecification.attributeName", len(spec.AttributeName), 1, 255); err != nil {
+	if err := awserr.LengthValidation(spec.AttributeName, "timeToLiveSpecification.attributeName", len(spec.AttributeName), 1, 255); err != nil {
 		return nil, err
 	}
 	t, err := s.lockNamed(ctx, in.TableName)

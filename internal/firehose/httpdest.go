@@ -134,8 +134,8 @@ func validateHTTP(d *HTTPEndpointDestination, field string) error {
 	if e == nil {
 		return validation(nil, field+".endpointConfiguration", "not be null")
 	}
-	if n := len(e.Url); n < 1 || n > 1000 {
-		return validation(e.Url, field+".endpointConfiguration.url", awserr.LengthConstraint(n, 1, 1000))
+	if err := awserr.LengthValidation(e.Url, field+".endpointConfiguration.url", len(e.Url), 1, 1000); err != nil {
+		return err
 	}
 	// AWS takes https:// only; Lakebox also takes http://, so that a
 	// receiver on this machine needs no certificate.

@@ -476,8 +476,8 @@ type TagDeliveryStreamInput struct {
 
 // TagDeliveryStream adds or replaces tags.
 func (s *Service) TagDeliveryStream(ctx context.Context, in *TagDeliveryStreamInput) (*struct{}, error) {
-	if len(in.Tags) < 1 || len(in.Tags) > 50 {
-		return nil, validation(len(in.Tags), "tags", awserr.LengthConstraint(len(in.Tags), 1, 50))
+	if err := awserr.LengthValidation(len(in.Tags), "tags", len(in.Tags), 1, 50); err != nil {
+		return nil, err
 	}
 	ds, err := s.lookup(ctx, in.DeliveryStreamName)
 	if err != nil {
@@ -499,8 +499,8 @@ type UntagDeliveryStreamInput struct {
 
 // UntagDeliveryStream removes tags; keys the stream lacks are ignored.
 func (s *Service) UntagDeliveryStream(ctx context.Context, in *UntagDeliveryStreamInput) (*struct{}, error) {
-	if len(in.TagKeys) < 1 || len(in.TagKeys) > 50 {
-		return nil, validation(len(in.TagKeys), "tagKeys", awserr.LengthConstraint(len(in.TagKeys), 1, 50))
+	if err := awserr.LengthValidation(len(in.TagKeys), "tagKeys", len(in.TagKeys), 1, 50); err != nil {
+		return nil, err
 	}
 	ds, err := s.lookup(ctx, in.DeliveryStreamName)
 	if err != nil {

@@ -80,8 +80,8 @@ func checkEncryption(in *EncryptionInput) error {
 	if in.EncryptionType != "KMS" {
 		return invalidArg("EncryptionType must be KMS, not %q.", in.EncryptionType)
 	}
-	if n := utf8.RuneCountInString(in.KeyId); n < 1 || n > 2048 {
-		return validation(in.KeyId, "keyId", awserr.LengthConstraint(n, 1, 2048))
+	if err := awserr.LengthValidation(in.KeyId, "keyId", utf8.RuneCountInString(in.KeyId), 1, 2048); err != nil {
+		return err
 	}
 	return nil
 }

@@ -49,8 +49,8 @@ func checkRecord(data []byte, key, explicit, field string) (hashKey, error) {
 	if err := fits(data, maxRecordSizeKiB<<10, field); err != nil {
 		return hashKey{}, err
 	}
-	if n := utf8.RuneCountInString(key); n < 1 || n > maxPartitionKey {
-		return hashKey{}, validation(key, field+"partitionKey", awserr.LengthConstraint(n, 1, maxPartitionKey))
+	if err := awserr.LengthValidation(key, field+"partitionKey", utf8.RuneCountInString(key), 1, maxPartitionKey); err != nil {
+		return hashKey{}, err
 	}
 	if explicit != "" {
 		h, ok := parseHashKey(explicit)

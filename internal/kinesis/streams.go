@@ -644,8 +644,8 @@ func (s *Service) DisableEnhancedMonitoring(ctx context.Context, in *MonitoringI
 }
 
 func (s *Service) monitoring(ctx context.Context, in *MonitoringInput, enable bool) (*EnhancedMonitoringOutput, error) {
-	if len(in.ShardLevelMetrics) == 0 || len(in.ShardLevelMetrics) > 7 {
-		return nil, validation(in.ShardLevelMetrics, "shardLevelMetrics", awserr.LengthConstraint(len(in.ShardLevelMetrics), 1, 7))
+	if err := awserr.LengthValidation(in.ShardLevelMetrics, "shardLevelMetrics", len(in.ShardLevelMetrics), 1, 7); err != nil {
+		return nil, err
 	}
 	metrics := map[string]bool{}
 	for _, m := range in.ShardLevelMetrics {

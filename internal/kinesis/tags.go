@@ -34,8 +34,8 @@ type AddTagsInput struct {
 
 // AddTagsToStream adds or replaces tags.
 func (s *Service) AddTagsToStream(ctx context.Context, in *AddTagsInput) (*struct{}, error) {
-	if len(in.Tags) < 1 || len(in.Tags) > 10 {
-		return nil, validation(len(in.Tags), "tags", awserr.LengthConstraint(len(in.Tags), 1, 10))
+	if err := awserr.LengthValidation(len(in.Tags), "tags", len(in.Tags), 1, 10); err != nil {
+		return nil, err
 	}
 	st, err := s.lookup(ctx, in.StreamName, in.StreamARN)
 	if err != nil {
@@ -69,8 +69,8 @@ type RemoveTagsInput struct {
 
 // RemoveTagsFromStream removes tags; keys it does not carry are ignored.
 func (s *Service) RemoveTagsFromStream(ctx context.Context, in *RemoveTagsInput) (*struct{}, error) {
-	if len(in.TagKeys) < 1 || len(in.TagKeys) > 50 {
-		return nil, validation(len(in.TagKeys), "tagKeys", awserr.LengthConstraint(len(in.TagKeys), 1, 50))
+	if err := awserr.LengthValidation(len(in.TagKeys), "tagKeys", len(in.TagKeys), 1, 50); err != nil {
+		return nil, err
 	}
 	st, err := s.lookup(ctx, in.StreamName, in.StreamARN)
 	if err != nil {

@@ -165,6 +165,16 @@ func (v *Violations) Length(value any, field string, n, min, max int) {
 	}
 }
 
+// LengthValidation is the ValidationException of a length n outside
+// min..max (see Violations.Length), or a nil error.
+func LengthValidation(value any, field string, n, min, max int) error {
+	var v Violations
+	if v.Length(value, field, n, min, max); len(v) == 0 {
+		return nil
+	}
+	return v.Err()
+}
+
 // LengthConstraint words the rule that a length n outside min..max breaks,
 // as AWS does: "have length greater than or equal to min", or "have length
 // less than or equal to max".

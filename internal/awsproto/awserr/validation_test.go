@@ -35,3 +35,13 @@ func TestViolations(t *testing.T) {
 		})
 	}
 }
+
+func TestLengthValidation(t *testing.T) {
+	if err := LengthValidation("abc", "name", 3, 1, 3); err != nil {
+		t.Errorf("within bounds: %v", err)
+	}
+	err := LengthValidation("", "name", 0, 1, 3)
+	if e, ok := As(err); !ok || e.Message != "1 validation error detected: Value '' at 'name' failed to satisfy constraint: Member must have length greater than or equal to 1" {
+		t.Errorf("too short: %v", err)
+	}
+}
