@@ -3,6 +3,7 @@ package dynamodb
 import (
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -261,14 +262,90 @@ func oracleBlob(v any) ([]byte, bool) {
 
 // BenchmarkDecodePutItem decodes bench/dynamodbbench's PutItem request.
 func BenchmarkDecodePutItem(b *testing.B) {
-	body := []byte(`{"Item":{"customer_id":{"S":"customer-000042"},"date":{"S":"2026-11-22"},"profile":{"M":{"since":{"N":"2019"},"tier":{"S":"gold"}}},` +
-		`"status":{"S":"active"},"tags":{"SS":["web","promo"]},"total_spend":{"N":"123.45"}},"TableName":"bench"}`)
+	body := []byte(`{"Item":` + benchPutItem + `,"TableName":"bench"}`)
 	opts := jsonv1.DefaultOptionsV1()
 	b.ReportAllocs()
 	for b.Loop() {
 		var in PutItemInput
 		if err := jsonv2.Unmarshal(body, &in, opts); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// benchPutItem is the item of bench/dynamodbbench's PutItem.
+const benchPutItem = `{"customer_id":{"S":"customer-000042"},"date":{"S":"2026-11-22"},"profile":{"M":{"since":{"N":"2019"},"tier":{"S":"gold"}}},` +
+	`"status":{"S":"active"},"tags":{"SS":["web","promo"]},"total_spend":{"N":"123.45"}}`
+
+func BenchmarkCheckPutItem(b *testing.B) {
+	item, err := decodeItem([]byte(benchPutItem))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := checkItem(item); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkEncodePutItem(b *testing.B) {
+	item, err := decodeItem([]byte(benchPutItem))
+	if err != nil {
+		b.Fatal(err)
+	}
+	buf := appendItem(nil, item)
+	if string(buf) != benchPutItem {
+		b.Fatalf("stored as %s", buf)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = appendItem(buf[:0], item)
+	}
+}
+
+// checkItem canonicalizes numbers at any depth, stores back what it
+// changed, and finds duplicate set members in small and large sets alike.
+func TestCheckItem(t *testing.T) {
+	ten := func(last string) string {
+		var b strings.Builder
+		for i := range 9 {
+			fmt.Fprintf(&b, `"%c",`, 'a'+i)
+		}
+		return b.String() + `"` + last + `"`
+	}
+	for _, c := range []struct{ in, want, err string }{
+		{in: `{"n":{"N":"1.50"},"l":{"L":[{"N":"007"},{"M":{"x":{"N":"-0"}}}]},"m":{"M":{"y":{"N":"2.0"},"z":{"N":"3"}}}}`,
+			want: `{"l":{"L":[{"N":"7"},{"M":{"x":{"N":"0"}}}]},"m":{"M":{"y":{"N":"2"},"z":{"N":"3"}}},"n":{"N":"1.5"}}`},
+		{in: `{"ns":{"NS":["1.0","02","3"]}}`, want: `{"ns":{"NS":["1","2","3"]}}`},
+		{in: `{"ss":{"SS":[` + ten("j") + `]}}`, want: `{"ss":{"SS":[` + ten("j") + `]}}`},
+		{in: `{"ss":{"SS":["a","b","a"]}}`, err: "Input collection [a, b, a] contains duplicates."},
+		{in: `{"ss":{"SS":[` + ten("c") + `]}}`, err: "contains duplicates"},
+		{in: `{"ns":{"NS":["1","1.0"]}}`, err: "Input collection contains duplicates"},
+		{in: `{"bs":{"BS":["AQ==","Ag==","AQ=="]}}`, err: "Input collection contains duplicates."},
+		{in: `{"bs":{"BS":["AA==","AQ==","Ag==","Aw==","BA==","BQ==","Bg==","Bw==","CA==","Bw=="]}}`, err: "Input collection contains duplicates."},
+		{in: `{"bs":{"BS":["AA==","AQ==","Ag==","Aw==","BA==","BQ==","Bg==","Bw==","CA==","CQ=="]}}`,
+			want: `{"bs":{"BS":["AA==","AQ==","Ag==","Aw==","BA==","BQ==","Bg==","Bw==","CA==","CQ=="]}}`},
+		{in: `{"a":{"N":"x"},"":{"S":"y"}}`, err: "An AttributeValue may not contain an empty attribute name"},
+		{in: `{"m":{"M":{"n":{"N":"1e126"}}}}`, err: "Number overflow"},
+	} {
+		item, err := decodeItem([]byte(c.in))
+		if err != nil {
+			t.Fatalf("%s: %v", c.in, err)
+		}
+		err = checkItem(item)
+		switch {
+		case c.err != "":
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%s: error %v, want %q", c.in, err, c.err)
+			}
+		case err != nil:
+			t.Errorf("%s: %v", c.in, err)
+		default:
+			if got := string(appendItem(nil, item)); got != c.want {
+				t.Errorf("%s:\n got %s\nwant %s", c.in, got, c.want)
+			}
 		}
 	}
 }

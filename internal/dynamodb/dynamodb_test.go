@@ -23,6 +23,11 @@ func TestNumbers(t *testing.T) {
 		"1e-130":                                 "0." + strings.Repeat("0", 129) + "1",
 		"-1.23e-5":                               "-0.0000123",
 		"99999999999999999999999999999999999999": "99999999999999999999999999999999999999",
+		"-0.05":                                  "-0.05",
+		"-0.0":                                   "0",
+		"10.10":                                  "10.1",
+		"0.0000000000000000000000000000000000001":  "0.0000000000000000000000000000000000001", // 39 digits: apd's path
+		"1234567890123456789012345678901234567800": "1234567890123456789012345678901234567800",
 	} {
 		got, err := canonicalNumber(in)
 		if err != nil || got != want {
@@ -43,6 +48,28 @@ func TestNumbers(t *testing.T) {
 	if got, err := addNumbers("1", "1.000000000000000000000000000000000000001", true); err == nil {
 		t.Errorf("an inexact subtraction gave %q", got)
 	}
+}
+
+// A number isCanonicalNumber passes is one apd parses, finds within
+// DynamoDB's limits and writes back unchanged.
+func FuzzCanonicalNumber(f *testing.F) {
+	for _, s := range []string{"0", "-0", "7", "-7", "0.5", "-0.05", "0.50", "10", "100.25", "007", "1.", ".5", "+1", "1e2",
+		"12345678901234567890123456789012345678", "123456789012345678901234567890123456789", "1234567890123456789012345678901234567.8",
+		"0.0000000000000000000000000000000000001", "0.00000000000000000000000000000000000001", " 1", "1 ", "--1", "1.2.3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !isCanonicalNumber(s) {
+			return
+		}
+		d, err := parseNumber(s)
+		if err != nil {
+			t.Fatalf("isCanonicalNumber(%q), but parseNumber: %v", s, err)
+		}
+		if got := formatNumber(d); got != s {
+			t.Fatalf("isCanonicalNumber(%q), but it formats as %q", s, got)
+		}
+	})
 }
 
 // Key encodings compare as the numbers do.

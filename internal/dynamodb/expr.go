@@ -744,14 +744,17 @@ func checkValues(values map[string]AttributeValue) error {
 		if len(k) < 2 || k[0] != ':' || strings.IndexFunc(k[1:], func(r rune) bool { return r >= 0x80 || !isIdentChar(byte(r)) }) >= 0 {
 			return validationf("ExpressionAttributeValues contains invalid key: Syntax error; key: %q", k)
 		}
-		if err := v.check(k, 0); err != nil {
+		changed, err := v.check(k, 0)
+		if err != nil {
 			msg := err.Error()
 			if e, ok := awserr.As(err); ok {
 				msg = e.Message
 			}
 			return validationf("ExpressionAttributeValues contains invalid value: %s for key %s", msg, k)
 		}
-		values[k] = v
+		if changed {
+			values[k] = v
+		}
 	}
 	return nil
 }

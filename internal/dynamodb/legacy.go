@@ -124,7 +124,7 @@ func (l *legacy) condition(attr string, c Condition) (string, error) {
 		return "", invalidParam("Invalid number of argument(s) for the %s ComparisonOperator", c.ComparisonOperator)
 	}
 	for _, v := range c.AttributeValueList {
-		if err := v.check(attr, 0); err != nil {
+		if _, err := v.check(attr, 0); err != nil {
 			return "", err
 		}
 	}
@@ -219,7 +219,7 @@ func (l *legacy) updates(ups map[string]AttributeValueUpdate) (string, error) {
 	for _, attr := range sortedNames(ups) {
 		u := ups[attr]
 		if u.Value != nil {
-			if err := u.Value.check(attr, 0); err != nil {
+			if _, err := u.Value.check(attr, 0); err != nil {
 				return "", err
 			}
 		}

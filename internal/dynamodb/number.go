@@ -60,13 +60,53 @@ func checkNumber(d *apd.Decimal) (*apd.Decimal, error) {
 func formatNumber(d *apd.Decimal) string { return d.Text('f') }
 
 // canonicalNumber validates a number's text and returns its canonical
-// form.
+// form: s itself when it is one already.
 func canonicalNumber(s string) (string, error) {
+	if isCanonicalNumber(s) {
+		return s, nil
+	}
 	d, err := parseNumber(s)
 	if err != nil {
 		return "", err
 	}
 	return formatNumber(d), nil
+}
+
+// isCanonicalNumber reports whether s is a number as formatNumber writes
+// it, with too few digits to break a limit: an optional minus, an integer
+// part without leading zeros, an optional fraction that does not end in
+// zero, not -0, and at most maxDigits digits in all. Counting every digit
+// (a leading "0." too) keeps it simple: 38 of them can neither hold more
+// than 38 significant digits nor put the leading one outside
+// [minExponent, maxExponent]. Most numbers clients send are such, and
+// parsing them with apd costs a PutItem a microsecond each.
+func isCanonicalNumber(s string) bool {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	start := i
+	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+		i++
+	}
+	whole := s[start:i]
+	if whole == "" || len(whole) > 1 && whole[0] == '0' {
+		return false
+	}
+	if i == len(s) {
+		return len(whole) <= maxDigits && !(start > 0 && whole == "0")
+	}
+	if s[i] != '.' {
+		return false
+	}
+	i++
+	frac := s[i:]
+	for j := range len(frac) {
+		if frac[j] < '0' || frac[j] > '9' {
+			return false
+		}
+	}
+	return frac != "" && frac[len(frac)-1] != '0' && len(whole)+len(frac) <= maxDigits
 }
 
 // addNumbers returns a+b (b negated when sub), exactly.

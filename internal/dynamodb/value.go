@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -126,11 +125,12 @@ func (v *AttributeValue) appendJSON(b []byte) []byte {
 
 // appendItem appends an item as a JSON object, names sorted.
 func appendItem(b []byte, item Item) []byte {
-	names := make([]string, 0, len(item))
+	var buf [16]string // most items' names fit: no allocation
+	names := buf[:0]
 	for k := range item {
 		names = append(names, k)
 	}
-	sort.Strings(names)
+	slices.Sort(names)
 	b = append(b, '{')
 	for i, k := range names {
 		if i > 0 {
@@ -162,85 +162,111 @@ func countSet(set ...bool) int {
 
 // check validates a value from a request and canonicalizes its numbers
 // (and removes duplicate set members' ambiguity: duplicates are errors).
-// where names it in messages.
-func (v *AttributeValue) check(where string, depth int) error {
+// where names it in messages. It reports whether it changed v itself, not
+// only what v's slices and maps hold: a caller holding v in a map stores
+// it back then.
+func (v *AttributeValue) check(where string, depth int) (changed bool, err error) {
 	if depth > 32 {
-		return validationf("Nesting Levels have exceeded supported limits: Nesting Levels have exceeded supported limits")
+		return false, validationf("Nesting Levels have exceeded supported limits: Nesting Levels have exceeded supported limits")
 	}
 	if countSet(v.S != nil, v.N != nil, v.B != nil, v.BOOL != nil, v.NULL != nil, v.L != nil, v.M != nil, v.SS != nil, v.NS != nil, v.BS != nil) != 1 {
-		return validationf("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")
+		return false, validationf("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")
 	}
 	switch v.Type() {
 	case typeS:
 		if !utf8.ValidString(*v.S) {
-			return validationf("One or more parameter values were invalid: %s is not valid UTF-8", where)
+			return false, validationf("One or more parameter values were invalid: %s is not valid UTF-8", where)
 		}
 	case typeN:
 		c, err := canonicalNumber(*v.N)
 		if err != nil {
-			return err
+			return false, err
 		}
-		v.N = &c
+		if c != *v.N {
+			v.N = new(c)
+			return true, nil
+		}
 	case typeNULL:
 		if !*v.NULL {
-			return validationf("One or more parameter values were invalid: Null attribute value types must have the value of true")
+			return false, validationf("One or more parameter values were invalid: Null attribute value types must have the value of true")
 		}
 	case typeL:
 		for i := range v.L {
-			if err := v.L[i].check(where, depth+1); err != nil {
-				return err
+			if _, err := v.L[i].check(where, depth+1); err != nil {
+				return false, err
 			}
 		}
 	case typeM:
-		for k, x := range v.M {
-			if err := x.check(where, depth+1); err != nil {
-				return err
-			}
-			v.M[k] = x
+		if err := checkMap(v.M, func(string) string { return where }, depth+1); err != nil {
+			return false, err
 		}
 	case typeSS:
 		if len(v.SS) == 0 {
-			return invalidParam("An string set  may not be empty")
+			return false, invalidParam("An string set  may not be empty")
 		}
 		if hasDuplicates(v.SS) {
-			return invalidParam("Input collection %s contains duplicates.", showSet(v.SS))
+			return false, invalidParam("Input collection %s contains duplicates.", showSet(v.SS))
 		}
 	case typeNS:
 		if len(v.NS) == 0 {
-			return invalidParam("An number set  may not be empty")
+			return false, invalidParam("An number set  may not be empty")
 		}
 		for i, s := range v.NS {
 			c, err := canonicalNumber(s)
 			if err != nil {
-				return err
+				return false, err
 			}
 			v.NS[i] = c
 		}
 		if hasDuplicates(v.NS) {
-			return invalidParam("Input collection contains duplicates")
+			return false, invalidParam("Input collection contains duplicates")
 		}
 	case typeBS:
 		if len(v.BS) == 0 {
-			return invalidParam("Binary sets should not be empty")
+			return false, invalidParam("Binary sets should not be empty")
 		}
-		seen := map[string]bool{}
-		for _, x := range v.BS {
-			if seen[string(x)] {
-				return invalidParam("Input collection contains duplicates.")
-			}
-			seen[string(x)] = true
+		if hasDuplicates(v.BS) {
+			return false, invalidParam("Input collection contains duplicates.")
+		}
+	}
+	return false, nil
+}
+
+// checkMap checks each of m's values, named in messages by where(key),
+// and stores back the ones check changed.
+func checkMap(m map[string]AttributeValue, where func(key string) string, depth int) error {
+	for k, v := range m {
+		changed, err := v.check(where(k), depth)
+		if err != nil {
+			return err
+		}
+		if changed {
+			m[k] = v
 		}
 	}
 	return nil
 }
 
-func hasDuplicates(s []string) bool {
-	seen := make(map[string]bool, len(s))
-	for _, x := range s {
-		if seen[x] {
+// hasDuplicates reports whether a set holds a member twice. Most sets in
+// requests are small, and comparing each pair of a few costs less than a
+// map.
+func hasDuplicates[S ~string | ~[]byte](set []S) bool {
+	if len(set) <= 8 {
+		for i := range set {
+			for j := range i {
+				if string(set[i]) == string(set[j]) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	seen := make(map[string]bool, len(set))
+	for _, x := range set {
+		if seen[string(x)] {
 			return true
 		}
-		seen[x] = true
+		seen[string(x)] = true
 	}
 	return false
 }
@@ -249,16 +275,10 @@ func showSet(s []string) string { return "[" + strings.Join(s, ", ") + "]" }
 
 // checkItem validates every attribute of an item.
 func checkItem(item Item) error {
-	for name, v := range item {
-		if name == "" {
-			return invalidParam("An AttributeValue may not contain an empty attribute name")
-		}
-		if err := v.check(name, 0); err != nil {
-			return err
-		}
-		item[name] = v
+	if _, ok := item[""]; ok {
+		return invalidParam("An AttributeValue may not contain an empty attribute name")
 	}
-	return nil
+	return checkMap(item, func(name string) string { return name }, 0)
 }
 
 // equal reports whether two values are the same.
