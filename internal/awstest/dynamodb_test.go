@@ -584,6 +584,23 @@ func TestDynamoDB_SecondaryIndexes(t *testing.T) {
 	if len(got) != 2 || !strings.Contains(got[0], "other") {
 		t.Fatalf("LSI ALL_ATTRIBUTES fetches the item: %v", got)
 	}
+	// So does an attribute the index does not keep that the projection
+	// or the filter names; a global index has no item to fetch.
+	got = query(&dynamodb.QueryInput{IndexName: aws.String("by-total"), KeyConditionExpression: aws.String("customer = :c"),
+		ExpressionAttributeNames: map[string]string{"#o": "order"}, ExpressionAttributeValues: vals(":c", "bob"), ProjectionExpression: aws.String("#o, note")})
+	if fmt.Sprint(got) != "[o4[note order] o3[note order]]" {
+		t.Fatalf("LSI projection of an attribute it does not keep: %v", got)
+	}
+	got = query(&dynamodb.QueryInput{IndexName: aws.String("by-total"), KeyConditionExpression: aws.String("customer = :c"),
+		FilterExpression: aws.String("note = :v"), ExpressionAttributeValues: vals(":c", "bob", ":v", "n-o3")})
+	if fmt.Sprint(got) != "[o3[customer order total]]" {
+		t.Fatalf("LSI filter on an attribute it does not keep: %v", got)
+	}
+	got = query(&dynamodb.QueryInput{IndexName: aws.String("status-keys"), KeyConditionExpression: aws.String("#s = :s"),
+		ExpressionAttributeNames: map[string]string{"#s": "status", "#o": "order", "#x": "other"}, ExpressionAttributeValues: vals(":s", "shipped"), ProjectionExpression: aws.String("#o, #x")})
+	if fmt.Sprint(got) != "[o3[order]]" {
+		t.Fatalf("GSI projection of an attribute it does not keep: %v", got)
+	}
 	// The index's entries are charged to the index, together; each item
 	// fetched is charged to the table, as a GetItem of it.
 	fetched := must[*dynamodb.QueryOutput](t)(c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("orders"), IndexName: aws.String("by-total"),

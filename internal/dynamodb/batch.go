@@ -167,7 +167,7 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 
 type KeysAndAttributes struct {
 	Keys                     []Item            `json:"Keys"`
-	ProjectionExpression     string            `json:"ProjectionExpression,omitempty"`
+	ProjectionExpression     Expression        `json:"ProjectionExpression,omitempty"`
 	ExpressionAttributeNames map[string]string `json:"ExpressionAttributeNames,omitempty"`
 	ConsistentRead           *bool             `json:"ConsistentRead,omitempty"`
 	AttributesToGet          []string          `json:"AttributesToGet,omitempty"`

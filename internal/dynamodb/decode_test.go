@@ -381,3 +381,44 @@ func TestDecodeLargeInputCopies(t *testing.T) {
 		}
 	}
 }
+
+// An expression given empty is refused as DynamoDB refuses it, naming the
+// member, wherever the member is; one not given (or null) is "".
+func TestEmptyExpression(t *testing.T) {
+	opts := jsonv1.DefaultOptionsV1()
+	for _, c := range []struct {
+		in   any
+		body string
+		err  string
+	}{
+		{&PutItemInput{}, `{"TableName":"t","Item":{},"ConditionExpression":""}`, "Invalid ConditionExpression: The expression can not be empty;"},
+		{&UpdateItemInput{}, `{"UpdateExpression":"","TableName":"t"}`, "Invalid UpdateExpression: The expression can not be empty;"},
+		{&QueryInput{}, `{"KeyConditionExpression":"a = :a","FilterExpression":""}`, "Invalid FilterExpression: The expression can not be empty;"},
+		{&QueryInput{}, `{"ProjectionExpression":""}`, "Invalid ProjectionExpression: The expression can not be empty;"},
+		{&QueryInput{}, `{"KeyConditionExpression":""}`, "Invalid KeyConditionExpression: The expression can not be empty;"},
+		{&TransactWriteItemsInput{}, `{"TransactItems":[{"Put":{"TableName":"t","Item":{}}},{"Update":{"TableName":"t","Key":{},"UpdateExpression":"SET a = :a","ConditionExpression":""}}]}`,
+			"Invalid ConditionExpression: The expression can not be empty;"},
+		{&PutItemInput{}, `{"ConditionExpression":null}`, ""},
+		{&PutItemInput{}, `{"ConditionExpression":"attribute_exists(a)"}`, ""},
+	} {
+		err := jsonv2.Unmarshal([]byte(c.body), c.in, opts)
+		if c.err == "" {
+			if err != nil {
+				t.Errorf("%s: %v", c.body, err)
+			}
+			continue
+		}
+		var ae *awserr.Error
+		if !errors.As(err, &ae) || ae.Code != "ValidationException" || ae.Message != c.err {
+			t.Errorf("%s: %v; want ValidationException: %s", c.body, err, c.err)
+		}
+	}
+	var in PutItemInput
+	if err := jsonv2.Unmarshal([]byte(`{"ConditionExpression":"attribute_exists(a)"}`), &in, opts); err != nil || in.ConditionExpression != "attribute_exists(a)" {
+		t.Errorf("decoded %q, %v", in.ConditionExpression, err)
+	}
+	var typeErr *jsonv1.UnmarshalTypeError
+	if err := jsonv2.Unmarshal([]byte(`{"ConditionExpression":5}`), &in, opts); !errors.As(err, &typeErr) {
+		t.Errorf("a number for an expression: %v", err)
+	}
+}

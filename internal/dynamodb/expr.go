@@ -6,8 +6,32 @@ import (
 	"strconv"
 	"strings"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 )
+
+// Expression is an expression member of a request: ConditionExpression,
+// UpdateExpression, ProjectionExpression, FilterExpression or
+// KeyConditionExpression, "" when not given. DynamoDB refuses one given
+// empty, which a plain string could not tell from one not given; so its
+// decoding refuses it.
+type Expression string
+
+func (e *Expression) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	ptr := string(dec.StackPointer()) // ends with the member's name: what is being read
+	member := ptr[strings.LastIndexByte(ptr, '/')+1:]
+	var s *string
+	if err := jsonv2.UnmarshalDecode(dec, &s); err != nil {
+		return err
+	}
+	if s != nil && *s == "" {
+		return validationf("Invalid %s: The expression can not be empty;", member)
+	}
+	*e = Expression(deref(s))
+	return nil
+}
 
 // The expression language: a lexer and a recursive-descent parser for
 // condition, key condition, filter, update and projection expressions.
@@ -148,6 +172,25 @@ type condition struct {
 	op       string // comparator or function name
 	operands []*operand
 	subs     []*condition
+}
+
+// attributes calls f with the top-level attribute each path in c names.
+func (c *condition) attributes(f func(name string)) {
+	var walk func(o *operand)
+	walk = func(o *operand) {
+		if o.kind == opPath && len(o.path) > 0 {
+			f(o.path[0].name)
+		}
+		for _, a := range o.args {
+			walk(a)
+		}
+	}
+	for _, o := range c.operands {
+		walk(o)
+	}
+	for _, sub := range c.subs {
+		sub.attributes(f)
+	}
 }
 
 // exprEnv holds a request's names and values and what of them was used.
@@ -732,6 +775,20 @@ func pathList(p path) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// checkNames validates ExpressionAttributeNames' keys: given, the map
+// may not be empty, and each key is # and a name's characters.
+func checkNames(names map[string]string) error {
+	if names != nil && len(names) == 0 {
+		return validationf("ExpressionAttributeNames must not be empty")
+	}
+	for k := range names {
+		if len(k) < 2 || k[0] != '#' || strings.IndexFunc(k[1:], func(r rune) bool { return r >= 0x80 || !isIdentChar(byte(r)) }) >= 0 {
+			return validationf("ExpressionAttributeNames contains invalid key: Syntax error; key: %q", k)
+		}
+	}
+	return nil
 }
 
 // checkValues validates ExpressionAttributeValues, canonicalizing their

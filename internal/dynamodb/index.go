@@ -197,20 +197,29 @@ func (r *tableRecord) projectIndex(ix *indexRecord, item Item) Item {
 	if ix.Projection.ProjectionType == "ALL" {
 		return item
 	}
-	keep := []string{}
-	hash, rng := r.keyNames()
-	keep = append(keep, hash, rng)
-	for _, k := range ix.KeySchema {
-		keep = append(keep, k.AttributeName)
-	}
-	keep = append(keep, ix.Projection.NonKeyAttributes...)
 	out := Item{}
-	for _, n := range keep {
+	for _, n := range r.indexAttributes(ix) {
 		if v, ok := item[n]; ok && n != "" {
 			out[n] = v
 		}
 	}
 	return out
+}
+
+// indexAttributes is the attributes an index with a partial projection
+// keeps: the table's keys, its own, and its NonKeyAttributes.
+func (r *tableRecord) indexAttributes(ix *indexRecord) []string {
+	hash, rng := r.keyNames()
+	keep := []string{hash, rng}
+	for _, k := range ix.KeySchema {
+		keep = append(keep, k.AttributeName)
+	}
+	return append(keep, ix.Projection.NonKeyAttributes...)
+}
+
+// projects reports whether an index keeps attribute name of its items.
+func (r *tableRecord) projects(ix *indexRecord, name string) bool {
+	return ix.Projection.ProjectionType == "ALL" || name != "" && slices.Contains(r.indexAttributes(ix), name)
 }
 
 // indexWrites adds to b the index changes of an item going from old to

@@ -133,24 +133,27 @@ type expressions struct {
 
 // parseExpressions parses what a write or read request gives and checks
 // that every name and value is used.
-func parseExpressions(names map[string]string, values map[string]AttributeValue, cond, upd, proj string) (*expressions, error) {
+func parseExpressions(names map[string]string, values map[string]AttributeValue, cond, upd, proj Expression) (*expressions, error) {
+	if err := checkNames(names); err != nil {
+		return nil, err
+	}
 	if err := checkValues(values); err != nil {
 		return nil, err
 	}
 	x := &expressions{env: newEnv(names, values)}
 	var err error
 	if cond != "" {
-		if x.condition, err = parseCondition("ConditionExpression", cond, x.env); err != nil {
+		if x.condition, err = parseCondition("ConditionExpression", string(cond), x.env); err != nil {
 			return nil, err
 		}
 	}
 	if upd != "" {
-		if x.update, err = parseUpdate(upd, x.env); err != nil {
+		if x.update, err = parseUpdate(string(upd), x.env); err != nil {
 			return nil, err
 		}
 	}
 	if proj != "" {
-		if x.projection, err = parseProjection(proj, x.env); err != nil {
+		if x.projection, err = parseProjection(string(proj), x.env); err != nil {
 			return nil, err
 		}
 	}
@@ -195,7 +198,7 @@ func checkReturnOnFailure(field, v string) error {
 type PutItemInput struct {
 	TableName                           string                            `json:"TableName"`
 	Item                                Item                              `json:"Item"`
-	ConditionExpression                 string                            `json:"ConditionExpression,omitempty"`
+	ConditionExpression                 Expression                        `json:"ConditionExpression,omitempty"`
 	ExpressionAttributeNames            map[string]string                 `json:"ExpressionAttributeNames,omitempty"`
 	ExpressionAttributeValues           map[string]AttributeValue         `json:"ExpressionAttributeValues,omitempty"`
 	ReturnValues                        string                            `json:"ReturnValues,omitempty"`
@@ -220,7 +223,7 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 	if err := checkCollectionMetrics(in.ReturnItemCollectionMetrics); err != nil {
 		return nil, err
 	}
-	var none string
+	var none Expression
 	if err := translateWrite(in.Expected, in.ConditionalOperator, nil, &in.ConditionExpression, &none, &in.ExpressionAttributeNames, &in.ExpressionAttributeValues); err != nil {
 		return nil, err
 	}
@@ -295,7 +298,7 @@ type GetItemInput struct {
 	TableName                string            `json:"TableName"`
 	Key                      Item              `json:"Key"`
 	ConsistentRead           *bool             `json:"ConsistentRead,omitempty"`
-	ProjectionExpression     string            `json:"ProjectionExpression,omitempty"`
+	ProjectionExpression     Expression        `json:"ProjectionExpression,omitempty"`
 	ExpressionAttributeNames map[string]string `json:"ExpressionAttributeNames,omitempty"`
 	ReturnConsumedCapacity   string            `json:"ReturnConsumedCapacity,omitempty"`
 	AttributesToGet          []string          `json:"AttributesToGet,omitempty"`
@@ -358,7 +361,7 @@ func consistentRead(b *bool) bool { return b != nil && *b }
 type DeleteItemInput struct {
 	TableName                           string                            `json:"TableName"`
 	Key                                 Item                              `json:"Key"`
-	ConditionExpression                 string                            `json:"ConditionExpression,omitempty"`
+	ConditionExpression                 Expression                        `json:"ConditionExpression,omitempty"`
 	ExpressionAttributeNames            map[string]string                 `json:"ExpressionAttributeNames,omitempty"`
 	ExpressionAttributeValues           map[string]AttributeValue         `json:"ExpressionAttributeValues,omitempty"`
 	ReturnValues                        string                            `json:"ReturnValues,omitempty"`
@@ -377,7 +380,7 @@ func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOut
 	if err := checkCollectionMetrics(in.ReturnItemCollectionMetrics); err != nil {
 		return nil, err
 	}
-	var none string
+	var none Expression
 	if err := translateWrite(in.Expected, in.ConditionalOperator, nil, &in.ConditionExpression, &none, &in.ExpressionAttributeNames, &in.ExpressionAttributeValues); err != nil {
 		return nil, err
 	}
@@ -426,8 +429,8 @@ func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOut
 type UpdateItemInput struct {
 	TableName                           string                            `json:"TableName"`
 	Key                                 Item                              `json:"Key"`
-	UpdateExpression                    string                            `json:"UpdateExpression,omitempty"`
-	ConditionExpression                 string                            `json:"ConditionExpression,omitempty"`
+	UpdateExpression                    Expression                        `json:"UpdateExpression,omitempty"`
+	ConditionExpression                 Expression                        `json:"ConditionExpression,omitempty"`
 	ExpressionAttributeNames            map[string]string                 `json:"ExpressionAttributeNames,omitempty"`
 	ExpressionAttributeValues           map[string]AttributeValue         `json:"ExpressionAttributeValues,omitempty"`
 	ReturnValues                        string                            `json:"ReturnValues,omitempty"`

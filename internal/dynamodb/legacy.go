@@ -90,12 +90,12 @@ func mixed(legacyGiven map[string]bool, exprGiven map[string]bool) error {
 }
 
 // projection translates AttributesToGet.
-func (l *legacy) projection(attrs []string) string {
+func (l *legacy) projection(attrs []string) Expression {
 	parts := make([]string, len(attrs))
 	for i, a := range attrs {
 		parts[i] = l.name(a)
 	}
-	return strings.Join(parts, ", ")
+	return Expression(strings.Join(parts, ", "))
 }
 
 // operands is how many values each comparison operator takes (-1: one or
@@ -174,7 +174,7 @@ func checkConditionalOperator(op string) error {
 
 // conditions translates a map of conditions joined by op (AND or OR;
 // translateRead and translateWrite have checked it).
-func (l *legacy) conditions(conds map[string]Condition, op string) (string, error) {
+func (l *legacy) conditions(conds map[string]Condition, op string) (Expression, error) {
 	if op == "" {
 		op = "AND"
 	}
@@ -186,11 +186,11 @@ func (l *legacy) conditions(conds map[string]Condition, op string) (string, erro
 		}
 		parts = append(parts, "("+p+")")
 	}
-	return strings.Join(parts, " "+op+" "), nil
+	return Expression(strings.Join(parts, " "+op+" ")), nil
 }
 
 // expected translates Expected.
-func (l *legacy) expected(exp map[string]ExpectedAttributeValue, op string) (string, error) {
+func (l *legacy) expected(exp map[string]ExpectedAttributeValue, op string) (Expression, error) {
 	conds := map[string]Condition{}
 	for attr, e := range exp {
 		switch {
@@ -214,7 +214,7 @@ func (l *legacy) expected(exp map[string]ExpectedAttributeValue, op string) (str
 }
 
 // updates translates AttributeUpdates.
-func (l *legacy) updates(ups map[string]AttributeValueUpdate) (string, error) {
+func (l *legacy) updates(ups map[string]AttributeValueUpdate) (Expression, error) {
 	var set, remove, add, del []string
 	for _, attr := range sortedNames(ups) {
 		u := ups[attr]
@@ -254,7 +254,7 @@ func (l *legacy) updates(ups map[string]AttributeValueUpdate) (string, error) {
 			b = append(b, c.clause+" "+strings.Join(c.parts, ", "))
 		}
 	}
-	return strings.Join(b, " "), nil
+	return Expression(strings.Join(b, " ")), nil
 }
 
 // legacyMaps returns the request's name and value maps, made if absent,
@@ -272,7 +272,7 @@ func legacyMaps(names *map[string]string, values *map[string]AttributeValue) *le
 // translateWrite turns a write's Expected and AttributeUpdates into
 // ConditionExpression and UpdateExpression.
 func translateWrite(expected map[string]ExpectedAttributeValue, condOp string, updates map[string]AttributeValueUpdate,
-	cond, upd *string, names *map[string]string, values *map[string]AttributeValue) error {
+	cond, upd *Expression, names *map[string]string, values *map[string]AttributeValue) error {
 	if err := checkConditionalOperator(condOp); err != nil {
 		return err
 	}

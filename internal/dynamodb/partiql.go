@@ -675,12 +675,12 @@ func (w *pqWriter) path(p pqPath) string {
 }
 
 // projection writes a SELECT list ("" for *).
-func (w *pqWriter) projection(paths []pqPath) string {
+func (w *pqWriter) projection(paths []pqPath) Expression {
 	parts := make([]string, len(paths))
 	for i, p := range paths {
 		parts[i] = w.path(p)
 	}
-	return strings.Join(parts, ", ")
+	return Expression(strings.Join(parts, ", "))
 }
 
 func (w *pqWriter) value(v AttributeValue) string {
@@ -911,7 +911,7 @@ func (s *Service) pqSelect(ctx context.Context, st *pqStatement, in *ExecuteStat
 	key, rest := splitKey(st.where, hash)
 	query := len(key) == 1
 	if query {
-		q.KeyConditionExpression = w.path(pqPath{hash}) + " = " + w.value(key[hash])
+		q.KeyConditionExpression = Expression(w.path(pqPath{hash}) + " = " + w.value(key[hash]))
 		// A condition on the sort key joins the key condition, so Limit
 		// and paging count what DynamoDB counts.
 		for i, c := range rest {
@@ -920,7 +920,7 @@ func (s *Service) pqSelect(ctx context.Context, st *pqStatement, in *ExecuteStat
 				if err != nil {
 					return nil, err
 				}
-				q.KeyConditionExpression += " AND " + cond
+				q.KeyConditionExpression += Expression(" AND " + cond)
 				rest = append(rest[:i:i], rest[i+1:]...)
 				break
 			}
@@ -929,9 +929,11 @@ func (s *Service) pqSelect(ctx context.Context, st *pqStatement, in *ExecuteStat
 		rest = conjuncts(st.where)
 	}
 	if cond := and(rest); cond != nil {
-		if q.FilterExpression, err = w.expr(cond); err != nil {
+		filter, err := w.expr(cond)
+		if err != nil {
 			return nil, err
 		}
+		q.FilterExpression = Expression(filter)
 	}
 	q.ProjectionExpression = w.projection(st.project)
 	q.ExpressionAttributeNames, q.ExpressionAttributeValues = w.names, w.values
@@ -962,10 +964,10 @@ func (s *Service) pqSelect(ctx context.Context, st *pqStatement, in *ExecuteStat
 type pqPlan struct {
 	kind      string // INSERT, UPDATE, DELETE, EXISTS
 	table     string
-	item      Item   // INSERT's
-	key       Item   // the others'
-	update    string // UPDATE's update expression
-	condition string // the condition expression ("" for none)
+	item      Item       // INSERT's
+	key       Item       // the others'
+	update    Expression // UPDATE's update expression
+	condition Expression // the condition expression ("" for none)
 	names     map[string]string
 	values    map[string]AttributeValue
 	returning string
@@ -989,7 +991,7 @@ func (s *Service) planWrite(ctx context.Context, st *pqStatement) (*pqPlan, erro
 		if !ok || v.v.M == nil {
 			return nil, pqError("INSERT takes a document: VALUE {'name': value, ...}")
 		}
-		pl.item, pl.condition, pl.names = v.v.M, "attribute_not_exists("+exists+")", w.names
+		pl.item, pl.condition, pl.names = v.v.M, Expression("attribute_not_exists("+exists+")"), w.names
 		return pl, nil
 	}
 	key, rest := splitKey(st.where, hash, rng)
@@ -1006,7 +1008,7 @@ func (s *Service) planWrite(ctx context.Context, st *pqStatement) (*pqPlan, erro
 	switch st.kind {
 	case "DELETE":
 		if cond != "" {
-			pl.condition = "attribute_not_exists(" + exists + ") OR " + cond
+			pl.condition = Expression("attribute_not_exists(" + exists + ") OR " + cond)
 		}
 	case "UPDATE":
 		if pl.update, err = w.update(st); err != nil {
@@ -1014,9 +1016,9 @@ func (s *Service) planWrite(ctx context.Context, st *pqStatement) (*pqPlan, erro
 		}
 		fallthrough
 	default: // EXISTS
-		pl.condition = "attribute_exists(" + exists + ")"
+		pl.condition = Expression("attribute_exists(" + exists + ")")
 		if cond != "" {
-			pl.condition += " AND " + cond
+			pl.condition += Expression(" AND " + cond)
 		}
 	}
 	if pl.condition != "" || pl.update != "" {
@@ -1080,7 +1082,7 @@ func (pl *pqPlan) transactItem(onFailure string) TransactWriteItem {
 
 // update writes UPDATE's SET and REMOVE clauses as an update expression;
 // set_add and set_delete become ADD and DELETE.
-func (w *pqWriter) update(st *pqStatement) (string, error) {
+func (w *pqWriter) update(st *pqStatement) (Expression, error) {
 	var set, add, del, remove []string
 	for _, a := range st.set {
 		path := w.path(a[0].(pqPath))
@@ -1133,7 +1135,7 @@ func (w *pqWriter) update(st *pqStatement) (string, error) {
 			clauses = append(clauses, c.word+" "+strings.Join(c.parts, ", "))
 		}
 	}
-	return strings.Join(clauses, " "), nil
+	return Expression(strings.Join(clauses, " ")), nil
 }
 
 type BatchStatementRequest struct {
@@ -1294,7 +1296,7 @@ func (s *Service) ExecuteTransaction(ctx context.Context, in *ExecuteTransaction
 			tg.Get = &struct {
 				TableName                string            `json:"TableName"`
 				Key                      Item              `json:"Key"`
-				ProjectionExpression     string            `json:"ProjectionExpression,omitempty"`
+				ProjectionExpression     Expression        `json:"ProjectionExpression,omitempty"`
 				ExpressionAttributeNames map[string]string `json:"ExpressionAttributeNames,omitempty"`
 			}{g.TableName, g.Key, g.ProjectionExpression, g.ExpressionAttributeNames}
 			gets = append(gets, tg)

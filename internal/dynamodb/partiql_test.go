@@ -32,7 +32,7 @@ func TestPartiQLTranslation(t *testing.T) {
 			t.Errorf("%s: WHERE %q, %v; want %q", tc.stmt, where, err, tc.where)
 		}
 		if tc.upd != "" {
-			if upd, err := w.update(st); err != nil || upd != tc.upd {
+			if upd, err := w.update(st); err != nil || string(upd) != tc.upd {
 				t.Errorf("%s: update %q, %v; want %q", tc.stmt, upd, err, tc.upd)
 			}
 		}

@@ -14,9 +14,9 @@ const pageBytes = 1 << 20
 type QueryInput struct {
 	TableName                 string                    `json:"TableName"`
 	IndexName                 string                    `json:"IndexName,omitempty"`
-	KeyConditionExpression    string                    `json:"KeyConditionExpression,omitempty"`
-	FilterExpression          string                    `json:"FilterExpression,omitempty"`
-	ProjectionExpression      string                    `json:"ProjectionExpression,omitempty"`
+	KeyConditionExpression    Expression                `json:"KeyConditionExpression,omitempty"`
+	FilterExpression          Expression                `json:"FilterExpression,omitempty"`
+	ProjectionExpression      Expression                `json:"ProjectionExpression,omitempty"`
 	ExpressionAttributeNames  map[string]string         `json:"ExpressionAttributeNames,omitempty"`
 	ExpressionAttributeValues map[string]AttributeValue `json:"ExpressionAttributeValues,omitempty"`
 	Select                    string                    `json:"Select,omitempty"`
@@ -252,25 +252,28 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 			// A local index fetches the table's item, as DynamoDB does.
 		}
 	}
+	if err := checkNames(in.ExpressionAttributeNames); err != nil {
+		return nil, err
+	}
 	if err := checkValues(in.ExpressionAttributeValues); err != nil {
 		return nil, err
 	}
 	env := newEnv(in.ExpressionAttributeNames, in.ExpressionAttributeValues)
 	var kc *keyCondition
 	if query {
-		if kc, err = parseKeyCondition(&rec, ks, in.KeyConditionExpression, env); err != nil {
+		if kc, err = parseKeyCondition(&rec, ks, string(in.KeyConditionExpression), env); err != nil {
 			return nil, err
 		}
 	}
 	var filter *condition
 	if in.FilterExpression != "" {
-		if filter, err = parseCondition("FilterExpression", in.FilterExpression, env); err != nil {
+		if filter, err = parseCondition("FilterExpression", string(in.FilterExpression), env); err != nil {
 			return nil, err
 		}
 	}
 	var proj []path
 	if in.ProjectionExpression != "" {
-		p, err := newParser("ProjectionExpression", in.ProjectionExpression, env)
+		p, err := newParser("ProjectionExpression", string(in.ProjectionExpression), env)
 		if err != nil {
 			return nil, err
 		}
@@ -327,8 +330,20 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 	}
 	hash, rng := ks.hash, ks.rng
 	// A local index with a partial projection reads the table's item for
-	// ALL_ATTRIBUTES, as DynamoDB does (at extra cost there).
-	fetch := ks.index != nil && !ks.index.Global && sel == "ALL_ATTRIBUTES" && ks.index.Projection.ProjectionType != "ALL"
+	// ALL_ATTRIBUTES, or for an attribute it does not keep that the
+	// projection or the filter names, as DynamoDB does (at extra cost
+	// there). A global index cannot: such attributes are just missing.
+	fetch := false
+	if ix := ks.index; ix != nil && !ix.Global && ix.Projection.ProjectionType != "ALL" {
+		fetch = sel == "ALL_ATTRIBUTES"
+		need := func(name string) { fetch = fetch || !rec.projects(ix, name) }
+		for _, p := range proj {
+			need(p[0].name)
+		}
+		if filter != nil {
+			filter.attributes(need)
+		}
+	}
 	// Items pass through as they are stored unless something must look
 	// inside them; only the last one read is decoded, for its key.
 	decode := (!query && in.TotalSegments != nil) || (query && kc.sort != nil) || fetch || filter != nil || proj != nil
@@ -378,7 +393,9 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 				return nil, err
 			}
 			if full != nil {
-				raw = full
+				if sel == "ALL_ATTRIBUTES" { // otherwise the answer is still what the index keeps
+					raw = full
+				}
 				if item, err = full.Decode(); err != nil {
 					return nil, err
 				}

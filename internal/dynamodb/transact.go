@@ -26,7 +26,7 @@ const (
 type ConditionCheck struct {
 	TableName                           string                    `json:"TableName"`
 	Key                                 Item                      `json:"Key"`
-	ConditionExpression                 string                    `json:"ConditionExpression"`
+	ConditionExpression                 Expression                `json:"ConditionExpression"`
 	ExpressionAttributeNames            map[string]string         `json:"ExpressionAttributeNames,omitempty"`
 	ExpressionAttributeValues           map[string]AttributeValue `json:"ExpressionAttributeValues,omitempty"`
 	ReturnValuesOnConditionCheckFailure string                    `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
@@ -35,7 +35,7 @@ type ConditionCheck struct {
 type TransactPut struct {
 	TableName                           string                    `json:"TableName"`
 	Item                                Item                      `json:"Item"`
-	ConditionExpression                 string                    `json:"ConditionExpression,omitempty"`
+	ConditionExpression                 Expression                `json:"ConditionExpression,omitempty"`
 	ExpressionAttributeNames            map[string]string         `json:"ExpressionAttributeNames,omitempty"`
 	ExpressionAttributeValues           map[string]AttributeValue `json:"ExpressionAttributeValues,omitempty"`
 	ReturnValuesOnConditionCheckFailure string                    `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
@@ -48,7 +48,7 @@ type TransactPut struct {
 type TransactDelete struct {
 	TableName                           string                    `json:"TableName"`
 	Key                                 Item                      `json:"Key"`
-	ConditionExpression                 string                    `json:"ConditionExpression,omitempty"`
+	ConditionExpression                 Expression                `json:"ConditionExpression,omitempty"`
 	ExpressionAttributeNames            map[string]string         `json:"ExpressionAttributeNames,omitempty"`
 	ExpressionAttributeValues           map[string]AttributeValue `json:"ExpressionAttributeValues,omitempty"`
 	ReturnValuesOnConditionCheckFailure string                    `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
@@ -57,8 +57,8 @@ type TransactDelete struct {
 type TransactUpdate struct {
 	TableName                           string                    `json:"TableName"`
 	Key                                 Item                      `json:"Key"`
-	UpdateExpression                    string                    `json:"UpdateExpression"`
-	ConditionExpression                 string                    `json:"ConditionExpression,omitempty"`
+	UpdateExpression                    Expression                `json:"UpdateExpression"`
+	ConditionExpression                 Expression                `json:"ConditionExpression,omitempty"`
 	ExpressionAttributeNames            map[string]string         `json:"ExpressionAttributeNames,omitempty"`
 	ExpressionAttributeValues           map[string]AttributeValue `json:"ExpressionAttributeValues,omitempty"`
 	ReturnValuesOnConditionCheckFailure string                    `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
@@ -321,7 +321,7 @@ func resolveTx(recs map[string]tableRecord, it TransactWriteItem) (txOp, error) 
 	var err error
 	var table string
 	var key Item
-	var cond, upd string
+	var cond, upd Expression
 	var names map[string]string
 	var values map[string]AttributeValue
 	var kind string // the action's member, for messages
@@ -423,7 +423,7 @@ type TransactGetItem struct {
 	Get *struct {
 		TableName                string            `json:"TableName"`
 		Key                      Item              `json:"Key"`
-		ProjectionExpression     string            `json:"ProjectionExpression,omitempty"`
+		ProjectionExpression     Expression        `json:"ProjectionExpression,omitempty"`
 		ExpressionAttributeNames map[string]string `json:"ExpressionAttributeNames,omitempty"`
 	} `json:"Get"`
 }

@@ -236,6 +236,25 @@ class DynamoDBClientTest(unittest.TestCase):
             self.ddb.update_item(TableName=name, Key=key, UpdateExpression="SET n = :missing",
                                  ExpressionAttributeValues={":n": {"N": "2"}})
         self.assertIn(":missing", message(e))
+        # An expression given empty is refused, never taken for one not given.
+        for kwargs in ({"UpdateExpression": ""}, {"UpdateExpression": "SET n = :n", "ConditionExpression": "",
+                                                  "ExpressionAttributeValues": {":n": {"N": "2"}}}):
+            with self.assertRaises(ClientError) as e:
+                self.ddb.update_item(TableName=name, Key=key, **kwargs)
+            self.assertEqual(code(e), "ValidationException")
+            which = "ConditionExpression" if "ConditionExpression" in kwargs else "UpdateExpression"
+            self.assertEqual(message(e), "Invalid %s: The expression can not be empty;" % which)
+        with self.assertRaises(ClientError) as e:
+            self.ddb.query(TableName=name, KeyConditionExpression="pk = :k", FilterExpression="",
+                           ExpressionAttributeValues={":k": {"S": "k"}})
+        self.assertEqual(message(e), "Invalid FilterExpression: The expression can not be empty;")
+        # ExpressionAttributeNames, given, holds #names.
+        with self.assertRaises(ClientError) as e:
+            self.ddb.get_item(TableName=name, Key=key, ProjectionExpression="pk", ExpressionAttributeNames={})
+        self.assertEqual(message(e), "ExpressionAttributeNames must not be empty")
+        with self.assertRaises(ClientError) as e:
+            self.ddb.get_item(TableName=name, Key=key, ProjectionExpression="#p", ExpressionAttributeNames={"#p": "pk", "x": "n"})
+        self.assertEqual(message(e), 'ExpressionAttributeNames contains invalid key: Syntax error; key: "x"')
         # None of the refused updates changed the item.
         self.assertEqual(self.ddb.get_item(TableName=name, Key=key)["Item"]["n"], {"N": "1"})
 
