@@ -34,6 +34,18 @@ func TestDynamoDB_PartiQL(t *testing.T) {
 	if len(got.Items) != 2 || got.Items[0]["date"].(*dtypes.AttributeValueMemberS).Value != "2026-11-03" || len(got.Items[0]) != 2 {
 		t.Fatalf("SELECT: %v", got.Items)
 	}
+	// A second condition on the sort key filters, which a Query's own
+	// FilterExpression may not do.
+	got = must[*dynamodb.ExecuteStatementOutput](t)(exec(`SELECT "date" FROM orders WHERE customer_id = 'c-1' AND "date" >= '2026-11-03' AND "date" <> '2026-11-04'`))
+	if len(got.Items) != 2 || got.Items[0]["date"].(*dtypes.AttributeValueMemberS).Value != "2026-11-03" || got.Items[1]["date"].(*dtypes.AttributeValueMemberS).Value != "2026-11-05" {
+		t.Fatalf("SELECT with two sort-key conditions: %v", got.Items)
+	}
+	_, err = c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("orders"), KeyConditionExpression: aws.String("customer_id = :c"),
+		FilterExpression: aws.String("#d <> :d"), ExpressionAttributeNames: map[string]string{"#d": "date"},
+		ExpressionAttributeValues: map[string]dtypes.AttributeValue{":c": str("c-1"), ":d": str("2026-11-04")}})
+	if wantCode(t, err, "ValidationException"); !strings.Contains(err.Error(), "Filter Expression can only contain non-primary key attributes: Primary key attribute: date") {
+		t.Fatalf("a Query filtering on its sort key: %v", err)
+	}
 	// A sort-key condition is a key condition: Limit counts only the items in range.
 	first := must[*dynamodb.ExecuteStatementOutput](t)(c.ExecuteStatement(ctx, &dynamodb.ExecuteStatementInput{
 		Statement: aws.String(`SELECT * FROM orders WHERE customer_id = 'c-1' AND "date" > '2026-11-03'`), Limit: aws.Int32(1)}))

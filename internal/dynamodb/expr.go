@@ -591,7 +591,10 @@ func parseProjection(src string, env *exprEnv) ([]path, error) {
 			break
 		}
 	}
-	return out, p.end()
+	if err := p.end(); err != nil {
+		return nil, err
+	}
+	return out, checkOverlaps(out, p)
 }
 
 // update is a parsed update expression.
@@ -669,7 +672,7 @@ func parseUpdate(src string, env *exprEnv) (*update, error) {
 			}
 		}
 	}
-	return u, checkOverlaps(u, p)
+	return u, checkOverlaps(u.paths(), p)
 }
 
 // setValue reads operand [+|- operand], where operands may be
@@ -733,19 +736,9 @@ func (p *parser) setOperand() (*operand, error) {
 	return &operand{kind: opPath, path: pa}, nil
 }
 
-// checkOverlaps refuses an update whose paths overlap.
-func checkOverlaps(u *update, p *parser) error {
-	var all []path
-	for _, a := range u.set {
-		all = append(all, a.path)
-	}
-	all = append(all, u.remove...)
-	for _, a := range u.add {
-		all = append(all, a.path)
-	}
-	for _, a := range u.delete {
-		all = append(all, a.path)
-	}
+// checkOverlaps refuses an update or a projection whose paths overlap:
+// one is the other, or holds it.
+func checkOverlaps(all []path, p *parser) error {
 	for i := range all {
 		for j := i + 1; j < len(all); j++ {
 			a, b := all[i], all[j]

@@ -2,6 +2,7 @@ package dynamodb
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -63,6 +64,11 @@ func (l *legacy) value(v AttributeValue) string {
 func checkAttributesToGet(field string, names []string) error {
 	if names != nil && len(names) == 0 {
 		return modelValidation("[]", field, "have length greater than or equal to 1")
+	}
+	for i, n := range names {
+		if slices.Contains(names[:i], n) {
+			return invalidParam("Duplicate value in attribute name: %s", n)
+		}
 	}
 	return nil
 }

@@ -900,7 +900,7 @@ func (s *Service) pqSelect(ctx context.Context, st *pqStatement, in *ExecuteStat
 		return nil, err
 	}
 	w := newPQWriter()
-	q := &QueryInput{TableName: st.table, IndexName: st.index, ConsistentRead: in.ConsistentRead,
+	q := &QueryInput{TableName: st.table, IndexName: st.index, ConsistentRead: in.ConsistentRead, keysInFilter: true,
 		Limit: in.Limit, ReturnConsumedCapacity: in.ReturnConsumedCapacity}
 	if in.NextToken != "" {
 		b, err := base64.StdEncoding.DecodeString(in.NextToken)

@@ -34,6 +34,10 @@ type QueryInput struct {
 	Segment       *int                 `json:"Segment,omitempty"`
 	TotalSegments *int                 `json:"TotalSegments,omitempty"`
 	ScanFilter    map[string]Condition `json:"ScanFilter,omitempty"`
+
+	// keysInFilter is set by PartiQL, whose WHERE clause may name the
+	// sort key beyond what joins the key condition.
+	keysInFilter bool
 }
 
 type QueryOutput struct {
@@ -198,6 +202,24 @@ func translateRead(in *QueryInput, filter map[string]Condition) error {
 	return nil
 }
 
+// checkFilterKeys refuses a Query's filter that names a key attribute of
+// what it reads (the table's or the index's): the key condition is where
+// they go. legacy says the filter came as QueryFilter.
+func checkFilterKeys(filter *condition, ks *keyspace, legacy bool) error {
+	named := map[string]bool{}
+	filter.attributes(func(name string) { named[name] = true })
+	for _, k := range []string{ks.hash, ks.rng} {
+		if k != "" && named[k] {
+			what := "Filter Expression"
+			if legacy {
+				what = "QueryFilter"
+			}
+			return validationf("%s can only contain non-primary key attributes: Primary key attribute: %s", what, k)
+		}
+	}
+	return nil
+}
+
 func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryOutput, error) {
 	limit := 0
 	if in.Limit != nil {
@@ -273,21 +295,12 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 	}
 	var proj []path
 	if in.ProjectionExpression != "" {
-		p, err := newParser("ProjectionExpression", string(in.ProjectionExpression), env)
-		if err != nil {
+		if proj, err = parseProjection(string(in.ProjectionExpression), env); err != nil {
 			return nil, err
 		}
-		for {
-			pa, err := p.path()
-			if err != nil {
-				return nil, err
-			}
-			proj = append(proj, pa)
-			if !p.punct(",") {
-				break
-			}
-		}
-		if err := p.end(); err != nil {
+	}
+	if query && filter != nil && !in.keysInFilter {
+		if err := checkFilterKeys(filter, ks, in.QueryFilter != nil); err != nil {
 			return nil, err
 		}
 	}

@@ -255,6 +255,22 @@ class DynamoDBClientTest(unittest.TestCase):
         with self.assertRaises(ClientError) as e:
             self.ddb.get_item(TableName=name, Key=key, ProjectionExpression="#p", ExpressionAttributeNames={"#p": "pk", "x": "n"})
         self.assertEqual(message(e), 'ExpressionAttributeNames contains invalid key: Syntax error; key: "x"')
+        # Projections name each path once; the old AttributesToGet each name once.
+        with self.assertRaises(ClientError) as e:
+            self.ddb.get_item(TableName=name, Key=key, ProjectionExpression="n, pk, n")
+        self.assertIn("Invalid ProjectionExpression: Two document paths overlap with each other", message(e))
+        with self.assertRaises(ClientError) as e:
+            self.ddb.get_item(TableName=name, Key=key, AttributesToGet=["n", "n"])
+        self.assertEqual(message(e), "One or more parameter values were invalid: Duplicate value in attribute name: n")
+        # A Query's filter may not name the key: that is the key condition's.
+        with self.assertRaises(ClientError) as e:
+            self.ddb.query(TableName=name, KeyConditionExpression="pk = :k", FilterExpression="pk = :k",
+                           ExpressionAttributeValues={":k": {"S": "k"}})
+        self.assertEqual(message(e), "Filter Expression can only contain non-primary key attributes: Primary key attribute: pk")
+        with self.assertRaises(ClientError) as e:
+            self.ddb.query(TableName=name, KeyConditions={"pk": {"AttributeValueList": [{"S": "k"}], "ComparisonOperator": "EQ"}},
+                           QueryFilter={"pk": {"AttributeValueList": [{"S": "k"}], "ComparisonOperator": "EQ"}})
+        self.assertEqual(message(e), "QueryFilter can only contain non-primary key attributes: Primary key attribute: pk")
         # None of the refused updates changed the item.
         self.assertEqual(self.ddb.get_item(TableName=name, Key=key)["Item"]["n"], {"N": "1"})
 
@@ -542,8 +558,12 @@ class DynamoDBResourceTest(unittest.TestCase):
         self.assertEqual((res["Count"], res["ScannedCount"]), (3, 10))
 
         res = table.query(KeyConditionExpression=Key("pk").eq("cust#1"),
-                          FilterExpression=Attr("tags").contains("t1") | Attr("sk").is_in(["order#00", "order#09"]))
+                          FilterExpression=Attr("tags").contains("t1") | Attr("amount").is_in([Decimal("0.5"), Decimal("9.5")]))
         self.assertEqual([i["sk"] for i in res["Items"]], ["order#00", "order#01", "order#04", "order#07", "order#09"])
+        # The sort key belongs in the key condition, never in the filter.
+        with self.assertRaises(ClientError) as e:
+            table.query(KeyConditionExpression=Key("pk").eq("cust#1"), FilterExpression=Attr("sk").is_in(["order#00", "order#09"]))
+        self.assertIn("Primary key attribute: sk", e.exception.response["Error"]["Message"])
         res = table.query(KeyConditionExpression=Key("pk").eq("cust#1") & Key("sk").lt("order#03"),
                           FilterExpression=Attr("missing").not_exists() & Attr("amount").exists() & ~Attr("state").eq("open"),
                           ProjectionExpression="sk, amount")
