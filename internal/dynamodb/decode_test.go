@@ -329,6 +329,8 @@ func TestCheckItem(t *testing.T) {
 			want: `{"bs":{"BS":["AA==","AQ==","Ag==","Aw==","BA==","BQ==","Bg==","Bw==","CA==","CQ=="]}}`},
 		{in: `{"a":{"N":"x"},"":{"S":"y"}}`, err: "An AttributeValue may not contain an empty attribute name"},
 		{in: `{"m":{"M":{"n":{"N":"1e126"}}}}`, err: "Number overflow"},
+		{in: `{"x":{}}`, err: "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"},
+		{in: `{"l":{"L":[{"S":"a","N":"1"}]}}`, err: "Supplied AttributeValue has more than one datatypes set"},
 	} {
 		item, err := decodeItem([]byte(c.in))
 		if err != nil {

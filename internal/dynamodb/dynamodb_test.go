@@ -9,6 +9,11 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	jsonv1 "github.com/go-json-experiment/json/v1"
+
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 )
 
 func TestNumbers(t *testing.T) {
@@ -19,7 +24,8 @@ func TestNumbers(t *testing.T) {
 		"1E2":                                    "100",
 		"-0":                                     "0",
 		"0.000":                                  "0",
-		" 7 ":                                    "7",
+		"+7":                                     "7",
+		"1.5E+3":                                 "1500",
 		"1e-130":                                 "0." + strings.Repeat("0", 129) + "1",
 		"-1.23e-5":                               "-0.0000123",
 		"99999999999999999999999999999999999999": "99999999999999999999999999999999999999",
@@ -34,7 +40,8 @@ func TestNumbers(t *testing.T) {
 			t.Errorf("canonicalNumber(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", "abc", "1e", "NaN", "Infinity", "1e126", "1e-131", "123456789012345678901234567890123456789", "0x10"} {
+	for _, bad := range []string{"", " ", "abc", "1e", "NaN", "Infinity", "1e126", "1e-131", "123456789012345678901234567890123456789", "0x10",
+		" 7", "7 ", "7\n", "1 2", "1+2", "1.2.3", "+e2"} {
 		if _, err := canonicalNumber(bad); err == nil {
 			t.Errorf("canonicalNumber(%q) succeeded", bad)
 		}
@@ -321,5 +328,71 @@ func TestTimeToLiveEnabledRequired(t *testing.T) {
 	out := do(t, s.DescribeTimeToLive, `{"TableName":"ttl"}`)
 	if out.TimeToLiveDescription.TimeToLiveStatus != "ENABLED" {
 		t.Fatalf("after the refused request: %+v", out.TimeToLiveDescription)
+	}
+}
+
+// refused decodes request as f's input, calls f and returns its error's
+// message ("" for none).
+func refused[In, Out any](t *testing.T, f func(context.Context, *In) (*Out, error), request string) string {
+	t.Helper()
+	in := new(In)
+	if err := jsonv2.Unmarshal([]byte(request), in, jsonv1.DefaultOptionsV1()); err != nil {
+		if e, ok := awserr.As(err); ok {
+			return e.Message
+		}
+		t.Fatal(err)
+	}
+	if _, err := f(context.Background(), in); err != nil {
+		if e, ok := awserr.As(err); ok {
+			return e.Message
+		}
+		return err.Error()
+	}
+	return ""
+}
+
+// Requests DynamoDB refuses get its words: the cases a comparison with
+// dynalite (which copies DynamoDB's messages) found Lakebox answering
+// otherwise.
+func TestRefusedRequests(t *testing.T) {
+	s, _, _ := newService(t)
+	do(t, s.CreateTable, `{"TableName":"orders","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],
+		"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"N"}],"BillingMode":"PAY_PER_REQUEST"}`)
+	do(t, s.CreateTable, `{"TableName":"flat","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],
+		"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}`)
+	for _, c := range []struct {
+		got, want string
+	}{
+		{refused(t, s.Query, `{"TableName":"orders","KeyConditionExpression":"pk = :p AND v = :v","ExpressionAttributeValues":{":p":{"S":"a"},":v":{"S":"b"}}}`),
+			"Query condition missed key schema element: sk"},
+		{refused(t, s.Query, `{"TableName":"orders","KeyConditionExpression":"v = :v AND sk = :s","ExpressionAttributeValues":{":s":{"N":"1"},":v":{"S":"b"}}}`),
+			"Query condition missed key schema element: pk"},
+		{refused(t, s.Query, `{"TableName":"flat","KeyConditionExpression":"pk = :p AND v = :v","ExpressionAttributeValues":{":p":{"S":"a"},":v":{"S":"b"}}}`),
+			"Query key condition not supported"},
+		{refused(t, s.Scan, `{"TableName":"orders","TotalSegments":2}`),
+			"The Segment parameter is required but was not present in the request when parameter TotalSegments is present"},
+		{refused(t, s.Scan, `{"TableName":"orders","Segment":0}`),
+			"The TotalSegments parameter is required but was not present in the request when Segment parameter is present"},
+		{refused(t, s.Scan, `{"TableName":"orders","Segment":0,"TotalSegments":0}`),
+			"1 validation error detected: Value '0' at 'totalSegments' failed to satisfy constraint: Member must have value greater than or equal to 1"},
+		{refused(t, s.ListTables, `{"Limit":0}`),
+			"1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"},
+		{refused(t, s.TransactWriteItems, `{"TransactItems":[]}`),
+			"1 validation error detected: Value '[]' at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"},"n":{"N":" 1"}}}`),
+			"The parameter cannot be converted to a numeric value:  1"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"},"x":{}}}`),
+			"Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"},
+		{refused(t, s.CreateTable, `{"TableName":"lsi","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],
+			"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST",
+			"LocalSecondaryIndexes":[{"IndexName":"lx1","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}]}`),
+			"One or more parameter values were invalid: Index KeySchema does not have a range key for index: lx1"},
+		{refused(t, s.Query, `{"TableName":"orders","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{":p":{"S":"a"}},"ExclusiveStartKey":{"pk":{"S":"a"}}}`),
+			"The provided starting key is invalid: The provided key element does not match the schema"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"},"n":{"N":"+1"}}}`), ""},
+	} {
+		if c.got != c.want {
+			t.Errorf("got  %q\nwant %q", c.got, c.want)
+		}
 	}
 }

@@ -113,7 +113,10 @@ func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis 
 				if len(ks) < 2 {
 					return invalidParam("Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex")
 				}
-				if ix.KeySchema[0].AttributeName != tableHash || len(ix.KeySchema) != 2 {
+				if len(ix.KeySchema) != 2 {
+					return invalidParam("Index KeySchema does not have a range key for index: %s", ix.IndexName)
+				}
+				if ix.KeySchema[0].AttributeName != tableHash {
 					return invalidParam("Index KeySchema does not have the same leading hash key as table KeySchema for index: %s. index hash key: %s, table hash key: %s",
 						ix.IndexName, ix.KeySchema[0].AttributeName, tableHash)
 				}
@@ -281,7 +284,11 @@ func (r *tableRecord) keyspace(indexName string) (*keyspace, error) {
 // an item with those attributes.
 func (ks *keyspace) startKey(r *tableRecord, start Item) ([]byte, error) {
 	if ks.index == nil {
-		return r.keyOf(start, true)
+		key, err := r.keyOf(start, true)
+		if e, ok := awserr.As(err); ok {
+			return nil, validationf("The provided starting key is invalid: %s", e.Message)
+		}
+		return key, err
 	}
 	hash, rng := r.keyNames()
 	want := map[string]bool{hash: true, rng: rng != "", ks.hash: true, ks.rng: ks.rng != ""}

@@ -20,14 +20,14 @@ const (
 var numberContext = apd.Context{Precision: maxDigits, MaxExponent: apd.MaxExponent, MinExponent: apd.MinExponent, Traps: apd.DefaultTraps | apd.Inexact}
 
 // parseNumber reads a number as DynamoDB accepts it and returns it
-// reduced (no trailing zeros).
+// reduced (no trailing zeros). A leading + is accepted, as DynamoDB
+// does; spaces around the digits are not.
 func parseNumber(s string) (*apd.Decimal, error) {
-	t := strings.TrimSpace(s)
-	d, _, err := apd.NewFromString(t)
-	if err != nil || d.Form != apd.Finite || t == "" {
-		if t == "" {
-			return nil, validationf("The parameter cannot be converted to a numeric value")
-		}
+	if strings.TrimSpace(s) == "" {
+		return nil, validationf("The parameter cannot be converted to a numeric value")
+	}
+	d, _, err := apd.NewFromString(s)
+	if err != nil || d.Form != apd.Finite || strings.TrimSpace(s) != s {
 		return nil, validationf("The parameter cannot be converted to a numeric value: %s", s)
 	}
 	return checkNumber(d)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"hash/fnv"
 
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/storage/meta"
 )
 
@@ -71,6 +72,7 @@ func parseKeyCondition(rec *tableRecord, ks *keyspace, src string, env *exprEnv)
 		}
 	}
 	kc := &keyCondition{}
+	other := false // a condition on neither key
 	for _, p := range parts {
 		if p.kind == condOr || p.kind == condNot || p.kind == condIn {
 			return nil, validationf("Invalid operator used in KeyConditionExpression: %s", map[int]string{condOr: "OR", condNot: "NOT", condIn: "IN"}[p.kind])
@@ -112,11 +114,18 @@ func parseKeyCondition(rec *tableRecord, ks *keyspace, src string, env *exprEnv)
 			}
 			kc.sort = p
 		default:
-			return nil, validationf("Query condition missed key schema element: %s", hash)
+			other = true
 		}
 	}
-	if kc.hash == nil {
+	// A condition on another attribute is taken, as DynamoDB takes it, for
+	// a failed try at the key it does not name.
+	switch {
+	case kc.hash == nil:
 		return nil, validationf("Query condition missed key schema element: %s", hash)
+	case other && rng != "" && kc.sort == nil:
+		return nil, validationf("Query condition missed key schema element: %s", rng)
+	case other:
+		return nil, validationf("Query key condition not supported")
 	}
 	return kc, nil
 }
@@ -146,12 +155,15 @@ func (s *Service) Scan(ctx context.Context, in *QueryInput) (*QueryOutput, error
 	if err := translateRead(in, in.ScanFilter); err != nil {
 		return nil, err
 	}
-	if (in.Segment == nil) != (in.TotalSegments == nil) {
+	if in.Segment != nil && in.TotalSegments == nil {
 		return nil, validationf("The TotalSegments parameter is required but was not present in the request when Segment parameter is present")
 	}
+	if in.TotalSegments != nil && in.Segment == nil {
+		return nil, validationf("The Segment parameter is required but was not present in the request when parameter TotalSegments is present")
+	}
 	if in.TotalSegments != nil {
-		if *in.TotalSegments < 1 || *in.TotalSegments > 1000000 {
-			return nil, modelValidation(*in.TotalSegments, "totalSegments", "have value less than or equal to 1000000")
+		if err := awserr.RangeValidation("totalSegments", *in.TotalSegments, 1, 1000000); err != nil {
+			return nil, err
 		}
 		if *in.Segment < 0 || *in.Segment >= *in.TotalSegments {
 			return nil, validationf("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: %d is not less than TotalSegments: %d", *in.Segment, *in.TotalSegments)
@@ -322,7 +334,7 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 			return nil, err
 		}
 		if start, err = ks.startKey(&rec, in.ExclusiveStartKey); err != nil {
-			return nil, validationf("The provided starting key is invalid: %s", err.(interface{ Error() string }).Error())
+			return nil, err
 		}
 	}
 	it, err := s.db.NewIter(lower, upper)

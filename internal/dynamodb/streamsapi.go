@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/hex"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -76,13 +75,7 @@ func pageLimit(l *int, most int) (int, error) {
 	if l == nil {
 		return most, nil
 	}
-	if *l < 1 {
-		return 0, modelValidation(*l, "limit", "have value greater than or equal to 1")
-	}
-	if *l > most {
-		return 0, modelValidation(*l, "limit", fmt.Sprintf("have value less than or equal to %d", most))
-	}
-	return *l, nil
+	return *l, awserr.RangeValidation("limit", *l, 1, most)
 }
 
 type DescribeStreamInput struct {

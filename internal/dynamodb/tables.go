@@ -676,8 +676,9 @@ type ListTablesOutput struct {
 func (s *Service) ListTables(ctx context.Context, in *ListTablesInput) (*ListTablesOutput, error) {
 	limit := 100
 	if in.Limit != nil {
-		if limit = *in.Limit; limit < 1 || limit > 100 {
-			return nil, modelValidation(limit, "limit", "have value less than or equal to 100")
+		limit = *in.Limit
+		if err := awserr.RangeValidation("limit", limit, 1, 100); err != nil {
+			return nil, err
 		}
 	}
 	sc := scopeOf(ctx)

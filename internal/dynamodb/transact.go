@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/storage/meta"
 )
 
@@ -22,6 +23,15 @@ const (
 	// TransactWriteItems a no-op.
 	tokenLife = 10 * time.Minute
 )
+
+// checkTransactItems checks how many actions a transaction has.
+func checkTransactItems(n int) error {
+	shown := any(n)
+	if n == 0 {
+		shown = "[]"
+	}
+	return awserr.LengthValidation(shown, "transactItems", n, 1, maxTransactItems)
+}
 
 type ConditionCheck struct {
 	TableName                           string                    `json:"TableName"`
@@ -159,8 +169,8 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 	if err := checkCollectionMetrics(in.ReturnItemCollectionMetrics); err != nil {
 		return nil, err
 	}
-	if n := len(in.TransactItems); n < 1 || n > maxTransactItems {
-		return nil, modelValidation(n, "transactItems", "have length less than or equal to 100")
+	if err := checkTransactItems(len(in.TransactItems)); err != nil {
+		return nil, err
 	}
 	var token []byte // the token record this transaction stores
 	var tkey []byte
@@ -448,8 +458,8 @@ func (s *Service) TransactGetItems(ctx context.Context, in *TransactGetItemsInpu
 	if err := checkCapacityMode(in.ReturnConsumedCapacity); err != nil {
 		return nil, err
 	}
-	if n := len(in.TransactItems); n < 1 || n > maxTransactItems {
-		return nil, modelValidation(n, "transactItems", "have length less than or equal to 100")
+	if err := checkTransactItems(len(in.TransactItems)); err != nil {
+		return nil, err
 	}
 	type get struct {
 		table string // as the request named it

@@ -169,7 +169,11 @@ func (v *AttributeValue) check(where string, depth int) (changed bool, err error
 	if depth > 32 {
 		return false, validationf("Nesting Levels have exceeded supported limits: Nesting Levels have exceeded supported limits")
 	}
-	if countSet(v.S != nil, v.N != nil, v.B != nil, v.BOOL != nil, v.NULL != nil, v.L != nil, v.M != nil, v.SS != nil, v.NS != nil, v.BS != nil) != 1 {
+	switch countSet(v.S != nil, v.N != nil, v.B != nil, v.BOOL != nil, v.NULL != nil, v.L != nil, v.M != nil, v.SS != nil, v.NS != nil, v.BS != nil) {
+	case 0:
+		return false, validationf("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
+	case 1:
+	default:
 		return false, validationf("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")
 	}
 	switch v.Type() {

@@ -175,6 +175,19 @@ func LengthValidation(value any, field string, n, min, max int) error {
 	return v.Err()
 }
 
+// RangeValidation is the ValidationException of a number n, at field,
+// outside min..max: "have value greater than or equal to min", or "have
+// value less than or equal to max"; or a nil error.
+func RangeValidation(field string, n, min, max int) error {
+	switch {
+	case n < min:
+		return Validation(n, field, fmt.Sprintf("have value greater than or equal to %d", min))
+	case n > max:
+		return Validation(n, field, fmt.Sprintf("have value less than or equal to %d", max))
+	}
+	return nil
+}
+
 // LengthConstraint words the rule that a length n outside min..max breaks,
 // as AWS does: "have length greater than or equal to min", or "have length
 // less than or equal to max".

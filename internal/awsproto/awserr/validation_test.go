@@ -45,3 +45,17 @@ func TestLengthValidation(t *testing.T) {
 		t.Errorf("too short: %v", err)
 	}
 }
+
+func TestRangeValidation(t *testing.T) {
+	if err := RangeValidation("limit", 100, 1, 100); err != nil {
+		t.Errorf("within bounds: %v", err)
+	}
+	for n, want := range map[int]string{
+		0:   "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1",
+		101: "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100",
+	} {
+		if e, ok := As(RangeValidation("limit", n, 1, 100)); !ok || e.Message != want {
+			t.Errorf("%d: %v", n, e)
+		}
+	}
+}
