@@ -127,7 +127,7 @@ func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis 
 			}
 		}
 	}
-	if len(used) != len(defined) {
+	if len(used) != len(defs) { // a name defined twice counts twice
 		return invalidParam("Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
 	}
 	return nil

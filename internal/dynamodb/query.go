@@ -130,6 +130,26 @@ func parseKeyCondition(rec *tableRecord, ks *keyspace, src string, env *exprEnv)
 	return kc, nil
 }
 
+// admits refuses a Query's starting key that its key condition leaves
+// out, as DynamoDB does: by the sort key's condition when there is one,
+// else by the partition.
+func (kc *keyCondition) admits(ks *keyspace, start Item) error {
+	if kc.sort == nil {
+		if v := start[ks.hash]; !equal(&v, kc.hash) {
+			return validationf("The provided starting key is outside query boundaries based on provided conditions")
+		}
+		return nil
+	}
+	ok, err := evaluate(kc.sort, Item{ks.rng: start[ks.rng]})
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return validationf("The provided starting key does not match the range key predicate")
+	}
+	return nil
+}
+
 // Query reads the items of one partition in sort key order.
 func (s *Service) Query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
 	if err := checkCapacityMode(in.ReturnConsumedCapacity); err != nil {
@@ -335,6 +355,11 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 		}
 		if start, err = ks.startKey(&rec, in.ExclusiveStartKey); err != nil {
 			return nil, err
+		}
+		if query {
+			if err := kc.admits(ks, in.ExclusiveStartKey); err != nil {
+				return nil, err
+			}
 		}
 	}
 	it, err := s.db.NewIter(lower, upper)
