@@ -397,6 +397,15 @@ func TestRefusedRequests(t *testing.T) {
 		{refused(t, s.Query, `{"TableName":"orders","KeyConditionExpression":"pk = :p AND sk > :s","ExpressionAttributeValues":{":p":{"S":"a"},":s":{"N":"3"}},"ExclusiveStartKey":{"pk":{"S":"a"},"sk":{"N":"1"}}}`),
 			"The provided starting key does not match the range key predicate"},
 		{refused(t, s.Query, `{"TableName":"orders","KeyConditionExpression":"pk = :p AND sk > :s","ExpressionAttributeValues":{":p":{"S":"a"},":s":{"N":"3"}},"ExclusiveStartKey":{"pk":{"S":"a"},"sk":{"N":"4"}}}`), ""},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ConditionExpression":"begins_with(v, :n)","ExpressionAttributeValues":{":n":{"N":"1"}}}`),
+			"Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N"},
+		{refused(t, s.Query, `{"TableName":"orders","KeyConditionExpression":"pk = :p AND sk BETWEEN :h AND :l","ExpressionAttributeValues":{":p":{"S":"a"},":h":{"N":"5"},":l":{"N":"1"}}}`),
+			"Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {N:5}, upper bound operand: AttributeValue: {N:1}"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ConditionExpression":"v BETWEEN :a AND :b","ExpressionAttributeValues":{":a":{"N":"1"},":b":{"S":"x"}}}`),
+			"Invalid ConditionExpression: The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: AttributeValue: {N:1}, upper bound operand: AttributeValue: {S:x}"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ConditionExpression":"attribute_exists(pk) AND m.v = m.v"}`),
+			"Invalid ConditionExpression: The first operand must be distinct from the remaining operands for this operator or function; operator: =, first operand: [m, v]"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ConditionExpression":"attribute_not_exists(v) OR begins_with(v, :s) OR v BETWEEN :a AND :a","ExpressionAttributeValues":{":s":{"S":"x"},":a":{"N":"1"}}}`), ""},
 		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"},"n":{"N":"+1"}}}`), ""},
 	} {
 		if c.got != c.want {

@@ -1,6 +1,7 @@
 package dynamodb
 
 import (
+	"encoding/base64"
 	"fmt"
 	"slices"
 	"strconv"
@@ -571,7 +572,60 @@ func parseCondition(kind, src string, env *exprEnv) (*condition, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c, p.end()
+	if err := p.end(); err != nil {
+		return nil, err
+	}
+	return c, p.checkOperands(c)
+}
+
+// checkOperands refuses what DynamoDB refuses before it reads anything:
+// one path on both sides of a comparison or a function, begins_with of a
+// value neither string nor binary, and BETWEEN bounds of two types or the
+// wrong way round.
+func (p *parser) checkOperands(c *condition) error {
+	for _, sub := range c.subs {
+		if err := p.checkOperands(sub); err != nil {
+			return err
+		}
+	}
+	ops := c.operands
+	if (c.kind == condCompare || c.kind == condFunc) && len(ops) == 2 && ops[0].kind == opPath && ops[1].kind == opPath && slices.Equal(ops[0].path, ops[1].path) {
+		return p.fail("The first operand must be distinct from the remaining operands for this operator or function; operator: %s, first operand: [%s]", c.op, pathList(ops[0].path))
+	}
+	switch {
+	case c.kind == condFunc && c.op == "begins_with":
+		for _, o := range ops {
+			if o.kind != opValue {
+				continue
+			}
+			if t := o.value.Type(); t != typeS && t != typeB {
+				return p.fail("Incorrect operand type for operator or function; operator or function: begins_with, operand type: %s", t)
+			}
+		}
+	case c.kind == condBetween && ops[1].kind == opValue && ops[2].kind == opValue:
+		lo, hi := ops[1].value, ops[2].value
+		bounds := fmt.Sprintf("lower bound operand: AttributeValue: {%s}, upper bound operand: AttributeValue: {%s}", showScalar(lo), showScalar(hi))
+		if lo.Type() != hi.Type() {
+			return p.fail("The BETWEEN operator requires same data type for lower and upper bounds; %s", bounds)
+		}
+		if n, ok := compare(lo, hi); ok && n > 0 {
+			return p.fail("The BETWEEN operator requires upper bound to be greater than or equal to lower bound; %s", bounds)
+		}
+	}
+	return nil
+}
+
+// showScalar writes a value as DynamoDB's messages show it: "N:5".
+func showScalar(v *AttributeValue) string {
+	switch v.Type() {
+	case typeS:
+		return "S:" + *v.S
+	case typeN:
+		return "N:" + *v.N
+	case typeB:
+		return "B:" + base64.StdEncoding.EncodeToString(v.B)
+	}
+	return v.Type()
 }
 
 // parseProjection parses a projection expression.
