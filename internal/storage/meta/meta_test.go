@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
@@ -192,24 +195,64 @@ func TestZeroedWAL_CrashImage(t *testing.T) {
 // crashImage copies a store's files as they are on disk, without closing it.
 func crashImage(t *testing.T, dir string) string {
 	t.Helper()
-	image := t.TempDir()
+	// Pebble may be flushing or compacting while the files are copied,
+	// one after another: a table copied half written, then the manifest
+	// naming it whole, is an image no crash makes. So the copy is taken
+	// again until no table or manifest changed while it was taken (the
+	// logs may: their torn tails are what a crash leaves).
+	for range 1000 {
+		before := tableFiles(t, dir)
+		image := t.TempDir()
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if e.Name() == "LOCK" || e.IsDir() {
+				continue
+			}
+			data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+			if errors.Is(err, fs.ErrNotExist) { // removed since listed
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(image, e.Name()), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if maps.Equal(before, tableFiles(t, dir)) {
+			return image
+		}
+	}
+	t.Fatal("the store never stood still long enough to copy")
+	return ""
+}
+
+// tableFiles is the size of each file in dir but the logs.
+func tableFiles(t *testing.T, dir string) map[string]int64 {
+	t.Helper()
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	sizes := map[string]int64{}
 	for _, e := range entries {
-		if e.Name() == "LOCK" || e.IsDir() {
+		if strings.HasSuffix(e.Name(), ".log") || e.IsDir() {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		info, err := e.Info()
 		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				sizes[e.Name()] = -1 // listed, then gone: changed
+				continue
+			}
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(image, e.Name()), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		sizes[e.Name()] = info.Size()
 	}
-	return image
+	return sizes
 }
 
 // A log's zeros come a chunk at a time as its appends reach them, beyond
