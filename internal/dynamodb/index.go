@@ -82,12 +82,13 @@ func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis 
 	names := map[string]bool{}
 	tableHash := ks[0].AttributeName
 	for i, list := range [][]SecondaryIndex{gsis, lsis} {
-		for _, ix := range list { // names follow the model's rules: the callers checked them, each at its member
+		for j, ix := range list { // names follow the model's rules: the callers checked them, each at its member
+			member := fmt.Sprintf("%s.%d.member", []string{"globalSecondaryIndexes", "localSecondaryIndexes"}[i], j+1)
 			if names[ix.IndexName] {
 				return validationf("One or more parameter values were invalid: Duplicate index name: %s", ix.IndexName)
 			}
 			names[ix.IndexName] = true
-			if err := checkKeySchemaShape(ix.KeySchema); err != nil {
+			if err := checkKeySchemaShape(ix.KeySchema, member+".keySchema"); err != nil {
 				return err
 			}
 			for _, k := range ix.KeySchema {
@@ -105,8 +106,10 @@ func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis 
 				if len(ix.Projection.NonKeyAttributes) == 0 {
 					return invalidParam("ProjectionType is INCLUDE, but NonKeyAttributes is not specified")
 				}
+			case "":
+				return invalidParam("Unknown ProjectionType: null")
 			default:
-				return invalidParam("Unknown ProjectionType: %s", ix.Projection.ProjectionType)
+				return modelValidation(ix.Projection.ProjectionType, member+".projection.projectionType", "satisfy enum value set: [ALL, INCLUDE, KEYS_ONLY]")
 			}
 			local := i == 1
 			if local {
@@ -137,10 +140,21 @@ func onDemandIndexThroughput(index string) error {
 	return invalidParam("ProvisionedThroughput should not be specified for index: %s when BillingMode is PAY_PER_REQUEST", index)
 }
 
-// checkKeySchemaShape checks a key schema's one or two elements.
-func checkKeySchemaShape(ks []KeySchemaElement) error {
-	if len(ks) < 1 || len(ks) > 2 {
-		return modelValidation(len(ks), "keySchema", "have length less than or equal to 2")
+// checkKeySchemaShape checks a key schema's one or two elements; field
+// is its member path in the request, for the model's messages.
+func checkKeySchemaShape(ks []KeySchemaElement, field string) error {
+	switch {
+	case ks == nil:
+		return modelValidation(nil, field, "not be null")
+	case len(ks) == 0:
+		return modelValidation("[]", field, "have length greater than or equal to 1")
+	case len(ks) > 2:
+		return modelValidation(len(ks), field, "have length less than or equal to 2")
+	}
+	for i, k := range ks {
+		if k.KeyType != "HASH" && k.KeyType != "RANGE" {
+			return modelValidation(k.KeyType, fmt.Sprintf("%s.%d.member.keyType", field, i+1), "satisfy enum value set: [HASH, RANGE]")
+		}
 	}
 	if ks[0].KeyType != "HASH" {
 		return invalidParam("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
@@ -471,12 +485,16 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	save := s.db.NewBatch() // what is stored with the updated record
 	defer save.Close()
 	var created *indexRecord
-	for _, u := range in.GlobalSecondaryIndexUpdates {
+	for i, u := range in.GlobalSecondaryIndexUpdates {
 		if countSet(u.Create != nil, u.Update != nil, u.Delete != nil) != 1 {
 			return nil, validationf("One or more parameter values were invalid: A GlobalSecondaryIndexUpdate must set exactly one of Create, Update or Delete")
 		}
 		switch {
 		case u.Create != nil:
+			// At its own member: checkIndexes sees it among the others.
+			if err := checkKeySchemaShape(u.Create.KeySchema, fmt.Sprintf("globalSecondaryIndexUpdates.%d.member.create.keySchema", i+1)); err != nil {
+				return nil, err
+			}
 			if rec.index(u.Create.IndexName) != nil {
 				return nil, validationf("One or more parameter values were invalid: Index with name: %s already exists", u.Create.IndexName)
 			}

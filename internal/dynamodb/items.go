@@ -3,6 +3,7 @@ package dynamodb
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/lakebox/lakebox/internal/storage/meta"
 )
@@ -131,6 +132,22 @@ type expressions struct {
 	projection []path
 }
 
+// checkReturnValues checks a ReturnValues against the model's values,
+// then against those the operation allows.
+func checkReturnValues(v string, allowed ...string) error {
+	switch v {
+	case "":
+		return nil
+	case "NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW":
+	default:
+		return modelValidation(v, "returnValues", "satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]")
+	}
+	if !slices.Contains(allowed, v) {
+		return validationf("Return values set to invalid value")
+	}
+	return nil
+}
+
 // parseExpressions parses what a write or read request gives and checks
 // that every name and value is used.
 func parseExpressions(names map[string]string, values map[string]AttributeValue, cond, upd, proj Expression) (*expressions, error) {
@@ -227,10 +244,8 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 	if err := translateWrite(in.Expected, in.ConditionalOperator, nil, &in.ConditionExpression, &none, &in.ExpressionAttributeNames, &in.ExpressionAttributeValues); err != nil {
 		return nil, err
 	}
-	switch in.ReturnValues {
-	case "", "NONE", "ALL_OLD":
-	default:
-		return nil, validationf("Return values set to invalid value")
+	if err := checkReturnValues(in.ReturnValues, "NONE", "ALL_OLD"); err != nil {
+		return nil, err
 	}
 	if err := checkReturnOnFailure("returnValuesOnConditionCheckFailure", in.ReturnValuesOnConditionCheckFailure); err != nil {
 		return nil, err
@@ -384,10 +399,8 @@ func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOut
 	if err := translateWrite(in.Expected, in.ConditionalOperator, nil, &in.ConditionExpression, &none, &in.ExpressionAttributeNames, &in.ExpressionAttributeValues); err != nil {
 		return nil, err
 	}
-	switch in.ReturnValues {
-	case "", "NONE", "ALL_OLD":
-	default:
-		return nil, validationf("Return values set to invalid value")
+	if err := checkReturnValues(in.ReturnValues, "NONE", "ALL_OLD"); err != nil {
+		return nil, err
 	}
 	if err := checkReturnOnFailure("returnValuesOnConditionCheckFailure", in.ReturnValuesOnConditionCheckFailure); err != nil {
 		return nil, err
@@ -454,10 +467,8 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 	if err := translateWrite(in.Expected, in.ConditionalOperator, in.AttributeUpdates, &in.ConditionExpression, &in.UpdateExpression, &in.ExpressionAttributeNames, &in.ExpressionAttributeValues); err != nil {
 		return nil, err
 	}
-	switch in.ReturnValues {
-	case "", "NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW":
-	default:
-		return nil, validationf("Return values set to invalid value")
+	if err := checkReturnValues(in.ReturnValues, "NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"); err != nil {
+		return nil, err
 	}
 	if err := checkReturnOnFailure("returnValuesOnConditionCheckFailure", in.ReturnValuesOnConditionCheckFailure); err != nil {
 		return nil, err

@@ -403,7 +403,7 @@ func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling
 // checkKeySchema checks a table's key schema and that its attributes are
 // defined (checkIndexes checks that nothing else is).
 func checkKeySchema(ks []KeySchemaElement, defs []AttributeDefinition) error {
-	if err := checkKeySchemaShape(ks); err != nil {
+	if err := checkKeySchemaShape(ks, "keySchema"); err != nil {
 		return err
 	}
 	if err := checkAttributeTypes(defs); err != nil {
@@ -423,11 +423,11 @@ func checkKeySchema(ks []KeySchemaElement, defs []AttributeDefinition) error {
 
 // checkAttributeTypes checks the types attribute definitions give.
 func checkAttributeTypes(defs []AttributeDefinition) error {
-	for _, d := range defs {
+	for i, d := range defs {
 		switch d.AttributeType {
 		case typeS, typeN, typeB:
 		default:
-			return modelValidation(d.AttributeType, "attributeDefinitions.member.attributeType", "satisfy enum value set: [B, N, S]")
+			return modelValidation(d.AttributeType, fmt.Sprintf("attributeDefinitions.%d.member.attributeType", i+1), "satisfy enum value set: [B, N, S]")
 		}
 	}
 	return nil
