@@ -420,6 +420,15 @@ func TestRefusedRequests(t *testing.T) {
 		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ReturnValues":"BOGUS"}`),
 			"1 validation error detected: Value 'BOGUS' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]"},
 		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ReturnValues":"ALL_NEW"}`), "Return values set to invalid value"},
+		{refused(t, s.CreateTable, `{"TableName":"ktab","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],
+			"BillingMode":"PAY_PER_REQUEST","GlobalSecondaryIndexes":[]}`),
+			"One or more parameter values were invalid: List of GlobalSecondaryIndexes is empty"},
+		{refused(t, s.TagResource, `{"ResourceArn":"arn:aws:dynamodb:us-east-1:000000000000:table/flat","Tags":[]}`), "Atleast one Tag needs to be provided as Input."},
+		{refused(t, s.UntagResource, `{"ResourceArn":"arn:aws:dynamodb:us-east-1:000000000000:table/flat","TagKeys":[]}`), "Atleast one Tag Key needs to be provided as Input."},
+		{refused(t, s.ListTables, `{"ExclusiveStartTableName":"h"}`),
+			"1 validation error detected: Value 'h' at 'exclusiveStartTableName' failed to satisfy constraint: Member must have length greater than or equal to 3"},
+		{refused(t, s.TransactWriteItems, `{"ClientRequestToken":"`+strings.Repeat("t", 37)+`","TransactItems":[{"Put":{"TableName":"flat","Item":{"pk":{"S":"t"}}}}]}`),
+			"1 validation error detected: Value '" + strings.Repeat("t", 37) + "' at 'clientRequestToken' failed to satisfy constraint: Member must have length less than or equal to 36"},
 		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"},"n":{"N":"+1"}}}`), ""},
 	} {
 		if c.got != c.want {

@@ -58,8 +58,9 @@ func (r *tableRecord) keyAttribute(name string) bool {
 }
 
 // checkIndexes validates a table's indexes against its key schema and
-// attribute definitions, which must define every key attribute once.
-func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis []SecondaryIndex, billing string) error {
+// attribute definitions, which must define every key attribute once;
+// lists names the request's index lists, for the model's messages.
+func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis []SecondaryIndex, billing string, lists nameFields) error {
 	for _, ix := range gsis {
 		if err := (&notServed{OnDemandThroughput: ix.OnDemandThroughput, WarmThroughput: ix.WarmThroughput}).check(); err != nil {
 			return err
@@ -83,7 +84,7 @@ func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis 
 	tableHash := ks[0].AttributeName
 	for i, list := range [][]SecondaryIndex{gsis, lsis} {
 		for j, ix := range list { // names follow the model's rules: the callers checked them, each at its member
-			member := fmt.Sprintf("%s.%d.member", []string{"globalSecondaryIndexes", "localSecondaryIndexes"}[i], j+1)
+			member := fmt.Sprintf("%s.%d.member", []string{lists.gsis, lists.lsis}[i], j+1)
 			if names[ix.IndexName] {
 				return validationf("One or more parameter values were invalid: Duplicate index name: %s", ix.IndexName)
 			}
@@ -513,7 +514,7 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 				}
 			}
 			gsis = append(gsis, *u.Create)
-			if err := checkIndexes(rec.KeySchema, defs, gsis, lsis, rec.BillingMode); err != nil {
+			if err := checkIndexes(rec.KeySchema, defs, gsis, lsis, rec.BillingMode, nameFields{gsis: "globalSecondaryIndexes", lsis: "localSecondaryIndexes"}); err != nil {
 				return nil, err
 			}
 			rec.Attributes = defs

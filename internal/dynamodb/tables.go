@@ -346,7 +346,13 @@ func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling
 	if err := checkKeySchema(in.KeySchema, in.AttributeDefinitions); err != nil {
 		return nil, nil, err
 	}
-	if err := checkIndexes(in.KeySchema, in.AttributeDefinitions, in.GlobalSecondaryIndexes, in.LocalSecondaryIndexes, mode); err != nil {
+	if in.LocalSecondaryIndexes != nil && len(in.LocalSecondaryIndexes) == 0 {
+		return nil, nil, invalidParam("List of LocalSecondaryIndexes is empty")
+	}
+	if in.GlobalSecondaryIndexes != nil && len(in.GlobalSecondaryIndexes) == 0 {
+		return nil, nil, invalidParam("List of GlobalSecondaryIndexes is empty")
+	}
+	if err := checkIndexes(in.KeySchema, in.AttributeDefinitions, in.GlobalSecondaryIndexes, in.LocalSecondaryIndexes, mode, at); err != nil {
 		return nil, nil, err
 	}
 	switch mode {
@@ -674,6 +680,11 @@ type ListTablesOutput struct {
 
 // ListTables lists table names in order, 100 at most a page.
 func (s *Service) ListTables(ctx context.Context, in *ListTablesInput) (*ListTablesOutput, error) {
+	if s := in.ExclusiveStartTableName; s != "" {
+		if err := awserr.LengthValidation(s, "exclusiveStartTableName", len(s), 3, 255); err != nil { // a name, not an ARN
+			return nil, err
+		}
+	}
 	limit := 100
 	if in.Limit != nil {
 		limit = *in.Limit

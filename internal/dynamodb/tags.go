@@ -60,6 +60,9 @@ func resourceARNNotFound(arn string) error {
 
 // TagResource adds or replaces a table's tags (at most 50).
 func (s *Service) TagResource(ctx context.Context, in *TagResourceInput) (*struct{}, error) {
+	if len(in.Tags) == 0 {
+		return nil, validationf("Atleast one Tag needs to be provided as Input.")
+	}
 	t, err := s.tableOfARN(ctx, in.ResourceArn)
 	if err != nil {
 		return nil, err
@@ -95,6 +98,9 @@ func (s *Service) TagResource(ctx context.Context, in *TagResourceInput) (*struc
 
 // UntagResource removes tags; keys the table lacks are ignored.
 func (s *Service) UntagResource(ctx context.Context, in *UntagResourceInput) (*struct{}, error) {
+	if len(in.TagKeys) == 0 {
+		return nil, validationf("Atleast one Tag Key needs to be provided as Input.")
+	}
 	t, err := s.tableOfARN(ctx, in.ResourceArn)
 	if err != nil {
 		return nil, err

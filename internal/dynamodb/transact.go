@@ -172,6 +172,9 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 	if err := checkTransactItems(len(in.TransactItems)); err != nil {
 		return nil, err
 	}
+	if err := awserr.LengthValidation(in.ClientRequestToken, "clientRequestToken", len(in.ClientRequestToken), 0, 36); err != nil {
+		return nil, err
+	}
 	var token []byte // the token record this transaction stores
 	var tkey []byte
 	if in.ClientRequestToken != "" {
