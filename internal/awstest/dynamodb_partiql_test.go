@@ -34,6 +34,10 @@ func TestDynamoDB_PartiQL(t *testing.T) {
 	if len(got.Items) != 2 || got.Items[0]["date"].(*dtypes.AttributeValueMemberS).Value != "2026-11-03" || len(got.Items[0]) != 2 {
 		t.Fatalf("SELECT: %v", got.Items)
 	}
+	// A statement that names no attribute scans the table.
+	if all := must[*dynamodb.ExecuteStatementOutput](t)(exec(`SELECT * FROM orders`)); len(all.Items) != 5 {
+		t.Fatalf("SELECT * FROM orders: %d items", len(all.Items))
+	}
 	// A second condition on the sort key filters, which a Query's own
 	// FilterExpression may not do.
 	got = must[*dynamodb.ExecuteStatementOutput](t)(exec(`SELECT "date" FROM orders WHERE customer_id = 'c-1' AND "date" >= '2026-11-03' AND "date" <> '2026-11-04'`))

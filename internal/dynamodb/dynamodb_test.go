@@ -436,3 +436,93 @@ func TestRefusedRequests(t *testing.T) {
 		}
 	}
 }
+
+// Updates as DynamoDB applies them, where a comparison with dynalite
+// found Lakebox otherwise: every list index names an element of the list
+// as it was, and a path removed needs its parent.
+func TestUpdateListsAndPaths(t *testing.T) {
+	s, _, _ := newService(t)
+	do(t, s.CreateTable, `{"TableName":"docs","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],
+		"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}`)
+	put := func(item string) {
+		t.Helper()
+		do(t, s.PutItem, `{"TableName":"docs","Item":`+item+`}`)
+	}
+	get := func(attr string) string {
+		t.Helper()
+		out := do(t, s.GetItem, `{"TableName":"docs","Key":{"pk":{"S":"r"}}}`)
+		item, err := out.Item.Decode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, ok := item[attr]
+		if !ok {
+			return "missing"
+		}
+		return string(appendItem(nil, Item{attr: v}))
+	}
+	update := func(expr, values string) string {
+		t.Helper()
+		req := `{"TableName":"docs","Key":{"pk":{"S":"r"}},"UpdateExpression":"` + expr + `"`
+		if values != "" {
+			req += `,"ExpressionAttributeValues":` + values
+		}
+		return refused(t, s.UpdateItem, req+`}`)
+	}
+	strs := func(xs ...string) string {
+		var parts []string
+		for _, x := range xs {
+			parts = append(parts, `{"S":"`+x+`"}`)
+		}
+		return `{"L":[` + strings.Join(parts, ",") + `]}`
+	}
+	for _, c := range []struct {
+		item, expr, values, attr, want string
+	}{
+		// Appends past the end land in index order, whatever the order written.
+		{`{"pk":{"S":"r"},"l":` + strs("a", "b") + `}`, "SET l[5] = :x, l[2] = :y", `{":x":{"S":"X"},":y":{"S":"Y"}}`, "l", `{"l":` + strs("a", "b", "Y", "X") + `}`},
+		{`{"pk":{"S":"r"},"l":` + strs("0", "1", "2", "3", "4") + `}`, "SET l[7] = :a, l[6] = :b", `{":a":{"S":"seven"},":b":{"S":"six"}}`, "l",
+			`{"l":` + strs("0", "1", "2", "3", "4", "six", "seven") + `}`},
+		// Removals name elements of the list as it was, among other paths too.
+		{`{"pk":{"S":"r"},"l":` + strs("0", "1", "2", "3", "4") + `,"m":{"M":{"x":{"N":"1"}}}}`, "REMOVE l[1], m.x, l[3]", "", "l", `{"l":` + strs("0", "2", "4") + `}`},
+		{`{"pk":{"S":"r"},"l":{"L":[{"S":"a"},{"M":{"x":{"N":"1"},"y":{"N":"2"}}}]}}`, "REMOVE l[1].x, l[0]", "", "l", `{"l":{"L":[{"M":{"y":{"N":"2"}}}]}}`},
+		// A leaf that is not there is no error; a parent that is not there, or not a document, is.
+		{`{"pk":{"S":"r"},"l":` + strs("a") + `,"m":{"M":{}}}`, "REMOVE m.nope, l[10]", "", "l", `{"l":` + strs("a") + `}`},
+	} {
+		put(c.item)
+		if err := update(c.expr, c.values); err != "" {
+			t.Errorf("%s: %s", c.expr, err)
+			continue
+		}
+		if got := get(c.attr); got != c.want {
+			t.Errorf("%s:\n got %s\nwant %s", c.expr, got, c.want)
+		}
+	}
+	put(`{"pk":{"S":"r"},"l":` + strs("a") + `,"s":{"S":"x"},"n":{"N":"1"},"m":{"M":{}}}`)
+	for _, c := range []struct{ expr, values string }{
+		{"REMOVE nope.a", ""}, {"REMOVE nope[0]", ""}, {"REMOVE s.a", ""}, {"REMOVE n[0]", ""}, {"REMOVE m.nope.x", ""}, {"REMOVE l[0].x", ""},
+		{"DELETE nope.a :ss", `{":ss":{"SS":["a"]}}`},
+	} {
+		if got := update(c.expr, c.values); got != "The document path provided in the update expression is invalid for update" {
+			t.Errorf("%s: %q", c.expr, got)
+		}
+	}
+	if got := get("l"); got != `{"l":`+strs("a")+`}` {
+		t.Errorf("the refused updates changed the item: %s", got)
+	}
+	// A number, boolean or null has no size: a condition on it is false, not an error.
+	if got := refused(t, s.UpdateItem, `{"TableName":"docs","Key":{"pk":{"S":"r"}},"UpdateExpression":"SET z = :z","ConditionExpression":"size(n) > :z",
+		"ExpressionAttributeValues":{":z":{"N":"0"}}}`); got != "The conditional request failed" {
+		t.Errorf("size of a number: %q", got)
+	}
+	if out := do(t, s.Scan, `{"TableName":"docs","FilterExpression":"size(n) > :z OR size(s) = :one","ExpressionAttributeValues":{":z":{"N":"0"},":one":{"N":"1"}}}`); out.Count != 1 {
+		t.Errorf("Scan filtering on size(n) OR size(s): %d items", out.Count)
+	}
+	// The old AttributeUpdates ADD of a list appends, making the list when absent.
+	for range 2 {
+		do(t, s.UpdateItem, `{"TableName":"docs","Key":{"pk":{"S":"r"}},"AttributeUpdates":{"added":{"Action":"ADD","Value":`+strs("x")+`}}}`)
+	}
+	if got := get("added"); got != `{"added":`+strs("x", "x")+`}` {
+		t.Errorf("AttributeUpdates ADD of a list, twice: %s", got)
+	}
+}

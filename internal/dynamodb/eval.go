@@ -63,8 +63,8 @@ func operandValue(item Item, o *operand) (*AttributeValue, error) {
 			n = len(v.NS)
 		case typeBS:
 			n = len(v.BS)
-		default:
-			return nil, validationf("Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: size, operand type: %s", v.Type())
+		default: // a number, boolean or null has no size: comparisons with it are false
+			return nil, nil
 		}
 		s := strconv.Itoa(n)
 		return &AttributeValue{N: &s}, nil
@@ -313,40 +313,102 @@ func setIn(cur *AttributeValue, p path, v AttributeValue) error {
 	return nil
 }
 
-// removeAt removes the value at a path; absent paths are no-ops.
-func removeAt(item Item, p path) {
+// removeAt removes the value at a path. One that is not there is a no-op,
+// as on DynamoDB, but its parent must be: a map for a name, a list for an
+// index.
+func removeAt(item Item, p path) error {
 	if len(p) == 1 {
 		delete(item, p[0].name)
-		return
+		return nil
 	}
 	root, ok := item[p[0].name]
 	if !ok {
-		return
+		return errBadUpdatePath()
 	}
-	removeIn(&root, p[1:])
+	if err := removeIn(&root, p[1:]); err != nil {
+		return err
+	}
 	item[p[0].name] = root
+	return nil
 }
 
-func removeIn(cur *AttributeValue, p path) {
+func removeIn(cur *AttributeValue, p path) error {
 	e := p[0]
 	if len(p) == 1 {
 		switch {
 		case e.name != "" && cur.M != nil:
 			delete(cur.M, e.name)
-		case e.name == "" && cur.L != nil && e.index < len(cur.L):
-			cur.L = slices.Delete(cur.L, e.index, e.index+1)
+		case e.name == "" && cur.L != nil:
+			if e.index < len(cur.L) {
+				cur.L = slices.Delete(cur.L, e.index, e.index+1)
+			}
+		default:
+			return errBadUpdatePath()
 		}
-		return
+		return nil
 	}
 	switch {
 	case e.name != "" && cur.M != nil:
-		if child, ok := cur.M[e.name]; ok {
-			removeIn(&child, p[1:])
-			cur.M[e.name] = child
+		child, ok := cur.M[e.name]
+		if !ok {
+			return errBadUpdatePath()
 		}
+		if err := removeIn(&child, p[1:]); err != nil {
+			return err
+		}
+		cur.M[e.name] = child
 	case e.name == "" && cur.L != nil && e.index < len(cur.L):
-		removeIn(&cur.L[e.index], p[1:])
+		return removeIn(&cur.L[e.index], p[1:])
+	default:
+		return errBadUpdatePath()
 	}
+	return nil
+}
+
+// parentIsDocument reports whether the path's parent is there and holds
+// what its last element names: a map for a name, a list for an index.
+func parentIsDocument(item Item, p path) bool {
+	if len(p) == 1 {
+		return true
+	}
+	parent := resolve(item, p[:len(p)-1])
+	if last := p[len(p)-1]; last.name != "" {
+		return parent != nil && parent.M != nil
+	}
+	return parent != nil && parent.L != nil
+}
+
+// inListOrder orders paths for applying: those not ending in a list index
+// first, as given; then those that do, list by list, by index (descending
+// when desc). SET then appends past a list's end in index order, as
+// DynamoDB does, and REMOVE takes elements from the end down, so every
+// index names the element it named in the list as it was.
+func inListOrder(paths []path, desc bool) []int {
+	order := make([]int, len(paths))
+	for i := range order {
+		order[i] = i
+	}
+	indexed := func(p path) bool { return p[len(p)-1].name == "" }
+	slices.SortStableFunc(order, func(a, b int) int {
+		pa, pb := paths[a], paths[b]
+		switch ia, ib := indexed(pa), indexed(pb); {
+		case !ia && !ib:
+			return 0
+		case ia != ib:
+			if ia {
+				return 1
+			}
+			return -1
+		}
+		if c := strings.Compare(pathList(pa[:len(pa)-1]), pathList(pb[:len(pb)-1])); c != 0 {
+			return c
+		}
+		if desc {
+			return pb[len(pb)-1].index - pa[len(pa)-1].index
+		}
+		return pa[len(pa)-1].index - pb[len(pb)-1].index
+	})
+	return order
 }
 
 // apply carries out an update expression on a copy of item.
@@ -358,28 +420,24 @@ func apply(u *update, item Item) (Item, error) {
 		v    AttributeValue
 	}
 	var sets []assign
+	var setPaths []path
 	for _, a := range u.set {
 		v, err := setValueOf(item, a.value)
 		if err != nil {
 			return nil, err
 		}
 		sets = append(sets, assign{a.path, *v})
+		setPaths = append(setPaths, a.path)
 	}
-	for _, a := range sets {
-		if err := setAt(out, a.path, a.v); err != nil {
+	for _, i := range inListOrder(setPaths, false) {
+		if err := setAt(out, sets[i].path, sets[i].v); err != nil {
 			return nil, err
 		}
 	}
-	// REMOVE list elements from the highest index down, so indexes hold.
-	removes := slices.Clone(u.remove)
-	slices.SortStableFunc(removes, func(a, b path) int {
-		if x, y := a[len(a)-1], b[len(b)-1]; x.name == "" && y.name == "" {
-			return y.index - x.index
+	for _, i := range inListOrder(u.remove, true) {
+		if err := removeAt(out, u.remove[i]); err != nil {
+			return nil, err
 		}
-		return 0
-	})
-	for _, p := range removes {
-		removeAt(out, p)
 	}
 	for _, a := range u.add {
 		cur := resolve(out, a.path)
@@ -421,6 +479,9 @@ func apply(u *update, item Item) (Item, error) {
 			return nil, validationf("Invalid UpdateExpression: Incorrect operand type for operator or function; operator: DELETE, operand type: %s", typeName(v.Type()))
 		}
 		if cur == nil {
+			if !parentIsDocument(out, a.path) {
+				return nil, errBadUpdatePath()
+			}
 			continue
 		}
 		if cur.Type() != v.Type() {
@@ -428,7 +489,9 @@ func apply(u *update, item Item) (Item, error) {
 		}
 		rest := difference(cur, v)
 		if rest == nil {
-			removeAt(out, a.path)
+			if err := removeAt(out, a.path); err != nil {
+				return nil, err
+			}
 		} else if err := setAt(out, a.path, *rest); err != nil {
 			return nil, err
 		}

@@ -21,16 +21,19 @@ import (
 type Expression string
 
 func (e *Expression) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	ptr := string(dec.StackPointer()) // ends with the member's name: what is being read
-	member := ptr[strings.LastIndexByte(ptr, '/')+1:]
-	var s *string
-	if err := jsonv2.UnmarshalDecode(dec, &s); err != nil {
+	if dec.PeekKind() != '"' { // null, or a type error as for any string member
+		var s *string
+		err := jsonv2.UnmarshalDecode(dec, &s)
+		*e = Expression(deref(s))
 		return err
 	}
-	if s != nil && *s == "" {
-		return validationf("Invalid %s: The expression can not be empty;", member)
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return err
 	}
-	*e = Expression(deref(s))
+	if *e = Expression(tok.String()); *e == "" { // the pointer to what was just read ends with the member's name
+		return validationf("Invalid %s: The expression can not be empty;", dec.StackPointer().LastToken())
+	}
 	return nil
 }
 

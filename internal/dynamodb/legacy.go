@@ -246,6 +246,10 @@ func (l *legacy) updates(ups map[string]AttributeValueUpdate) (Expression, error
 			if u.Value == nil {
 				return "", invalidParam("Only DELETE action is allowed when no attribute value is specified")
 			}
+			if u.Value.L != nil { // appends, as on DynamoDB (which documents ADD for numbers and sets only)
+				set = append(set, n+" = list_append(if_not_exists("+n+", "+l.value(AttributeValue{L: []AttributeValue{}})+"), "+l.value(*u.Value)+")")
+				continue
+			}
 			add = append(add, n+" "+l.value(*u.Value))
 		default:
 			return "", modelValidation(u.Action, "attributeUpdates.action", "satisfy enum value set: [ADD, PUT, DELETE]")

@@ -937,6 +937,9 @@ func (s *Service) pqSelect(ctx context.Context, st *pqStatement, in *ExecuteStat
 	}
 	q.ProjectionExpression = w.projection(st.project)
 	q.ExpressionAttributeNames, q.ExpressionAttributeValues = w.names, w.values
+	if len(w.names) == 0 { // a request's maps, given, are never empty
+		q.ExpressionAttributeNames = nil
+	}
 	if len(w.values) == 0 {
 		q.ExpressionAttributeValues = nil
 	}
