@@ -1002,6 +1002,11 @@ func TestDynamoDB_PointInTimeRecovery(t *testing.T) {
 		return must[*dynamodb.DescribeContinuousBackupsOutput](t)(c.DescribeContinuousBackups(ctx,
 			&dynamodb.DescribeContinuousBackupsInput{TableName: aws.String(table)})).ContinuousBackupsDescription.PointInTimeRecoveryDescription
 	}
+	// Continuous backups are on for every table; recovery to a point in time is what is turned on.
+	if d := must[*dynamodb.DescribeContinuousBackupsOutput](t)(c.DescribeContinuousBackups(ctx,
+		&dynamodb.DescribeContinuousBackupsInput{TableName: aws.String("orders")})).ContinuousBackupsDescription; d.ContinuousBackupsStatus != dtypes.ContinuousBackupsStatusEnabled {
+		t.Fatalf("ContinuousBackupsStatus %q", d.ContinuousBackupsStatus)
+	}
 	if d := pitr("orders"); d.PointInTimeRecoveryStatus != dtypes.PointInTimeRecoveryStatusDisabled {
 		t.Fatalf("before: %+v", d)
 	}
@@ -1440,6 +1445,11 @@ func TestDynamoDB_TableSettings(t *testing.T) {
 	}
 	if d := describe(); aws.ToInt64(d.GlobalSecondaryIndexes[0].ProvisionedThroughput.ReadCapacityUnits) != 5 || d.BillingModeSummary != nil {
 		t.Fatalf("provisioned: %+v %+v", d.GlobalSecondaryIndexes[0].ProvisionedThroughput, d.BillingModeSummary)
+	}
+	// A throughput that would not change is refused, as DynamoDB refuses it.
+	_, err0 = c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("billing"), ProvisionedThroughput: five})
+	if wantCode(t, err0, "ValidationException"); !strings.Contains(err0.Error(), "The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: 5. Requested ReadCapacityUnits: 5.") {
+		t.Fatalf("UpdateTable to the same throughput: %v", err0)
 	}
 	advance(t, srv, time.Hour)
 	must[*dynamodb.UpdateTableOutput](t)(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("billing"), BillingMode: dtypes.BillingModePayPerRequest}))

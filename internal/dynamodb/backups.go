@@ -131,10 +131,13 @@ type ContinuousBackupsOutput struct {
 	ContinuousBackupsDescription ContinuousBackupsDescription `json:"ContinuousBackupsDescription"`
 }
 
+// continuousBackups describes a table's backups: continuous backups are
+// ENABLED on every table from its creation, as on DynamoDB; point-in-time
+// recovery is what UpdateContinuousBackups turns on and off.
 func (s *Service) continuousBackups(rec *tableRecord) *ContinuousBackupsOutput {
 	p := rec.PITR
 	if p == nil {
-		return &ContinuousBackupsOutput{ContinuousBackupsDescription{ContinuousBackupsStatus: "DISABLED",
+		return &ContinuousBackupsOutput{ContinuousBackupsDescription{ContinuousBackupsStatus: "ENABLED",
 			PointInTimeRecoveryDescription: PointInTimeRecoveryDescription{PointInTimeRecoveryStatus: "DISABLED"}}}
 	}
 	now := s.clock.Now()

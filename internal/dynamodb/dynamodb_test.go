@@ -526,3 +526,36 @@ func TestUpdateListsAndPaths(t *testing.T) {
 		t.Errorf("AttributeUpdates ADD of a list, twice: %s", got)
 	}
 }
+
+// What the item an action finds makes invalid cancels the transaction,
+// with a ValidationError reason for that action, as on DynamoDB; nothing
+// is written.
+func TestTransactionValidationError(t *testing.T) {
+	s, _, _ := newService(t)
+	do(t, s.CreateTable, `{"TableName":"txt","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],
+		"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}`)
+	do(t, s.PutItem, `{"TableName":"txt","Item":{"pk":{"S":"m"},"s":{"S":"str"}}}`)
+	for _, c := range []struct{ update, reason string }{
+		{"SET v = nothere + :one", "The provided expression refers to an attribute that does not exist in the item"},
+		{"SET v = s + :one", "An operand in the update expression has an incorrect data type"},
+		{"SET a.b = :one", "The document path provided in the update expression is invalid for update"},
+	} {
+		in := &TransactWriteItemsInput{}
+		if err := jsonv2.Unmarshal([]byte(`{"TransactItems":[{"Put":{"TableName":"txt","Item":{"pk":{"S":"n1"}}}},
+			{"Update":{"TableName":"txt","Key":{"pk":{"S":"m"}},"UpdateExpression":"`+c.update+`","ExpressionAttributeValues":{":one":{"N":"1"}}}}]}`), in); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.TransactWriteItems(context.Background(), in)
+		e, ok := awserr.As(err)
+		if !ok || e.Code != "TransactionCanceledException" || e.Message != "Transaction cancelled, please refer cancellation reasons for specific reasons [None, ValidationError]" {
+			t.Fatalf("%s: %v", c.update, err)
+		}
+		want := `[{"Code":"None"},{"Code":"ValidationError","Message":"` + c.reason + `"}]`
+		if got := e.Field("CancellationReasons"); got != want {
+			t.Errorf("%s: reasons %s, want %s", c.update, got, want)
+		}
+	}
+	if out := do(t, s.GetItem, `{"TableName":"txt","Key":{"pk":{"S":"n1"}}}`); out.Item != nil {
+		t.Errorf("a canceled transaction wrote %s", out.Item)
+	}
+}

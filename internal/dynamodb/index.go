@@ -457,6 +457,16 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		if rec.BillingMode == "PAY_PER_REQUEST" {
 			return nil, validationf("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST")
 		}
+		// A request that would change only the throughput, to what it is,
+		// is refused, as DynamoDB refuses it.
+		if cur, want := rec.Throughput, in.ProvisionedThroughput; cur != nil && *cur == *want && in.BillingMode == "" && in.GlobalSecondaryIndexUpdates == nil &&
+			in.DeletionProtectionEnabled == nil && in.StreamSpecification == nil && in.SSESpecification == nil && in.TableClass == "" {
+			return nil, validationf("The provisioned throughput for the table will not change. The requested value equals the current value. "+
+				"Current ReadCapacityUnits provisioned for the table: %d. Requested ReadCapacityUnits: %d. "+
+				"Current WriteCapacityUnits provisioned for the table: %d. Requested WriteCapacityUnits: %d. "+
+				"Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.",
+				cur.ReadCapacityUnits, want.ReadCapacityUnits, cur.WriteCapacityUnits, want.WriteCapacityUnits)
+		}
 		rec.Throughput = in.ProvisionedThroughput
 	}
 	if in.DeletionProtectionEnabled != nil {

@@ -245,36 +245,21 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 			return nil, err
 		}
 		olds[i] = old
-		if op.x.condition != nil {
-			ok, err := evaluate(op.x.condition, old)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				reasons[i], failed = conditionFailed(op.failure, op.returnOld, old), true
-				continue
-			}
+		next, ok, err := op.outcome(old)
+		if e, invalid := awserr.As(err); invalid && e.Code == ErrValidation.Code {
+			// What the item it found makes invalid cancels the
+			// transaction, with the reason, as DynamoDB cancels it.
+			reasons[i], failed = cancellationReason{Code: "ValidationError", Message: e.Message}, true
+			continue
 		}
-		switch {
-		case op.put != nil:
-			news[i] = op.put
-		case op.x.update != nil:
-			base := old
-			if base == nil {
-				base = cloneItem(op.item)
-			}
-			next, err := apply(op.x.update, base)
-			if err != nil {
-				return nil, err
-			}
-			if itemSize(next) > maxItemSize {
-				return nil, validationf("Item size to update has exceeded the maximum allowed size")
-			}
-			if err := op.rec.checkIndexKeys(next); err != nil {
-				return nil, err
-			}
-			news[i] = next
+		if err != nil {
+			return nil, err
 		}
+		if !ok {
+			reasons[i], failed = conditionFailed(op.failure, op.returnOld, old), true
+			continue
+		}
+		news[i] = next
 	}
 	if failed {
 		return nil, transactionCanceled(reasons)
@@ -390,6 +375,35 @@ func resolveTx(recs map[string]tableRecord, it TransactWriteItem) (txOp, error) 
 		return op, err
 	}
 	return op, op.rec.checkUpdateKeys(op.x.update)
+}
+
+// outcome is what an action makes of the item it found (old, nil for
+// none): the new item (nil for a condition check or a delete), or ok false
+// when its condition fails on old.
+func (op *txOp) outcome(old Item) (next Item, ok bool, err error) {
+	if op.x.condition != nil {
+		if ok, err := evaluate(op.x.condition, old); err != nil || !ok {
+			return nil, false, err
+		}
+	}
+	switch {
+	case op.put != nil:
+		return op.put, true, nil
+	case op.x.update != nil:
+		base := old
+		if base == nil {
+			base = cloneItem(op.item)
+		}
+		next, err := apply(op.x.update, base)
+		if err != nil {
+			return nil, false, err
+		}
+		if itemSize(next) > maxItemSize {
+			return nil, false, validationf("Item size to update has exceeded the maximum allowed size")
+		}
+		return next, true, op.rec.checkIndexKeys(next)
+	}
+	return nil, true, nil
 }
 
 // cancellationReason is why one action of a canceled transaction

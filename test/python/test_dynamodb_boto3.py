@@ -740,6 +740,19 @@ class DynamoDBResourceTest(unittest.TestCase):
         with self.assertRaises(ClientError) as e:
             table.put_item(Item={"pk": "a"}, ConditionExpression="attribute_exists(pk)", ReturnValuesOnConditionCheckFailure="UPDATED_OLD")
         self.assertEqual(code(e), "ValidationException")
+        # An update the item it finds makes invalid cancels the transaction too, with its reason.
+        with self.assertRaises(self.raw.exceptions.TransactionCanceledException) as e:
+            self.raw.transact_write_items(TransactItems=[
+                {"Put": {"TableName": table.name, "Item": {"pk": {"S": "c"}}}},
+                {"Update": {"TableName": table.name, "Key": {"pk": {"S": "a"}}, "UpdateExpression": "SET w = nothere + :one",
+                            "ExpressionAttributeValues": {":one": {"N": "1"}}}},
+            ])
+        self.assertEqual(e.exception.response["CancellationReasons"], [
+            {"Code": "None"},
+            {"Code": "ValidationError", "Message": "The provided expression refers to an attribute that does not exist in the item"}])
+        self.assertEqual(e.exception.response["Error"]["Message"],
+                         "Transaction cancelled, please refer cancellation reasons for specific reasons [None, ValidationError]")
+        self.assertNotIn("Item", table.get_item(Key={"pk": "c"}))
 
     def test_parallel_scan(self):
         table = self.table()

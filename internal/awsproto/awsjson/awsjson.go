@@ -88,7 +88,10 @@ type Service struct {
 	InternalErrorCode string
 	// MessageField is the member that carries an error's message in the
 	// service's model: "message" (the default) or "Message" (Glue).
-	MessageField string
+	// MessageFields names it for the errors whose shapes name it otherwise
+	// (DynamoDB's TransactionCanceledException has "Message"), by code.
+	MessageField  string
+	MessageFields map[string]string
 	// CBOR makes the service also accept bodies in CBOR
 	// (CBORContentType), answering each request in its own encoding.
 	CBOR bool
@@ -262,7 +265,11 @@ func (s *Service) writeError(w http.ResponseWriter, info *awsproto.RequestInfo, 
 		}
 		e = &awserr.Error{Code: code, Status: e.Status, Message: e.Message, Err: e.Err}
 	}
-	writeError(w, e, info.ID, enc, s.MessageField)
+	field := s.MessageField
+	if f, ok := s.MessageFields[e.Code]; ok {
+		field = f
+	}
+	writeError(w, e, info.ID, enc, field)
 }
 
 // WriteError renders e as the JSON protocols do: the code in the

@@ -108,3 +108,22 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// An error whose shape names its message otherwise than the service's
+// other errors carries it under that name.
+func TestService_MessageFields(t *testing.T) {
+	s := testService()
+	s.MessageField, s.MessageFields = "", map[string]string{"ValidationException": "Message"}
+	s.Ops["Other"] = Op(func(context.Context, *echoIn) (*echoOut, error) {
+		return nil, awserr.New("ResourceNotFoundException", 400, "gone")
+	})
+	for target, want := range map[string]string{"Test_20240101.Echo": `"Message":"Name is required"`, "Test_20240101.Other": `"message":"gone"`} {
+		r := httptest.NewRequest("POST", "/", strings.NewReader(`{}`))
+		r.Header.Set("X-Amz-Target", target)
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if !strings.Contains(w.Body.String(), want) {
+			t.Errorf("%s: %s, want %s in it", target, w.Body, want)
+		}
+	}
+}

@@ -41,6 +41,9 @@ func tablesAPI(svc *dynamodb.Service) *awsjson.Service {
 		TargetPrefix:      "DynamoDB_20120810",
 		ContentType:       "application/x-amz-json-1.0",
 		InternalErrorCode: "InternalServerError",
+		// As the model's shapes name the member (the others have "message").
+		MessageFields: map[string]string{"TransactionCanceledException": "Message", "IdempotentParameterMismatchException": "Message",
+			"TransactionInProgressException": "Message"},
 		Ops: map[string]awsjson.Handler{
 			"CreateTable":   awsjson.Op(svc.CreateTable),
 			"DescribeTable": awsjson.Op(svc.DescribeTable),
