@@ -1052,6 +1052,13 @@ func TestDynamoDB_PointInTimeRecovery(t *testing.T) {
 	if out.TableDescription.ItemCount == nil || *out.TableDescription.ItemCount != 2 || len(out.TableDescription.GlobalSecondaryIndexes) != 1 {
 		t.Fatalf("restored: %+v", out.TableDescription)
 	}
+	// The new table tells where its items came from, as DynamoDB's do.
+	source := must[*dynamodb.DescribeTableOutput](t)(c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("orders")})).Table.TableArn
+	summary := must[*dynamodb.DescribeTableOutput](t)(c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("orders-then")})).Table.RestoreSummary
+	if summary == nil || aws.ToString(summary.SourceTableArn) != aws.ToString(source) || summary.SourceBackupArn != nil ||
+		!summary.RestoreDateTime.Equal(then.Truncate(time.Millisecond)) || aws.ToBool(summary.RestoreInProgress) {
+		t.Fatalf("RestoreSummary: %+v (then %v)", summary, then)
+	}
 	if got := statuses("orders-then"); got != "a=open b=open" {
 		t.Fatalf("as it was then: %q", got)
 	}
@@ -1329,6 +1336,10 @@ func TestDynamoDB_OnDemandBackups(t *testing.T) {
 		BackupArn: bk.BackupArn, TargetTableName: aws.String("ledger")}))
 	if aws.ToInt64(out.TableDescription.ItemCount) != 2 {
 		t.Fatalf("restored: %+v", out.TableDescription)
+	}
+	if r := out.TableDescription.RestoreSummary; r == nil || aws.ToString(r.SourceBackupArn) != aws.ToString(bk.BackupArn) ||
+		!strings.HasSuffix(aws.ToString(r.SourceTableArn), ":table/ledger") || !r.RestoreDateTime.Equal(*desc.BackupDetails.BackupCreationDateTime) {
+		t.Fatalf("RestoreSummary: %+v", r)
 	}
 	got := must[*dynamodb.GetItemOutput](t)(c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("ledger"),
 		Key: map[string]dtypes.AttributeValue{"customer_id": str("a"), "date": str("d")}})).Item

@@ -407,15 +407,17 @@ func (s *Service) RestoreTableToPointInTime(ctx context.Context, in *RestoreTabl
 			return nil, ErrInvalidRestoreTime.WithMessage("RestoreDateTime %s", err)
 		}
 	}
-	return s.restore(ctx, &rec, in.TargetTableName, &in.RestoreOverrides, func(fn func(parts, body []byte) error) error {
+	from := &restoreRecord{SourceTableArn: rec.arn(), At: at}
+	return s.restore(ctx, &rec, from, in.TargetTableName, &in.RestoreOverrides, func(fn func(parts, body []byte) error) error {
 		return s.stateAt(rec.ID, at, fn)
 	})
 }
 
 // restore creates a table with a source's keys and settings (or the
 // overrides) and fills it with the items each yields, holding the new
-// table's write lock: writers wait until it is filled.
-func (s *Service) restore(ctx context.Context, src *tableRecord, name string, o *RestoreOverrides,
+// table's write lock: writers wait until it is filled. from is what its
+// RestoreSummary tells.
+func (s *Service) restore(ctx context.Context, src *tableRecord, from *restoreRecord, name string, o *RestoreOverrides,
 	each func(fn func(parts, body []byte) error) error) (*RestoreTableOutput, error) {
 	// Checked here to be named as the request names them; the table's
 	// creation checks them again under their CreateTable names.
@@ -427,7 +429,7 @@ func (s *Service) restore(ctx context.Context, src *tableRecord, name string, o 
 	}
 	create := &CreateTableInput{TableName: name, KeySchema: src.KeySchema, TableClass: src.TableClass,
 		BillingMode: src.BillingMode, ProvisionedThroughput: src.Throughput, SSESpecification: o.SSESpecificationOverride,
-		notServed: notServed{OnDemandThroughput: o.OnDemandThroughputOverride}}
+		notServed: notServed{OnDemandThroughput: o.OnDemandThroughputOverride}, restored: from}
 	if o.BillingModeOverride != "" {
 		create.BillingMode = o.BillingModeOverride
 		if create.BillingMode == "PAY_PER_REQUEST" {

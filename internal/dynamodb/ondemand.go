@@ -300,7 +300,8 @@ func (s *Service) RestoreTableFromBackup(ctx context.Context, in *RestoreTableFr
 		return nil, err
 	}
 	defer it.Close()
-	return s.restore(ctx, &b.Source, in.TargetTableName, &in.RestoreOverrides, func(fn func(parts, body []byte) error) error {
+	from := &restoreRecord{SourceBackupArn: backupARN(b), SourceTableArn: b.Source.arn(), At: b.Desc.BackupDetails.BackupCreationDateTime.UnixMilli()}
+	return s.restore(ctx, &b.Source, from, in.TargetTableName, &in.RestoreOverrides, func(fn func(parts, body []byte) error) error {
 		for it.First(); it.Valid(); it.Next() {
 			v, err := it.Value()
 			if err != nil {

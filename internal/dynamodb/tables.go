@@ -58,6 +58,7 @@ type tableRecord struct {
 	LatestStream          string               `json:",omitempty"` // the ARN of the newest stream, enabled or not
 	PITR                  *pitrRecord          `json:",omitempty"` // point-in-time recovery, when on
 	Kinesis               []kinesisDestination `json:",omitempty"`
+	Restored              *restoreRecord       `json:",omitempty"` // where a restored table's items came from
 	// Filling is set while a restore or an import fills the new table: a
 	// table still filling when the server starts was cut short by a crash
 	// (its request never answered) and is removed.
@@ -178,6 +179,9 @@ type CreateTableInput struct {
 	StreamSpecification *StreamSpecification `json:"StreamSpecification,omitempty"`
 	SSESpecification    *SSESpecification    `json:"SSESpecification,omitempty"`
 	notServed
+
+	// restored is set by restores: where the items come from.
+	restored *restoreRecord
 }
 
 // SSESpecification asks for a table's encryption. Only what DynamoDB
@@ -272,6 +276,23 @@ type TableDescription struct {
 	LatestStreamArn           string                 `json:"LatestStreamArn,omitempty"`
 	LatestStreamLabel         string                 `json:"LatestStreamLabel,omitempty"`
 	TableClassSummary         *tableClassSummary     `json:"TableClassSummary,omitempty"`
+	RestoreSummary            *restoreSummary        `json:"RestoreSummary,omitempty"`
+}
+
+// restoreRecord is where a restored table's items came from: a backup, or
+// a table at a point in time (SourceBackupArn then empty), and that time
+// (the backup's, or the point's), in Unix ms.
+type restoreRecord struct {
+	SourceBackupArn string `json:",omitempty"`
+	SourceTableArn  string
+	At              int64
+}
+
+type restoreSummary struct {
+	SourceBackupArn   string     `json:"SourceBackupArn,omitempty"`
+	SourceTableArn    string     `json:"SourceTableArn"`
+	RestoreDateTime   epoch.Time `json:"RestoreDateTime"`
+	RestoreInProgress bool       `json:"RestoreInProgress"`
 }
 
 type tableClassSummary struct {
@@ -372,7 +393,7 @@ func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling
 	}
 	rec := tableRecord{Account: sc.account, Region: sc.region, Name: in.TableName, ID: newID(), KeySchema: in.KeySchema,
 		Attributes: in.AttributeDefinitions, BillingMode: mode, Throughput: in.ProvisionedThroughput,
-		Created: s.clock.Now().UnixMilli(), Tags: in.Tags, TableClass: in.TableClass, Filling: filling}
+		Created: s.clock.Now().UnixMilli(), Tags: in.Tags, TableClass: in.TableClass, Filling: filling, Restored: in.restored}
 	for _, ix := range in.GlobalSecondaryIndexes {
 		rec.Indexes = append(rec.Indexes, indexRecord{SecondaryIndex: ix, Global: true})
 	}
@@ -496,6 +517,10 @@ func (s *Service) describe(rec *tableRecord, status string, count, size int64) T
 	if rec.Stream != "" {
 		yes := true
 		d.StreamSpecification = &StreamSpecification{StreamEnabled: &yes, StreamViewType: rec.StreamViewType}
+	}
+	if r := rec.Restored; r != nil {
+		d.RestoreSummary = &restoreSummary{SourceBackupArn: r.SourceBackupArn, SourceTableArn: r.SourceTableArn,
+			RestoreDateTime: epoch.New(time.UnixMilli(r.At)), RestoreInProgress: rec.Filling}
 	}
 	if rec.LatestStream != "" {
 		d.LatestStreamArn = rec.LatestStream
