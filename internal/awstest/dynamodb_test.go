@@ -1462,6 +1462,25 @@ func TestDynamoDB_TableSettings(t *testing.T) {
 	if wantCode(t, err0, "ValidationException"); !strings.Contains(err0.Error(), "The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: 5. Requested ReadCapacityUnits: 5.") {
 		t.Fatalf("UpdateTable to the same throughput: %v", err0)
 	}
+	// Increases and decreases are dated, and the day's decreases counted, on the server clock.
+	for _, rw := range [][2]int64{{10, 5}, {4, 5}, {4, 3}} {
+		must[*dynamodb.UpdateTableOutput](t)(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("billing"),
+			ProvisionedThroughput: &dtypes.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(rw[0]), WriteCapacityUnits: aws.Int64(rw[1])}}))
+	}
+	must[*dynamodb.UpdateTableOutput](t)(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("billing"),
+		GlobalSecondaryIndexUpdates: []dtypes.GlobalSecondaryIndexUpdate{{Update: &dtypes.UpdateGlobalSecondaryIndexAction{IndexName: aws.String("by-pk"),
+			ProvisionedThroughput: &dtypes.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(1), WriteCapacityUnits: aws.Int64(5)}}}}}))
+	if p := describe().ProvisionedThroughput; aws.ToInt64(p.NumberOfDecreasesToday) != 2 || p.LastIncreaseDateTime == nil || p.LastDecreaseDateTime == nil ||
+		p.LastDecreaseDateTime.Before(*p.LastIncreaseDateTime) {
+		t.Fatalf("table throughput changes: %+v", p)
+	}
+	if p := describe().GlobalSecondaryIndexes[0].ProvisionedThroughput; aws.ToInt64(p.NumberOfDecreasesToday) != 1 || p.LastIncreaseDateTime != nil {
+		t.Fatalf("index throughput changes: %+v", p)
+	}
+	advance(t, srv, 24*time.Hour)
+	if p := describe().ProvisionedThroughput; aws.ToInt64(p.NumberOfDecreasesToday) != 0 || p.LastDecreaseDateTime == nil {
+		t.Fatalf("a day later: %+v", p)
+	}
 	advance(t, srv, time.Hour)
 	must[*dynamodb.UpdateTableOutput](t)(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("billing"), BillingMode: dtypes.BillingModePayPerRequest}))
 	d := describe()

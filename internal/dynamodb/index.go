@@ -37,7 +37,8 @@ type SecondaryIndex struct {
 // indexRecord is an index as stored with its table.
 type indexRecord struct {
 	SecondaryIndex
-	Global bool
+	Global            bool
+	ThroughputChanges *throughputChanges `json:",omitempty"` // a global index's
 }
 
 var indexPrefix = []byte("ddb\x00x\x00")
@@ -467,6 +468,7 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 				"Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.",
 				cur.ReadCapacityUnits, want.ReadCapacityUnits, cur.WriteCapacityUnits, want.WriteCapacityUnits)
 		}
+		throughputChanged(&rec.ThroughputChanges, rec.Throughput, in.ProvisionedThroughput, s.clock.Now())
 		rec.Throughput = in.ProvisionedThroughput
 	}
 	if in.DeletionProtectionEnabled != nil {
@@ -557,6 +559,7 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 			case rec.BillingMode == "PAY_PER_REQUEST":
 				return nil, onDemandIndexThroughput(u.Update.IndexName)
 			}
+			throughputChanged(&ix.ThroughputChanges, ix.ProvisionedThroughput, u.Update.ProvisionedThroughput, s.clock.Now())
 			ix.ProvisionedThroughput = u.Update.ProvisionedThroughput
 		}
 	}

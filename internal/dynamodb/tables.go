@@ -46,6 +46,7 @@ type tableRecord struct {
 	Attributes            []AttributeDefinition
 	BillingMode           string
 	Throughput            *ProvisionedThroughput `json:",omitempty"`
+	ThroughputChanges     *throughputChanges     `json:",omitempty"`
 	Created               int64
 	Tags                  []Tag                `json:",omitempty"`
 	DeletionProtection    bool                 `json:",omitempty"`
@@ -300,9 +301,75 @@ type tableClassSummary struct {
 }
 
 type provisionedDescription struct {
-	NumberOfDecreasesToday int64 `json:"NumberOfDecreasesToday"`
-	ReadCapacityUnits      int64 `json:"ReadCapacityUnits"`
-	WriteCapacityUnits     int64 `json:"WriteCapacityUnits"`
+	LastIncreaseDateTime   *epoch.Time `json:"LastIncreaseDateTime,omitempty"`
+	LastDecreaseDateTime   *epoch.Time `json:"LastDecreaseDateTime,omitempty"`
+	NumberOfDecreasesToday int64       `json:"NumberOfDecreasesToday"`
+	ReadCapacityUnits      int64       `json:"ReadCapacityUnits"`
+	WriteCapacityUnits     int64       `json:"WriteCapacityUnits"`
+}
+
+// throughputChanges is when a provisioned throughput (a table's or a
+// global index's) last went up and last went down, and how many times it
+// went down on the UTC day it last did.
+type throughputChanges struct {
+	LastIncrease int64 `json:",omitempty"` // Unix ms
+	LastDecrease int64 `json:",omitempty"`
+	Decreases    int64 `json:",omitempty"`
+}
+
+// throughputChanged records a change from old to new at now (either nil:
+// no change of throughput, but of billing mode) in *c, made if need be.
+// A change that raises one figure and lowers the other is both.
+func throughputChanged(c **throughputChanges, old, new *ProvisionedThroughput, now time.Time) {
+	if old == nil || new == nil || *old == *new {
+		return
+	}
+	if *c == nil {
+		*c = &throughputChanges{}
+	} else {
+		copied := **c // the record in use is shared with readers
+		*c = &copied
+	}
+	ms := now.UnixMilli()
+	if new.ReadCapacityUnits > old.ReadCapacityUnits || new.WriteCapacityUnits > old.WriteCapacityUnits {
+		(*c).LastIncrease = ms
+	}
+	if new.ReadCapacityUnits < old.ReadCapacityUnits || new.WriteCapacityUnits < old.WriteCapacityUnits {
+		if !sameUTCDay((*c).LastDecrease, ms) {
+			(*c).Decreases = 0
+		}
+		(*c).Decreases++
+		(*c).LastDecrease = ms
+	}
+}
+
+// describeThroughput writes a throughput and its changes as DynamoDB
+// describes them at now: NumberOfDecreasesToday counts the UTC day's.
+func describeThroughput(t *ProvisionedThroughput, c *throughputChanges, now time.Time) provisionedDescription {
+	var d provisionedDescription
+	if t == nil { // on demand: zeros
+		return d
+	}
+	d.ReadCapacityUnits, d.WriteCapacityUnits = t.ReadCapacityUnits, t.WriteCapacityUnits
+	if c == nil {
+		return d
+	}
+	if c.LastIncrease != 0 {
+		d.LastIncreaseDateTime = epoch.Ptr(time.UnixMilli(c.LastIncrease))
+	}
+	if c.LastDecrease != 0 {
+		d.LastDecreaseDateTime = epoch.Ptr(time.UnixMilli(c.LastDecrease))
+		if sameUTCDay(c.LastDecrease, now.UnixMilli()) {
+			d.NumberOfDecreasesToday = c.Decreases
+		}
+	}
+	return d
+}
+
+func sameUTCDay(a, b int64) bool {
+	y1, m1, d1 := time.UnixMilli(a).UTC().Date()
+	y2, m2, d2 := time.UnixMilli(b).UTC().Date()
+	return y1 == y2 && m1 == m2 && d1 == d2
 }
 
 type billingModeSummary struct {
@@ -529,9 +596,8 @@ func (s *Service) describe(rec *tableRecord, status string, count, size int64) T
 	if rec.TableClass != "" {
 		d.TableClassSummary = &tableClassSummary{TableClass: rec.TableClass}
 	}
-	if rec.Throughput != nil {
-		d.ProvisionedThroughput.ReadCapacityUnits, d.ProvisionedThroughput.WriteCapacityUnits = rec.Throughput.ReadCapacityUnits, rec.Throughput.WriteCapacityUnits
-	}
+	now := s.clock.Now()
+	d.ProvisionedThroughput = describeThroughput(rec.Throughput, rec.ThroughputChanges, now)
 	if rec.BillingMode == "PAY_PER_REQUEST" {
 		d.BillingModeSummary = &billingModeSummary{BillingMode: rec.BillingMode, LastUpdateToPayPerRequestDateTime: epoch.Ptr(time.UnixMilli(cmp.Or(rec.PayPerRequestSince, rec.Created)))}
 	}
@@ -539,10 +605,8 @@ func (s *Service) describe(rec *tableRecord, status string, count, size int64) T
 		desc := IndexDescription{IndexName: ix.IndexName, IndexArn: indexArn(rec, ix.IndexName), KeySchema: ix.KeySchema, Projection: ix.Projection}
 		if ix.Global {
 			desc.IndexStatus = "ACTIVE"
-			desc.ProvisionedThroughput = &provisionedDescription{}
-			if t := ix.ProvisionedThroughput; t != nil {
-				desc.ProvisionedThroughput.ReadCapacityUnits, desc.ProvisionedThroughput.WriteCapacityUnits = t.ReadCapacityUnits, t.WriteCapacityUnits
-			}
+			pd := describeThroughput(ix.ProvisionedThroughput, ix.ThroughputChanges, now)
+			desc.ProvisionedThroughput = &pd
 			d.GlobalSecondaryIndexes = append(d.GlobalSecondaryIndexes, desc)
 		} else {
 			d.LocalSecondaryIndexes = append(d.LocalSecondaryIndexes, desc)
