@@ -596,6 +596,11 @@ func TestDynamoDB_SecondaryIndexes(t *testing.T) {
 	if fmt.Sprint(got) != "[o3[customer order total]]" {
 		t.Fatalf("LSI filter on an attribute it does not keep: %v", got)
 	}
+	got = query(&dynamodb.QueryInput{IndexName: aws.String("by-total"), KeyConditionExpression: aws.String("customer = :c"),
+		FilterExpression: aws.String("size(note) = :n"), ExpressionAttributeValues: vals(":c", "bob", ":n", "4")})
+	if len(got) != 2 {
+		t.Fatalf("LSI filter on the size of an attribute it does not keep: %v", got)
+	}
 	got = query(&dynamodb.QueryInput{IndexName: aws.String("status-keys"), KeyConditionExpression: aws.String("#s = :s"),
 		ExpressionAttributeNames: map[string]string{"#s": "status", "#o": "order", "#x": "other"}, ExpressionAttributeValues: vals(":s", "shipped"), ProjectionExpression: aws.String("#o, #x")})
 	if fmt.Sprint(got) != "[o3[order]]" {
@@ -1336,6 +1341,13 @@ func TestDynamoDB_OnDemandBackups(t *testing.T) {
 		BackupArn: bk.BackupArn, TargetTableName: aws.String("ledger")}))
 	if aws.ToInt64(out.TableDescription.ItemCount) != 2 {
 		t.Fatalf("restored: %+v", out.TableDescription)
+	}
+	// An override given empty restores without indexes of its kind.
+	bare := must[*dynamodb.RestoreTableFromBackupOutput](t)(c.RestoreTableFromBackup(ctx, &dynamodb.RestoreTableFromBackupInput{
+		BackupArn: bk.BackupArn, TargetTableName: aws.String("ledger_bare"),
+		GlobalSecondaryIndexOverride: []dtypes.GlobalSecondaryIndex{}, LocalSecondaryIndexOverride: []dtypes.LocalSecondaryIndex{}}))
+	if d := bare.TableDescription; len(d.GlobalSecondaryIndexes)+len(d.LocalSecondaryIndexes) != 0 || aws.ToInt64(d.ItemCount) != 2 {
+		t.Fatalf("restored with empty overrides: %+v", d)
 	}
 	if r := out.TableDescription.RestoreSummary; r == nil || aws.ToString(r.SourceBackupArn) != aws.ToString(bk.BackupArn) ||
 		!strings.HasSuffix(aws.ToString(r.SourceTableArn), ":table/ledger") || !r.RestoreDateTime.Equal(*desc.BackupDetails.BackupCreationDateTime) {

@@ -446,11 +446,19 @@ func (s *Service) restore(ctx context.Context, src *tableRecord, from *restoreRe
 			create.LocalSecondaryIndexes = append(create.LocalSecondaryIndexes, ix.SecondaryIndex)
 		}
 	}
+	// An override given empty restores no indexes of its kind (nil: an
+	// empty list is what CreateTable refuses).
 	if o.GlobalSecondaryIndexOverride != nil {
 		create.GlobalSecondaryIndexes = o.GlobalSecondaryIndexOverride
+		if len(create.GlobalSecondaryIndexes) == 0 {
+			create.GlobalSecondaryIndexes = nil
+		}
 	}
 	if o.LocalSecondaryIndexOverride != nil {
 		create.LocalSecondaryIndexes = o.LocalSecondaryIndexOverride
+		if len(create.LocalSecondaryIndexes) == 0 {
+			create.LocalSecondaryIndexes = nil
+		}
 	}
 	if create.BillingMode == "PAY_PER_REQUEST" {
 		for i := range create.GlobalSecondaryIndexes {

@@ -397,6 +397,10 @@ func TestRefusedRequests(t *testing.T) {
 		{refused(t, s.Query, `{"TableName":"orders","KeyConditionExpression":"pk = :p AND sk > :s","ExpressionAttributeValues":{":p":{"S":"a"},":s":{"N":"3"}},"ExclusiveStartKey":{"pk":{"S":"a"},"sk":{"N":"1"}}}`),
 			"The provided starting key does not match the range key predicate"},
 		{refused(t, s.Query, `{"TableName":"orders","KeyConditionExpression":"pk = :p AND sk > :s","ExpressionAttributeValues":{":p":{"S":"a"},":s":{"N":"3"}},"ExclusiveStartKey":{"pk":{"S":"a"},"sk":{"N":"4"}}}`), ""},
+		{refused(t, s.Query, `{"TableName":"orders","KeyConditionExpression":"pk = :p AND sk > :s","ExpressionAttributeValues":{":p":{"S":"a"},":s":{"N":"3"}},"ExclusiveStartKey":{"pk":{"S":"0"},"sk":{"N":"4"}}}`),
+			"The provided starting key is outside query boundaries based on provided conditions"},
+		{refused(t, s.Query, `{"TableName":"orders","KeyConditionExpression":"pk = :p","FilterExpression":"size(sk) > :z","ExpressionAttributeValues":{":p":{"S":"a"},":z":{"N":"0"}}}`),
+			"Filter Expression can only contain non-primary key attributes: Primary key attribute: sk"},
 		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ConditionExpression":"begins_with(v, :n)","ExpressionAttributeValues":{":n":{"N":"1"}}}`),
 			"Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N"},
 		{refused(t, s.Query, `{"TableName":"orders","KeyConditionExpression":"pk = :p AND sk BETWEEN :h AND :l","ExpressionAttributeValues":{":p":{"S":"a"},":h":{"N":"5"},":l":{"N":"1"}}}`),
@@ -486,6 +490,8 @@ func TestUpdateListsAndPaths(t *testing.T) {
 		// Removals name elements of the list as it was, among other paths too.
 		{`{"pk":{"S":"r"},"l":` + strs("0", "1", "2", "3", "4") + `,"m":{"M":{"x":{"N":"1"}}}}`, "REMOVE l[1], m.x, l[3]", "", "l", `{"l":` + strs("0", "2", "4") + `}`},
 		{`{"pk":{"S":"r"},"l":{"L":[{"S":"a"},{"M":{"x":{"N":"1"},"y":{"N":"2"}}}]}}`, "REMOVE l[1].x, l[0]", "", "l", `{"l":{"L":[{"M":{"y":{"N":"2"}}}]}}`},
+		{`{"pk":{"S":"r"},"l":{"L":[` + strs("a") + `,` + strs("b") + `,` + strs("c", "d") + `]}}`, "REMOVE l[0], l[2][1]", "", "l",
+			`{"l":{"L":[` + strs("b") + `,` + strs("c") + `]}}`},
 		// A leaf that is not there is no error; a parent that is not there, or not a document, is.
 		{`{"pk":{"S":"r"},"l":` + strs("a") + `,"m":{"M":{}}}`, "REMOVE m.nope, l[10]", "", "l", `{"l":` + strs("a") + `}`},
 	} {
@@ -518,6 +524,18 @@ func TestUpdateListsAndPaths(t *testing.T) {
 	if out := do(t, s.Scan, `{"TableName":"docs","FilterExpression":"size(n) > :z OR size(s) = :one","ExpressionAttributeValues":{":z":{"N":"0"},":one":{"N":"1"}}}`); out.Count != 1 {
 		t.Errorf("Scan filtering on size(n) OR size(s): %d items", out.Count)
 	}
+	// attribute_type of what has no type is false, not a crash.
+	if got := refused(t, s.PutItem, `{"TableName":"docs","Item":{"pk":{"S":"r"}},"ConditionExpression":"attribute_type(n, size(n)) OR attribute_type(s, nope)"}`); got != "The conditional request failed" {
+		t.Errorf("attribute_type of no type: %q", got)
+	}
+	// ADD and DELETE of a value of the wrong type are the request's errors,
+	// found before the item is read: in a transaction too, not a reason.
+	if got := refused(t, s.TransactWriteItems, `{"TransactItems":[{"Update":{"TableName":"docs","Key":{"pk":{"S":"r"}},"UpdateExpression":"ADD q :s","ExpressionAttributeValues":{":s":{"S":"x"}}}}]}`); got != "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: STRING" {
+		t.Errorf("a transaction's ADD of a string: %q", got)
+	}
+	// The old parameters given empty translate into nothing, and are no error.
+	do(t, s.PutItem, `{"TableName":"docs","Item":{"pk":{"S":"e"}},"Expected":{}}`)
+	do(t, s.Scan, `{"TableName":"docs","ScanFilter":{}}`)
 	// The old AttributeUpdates ADD of a list appends, making the list when absent.
 	for range 2 {
 		do(t, s.UpdateItem, `{"TableName":"docs","Key":{"pk":{"S":"r"}},"AttributeUpdates":{"added":{"Action":"ADD","Value":`+strs("x")+`}}}`)

@@ -150,7 +150,10 @@ func evaluate(c *condition, item Item) (bool, error) {
 			return v == nil, nil
 		case "attribute_type":
 			t := vals[1]
-			if t == nil || t.S == nil {
+			if t == nil { // a path to nothing, or size() of what has none: no type names it
+				return false, nil
+			}
+			if t.S == nil {
 				return false, validationf("Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: attribute_type, operand type: %s", t.Type())
 			}
 			switch *t.S {
@@ -378,35 +381,40 @@ func parentIsDocument(item Item, p path) bool {
 	return parent != nil && parent.L != nil
 }
 
-// inListOrder orders paths for applying: those not ending in a list index
-// first, as given; then those that do, list by list, by index (descending
-// when desc). SET then appends past a list's end in index order, as
-// DynamoDB does, and REMOVE takes elements from the end down, so every
-// index names the element it named in the list as it was.
+// inListOrder orders paths for applying, element by element: names by
+// their text, list indexes by number, ascending or, when desc, descending.
+// SET then appends past a list's end in index order, as DynamoDB does, and
+// REMOVE takes every element after those before it (deeper ones first), so
+// each index names the element it named in the list as it was: removing
+// l[2][1] shifts nothing l[0] needs, and the reverse would.
 func inListOrder(paths []path, desc bool) []int {
 	order := make([]int, len(paths))
 	for i := range order {
 		order[i] = i
 	}
-	indexed := func(p path) bool { return p[len(p)-1].name == "" }
 	slices.SortStableFunc(order, func(a, b int) int {
 		pa, pb := paths[a], paths[b]
-		switch ia, ib := indexed(pa), indexed(pb); {
-		case !ia && !ib:
-			return 0
-		case ia != ib:
-			if ia {
+		for i := range min(len(pa), len(pb)) {
+			x, y := pa[i], pb[i]
+			switch {
+			case x.name != "" && y.name != "":
+				if c := strings.Compare(x.name, y.name); c != 0 {
+					return c
+				}
+			case x.name == "" && y.name == "":
+				if x.index != y.index {
+					if desc {
+						return y.index - x.index
+					}
+					return x.index - y.index
+				}
+			case x.name != "": // a name and an index: both cannot be valid; any order
+				return -1
+			default:
 				return 1
 			}
-			return -1
 		}
-		if c := strings.Compare(pathList(pa[:len(pa)-1]), pathList(pb[:len(pb)-1])); c != 0 {
-			return c
-		}
-		if desc {
-			return pb[len(pb)-1].index - pa[len(pa)-1].index
-		}
-		return pa[len(pa)-1].index - pb[len(pb)-1].index
+		return len(pa) - len(pb) // one inside the other: refused before (checkOverlaps)
 	})
 	return order
 }

@@ -182,7 +182,7 @@ type condition struct {
 func (c *condition) attributes(f func(name string)) {
 	var walk func(o *operand)
 	walk = func(o *operand) {
-		if o.kind == opPath && len(o.path) > 0 {
+		if (o.kind == opPath || o.kind == opSize) && len(o.path) > 0 {
 			f(o.path[0].name)
 		}
 		for _, a := range o.args {
@@ -717,6 +717,13 @@ func parseUpdate(src string, env *exprEnv) (*update, error) {
 				v, err := p.value(t)
 				if err != nil {
 					return nil, err
+				}
+				// The value's type is the request's own error, found
+				// before any item is read.
+				switch t := v.value.Type(); {
+				case clause == "ADD" && t != typeN && t != typeSS && t != typeNS && t != typeBS,
+					clause == "DELETE" && t != typeSS && t != typeNS && t != typeBS:
+					return nil, p.fail("Incorrect operand type for operator or function; operator: %s, operand type: %s", clause, typeName(t))
 				}
 				if clause == "ADD" {
 					u.add = append(u.add, pathValue{pa, v})

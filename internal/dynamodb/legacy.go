@@ -307,6 +307,9 @@ func translateWrite(expected map[string]ExpectedAttributeValue, condOp string, u
 			return err
 		}
 	}
+	if len(*names) == 0 { // nothing translated: given, the maps would be empty, which is refused
+		*names = nil
+	}
 	if len(*values) == 0 {
 		*values = nil
 	}

@@ -134,18 +134,17 @@ func parseKeyCondition(rec *tableRecord, ks *keyspace, src string, env *exprEnv)
 // out, as DynamoDB does: by the sort key's condition when there is one,
 // else by the partition.
 func (kc *keyCondition) admits(ks *keyspace, start Item) error {
-	if kc.sort == nil {
-		if v := start[ks.hash]; !equal(&v, kc.hash) {
-			return validationf("The provided starting key is outside query boundaries based on provided conditions")
+	if kc.sort != nil {
+		ok, err := evaluate(kc.sort, Item{ks.rng: start[ks.rng]})
+		if err != nil {
+			return err
 		}
-		return nil
+		if !ok {
+			return validationf("The provided starting key does not match the range key predicate")
+		}
 	}
-	ok, err := evaluate(kc.sort, Item{ks.rng: start[ks.rng]})
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return validationf("The provided starting key does not match the range key predicate")
+	if v := start[ks.hash]; !equal(&v, kc.hash) {
+		return validationf("The provided starting key is outside query boundaries based on provided conditions")
 	}
 	return nil
 }
@@ -227,6 +226,9 @@ func translateRead(in *QueryInput, filter map[string]Condition) error {
 	if in.AttributesToGet != nil {
 		l.prefix = "p"
 		in.ProjectionExpression = l.projection(in.AttributesToGet)
+	}
+	if len(in.ExpressionAttributeNames) == 0 { // nothing translated
+		in.ExpressionAttributeNames = nil
 	}
 	if len(in.ExpressionAttributeValues) == 0 {
 		in.ExpressionAttributeValues = nil
