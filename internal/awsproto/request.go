@@ -15,6 +15,9 @@ type RequestInfo struct {
 	Start     time.Time
 	Service   string
 	Operation string
+	// Host is the host (and port) the request was sent to, as its Host
+	// header names it.
+	Host string
 	// Account and AccessKey are set once the request is authenticated.
 	Account   string
 	AccessKey string

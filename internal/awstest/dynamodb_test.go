@@ -691,6 +691,17 @@ func TestDynamoDB_SecondaryIndexes(t *testing.T) {
 	wantCode(t, err, "ValidationException")
 }
 
+// DescribeEndpoints names Lakebox itself, with its scheme, so that a client
+// discovering endpoints keeps calling it.
+func TestDynamoDB_DescribeEndpoints(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	out := must[*dynamodb.DescribeEndpointsOutput](t)(srv.DynamoDB().DescribeEndpoints(ctx, &dynamodb.DescribeEndpointsInput{}))
+	if len(out.Endpoints) != 1 || aws.ToString(out.Endpoints[0].Address) != srv.URL || out.Endpoints[0].CachePeriodInMinutes != 1440 {
+		t.Fatalf("endpoints: %+v (server at %s)", out.Endpoints, srv.URL)
+	}
+}
+
 func TestDynamoDB_TagsAndConditionFailureItem(t *testing.T) {
 	t.Parallel()
 	srv := awstest.New(t)

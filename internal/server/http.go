@@ -21,7 +21,7 @@ import (
 
 // ServeHTTP is the front door of every request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	info := &awsproto.RequestInfo{Start: s.clock.Wall()}
+	info := &awsproto.RequestInfo{Start: s.clock.Wall(), Host: r.Host}
 	info.ID, info.HostID = s.ids.next()
 	// Keys already canonical and one slice for their values: Header.Set
 	// would canonicalize each key and allocate each value's slice. The

@@ -198,6 +198,11 @@ class DynamoDBClientTest(unittest.TestCase):
         self.assertIn("38 significant digits", message(e))
         self.assertEqual(self.ddb.get_item(TableName=name, Key={"pk": {"S": "sum"}})["Item"]["v"], {"N": digits38})
 
+    def test_describe_endpoints(self):
+        # Lakebox itself, with its scheme: a client discovering endpoints keeps calling it.
+        self.assertEqual(self.ddb.describe_endpoints()["Endpoints"],
+                         [{"Address": harness.endpoint(), "CachePeriodInMinutes": 1440}])
+
     def test_validation_errors(self):
         name = self.table()
         key = {"pk": {"S": "k"}}

@@ -1,9 +1,11 @@
 package ddbhttp
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
+	"github.com/lakebox/lakebox/internal/awsproto"
 	"github.com/lakebox/lakebox/internal/awsproto/awsjson"
 	"github.com/lakebox/lakebox/internal/dynamodb"
 )
@@ -45,17 +47,18 @@ func tablesAPI(svc *dynamodb.Service) *awsjson.Service {
 		MessageFields: map[string]string{"TransactionCanceledException": "Message", "IdempotentParameterMismatchException": "Message",
 			"TransactionInProgressException": "Message"},
 		Ops: map[string]awsjson.Handler{
-			"CreateTable":   awsjson.Op(svc.CreateTable),
-			"DescribeTable": awsjson.Op(svc.DescribeTable),
-			"DeleteTable":   awsjson.Op(svc.DeleteTable),
-			"ListTables":    awsjson.Op(svc.ListTables),
-			"UpdateTable":   awsjson.Op(svc.UpdateTable),
-			"PutItem":       awsjson.Op(svc.PutItem),
-			"GetItem":       awsjson.Op(svc.GetItem),
-			"DeleteItem":    awsjson.Op(svc.DeleteItem),
-			"UpdateItem":    awsjson.Op(svc.UpdateItem),
-			"Query":         awsjson.Op(svc.Query),
-			"Scan":          awsjson.Op(svc.Scan),
+			"DescribeEndpoints": awsjson.Op(describeEndpoints),
+			"CreateTable":       awsjson.Op(svc.CreateTable),
+			"DescribeTable":     awsjson.Op(svc.DescribeTable),
+			"DeleteTable":       awsjson.Op(svc.DeleteTable),
+			"ListTables":        awsjson.Op(svc.ListTables),
+			"UpdateTable":       awsjson.Op(svc.UpdateTable),
+			"PutItem":           awsjson.Op(svc.PutItem),
+			"GetItem":           awsjson.Op(svc.GetItem),
+			"DeleteItem":        awsjson.Op(svc.DeleteItem),
+			"UpdateItem":        awsjson.Op(svc.UpdateItem),
+			"Query":             awsjson.Op(svc.Query),
+			"Scan":              awsjson.Op(svc.Scan),
 
 			"BatchWriteItem":     awsjson.Op(svc.BatchWriteItem),
 			"BatchGetItem":       awsjson.Op(svc.BatchGetItem),
@@ -92,4 +95,21 @@ func tablesAPI(svc *dynamodb.Service) *awsjson.Service {
 			"ExecuteTransaction":    awsjson.Op(svc.ExecuteTransaction),
 		},
 	}
+}
+
+type endpoint struct {
+	Address              string `json:"Address"`
+	CachePeriodInMinutes int64  `json:"CachePeriodInMinutes"`
+}
+
+// describeEndpoints answers with the endpoint the request came to: Lakebox
+// itself. DynamoDB names a host, which SDKs that discover endpoints call
+// over HTTPS; Lakebox's address carries its scheme, http, so that they
+// call it as they found it.
+func describeEndpoints(ctx context.Context, _ *struct{}) (*describeEndpointsOutput, error) {
+	return &describeEndpointsOutput{[]endpoint{{Address: "http://" + awsproto.Info(ctx).Host, CachePeriodInMinutes: 1440}}}, nil
+}
+
+type describeEndpointsOutput struct {
+	Endpoints []endpoint `json:"Endpoints"`
 }
