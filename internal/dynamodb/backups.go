@@ -480,7 +480,7 @@ func (s *Service) restore(ctx context.Context, src *tableRecord, from *restoreRe
 			create.AttributeDefinitions = append(create.AttributeDefinitions, d)
 		}
 	}
-	_, target, err := s.createTable(ctx, create, true, nameFields{"targetTableName", "globalSecondaryIndexOverride", "localSecondaryIndexOverride"})
+	_, target, err := s.createTable(ctx, create, true, nameFields{table: "targetTableName", gsis: "globalSecondaryIndexOverride", lsis: "localSecondaryIndexOverride"})
 	if err != nil {
 		if errors.Is(err, ErrResourceInUse) {
 			return nil, ErrTableAlreadyExists.WithMessage("Table already exists: %s", name)

@@ -140,7 +140,7 @@ func TestUnfilledTablesRemovedAtStart(t *testing.T) {
 		"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}`), in); err != nil {
 		t.Fatal(err)
 	}
-	_, half, err := s.createTable(context.Background(), in, true, nameFields{"tableName", "globalSecondaryIndexes", "localSecondaryIndexes"})
+	_, half, err := s.createTable(context.Background(), in, true, nameFields{table: "tableName", gsis: "globalSecondaryIndexes", lsis: "localSecondaryIndexes"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -433,6 +433,9 @@ func TestRefusedRequests(t *testing.T) {
 			"1 validation error detected: Value 'h' at 'exclusiveStartTableName' failed to satisfy constraint: Member must have length greater than or equal to 3"},
 		{refused(t, s.TransactWriteItems, `{"ClientRequestToken":"`+strings.Repeat("t", 37)+`","TransactItems":[{"Put":{"TableName":"flat","Item":{"pk":{"S":"t"}}}}]}`),
 			"1 validation error detected: Value '" + strings.Repeat("t", 37) + "' at 'clientRequestToken' failed to satisfy constraint: Member must have length less than or equal to 36"},
+		{refused(t, s.UpdateTable, `{"TableName":"flat","AttributeDefinitions":[{"AttributeName":"g","AttributeType":"S"}],"GlobalSecondaryIndexUpdates":[{"Create":
+			{"IndexName":"byg","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"SOME"}}}]}`),
+			"1 validation error detected: Value 'SOME' at 'globalSecondaryIndexUpdates.1.member.create.projection.projectionType' failed to satisfy constraint: Member must satisfy enum value set: [ALL, INCLUDE, KEYS_ONLY]"},
 		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"},"n":{"N":"+1"}}}`), ""},
 	} {
 		if c.got != c.want {

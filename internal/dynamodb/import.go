@@ -173,7 +173,7 @@ func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*Impor
 		AttributeDefinitions: params.AttributeDefinitions, BillingMode: params.BillingMode, ProvisionedThroughput: params.ProvisionedThroughput,
 		GlobalSecondaryIndexes: params.GlobalSecondaryIndexes, SSESpecification: params.SSESpecification,
 		notServed: notServed{OnDemandThroughput: params.OnDemandThroughput}}, true,
-		nameFields{"tableCreationParameters.tableName", "tableCreationParameters.globalSecondaryIndexes", ""})
+		nameFields{table: "tableCreationParameters.tableName", gsis: "tableCreationParameters.globalSecondaryIndexes", params: "tableCreationParameters."})
 	if err != nil {
 		return nil, err
 	}

@@ -492,7 +492,7 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	}
 	// Definitions are checked here, before any index changes: an index
 	// made on a type the item decoder cannot give would refuse every write.
-	if err := checkAttributeTypes(in.AttributeDefinitions); err != nil {
+	if err := checkAttributeTypes(in.AttributeDefinitions, ""); err != nil {
 		return nil, err
 	}
 	save := s.db.NewBatch() // what is stored with the updated record
@@ -505,8 +505,14 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		switch {
 		case u.Create != nil:
 			// At its own member: checkIndexes sees it among the others.
-			if err := checkKeySchemaShape(u.Create.KeySchema, fmt.Sprintf("globalSecondaryIndexUpdates.%d.member.create.keySchema", i+1)); err != nil {
+			at := fmt.Sprintf("globalSecondaryIndexUpdates.%d.member.create.", i+1)
+			if err := checkKeySchemaShape(u.Create.KeySchema, at+"keySchema"); err != nil {
 				return nil, err
+			}
+			switch pt := u.Create.Projection.ProjectionType; pt {
+			case "", "ALL", "KEYS_ONLY", "INCLUDE":
+			default:
+				return nil, modelValidation(pt, at+"projection.projectionType", "satisfy enum value set: [ALL, INCLUDE, KEYS_ONLY]")
 			}
 			if rec.index(u.Create.IndexName) != nil {
 				return nil, validationf("One or more parameter values were invalid: Index with name: %s already exists", u.Create.IndexName)

@@ -383,14 +383,14 @@ type CreateTableOutput struct {
 
 // CreateTable makes a table; it is ACTIVE at once.
 func (s *Service) CreateTable(ctx context.Context, in *CreateTableInput) (*CreateTableOutput, error) {
-	out, _, err := s.createTable(ctx, in, false, nameFields{"tableName", "globalSecondaryIndexes", "localSecondaryIndexes"})
+	out, _, err := s.createTable(ctx, in, false, nameFields{table: "tableName", gsis: "globalSecondaryIndexes", lsis: "localSecondaryIndexes"})
 	return out, err
 }
 
-// nameFields are the members of a request that hold a new table's name
-// and its global and local index lists, as its validation errors name
-// them.
-type nameFields struct{ table, gsis, lsis string }
+// nameFields are the members of a request that hold a new table's name,
+// its global and local index lists and (under params) its key schema and
+// attribute definitions, as its validation errors name them.
+type nameFields struct{ table, gsis, lsis, params string }
 
 // createTable makes a table. For a restore or an import (filling), it is
 // marked Filling and returned locked for the fill (lockForFill) before
@@ -431,7 +431,7 @@ func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling
 	if mode == "" {
 		mode = "PROVISIONED"
 	}
-	if err := checkKeySchema(in.KeySchema, in.AttributeDefinitions); err != nil {
+	if err := checkKeySchema(in.KeySchema, in.AttributeDefinitions, at.params); err != nil {
 		return nil, nil, err
 	}
 	if in.LocalSecondaryIndexes != nil && len(in.LocalSecondaryIndexes) == 0 {
@@ -496,11 +496,11 @@ func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling
 
 // checkKeySchema checks a table's key schema and that its attributes are
 // defined (checkIndexes checks that nothing else is).
-func checkKeySchema(ks []KeySchemaElement, defs []AttributeDefinition) error {
-	if err := checkKeySchemaShape(ks, "keySchema"); err != nil {
+func checkKeySchema(ks []KeySchemaElement, defs []AttributeDefinition, params string) error {
+	if err := checkKeySchemaShape(ks, params+"keySchema"); err != nil {
 		return err
 	}
-	if err := checkAttributeTypes(defs); err != nil {
+	if err := checkAttributeTypes(defs, params); err != nil {
 		return err
 	}
 	defined := map[string]string{}
@@ -516,12 +516,12 @@ func checkKeySchema(ks []KeySchemaElement, defs []AttributeDefinition) error {
 }
 
 // checkAttributeTypes checks the types attribute definitions give.
-func checkAttributeTypes(defs []AttributeDefinition) error {
+func checkAttributeTypes(defs []AttributeDefinition, params string) error {
 	for i, d := range defs {
 		switch d.AttributeType {
 		case typeS, typeN, typeB:
 		default:
-			return modelValidation(d.AttributeType, fmt.Sprintf("attributeDefinitions.%d.member.attributeType", i+1), "satisfy enum value set: [B, N, S]")
+			return modelValidation(d.AttributeType, fmt.Sprintf("%sattributeDefinitions.%d.member.attributeType", params, i+1), "satisfy enum value set: [B, N, S]")
 		}
 	}
 	return nil
