@@ -3,6 +3,8 @@ package awstest_test
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/md5"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -1163,10 +1165,18 @@ func TestDynamoDB_ExportToS3AndQuery(t *testing.T) {
 		ItemCount          int64  `json:"itemCount"`
 		ManifestFilesS3Key string `json:"manifestFilesS3Key"`
 		OutputFormat       string `json:"outputFormat"`
+		ExportType         string `json:"exportType"`
 	}
 	if err := json.Unmarshal(files[base+"manifest-summary.json"], &summary); err != nil || summary.ItemCount != 3 ||
-		summary.ManifestFilesS3Key != base+"manifest-files.json" || summary.OutputFormat != "DYNAMODB_JSON" {
+		summary.ManifestFilesS3Key != base+"manifest-files.json" || summary.OutputFormat != "DYNAMODB_JSON" || summary.ExportType != "FULL_EXPORT" {
 		t.Fatalf("manifest summary %s (%v); files %v", files[base+"manifest-summary.json"], err, keysOf(files))
+	}
+	// Each manifest's MD5, in base64, in a .md5 file beside it, as real exports have them.
+	for _, m := range []string{"manifest-summary", "manifest-files"} {
+		sum := md5.Sum(files[base+m+".json"])
+		if got := string(files[base+m+".md5"]); got != base64.StdEncoding.EncodeToString(sum[:]) {
+			t.Fatalf("%s.md5 = %q; files %v", m, got, keysOf(files))
+		}
 	}
 	if _, ok := files[base+"_started"]; !ok {
 		t.Fatalf("no _started: %v", keysOf(files))
@@ -1259,6 +1269,29 @@ func TestDynamoDB_ImportFromS3(t *testing.T) {
 	if imp.ImportedItemCount != 2 || imp.ErrorCount != 2 || imp.ProcessedItemCount != 4 {
 		t.Fatalf("CSV import: imported %d, errors %d, processed %d", imp.ImportedItemCount, imp.ErrorCount, imp.ProcessedItemCount)
 	}
+	// An import that skipped items ends FAILED, as on AWS; its table keeps the valid ones.
+	if imp.ImportStatus != dtypes.ImportStatusFailed || aws.ToString(imp.FailureCode) != "ItemValidationError" ||
+		!strings.HasPrefix(aws.ToString(imp.FailureMessage), "Some of the items failed validation checks and were not imported.") {
+		t.Fatalf("CSV import with bad lines: %s %s %s", imp.ImportStatus, aws.ToString(imp.FailureCode), aws.ToString(imp.FailureMessage))
+	}
+	// ProcessedSizeBytes counts the lines' bytes, after decompression: the
+	// same lines gzipped count the same.
+	if imp.ProcessedSizeBytes == nil || *imp.ProcessedSizeBytes != int64(len(csvBody)) {
+		t.Fatalf("CSV import: ProcessedSizeBytes %v, want %d", aws.ToInt64(imp.ProcessedSizeBytes), len(csvBody))
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(csvBody))
+	zw.Close()
+	must[*s3.PutObjectOutput](t)(s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("lake"), Key: aws.String("csvgz/part-0.csv.gz"), Body: bytes.NewReader(gz.Bytes())}))
+	gzImport := *csvImport
+	gzParams := *csvImport.TableCreationParameters
+	gzParams.TableName = aws.String("from_csv_gz")
+	gzImport.TableCreationParameters, gzImport.ClientToken, gzImport.InputCompressionType = &gzParams, nil, dtypes.InputCompressionTypeGzip
+	gzImport.S3BucketSource = &dtypes.S3BucketSource{S3Bucket: aws.String("lake"), S3KeyPrefix: aws.String("csvgz/")}
+	if n := must[*dynamodb.ImportTableOutput](t)(c.ImportTable(ctx, &gzImport)).ImportTableDescription.ProcessedSizeBytes; aws.ToInt64(n) != int64(len(csvBody)) {
+		t.Fatalf("gzipped CSV import: ProcessedSizeBytes %d, want %d", aws.ToInt64(n), len(csvBody))
+	}
 	// The same request again is the same import; its token with any other
 	// parameter is a conflict.
 	if again := must[*dynamodb.ImportTableOutput](t)(c.ImportTable(ctx, csvImport)).ImportTableDescription; aws.ToString(again.ImportArn) != aws.ToString(imp.ImportArn) {
@@ -1302,7 +1335,8 @@ func TestDynamoDB_ImportFromS3(t *testing.T) {
 				KeySchema:  []dtypes.KeySchemaElement{{AttributeName: aws.String("status"), KeyType: dtypes.KeyTypeHash}},
 				Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeAll}}}},
 	})).ImportTableDescription
-	if imp.ImportedItemCount != 1 || imp.ErrorCount != 3 || imp.ProcessedItemCount != 5 {
+	// Every write counts as imported, as AWS counts: processed = imported + errors.
+	if imp.ImportedItemCount != 2 || imp.ErrorCount != 3 || imp.ProcessedItemCount != 5 {
 		t.Fatalf("import with a repeated key: imported %d, errors %d, processed %d", imp.ImportedItemCount, imp.ErrorCount, imp.ProcessedItemCount)
 	}
 	for status, want := range map[string]int32{"open": 0, "shipped": 1} {
@@ -1314,7 +1348,7 @@ func TestDynamoDB_ImportFromS3(t *testing.T) {
 		}
 	}
 	list := must[*dynamodb.ListImportsOutput](t)(c.ListImports(ctx, &dynamodb.ListImportsInput{}))
-	if len(list.ImportSummaryList) != 3 {
+	if len(list.ImportSummaryList) != 4 {
 		t.Fatalf("imports: %+v", list.ImportSummaryList)
 	}
 }

@@ -230,19 +230,21 @@ func (s *Service) writeExport(ctx context.Context, sc scope, rec *tableRecord, d
 		"endTime": isoMillis(s.clock.Now()), "tableArn": d.TableArn, "tableId": d.TableId,
 		"exportTime": isoMillis(d.ExportTime.Time), "s3Bucket": d.S3Bucket, "s3Prefix": nullable(d.S3Prefix),
 		"s3SseAlgorithm": nil, "s3SseKmsKeyId": nil, "manifestFilesS3Key": files,
-		"billedSizeBytes": d.BilledSizeBytes, "itemCount": d.ItemCount, "outputFormat": "DYNAMODB_JSON",
+		"billedSizeBytes": d.BilledSizeBytes, "itemCount": d.ItemCount, "outputFormat": "DYNAMODB_JSON", "exportType": "FULL_EXPORT",
 	})
 	d.ExportManifest = base + "manifest-summary.json"
 	return putWithChecksum(put, d.ExportManifest, summary)
 }
 
-// putWithChecksum writes a manifest and its .checksum (its MD5 in hex).
+// putWithChecksum writes a manifest and its checksum: the MD5 in base64,
+// in manifest-*.md5, as real exports write it (AWS's guide names the file
+// manifest-*.checksum, but exports list .md5 files).
 func putWithChecksum(put func(string, []byte, string) error, key string, body []byte) error {
 	if err := put(key, body, "application/json"); err != nil {
 		return err
 	}
 	sum := md5.Sum(body)
-	return put(strings.TrimSuffix(key, ".json")+".checksum", []byte(hex.EncodeToString(sum[:])), "text/plain")
+	return put(strings.TrimSuffix(key, ".json")+".md5", []byte(base64.StdEncoding.EncodeToString(sum[:])), "text/plain")
 }
 
 func isoMillis(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }

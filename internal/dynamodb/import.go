@@ -223,9 +223,14 @@ func (s *Service) ImportTable(ctx context.Context, in *ImportTableInput) (*Impor
 		return &ImportTableOutput{ImportTableDescription: d}, nil
 	}
 	// COMPLETED in the commit that clears the table's Filling mark: a crash
-	// keeps both or neither.
+	// keeps both or neither. An import that skipped any line ends FAILED,
+	// as on AWS, its table kept with the items that were valid.
 	done := d
 	done.ImportStatus, done.EndTime = "COMPLETED", epoch.Ptr(s.clock.Now())
+	if done.ErrorCount > 0 {
+		done.ImportStatus, done.FailureCode = "FAILED", "ItemValidationError"
+		done.FailureMessage = fmt.Sprintf("Some of the items failed validation checks and were not imported. The server's log names why (the first %d).", maxLoggedSkips)
+	}
 	body, err := json.Marshal(done)
 	if err != nil {
 		return nil, err
@@ -249,6 +254,7 @@ type importer struct {
 	w           *writeBatch
 	pending     map[string]Item // the items in w, by key: a later line replaces them
 	n           int
+	object      string // the key of the object being read, for the log
 }
 
 func (imp *importer) run(ctx context.Context, sc scope, rec *tableRecord) error {
@@ -278,17 +284,29 @@ func (imp *importer) run(ctx context.Context, sc scope, rec *tableRecord) error 
 }
 
 // file reads one object.
+// maxLoggedSkips is how many skipped items of one import are logged.
+const maxLoggedSkips = 100
+
+// skip counts an item that is not imported and logs why (the first
+// maxLoggedSkips of an import), where AWS logs them to CloudWatch.
+func (imp *importer) skip(why string) {
+	imp.d.ErrorCount++
+	if imp.d.ErrorCount <= maxLoggedSkips {
+		imp.s.opts.Logger.Warn("dynamodb: an import skipped an item", "import", imp.d.ImportArn, "object", imp.object,
+			"item", imp.d.ProcessedItemCount, "reason", why)
+	}
+}
+
 func (imp *importer) file(ctx context.Context, sc scope, rec *tableRecord, key string) error {
+	imp.object = key
 	body, err := imp.s.opts.Lake.Get(ctx, sc.account, imp.d.S3BucketSource.S3Bucket, key)
 	if err != nil {
 		return err
 	}
 	defer body.Close()
-	counted := &countingReader{r: body}
-	// Deferred first, so it runs after the decompressors have stopped
-	// reading (zstd reads in a goroutine of its own).
-	defer func() { imp.d.ProcessedSizeBytes += counted.n }()
-	var r io.Reader = counted
+	// ProcessedSizeBytes counts the bytes after decompression, as AWS
+	// counts them: a compressed and a plain copy of the lines count alike.
+	var r io.Reader = body
 	switch imp.compression {
 	case "GZIP":
 		zr, err := gzip.NewReader(r)
@@ -305,6 +323,9 @@ func (imp *importer) file(ctx context.Context, sc scope, rec *tableRecord, key s
 		defer zr.Close()
 		r = zr
 	}
+	counted := &countingReader{r: r}
+	defer func() { imp.d.ProcessedSizeBytes += counted.n }()
+	r = counted
 	if imp.d.InputFormat == "CSV" {
 		return imp.csvFile(rec, r, key)
 	}
@@ -321,13 +342,13 @@ func (imp *importer) file(ctx context.Context, sc scope, rec *tableRecord, key s
 		}
 		var item Item
 		if json.Unmarshal(line, &wrapped) != nil || len(wrapped.Item) == 0 {
-			imp.d.ErrorCount++
+			imp.skip("not a JSON object with an Item")
 			continue
 		}
 		// json/v2's own rules: a line with invalid UTF-8 or a name given
 		// twice is an error, as it was before items were parsed by hand.
 		if err = jsonv2.Unmarshal(wrapped.Item, &item); err != nil || item == nil {
-			imp.d.ErrorCount++
+			imp.skip(fmt.Sprintf("not an item: %v", err))
 			continue
 		}
 		if err := imp.put(rec, item); err != nil {
@@ -355,7 +376,7 @@ func (imp *importer) csvFile(rec *tableRecord, r io.Reader, key string) error {
 		case err == nil:
 		case errors.As(err, &pe) && header != nil: // a bad line: counted, skipped
 			imp.d.ProcessedItemCount++
-			imp.d.ErrorCount++
+			imp.skip(pe.Error())
 			continue
 		default:
 			return fmt.Errorf("%s: %w", key, err)
@@ -367,7 +388,7 @@ func (imp *importer) csvFile(rec *tableRecord, r io.Reader, key string) error {
 		imp.d.ProcessedItemCount++
 		item, ok := csvItem(rec, header, fields)
 		if !ok {
-			imp.d.ErrorCount++
+			imp.skip("a field does not fit its attribute's type, or the line has more fields than the header")
 			continue
 		}
 		if err := imp.put(rec, item); err != nil {
@@ -412,13 +433,19 @@ func csvItem(rec *tableRecord, header, fields []string) (Item, bool) {
 // put writes one imported item, if it is a valid one for the table.
 // PutItem's checks, in its order.
 func (imp *importer) put(rec *tableRecord, item Item) error {
-	if checkItem(item) != nil {
-		imp.d.ErrorCount++
+	if err := checkItem(item); err != nil {
+		imp.skip(err.Error())
 		return nil
 	}
 	key, err := rec.keyOf(item, false)
-	if err != nil || rec.checkIndexKeys(item) != nil || itemSize(item) > maxItemSize {
-		imp.d.ErrorCount++
+	if err == nil {
+		err = rec.checkIndexKeys(item)
+	}
+	if err == nil && itemSize(item) > maxItemSize {
+		err = validationf("Item size has exceeded the maximum allowed size")
+	}
+	if err != nil {
+		imp.skip(err.Error())
 		return nil
 	}
 	body, err := encodeItem(item)
@@ -433,9 +460,7 @@ func (imp *importer) put(rec *tableRecord, item Item) error {
 			return err
 		}
 	}
-	if old == nil {
-		imp.d.ImportedItemCount++
-	}
+	imp.d.ImportedItemCount++ // every write, as AWS counts: Processed = Imported + Errors
 	imp.w.put(rec, key, old, item, body)
 	imp.pending[string(key)] = item
 	if imp.n++; imp.n%500 == 0 {
