@@ -401,6 +401,8 @@ func TestRefusedRequests(t *testing.T) {
 			"The provided starting key is outside query boundaries based on provided conditions"},
 		{refused(t, s.Query, `{"TableName":"orders","KeyConditionExpression":"pk = :p","FilterExpression":"size(sk) > :z","ExpressionAttributeValues":{":p":{"S":"a"},":z":{"N":"0"}}}`),
 			"Filter Expression can only contain non-primary key attributes: Primary key attribute: sk"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ConditionExpression":"ss < :set","ExpressionAttributeValues":{":set":{"SS":["a"]}}}`),
+			"Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: <, operand type: SS"},
 		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ConditionExpression":"begins_with(v, :n)","ExpressionAttributeValues":{":n":{"N":"1"}}}`),
 			"Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N"},
 		{refused(t, s.Query, `{"TableName":"orders","KeyConditionExpression":"pk = :p AND sk BETWEEN :h AND :l","ExpressionAttributeValues":{":p":{"S":"a"},":h":{"N":"5"},":l":{"N":"1"}}}`),

@@ -582,8 +582,9 @@ func parseCondition(kind, src string, env *exprEnv) (*condition, error) {
 }
 
 // checkOperands refuses what DynamoDB refuses before it reads anything:
-// one path on both sides of a comparison or a function, begins_with of a
-// value neither string nor binary, and BETWEEN bounds of two types or the
+// one path on both sides of a comparison or a function, an ordering (<,
+// <=, >, >=) of a value neither string, number nor binary, begins_with of
+// a value neither string nor binary, and BETWEEN bounds of two types or the
 // wrong way round.
 func (p *parser) checkOperands(c *condition) error {
 	for _, sub := range c.subs {
@@ -596,6 +597,16 @@ func (p *parser) checkOperands(c *condition) error {
 		return p.fail("The first operand must be distinct from the remaining operands for this operator or function; operator: %s, first operand: [%s]", c.op, pathList(ops[0].path))
 	}
 	switch {
+	case c.kind == condCompare && c.op != "=" && c.op != "<>":
+		// Only strings, numbers and binaries are ordered.
+		for _, o := range ops {
+			if o.kind != opValue {
+				continue
+			}
+			if t := o.value.Type(); t != typeS && t != typeN && t != typeB {
+				return p.fail("Incorrect operand type for operator or function; operator or function: %s, operand type: %s", c.op, t)
+			}
+		}
 	case c.kind == condFunc && c.op == "begins_with":
 		for _, o := range ops {
 			if o.kind != opValue {
