@@ -438,6 +438,16 @@ func TestRefusedRequests(t *testing.T) {
 		{refused(t, s.UpdateTable, `{"TableName":"flat","AttributeDefinitions":[{"AttributeName":"g","AttributeType":"S"}],"GlobalSecondaryIndexUpdates":[{"Create":
 			{"IndexName":"byg","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"SOME"}}}]}`),
 			"1 validation error detected: Value 'SOME' at 'globalSecondaryIndexUpdates.1.member.create.projection.projectionType' failed to satisfy constraint: Member must satisfy enum value set: [ALL, INCLUDE, KEYS_ONLY]"},
+		// The old parameters' operators take the types AWS's reference gives, refused in their own words.
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"Expected":{"a":{"ComparisonOperator":"LT","AttributeValueList":[{"SS":["x"]}]}}}`),
+			"One or more parameter values were invalid: ComparisonOperator LT is not valid for SS AttributeValue type"},
+		{refused(t, s.Scan, `{"TableName":"flat","ScanFilter":{"a":{"ComparisonOperator":"BEGINS_WITH","AttributeValueList":[{"N":"1"}]}}}`),
+			"One or more parameter values were invalid: ComparisonOperator BEGINS_WITH is not valid for N AttributeValue type"},
+		{refused(t, s.Scan, `{"TableName":"flat","ScanFilter":{"a":{"ComparisonOperator":"IN","AttributeValueList":[{"N":"1"},{"S":"x"}]}}}`),
+			"One or more parameter values were invalid: AttributeValues inside AttributeValueList must be of same type"},
+		{refused(t, s.Scan, `{"TableName":"flat","ScanFilter":{"a":{"ComparisonOperator":"BETWEEN","AttributeValueList":[{"N":"5"},{"N":"1"}]}}}`),
+			"The BETWEEN condition was provided a range where the lower bound is greater than the upper bound"},
+		{refused(t, s.Scan, `{"TableName":"flat","ScanFilter":{"a":{"ComparisonOperator":"EQ","AttributeValueList":[{"BOOL":true}]}}}`), ""},
 		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"},"n":{"N":"+1"}}}`), ""},
 	} {
 		if c.got != c.want {

@@ -25,7 +25,7 @@ import (
 //	<prefix>/AWSDynamoDB/<export id>/data/<name>.json.gz     {"Item":{...}} per line
 //	<prefix>/AWSDynamoDB/<export id>/manifest-files.json     a line per data file
 //	<prefix>/AWSDynamoDB/<export id>/manifest-summary.json
-//	(and a .checksum, the MD5 in hex, for each manifest)
+//	(and beside each manifest a .md5: its MD5 in base64, as real exports have)
 //
 // The export runs within the request and answers COMPLETED (or FAILED,
 // when the objects cannot be written, as AWS would report later); a

@@ -27,10 +27,12 @@ import (
 // write it) or CSV (a header, from the first line of each file or
 // HeaderList; key attributes typed as their definitions say, every other
 // value a string). A line that does not make a valid item is counted in
-// ErrorCount and skipped, as AWS does. The import runs within the request
-// and answers COMPLETED, or FAILED (the table removed again) when the
-// objects cannot be read; a table a crash cut short is removed at the next
-// start (it is marked Filling until done). Descriptions are kept under
+// ErrorCount, logged and skipped, as AWS does. The import runs within the
+// request and answers COMPLETED; FAILED with ItemValidationError when it
+// skipped any line, its table kept with the valid items, as on AWS; or
+// FAILED with its table removed again when the objects cannot be read. A
+// table a crash cut short is removed at the next start (it is marked
+// Filling until done). Descriptions are kept under
 // ddb\x00I\x00<account>\x00<region>\x00<import id>.
 
 var importPrefix = []byte("ddb\x00I\x00")
@@ -283,7 +285,6 @@ func (imp *importer) run(ctx context.Context, sc scope, rec *tableRecord) error 
 	return imp.w.commit()
 }
 
-// file reads one object.
 // maxLoggedSkips is how many skipped items of one import are logged.
 const maxLoggedSkips = 100
 
@@ -297,6 +298,7 @@ func (imp *importer) skip(why string) {
 	}
 }
 
+// file reads one object.
 func (imp *importer) file(ctx context.Context, sc scope, rec *tableRecord, key string) error {
 	imp.object = key
 	body, err := imp.s.opts.Lake.Get(ctx, sc.account, imp.d.S3BucketSource.S3Bucket, key)

@@ -120,6 +120,20 @@ func operands(op string) (int, bool) {
 	return 0, false
 }
 
+// takes reports whether a comparison operator of the old parameters takes
+// a value of type t, as AWS's reference gives them: EQ and NE any type,
+// BEGINS_WITH strings and binaries, the others strings, numbers and
+// binaries.
+func takes(op, t string) bool {
+	switch op {
+	case "EQ", "NE":
+		return true
+	case "BEGINS_WITH":
+		return t == typeS || t == typeB
+	}
+	return t == typeS || t == typeN || t == typeB
+}
+
 // condition translates one attribute's condition.
 func (l *legacy) condition(attr string, c Condition) (string, error) {
 	want, ok := operands(c.ComparisonOperator)
@@ -132,6 +146,21 @@ func (l *legacy) condition(attr string, c Condition) (string, error) {
 	for _, v := range c.AttributeValueList {
 		if _, err := v.check(attr, 0); err != nil {
 			return "", err
+		}
+		// The types each operator takes, as AWS's reference gives them (EQ
+		// and NE take any): refused in the old parameters' words, before
+		// the expression's own checks would word it as an expression's.
+		t := v.Type()
+		if !takes(c.ComparisonOperator, t) {
+			return "", invalidParam("ComparisonOperator %s is not valid for %s AttributeValue type", c.ComparisonOperator, t)
+		}
+		if t != c.AttributeValueList[0].Type() {
+			return "", invalidParam("AttributeValues inside AttributeValueList must be of same type")
+		}
+	}
+	if c.ComparisonOperator == "BETWEEN" {
+		if n, ok := compare(&c.AttributeValueList[0], &c.AttributeValueList[1]); ok && n > 0 {
+			return "", validationf("The BETWEEN condition was provided a range where the lower bound is greater than the upper bound")
 		}
 	}
 	n := l.name(attr)

@@ -456,7 +456,7 @@ func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling
 			return nil, nil, validationf("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST")
 		}
 	default:
-		return nil, nil, modelValidation(mode, "billingMode", "satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]")
+		return nil, nil, modelValidation(mode, at.params+"billingMode", "satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]")
 	}
 	rec := tableRecord{Account: sc.account, Region: sc.region, Name: in.TableName, ID: newID(), KeySchema: in.KeySchema,
 		Attributes: in.AttributeDefinitions, BillingMode: mode, Throughput: in.ProvisionedThroughput,
