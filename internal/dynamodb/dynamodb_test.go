@@ -448,6 +448,11 @@ func TestRefusedRequests(t *testing.T) {
 		{refused(t, s.Scan, `{"TableName":"flat","ScanFilter":{"a":{"ComparisonOperator":"BETWEEN","AttributeValueList":[{"N":"5"},{"N":"1"}]}}}`),
 			"The BETWEEN condition was provided a range where the lower bound is greater than the upper bound"},
 		{refused(t, s.Scan, `{"TableName":"flat","ScanFilter":{"a":{"ComparisonOperator":"EQ","AttributeValueList":[{"BOOL":true}]}}}`), ""},
+		// PartiQL words a check of the expression a statement became without the expression's name.
+		{refused(t, s.ExecuteStatement, `{"Statement":"SELECT * FROM flat WHERE pk = 'x' AND val < ?","Parameters":[{"BOOL":true}]}`),
+			"Incorrect operand type for operator or function; operator or function: <, operand type: BOOL"},
+		{refused(t, s.ExecuteStatement, `{"Statement":"UPDATE flat SET v = 1 WHERE pk = 'x' AND begins_with(s, ?)","Parameters":[{"N":"1"}]}`),
+			"Incorrect operand type for operator or function; operator or function: begins_with, operand type: N"},
 		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"},"n":{"N":"+1"}}}`), ""},
 	} {
 		if c.got != c.want {

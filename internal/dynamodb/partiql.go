@@ -950,7 +950,7 @@ func (s *Service) pqSelect(ctx context.Context, st *pqStatement, in *ExecuteStat
 		res, err = s.Scan(ctx, q)
 	}
 	if err != nil {
-		return nil, err
+		return nil, statementError(err)
 	}
 	out := &ExecuteStatementOutput{Items: res.Items, LastEvaluatedKey: res.LastEvaluatedKey, ConsumedCapacity: res.ConsumedCapacity}
 	if out.Items == nil {
@@ -1060,9 +1060,26 @@ func (s *Service) pqWrite(ctx context.Context, st *pqStatement, capacity, onFail
 		return nil, nil, validationf("EXISTS can only be used in transactions")
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, statementError(err)
 	}
 	return out.Attributes, out.ConsumedCapacity, nil
+}
+
+// statementError words an error of the operation a statement ran as as
+// DynamoDB's PartiQL words it: a check of the expression Lakebox made of
+// the statement (an operand's type, say) comes without that expression's
+// name, which the statement never had.
+func statementError(err error) error {
+	e, ok := awserr.As(err)
+	if !ok || e.Code != ErrValidation.Code {
+		return err
+	}
+	for _, kind := range []string{"KeyConditionExpression", "FilterExpression", "ConditionExpression", "UpdateExpression", "ProjectionExpression"} {
+		if msg, ok := strings.CutPrefix(e.Message, "Invalid "+kind+": "); ok {
+			return ErrValidation.WithMessage("%s", msg)
+		}
+	}
+	return err
 }
 
 // transactItem is a write statement as a TransactWriteItems action.
@@ -1230,7 +1247,7 @@ func (s *Service) pqGet(ctx context.Context, st *pqStatement, consistent *bool, 
 	in.ConsistentRead, in.ReturnConsumedCapacity = consistent, capacity
 	out, err := s.GetItem(ctx, in)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, statementError(err)
 	}
 	if out.Item == nil {
 		return nil, out.ConsumedCapacity, nil
@@ -1320,14 +1337,14 @@ func (s *Service) ExecuteTransaction(ctx context.Context, in *ExecuteTransaction
 	if len(gets) > 0 { // SDKs send a ClientRequestToken with reads too: reading twice is harmless
 		out, err := s.TransactGetItems(ctx, &TransactGetItemsInput{TransactItems: gets, ReturnConsumedCapacity: in.ReturnConsumedCapacity})
 		if err != nil {
-			return nil, err
+			return nil, statementError(err)
 		}
 		return &ExecuteTransactionOutput{Responses: out.Responses, ConsumedCapacity: out.ConsumedCapacity}, nil
 	}
 	out, err := s.TransactWriteItems(ctx, &TransactWriteItemsInput{TransactItems: writes, ClientRequestToken: in.ClientRequestToken,
 		ReturnConsumedCapacity: in.ReturnConsumedCapacity})
 	if err != nil {
-		return nil, err
+		return nil, statementError(err)
 	}
 	return &ExecuteTransactionOutput{ConsumedCapacity: out.ConsumedCapacity}, nil
 }
