@@ -368,19 +368,6 @@ func removeIn(cur *AttributeValue, p path) error {
 	return nil
 }
 
-// parentIsDocument reports whether the path's parent is there and holds
-// what its last element names: a map for a name, a list for an index.
-func parentIsDocument(item Item, p path) bool {
-	if len(p) == 1 {
-		return true
-	}
-	parent := resolve(item, p[:len(p)-1])
-	if last := p[len(p)-1]; last.name != "" {
-		return parent != nil && parent.M != nil
-	}
-	return parent != nil && parent.L != nil
-}
-
 // inListOrder orders paths for applying, element by element: names by
 // their text, list indexes by number, ascending or, when desc, descending.
 // SET then appends past a list's end in index order, as DynamoDB does, and
@@ -486,9 +473,9 @@ func apply(u *update, item Item) (Item, error) {
 		if v.SS == nil && v.NS == nil && v.BS == nil {
 			return nil, validationf("Invalid UpdateExpression: Incorrect operand type for operator or function; operator: DELETE, operand type: %s", typeName(v.Type()))
 		}
-		if cur == nil {
-			if !parentIsDocument(out, a.path) {
-				return nil, errBadUpdatePath()
+		if cur == nil { // nothing to take from; but its parent must be there, as for REMOVE
+			if err := removeAt(out, a.path); err != nil {
+				return nil, err
 			}
 			continue
 		}

@@ -596,27 +596,19 @@ func (p *parser) checkOperands(c *condition) error {
 	if (c.kind == condCompare || c.kind == condFunc) && len(ops) == 2 && ops[0].kind == opPath && ops[1].kind == opPath && slices.Equal(ops[0].path, ops[1].path) {
 		return p.fail("The first operand must be distinct from the remaining operands for this operator or function; operator: %s, first operand: [%s]", c.op, pathList(ops[0].path))
 	}
+	var takes func(t string) bool // the values the operator or function takes
 	switch {
 	case c.kind == condCompare && c.op != "=" && c.op != "<>":
-		// Only strings, numbers and binaries are ordered.
-		for _, o := range ops {
-			if o.kind != opValue {
-				continue
-			}
-			if t := o.value.Type(); t != typeS && t != typeN && t != typeB {
-				return p.fail("Incorrect operand type for operator or function; operator or function: %s, operand type: %s", c.op, t)
-			}
-		}
+		takes = scalar
 	case c.kind == condFunc && c.op == "begins_with":
-		for _, o := range ops {
-			if o.kind != opValue {
-				continue
-			}
-			if t := o.value.Type(); t != typeS && t != typeB {
-				return p.fail("Incorrect operand type for operator or function; operator or function: begins_with, operand type: %s", t)
-			}
+		takes = prefixed
+	}
+	for _, o := range ops {
+		if takes != nil && o.kind == opValue && !takes(o.value.Type()) {
+			return p.fail("Incorrect operand type for operator or function; operator or function: %s, operand type: %s", c.op, o.value.Type())
 		}
-	case c.kind == condBetween && ops[1].kind == opValue && ops[2].kind == opValue:
+	}
+	if c.kind == condBetween && ops[1].kind == opValue && ops[2].kind == opValue {
 		lo, hi := ops[1].value, ops[2].value
 		bounds := fmt.Sprintf("lower bound operand: AttributeValue: {%s}, upper bound operand: AttributeValue: {%s}", showScalar(lo), showScalar(hi))
 		if lo.Type() != hi.Type() {
@@ -628,6 +620,15 @@ func (p *parser) checkOperands(c *condition) error {
 	}
 	return nil
 }
+
+// scalar reports whether values of type t are strings, numbers or
+// binaries: what the orderings (<, <=, >, >=, BETWEEN) compare, and what
+// contains and IN take.
+func scalar(t string) bool { return t == typeS || t == typeN || t == typeB }
+
+// prefixed reports whether values of type t have prefixes, as begins_with
+// takes them: strings and binaries.
+func prefixed(t string) bool { return t == typeS || t == typeB }
 
 // showScalar writes a value as DynamoDB's messages show it: "N:5".
 func showScalar(v *AttributeValue) string {
@@ -845,6 +846,22 @@ func pathList(p path) string {
 	return strings.Join(parts, ", ")
 }
 
+// isPlaceholder reports whether k is sigil (# for a name, : for a value)
+// and a name's characters.
+func isPlaceholder(k string, sigil byte) bool {
+	return len(k) >= 2 && k[0] == sigil && strings.IndexFunc(k[1:], func(r rune) bool { return r >= 0x80 || !isIdentChar(byte(r)) }) < 0
+}
+
+// nonEmpty is m, or nil when it holds nothing: a request's name and value
+// maps, given, may not be empty, so the requests Lakebox builds itself
+// (from the old parameters, from PartiQL) leave an empty one out.
+func nonEmpty[M ~map[K]V, K comparable, V any](m M) M {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
+}
+
 // checkNames validates ExpressionAttributeNames' keys: given, the map
 // may not be empty, and each key is # and a name's characters.
 func checkNames(names map[string]string) error {
@@ -852,7 +869,7 @@ func checkNames(names map[string]string) error {
 		return validationf("ExpressionAttributeNames must not be empty")
 	}
 	for k := range names {
-		if len(k) < 2 || k[0] != '#' || strings.IndexFunc(k[1:], func(r rune) bool { return r >= 0x80 || !isIdentChar(byte(r)) }) >= 0 {
+		if !isPlaceholder(k, '#') {
 			return validationf("ExpressionAttributeNames contains invalid key: Syntax error; key: %q", k)
 		}
 	}
@@ -866,7 +883,7 @@ func checkValues(values map[string]AttributeValue) error {
 		return validationf("ExpressionAttributeValues must not be empty")
 	}
 	for k, v := range values {
-		if len(k) < 2 || k[0] != ':' || strings.IndexFunc(k[1:], func(r rune) bool { return r >= 0x80 || !isIdentChar(byte(r)) }) >= 0 {
+		if !isPlaceholder(k, ':') {
 			return validationf("ExpressionAttributeValues contains invalid key: Syntax error; key: %q", k)
 		}
 		changed, err := v.check(k, 0)

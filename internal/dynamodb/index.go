@@ -99,6 +99,9 @@ func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis 
 				}
 				used[k.AttributeName] = true
 			}
+			if err := checkProjectionType(ix.Projection.ProjectionType, member); err != nil {
+				return err
+			}
 			switch ix.Projection.ProjectionType {
 			case "ALL", "KEYS_ONLY":
 				if len(ix.Projection.NonKeyAttributes) > 0 {
@@ -108,10 +111,8 @@ func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis 
 				if len(ix.Projection.NonKeyAttributes) == 0 {
 					return invalidParam("ProjectionType is INCLUDE, but NonKeyAttributes is not specified")
 				}
-			case "":
+			default: // not given
 				return invalidParam("Unknown ProjectionType: null")
-			default:
-				return modelValidation(ix.Projection.ProjectionType, member+".projection.projectionType", "satisfy enum value set: [ALL, INCLUDE, KEYS_ONLY]")
 			}
 			local := i == 1
 			if local {
@@ -136,6 +137,16 @@ func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis 
 		return invalidParam("Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
 	}
 	return nil
+}
+
+// checkProjectionType checks an index's ProjectionType, if given, against
+// the model's values; member is the index's member path in the request.
+func checkProjectionType(pt, member string) error {
+	switch pt {
+	case "", "ALL", "KEYS_ONLY", "INCLUDE":
+		return nil
+	}
+	return modelValidation(pt, member+".projection.projectionType", "satisfy enum value set: [ALL, INCLUDE, KEYS_ONLY]")
 }
 
 func onDemandIndexThroughput(index string) error {
@@ -395,12 +406,18 @@ type UpdateTableOutput struct {
 // UpdateTable changes billing, throughput, deletion protection and the
 // table class, and creates (backfilling it from every item) or deletes one
 // global index.
+// changesBesidesThroughput reports whether an UpdateTable asks for any
+// change but the table's throughput.
+func (in *UpdateTableInput) changesBesidesThroughput() bool {
+	return in.BillingMode != "" || in.GlobalSecondaryIndexUpdates != nil || in.DeletionProtectionEnabled != nil ||
+		in.StreamSpecification != nil || in.SSESpecification != nil || in.TableClass != ""
+}
+
 func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTableOutput, error) {
 	if err := checkTableSettings(&in.notServed, in.SSESpecification, in.TableClass); err != nil {
 		return nil, err
 	}
-	if in.BillingMode == "" && in.ProvisionedThroughput == nil && in.GlobalSecondaryIndexUpdates == nil && in.DeletionProtectionEnabled == nil &&
-		in.StreamSpecification == nil && in.SSESpecification == nil && in.TableClass == "" {
+	if in.ProvisionedThroughput == nil && !in.changesBesidesThroughput() {
 		return nil, validationf("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
 	}
 	var v awserr.Violations
@@ -460,8 +477,7 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		}
 		// A request that would change only the throughput, to what it is,
 		// is refused, as DynamoDB refuses it.
-		if cur, want := rec.Throughput, in.ProvisionedThroughput; cur != nil && *cur == *want && in.BillingMode == "" && in.GlobalSecondaryIndexUpdates == nil &&
-			in.DeletionProtectionEnabled == nil && in.StreamSpecification == nil && in.SSESpecification == nil && in.TableClass == "" {
+		if cur, want := rec.Throughput, in.ProvisionedThroughput; cur != nil && *cur == *want && !in.changesBesidesThroughput() {
 			return nil, validationf("The provisioned throughput for the table will not change. The requested value equals the current value. "+
 				"Current ReadCapacityUnits provisioned for the table: %d. Requested ReadCapacityUnits: %d. "+
 				"Current WriteCapacityUnits provisioned for the table: %d. Requested WriteCapacityUnits: %d. "+
@@ -505,14 +521,12 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		switch {
 		case u.Create != nil:
 			// At its own member: checkIndexes sees it among the others.
-			at := fmt.Sprintf("globalSecondaryIndexUpdates.%d.member.create.", i+1)
-			if err := checkKeySchemaShape(u.Create.KeySchema, at+"keySchema"); err != nil {
+			at := fmt.Sprintf("globalSecondaryIndexUpdates.%d.member.create", i+1)
+			if err := checkKeySchemaShape(u.Create.KeySchema, at+".keySchema"); err != nil {
 				return nil, err
 			}
-			switch pt := u.Create.Projection.ProjectionType; pt {
-			case "", "ALL", "KEYS_ONLY", "INCLUDE":
-			default:
-				return nil, modelValidation(pt, at+"projection.projectionType", "satisfy enum value set: [ALL, INCLUDE, KEYS_ONLY]")
+			if err := checkProjectionType(u.Create.Projection.ProjectionType, at); err != nil {
+				return nil, err
 			}
 			if rec.index(u.Create.IndexName) != nil {
 				return nil, validationf("One or more parameter values were invalid: Index with name: %s already exists", u.Create.IndexName)

@@ -129,9 +129,9 @@ func takes(op, t string) bool {
 	case "EQ", "NE":
 		return true
 	case "BEGINS_WITH":
-		return t == typeS || t == typeB
+		return prefixed(t)
 	}
-	return t == typeS || t == typeN || t == typeB
+	return scalar(t)
 }
 
 // condition translates one attribute's condition.
@@ -336,11 +336,6 @@ func translateWrite(expected map[string]ExpectedAttributeValue, condOp string, u
 			return err
 		}
 	}
-	if len(*names) == 0 { // nothing translated: given, the maps would be empty, which is refused
-		*names = nil
-	}
-	if len(*values) == 0 {
-		*values = nil
-	}
+	*names, *values = nonEmpty(*names), nonEmpty(*values) // when nothing was translated
 	return nil
 }

@@ -23,11 +23,12 @@ var numberContext = apd.Context{Precision: maxDigits, MaxExponent: apd.MaxExpone
 // reduced (no trailing zeros). A leading + is accepted, as DynamoDB
 // does; spaces around the digits are not.
 func parseNumber(s string) (*apd.Decimal, error) {
-	if strings.TrimSpace(s) == "" {
+	t := strings.TrimSpace(s)
+	if t == "" {
 		return nil, validationf("The parameter cannot be converted to a numeric value")
 	}
 	d, _, err := apd.NewFromString(s)
-	if err != nil || d.Form != apd.Finite || strings.TrimSpace(s) != s {
+	if err != nil || d.Form != apd.Finite || t != s {
 		return nil, validationf("The parameter cannot be converted to a numeric value: %s", s)
 	}
 	return checkNumber(d)

@@ -936,13 +936,7 @@ func (s *Service) pqSelect(ctx context.Context, st *pqStatement, in *ExecuteStat
 		q.FilterExpression = Expression(filter)
 	}
 	q.ProjectionExpression = w.projection(st.project)
-	q.ExpressionAttributeNames, q.ExpressionAttributeValues = w.names, w.values
-	if len(w.names) == 0 { // a request's maps, given, are never empty
-		q.ExpressionAttributeNames = nil
-	}
-	if len(w.values) == 0 {
-		q.ExpressionAttributeValues = nil
-	}
+	q.ExpressionAttributeNames, q.ExpressionAttributeValues = nonEmpty(w.names), nonEmpty(w.values)
 	var res *QueryOutput
 	if query {
 		res, err = s.Query(ctx, q)
@@ -1027,9 +1021,7 @@ func (s *Service) planWrite(ctx context.Context, st *pqStatement) (*pqPlan, erro
 	if pl.condition != "" || pl.update != "" {
 		pl.names = w.names
 	}
-	if len(w.values) > 0 {
-		pl.values = w.values
-	}
+	pl.values = nonEmpty(w.values)
 	return pl, nil
 }
 
@@ -1269,9 +1261,7 @@ func (s *Service) planGet(ctx context.Context, st *pqStatement) (*GetItemInput, 
 	}
 	w := newPQWriter()
 	in := &GetItemInput{TableName: st.table, Key: key, ProjectionExpression: w.projection(st.project)}
-	if len(w.names) > 0 {
-		in.ExpressionAttributeNames = w.names
-	}
+	in.ExpressionAttributeNames = nonEmpty(w.names) // set after projection has filled it
 	return in, nil
 }
 

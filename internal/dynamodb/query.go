@@ -227,12 +227,7 @@ func translateRead(in *QueryInput, filter map[string]Condition) error {
 		l.prefix = "p"
 		in.ProjectionExpression = l.projection(in.AttributesToGet)
 	}
-	if len(in.ExpressionAttributeNames) == 0 { // nothing translated
-		in.ExpressionAttributeNames = nil
-	}
-	if len(in.ExpressionAttributeValues) == 0 {
-		in.ExpressionAttributeValues = nil
-	}
+	in.ExpressionAttributeNames, in.ExpressionAttributeValues = nonEmpty(in.ExpressionAttributeNames), nonEmpty(in.ExpressionAttributeValues) // when nothing was translated
 	return nil
 }
 

@@ -324,23 +324,22 @@ func throughputChanged(c **throughputChanges, old, new *ProvisionedThroughput, n
 	if old == nil || new == nil || *old == *new {
 		return
 	}
-	if *c == nil {
-		*c = &throughputChanges{}
-	} else {
-		copied := **c // the record in use is shared with readers
-		*c = &copied
+	var next throughputChanges // a new record: the one in use is shared with readers
+	if *c != nil {
+		next = **c
 	}
 	ms := now.UnixMilli()
 	if new.ReadCapacityUnits > old.ReadCapacityUnits || new.WriteCapacityUnits > old.WriteCapacityUnits {
-		(*c).LastIncrease = ms
+		next.LastIncrease = ms
 	}
 	if new.ReadCapacityUnits < old.ReadCapacityUnits || new.WriteCapacityUnits < old.WriteCapacityUnits {
-		if !sameUTCDay((*c).LastDecrease, ms) {
-			(*c).Decreases = 0
+		if !sameUTCDay(next.LastDecrease, ms) {
+			next.Decreases = 0
 		}
-		(*c).Decreases++
-		(*c).LastDecrease = ms
+		next.Decreases++
+		next.LastDecrease = ms
 	}
+	*c = &next
 }
 
 // describeThroughput writes a throughput and its changes as DynamoDB
@@ -769,8 +768,8 @@ type ListTablesOutput struct {
 
 // ListTables lists table names in order, 100 at most a page.
 func (s *Service) ListTables(ctx context.Context, in *ListTablesInput) (*ListTablesOutput, error) {
-	if s := in.ExclusiveStartTableName; s != "" {
-		if err := awserr.LengthValidation(s, "exclusiveStartTableName", len(s), 3, 255); err != nil { // a name, not an ARN
+	if name := in.ExclusiveStartTableName; name != "" {
+		if err := awserr.LengthValidation(name, "exclusiveStartTableName", len(name), 3, 255); err != nil { // a name, not an ARN
 			return nil, err
 		}
 	}
