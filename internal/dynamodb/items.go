@@ -132,6 +132,28 @@ type expressions struct {
 	projection []path
 }
 
+// updated is the item an update (nil: none) makes of old, or of an item
+// of only key when there is none, checked as a written item is: within
+// the size limit, with index keys of their types. UpdateItem and a
+// transaction's Update share it.
+func (r *tableRecord) updated(u *update, old, key Item) (Item, error) {
+	base := old
+	if base == nil {
+		base = cloneItem(key)
+	}
+	next := cloneItem(base)
+	if u != nil {
+		var err error
+		if next, err = apply(u, base); err != nil {
+			return nil, err
+		}
+	}
+	if itemSize(next) > maxItemSize {
+		return nil, validationf("Item size to update has exceeded the maximum allowed size")
+	}
+	return next, r.checkIndexKeys(next)
+}
+
 // checkReturnValues checks a ReturnValues against the model's values,
 // then against those the operation allows.
 func checkReturnValues(v string, allowed ...string) error {
@@ -494,21 +516,8 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 	if err := x.check(old, in.ReturnValuesOnConditionCheckFailure); err != nil {
 		return nil, err
 	}
-	base := old
-	if base == nil {
-		base = cloneItem(in.Key)
-	}
-	next := cloneItem(base)
-	if x.update != nil {
-		if next, err = apply(x.update, base); err != nil {
-			return nil, err
-		}
-	}
-	size := itemSize(next)
-	if size > maxItemSize {
-		return nil, validationf("Item size to update has exceeded the maximum allowed size")
-	}
-	if err := rec.checkIndexKeys(next); err != nil {
+	next, err := rec.updated(x.update, old, in.Key)
+	if err != nil {
 		return nil, err
 	}
 	body, err := encodeItem(next)

@@ -390,18 +390,8 @@ func (op *txOp) outcome(old Item) (next Item, ok bool, err error) {
 	case op.put != nil:
 		return op.put, true, nil
 	case op.x.update != nil:
-		base := old
-		if base == nil {
-			base = cloneItem(op.item)
-		}
-		next, err := apply(op.x.update, base)
-		if err != nil {
-			return nil, false, err
-		}
-		if itemSize(next) > maxItemSize {
-			return nil, false, validationf("Item size to update has exceeded the maximum allowed size")
-		}
-		return next, true, op.rec.checkIndexKeys(next)
+		next, err := op.rec.updated(op.x.update, old, op.item)
+		return next, err == nil, err
 	}
 	return nil, true, nil
 }
