@@ -12,13 +12,18 @@
 // once more at the rate dynalite reached, for latency at a load every
 // server sustains.
 //
-//	go run ./bench/dynamodbbench [-servers lakebox,moto,dynalite,floor] [-duration 5s] [-rounds 4] [-clients 16] [-paced -1]
+//	go run ./bench/dynamodbbench [-servers lakebox,lakebox-sse,moto,dynalite,floor] [-duration 5s] [-rounds 4] [-clients 16] [-paced -1]
 //
 // To compare two builds of Lakebox, interleaved in one run as every
 // server is, name the other binary with -baseline and add the server
 // "baseline":
 //
 //	go run ./bench/dynamodbbench -baseline /tmp/lakebox-old -servers lakebox,baseline,floor -ops PutItem,GetItem -paced 0
+//
+// The server "lakebox-sse" is Lakebox with its bench table encrypted with
+// a KMS key (SSESpecification), for what sealing every value costs:
+//
+//	go run ./bench/dynamodbbench -servers lakebox,lakebox-sse,floor -paced 0
 package main
 
 import (
@@ -67,7 +72,7 @@ func main() {
 		return
 	}
 	var cfg config
-	servers := flag.String("servers", "lakebox,moto,dynalite,floor", "servers to measure, in order")
+	servers := flag.String("servers", "lakebox,lakebox-sse,moto,dynalite,floor", "servers to measure, in order")
 	flag.DurationVar(&cfg.duration, "duration", 5*time.Second, "how long each operation runs")
 	flag.IntVar(&cfg.clients, "clients", 16, "concurrent clients")
 	flag.IntVar(&cfg.keys, "keys", 10000, "distinct items")
@@ -169,7 +174,7 @@ func start(ctx context.Context, name string, cfg config, work string) (*exec.Cmd
 	host, port, _ := strings.Cut(addr, ":")
 	var cmd *exec.Cmd
 	switch name {
-	case "lakebox", "baseline":
+	case "lakebox", "lakebox-sse", "baseline":
 		bin := cfg.lakebox
 		if name == "baseline" {
 			if bin = cfg.baseline; bin == "" {
@@ -238,14 +243,18 @@ func key(i int) map[string]dtypes.AttributeValue {
 // partitions.
 func setup(ctx context.Context, s *server, cfg config) error {
 	s.c = client(s.url)
-	_, err := s.c.CreateTable(ctx, &dynamodb.CreateTableInput{
+	in := &dynamodb.CreateTableInput{
 		TableName: aws.String("bench"),
 		KeySchema: []dtypes.KeySchemaElement{{AttributeName: aws.String("customer_id"), KeyType: dtypes.KeyTypeHash},
 			{AttributeName: aws.String("date"), KeyType: dtypes.KeyTypeRange}},
 		AttributeDefinitions: []dtypes.AttributeDefinition{{AttributeName: aws.String("customer_id"), AttributeType: dtypes.ScalarAttributeTypeS},
 			{AttributeName: aws.String("date"), AttributeType: dtypes.ScalarAttributeTypeS}},
 		BillingMode: dtypes.BillingModePayPerRequest,
-	})
+	}
+	if s.name == "lakebox-sse" {
+		in.SSESpecification = &dtypes.SSESpecification{Enabled: aws.Bool(true)}
+	}
+	_, err := s.c.CreateTable(ctx, in)
 	if err != nil {
 		return err
 	}

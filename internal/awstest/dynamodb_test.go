@@ -397,6 +397,9 @@ func TestCrash_DynamoDBAcknowledgedWritesSurvive(t *testing.T) {
 	srv := startChild(t, dir)
 	c := srv.dynamodbClient()
 	createAggregates(t, c, "crash")
+	// Encrypted, so every value below is written sealed.
+	must[*dynamodb.UpdateTableOutput](t)(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("crash"),
+		SSESpecification: &dtypes.SSESpecification{Enabled: aws.Bool(true)}}))
 	must[*dynamodb.UpdateTableOutput](t)(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("crash"),
 		StreamSpecification: &dtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: dtypes.StreamViewTypeNewImage}}))
 	must[*kinesis.CreateStreamOutput](t)(srv.kinesisClient().CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("crash-cdc"), ShardCount: aws.Int32(2)}))
@@ -1408,12 +1411,12 @@ func TestDynamoDB_OnDemandBackups(t *testing.T) {
 	if !errors.As(err, &exists) {
 		t.Fatalf("restore onto a table that exists: %v", err)
 	}
-	// A KMS key is refused, named as the request names it.
+	// An override's errors name it as the request does.
 	_, err = c.RestoreTableFromBackup(ctx, &dynamodb.RestoreTableFromBackupInput{BackupArn: bk.BackupArn, TargetTableName: aws.String("ledger_kms"),
-		SSESpecificationOverride: &dtypes.SSESpecification{Enabled: aws.Bool(true), SSEType: dtypes.SSETypeKms}})
+		SSESpecificationOverride: &dtypes.SSESpecification{Enabled: aws.Bool(true), SSEType: "RSA"}})
 	wantCode(t, err, "ValidationException")
-	if !strings.Contains(err.Error(), "SSESpecificationOverride") {
-		t.Fatalf("a KMS override: %v", err)
+	if !strings.Contains(err.Error(), "sSESpecificationOverride.sSEType") {
+		t.Fatalf("an override of an unknown type: %v", err)
 	}
 	must[*dynamodb.DeleteBackupOutput](t)(c.DeleteBackup(ctx, &dynamodb.DeleteBackupInput{BackupArn: bk.BackupArn}))
 	_, err = c.DescribeBackup(ctx, &dynamodb.DescribeBackupInput{BackupArn: bk.BackupArn})
@@ -1460,8 +1463,8 @@ func TestDynamoDB_TableSettings(t *testing.T) {
 			in.OnDemandThroughput = &dtypes.OnDemandThroughput{MaxReadRequestUnits: aws.Int64(10)}
 		},
 		"ResourcePolicy": func(in *dynamodb.CreateTableInput) { in.ResourcePolicy = aws.String(`{"Version":"2012-10-17"}`) },
-		"KMS key": func(in *dynamodb.CreateTableInput) {
-			in.SSESpecification = &dtypes.SSESpecification{SSEType: dtypes.SSETypeKms, KMSMasterKeyId: aws.String("alias/k")}
+		"AES256": func(in *dynamodb.CreateTableInput) {
+			in.SSESpecification = &dtypes.SSESpecification{Enabled: aws.Bool(true), SSEType: dtypes.SSETypeAes256}
 		},
 		"should not be specified for index": func(in *dynamodb.CreateTableInput) {
 			in.GlobalSecondaryIndexes = []dtypes.GlobalSecondaryIndex{{IndexName: aws.String("by-pk"), KeySchema: keys,
@@ -1485,7 +1488,7 @@ func TestDynamoDB_TableSettings(t *testing.T) {
 	for what, in := range map[string]*dynamodb.UpdateTableInput{
 		"nothing":        {},
 		"ReplicaUpdates": {ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Create: &dtypes.CreateReplicationGroupMemberAction{RegionName: aws.String("eu-west-1")}}}},
-		"a KMS key":      {SSESpecification: &dtypes.SSESpecification{Enabled: aws.Bool(true), SSEType: dtypes.SSETypeKms}},
+		"AES256":         {SSESpecification: &dtypes.SSESpecification{Enabled: aws.Bool(true), SSEType: dtypes.SSETypeAes256}},
 		"WarmThroughput": {WarmThroughput: &dtypes.WarmThroughput{WriteUnitsPerSecond: aws.Int64(5000)}},
 	} {
 		in.TableName = aws.String("cold")

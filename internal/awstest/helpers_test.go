@@ -1,9 +1,13 @@
 package awstest_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -80,5 +84,26 @@ func readAll(t *testing.T) func(*s3.GetObjectOutput, error) []byte {
 			t.Fatal(err)
 		}
 		return b
+	}
+}
+
+// noPlaintext fails the test if any file under dir holds marker.
+func noPlaintext(t *testing.T, dir, marker string) {
+	t.Helper()
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if bytes.Contains(b, []byte(marker)) {
+			t.Errorf("plaintext found in %s", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"crypto/md5"
 	"encoding/base64"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -85,22 +82,7 @@ func TestS3_SSEPlaintextNeverOnDisk(t *testing.T) {
 	}
 
 	srv.Stop() // flush everything the server holds
-	err := filepath.WalkDir(srv.DataDir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		if bytes.Contains(b, []byte(marker)) {
-			t.Errorf("plaintext found in %s", path)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	noPlaintext(t, srv.DataDir, marker)
 }
 
 func TestS3_SSECustomerKeys(t *testing.T) {

@@ -107,7 +107,11 @@ func (s *Service) stateAt(tableID string, ms int64, fn func(parts, body []byte) 
 			return err
 		}
 		if len(v) > 0 && v[0] == versionItem {
-			if err := fn(parts, v[1:]); err != nil {
+			body, err := s.open(v[1:])
+			if err != nil {
+				return err
+			}
+			if err := fn(parts, body); err != nil {
 				return err
 			}
 		}
@@ -424,7 +428,7 @@ func (s *Service) restore(ctx context.Context, src *tableRecord, from *restoreRe
 	if o.OnDemandThroughputOverride != nil {
 		return nil, validationf("Lakebox does not support OnDemandThroughputOverride yet.")
 	}
-	if err := o.SSESpecificationOverride.check("SSESpecificationOverride"); err != nil {
+	if _, err := o.SSESpecificationOverride.kmsKey(scopeOf(ctx), "sSESpecificationOverride"); err != nil {
 		return nil, err
 	}
 	create := &CreateTableInput{TableName: name, KeySchema: src.KeySchema, TableClass: src.TableClass,

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lakebox/lakebox/internal/clock"
 	"github.com/lakebox/lakebox/internal/storage/meta"
+	"github.com/lakebox/lakebox/internal/storage/seal"
 )
 
 // do decodes a request's JSON and calls an operation with it.
@@ -66,6 +67,10 @@ func newServiceWith(t *testing.T, opts Options) (*Service, *meta.DB, *clock.Cloc
 	}
 	t.Cleanup(func() { db.Close() })
 	clk := clock.New(0)
+	if opts.MasterKey == nil {
+		k := seal.NewKey()
+		opts.MasterKey = &k
+	}
 	s, err := New(db, clk, opts)
 	if err != nil {
 		t.Fatal(err)

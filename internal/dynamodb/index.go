@@ -43,8 +43,13 @@ type indexRecord struct {
 
 var indexPrefix = []byte("ddb\x00x\x00")
 
+// indexTablePrefix is where the entries of all of a table's indexes are.
+func indexTablePrefix(tableID string) []byte {
+	return []byte(string(indexPrefix) + tableID + "\x00")
+}
+
 func indexKeyPrefix(tableID, index string) []byte {
-	return []byte(string(indexPrefix) + tableID + "\x00" + index + "\x00")
+	return append(indexTablePrefix(tableID), index+"\x00"...)
 }
 
 func (ix *indexRecord) keyNames() (string, string) { return keyNames(ix.KeySchema) }
@@ -252,9 +257,9 @@ func (r *tableRecord) projects(ix *indexRecord, name string) bool {
 	return ix.Projection.ProjectionType == "ALL" || name != "" && slices.Contains(r.indexAttributes(ix), name)
 }
 
-// indexWrites adds to b the index changes of an item going from old to
-// new (either may be nil).
-func (r *tableRecord) indexWrites(b *meta.Batch, old, new Item) {
+// indexWrites adds the index changes of an item of rec's going from old
+// to new (either may be nil).
+func (w *writeBatch) indexWrites(r *tableRecord, old, new Item) {
 	for i := range r.Indexes {
 		ix := &r.Indexes[i]
 		var was, is []byte
@@ -265,10 +270,10 @@ func (r *tableRecord) indexWrites(b *meta.Batch, old, new Item) {
 			is = r.entryKey(ix, new)
 		}
 		if was != nil && !slices.Equal(was, is) {
-			b.Delete(was)
+			w.b.Delete(was)
 		}
 		if is != nil {
-			b.Set(is, appendItem(nil, r.projectIndex(ix, new)))
+			w.b.Set(is, w.sealed(r, appendItem(nil, r.projectIndex(ix, new))))
 		}
 	}
 }
@@ -355,9 +360,13 @@ func (s *Service) backfill(r *tableRecord, ix *indexRecord) error {
 	}
 	defer it.Close()
 	b := s.db.NewBatch()
+	defer b.Close()
 	for it.First(); it.Valid(); it.Next() {
 		v, err := it.Value()
 		if err != nil {
+			return err
+		}
+		if v, err = s.open(v); err != nil {
 			return err
 		}
 		item, err := decodeItem(v)
@@ -365,7 +374,11 @@ func (s *Service) backfill(r *tableRecord, ix *indexRecord) error {
 			return err
 		}
 		if key := r.entryKey(ix, item); key != nil {
-			b.Set(key, appendItem(nil, r.projectIndex(ix, item)))
+			entry, err := s.sealFor(r, appendItem(nil, r.projectIndex(ix, item)))
+			if err != nil {
+				return err
+			}
+			b.Set(key, entry)
 		}
 	}
 	return b.Commit()
@@ -403,9 +416,6 @@ type UpdateTableOutput struct {
 	TableDescription TableDescription `json:"TableDescription"`
 }
 
-// UpdateTable changes billing, throughput, deletion protection and the
-// table class, and creates (backfilling it from every item) or deletes one
-// global index.
 // changesBesidesThroughput reports whether an UpdateTable asks for any
 // change but the table's throughput.
 func (in *UpdateTableInput) changesBesidesThroughput() bool {
@@ -413,8 +423,20 @@ func (in *UpdateTableInput) changesBesidesThroughput() bool {
 		in.StreamSpecification != nil || in.SSESpecification != nil || in.TableClass != ""
 }
 
+// UpdateTable changes billing, throughput, deletion protection, the table
+// class, the stream and the encryption (resealing every item when it turns
+// on or off), and creates (backfilling it from every item) or deletes one
+// global index.
+
 func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTableOutput, error) {
-	if err := checkTableSettings(&in.notServed, in.SSESpecification, in.TableClass); err != nil {
+	if err := checkTableSettings(&in.notServed, in.TableClass); err != nil {
+		return nil, err
+	}
+	kmsKey, err := in.SSESpecification.kmsKey(scopeOf(ctx), "sSESpecification")
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkEncryption(kmsKey); err != nil {
 		return nil, err
 	}
 	if in.ProvisionedThroughput == nil && !in.changesBesidesThroughput() {
@@ -492,6 +514,9 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	}
 	if in.TableClass != "" {
 		rec.TableClass = in.TableClass
+	}
+	if in.SSESpecification != nil {
+		rec.KMSKey = kmsKey
 	}
 	var enable bool
 	if spec := in.StreamSpecification; spec != nil {
@@ -600,6 +625,13 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		// Writers hold the table's read lock; with the write lock held, no
 		// item changes while the index is filled.
 		if err := s.backfill(&rec, created); err != nil {
+			return nil, err
+		}
+	}
+	if rec.encrypted() != t.rec.encrypted() {
+		// In the commit that stores the record: a crash keeps the table
+		// as it was or as it is asked to be.
+		if err := s.reseal(save, &rec); err != nil {
 			return nil, err
 		}
 	}

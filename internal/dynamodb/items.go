@@ -108,7 +108,10 @@ func (s *Service) getRaw(key []byte) (RawItem, error) {
 	if errors.Is(err, meta.ErrNotFound) {
 		return nil, nil
 	}
-	return v, err
+	if err != nil {
+		return nil, err
+	}
+	return s.open(v)
 }
 
 // RawItem is an item in its wire JSON, which is how the store keeps it

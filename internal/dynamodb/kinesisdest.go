@@ -176,8 +176,9 @@ func (w *writeBatch) kinesisRecord(rec *tableRecord, key []byte, old, item Item,
 		w.settles = append(w.settles, func(committed bool) { ob.settle(seq, committed) })
 		v := binary.AppendUvarint(nil, uint64(len(pk)))
 		v = append(v, pk...)
+		header := len(v)
 		v = appendKinesisRecord(v, rec, d.Precision, now, old, item, expired)
-		w.b.Set(outboxEntryKey(ob.rec.ID, seq), v)
+		w.b.Set(outboxEntryKey(ob.rec.ID, seq), w.sealedFrom(rec, v, header))
 		w.kick = true
 	}
 }
@@ -319,7 +320,12 @@ func (s *Service) deliver(ctx context.Context, ob *outbox) (bool, error) {
 			it.Close()
 			return false, fmt.Errorf("dynamodb: outbox entry %x is damaged", it.Key())
 		}
-		r := KinesisRecord{PartitionKey: string(v[w : w+int(n)]), Data: append([]byte(nil), v[w+int(n):]...)}
+		data, err := s.open(v[w+int(n):])
+		if err != nil {
+			it.Close()
+			return false, err
+		}
+		r := KinesisRecord{PartitionKey: string(v[w : w+int(n)]), Data: append([]byte(nil), data...)}
 		if len(r.Data) > maxKinesisRecord {
 			// A change of a large item carrying both its images can
 			// outgrow a Kinesis record: it cannot be delivered, and

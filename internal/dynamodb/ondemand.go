@@ -134,12 +134,17 @@ func (s *Service) copyItems(it *meta.Iter, put func(b *meta.Batch, key, body []b
 			b.Close()
 			return 0, 0, err
 		}
-		item, err := decodeItem(v)
+		body, err := s.open(v)
 		if err != nil {
 			b.Close()
 			return 0, 0, err
 		}
-		put(b, it.Key(), v)
+		item, err := decodeItem(body)
+		if err != nil {
+			b.Close()
+			return 0, 0, err
+		}
+		put(b, it.Key(), v) // as stored: a copy of a sealed item stays sealed
 		count++
 		size += int64(itemSize(item))
 		if count%1000 == 0 {
@@ -304,6 +309,9 @@ func (s *Service) RestoreTableFromBackup(ctx context.Context, in *RestoreTableFr
 	return s.restore(ctx, &b.Source, from, in.TargetTableName, &in.RestoreOverrides, func(fn func(parts, body []byte) error) error {
 		for it.First(); it.Valid(); it.Next() {
 			v, err := it.Value()
+			if err == nil {
+				v, err = s.open(v)
+			}
 			if err != nil {
 				return err
 			}

@@ -403,6 +403,9 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 	var arena []byte // the page's raw items, back to back
 	for ; valid; valid = step(it, forward) {
 		v, err := it.Value()
+		if err == nil {
+			v, err = s.open(v)
+		}
 		if err != nil {
 			return nil, err
 		}

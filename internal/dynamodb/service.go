@@ -13,6 +13,7 @@ import (
 	"github.com/lakebox/lakebox/internal/auth"
 	"github.com/lakebox/lakebox/internal/clock"
 	"github.com/lakebox/lakebox/internal/storage/meta"
+	"github.com/lakebox/lakebox/internal/storage/seal"
 )
 
 // Options configure the service.
@@ -22,6 +23,9 @@ type Options struct {
 	Lake Lake
 	// Kinesis receives the records of Kinesis streaming destinations.
 	Kinesis KinesisSink
+	// MasterKey wraps the data keys that seal encrypted tables; without
+	// it, encryption with a KMS key is refused.
+	MasterKey *seal.Key
 }
 
 // Service is DynamoDB.
@@ -40,6 +44,10 @@ type Service struct {
 
 	// iterKey signs stream shard iterators.
 	iterKey []byte
+
+	// ring seals the values of encrypted tables (sse.go); nil without a
+	// master key.
+	ring *seal.Ring
 
 	// itemLocks serialize the read-check-write of conditional writes and
 	// updates, striped by item key.
@@ -71,6 +79,9 @@ func New(db *meta.DB, clk *clock.Clock, opts Options) (*Service, error) {
 		outboxes: map[string]*outbox{}, pumpKick: make(chan struct{}, 1)}
 	var err error
 	if s.iterKey, err = s.iteratorKey(); err != nil {
+		return nil, err
+	}
+	if err := s.loadRing(); err != nil {
 		return nil, err
 	}
 	if err := s.loadStreams(); err != nil {

@@ -217,30 +217,56 @@ type writeBatch struct {
 	b       *meta.Batch
 	at      int64 // Unix ms of the point-in-time versions it keeps, once one is
 	settles []func(committed bool)
-	kick    bool // it adds to an outbox: wake the pump after the commit
+	kick    bool  // it adds to an outbox: wake the pump after the commit
+	err     error // the first value that could not be sealed: commit fails with it
 }
 
 func (s *Service) newWriteBatch() *writeBatch { return &writeBatch{s: s, b: s.db.NewBatch()} }
 
 // put writes an item over old (nil for none); body is its encoding.
 func (w *writeBatch) put(rec *tableRecord, key []byte, old, item Item, body []byte) {
-	w.b.Set(key, body)
-	rec.indexWrites(w.b, old, item)
+	stored := w.sealed(rec, body)
+	w.b.Set(key, stored)
+	w.indexWrites(rec, old, item)
 	w.record(rec, key, old, item, false)
-	w.keep(rec, key, body)
+	w.keep(rec, key, stored)
 }
 
 // remove deletes an item; expired tells a TTL deletion.
 func (w *writeBatch) remove(rec *tableRecord, key []byte, old Item, expired bool) {
 	w.b.Delete(key)
-	rec.indexWrites(w.b, old, nil)
+	w.indexWrites(rec, old, nil)
 	w.record(rec, key, old, nil, expired)
 	w.keep(rec, key, nil)
 }
 
+// sealed returns what the store keeps of v, a value made of rec's items
+// (Service.sealFor); an error is kept for commit to return.
+func (w *writeBatch) sealed(rec *tableRecord, v []byte) []byte {
+	out, err := w.s.sealFor(rec, v)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	return out
+}
+
+// sealedFrom returns v with v[from:] sealed as sealed seals it: the JSON
+// of a record after its header.
+func (w *writeBatch) sealedFrom(rec *tableRecord, v []byte, from int) []byte {
+	if !rec.encrypted() {
+		return v
+	}
+	return append(v[:from], w.sealed(rec, v[from:])...)
+}
+
 // commit commits the batch durably.
 func (w *writeBatch) commit() error {
-	err := w.b.Commit()
+	err := w.err
+	if err != nil {
+		w.b.Close()
+	} else {
+		err = w.b.Commit()
+	}
 	w.settle(err == nil)
 	if err == nil && w.kick {
 		w.s.kickPump()
@@ -292,7 +318,8 @@ func (w *writeBatch) record(rec *tableRecord, key []byte, old, item Item, expire
 	w.settles = append(w.settles, func(committed bool) { st.settle(seq, committed) })
 	now := w.s.clock.Now()
 	v := binary.BigEndian.AppendUint64(nil, uint64(now.UnixMilli()))
-	w.b.Set(recordKey(st.rec.ID, seq), appendStreamRecord(v, rec, st.rec.ViewType, seq, now, old, item, expired))
+	v = appendStreamRecord(v, rec, st.rec.ViewType, seq, now, old, item, expired)
+	w.b.Set(recordKey(st.rec.ID, seq), w.sealedFrom(rec, v, 8))
 }
 
 func sameItem(a, b Item) bool {

@@ -300,8 +300,12 @@ func (s *Service) GetRecords(ctx context.Context, in *GetRecordsInput) (*GetReco
 		if err != nil {
 			return nil, err
 		}
-		out.Records = append(out.Records, slices.Clone(RawItem(v[8:])))
-		size += len(v) - 8
+		record, err := s.open(v[8:])
+		if err != nil {
+			return nil, err
+		}
+		out.Records = append(out.Records, slices.Clone(RawItem(record)))
+		size += len(record)
 		pos = binary.BigEndian.Uint64(it.Key()[len(recordPrefix)+len(r.ID):]) + 1
 	}
 	if !it.Valid() {

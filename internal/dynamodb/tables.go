@@ -60,6 +60,7 @@ type tableRecord struct {
 	PITR                  *pitrRecord          `json:",omitempty"` // point-in-time recovery, when on
 	Kinesis               []kinesisDestination `json:",omitempty"`
 	Restored              *restoreRecord       `json:",omitempty"` // where a restored table's items came from
+	KMSKey                string               `json:",omitempty"` // the ARN of the KMS key an encrypted table is sealed for (sse.go)
 	// Filling is set while a restore or an import fills the new table: a
 	// table still filling when the server starts was cut short by a crash
 	// (its request never answered) and is removed.
@@ -185,22 +186,6 @@ type CreateTableInput struct {
 	restored *restoreRecord
 }
 
-// SSESpecification asks for a table's encryption. Only what DynamoDB
-// does by default is served: tables are kept as they are on the disk, and
-// a KMS key is refused.
-type SSESpecification struct {
-	Enabled        *bool  `json:"Enabled,omitempty"`
-	SSEType        string `json:"SSEType,omitempty"`
-	KMSMasterKeyId string `json:"KMSMasterKeyId,omitempty"`
-}
-
-func (e *SSESpecification) check(member string) error {
-	if e != nil && (e.Enabled != nil && *e.Enabled || e.SSEType == "KMS" || e.KMSMasterKeyId != "") {
-		return validationf("Lakebox does not support %s with a KMS key yet; tables are stored unencrypted.", member)
-	}
-	return nil
-}
-
 // notServed holds the members of table requests Lakebox does not serve:
 // global tables, resource policies and throughput limits it would not
 // enforce. Given, they are refused, never dropped.
@@ -231,13 +216,10 @@ func (n *notServed) check() error {
 }
 
 // checkTableSettings checks the settings CreateTable and UpdateTable
-// share: members not served, encryption, and the table class ("" is the
-// default, STANDARD).
-func checkTableSettings(n *notServed, sse *SSESpecification, class string) error {
+// share: members not served, and the table class ("" is the default,
+// STANDARD).
+func checkTableSettings(n *notServed, class string) error {
 	if err := n.check(); err != nil {
-		return err
-	}
-	if err := sse.check("SSESpecification"); err != nil {
 		return err
 	}
 	switch class {
@@ -278,6 +260,7 @@ type TableDescription struct {
 	LatestStreamLabel         string                 `json:"LatestStreamLabel,omitempty"`
 	TableClassSummary         *tableClassSummary     `json:"TableClassSummary,omitempty"`
 	RestoreSummary            *restoreSummary        `json:"RestoreSummary,omitempty"`
+	SSEDescription            *SSEDescription        `json:"SSEDescription,omitempty"`
 }
 
 // restoreRecord is where a restored table's items came from: a backup, or
@@ -408,7 +391,14 @@ func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling
 	if err := v.Err(); err != nil {
 		return nil, nil, err
 	}
-	if err := checkTableSettings(&in.notServed, in.SSESpecification, in.TableClass); err != nil {
+	if err := checkTableSettings(&in.notServed, in.TableClass); err != nil {
+		return nil, nil, err
+	}
+	kmsKey, err := in.SSESpecification.kmsKey(sc, at.params+"sSESpecification")
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.checkEncryption(kmsKey); err != nil {
 		return nil, nil, err
 	}
 	for _, tag := range in.Tags {
@@ -459,7 +449,8 @@ func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling
 	}
 	rec := tableRecord{Account: sc.account, Region: sc.region, Name: in.TableName, ID: newID(), KeySchema: in.KeySchema,
 		Attributes: in.AttributeDefinitions, BillingMode: mode, Throughput: in.ProvisionedThroughput,
-		Created: s.clock.Now().UnixMilli(), Tags: in.Tags, TableClass: in.TableClass, Filling: filling, Restored: in.restored}
+		Created: s.clock.Now().UnixMilli(), Tags: in.Tags, TableClass: in.TableClass, Filling: filling, Restored: in.restored,
+		KMSKey: kmsKey}
 	for _, ix := range in.GlobalSecondaryIndexes {
 		rec.Indexes = append(rec.Indexes, indexRecord{SecondaryIndex: ix, Global: true})
 	}
@@ -595,6 +586,7 @@ func (s *Service) describe(rec *tableRecord, status string, count, size int64) T
 	if rec.TableClass != "" {
 		d.TableClassSummary = &tableClassSummary{TableClass: rec.TableClass}
 	}
+	d.SSEDescription = rec.sseDescription()
 	now := s.clock.Now()
 	d.ProvisionedThroughput = describeThroughput(rec.Throughput, rec.ThroughputChanges, now)
 	if rec.BillingMode == "PAY_PER_REQUEST" {
@@ -743,7 +735,7 @@ func (s *Service) deleteTable(t *table) (*DeleteTableOutput, error) {
 	}
 	prefix := itemKeyPrefix(rec.ID)
 	b.DeleteRange(prefix, meta.PrefixEnd(prefix))
-	indexes := []byte(string(indexPrefix) + rec.ID + "\x00")
+	indexes := indexTablePrefix(rec.ID)
 	b.DeleteRange(indexes, meta.PrefixEnd(indexes))
 	history := historyTablePrefix(rec.ID)
 	b.DeleteRange(history, meta.PrefixEnd(history))

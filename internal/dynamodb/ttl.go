@@ -137,6 +137,9 @@ func (s *Service) expireTable(t *table, now int64) (int, error) {
 	var expired [][]byte
 	for it.First(); it.Valid(); it.Next() {
 		v, err := it.Value()
+		if err == nil {
+			v, err = s.open(v)
+		}
 		if err != nil {
 			it.Close()
 			return 0, err

@@ -6,7 +6,6 @@ import (
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/base64"
-	"strings"
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/storage/seal"
@@ -117,21 +116,6 @@ func checkCustomerKey(c CustomerKey, copySource bool) (*seal.Key, error) {
 	return &k, nil
 }
 
-// kmsKeyARN names a KMS key the way responses report it. Lakebox has no KMS
-// yet: any key id is a local key, whose material is derived from the master
-// key and the ARN.
-func kmsKeyARN(id, account, region string) string {
-	switch {
-	case id == "":
-		return "arn:aws:kms:" + region + ":" + account + ":alias/aws/s3"
-	case strings.HasPrefix(id, "arn:"):
-		return id
-	case strings.HasPrefix(id, "alias/"):
-		return "arn:aws:kms:" + region + ":" + account + ":" + id
-	}
-	return "arn:aws:kms:" + region + ":" + account + ":key/" + id
-}
-
 func checkSSEAlgorithm(alg string) error {
 	switch alg {
 	case SSEAES256, SSEKMS, SSEKMSDSSE:
@@ -176,7 +160,7 @@ func (s *Service) writeEncryption(bk *bucketRecord, sse SSE, ck CustomerKey) (en
 				"Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms")
 		}
 	} else {
-		e.KMSKeyID = kmsKeyARN(sse.KMSKeyID, bk.Account, bk.Region)
+		e.KMSKeyID = seal.KeyARN(sse.KMSKeyID, bk.Account, bk.Region, "alias/aws/s3")
 		e.Context = sse.Context
 		if e.Context != "" {
 			if _, err := base64.StdEncoding.DecodeString(e.Context); err != nil {

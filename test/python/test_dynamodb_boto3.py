@@ -437,6 +437,34 @@ class DynamoDBClientTest(unittest.TestCase):
         desc = self.ddb.describe_table(TableName=gsi)["Table"]["GlobalSecondaryIndexes"]
         self.assertEqual([(d["IndexName"], d["IndexStatus"]) for d in desc], [("by-g", "ACTIVE")])
 
+    def test_encryption(self):
+        # Enabled alone is the account's DynamoDB key; a key id is reported
+        # as its ARN. Items read back the same whichever the key.
+        name = self.table(SSESpecification={"Enabled": True})
+        sse = self.ddb.describe_table(TableName=name)["Table"]["SSEDescription"]
+        self.assertEqual((sse["Status"], sse["SSEType"]), ("ENABLED", "KMS"))
+        self.assertTrue(sse["KMSMasterKeyArn"].startswith("arn:aws:kms:us-east-1:"))
+        self.assertTrue(sse["KMSMasterKeyArn"].endswith(":alias/aws/dynamodb"))
+        self.ddb.put_item(TableName=name, Item={"pk": {"S": "a"}, "v": {"N": "0.1"}, "note": {"S": "kept sealed"}})
+        self.ddb.update_item(TableName=name, Key={"pk": {"S": "a"}}, UpdateExpression="ADD v :v",
+                             ExpressionAttributeValues={":v": {"N": "0.2"}})
+        item = {"pk": {"S": "a"}, "v": {"N": "0.3"}, "note": {"S": "kept sealed"}}
+        self.assertEqual(self.ddb.get_item(TableName=name, Key={"pk": {"S": "a"}}, ConsistentRead=True)["Item"], item)
+
+        out = self.ddb.update_table(TableName=name, SSESpecification={
+            "Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": "1234abcd-12ab-34cd-56ef-1234567890ab"})
+        self.assertTrue(out["TableDescription"]["SSEDescription"]["KMSMasterKeyArn"].endswith(
+            ":key/1234abcd-12ab-34cd-56ef-1234567890ab"))
+        self.ddb.update_table(TableName=name, SSESpecification={"Enabled": False})
+        self.assertNotIn("SSEDescription", self.ddb.describe_table(TableName=name)["Table"])
+        self.assertEqual(self.ddb.scan(TableName=name)["Items"], [item])
+
+        with self.assertRaises(ClientError) as cm:
+            self.table(SSESpecification={"Enabled": True, "SSEType": "AES256"})
+        self.assertEqual(cm.exception.response["Error"]["Code"], "ValidationException")
+        self.assertEqual(cm.exception.response["Error"]["Message"],
+                         "One or more parameter values were invalid: SSEType AES256 is not supported")
+
 
 class DynamoDBResourceTest(unittest.TestCase):
     """boto3's resource layer: Python types, condition builders, waiters."""
@@ -842,8 +870,10 @@ class DynamoDBCliTest(unittest.TestCase):
         desc = self.ddb("create-table", "--table-name", name,
                         "--attribute-definitions", "AttributeName=pk,AttributeType=S", "AttributeName=sk,AttributeType=N",
                         "--key-schema", "AttributeName=pk,KeyType=HASH", "AttributeName=sk,KeyType=RANGE",
-                        "--billing-mode", "PAY_PER_REQUEST")["TableDescription"]
+                        "--billing-mode", "PAY_PER_REQUEST",
+                        "--sse-specification", "Enabled=true,SSEType=KMS,KMSMasterKeyId=alias/pipeline")["TableDescription"]
         self.assertEqual(desc["TableName"], name)
+        self.assertEqual(desc["SSEDescription"]["KMSMasterKeyArn"].split(":", 5)[5], "alias/pipeline")
         self.assertEqual(desc["BillingModeSummary"]["BillingMode"], "PAY_PER_REQUEST")
         harness.aws("dynamodb", "wait", "table-exists", "--table-name", name)
 

@@ -109,6 +109,7 @@ class TerraformDynamoDBTest(unittest.TestCase):
         self.assertEqual(ttl, {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires_at"})
         pitr = ddb.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
         self.assertEqual(pitr["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"], "ENABLED")
+        self.assertEqual((table["SSEDescription"]["Status"], table["SSEDescription"]["SSEType"]), ("ENABLED", "KMS"))
         self.assertEqual(ddb.list_tags_of_resource(ResourceArn=table["TableArn"])["Tags"], [{"Key": "team", "Value": "data"}])
         key = {"customer_id": {"S": "c-1"}, "order_date": {"S": "2026-11-24"}}
         self.assertEqual(ddb.get_item(TableName=name, Key=key)["Item"]["total"], {"N": "12.5"})

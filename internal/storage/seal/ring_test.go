@@ -45,3 +45,20 @@ func TestRing(t *testing.T) {
 		}
 	}
 }
+
+// Open refuses what it did not seal, and never panics.
+func FuzzRingOpen(f *testing.F) {
+	kek := NewKey()
+	r := NewRing(&kek, []byte("fuzz"), nil)
+	r.Add()
+	sealed, _ := r.Seal([]byte("record"))
+	f.Add(sealed)
+	f.Add([]byte{1, 0})
+	f.Add([]byte{1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		plain, err := r.Open(b)
+		if err == nil && !bytes.Equal(plain, []byte("record")) {
+			t.Fatalf("Open(%x) = %q, nil", b, plain)
+		}
+	})
+}

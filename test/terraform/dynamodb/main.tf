@@ -1,5 +1,6 @@
 # A DynamoDB table as a pipeline's Terraform would declare it: keys, a global
-# and a local index, TTL, point-in-time recovery, a stream, tags and an item.
+# and a local index, TTL, point-in-time recovery, encryption with the account's
+# DynamoDB KMS key, a stream, tags and an item.
 # test/python/test_terraform.py applies it against Lakebox, changes it
 # (stage 2 adds an index on a new attribute, retags and rewrites the item;
 # stage 3 deletes that index and attribute and turns the stream off) and
@@ -87,6 +88,9 @@ resource "aws_dynamodb_table" "orders" {
     enabled        = true
   }
   point_in_time_recovery {
+    enabled = true
+  }
+  server_side_encryption {
     enabled = true
   }
   stream_enabled   = var.stage < 3

@@ -1,0 +1,229 @@
+package awstest_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	dtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	stypes "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	ktypes "github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+
+	"github.com/lakebox/lakebox/internal/awstest"
+)
+
+// sseOf returns a table's encryption as "STATUS TYPE ARN", or "-" when
+// DescribeTable reports none.
+func sseOf(t *testing.T, c *dynamodb.Client, table string) string {
+	t.Helper()
+	d := must[*dynamodb.DescribeTableOutput](t)(c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &table})).Table.SSEDescription
+	if d == nil {
+		return "-"
+	}
+	return string(d.Status) + " " + string(d.SSEType) + " " + aws.ToString(d.KMSMasterKeyArn)
+}
+
+// A table encrypted with a KMS key keeps none of its items' values in the
+// clear on disk: not in its items, its index entries, its stream records,
+// its point-in-time versions, its backups, the tables restored from them
+// with a key, nor the records on their way to a Kinesis destination. Every
+// read returns them, also after a restart; UpdateTable turns encryption
+// off and on again, and the items read the same throughout.
+func TestDynamoDB_EncryptionAtRest(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	srv := awstest.New(t, awstest.Options{DataDir: dir})
+	c, sc, kc := srv.DynamoDB(), srv.DynamoDBStreams(), srv.Kinesis()
+	const marker = "PLAINTEXT-MARKER-DDB-5e1b"
+
+	// The Kinesis destination's stream is encrypted too: what it holds
+	// is its own to seal.
+	must[*kinesis.CreateStreamOutput](t)(kc.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("vault-changes"), ShardCount: aws.Int32(1)}))
+	must[*kinesis.StartStreamEncryptionOutput](t)(kc.StartStreamEncryption(ctx, &kinesis.StartStreamEncryptionInput{StreamName: aws.String("vault-changes"),
+		EncryptionType: ktypes.EncryptionTypeKms, KeyId: aws.String("alias/changes")}))
+	streamARN := aws.ToString(must[*kinesis.DescribeStreamSummaryOutput](t)(kc.DescribeStreamSummary(ctx,
+		&kinesis.DescribeStreamSummaryInput{StreamName: aws.String("vault-changes")})).StreamDescriptionSummary.StreamARN)
+
+	created := must[*dynamodb.CreateTableOutput](t)(c.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            aws.String("vault"),
+		KeySchema:            ks("id", ""),
+		AttributeDefinitions: []dtypes.AttributeDefinition{attr("id", dtypes.ScalarAttributeTypeS), attr("owner", dtypes.ScalarAttributeTypeS)},
+		GlobalSecondaryIndexes: []dtypes.GlobalSecondaryIndex{{IndexName: aws.String("by-owner"), KeySchema: ks("owner", ""),
+			Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeAll}}},
+		BillingMode:         dtypes.BillingModePayPerRequest,
+		StreamSpecification: &dtypes.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: dtypes.StreamViewTypeNewAndOldImages},
+		SSESpecification:    &dtypes.SSESpecification{Enabled: aws.Bool(true)},
+	}))
+	const managed = "ENABLED KMS arn:aws:kms:us-east-1:000000000000:alias/aws/dynamodb"
+	if d := created.TableDescription.SSEDescription; d == nil || string(d.Status)+" "+string(d.SSEType)+" "+aws.ToString(d.KMSMasterKeyArn) != managed {
+		t.Fatalf("CreateTable's SSEDescription: %+v", d)
+	}
+	if got := sseOf(t, c, "vault"); got != managed {
+		t.Fatalf("DescribeTable's SSEDescription: %s", got)
+	}
+	must[*dynamodb.UpdateContinuousBackupsOutput](t)(c.UpdateContinuousBackups(ctx, &dynamodb.UpdateContinuousBackupsInput{TableName: aws.String("vault"),
+		PointInTimeRecoverySpecification: &dtypes.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: aws.Bool(true)}}))
+	must[*dynamodb.EnableKinesisStreamingDestinationOutput](t)(c.EnableKinesisStreamingDestination(ctx,
+		&dynamodb.EnableKinesisStreamingDestinationInput{TableName: aws.String("vault"), StreamArn: &streamARN}))
+
+	// Every write path: PutItem, UpdateItem, a transaction, a batch, and a
+	// deletion (whose old image the stream keeps).
+	item := func(id, owner string) map[string]dtypes.AttributeValue {
+		return map[string]dtypes.AttributeValue{"id": str(id), "owner": str(owner), "secret": str(marker + "/" + id),
+			"doc": &dtypes.AttributeValueMemberM{Value: map[string]dtypes.AttributeValue{"notes": &dtypes.AttributeValueMemberL{
+				Value: []dtypes.AttributeValue{str("note " + marker)}}}}}
+	}
+	for _, id := range []string{"a", "b", "c", "gone"} {
+		must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("vault"), Item: item(id, "ann")}))
+	}
+	must[*dynamodb.UpdateItemOutput](t)(c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("vault"),
+		Key: map[string]dtypes.AttributeValue{"id": str("a")}, UpdateExpression: aws.String("SET secret = :s"),
+		ExpressionAttributeValues: map[string]dtypes.AttributeValue{":s": str(marker + "/a2")}}))
+	must[*dynamodb.TransactWriteItemsOutput](t)(c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []dtypes.TransactWriteItem{
+		{Put: &dtypes.Put{TableName: aws.String("vault"), Item: item("t", "bob")}}}}))
+	must[*dynamodb.BatchWriteItemOutput](t)(c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]dtypes.WriteRequest{
+		"vault": {{PutRequest: &dtypes.PutRequest{Item: item("batch", "bob")}}}}}))
+	must[*dynamodb.DeleteItemOutput](t)(c.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String("vault"), Key: map[string]dtypes.AttributeValue{"id": str("gone")}}))
+	backup := must[*dynamodb.CreateBackupOutput](t)(c.CreateBackup(ctx, &dynamodb.CreateBackupInput{TableName: aws.String("vault"),
+		BackupName: aws.String("vault-backup")})).BackupDetails.BackupArn
+
+	// secrets reads a table's items by a Scan, and by a Query of its
+	// index when it has one, as "id=secret" lines.
+	secrets := func(c *dynamodb.Client, table string, index bool) string {
+		t.Helper()
+		var lines []string
+		for _, it := range must[*dynamodb.ScanOutput](t)(c.Scan(ctx, &dynamodb.ScanInput{TableName: &table, ConsistentRead: aws.Bool(true)})).Items {
+			lines = append(lines, it["id"].(*dtypes.AttributeValueMemberS).Value+"="+it["secret"].(*dtypes.AttributeValueMemberS).Value)
+		}
+		if index {
+			q := must[*dynamodb.QueryOutput](t)(c.Query(ctx, &dynamodb.QueryInput{TableName: &table, IndexName: aws.String("by-owner"),
+				KeyConditionExpression: aws.String("#o = :o"), ExpressionAttributeNames: map[string]string{"#o": "owner"},
+				ExpressionAttributeValues: map[string]dtypes.AttributeValue{":o": str("bob")}}))
+			for _, it := range q.Items {
+				lines = append(lines, "bob:"+it["secret"].(*dtypes.AttributeValueMemberS).Value)
+			}
+		}
+		return strings.ReplaceAll(strings.Join(lines, " "), marker, "M")
+	}
+	const want = "a=M/a2 b=M/b batch=M/batch c=M/c t=M/t bob:M/batch bob:M/t"
+	if got := secrets(c, "vault", true); got != want {
+		t.Fatalf("items: %s", got)
+	}
+	got := must[*dynamodb.GetItemOutput](t)(c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("vault"), Key: map[string]dtypes.AttributeValue{"id": str("b")},
+		ProjectionExpression: aws.String("doc.notes[0]")})).Item
+	if n := got["doc"].(*dtypes.AttributeValueMemberM).Value["notes"].(*dtypes.AttributeValueMemberL).Value[0].(*dtypes.AttributeValueMemberS).Value; n != "note "+marker {
+		t.Fatalf("GetItem: %q", n)
+	}
+
+	// The stream and the Kinesis destination carry the values, opened.
+	streamArn := aws.ToString(created.TableDescription.LatestStreamArn)
+	recs, _ := readStream(t, sc, shardIterator(t, sc, streamArn, stypes.ShardIteratorTypeTrimHorizon, ""))
+	if len(recs) != 8 {
+		t.Fatalf("%d stream records, want 8", len(recs))
+	}
+	if old := recs[7].Dynamodb.OldImage["secret"].(*stypes.AttributeValueMemberS).Value; recs[7].EventName != stypes.OperationTypeRemove || old != marker+"/gone" {
+		t.Fatalf("last stream record: %s %q", recs[7].EventName, old)
+	}
+	changes := readChanges(t, kc, "vault-changes", 8)
+	if s := changes[7].Dynamodb.OldImage["secret"]["S"]; changes[7].EventName != "REMOVE" || s != marker+"/gone" {
+		t.Fatalf("last Kinesis change: %s %v", changes[7].EventName, s)
+	}
+
+	// Restores: from the backup and to a point in time, each with a key
+	// of its own; the restored tables read as the source did.
+	must[*dynamodb.RestoreTableFromBackupOutput](t)(c.RestoreTableFromBackup(ctx, &dynamodb.RestoreTableFromBackupInput{BackupArn: backup,
+		TargetTableName: aws.String("vault-restored"), SSESpecificationOverride: &dtypes.SSESpecification{Enabled: aws.Bool(true),
+			SSEType: dtypes.SSETypeKms, KMSMasterKeyId: aws.String("alias/restores")}}))
+	if got := sseOf(t, c, "vault-restored"); got != "ENABLED KMS arn:aws:kms:us-east-1:000000000000:alias/restores" {
+		t.Fatalf("restored table's SSEDescription: %s", got)
+	}
+	must[*dynamodb.RestoreTableToPointInTimeOutput](t)(c.RestoreTableToPointInTime(ctx, &dynamodb.RestoreTableToPointInTimeInput{
+		SourceTableName: aws.String("vault"), TargetTableName: aws.String("vault-pitr"), UseLatestRestorableTime: aws.Bool(true),
+		SSESpecificationOverride: &dtypes.SSESpecification{Enabled: aws.Bool(true)}}))
+	for _, table := range []string{"vault-restored", "vault-pitr"} {
+		if got := secrets(c, table, true); got != want {
+			t.Fatalf("%s: %s", table, got)
+		}
+	}
+
+	srv.Stop()
+	noPlaintext(t, dir, marker)
+
+	// After a restart, the data keys open what they sealed.
+	srv = awstest.New(t, awstest.Options{DataDir: dir})
+	c = srv.DynamoDB()
+	if got := secrets(c, "vault", true); got != want {
+		t.Fatalf("after a restart: %s", got)
+	}
+	// A restore without an override gets the key AWS owns: its items are
+	// kept in the clear, and read the same.
+	must[*dynamodb.RestoreTableFromBackupOutput](t)(c.RestoreTableFromBackup(ctx, &dynamodb.RestoreTableFromBackupInput{BackupArn: backup,
+		TargetTableName: aws.String("vault-clear")}))
+	if got := sseOf(t, c, "vault-clear"); got != "-" {
+		t.Fatalf("a restore without an override: %s", got)
+	}
+	if got := secrets(c, "vault-clear", true); got != want {
+		t.Fatalf("vault-clear: %s", got)
+	}
+
+	// UpdateTable turns encryption off, then on under a key of the
+	// account's; every item and index entry is rewritten each time.
+	upd := must[*dynamodb.UpdateTableOutput](t)(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("vault"),
+		SSESpecification: &dtypes.SSESpecification{Enabled: aws.Bool(false)}}))
+	if upd.TableDescription.SSEDescription != nil || sseOf(t, c, "vault") != "-" {
+		t.Fatalf("after turning encryption off: %+v, %s", upd.TableDescription.SSEDescription, sseOf(t, c, "vault"))
+	}
+	if got := secrets(c, "vault", true); got != want {
+		t.Fatalf("unencrypted: %s", got)
+	}
+	must[*dynamodb.UpdateTableOutput](t)(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("vault"),
+		SSESpecification: &dtypes.SSESpecification{Enabled: aws.Bool(true), SSEType: dtypes.SSETypeKms, KMSMasterKeyId: aws.String("1234abcd-12ab-34cd-56ef-1234567890ab")}}))
+	if got := sseOf(t, c, "vault"); got != "ENABLED KMS arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab" {
+		t.Fatalf("after turning encryption on: %s", got)
+	}
+	if got := secrets(c, "vault", true); got != want {
+		t.Fatalf("encrypted again: %s", got)
+	}
+	// The stream's records written before read as before.
+	sc = srv.DynamoDBStreams()
+	if recs, _ := readStream(t, sc, shardIterator(t, sc, streamArn, stypes.ShardIteratorTypeTrimHorizon, "")); len(recs) != 8 {
+		t.Fatalf("%d stream records after the restart, want 8", len(recs))
+	}
+}
+
+// What DynamoDB refuses of a table's encryption, and how it names it.
+func TestDynamoDB_EncryptionRefused(t *testing.T) {
+	t.Parallel()
+	c := awstest.New(t).DynamoDB()
+	create := func(name string, sse *dtypes.SSESpecification) error {
+		_, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String(name), KeySchema: ks("id", ""),
+			AttributeDefinitions: []dtypes.AttributeDefinition{attr("id", dtypes.ScalarAttributeTypeS)},
+			BillingMode:          dtypes.BillingModePayPerRequest, SSESpecification: sse})
+		return err
+	}
+	for _, tc := range []struct {
+		sse  *dtypes.SSESpecification
+		want string
+	}{
+		{&dtypes.SSESpecification{Enabled: aws.Bool(true), SSEType: dtypes.SSETypeAes256},
+			"One or more parameter values were invalid: SSEType AES256 is not supported"},
+		{&dtypes.SSESpecification{Enabled: aws.Bool(true), KMSMasterKeyId: aws.String("alias/k")},
+			"One or more parameter values were invalid: SSEType KMS is required if KMSMasterKeyId is specified"},
+		{&dtypes.SSESpecification{Enabled: aws.Bool(true), SSEType: "RSA"},
+			"1 validation error detected: Value 'RSA' at 'sSESpecification.sSEType' failed to satisfy constraint: Member must satisfy enum value set: [AES256, KMS]"},
+	} {
+		wantMessage(t, create("refused", tc.sse), tc.want)
+	}
+	// Enabled false, or nothing asked, is the key AWS owns.
+	for i, sse := range []*dtypes.SSESpecification{nil, {}, {Enabled: aws.Bool(false)}} {
+		name := "owned" + itoa(i)
+		if err := create(name, sse); err != nil {
+			t.Fatal(err)
+		}
+		if got := sseOf(t, c, name); got != "-" {
+			t.Fatalf("%+v: %s", sse, got)
+		}
+	}
+}

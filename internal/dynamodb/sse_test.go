@@ -1,0 +1,129 @@
+package dynamodb
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
+	"github.com/lakebox/lakebox/internal/clock"
+	"github.com/lakebox/lakebox/internal/storage/meta"
+)
+
+func TestSSESpecificationKMSKey(t *testing.T) {
+	sc := scope{"123456789012", "eu-west-1"}
+	for _, tc := range []struct{ spec, want string }{
+		{`null`, ""},
+		{`{}`, ""},
+		{`{"Enabled":false}`, ""},
+		{`{"Enabled":true}`, "arn:aws:kms:eu-west-1:123456789012:alias/aws/dynamodb"},
+		{`{"SSEType":"KMS"}`, "arn:aws:kms:eu-west-1:123456789012:alias/aws/dynamodb"},
+		{`{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"1234abcd-12ab"}`, "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab"},
+		{`{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"alias/lake"}`, "arn:aws:kms:eu-west-1:123456789012:alias/lake"},
+		{`{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"arn:aws:kms:us-east-1:111122223333:key/k"}`, "arn:aws:kms:us-east-1:111122223333:key/k"},
+		{`{"Enabled":true,"SSEType":"AES256"}`, "error: One or more parameter values were invalid: SSEType AES256 is not supported"},
+		{`{"Enabled":true,"KMSMasterKeyId":"alias/lake"}`, "error: One or more parameter values were invalid: SSEType KMS is required if KMSMasterKeyId is specified"},
+		{`{"Enabled":false,"SSEType":"KMS"}`, "error: One or more parameter values were invalid: SSEType and KMSMasterKeyId can only be specified when SSE is enabled"},
+		{`{"SSEType":"kms"}`, "error: 1 validation error detected: Value 'kms' at 'x.sSEType' failed to satisfy constraint: Member must satisfy enum value set: [AES256, KMS]"},
+	} {
+		var spec *SSESpecification
+		if err := json.Unmarshal([]byte(tc.spec), &spec); err != nil {
+			t.Fatal(err)
+		}
+		got, err := spec.kmsKey(sc, "x")
+		if err != nil {
+			e, _ := awserr.As(err)
+			got = "error: " + e.Message
+		}
+		if got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.spec, got, tc.want)
+		}
+	}
+}
+
+// The store keeps an encrypted table's items sealed and an unencrypted
+// one's as JSON; UpdateTable rewrites them from one form to the other.
+func TestEncryptedItemsAreSealed(t *testing.T) {
+	s, db, _ := newService(t)
+	do(t, s.CreateTable, `{"TableName":"vault","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],
+		"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}],
+		"GlobalSecondaryIndexes":[{"IndexName":"by-g","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}],
+		"BillingMode":"PAY_PER_REQUEST","SSESpecification":{"Enabled":true}}`)
+	do(t, s.PutItem, `{"TableName":"vault","Item":{"k":{"S":"a"},"g":{"S":"x"},"secret":{"S":"hidden"}}}`)
+	stored := func() (sealed, clear int) {
+		t.Helper()
+		for _, prefix := range [][]byte{itemPrefix, indexPrefix} {
+			it, err := db.NewIter(prefix, meta.PrefixEnd(prefix))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for it.First(); it.Valid(); it.Next() {
+				v, _ := it.Value()
+				switch {
+				case bytes.Contains(v, []byte("hidden")):
+					clear++
+				case v[0] != '{':
+					sealed++
+				}
+			}
+			it.Close()
+		}
+		return sealed, clear
+	}
+	if sealed, clear := stored(); sealed != 2 || clear != 0 {
+		t.Fatalf("encrypted: %d values sealed, %d in the clear; want 2 and 0", sealed, clear)
+	}
+	read := func() string {
+		t.Helper()
+		get := do(t, s.GetItem, `{"TableName":"vault","Key":{"k":{"S":"a"}}}`)
+		q := do(t, s.Query, `{"TableName":"vault","IndexName":"by-g","KeyConditionExpression":"g = :g","ExpressionAttributeValues":{":g":{"S":"x"}}}`)
+		b, _ := json.Marshal([]any{get.Item, q.Items})
+		return string(b)
+	}
+	const want = `[{"g":{"S":"x"},"k":{"S":"a"},"secret":{"S":"hidden"}},[{"g":{"S":"x"},"k":{"S":"a"},"secret":{"S":"hidden"}}]]`
+	if got := read(); got != want {
+		t.Fatalf("read: %s", got)
+	}
+	out := do(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"Enabled":false}}`)
+	if out.TableDescription.SSEDescription != nil {
+		t.Fatalf("SSEDescription after turning encryption off: %+v", out.TableDescription.SSEDescription)
+	}
+	if sealed, clear := stored(); sealed != 0 || clear != 2 {
+		t.Fatalf("turned off: %d values sealed, %d in the clear; want 0 and 2", sealed, clear)
+	}
+	if got := read(); got != want {
+		t.Fatalf("read, turned off: %s", got)
+	}
+	do(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"alias/other"}}`)
+	if sealed, clear := stored(); sealed != 2 || clear != 0 {
+		t.Fatalf("turned on again: %d values sealed, %d in the clear; want 2 and 0", sealed, clear)
+	}
+	if got := read(); got != want {
+		t.Fatalf("read, turned on again: %s", got)
+	}
+}
+
+// Without a master key there is nothing to seal with: a KMS key is
+// refused, and the tables AWS's own key covers are served as ever.
+func TestEncryptionWithoutMasterKey(t *testing.T) {
+	db, err := meta.Open(t.TempDir(), meta.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s, err := New(db, clock.New(0), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := refused(t, s.CreateTable, `{"TableName":"vault","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],
+		"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST","SSESpecification":{"Enabled":true}}`)
+	if !strings.Contains(msg, "no master key") {
+		t.Fatalf("CreateTable with a KMS key: %s", msg)
+	}
+	if _, err := s.CreateTable(context.Background(), &CreateTableInput{TableName: "vault", KeySchema: []KeySchemaElement{{"k", "HASH"}},
+		AttributeDefinitions: []AttributeDefinition{{"k", "S"}}, BillingMode: "PAY_PER_REQUEST"}); err != nil {
+		t.Fatal(err)
+	}
+}
