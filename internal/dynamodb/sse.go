@@ -150,34 +150,43 @@ func (s *Service) open(v []byte) ([]byte, error) {
 	return s.ring.Open(v)
 }
 
-// reseal rewrites in b every item and index entry of rec's table in the
-// form its encryption now asks for: sealed, or in the clear. UpdateTable
-// calls it, holding the table's write lock, when it turns encryption on
-// or off; the records already made of the items (stream records,
-// point-in-time versions, backups) stay as they were written.
+// reseal rewrites in b every item, index entry and point-in-time version
+// of rec's table in the form its encryption now asks for: sealed, or in
+// the clear. UpdateTable calls it, holding the table's write lock, when it
+// turns encryption on or off. Stream records and backups stay as they
+// were written, as a backup keeps the key it was made under.
 func (s *Service) reseal(b *meta.Batch, rec *tableRecord) error {
-	prefixes := [][]byte{itemKeyPrefix(rec.ID)}
+	prefixes := [][]byte{itemKeyPrefix(rec.ID), historyTablePrefix(rec.ID)}
 	for _, ix := range rec.Indexes { // not a deleted one's: b removes its entries
 		prefixes = append(prefixes, indexKeyPrefix(rec.ID, ix.IndexName))
 	}
-	for _, prefix := range prefixes {
+	for i, prefix := range prefixes {
+		header := 0
+		if i == 1 {
+			header = 1 // a version's versionItem, or a deletion's versionDeleted alone
+		}
 		it, err := s.db.NewIter(prefix, meta.PrefixEnd(prefix))
 		if err != nil {
 			return err
 		}
 		for it.First(); it.Valid(); it.Next() {
 			v, err := it.Value()
-			if err == nil {
-				v, err = s.open(v)
+			if err != nil {
+				it.Close()
+				return err
 			}
+			if len(v) <= header {
+				continue
+			}
+			body, err := s.open(v[header:])
 			if err == nil {
-				v, err = s.sealFor(rec, v)
+				body, err = s.sealFor(rec, body)
 			}
 			if err != nil {
 				it.Close()
 				return err
 			}
-			b.Set(it.Key(), v)
+			b.Set(it.Key(), append(v[:header:header], body...))
 		}
 		if err := it.Close(); err != nil {
 			return err

@@ -43,28 +43,38 @@ func TestSSESpecificationKMSKey(t *testing.T) {
 	}
 }
 
-// The store keeps an encrypted table's items sealed and an unencrypted
-// one's as JSON; UpdateTable rewrites them from one form to the other.
+// The store keeps an encrypted table's items, index entries and
+// point-in-time versions sealed and an unencrypted one's as JSON;
+// UpdateTable rewrites them from one form to the other.
 func TestEncryptedItemsAreSealed(t *testing.T) {
 	s, db, _ := newService(t)
 	do(t, s.CreateTable, `{"TableName":"vault","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],
 		"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}],
 		"GlobalSecondaryIndexes":[{"IndexName":"by-g","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}],
 		"BillingMode":"PAY_PER_REQUEST","SSESpecification":{"Enabled":true}}`)
+	do(t, s.UpdateContinuousBackups, `{"TableName":"vault","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true}}`)
 	do(t, s.PutItem, `{"TableName":"vault","Item":{"k":{"S":"a"},"g":{"S":"x"},"secret":{"S":"hidden"}}}`)
+	do(t, s.PutItem, `{"TableName":"vault","Item":{"k":{"S":"b"}}}`)
+	do(t, s.DeleteItem, `{"TableName":"vault","Key":{"k":{"S":"b"}}}`) // a deletion's version: no value to seal
 	stored := func() (sealed, clear int) {
 		t.Helper()
-		for _, prefix := range [][]byte{itemPrefix, indexPrefix} {
+		for _, prefix := range [][]byte{itemPrefix, indexPrefix, historyPrefix} {
 			it, err := db.NewIter(prefix, meta.PrefixEnd(prefix))
 			if err != nil {
 				t.Fatal(err)
 			}
 			for it.First(); it.Valid(); it.Next() {
 				v, _ := it.Value()
+				if bytes.Equal(prefix, historyPrefix) {
+					v = v[1:]
+				}
 				switch {
-				case bytes.Contains(v, []byte("hidden")):
+				case len(v) == 0: // a deletion
+				case v[0] == '{':
 					clear++
-				case v[0] != '{':
+				case bytes.Contains(v, []byte("hidden")):
+					t.Errorf("%q is neither JSON nor sealed: %q", it.Key(), v)
+				default:
 					sealed++
 				}
 			}
@@ -72,8 +82,8 @@ func TestEncryptedItemsAreSealed(t *testing.T) {
 		}
 		return sealed, clear
 	}
-	if sealed, clear := stored(); sealed != 2 || clear != 0 {
-		t.Fatalf("encrypted: %d values sealed, %d in the clear; want 2 and 0", sealed, clear)
+	if sealed, clear := stored(); sealed != 4 || clear != 0 {
+		t.Fatalf("encrypted: %d values sealed, %d in the clear; want 4 and 0", sealed, clear)
 	}
 	read := func() string {
 		t.Helper()
@@ -90,15 +100,15 @@ func TestEncryptedItemsAreSealed(t *testing.T) {
 	if out.TableDescription.SSEDescription != nil {
 		t.Fatalf("SSEDescription after turning encryption off: %+v", out.TableDescription.SSEDescription)
 	}
-	if sealed, clear := stored(); sealed != 0 || clear != 2 {
-		t.Fatalf("turned off: %d values sealed, %d in the clear; want 0 and 2", sealed, clear)
+	if sealed, clear := stored(); sealed != 0 || clear != 4 {
+		t.Fatalf("turned off: %d values sealed, %d in the clear; want 0 and 4", sealed, clear)
 	}
 	if got := read(); got != want {
 		t.Fatalf("read, turned off: %s", got)
 	}
 	do(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"alias/other"}}`)
-	if sealed, clear := stored(); sealed != 2 || clear != 0 {
-		t.Fatalf("turned on again: %d values sealed, %d in the clear; want 2 and 0", sealed, clear)
+	if sealed, clear := stored(); sealed != 4 || clear != 0 {
+		t.Fatalf("turned on again: %d values sealed, %d in the clear; want 4 and 0", sealed, clear)
 	}
 	if got := read(); got != want {
 		t.Fatalf("read, turned on again: %s", got)
