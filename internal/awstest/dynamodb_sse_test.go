@@ -88,6 +88,13 @@ func TestDynamoDB_EncryptionAtRest(t *testing.T) {
 	must[*dynamodb.DeleteItemOutput](t)(c.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String("vault"), Key: map[string]dtypes.AttributeValue{"id": str("gone")}}))
 	backup := must[*dynamodb.CreateBackupOutput](t)(c.CreateBackup(ctx, &dynamodb.CreateBackupInput{TableName: aws.String("vault"),
 		BackupName: aws.String("vault-backup")})).BackupDetails.BackupArn
+	// The backup describes the table it was made of, its key too.
+	f := must[*dynamodb.DescribeBackupOutput](t)(c.DescribeBackup(ctx, &dynamodb.DescribeBackupInput{BackupArn: backup})).BackupDescription.SourceTableFeatureDetails
+	if f == nil || f.SSEDescription == nil || aws.ToString(f.SSEDescription.KMSMasterKeyArn) != "arn:aws:kms:us-east-1:000000000000:alias/aws/dynamodb" ||
+		len(f.GlobalSecondaryIndexes) != 1 || aws.ToString(f.GlobalSecondaryIndexes[0].IndexName) != "by-owner" || f.LocalSecondaryIndexes != nil ||
+		f.StreamDescription == nil || f.StreamDescription.StreamViewType != dtypes.StreamViewTypeNewAndOldImages || f.TimeToLiveDescription != nil {
+		t.Fatalf("SourceTableFeatureDetails: %+v", f)
+	}
 
 	// secrets reads a table's items by a Scan, and by a Query of its
 	// index when it has one, as "id=secret" lines.

@@ -276,17 +276,22 @@ func (s *Service) TrimHistory() (int, error) {
 		if t.filling.Load() != nil { // a restore or import holds it until filled
 			continue
 		}
+		// Under the read lock, as writers: UpdateTable, which rewrites
+		// the versions when encryption changes (reseal) under the write
+		// lock, must not write back one this drops.
 		t.mu.RLock()
 		id, p := t.rec.ID, t.rec.PITR
-		t.mu.RUnlock()
-		if p == nil {
+		if t.deleted || p == nil {
+			t.mu.RUnlock()
 			continue
 		}
 		cutoff := now.Add(-time.Duration(p.Days) * 24 * time.Hour).UnixMilli()
 		if cutoff <= p.Since {
+			t.mu.RUnlock()
 			continue
 		}
 		n, err := s.trimTable(id, cutoff)
+		t.mu.RUnlock()
 		dropped += n
 		if err != nil {
 			return dropped, err

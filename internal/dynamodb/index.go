@@ -439,6 +439,10 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	if err := s.checkEncryption(kmsKey); err != nil {
 		return nil, err
 	}
+	if in.SSESpecification != nil && (in.ProvisionedThroughput != nil || in.BillingMode != "" || in.GlobalSecondaryIndexUpdates != nil ||
+		in.DeletionProtectionEnabled != nil || in.StreamSpecification != nil || in.TableClass != "") {
+		return nil, invalidParam("Server-Side Encryption modification must be the only operation in the request")
+	}
 	if in.ProvisionedThroughput == nil && !in.changesBesidesThroughput() {
 		return nil, validationf("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
 	}
@@ -516,6 +520,12 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		rec.TableClass = in.TableClass
 	}
 	if in.SSESpecification != nil {
+		switch {
+		case kmsKey == rec.KMSKey && kmsKey == "":
+			return nil, validationf("Table is already encrypted by default")
+		case kmsKey == rec.KMSKey:
+			return nil, validationf("Table is already encrypted with given KMSMasterKeyId. Use KMSMasterKeyId parameter if you want to change Master Key")
+		}
 		rec.KMSKey = kmsKey
 	}
 	var enable bool

@@ -53,8 +53,41 @@ type SourceTableDetails struct {
 }
 
 type BackupDescription struct {
-	BackupDetails      BackupDetails      `json:"BackupDetails"`
-	SourceTableDetails SourceTableDetails `json:"SourceTableDetails"`
+	BackupDetails             BackupDetails              `json:"BackupDetails"`
+	SourceTableDetails        SourceTableDetails         `json:"SourceTableDetails"`
+	SourceTableFeatureDetails *SourceTableFeatureDetails `json:"SourceTableFeatureDetails,omitempty"`
+}
+
+// SourceTableFeatureDetails are what a backed-up table had besides its
+// keys: its indexes, stream, time to live and encryption.
+type SourceTableFeatureDetails struct {
+	LocalSecondaryIndexes  []SecondaryIndex       `json:"LocalSecondaryIndexes,omitempty"`
+	GlobalSecondaryIndexes []SecondaryIndex       `json:"GlobalSecondaryIndexes,omitempty"`
+	StreamDescription      *StreamSpecification   `json:"StreamDescription,omitempty"`
+	TimeToLiveDescription  *TimeToLiveDescription `json:"TimeToLiveDescription,omitempty"`
+	SSEDescription         *SSEDescription        `json:"SSEDescription,omitempty"`
+}
+
+// description is a backup's description, with its source table's
+// features as they were when it was made (from the record it keeps).
+func (b *backupRecord) description() BackupDescription {
+	d, src := b.Desc, &b.Source
+	f := &SourceTableFeatureDetails{SSEDescription: src.sseDescription()}
+	for _, ix := range src.Indexes {
+		if ix.Global {
+			f.GlobalSecondaryIndexes = append(f.GlobalSecondaryIndexes, ix.SecondaryIndex)
+		} else {
+			f.LocalSecondaryIndexes = append(f.LocalSecondaryIndexes, ix.SecondaryIndex)
+		}
+	}
+	if src.Stream != "" {
+		f.StreamDescription = &StreamSpecification{StreamEnabled: new(true), StreamViewType: src.StreamViewType}
+	}
+	if src.TTL != "" {
+		f.TimeToLiveDescription = &TimeToLiveDescription{TimeToLiveStatus: "ENABLED", AttributeName: src.TTL}
+	}
+	d.SourceTableFeatureDetails = f
+	return d
 }
 
 // backupRecord is a backup as stored: its description and the source
@@ -188,7 +221,7 @@ func (s *Service) DescribeBackup(ctx context.Context, in *BackupArnInput) (*Back
 	if err != nil {
 		return nil, err
 	}
-	return &BackupDescriptionOutput{BackupDescription: b.Desc}, nil
+	return &BackupDescriptionOutput{BackupDescription: b.description()}, nil
 }
 
 // DeleteBackup deletes a backup and its items.
@@ -205,7 +238,7 @@ func (s *Service) DeleteBackup(ctx context.Context, in *BackupArnInput) (*Backup
 		return nil, err
 	}
 	b.Desc.BackupDetails.BackupStatus = "DELETED"
-	return &BackupDescriptionOutput{BackupDescription: b.Desc}, nil
+	return &BackupDescriptionOutput{BackupDescription: b.description()}, nil
 }
 
 type ListBackupsInput struct {

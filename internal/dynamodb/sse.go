@@ -33,6 +33,10 @@ var ringKey = []byte("ddb\x00K")
 // ringAAD binds the wrapped data keys to DynamoDB.
 var ringAAD = []byte("dynamodb")
 
+// errNoRing is what an encrypted table's values meet when the service was
+// opened without a master key.
+var errNoRing = errors.New("dynamodb: an encrypted table, and no master key to seal or open its values")
+
 // defaultKMSAlias is the key Enabled asks for when it names none.
 const defaultKMSAlias = "alias/aws/dynamodb"
 
@@ -64,14 +68,17 @@ func (e *SSESpecification) kmsKey(sc scope, member string) (string, error) {
 	default:
 		return "", modelValidation(e.SSEType, member+".sSEType", "satisfy enum value set: [AES256, KMS]")
 	}
-	if e.KMSMasterKeyId != "" && e.SSEType != "KMS" {
-		return "", invalidParam("SSEType KMS is required if KMSMasterKeyId is specified")
-	}
 	if e.Enabled != nil && !*e.Enabled {
-		if e.SSEType != "" {
-			return "", invalidParam("SSEType and KMSMasterKeyId can only be specified when SSE is enabled")
+		switch {
+		case e.SSEType != "":
+			return "", invalidParam("SSEType can not be specified if Enabled is false")
+		case e.KMSMasterKeyId != "":
+			return "", invalidParam("KMSMasterKeyId can not be specified if Enabled is false")
 		}
 		return "", nil
+	}
+	if e.KMSMasterKeyId != "" && e.SSEType != "KMS" {
+		return "", invalidParam("SSEType KMS is required if KMSMasterKeyId is specified")
 	}
 	if e.Enabled == nil && e.SSEType == "" {
 		return "", nil
@@ -134,6 +141,9 @@ func (s *Service) sealFor(rec *tableRecord, v []byte) ([]byte, error) {
 	if !rec.encrypted() {
 		return v, nil
 	}
+	if s.ring == nil {
+		return nil, errNoRing
+	}
 	return s.ring.Seal(v)
 }
 
@@ -145,7 +155,7 @@ func (s *Service) open(v []byte) ([]byte, error) {
 		return v, nil
 	}
 	if s.ring == nil {
-		return nil, errors.New("dynamodb: a sealed value, and no master key to open it")
+		return nil, errNoRing
 	}
 	return s.ring.Open(v)
 }

@@ -25,7 +25,8 @@ func TestSSESpecificationKMSKey(t *testing.T) {
 		{`{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"arn:aws:kms:us-east-1:111122223333:key/k"}`, "arn:aws:kms:us-east-1:111122223333:key/k"},
 		{`{"Enabled":true,"SSEType":"AES256"}`, "error: One or more parameter values were invalid: SSEType AES256 is not supported"},
 		{`{"Enabled":true,"KMSMasterKeyId":"alias/lake"}`, "error: One or more parameter values were invalid: SSEType KMS is required if KMSMasterKeyId is specified"},
-		{`{"Enabled":false,"SSEType":"KMS"}`, "error: One or more parameter values were invalid: SSEType and KMSMasterKeyId can only be specified when SSE is enabled"},
+		{`{"Enabled":false,"SSEType":"KMS"}`, "error: One or more parameter values were invalid: SSEType can not be specified if Enabled is false"},
+		{`{"Enabled":false,"KMSMasterKeyId":"alias/lake"}`, "error: One or more parameter values were invalid: KMSMasterKeyId can not be specified if Enabled is false"},
 		{`{"SSEType":"kms"}`, "error: 1 validation error detected: Value 'kms' at 'x.sSEType' failed to satisfy constraint: Member must satisfy enum value set: [AES256, KMS]"},
 	} {
 		var spec *SSESpecification
@@ -116,13 +117,13 @@ func TestEncryptedItemsAreSealed(t *testing.T) {
 }
 
 // Without a master key there is nothing to seal with: a KMS key is
-// refused, and the tables AWS's own key covers are served as ever.
+// refused, an encrypted table's items are an error (never a panic), and
+// the tables AWS's own key covers are served as ever.
 func TestEncryptionWithoutMasterKey(t *testing.T) {
-	db, err := meta.Open(t.TempDir(), meta.DefaultOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	keyed, db, _ := newService(t)
+	do(t, keyed.CreateTable, `{"TableName":"sealed","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],
+		"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST","SSESpecification":{"Enabled":true}}`)
+	do(t, keyed.PutItem, `{"TableName":"sealed","Item":{"k":{"S":"a"}}}`)
 	s, err := New(db, clock.New(0), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -132,8 +133,48 @@ func TestEncryptionWithoutMasterKey(t *testing.T) {
 	if !strings.Contains(msg, "no master key") {
 		t.Fatalf("CreateTable with a KMS key: %s", msg)
 	}
+	a, b := "a", "b"
+	for what, err := range map[string]error{
+		"PutItem": func() error {
+			_, err := s.PutItem(context.Background(), &PutItemInput{TableName: "sealed", Item: Item{"k": {S: &b}}})
+			return err
+		}(),
+		"GetItem": func() error {
+			_, err := s.GetItem(context.Background(), &GetItemInput{TableName: "sealed", Key: Item{"k": {S: &a}}})
+			return err
+		}(),
+	} {
+		if err == nil || !strings.Contains(err.Error(), "no master key") {
+			t.Errorf("%s of an encrypted table without a master key: %v", what, err)
+		}
+	}
 	if _, err := s.CreateTable(context.Background(), &CreateTableInput{TableName: "vault", KeySchema: []KeySchemaElement{{"k", "HASH"}},
 		AttributeDefinitions: []AttributeDefinition{{"k", "S"}}, BillingMode: "PAY_PER_REQUEST"}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// UpdateTable changes encryption alone, and only to something else.
+func TestUpdateTableEncryptionRefusals(t *testing.T) {
+	s, _, _ := newService(t)
+	do(t, s.CreateTable, `{"TableName":"vault","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],
+		"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}`)
+	for _, tc := range []struct{ request, want string }{
+		{`{"TableName":"vault","SSESpecification":{"Enabled":false}}`, "Table is already encrypted by default"},
+		{`{"TableName":"vault","SSESpecification":{}}`, "Table is already encrypted by default"},
+		{`{"TableName":"vault","SSESpecification":{"Enabled":true},"DeletionProtectionEnabled":true}`,
+			"One or more parameter values were invalid: Server-Side Encryption modification must be the only operation in the request"},
+		{`{"TableName":"vault","SSESpecification":{"Enabled":true},"StreamSpecification":{"StreamEnabled":true,"StreamViewType":"KEYS_ONLY"}}`,
+			"One or more parameter values were invalid: Server-Side Encryption modification must be the only operation in the request"},
+	} {
+		if got := refused(t, s.UpdateTable, tc.request); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.request, got, tc.want)
+		}
+	}
+	do(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"alias/lake"}}`)
+	const again = "Table is already encrypted with given KMSMasterKeyId. Use KMSMasterKeyId parameter if you want to change Master Key"
+	if got := refused(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"alias/lake"}}`); got != again {
+		t.Errorf("the same key again: %q", got)
+	}
+	do(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"Enabled":true}}`) // another key: the account's own
 }
