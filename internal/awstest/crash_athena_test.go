@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -15,15 +14,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/athena"
 	atypes "github.com/aws/aws-sdk-go-v2/service/athena/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-
-	"github.com/lakebox/lakebox/internal/awstest"
 )
 
 func (c *child) athena() *athena.Client {
 	return athena.New(athena.Options{
 		Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
-		BaseEndpoint: aws.String("http://" + c.addr), RetryMaxAttempts: 1,
-		HTTPClient: &http.Client{Transport: awstest.BodyWithoutWriterTo{RoundTripper: http.DefaultTransport}}, // large answers
+		BaseEndpoint: aws.String("http://" + c.addr), HTTPClient: c.httpClient(), RetryMaxAttempts: 1,
 	})
 }
 

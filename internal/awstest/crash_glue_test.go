@@ -3,7 +3,6 @@ package awstest_test
 import (
 	"crypto/md5"
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -11,15 +10,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/glue/types"
-
-	"github.com/lakebox/lakebox/internal/awstest"
 )
 
 func (c *child) glue() *glue.Client {
 	return glue.New(glue.Options{
 		Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
-		BaseEndpoint: aws.String("http://" + c.addr), RetryMaxAttempts: 1,
-		HTTPClient: &http.Client{Transport: awstest.BodyWithoutWriterTo{RoundTripper: http.DefaultTransport}},
+		BaseEndpoint: aws.String("http://" + c.addr), HTTPClient: c.httpClient(), RetryMaxAttempts: 1,
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -24,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/lakebox/lakebox/internal/awstest"
 	"github.com/lakebox/lakebox/internal/server"
 )
 
@@ -86,17 +88,23 @@ func (c *child) kill() {
 	c.cmd.Wait()
 }
 
+// httpClient is the clients' HTTP client, with the test server's
+// workaround for the SDK's request-body race (awstest.BodyWithoutWriterTo).
+func (c *child) httpClient() *http.Client {
+	return &http.Client{Transport: awstest.BodyWithoutWriterTo{RoundTripper: &http.Transport{MaxIdleConnsPerHost: 64}}}
+}
+
 func (c *child) client() *s3.Client {
 	return s3.New(s3.Options{
 		Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
-		BaseEndpoint: aws.String("http://" + c.addr), UsePathStyle: true, RetryMaxAttempts: 1,
+		BaseEndpoint: aws.String("http://" + c.addr), HTTPClient: c.httpClient(), UsePathStyle: true, RetryMaxAttempts: 1,
 	})
 }
 
 func (c *child) kinesisClient() *kinesis.Client {
 	return kinesis.New(kinesis.Options{
 		Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
-		BaseEndpoint: aws.String("http://" + c.addr), RetryMaxAttempts: 1,
+		BaseEndpoint: aws.String("http://" + c.addr), HTTPClient: c.httpClient(), RetryMaxAttempts: 1,
 	})
 }
 
@@ -244,20 +252,20 @@ func multipartPut(c *s3.Client, bucket, key string, body []byte) error {
 func (c *child) firehoseClient() *firehose.Client {
 	return firehose.New(firehose.Options{
 		Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
-		BaseEndpoint: aws.String("http://" + c.addr), RetryMaxAttempts: 1,
+		BaseEndpoint: aws.String("http://" + c.addr), HTTPClient: c.httpClient(), RetryMaxAttempts: 1,
 	})
 }
 
 func (c *child) dynamodbClient() *dynamodb.Client {
 	return dynamodb.New(dynamodb.Options{
 		Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
-		BaseEndpoint: aws.String("http://" + c.addr), RetryMaxAttempts: 1,
+		BaseEndpoint: aws.String("http://" + c.addr), HTTPClient: c.httpClient(), RetryMaxAttempts: 1,
 	})
 }
 
 func (c *child) dynamodbStreamsClient() *dynamodbstreams.Client {
 	return dynamodbstreams.New(dynamodbstreams.Options{
 		Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
-		BaseEndpoint: aws.String("http://" + c.addr), RetryMaxAttempts: 1,
+		BaseEndpoint: aws.String("http://" + c.addr), HTTPClient: c.httpClient(), RetryMaxAttempts: 1,
 	})
 }

@@ -64,11 +64,10 @@ func readChanges(t *testing.T, kc *kinesis.Client, stream string, want int) []dd
 				ShardId: sh.ShardId, ShardIteratorType: ktypes.ShardIteratorTypeTrimHorizon})).ShardIterator
 			out, err := kc.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: it})
 			if err != nil {
-				// About one run in fifteen of the crash test, the Go SDK's
-				// first GetRecords after the restart fails in the client
-				// ("use of closed network connection": net/http's write loop
-				// closes the connection after the answer came) and the same
-				// call then succeeds (docs/kinesis.md). The poll reads again.
+				// The Go SDK's request-body race can fail a call in the
+				// client ("use of closed network connection") for a client
+				// without awstest.BodyWithoutWriterTo (docs/kinesis.md); the
+				// same call then succeeds. The poll reads again.
 				t.Logf("GetRecords: %v", err)
 				all = nil
 				break

@@ -1,8 +1,11 @@
 package awstest_test
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -233,4 +236,82 @@ func TestDynamoDB_EncryptionRefused(t *testing.T) {
 			t.Fatalf("%+v: %s", sse, got)
 		}
 	}
+}
+
+// TestCrash_DynamoDBEncryptionChangeIsAtomic kills the server while
+// UpdateTable turns a table's encryption on, resealing its items and
+// index entries, and restarts it: the change is there whole or not at all
+// (once acknowledged, there), and every item reads back, by key and
+// through the index. The kill lands anywhere from before the request to
+// after its answer; each place must hold.
+func TestCrash_DynamoDBEncryptionChangeIsAtomic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes")
+	}
+	t.Parallel()
+	dir := t.TempDir()
+	srv := startChild(t, dir)
+	c := srv.dynamodbClient()
+	const items = 3000
+	fill := func(table string) {
+		t.Helper()
+		must[*dynamodb.CreateTableOutput](t)(c.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String(table), KeySchema: ks("id", ""),
+			AttributeDefinitions: []dtypes.AttributeDefinition{attr("id", dtypes.ScalarAttributeTypeS), attr("g", dtypes.ScalarAttributeTypeS)},
+			GlobalSecondaryIndexes: []dtypes.GlobalSecondaryIndex{{IndexName: aws.String("by-g"), KeySchema: ks("g", ""),
+				Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeAll}}},
+			BillingMode: dtypes.BillingModePayPerRequest}))
+		for i := 0; i < items; i += 25 {
+			var puts []dtypes.WriteRequest
+			for j := i; j < i+25; j++ {
+				puts = append(puts, dtypes.WriteRequest{PutRequest: &dtypes.PutRequest{Item: map[string]dtypes.AttributeValue{
+					"id": str(fmt.Sprintf("item-%05d", j)), "g": str(fmt.Sprint(j % 10)), "v": num(fmt.Sprintf("%d.25", j))}}})
+			}
+			must[*dynamodb.BatchWriteItemOutput](t)(c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]dtypes.WriteRequest{table: puts}}))
+		}
+	}
+	encrypt := &dtypes.SSESpecification{Enabled: aws.Bool(true)}
+	// How long the change takes, on a table like the one killed.
+	fill("timed")
+	start := time.Now()
+	must[*dynamodb.UpdateTableOutput](t)(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("timed"), SSESpecification: encrypt}))
+	took := time.Since(start)
+
+	fill("crash")
+	acked := make(chan bool, 1)
+	go func() {
+		_, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("crash"), SSESpecification: encrypt})
+		acked <- err == nil
+	}()
+	delay := time.Duration(rand.Int64N(int64(2 * took)))
+	time.Sleep(delay)
+	srv.kill()
+	wasAcked := <-acked
+
+	c = startChild(t, dir).dynamodbClient()
+	got := sseOf(t, c, "crash")
+	switch {
+	case got == "ENABLED KMS arn:aws:kms:us-east-1:000000000000:alias/aws/dynamodb":
+	case got == "-" && !wasAcked:
+	default:
+		t.Fatalf("after the crash (UpdateTable acknowledged: %v): %s", wasAcked, got)
+	}
+	for i := range items {
+		got := must[*dynamodb.GetItemOutput](t)(c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("crash"),
+			Key: map[string]dtypes.AttributeValue{"id": str(fmt.Sprintf("item-%05d", i))}})).Item
+		if v, ok := got["v"].(*dtypes.AttributeValueMemberN); !ok || v.Value != fmt.Sprintf("%d.25", i) {
+			t.Fatalf("item %d after the crash: %v", i, got)
+		}
+	}
+	n := 0
+	for g := range 10 {
+		p := dynamodb.NewQueryPaginator(c, &dynamodb.QueryInput{TableName: aws.String("crash"), IndexName: aws.String("by-g"),
+			KeyConditionExpression: aws.String("g = :g"), ExpressionAttributeValues: map[string]dtypes.AttributeValue{":g": str(fmt.Sprint(g))}})
+		for p.HasMorePages() {
+			n += len(must[*dynamodb.QueryOutput](t)(p.NextPage(ctx)).Items)
+		}
+	}
+	if n != items {
+		t.Fatalf("%d items through the index after the crash, want %d", n, items)
+	}
+	t.Logf("killed %v into a change that takes %v; acknowledged: %v; after the restart: %s", delay, took, wasAcked, got)
 }
