@@ -1,8 +1,10 @@
 package awstest_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +17,7 @@ import (
 	ktypes "github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
 	"github.com/lakebox/lakebox/internal/awstest"
+	"github.com/lakebox/lakebox/internal/storage/meta"
 )
 
 // sseOf returns a table's encryption as "STATUS TYPE ARN", or "-" when
@@ -203,6 +206,55 @@ func TestDynamoDB_EncryptionAtRest(t *testing.T) {
 	}
 }
 
+// formAsRecorded opens the store of a killed server and checks that every
+// item, index entry and point-in-time version of a table is in the form
+// its record names: sealed when it has a KMS key, JSON otherwise
+// (docs/format/dynamodb.md). It returns how many values it checked.
+func formAsRecorded(t *testing.T, dir, table string) int {
+	t.Helper()
+	db, err := meta.Open(filepath.Join(dir, "meta"), meta.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	v, err := db.Get([]byte("ddb\x00t\x00000000000000\x00us-east-1\x00" + table))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec struct{ ID, KMSKey string }
+	if err := json.Unmarshal(v, &rec); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, p := range []struct {
+		prefix string
+		header int // a version's first byte says whether it is a deletion
+	}{{"ddb\x00i\x00", 0}, {"ddb\x00x\x00", 0}, {"ddb\x00h\x00", 1}} {
+		prefix := []byte(p.prefix + rec.ID + "\x00")
+		it, err := db.NewIter(prefix, meta.PrefixEnd(prefix))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for it.First(); it.Valid(); it.Next() {
+			v, err := it.Value()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(v) <= p.header {
+				continue
+			}
+			if sealed := v[p.header] != '{'; sealed != (rec.KMSKey != "") {
+				t.Fatalf("%q sealed: %v, with the table's KMS key %q", it.Key(), sealed, rec.KMSKey)
+			}
+			n++
+		}
+		if err := it.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return n
+}
+
 // What DynamoDB refuses of a table's encryption, and how it names it.
 func TestDynamoDB_EncryptionRefused(t *testing.T) {
 	t.Parallel()
@@ -268,6 +320,10 @@ func TestCrash_DynamoDBEncryptionChangeIsAtomic(t *testing.T) {
 			}
 			must[*dynamodb.BatchWriteItemOutput](t)(c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]dtypes.WriteRequest{table: puts}}))
 		}
+		// Point-in-time recovery keeps a version of each: the change
+		// rewrites those too.
+		must[*dynamodb.UpdateContinuousBackupsOutput](t)(c.UpdateContinuousBackups(ctx, &dynamodb.UpdateContinuousBackupsInput{TableName: aws.String(table),
+			PointInTimeRecoverySpecification: &dtypes.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: aws.Bool(true)}}))
 	}
 	encrypt := &dtypes.SSESpecification{Enabled: aws.Bool(true)}
 	// How long the change takes, on a table like the one killed.
@@ -286,6 +342,11 @@ func TestCrash_DynamoDBEncryptionChangeIsAtomic(t *testing.T) {
 	time.Sleep(delay)
 	srv.kill()
 	wasAcked := <-acked
+	// On disk, before the restart: every value in one form, the record's.
+	values := formAsRecorded(t, dir, "crash")
+	if values != 3*items { // items, index entries, versions
+		t.Fatalf("%d values of the table on disk, want %d", values, 3*items)
+	}
 
 	c = startChild(t, dir).dynamodbClient()
 	got := sseOf(t, c, "crash")

@@ -1237,7 +1237,7 @@ func TestDynamoDB_ImportFromS3(t *testing.T) {
 			{AttributeName: aws.String("date"), KeyType: dtypes.KeyTypeRange}},
 		AttributeDefinitions: []dtypes.AttributeDefinition{{AttributeName: aws.String("customer_id"), AttributeType: dtypes.ScalarAttributeTypeS},
 			{AttributeName: aws.String("date"), AttributeType: dtypes.ScalarAttributeTypeS}},
-		BillingMode: dtypes.BillingModePayPerRequest}
+		BillingMode: dtypes.BillingModePayPerRequest, SSESpecification: &dtypes.SSESpecification{Enabled: aws.Bool(true)}}
 	imp := must[*dynamodb.ImportTableOutput](t)(c.ImportTable(ctx, &dynamodb.ImportTableInput{
 		S3BucketSource: &dtypes.S3BucketSource{S3Bucket: aws.String("lake"), S3KeyPrefix: aws.String("exports/AWSDynamoDB/" + id + "/data/")},
 		InputFormat:    dtypes.InputFormatDynamodbJson, InputCompressionType: dtypes.InputCompressionTypeGzip, TableCreationParameters: schema,
@@ -1252,6 +1252,10 @@ func TestDynamoDB_ImportFromS3(t *testing.T) {
 	}
 	if d := must[*dynamodb.DescribeImportOutput](t)(c.DescribeImport(ctx, &dynamodb.DescribeImportInput{ImportArn: imp.ImportArn})); aws.ToString(d.ImportTableDescription.TableArn) != aws.ToString(imp.TableArn) {
 		t.Fatalf("described: %+v", d.ImportTableDescription)
+	}
+	// The new table is encrypted as its creation parameters asked.
+	if got := sseOf(t, c, "orders_copy"); got != "ENABLED KMS arn:aws:kms:us-east-1:000000000000:alias/aws/dynamodb" {
+		t.Fatalf("the imported table's encryption: %s", got)
 	}
 	_, err := c.ImportTable(ctx, &dynamodb.ImportTableInput{S3BucketSource: &dtypes.S3BucketSource{S3Bucket: aws.String("lake")},
 		InputFormat: dtypes.InputFormatDynamodbJson, TableCreationParameters: schema})

@@ -74,6 +74,14 @@ func TestNameRules(t *testing.T) {
 		{"TTL attribute name", func() string {
 			return fail(t, s.UpdateTimeToLive, `{"TableName":"named","TimeToLiveSpecification":{"AttributeName":"","Enabled":false}}`)
 		}, "ValidationException: 1 validation error detected: Value '' at 'timeToLiveSpecification.attributeName' failed to satisfy constraint: Member must have length greater than or equal to 1"},
+		// Left out, it is null to the model, not empty.
+		{"TTL attribute name missing", func() string {
+			return fail(t, s.UpdateTimeToLive, `{"TableName":"named","TimeToLiveSpecification":{"Enabled":true}}`)
+		}, "ValidationException: 1 validation error detected: Value null at 'timeToLiveSpecification.attributeName' failed to satisfy constraint: Member must not be null"},
+		{"TTL specification empty", func() string {
+			return fail(t, s.UpdateTimeToLive, `{"TableName":"named","TimeToLiveSpecification":{}}`)
+		}, "ValidationException: 2 validation errors detected: Value null at 'timeToLiveSpecification.attributeName' failed to satisfy constraint: Member must not be null; " +
+			"Value null at 'timeToLiveSpecification.enabled' failed to satisfy constraint: Member must not be null"},
 		// A restore's target is named by targetTableName.
 		{"restore target", func() string {
 			arn := do(t, s.CreateBackup, `{"TableName":"named","BackupName":"bak"}`).BackupDetails.BackupArn

@@ -41,15 +41,15 @@ type BackupDetails struct {
 }
 
 type SourceTableDetails struct {
-	TableName             string                 `json:"TableName"`
-	TableId               string                 `json:"TableId"`
-	TableArn              string                 `json:"TableArn"`
-	TableSizeBytes        int64                  `json:"TableSizeBytes"`
-	KeySchema             []KeySchemaElement     `json:"KeySchema"`
-	TableCreationDateTime epoch.Time             `json:"TableCreationDateTime"`
-	ProvisionedThroughput provisionedDescription `json:"ProvisionedThroughput"`
-	ItemCount             int64                  `json:"ItemCount"`
-	BillingMode           string                 `json:"BillingMode"`
+	TableName             string                `json:"TableName"`
+	TableId               string                `json:"TableId"`
+	TableArn              string                `json:"TableArn"`
+	TableSizeBytes        int64                 `json:"TableSizeBytes"`
+	KeySchema             []KeySchemaElement    `json:"KeySchema"`
+	TableCreationDateTime epoch.Time            `json:"TableCreationDateTime"`
+	ProvisionedThroughput ProvisionedThroughput `json:"ProvisionedThroughput"` // the model's shape: no change history
+	ItemCount             int64                 `json:"ItemCount"`
+	BillingMode           string                `json:"BillingMode"`
 }
 
 type BackupDescription struct {
@@ -61,11 +61,24 @@ type BackupDescription struct {
 // SourceTableFeatureDetails are what a backed-up table had besides its
 // keys: its indexes, stream, time to live and encryption.
 type SourceTableFeatureDetails struct {
-	LocalSecondaryIndexes  []SecondaryIndex       `json:"LocalSecondaryIndexes,omitempty"`
-	GlobalSecondaryIndexes []SecondaryIndex       `json:"GlobalSecondaryIndexes,omitempty"`
-	StreamDescription      *StreamSpecification   `json:"StreamDescription,omitempty"`
-	TimeToLiveDescription  *TimeToLiveDescription `json:"TimeToLiveDescription,omitempty"`
-	SSEDescription         *SSEDescription        `json:"SSEDescription,omitempty"`
+	LocalSecondaryIndexes  []LocalSecondaryIndexInfo  `json:"LocalSecondaryIndexes,omitempty"`
+	GlobalSecondaryIndexes []GlobalSecondaryIndexInfo `json:"GlobalSecondaryIndexes,omitempty"`
+	StreamDescription      *StreamSpecification       `json:"StreamDescription,omitempty"`
+	TimeToLiveDescription  *TimeToLiveDescription     `json:"TimeToLiveDescription,omitempty"`
+	SSEDescription         *SSEDescription            `json:"SSEDescription,omitempty"`
+}
+
+// LocalSecondaryIndexInfo and GlobalSecondaryIndexInfo are a backed-up
+// table's indexes as its backup describes them.
+type LocalSecondaryIndexInfo struct {
+	IndexName  string             `json:"IndexName"`
+	KeySchema  []KeySchemaElement `json:"KeySchema"`
+	Projection Projection         `json:"Projection"`
+}
+
+type GlobalSecondaryIndexInfo struct {
+	LocalSecondaryIndexInfo
+	ProvisionedThroughput *ProvisionedThroughput `json:"ProvisionedThroughput,omitempty"`
 }
 
 // description is a backup's description, with its source table's
@@ -74,10 +87,11 @@ func (b *backupRecord) description() BackupDescription {
 	d, src := b.Desc, &b.Source
 	f := &SourceTableFeatureDetails{SSEDescription: src.sseDescription()}
 	for _, ix := range src.Indexes {
+		info := LocalSecondaryIndexInfo{IndexName: ix.IndexName, KeySchema: ix.KeySchema, Projection: ix.Projection}
 		if ix.Global {
-			f.GlobalSecondaryIndexes = append(f.GlobalSecondaryIndexes, ix.SecondaryIndex)
+			f.GlobalSecondaryIndexes = append(f.GlobalSecondaryIndexes, GlobalSecondaryIndexInfo{info, ix.ProvisionedThroughput})
 		} else {
-			f.LocalSecondaryIndexes = append(f.LocalSecondaryIndexes, ix.SecondaryIndex)
+			f.LocalSecondaryIndexes = append(f.LocalSecondaryIndexes, info)
 		}
 	}
 	if src.Stream != "" {
@@ -146,8 +160,9 @@ func (s *Service) CreateBackup(ctx context.Context, in *CreateBackupInput) (*Cre
 		BackupDetails: BackupDetails{BackupArn: rec.arn() + "/backup/" + id, BackupName: in.BackupName, BackupSizeBytes: size,
 			BackupStatus: "AVAILABLE", BackupType: "USER", BackupCreationDateTime: epoch.New(now)},
 		SourceTableDetails: SourceTableDetails{TableName: rec.Name, TableId: rec.ID, TableArn: rec.arn(), TableSizeBytes: size,
-			KeySchema: rec.KeySchema, TableCreationDateTime: desc.CreationDateTime, ProvisionedThroughput: desc.ProvisionedThroughput,
-			ItemCount: count, BillingMode: rec.BillingMode}}}
+			KeySchema: rec.KeySchema, TableCreationDateTime: desc.CreationDateTime,
+			ProvisionedThroughput: ProvisionedThroughput{desc.ProvisionedThroughput.ReadCapacityUnits, desc.ProvisionedThroughput.WriteCapacityUnits},
+			ItemCount:             count, BillingMode: rec.BillingMode}}}
 	if err := s.saveJob(jobKey(backupPrefix, sc, id), b); err != nil {
 		return nil, err
 	}

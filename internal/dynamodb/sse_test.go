@@ -178,3 +178,28 @@ func TestUpdateTableEncryptionRefusals(t *testing.T) {
 	}
 	do(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"Enabled":true}}`) // another key: the account's own
 }
+
+// A backup describes its source's indexes, stream, time to live and
+// encryption as the model shapes them: a local index without throughput.
+func TestBackupSourceTableFeatures(t *testing.T) {
+	s, _, _ := newService(t)
+	do(t, s.CreateTable, `{"TableName":"source","KeySchema":[{"AttributeName":"k","KeyType":"HASH"},{"AttributeName":"r","KeyType":"RANGE"}],
+		"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"},{"AttributeName":"r","AttributeType":"S"},{"AttributeName":"l","AttributeType":"S"}],
+		"LocalSecondaryIndexes":[{"IndexName":"by-l","KeySchema":[{"AttributeName":"k","KeyType":"HASH"},{"AttributeName":"l","KeyType":"RANGE"}],
+			"Projection":{"ProjectionType":"KEYS_ONLY"},"ProvisionedThroughput":{"ReadCapacityUnits":7,"WriteCapacityUnits":7}}],
+		"GlobalSecondaryIndexes":[{"IndexName":"by-r","KeySchema":[{"AttributeName":"r","KeyType":"HASH"}],
+			"Projection":{"ProjectionType":"ALL"},"ProvisionedThroughput":{"ReadCapacityUnits":2,"WriteCapacityUnits":3}}],
+		"BillingMode":"PROVISIONED","ProvisionedThroughput":{"ReadCapacityUnits":5,"WriteCapacityUnits":5},
+		"StreamSpecification":{"StreamEnabled":true,"StreamViewType":"KEYS_ONLY"},"SSESpecification":{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"k1"}}`)
+	do(t, s.UpdateTimeToLive, `{"TableName":"source","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"expires"}}`)
+	arn := do(t, s.CreateBackup, `{"TableName":"source","BackupName":"bak"}`).BackupDetails.BackupArn
+	d := do(t, s.DescribeBackup, `{"BackupArn":"`+arn+`"}`)
+	got, _ := json.Marshal(d.BackupDescription.SourceTableFeatureDetails)
+	const want = `{"LocalSecondaryIndexes":[{"IndexName":"by-l","KeySchema":[{"AttributeName":"k","KeyType":"HASH"},{"AttributeName":"l","KeyType":"RANGE"}],"Projection":{"ProjectionType":"KEYS_ONLY"}}],` +
+		`"GlobalSecondaryIndexes":[{"IndexName":"by-r","KeySchema":[{"AttributeName":"r","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"},"ProvisionedThroughput":{"ReadCapacityUnits":2,"WriteCapacityUnits":3}}],` +
+		`"StreamDescription":{"StreamEnabled":true,"StreamViewType":"KEYS_ONLY"},"TimeToLiveDescription":{"TimeToLiveStatus":"ENABLED","AttributeName":"expires"},` +
+		`"SSEDescription":{"Status":"ENABLED","SSEType":"KMS","KMSMasterKeyArn":"arn:aws:kms:us-east-1:000000000000:key/k1"}}`
+	if string(got) != want {
+		t.Fatalf("SourceTableFeatureDetails:\n%s\nwant\n%s", got, want)
+	}
+}

@@ -9,8 +9,8 @@ import (
 )
 
 type TimeToLiveSpecification struct {
-	Enabled       *bool  `json:"Enabled"` // required: absent is not "off"
-	AttributeName string `json:"AttributeName"`
+	Enabled       *bool   `json:"Enabled"`       // required: absent is not "off"
+	AttributeName *string `json:"AttributeName"` // required: absent is "null" to the model's check, not ""
 }
 
 type UpdateTimeToLiveInput struct {
@@ -30,12 +30,19 @@ func (s *Service) UpdateTimeToLive(ctx context.Context, in *UpdateTimeToLiveInpu
 	if spec == nil {
 		return nil, modelValidation(nil, "timeToLiveSpecification", "not be null")
 	}
-	if spec.Enabled == nil {
-		return nil, modelValidation(nil, "timeToLiveSpecification.enabled", "not be null")
+	var v awserr.Violations
+	if spec.AttributeName == nil {
+		v.Add(nil, "timeToLiveSpecification.attributeName", "not be null")
+	} else {
+		v.Length(*spec.AttributeName, "timeToLiveSpecification.attributeName", len(*spec.AttributeName), 1, 255)
 	}
-	if err := awserr.LengthValidation(spec.AttributeName, "timeToLiveSpecification.attributeName", len(spec.AttributeName), 1, 255); err != nil {
+	if spec.Enabled == nil {
+		v.Add(nil, "timeToLiveSpecification.enabled", "not be null")
+	}
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
+	name := *spec.AttributeName
 	t, err := s.lockNamed(ctx, in.TableName)
 	if err != nil {
 		return nil, err
@@ -47,11 +54,11 @@ func (s *Service) UpdateTimeToLive(ctx context.Context, in *UpdateTimeToLiveInpu
 		return nil, validationf("TimeToLive is already enabled")
 	case !*spec.Enabled && rec.TTL == "":
 		return nil, validationf("TimeToLive is already disabled")
-	case !*spec.Enabled && rec.TTL != spec.AttributeName:
+	case !*spec.Enabled && rec.TTL != name:
 		return nil, validationf("TimeToLive is active on a different AttributeName: current AttributeName is %s", rec.TTL)
 	}
 	if *spec.Enabled {
-		rec.TTL = spec.AttributeName
+		rec.TTL = name
 	} else {
 		rec.TTL = ""
 	}
