@@ -15,6 +15,8 @@ import (
 	stypes "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	ktypes "github.com/aws/aws-sdk-go-v2/service/kinesis/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/lakebox/lakebox/internal/awstest"
 	"github.com/lakebox/lakebox/internal/storage/meta"
@@ -159,6 +161,28 @@ func TestDynamoDB_EncryptionAtRest(t *testing.T) {
 		if got := secrets(c, table, true); got != want {
 			t.Fatalf("%s: %s", table, got)
 		}
+	}
+
+	// An export asked to encrypt its objects with a KMS key writes them
+	// so, and its manifest says so.
+	s3c := srv.S3As(awstest.Client{UsePathStyle: true})
+	createBucket(t, s3c, "vault-exports")
+	exp := must[*dynamodb.ExportTableToPointInTimeOutput](t)(c.ExportTableToPointInTime(ctx, &dynamodb.ExportTableToPointInTimeInput{
+		TableArn: created.TableDescription.TableArn, S3Bucket: aws.String("vault-exports"), S3SseAlgorithm: dtypes.S3SseAlgorithmKms,
+		S3SseKmsKeyId: aws.String("alias/exports")})).ExportDescription
+	if exp.ExportStatus != dtypes.ExportStatusCompleted || exp.S3SseAlgorithm != dtypes.S3SseAlgorithmKms || aws.ToString(exp.S3SseKmsKeyId) != "alias/exports" {
+		t.Fatalf("export: %+v %s", exp, aws.ToString(exp.FailureMessage))
+	}
+	exported := objects(t, s3c, "vault-exports", "AWSDynamoDB/")
+	for key := range exported {
+		h := must[*s3.HeadObjectOutput](t)(s3c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("vault-exports"), Key: aws.String(key)}))
+		if h.ServerSideEncryption != s3types.ServerSideEncryptionAwsKms || aws.ToString(h.SSEKMSKeyId) != "arn:aws:kms:us-east-1:000000000000:alias/exports" {
+			t.Fatalf("%s: %s %s", key, h.ServerSideEncryption, aws.ToString(h.SSEKMSKeyId))
+		}
+	}
+	var summary struct{ S3SseAlgorithm, S3SseKmsKeyId string }
+	if err := json.Unmarshal(exported[aws.ToString(exp.ExportManifest)], &summary); err != nil || summary != (struct{ S3SseAlgorithm, S3SseKmsKeyId string }{"KMS", "alias/exports"}) {
+		t.Fatalf("manifest summary: %s", exported[aws.ToString(exp.ExportManifest)])
 	}
 
 	srv.Stop()

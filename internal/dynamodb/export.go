@@ -37,9 +37,18 @@ var exportPrefix = []byte("ddb\x00E\x00")
 // Lake is Lakebox's S3 as exports write it and imports read it, with the
 // access of the given account.
 type Lake interface {
-	Put(ctx context.Context, account, bucket, key string, body []byte, contentType string) error
+	Put(ctx context.Context, account, bucket, key string, body []byte, w ObjectWrite) error
 	List(ctx context.Context, account, bucket, prefix string, fn func(key string, size int64) error) error
 	Get(ctx context.Context, account, bucket, key string) (io.ReadCloser, error)
+}
+
+// ObjectWrite is how an export writes an object.
+type ObjectWrite struct {
+	ContentType string
+	// SSE is the object's server-side encryption as S3 names it: "" (the
+	// bucket's default), "AES256" or "aws:kms" with KMSKeyID ("" for the
+	// account's S3 key).
+	SSE, KMSKeyID string
 }
 
 var (
@@ -79,6 +88,7 @@ type ExportDescription struct {
 	S3BucketOwner   string      `json:"S3BucketOwner,omitempty"`
 	S3Prefix        string      `json:"S3Prefix,omitempty"`
 	S3SseAlgorithm  string      `json:"S3SseAlgorithm,omitempty"`
+	S3SseKmsKeyId   string      `json:"S3SseKmsKeyId,omitempty"`
 	FailureCode     string      `json:"FailureCode,omitempty"`
 	FailureMessage  string      `json:"FailureMessage,omitempty"`
 	ExportFormat    string      `json:"ExportFormat"`
@@ -104,8 +114,12 @@ func (s *Service) ExportTableToPointInTime(ctx context.Context, in *ExportTableT
 		return nil, validationf("Lakebox exports in the DYNAMODB_JSON format only; %s is not supported yet.", in.ExportFormat)
 	case in.ExportType != "" && in.ExportType != "FULL_EXPORT" || in.IncrementalExportSpecification != nil:
 		return nil, validationf("Lakebox makes full exports (FULL_EXPORT) only; incremental exports are not supported yet.")
-	case in.S3SseAlgorithm != "" || in.S3SseKmsKeyId != "":
-		return nil, validationf("Lakebox does not set S3SseAlgorithm on exports yet; the bucket's default encryption applies.")
+	case in.S3SseAlgorithm != "" && in.S3SseAlgorithm != "AES256" && in.S3SseAlgorithm != "KMS":
+		return nil, modelValidation(in.S3SseAlgorithm, "s3SseAlgorithm", "satisfy enum value set: [AES256, KMS]")
+	case in.S3SseKmsKeyId != "" && len(in.S3SseKmsKeyId) > 2048:
+		return nil, awserr.LengthValidation(in.S3SseKmsKeyId, "s3SseKmsKeyId", len(in.S3SseKmsKeyId), 1, 2048)
+	case in.S3SseKmsKeyId != "" && in.S3SseAlgorithm != "KMS":
+		return nil, invalidParam("S3SseKmsKeyId can only be specified when S3SseAlgorithm is KMS")
 	case in.S3BucketOwner != "" && in.S3BucketOwner != sc.account:
 		return nil, validationf("Lakebox exports to buckets of the table's own account (%s) only.", sc.account)
 	}
@@ -130,6 +144,7 @@ func (s *Service) ExportTableToPointInTime(ctx context.Context, in *ExportTableT
 	case err != nil:
 		return nil, err
 	case prev != nil && (prev.TableArn != rec.arn() || prev.S3Bucket != in.S3Bucket || prev.S3Prefix != in.S3Prefix ||
+		prev.S3SseAlgorithm != in.S3SseAlgorithm || prev.S3SseKmsKeyId != in.S3SseKmsKeyId ||
 		in.ExportTime != nil && !prev.ExportTime.Equal(epoch.New(at).Time)):
 		return nil, ErrExportConflict.WithMessage("An export with client token %s and other parameters exists", in.ClientToken)
 	case prev != nil:
@@ -138,7 +153,8 @@ func (s *Service) ExportTableToPointInTime(ctx context.Context, in *ExportTableT
 	id := jobID(now)
 	d := ExportDescription{ExportArn: rec.arn() + "/export/" + id, StartTime: epoch.New(now), TableArn: rec.arn(), TableId: rec.ID,
 		ExportTime: epoch.New(at), ClientToken: in.ClientToken, S3Bucket: in.S3Bucket, S3BucketOwner: in.S3BucketOwner,
-		S3Prefix: in.S3Prefix, ExportFormat: "DYNAMODB_JSON", ExportType: "FULL_EXPORT", ExportStatus: "IN_PROGRESS"}
+		S3Prefix: in.S3Prefix, S3SseAlgorithm: in.S3SseAlgorithm, S3SseKmsKeyId: in.S3SseKmsKeyId,
+		ExportFormat: "DYNAMODB_JSON", ExportType: "FULL_EXPORT", ExportStatus: "IN_PROGRESS"}
 	base := "AWSDynamoDB/" + id + "/"
 	if prefix != "" {
 		base = prefix + "/" + base
@@ -168,8 +184,16 @@ func (s *Service) writeExport(ctx context.Context, sc scope, rec *tableRecord, d
 	if lake == nil {
 		return errors.New("no object store to export to")
 	}
+	w := ObjectWrite{KMSKeyID: d.S3SseKmsKeyId}
+	switch d.S3SseAlgorithm {
+	case "AES256":
+		w.SSE = "AES256"
+	case "KMS":
+		w.SSE = "aws:kms"
+	}
 	put := func(key string, body []byte, contentType string) error {
-		return lake.Put(ctx, sc.account, d.S3Bucket, key, body, contentType)
+		w.ContentType = contentType
+		return lake.Put(ctx, sc.account, d.S3Bucket, key, body, w)
 	}
 	if err := put(base+"_started", nil, "application/octet-stream"); err != nil {
 		return err
@@ -229,7 +253,7 @@ func (s *Service) writeExport(ctx context.Context, sc scope, rec *tableRecord, d
 		"version": "2020-06-30", "exportArn": d.ExportArn, "startTime": isoMillis(d.StartTime.Time),
 		"endTime": isoMillis(s.clock.Now()), "tableArn": d.TableArn, "tableId": d.TableId,
 		"exportTime": isoMillis(d.ExportTime.Time), "s3Bucket": d.S3Bucket, "s3Prefix": nullable(d.S3Prefix),
-		"s3SseAlgorithm": nil, "s3SseKmsKeyId": nil, "manifestFilesS3Key": files,
+		"s3SseAlgorithm": nullable(d.S3SseAlgorithm), "s3SseKmsKeyId": nullable(d.S3SseKmsKeyId), "manifestFilesS3Key": files,
 		"billedSizeBytes": d.BilledSizeBytes, "itemCount": d.ItemCount, "outputFormat": "DYNAMODB_JSON", "exportType": "FULL_EXPORT",
 	})
 	d.ExportManifest = base + "manifest-summary.json"

@@ -37,7 +37,7 @@ func (l *heldLake) hold(ctx context.Context) error {
 	}
 }
 
-func (l *heldLake) Put(ctx context.Context, _, _, _ string, _ []byte, _ string) error {
+func (l *heldLake) Put(ctx context.Context, _, _, _ string, _ []byte, _ ObjectWrite) error {
 	return l.hold(ctx)
 }
 

@@ -203,3 +203,22 @@ func TestBackupSourceTableFeatures(t *testing.T) {
 		t.Fatalf("SourceTableFeatureDetails:\n%s\nwant\n%s", got, want)
 	}
 }
+
+// An export's own encryption: AES256 or KMS, a key only with KMS.
+func TestExportEncryptionRefused(t *testing.T) {
+	s, _, _ := newService(t)
+	do(t, s.CreateTable, `{"TableName":"vault","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],
+		"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}`)
+	do(t, s.UpdateContinuousBackups, `{"TableName":"vault","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true}}`)
+	const arn = "arn:aws:dynamodb:us-east-1:000000000000:table/vault"
+	for _, tc := range []struct{ request, want string }{
+		{`{"TableArn":"` + arn + `","S3Bucket":"b","S3SseAlgorithm":"aws:kms"}`,
+			"1 validation error detected: Value 'aws:kms' at 's3SseAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [AES256, KMS]"},
+		{`{"TableArn":"` + arn + `","S3Bucket":"b","S3SseAlgorithm":"AES256","S3SseKmsKeyId":"alias/k"}`,
+			"One or more parameter values were invalid: S3SseKmsKeyId can only be specified when S3SseAlgorithm is KMS"},
+	} {
+		if got := refused(t, s.ExportTableToPointInTime, tc.request); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.request, got, tc.want)
+		}
+	}
+}

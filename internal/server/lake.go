@@ -14,6 +14,7 @@ import (
 
 	"github.com/lakebox/lakebox/internal/athena"
 	"github.com/lakebox/lakebox/internal/auth"
+	"github.com/lakebox/lakebox/internal/dynamodb"
 	"github.com/lakebox/lakebox/internal/glue"
 	"github.com/lakebox/lakebox/internal/s3"
 )
@@ -190,11 +191,24 @@ type objectBody struct {
 
 func (b objectBody) Close() error { return b.out.Close() }
 
+// ddbLake is Lakebox's S3 as DynamoDB's exports and imports use it.
+type ddbLake struct{ objects }
+
+func (l ddbLake) Put(ctx context.Context, account, bucket, key string, body []byte, w dynamodb.ObjectWrite) error {
+	return l.put(ctx, account, bucket, key, body, w.ContentType, s3.SSE{Algorithm: w.SSE, KMSKeyID: w.KMSKeyID})
+}
+
 func (o objects) Put(ctx context.Context, account, bucket, key string, body []byte, contentType string) error {
+	return o.put(ctx, account, bucket, key, body, contentType, s3.SSE{})
+}
+
+// put writes an object with the server-side encryption asked for (none:
+// the bucket's default).
+func (o objects) put(ctx context.Context, account, bucket, key string, body []byte, contentType string, sse s3.SSE) error {
 	_, err := o.s3.PutObject(asAccount(ctx, account), &s3.PutObjectInput{
 		Bucket: bucket, Key: key, Headers: s3.Headers{ContentType: contentType},
-		Body:     s3.Body{Reader: bytes.NewReader(body), Size: int64(len(body))},
-		Unsynced: o.unsynced,
+		Body: s3.Body{Reader: bytes.NewReader(body), Size: int64(len(body))},
+		SSE:  sse, Unsynced: o.unsynced,
 	})
 	return err
 }

@@ -217,7 +217,7 @@ func New(cfg Config) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
-	dsvc, err := dynamodb.New(db, clk, dynamodb.Options{Logger: cfg.Logger, Lake: objects{s3: svc}, Kinesis: ddbKinesis{ksvc}, MasterKey: &so.MasterKey})
+	dsvc, err := dynamodb.New(db, clk, dynamodb.Options{Logger: cfg.Logger, Lake: ddbLake{objects{s3: svc}}, Kinesis: ddbKinesis{ksvc}, MasterKey: &so.MasterKey})
 	if err != nil {
 		fsvc.Close()
 		ksvc.Close()

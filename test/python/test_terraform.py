@@ -175,6 +175,7 @@ class TerraformDynamoDBExportTest(unittest.TestCase):
         self.assertEqual(table["TableClassSummary"]["TableClass"], "STANDARD_INFREQUENT_ACCESS")
         export = ddb.describe_export(ExportArn=tf.output("export_arn"))["ExportDescription"]
         self.assertEqual((export["ExportStatus"], export["ItemCount"]), ("COMPLETED", 1))
+        self.assertEqual(export["S3SseAlgorithm"], "AES256")
         item = ddb.get_item(TableName=f"{name}-imported", Key={"id": {"S": "a"}})["Item"]
         self.assertEqual(item, {"id": {"S": "a"}, "g": {"N": "1"}})
 

@@ -68,11 +68,13 @@ resource "aws_dynamodb_table_item" "a" {
   item       = jsonencode({ id = { S = "a" }, g = { N = "1" } })
 }
 resource "aws_dynamodb_table_export" "ex" {
-  count      = var.stage >= 2 ? 1 : 0
-  table_arn  = aws_dynamodb_table.prov.arn
-  s3_bucket  = aws_s3_bucket.exports.id
-  s3_prefix  = "exp"
-  depends_on = [aws_dynamodb_table_item.a]
+  count     = var.stage >= 2 ? 1 : 0
+  table_arn = aws_dynamodb_table.prov.arn
+  s3_bucket = aws_s3_bucket.exports.id
+  s3_prefix = "exp"
+  # The export's objects sealed with SSE-S3, whatever the bucket's default.
+  s3_sse_algorithm = "AES256"
+  depends_on       = [aws_dynamodb_table_item.a]
 }
 resource "aws_dynamodb_table" "imported" {
   count        = var.stage >= 2 ? 1 : 0
