@@ -119,7 +119,7 @@ func (s *Service) ExportTableToPointInTime(ctx context.Context, in *ExportTableT
 	case in.S3SseKmsKeyId != "" && len(in.S3SseKmsKeyId) > 2048:
 		return nil, awserr.LengthValidation(in.S3SseKmsKeyId, "s3SseKmsKeyId", len(in.S3SseKmsKeyId), 1, 2048)
 	case in.S3SseKmsKeyId != "" && in.S3SseAlgorithm != "KMS":
-		return nil, invalidParam("S3SseKmsKeyId can only be specified when S3SseAlgorithm is KMS")
+		return nil, validationf("Invalid Request: KMS Key Id is not supported for this encryption type")
 	case in.S3BucketOwner != "" && in.S3BucketOwner != sc.account:
 		return nil, validationf("Lakebox exports to buckets of the table's own account (%s) only.", sc.account)
 	}

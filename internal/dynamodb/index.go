@@ -444,7 +444,9 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		return nil, invalidParam("Server-Side Encryption modification must be the only operation in the request")
 	}
 	if in.ProvisionedThroughput == nil && !in.changesBesidesThroughput() {
-		return nil, validationf("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
+		return nil, validationf("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, " +
+			"ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, OnDemandThroughput, " +
+			"WarmThroughput or TableClass is required")
 	}
 	var v awserr.Violations
 	for i, u := range in.GlobalSecondaryIndexUpdates {
@@ -520,11 +522,14 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		rec.TableClass = in.TableClass
 	}
 	if in.SSESpecification != nil {
+		// As DynamoDB answers: asking for the key AWS owns again, or naming
+		// the key the table has, changes nothing and is refused; asking
+		// for the account's key again re-encrypts under it, and is not.
 		switch {
-		case kmsKey == rec.KMSKey && kmsKey == "":
-			return nil, validationf("Table is already encrypted by default")
-		case kmsKey == rec.KMSKey:
-			return nil, validationf("Table is already encrypted with given KMSMasterKeyId. Use KMSMasterKeyId parameter if you want to change Master Key")
+		case kmsKey == "" && !rec.encrypted():
+			return nil, invalidParam("Table is already encrypted by default")
+		case kmsKey == rec.KMSKey && in.SSESpecification.KMSMasterKeyId != "":
+			return nil, invalidParam("Table is already encrypted with given KMSMasterKeyId. Use KMSMasterKeyId parameter if you want to change Master Key")
 		}
 		rec.KMSKey = kmsKey
 	}

@@ -160,8 +160,8 @@ func TestUpdateTableEncryptionRefusals(t *testing.T) {
 	do(t, s.CreateTable, `{"TableName":"vault","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],
 		"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}`)
 	for _, tc := range []struct{ request, want string }{
-		{`{"TableName":"vault","SSESpecification":{"Enabled":false}}`, "Table is already encrypted by default"},
-		{`{"TableName":"vault","SSESpecification":{}}`, "Table is already encrypted by default"},
+		{`{"TableName":"vault","SSESpecification":{"Enabled":false}}`, "One or more parameter values were invalid: Table is already encrypted by default"},
+		{`{"TableName":"vault","SSESpecification":{}}`, "One or more parameter values were invalid: Table is already encrypted by default"},
 		{`{"TableName":"vault","SSESpecification":{"Enabled":true},"DeletionProtectionEnabled":true}`,
 			"One or more parameter values were invalid: Server-Side Encryption modification must be the only operation in the request"},
 		{`{"TableName":"vault","SSESpecification":{"Enabled":true},"StreamSpecification":{"StreamEnabled":true,"StreamViewType":"KEYS_ONLY"}}`,
@@ -172,11 +172,14 @@ func TestUpdateTableEncryptionRefusals(t *testing.T) {
 		}
 	}
 	do(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"alias/lake"}}`)
-	const again = "Table is already encrypted with given KMSMasterKeyId. Use KMSMasterKeyId parameter if you want to change Master Key"
+	const again = "One or more parameter values were invalid: Table is already encrypted with given KMSMasterKeyId. Use KMSMasterKeyId parameter if you want to change Master Key"
 	if got := refused(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"alias/lake"}}`); got != again {
 		t.Errorf("the same key again: %q", got)
 	}
 	do(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"Enabled":true}}`) // another key: the account's own
+	// The account's key asked for again re-encrypts under it, as on AWS.
+	do(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"SSEType":"KMS"}}`)
+	do(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"Enabled":true}}`)
 }
 
 // A backup describes its source's indexes, stream, time to live and
@@ -215,7 +218,7 @@ func TestExportEncryptionRefused(t *testing.T) {
 		{`{"TableArn":"` + arn + `","S3Bucket":"b","S3SseAlgorithm":"aws:kms"}`,
 			"1 validation error detected: Value 'aws:kms' at 's3SseAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [AES256, KMS]"},
 		{`{"TableArn":"` + arn + `","S3Bucket":"b","S3SseAlgorithm":"AES256","S3SseKmsKeyId":"alias/k"}`,
-			"One or more parameter values were invalid: S3SseKmsKeyId can only be specified when S3SseAlgorithm is KMS"},
+			"Invalid Request: KMS Key Id is not supported for this encryption type"},
 	} {
 		if got := refused(t, s.ExportTableToPointInTime, tc.request); got != tc.want {
 			t.Errorf("%s: %q, want %q", tc.request, got, tc.want)

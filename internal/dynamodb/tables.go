@@ -226,7 +226,7 @@ func checkTableSettings(n *notServed, class string) error {
 	case "", "STANDARD", "STANDARD_INFREQUENT_ACCESS":
 		return nil
 	}
-	return modelValidation(class, "tableClass", "satisfy enum value set: [STANDARD, STANDARD_INFREQUENT_ACCESS]")
+	return validationf("Invalid table-class parameter provided. Please try again with a valid table-class value: [STANDARD, STANDARD_INFREQUENT_ACCESS].")
 }
 
 type IndexDescription struct {
