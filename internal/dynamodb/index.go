@@ -479,6 +479,7 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	}
 	defer t.mu.Unlock()
 	rec := t.rec
+	was := rec.sseDescription() // for the answer to an encryption change
 	rec.Indexes = slices.Clone(rec.Indexes)
 	if in.BillingMode != "" {
 		switch in.BillingMode {
@@ -522,14 +523,8 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		rec.TableClass = in.TableClass
 	}
 	if in.SSESpecification != nil {
-		// As DynamoDB answers: asking for the key AWS owns again, or naming
-		// the key the table has, changes nothing and is refused; asking
-		// for the account's key again re-encrypts under it, and is not.
-		switch {
-		case kmsKey == "" && !rec.encrypted():
-			return nil, invalidParam("Table is already encrypted by default")
-		case kmsKey == rec.KMSKey && in.SSESpecification.KMSMasterKeyId != "":
-			return nil, invalidParam("Table is already encrypted with given KMSMasterKeyId. Use KMSMasterKeyId parameter if you want to change Master Key")
+		if err := in.SSESpecification.changes(&rec, kmsKey); err != nil {
+			return nil, err
 		}
 		rec.KMSKey = kmsKey
 	}
@@ -667,5 +662,15 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		s.streams[opened.rec.ID] = opened
 		s.mu.Unlock()
 	}
-	return &UpdateTableOutput{TableDescription: s.describe(&rec, "ACTIVE", 0, 0)}, nil
+	out := &UpdateTableOutput{TableDescription: s.describe(&rec, "ACTIVE", 0, 0)}
+	if in.SSESpecification != nil {
+		// As DynamoDB answers an encryption change it has begun: UPDATING,
+		// with the key the table had. The change is done; DescribeTable
+		// tells the new state.
+		out.TableDescription.SSEDescription = &SSEDescription{Status: "UPDATING"}
+		if was != nil {
+			out.TableDescription.SSEDescription.SSEType, out.TableDescription.SSEDescription.KMSMasterKeyArn = was.SSEType, was.KMSMasterKeyArn
+		}
+	}
+	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/lakebox/lakebox/internal/storage/meta"
 	"github.com/lakebox/lakebox/internal/storage/seal"
@@ -50,8 +51,8 @@ type SSESpecification struct {
 // SSEDescription describes an encrypted table's encryption.
 type SSEDescription struct {
 	Status          string `json:"Status"`
-	SSEType         string `json:"SSEType"`
-	KMSMasterKeyArn string `json:"KMSMasterKeyArn"`
+	SSEType         string `json:"SSEType,omitempty"`
+	KMSMasterKeyArn string `json:"KMSMasterKeyArn,omitempty"`
 }
 
 // kmsKey returns the ARN of the KMS key a specification asks for, "" for
@@ -84,6 +85,20 @@ func (e *SSESpecification) kmsKey(sc scope, member string) (string, error) {
 		return "", nil
 	}
 	return seal.KeyARN(e.KMSMasterKeyId, sc.account, sc.region, defaultKMSAlias), nil
+}
+
+// changes refuses, as DynamoDB does, an UpdateTable specification that
+// would leave rec's encryption as it is: the key AWS owns asked for again,
+// or the table's own key named again. The account's DynamoDB key asked for
+// again is not refused: DynamoDB re-encrypts under it.
+func (e *SSESpecification) changes(rec *tableRecord, kmsKey string) error {
+	switch {
+	case kmsKey == "" && !rec.encrypted():
+		return invalidParam("Table is already encrypted by default")
+	case kmsKey == rec.KMSKey && e.KMSMasterKeyId != "" && !strings.HasSuffix(kmsKey, ":"+defaultKMSAlias):
+		return invalidParam("Table is already encrypted with given KMSMasterKeyId. Use KMSMasterKeyId parameter if you want to change Master Key")
+	}
+	return nil
 }
 
 // encrypted reports whether a table's values are sealed.

@@ -97,9 +97,14 @@ func TestEncryptedItemsAreSealed(t *testing.T) {
 	if got := read(); got != want {
 		t.Fatalf("read: %s", got)
 	}
+	// The answer is DynamoDB's to a change it has begun: UPDATING, with
+	// the key the table had; DescribeTable tells the new state.
 	out := do(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"Enabled":false}}`)
-	if out.TableDescription.SSEDescription != nil {
-		t.Fatalf("SSEDescription after turning encryption off: %+v", out.TableDescription.SSEDescription)
+	if d := out.TableDescription.SSEDescription; d == nil || *d != (SSEDescription{"UPDATING", "KMS", "arn:aws:kms:us-east-1:000000000000:alias/aws/dynamodb"}) {
+		t.Fatalf("UpdateTable's SSEDescription, turning encryption off: %+v", d)
+	}
+	if d := do(t, s.DescribeTable, `{"TableName":"vault"}`).Table.SSEDescription; d != nil {
+		t.Fatalf("SSEDescription after turning encryption off: %+v", d)
 	}
 	if sealed, clear := stored(); sealed != 0 || clear != 4 {
 		t.Fatalf("turned off: %d values sealed, %d in the clear; want 0 and 4", sealed, clear)
@@ -107,7 +112,10 @@ func TestEncryptedItemsAreSealed(t *testing.T) {
 	if got := read(); got != want {
 		t.Fatalf("read, turned off: %s", got)
 	}
-	do(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"alias/other"}}`)
+	out = do(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"alias/other"}}`)
+	if d := out.TableDescription.SSEDescription; d == nil || *d != (SSEDescription{Status: "UPDATING"}) {
+		t.Fatalf("UpdateTable's SSEDescription, turning encryption on: %+v", d)
+	}
 	if sealed, clear := stored(); sealed != 4 || clear != 0 {
 		t.Fatalf("turned on again: %d values sealed, %d in the clear; want 4 and 0", sealed, clear)
 	}
@@ -177,9 +185,11 @@ func TestUpdateTableEncryptionRefusals(t *testing.T) {
 		t.Errorf("the same key again: %q", got)
 	}
 	do(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"Enabled":true}}`) // another key: the account's own
-	// The account's key asked for again re-encrypts under it, as on AWS.
+	// The account's key asked for again re-encrypts under it, as on AWS,
+	// also named.
 	do(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"SSEType":"KMS"}}`)
 	do(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"Enabled":true}}`)
+	do(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"alias/aws/dynamodb"}}`)
 }
 
 // A backup describes its source's indexes, stream, time to live and

@@ -451,9 +451,13 @@ class DynamoDBClientTest(unittest.TestCase):
         item = {"pk": {"S": "a"}, "v": {"N": "0.3"}, "note": {"S": "kept sealed"}}
         self.assertEqual(self.ddb.get_item(TableName=name, Key={"pk": {"S": "a"}}, ConsistentRead=True)["Item"], item)
 
+        # UpdateTable answers as DynamoDB does, UPDATING with the key the
+        # table had; DescribeTable tells the new key.
         out = self.ddb.update_table(TableName=name, SSESpecification={
             "Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": "1234abcd-12ab-34cd-56ef-1234567890ab"})
-        self.assertTrue(out["TableDescription"]["SSEDescription"]["KMSMasterKeyArn"].endswith(
+        self.assertEqual(out["TableDescription"]["SSEDescription"]["Status"], "UPDATING")
+        self.assertEqual(out["TableDescription"]["SSEDescription"]["KMSMasterKeyArn"], sse["KMSMasterKeyArn"])
+        self.assertTrue(self.ddb.describe_table(TableName=name)["Table"]["SSEDescription"]["KMSMasterKeyArn"].endswith(
             ":key/1234abcd-12ab-34cd-56ef-1234567890ab"))
         self.ddb.update_table(TableName=name, SSESpecification={"Enabled": False})
         self.assertNotIn("SSEDescription", self.ddb.describe_table(TableName=name)["Table"])
