@@ -1474,7 +1474,7 @@ func TestDynamoDB_TableSettings(t *testing.T) {
 			in.GlobalSecondaryIndexes = []dtypes.GlobalSecondaryIndex{{IndexName: aws.String("by-pk"), KeySchema: keys,
 				Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeAll}, ProvisionedThroughput: &dtypes.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(5), WriteCapacityUnits: aws.Int64(5)}}}
 		},
-		"tag key": func(in *dynamodb.CreateTableInput) {
+		"Tag Key": func(in *dynamodb.CreateTableInput) {
 			in.Tags = []dtypes.Tag{{Key: aws.String(strings.Repeat("k", 129)), Value: aws.String("v")}}
 		},
 		"WarmThroughput": func(in *dynamodb.CreateTableInput) {

@@ -188,6 +188,9 @@ func (s *Service) UpdateContinuousBackups(ctx context.Context, in *UpdateContinu
 		if *d < 1 || *d > 35 {
 			return nil, modelValidation(*d, "pointInTimeRecoverySpecification.recoveryPeriodInDays", "have value between 1 and 35")
 		}
+		if !*spec.PointInTimeRecoveryEnabled {
+			return nil, validationf("Invalid Request: Cannot specify RecoveryPeriodInDays when disabling point-in-time recovery.")
+		}
 		days = *d
 	}
 	t, err := s.backupsTable(ctx, in.TableName)

@@ -73,10 +73,10 @@ func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis 
 		}
 	}
 	if len(gsis) > 20 {
-		return validationf("One or more parameter values were invalid: GlobalSecondaryIndexes count exceeds the per-table limit of 20")
+		return invalidParam("GlobalSecondaryIndex count exceeds the per-table limit of 20")
 	}
 	if len(lsis) > 5 {
-		return validationf("One or more parameter values were invalid: LocalSecondaryIndexes count exceeds the per-table limit of 5")
+		return invalidParam("Number of LocalSecondaryIndexes exceeds per-table limit of 5")
 	}
 	defined := map[string]bool{}
 	for _, d := range defs {
@@ -116,6 +116,13 @@ func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis 
 				if len(ix.Projection.NonKeyAttributes) == 0 {
 					return invalidParam("ProjectionType is INCLUDE, but NonKeyAttributes is not specified")
 				}
+				seen := map[string]bool{}
+				for _, a := range ix.Projection.NonKeyAttributes {
+					if seen[a] {
+						return invalidParam("Duplicate element in NonKeyAttributes: %s", a)
+					}
+					seen[a] = true
+				}
 			default: // not given
 				return invalidParam("Unknown ProjectionType: null")
 			}
@@ -131,8 +138,10 @@ func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis 
 					return invalidParam("Index KeySchema does not have the same leading hash key as table KeySchema for index: %s. index hash key: %s, table hash key: %s",
 						ix.IndexName, ix.KeySchema[0].AttributeName, tableHash)
 				}
-			} else if billing == "PROVISIONED" && ix.ProvisionedThroughput == nil {
-				return invalidParam("ProvisionedThroughput must be specified for index: %s", ix.IndexName)
+			} else if billing == "PROVISIONED" && ix.ProvisionedThroughput == nil && !lists.updating {
+				// (UpdateTable checks every index's after its changes,
+				// in its own words.)
+				return invalidParam("ProvisionedThroughput is not specified for index: %s", ix.IndexName)
 			} else if billing == "PAY_PER_REQUEST" && ix.ProvisionedThroughput != nil {
 				return onDemandIndexThroughput(ix.IndexName)
 			}
@@ -175,13 +184,13 @@ func checkKeySchemaShape(ks []KeySchemaElement, field string) error {
 		}
 	}
 	if ks[0].KeyType != "HASH" {
-		return invalidParam("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
+		return validationf("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
 	}
 	if len(ks) == 2 && ks[1].KeyType != "RANGE" {
-		return invalidParam("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
+		return validationf("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
 	}
 	if len(ks) == 2 && ks[0].AttributeName == ks[1].AttributeName {
-		return invalidParam("Both the Hash Key and the Range Key element in the KeySchema have the same name")
+		return validationf("Both the Hash Key and the Range Key element in the KeySchema have the same name")
 	}
 	return nil
 }
@@ -439,6 +448,9 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	if err := s.checkEncryption(kmsKey); err != nil {
 		return nil, err
 	}
+	if err := checkThroughput(in.ProvisionedThroughput, "provisionedThroughput"); err != nil {
+		return nil, err
+	}
 	if in.SSESpecification != nil && (in.ProvisionedThroughput != nil || in.BillingMode != "" || in.GlobalSecondaryIndexUpdates != nil ||
 		in.DeletionProtectionEnabled != nil || in.StreamSpecification != nil || in.TableClass != "") {
 		return nil, invalidParam("Server-Side Encryption modification must be the only operation in the request")
@@ -531,7 +543,7 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	var enable bool
 	if spec := in.StreamSpecification; spec != nil {
 		var err error
-		enable, err = checkStreamSpec(spec)
+		enable, err = checkStreamSpec(spec, false)
 		switch {
 		case err != nil:
 			return nil, err
@@ -549,9 +561,13 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	save := s.db.NewBatch() // what is stored with the updated record
 	defer save.Close()
 	var created *indexRecord
+	updated := map[string]bool{}
 	for i, u := range in.GlobalSecondaryIndexUpdates {
-		if countSet(u.Create != nil, u.Update != nil, u.Delete != nil) != 1 {
-			return nil, validationf("One or more parameter values were invalid: A GlobalSecondaryIndexUpdate must set exactly one of Create, Update or Delete")
+		switch countSet(u.Create != nil, u.Update != nil, u.Delete != nil) {
+		case 0:
+			return nil, invalidParam("One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null")
+		case 2, 3:
+			return nil, invalidParam("Only one global secondary index action is allowed per GlobalSecondaryIndexUpdate object")
 		}
 		switch {
 		case u.Create != nil:
@@ -564,7 +580,7 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 				return nil, err
 			}
 			if rec.index(u.Create.IndexName) != nil {
-				return nil, validationf("One or more parameter values were invalid: Index with name: %s already exists", u.Create.IndexName)
+				return nil, validationf("Attempting to create an index which already exists")
 			}
 			defs := rec.Attributes
 			for _, d := range in.AttributeDefinitions {
@@ -581,7 +597,7 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 				}
 			}
 			gsis = append(gsis, *u.Create)
-			if err := checkIndexes(rec.KeySchema, defs, gsis, lsis, rec.BillingMode, nameFields{gsis: "globalSecondaryIndexes", lsis: "localSecondaryIndexes"}); err != nil {
+			if err := checkIndexes(rec.KeySchema, defs, gsis, lsis, rec.BillingMode, nameFields{gsis: "globalSecondaryIndexes", lsis: "localSecondaryIndexes", updating: true}); err != nil {
 				return nil, err
 			}
 			rec.Attributes = defs
@@ -589,8 +605,11 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 			created = &rec.Indexes[len(rec.Indexes)-1]
 		case u.Delete != nil:
 			ix := rec.index(u.Delete.IndexName)
-			if ix == nil || !ix.Global {
+			switch {
+			case ix == nil:
 				return nil, ErrResourceNotFound.WithMessage("Requested resource not found: Index: %s not found", u.Delete.IndexName)
+			case !ix.Global:
+				return nil, validationf("Cannot delete an index that is not a GlobalSecondaryIndex: %s", u.Delete.IndexName)
 			}
 			// Its entries go in the commit that stores the table without
 			// it, once every check has passed.
@@ -602,9 +621,15 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 			rec.Attributes = slices.DeleteFunc(slices.Clone(rec.Attributes), func(a AttributeDefinition) bool { return !rec.keyAttribute(a.AttributeName) })
 		case u.Update != nil:
 			ix := rec.index(u.Update.IndexName)
-			if ix == nil || !ix.Global {
+			switch {
+			case ix == nil:
 				return nil, ErrResourceNotFound.WithMessage("Requested resource not found: Index: %s not found", u.Update.IndexName)
+			case !ix.Global:
+				return nil, validationf("Cannot update an index that is not a GlobalSecondaryIndex: %s", u.Update.IndexName)
+			case updated[ix.IndexName]:
+				return nil, invalidParam("Only one global secondary index update per index is allowed simultaneously. Index: %s", ix.IndexName)
 			}
+			updated[ix.IndexName] = true
 			if err := (&notServed{OnDemandThroughput: u.Update.OnDemandThroughput, WarmThroughput: u.Update.WarmThroughput}).check(); err != nil {
 				return nil, err
 			}
@@ -613,6 +638,16 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 				return nil, invalidParam("ProvisionedThroughput must be specified for index: %s", u.Update.IndexName)
 			case rec.BillingMode == "PAY_PER_REQUEST":
 				return nil, onDemandIndexThroughput(u.Update.IndexName)
+			}
+			if err := checkThroughput(u.Update.ProvisionedThroughput, fmt.Sprintf("globalSecondaryIndexUpdates.%d.member.update.provisionedThroughput", i+1)); err != nil {
+				return nil, err
+			}
+			if cur, want := ix.ProvisionedThroughput, u.Update.ProvisionedThroughput; cur != nil && *cur == *want {
+				return nil, validationf("The provisioned throughput for the index %[1]s will not change. The requested value equals the current value. "+
+					"Current ReadCapacityUnits provisioned for index %[1]s: %[2]d. Requested ReadCapacityUnits: %[3]d. "+
+					"Current WriteCapacityUnits provisioned for index %[1]s: %[4]d. Requested WriteCapacityUnits: %[5]d. "+
+					"Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.",
+					ix.IndexName, cur.ReadCapacityUnits, want.ReadCapacityUnits, cur.WriteCapacityUnits, want.WriteCapacityUnits)
 			}
 			throughputChanged(&ix.ThroughputChanges, ix.ProvisionedThroughput, u.Update.ProvisionedThroughput, s.clock.Now())
 			ix.ProvisionedThroughput = u.Update.ProvisionedThroughput

@@ -291,6 +291,9 @@ func (s *Service) ListBackups(ctx context.Context, in *ListBackupsInput) (*ListB
 		}
 		limit = *in.Limit
 	}
+	if lo, hi := in.TimeRangeLowerBound, in.TimeRangeUpperBound; lo != nil && hi != nil && lo.After(hi.Time) {
+		return nil, invalidParam("Time range lower bound must be less than or equal to upper bound")
+	}
 	switch in.BackupType {
 	case "", "ALL", "USER":
 	case "SYSTEM", "AWS_BACKUP":

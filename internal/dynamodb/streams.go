@@ -122,20 +122,27 @@ type StreamSpecification struct {
 	StreamViewType string `json:"StreamViewType,omitempty"`
 }
 
-// checkStreamSpec validates a stream setting; it reports whether the
-// stream is to be on.
-func checkStreamSpec(spec *StreamSpecification) (bool, error) {
+// checkStreamSpec validates a stream setting, of a table being created
+// or updated (CreateTable words the view type's rules its own way); it
+// reports whether the stream is to be on.
+func checkStreamSpec(spec *StreamSpecification, creating bool) (bool, error) {
 	if spec.StreamEnabled == nil {
 		return false, modelValidation(nil, "streamSpecification.streamEnabled", "not be null")
 	}
 	if !*spec.StreamEnabled {
-		if spec.StreamViewType != "" {
+		switch {
+		case spec.StreamViewType != "" && creating:
+			return false, invalidParam("Table is being created with a stream disabled, UpdateViewType should not be specified")
+		case spec.StreamViewType != "":
 			return false, invalidParam("If stream is being disabled, then UpdateViewType must not be specified")
 		}
 		return false, nil
 	}
 	switch spec.StreamViewType {
 	case "":
+		if creating {
+			return false, invalidParam("Table is being created with a stream enabled, UpdateViewType is required")
+		}
 		return false, invalidParam("If stream is being enabled then UpdateViewType is required")
 	case "KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES":
 		return true, nil

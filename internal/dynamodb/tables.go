@@ -372,7 +372,29 @@ func (s *Service) CreateTable(ctx context.Context, in *CreateTableInput) (*Creat
 // nameFields are the members of a request that hold a new table's name,
 // its global and local index lists and (under params) its key schema and
 // attribute definitions, as its validation errors name them.
-type nameFields struct{ table, gsis, lsis, params string }
+// checkThroughput checks a throughput's units against the model's
+// minimum of 1; field is its member path in the request.
+func checkThroughput(pt *ProvisionedThroughput, field string) error {
+	if pt == nil {
+		return nil
+	}
+	var v awserr.Violations
+	if pt.ReadCapacityUnits < 1 {
+		v.Add(pt.ReadCapacityUnits, field+".readCapacityUnits", "have value greater than or equal to 1")
+	}
+	if pt.WriteCapacityUnits < 1 {
+		v.Add(pt.WriteCapacityUnits, field+".writeCapacityUnits", "have value greater than or equal to 1")
+	}
+	if err := v.Err(); err != nil { // (a nil *awserr.Error is not a nil error)
+		return err
+	}
+	return nil
+}
+
+type nameFields struct {
+	table, gsis, lsis, params string
+	updating                  bool // UpdateTable's new index, checked among the others
+}
 
 // createTable makes a table. For a restore or an import (filling), it is
 // marked Filling and returned locked for the fill (lockForFill) before
@@ -401,10 +423,8 @@ func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling
 	if err := s.checkEncryption(kmsKey); err != nil {
 		return nil, nil, err
 	}
-	for _, tag := range in.Tags {
-		if err := checkTag(tag); err != nil {
-			return nil, nil, err
-		}
+	if err := checkTags(in.Tags); err != nil {
+		return nil, nil, err
 	}
 	if len(in.Tags) > maxTags {
 		return nil, nil, tooManyTags()
@@ -412,7 +432,7 @@ func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling
 	withStream := false
 	if in.StreamSpecification != nil {
 		var err error
-		if withStream, err = checkStreamSpec(in.StreamSpecification); err != nil {
+		if withStream, err = checkStreamSpec(in.StreamSpecification, true); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -437,8 +457,8 @@ func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling
 		if in.ProvisionedThroughput == nil {
 			return nil, nil, validationf("One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED")
 		}
-		if in.ProvisionedThroughput.ReadCapacityUnits < 1 || in.ProvisionedThroughput.WriteCapacityUnits < 1 {
-			return nil, nil, validationf("One or more parameter values were invalid: Each of ReadCapacityUnits and WriteCapacityUnits must be at least 1")
+		if err := checkThroughput(in.ProvisionedThroughput, at.params+"provisionedThroughput"); err != nil {
+			return nil, nil, err
 		}
 	case "PAY_PER_REQUEST":
 		if in.ProvisionedThroughput != nil {
@@ -701,7 +721,8 @@ func (s *Service) DeleteTable(ctx context.Context, in *TableNameInput) (*DeleteT
 	}
 	defer t.mu.Unlock()
 	if t.rec.DeletionProtection {
-		return nil, ErrResourceInUse.WithMessage("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
+		// A ValidationException, as DynamoDB answers it.
+		return nil, validationf("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
 	}
 	return s.deleteTable(t)
 }

@@ -3,20 +3,35 @@ package dynamodb
 import (
 	"context"
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
 // maxTags is how many tags a table may have.
 const maxTags = 50
 
+// tooManyTags is DynamoDB's answer to a table given more than 50 tags: a
+// ValidationException, not LimitExceededException.
 func tooManyTags() error {
-	return ErrLimitExceeded.WithMessage("The number of tags of the resource exceeds the limit of 50")
+	return validationf("Number of Tags exceed the current limit for the provided ResourceArn")
 }
 
-// checkTag checks a tag's key and value lengths.
-func checkTag(tag Tag) error {
-	if n := utf8.RuneCountInString(tag.Key); n < 1 || n > 128 || utf8.RuneCountInString(tag.Value) > 256 {
-		return validationf("One or more parameter values were invalid: The tag key must be 1 to 128 characters and the value at most 256")
+// checkTags checks the tags a request gives: each key 1 to 128 characters
+// and not in the aws: namespace, each value at most 256, no key twice.
+func checkTags(tags []Tag) error {
+	seen := map[string]bool{}
+	for _, tag := range tags {
+		switch {
+		case utf8.RuneCountInString(tag.Key) < 1 || utf8.RuneCountInString(tag.Key) > 128:
+			return validationf("The Tag Key provided is invalid, Key: %s", tag.Key)
+		case utf8.RuneCountInString(tag.Value) > 256:
+			return validationf("The Tag Value provided is invalid, Value: %s", tag.Value)
+		case strings.HasPrefix(tag.Key, "aws:"):
+			return validationf("Tag Key cannot be prefixed with aws:, Key: %s", tag.Key)
+		case seen[tag.Key]:
+			return validationf("Duplicate Tag Keys provided as input: Duplicate Tag Key found %s", tag.Key)
+		}
+		seen[tag.Key] = true
 	}
 	return nil
 }
@@ -63,6 +78,9 @@ func (s *Service) TagResource(ctx context.Context, in *TagResourceInput) (*struc
 	if len(in.Tags) == 0 {
 		return nil, validationf("Atleast one Tag needs to be provided as Input.")
 	}
+	if err := checkTags(in.Tags); err != nil {
+		return nil, err
+	}
 	t, err := s.tableOfARN(ctx, in.ResourceArn)
 	if err != nil {
 		return nil, err
@@ -75,9 +93,6 @@ func (s *Service) TagResource(ctx context.Context, in *TagResourceInput) (*struc
 	rec := t.rec
 	tags := slices.Clone(rec.Tags)
 	for _, tag := range in.Tags {
-		if err := checkTag(tag); err != nil {
-			return nil, err
-		}
 		i := slices.IndexFunc(tags, func(x Tag) bool { return x.Key == tag.Key })
 		if i >= 0 {
 			tags[i] = tag

@@ -50,12 +50,12 @@ func (s *Service) UpdateTimeToLive(ctx context.Context, in *UpdateTimeToLiveInpu
 	defer t.mu.Unlock()
 	rec := t.rec
 	switch {
-	case *spec.Enabled && rec.TTL != "":
-		return nil, validationf("TimeToLive is already enabled")
 	case !*spec.Enabled && rec.TTL == "":
 		return nil, validationf("TimeToLive is already disabled")
-	case !*spec.Enabled && rec.TTL != name:
+	case rec.TTL != "" && rec.TTL != name: // enabling or disabling another attribute
 		return nil, validationf("TimeToLive is active on a different AttributeName: current AttributeName is %s", rec.TTL)
+	case *spec.Enabled && rec.TTL != "":
+		return nil, validationf("TimeToLive is already enabled")
 	}
 	if *spec.Enabled {
 		rec.TTL = name

@@ -1,0 +1,90 @@
+package dynamodb
+
+import (
+	"context"
+	"testing"
+
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
+)
+
+// Refusals worded as DynamoDB words them today, from a catalogue of its
+// live answers (ack-api-quirks, DDB-TABLE-442, verified 2026-10-09).
+func TestCatalogueWording(t *testing.T) {
+	s, _, _ := newService(t)
+	const keys = `"KeySchema":[{"AttributeName":"k","KeyType":"HASH"},{"AttributeName":"r","KeyType":"RANGE"}],
+		"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"},{"AttributeName":"r","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}]`
+	const gsi = `{"IndexName":"by-g","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"},
+		"ProvisionedThroughput":{"ReadCapacityUnits":2,"WriteCapacityUnits":2}}`
+	do(t, s.CreateTable, `{"TableName":"cat",`+keys+`,"GlobalSecondaryIndexes":[`+gsi+`],
+		"LocalSecondaryIndexes":[{"IndexName":"by-l","KeySchema":[{"AttributeName":"k","KeyType":"HASH"},{"AttributeName":"g","KeyType":"RANGE"}],"Projection":{"ProjectionType":"KEYS_ONLY"}}],
+		"BillingMode":"PROVISIONED","ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1},"DeletionProtectionEnabled":true}`)
+	do(t, s.UpdateTimeToLive, `{"TableName":"cat","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"ttl"}}`)
+	for _, tc := range []struct {
+		name, got, want string
+	}{
+		{"first key not HASH", refused(t, s.CreateTable, `{"TableName":"new1","KeySchema":[{"AttributeName":"k","KeyType":"RANGE"}],
+			"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}`),
+			"Invalid KeySchema: The first KeySchemaElement is not a HASH key type"},
+		{"index without throughput", refused(t, s.CreateTable, `{"TableName":"new2",`+keys+`,"GlobalSecondaryIndexes":[{"IndexName":"by-g",
+			"KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}],
+			"BillingMode":"PROVISIONED","ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}}`),
+			"One or more parameter values were invalid: ProvisionedThroughput is not specified for index: by-g"},
+		{"NonKeyAttributes twice", refused(t, s.CreateTable, `{"TableName":"new3",`+keys+`,"GlobalSecondaryIndexes":[{"IndexName":"by-g",
+			"KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"INCLUDE","NonKeyAttributes":["a","b","a"]}}],
+			"BillingMode":"PAY_PER_REQUEST"}`),
+			"One or more parameter values were invalid: Duplicate element in NonKeyAttributes: a"},
+		{"stream without view, created", refused(t, s.CreateTable, `{"TableName":"new4","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],
+			"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST","StreamSpecification":{"StreamEnabled":true}}`),
+			"One or more parameter values were invalid: Table is being created with a stream enabled, UpdateViewType is required"},
+		{"throughput 0", refused(t, s.CreateTable, `{"TableName":"new5","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],
+			"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}],"ProvisionedThroughput":{"ReadCapacityUnits":0,"WriteCapacityUnits":1}}`),
+			"1 validation error detected: Value '0' at 'provisionedThroughput.readCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1"},
+		{"aws: tag", refused(t, s.TagResource, `{"ResourceArn":"arn:aws:dynamodb:us-east-1:000000000000:table/cat","Tags":[{"Key":"aws:x","Value":"v"}]}`),
+			"Tag Key cannot be prefixed with aws:, Key: aws:x"},
+		{"tag twice", refused(t, s.TagResource, `{"ResourceArn":"arn:aws:dynamodb:us-east-1:000000000000:table/cat","Tags":[{"Key":"a","Value":"1"},{"Key":"a","Value":"2"}]}`),
+			"Duplicate Tag Keys provided as input: Duplicate Tag Key found a"},
+		{"index exists", refused(t, s.UpdateTable, `{"TableName":"cat","GlobalSecondaryIndexUpdates":[{"Create":`+gsi+`}]}`),
+			"Attempting to create an index which already exists"},
+		{"no action", refused(t, s.UpdateTable, `{"TableName":"cat","GlobalSecondaryIndexUpdates":[{}]}`),
+			"One or more parameter values were invalid: One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null"},
+		{"two actions", refused(t, s.UpdateTable, `{"TableName":"cat","GlobalSecondaryIndexUpdates":[{"Delete":{"IndexName":"by-g"},"Update":{"IndexName":"by-g","ProvisionedThroughput":{"ReadCapacityUnits":3,"WriteCapacityUnits":3}}}]}`),
+			"One or more parameter values were invalid: Only one global secondary index action is allowed per GlobalSecondaryIndexUpdate object"},
+		{"local index deleted", refused(t, s.UpdateTable, `{"TableName":"cat","GlobalSecondaryIndexUpdates":[{"Delete":{"IndexName":"by-l"}}]}`),
+			"Cannot delete an index that is not a GlobalSecondaryIndex: by-l"},
+		{"index updated twice", refused(t, s.UpdateTable, `{"TableName":"cat","GlobalSecondaryIndexUpdates":[
+			{"Update":{"IndexName":"by-g","ProvisionedThroughput":{"ReadCapacityUnits":3,"WriteCapacityUnits":3}}},
+			{"Update":{"IndexName":"by-g","ProvisionedThroughput":{"ReadCapacityUnits":4,"WriteCapacityUnits":4}}}]}`),
+			"One or more parameter values were invalid: Only one global secondary index update per index is allowed simultaneously. Index: by-g"},
+		{"index throughput as it is", refused(t, s.UpdateTable, `{"TableName":"cat","GlobalSecondaryIndexUpdates":[
+			{"Update":{"IndexName":"by-g","ProvisionedThroughput":{"ReadCapacityUnits":2,"WriteCapacityUnits":2}}}]}`),
+			"The provisioned throughput for the index by-g will not change. The requested value equals the current value. " +
+				"Current ReadCapacityUnits provisioned for index by-g: 2. Requested ReadCapacityUnits: 2. " +
+				"Current WriteCapacityUnits provisioned for index by-g: 2. Requested WriteCapacityUnits: 2. " +
+				"Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits."},
+		{"index throughput 0", refused(t, s.UpdateTable, `{"TableName":"cat","GlobalSecondaryIndexUpdates":[
+			{"Update":{"IndexName":"by-g","ProvisionedThroughput":{"ReadCapacityUnits":0,"WriteCapacityUnits":0}}}]}`),
+			"2 validation errors detected: Value '0' at 'globalSecondaryIndexUpdates.1.member.update.provisionedThroughput.readCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1; " +
+				"Value '0' at 'globalSecondaryIndexUpdates.1.member.update.provisionedThroughput.writeCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1"},
+		{"nothing to update", refused(t, s.UpdateTable, `{"TableName":"cat"}`),
+			"At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, " +
+				"MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required"},
+		{"table class", refused(t, s.UpdateTable, `{"TableName":"cat","TableClass":"GLACIER"}`),
+			"Invalid table-class parameter provided. Please try again with a valid table-class value: [STANDARD, STANDARD_INFREQUENT_ACCESS]."},
+		{"TTL on another attribute", refused(t, s.UpdateTimeToLive, `{"TableName":"cat","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"other"}}`),
+			"TimeToLive is active on a different AttributeName: current AttributeName is ttl"},
+		{"recovery period turning off", refused(t, s.UpdateContinuousBackups, `{"TableName":"cat","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":false,"RecoveryPeriodInDays":7}}`),
+			"Invalid Request: Cannot specify RecoveryPeriodInDays when disabling point-in-time recovery."},
+		{"backup time range", refused(t, s.ListBackups, `{"TimeRangeLowerBound":20,"TimeRangeUpperBound":10}`),
+			"One or more parameter values were invalid: Time range lower bound must be less than or equal to upper bound"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%s:\n got %s\nwant %s", tc.name, tc.got, tc.want)
+		}
+	}
+	// Deleting a protected table is a ValidationException, not
+	// ResourceInUseException.
+	_, err := s.DeleteTable(context.Background(), &TableNameInput{TableName: "cat"})
+	if e, ok := awserr.As(err); !ok || e.Code != "ValidationException" {
+		t.Errorf("DeleteTable of a protected table: %v", err)
+	}
+}
