@@ -88,3 +88,23 @@ func TestCatalogueWording(t *testing.T) {
 		t.Errorf("DeleteTable of a protected table: %v", err)
 	}
 }
+
+// Resource ARNs of the tag operations, and backup ARNs, refused as
+// DynamoDB refuses them.
+func TestCatalogueARNs(t *testing.T) {
+	s, _, _ := newService(t)
+	for _, tc := range []struct{ arn, want string }{
+		{"table/cat", "One or more parameter values were invalid: ARNs must start with 'arn:': table/cat"},
+		{"arn:aws:s3:::bucket", "One or more parameter values were invalid: Provided Arn is not a DynamoDB resource arn: arn:aws:s3:::bucket"},
+		{"arn:aws:dynamodb:us-east-1:000000000000:table/cat/index/by-g",
+			"One or more parameter values were invalid: Invalid resource arn provided, only table or stream is accepted. Provided resource arn: arn:aws:dynamodb:us-east-1:000000000000:table/cat/index/by-g"},
+		{"arn:aws:dynamodb:eu-west-1:000000000000:table/cat", "Invalid TableArn: Invalid ResourceArn provided as input arn:aws:dynamodb:eu-west-1:000000000000:table/cat"},
+	} {
+		if got := refused(t, s.ListTagsOfResource, `{"ResourceArn":"`+tc.arn+`"}`); got != tc.want {
+			t.Errorf("%s:\n got %s\nwant %s", tc.arn, got, tc.want)
+		}
+	}
+	if got := refused(t, s.DescribeBackup, `{"BackupArn":"not-an-arn-but-long-enough-for-the-model-0123456789"}`); got != "Invalid Backup ARN" {
+		t.Errorf("DescribeBackup of a malformed ARN: %s", got)
+	}
+}

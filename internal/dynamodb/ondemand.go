@@ -220,6 +220,9 @@ type BackupDescriptionOutput struct {
 func backupARN(b *backupRecord) string { return b.Desc.BackupDetails.BackupArn }
 
 func (s *Service) backup(ctx context.Context, arn string) (*backupRecord, error) {
+	if !strings.HasPrefix(arn, "arn:") || !strings.Contains(arn, ":table/") || !strings.Contains(arn, "/backup/") {
+		return nil, validationf("Invalid Backup ARN")
+	}
 	b, err := jobByARN(s, backupPrefix, scopeOf(ctx), arn, "backup", backupARN)
 	if err != nil {
 		return nil, err

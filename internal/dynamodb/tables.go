@@ -515,6 +515,9 @@ func checkKeySchema(ks []KeySchemaElement, defs []AttributeDefinition, params st
 	}
 	defined := map[string]string{}
 	for _, d := range defs {
+		if _, ok := defined[d.AttributeName]; ok {
+			return validationf("Attribute Name is duplicated: %s", d.AttributeName)
+		}
 		defined[d.AttributeName] = d.AttributeType
 	}
 	for _, k := range ks {

@@ -57,9 +57,17 @@ type ListTagsOfResourceOutput struct {
 }
 
 // tableOfARN finds the table an ARN names, in the caller's account and
-// region.
+// region, refusing other ARNs in DynamoDB's words.
 func (s *Service) tableOfARN(ctx context.Context, arn string) (*table, error) {
-	if _, _, _, ok := tableARN(arn); !ok {
+	parts := strings.SplitN(arn, ":", 6)
+	switch region, _, name, ok := tableARN(arn); {
+	case !strings.HasPrefix(arn, "arn:"):
+		return nil, invalidParam("ARNs must start with 'arn:': %s", arn)
+	case len(parts) < 6 || parts[2] != "dynamodb":
+		return nil, invalidParam("Provided Arn is not a DynamoDB resource arn: %s", arn)
+	case !ok || strings.Contains(name, "/") && !strings.Contains(name, "/stream/"): // an index's, a backup's, an export's
+		return nil, invalidParam("Invalid resource arn provided, only table or stream is accepted. Provided resource arn: %s", arn)
+	case region != scopeOf(ctx).region:
 		return nil, validationf("Invalid TableArn: Invalid ResourceArn provided as input %s", arn)
 	}
 	t, err := s.lookup(ctx, arn)
