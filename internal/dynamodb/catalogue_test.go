@@ -19,6 +19,8 @@ func TestCatalogueWording(t *testing.T) {
 		"LocalSecondaryIndexes":[{"IndexName":"by-l","KeySchema":[{"AttributeName":"k","KeyType":"HASH"},{"AttributeName":"g","KeyType":"RANGE"}],"Projection":{"ProjectionType":"KEYS_ONLY"}}],
 		"BillingMode":"PROVISIONED","ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1},"DeletionProtectionEnabled":true}`)
 	do(t, s.UpdateTimeToLive, `{"TableName":"cat","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"ttl"}}`)
+	do(t, s.CreateTable, `{"TableName":"ppr",`+keys+`,"GlobalSecondaryIndexes":[{"IndexName":"by-g","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],
+		"Projection":{"ProjectionType":"ALL"}}],"BillingMode":"PAY_PER_REQUEST"}`)
 	for _, tc := range []struct {
 		name, got, want string
 	}{
@@ -65,6 +67,18 @@ func TestCatalogueWording(t *testing.T) {
 			{"Update":{"IndexName":"by-g","ProvisionedThroughput":{"ReadCapacityUnits":0,"WriteCapacityUnits":0}}}]}`),
 			"2 validation errors detected: Value '0' at 'globalSecondaryIndexUpdates.1.member.update.provisionedThroughput.readCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1; " +
 				"Value '0' at 'globalSecondaryIndexUpdates.1.member.update.provisionedThroughput.writeCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1"},
+		{"index throughput on demand", refused(t, s.UpdateTable, `{"TableName":"ppr","GlobalSecondaryIndexUpdates":[
+			{"Update":{"IndexName":"by-g","ProvisionedThroughput":{"ReadCapacityUnits":3,"WriteCapacityUnits":3}}}]}`),
+			"One or more parameter values were invalid: The only Updates for index: by-g when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput"},
+		{"new index's throughput on demand", refused(t, s.UpdateTable, `{"TableName":"ppr","AttributeDefinitions":[{"AttributeName":"h","AttributeType":"S"}],
+			"GlobalSecondaryIndexUpdates":[{"Create":{"IndexName":"by-h","KeySchema":[{"AttributeName":"h","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"},
+			"ProvisionedThroughput":{"ReadCapacityUnits":3,"WriteCapacityUnits":3}}}]}`),
+			"One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified for index: by-h when BillingMode is PAY_PER_REQUEST"},
+		{"new index's attribute undefined", refused(t, s.UpdateTable, `{"TableName":"ppr",
+			"GlobalSecondaryIndexUpdates":[{"Create":{"IndexName":"by-h","KeySchema":[{"AttributeName":"h","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}}]}`),
+			"One or more parameter values were invalid: AttributeDefinitions is not specified for index: by-h"},
+		{"no index updates", refused(t, s.UpdateTable, `{"TableName":"ppr","GlobalSecondaryIndexUpdates":[]}`),
+			"One or more parameter values were invalid: List of GlobalSecondaryIndexUpdates is empty"},
 		{"nothing to update", refused(t, s.UpdateTable, `{"TableName":"cat"}`),
 			"At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, " +
 				"MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required"},

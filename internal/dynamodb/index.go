@@ -99,7 +99,10 @@ func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis 
 				return err
 			}
 			for _, k := range ix.KeySchema {
-				if !defined[k.AttributeName] {
+				switch {
+				case !defined[k.AttributeName] && lists.updating:
+					return invalidParam("AttributeDefinitions is not specified for index: %s", ix.IndexName)
+				case !defined[k.AttributeName]:
 					return invalidParam("Some index key attributes are not defined in AttributeDefinitions. Keys: [%s], AttributeDefinitions: [%s]", keyList(ix.KeySchema), defList(defs))
 				}
 				used[k.AttributeName] = true
@@ -142,6 +145,8 @@ func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis 
 				// (UpdateTable checks every index's after its changes,
 				// in its own words.)
 				return invalidParam("ProvisionedThroughput is not specified for index: %s", ix.IndexName)
+			} else if billing == "PAY_PER_REQUEST" && ix.ProvisionedThroughput != nil && lists.updating {
+				return invalidParam("Neither ReadCapacityUnits nor WriteCapacityUnits can be specified for index: %s when BillingMode is PAY_PER_REQUEST", ix.IndexName)
 			} else if billing == "PAY_PER_REQUEST" && ix.ProvisionedThroughput != nil {
 				return onDemandIndexThroughput(ix.IndexName)
 			}
@@ -455,6 +460,9 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		in.DeletionProtectionEnabled != nil || in.StreamSpecification != nil || in.TableClass != "") {
 		return nil, invalidParam("Server-Side Encryption modification must be the only operation in the request")
 	}
+	if in.GlobalSecondaryIndexUpdates != nil && len(in.GlobalSecondaryIndexUpdates) == 0 {
+		return nil, invalidParam("List of GlobalSecondaryIndexUpdates is empty")
+	}
 	if in.ProvisionedThroughput == nil && !in.changesBesidesThroughput() {
 		return nil, validationf("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, " +
 			"ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, OnDemandThroughput, " +
@@ -637,7 +645,7 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 			case u.Update.ProvisionedThroughput == nil:
 				return nil, invalidParam("ProvisionedThroughput must be specified for index: %s", u.Update.IndexName)
 			case rec.BillingMode == "PAY_PER_REQUEST":
-				return nil, onDemandIndexThroughput(u.Update.IndexName)
+				return nil, invalidParam("The only Updates for index: %s when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput", u.Update.IndexName)
 			}
 			if err := checkThroughput(u.Update.ProvisionedThroughput, fmt.Sprintf("globalSecondaryIndexUpdates.%d.member.update.provisionedThroughput", i+1)); err != nil {
 				return nil, err
