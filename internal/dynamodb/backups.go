@@ -2,10 +2,12 @@ package dynamodb
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
@@ -367,6 +369,32 @@ func (s *Service) trimTable(tableID string, cutoff int64) (int, error) {
 	return dropped, nil
 }
 
+// check refuses, in DynamoDB's words, overrides that do not fit the
+// source table: throughput with a billing mode that has none or lacks it,
+// and an index the source did not have (a restore leaves indexes out,
+// never makes new ones).
+func (o *RestoreOverrides) check(src *tableRecord) error {
+	billing := cmp.Or(o.BillingModeOverride, src.BillingMode)
+	switch {
+	case o.BillingModeOverride == "PAY_PER_REQUEST" && o.ProvisionedThroughputOverride != nil:
+		return validationf("Invalid Request: Cannot override ProvisionedThroughput if BillingMode is overridden to PAY_PER_REQUEST")
+	case o.BillingModeOverride == "" && billing == "PAY_PER_REQUEST" && o.ProvisionedThroughputOverride != nil:
+		return validationf("Invalid Request: Cannot override ProvisionedThroughput unless BillingMode is PROVISIONED")
+	case o.BillingModeOverride == "PROVISIONED" && src.BillingMode != "PROVISIONED" && o.ProvisionedThroughputOverride == nil:
+		return validationf("Invalid Request: Must override ProvisionedThroughput if BillingMode is overridden to PROVISIONED")
+	}
+	for i, list := range [][]SecondaryIndex{o.GlobalSecondaryIndexOverride, o.LocalSecondaryIndexOverride} {
+		for _, want := range list {
+			ix := src.index(want.IndexName)
+			if ix == nil || ix.Global != (i == 0) || !slices.Equal(ix.KeySchema, want.KeySchema) ||
+				ix.Projection.ProjectionType != want.Projection.ProjectionType || !slices.Equal(ix.Projection.NonKeyAttributes, want.Projection.NonKeyAttributes) {
+				return validationf("Invalid Request: Index %s does not match a secondary index that existed in the source table and cannot be created during the restore operation", want.IndexName)
+			}
+		}
+	}
+	return nil
+}
+
 // RestoreOverrides are what a restore may change of the source table's
 // settings; the keys stay the source's.
 type RestoreOverrides struct {
@@ -437,6 +465,9 @@ func (s *Service) restore(ctx context.Context, src *tableRecord, from *restoreRe
 		return nil, validationf("Lakebox does not support OnDemandThroughputOverride yet.")
 	}
 	if _, err := o.SSESpecificationOverride.kmsKey(scopeOf(ctx), "sSESpecificationOverride"); err != nil {
+		return nil, err
+	}
+	if err := o.check(src); err != nil {
 		return nil, err
 	}
 	create := &CreateTableInput{TableName: name, KeySchema: src.KeySchema, TableClass: src.TableClass,

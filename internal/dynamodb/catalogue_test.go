@@ -122,3 +122,36 @@ func TestCatalogueARNs(t *testing.T) {
 		t.Errorf("DescribeBackup of a malformed ARN: %s", got)
 	}
 }
+
+// A restore's overrides must fit the source table.
+func TestCatalogueRestoreOverrides(t *testing.T) {
+	s, _, _ := newService(t)
+	do(t, s.CreateTable, `{"TableName":"src","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],
+		"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}],
+		"GlobalSecondaryIndexes":[{"IndexName":"by-g","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}],
+		"BillingMode":"PAY_PER_REQUEST"}`)
+	arn := do(t, s.CreateBackup, `{"TableName":"src","BackupName":"bak"}`).BackupDetails.BackupArn
+	restore := func(overrides string) string {
+		return refused(t, s.RestoreTableFromBackup, `{"BackupArn":"`+arn+`","TargetTableName":"dst"`+overrides+`}`)
+	}
+	for _, tc := range []struct{ overrides, want string }{
+		{`,"BillingModeOverride":"PAY_PER_REQUEST","ProvisionedThroughputOverride":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}`,
+			"Invalid Request: Cannot override ProvisionedThroughput if BillingMode is overridden to PAY_PER_REQUEST"},
+		{`,"ProvisionedThroughputOverride":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}`,
+			"Invalid Request: Cannot override ProvisionedThroughput unless BillingMode is PROVISIONED"},
+		{`,"BillingModeOverride":"PROVISIONED"`,
+			"Invalid Request: Must override ProvisionedThroughput if BillingMode is overridden to PROVISIONED"},
+		{`,"GlobalSecondaryIndexOverride":[{"IndexName":"by-x","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}]`,
+			"Invalid Request: Index by-x does not match a secondary index that existed in the source table and cannot be created during the restore operation"},
+		{`,"GlobalSecondaryIndexOverride":[{"IndexName":"by-g","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"KEYS_ONLY"}}]`,
+			"Invalid Request: Index by-g does not match a secondary index that existed in the source table and cannot be created during the restore operation"},
+	} {
+		if got := restore(tc.overrides); got != tc.want {
+			t.Errorf("%s:\n got %s\nwant %s", tc.overrides, got, tc.want)
+		}
+	}
+	// The source's own index, or none, is restored.
+	do(t, s.RestoreTableFromBackup, `{"BackupArn":"`+arn+`","TargetTableName":"dst","GlobalSecondaryIndexOverride":[
+		{"IndexName":"by-g","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}]}`)
+	do(t, s.RestoreTableFromBackup, `{"BackupArn":"`+arn+`","TargetTableName":"dst2","GlobalSecondaryIndexOverride":[]}`)
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/clock"
@@ -48,7 +49,7 @@ func TestSSESpecificationKMSKey(t *testing.T) {
 // point-in-time versions sealed and an unencrypted one's as JSON;
 // UpdateTable rewrites them from one form to the other.
 func TestEncryptedItemsAreSealed(t *testing.T) {
-	s, db, _ := newService(t)
+	s, db, clk := newService(t)
 	do(t, s.CreateTable, `{"TableName":"vault","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],
 		"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}],
 		"GlobalSecondaryIndexes":[{"IndexName":"by-g","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}],
@@ -56,6 +57,7 @@ func TestEncryptedItemsAreSealed(t *testing.T) {
 	do(t, s.UpdateContinuousBackups, `{"TableName":"vault","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true}}`)
 	do(t, s.PutItem, `{"TableName":"vault","Item":{"k":{"S":"a"},"g":{"S":"x"},"secret":{"S":"hidden"}}}`)
 	do(t, s.PutItem, `{"TableName":"vault","Item":{"k":{"S":"b"}}}`)
+	clk.Advance(time.Millisecond)                                      // versions are kept by the millisecond: the deletion's is another
 	do(t, s.DeleteItem, `{"TableName":"vault","Key":{"k":{"S":"b"}}}`) // a deletion's version: no value to seal
 	stored := func() (sealed, clear int) {
 		t.Helper()
