@@ -423,13 +423,10 @@ type RestoreTableOutput struct {
 // with point-in-time recovery held at a moment of its recovery period.
 // The new table is ACTIVE, and filled, when it answers.
 func (s *Service) RestoreTableToPointInTime(ctx context.Context, in *RestoreTableToPointInTimeInput) (*RestoreTableOutput, error) {
-	name := in.SourceTableName
-	if name == "" {
-		name = in.SourceTableArn
+	if (in.SourceTableName == "") == (in.SourceTableArn == "") {
+		return nil, validationf("Invalid Request: Must provide exactly one of: sourceTableArn, sourceTableName")
 	}
-	if name == "" {
-		return nil, validationf("Either SourceTableName or SourceTableArn must be provided")
-	}
+	name := cmp.Or(in.SourceTableName, in.SourceTableArn)
 	if in.UseLatestRestorableTime != nil && *in.UseLatestRestorableTime && in.RestoreDateTime != nil {
 		return nil, validationf("Only one of UseLatestRestorableTime and RestoreDateTime can be specified")
 	}
@@ -441,7 +438,7 @@ func (s *Service) RestoreTableToPointInTime(ctx context.Context, in *RestoreTabl
 	at := now.UnixMilli()
 	if in.UseLatestRestorableTime == nil || !*in.UseLatestRestorableTime {
 		if in.RestoreDateTime == nil {
-			return nil, validationf("Either RestoreDateTime or UseLatestRestorableTime must be specified")
+			return nil, validationf("Invalid Request: Either one of RestoreDateTime or UseLatestRestorableTime must be specified, but not both")
 		}
 		if at, err = rec.PITR.within(in.RestoreDateTime.Time, now); err != nil {
 			return nil, ErrInvalidRestoreTime.WithMessage("RestoreDateTime %s", err)

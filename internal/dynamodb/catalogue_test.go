@@ -150,6 +150,18 @@ func TestCatalogueRestoreOverrides(t *testing.T) {
 			t.Errorf("%s:\n got %s\nwant %s", tc.overrides, got, tc.want)
 		}
 	}
+	do(t, s.UpdateContinuousBackups, `{"TableName":"src","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true}}`)
+	for _, tc := range []struct{ request, want string }{
+		{`{"TargetTableName":"dst"}`, "Invalid Request: Must provide exactly one of: sourceTableArn, sourceTableName"},
+		{`{"SourceTableName":"src","SourceTableArn":"arn:aws:dynamodb:us-east-1:000000000000:table/src","TargetTableName":"dst"}`,
+			"Invalid Request: Must provide exactly one of: sourceTableArn, sourceTableName"},
+		{`{"SourceTableName":"src","TargetTableName":"dst"}`,
+			"Invalid Request: Either one of RestoreDateTime or UseLatestRestorableTime must be specified, but not both"},
+	} {
+		if got := refused(t, s.RestoreTableToPointInTime, tc.request); got != tc.want {
+			t.Errorf("%s:\n got %s\nwant %s", tc.request, got, tc.want)
+		}
+	}
 	// The source's own index, or none, is restored.
 	do(t, s.RestoreTableFromBackup, `{"BackupArn":"`+arn+`","TargetTableName":"dst","GlobalSecondaryIndexOverride":[
 		{"IndexName":"by-g","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}]}`)

@@ -57,8 +57,10 @@ func TestEncryptedItemsAreSealed(t *testing.T) {
 	do(t, s.UpdateContinuousBackups, `{"TableName":"vault","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true}}`)
 	do(t, s.PutItem, `{"TableName":"vault","Item":{"k":{"S":"a"},"g":{"S":"x"},"secret":{"S":"hidden"}}}`)
 	do(t, s.PutItem, `{"TableName":"vault","Item":{"k":{"S":"b"}}}`)
-	clk.Advance(time.Millisecond)                                      // versions are kept by the millisecond: the deletion's is another
-	do(t, s.DeleteItem, `{"TableName":"vault","Key":{"k":{"S":"b"}}}`) // a deletion's version: no value to seal
+	// Versions are kept by the millisecond: the deletion's is another,
+	// with no value to seal.
+	clk.Advance(time.Millisecond)
+	do(t, s.DeleteItem, `{"TableName":"vault","Key":{"k":{"S":"b"}}}`)
 	stored := func() (sealed, clear int) {
 		t.Helper()
 		for _, prefix := range [][]byte{itemPrefix, indexPrefix, historyPrefix} {
