@@ -441,7 +441,6 @@ func (in *UpdateTableInput) changesBesidesThroughput() bool {
 // class, the stream and the encryption (resealing every item when it turns
 // on or off), and creates (backfilling it from every item) or deletes one
 // global index.
-
 func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTableOutput, error) {
 	if err := checkTableSettings(&in.notServed, in.TableClass); err != nil {
 		return nil, err
