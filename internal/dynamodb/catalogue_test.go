@@ -3,6 +3,7 @@ package dynamodb
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 )
@@ -166,4 +167,56 @@ func TestCatalogueRestoreOverrides(t *testing.T) {
 	do(t, s.RestoreTableFromBackup, `{"BackupArn":"`+arn+`","TargetTableName":"dst","GlobalSecondaryIndexOverride":[
 		{"IndexName":"by-g","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}]}`)
 	do(t, s.RestoreTableFromBackup, `{"BackupArn":"`+arn+`","TargetTableName":"dst2","GlobalSecondaryIndexOverride":[]}`)
+}
+
+// What UpdateTable may change together, and how it answers (ack-api-quirks
+// DDB-TABLE-382, 433, 177, 284, 004).
+func TestCatalogueUpdateTableCombinations(t *testing.T) {
+	s, _, clk := newService(t)
+	do(t, s.CreateTable, `{"TableName":"cat","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],
+		"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}],
+		"GlobalSecondaryIndexes":[{"IndexName":"by-g","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"},
+			"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}}],
+		"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}}`)
+	for _, tc := range []struct{ request, want string }{
+		{`"TableClass":"STANDARD_INFREQUENT_ACCESS","DeletionProtectionEnabled":true`,
+			"One or more parameter values were invalid: TableClass modification must be the only operation in the request"},
+		{`"DeletionProtectionEnabled":true,"StreamSpecification":{"StreamEnabled":true,"StreamViewType":"KEYS_ONLY"}`,
+			"One or more parameter values were invalid: DeletionProtection modification must be the only operation in the request"},
+		{`"StreamSpecification":{"StreamEnabled":true,"StreamViewType":"KEYS_ONLY"},"ProvisionedThroughput":{"ReadCapacityUnits":2,"WriteCapacityUnits":2}`,
+			"One or more parameter values were invalid: You cannot modify stream status while updating table IOPS"},
+		{`"ProvisionedThroughput":{"ReadCapacityUnits":2,"WriteCapacityUnits":2},"GlobalSecondaryIndexUpdates":[{"Delete":{"IndexName":"by-g"}}]`,
+			"One or more parameter values were invalid: You cannot create or delete index while updating table IOPS"},
+		{`"StreamSpecification":{"StreamEnabled":true,"StreamViewType":"KEYS_ONLY"},"GlobalSecondaryIndexUpdates":[{"Delete":{"IndexName":"by-g"}}]`,
+			"One or more parameter values were invalid: You cannot create or delete index while changing stream status"},
+	} {
+		if got := refused(t, s.UpdateTable, `{"TableName":"cat",`+tc.request+`}`); got != tc.want {
+			t.Errorf("%s:\n got %s\nwant %s", tc.request, got, tc.want)
+		}
+	}
+	// On demand with a stream together is fine; the answer says UPDATING
+	// for what DynamoDB does in the background, and DescribeTable ACTIVE.
+	out := do(t, s.UpdateTable, `{"TableName":"cat","BillingMode":"PAY_PER_REQUEST","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"KEYS_ONLY"}}`)
+	if out.TableDescription.TableStatus != "UPDATING" {
+		t.Errorf("UpdateTable's TableStatus for a stream: %s", out.TableDescription.TableStatus)
+	}
+	if d := do(t, s.DescribeTable, `{"TableName":"cat"}`).Table; d.TableStatus != "ACTIVE" {
+		t.Errorf("DescribeTable after it: %s", d.TableStatus)
+	}
+	if out := do(t, s.UpdateTable, `{"TableName":"cat","DeletionProtectionEnabled":false}`); out.TableDescription.TableStatus != "ACTIVE" {
+		t.Errorf("UpdateTable's TableStatus for deletion protection: %s", out.TableDescription.TableStatus)
+	}
+	// STANDARD asked of a table that never named a class changes nothing;
+	// a real change is described with its time.
+	do(t, s.UpdateTable, `{"TableName":"cat","TableClass":"STANDARD"}`)
+	if d := do(t, s.DescribeTable, `{"TableName":"cat"}`).Table; d.TableClassSummary != nil {
+		t.Errorf("TableClassSummary after STANDARD: %+v", d.TableClassSummary)
+	}
+	clk.Advance(time.Hour)
+	before := clk.Now().Truncate(time.Millisecond)
+	do(t, s.UpdateTable, `{"TableName":"cat","TableClass":"STANDARD_INFREQUENT_ACCESS"}`)
+	if c := do(t, s.DescribeTable, `{"TableName":"cat"}`).Table.TableClassSummary; c == nil || c.TableClass != "STANDARD_INFREQUENT_ACCESS" ||
+		c.LastUpdateDateTime == nil || c.LastUpdateDateTime.Before(before) || c.LastUpdateDateTime.After(clk.Now()) {
+		t.Errorf("TableClassSummary after a change: %+v", c)
+	}
 }

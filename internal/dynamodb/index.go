@@ -1,6 +1,7 @@
 package dynamodb
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -437,6 +438,42 @@ func (in *UpdateTableInput) changesBesidesThroughput() bool {
 		in.StreamSpecification != nil || in.SSESpecification != nil || in.TableClass != ""
 }
 
+// checkCombination refuses, in DynamoDB's words and order, the changes
+// an UpdateTable may not make together: encryption, the table class and
+// deletion protection each alone, and a stream or an index made or
+// removed beside provisioned throughput (DynamoDB's live answers,
+// ack-api-quirks DDB-TABLE-382 and 433).
+func (in *UpdateTableInput) checkCombination() error {
+	given := map[string]bool{"sse": in.SSESpecification != nil, "class": in.TableClass != "", "protection": in.DeletionProtectionEnabled != nil,
+		"throughput": in.ProvisionedThroughput != nil, "billing": in.BillingMode != "", "indexes": in.GlobalSecondaryIndexUpdates != nil,
+		"stream": in.StreamSpecification != nil}
+	others := func(change string) bool {
+		for c, ok := range given {
+			if ok && c != change {
+				return true
+			}
+		}
+		return false
+	}
+	indexMadeOrRemoved := slices.ContainsFunc(in.GlobalSecondaryIndexUpdates, func(u GlobalSecondaryIndexUpdate) bool { return u.Create != nil || u.Delete != nil })
+	iops := in.ProvisionedThroughput != nil || in.BillingMode == "PROVISIONED"
+	switch {
+	case given["sse"] && others("sse"):
+		return invalidParam("Server-Side Encryption modification must be the only operation in the request")
+	case given["class"] && others("class"):
+		return invalidParam("TableClass modification must be the only operation in the request")
+	case given["protection"] && others("protection"):
+		return invalidParam("DeletionProtection modification must be the only operation in the request")
+	case in.StreamSpecification != nil && iops:
+		return invalidParam("You cannot modify stream status while updating table IOPS")
+	case indexMadeOrRemoved && in.ProvisionedThroughput != nil:
+		return invalidParam("You cannot create or delete index while updating table IOPS")
+	case indexMadeOrRemoved && in.StreamSpecification != nil:
+		return invalidParam("You cannot create or delete index while changing stream status")
+	}
+	return nil
+}
+
 // UpdateTable changes billing, throughput, deletion protection, the table
 // class, the stream and the encryption (resealing every item when it turns
 // on or off), and creates (backfilling it from every item) or deletes one
@@ -455,9 +492,8 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	if err := checkThroughput(in.ProvisionedThroughput, "provisionedThroughput"); err != nil {
 		return nil, err
 	}
-	if in.SSESpecification != nil && (in.ProvisionedThroughput != nil || in.BillingMode != "" || in.GlobalSecondaryIndexUpdates != nil ||
-		in.DeletionProtectionEnabled != nil || in.StreamSpecification != nil || in.TableClass != "") {
-		return nil, invalidParam("Server-Side Encryption modification must be the only operation in the request")
+	if err := in.checkCombination(); err != nil {
+		return nil, err
 	}
 	if in.GlobalSecondaryIndexUpdates != nil && len(in.GlobalSecondaryIndexUpdates) == 0 {
 		return nil, invalidParam("List of GlobalSecondaryIndexUpdates is empty")
@@ -538,8 +574,11 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	if in.DeletionProtectionEnabled != nil {
 		rec.DeletionProtection = *in.DeletionProtectionEnabled
 	}
-	if in.TableClass != "" {
+	// STANDARD asked of a table that never named a class changes nothing:
+	// DynamoDB describes no class for it then either.
+	if in.TableClass != "" && in.TableClass != cmp.Or(rec.TableClass, "STANDARD") {
 		rec.TableClass = in.TableClass
+		rec.TableClassChanged = s.clock.Now().UnixMilli()
 	}
 	if in.SSESpecification != nil {
 		if err := in.SSESpecification.changes(&rec, kmsKey); err != nil {
@@ -704,7 +743,14 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		s.streams[opened.rec.ID] = opened
 		s.mu.Unlock()
 	}
-	out := &UpdateTableOutput{TableDescription: s.describe(&rec, "ACTIVE", 0, 0)}
+	// DynamoDB answers UPDATING for the changes it makes in the
+	// background, ACTIVE for deletion protection and encryption; Lakebox
+	// has made them all when it answers, and DescribeTable says ACTIVE.
+	status := "ACTIVE"
+	if in.StreamSpecification != nil || in.TableClass != "" || in.BillingMode != "" || in.ProvisionedThroughput != nil || in.GlobalSecondaryIndexUpdates != nil {
+		status = "UPDATING"
+	}
+	out := &UpdateTableOutput{TableDescription: s.describe(&rec, status, 0, 0)}
 	if in.SSESpecification != nil {
 		// As DynamoDB answers an encryption change it has begun: UPDATING,
 		// with the key the table had. The change is done; DescribeTable

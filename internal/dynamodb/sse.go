@@ -63,9 +63,7 @@ func (e *SSESpecification) kmsKey(sc scope, member string) (string, error) {
 		return "", nil
 	}
 	switch e.SSEType {
-	case "", "KMS":
-	case "AES256":
-		return "", invalidParam("SSEType AES256 is not supported")
+	case "", "KMS", "AES256":
 	default:
 		return "", modelValidation(e.SSEType, member+".sSEType", "satisfy enum value set: [AES256, KMS]")
 	}
@@ -78,6 +76,9 @@ func (e *SSESpecification) kmsKey(sc scope, member string) (string, error) {
 		}
 		return "", nil
 	}
+	if e.SSEType == "AES256" {
+		return "", invalidParam("SSEType AES256 is not supported")
+	}
 	if e.KMSMasterKeyId != "" && e.SSEType != "KMS" {
 		return "", invalidParam("SSEType KMS is required if KMSMasterKeyId is specified")
 	}
@@ -89,13 +90,14 @@ func (e *SSESpecification) kmsKey(sc scope, member string) (string, error) {
 
 // changes refuses, as DynamoDB does, an UpdateTable specification that
 // would leave rec's encryption as it is: the key AWS owns asked for again,
-// or the table's own key named again. The account's DynamoDB key asked for
-// again is not refused: DynamoDB re-encrypts under it.
+// or the table's key named again by the very ARN it has. The same key
+// named by an alias or a bare id, and the account's DynamoDB key asked for
+// again, are not refused: DynamoDB re-encrypts under them.
 func (e *SSESpecification) changes(rec *tableRecord, kmsKey string) error {
 	switch {
 	case kmsKey == "" && !rec.encrypted():
 		return invalidParam("Table is already encrypted by default")
-	case kmsKey == rec.KMSKey && e.KMSMasterKeyId != "" && !strings.HasSuffix(kmsKey, ":"+defaultKMSAlias):
+	case e.KMSMasterKeyId == rec.KMSKey && rec.encrypted() && !strings.HasSuffix(kmsKey, ":"+defaultKMSAlias):
 		return invalidParam("Table is already encrypted with given KMSMasterKeyId. Use KMSMasterKeyId parameter if you want to change Master Key")
 	}
 	return nil

@@ -28,6 +28,7 @@ func TestSSESpecificationKMSKey(t *testing.T) {
 		{`{"Enabled":true,"KMSMasterKeyId":"alias/lake"}`, "error: One or more parameter values were invalid: SSEType KMS is required if KMSMasterKeyId is specified"},
 		{`{"Enabled":false,"SSEType":"KMS"}`, "error: One or more parameter values were invalid: SSEType can not be specified if Enabled is false"},
 		{`{"Enabled":false,"KMSMasterKeyId":"alias/lake"}`, "error: One or more parameter values were invalid: KMSMasterKeyId can not be specified if Enabled is false"},
+		{`{"Enabled":false,"SSEType":"AES256"}`, "error: One or more parameter values were invalid: SSEType can not be specified if Enabled is false"},
 		{`{"SSEType":"kms"}`, "error: 1 validation error detected: Value 'kms' at 'x.sSEType' failed to satisfy constraint: Member must satisfy enum value set: [AES256, KMS]"},
 	} {
 		var spec *SSESpecification
@@ -183,11 +184,15 @@ func TestUpdateTableEncryptionRefusals(t *testing.T) {
 			t.Errorf("%s: %q, want %q", tc.request, got, tc.want)
 		}
 	}
-	do(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"alias/lake"}}`)
+	// The table's key named again by its ARN changes nothing and is
+	// refused; by an alias or a bare id, DynamoDB re-encrypts under it.
+	const key = "arn:aws:kms:us-east-1:000000000000:key/k1"
+	do(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"`+key+`"}}`)
 	const again = "One or more parameter values were invalid: Table is already encrypted with given KMSMasterKeyId. Use KMSMasterKeyId parameter if you want to change Master Key"
-	if got := refused(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"alias/lake"}}`); got != again {
+	if got := refused(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"`+key+`"}}`); got != again {
 		t.Errorf("the same key again: %q", got)
 	}
+	do(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"k1"}}`)
 	do(t, s.UpdateTable, `{"TableName":"vault","SSESpecification":{"Enabled":true}}`) // another key: the account's own
 	// The account's key asked for again re-encrypts under it, as on AWS,
 	// also named.

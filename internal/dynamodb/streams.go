@@ -147,7 +147,7 @@ func checkStreamSpec(spec *StreamSpecification, creating bool) (bool, error) {
 	case "KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES":
 		return true, nil
 	}
-	return false, modelValidation(spec.StreamViewType, "streamSpecification.streamViewType", "satisfy enum value set: [NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY]")
+	return false, modelValidation(spec.StreamViewType, "streamSpecification.streamViewType", "satisfy enum value set: [OLD_IMAGE, KEYS_ONLY, NEW_AND_OLD_IMAGES, NEW_IMAGE]")
 }
 
 // newStream makes rec's new stream (rec is the table being created or

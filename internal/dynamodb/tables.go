@@ -51,6 +51,7 @@ type tableRecord struct {
 	Tags                  []Tag                `json:",omitempty"`
 	DeletionProtection    bool                 `json:",omitempty"`
 	TableClass            string               `json:",omitempty"` // as given: STANDARD or STANDARD_INFREQUENT_ACCESS
+	TableClassChanged     int64                `json:",omitempty"` // Unix ms UpdateTable last changed it
 	PayPerRequestSince    int64                `json:",omitempty"` // Unix ms UpdateTable last made it PAY_PER_REQUEST (else since Created)
 	TTL                   string               `json:",omitempty"` // the time-to-live attribute, when expiry is on
 	Indexes               []indexRecord        `json:",omitempty"`
@@ -280,7 +281,8 @@ type restoreSummary struct {
 }
 
 type tableClassSummary struct {
-	TableClass string `json:"TableClass"`
+	TableClass         string      `json:"TableClass"`
+	LastUpdateDateTime *epoch.Time `json:"LastUpdateDateTime,omitempty"`
 }
 
 type provisionedDescription struct {
@@ -608,6 +610,9 @@ func (s *Service) describe(rec *tableRecord, status string, count, size int64) T
 	}
 	if rec.TableClass != "" {
 		d.TableClassSummary = &tableClassSummary{TableClass: rec.TableClass}
+		if rec.TableClassChanged != 0 {
+			d.TableClassSummary.LastUpdateDateTime = epoch.Ptr(time.UnixMilli(rec.TableClassChanged))
+		}
 	}
 	d.SSEDescription = rec.sseDescription()
 	now := s.clock.Now()
