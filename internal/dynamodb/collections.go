@@ -96,10 +96,7 @@ func (s *Service) rangeStats(prefix []byte, overhead int) (count, size int64, er
 	}
 	defer it.Close()
 	for ok := it.First(); ok; ok = it.Next() {
-		v, err := it.Value()
-		if err == nil {
-			v, err = s.open(v)
-		}
+		v, err := s.opened(it)
 		if err != nil {
 			return 0, 0, err
 		}

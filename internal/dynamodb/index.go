@@ -377,11 +377,8 @@ func (s *Service) backfill(r *tableRecord, ix *indexRecord) error {
 	b := s.db.NewBatch()
 	defer b.Close()
 	for it.First(); it.Valid(); it.Next() {
-		v, err := it.Value()
+		v, err := s.opened(it)
 		if err != nil {
-			return err
-		}
-		if v, err = s.open(v); err != nil {
 			return err
 		}
 		item, err := decodeItem(v)
@@ -431,11 +428,29 @@ type UpdateTableOutput struct {
 	TableDescription TableDescription `json:"TableDescription"`
 }
 
-// changesBesidesThroughput reports whether an UpdateTable asks for any
-// change but the table's throughput.
-func (in *UpdateTableInput) changesBesidesThroughput() bool {
-	return in.BillingMode != "" || in.GlobalSecondaryIndexUpdates != nil || in.DeletionProtectionEnabled != nil ||
-		in.StreamSpecification != nil || in.SSESpecification != nil || in.TableClass != ""
+// tableChanges names the kinds of change an UpdateTable asks for.
+type tableChanges map[string]bool
+
+func (in *UpdateTableInput) changes() tableChanges {
+	c := tableChanges{}
+	for name, given := range map[string]bool{"sse": in.SSESpecification != nil, "class": in.TableClass != "",
+		"protection": in.DeletionProtectionEnabled != nil, "throughput": in.ProvisionedThroughput != nil,
+		"billing": in.BillingMode != "", "indexes": in.GlobalSecondaryIndexUpdates != nil, "stream": in.StreamSpecification != nil} {
+		if given {
+			c[name] = true
+		}
+	}
+	return c
+}
+
+// besides reports whether any change is asked for but those named.
+func (c tableChanges) besides(names ...string) bool {
+	for name := range c {
+		if !slices.Contains(names, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkCombination refuses, in DynamoDB's words and order, the changes
@@ -444,25 +459,15 @@ func (in *UpdateTableInput) changesBesidesThroughput() bool {
 // removed beside provisioned throughput (DynamoDB's live answers,
 // ack-api-quirks DDB-TABLE-382 and 433).
 func (in *UpdateTableInput) checkCombination() error {
-	given := map[string]bool{"sse": in.SSESpecification != nil, "class": in.TableClass != "", "protection": in.DeletionProtectionEnabled != nil,
-		"throughput": in.ProvisionedThroughput != nil, "billing": in.BillingMode != "", "indexes": in.GlobalSecondaryIndexUpdates != nil,
-		"stream": in.StreamSpecification != nil}
-	others := func(change string) bool {
-		for c, ok := range given {
-			if ok && c != change {
-				return true
-			}
-		}
-		return false
-	}
+	c := in.changes()
 	indexMadeOrRemoved := slices.ContainsFunc(in.GlobalSecondaryIndexUpdates, func(u GlobalSecondaryIndexUpdate) bool { return u.Create != nil || u.Delete != nil })
 	iops := in.ProvisionedThroughput != nil || in.BillingMode == "PROVISIONED"
 	switch {
-	case given["sse"] && others("sse"):
+	case c["sse"] && c.besides("sse"):
 		return invalidParam("Server-Side Encryption modification must be the only operation in the request")
-	case given["class"] && others("class"):
+	case c["class"] && c.besides("class"):
 		return invalidParam("TableClass modification must be the only operation in the request")
-	case given["protection"] && others("protection"):
+	case c["protection"] && c.besides("protection"):
 		return invalidParam("DeletionProtection modification must be the only operation in the request")
 	case in.StreamSpecification != nil && iops:
 		return invalidParam("You cannot modify stream status while updating table IOPS")
@@ -498,7 +503,7 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	if in.GlobalSecondaryIndexUpdates != nil && len(in.GlobalSecondaryIndexUpdates) == 0 {
 		return nil, invalidParam("List of GlobalSecondaryIndexUpdates is empty")
 	}
-	if in.ProvisionedThroughput == nil && !in.changesBesidesThroughput() {
+	if len(in.changes()) == 0 {
 		return nil, validationf("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, " +
 			"ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, OnDemandThroughput, " +
 			"WarmThroughput or TableClass is required")
@@ -561,7 +566,7 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		}
 		// A request that would change only the throughput, to what it is,
 		// is refused, as DynamoDB refuses it.
-		if cur, want := rec.Throughput, in.ProvisionedThroughput; cur != nil && *cur == *want && !in.changesBesidesThroughput() {
+		if cur, want := rec.Throughput, in.ProvisionedThroughput; cur != nil && *cur == *want && !in.changes().besides("throughput") {
 			return nil, validationf("The provisioned throughput for the table will not change. The requested value equals the current value. "+
 				"Current ReadCapacityUnits provisioned for the table: %d. Requested ReadCapacityUnits: %d. "+
 				"Current WriteCapacityUnits provisioned for the table: %d. Requested WriteCapacityUnits: %d. "+
@@ -747,7 +752,7 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	// background, ACTIVE for deletion protection and encryption; Lakebox
 	// has made them all when it answers, and DescribeTable says ACTIVE.
 	status := "ACTIVE"
-	if in.StreamSpecification != nil || in.TableClass != "" || in.BillingMode != "" || in.ProvisionedThroughput != nil || in.GlobalSecondaryIndexUpdates != nil {
+	if in.changes().besides("protection", "sse") {
 		status = "UPDATING"
 	}
 	out := &UpdateTableOutput{TableDescription: s.describe(&rec, status, 0, 0)}

@@ -362,10 +362,7 @@ func (s *Service) RestoreTableFromBackup(ctx context.Context, in *RestoreTableFr
 	from := &restoreRecord{SourceBackupArn: backupARN(b), SourceTableArn: b.Source.arn(), At: b.Desc.BackupDetails.BackupCreationDateTime.UnixMilli()}
 	return s.restore(ctx, &b.Source, from, in.TargetTableName, &in.RestoreOverrides, func(fn func(parts, body []byte) error) error {
 		for it.First(); it.Valid(); it.Next() {
-			v, err := it.Value()
-			if err == nil {
-				v, err = s.open(v)
-			}
+			v, err := s.opened(it)
 			if err != nil {
 				return err
 			}

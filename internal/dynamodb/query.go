@@ -402,10 +402,7 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 	consistent := consistentRead(in.ConsistentRead)
 	var arena []byte // the page's raw items, back to back
 	for ; valid; valid = step(it, forward) {
-		v, err := it.Value()
-		if err == nil {
-			v, err = s.open(v)
-		}
+		v, err := s.opened(it)
 		if err != nil {
 			return nil, err
 		}

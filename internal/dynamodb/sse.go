@@ -177,6 +177,15 @@ func (s *Service) open(v []byte) ([]byte, error) {
 	return s.ring.Open(v)
 }
 
+// opened is open of the value an iterator is at.
+func (s *Service) opened(it *meta.Iter) ([]byte, error) {
+	v, err := it.Value()
+	if err != nil {
+		return nil, err
+	}
+	return s.open(v)
+}
+
 // reseal rewrites in b every item, index entry and point-in-time version
 // of rec's table in the form its encryption now asks for: sealed, or in
 // the clear. UpdateTable calls it, holding the table's write lock, when it

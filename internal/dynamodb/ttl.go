@@ -143,10 +143,7 @@ func (s *Service) expireTable(t *table, now int64) (int, error) {
 	}
 	var expired [][]byte
 	for it.First(); it.Valid(); it.Next() {
-		v, err := it.Value()
-		if err == nil {
-			v, err = s.open(v)
-		}
+		v, err := s.opened(it)
 		if err != nil {
 			it.Close()
 			return 0, err
