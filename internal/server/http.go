@@ -97,11 +97,12 @@ func (s *Server) finish(w *statusWriter, r *http.Request, info *awsproto.Request
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, info *awsproto.RequestInfo) {
 	sig, err := sigv4.Parse(r)
 	service := "s3" // unsigned requests are anonymous S3 requests
+	target := r.Header.Get("X-Amz-Target")
 	switch {
 	case sig != nil:
 		service = sig.Service
-	case r.Header.Get("X-Amz-Target") != "":
-		service = "" // an unsigned JSON-protocol request
+	case target != "": // a JSON-protocol request, unsigned or its signature unreadable
+		service = s.serviceOf(target)
 	}
 	handler, ok := s.services[service]
 	if !ok {
@@ -112,6 +113,9 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, info *awsproto
 		return
 	}
 	info.Service = service
+	if err == nil && sig == nil && target != "" {
+		err = errMissingToken
+	}
 	if err != nil {
 		info.Operation = "Authenticate"
 		s.writeError(w, r, info, err)
@@ -132,15 +136,38 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, info *awsproto
 	s.verifier.Release(r)
 }
 
+// errMissingToken refuses an unsigned request to a JSON-protocol service.
+var errMissingToken = awserr.New("MissingAuthenticationTokenException", 403, "Missing Authentication Token")
+
 func unknownService(r *http.Request, service string) *awserr.Error {
 	if service == "" {
-		return awserr.New("MissingAuthenticationTokenException", 403, "Missing Authentication Token")
+		return errMissingToken
 	}
 	return awserr.NotImplemented("The AWS service \"" + service + "\"")
 }
 
+// jsonService is a JSON-protocol service: it knows its requests by their
+// X-Amz-Target, signed or not, and writes the front door's refusals of
+// them as it writes its own errors (DynamoDB's status, __type and CRC32).
+type jsonService interface {
+	Serves(target string) bool
+	Refuse(w http.ResponseWriter, r *http.Request, info *awsproto.RequestInfo, e *awserr.Error)
+}
+
+// serviceOf returns the name of the JSON-protocol service target names an
+// operation of, "" if none.
+func (s *Server) serviceOf(target string) string {
+	for name, h := range s.services {
+		if js, ok := h.(jsonService); ok && js.Serves(target) {
+			return name
+		}
+	}
+	return ""
+}
+
 // writeError renders err in the protocol of the request: JSON for requests
-// that name an X-Amz-Target, REST-XML (S3's) otherwise.
+// that name an X-Amz-Target (in their service's style once it is known),
+// REST-XML (S3's) otherwise.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, info *awsproto.RequestInfo, err error) {
 	e, ok := awserr.As(err)
 	if !ok {
@@ -150,7 +177,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, info *awspro
 		info.Err = err
 	}
 	if r.Header.Get("X-Amz-Target") != "" {
-		awsjson.WriteError(w, e, info.ID)
+		if js, ok := s.services[info.Service].(jsonService); ok {
+			js.Refuse(w, r, info, e)
+			return
+		}
+		awsjson.WriteError(w, awsjson.AuthError(e), info.ID)
 		return
 	}
 	restxml.WriteError(w, r, e, info.ID, info.HostID)

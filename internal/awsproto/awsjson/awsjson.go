@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"net/http"
 	"strconv"
 	"strings"
@@ -95,6 +96,18 @@ type Service struct {
 	// CBOR makes the service also accept bodies in CBOR
 	// (CBORContentType), answering each request in its own encoding.
 	CBOR bool
+	// ErrorType, when set, gives an error's "__type" as the service writes
+	// it: DynamoDB's carry the namespace of the code that raised them
+	// ("com.amazonaws.dynamodb.v20120810#ResourceNotFoundException"). The
+	// X-Amzn-ErrorType header keeps the bare code.
+	ErrorType func(code string) string
+	// CRC32 adds x-amz-crc32, the CRC32 (IEEE) of the body, to every
+	// answer it writes whole, as DynamoDB does: its SDKs check the body
+	// against it.
+	CRC32 bool
+	// ForbiddenStatus, when set, replaces 403 in the front door's refusals
+	// (Refuse): DynamoDB answers a bad signature or key with 400.
+	ForbiddenStatus int
 
 	// buffers holds response buffers for reuse: a GetRecords response
 	// runs to megabytes.
@@ -139,10 +152,34 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// Canonical keys and one slice for the values, as the server's own
 	// headers: Header.Set costs an allocation per value.
-	h, v := w.Header(), []string{enc.ContentType, info.ID, strconv.Itoa(len(b))}
+	h, v := w.Header(), []string{enc.ContentType, info.ID, strconv.Itoa(len(b)), ""}
 	h["Content-Type"], h["X-Amzn-Requestid"], h["Content-Length"] = v[0:1:1], v[1:2:2], v[2:3:3]
+	if s.CRC32 {
+		v[3] = strconv.FormatUint(uint64(crc32.ChecksumIEEE(b)), 10)
+		h["X-Amz-Crc32"] = v[3:4:4]
+	}
 	w.WriteHeader(http.StatusOK)
 	w.Write(b)
+}
+
+// Serves reports whether target, a request's X-Amz-Target, names one of
+// this service's operations' prefix: the front door tells an unsigned
+// request's service by it.
+func (s *Service) Serves(target string) bool {
+	prefix, _, ok := strings.Cut(target, ".")
+	return ok && prefix == s.TargetPrefix
+}
+
+// Refuse writes e, the front door's answer to a request for this service
+// that never reached an operation (its signature failed, say), as the
+// service writes its own errors.
+func (s *Service) Refuse(w http.ResponseWriter, r *http.Request, info *awsproto.RequestInfo, e *awserr.Error) {
+	if e = AuthError(e); e.Status == http.StatusForbidden && s.ForbiddenStatus != 0 {
+		c := *e
+		c.Status = s.ForbiddenStatus
+		e = &c
+	}
+	s.writeError(w, info, s.encoding(r), e)
 }
 
 // encoding returns the encoding of r's body, which its response uses too.
@@ -265,24 +302,35 @@ func (s *Service) writeError(w http.ResponseWriter, info *awsproto.RequestInfo, 
 		}
 		e = &awserr.Error{Code: code, Status: e.Status, Message: e.Message, Err: e.Err}
 	}
-	field := s.MessageField
+	style := errorStyle{messageField: s.MessageField, typ: e.Code, crc: s.CRC32}
 	if f, ok := s.MessageFields[e.Code]; ok {
-		field = f
+		style.messageField = f
 	}
-	writeError(w, e, info.ID, enc, field)
+	if s.ErrorType != nil {
+		style.typ = s.ErrorType(e.Code)
+	}
+	writeError(w, e, info.ID, enc, style)
 }
 
 // WriteError renders e as the JSON protocols do: the code in the
 // X-Amzn-ErrorType header and in "__type", the message in "message".
 func WriteError(w http.ResponseWriter, e *awserr.Error, requestID string) {
-	writeError(w, e, requestID, Encoding{ContentType: "application/x-amz-json-1.1"}, "message")
+	writeError(w, e, requestID, Encoding{ContentType: "application/x-amz-json-1.1"}, errorStyle{typ: e.Code})
 }
 
-func writeError(w http.ResponseWriter, e *awserr.Error, requestID string, enc Encoding, messageField string) {
+// errorStyle is how a service writes its errors (see Service).
+type errorStyle struct {
+	messageField string // "message" when empty
+	typ          string // the "__type"
+	crc          bool
+}
+
+func writeError(w http.ResponseWriter, e *awserr.Error, requestID string, enc Encoding, style errorStyle) {
+	messageField := style.messageField
 	if messageField == "" {
 		messageField = "message"
 	}
-	body := map[string]any{"__type": e.Code, messageField: e.Message}
+	body := map[string]any{"__type": style.typ, messageField: e.Message}
 	for _, f := range e.Fields {
 		switch {
 		case !f.Raw:
@@ -304,6 +352,9 @@ func writeError(w http.ResponseWriter, e *awserr.Error, requestID string, enc En
 	h.Set("X-Amzn-ErrorType", e.Code)
 	h.Set("X-Amzn-RequestId", requestID)
 	h.Set("Content-Length", strconv.Itoa(len(b)))
+	if style.crc {
+		h.Set("X-Amz-Crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE(b)), 10))
+	}
 	w.WriteHeader(e.Status)
 	w.Write(b)
 }

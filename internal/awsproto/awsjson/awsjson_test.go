@@ -3,8 +3,10 @@ package awsjson
 import (
 	"context"
 	"encoding/json"
+	"hash/crc32"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -84,6 +86,40 @@ func TestService_ServeHTTP(t *testing.T) {
 				t.Fatalf("content type = %q", ct)
 			}
 		})
+	}
+}
+
+// TestService_ErrorTypeAndCRC32 checks the two options DynamoDB sets, on
+// a success and on an error, and that a service without them sends neither.
+func TestService_ErrorTypeAndCRC32(t *testing.T) {
+	for _, styled := range []bool{false, true} {
+		svc := testService()
+		if styled {
+			svc.ErrorType = func(code string) string { return "com.example#" + code }
+			svc.CRC32 = true
+		}
+		for _, body := range []string{`{"Name":"x"}`, `{}`} {
+			r := httptest.NewRequest("POST", "/", strings.NewReader(body))
+			r.Header.Set("X-Amz-Target", "Test_20240101.Echo")
+			w := httptest.NewRecorder()
+			svc.ServeHTTP(w, r)
+			crc := w.Header().Get("X-Amz-Crc32")
+			if want := strconv.FormatUint(uint64(crc32.ChecksumIEEE(w.Body.Bytes())), 10); styled && crc != want || !styled && crc != "" {
+				t.Errorf("styled %v, %s: x-amz-crc32 %q (the body's CRC32 is %s)", styled, body, crc, want)
+			}
+			if w.Code == 200 {
+				continue
+			}
+			var e map[string]string
+			json.Unmarshal(w.Body.Bytes(), &e)
+			want := "ValidationException"
+			if styled {
+				want = "com.example#ValidationException"
+			}
+			if e["__type"] != want || w.Header().Get("X-Amzn-ErrorType") != "ValidationException" {
+				t.Errorf("styled %v: __type %q, X-Amzn-ErrorType %q", styled, e["__type"], w.Header().Get("X-Amzn-ErrorType"))
+			}
+		}
 	}
 }
 

@@ -3,9 +3,9 @@ package ddbhttp
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"github.com/lakebox/lakebox/internal/awsproto"
+	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/awsproto/awsjson"
 	"github.com/lakebox/lakebox/internal/dynamodb"
 )
@@ -13,15 +13,32 @@ import (
 // New returns the HTTP handler of svc: DynamoDB and DynamoDB Streams,
 // which clients sign with the same service name and tell apart by their
 // X-Amz-Target prefix.
-func New(svc *dynamodb.Service) http.Handler {
-	tables, streams := tablesAPI(svc), streamsAPI(svc)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.Header.Get("X-Amz-Target"), streams.TargetPrefix+".") {
-			streams.ServeHTTP(w, r)
-			return
-		}
-		tables.ServeHTTP(w, r)
-	})
+func New(svc *dynamodb.Service) *Handler {
+	return &Handler{tables: tablesAPI(svc), streams: streamsAPI(svc)}
+}
+
+// Handler serves DynamoDB and DynamoDB Streams.
+type Handler struct{ tables, streams *awsjson.Service }
+
+func (h *Handler) api(r *http.Request) *awsjson.Service {
+	if h.streams.Serves(r.Header.Get("X-Amz-Target")) {
+		return h.streams
+	}
+	return h.tables
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.api(r).ServeHTTP(w, r) }
+
+// Serves reports whether target names a DynamoDB or DynamoDB Streams
+// operation.
+func (h *Handler) Serves(target string) bool {
+	return h.tables.Serves(target) || h.streams.Serves(target)
+}
+
+// Refuse writes the front door's refusal of a request as the API it was
+// sent to writes its errors.
+func (h *Handler) Refuse(w http.ResponseWriter, r *http.Request, info *awsproto.RequestInfo, e *awserr.Error) {
+	h.api(r).Refuse(w, r, info, e)
 }
 
 func streamsAPI(svc *dynamodb.Service) *awsjson.Service {
@@ -46,6 +63,9 @@ func tablesAPI(svc *dynamodb.Service) *awsjson.Service {
 		// As the model's shapes name the member (the others have "message").
 		MessageFields: map[string]string{"TransactionCanceledException": "Message", "IdempotentParameterMismatchException": "Message",
 			"TransactionInProgressException": "Message"},
+		ErrorType:       errorType,
+		CRC32:           true,
+		ForbiddenStatus: http.StatusBadRequest,
 		Ops: map[string]awsjson.Handler{
 			"DescribeEndpoints": awsjson.Op(describeEndpoints),
 			"CreateTable":       awsjson.Op(svc.CreateTable),
@@ -112,4 +132,19 @@ func describeEndpoints(ctx context.Context, _ *struct{}) (*describeEndpointsOutp
 
 type describeEndpointsOutput struct {
 	Endpoints []endpoint `json:"Endpoints"`
+}
+
+// errorType is an error's "__type" as DynamoDB writes it: the code in the
+// namespace of the layer that raised it, DynamoDB's own, or the request
+// validation and service framework in front of it.
+func errorType(code string) string {
+	switch code {
+	case "ValidationException":
+		return "com.amazon.coral.validate#" + code
+	case "SerializationException", "UnknownOperationException", "IncompleteBody", "InvalidAction",
+		"AccessDeniedException", "MissingAuthenticationTokenException", "UnrecognizedClientException",
+		"InvalidSignatureException", "IncompleteSignatureException":
+		return "com.amazon.coral.service#" + code
+	}
+	return "com.amazonaws.dynamodb.v20120810#" + code
 }
