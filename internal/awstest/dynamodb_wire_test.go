@@ -90,7 +90,7 @@ func TestJSON_AuthRefusals(t *testing.T) {
 		{"Skewed", "DynamoDB_20120810.ListTables", good, now.Add(-20 * time.Minute), nil,
 			400, "com.amazon.coral.service#InvalidSignatureException", "Signature expired: " + now.Add(-20*time.Minute).UTC().Format("20060102T150405Z") + " is now earlier than ", true, true},
 		{"Unsigned", "DynamoDB_20120810.ListTables", aws.Credentials{}, now, nil,
-			400, "com.amazon.coral.service#MissingAuthenticationTokenException", "Missing Authentication Token", true, true},
+			400, "com.amazon.coral.service#MissingAuthenticationTokenException", "Request is missing Authentication Token", true, true},
 		{"Malformed", "DynamoDB_20120810.ListTables", aws.Credentials{}, now, map[string]string{"Authorization": "AWS4-HMAC-SHA256 Credential=x"},
 			400, "com.amazon.coral.service#IncompleteSignatureException", "The authorization header is malformed", true, true},
 		{"StreamsWrongSecret", "DynamoDBStreams_20120810.ListStreams", aws.Credentials{AccessKeyID: "test", SecretAccessKey: "wrong"}, now, nil,

@@ -17,6 +17,7 @@ import (
 	"github.com/lakebox/lakebox/internal/awsproto/awsjson"
 	"github.com/lakebox/lakebox/internal/awsproto/restxml"
 	"github.com/lakebox/lakebox/internal/awsproto/sigv4"
+	"github.com/lakebox/lakebox/internal/dynamodb/ddbhttp"
 )
 
 // ServeHTTP is the front door of every request.
@@ -153,6 +154,11 @@ type jsonService interface {
 	Serves(target string) bool
 	Refuse(w http.ResponseWriter, r *http.Request, info *awsproto.RequestInfo, e *awserr.Error)
 }
+
+var (
+	_ jsonService = (*awsjson.Service)(nil)
+	_ jsonService = (*ddbhttp.Handler)(nil)
+)
 
 // serviceOf returns the name of the JSON-protocol service target names an
 // operation of, "" if none.

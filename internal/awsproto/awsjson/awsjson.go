@@ -108,6 +108,10 @@ type Service struct {
 	// ForbiddenStatus, when set, replaces 403 in the front door's refusals
 	// (Refuse): DynamoDB answers a bad signature or key with 400.
 	ForbiddenStatus int
+	// MissingTokenMessage, when set, is the message of the refusal of an
+	// unsigned request: DynamoDB's "Request is missing Authentication
+	// Token" (default "Missing Authentication Token").
+	MissingTokenMessage string
 
 	// buffers holds response buffers for reuse: a GetRecords response
 	// runs to megabytes.
@@ -174,10 +178,12 @@ func (s *Service) Serves(target string) bool {
 // that never reached an operation (its signature failed, say), as the
 // service writes its own errors.
 func (s *Service) Refuse(w http.ResponseWriter, r *http.Request, info *awsproto.RequestInfo, e *awserr.Error) {
-	if e = AuthError(e); e.Status == http.StatusForbidden && s.ForbiddenStatus != 0 {
-		c := *e
-		c.Status = s.ForbiddenStatus
-		e = &c
+	e = AuthError(e) // a copy
+	if e.Status == http.StatusForbidden && s.ForbiddenStatus != 0 {
+		e.Status = s.ForbiddenStatus
+	}
+	if e.Code == "MissingAuthenticationTokenException" && s.MissingTokenMessage != "" {
+		e.Message = s.MissingTokenMessage
 	}
 	s.writeError(w, info, s.encoding(r), e)
 }

@@ -66,6 +66,8 @@ func tablesAPI(svc *dynamodb.Service) *awsjson.Service {
 		ErrorType:       errorType,
 		CRC32:           true,
 		ForbiddenStatus: http.StatusBadRequest,
+
+		MissingTokenMessage: "Request is missing Authentication Token",
 		Ops: map[string]awsjson.Handler{
 			"DescribeEndpoints": awsjson.Op(describeEndpoints),
 			"CreateTable":       awsjson.Op(svc.CreateTable),
