@@ -209,8 +209,12 @@ func (s *Server) DynamoDBAs(c Client) *dynamodb.Client {
 
 // DynamoDBStreams returns a DynamoDB Streams client signing as test/test
 // in us-east-1.
-func (s *Server) DynamoDBStreams() *dynamodbstreams.Client {
-	c := Client{}.withDefaults()
+func (s *Server) DynamoDBStreams() *dynamodbstreams.Client { return s.DynamoDBStreamsAs(Client{}) }
+
+// DynamoDBStreamsAs returns a DynamoDB Streams client with the given
+// identity.
+func (s *Server) DynamoDBStreamsAs(c Client) *dynamodbstreams.Client {
+	c = c.withDefaults()
 	return dynamodbstreams.New(dynamodbstreams.Options{
 		Region:           c.Region,
 		Credentials:      credentials.NewStaticCredentialsProvider(c.AccessKey, c.SecretKey, ""),

@@ -1490,10 +1490,11 @@ func TestDynamoDB_TableSettings(t *testing.T) {
 		}
 	}
 	for what, in := range map[string]*dynamodb.UpdateTableInput{
-		"nothing":        {},
-		"ReplicaUpdates": {ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Create: &dtypes.CreateReplicationGroupMemberAction{RegionName: aws.String("eu-west-1")}}}},
-		"AES256":         {SSESpecification: &dtypes.SSESpecification{Enabled: aws.Bool(true), SSEType: dtypes.SSETypeAes256}},
-		"WarmThroughput": {WarmThroughput: &dtypes.WarmThroughput{WriteUnitsPerSecond: aws.Int64(5000)}},
+		"nothing":                {},
+		"ReplicaUpdates Update":  {ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Update: &dtypes.UpdateReplicationGroupMemberAction{RegionName: aws.String("eu-west-1")}}}},
+		"MultiRegionConsistency": {MultiRegionConsistency: dtypes.MultiRegionConsistencyStrong},
+		"AES256":                 {SSESpecification: &dtypes.SSESpecification{Enabled: aws.Bool(true), SSEType: dtypes.SSETypeAes256}},
+		"WarmThroughput":         {WarmThroughput: &dtypes.WarmThroughput{WriteUnitsPerSecond: aws.Int64(5000)}},
 	} {
 		in.TableName = aws.String("cold")
 		_, err := c.UpdateTable(ctx, in)

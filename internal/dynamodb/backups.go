@@ -51,10 +51,11 @@ func historyTablePrefix(tableID string) []byte {
 	return []byte(string(historyPrefix) + tableID + "\x00")
 }
 
-// historyKey is the key of an item's version at ms; itemKey is the item's
-// key in the table.
-func historyKey(tableID string, itemKey []byte, ms int64) []byte {
-	k := append(historyTablePrefix(tableID), itemKey[len(itemKeyPrefix(tableID)):]...)
+// historyKey is the key of the version at ms of an item of rec; itemKey
+// is the item's key in the table. Each table keeps its own versions, a
+// replica of a global table too, though the replicas share their items.
+func historyKey(rec *tableRecord, itemKey []byte, ms int64) []byte {
+	k := append(historyTablePrefix(rec.ID), itemKey[len(itemKeyPrefix(rec.dataID())):]...)
 	return binary.BigEndian.AppendUint64(k, ^uint64(ms))
 }
 
@@ -78,7 +79,7 @@ func (w *writeBatch) keep(rec *tableRecord, key, body []byte) {
 	if w.at == 0 { // one moment for the whole batch: a transaction is restored whole or not at all
 		w.at = w.s.clock.Now().UnixMilli()
 	}
-	w.b.Set(historyKey(rec.ID, key, w.at), v)
+	w.b.Set(historyKey(rec, key, w.at), v)
 }
 
 // earliest returns the earliest restorable time of a table's recovery.
@@ -233,7 +234,7 @@ func (s *Service) UpdateContinuousBackups(ctx context.Context, in *UpdateContinu
 		rec.PITR = &p
 	default:
 		now := s.clock.Now().UnixMilli()
-		if err := s.copyIntoHistory(rec.ID, now); err != nil {
+		if err := s.copyIntoHistory(&rec, now); err != nil {
 			return nil, err
 		}
 		rec.PITR = &pitrRecord{Since: now, Days: days}
@@ -247,20 +248,20 @@ func (s *Service) UpdateContinuousBackups(ctx context.Context, in *UpdateContinu
 
 // copyIntoHistory writes a table's items as versions at ms, after
 // clearing what an earlier, interrupted copy may have left.
-func (s *Service) copyIntoHistory(tableID string, ms int64) error {
-	hist := historyTablePrefix(tableID)
+func (s *Service) copyIntoHistory(rec *tableRecord, ms int64) error {
+	hist := historyTablePrefix(rec.ID)
 	b := s.db.NewBatch()
 	b.DeleteRange(hist, meta.PrefixEnd(hist))
 	if err := b.Commit(); err != nil {
 		return err
 	}
-	prefix := itemKeyPrefix(tableID)
+	prefix := itemKeyPrefix(rec.dataID())
 	it, err := s.db.NewIter(prefix, meta.PrefixEnd(prefix))
 	if err != nil {
 		return err
 	}
 	_, _, err = s.copyItems(it, func(b *meta.Batch, key, body []byte) {
-		b.Set(historyKey(tableID, key, ms), append([]byte{versionItem}, body...))
+		b.Set(historyKey(rec, key, ms), append([]byte{versionItem}, body...))
 	})
 	return err
 }
@@ -591,7 +592,7 @@ func (s *Service) fill(target *tableRecord, each func(fn func(parts, body []byte
 		if err != nil {
 			return err
 		}
-		key := append(itemKeyPrefix(target.ID), parts...)
+		key := append(itemKeyPrefix(target.dataID()), parts...)
 		w.put(target, key, nil, item, bytes.Clone(body))
 		count++
 		size += int64(itemSize(item))

@@ -69,7 +69,7 @@ func sizeRangeGB(size int) []float64 {
 // collectionSize is the size in bytes of the item collection of partition
 // key value v.
 func (s *Service) collectionSize(r *tableRecord, v *AttributeValue) (int, error) {
-	_, size, err := s.rangeStats(appendKeyPart(itemKeyPrefix(r.ID), v), 0)
+	_, size, err := s.rangeStats(appendKeyPart(itemKeyPrefix(r.dataID()), v), 0)
 	if err != nil {
 		return 0, err
 	}
@@ -78,7 +78,7 @@ func (s *Service) collectionSize(r *tableRecord, v *AttributeValue) (int, error)
 			continue
 		}
 		// A local index's key begins with the table's partition key.
-		_, n, err := s.rangeStats(appendKeyPart(indexKeyPrefix(r.ID, ix.IndexName), v), indexEntryOverhead)
+		_, n, err := s.rangeStats(appendKeyPart(indexKeyPrefix(r.dataID(), ix.IndexName), v), indexEntryOverhead)
 		if err != nil {
 			return 0, err
 		}

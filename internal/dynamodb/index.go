@@ -224,7 +224,7 @@ func (r *tableRecord) checkIndexKeys(item Item) error {
 // entryKey is an item's key in an index, or nil when the item lacks the
 // index's key attributes.
 func (r *tableRecord) entryKey(ix *indexRecord, item Item) []byte {
-	key := indexKeyPrefix(r.ID, ix.IndexName)
+	key := indexKeyPrefix(r.dataID(), ix.IndexName)
 	for _, k := range ix.KeySchema {
 		v, ok := item[k.AttributeName]
 		if !ok || v.Type() != r.attrType(k.AttributeName) {
@@ -312,7 +312,7 @@ type keyspace struct {
 func (r *tableRecord) keyspace(indexName string) (*keyspace, error) {
 	if indexName == "" {
 		hash, rng := r.keyNames()
-		return &keyspace{prefix: itemKeyPrefix(r.ID), hash: hash, rng: rng}, nil
+		return &keyspace{prefix: itemKeyPrefix(r.dataID()), hash: hash, rng: rng}, nil
 	}
 	ix := r.index(indexName)
 	if ix == nil {
@@ -324,7 +324,7 @@ func (r *tableRecord) keyspace(indexName string) (*keyspace, error) {
 		return nil, validationf("The table does not have the specified index: %s", indexName)
 	}
 	hash, rng := ix.keyNames()
-	return &keyspace{prefix: indexKeyPrefix(r.ID, indexName), hash: hash, rng: rng, index: ix}, nil
+	return &keyspace{prefix: indexKeyPrefix(r.dataID(), indexName), hash: hash, rng: rng, index: ix}, nil
 }
 
 // startKey is where a read resumes after ExclusiveStartKey: the entry of
@@ -368,7 +368,7 @@ func (ks *keyspace) lastKey(r *tableRecord, item Item) Item {
 
 // backfill writes the entries of a new index for every item.
 func (s *Service) backfill(r *tableRecord, ix *indexRecord) error {
-	prefix := itemKeyPrefix(r.ID)
+	prefix := itemKeyPrefix(r.dataID())
 	it, err := s.db.NewIter(prefix, meta.PrefixEnd(prefix))
 	if err != nil {
 		return err
@@ -421,6 +421,7 @@ type UpdateTableInput struct {
 	StreamSpecification         *StreamSpecification         `json:"StreamSpecification,omitempty"`
 	SSESpecification            *SSESpecification            `json:"SSESpecification,omitempty"`
 	TableClass                  string                       `json:"TableClass,omitempty"`
+	ReplicaUpdates              []ReplicationGroupUpdate     `json:"ReplicaUpdates,omitempty"`
 	notServed
 }
 
@@ -435,7 +436,8 @@ func (in *UpdateTableInput) changes() tableChanges {
 	c := tableChanges{}
 	for name, given := range map[string]bool{"sse": in.SSESpecification != nil, "class": in.TableClass != "",
 		"protection": in.DeletionProtectionEnabled != nil, "throughput": in.ProvisionedThroughput != nil,
-		"billing": in.BillingMode != "", "indexes": in.GlobalSecondaryIndexUpdates != nil, "stream": in.StreamSpecification != nil} {
+		"billing": in.BillingMode != "", "indexes": in.GlobalSecondaryIndexUpdates != nil, "stream": in.StreamSpecification != nil,
+		"replicas": in.ReplicaUpdates != nil} {
 		if given {
 			c[name] = true
 		}
@@ -500,6 +502,9 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	if err := in.checkCombination(); err != nil {
 		return nil, err
 	}
+	if in.ReplicaUpdates != nil {
+		return s.updateReplicas(ctx, in)
+	}
 	if in.GlobalSecondaryIndexUpdates != nil && len(in.GlobalSecondaryIndexUpdates) == 0 {
 		return nil, invalidParam("List of GlobalSecondaryIndexUpdates is empty")
 	}
@@ -539,6 +544,11 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	}
 	defer t.mu.Unlock()
 	rec := t.rec
+	if rec.global() {
+		if err := in.checkGlobal(&rec); err != nil {
+			return nil, err
+		}
+	}
 	was := rec.sseDescription() // for the answer to an encryption change
 	rec.Indexes = slices.Clone(rec.Indexes)
 	if in.BillingMode != "" {
@@ -664,7 +674,7 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 			}
 			// Its entries go in the commit that stores the table without
 			// it, once every check has passed.
-			prefix := indexKeyPrefix(rec.ID, ix.IndexName)
+			prefix := indexKeyPrefix(rec.dataID(), ix.IndexName)
 			save.DeleteRange(prefix, meta.PrefixEnd(prefix))
 			rec.Indexes = slices.DeleteFunc(rec.Indexes, func(x indexRecord) bool { return x.IndexName == u.Delete.IndexName })
 			// As on DynamoDB, the table describes only the attributes its

@@ -47,8 +47,9 @@ func (r *tableRecord) keyOf(item Item, exact bool) ([]byte, error) {
 	if exact && len(item) != want {
 		return nil, validationf("The provided key element does not match the schema")
 	}
-	key := make([]byte, 0, len(itemPrefix)+len(r.ID)+64) // room for the usual key values
-	key = append(append(append(key, itemPrefix...), r.ID...), 0)
+	id := r.dataID()
+	key := make([]byte, 0, len(itemPrefix)+len(id)+64) // room for the usual key values
+	key = append(append(append(key, itemPrefix...), id...), 0)
 	for _, name := range []string{hash, rng} {
 		if name == "" {
 			continue

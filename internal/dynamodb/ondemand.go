@@ -141,7 +141,7 @@ func (s *Service) CreateBackup(ctx context.Context, in *CreateBackupInput) (*Cre
 	}
 	rec := t.rec
 	now := s.clock.Now()
-	from := itemKeyPrefix(rec.ID)
+	from := itemKeyPrefix(rec.dataID())
 	it, err := s.db.NewIter(from, meta.PrefixEnd(from))
 	t.mu.Unlock()
 	if err != nil {

@@ -175,7 +175,16 @@ func (s *Service) lockTable(ctx context.Context, name string) (*tableRecord, fun
 		t.mu.RUnlock()
 		return nil, nil, tableNotFound()
 	}
-	return &t.rec, t.readUnlock, nil
+	if !t.rec.global() {
+		return &t.rec, t.readUnlock, nil
+	}
+	// A global table's writer writes for every member: all are locked.
+	t.mu.RUnlock()
+	release, err := s.readLockAll([]*table{t})
+	if err != nil {
+		return nil, nil, err
+	}
+	return &t.rec, release, nil
 }
 
 // lockTables read-locks the named tables (in name order, each once) and
@@ -198,21 +207,13 @@ func (s *Service) lockTables(ctx context.Context, names ...string) (map[string]t
 		}
 		byTable[t] = append(byTable[t], name)
 	}
-	slices.SortFunc(tables, func(a, b *table) int { return strings.Compare(a.rec.Name, b.rec.Name) }) // names never change
-	var locked []*table
-	release := func() {
-		for _, t := range locked {
-			t.mu.RUnlock()
-		}
+	// With the other members of global tables, in tableOrder.
+	release, err := s.readLockAll(tables)
+	if err != nil {
+		return nil, nil, err
 	}
 	recs := make(map[string]tableRecord, len(names))
 	for _, t := range tables {
-		t.mu.RLock()
-		locked = append(locked, t)
-		if t.deleted {
-			release()
-			return nil, nil, tableNotFound()
-		}
 		for _, name := range byTable[t] {
 			recs[name] = t.rec
 		}

@@ -192,9 +192,9 @@ func (s *Service) opened(it *meta.Iter) ([]byte, error) {
 // turns encryption on or off. Stream records and backups stay as they
 // were written, as a backup keeps the key it was made under.
 func (s *Service) reseal(b *meta.Batch, rec *tableRecord) error {
-	prefixes := [][]byte{itemKeyPrefix(rec.ID), historyTablePrefix(rec.ID)}
+	prefixes := [][]byte{itemKeyPrefix(rec.dataID()), historyTablePrefix(rec.ID)}
 	for _, ix := range rec.Indexes { // not a deleted one's: b removes its entries
-		prefixes = append(prefixes, indexKeyPrefix(rec.ID, ix.IndexName))
+		prefixes = append(prefixes, indexKeyPrefix(rec.dataID(), ix.IndexName))
 	}
 	for i, prefix := range prefixes {
 		header := 0

@@ -215,7 +215,9 @@ func saveStream(b *meta.Batch, st *stream) error {
 // readsOld tells whether a write to the table needs the item it
 // replaces even when the request does not: to replace its index entries
 // or to write its stream record.
-func (r *tableRecord) readsOld() bool { return len(r.Indexes) > 0 || r.Stream != "" || r.capturing() }
+func (r *tableRecord) readsOld() bool {
+	return len(r.Indexes) > 0 || r.Stream != "" || r.capturing() || r.global() // a replica's stream or destination
+}
 
 // writeBatch is one atomic write of items: their bodies, their index
 // entries and their stream records, committed together.
@@ -237,6 +239,10 @@ func (w *writeBatch) put(rec *tableRecord, key []byte, old, item Item, body []by
 	w.indexWrites(rec, old, item)
 	w.record(rec, key, old, item, false)
 	w.keep(rec, key, stored)
+	for _, m := range w.s.replicasOf(rec) { // their items are rec's: their streams and versions
+		w.record(m, key, old, item, false)
+		w.keep(m, key, stored)
+	}
 }
 
 // remove deletes an item; expired tells a TTL deletion.
@@ -245,6 +251,10 @@ func (w *writeBatch) remove(rec *tableRecord, key []byte, old Item, expired bool
 	w.indexWrites(rec, old, nil)
 	w.record(rec, key, old, nil, expired)
 	w.keep(rec, key, nil)
+	for _, m := range w.s.replicasOf(rec) {
+		w.record(m, key, old, nil, expired)
+		w.keep(m, key, nil)
+	}
 }
 
 // sealed returns what the store keeps of v, a value made of rec's items

@@ -62,6 +62,12 @@ type tableRecord struct {
 	Kinesis               []kinesisDestination `json:",omitempty"`
 	Restored              *restoreRecord       `json:",omitempty"` // where a restored table's items came from
 	KMSKey                string               `json:",omitempty"` // the ARN of the KMS key an encrypted table is sealed for (sse.go)
+	// DataID names where the items and index entries of a global table
+	// are kept: its members share them (global.go). Empty for a table that
+	// was never a replica: its own ID.
+	DataID string `json:",omitempty"`
+	// Replicas are the regions of the other members of its global table.
+	Replicas []string `json:",omitempty"`
 	// Filling is set while a restore or an import fills the new table: a
 	// table still filling when the server starts was cut short by a crash
 	// (its request never answered) and is removed.
@@ -70,6 +76,7 @@ type tableRecord struct {
 
 // table is a table at run time.
 type table struct {
+	key tableKey // never changes: read without the lock
 	mu  sync.RWMutex
 	rec tableRecord
 	// deleted is set by DeleteTable: a writer that found the table just
@@ -98,7 +105,7 @@ func (t *table) unlockFilled() {
 }
 
 func newTable(rec tableRecord) *table {
-	t := &table{rec: rec}
+	t := &table{key: tableKey{rec.Account, rec.Region, rec.Name}, rec: rec}
 	t.readUnlock = t.mu.RUnlock
 	return t
 }
@@ -194,7 +201,6 @@ type notServed struct {
 	OnDemandThroughput                 any `json:"OnDemandThroughput,omitempty"`
 	WarmThroughput                     any `json:"WarmThroughput,omitempty"`
 	ResourcePolicy                     any `json:"ResourcePolicy,omitempty"`
-	ReplicaUpdates                     any `json:"ReplicaUpdates,omitempty"`
 	MultiRegionConsistency             any `json:"MultiRegionConsistency,omitempty"`
 	GlobalTableWitnessUpdates          any `json:"GlobalTableWitnessUpdates,omitempty"`
 	GlobalTableSourceArn               any `json:"GlobalTableSourceArn,omitempty"`
@@ -206,7 +212,7 @@ func (n *notServed) check() error {
 		name string
 		v    any
 	}{{"OnDemandThroughput", n.OnDemandThroughput}, {"WarmThroughput", n.WarmThroughput}, {"ResourcePolicy", n.ResourcePolicy},
-		{"ReplicaUpdates", n.ReplicaUpdates}, {"MultiRegionConsistency", n.MultiRegionConsistency},
+		{"MultiRegionConsistency", n.MultiRegionConsistency},
 		{"GlobalTableWitnessUpdates", n.GlobalTableWitnessUpdates}, {"GlobalTableSourceArn", n.GlobalTableSourceArn},
 		{"GlobalTableSettingsReplicationMode", n.GlobalTableSettingsReplicationMode}} {
 		if m.v != nil {
@@ -262,6 +268,8 @@ type TableDescription struct {
 	TableClassSummary         *tableClassSummary     `json:"TableClassSummary,omitempty"`
 	RestoreSummary            *restoreSummary        `json:"RestoreSummary,omitempty"`
 	SSEDescription            *SSEDescription        `json:"SSEDescription,omitempty"`
+	GlobalTableVersion        string                 `json:"GlobalTableVersion,omitempty"`
+	Replicas                  []ReplicaDescription   `json:"Replicas,omitempty"`
 }
 
 // restoreRecord is where a restored table's items came from: a backup, or
@@ -615,6 +623,12 @@ func (s *Service) describe(rec *tableRecord, status string, count, size int64) T
 		}
 	}
 	d.SSEDescription = rec.sseDescription()
+	if rec.global() {
+		d.GlobalTableVersion = globalTableVersion
+		for _, region := range rec.Replicas {
+			d.Replicas = append(d.Replicas, ReplicaDescription{RegionName: region, ReplicaStatus: "ACTIVE"})
+		}
+	}
 	now := s.clock.Now()
 	d.ProvisionedThroughput = describeThroughput(rec.Throughput, rec.ThroughputChanges, now)
 	if rec.BillingMode == "PAY_PER_REQUEST" {
@@ -704,12 +718,12 @@ func (s *Service) DescribeTable(ctx context.Context, in *TableNameInput) (*Descr
 // Lakebox counts them when asked, reading every one.
 func (s *Service) stats(rec *tableRecord, d *TableDescription) error {
 	var err error
-	if d.ItemCount, d.TableSizeBytes, err = s.rangeStats(itemKeyPrefix(rec.ID), 0); err != nil {
+	if d.ItemCount, d.TableSizeBytes, err = s.rangeStats(itemKeyPrefix(rec.dataID()), 0); err != nil {
 		return err
 	}
 	for _, ixs := range [][]IndexDescription{d.GlobalSecondaryIndexes, d.LocalSecondaryIndexes} {
 		for i := range ixs {
-			if ixs[i].ItemCount, ixs[i].IndexSizeBytes, err = s.rangeStats(indexKeyPrefix(rec.ID, ixs[i].IndexName), indexEntryOverhead); err != nil {
+			if ixs[i].ItemCount, ixs[i].IndexSizeBytes, err = s.rangeStats(indexKeyPrefix(rec.dataID(), ixs[i].IndexName), indexEntryOverhead); err != nil {
 				return err
 			}
 		}
@@ -723,14 +737,19 @@ type DeleteTableOutput struct {
 
 // DeleteTable removes a table and its items.
 func (s *Service) DeleteTable(ctx context.Context, in *TableNameInput) (*DeleteTableOutput, error) {
-	t, err := s.lockNamed(ctx, in.TableName)
+	// A replica of a global table leaves its group: the others are
+	// locked too.
+	t, members, err := s.lockGroupNamed(ctx, in.TableName)
 	if err != nil {
 		return nil, err
 	}
-	defer t.mu.Unlock()
+	defer unlockAll(members)
 	if t.rec.DeletionProtection {
 		// A ValidationException, as DynamoDB answers it.
 		return nil, validationf("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
+	}
+	if len(members) > 1 {
+		return s.leaveGroup(t, members)
 	}
 	return s.deleteTable(t)
 }
@@ -762,9 +781,9 @@ func (s *Service) deleteTable(t *table) (*DeleteTableOutput, error) {
 		}
 		retired = append(retired, f)
 	}
-	prefix := itemKeyPrefix(rec.ID)
+	prefix := itemKeyPrefix(rec.dataID())
 	b.DeleteRange(prefix, meta.PrefixEnd(prefix))
-	indexes := indexTablePrefix(rec.ID)
+	indexes := indexTablePrefix(rec.dataID())
 	b.DeleteRange(indexes, meta.PrefixEnd(indexes))
 	history := historyTablePrefix(rec.ID)
 	b.DeleteRange(history, meta.PrefixEnd(history))

@@ -43,11 +43,12 @@ func (s *Service) UpdateTimeToLive(ctx context.Context, in *UpdateTimeToLiveInpu
 		return nil, err
 	}
 	name := *spec.AttributeName
-	t, err := s.lockNamed(ctx, in.TableName)
+	// The members of a global table share their time to live.
+	t, members, err := s.lockGroupNamed(ctx, in.TableName)
 	if err != nil {
 		return nil, err
 	}
-	defer t.mu.Unlock()
+	defer unlockAll(members)
 	rec := t.rec
 	switch {
 	case !*spec.Enabled && rec.TTL == "":
@@ -57,15 +58,25 @@ func (s *Service) UpdateTimeToLive(ctx context.Context, in *UpdateTimeToLiveInpu
 	case *spec.Enabled && rec.TTL != "":
 		return nil, validationf("TimeToLive is already enabled")
 	}
-	if *spec.Enabled {
-		rec.TTL = name
-	} else {
-		rec.TTL = ""
+	if !*spec.Enabled {
+		name = ""
 	}
-	if err := s.saveTable(&rec); err != nil {
+	b := s.db.NewBatch()
+	defer b.Close()
+	recs := make([]tableRecord, len(members))
+	for i, m := range members {
+		recs[i] = m.rec
+		recs[i].TTL = name
+		if err := putTableRecord(b, &recs[i]); err != nil {
+			return nil, err
+		}
+	}
+	if err := b.Commit(); err != nil {
 		return nil, err
 	}
-	t.rec = rec
+	for i, m := range members {
+		m.rec = recs[i]
+	}
 	return &UpdateTimeToLiveOutput{TimeToLiveSpecification: *spec}, nil
 }
 
@@ -116,7 +127,9 @@ func (s *Service) Expire() (int, error) {
 			continue
 		}
 		t.mu.RLock()
-		if t.rec.TTL != "" {
+		// A global table's members share their items: the first region's
+		// expires them for all.
+		if t.rec.TTL != "" && (!t.rec.global() || t.rec.regions()[0] == t.rec.Region) {
 			tables = append(tables, t)
 		}
 		t.mu.RUnlock()
@@ -134,7 +147,7 @@ func (s *Service) Expire() (int, error) {
 
 func (s *Service) expireTable(t *table, now int64) (int, error) {
 	t.mu.RLock()
-	id, ttl := t.rec.ID, t.rec.TTL
+	id, ttl := t.rec.dataID(), t.rec.TTL
 	t.mu.RUnlock()
 	prefix := itemKeyPrefix(id)
 	it, err := s.db.NewIter(prefix, meta.PrefixEnd(prefix))
@@ -164,9 +177,12 @@ func (s *Service) expireTable(t *table, now int64) (int, error) {
 	for _, key := range expired {
 		// Re-check under the table's and the item's lock, as a writer: the
 		// table may have changed or gone, the item been rewritten.
-		t.mu.RLock()
-		if t.deleted || t.rec.TTL == "" {
-			t.mu.RUnlock()
+		release, err := s.readLockAll([]*table{t}) // and a global table's members, whose streams get the deletion
+		if err != nil {
+			return n, nil // deleted meanwhile
+		}
+		if t.rec.TTL == "" {
+			release()
 			return n, nil
 		}
 		unlock := s.lockItems(key)
@@ -180,7 +196,7 @@ func (s *Service) expireTable(t *table, now int64) (int, error) {
 			}
 		}
 		unlock()
-		t.mu.RUnlock()
+		release()
 		if err != nil {
 			return n, err
 		}

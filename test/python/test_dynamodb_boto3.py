@@ -915,6 +915,39 @@ class DynamoDBCliTest(unittest.TestCase):
         self.assertNotIn(name, self.ddb("list-tables")["TableNames"])
 
 
+class DynamoDBGlobalTableTest(unittest.TestCase):
+    def test_replica(self):
+        """A replica made with the CLI (update-table --replica-updates), then
+        used with boto3 from both regions."""
+        east, west = harness.client("dynamodb"), harness.client("dynamodb", region="ap-southeast-2")
+        name = harness.unique("global")
+        east.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                          AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                          KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+        east.put_item(TableName=name, Item={"pk": {"S": "first"}, "n": {"N": "1"}})
+        out = json.loads(harness.aws("dynamodb", "update-table", "--table-name", name,
+                                     "--replica-updates", "Create={RegionName=ap-southeast-2}").stdout)
+        self.assertEqual(out["TableDescription"]["Replicas"], [{"RegionName": "ap-southeast-2", "ReplicaStatus": "CREATING"}])
+        west.get_waiter("table_exists").wait(TableName=name)
+        self.assertEqual(west.get_item(TableName=name, Key={"pk": {"S": "first"}})["Item"]["n"], {"N": "1"})
+        west.update_item(TableName=name, Key={"pk": {"S": "first"}}, UpdateExpression="ADD n :one",
+                         ExpressionAttributeValues={":one": {"N": "0.5"}})
+        self.assertEqual(east.get_item(TableName=name, Key={"pk": {"S": "first"}})["Item"]["n"], {"N": "1.5"})
+        desc = east.describe_table(TableName=name)["Table"]
+        self.assertEqual((desc["GlobalTableVersion"], desc["Replicas"]),
+                         ("2019.11.21", [{"RegionName": "ap-southeast-2", "ReplicaStatus": "ACTIVE"}]))
+        self.assertEqual(desc["StreamSpecification"], {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+        with self.assertRaises(east.exceptions.ClientError) as err:
+            east.update_table(TableName=name, ReplicaUpdates=[{"Create": {"RegionName": "us-east-1"}}])
+        self.assertIn("Cannot add, delete, or update the local region", str(err.exception))
+
+        east.update_table(TableName=name, ReplicaUpdates=[{"Delete": {"RegionName": "ap-southeast-2"}}])
+        with self.assertRaises(west.exceptions.ResourceNotFoundException):
+            west.describe_table(TableName=name)
+        self.assertNotIn("Replicas", east.describe_table(TableName=name)["Table"])
+        east.delete_table(TableName=name)
+
+
 class DynamoDBStreamsTest(unittest.TestCase):
     """A change-data-capture consumer: describe the stream, read its shard
     from TRIM_HORIZON, and get every change with its images."""

@@ -146,6 +146,42 @@ class TerraformDynamoDBTest(unittest.TestCase):
 
 
 @unittest.skipIf(missing(), missing() or "")
+class TerraformDynamoDBGlobalTest(unittest.TestCase):
+    def test_replica(self):
+        east, west = harness.client("dynamodb"), harness.client("dynamodb", region="eu-west-1")
+        name = harness.unique("tf-global")
+        tf = Terraform(self, "dynamodb-global", name=name)
+        self.addCleanup(tf.cleanup, stage=2)
+
+        tf.apply(stage=1)
+        tf.assert_no_changes(stage=1)
+        self.assertEqual(tf.output("replicas"), "1")
+        table = east.describe_table(TableName=name)["Table"]
+        self.assertEqual(table["GlobalTableVersion"], "2019.11.21")
+        self.assertEqual(table["Replicas"], [{"RegionName": "eu-west-1", "ReplicaStatus": "ACTIVE"}])
+        replica = west.describe_table(TableName=name)["Table"]
+        self.assertEqual(replica["Replicas"], [{"RegionName": "us-east-1", "ReplicaStatus": "ACTIVE"}])
+        pitr = west.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
+        self.assertEqual(pitr["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"], "ENABLED")
+        self.assertEqual(west.list_tags_of_resource(ResourceArn=replica["TableArn"])["Tags"], [{"Key": "team", "Value": "data"}])
+        east.put_item(TableName=name, Item={"pk": {"S": "written-in-us-east-1"}})
+        self.assertIn("Item", west.get_item(TableName=name, Key={"pk": {"S": "written-in-us-east-1"}}))
+
+        # Stage 2: the replica removed; the table keeps its items.
+        tf.apply(stage=2)
+        tf.assert_no_changes(stage=2)
+        self.assertEqual(tf.output("replicas"), "0")
+        self.assertNotIn("Replicas", east.describe_table(TableName=name)["Table"])
+        with self.assertRaises(west.exceptions.ResourceNotFoundException):
+            west.describe_table(TableName=name)
+        self.assertIn("Item", east.get_item(TableName=name, Key={"pk": {"S": "written-in-us-east-1"}}))
+
+        tf.destroy(stage=2)
+        with self.assertRaises(east.exceptions.ResourceNotFoundException):
+            east.describe_table(TableName=name)
+
+
+@unittest.skipIf(missing(), missing() or "")
 class TerraformDynamoDBExportTest(unittest.TestCase):
     def test_provisioned_export_import(self):
         ddb = harness.client("dynamodb")

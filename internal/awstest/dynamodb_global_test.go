@@ -1,0 +1,233 @@
+package awstest_test
+
+import (
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	dtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	stypes "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
+
+	"github.com/lakebox/lakebox/internal/awstest"
+)
+
+// TestDynamoDB_GlobalTables makes a table global with a replica in
+// another region, and checks that each region reads what the other
+// wrote (by key, through an index, under conditions, in a transaction),
+// that each region's stream has every change, that the group's settings
+// change for all, that what Lakebox does not change yet is refused, and
+// that the replicas survive a restart and leave the group cleanly.
+func TestDynamoDB_GlobalTables(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	srv := awstest.New(t, awstest.Options{DataDir: dir})
+	east, west := srv.DynamoDB(), srv.DynamoDBAs(awstest.Client{Region: "eu-west-1"})
+	must[*dynamodb.CreateTableOutput](t)(east.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName: aws.String("orders"),
+		KeySchema: []dtypes.KeySchemaElement{{AttributeName: aws.String("customer_id"), KeyType: dtypes.KeyTypeHash},
+			{AttributeName: aws.String("date"), KeyType: dtypes.KeyTypeRange}},
+		AttributeDefinitions: []dtypes.AttributeDefinition{{AttributeName: aws.String("customer_id"), AttributeType: dtypes.ScalarAttributeTypeS},
+			{AttributeName: aws.String("date"), AttributeType: dtypes.ScalarAttributeTypeS}, {AttributeName: aws.String("status"), AttributeType: dtypes.ScalarAttributeTypeS}},
+		GlobalSecondaryIndexes: []dtypes.GlobalSecondaryIndex{{IndexName: aws.String("by-status"),
+			KeySchema:  []dtypes.KeySchemaElement{{AttributeName: aws.String("status"), KeyType: dtypes.KeyTypeHash}},
+			Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeAll}}},
+		BillingMode: dtypes.BillingModePayPerRequest,
+	}))
+	put := func(c *dynamodb.Client, customer, status string) {
+		t.Helper()
+		must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("orders"),
+			Item: map[string]dtypes.AttributeValue{"customer_id": str(customer), "date": str("2026-11-25"), "status": str(status)}}))
+	}
+	put(east, "before", "open")
+
+	// The replica: the answer says it is being made; DescribeTable in
+	// either region says it is there, with the items made before.
+	up := must[*dynamodb.UpdateTableOutput](t)(east.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("orders"),
+		ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Create: &dtypes.CreateReplicationGroupMemberAction{RegionName: aws.String("eu-west-1")}}}}))
+	if r := up.TableDescription.Replicas; len(r) != 1 || aws.ToString(r[0].RegionName) != "eu-west-1" || r[0].ReplicaStatus != dtypes.ReplicaStatusCreating {
+		t.Fatalf("UpdateTable answered replicas %+v", r)
+	}
+	checkGroup := func(c *dynamodb.Client, other string, items int64) *dtypes.TableDescription {
+		t.Helper()
+		d := must[*dynamodb.DescribeTableOutput](t)(c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("orders")})).Table
+		if d.TableStatus != dtypes.TableStatusActive || aws.ToString(d.GlobalTableVersion) != "2019.11.21" || len(d.Replicas) != 1 ||
+			aws.ToString(d.Replicas[0].RegionName) != other || d.Replicas[0].ReplicaStatus != dtypes.ReplicaStatusActive {
+			t.Fatalf("described as %s, version %q, replicas %+v", d.TableStatus, aws.ToString(d.GlobalTableVersion), d.Replicas)
+		}
+		if aws.ToInt64(d.ItemCount) != items || len(d.GlobalSecondaryIndexes) != 1 || d.StreamSpecification == nil ||
+			d.StreamSpecification.StreamViewType != dtypes.StreamViewTypeNewAndOldImages {
+			t.Fatalf("items %d, indexes %d, stream %+v", aws.ToInt64(d.ItemCount), len(d.GlobalSecondaryIndexes), d.StreamSpecification)
+		}
+		return d
+	}
+	eastDesc := checkGroup(east, "eu-west-1", 1)
+	westDesc := checkGroup(west, "us-east-1", 1)
+	if aws.ToString(eastDesc.TableId) == aws.ToString(westDesc.TableId) || !strings.Contains(aws.ToString(westDesc.TableArn), ":eu-west-1:") {
+		t.Errorf("the replica's id %s and ARN %s", aws.ToString(westDesc.TableId), aws.ToString(westDesc.TableArn))
+	}
+
+	// Each region reads what the other writes.
+	get := func(c *dynamodb.Client, customer string) map[string]dtypes.AttributeValue {
+		t.Helper()
+		return must[*dynamodb.GetItemOutput](t)(c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("orders"),
+			Key: map[string]dtypes.AttributeValue{"customer_id": str(customer), "date": str("2026-11-25")}})).Item
+	}
+	if get(west, "before") == nil {
+		t.Fatal("the replica lacks the item written before it was made")
+	}
+	put(west, "west", "open")
+	if get(east, "west") == nil {
+		t.Fatal("a write in eu-west-1 is not in us-east-1")
+	}
+	q := must[*dynamodb.QueryOutput](t)(east.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("orders"), IndexName: aws.String("by-status"),
+		KeyConditionExpression: aws.String("#s = :s"), ExpressionAttributeNames: map[string]string{"#s": "status"},
+		ExpressionAttributeValues: map[string]dtypes.AttributeValue{":s": str("open")}}))
+	if q.Count != 2 {
+		t.Fatalf("the index in us-east-1 has %d open orders, want 2", q.Count)
+	}
+	_, err := east.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("orders"), ConditionExpression: aws.String("attribute_not_exists(customer_id)"),
+		Item: map[string]dtypes.AttributeValue{"customer_id": str("west"), "date": str("2026-11-25")}})
+	var ccf *dtypes.ConditionalCheckFailedException
+	if !errors.As(err, &ccf) {
+		t.Fatalf("a condition in us-east-1 on an item written in eu-west-1: %v", err)
+	}
+	must[*dynamodb.TransactWriteItemsOutput](t)(east.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []dtypes.TransactWriteItem{
+		{Update: &dtypes.Update{TableName: aws.String("orders"), Key: map[string]dtypes.AttributeValue{"customer_id": str("west"), "date": str("2026-11-25")},
+			UpdateExpression: aws.String("SET #s = :s"), ExpressionAttributeNames: map[string]string{"#s": "status"}, ExpressionAttributeValues: map[string]dtypes.AttributeValue{":s": str("shipped")}}},
+		{Delete: &dtypes.Delete{TableName: aws.String("orders"), Key: map[string]dtypes.AttributeValue{"customer_id": str("before"), "date": str("2026-11-25")}}},
+	}}))
+	if it := get(west, "west"); it["status"].(*dtypes.AttributeValueMemberS).Value != "shipped" || get(west, "before") != nil {
+		t.Fatalf("the transaction in us-east-1, read in eu-west-1: %v, before %v", it, get(west, "before"))
+	}
+
+	// Writers in both regions of one item wait for each other: every ADD
+	// counts.
+	var wg sync.WaitGroup
+	for i := range 8 {
+		c := east
+		if i%2 == 1 {
+			c = west
+		}
+		wg.Go(func() {
+			for range 25 {
+				if _, err := c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("orders"),
+					Key:              map[string]dtypes.AttributeValue{"customer_id": str("counter"), "date": str("2026-11-25")},
+					UpdateExpression: aws.String("ADD n :one"), ExpressionAttributeValues: map[string]dtypes.AttributeValue{":one": num("1")}}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if n := get(west, "counter")["n"].(*dtypes.AttributeValueMemberN).Value; n != "200" {
+		t.Fatalf("200 ADDs from both regions made %s", n)
+	}
+	must[*dynamodb.DeleteItemOutput](t)(west.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String("orders"),
+		Key: map[string]dtypes.AttributeValue{"customer_id": str("counter"), "date": str("2026-11-25")}}))
+
+	// Each region's stream has every change since the replica was made.
+	for _, c := range []struct {
+		region string
+		arn    *string
+	}{{"us-east-1", eastDesc.LatestStreamArn}, {"eu-west-1", westDesc.LatestStreamArn}} {
+		sc := srv.DynamoDBStreamsAs(awstest.Client{Region: c.region})
+		recs, _ := readStream(t, sc, shardIterator(t, sc, aws.ToString(c.arn), stypes.ShardIteratorTypeTrimHorizon, ""))
+		var got []string
+		for _, r := range recs {
+			got = append(got, string(r.EventName)+" "+r.Dynamodb.Keys["customer_id"].(*stypes.AttributeValueMemberS).Value)
+		}
+		if want := "INSERT west,MODIFY west,REMOVE before,INSERT counter," + strings.Repeat("MODIFY counter,", 199) + "REMOVE counter"; strings.Join(got, ",") != want {
+			t.Errorf("the stream in %s: %s, want %s", c.region, strings.Join(got, ","), want)
+		}
+	}
+
+	// The time to live is the group's: set in one region, on in both.
+	must[*dynamodb.UpdateTimeToLiveOutput](t)(west.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{TableName: aws.String("orders"),
+		TimeToLiveSpecification: &dtypes.TimeToLiveSpecification{AttributeName: aws.String("expires"), Enabled: aws.Bool(true)}}))
+	ttl := must[*dynamodb.DescribeTimeToLiveOutput](t)(east.DescribeTimeToLive(ctx, &dynamodb.DescribeTimeToLiveInput{TableName: aws.String("orders")}))
+	if ttl.TimeToLiveDescription.TimeToLiveStatus != dtypes.TimeToLiveStatusEnabled {
+		t.Errorf("the time to live set in eu-west-1 is %s in us-east-1", ttl.TimeToLiveDescription.TimeToLiveStatus)
+	}
+
+	// Refused: in DynamoDB's words, or as not supported yet.
+	for _, c := range []struct {
+		in   *dynamodb.UpdateTableInput
+		want string
+	}{
+		{&dynamodb.UpdateTableInput{ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Create: &dtypes.CreateReplicationGroupMemberAction{RegionName: aws.String("us-east-1")}}}},
+			"Cannot add, delete, or update the local region through ReplicaUpdates"},
+		{&dynamodb.UpdateTableInput{ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Create: &dtypes.CreateReplicationGroupMemberAction{RegionName: aws.String("eu-west-1")}}}},
+			"Replica already exists in region eu-west-1"},
+		{&dynamodb.UpdateTableInput{ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Create: &dtypes.CreateReplicationGroupMemberAction{RegionName: aws.String("ap-south-1")}}},
+			DeletionProtectionEnabled: aws.Bool(true)}, "must be the only operation in the request"},
+		{&dynamodb.UpdateTableInput{StreamSpecification: &dtypes.StreamSpecification{StreamEnabled: aws.Bool(false)}},
+			"Disabling Stream is not allowed for a Global Table replica."},
+		{&dynamodb.UpdateTableInput{GlobalSecondaryIndexUpdates: []dtypes.GlobalSecondaryIndexUpdate{{Delete: &dtypes.DeleteGlobalSecondaryIndexAction{IndexName: aws.String("by-status")}}}},
+			"Lakebox does not support changing the indexes of a global table yet"},
+	} {
+		c.in.TableName = aws.String("orders")
+		if _, err := east.UpdateTable(ctx, c.in); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("UpdateTable %+v: %v, want %q", c.in, err, c.want)
+		}
+	}
+	createAggregates(t, east, "provisioned")
+	must[*dynamodb.UpdateTableOutput](t)(east.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("provisioned"), BillingMode: dtypes.BillingModeProvisioned,
+		ProvisionedThroughput: &dtypes.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(5), WriteCapacityUnits: aws.Int64(5)}}))
+	_, err = east.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("provisioned"),
+		ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Create: &dtypes.CreateReplicationGroupMemberAction{RegionName: aws.String("eu-west-1")}}}})
+	if err == nil || !strings.Contains(err.Error(), "Table write capacity should either be Pay-Per-Request or AutoScaled.") {
+		t.Errorf("a replica of a provisioned table: %v", err)
+	}
+
+	// After a restart the group is as it was.
+	srv.Stop()
+	srv = awstest.New(t, awstest.Options{DataDir: dir})
+	east, west = srv.DynamoDB(), srv.DynamoDBAs(awstest.Client{Region: "eu-west-1"})
+	checkGroup(east, "eu-west-1", 1)
+	checkGroup(west, "us-east-1", 1)
+	put(east, "after", "open")
+	if get(west, "after") == nil {
+		t.Fatal("after a restart, a write in us-east-1 is not in eu-west-1")
+	}
+
+	// The replica deleted in its region leaves the group; the items stay
+	// in the other.
+	must[*dynamodb.DeleteTableOutput](t)(west.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String("orders")}))
+	d := must[*dynamodb.DescribeTableOutput](t)(east.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("orders")})).Table
+	if d.Replicas != nil || d.GlobalTableVersion != nil || aws.ToInt64(d.ItemCount) != 2 {
+		t.Fatalf("after the replica's deletion: replicas %+v, version %v, %d items", d.Replicas, d.GlobalTableVersion, aws.ToInt64(d.ItemCount))
+	}
+	var rnf *dtypes.ResourceNotFoundException
+	if _, err := west.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("orders")}); !errors.As(err, &rnf) {
+		t.Fatalf("the deleted replica: %v", err)
+	}
+	// Made again, then removed through ReplicaUpdates from us-east-1.
+	must[*dynamodb.UpdateTableOutput](t)(east.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("orders"),
+		ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Create: &dtypes.CreateReplicationGroupMemberAction{RegionName: aws.String("eu-west-1")}}}}))
+	if get(west, "after") == nil {
+		t.Fatal("the replica made again lacks the items")
+	}
+	must[*dynamodb.UpdateTableOutput](t)(east.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("orders"),
+		ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Delete: &dtypes.DeleteReplicationGroupMemberAction{RegionName: aws.String("eu-west-1")}}}}))
+	if _, err := west.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("orders")}); !errors.As(err, &rnf) {
+		t.Fatalf("the removed replica: %v", err)
+	}
+	// A table of that name made in eu-west-1 now is a table of its own.
+	createAggregates(t, west, "orders")
+	if n := must[*dynamodb.ScanOutput](t)(west.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("orders")})).Count; n != 0 {
+		t.Fatalf("a new table in eu-west-1 holds %d items", n)
+	}
+	if get(east, "after") == nil {
+		t.Fatal("us-east-1 lost its items")
+	}
+	// Deleting the last member takes the items.
+	must[*dynamodb.DeleteTableOutput](t)(east.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String("orders")}))
+	createAggregates(t, east, "orders")
+	if n := must[*dynamodb.ScanOutput](t)(east.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("orders")})).Count; n != 0 {
+		t.Fatalf("a new table in us-east-1 holds %d items", n)
+	}
+}

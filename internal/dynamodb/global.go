@@ -1,0 +1,514 @@
+package dynamodb
+
+import (
+	"context"
+	"encoding/json"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/lakebox/lakebox/internal/storage/meta"
+)
+
+// Global tables (version 2019.11.21), within one account: a table's
+// replicas are the tables of its name in other regions, the members of
+// one group, which share one copy of the items and index entries (their
+// DataID). A write in one region is in every region when it is
+// acknowledged, and item locks, which stripe by the item's key, are the
+// same in every region. Each member keeps its own stream (each holds every
+// change, as on AWS), Kinesis destinations, point-in-time versions,
+// backups, tags, deletion protection and table class. The key schema,
+// indexes, billing and time to live are the group's.
+// docs/design/dynamodb-global-tables.md.
+
+// globalTableVersion is the version DescribeTable names.
+const globalTableVersion = "2019.11.21"
+
+// dataID names where the table's items and index entries are kept.
+func (r *tableRecord) dataID() string {
+	if r.DataID != "" {
+		return r.DataID
+	}
+	return r.ID
+}
+
+// global reports whether the table has replicas.
+func (r *tableRecord) global() bool { return len(r.Replicas) > 0 }
+
+// regions returns the regions of the table's group in order, its own
+// among them.
+func (r *tableRecord) regions() []string {
+	regions := append([]string{r.Region}, r.Replicas...)
+	slices.Sort(regions)
+	return regions
+}
+
+// replicasOf returns the records of the other members of rec's group.
+// The caller holds every member's lock (readLockAll, writeLockGroup).
+func (s *Service) replicasOf(rec *tableRecord) []*tableRecord {
+	if len(rec.Replicas) == 0 {
+		return nil
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []*tableRecord
+	for _, region := range rec.Replicas {
+		if m := s.tables[tableKey{rec.Account, region, rec.Name}]; m != nil {
+			out = append(out, &m.rec)
+		}
+	}
+	return out
+}
+
+// tableOrder is the order tables are locked in when several are: by name,
+// then region (a global table's members).
+func tableOrder(a, b *table) int {
+	return cmpKeys(a.key, b.key)
+}
+
+func cmpKeys(a, b tableKey) int {
+	if c := strings.Compare(a.name, b.name); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.region, b.region); c != 0 {
+		return c
+	}
+	return strings.Compare(a.account, b.account)
+}
+
+// readLockAll read-locks tables and every member of their global tables,
+// each once, in tableOrder: a writer of a global table writes a stream
+// record for each member, and must see their records steady. It retries
+// when a group changed while it locked. A table of tables found deleted
+// is not found.
+func (s *Service) readLockAll(tables []*table) (func(), error) {
+	for {
+		set := map[*table]bool{}
+		var all []*table
+		add := func(t *table) {
+			if t != nil && !set[t] {
+				set[t] = true
+				all = append(all, t)
+			}
+		}
+		for _, t := range tables {
+			add(t)
+			t.mu.RLock()
+			replicas := slices.Clone(t.rec.Replicas)
+			t.mu.RUnlock()
+			s.mu.RLock()
+			for _, region := range replicas {
+				add(s.tables[tableKey{t.key.account, region, t.key.name}])
+			}
+			s.mu.RUnlock()
+		}
+		slices.SortFunc(all, tableOrder)
+		for _, t := range all {
+			t.mu.RLock()
+		}
+		release := func() {
+			for _, t := range all {
+				t.mu.RUnlock()
+			}
+		}
+		steady := true
+		for _, t := range all {
+			if t.deleted {
+				if slices.Contains(tables, t) {
+					release()
+					return nil, tableNotFound()
+				}
+				steady = false // a member left meanwhile
+			}
+			for _, region := range t.rec.Replicas {
+				if m := s.lookupKey(tableKey{t.key.account, region, t.key.name}); m == nil || !set[m] {
+					steady = false // a member joined meanwhile
+				}
+			}
+		}
+		if steady {
+			return release, nil
+		}
+		release()
+	}
+}
+
+func (s *Service) lookupKey(k tableKey) *table {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.tables[k]
+}
+
+// writeLockGroup write-locks t and the other members of its global table
+// in tableOrder, for a change of the group (a replica made or removed)
+// or of what its members share. It returns the members locked, t among
+// them; a table deleted meanwhile is not found.
+func (s *Service) writeLockGroup(t *table) ([]*table, error) {
+	for {
+		t.mu.RLock()
+		regions, deleted := t.rec.regions(), t.deleted
+		t.mu.RUnlock()
+		if deleted {
+			return nil, tableNotFoundNamed(t.key.name)
+		}
+		var all []*table
+		for _, region := range regions {
+			if m := s.lookupKey(tableKey{t.key.account, region, t.key.name}); m != nil {
+				all = append(all, m)
+			}
+		}
+		slices.SortFunc(all, tableOrder)
+		for _, m := range all {
+			m.mu.Lock()
+		}
+		if !t.deleted && slices.Equal(t.rec.regions(), regions) && len(all) == len(regions) {
+			return all, nil
+		}
+		for _, m := range all {
+			m.mu.Unlock()
+		}
+	}
+}
+
+// lockGroupNamed looks a table up as lockNamed does and write-locks it
+// with the other members of its global table (writeLockGroup).
+func (s *Service) lockGroupNamed(ctx context.Context, name string) (*table, []*table, error) {
+	t, err := s.lookupNamed(ctx, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if f := t.filling.Load(); f != nil { // being created: a change is refused, not kept waiting for the fill
+		return nil, nil, ErrResourceInUse.WithMessage("Attempt to change a resource which is still in use: Table is being created: %s", f.Name)
+	}
+	members, err := s.writeLockGroup(t)
+	return t, members, err
+}
+
+func unlockAll(tables []*table) {
+	for _, t := range tables {
+		t.mu.Unlock()
+	}
+}
+
+// Replica updates of UpdateTable (ReplicationGroupUpdate in the model).
+type ReplicationGroupUpdate struct {
+	Create *CreateReplicationGroupMemberAction `json:"Create,omitempty"`
+	Update *struct {
+		RegionName string `json:"RegionName"`
+	} `json:"Update,omitempty"`
+	Delete *struct {
+		RegionName string `json:"RegionName"`
+	} `json:"Delete,omitempty"`
+}
+
+type CreateReplicationGroupMemberAction struct {
+	RegionName string `json:"RegionName"`
+	// A replica is made as its table is (its encryption, its class; on
+	// demand, with the group's indexes): these are refused when given.
+	KMSMasterKeyId                any `json:"KMSMasterKeyId,omitempty"`
+	TableClassOverride            any `json:"TableClassOverride,omitempty"`
+	ProvisionedThroughputOverride any `json:"ProvisionedThroughputOverride,omitempty"`
+	OnDemandThroughputOverride    any `json:"OnDemandThroughputOverride,omitempty"`
+	GlobalSecondaryIndexes        any `json:"GlobalSecondaryIndexes,omitempty"`
+}
+
+// ReplicaDescription is a member of a global table as DescribeTable
+// lists it (the others than the table described).
+type ReplicaDescription struct {
+	RegionName    string `json:"RegionName"`
+	ReplicaStatus string `json:"ReplicaStatus"`
+}
+
+// regionPattern is what a region name looks like ("us-east-1",
+// "us-gov-west-1").
+var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+
+// checkReplicaUpdates checks the replica updates of an UpdateTable
+// before any table is locked.
+func (in *UpdateTableInput) checkReplicaUpdates(region string) error {
+	if in.changes().besides("replicas") {
+		return invalidParam("Replica modification must be the only operation in the request")
+	}
+	if len(in.ReplicaUpdates) == 0 {
+		return invalidParam("List of ReplicaUpdates is empty")
+	}
+	for _, u := range in.ReplicaUpdates {
+		var r string
+		switch {
+		case countSet(u.Create != nil, u.Update != nil, u.Delete != nil) != 1:
+			return invalidParam("Only one of Create, Update or Delete must be specified in a ReplicationGroupUpdate")
+		case u.Update != nil:
+			return validationf("Lakebox does not support ReplicaUpdates Update yet: a replica keeps the table's settings.")
+		case u.Create != nil:
+			c := u.Create
+			switch {
+			case c.KMSMasterKeyId != nil:
+				return validationf("Lakebox does not support KMSMasterKeyId for a replica yet: a replica is encrypted as its table is.")
+			case c.TableClassOverride != nil:
+				return validationf("Lakebox does not support TableClassOverride yet: a replica has its table's class.")
+			case c.ProvisionedThroughputOverride != nil:
+				return validationf("Lakebox does not support ProvisionedThroughputOverride yet: its global tables are on demand.")
+			case c.OnDemandThroughputOverride != nil:
+				return validationf("Lakebox does not support OnDemandThroughputOverride yet.")
+			case c.GlobalSecondaryIndexes != nil:
+				return validationf("Lakebox does not support replica GlobalSecondaryIndexes settings yet: a replica has the table's indexes.")
+			}
+			r = c.RegionName
+		default:
+			r = u.Delete.RegionName
+		}
+		if r == region {
+			return validationf("Cannot add, delete, or update the local region through ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.")
+		}
+		if !regionPattern.MatchString(r) {
+			return modelValidation(r, "replicaUpdates.member.regionName", "satisfy regular expression pattern: [a-z]{2}(-[a-z]+)+-[0-9]+")
+		}
+	}
+	return nil
+}
+
+// updateReplicas makes and removes the replicas an UpdateTable names, in
+// one commit with every member's record.
+func (s *Service) updateReplicas(ctx context.Context, in *UpdateTableInput) (*UpdateTableOutput, error) {
+	sc := scopeOf(ctx)
+	if err := in.checkReplicaUpdates(sc.region); err != nil {
+		return nil, err
+	}
+	_, members, err := s.lockGroupNamed(ctx, in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	defer unlockAll(members)
+	// The group as it will be: every member's record, by region.
+	recs := map[string]*tableRecord{}
+	for _, m := range members {
+		rec := m.rec
+		recs[rec.Region] = &rec
+	}
+	src := recs[sc.region]
+	var made []*tableRecord
+	var opened, closed []*stream
+	removed := map[string]bool{}
+	for _, u := range in.ReplicaUpdates {
+		if u.Delete != nil {
+			r := u.Delete.RegionName
+			if recs[r] == nil {
+				return nil, ErrResourceNotFound.WithMessage("Requested resource not found: Replica of %s in region %s not found", src.Name, r)
+			}
+			delete(recs, r)
+			removed[r] = true
+			continue
+		}
+		c := u.Create
+		if recs[c.RegionName] != nil {
+			return nil, invalidParam("Replica already exists in region %s", c.RegionName)
+		}
+		if s.lookupKey(tableKey{sc.account, c.RegionName, src.Name}) != nil {
+			return nil, invalidParam("Table already exists: a table named %s already exists in region %s", src.Name, c.RegionName)
+		}
+		if src.BillingMode != "PAY_PER_REQUEST" {
+			return nil, validationf("Table write capacity should either be Pay-Per-Request or AutoScaled.")
+		}
+		m := s.newReplica(src, c)
+		recs[c.RegionName] = m
+		made = append(made, m)
+	}
+	if recs[sc.region] == nil { // unreachable: the local region was refused
+		return nil, validationf("Cannot add, delete, or update the local region through ReplicaUpdates.")
+	}
+	// Every member streams every change: one without a stream gets one of
+	// NEW_AND_OLD_IMAGES, as on AWS (a stream already on keeps its view).
+	if len(recs) > 1 {
+		for _, rec := range recs {
+			if rec.Stream == "" {
+				opened = append(opened, s.newStream(rec, "NEW_AND_OLD_IMAGES"))
+			}
+		}
+	}
+	b := s.db.NewBatch()
+	defer b.Close()
+	for _, rec := range recs {
+		rec.Replicas = nil
+		for region := range recs {
+			if region != rec.Region {
+				rec.Replicas = append(rec.Replicas, region)
+			}
+		}
+		slices.Sort(rec.Replicas)
+		if rec.Replicas == nil && rec.DataID == rec.ID {
+			rec.DataID = "" // the last member, its data its own again
+		}
+	}
+	var retired []func()
+	for _, m := range members {
+		if removed[m.key.region] {
+			f, st, err := s.dropMember(b, m)
+			if err != nil {
+				return nil, err
+			}
+			retired = append(retired, f...)
+			closed = append(closed, st)
+		}
+	}
+	for _, st := range append(opened, closed...) {
+		if st != nil {
+			st.saveMu.Lock()
+			defer st.saveMu.Unlock()
+			if err := saveStream(b, st); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, rec := range recs {
+		if err := putTableRecord(b, rec); err != nil {
+			return nil, err
+		}
+	}
+	if err := b.Commit(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	for _, m := range members {
+		if removed[m.key.region] {
+			m.deleted = true
+			delete(s.tables, m.key)
+		} else {
+			m.rec = *recs[m.key.region]
+		}
+	}
+	for _, rec := range made {
+		t := newTable(*rec)
+		s.tables[t.key] = t
+	}
+	for _, st := range opened {
+		s.streams[st.rec.ID] = st
+	}
+	s.mu.Unlock()
+	for _, f := range retired {
+		f()
+	}
+	out := &UpdateTableOutput{TableDescription: s.describe(recs[sc.region], "UPDATING", 0, 0)}
+	// As DynamoDB answers: the replicas it has begun to make are CREATING.
+	for i, r := range out.TableDescription.Replicas {
+		if slices.ContainsFunc(made, func(m *tableRecord) bool { return m.Region == r.RegionName }) {
+			out.TableDescription.Replicas[i].ReplicaStatus = "CREATING"
+		}
+	}
+	return out, nil
+}
+
+// newReplica returns the record of a new member of src's group, which
+// from now keeps its items where src does.
+func (s *Service) newReplica(src *tableRecord, c *CreateReplicationGroupMemberAction) *tableRecord {
+	if src.DataID == "" {
+		src.DataID = src.ID
+	}
+	return &tableRecord{
+		Account: src.Account, Region: c.RegionName, Name: src.Name, ID: newID(), DataID: src.DataID,
+		KeySchema: src.KeySchema, Attributes: src.Attributes, BillingMode: src.BillingMode, Created: s.clock.Now().UnixMilli(),
+		TableClass: src.TableClass, TTL: src.TTL, Indexes: slices.Clone(src.Indexes), KMSKey: src.KMSKey,
+	}
+}
+
+// dropMember adds to b what removing a member of a global table removes:
+// its record, its point-in-time versions, its stream (kept, disabled, as
+// DeleteTable keeps it) and its Kinesis destinations' outboxes. Its items
+// stay: the other members hold them. It returns what to do once b is
+// committed.
+func (s *Service) dropMember(b *meta.Batch, m *table) ([]func(), *stream, error) {
+	rec := m.rec
+	b.Delete(tableDBKey(m.key))
+	history := historyTablePrefix(rec.ID)
+	b.DeleteRange(history, meta.PrefixEnd(history))
+	st := s.closeStream(&rec)
+	var retired []func()
+	for i := range rec.Kinesis {
+		f, err := s.retireOutbox(b, &rec.Kinesis[i])
+		if err != nil {
+			return nil, nil, err
+		}
+		retired = append(retired, f)
+	}
+	return retired, st, nil
+}
+
+// leaveGroup deletes t, a member of a global table, locked with the other
+// members: they keep the items, and lose its region, in one commit.
+func (s *Service) leaveGroup(t *table, members []*table) (*DeleteTableOutput, error) {
+	b := s.db.NewBatch()
+	defer b.Close()
+	retired, st, err := s.dropMember(b, t)
+	if err != nil {
+		return nil, err
+	}
+	if st != nil {
+		st.saveMu.Lock()
+		defer st.saveMu.Unlock()
+		if err := saveStream(b, st); err != nil {
+			return nil, err
+		}
+	}
+	others := map[*table]tableRecord{}
+	for _, m := range members {
+		if m == t {
+			continue
+		}
+		r := m.rec
+		r.Replicas = slices.DeleteFunc(slices.Clone(r.Replicas), func(region string) bool { return region == t.key.region })
+		if len(r.Replicas) == 0 && r.DataID == r.ID {
+			r.DataID = ""
+		}
+		if err := putTableRecord(b, &r); err != nil {
+			return nil, err
+		}
+		others[m] = r
+	}
+	if err := b.Commit(); err != nil {
+		return nil, err
+	}
+	rec := t.rec
+	s.mu.Lock()
+	t.deleted = true
+	delete(s.tables, t.key)
+	s.mu.Unlock()
+	for m, r := range others {
+		m.rec = r
+	}
+	for _, f := range retired {
+		f()
+	}
+	return &DeleteTableOutput{TableDescription: s.describe(&rec, "DELETING", 0, 0)}, nil
+}
+
+// putTableRecord adds a table's record to b.
+func putTableRecord(b *meta.Batch, rec *tableRecord) error {
+	v, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	b.Set(tableDBKey(tableKey{rec.Account, rec.Region, rec.Name}), v)
+	return nil
+}
+
+// errGlobalShared refuses a change of what a global table's members
+// share, which Lakebox makes through no member yet.
+func errGlobalShared(what string) error {
+	return validationf("Lakebox does not support changing the %s of a global table yet: remove its replicas first.", what)
+}
+
+// checkGlobal refuses the changes of an UpdateTable of a global table's
+// member that Lakebox does not make yet, for what the members share, and
+// the stream's end, which DynamoDB refuses.
+func (in *UpdateTableInput) checkGlobal(rec *tableRecord) error {
+	switch {
+	case in.StreamSpecification != nil && in.StreamSpecification.StreamEnabled != nil && !*in.StreamSpecification.StreamEnabled:
+		return invalidParam("Disabling Stream is not allowed for a Global Table replica.")
+	case in.GlobalSecondaryIndexUpdates != nil:
+		return errGlobalShared("indexes")
+	case in.BillingMode != "" || in.ProvisionedThroughput != nil:
+		return errGlobalShared("billing")
+	case in.SSESpecification != nil:
+		return errGlobalShared("encryption")
+	}
+	return nil
+}
