@@ -2,9 +2,11 @@ package awstest_test
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -152,6 +154,43 @@ func TestDynamoDB_GlobalTables(t *testing.T) {
 	if ttl.TimeToLiveDescription.TimeToLiveStatus != dtypes.TimeToLiveStatusEnabled {
 		t.Errorf("the time to live set in eu-west-1 is %s in us-east-1", ttl.TimeToLiveDescription.TimeToLiveStatus)
 	}
+	must[*dynamodb.PutItemOutput](t)(west.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("orders"), Item: map[string]dtypes.AttributeValue{
+		"customer_id": str("expiring"), "date": str("2026-11-25"), "expires": num(strconv.FormatInt(srv.Clock().Now().Unix()+60, 10))}}))
+	advance(t, srv, 5*time.Minute) // starts an expiry pass, which runs in the background
+	for deadline := time.Now().Add(30 * time.Second); get(east, "expiring") != nil || get(west, "expiring") != nil; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("an expired item outlived the expiry pass")
+		}
+	}
+
+	// Point-in-time recovery is each member's: on in eu-west-1 only, it
+	// keeps what us-east-1 writes.
+	must[*dynamodb.UpdateContinuousBackupsOutput](t)(west.UpdateContinuousBackups(ctx, &dynamodb.UpdateContinuousBackupsInput{TableName: aws.String("orders"),
+		PointInTimeRecoverySpecification: &dtypes.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: aws.Bool(true)}}))
+	advance(t, srv, time.Second)
+	put(east, "pitr", "open")
+	advance(t, srv, time.Second)
+	must[*dynamodb.RestoreTableToPointInTimeOutput](t)(west.RestoreTableToPointInTime(ctx, &dynamodb.RestoreTableToPointInTimeInput{
+		SourceTableName: aws.String("orders"), TargetTableName: aws.String("orders-restored"), UseLatestRestorableTime: aws.Bool(true)}))
+	if it := must[*dynamodb.GetItemOutput](t)(west.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("orders-restored"),
+		Key: map[string]dtypes.AttributeValue{"customer_id": str("pitr"), "date": str("2026-11-25")}})).Item; it == nil {
+		t.Fatal("the replica's restore lacks a write made in us-east-1")
+	}
+	pitr := must[*dynamodb.DescribeContinuousBackupsOutput](t)(east.DescribeContinuousBackups(ctx, &dynamodb.DescribeContinuousBackupsInput{TableName: aws.String("orders")}))
+	if pitr.ContinuousBackupsDescription.PointInTimeRecoveryDescription.PointInTimeRecoveryStatus != dtypes.PointInTimeRecoveryStatusDisabled {
+		t.Error("point-in-time recovery turned on in eu-west-1 is on in us-east-1")
+	}
+	must[*dynamodb.DeleteItemOutput](t)(east.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String("orders"),
+		Key: map[string]dtypes.AttributeValue{"customer_id": str("pitr"), "date": str("2026-11-25")}}))
+
+	// A protected replica is not removed from another region either.
+	must[*dynamodb.UpdateTableOutput](t)(west.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("orders"), DeletionProtectionEnabled: aws.Bool(true)}))
+	if _, err := east.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("orders"),
+		ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Delete: &dtypes.DeleteReplicationGroupMemberAction{RegionName: aws.String("eu-west-1")}}}}); err == nil ||
+		!strings.Contains(err.Error(), "protected against deletion") {
+		t.Errorf("removing a protected replica: %v", err)
+	}
+	must[*dynamodb.UpdateTableOutput](t)(west.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("orders"), DeletionProtectionEnabled: aws.Bool(false)}))
 
 	// Refused: in DynamoDB's words, or as not supported yet.
 	for _, c := range []struct {
@@ -164,6 +203,8 @@ func TestDynamoDB_GlobalTables(t *testing.T) {
 			"Replica already exists in region eu-west-1"},
 		{&dynamodb.UpdateTableInput{ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Create: &dtypes.CreateReplicationGroupMemberAction{RegionName: aws.String("ap-south-1")}}},
 			DeletionProtectionEnabled: aws.Bool(true)}, "must be the only operation in the request"},
+		{&dynamodb.UpdateTableInput{ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Create: &dtypes.CreateReplicationGroupMemberAction{RegionName: aws.String("ap-south-1")}},
+			{Delete: &dtypes.DeleteReplicationGroupMemberAction{RegionName: aws.String("ap-south-1")}}}}, "Only one replica update per region"},
 		{&dynamodb.UpdateTableInput{StreamSpecification: &dtypes.StreamSpecification{StreamEnabled: aws.Bool(false)}},
 			"Disabling Stream is not allowed for a Global Table replica."},
 		{&dynamodb.UpdateTableInput{GlobalSecondaryIndexUpdates: []dtypes.GlobalSecondaryIndexUpdate{{Delete: &dtypes.DeleteGlobalSecondaryIndexAction{IndexName: aws.String("by-status")}}}},
@@ -216,18 +257,24 @@ func TestDynamoDB_GlobalTables(t *testing.T) {
 	if _, err := west.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("orders")}); !errors.As(err, &rnf) {
 		t.Fatalf("the removed replica: %v", err)
 	}
-	// A table of that name made in eu-west-1 now is a table of its own.
-	createAggregates(t, west, "orders")
-	if n := must[*dynamodb.ScanOutput](t)(west.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("orders")})).Count; n != 0 {
-		t.Fatalf("a new table in eu-west-1 holds %d items", n)
-	}
 	if get(east, "after") == nil {
 		t.Fatal("us-east-1 lost its items")
 	}
-	// Deleting the last member takes the items.
+	// Made a third time, the first member deleted: the replica keeps the
+	// items, kept under the first member's id; deleting it, the last,
+	// takes them.
+	must[*dynamodb.UpdateTableOutput](t)(east.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("orders"),
+		ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Create: &dtypes.CreateReplicationGroupMemberAction{RegionName: aws.String("eu-west-1")}}}}))
 	must[*dynamodb.DeleteTableOutput](t)(east.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String("orders")}))
-	createAggregates(t, east, "orders")
-	if n := must[*dynamodb.ScanOutput](t)(east.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("orders")})).Count; n != 0 {
-		t.Fatalf("a new table in us-east-1 holds %d items", n)
+	d = must[*dynamodb.DescribeTableOutput](t)(west.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("orders")})).Table
+	if d.Replicas != nil || aws.ToInt64(d.ItemCount) != 2 || get(west, "after") == nil {
+		t.Fatalf("the survivor: replicas %+v, %d items", d.Replicas, aws.ToInt64(d.ItemCount))
+	}
+	must[*dynamodb.DeleteTableOutput](t)(west.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String("orders")}))
+	for _, c := range []*dynamodb.Client{east, west} {
+		createAggregates(t, c, "orders")
+		if n := must[*dynamodb.ScanOutput](t)(c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("orders")})).Count; n != 0 {
+			t.Fatalf("a new table holds %d items", n)
+		}
 	}
 }

@@ -3,6 +3,8 @@ package dynamodb
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -82,7 +84,10 @@ func cmpKeys(a, b tableKey) int {
 // when a group changed while it locked. A table of tables found deleted
 // is not found.
 func (s *Service) readLockAll(tables []*table) (func(), error) {
-	for {
+	for try := 0; ; try++ {
+		if try == maxGroupRetries {
+			return nil, errGroupUnsteady
+		}
 		set := map[*table]bool{}
 		var all []*table
 		add := func(t *table) {
@@ -133,6 +138,13 @@ func (s *Service) readLockAll(tables []*table) (func(), error) {
 	}
 }
 
+// maxGroupRetries bounds the tries to lock a global table's members while
+// its group changes: a group changes in one commit, so a second try
+// finds it steady; one that never does is a fault, answered, not spun on.
+const maxGroupRetries = 100
+
+var errGroupUnsteady = errors.New("dynamodb: the members of a global table do not name each other")
+
 func (s *Service) lookupKey(k tableKey) *table {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -144,7 +156,10 @@ func (s *Service) lookupKey(k tableKey) *table {
 // or of what its members share. It returns the members locked, t among
 // them; a table deleted meanwhile is not found.
 func (s *Service) writeLockGroup(t *table) ([]*table, error) {
-	for {
+	for try := 0; ; try++ {
+		if try == maxGroupRetries {
+			return nil, errGroupUnsteady
+		}
 		t.mu.RLock()
 		regions, deleted := t.rec.regions(), t.deleted
 		t.mu.RUnlock()
@@ -232,8 +247,9 @@ func (in *UpdateTableInput) checkReplicaUpdates(region string) error {
 	if len(in.ReplicaUpdates) == 0 {
 		return invalidParam("List of ReplicaUpdates is empty")
 	}
-	for _, u := range in.ReplicaUpdates {
-		var r string
+	named := map[string]bool{}
+	for i, u := range in.ReplicaUpdates {
+		var r, action string
 		switch {
 		case countSet(u.Create != nil, u.Update != nil, u.Delete != nil) != 1:
 			return invalidParam("Only one of Create, Update or Delete must be specified in a ReplicationGroupUpdate")
@@ -253,15 +269,22 @@ func (in *UpdateTableInput) checkReplicaUpdates(region string) error {
 			case c.GlobalSecondaryIndexes != nil:
 				return validationf("Lakebox does not support replica GlobalSecondaryIndexes settings yet: a replica has the table's indexes.")
 			}
-			r = c.RegionName
+			r, action = c.RegionName, "create"
 		default:
-			r = u.Delete.RegionName
+			r, action = u.Delete.RegionName, "delete"
 		}
+		if r == "" {
+			return modelValidation(nil, fmt.Sprintf("replicaUpdates.%d.member.%s.regionName", i+1, action), "not be null")
+		}
+		if named[r] {
+			return invalidParam("Only one replica update per region is allowed in a request: %s", r)
+		}
+		named[r] = true
 		if r == region {
 			return validationf("Cannot add, delete, or update the local region through ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.")
 		}
 		if !regionPattern.MatchString(r) {
-			return modelValidation(r, "replicaUpdates.member.regionName", "satisfy regular expression pattern: [a-z]{2}(-[a-z]+)+-[0-9]+")
+			return invalidParam("%s is not a region", r)
 		}
 	}
 	return nil
@@ -292,8 +315,11 @@ func (s *Service) updateReplicas(ctx context.Context, in *UpdateTableInput) (*Up
 	for _, u := range in.ReplicaUpdates {
 		if u.Delete != nil {
 			r := u.Delete.RegionName
-			if recs[r] == nil {
+			switch {
+			case recs[r] == nil:
 				return nil, ErrResourceNotFound.WithMessage("Requested resource not found: Replica of %s in region %s not found", src.Name, r)
+			case recs[r].DeletionProtection: // as DeleteTable in its region refuses it
+				return nil, validationf("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
 			}
 			delete(recs, r)
 			removed[r] = true
@@ -302,9 +328,6 @@ func (s *Service) updateReplicas(ctx context.Context, in *UpdateTableInput) (*Up
 		c := u.Create
 		if recs[c.RegionName] != nil {
 			return nil, invalidParam("Replica already exists in region %s", c.RegionName)
-		}
-		if s.lookupKey(tableKey{sc.account, c.RegionName, src.Name}) != nil {
-			return nil, invalidParam("Table already exists: a table named %s already exists in region %s", src.Name, c.RegionName)
 		}
 		if src.BillingMode != "PAY_PER_REQUEST" {
 			return nil, validationf("Table write capacity should either be Pay-Per-Request or AutoScaled.")
@@ -364,10 +387,20 @@ func (s *Service) updateReplicas(ctx context.Context, in *UpdateTableInput) (*Up
 			return nil, err
 		}
 	}
+	// The new replicas' names are claimed under s.mu, held from the check
+	// to the registration, as createTable claims a table's: a CreateTable,
+	// a restore or another group's replica of that name in that region
+	// cannot come between.
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, rec := range made {
+		if s.tables[tableKey{rec.Account, rec.Region, rec.Name}] != nil {
+			return nil, invalidParam("Table already exists: a table named %s already exists in region %s", rec.Name, rec.Region)
+		}
+	}
 	if err := b.Commit(); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
 	for _, m := range members {
 		if removed[m.key.region] {
 			m.deleted = true
@@ -383,7 +416,6 @@ func (s *Service) updateReplicas(ctx context.Context, in *UpdateTableInput) (*Up
 	for _, st := range opened {
 		s.streams[st.rec.ID] = st
 	}
-	s.mu.Unlock()
 	for _, f := range retired {
 		f()
 	}
