@@ -256,9 +256,11 @@ func (c *child) firehoseClient() *firehose.Client {
 	})
 }
 
-func (c *child) dynamodbClient() *dynamodb.Client {
+func (c *child) dynamodbClient() *dynamodb.Client { return c.dynamodbClientIn("us-east-1") }
+
+func (c *child) dynamodbClientIn(region string) *dynamodb.Client {
 	return dynamodb.New(dynamodb.Options{
-		Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
+		Region: region, Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
 		BaseEndpoint: aws.String("http://" + c.addr), HTTPClient: c.httpClient(), RetryMaxAttempts: 1,
 	})
 }

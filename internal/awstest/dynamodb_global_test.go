@@ -2,6 +2,8 @@ package awstest_test
 
 import (
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"sync"
@@ -277,4 +279,81 @@ func TestDynamoDB_GlobalTables(t *testing.T) {
 			t.Fatalf("a new table holds %d items", n)
 		}
 	}
+}
+
+// TestCrash_DynamoDBReplicaChangeIsAtomic kills the server while a replica
+// is made under a stream of writes: after the restart the two regions
+// name each other or neither does, an acknowledged replica is there, and
+// every acknowledged write is in every member.
+func TestCrash_DynamoDBReplicaChangeIsAtomic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes")
+	}
+	t.Parallel()
+	dir := t.TempDir()
+	srv := startChild(t, dir)
+	east := srv.dynamodbClient()
+	must[*dynamodb.CreateTableOutput](t)(east.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("crash"), KeySchema: ks("id", ""),
+		AttributeDefinitions: []dtypes.AttributeDefinition{attr("id", dtypes.ScalarAttributeTypeS)}, BillingMode: dtypes.BillingModePayPerRequest}))
+	var mu sync.Mutex
+	var acked []string
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				id := fmt.Sprintf("w%d-%06d", w, i)
+				if _, err := east.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("crash"), Item: map[string]dtypes.AttributeValue{"id": str(id)}}); err != nil {
+					return // the server is gone
+				}
+				mu.Lock()
+				acked = append(acked, id)
+				mu.Unlock()
+			}
+		})
+	}
+	time.Sleep(time.Duration(rand.Int64N(int64(20 * time.Millisecond))))
+	replicaAcked := make(chan bool, 1)
+	go func() {
+		_, err := east.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("crash"),
+			ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Create: &dtypes.CreateReplicationGroupMemberAction{RegionName: aws.String("eu-west-1")}}}})
+		replicaAcked <- err == nil
+	}()
+	delay := time.Duration(rand.Int64N(int64(3 * time.Millisecond))) // a replica takes about a millisecond to make
+	time.Sleep(delay)
+	srv.kill()
+	close(stop)
+	wg.Wait()
+	wasAcked := <-replicaAcked
+
+	srv = startChild(t, dir)
+	east, west := srv.dynamodbClient(), srv.dynamodbClientIn("eu-west-1")
+	d := must[*dynamodb.DescribeTableOutput](t)(east.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("crash")})).Table
+	wd, err := west.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("crash")})
+	var rnf *dtypes.ResourceNotFoundException
+	global := len(d.Replicas) == 1
+	switch {
+	case global && err == nil && len(wd.Table.Replicas) == 1 && aws.ToString(wd.Table.Replicas[0].RegionName) == "us-east-1":
+	case !global && errors.As(err, &rnf) && !wasAcked:
+	default:
+		t.Fatalf("after the crash (replica acknowledged: %v): us-east-1 replicas %+v; eu-west-1: %v", wasAcked, d.Replicas, err)
+	}
+	clients := []*dynamodb.Client{east}
+	if global {
+		clients = append(clients, west)
+	}
+	for _, c := range clients {
+		for _, id := range acked {
+			if must[*dynamodb.GetItemOutput](t)(c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("crash"),
+				Key: map[string]dtypes.AttributeValue{"id": str(id)}})).Item == nil {
+				t.Fatalf("acknowledged write %s lost", id)
+			}
+		}
+	}
+	t.Logf("killed %v after the replica was asked for; acknowledged: %v; global after the restart: %v; %d writes acknowledged", delay, wasAcked, global, len(acked))
 }
