@@ -209,14 +209,40 @@ func TestDynamoDB_GlobalTables(t *testing.T) {
 			{Delete: &dtypes.DeleteReplicationGroupMemberAction{RegionName: aws.String("ap-south-1")}}}}, "Only one replica update per region"},
 		{&dynamodb.UpdateTableInput{StreamSpecification: &dtypes.StreamSpecification{StreamEnabled: aws.Bool(false)}},
 			"Disabling Stream is not allowed for a Global Table replica."},
-		{&dynamodb.UpdateTableInput{GlobalSecondaryIndexUpdates: []dtypes.GlobalSecondaryIndexUpdate{{Delete: &dtypes.DeleteGlobalSecondaryIndexAction{IndexName: aws.String("by-status")}}}},
-			"Lakebox does not support changing the indexes of a global table yet"},
+		{&dynamodb.UpdateTableInput{SSESpecification: &dtypes.SSESpecification{Enabled: aws.Bool(true)}},
+			"Lakebox does not support changing the encryption of a global table yet"},
 	} {
 		c.in.TableName = aws.String("orders")
 		if _, err := east.UpdateTable(ctx, c.in); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("UpdateTable %+v: %v, want %q", c.in, err, c.want)
 		}
 	}
+	// An index made through one member is every member's, filled once;
+	// removed through another, it is gone from all.
+	must[*dynamodb.UpdateTableOutput](t)(west.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("orders"),
+		AttributeDefinitions: []dtypes.AttributeDefinition{{AttributeName: aws.String("date"), AttributeType: dtypes.ScalarAttributeTypeS}},
+		GlobalSecondaryIndexUpdates: []dtypes.GlobalSecondaryIndexUpdate{{Create: &dtypes.CreateGlobalSecondaryIndexAction{IndexName: aws.String("by-date"),
+			KeySchema:  []dtypes.KeySchemaElement{{AttributeName: aws.String("date"), KeyType: dtypes.KeyTypeHash}},
+			Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeKeysOnly}}}}}))
+	byDate := func(c *dynamodb.Client) (int32, error) {
+		q, err := c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("orders"), IndexName: aws.String("by-date"),
+			KeyConditionExpression: aws.String("#d = :d"), ExpressionAttributeNames: map[string]string{"#d": "date"},
+			ExpressionAttributeValues: map[string]dtypes.AttributeValue{":d": str("2026-11-25")}})
+		if err != nil {
+			return 0, err
+		}
+		return q.Count, nil
+	}
+	if n, err := byDate(east); err != nil || n != 1 {
+		t.Fatalf("the index made in eu-west-1, queried in us-east-1: %d items, %v", n, err)
+	}
+	must[*dynamodb.UpdateTableOutput](t)(east.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("orders"),
+		GlobalSecondaryIndexUpdates: []dtypes.GlobalSecondaryIndexUpdate{{Delete: &dtypes.DeleteGlobalSecondaryIndexAction{IndexName: aws.String("by-date")}}}}))
+	if _, err := byDate(west); err == nil || !strings.Contains(err.Error(), "does not have the specified index") {
+		t.Fatalf("the index removed in us-east-1, queried in eu-west-1: %v", err)
+	}
+	checkGroup(west, "us-east-1", 1)
+
 	createAggregates(t, east, "provisioned")
 	must[*dynamodb.UpdateTableOutput](t)(east.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("provisioned"), BillingMode: dtypes.BillingModeProvisioned,
 		ProvisionedThroughput: &dtypes.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(5), WriteCapacityUnits: aws.Int64(5)}}))

@@ -535,8 +535,6 @@ func (in *UpdateTableInput) checkGlobal(rec *tableRecord) error {
 	switch {
 	case in.StreamSpecification != nil && in.StreamSpecification.StreamEnabled != nil && !*in.StreamSpecification.StreamEnabled:
 		return invalidParam("Disabling Stream is not allowed for a Global Table replica.")
-	case in.GlobalSecondaryIndexUpdates != nil:
-		return errGlobalShared("indexes")
 	case in.BillingMode != "" || in.ProvisionedThroughput != nil:
 		return errGlobalShared("billing")
 	case in.SSESpecification != nil:

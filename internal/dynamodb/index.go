@@ -538,11 +538,13 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	if online > 1 {
 		return nil, validationf("Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table")
 	}
-	t, err := s.lockNamed(ctx, in.TableName)
+	// A global table's members are locked with it: an index made or
+	// removed is every member's (global.go).
+	t, members, err := s.lockGroupNamed(ctx, in.TableName)
 	if err != nil {
 		return nil, err
 	}
-	defer t.mu.Unlock()
+	defer unlockAll(members)
 	rec := t.rec
 	if rec.global() {
 		if err := in.checkGlobal(&rec); err != nil {
@@ -749,10 +751,28 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	default:
 		closed = s.closeStream(&rec)
 	}
+	// The other members of a global table share the items and index
+	// entries, filled once above: their records take the indexes too.
+	shared := map[*table]tableRecord{}
+	if in.GlobalSecondaryIndexUpdates != nil {
+		for _, m := range members {
+			if m != t {
+				mr := m.rec
+				mr.Attributes, mr.Indexes = rec.Attributes, rec.Indexes
+				if err := putTableRecord(save, &mr); err != nil {
+					return nil, err
+				}
+				shared[m] = mr
+			}
+		}
+	}
 	if err := s.saveTableIn(save, &rec, opened, closed); err != nil {
 		return nil, err
 	}
 	t.rec = rec
+	for m, mr := range shared {
+		m.rec = mr
+	}
 	if opened != nil {
 		s.mu.Lock()
 		s.streams[opened.rec.ID] = opened

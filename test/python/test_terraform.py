@@ -151,7 +151,7 @@ class TerraformDynamoDBGlobalTest(unittest.TestCase):
         east, west = harness.client("dynamodb"), harness.client("dynamodb", region="eu-west-1")
         name = harness.unique("tf-global")
         tf = Terraform(self, "dynamodb-global", name=name)
-        self.addCleanup(tf.cleanup, stage=2)
+        self.addCleanup(tf.cleanup, stage=3)
 
         tf.apply(stage=1)
         tf.assert_no_changes(stage=1)
@@ -167,16 +167,24 @@ class TerraformDynamoDBGlobalTest(unittest.TestCase):
         east.put_item(TableName=name, Item={"pk": {"S": "written-in-us-east-1"}})
         self.assertIn("Item", west.get_item(TableName=name, Key={"pk": {"S": "written-in-us-east-1"}}))
 
-        # Stage 2: the replica removed; the table keeps its items.
+        # Stage 2: a global index, made through us-east-1, queried in eu-west-1.
+        east.put_item(TableName=name, Item={"pk": {"S": "kinded"}, "kind": {"S": "click"}})
         tf.apply(stage=2)
         tf.assert_no_changes(stage=2)
+        hits = west.query(TableName=name, IndexName="by_kind", KeyConditionExpression="kind = :k",
+                          ExpressionAttributeValues={":k": {"S": "click"}})["Items"]
+        self.assertEqual([i["pk"]["S"] for i in hits], ["kinded"])
+
+        # Stage 3: the replica removed; the table keeps its items.
+        tf.apply(stage=3)
+        tf.assert_no_changes(stage=3)
         self.assertEqual(tf.output("replicas"), "0")
         self.assertNotIn("Replicas", east.describe_table(TableName=name)["Table"])
         with self.assertRaises(west.exceptions.ResourceNotFoundException):
             west.describe_table(TableName=name)
         self.assertIn("Item", east.get_item(TableName=name, Key={"pk": {"S": "written-in-us-east-1"}}))
 
-        tf.destroy(stage=2)
+        tf.destroy(stage=3)
         with self.assertRaises(east.exceptions.ResourceNotFoundException):
             east.describe_table(TableName=name)
 

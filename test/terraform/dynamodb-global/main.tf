@@ -2,8 +2,8 @@
 # with point-in-time recovery and the table's tags, and a stream (which
 # DynamoDB turns on for a global table, and Terraform must then declare).
 # test/python/test_terraform.py applies it against Lakebox, writes in one
-# region and reads in the other, removes the replica (stage 2) and destroys
-# the table.
+# region and reads in the other, adds a global index (stage 2, made for both
+# regions), removes the replica (stage 3) and destroys the table.
 
 terraform {
   required_providers {
@@ -44,8 +44,25 @@ resource "aws_dynamodb_table" "events" {
     type = "S"
   }
 
+  dynamic "attribute" {
+    for_each = var.stage >= 2 ? [1] : []
+    content {
+      name = "kind"
+      type = "S"
+    }
+  }
+
+  dynamic "global_secondary_index" {
+    for_each = var.stage >= 2 ? [1] : []
+    content {
+      name            = "by_kind"
+      hash_key        = "kind"
+      projection_type = "ALL"
+    }
+  }
+
   dynamic "replica" {
-    for_each = var.stage == 1 ? [1] : []
+    for_each = var.stage <= 2 ? [1] : []
     content {
       region_name            = "eu-west-1"
       point_in_time_recovery = true
