@@ -115,7 +115,11 @@ type server struct {
 	ops  map[string]opResult
 }
 
-var opNames = []string{"PutItem", "GetItem", "UpdateItem ADD", cdcOp, "Query 100 items"}
+var opNames = []string{"PutItem", "GetItem", "UpdateItem ADD", cdcOp, "Query 100 items", globalOp}
+
+// globalOp is PutItem on a global table, with a replica in another region
+// (its own table, bench-global): what a replica costs a writer.
+const globalOp = "PutItem on a global table"
 
 // cdcOp is UpdateItem ADD on the table once its changes stream into
 // Kinesis (a Kinesis streaming destination): what change data capture
@@ -270,18 +274,41 @@ func setup(ctx context.Context, s *server, cfg config) error {
 	return nil
 }
 
+// makeGlobal makes bench-global, the bench table's twin with a replica
+// in eu-west-1 (the floor answers both calls without doing anything).
+func makeGlobal(ctx context.Context, s *server) error {
+	_, err := s.c.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName: aws.String("bench-global"),
+		KeySchema: []dtypes.KeySchemaElement{{AttributeName: aws.String("customer_id"), KeyType: dtypes.KeyTypeHash},
+			{AttributeName: aws.String("date"), KeyType: dtypes.KeyTypeRange}},
+		AttributeDefinitions: []dtypes.AttributeDefinition{{AttributeName: aws.String("customer_id"), AttributeType: dtypes.ScalarAttributeTypeS},
+			{AttributeName: aws.String("date"), AttributeType: dtypes.ScalarAttributeTypeS}},
+		BillingMode: dtypes.BillingModePayPerRequest,
+	})
+	if err != nil {
+		return err
+	}
+	_, err = s.c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("bench-global"),
+		ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Create: &dtypes.CreateReplicationGroupMemberAction{RegionName: aws.String("eu-west-1")}}}})
+	return err
+}
+
 // call returns the function that performs op's i-th request on s.
 func call(ctx context.Context, s *server, op string, cfg config) func(i int) error {
 	c := s.c
 	switch op {
-	case "PutItem":
+	case "PutItem", globalOp:
+		table := "bench"
+		if op == globalOp {
+			table = "bench-global"
+		}
 		return func(i int) error {
 			item := key(i % cfg.keys)
 			item["total_spend"] = &dtypes.AttributeValueMemberN{Value: "123.45"}
 			item["status"] = &dtypes.AttributeValueMemberS{Value: "active"}
 			item["tags"] = &dtypes.AttributeValueMemberSS{Value: []string{"web", "promo"}}
 			item["profile"] = &dtypes.AttributeValueMemberM{Value: map[string]dtypes.AttributeValue{"tier": &dtypes.AttributeValueMemberS{Value: "gold"}, "since": &dtypes.AttributeValueMemberN{Value: "2019"}}}
-			_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("bench"), Item: item})
+			_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(table), Item: item})
 			return err
 		}
 	case "GetItem":
@@ -335,6 +362,13 @@ func measure(ctx context.Context, servers []*server, op string, cfg config) erro
 				continue
 			}
 			cdc[s] = kc
+		}
+		if op == globalOp {
+			if err := makeGlobal(ctx, s); err != nil {
+				fmt.Fprintf(os.Stderr, "%s %s: not supported: %v\n", s.name, op, err)
+				s.ops[op] = opResult{note: "not supported"}
+				continue
+			}
 		}
 		active = append(active, s)
 	}
