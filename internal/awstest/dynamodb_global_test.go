@@ -195,6 +195,7 @@ func TestDynamoDB_GlobalTables(t *testing.T) {
 	must[*dynamodb.UpdateTableOutput](t)(west.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("orders"), DeletionProtectionEnabled: aws.Bool(false)}))
 
 	// Refused: in DynamoDB's words, or as not supported yet.
+	createAggregates(t, srv.DynamoDBAs(awstest.Client{Region: "ap-south-1"}), "orders") // a table of that name, of its own
 	for _, c := range []struct {
 		in   *dynamodb.UpdateTableInput
 		want string
@@ -207,6 +208,8 @@ func TestDynamoDB_GlobalTables(t *testing.T) {
 			DeletionProtectionEnabled: aws.Bool(true)}, "must be the only operation in the request"},
 		{&dynamodb.UpdateTableInput{ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Create: &dtypes.CreateReplicationGroupMemberAction{RegionName: aws.String("ap-south-1")}},
 			{Delete: &dtypes.DeleteReplicationGroupMemberAction{RegionName: aws.String("ap-south-1")}}}}, "Only one replica update per region"},
+		{&dynamodb.UpdateTableInput{ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Create: &dtypes.CreateReplicationGroupMemberAction{RegionName: aws.String("ap-south-1")}}}},
+			"a table named orders already exists in region ap-south-1"},
 		{&dynamodb.UpdateTableInput{StreamSpecification: &dtypes.StreamSpecification{StreamEnabled: aws.Bool(false)}},
 			"Disabling Stream is not allowed for a Global Table replica."},
 		{&dynamodb.UpdateTableInput{SSESpecification: &dtypes.SSESpecification{Enabled: aws.Bool(true)}},

@@ -348,6 +348,12 @@ func (s *Service) updateReplicas(ctx context.Context, in *UpdateTableInput) (*Up
 			}
 		}
 	}
+	// A name taken is refused before anything changes, even in memory (a
+	// removed member's stream is closed below); it is checked again, under
+	// s.mu, just before the commit.
+	if err := s.namesFree(made); err != nil {
+		return nil, err
+	}
 	b := s.db.NewBatch()
 	defer b.Close()
 	for _, rec := range recs {
@@ -393,10 +399,8 @@ func (s *Service) updateReplicas(ctx context.Context, in *UpdateTableInput) (*Up
 	// cannot come between.
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, rec := range made {
-		if s.tables[tableKey{rec.Account, rec.Region, rec.Name}] != nil {
-			return nil, invalidParam("Table already exists: a table named %s already exists in region %s", rec.Name, rec.Region)
-		}
+	if err := s.namesFreeLocked(made); err != nil {
+		return nil, err
 	}
 	if err := b.Commit(); err != nil {
 		return nil, err
@@ -427,6 +431,23 @@ func (s *Service) updateReplicas(ctx context.Context, in *UpdateTableInput) (*Up
 		}
 	}
 	return out, nil
+}
+
+// namesFree refuses new replicas whose region already has a table of
+// their name.
+func (s *Service) namesFree(made []*tableRecord) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.namesFreeLocked(made)
+}
+
+func (s *Service) namesFreeLocked(made []*tableRecord) error {
+	for _, rec := range made {
+		if s.tables[tableKey{rec.Account, rec.Region, rec.Name}] != nil {
+			return invalidParam("Table already exists: a table named %s already exists in region %s", rec.Name, rec.Region)
+		}
+	}
+	return nil
 }
 
 // newReplica returns the record of a new member of src's group, which
