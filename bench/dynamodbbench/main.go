@@ -247,14 +247,7 @@ func key(i int) map[string]dtypes.AttributeValue {
 // partitions.
 func setup(ctx context.Context, s *server, cfg config) error {
 	s.c = client(s.url)
-	in := &dynamodb.CreateTableInput{
-		TableName: aws.String("bench"),
-		KeySchema: []dtypes.KeySchemaElement{{AttributeName: aws.String("customer_id"), KeyType: dtypes.KeyTypeHash},
-			{AttributeName: aws.String("date"), KeyType: dtypes.KeyTypeRange}},
-		AttributeDefinitions: []dtypes.AttributeDefinition{{AttributeName: aws.String("customer_id"), AttributeType: dtypes.ScalarAttributeTypeS},
-			{AttributeName: aws.String("date"), AttributeType: dtypes.ScalarAttributeTypeS}},
-		BillingMode: dtypes.BillingModePayPerRequest,
-	}
+	in := benchTable("bench")
 	if s.name == "lakebox-sse" {
 		in.SSESpecification = &dtypes.SSESpecification{Enabled: aws.Bool(true)}
 	}
@@ -274,17 +267,23 @@ func setup(ctx context.Context, s *server, cfg config) error {
 	return nil
 }
 
-// makeGlobal makes bench-global, the bench table's twin with a replica
-// in eu-west-1 (the floor answers both calls without doing anything).
-func makeGlobal(ctx context.Context, s *server) error {
-	_, err := s.c.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName: aws.String("bench-global"),
+// benchTable is the CreateTable of a bench table: the bench's keys, on
+// demand.
+func benchTable(name string) *dynamodb.CreateTableInput {
+	return &dynamodb.CreateTableInput{
+		TableName: aws.String(name),
 		KeySchema: []dtypes.KeySchemaElement{{AttributeName: aws.String("customer_id"), KeyType: dtypes.KeyTypeHash},
 			{AttributeName: aws.String("date"), KeyType: dtypes.KeyTypeRange}},
 		AttributeDefinitions: []dtypes.AttributeDefinition{{AttributeName: aws.String("customer_id"), AttributeType: dtypes.ScalarAttributeTypeS},
 			{AttributeName: aws.String("date"), AttributeType: dtypes.ScalarAttributeTypeS}},
 		BillingMode: dtypes.BillingModePayPerRequest,
-	})
+	}
+}
+
+// makeGlobal makes bench-global, the bench table's twin with a replica
+// in eu-west-1 (the floor answers both calls without doing anything).
+func makeGlobal(ctx context.Context, s *server) error {
+	_, err := s.c.CreateTable(ctx, benchTable("bench-global"))
 	if err != nil {
 		return err
 	}

@@ -310,7 +310,6 @@ func (s *Service) updateReplicas(ctx context.Context, in *UpdateTableInput) (*Up
 	}
 	src := recs[sc.region]
 	var made []*tableRecord
-	var opened, closed []*stream
 	removed := map[string]bool{}
 	for _, u := range in.ReplicaUpdates {
 		if u.Delete != nil {
@@ -339,20 +338,42 @@ func (s *Service) updateReplicas(ctx context.Context, in *UpdateTableInput) (*Up
 	if recs[sc.region] == nil { // unreachable: the local region was refused
 		return nil, validationf("Cannot add, delete, or update the local region through ReplicaUpdates.")
 	}
+	if err := s.regroup(members, recs, made, removed); err != nil {
+		return nil, err
+	}
+	out := &UpdateTableOutput{TableDescription: s.describe(recs[sc.region], "UPDATING", 0, 0)}
+	// As DynamoDB answers: the replicas it has begun to make are CREATING.
+	for i, r := range out.TableDescription.Replicas {
+		if slices.ContainsFunc(made, func(m *tableRecord) bool { return m.Region == r.RegionName }) {
+			out.TableDescription.Replicas[i].ReplicaStatus = "CREATING"
+		}
+	}
+	return out, nil
+}
+
+// regroup stores a global table's group as it is to be, in one commit:
+// recs are the records of its members to be, by region (the new ones,
+// made, among them), and removed the regions of the members, all locked,
+// that leave it. Every member's Replicas are set from recs, and every
+// member of a group gets a stream if it has none. In memory, nothing
+// changes unless the commit does, but for the stream of a member that
+// leaves, closed as DeleteTable closes one.
+func (s *Service) regroup(members []*table, recs map[string]*tableRecord, made []*tableRecord, removed map[string]bool) error {
+	// A name taken is refused before anything changes, even in memory (a
+	// removed member's stream is closed below); it is checked again, under
+	// s.mu, just before the commit.
+	if err := s.namesFree(made); err != nil {
+		return err
+	}
 	// Every member streams every change: one without a stream gets one of
 	// NEW_AND_OLD_IMAGES, as on AWS (a stream already on keeps its view).
+	var opened, closed []*stream
 	if len(recs) > 1 {
 		for _, rec := range recs {
 			if rec.Stream == "" {
 				opened = append(opened, s.newStream(rec, "NEW_AND_OLD_IMAGES"))
 			}
 		}
-	}
-	// A name taken is refused before anything changes, even in memory (a
-	// removed member's stream is closed below); it is checked again, under
-	// s.mu, just before the commit.
-	if err := s.namesFree(made); err != nil {
-		return nil, err
 	}
 	b := s.db.NewBatch()
 	defer b.Close()
@@ -373,7 +394,7 @@ func (s *Service) updateReplicas(ctx context.Context, in *UpdateTableInput) (*Up
 		if removed[m.key.region] {
 			f, st, err := s.dropMember(b, m)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			retired = append(retired, f...)
 			closed = append(closed, st)
@@ -384,13 +405,13 @@ func (s *Service) updateReplicas(ctx context.Context, in *UpdateTableInput) (*Up
 			st.saveMu.Lock()
 			defer st.saveMu.Unlock()
 			if err := saveStream(b, st); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
 	for _, rec := range recs {
 		if err := putTableRecord(b, rec); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	// The new replicas' names are claimed under s.mu, held from the check
@@ -400,10 +421,10 @@ func (s *Service) updateReplicas(ctx context.Context, in *UpdateTableInput) (*Up
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.namesFreeLocked(made); err != nil {
-		return nil, err
+		return err
 	}
 	if err := b.Commit(); err != nil {
-		return nil, err
+		return err
 	}
 	for _, m := range members {
 		if removed[m.key.region] {
@@ -423,14 +444,7 @@ func (s *Service) updateReplicas(ctx context.Context, in *UpdateTableInput) (*Up
 	for _, f := range retired {
 		f()
 	}
-	out := &UpdateTableOutput{TableDescription: s.describe(recs[sc.region], "UPDATING", 0, 0)}
-	// As DynamoDB answers: the replicas it has begun to make are CREATING.
-	for i, r := range out.TableDescription.Replicas {
-		if slices.ContainsFunc(made, func(m *tableRecord) bool { return m.Region == r.RegionName }) {
-			out.TableDescription.Replicas[i].ReplicaStatus = "CREATING"
-		}
-	}
-	return out, nil
+	return nil
 }
 
 // namesFree refuses new replicas whose region already has a table of
@@ -488,47 +502,16 @@ func (s *Service) dropMember(b *meta.Batch, m *table) ([]func(), *stream, error)
 // leaveGroup deletes t, a member of a global table, locked with the other
 // members: they keep the items, and lose its region, in one commit.
 func (s *Service) leaveGroup(t *table, members []*table) (*DeleteTableOutput, error) {
-	b := s.db.NewBatch()
-	defer b.Close()
-	retired, st, err := s.dropMember(b, t)
-	if err != nil {
-		return nil, err
-	}
-	if st != nil {
-		st.saveMu.Lock()
-		defer st.saveMu.Unlock()
-		if err := saveStream(b, st); err != nil {
-			return nil, err
-		}
-	}
-	others := map[*table]tableRecord{}
+	recs := map[string]*tableRecord{}
 	for _, m := range members {
-		if m == t {
-			continue
+		if m != t {
+			rec := m.rec
+			recs[rec.Region] = &rec
 		}
-		r := m.rec
-		r.Replicas = slices.DeleteFunc(slices.Clone(r.Replicas), func(region string) bool { return region == t.key.region })
-		if len(r.Replicas) == 0 && r.DataID == r.ID {
-			r.DataID = ""
-		}
-		if err := putTableRecord(b, &r); err != nil {
-			return nil, err
-		}
-		others[m] = r
-	}
-	if err := b.Commit(); err != nil {
-		return nil, err
 	}
 	rec := t.rec
-	s.mu.Lock()
-	t.deleted = true
-	delete(s.tables, t.key)
-	s.mu.Unlock()
-	for m, r := range others {
-		m.rec = r
-	}
-	for _, f := range retired {
-		f()
+	if err := s.regroup(members, recs, nil, map[string]bool{t.key.region: true}); err != nil {
+		return nil, err
 	}
 	return &DeleteTableOutput{TableDescription: s.describe(&rec, "DELETING", 0, 0)}, nil
 }

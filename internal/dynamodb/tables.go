@@ -3,7 +3,6 @@ package dynamodb
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -589,12 +588,10 @@ func (s *Service) saveTableIn(b *meta.Batch, rec *tableRecord, streams ...*strea
 
 // commitTable stores a table's record in b and commits b.
 func (s *Service) commitTable(b *meta.Batch, rec *tableRecord) error {
-	v, err := json.Marshal(rec)
-	if err != nil {
+	if err := putTableRecord(b, rec); err != nil {
 		b.Close()
 		return err
 	}
-	b.Set(tableDBKey(tableKey{rec.Account, rec.Region, rec.Name}), v)
 	return b.Commit()
 }
 
