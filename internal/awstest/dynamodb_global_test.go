@@ -1,9 +1,11 @@
 package awstest_test
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -212,8 +214,23 @@ func TestDynamoDB_GlobalTables(t *testing.T) {
 			"a table named orders already exists in region ap-south-1"},
 		{&dynamodb.UpdateTableInput{StreamSpecification: &dtypes.StreamSpecification{StreamEnabled: aws.Bool(false)}},
 			"Disabling Stream is not allowed for a Global Table replica."},
-		{&dynamodb.UpdateTableInput{SSESpecification: &dtypes.SSESpecification{Enabled: aws.Bool(true)}},
-			"Lakebox does not support changing the encryption of a global table yet"},
+		{&dynamodb.UpdateTableInput{BillingMode: dtypes.BillingModeProvisioned,
+			ProvisionedThroughput: &dtypes.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(5), WriteCapacityUnits: aws.Int64(5)}},
+			"Table write capacity should either be Pay-Per-Request or AutoScaled."},
+		{&dynamodb.UpdateTableInput{ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Delete: &dtypes.DeleteReplicationGroupMemberAction{RegionName: aws.String("ap-south-1")}}}},
+			"Replica specified in the Replica Update or Replica Delete action of the request was not found."},
+		{&dynamodb.UpdateTableInput{ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Update: &dtypes.UpdateReplicationGroupMemberAction{RegionName: aws.String("ap-south-1"),
+			TableClassOverride: dtypes.TableClassStandardInfrequentAccess}}}},
+			"Replica specified in the Replica Update or Replica Delete action of the request was not found."},
+		{&dynamodb.UpdateTableInput{ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Update: &dtypes.UpdateReplicationGroupMemberAction{RegionName: aws.String("eu-west-1")}}}},
+			"Replica update for region eu-west-1 has no actions specified"},
+		{&dynamodb.UpdateTableInput{ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Update: &dtypes.UpdateReplicationGroupMemberAction{RegionName: aws.String("eu-west-1"),
+			TableClassOverride: "COLD"}}}}, "Invalid table-class parameter provided."},
+		{&dynamodb.UpdateTableInput{ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Update: &dtypes.UpdateReplicationGroupMemberAction{RegionName: aws.String("eu-west-1"),
+			KMSMasterKeyId: aws.String("west-key")}}}}, "KMSMasterKeyId must be specified for each replica."},
+		{&dynamodb.UpdateTableInput{ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Update: &dtypes.UpdateReplicationGroupMemberAction{RegionName: aws.String("eu-west-1"),
+			ProvisionedThroughputOverride: &dtypes.ProvisionedThroughputOverride{ReadCapacityUnits: aws.Int64(5)}}}}},
+			"Lakebox does not support ProvisionedThroughputOverride yet"},
 	} {
 		c.in.TableName = aws.String("orders")
 		if _, err := east.UpdateTable(ctx, c.in); err == nil || !strings.Contains(err.Error(), c.want) {
@@ -385,4 +402,172 @@ func TestCrash_DynamoDBReplicaChangeIsAtomic(t *testing.T) {
 		}
 	}
 	t.Logf("killed %v after the replica was asked for; acknowledged: %v; global after the restart: %v; %d writes acknowledged", delay, wasAcked, global, len(acked))
+}
+
+// TestDynamoDB_GlobalTableEncryption checks what each member of a global
+// table has for itself, its KMS key and its table class, as Terraform
+// sets them: a replica of a table under a customer's key needs a key of
+// its own; ReplicaUpdates Update changes any member's, the table's own
+// region's too; UpdateTable's SSESpecification through a member turns
+// the group's encryption off or on for all, resealing the items they
+// share in one commit; and the members are never encrypted unalike.
+func TestDynamoDB_GlobalTableEncryption(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	srv := awstest.New(t, awstest.Options{DataDir: dir})
+	east, west := srv.DynamoDB(), srv.DynamoDBAs(awstest.Client{Region: "eu-west-1"})
+	const (
+		eastKey = "arn:aws:kms:us-east-1:000000000000:key/east-1"
+		westKey = "arn:aws:kms:eu-west-1:000000000000:key/west-1"
+	)
+	must[*dynamodb.CreateTableOutput](t)(east.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("ledger"), KeySchema: ks("id", ""),
+		AttributeDefinitions: []dtypes.AttributeDefinition{attr("id", dtypes.ScalarAttributeTypeS)}, BillingMode: dtypes.BillingModePayPerRequest,
+		SSESpecification: &dtypes.SSESpecification{Enabled: aws.Bool(true), SSEType: dtypes.SSETypeKms, KMSMasterKeyId: aws.String(eastKey)}}))
+	must[*dynamodb.UpdateContinuousBackupsOutput](t)(east.UpdateContinuousBackups(ctx, &dynamodb.UpdateContinuousBackupsInput{TableName: aws.String("ledger"),
+		PointInTimeRecoverySpecification: &dtypes.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: aws.Bool(true)}}))
+	put := func(c *dynamodb.Client, id string) {
+		t.Helper()
+		must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("ledger"),
+			Item: map[string]dtypes.AttributeValue{"id": str(id), "secret": str("s-" + id)}}))
+	}
+	ids := func(c *dynamodb.Client) string {
+		t.Helper()
+		var got []string
+		for _, it := range must[*dynamodb.ScanOutput](t)(c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("ledger")})).Items {
+			got = append(got, it["id"].(*dtypes.AttributeValueMemberS).Value+"="+it["secret"].(*dtypes.AttributeValueMemberS).Value)
+		}
+		slices.Sort(got)
+		return strings.Join(got, " ")
+	}
+	replicaUpdate := func(c *dynamodb.Client, u ...dtypes.ReplicationGroupUpdate) (*dynamodb.UpdateTableOutput, error) {
+		return c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("ledger"), ReplicaUpdates: u})
+	}
+	create := func(region string, key *string) dtypes.ReplicationGroupUpdate {
+		return dtypes.ReplicationGroupUpdate{Create: &dtypes.CreateReplicationGroupMemberAction{RegionName: aws.String(region), KMSMasterKeyId: key}}
+	}
+	rekey := func(region, key string) dtypes.ReplicationGroupUpdate {
+		return dtypes.ReplicationGroupUpdate{Update: &dtypes.UpdateReplicationGroupMemberAction{RegionName: aws.String(region), KMSMasterKeyId: aws.String(key)}}
+	}
+	// keys reads each region's key from its own DescribeTable, and checks
+	// that the other region's Replicas entry reports the same.
+	keys := func() string {
+		t.Helper()
+		e := must[*dynamodb.DescribeTableOutput](t)(east.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("ledger")})).Table
+		w := must[*dynamodb.DescribeTableOutput](t)(west.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("ledger")})).Table
+		key := func(d *dtypes.SSEDescription) string {
+			if d == nil {
+				return "-"
+			}
+			return aws.ToString(d.KMSMasterKeyArn)
+		}
+		if len(e.Replicas) != 1 || len(w.Replicas) != 1 || cmp.Or(aws.ToString(e.Replicas[0].KMSMasterKeyId), "-") != key(w.SSEDescription) ||
+			cmp.Or(aws.ToString(w.Replicas[0].KMSMasterKeyId), "-") != key(e.SSEDescription) {
+			t.Fatalf("us-east-1: %s, replicas %+v; eu-west-1: %s, replicas %+v", key(e.SSEDescription), e.Replicas, key(w.SSEDescription), w.Replicas)
+		}
+		return key(e.SSEDescription) + " " + key(w.SSEDescription)
+	}
+	put(east, "a")
+
+	// A replica of a table under a customer's key needs a key of its own,
+	// in its region; one named for a replica of a table in the clear is
+	// refused too (checked below, once the table is in the clear).
+	if _, err := replicaUpdate(east, create("eu-west-1", nil)); err == nil || !strings.Contains(err.Error(), "KMSMasterKeyId must be specified for each replica.") {
+		t.Fatalf("a replica without a key of a table under a customer's key: %v", err)
+	}
+	up := must[*dynamodb.UpdateTableOutput](t)(replicaUpdate(east, dtypes.ReplicationGroupUpdate{Create: &dtypes.CreateReplicationGroupMemberAction{
+		RegionName: aws.String("eu-west-1"), KMSMasterKeyId: aws.String("west-1"), TableClassOverride: dtypes.TableClassStandardInfrequentAccess}}))
+	if r := up.TableDescription.Replicas; len(r) != 1 || aws.ToString(r[0].KMSMasterKeyId) != westKey || r[0].ReplicaStatus != dtypes.ReplicaStatusCreating ||
+		r[0].ReplicaTableClassSummary == nil || r[0].ReplicaTableClassSummary.TableClass != dtypes.TableClassStandardInfrequentAccess {
+		t.Fatalf("UpdateTable answered replicas %+v", r)
+	}
+	if got := keys(); got != eastKey+" "+westKey {
+		t.Fatalf("keys: %s", got)
+	}
+	wd := must[*dynamodb.DescribeTableOutput](t)(west.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("ledger")})).Table
+	ed := must[*dynamodb.DescribeTableOutput](t)(east.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("ledger")})).Table
+	if wd.TableClassSummary == nil || wd.TableClassSummary.TableClass != dtypes.TableClassStandardInfrequentAccess || ed.TableClassSummary != nil {
+		t.Fatalf("classes: eu-west-1 %+v, us-east-1 %+v", wd.TableClassSummary, ed.TableClassSummary)
+	}
+	put(west, "b")
+	if got := ids(east); got != "a=s-a b=s-b" {
+		t.Fatalf("us-east-1 reads %s", got)
+	}
+
+	// Terraform's change of a global table's key: one UpdateTable with an
+	// Update for every member, the table's own region among them.
+	up = must[*dynamodb.UpdateTableOutput](t)(replicaUpdate(east, rekey("eu-west-1", "alias/west-2"), rekey("us-east-1", "east-2")))
+	if r := up.TableDescription.Replicas; len(r) != 1 || r[0].ReplicaStatus != dtypes.ReplicaStatusUpdating {
+		t.Fatalf("UpdateTable answered replicas %+v", r)
+	}
+	if got := keys(); got != "arn:aws:kms:us-east-1:000000000000:key/east-2 arn:aws:kms:eu-west-1:000000000000:alias/west-2" {
+		t.Fatalf("keys after the change: %s", got)
+	}
+	// A class of the table's own, through its own region.
+	must[*dynamodb.UpdateTableOutput](t)(replicaUpdate(east, dtypes.ReplicationGroupUpdate{Update: &dtypes.UpdateReplicationGroupMemberAction{
+		RegionName: aws.String("us-east-1"), TableClassOverride: dtypes.TableClassStandardInfrequentAccess}}))
+	if c := must[*dynamodb.DescribeTableOutput](t)(east.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("ledger")})).Table.TableClassSummary; c == nil ||
+		c.TableClass != dtypes.TableClassStandardInfrequentAccess {
+		t.Fatalf("us-east-1's class: %+v", c)
+	}
+
+	// Encryption off through one member is off for both, and every item
+	// and version is resealed in the clear.
+	advance(t, srv, time.Second)
+	put(east, "c")
+	must[*dynamodb.UpdateTableOutput](t)(west.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("ledger"),
+		SSESpecification: &dtypes.SSESpecification{Enabled: aws.Bool(false)}}))
+	if got := keys(); got != "- -" {
+		t.Fatalf("keys with encryption off: %s", got)
+	}
+	if _, err := replicaUpdate(east, rekey("eu-west-1", westKey)); err == nil || !strings.Contains(err.Error(), "KMSMasterKeyId must be specified for each replica.") {
+		t.Fatalf("a key for one member of a table in the clear: %v", err)
+	}
+	if _, err := east.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("ledger"),
+		SSESpecification: &dtypes.SSESpecification{Enabled: aws.Bool(true), SSEType: dtypes.SSETypeKms, KMSMasterKeyId: aws.String(eastKey)}}); err == nil ||
+		!strings.Contains(err.Error(), "KMSMasterKeyId must be specified for each replica.") {
+		t.Fatalf("a customer's key through SSESpecification, for a group in the clear: %v", err)
+	}
+	srv.Stop()
+	if n := formAsRecorded(t, dir, "ledger", "us-east-1", "eu-west-1"); n < 4 {
+		t.Fatalf("%d values checked in the clear", n)
+	}
+	srv = awstest.New(t, awstest.Options{DataDir: dir})
+	east, west = srv.DynamoDB(), srv.DynamoDBAs(awstest.Client{Region: "eu-west-1"})
+
+	// On again, with the account's DynamoDB key: each member gets its
+	// region's. Then a customer's key for us-east-1 alone.
+	must[*dynamodb.UpdateTableOutput](t)(east.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("ledger"),
+		SSESpecification: &dtypes.SSESpecification{Enabled: aws.Bool(true)}}))
+	if got := keys(); got != "arn:aws:kms:us-east-1:000000000000:alias/aws/dynamodb arn:aws:kms:eu-west-1:000000000000:alias/aws/dynamodb" {
+		t.Fatalf("keys with the account's DynamoDB key: %s", got)
+	}
+	must[*dynamodb.UpdateTableOutput](t)(east.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("ledger"),
+		SSESpecification: &dtypes.SSESpecification{Enabled: aws.Bool(true), SSEType: dtypes.SSETypeKms, KMSMasterKeyId: aws.String(eastKey)}}))
+	if got := keys(); got != eastKey+" arn:aws:kms:eu-west-1:000000000000:alias/aws/dynamodb" {
+		t.Fatalf("keys after a customer's key for us-east-1: %s", got)
+	}
+	put(west, "d")
+	if got := ids(east); got != "a=s-a b=s-b c=s-c d=s-d" {
+		t.Fatalf("us-east-1 reads %s", got)
+	}
+	// Point-in-time recovery reads the versions resealed twice.
+	restored := must[*dynamodb.RestoreTableToPointInTimeOutput](t)(east.RestoreTableToPointInTime(ctx, &dynamodb.RestoreTableToPointInTimeInput{
+		SourceTableName: aws.String("ledger"), TargetTableName: aws.String("ledger-then"), UseLatestRestorableTime: aws.Bool(true)}))
+	if restored.TableDescription == nil {
+		t.Fatal("no restore")
+	}
+	if it := must[*dynamodb.GetItemOutput](t)(east.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("ledger-then"),
+		Key: map[string]dtypes.AttributeValue{"id": str("c")}})).Item; it == nil || it["secret"].(*dtypes.AttributeValueMemberS).Value != "s-c" {
+		t.Fatalf("the restore holds %v", it)
+	}
+	// A global table is on demand: Lakebox has no auto scaling.
+	if _, err := west.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("ledger"), BillingMode: dtypes.BillingModeProvisioned,
+		ProvisionedThroughput: &dtypes.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(1), WriteCapacityUnits: aws.Int64(1)}}); err == nil ||
+		!strings.Contains(err.Error(), "Table write capacity should either be Pay-Per-Request or AutoScaled.") {
+		t.Fatalf("a global table made provisioned: %v", err)
+	}
+	srv.Stop()
+	if n := formAsRecorded(t, dir, "ledger", "us-east-1", "eu-west-1"); n < 4 {
+		t.Fatalf("%d values checked sealed", n)
+	}
 }

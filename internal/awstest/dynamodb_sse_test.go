@@ -1,6 +1,7 @@
 package awstest_test
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -233,50 +234,66 @@ func TestDynamoDB_EncryptionAtRest(t *testing.T) {
 	}
 }
 
-// formAsRecorded opens the store of a killed server and checks that every
-// item, index entry and point-in-time version of a table is in the form
-// its record names: sealed when it has a KMS key, JSON otherwise
-// (docs/format/dynamodb.md). It returns how many values it checked.
-func formAsRecorded(t *testing.T, dir, table string) int {
+// formAsRecorded opens the store of a stopped server and checks that
+// every item, index entry and point-in-time version of a table is in the
+// form its record names: sealed when it has a KMS key, JSON otherwise
+// (docs/format/dynamodb.md). The table is us-east-1's, or the global
+// table whose members are in regions: they share the items and index
+// entries, and each has its own versions. It returns how many values it
+// checked.
+func formAsRecorded(t *testing.T, dir, table string, regions ...string) int {
 	t.Helper()
 	db, err := meta.Open(filepath.Join(dir, "meta"), meta.DefaultOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	v, err := db.Get([]byte("ddb\x00t\x00000000000000\x00us-east-1\x00" + table))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rec struct{ ID, KMSKey string }
-	if err := json.Unmarshal(v, &rec); err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, p := range []struct {
+	type check struct {
 		prefix string
 		header int // a version's first byte says whether it is a deletion
-	}{{"ddb\x00i\x00", 0}, {"ddb\x00x\x00", 0}, {"ddb\x00h\x00", 1}} {
-		prefix := []byte(p.prefix + rec.ID + "\x00")
+		key    string
+	}
+	if len(regions) == 0 {
+		regions = []string{"us-east-1"}
+	}
+	var checks []check
+	for i, region := range regions {
+		v, err := db.Get([]byte("ddb\x00t\x00000000000000\x00" + region + "\x00" + table))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rec struct{ ID, DataID, KMSKey string }
+		if err := json.Unmarshal(v, &rec); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			data := cmp.Or(rec.DataID, rec.ID)
+			checks = append(checks, check{"ddb\x00i\x00" + data, 0, rec.KMSKey}, check{"ddb\x00x\x00" + data, 0, rec.KMSKey})
+		}
+		checks = append(checks, check{"ddb\x00h\x00" + rec.ID, 1, rec.KMSKey})
+	}
+	n := 0
+	for _, c := range checks {
+		prefix := []byte(c.prefix + "\x00")
 		it, err := db.NewIter(prefix, meta.PrefixEnd(prefix))
 		if err != nil {
 			t.Fatal(err)
 		}
-		for it.First(); it.Valid(); it.Next() {
+		var wrong error // reported once the iterator is closed, which the store's Close needs
+		for it.First(); it.Valid() && wrong == nil; it.Next() {
 			v, err := it.Value()
-			if err != nil {
-				t.Fatal(err)
+			switch {
+			case err != nil:
+				wrong = err
+			case len(v) <= c.header:
+			case (v[c.header] != '{') != (c.key != ""):
+				wrong = fmt.Errorf("%q sealed: %v, with the table's KMS key %q", it.Key(), v[c.header] != '{', c.key)
+			default:
+				n++
 			}
-			if len(v) <= p.header {
-				continue
-			}
-			if sealed := v[p.header] != '{'; sealed != (rec.KMSKey != "") {
-				t.Fatalf("%q sealed: %v, with the table's KMS key %q", it.Key(), sealed, rec.KMSKey)
-			}
-			n++
 		}
-		if err := it.Close(); err != nil {
-			t.Fatal(err)
+		if err := it.Close(); wrong != nil || err != nil {
+			t.Fatal(cmp.Or(wrong, err))
 		}
 	}
 	return n

@@ -1,15 +1,18 @@
 package dynamodb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/lakebox/lakebox/internal/storage/meta"
+	"github.com/lakebox/lakebox/internal/storage/seal"
 )
 
 // Global tables (version 2019.11.21), within one account: a table's
@@ -207,31 +210,101 @@ func unlockAll(tables []*table) {
 
 // Replica updates of UpdateTable (ReplicationGroupUpdate in the model).
 type ReplicationGroupUpdate struct {
-	Create *CreateReplicationGroupMemberAction `json:"Create,omitempty"`
-	Update *struct {
-		RegionName string `json:"RegionName"`
-	} `json:"Update,omitempty"`
+	Create *ReplicationGroupMemberAction `json:"Create,omitempty"`
+	Update *ReplicationGroupMemberAction `json:"Update,omitempty"`
 	Delete *struct {
 		RegionName string `json:"RegionName"`
 	} `json:"Delete,omitempty"`
 }
 
-type CreateReplicationGroupMemberAction struct {
+// ReplicationGroupMemberAction makes a replica (Create) or changes one
+// (Update, of any member, the table's own region among them): the
+// settings each member has for itself.
+type ReplicationGroupMemberAction struct {
 	RegionName string `json:"RegionName"`
-	// A replica is made as its table is (its encryption, its class; on
-	// demand, with the group's indexes): these are refused when given.
-	KMSMasterKeyId                any `json:"KMSMasterKeyId,omitempty"`
-	TableClassOverride            any `json:"TableClassOverride,omitempty"`
+	// KMSMasterKeyId is the member's key, in its region. A global table's
+	// members are encrypted alike, each under its own key, or none is:
+	// they share their items.
+	KMSMasterKeyId     string `json:"KMSMasterKeyId,omitempty"`
+	TableClassOverride string `json:"TableClassOverride,omitempty"`
+	// Refused: a global table is on demand and has its table's indexes.
 	ProvisionedThroughputOverride any `json:"ProvisionedThroughputOverride,omitempty"`
 	OnDemandThroughputOverride    any `json:"OnDemandThroughputOverride,omitempty"`
 	GlobalSecondaryIndexes        any `json:"GlobalSecondaryIndexes,omitempty"`
 }
 
+// check refuses what Lakebox does not serve and a table class outside
+// the model.
+func (a *ReplicationGroupMemberAction) check() error {
+	switch {
+	case a.ProvisionedThroughputOverride != nil:
+		return validationf("Lakebox does not support ProvisionedThroughputOverride yet: its global tables are on demand.")
+	case a.OnDemandThroughputOverride != nil:
+		return validationf("Lakebox does not support OnDemandThroughputOverride yet.")
+	case a.GlobalSecondaryIndexes != nil:
+		return validationf("Lakebox does not support replica GlobalSecondaryIndexes settings yet: a replica has the table's indexes.")
+	}
+	return checkTableClass(a.TableClassOverride)
+}
+
+// apply sets a member's own settings as the action asks.
+func (s *Service) apply(a *ReplicationGroupMemberAction, rec *tableRecord) error {
+	if a.KMSMasterKeyId != "" {
+		key := seal.KeyARN(a.KMSMasterKeyId, rec.Account, rec.Region, defaultKMSAlias)
+		if err := s.checkEncryption(key); err != nil {
+			return err
+		}
+		rec.KMSKey = key
+	}
+	rec.setClass(a.TableClassOverride, s.clock.Now())
+	return nil
+}
+
 // ReplicaDescription is a member of a global table as DescribeTable
 // lists it (the others than the table described).
 type ReplicaDescription struct {
-	RegionName    string `json:"RegionName"`
-	ReplicaStatus string `json:"ReplicaStatus"`
+	RegionName               string             `json:"RegionName"`
+	ReplicaStatus            string             `json:"ReplicaStatus"`
+	KMSMasterKeyId           string             `json:"KMSMasterKeyId,omitempty"`
+	ReplicaTableClassSummary *tableClassSummary `json:"ReplicaTableClassSummary,omitempty"`
+}
+
+// describeReplicas adds to d what each of the other members has for
+// itself, its record found by member.
+func describeReplicas(d *TableDescription, member func(region string) (tableRecord, bool)) {
+	for i := range d.Replicas {
+		if rec, ok := member(d.Replicas[i].RegionName); ok {
+			d.Replicas[i].KMSMasterKeyId = rec.KMSKey
+			d.Replicas[i].ReplicaTableClassSummary = rec.classSummary()
+		}
+	}
+}
+
+// lockedMembers finds members' records among tables the caller holds
+// locked.
+func lockedMembers(members []*table) func(string) (tableRecord, bool) {
+	return func(region string) (tableRecord, bool) {
+		for _, m := range members {
+			if m.key.region == region {
+				return m.rec, true
+			}
+		}
+		return tableRecord{}, false
+	}
+}
+
+// memberRecord returns a copy of the record of rec's group member in
+// region, read under its own lock: the caller holds no table's.
+func (s *Service) memberRecord(rec *tableRecord) func(string) (tableRecord, bool) {
+	return func(region string) (tableRecord, bool) {
+		m := s.lookupKey(tableKey{rec.Account, region, rec.Name})
+		if m == nil {
+			return tableRecord{}, false
+		}
+		m.mu.RLock()
+		defer m.mu.RUnlock()
+		return m.rec, !m.deleted
+	}
 }
 
 // regionPattern is what a region name looks like ("us-east-1",
@@ -253,25 +326,17 @@ func (in *UpdateTableInput) checkReplicaUpdates(region string) error {
 		switch {
 		case countSet(u.Create != nil, u.Update != nil, u.Delete != nil) != 1:
 			return invalidParam("Only one of Create, Update or Delete must be specified in a ReplicationGroupUpdate")
-		case u.Update != nil:
-			return validationf("Lakebox does not support ReplicaUpdates Update yet: a replica keeps the table's settings.")
-		case u.Create != nil:
-			c := u.Create
-			switch {
-			case c.KMSMasterKeyId != nil:
-				return validationf("Lakebox does not support KMSMasterKeyId for a replica yet: a replica is encrypted as its table is.")
-			case c.TableClassOverride != nil:
-				return validationf("Lakebox does not support TableClassOverride yet: a replica has its table's class.")
-			case c.ProvisionedThroughputOverride != nil:
-				return validationf("Lakebox does not support ProvisionedThroughputOverride yet: its global tables are on demand.")
-			case c.OnDemandThroughputOverride != nil:
-				return validationf("Lakebox does not support OnDemandThroughputOverride yet.")
-			case c.GlobalSecondaryIndexes != nil:
-				return validationf("Lakebox does not support replica GlobalSecondaryIndexes settings yet: a replica has the table's indexes.")
-			}
-			r, action = c.RegionName, "create"
-		default:
+		case u.Delete != nil:
 			r, action = u.Delete.RegionName, "delete"
+		default:
+			a := cmp.Or(u.Create, u.Update)
+			if err := a.check(); err != nil {
+				return err
+			}
+			r, action = a.RegionName, "create"
+			if u.Update != nil {
+				action = "update"
+			}
 		}
 		if r == "" {
 			return modelValidation(nil, fmt.Sprintf("replicaUpdates.%d.member.%s.regionName", i+1, action), "not be null")
@@ -280,7 +345,10 @@ func (in *UpdateTableInput) checkReplicaUpdates(region string) error {
 			return invalidParam("Only one replica update per region is allowed in a request: %s", r)
 		}
 		named[r] = true
-		if r == region {
+		// The table's own region may be updated (its key, its class), as
+		// Terraform changes a global table's encryption: never made or
+		// removed here.
+		if r == region && u.Update == nil {
 			return validationf("Cannot add, delete, or update the local region through ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.")
 		}
 		if !regionPattern.MatchString(r) {
@@ -290,8 +358,8 @@ func (in *UpdateTableInput) checkReplicaUpdates(region string) error {
 	return nil
 }
 
-// updateReplicas makes and removes the replicas an UpdateTable names, in
-// one commit with every member's record.
+// updateReplicas makes, changes and removes the replicas an UpdateTable
+// names, in one commit with every member's record.
 func (s *Service) updateReplicas(ctx context.Context, in *UpdateTableInput) (*UpdateTableOutput, error) {
 	sc := scopeOf(ctx)
 	if err := in.checkReplicaUpdates(sc.region); err != nil {
@@ -309,56 +377,113 @@ func (s *Service) updateReplicas(ctx context.Context, in *UpdateTableInput) (*Up
 		recs[rec.Region] = &rec
 	}
 	src := recs[sc.region]
+	sealed := src.encrypted() // the group's items, as they are stored now
 	var made []*tableRecord
-	removed := map[string]bool{}
+	removed, updated := map[string]bool{}, map[string]bool{}
 	for _, u := range in.ReplicaUpdates {
-		if u.Delete != nil {
+		switch {
+		case u.Delete != nil:
 			r := u.Delete.RegionName
 			switch {
 			case recs[r] == nil:
-				return nil, ErrResourceNotFound.WithMessage("Requested resource not found: Replica of %s in region %s not found", src.Name, r)
+				return nil, errReplicaNotFound
 			case recs[r].DeletionProtection: // as DeleteTable in its region refuses it
 				return nil, validationf("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
 			}
 			delete(recs, r)
 			removed[r] = true
-			continue
+		case u.Update != nil:
+			rec := recs[u.Update.RegionName]
+			if rec == nil {
+				return nil, errReplicaNotFound
+			}
+			if u.Update.KMSMasterKeyId == "" && u.Update.TableClassOverride == "" {
+				return nil, invalidParam("Replica update for region %s has no actions specified", rec.Region)
+			}
+			if err := s.apply(u.Update, rec); err != nil {
+				return nil, err
+			}
+			updated[rec.Region] = true
+		default:
+			c := u.Create
+			if recs[c.RegionName] != nil {
+				return nil, invalidParam("Replica already exists in region %s", c.RegionName)
+			}
+			if src.BillingMode != "PAY_PER_REQUEST" {
+				return nil, validationf("Table write capacity should either be Pay-Per-Request or AutoScaled.")
+			}
+			m := s.newReplica(src, c.RegionName)
+			if err := s.apply(c, m); err != nil {
+				return nil, err
+			}
+			recs[c.RegionName] = m
+			made = append(made, m)
 		}
-		c := u.Create
-		if recs[c.RegionName] != nil {
-			return nil, invalidParam("Replica already exists in region %s", c.RegionName)
-		}
-		if src.BillingMode != "PAY_PER_REQUEST" {
-			return nil, validationf("Table write capacity should either be Pay-Per-Request or AutoScaled.")
-		}
-		m := s.newReplica(src, c)
-		recs[c.RegionName] = m
-		made = append(made, m)
 	}
 	if recs[sc.region] == nil { // unreachable: the local region was refused
 		return nil, validationf("Cannot add, delete, or update the local region through ReplicaUpdates.")
 	}
-	if err := s.regroup(members, recs, made, removed); err != nil {
+	b := s.db.NewBatch()
+	defer b.Close()
+	if err := s.resealGroup(b, recs, sealed); err != nil {
+		return nil, err
+	}
+	if err := s.regroup(b, members, recs, made, removed); err != nil {
 		return nil, err
 	}
 	out := &UpdateTableOutput{TableDescription: s.describe(recs[sc.region], "UPDATING", 0, 0)}
-	// As DynamoDB answers: the replicas it has begun to make are CREATING.
+	describeReplicas(&out.TableDescription, func(region string) (tableRecord, bool) {
+		rec := recs[region]
+		if rec == nil {
+			return tableRecord{}, false
+		}
+		return *rec, true
+	})
+	// As DynamoDB answers: the replicas it has begun to make are
+	// CREATING, those it changes UPDATING.
 	for i, r := range out.TableDescription.Replicas {
-		if slices.ContainsFunc(made, func(m *tableRecord) bool { return m.Region == r.RegionName }) {
+		switch {
+		case slices.ContainsFunc(made, func(m *tableRecord) bool { return m.Region == r.RegionName }):
 			out.TableDescription.Replicas[i].ReplicaStatus = "CREATING"
+		case updated[r.RegionName]:
+			out.TableDescription.Replicas[i].ReplicaStatus = "UPDATING"
 		}
 	}
 	return out, nil
 }
 
-// regroup stores a global table's group as it is to be, in one commit:
-// recs are the records of its members to be, by region (the new ones,
+// errReplicaNotFound is DynamoDB's answer to a Delete or Update of a
+// region where the table has no member.
+var errReplicaNotFound = validationf("Replica specified in the Replica Update or Replica Delete action of the request was not found.")
+
+// resealGroup checks that the members of a group to be, recs, are
+// encrypted alike, each under its own key, or none is, and adds to b the
+// group's items, index entries and point-in-time versions in the form
+// that asks for, when it is not the form they are in (sealed).
+func (s *Service) resealGroup(b *meta.Batch, recs map[string]*tableRecord, sealed bool) error {
+	var all []*tableRecord
+	for _, region := range slices.Sorted(maps.Keys(recs)) {
+		all = append(all, recs[region])
+	}
+	for _, rec := range all[1:] {
+		if rec.encrypted() != all[0].encrypted() {
+			return invalidParam("KMSMasterKeyId must be specified for each replica.")
+		}
+	}
+	if all[0].encrypted() == sealed {
+		return nil
+	}
+	return s.reseal(b, all[0], all[1:]...)
+}
+
+// regroup stores a global table's group as it is to be, in one commit of
+// b with what the caller added to it: recs are the records of its members to be, by region (the new ones,
 // made, among them), and removed the regions of the members, all locked,
 // that leave it. Every member's Replicas are set from recs, and every
 // member of a group gets a stream if it has none. In memory, nothing
 // changes unless the commit does, but for the stream of a member that
 // leaves, closed as DeleteTable closes one.
-func (s *Service) regroup(members []*table, recs map[string]*tableRecord, made []*tableRecord, removed map[string]bool) error {
+func (s *Service) regroup(b *meta.Batch, members []*table, recs map[string]*tableRecord, made []*tableRecord, removed map[string]bool) error {
 	// A name taken is refused before anything changes, even in memory (a
 	// removed member's stream is closed below); it is checked again, under
 	// s.mu, just before the commit.
@@ -375,8 +500,6 @@ func (s *Service) regroup(members []*table, recs map[string]*tableRecord, made [
 			}
 		}
 	}
-	b := s.db.NewBatch()
-	defer b.Close()
 	for _, rec := range recs {
 		rec.Replicas = nil
 		for region := range recs {
@@ -466,15 +589,23 @@ func (s *Service) namesFreeLocked(made []*tableRecord) error {
 
 // newReplica returns the record of a new member of src's group, which
 // from now keeps its items where src does.
-func (s *Service) newReplica(src *tableRecord, c *CreateReplicationGroupMemberAction) *tableRecord {
+// It has src's class, and its encryption: under the account's DynamoDB
+// key in its own region when src has that key, and in the clear when src
+// has none; a table under a key of the customer's needs one named for
+// each replica (apply).
+func (s *Service) newReplica(src *tableRecord, region string) *tableRecord {
 	if src.DataID == "" {
 		src.DataID = src.ID
 	}
-	return &tableRecord{
-		Account: src.Account, Region: c.RegionName, Name: src.Name, ID: newID(), DataID: src.DataID,
+	rec := &tableRecord{
+		Account: src.Account, Region: region, Name: src.Name, ID: newID(), DataID: src.DataID,
 		KeySchema: src.KeySchema, Attributes: src.Attributes, BillingMode: src.BillingMode, Created: s.clock.Now().UnixMilli(),
-		TableClass: src.TableClass, TTL: src.TTL, Indexes: slices.Clone(src.Indexes), KMSKey: src.KMSKey,
+		TableClass: src.TableClass, TTL: src.TTL, Indexes: slices.Clone(src.Indexes),
 	}
+	if src.encrypted() && isDefaultKey(src.KMSKey) {
+		rec.KMSKey = seal.KeyARN("", rec.Account, region, defaultKMSAlias)
+	}
+	return rec
 }
 
 // dropMember adds to b what removing a member of a global table removes:
@@ -510,7 +641,9 @@ func (s *Service) leaveGroup(t *table, members []*table) (*DeleteTableOutput, er
 		}
 	}
 	rec := t.rec
-	if err := s.regroup(members, recs, nil, map[string]bool{t.key.region: true}); err != nil {
+	b := s.db.NewBatch()
+	defer b.Close()
+	if err := s.regroup(b, members, recs, nil, map[string]bool{t.key.region: true}); err != nil {
 		return nil, err
 	}
 	return &DeleteTableOutput{TableDescription: s.describe(&rec, "DELETING", 0, 0)}, nil
@@ -526,23 +659,64 @@ func putTableRecord(b *meta.Batch, rec *tableRecord) error {
 	return nil
 }
 
-// errGlobalShared refuses a change of what a global table's members
-// share, which Lakebox makes through no member yet.
-func errGlobalShared(what string) error {
-	return validationf("Lakebox does not support changing the %s of a global table yet: remove its replicas first.", what)
-}
-
 // checkGlobal refuses the changes of an UpdateTable of a global table's
-// member that Lakebox does not make yet, for what the members share, and
-// the stream's end, which DynamoDB refuses.
-func (in *UpdateTableInput) checkGlobal(rec *tableRecord) error {
+// member that DynamoDB refuses: the stream's end, and provisioned
+// throughput, which a global table may have only with auto scaling
+// (Lakebox has none).
+func (in *UpdateTableInput) checkGlobal() error {
 	switch {
 	case in.StreamSpecification != nil && in.StreamSpecification.StreamEnabled != nil && !*in.StreamSpecification.StreamEnabled:
 		return invalidParam("Disabling Stream is not allowed for a Global Table replica.")
-	case in.BillingMode != "" || in.ProvisionedThroughput != nil:
-		return errGlobalShared("billing")
-	case in.SSESpecification != nil:
-		return errGlobalShared("encryption")
+	case in.BillingMode == "PROVISIONED" || in.ProvisionedThroughput != nil:
+		return validationf("Table write capacity should either be Pay-Per-Request or AutoScaled.")
 	}
 	return nil
+}
+
+// encryptGroup changes the encryption of a global table's members as an
+// UpdateTable of member t asks (spec, for kmsKey in t's region), with
+// every member locked: the key AWS owns, or the account's DynamoDB key,
+// is every member's, each in its region; a key of the customer's is t's
+// alone, and the others must have keys of their own already (or get them
+// through ReplicaUpdates). Every item is resealed in the commit that
+// stores the records when encryption turns on or off.
+func (s *Service) encryptGroup(t *table, members []*table, spec *SSESpecification, kmsKey string) (*UpdateTableOutput, error) {
+	if err := spec.changes(&t.rec, kmsKey); err != nil {
+		return nil, err
+	}
+	recs := map[string]*tableRecord{}
+	for _, m := range members {
+		rec := m.rec
+		switch {
+		case m == t:
+			rec.KMSKey = kmsKey
+		case kmsKey == "" || isDefaultKey(kmsKey):
+			rec.KMSKey = ""
+			if kmsKey != "" {
+				rec.KMSKey = seal.KeyARN("", rec.Account, rec.Region, defaultKMSAlias)
+			}
+		}
+		recs[rec.Region] = &rec
+	}
+	b := s.db.NewBatch()
+	defer b.Close()
+	if err := s.resealGroup(b, recs, t.rec.encrypted()); err != nil {
+		return nil, err
+	}
+	for _, rec := range recs {
+		if err := putTableRecord(b, rec); err != nil {
+			return nil, err
+		}
+	}
+	if err := b.Commit(); err != nil {
+		return nil, err
+	}
+	was := t.rec.sseDescription()
+	for _, m := range members {
+		m.rec = *recs[m.key.region]
+	}
+	out := &UpdateTableOutput{TableDescription: s.describe(&t.rec, "ACTIVE", 0, 0)}
+	describeReplicas(&out.TableDescription, lockedMembers(members))
+	out.TableDescription.sseUpdating(was)
+	return out, nil
 }

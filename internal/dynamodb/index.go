@@ -1,7 +1,6 @@
 package dynamodb
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -547,8 +546,11 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	defer unlockAll(members)
 	rec := t.rec
 	if rec.global() {
-		if err := in.checkGlobal(&rec); err != nil {
+		if err := in.checkGlobal(); err != nil {
 			return nil, err
+		}
+		if in.SSESpecification != nil {
+			return s.encryptGroup(t, members, in.SSESpecification, kmsKey)
 		}
 	}
 	was := rec.sseDescription() // for the answer to an encryption change
@@ -591,12 +593,7 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	if in.DeletionProtectionEnabled != nil {
 		rec.DeletionProtection = *in.DeletionProtectionEnabled
 	}
-	// STANDARD asked of a table that never named a class changes nothing:
-	// DynamoDB describes no class for it then either.
-	if in.TableClass != "" && in.TableClass != cmp.Or(rec.TableClass, "STANDARD") {
-		rec.TableClass = in.TableClass
-		rec.TableClassChanged = s.clock.Now().UnixMilli()
-	}
+	rec.setClass(in.TableClass, s.clock.Now())
 	if in.SSESpecification != nil {
 		if err := in.SSESpecification.changes(&rec, kmsKey); err != nil {
 			return nil, err
@@ -786,14 +783,9 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		status = "UPDATING"
 	}
 	out := &UpdateTableOutput{TableDescription: s.describe(&rec, status, 0, 0)}
+	describeReplicas(&out.TableDescription, lockedMembers(members))
 	if in.SSESpecification != nil {
-		// As DynamoDB answers an encryption change it has begun: UPDATING,
-		// with the key the table had. The change is done; DescribeTable
-		// tells the new state.
-		out.TableDescription.SSEDescription = &SSEDescription{Status: "UPDATING"}
-		if was != nil {
-			out.TableDescription.SSEDescription.SSEType, out.TableDescription.SSEDescription.KMSMasterKeyArn = was.SSEType, was.KMSMasterKeyArn
-		}
+		out.TableDescription.sseUpdating(was)
 	}
 	return out, nil
 }

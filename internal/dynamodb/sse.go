@@ -97,10 +97,25 @@ func (e *SSESpecification) changes(rec *tableRecord, kmsKey string) error {
 	switch {
 	case kmsKey == "" && !rec.encrypted():
 		return invalidParam("Table is already encrypted by default")
-	case e.KMSMasterKeyId == rec.KMSKey && rec.encrypted() && !strings.HasSuffix(kmsKey, ":"+defaultKMSAlias):
+	case e.KMSMasterKeyId == rec.KMSKey && rec.encrypted() && !isDefaultKey(kmsKey):
 		return invalidParam("Table is already encrypted with given KMSMasterKeyId. Use KMSMasterKeyId parameter if you want to change Master Key")
 	}
 	return nil
+}
+
+// isDefaultKey reports whether a key's ARN names the account's DynamoDB
+// key (alias/aws/dynamodb) of its region.
+func isDefaultKey(arn string) bool { return strings.HasSuffix(arn, ":"+defaultKMSAlias) }
+
+// sseUpdating is the SSEDescription of DynamoDB's answer to an encryption
+// change it has begun: UPDATING, with the key the table had (was, nil
+// for none). Lakebox has made the change; DescribeTable tells the new
+// state.
+func (d *TableDescription) sseUpdating(was *SSEDescription) {
+	d.SSEDescription = &SSEDescription{Status: "UPDATING"}
+	if was != nil {
+		d.SSEDescription.SSEType, d.SSEDescription.KMSMasterKeyArn = was.SSEType, was.KMSMasterKeyArn
+	}
 }
 
 // encrypted reports whether a table's values are sealed.
@@ -190,15 +205,21 @@ func (s *Service) opened(it *meta.Iter) ([]byte, error) {
 // of rec's table in the form its encryption now asks for: sealed, or in
 // the clear. UpdateTable calls it, holding the table's write lock, when it
 // turns encryption on or off. Stream records and backups stay as they
-// were written, as a backup keeps the key it was made under.
-func (s *Service) reseal(b *meta.Batch, rec *tableRecord) error {
-	prefixes := [][]byte{itemKeyPrefix(rec.dataID()), historyTablePrefix(rec.ID)}
+// were written, as a backup keeps the key it was made under. The other
+// members of a global table, locked too, share rec's items and index
+// entries, and have point-in-time versions of their own.
+func (s *Service) reseal(b *meta.Batch, rec *tableRecord, others ...*tableRecord) error {
+	prefixes := [][]byte{itemKeyPrefix(rec.dataID())}
 	for _, ix := range rec.Indexes { // not a deleted one's: b removes its entries
 		prefixes = append(prefixes, indexKeyPrefix(rec.dataID(), ix.IndexName))
 	}
+	versions := len(prefixes)
+	for _, r := range append([]*tableRecord{rec}, others...) {
+		prefixes = append(prefixes, historyTablePrefix(r.ID))
+	}
 	for i, prefix := range prefixes {
 		header := 0
-		if i == 1 {
+		if i >= versions {
 			header = 1 // a version's versionItem, or a deletion's versionDeleted alone
 		}
 		it, err := s.db.NewIter(prefix, meta.PrefixEnd(prefix))

@@ -222,12 +222,17 @@ func (n *notServed) check() error {
 }
 
 // checkTableSettings checks the settings CreateTable and UpdateTable
-// share: members not served, and the table class ("" is the default,
-// STANDARD).
+// share: members not served, and the table class.
 func checkTableSettings(n *notServed, class string) error {
 	if err := n.check(); err != nil {
 		return err
 	}
+	return checkTableClass(class)
+}
+
+// checkTableClass refuses a table class outside the model ("" is the
+// default, STANDARD).
+func checkTableClass(class string) error {
 	switch class {
 	case "", "STANDARD", "STANDARD_INFREQUENT_ACCESS":
 		return nil
@@ -613,12 +618,7 @@ func (s *Service) describe(rec *tableRecord, status string, count, size int64) T
 		d.LatestStreamArn = rec.LatestStream
 		d.LatestStreamLabel = rec.LatestStream[strings.LastIndexByte(rec.LatestStream, '/')+1:]
 	}
-	if rec.TableClass != "" {
-		d.TableClassSummary = &tableClassSummary{TableClass: rec.TableClass}
-		if rec.TableClassChanged != 0 {
-			d.TableClassSummary.LastUpdateDateTime = epoch.Ptr(time.UnixMilli(rec.TableClassChanged))
-		}
-	}
+	d.TableClassSummary = rec.classSummary()
 	d.SSEDescription = rec.sseDescription()
 	if rec.global() {
 		d.GlobalTableVersion = globalTableVersion
@@ -643,6 +643,29 @@ func (s *Service) describe(rec *tableRecord, status string, count, size int64) T
 		}
 	}
 	return d
+}
+
+// setClass changes the table's class to class, when one is given. STANDARD
+// asked of a table that never named a class changes nothing: DynamoDB
+// describes no class for it then either.
+func (r *tableRecord) setClass(class string, now time.Time) {
+	if class != "" && class != cmp.Or(r.TableClass, "STANDARD") {
+		r.TableClass = class
+		r.TableClassChanged = now.UnixMilli()
+	}
+}
+
+// classSummary describes the table's class, nil for one that never named
+// one.
+func (r *tableRecord) classSummary() *tableClassSummary {
+	if r.TableClass == "" {
+		return nil
+	}
+	c := &tableClassSummary{TableClass: r.TableClass}
+	if r.TableClassChanged != 0 {
+		c.LastUpdateDateTime = epoch.Ptr(time.UnixMilli(r.TableClassChanged))
+	}
+	return c
 }
 
 // lookupNamed is lookup for the table operations, whose not-found
@@ -704,6 +727,7 @@ func (s *Service) DescribeTable(ctx context.Context, in *TableNameInput) (*Descr
 		return nil, tableNotFoundNamed(rec.Name)
 	}
 	d := s.describe(&rec, "ACTIVE", 0, 0)
+	describeReplicas(&d, s.memberRecord(&rec))
 	if err := s.stats(&rec, &d); err != nil {
 		return nil, err
 	}

@@ -941,6 +941,23 @@ class DynamoDBGlobalTableTest(unittest.TestCase):
             east.update_table(TableName=name, ReplicaUpdates=[{"Create": {"RegionName": "us-east-1"}}])
         self.assertIn("Cannot add, delete, or update the local region", str(err.exception))
 
+        # Each member's own class, through an Update; its own key, once the
+        # table is encrypted (turned on through one member, on for both).
+        east.update_table(TableName=name, ReplicaUpdates=[{"Update": {"RegionName": "ap-southeast-2",
+                                                                      "TableClassOverride": "STANDARD_INFREQUENT_ACCESS"}}])
+        self.assertEqual(west.describe_table(TableName=name)["Table"]["TableClassSummary"]["TableClass"], "STANDARD_INFREQUENT_ACCESS")
+        self.assertNotIn("TableClassSummary", east.describe_table(TableName=name)["Table"])
+        west.update_table(TableName=name, SSESpecification={"Enabled": True})
+        self.assertEqual(east.describe_table(TableName=name)["Table"]["SSEDescription"]["KMSMasterKeyArn"],
+                         "arn:aws:kms:us-east-1:000000000000:alias/aws/dynamodb")
+        out = json.loads(harness.aws("dynamodb", "update-table", "--table-name", name, "--replica-updates",
+                                     "Update={RegionName=ap-southeast-2,KMSMasterKeyId=key-2}").stdout)
+        self.assertEqual(out["TableDescription"]["Replicas"][0]["ReplicaStatus"], "UPDATING")
+        replica = east.describe_table(TableName=name)["Table"]["Replicas"][0]
+        self.assertEqual((replica["KMSMasterKeyId"], replica["ReplicaTableClassSummary"]["TableClass"]),
+                         ("arn:aws:kms:ap-southeast-2:000000000000:key/key-2", "STANDARD_INFREQUENT_ACCESS"))
+        self.assertEqual(west.get_item(TableName=name, Key={"pk": {"S": "first"}})["Item"]["n"], {"N": "1.5"})
+
         east.update_table(TableName=name, ReplicaUpdates=[{"Delete": {"RegionName": "ap-southeast-2"}}])
         with self.assertRaises(west.exceptions.ResourceNotFoundException):
             west.describe_table(TableName=name)

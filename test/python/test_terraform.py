@@ -151,7 +151,7 @@ class TerraformDynamoDBGlobalTest(unittest.TestCase):
         east, west = harness.client("dynamodb"), harness.client("dynamodb", region="eu-west-1")
         name = harness.unique("tf-global")
         tf = Terraform(self, "dynamodb-global", name=name)
-        self.addCleanup(tf.cleanup, stage=3)
+        self.addCleanup(tf.cleanup, stage=4)
 
         tf.apply(stage=1)
         tf.assert_no_changes(stage=1)
@@ -175,16 +175,29 @@ class TerraformDynamoDBGlobalTest(unittest.TestCase):
                           ExpressionAttributeValues={":k": {"S": "click"}})["Items"]
         self.assertEqual([i["pk"]["S"] for i in hits], ["kinded"])
 
-        # Stage 3: the replica removed; the table keeps its items.
+        # Stage 3: encrypted, the table and its replica each under a key of
+        # its region (the provider changes the keys of both through
+        # ReplicaUpdates, then makes the replica again with its key).
         tf.apply(stage=3)
         tf.assert_no_changes(stage=3)
+        table = east.describe_table(TableName=name)["Table"]
+        self.assertEqual(table["SSEDescription"]["KMSMasterKeyArn"], "arn:aws:kms:us-east-1:000000000000:key/tf-east")
+        self.assertEqual(table["Replicas"][0]["KMSMasterKeyId"], "arn:aws:kms:eu-west-1:000000000000:key/tf-west")
+        replica = west.describe_table(TableName=name)["Table"]
+        self.assertEqual(replica["SSEDescription"]["KMSMasterKeyArn"], "arn:aws:kms:eu-west-1:000000000000:key/tf-west")
+        self.assertEqual(west.list_tags_of_resource(ResourceArn=replica["TableArn"])["Tags"], [{"Key": "team", "Value": "data"}])
+        self.assertIn("Item", west.get_item(TableName=name, Key={"pk": {"S": "written-in-us-east-1"}}))
+
+        # Stage 4: the replica removed; the table keeps its items.
+        tf.apply(stage=4)
+        tf.assert_no_changes(stage=4)
         self.assertEqual(tf.output("replicas"), "0")
         self.assertNotIn("Replicas", east.describe_table(TableName=name)["Table"])
         with self.assertRaises(west.exceptions.ResourceNotFoundException):
             west.describe_table(TableName=name)
         self.assertIn("Item", east.get_item(TableName=name, Key={"pk": {"S": "written-in-us-east-1"}}))
 
-        tf.destroy(stage=3)
+        tf.destroy(stage=4)
         with self.assertRaises(east.exceptions.ResourceNotFoundException):
             east.describe_table(TableName=name)
 

@@ -3,7 +3,8 @@
 # DynamoDB turns on for a global table, and Terraform must then declare).
 # test/python/test_terraform.py applies it against Lakebox, writes in one
 # region and reads in the other, adds a global index (stage 2, made for both
-# regions), removes the replica (stage 3) and destroys the table.
+# regions), encrypts the table and its replica, each under a KMS key of its
+# region (stage 3), removes the replica (stage 4) and destroys the table.
 
 terraform {
   required_providers {
@@ -61,12 +62,21 @@ resource "aws_dynamodb_table" "events" {
     }
   }
 
+  dynamic "server_side_encryption" {
+    for_each = var.stage >= 3 ? [1] : []
+    content {
+      enabled     = true
+      kms_key_arn = "arn:aws:kms:us-east-1:000000000000:key/tf-east"
+    }
+  }
+
   dynamic "replica" {
-    for_each = var.stage <= 2 ? [1] : []
+    for_each = var.stage <= 3 ? [1] : []
     content {
       region_name            = "eu-west-1"
       point_in_time_recovery = true
       propagate_tags         = true
+      kms_key_arn            = var.stage >= 3 ? "arn:aws:kms:eu-west-1:000000000000:key/tf-west" : null
     }
   }
 
