@@ -328,19 +328,34 @@ func TestDynamoDB_GlobalTables(t *testing.T) {
 }
 
 // TestCrash_DynamoDBReplicaChangeIsAtomic kills the server while a replica
-// is made under a stream of writes: after the restart the two regions
-// name each other or neither does, an acknowledged replica is there, and
-// every acknowledged write is in every member.
+// is made, or removed, under a stream of writes: after the restart the two
+// regions name each other or neither does, an acknowledged change is
+// there, and every acknowledged write is in every member.
 func TestCrash_DynamoDBReplicaChangeIsAtomic(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts server processes")
 	}
 	t.Parallel()
+	for _, remove := range []bool{false, true} {
+		t.Run(map[bool]string{false: "create", true: "delete"}[remove], func(t *testing.T) {
+			t.Parallel()
+			crashReplicaChange(t, remove)
+		})
+	}
+}
+
+func crashReplicaChange(t *testing.T, remove bool) {
 	dir := t.TempDir()
 	srv := startChild(t, dir)
 	east := srv.dynamodbClient()
 	must[*dynamodb.CreateTableOutput](t)(east.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("crash"), KeySchema: ks("id", ""),
 		AttributeDefinitions: []dtypes.AttributeDefinition{attr("id", dtypes.ScalarAttributeTypeS)}, BillingMode: dtypes.BillingModePayPerRequest}))
+	change := dtypes.ReplicationGroupUpdate{Create: &dtypes.CreateReplicationGroupMemberAction{RegionName: aws.String("eu-west-1")}}
+	if remove {
+		must[*dynamodb.UpdateTableOutput](t)(east.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("crash"),
+			ReplicaUpdates: []dtypes.ReplicationGroupUpdate{change}}))
+		change = dtypes.ReplicationGroupUpdate{Delete: &dtypes.DeleteReplicationGroupMemberAction{RegionName: aws.String("eu-west-1")}}
+	}
 	var mu sync.Mutex
 	var acked []string
 	stop := make(chan struct{})
@@ -364,18 +379,17 @@ func TestCrash_DynamoDBReplicaChangeIsAtomic(t *testing.T) {
 		})
 	}
 	time.Sleep(time.Duration(rand.Int64N(int64(20 * time.Millisecond))))
-	replicaAcked := make(chan bool, 1)
+	changeAcked := make(chan bool, 1)
 	go func() {
-		_, err := east.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("crash"),
-			ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Create: &dtypes.CreateReplicationGroupMemberAction{RegionName: aws.String("eu-west-1")}}}})
-		replicaAcked <- err == nil
+		_, err := east.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("crash"), ReplicaUpdates: []dtypes.ReplicationGroupUpdate{change}})
+		changeAcked <- err == nil
 	}()
-	delay := time.Duration(rand.Int64N(int64(3 * time.Millisecond))) // a replica takes about a millisecond to make
+	delay := time.Duration(rand.Int64N(int64(3 * time.Millisecond))) // a replica takes about a millisecond to make or remove
 	time.Sleep(delay)
 	srv.kill()
 	close(stop)
 	wg.Wait()
-	wasAcked := <-replicaAcked
+	wasAcked := <-changeAcked
 
 	srv = startChild(t, dir)
 	east, west := srv.dynamodbClient(), srv.dynamodbClientIn("eu-west-1")
@@ -384,10 +398,15 @@ func TestCrash_DynamoDBReplicaChangeIsAtomic(t *testing.T) {
 	var rnf *dtypes.ResourceNotFoundException
 	global := len(d.Replicas) == 1
 	switch {
-	case global && err == nil && len(wd.Table.Replicas) == 1 && aws.ToString(wd.Table.Replicas[0].RegionName) == "us-east-1":
-	case !global && errors.As(err, &rnf) && !wasAcked:
+	case global && wasAcked && !remove, !global && wasAcked && remove, !wasAcked:
 	default:
-		t.Fatalf("after the crash (replica acknowledged: %v): us-east-1 replicas %+v; eu-west-1: %v", wasAcked, d.Replicas, err)
+		t.Fatalf("after the crash (%+v acknowledged): global %v", change, global)
+	}
+	switch {
+	case global && err == nil && len(wd.Table.Replicas) == 1 && aws.ToString(wd.Table.Replicas[0].RegionName) == "us-east-1":
+	case !global && errors.As(err, &rnf):
+	default:
+		t.Fatalf("after the crash (change acknowledged: %v): us-east-1 replicas %+v; eu-west-1: %v", wasAcked, d.Replicas, err)
 	}
 	clients := []*dynamodb.Client{east}
 	if global {
@@ -401,7 +420,7 @@ func TestCrash_DynamoDBReplicaChangeIsAtomic(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("killed %v after the replica was asked for; acknowledged: %v; global after the restart: %v; %d writes acknowledged", delay, wasAcked, global, len(acked))
+	t.Logf("killed %v after the change was asked for; acknowledged: %v; global after the restart: %v; %d writes acknowledged", delay, wasAcked, global, len(acked))
 }
 
 // TestDynamoDB_GlobalTableEncryption checks what each member of a global

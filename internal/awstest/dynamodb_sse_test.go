@@ -339,15 +339,29 @@ func TestDynamoDB_EncryptionRefused(t *testing.T) {
 // index entries, and restarts it: the change is there whole or not at all
 // (once acknowledged, there), and every item reads back, by key and
 // through the index. The kill lands anywhere from before the request to
-// after its answer; each place must hold.
+// after its answer; each place must hold. The table is a plain one, and a
+// global one whose encryption is turned on through its replica: every
+// member's key and every member's point-in-time versions change in the
+// one commit.
 func TestCrash_DynamoDBEncryptionChangeIsAtomic(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts server processes")
 	}
 	t.Parallel()
+	for _, regions := range [][]string{{"us-east-1"}, {"us-east-1", "eu-west-1"}} {
+		t.Run(strings.Join(regions, "+"), func(t *testing.T) {
+			t.Parallel()
+			crashEncryptionChange(t, regions)
+		})
+	}
+}
+
+func crashEncryptionChange(t *testing.T, regions []string) {
 	dir := t.TempDir()
 	srv := startChild(t, dir)
 	c := srv.dynamodbClient()
+	// The change is asked of the last member.
+	via := srv.dynamodbClientIn(regions[len(regions)-1])
 	const items = 3000
 	fill := func(table string) {
 		t.Helper()
@@ -356,6 +370,16 @@ func TestCrash_DynamoDBEncryptionChangeIsAtomic(t *testing.T) {
 			GlobalSecondaryIndexes: []dtypes.GlobalSecondaryIndex{{IndexName: aws.String("by-g"), KeySchema: ks("g", ""),
 				Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeAll}}},
 			BillingMode: dtypes.BillingModePayPerRequest}))
+		for _, region := range regions[1:] {
+			must[*dynamodb.UpdateTableOutput](t)(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String(table),
+				ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Create: &dtypes.CreateReplicationGroupMemberAction{RegionName: aws.String(region)}}}}))
+		}
+		// Point-in-time recovery keeps a version of each, in each member:
+		// the change rewrites those too.
+		for _, region := range regions {
+			must[*dynamodb.UpdateContinuousBackupsOutput](t)(srv.dynamodbClientIn(region).UpdateContinuousBackups(ctx, &dynamodb.UpdateContinuousBackupsInput{
+				TableName: aws.String(table), PointInTimeRecoverySpecification: &dtypes.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: aws.Bool(true)}}))
+		}
 		for i := 0; i < items; i += 25 {
 			var puts []dtypes.WriteRequest
 			for j := i; j < i+25; j++ {
@@ -364,40 +388,42 @@ func TestCrash_DynamoDBEncryptionChangeIsAtomic(t *testing.T) {
 			}
 			must[*dynamodb.BatchWriteItemOutput](t)(c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]dtypes.WriteRequest{table: puts}}))
 		}
-		// Point-in-time recovery keeps a version of each: the change
-		// rewrites those too.
-		must[*dynamodb.UpdateContinuousBackupsOutput](t)(c.UpdateContinuousBackups(ctx, &dynamodb.UpdateContinuousBackupsInput{TableName: aws.String(table),
-			PointInTimeRecoverySpecification: &dtypes.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: aws.Bool(true)}}))
 	}
 	encrypt := &dtypes.SSESpecification{Enabled: aws.Bool(true)}
 	// How long the change takes, on a table like the one killed.
 	fill("timed")
 	start := time.Now()
-	must[*dynamodb.UpdateTableOutput](t)(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("timed"), SSESpecification: encrypt}))
+	must[*dynamodb.UpdateTableOutput](t)(via.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("timed"), SSESpecification: encrypt}))
 	took := time.Since(start)
 
 	fill("crash")
 	acked := make(chan bool, 1)
 	go func() {
-		_, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("crash"), SSESpecification: encrypt})
+		_, err := via.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("crash"), SSESpecification: encrypt})
 		acked <- err == nil
 	}()
 	delay := time.Duration(rand.Int64N(int64(2 * took)))
 	time.Sleep(delay)
 	srv.kill()
 	wasAcked := <-acked
-	// On disk, before the restart: every value in one form, the record's.
-	values := formAsRecorded(t, dir, "crash")
-	if values != 3*items { // items, index entries, versions
-		t.Fatalf("%d values of the table on disk, want %d", values, 3*items)
+	// On disk, before the restart: every value in one form, the records'.
+	values := formAsRecorded(t, dir, "crash", regions...)
+	if want := (2 + len(regions)) * items; values != want { // items, index entries, each member's versions
+		t.Fatalf("%d values of the table on disk, want %d", values, want)
 	}
 
-	c = startChild(t, dir).dynamodbClient()
-	got := sseOf(t, c, "crash")
-	switch {
-	case got == "ENABLED KMS arn:aws:kms:us-east-1:000000000000:alias/aws/dynamodb":
-	case got == "-" && !wasAcked:
-	default:
+	srv = startChild(t, dir)
+	c = srv.dynamodbClient()
+	var got []string
+	for _, region := range regions {
+		got = append(got, sseOf(t, srv.dynamodbClientIn(region), "crash"))
+	}
+	on, off := true, true
+	for i, region := range regions {
+		on = on && got[i] == "ENABLED KMS arn:aws:kms:"+region+":000000000000:alias/aws/dynamodb"
+		off = off && got[i] == "-"
+	}
+	if !on && !(off && !wasAcked) {
 		t.Fatalf("after the crash (UpdateTable acknowledged: %v): %s", wasAcked, got)
 	}
 	for i := range items {
