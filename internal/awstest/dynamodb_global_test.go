@@ -223,7 +223,7 @@ func TestDynamoDB_GlobalTables(t *testing.T) {
 			TableClassOverride: dtypes.TableClassStandardInfrequentAccess}}}},
 			"Replica specified in the Replica Update or Replica Delete action of the request was not found."},
 		{&dynamodb.UpdateTableInput{ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Update: &dtypes.UpdateReplicationGroupMemberAction{RegionName: aws.String("eu-west-1")}}}},
-			"Replica update for region eu-west-1 has no actions specified"},
+			"There are no actions specified in the Replica Update Action of the request."},
 		{&dynamodb.UpdateTableInput{ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Update: &dtypes.UpdateReplicationGroupMemberAction{RegionName: aws.String("eu-west-1"),
 			TableClassOverride: "COLD"}}}}, "Invalid table-class parameter provided."},
 		{&dynamodb.UpdateTableInput{ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Update: &dtypes.UpdateReplicationGroupMemberAction{RegionName: aws.String("eu-west-1"),
@@ -521,12 +521,44 @@ func TestDynamoDB_GlobalTableEncryption(t *testing.T) {
 	if got := keys(); got != "arn:aws:kms:us-east-1:000000000000:key/east-2 arn:aws:kms:eu-west-1:000000000000:alias/west-2" {
 		t.Fatalf("keys after the change: %s", got)
 	}
-	// A class of the table's own, through its own region.
+	// Refused, as DynamoDB refuses them: the key a member has already, a
+	// key of another region, and the account's DynamoDB key beside the
+	// customer's keys of the others.
+	for _, c := range []struct{ key, want string }{
+		{"alias/west-2", "KMSMasterKeyId must be specified for each replica."},
+		{"arn:aws:kms:us-east-1:000000000000:key/east-3", "KMS validation error for region eu-west-1: com.amazonaws.services.kms.model.NotFoundException: Invalid arn us-east-1"},
+		{"alias/aws/dynamodb", "All replica keys must either be Customer Managed CMK or AWS Managed CMK."},
+	} {
+		if _, err := replicaUpdate(east, rekey("eu-west-1", c.key)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("a replica's key %s: %v, want %q", c.key, err, c.want)
+		}
+	}
+	// A customer's key through a member's own SSESpecification is that
+	// member's alone.
+	must[*dynamodb.UpdateTableOutput](t)(west.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("ledger"),
+		SSESpecification: &dtypes.SSESpecification{Enabled: aws.Bool(true), SSEType: dtypes.SSETypeKms, KMSMasterKeyId: aws.String("west-3")}}))
+	if got := keys(); got != "arn:aws:kms:us-east-1:000000000000:key/east-2 arn:aws:kms:eu-west-1:000000000000:key/west-3" {
+		t.Fatalf("keys after eu-west-1's own change: %s", got)
+	}
+	// A class of the table's own, through its own region; a class given
+	// by UpdateTable is every member's.
+	classes := func() string {
+		t.Helper()
+		var got []string
+		for _, c := range []*dynamodb.Client{east, west} {
+			d := must[*dynamodb.DescribeTableOutput](t)(c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("ledger")})).Table
+			got = append(got, string(d.TableClassSummary.TableClass)+"/"+string(d.Replicas[0].ReplicaTableClassSummary.TableClass))
+		}
+		return strings.Join(got, " ")
+	}
 	must[*dynamodb.UpdateTableOutput](t)(replicaUpdate(east, dtypes.ReplicationGroupUpdate{Update: &dtypes.UpdateReplicationGroupMemberAction{
 		RegionName: aws.String("us-east-1"), TableClassOverride: dtypes.TableClassStandardInfrequentAccess}}))
-	if c := must[*dynamodb.DescribeTableOutput](t)(east.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("ledger")})).Table.TableClassSummary; c == nil ||
-		c.TableClass != dtypes.TableClassStandardInfrequentAccess {
-		t.Fatalf("us-east-1's class: %+v", c)
+	if got := classes(); got != "STANDARD_INFREQUENT_ACCESS/STANDARD_INFREQUENT_ACCESS STANDARD_INFREQUENT_ACCESS/STANDARD_INFREQUENT_ACCESS" {
+		t.Fatalf("classes (own/other's, by region): %s", got)
+	}
+	must[*dynamodb.UpdateTableOutput](t)(west.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("ledger"), TableClass: dtypes.TableClassStandard}))
+	if got := classes(); got != "STANDARD/STANDARD STANDARD/STANDARD" {
+		t.Fatalf("classes after UpdateTable's: %s", got)
 	}
 
 	// Encryption off through one member is off for both, and every item
@@ -554,16 +586,16 @@ func TestDynamoDB_GlobalTableEncryption(t *testing.T) {
 	east, west = srv.DynamoDB(), srv.DynamoDBAs(awstest.Client{Region: "eu-west-1"})
 
 	// On again, with the account's DynamoDB key: each member gets its
-	// region's. Then a customer's key for us-east-1 alone.
+	// region's. A customer's key for one of them would mix the kinds.
 	must[*dynamodb.UpdateTableOutput](t)(east.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("ledger"),
 		SSESpecification: &dtypes.SSESpecification{Enabled: aws.Bool(true)}}))
 	if got := keys(); got != "arn:aws:kms:us-east-1:000000000000:alias/aws/dynamodb arn:aws:kms:eu-west-1:000000000000:alias/aws/dynamodb" {
 		t.Fatalf("keys with the account's DynamoDB key: %s", got)
 	}
-	must[*dynamodb.UpdateTableOutput](t)(east.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("ledger"),
-		SSESpecification: &dtypes.SSESpecification{Enabled: aws.Bool(true), SSEType: dtypes.SSETypeKms, KMSMasterKeyId: aws.String(eastKey)}}))
-	if got := keys(); got != eastKey+" arn:aws:kms:eu-west-1:000000000000:alias/aws/dynamodb" {
-		t.Fatalf("keys after a customer's key for us-east-1: %s", got)
+	if _, err := east.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("ledger"),
+		SSESpecification: &dtypes.SSESpecification{Enabled: aws.Bool(true), SSEType: dtypes.SSETypeKms, KMSMasterKeyId: aws.String(eastKey)}}); err == nil ||
+		!strings.Contains(err.Error(), "All replica keys must either be Customer Managed CMK or AWS Managed CMK.") {
+		t.Fatalf("a customer's key for one member of a group under the account's key: %v", err)
 	}
 	put(west, "d")
 	if got := ids(east); got != "a=s-a b=s-b c=s-c d=s-d" {

@@ -319,9 +319,20 @@ func TestDynamoDB_EncryptionRefused(t *testing.T) {
 			"One or more parameter values were invalid: SSEType KMS is required if KMSMasterKeyId is specified"},
 		{&dtypes.SSESpecification{Enabled: aws.Bool(true), SSEType: "RSA"},
 			"1 validation error detected: Value 'RSA' at 'sSESpecification.sSEType' failed to satisfy constraint: Member must satisfy enum value set: [AES256, KMS]"},
+		// A key serves its own region only.
+		{&dtypes.SSESpecification{Enabled: aws.Bool(true), SSEType: dtypes.SSETypeKms, KMSMasterKeyId: aws.String("arn:aws:kms:eu-west-1:000000000000:key/k")},
+			"KMS validation error: com.amazonaws.services.kms.model.NotFoundException: Invalid arn eu-west-1"},
 	} {
 		wantMessage(t, create("refused", tc.sse), tc.want)
 	}
+	// A table's own region is updated through ReplicaUpdates only while
+	// the table is global (as Terraform changes a global table's key).
+	if err := create("plain", nil); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("plain"), ReplicaUpdates: []dtypes.ReplicationGroupUpdate{
+		{Update: &dtypes.UpdateReplicationGroupMemberAction{RegionName: aws.String("us-east-1"), KMSMasterKeyId: aws.String("k")}}}})
+	wantMessage(t, err, "Cannot add, delete, or update the local region through ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.")
 	// Enabled false, or nothing asked, is the key AWS owns.
 	for i, sse := range []*dtypes.SSESpecification{nil, {}, {Enabled: aws.Bool(false)}} {
 		name := "owned" + itoa(i)

@@ -247,10 +247,18 @@ func (a *ReplicationGroupMemberAction) check() error {
 	return checkTableClass(a.TableClassOverride)
 }
 
-// apply sets a member's own settings as the action asks.
+// apply sets a member's own settings as the action asks. A key is the
+// member's region's (a bare id or an alias is resolved there), and an
+// Update must change it: DynamoDB refuses the key a member has already.
 func (s *Service) apply(a *ReplicationGroupMemberAction, rec *tableRecord) error {
 	if a.KMSMasterKeyId != "" {
 		key := seal.KeyARN(a.KMSMasterKeyId, rec.Account, rec.Region, defaultKMSAlias)
+		if r := keyRegion(key); r != rec.Region {
+			return validationf("KMS validation error for region %s: com.amazonaws.services.kms.model.NotFoundException: Invalid arn %s", rec.Region, r)
+		}
+		if key == rec.KMSKey {
+			return errReplicaKeys
+		}
 		if err := s.checkEncryption(key); err != nil {
 			return err
 		}
@@ -259,6 +267,11 @@ func (s *Service) apply(a *ReplicationGroupMemberAction, rec *tableRecord) error
 	rec.setClass(a.TableClassOverride, s.clock.Now())
 	return nil
 }
+
+// errReplicaKeys is DynamoDB's answer to a request that would leave a
+// global table's members encrypted unalike, one in the clear and one
+// under a key, or that names a key a member has already.
+var errReplicaKeys = invalidParam("KMSMasterKeyId must be specified for each replica.")
 
 // ReplicaDescription is a member of a global table as DescribeTable
 // lists it (the others than the table described).
@@ -303,7 +316,9 @@ func (s *Service) memberRecord(rec *tableRecord) func(string) (tableRecord, bool
 		}
 		m.mu.RLock()
 		defer m.mu.RUnlock()
-		return m.rec, !m.deleted
+		// A table of that name that is not (or no longer) a member is
+		// not described as one.
+		return m.rec, !m.deleted && m.rec.dataID() == rec.dataID()
 	}
 }
 
@@ -377,6 +392,10 @@ func (s *Service) updateReplicas(ctx context.Context, in *UpdateTableInput) (*Up
 		recs[rec.Region] = &rec
 	}
 	src := recs[sc.region]
+	if !src.global() && slices.ContainsFunc(in.ReplicaUpdates, func(u ReplicationGroupUpdate) bool { return u.Update != nil }) {
+		// Only a member of a group is updated through ReplicaUpdates.
+		return nil, validationf("Cannot add, delete, or update the local region through ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.")
+	}
 	sealed := src.encrypted() // the group's items, as they are stored now
 	var made []*tableRecord
 	removed, updated := map[string]bool{}, map[string]bool{}
@@ -398,7 +417,7 @@ func (s *Service) updateReplicas(ctx context.Context, in *UpdateTableInput) (*Up
 				return nil, errReplicaNotFound
 			}
 			if u.Update.KMSMasterKeyId == "" && u.Update.TableClassOverride == "" {
-				return nil, invalidParam("Replica update for region %s has no actions specified", rec.Region)
+				return nil, validationf("There are no actions specified in the Replica Update Action of the request.")
 			}
 			if err := s.apply(u.Update, rec); err != nil {
 				return nil, err
@@ -422,6 +441,9 @@ func (s *Service) updateReplicas(ctx context.Context, in *UpdateTableInput) (*Up
 	}
 	if recs[sc.region] == nil { // unreachable: the local region was refused
 		return nil, validationf("Cannot add, delete, or update the local region through ReplicaUpdates.")
+	}
+	if err := s.namesFree(made); err != nil { // before the work of a reseal
+		return nil, err
 	}
 	b := s.db.NewBatch()
 	defer b.Close()
@@ -459,15 +481,20 @@ var errReplicaNotFound = validationf("Replica specified in the Replica Update or
 // resealGroup checks that the members of a group to be, recs, are
 // encrypted alike, each under its own key, or none is, and adds to b the
 // group's items, index entries and point-in-time versions in the form
-// that asks for, when it is not the form they are in (sealed).
+// that asks for, when it is not the form they are in (sealed). Alike is
+// DynamoDB's rule: every member under a key of the customer's, or every
+// member under the account's DynamoDB key of its region.
 func (s *Service) resealGroup(b *meta.Batch, recs map[string]*tableRecord, sealed bool) error {
 	var all []*tableRecord
 	for _, region := range slices.Sorted(maps.Keys(recs)) {
 		all = append(all, recs[region])
 	}
 	for _, rec := range all[1:] {
-		if rec.encrypted() != all[0].encrypted() {
-			return invalidParam("KMSMasterKeyId must be specified for each replica.")
+		switch {
+		case rec.encrypted() != all[0].encrypted():
+			return errReplicaKeys
+		case rec.encrypted() && isDefaultKey(rec.KMSKey) != isDefaultKey(all[0].KMSKey):
+			return invalidParam("All replica keys must either be Customer Managed CMK or AWS Managed CMK.")
 		}
 	}
 	if all[0].encrypted() == sealed {
@@ -646,7 +673,9 @@ func (s *Service) leaveGroup(t *table, members []*table) (*DeleteTableOutput, er
 	if err := s.regroup(b, members, recs, nil, map[string]bool{t.key.region: true}); err != nil {
 		return nil, err
 	}
-	return &DeleteTableOutput{TableDescription: s.describe(&rec, "DELETING", 0, 0)}, nil
+	out := &DeleteTableOutput{TableDescription: s.describe(&rec, "DELETING", 0, 0)}
+	describeReplicas(&out.TableDescription, lockedMembers(members))
+	return out, nil
 }
 
 // putTableRecord adds a table's record to b.

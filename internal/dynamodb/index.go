@@ -749,13 +749,16 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		closed = s.closeStream(&rec)
 	}
 	// The other members of a global table share the items and index
-	// entries, filled once above: their records take the indexes too.
+	// entries, filled once above: their records take the indexes too. A
+	// class given here is every member's, as on DynamoDB (a member's own
+	// is ReplicaUpdates' TableClassOverride).
 	shared := map[*table]tableRecord{}
-	if in.GlobalSecondaryIndexUpdates != nil {
+	if in.GlobalSecondaryIndexUpdates != nil || in.TableClass != "" {
 		for _, m := range members {
 			if m != t {
 				mr := m.rec
 				mr.Attributes, mr.Indexes = rec.Attributes, rec.Indexes
+				mr.setClass(in.TableClass, s.clock.Now())
 				if err := putTableRecord(save, &mr); err != nil {
 					return nil, err
 				}

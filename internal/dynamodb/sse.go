@@ -85,7 +85,21 @@ func (e *SSESpecification) kmsKey(sc scope, member string) (string, error) {
 	if e.Enabled == nil && e.SSEType == "" {
 		return "", nil
 	}
-	return seal.KeyARN(e.KMSMasterKeyId, sc.account, sc.region, defaultKMSAlias), nil
+	key := seal.KeyARN(e.KMSMasterKeyId, sc.account, sc.region, defaultKMSAlias)
+	if r := keyRegion(key); r != sc.region {
+		return "", validationf("KMS validation error: com.amazonaws.services.kms.model.NotFoundException: Invalid arn %s", r)
+	}
+	return key, nil
+}
+
+// keyRegion is the region a KMS key's ARN names: a key serves its own
+// region only, so a table's key, and each replica's, must be of its
+// region. A bare id or alias is taken as the table's region's.
+func keyRegion(arn string) string {
+	if parts := strings.SplitN(arn, ":", 5); len(parts) == 5 {
+		return parts[3]
+	}
+	return ""
 }
 
 // changes refuses, as DynamoDB does, an UpdateTable specification that

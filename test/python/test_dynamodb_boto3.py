@@ -950,9 +950,15 @@ class DynamoDBGlobalTableTest(unittest.TestCase):
         west.update_table(TableName=name, SSESpecification={"Enabled": True})
         self.assertEqual(east.describe_table(TableName=name)["Table"]["SSEDescription"]["KMSMasterKeyArn"],
                          "arn:aws:kms:us-east-1:000000000000:alias/aws/dynamodb")
+        # One member under a customer's key and one under the account's
+        # would mix the kinds; both members' keys change in one request.
+        with self.assertRaisesRegex(east.exceptions.ClientError, "All replica keys must either be Customer Managed CMK or AWS Managed CMK"):
+            east.update_table(TableName=name, ReplicaUpdates=[{"Update": {"RegionName": "ap-southeast-2", "KMSMasterKeyId": "key-2"}}])
         out = json.loads(harness.aws("dynamodb", "update-table", "--table-name", name, "--replica-updates",
-                                     "Update={RegionName=ap-southeast-2,KMSMasterKeyId=key-2}").stdout)
+                                     "Update={RegionName=ap-southeast-2,KMSMasterKeyId=key-2}",
+                                     "Update={RegionName=us-east-1,KMSMasterKeyId=key-1}").stdout)
         self.assertEqual(out["TableDescription"]["Replicas"][0]["ReplicaStatus"], "UPDATING")
+        self.assertEqual(out["TableDescription"]["SSEDescription"]["KMSMasterKeyArn"], "arn:aws:kms:us-east-1:000000000000:key/key-1")
         replica = east.describe_table(TableName=name)["Table"]["Replicas"][0]
         self.assertEqual((replica["KMSMasterKeyId"], replica["ReplicaTableClassSummary"]["TableClass"]),
                          ("arn:aws:kms:ap-southeast-2:000000000000:key/key-2", "STANDARD_INFREQUENT_ACCESS"))
