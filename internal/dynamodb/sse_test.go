@@ -23,7 +23,9 @@ func TestSSESpecificationKMSKey(t *testing.T) {
 		{`{"SSEType":"KMS"}`, "arn:aws:kms:eu-west-1:123456789012:alias/aws/dynamodb"},
 		{`{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"1234abcd-12ab"}`, "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab"},
 		{`{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"alias/lake"}`, "arn:aws:kms:eu-west-1:123456789012:alias/lake"},
-		{`{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"arn:aws:kms:us-east-1:111122223333:key/k"}`, "arn:aws:kms:us-east-1:111122223333:key/k"},
+		{`{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"arn:aws:kms:eu-west-1:111122223333:key/k"}`, "arn:aws:kms:eu-west-1:111122223333:key/k"}, // another account's
+		{`{"Enabled":true,"SSEType":"KMS","KMSMasterKeyId":"arn:aws:kms:us-east-1:123456789012:key/k"}`,
+			"error: KMS validation error: com.amazonaws.services.kms.model.NotFoundException: Invalid arn us-east-1"}, // another region's
 		{`{"Enabled":true,"SSEType":"AES256"}`, "error: One or more parameter values were invalid: SSEType AES256 is not supported"},
 		{`{"Enabled":true,"KMSMasterKeyId":"alias/lake"}`, "error: One or more parameter values were invalid: SSEType KMS is required if KMSMasterKeyId is specified"},
 		{`{"Enabled":false,"SSEType":"KMS"}`, "error: One or more parameter values were invalid: SSEType can not be specified if Enabled is false"},
