@@ -597,6 +597,13 @@ func TestDynamoDB_GlobalTableEncryption(t *testing.T) {
 		!strings.Contains(err.Error(), "All replica keys must either be Customer Managed CMK or AWS Managed CMK.") {
 		t.Fatalf("a customer's key for one member of a group under the account's key: %v", err)
 	}
+	// A third replica named with the account's key, as it would get it
+	// unnamed: its own region's.
+	up = must[*dynamodb.UpdateTableOutput](t)(replicaUpdate(east, create("ap-south-1", aws.String("alias/aws/dynamodb"))))
+	if r := up.TableDescription.Replicas; len(r) != 2 || aws.ToString(r[0].KMSMasterKeyId) != "arn:aws:kms:ap-south-1:000000000000:alias/aws/dynamodb" {
+		t.Fatalf("UpdateTable answered replicas %+v", r)
+	}
+	must[*dynamodb.UpdateTableOutput](t)(replicaUpdate(east, dtypes.ReplicationGroupUpdate{Delete: &dtypes.DeleteReplicationGroupMemberAction{RegionName: aws.String("ap-south-1")}}))
 	put(west, "d")
 	if got := ids(east); got != "a=s-a b=s-b c=s-c d=s-d" {
 		t.Fatalf("us-east-1 reads %s", got)

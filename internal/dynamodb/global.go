@@ -435,6 +435,10 @@ func (s *Service) updateReplicas(ctx context.Context, in *UpdateTableInput) (*Up
 			if err := s.apply(c, m); err != nil {
 				return nil, err
 			}
+			if c.KMSMasterKeyId == "" && src.encrypted() && isDefaultKey(src.KMSKey) {
+				// The account's DynamoDB key, as src's, in the replica's region.
+				m.KMSKey = seal.KeyARN("", m.Account, m.Region, defaultKMSAlias)
+			}
 			recs[c.RegionName] = m
 			made = append(made, m)
 		}
@@ -616,23 +620,17 @@ func (s *Service) namesFreeLocked(made []*tableRecord) error {
 
 // newReplica returns the record of a new member of src's group, which
 // from now keeps its items where src does.
-// It has src's class, and its encryption: under the account's DynamoDB
-// key in its own region when src has that key, and in the clear when src
-// has none; a table under a key of the customer's needs one named for
-// each replica (apply).
+// It has src's class, and no key: updateReplicas gives it the one its
+// Create names, or the account's DynamoDB key when src has that.
 func (s *Service) newReplica(src *tableRecord, region string) *tableRecord {
 	if src.DataID == "" {
 		src.DataID = src.ID
 	}
-	rec := &tableRecord{
+	return &tableRecord{
 		Account: src.Account, Region: region, Name: src.Name, ID: newID(), DataID: src.DataID,
 		KeySchema: src.KeySchema, Attributes: src.Attributes, BillingMode: src.BillingMode, Created: s.clock.Now().UnixMilli(),
 		TableClass: src.TableClass, TTL: src.TTL, Indexes: slices.Clone(src.Indexes),
 	}
-	if src.encrypted() && isDefaultKey(src.KMSKey) {
-		rec.KMSKey = seal.KeyARN("", rec.Account, region, defaultKMSAlias)
-	}
-	return rec
 }
 
 // dropMember adds to b what removing a member of a global table removes:
