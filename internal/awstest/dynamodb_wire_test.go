@@ -94,9 +94,9 @@ func TestJSON_AuthRefusals(t *testing.T) {
 		{"Malformed", "DynamoDB_20120810.ListTables", aws.Credentials{}, now, map[string]string{"Authorization": "AWS4-HMAC-SHA256 Credential=x"},
 			400, "com.amazon.coral.service#IncompleteSignatureException", "The authorization header is malformed", true, true},
 		{"StreamsWrongSecret", "DynamoDBStreams_20120810.ListStreams", aws.Credentials{AccessKeyID: "test", SecretAccessKey: "wrong"}, now, nil,
-			403, "InvalidSignatureException", "The request signature we calculated", false, true},
+			400, "InvalidSignatureException", "The request signature we calculated", false, true},
 		{"KinesisWrongSecret", "Kinesis_20131202.ListStreams", aws.Credentials{AccessKeyID: "test", SecretAccessKey: "wrong"}, now, nil,
-			403, "InvalidSignatureException", "The request signature we calculated", false, false},
+			400, "InvalidSignatureException", "The request signature we calculated", false, false},
 		{"KinesisUnsigned", "Kinesis_20131202.ListStreams", aws.Credentials{}, now, nil,
 			403, "MissingAuthenticationTokenException", "Missing Authentication Token", false, false},
 	} {

@@ -1,6 +1,7 @@
 package awsjson
 
 import (
+	"net/http"
 	"time"
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
@@ -15,7 +16,22 @@ import (
 // the message, where a JSON client shows them. Other errors keep
 // their code and message. The result is always a new value, without S3's
 // members.
+//
+// The status is 400 where S3 answers 403, as these services answer a bad
+// signature or key ("Service: AmazonKinesis; Status Code: 400; Error Code:
+// InvalidSignatureException", Glue's and ECS's UnrecognizedClientException
+// likewise), but for a missing token, which their framework answers 403
+// ("Missing Authentication Token"; DynamoDB's 400 is its own,
+// Service.ForbiddenStatus).
 func AuthError(e *awserr.Error) *awserr.Error {
+	out := authError(e)
+	if out.Status == http.StatusForbidden && out.Code != "MissingAuthenticationTokenException" {
+		out.Status = http.StatusBadRequest
+	}
+	return out
+}
+
+func authError(e *awserr.Error) *awserr.Error {
 	switch e.Code {
 	case "SignatureDoesNotMatch", "XAmzContentSHA256Mismatch":
 		msg := "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
@@ -34,7 +50,7 @@ func AuthError(e *awserr.Error) *awserr.Error {
 		return rewritten(e, "IncompleteSignatureException", e.Message)
 	case "InvalidArgument":
 		if e.Message == "Unsupported Authorization Type" { // not AWS4: no token at all, to these services
-			return rewritten(e, "MissingAuthenticationTokenException", "Missing Authentication Token")
+			return &awserr.Error{Code: "MissingAuthenticationTokenException", Message: "Missing Authentication Token", Status: http.StatusForbidden, Err: e.Err}
 		}
 		return rewritten(e, "IncompleteSignatureException", e.Message)
 	case "AccessDenied":

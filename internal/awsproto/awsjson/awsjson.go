@@ -105,8 +105,9 @@ type Service struct {
 	// answer it writes whole, as DynamoDB does: its SDKs check the body
 	// against it.
 	CRC32 bool
-	// ForbiddenStatus, when set, replaces 403 in the front door's refusals
-	// (Refuse): DynamoDB answers a bad signature or key with 400.
+	// ForbiddenStatus, when set, replaces the 403 left in the front door's
+	// refusals (Refuse) once AuthError has made the others 400: DynamoDB
+	// answers even a missing token with 400.
 	ForbiddenStatus int
 	// MissingTokenMessage, when set, is the message of the refusal of an
 	// unsigned request: DynamoDB's "Request is missing Authentication
