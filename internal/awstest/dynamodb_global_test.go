@@ -522,15 +522,20 @@ func TestDynamoDB_GlobalTableEncryption(t *testing.T) {
 		t.Fatalf("keys after the change: %s", got)
 	}
 	// Refused, as DynamoDB refuses them: the key a member has already, a
-	// key of another region, and the account's DynamoDB key beside the
-	// customer's keys of the others.
-	for _, c := range []struct{ key, want string }{
-		{"alias/west-2", "KMSMasterKeyId must be specified for each replica."},
-		{"arn:aws:kms:us-east-1:000000000000:key/east-3", "KMS validation error for region eu-west-1: com.amazonaws.services.kms.model.NotFoundException: Invalid arn us-east-1"},
-		{"alias/aws/dynamodb", "All replica keys must either be Customer Managed CMK or AWS Managed CMK."},
+	// key of another region, and the account's DynamoDB key (asked of
+	// every member at once by SSESpecification; a replica made with it
+	// beside the customer's keys of the others is a mix of kinds).
+	for _, c := range []struct {
+		u    dtypes.ReplicationGroupUpdate
+		want string
+	}{
+		{rekey("eu-west-1", "alias/west-2"), "KMSMasterKeyId must be specified for each replica."},
+		{rekey("eu-west-1", "arn:aws:kms:us-east-1:000000000000:key/east-3"), "KMS validation error for region eu-west-1: com.amazonaws.services.kms.model.NotFoundException: Invalid arn us-east-1"},
+		{rekey("eu-west-1", "alias/aws/dynamodb"), "KMSMasterKeyId must be specified for each replica."},
+		{create("ap-south-1", aws.String("alias/aws/dynamodb")), "All replica keys must either be Customer Managed CMK or AWS Managed CMK."},
 	} {
-		if _, err := replicaUpdate(east, rekey("eu-west-1", c.key)); err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("a replica's key %s: %v, want %q", c.key, err, c.want)
+		if _, err := replicaUpdate(east, c.u); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want %q", c.u, err, c.want)
 		}
 	}
 	// A customer's key through a member's own SSESpecification is that
@@ -551,9 +556,14 @@ func TestDynamoDB_GlobalTableEncryption(t *testing.T) {
 		}
 		return strings.Join(got, " ")
 	}
-	must[*dynamodb.UpdateTableOutput](t)(replicaUpdate(east, dtypes.ReplicationGroupUpdate{Update: &dtypes.UpdateReplicationGroupMemberAction{
-		RegionName: aws.String("us-east-1"), TableClassOverride: dtypes.TableClassStandardInfrequentAccess}}))
-	if got := classes(); got != "STANDARD_INFREQUENT_ACCESS/STANDARD_INFREQUENT_ACCESS STANDARD_INFREQUENT_ACCESS/STANDARD_INFREQUENT_ACCESS" {
+	classOverride := func(region string, class dtypes.TableClass) {
+		t.Helper()
+		must[*dynamodb.UpdateTableOutput](t)(replicaUpdate(east, dtypes.ReplicationGroupUpdate{Update: &dtypes.UpdateReplicationGroupMemberAction{
+			RegionName: aws.String(region), TableClassOverride: class}}))
+	}
+	classOverride("us-east-1", dtypes.TableClassStandardInfrequentAccess)
+	classOverride("eu-west-1", dtypes.TableClassStandard)
+	if got := classes(); got != "STANDARD_INFREQUENT_ACCESS/STANDARD STANDARD/STANDARD_INFREQUENT_ACCESS" {
 		t.Fatalf("classes (own/other's, by region): %s", got)
 	}
 	must[*dynamodb.UpdateTableOutput](t)(west.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("ledger"), TableClass: dtypes.TableClassStandard}))
@@ -598,12 +608,21 @@ func TestDynamoDB_GlobalTableEncryption(t *testing.T) {
 		t.Fatalf("a customer's key for one member of a group under the account's key: %v", err)
 	}
 	// A third replica named with the account's key, as it would get it
-	// unnamed: its own region's.
+	// unnamed: its own region's. Deleted in its region, it answers the
+	// others' keys.
 	up = must[*dynamodb.UpdateTableOutput](t)(replicaUpdate(east, create("ap-south-1", aws.String("alias/aws/dynamodb"))))
-	if r := up.TableDescription.Replicas; len(r) != 2 || aws.ToString(r[0].KMSMasterKeyId) != "arn:aws:kms:ap-south-1:000000000000:alias/aws/dynamodb" {
+	const southKey = "arn:aws:kms:ap-south-1:000000000000:alias/aws/dynamodb"
+	if r := up.TableDescription.Replicas; len(r) != 2 || aws.ToString(r[0].KMSMasterKeyId) != southKey {
 		t.Fatalf("UpdateTable answered replicas %+v", r)
 	}
-	must[*dynamodb.UpdateTableOutput](t)(replicaUpdate(east, dtypes.ReplicationGroupUpdate{Delete: &dtypes.DeleteReplicationGroupMemberAction{RegionName: aws.String("ap-south-1")}}))
+	south := srv.DynamoDBAs(awstest.Client{Region: "ap-south-1"})
+	if got := sseOf(t, south, "ledger"); got != "ENABLED KMS "+southKey {
+		t.Fatalf("ap-south-1's encryption: %s", got)
+	}
+	gone := must[*dynamodb.DeleteTableOutput](t)(south.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String("ledger")})).TableDescription
+	if r := gone.Replicas; len(r) != 2 || aws.ToString(r[1].KMSMasterKeyId) != "arn:aws:kms:us-east-1:000000000000:alias/aws/dynamodb" {
+		t.Fatalf("DeleteTable answered replicas %+v", r)
+	}
 	put(west, "d")
 	if got := ids(east); got != "a=s-a b=s-b c=s-c d=s-d" {
 		t.Fatalf("us-east-1 reads %s", got)

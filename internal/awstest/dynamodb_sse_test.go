@@ -333,6 +333,9 @@ func TestDynamoDB_EncryptionRefused(t *testing.T) {
 	_, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("plain"), ReplicaUpdates: []dtypes.ReplicationGroupUpdate{
 		{Update: &dtypes.UpdateReplicationGroupMemberAction{RegionName: aws.String("us-east-1"), KMSMasterKeyId: aws.String("k")}}}})
 	wantMessage(t, err, "Cannot add, delete, or update the local region through ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.")
+	_, err = c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("plain"), ReplicaUpdates: []dtypes.ReplicationGroupUpdate{
+		{Update: &dtypes.UpdateReplicationGroupMemberAction{RegionName: aws.String("eu-west-1"), TableClassOverride: dtypes.TableClassStandard}}}})
+	wantMessage(t, err, "Replica specified in the Replica Update or Replica Delete action of the request was not found.")
 	// Enabled false, or nothing asked, is the key AWS owns.
 	for i, sse := range []*dtypes.SSESpecification{nil, {}, {Enabled: aws.Bool(false)}} {
 		name := "owned" + itoa(i)

@@ -270,7 +270,8 @@ func (s *Service) apply(a *ReplicationGroupMemberAction, rec *tableRecord) error
 
 // errReplicaKeys is DynamoDB's answer to a request that would leave a
 // global table's members encrypted unalike, one in the clear and one
-// under a key, or that names a key a member has already.
+// under a key, and to an Update naming the key a member has already or
+// the account's DynamoDB key (ack-api-quirks DDB-TABLE-295, 309).
 var errReplicaKeys = invalidParam("KMSMasterKeyId must be specified for each replica.")
 
 // ReplicaDescription is a member of a global table as DescribeTable
@@ -392,8 +393,9 @@ func (s *Service) updateReplicas(ctx context.Context, in *UpdateTableInput) (*Up
 		recs[rec.Region] = &rec
 	}
 	src := recs[sc.region]
-	if !src.global() && slices.ContainsFunc(in.ReplicaUpdates, func(u ReplicationGroupUpdate) bool { return u.Update != nil }) {
-		// Only a member of a group is updated through ReplicaUpdates.
+	if !src.global() && slices.ContainsFunc(in.ReplicaUpdates, func(u ReplicationGroupUpdate) bool { return u.Update != nil && u.Update.RegionName == sc.region }) {
+		// The table's own region is updated here only as a member of a
+		// group.
 		return nil, validationf("Cannot add, delete, or update the local region through ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.")
 	}
 	sealed := src.encrypted() // the group's items, as they are stored now
@@ -418,6 +420,11 @@ func (s *Service) updateReplicas(ctx context.Context, in *UpdateTableInput) (*Up
 			}
 			if u.Update.KMSMasterKeyId == "" && u.Update.TableClassOverride == "" {
 				return nil, validationf("There are no actions specified in the Replica Update Action of the request.")
+			}
+			if isDefaultKey(seal.KeyARN(u.Update.KMSMasterKeyId, rec.Account, rec.Region, "")) {
+				// The account's key is asked of every member at once, by
+				// SSESpecification: DynamoDB refuses it here.
+				return nil, errReplicaKeys
 			}
 			if err := s.apply(u.Update, rec); err != nil {
 				return nil, err
