@@ -12,6 +12,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -1675,4 +1676,83 @@ func TestDynamoDB_ItemCollectionMetrics(t *testing.T) {
 	check("TransactWriteItems", &tx.ItemCollectionMetrics["orders"][0], "dee")
 	check("TransactWriteItems", &tx.ItemCollectionMetrics["orders"][1], "eve") // deleting nothing still names it
 	check("TransactWriteItems", &tx.ItemCollectionMetrics["orders"][2], "fay")
+}
+
+// DescribeTable counts a table's items and index entries as they are when
+// it answers (AWS refreshes them every six hours). A count stands while
+// the store commits nothing, so a second DescribeTable of an idle table
+// scans nothing; every kind of write in between is counted: puts, a batch,
+// a deletion, a transaction, an expiry on the server clock, an index made.
+func TestDynamoDB_DescribeTableCountsNow(t *testing.T) {
+	t.Parallel()
+	srv := awstest.New(t)
+	c := srv.DynamoDB()
+	must[*dynamodb.CreateTableOutput](t)(c.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("counted"), KeySchema: ks("id", ""),
+		AttributeDefinitions: []dtypes.AttributeDefinition{attr("id", dtypes.ScalarAttributeTypeS), attr("status", dtypes.ScalarAttributeTypeS)},
+		GlobalSecondaryIndexes: []dtypes.GlobalSecondaryIndex{{IndexName: aws.String("by-status"), KeySchema: ks("status", ""),
+			Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeKeysOnly}}},
+		BillingMode: dtypes.BillingModePayPerRequest}))
+	must[*dynamodb.UpdateTimeToLiveOutput](t)(c.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{TableName: aws.String("counted"),
+		TimeToLiveSpecification: &dtypes.TimeToLiveSpecification{AttributeName: aws.String("expires"), Enabled: aws.Bool(true)}}))
+	// counts reads DescribeTable twice, the second answer from the first's
+	// count, and returns "items/entries of each index" after checking the
+	// two agree.
+	counts := func() string {
+		t.Helper()
+		var got [2]string
+		for i := range got {
+			d := must[*dynamodb.DescribeTableOutput](t)(c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("counted")})).Table
+			got[i] = fmt.Sprint(aws.ToInt64(d.ItemCount))
+			for _, ix := range d.GlobalSecondaryIndexes {
+				got[i] += fmt.Sprintf("/%s:%d", aws.ToString(ix.IndexName), aws.ToInt64(ix.ItemCount))
+			}
+			if aws.ToInt64(d.ItemCount) > 0 && aws.ToInt64(d.TableSizeBytes) == 0 {
+				t.Fatalf("%d items of no size", aws.ToInt64(d.ItemCount))
+			}
+		}
+		if got[0] != got[1] {
+			t.Fatalf("DescribeTable twice: %s, then %s", got[0], got[1])
+		}
+		return got[0]
+	}
+	put := func(id string, extra map[string]dtypes.AttributeValue) {
+		t.Helper()
+		item := map[string]dtypes.AttributeValue{"id": str(id), "status": str("open")}
+		for k, v := range extra {
+			item[k] = v
+		}
+		must[*dynamodb.PutItemOutput](t)(c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("counted"), Item: item}))
+	}
+	if got := counts(); got != "0/by-status:0" {
+		t.Fatalf("a new table: %s", got)
+	}
+	put("a", nil)
+	put("b", map[string]dtypes.AttributeValue{"expires": num(strconv.FormatInt(srv.Clock().Now().Unix()+60, 10))})
+	if got := counts(); got != "2/by-status:2" {
+		t.Fatalf("after two puts: %s", got)
+	}
+	must[*dynamodb.BatchWriteItemOutput](t)(c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]dtypes.WriteRequest{"counted": {
+		{PutRequest: &dtypes.PutRequest{Item: map[string]dtypes.AttributeValue{"id": str("c")}}},
+		{DeleteRequest: &dtypes.DeleteRequest{Key: map[string]dtypes.AttributeValue{"id": str("a")}}}}}}))
+	if got := counts(); got != "2/by-status:1" {
+		t.Fatalf("after a batch: %s", got)
+	}
+	must[*dynamodb.TransactWriteItemsOutput](t)(c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []dtypes.TransactWriteItem{
+		{Put: &dtypes.Put{TableName: aws.String("counted"), Item: map[string]dtypes.AttributeValue{"id": str("d"), "status": str("shut")}}}}}))
+	if got := counts(); got != "3/by-status:2" {
+		t.Fatalf("after a transaction: %s", got)
+	}
+	advance(t, srv, 5*time.Minute) // b expires, in a pass that runs in the background
+	for deadline := time.Now().Add(30 * time.Second); counts() != "2/by-status:1"; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("after b's expiry: %s", counts())
+		}
+	}
+	must[*dynamodb.UpdateTableOutput](t)(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("counted"),
+		AttributeDefinitions: []dtypes.AttributeDefinition{attr("id", dtypes.ScalarAttributeTypeS)},
+		GlobalSecondaryIndexUpdates: []dtypes.GlobalSecondaryIndexUpdate{{Create: &dtypes.CreateGlobalSecondaryIndexAction{IndexName: aws.String("by-id"),
+			KeySchema: ks("id", ""), Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeKeysOnly}}}}}))
+	if got := counts(); got != "2/by-status:1/by-id:2" {
+		t.Fatalf("after an index was made: %s", got)
+	}
 }

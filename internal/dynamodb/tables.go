@@ -88,6 +88,8 @@ type table struct {
 	// under the write lock (lockForFill), for DescribeTable to answer
 	// CREATING from rather than wait for the fill.
 	filling atomic.Pointer[tableRecord]
+	// counted is what DescribeTable last counted of the table (countedStats).
+	counted atomic.Pointer[tableStats]
 }
 
 // lockForFill write-locks a new table a restore or an import is about to
@@ -728,10 +730,56 @@ func (s *Service) DescribeTable(ctx context.Context, in *TableNameInput) (*Descr
 	}
 	d := s.describe(&rec, "ACTIVE", 0, 0)
 	describeReplicas(&d, s.memberRecord(&rec))
-	if err := s.stats(&rec, &d); err != nil {
+	if err := s.countedStats(t, &rec, &d); err != nil {
 		return nil, err
 	}
 	return &DescribeTableOutput{Table: d}, nil
+}
+
+// tableStats is a table's items and index entries as stats counted them,
+// with the store's commit count read before the count began.
+type tableStats struct {
+	commits     uint64
+	items, size int64
+	indexes     map[string][2]int64 // entries and bytes, by index name
+}
+
+// countedStats is stats, counted again only when the store has committed
+// anything since the last count: every write is a commit, so an unmoved
+// count means unmoved data, and a DescribeTable of a large table that
+// nothing writes to (Terraform's refreshes, waiters) costs no scan.
+func (s *Service) countedStats(t *table, rec *tableRecord, d *TableDescription) error {
+	commits := s.db.Commits()
+	if c := t.counted.Load(); c != nil && c.commits == commits && c.fill(d) {
+		return nil
+	}
+	if err := s.stats(rec, d); err != nil {
+		return err
+	}
+	c := &tableStats{commits: commits, items: d.ItemCount, size: d.TableSizeBytes, indexes: map[string][2]int64{}}
+	for _, ixs := range [][]IndexDescription{d.GlobalSecondaryIndexes, d.LocalSecondaryIndexes} {
+		for _, ix := range ixs {
+			c.indexes[ix.IndexName] = [2]int64{ix.ItemCount, ix.IndexSizeBytes}
+		}
+	}
+	t.counted.Store(c)
+	return nil
+}
+
+// fill gives d the counts, and reports whether it had one for each of
+// d's indexes.
+func (c *tableStats) fill(d *TableDescription) bool {
+	for _, ixs := range [][]IndexDescription{d.GlobalSecondaryIndexes, d.LocalSecondaryIndexes} {
+		for i := range ixs {
+			n, ok := c.indexes[ixs[i].IndexName]
+			if !ok {
+				return false
+			}
+			ixs[i].ItemCount, ixs[i].IndexSizeBytes = n[0], n[1]
+		}
+	}
+	d.ItemCount, d.TableSizeBytes = c.items, c.size
+	return true
 }
 
 // stats describes a table's items and index entries as they are now: how

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -53,6 +54,8 @@ const walZeroChunk = 1 << 20
 type DB struct {
 	db    *pebble.DB
 	clean bool
+	// commits counts the batches committed since Open (Commits).
+	commits atomic.Uint64
 }
 
 // Open opens or creates the store in dir.
@@ -174,12 +177,22 @@ func (d *DB) Has(key []byte) (bool, error) {
 	return true, nil
 }
 
+// Commits returns how many batches have been committed since the store was
+// opened, each counted once its writes are visible. Every write goes
+// through a batch, so a count that has not moved means the store holds
+// what it held when the count was read before: what was computed from it
+// then still stands.
+func (d *DB) Commits() uint64 { return d.commits.Load() }
+
 // Batch is a set of writes committed atomically and durably.
-type Batch struct{ b *pebble.Batch }
+type Batch struct {
+	b *pebble.Batch
+	d *DB
+}
 
 // NewBatch returns an empty batch. Commit or Close releases it; a Close
 // after either does nothing, so a deferred Close is safe.
-func (d *DB) NewBatch() *Batch { return &Batch{b: d.db.NewBatch()} }
+func (d *DB) NewBatch() *Batch { return &Batch{b: d.db.NewBatch(), d: d} }
 
 // Set records key = value. The batch copies both.
 func (b *Batch) Set(key, value []byte) { b.b.Set(key, value, nil) }
@@ -200,6 +213,7 @@ func (b *Batch) Commit() error {
 	if err := b.b.Commit(pebble.Sync); err != nil {
 		return fmt.Errorf("meta: commit: %w", err)
 	}
+	b.d.commits.Add(1) // after the commit: a count read before it must not stand for it
 	return nil
 }
 
@@ -211,6 +225,7 @@ func (b *Batch) CommitUnsynced() error {
 	if err := b.b.Commit(pebble.NoSync); err != nil {
 		return fmt.Errorf("meta: commit: %w", err)
 	}
+	b.d.commits.Add(1)
 	return nil
 }
 

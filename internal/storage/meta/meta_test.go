@@ -107,6 +107,32 @@ func TestBatch_CloseAfterCommit(t *testing.T) {
 	}
 }
 
+// Commits counts every committed batch, synced or not, and nothing else:
+// a batch closed unwritten leaves it where it was.
+func TestDB_Commits(t *testing.T) {
+	db, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if n := db.Commits(); n != 0 {
+		t.Fatalf("a new store counts %d commits", n)
+	}
+	b := db.NewBatch()
+	b.Set([]byte("k"), []byte("v"))
+	b.Close()
+	for i, commit := range []func(*Batch) error{(*Batch).Commit, (*Batch).CommitUnsynced} {
+		b := db.NewBatch()
+		b.Set([]byte("k"), []byte("v"))
+		if err := commit(b); err != nil {
+			t.Fatal(err)
+		}
+		if n := db.Commits(); n != uint64(i+1) {
+			t.Fatalf("after %d commits the store counts %d", i+1, n)
+		}
+	}
+}
+
 // A store's write-ahead logs hold written zeros ahead of their records
 // (zeroedWALs). A copy of its files taken without closing it, as a crash
 // leaves them, must open with every synced write, across log rotations
