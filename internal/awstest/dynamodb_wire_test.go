@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/fxamacker/cbor/v2"
 
 	"github.com/lakebox/lakebox/internal/awstest"
 )
@@ -99,9 +100,16 @@ func TestJSON_AuthRefusals(t *testing.T) {
 			400, "InvalidSignatureException", "The request signature we calculated", false, false},
 		{"KinesisUnsigned", "Kinesis_20131202.ListStreams", aws.Credentials{}, now, nil,
 			403, "MissingAuthenticationTokenException", "Missing Authentication Token", false, false},
+		{"GlueUnknownKey", "AWSGlue.GetDatabases", aws.Credentials{AccessKeyID: "AKIAUNKNOWN", SecretAccessKey: "x"}, now, nil,
+			400, "UnrecognizedClientException", "The security token included in the request is invalid.", false, false},
+		{"AthenaWrongSecret", "AmazonAthena.ListWorkGroups", aws.Credentials{AccessKeyID: "test", SecretAccessKey: "wrong"}, now, nil,
+			400, "InvalidSignatureException", "The request signature we calculated", false, false},
+		{"FirehoseSkewed", "Firehose_20150804.ListDeliveryStreams", good, now.Add(20 * time.Minute), nil,
+			400, "InvalidSignatureException", "Signature not yet current: ", false, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			service := map[string]string{"DynamoDB_20120810": "dynamodb", "DynamoDBStreams_20120810": "dynamodb", "Kinesis_20131202": "kinesis"}[strings.Split(c.target, ".")[0]]
+			service := map[string]string{"DynamoDB_20120810": "dynamodb", "DynamoDBStreams_20120810": "dynamodb", "Kinesis_20131202": "kinesis",
+				"AWSGlue": "glue", "AmazonAthena": "athena", "Firehose_20150804": "firehose"}[strings.Split(c.target, ".")[0]]
 			resp, body := signedJSON(t, srv, service, c.target, `{}`, c.creds, c.at, c.header)
 			var e struct {
 				Type    string `json:"__type"`
@@ -118,9 +126,21 @@ func TestJSON_AuthRefusals(t *testing.T) {
 			}
 		})
 	}
+	// A CBOR request to Kinesis is refused in CBOR, as the SDK for Java
+	// that sends it reads its errors.
+	resp, body := signedJSON(t, srv, "kinesis", "Kinesis_20131202.ListStreams", `{}`, aws.Credentials{AccessKeyID: "test", SecretAccessKey: "wrong"}, now,
+		map[string]string{"Content-Type": "application/x-amz-cbor-1.1"})
+	var e struct {
+		Type    string `cbor:"__type"`
+		Message string `cbor:"message"`
+	}
+	if err := cbor.Unmarshal(body, &e); err != nil || resp.StatusCode != 400 || e.Type != "InvalidSignatureException" ||
+		resp.Header.Get("Content-Type") != "application/x-amz-cbor-1.1" {
+		t.Errorf("a CBOR request refused: %d %s %q (%v)", resp.StatusCode, resp.Header.Get("Content-Type"), body, err)
+	}
 	// The canonical request the server expected is in the message, as
 	// AWS's front end puts it there.
-	_, body := signedJSON(t, srv, "dynamodb", "DynamoDB_20120810.ListTables", `{}`, aws.Credentials{AccessKeyID: "test", SecretAccessKey: "wrong"}, now, nil)
+	_, body = signedJSON(t, srv, "dynamodb", "DynamoDB_20120810.ListTables", `{}`, aws.Credentials{AccessKeyID: "test", SecretAccessKey: "wrong"}, now, nil)
 	if !strings.Contains(string(body), `The Canonical String for this request should have been\n'POST\n/\n`) {
 		t.Errorf("no canonical request in %s", body)
 	}
