@@ -1547,7 +1547,30 @@ func TestDynamoDB_TableSettings(t *testing.T) {
 	if p := describe().ProvisionedThroughput; aws.ToInt64(p.NumberOfDecreasesToday) != 0 || p.LastDecreaseDateTime == nil {
 		t.Fatalf("a day later: %+v", p)
 	}
+	// Four decreases a UTC day, then one an hour, as DynamoDB allows:
+	// counted from the next noon on the server clock, far from midnight.
+	now := srv.Clock().Now().UTC()
+	noon := time.Date(now.Year(), now.Month(), now.Day()+1, 12, 0, 0, 0, time.UTC)
+	advance(t, srv, noon.Sub(now))
+	lower := func(r, w int64) error {
+		_, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("billing"),
+			ProvisionedThroughput: &dtypes.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(r), WriteCapacityUnits: aws.Int64(w)}})
+		return err
+	}
+	for _, rw := range [][2]int64{{4, 2}, {4, 1}, {3, 1}, {2, 1}} {
+		if err := lower(rw[0], rw[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err0 = lower(1, 1)
+	if wantCode(t, err0, "LimitExceededException"); !strings.Contains(err0.Error(), "Number of decreases today: 4. Last decrease at "+noon.Format("Monday, January 2, 2006")) ||
+		!strings.Contains(err0.Error(), "Next decrease can be made at "+noon.Format("Monday, January 2, 2006")+" at 1:00:") {
+		t.Fatalf("a fifth decrease in the day: %v", err0)
+	}
 	advance(t, srv, time.Hour)
+	if err := lower(1, 1); err != nil {
+		t.Fatalf("a decrease an hour later: %v", err)
+	}
 	must[*dynamodb.UpdateTableOutput](t)(c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("billing"), BillingMode: dtypes.BillingModePayPerRequest}))
 	d := describe()
 	if aws.ToInt64(d.GlobalSecondaryIndexes[0].ProvisionedThroughput.ReadCapacityUnits) != 0 ||

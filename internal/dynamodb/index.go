@@ -587,6 +587,9 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 				"Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.",
 				cur.ReadCapacityUnits, want.ReadCapacityUnits, cur.WriteCapacityUnits, want.WriteCapacityUnits)
 		}
+		if err := checkDecrease(rec.ThroughputChanges, rec.Throughput, in.ProvisionedThroughput, s.clock.Now()); err != nil {
+			return nil, err
+		}
 		throughputChanged(&rec.ThroughputChanges, rec.Throughput, in.ProvisionedThroughput, s.clock.Now())
 		rec.Throughput = in.ProvisionedThroughput
 	}
@@ -708,6 +711,9 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 					"Current WriteCapacityUnits provisioned for index %[1]s: %[4]d. Requested WriteCapacityUnits: %[5]d. "+
 					"Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.",
 					ix.IndexName, cur.ReadCapacityUnits, want.ReadCapacityUnits, cur.WriteCapacityUnits, want.WriteCapacityUnits)
+			}
+			if err := checkDecrease(ix.ThroughputChanges, ix.ProvisionedThroughput, u.Update.ProvisionedThroughput, s.clock.Now()); err != nil {
+				return nil, err
 			}
 			throughputChanged(&ix.ThroughputChanges, ix.ProvisionedThroughput, u.Update.ProvisionedThroughput, s.clock.Now())
 			ix.ProvisionedThroughput = u.Update.ProvisionedThroughput

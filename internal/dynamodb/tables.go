@@ -316,6 +316,40 @@ type throughputChanges struct {
 	Decreases    int64 `json:",omitempty"`
 }
 
+// freeDecreases is how many decreases of a table's (or a global index's)
+// provisioned throughput DynamoDB allows in a UTC day before it allows one
+// an hour (decreaseInterval).
+const (
+	freeDecreases    = 4
+	decreaseInterval = time.Hour
+)
+
+// checkDecrease refuses a change from old to new at now that lowers a
+// figure, when the UTC day's free decreases are spent and the last was
+// less than an hour ago, in DynamoDB's words (ack-api-quirks
+// DDB-TABLE-184: the next decrease is allowed an hour after the last, or
+// at the start of the next UTC day if that comes first).
+func checkDecrease(c *throughputChanges, old, new *ProvisionedThroughput, now time.Time) error {
+	if c == nil || old == nil || new == nil ||
+		new.ReadCapacityUnits >= old.ReadCapacityUnits && new.WriteCapacityUnits >= old.WriteCapacityUnits ||
+		!sameUTCDay(c.LastDecrease, now.UnixMilli()) || c.Decreases < freeDecreases {
+		return nil
+	}
+	last := time.UnixMilli(c.LastDecrease).UTC()
+	next := last.Add(decreaseInterval)
+	if y, m, d := last.Date(); next.Day() != d {
+		next = time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
+	}
+	if !now.Before(next) {
+		return nil
+	}
+	const form = "Monday, January 2, 2006 at 3:04:05 PM Coordinated Universal Time"
+	return ErrLimitExceeded.WithMessage("Subscriber limit exceeded: Provisioned throughput decreases are limited within a given UTC day. "+
+		"After the first %d decreases, each subsequent decrease in the same UTC day can be performed at most once every %d seconds. "+
+		"Number of decreases today: %d. Last decrease at %s. Next decrease can be made at %s.",
+		freeDecreases, int(decreaseInterval.Seconds()), c.Decreases, last.Format(form), next.Format(form))
+}
+
 // throughputChanged records a change from old to new at now (either nil:
 // no change of throughput, but of billing mode) in *c, made if need be.
 // A change that raises one figure and lowers the other is both.
