@@ -2,6 +2,8 @@ package dynamodb
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -218,5 +220,54 @@ func TestCatalogueUpdateTableCombinations(t *testing.T) {
 	if c := do(t, s.DescribeTable, `{"TableName":"cat"}`).Table.TableClassSummary; c == nil || c.TableClass != "STANDARD_INFREQUENT_ACCESS" ||
 		c.LastUpdateDateTime == nil || c.LastUpdateDateTime.Before(before) || c.LastUpdateDateTime.After(clk.Now()) {
 		t.Errorf("TableClassSummary after a change: %+v", c)
+	}
+}
+
+// Quotas DynamoDB answers with LimitExceededException, in its words
+// (ack-api-quirks DDB-TABLE-171, 443): 40,000 read or write capacity units
+// for a table and for a global index, and a twenty-first global index made
+// by UpdateTable (CreateTable refuses twenty-one as a ValidationException).
+func TestCatalogueQuotas(t *testing.T) {
+	s, _, _ := newService(t)
+	const key = `"KeySchema":[{"AttributeName":"k","KeyType":"HASH"}]`
+	do(t, s.CreateTable, `{"TableName":"cap",`+key+`,"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}],
+		"GlobalSecondaryIndexes":[{"IndexName":"by-g","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"},
+			"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}}],
+		"ProvisionedThroughput":{"ReadCapacityUnits":40000,"WriteCapacityUnits":40000}}`)
+	gsis := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `{"IndexName":"ix%02d","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"KEYS_ONLY"}}`, i)
+		}
+		return b.String()
+	}
+	do(t, s.CreateTable, `{"TableName":"twenty",`+key+`,"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}],
+		"GlobalSecondaryIndexes":[`+gsis(20)+`],"BillingMode":"PAY_PER_REQUEST"}`)
+	for _, tc := range []struct {
+		name string
+		err  error
+		code string
+		want string
+	}{
+		{"a table", refusal(t, s.CreateTable, `{"TableName":"big",`+key+`,"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}],
+			"ProvisionedThroughput":{"ReadCapacityUnits":40001,"WriteCapacityUnits":1}}`), "LimitExceededException",
+			"The requested ReadCapacityUnits, 40001, is above the per table maximum for the account in us-east-1. Per table maximum: 40000. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits."},
+		{"a table raised", refusal(t, s.UpdateTable, `{"TableName":"cap","ProvisionedThroughput":{"ReadCapacityUnits":40000,"WriteCapacityUnits":50000}}`), "LimitExceededException",
+			"The requested WriteCapacityUnits, 50000, is above the per table maximum for the account in us-east-1. Per table maximum: 40000. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits."},
+		{"an index raised", refusal(t, s.UpdateTable, `{"TableName":"cap","GlobalSecondaryIndexUpdates":[{"Update":{"IndexName":"by-g","ProvisionedThroughput":{"ReadCapacityUnits":40001,"WriteCapacityUnits":1}}}]}`), "LimitExceededException",
+			"The requested ReadCapacityUnits for index by-g, 40001, is above the per index maximum for the account in us-east-1. Per index maximum: 40000. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits."},
+		{"a twenty-first index made", refusal(t, s.UpdateTable, `{"TableName":"twenty","GlobalSecondaryIndexUpdates":[{"Create":`+strings.Replace(gsis(1), "ix00", "ix20", 1)+`}]}`), "LimitExceededException",
+			"Subscriber limit exceeded: Number of global secondary indexes exceeds per-table limit of 20"},
+		{"twenty-one indexes created", refusal(t, s.CreateTable, `{"TableName":"more",`+key+`,"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}],
+			"GlobalSecondaryIndexes":[`+gsis(21)+`],"BillingMode":"PAY_PER_REQUEST"}`), "ValidationException",
+			"One or more parameter values were invalid: GlobalSecondaryIndex count exceeds the per-table limit of 20"},
+	} {
+		e, _ := awserr.As(tc.err)
+		if e == nil || e.Code != tc.code || e.Message != tc.want {
+			t.Errorf("%s: %v, want %s: %s", tc.name, tc.err, tc.code, tc.want)
+		}
 	}
 }

@@ -72,7 +72,10 @@ func checkIndexes(ks []KeySchemaElement, defs []AttributeDefinition, gsis, lsis 
 			return err
 		}
 	}
-	if len(gsis) > 20 {
+	switch {
+	case len(gsis) > 20 && lists.updating: // an index added by UpdateTable: a quota's code
+		return ErrLimitExceeded.WithMessage("Subscriber limit exceeded: Number of global secondary indexes exceeds per-table limit of 20")
+	case len(gsis) > 20:
 		return invalidParam("GlobalSecondaryIndex count exceeds the per-table limit of 20")
 	}
 	if len(lsis) > 5 {
@@ -587,6 +590,9 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 				"Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.",
 				cur.ReadCapacityUnits, want.ReadCapacityUnits, cur.WriteCapacityUnits, want.WriteCapacityUnits)
 		}
+		if err := checkMaximum(in.ProvisionedThroughput, "", rec.Region); err != nil {
+			return nil, err
+		}
 		if err := checkDecrease(rec.ThroughputChanges, rec.Throughput, in.ProvisionedThroughput, s.clock.Now()); err != nil {
 			return nil, err
 		}
@@ -666,6 +672,9 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 			rec.Attributes = defs
 			rec.Indexes = append(rec.Indexes, indexRecord{SecondaryIndex: *u.Create, Global: true})
 			created = &rec.Indexes[len(rec.Indexes)-1]
+			if err := checkMaximum(created.ProvisionedThroughput, created.IndexName, rec.Region); err != nil {
+				return nil, err
+			}
 		case u.Delete != nil:
 			ix := rec.index(u.Delete.IndexName)
 			switch {
@@ -711,6 +720,9 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 					"Current WriteCapacityUnits provisioned for index %[1]s: %[4]d. Requested WriteCapacityUnits: %[5]d. "+
 					"Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.",
 					ix.IndexName, cur.ReadCapacityUnits, want.ReadCapacityUnits, cur.WriteCapacityUnits, want.WriteCapacityUnits)
+			}
+			if err := checkMaximum(u.Update.ProvisionedThroughput, ix.IndexName, rec.Region); err != nil {
+				return nil, err
 			}
 			if err := checkDecrease(ix.ThroughputChanges, ix.ProvisionedThroughput, u.Update.ProvisionedThroughput, s.clock.Now()); err != nil {
 				return nil, err

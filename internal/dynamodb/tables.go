@@ -424,6 +424,34 @@ func (s *Service) CreateTable(ctx context.Context, in *CreateTableInput) (*Creat
 // attribute definitions, as its validation errors name them.
 // checkThroughput checks a throughput's units against the model's
 // minimum of 1; field is its member path in the request.
+// maxCapacity is DynamoDB's default quota on the read and on the write
+// capacity units of one table, and of one global index.
+const maxCapacity = 40000
+
+// checkMaximum refuses a provisioned throughput above the quota, in
+// DynamoDB's words (ack-api-quirks DDB-TABLE-171, 443): a table's when
+// index is "", else the index's.
+func checkMaximum(pt *ProvisionedThroughput, index, region string) error {
+	if pt == nil {
+		return nil
+	}
+	for _, c := range []struct {
+		name  string
+		units int64
+	}{{"ReadCapacityUnits", pt.ReadCapacityUnits}, {"WriteCapacityUnits", pt.WriteCapacityUnits}} {
+		switch {
+		case c.units <= maxCapacity:
+		case index == "":
+			return ErrLimitExceeded.WithMessage("The requested %s, %d, is above the per table maximum for the account in %s. Per table maximum: %d. "+
+				"Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.", c.name, c.units, region, maxCapacity)
+		default:
+			return ErrLimitExceeded.WithMessage("The requested %s for index %s, %d, is above the per index maximum for the account in %s. Per index maximum: %d. "+
+				"Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.", c.name, index, c.units, region, maxCapacity)
+		}
+	}
+	return nil
+}
+
 func checkThroughput(pt *ProvisionedThroughput, field string) error {
 	if pt == nil {
 		return nil
@@ -509,6 +537,14 @@ func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling
 		}
 		if err := checkThroughput(in.ProvisionedThroughput, at.params+"provisionedThroughput"); err != nil {
 			return nil, nil, err
+		}
+		if err := checkMaximum(in.ProvisionedThroughput, "", sc.region); err != nil {
+			return nil, nil, err
+		}
+		for _, ix := range in.GlobalSecondaryIndexes {
+			if err := checkMaximum(ix.ProvisionedThroughput, ix.IndexName, sc.region); err != nil {
+				return nil, nil, err
+			}
 		}
 	case "PAY_PER_REQUEST":
 		if in.ProvisionedThroughput != nil {
