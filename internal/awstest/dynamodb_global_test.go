@@ -570,6 +570,29 @@ func TestDynamoDB_GlobalTableEncryption(t *testing.T) {
 	if got := classes(); got != "STANDARD/STANDARD STANDARD/STANDARD" {
 		t.Fatalf("classes after UpdateTable's: %s", got)
 	}
+	// us-east-1's class has changed twice: in 30 days it changes no more,
+	// through its own region or another's, which names it (DDB-TABLE-294).
+	for _, c := range []struct {
+		client *dynamodb.Client
+		in     *dynamodb.UpdateTableInput
+		want   string
+	}{
+		{east, &dynamodb.UpdateTableInput{TableClass: dtypes.TableClassStandardInfrequentAccess},
+			"Subscriber limit exceeded: Updates to TableClass are limited to 2 times in 30 day(s)."},
+		{west, &dynamodb.UpdateTableInput{TableClass: dtypes.TableClassStandardInfrequentAccess},
+			"Limit exceeded for replica in us-east-1. Updates to TableClass are limited to 2 times in 30 day(s)"},
+		{west, &dynamodb.UpdateTableInput{ReplicaUpdates: []dtypes.ReplicationGroupUpdate{{Update: &dtypes.UpdateReplicationGroupMemberAction{
+			RegionName: aws.String("us-east-1"), TableClassOverride: dtypes.TableClassStandardInfrequentAccess}}}},
+			"Limit exceeded for replica in us-east-1. Updates to TableClass are limited to 2 times in 30 day(s)"},
+	} {
+		c.in.TableName = aws.String("ledger")
+		if _, err := c.client.UpdateTable(ctx, c.in); err == nil || !strings.Contains(err.Error(), "LimitExceededException: "+c.want) {
+			t.Errorf("%+v: %v, want %q", c.in, err, c.want)
+		}
+	}
+	if got := classes(); got != "STANDARD/STANDARD STANDARD/STANDARD" {
+		t.Fatalf("classes after the refusals: %s", got)
+	}
 
 	// Encryption off through one member is off for both, and every item
 	// and version is resealed in the clear.

@@ -221,6 +221,21 @@ func TestCatalogueUpdateTableCombinations(t *testing.T) {
 		c.LastUpdateDateTime == nil || c.LastUpdateDateTime.Before(before) || c.LastUpdateDateTime.After(clk.Now()) {
 		t.Errorf("TableClassSummary after a change: %+v", c)
 	}
+	// Two changes in 30 days, then none, even of the class the table has
+	// (ack-api-quirks DDB-TABLE-443); 30 days after the first, one more.
+	clk.Advance(24 * time.Hour)
+	do(t, s.UpdateTable, `{"TableName":"cat","TableClass":"STANDARD"}`)
+	for _, class := range []string{"STANDARD_INFREQUENT_ACCESS", "STANDARD"} {
+		if got := refused(t, s.UpdateTable, `{"TableName":"cat","TableClass":"`+class+`"}`); got != "Subscriber limit exceeded: Updates to TableClass are limited to 2 times in 30 day(s)." {
+			t.Errorf("a third class change (%s) in 30 days: %q", class, got)
+		}
+	}
+	clk.Advance(29*24*time.Hour - time.Minute)
+	if got := refused(t, s.UpdateTable, `{"TableName":"cat","TableClass":"STANDARD_INFREQUENT_ACCESS"}`); got == "" {
+		t.Error("a third class change a minute before 30 days passed")
+	}
+	clk.Advance(time.Minute)
+	do(t, s.UpdateTable, `{"TableName":"cat","TableClass":"STANDARD_INFREQUENT_ACCESS"}`)
 }
 
 // Quotas DynamoDB answers with LimitExceededException, in its words

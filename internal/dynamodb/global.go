@@ -247,24 +247,33 @@ func (a *ReplicationGroupMemberAction) check() error {
 	return checkTableClass(a.TableClassOverride)
 }
 
-// apply sets a member's own settings as the action asks. A key is the
-// member's region's (a bare id or an alias is resolved there), and an
-// Update must change it: DynamoDB refuses the key a member has already.
+// apply changes a member's own settings as an Update asks.
 func (s *Service) apply(a *ReplicationGroupMemberAction, rec *tableRecord) error {
-	if a.KMSMasterKeyId != "" {
-		key := seal.KeyARN(a.KMSMasterKeyId, rec.Account, rec.Region, defaultKMSAlias)
-		if r := keyRegion(key); r != rec.Region {
-			return validationf("KMS validation error for region %s: com.amazonaws.services.kms.model.NotFoundException: Invalid arn %s", rec.Region, r)
-		}
-		if key == rec.KMSKey {
-			return errReplicaKeys
-		}
-		if err := s.checkEncryption(key); err != nil {
-			return err
-		}
-		rec.KMSKey = key
+	if err := s.setKey(rec, a.KMSMasterKeyId); err != nil {
+		return err
 	}
-	rec.setClass(a.TableClassOverride, s.clock.Now())
+	return rec.setClass(a.TableClassOverride, s.clock.Now())
+}
+
+// setKey gives a member the key id names ("": none asked), of the
+// member's region (a bare id or an alias is resolved there). It must be
+// another key than the member's: DynamoDB refuses the key a member has
+// already.
+func (s *Service) setKey(rec *tableRecord, id string) error {
+	if id == "" {
+		return nil
+	}
+	key := seal.KeyARN(id, rec.Account, rec.Region, defaultKMSAlias)
+	if r := keyRegion(key); r != rec.Region {
+		return validationf("KMS validation error for region %s: com.amazonaws.services.kms.model.NotFoundException: Invalid arn %s", rec.Region, r)
+	}
+	if key == rec.KMSKey {
+		return errReplicaKeys
+	}
+	if err := s.checkEncryption(key); err != nil {
+		return err
+	}
+	rec.KMSKey = key
 	return nil
 }
 
@@ -427,6 +436,9 @@ func (s *Service) updateReplicas(ctx context.Context, in *UpdateTableInput) (*Up
 				return nil, errReplicaKeys
 			}
 			if err := s.apply(u.Update, rec); err != nil {
+				if err == errClassSpent && rec.Region != sc.region {
+					err = replicaClassSpent(rec.Region)
+				}
 				return nil, err
 			}
 			updated[rec.Region] = true
@@ -438,8 +450,8 @@ func (s *Service) updateReplicas(ctx context.Context, in *UpdateTableInput) (*Up
 			if src.BillingMode != "PAY_PER_REQUEST" {
 				return nil, validationf("Table write capacity should either be Pay-Per-Request or AutoScaled.")
 			}
-			m := s.newReplica(src, c.RegionName)
-			if err := s.apply(c, m); err != nil {
+			m := s.newReplica(src, c.RegionName, c.TableClassOverride)
+			if err := s.setKey(m, c.KMSMasterKeyId); err != nil {
 				return nil, err
 			}
 			if c.KMSMasterKeyId == "" && src.encrypted() && isDefaultKey(src.KMSKey) {
@@ -627,16 +639,17 @@ func (s *Service) namesFreeLocked(made []*tableRecord) error {
 
 // newReplica returns the record of a new member of src's group, which
 // from now keeps its items where src does.
-// It has src's class, and no key: updateReplicas gives it the one its
-// Create names, or the account's DynamoDB key when src has that.
-func (s *Service) newReplica(src *tableRecord, region string) *tableRecord {
+// It has class, or src's class, made so rather than changed; and no key:
+// updateReplicas gives it the one its Create names, or the account's
+// DynamoDB key when src has that.
+func (s *Service) newReplica(src *tableRecord, region, class string) *tableRecord {
 	if src.DataID == "" {
 		src.DataID = src.ID
 	}
 	return &tableRecord{
 		Account: src.Account, Region: region, Name: src.Name, ID: newID(), DataID: src.DataID,
 		KeySchema: src.KeySchema, Attributes: src.Attributes, BillingMode: src.BillingMode, Created: s.clock.Now().UnixMilli(),
-		TableClass: src.TableClass, TTL: src.TTL, Indexes: slices.Clone(src.Indexes),
+		TableClass: cmp.Or(class, src.TableClass), TTL: src.TTL, Indexes: slices.Clone(src.Indexes),
 	}
 }
 

@@ -602,7 +602,9 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	if in.DeletionProtectionEnabled != nil {
 		rec.DeletionProtection = *in.DeletionProtectionEnabled
 	}
-	rec.setClass(in.TableClass, s.clock.Now())
+	if err := rec.setClass(in.TableClass, s.clock.Now()); err != nil {
+		return nil, err
+	}
 	if in.SSESpecification != nil {
 		if err := in.SSESpecification.changes(&rec, kmsKey); err != nil {
 			return nil, err
@@ -776,7 +778,9 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 			if m != t {
 				mr := m.rec
 				mr.Attributes, mr.Indexes = rec.Attributes, rec.Indexes
-				mr.setClass(in.TableClass, s.clock.Now())
+				if err := mr.setClass(in.TableClass, s.clock.Now()); err != nil {
+					return nil, replicaClassSpent(mr.Region)
+				}
 				if err := putTableRecord(save, &mr); err != nil {
 					return nil, err
 				}

@@ -51,6 +51,7 @@ type tableRecord struct {
 	DeletionProtection    bool                 `json:",omitempty"`
 	TableClass            string               `json:",omitempty"` // as given: STANDARD or STANDARD_INFREQUENT_ACCESS
 	TableClassChanged     int64                `json:",omitempty"` // Unix ms UpdateTable last changed it
+	TableClassChangedOnce int64                `json:",omitempty"` // Unix ms of the change before that (classSpent)
 	PayPerRequestSince    int64                `json:",omitempty"` // Unix ms UpdateTable last made it PAY_PER_REQUEST (else since Created)
 	TTL                   string               `json:",omitempty"` // the time-to-live attribute, when expiry is on
 	Indexes               []indexRecord        `json:",omitempty"`
@@ -719,12 +720,32 @@ func (s *Service) describe(rec *tableRecord, status string, count, size int64) T
 
 // setClass changes the table's class to class, when one is given. STANDARD
 // asked of a table that never named a class changes nothing: DynamoDB
-// describes no class for it then either.
-func (r *tableRecord) setClass(class string, now time.Time) {
-	if class != "" && class != cmp.Or(r.TableClass, "STANDARD") {
+// describes no class for it then either. Once the class has changed
+// classChanges times in classWindow, any class asked is errClassSpent,
+// as DynamoDB refuses even a class the table has then.
+func (r *tableRecord) setClass(class string, now time.Time) error {
+	switch {
+	case class == "":
+		return nil
+	case r.TableClassChangedOnce != 0 && now.Sub(time.UnixMilli(r.TableClassChangedOnce)) < classWindow:
+		return errClassSpent
+	case class != cmp.Or(r.TableClass, "STANDARD"):
 		r.TableClass = class
-		r.TableClassChanged = now.UnixMilli()
+		r.TableClassChangedOnce, r.TableClassChanged = r.TableClassChanged, now.UnixMilli()
 	}
+	return nil
+}
+
+// DynamoDB allows two changes of a table's class in 30 days
+// (ack-api-quirks DDB-TABLE-294, 443), counted for each replica apart.
+const classWindow = 30 * 24 * time.Hour
+
+var errClassSpent = ErrLimitExceeded.WithMessage("Subscriber limit exceeded: Updates to TableClass are limited to 2 times in 30 day(s).")
+
+// replicaClassSpent is errClassSpent as DynamoDB words it for a replica
+// whose class a change made through another region would change.
+func replicaClassSpent(region string) error {
+	return ErrLimitExceeded.WithMessage("Limit exceeded for replica in %s. Updates to TableClass are limited to 2 times in 30 day(s)", region)
 }
 
 // classSummary describes the table's class, nil for one that never named
