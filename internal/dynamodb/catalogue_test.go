@@ -240,8 +240,9 @@ func TestCatalogueUpdateTableCombinations(t *testing.T) {
 
 // Quotas DynamoDB answers with LimitExceededException, in its words
 // (ack-api-quirks DDB-TABLE-171, 443): 40,000 read or write capacity units
-// for a table and for a global index, and a twenty-first global index made
-// by UpdateTable (CreateTable refuses twenty-one as a ValidationException).
+// for a table and for a global index, a twenty-first global index made by
+// UpdateTable (CreateTable refuses twenty-one as a ValidationException),
+// and two indexes made or removed in one UpdateTable (DDB-TABLE-159).
 func TestCatalogueQuotas(t *testing.T) {
 	s, _, _ := newService(t)
 	const key = `"KeySchema":[{"AttributeName":"k","KeyType":"HASH"}]`
@@ -276,6 +277,9 @@ func TestCatalogueQuotas(t *testing.T) {
 			"The requested ReadCapacityUnits for index by-g, 40001, is above the per index maximum for the account in us-east-1. Per index maximum: 40000. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits."},
 		{"a twenty-first index made", refusal(t, s.UpdateTable, `{"TableName":"twenty","GlobalSecondaryIndexUpdates":[{"Create":`+strings.Replace(gsis(1), "ix00", "ix20", 1)+`}]}`), "LimitExceededException",
 			"Subscriber limit exceeded: Number of global secondary indexes exceeds per-table limit of 20"},
+		{"two indexes made at once", refusal(t, s.UpdateTable, `{"TableName":"cap","GlobalSecondaryIndexUpdates":[{"Create":`+strings.Replace(gsis(1), "ix00", "ix-a", 1)+`},
+			{"Create":`+strings.Replace(gsis(1), "ix00", "ix-b", 1)+`}]}`), "LimitExceededException",
+			"Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table"},
 		{"twenty-one indexes created", refusal(t, s.CreateTable, `{"TableName":"more",`+key+`,"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}],
 			"GlobalSecondaryIndexes":[`+gsis(21)+`],"BillingMode":"PAY_PER_REQUEST"}`), "ValidationException",
 			"One or more parameter values were invalid: GlobalSecondaryIndex count exceeds the per-table limit of 20"},

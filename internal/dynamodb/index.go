@@ -538,7 +538,7 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		}
 	}
 	if online > 1 {
-		return nil, validationf("Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table")
+		return nil, ErrLimitExceeded.WithMessage("Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table")
 	}
 	// A global table's members are locked with it: an index made or
 	// removed is every member's (global.go).
