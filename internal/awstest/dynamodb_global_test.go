@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -356,39 +357,24 @@ func crashReplicaChange(t *testing.T, remove bool) {
 			ReplicaUpdates: []dtypes.ReplicationGroupUpdate{change}}))
 		change = dtypes.ReplicationGroupUpdate{Delete: &dtypes.DeleteReplicationGroupMemberAction{RegionName: aws.String("eu-west-1")}}
 	}
-	var mu sync.Mutex
-	var acked []string
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for w := range 4 {
-		wg.Go(func() {
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				id := fmt.Sprintf("w%d-%06d", w, i)
-				if _, err := east.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("crash"), Item: map[string]dtypes.AttributeValue{"id": str(id)}}); err != nil {
-					return // the server is gone
-				}
-				mu.Lock()
-				acked = append(acked, id)
-				mu.Unlock()
-			}
-		})
-	}
-	time.Sleep(time.Duration(rand.Int64N(int64(20 * time.Millisecond))))
+	// Four writers; after startAt writes the change is asked for, and the
+	// server is killed killAfter writes in, a few milliseconds later at
+	// most (a replica takes about a millisecond to make or remove).
+	startAt := 10 + rand.Int64N(70)
+	killAfter := startAt + rand.Int64N(12)
+	var started atomic.Int64
 	changeAcked := make(chan bool, 1)
-	go func() {
-		_, err := east.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("crash"), ReplicaUpdates: []dtypes.ReplicationGroupUpdate{change}})
-		changeAcked <- err == nil
-	}()
-	delay := time.Duration(rand.Int64N(int64(3 * time.Millisecond))) // a replica takes about a millisecond to make or remove
-	time.Sleep(delay)
-	srv.kill()
-	close(stop)
-	wg.Wait()
+	ackedWrites := writeUntilKilled(srv, 4, killAfter, func(w, i int) (string, [16]byte, error) {
+		id := fmt.Sprintf("w%d-%06d", w, i)
+		_, err := east.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("crash"), Item: map[string]dtypes.AttributeValue{"id": str(id)}})
+		if err == nil && started.Add(1) == startAt {
+			go func() {
+				_, err := east.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("crash"), ReplicaUpdates: []dtypes.ReplicationGroupUpdate{change}})
+				changeAcked <- err == nil
+			}()
+		}
+		return id, [16]byte{}, err
+	})
 	wasAcked := <-changeAcked
 
 	srv = startChild(t, dir)
@@ -413,14 +399,14 @@ func crashReplicaChange(t *testing.T, remove bool) {
 		clients = append(clients, west)
 	}
 	for _, c := range clients {
-		for _, id := range acked {
+		for id := range ackedWrites {
 			if must[*dynamodb.GetItemOutput](t)(c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("crash"),
 				Key: map[string]dtypes.AttributeValue{"id": str(id)}})).Item == nil {
 				t.Fatalf("acknowledged write %s lost", id)
 			}
 		}
 	}
-	t.Logf("killed %v after the change was asked for; acknowledged: %v; global after the restart: %v; %d writes acknowledged", delay, wasAcked, global, len(acked))
+	t.Logf("killed %d writes after the change was asked for; acknowledged: %v; global after the restart: %v; %d writes acknowledged", killAfter-startAt, wasAcked, global, len(ackedWrites))
 }
 
 // TestDynamoDB_GlobalTableEncryption checks what each member of a global
