@@ -44,14 +44,25 @@ func Info(ctx context.Context) *RequestInfo {
 
 // BufferedBody is a request body already read whole into memory (SigV4
 // verification reads a JSON request's body to hash it): protocol
-// adapters take its bytes instead of copying them again.
+// adapters take its bytes instead of copying them again. A BufferedBody
+// may be reused, with its buffer, once its request is answered (Reset).
 type BufferedBody struct {
-	*bytes.Reader
+	bytes.Reader
 	b []byte
 }
 
 // NewBufferedBody returns a body reading b.
-func NewBufferedBody(b []byte) *BufferedBody { return &BufferedBody{Reader: bytes.NewReader(b), b: b} }
+func NewBufferedBody(b []byte) *BufferedBody {
+	body := new(BufferedBody)
+	body.Reset(b)
+	return body
+}
+
+// Reset makes the body read b from its start.
+func (b *BufferedBody) Reset(buf []byte) {
+	b.b = buf
+	b.Reader.Reset(buf)
+}
 
 // Bytes returns the whole body, however much of it was read.
 func (b *BufferedBody) Bytes() []byte { return b.b }
@@ -62,7 +73,6 @@ func (b *BufferedBody) Close() error { return nil }
 // Release empties the body and returns its buffer for reuse.
 func (b *BufferedBody) Release() []byte {
 	buf := b.b
-	b.b = nil
-	b.Reader.Reset(nil)
+	b.Reset(nil)
 	return buf[:0]
 }

@@ -22,7 +22,9 @@ import (
 
 // ServeHTTP is the front door of every request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	info := &awsproto.RequestInfo{Start: s.clock.Wall(), Host: r.Host}
+	x := &exchange{info: awsproto.RequestInfo{Start: s.clock.Wall(), Host: r.Host}}
+	info, sw := &x.info, &x.w
+	sw.ResponseWriter = w
 	info.ID, info.HostID = s.ids.next()
 	// Keys already canonical and one slice for their values: Header.Set
 	// would canonicalize each key and allocate each value's slice. The
@@ -31,12 +33,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// with S3's pair.
 	h := w.Header()
 	if r.Header.Get("X-Amz-Target") != "" { // as dispatch and writeError tell the protocols apart
-		h["Server"] = []string{"Lakebox"}
+		h["Server"] = s.serverHeader // shared: a response may replace it, never write into it
 	} else {
 		v := []string{info.ID, info.HostID, "Lakebox"}
 		h["X-Amz-Request-Id"], h["X-Amz-Id-2"], h["Server"] = v[0:1:1], v[1:2:2], v[2:3:3]
 	}
-	sw := &statusWriter{ResponseWriter: w}
 	defer s.finish(sw, r, info)
 	if s.admin(sw, r, info) {
 		return
@@ -269,6 +270,13 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
+}
+
+// exchange is what the front door keeps of one request while it is
+// served, allocated at once.
+type exchange struct {
+	info awsproto.RequestInfo
+	w    statusWriter
 }
 
 // statusWriter records the status and size of a response.

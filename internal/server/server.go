@@ -99,6 +99,9 @@ type Server struct {
 	verifier *sigv4.Verifier
 	metrics  *metrics
 	ids      *idGenerator
+	// serverHeader is the value of every JSON-protocol response's Server
+	// header, one slice for all.
+	serverHeader []string
 
 	bg     sync.WaitGroup
 	cancel context.CancelFunc
@@ -248,13 +251,14 @@ func New(cfg Config) (*Server, error) {
 			"firehose": firehosehttp.New(fsvc),
 			"dynamodb": ddbhttp.New(dsvc),
 		},
-		verifier:   sigv4.NewVerifier(auth.NewKeys(cfg.StrictAuth, cfg.Keys...), clk.Wall),
-		metrics:    met,
-		ids:        newIDGenerator(),
-		kick:       make(chan struct{}, 1),
-		crawlKick:  make(chan struct{}, 1),
-		streamKick: make(chan struct{}, 1),
-		expiryKick: make(chan struct{}, 1),
+		verifier:     sigv4.NewVerifier(auth.NewKeys(cfg.StrictAuth, cfg.Keys...), clk.Wall),
+		metrics:      met,
+		ids:          newIDGenerator(),
+		serverHeader: []string{"Lakebox"},
+		kick:         make(chan struct{}, 1),
+		crawlKick:    make(chan struct{}, 1),
+		streamKick:   make(chan struct{}, 1),
+		expiryKick:   make(chan struct{}, 1),
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel

@@ -50,6 +50,9 @@ type Signature struct {
 	Expires time.Duration
 
 	scope string // Scope's answer, once asked
+	// headers holds SignedHeaders when they are few, as they are from
+	// every SDK: no slice is allocated for them.
+	headers [12]string
 }
 
 // Scope returns the credential scope string "date/region/service/aws4_request".
@@ -102,7 +105,7 @@ func parseHeader(r *http.Request, h string) (*Signature, error) {
 			}
 			haveCred = true
 		case "SignedHeaders":
-			s.SignedHeaders = strings.Split(v, ";")
+			s.SignedHeaders = splitHeaders(s.headers[:0], v)
 			haveHeaders = true
 		case "Signature":
 			s.Signature = v
@@ -199,6 +202,20 @@ func (s *Signature) parseCredential(v string, base *awserr.Error, prefix string)
 		return base.WithMessage("%sincorrect terminal %q. This endpoint uses %q.", prefix, parts[4], terminal)
 	}
 	return nil
+}
+
+// splitHeaders appends the names in list, separated by semicolons, to
+// names: strings.Split's result without its allocation when names has the
+// room.
+func splitHeaders(names []string, list string) []string {
+	for {
+		name, rest, more := strings.Cut(list, ";")
+		names = append(names, name)
+		if !more {
+			return names
+		}
+		list = rest
+	}
 }
 
 // checkShape rejects signatures that cannot be valid whatever the secret:

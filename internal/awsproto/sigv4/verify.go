@@ -43,8 +43,8 @@ type Verifier struct {
 	// string to sign are built in.
 	scratch sync.Pool
 
-	// bodies holds buffers (*[]byte) that bodies read whole to hash them
-	// were read into, given back by Release.
+	// bodies holds the *awsproto.BufferedBody that bodies read whole to
+	// hash them were read into, with their buffers, given back by Release.
 	bodies sync.Pool
 }
 
@@ -201,8 +201,8 @@ func (v *Verifier) payloadClaim(r *http.Request, s *Signature, checked bool) (cl
 		if err != nil {
 			return "", false, err
 		}
-		r.Body = awsproto.NewBufferedBody(body)
-		sum := sha256.Sum256(body)
+		r.Body = body
+		sum := sha256.Sum256(body.Bytes())
 		var text [2 * sha256.Size]byte
 		hex.Encode(text[:], sum[:])
 		return string(text[:]), true, nil
@@ -217,37 +217,40 @@ func (v *Verifier) payloadClaim(r *http.Request, s *Signature, checked bool) (cl
 	return strings.ToLower(claim), false, nil
 }
 
-// readBody reads a body whole, into a buffer from the pool when one is
-// free (a buffer made for the body would be zeroed first, a cost as large
-// as hashing it).
-func (v *Verifier) readBody(r *http.Request) ([]byte, error) {
-	bp, _ := v.bodies.Get().(*[]byte)
-	if bp == nil {
-		bp = new([]byte)
+// readBody reads a body whole, into a body from the pool when one is free
+// (a buffer made for the body would be zeroed first, a cost as large as
+// hashing it).
+func (v *Verifier) readBody(r *http.Request) (*awsproto.BufferedBody, error) {
+	body, _ := v.bodies.Get().(*awsproto.BufferedBody)
+	if body == nil {
+		body = new(awsproto.BufferedBody)
 	}
-	buf := bytes.NewBuffer((*bp)[:0])
-	if r.ContentLength > 0 {
+	buf := bytes.NewBuffer(body.Release())
+	// net/http's body ends at a known length, which payloadClaim checked;
+	// a body of unknown length is read up to the limit and a byte.
+	var src io.Reader = r.Body
+	if r.ContentLength >= 0 {
 		buf.Grow(int(r.ContentLength) + bytes.MinRead)
+	} else {
+		src = io.LimitReader(r.Body, maxBufferedBody+1)
 	}
-	if _, err := buf.ReadFrom(io.LimitReader(r.Body, maxBufferedBody+1)); err != nil {
-		v.bodies.Put(bp)
+	if _, err := buf.ReadFrom(src); err != nil {
+		v.bodies.Put(body)
 		return nil, ErrIncompleteBody.Wrap(err)
 	}
-	body := buf.Bytes()
-	if len(body) > maxBufferedBody {
-		v.bodies.Put(bp)
+	if buf.Len() > maxBufferedBody {
+		v.bodies.Put(body)
 		return nil, awserr.New("RequestEntityTooLarge", 413, "Request body is too large.")
 	}
+	body.Reset(buf.Bytes())
 	return body, nil
 }
 
-// Release gives back the buffer Verify read r's body into, once the
-// request is answered and nothing holds on to its bytes.
+// Release gives back the body Verify read r's body into, once the request
+// is answered and nothing holds on to it or its bytes.
 func (v *Verifier) Release(r *http.Request) {
 	if b, ok := r.Body.(*awsproto.BufferedBody); ok {
-		if buf := b.Release(); buf != nil {
-			v.bodies.Put(&buf)
-		}
+		v.bodies.Put(b)
 	}
 }
 
