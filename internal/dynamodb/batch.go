@@ -208,8 +208,7 @@ func (s *Service) BatchGetItem(ctx context.Context, in *BatchGetItemInput) (*Bat
 		if err := checkAttributesToGet("requestItems."+name+".member.attributesToGet", ka.AttributesToGet); err != nil {
 			return nil, err
 		}
-		if err := mixed(map[string]bool{"AttributesToGet": ka.AttributesToGet != nil},
-			map[string]bool{"ProjectionExpression": ka.ProjectionExpression != "", "ExpressionAttributeNames": ka.ExpressionAttributeNames != nil}); err != nil {
+		if err := (&params{attributesToGet: ka.AttributesToGet != nil, projection: ka.ProjectionExpression, names: ka.ExpressionAttributeNames != nil}).check(); err != nil {
 			return nil, err
 		}
 		if ka.AttributesToGet != nil {
@@ -225,6 +224,9 @@ func (s *Service) BatchGetItem(ctx context.Context, in *BatchGetItemInput) (*Bat
 		t.mu.RUnlock()
 		x, err := parseExpressions(ka.ExpressionAttributeNames, nil, "", "", ka.ProjectionExpression)
 		if err != nil {
+			return nil, err
+		}
+		if err := rec.checkKeyPaths(x.projection, nil); err != nil {
 			return nil, err
 		}
 		items := []Item{}

@@ -62,60 +62,93 @@ type token struct {
 func lex(s string) ([]token, error) {
 	var toks []token
 	for i := 0; i < len(s); {
-		c := s[i]
+		t, ok := lexOne(s, i)
 		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-			i++
-		case isIdentStart(c) || c == '#' || c == ':':
-			j := i + 1
-			for j < len(s) && isIdentChar(s[j]) {
-				j++
-			}
-			kind := tokIdent
-			if c == '#' {
-				kind = tokName
-			} else if c == ':' {
-				kind = tokValue
-			}
-			if (kind != tokIdent) && j == i+1 {
-				return nil, syntaxAt(s, i, string(c))
-			}
-			toks = append(toks, token{kind, s[i:j], i})
-			i = j
-		case c >= '0' && c <= '9':
-			j := i
-			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
-				j++
-			}
-			toks = append(toks, token{tokNumber, s[i:j], i})
-			i = j
-		case strings.HasPrefix(s[i:], "<>") || strings.HasPrefix(s[i:], "<=") || strings.HasPrefix(s[i:], ">="):
-			toks = append(toks, token{tokPunct, s[i : i+2], i})
-			i += 2
-		case strings.IndexByte("=<>()[],.+-", c) >= 0:
-			toks = append(toks, token{tokPunct, s[i : i+1], i})
-			i++
-		default:
-			return nil, syntaxAt(s, i, s[i:i+1])
+		case t.kind == tokEOF:
+			return append(toks, t), nil
+		case !ok:
+			return nil, syntaxAt(s, toks, t)
 		}
+		toks = append(toks, t)
+		i = t.pos + len(t.text)
 	}
 	return append(toks, token{tokEOF, "<EOF>", len(s)}), nil
 }
 
-func isIdentStart(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
-func isIdentChar(c byte) bool  { return isIdentStart(c) || c >= '0' && c <= '9' }
+// lexOne reads the token at or after i, past white space. A character
+// that starts no token is a token of its own, not ok: DynamoDB's syntax
+// errors name it. An identifier starts with a letter ("_x" is refused as
+// DynamoDB refuses it: token "_").
+func lexOne(s string, i int) (t token, ok bool) {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+		i++
+	}
+	if i == len(s) {
+		return token{tokEOF, "<EOF>", len(s)}, true
+	}
+	j := i + 1
+	switch c := s[i]; {
+	case isIdentStart(c) || c == '#' || c == ':':
+		for j < len(s) && isIdentChar(s[j]) {
+			j++
+		}
+		kind := tokIdent
+		if c == '#' {
+			kind = tokName
+		} else if c == ':' {
+			kind = tokValue
+		}
+		if kind != tokIdent && j == i+1 {
+			return token{tokPunct, s[i:j], i}, false
+		}
+		return token{kind, s[i:j], i}, true
+	case c >= '0' && c <= '9':
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		return token{tokNumber, s[i:j], i}, true
+	case strings.HasPrefix(s[i:], "<>") || strings.HasPrefix(s[i:], "<=") || strings.HasPrefix(s[i:], ">="):
+		return token{tokPunct, s[i : i+2], i}, true
+	case strings.IndexByte("=<>()[],.+-", c) >= 0:
+		return token{tokPunct, s[i:j], i}, true
+	}
+	return token{tokPunct, s[i:j], i}, false
+}
+
+func isIdentStart(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isIdentChar(c byte) bool  { return isIdentStart(c) || c == '_' || c >= '0' && c <= '9' }
 
 // syntaxError is the marker of a lexing error, completed by the parser
 // with the expression's kind.
 type syntaxError struct{ token, near string }
 
-func (e *syntaxError) Error() string {
-	return fmt.Sprintf("Syntax error; token: %q, near: %q", e.token, e.near)
+func (e *syntaxError) Error() string { return "Syntax error; token: " + e.token + ", near: " + e.near }
+
+// syntaxAt is the error of bad, a character no token starts with, after
+// the tokens read before it.
+func syntaxAt(s string, before []token, bad token) error {
+	var prev *token
+	if len(before) > 0 {
+		prev = &before[len(before)-1]
+	}
+	next, _ := lexOne(s, bad.pos+len(bad.text))
+	return &syntaxError{token: bad.text, near: near(s, prev, bad, next)}
 }
 
-func syntaxAt(s string, i int, tok string) error {
-	lo, hi := max(0, i-8), min(len(s), i+len(tok)+8)
-	return &syntaxError{token: tok, near: strings.TrimSpace(s[lo:hi])}
+// near is what DynamoDB's syntax errors quote around a token: the
+// expression's own text from the token before it to the token after it.
+func near(s string, prev *token, t, next token) string {
+	lo, hi := t.pos, t.pos+len(t.text)
+	if prev != nil {
+		lo = prev.pos
+	}
+	if next.kind != tokEOF {
+		hi = next.pos + len(next.text)
+	}
+	if t.kind == tokEOF {
+		hi = len(s)
+	}
+	return s[lo:hi]
 }
 
 // pathElem is one step of a document path: an attribute or map key, or
@@ -180,10 +213,15 @@ type condition struct {
 
 // attributes calls f with the top-level attribute each path in c names.
 func (c *condition) attributes(f func(name string)) {
+	c.paths(func(p path) { f(p[0].name) })
+}
+
+// paths calls f with each document path c names.
+func (c *condition) paths(f func(p path)) {
 	var walk func(o *operand)
 	walk = func(o *operand) {
 		if (o.kind == opPath || o.kind == opSize) && len(o.path) > 0 {
-			f(o.path[0].name)
+			f(o.path)
 		}
 		for _, a := range o.args {
 			walk(a)
@@ -193,7 +231,7 @@ func (c *condition) attributes(f func(name string)) {
 		walk(o)
 	}
 	for _, sub := range c.subs {
-		sub.attributes(f)
+		sub.paths(f)
 	}
 }
 
@@ -261,18 +299,12 @@ func (p *parser) fail(format string, args ...any) error {
 
 func (p *parser) syntax() error {
 	t := p.toks[p.i]
-	lo := p.i - 1
-	if lo < 0 {
-		lo = 0
+	var prev *token
+	if p.i > 0 {
+		prev = &p.toks[p.i-1]
 	}
-	hi := min(p.i+1, len(p.toks)-1)
-	var near []string
-	for _, x := range p.toks[lo : hi+1] {
-		if x.kind != tokEOF {
-			near = append(near, x.text)
-		}
-	}
-	return p.fail("Syntax error; token: %q, near: %q", t.text, strings.Join(near, " "))
+	next := p.toks[min(p.i+1, len(p.toks)-1)]
+	return p.fail("Syntax error; token: %q, near: %q", t.text, near(p.src, prev, t, next))
 }
 
 // maxExpressionSize bounds an expression, and with it the parser's and
@@ -347,6 +379,9 @@ func (p *parser) name(t token) (string, error) {
 			return "", p.fail("Attribute name is a reserved keyword; reserved keyword: %s", t.text)
 		}
 		return t.text, nil
+	}
+	if t.kind != tokEOF {
+		p.i-- // the syntax error names t, which the caller has read
 	}
 	return "", p.syntax()
 }
@@ -578,7 +613,48 @@ func parseCondition(kind, src string, env *exprEnv) (*condition, error) {
 	if err := p.end(); err != nil {
 		return nil, err
 	}
+	if p.redundantParens() {
+		return nil, p.fail("The expression has redundant parentheses;")
+	}
 	return c, p.checkOperands(c)
+}
+
+// redundantParens reports whether the expression wraps something in two
+// pairs of parentheses at once, "((a = :v))", which DynamoDB refuses in
+// conditions. A function's or IN's own parentheses do not count:
+// "size((a))" is a function of "(a)".
+func (p *parser) redundantParens() bool {
+	match := make(map[int]int) // a parenthesis's index in toks to its closing one's
+	var open []int
+	for i, t := range p.toks {
+		switch {
+		case t.kind != tokPunct:
+		case t.text == "(":
+			open = append(open, i)
+		case t.text == ")" && len(open) > 0:
+			match[open[len(open)-1]] = i
+			open = open[:len(open)-1]
+		}
+	}
+	grouping := func(i int) bool {
+		if p.toks[i].text != "(" || p.toks[i].kind != tokPunct {
+			return false
+		}
+		if i == 0 || p.toks[i-1].kind != tokIdent {
+			return true
+		}
+		switch strings.ToUpper(p.toks[i-1].text) {
+		case "AND", "OR", "NOT", "BETWEEN":
+			return true
+		}
+		return false // a function's arguments or IN's list
+	}
+	for i := 0; i+1 < len(p.toks); i++ {
+		if grouping(i) && grouping(i+1) && match[i] == match[i+1]+1 {
+			return true
+		}
+	}
+	return false
 }
 
 // checkOperands refuses what DynamoDB refuses before it reads anything:
@@ -812,15 +888,24 @@ func (p *parser) setOperand() (*operand, error) {
 	return &operand{kind: opPath, path: pa}, nil
 }
 
-// checkOverlaps refuses an update or a projection whose paths overlap:
-// one is the other, or holds it.
+// checkOverlaps refuses an update or a projection whose paths overlap
+// (one is the other, or holds it) or conflict (one steps into a map where
+// the other steps into a list). An overlap is reported before a conflict,
+// as DynamoDB reports them.
 func checkOverlaps(all []path, p *parser) error {
+	var conflict error
 	for i := range all {
 		for j := i + 1; j < len(all); j++ {
 			a, b := all[i], all[j]
-			n := min(len(a), len(b))
 			same := true
-			for k := range n {
+			for k := range min(len(a), len(b)) {
+				if (a[k].name == "") != (b[k].name == "") {
+					if conflict == nil {
+						conflict = p.fail("Two document paths conflict with each other; must remove or rewrite one of these paths; path one: [%s], path two: [%s]", pathList(a), pathList(b))
+					}
+					same = false
+					break
+				}
 				if a[k] != b[k] {
 					same = false
 					break
@@ -831,7 +916,7 @@ func checkOverlaps(all []path, p *parser) error {
 			}
 		}
 	}
-	return nil
+	return conflict
 }
 
 func pathList(p path) string {
@@ -871,6 +956,11 @@ func checkNames(names map[string]string) error {
 	for k := range names {
 		if !isPlaceholder(k, '#') {
 			return validationf("ExpressionAttributeNames contains invalid key: Syntax error; key: %q", k)
+		}
+	}
+	for _, k := range sortedNames(names) {
+		if names[k] == "" {
+			return validationf("ExpressionAttributeNames contains invalid value: Empty attribute name for key %s", k)
 		}
 	}
 	return nil

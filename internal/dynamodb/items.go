@@ -69,10 +69,7 @@ func (r *tableRecord) keyOf(item Item, exact bool) ([]byte, error) {
 		}
 		if (v.S != nil && *v.S == "") || (v.B != nil && len(v.B) == 0) {
 			kind := map[bool]string{true: "string", false: "binary"}[v.S != nil]
-			if exact {
-				return nil, validationf("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty %s value. Key: %s", kind, name)
-			}
-			return nil, invalidParam("An AttributeValue may not contain an empty %s. Key: %s", kind, name)
+			return nil, validationf("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty %s value. Key: %s", kind, name)
 		}
 		if size := len(v.B) + len(deref(v.S)); name == hash && size > 2048 {
 			return nil, invalidParam("Size of hashkey has exceeded the maximum size limit of2048 bytes")
@@ -266,8 +263,7 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 	if err := checkCollectionMetrics(in.ReturnItemCollectionMetrics); err != nil {
 		return nil, err
 	}
-	var none Expression
-	if err := translateWrite(in.Expected, in.ConditionalOperator, nil, &in.ConditionExpression, &none, &in.ExpressionAttributeNames, &in.ExpressionAttributeValues); err != nil {
+	if err := translateWrite(in.Expected, in.ConditionalOperator, nil, &in.ConditionExpression, nil, &in.ExpressionAttributeNames, &in.ExpressionAttributeValues); err != nil {
 		return nil, err
 	}
 	if err := checkReturnValues(in.ReturnValues, "NONE", "ALL_OLD"); err != nil {
@@ -358,21 +354,23 @@ func (s *Service) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput
 	if err := checkAttributesToGet("attributesToGet", in.AttributesToGet); err != nil {
 		return nil, err
 	}
-	if err := mixed(map[string]bool{"AttributesToGet": in.AttributesToGet != nil},
-		map[string]bool{"ProjectionExpression": in.ProjectionExpression != "", "ExpressionAttributeNames": in.ExpressionAttributeNames != nil}); err != nil {
+	if err := (&params{attributesToGet: in.AttributesToGet != nil, projection: in.ProjectionExpression, names: in.ExpressionAttributeNames != nil}).check(); err != nil {
 		return nil, err
 	}
 	if in.AttributesToGet != nil {
 		var values map[string]AttributeValue
 		in.ProjectionExpression = legacyMaps(&in.ExpressionAttributeNames, &values).projection(in.AttributesToGet)
 	}
-	_, key, release, err := s.target(ctx, in.TableName, in.Key)
+	rec, key, release, err := s.target(ctx, in.TableName, in.Key)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
 	x, err := parseExpressions(in.ExpressionAttributeNames, nil, "", "", in.ProjectionExpression)
 	if err != nil {
+		return nil, err
+	}
+	if err := rec.checkKeyPaths(x.projection, nil); err != nil {
 		return nil, err
 	}
 	raw, err := s.getRaw(key)
@@ -421,8 +419,7 @@ func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOut
 	if err := checkCollectionMetrics(in.ReturnItemCollectionMetrics); err != nil {
 		return nil, err
 	}
-	var none Expression
-	if err := translateWrite(in.Expected, in.ConditionalOperator, nil, &in.ConditionExpression, &none, &in.ExpressionAttributeNames, &in.ExpressionAttributeValues); err != nil {
+	if err := translateWrite(in.Expected, in.ConditionalOperator, nil, &in.ConditionExpression, nil, &in.ExpressionAttributeNames, &in.ExpressionAttributeValues); err != nil {
 		return nil, err
 	}
 	if err := checkReturnValues(in.ReturnValues, "NONE", "ALL_OLD"); err != nil {

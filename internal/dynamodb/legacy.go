@@ -3,7 +3,6 @@ package dynamodb
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -73,24 +72,63 @@ func checkAttributesToGet(field string, names []string) error {
 	return nil
 }
 
-// mixed refuses a request that gives both kinds of parameters.
-func mixed(legacyGiven map[string]bool, exprGiven map[string]bool) error {
-	var l, e []string
-	for k, on := range legacyGiven {
-		if on {
-			l = append(l, k)
+// params is what a request gives of the expressions and of the older
+// parameters they replace, as DynamoDB checks them before it translates
+// anything: in its order, with its lists and words (those of its own
+// emulator's InputConverter).
+type params struct {
+	attributeUpdates, attributesToGet, expected, queryFilter, scanFilter, keyConditions, conditionalOperator bool
+
+	update, projection, condition, filter, keyCondition Expression
+
+	names, values bool
+	// valuesFor names, for the refusal of values without them, the
+	// expressions of the operation that take values.
+	valuesFor string
+}
+
+// maxExpressionLength is the longest expression DynamoDB takes from a
+// request, in bytes.
+const maxExpressionLength = 4096
+
+// check refuses the two kinds of parameters together, names or values
+// given with no expression to use them, and an expression over 4 KB.
+func (g *params) check() error {
+	var old, expr []string
+	for _, p := range []struct {
+		given bool
+		name  string
+	}{{g.attributeUpdates, "AttributeUpdates"}, {g.attributesToGet, "AttributesToGet"}, {g.expected, "Expected"},
+		{g.queryFilter, "QueryFilter"}, {g.scanFilter, "ScanFilter"}, {g.conditionalOperator, "ConditionalOperator"},
+		{g.keyCondition != "" && g.keyConditions, "KeyConditions"}} { // KeyConditions count as mixed beside KeyConditionExpression only
+		if p.given {
+			old = append(old, p.name)
 		}
 	}
-	for k, on := range exprGiven {
-		if on {
-			e = append(e, k)
+	exprs := []struct {
+		x    Expression
+		name string
+	}{{g.update, "UpdateExpression"}, {g.projection, "ProjectionExpression"}, {g.condition, "ConditionExpression"},
+		{g.filter, "FilterExpression"}, {g.keyCondition, "KeyConditionExpression"}}
+	for _, e := range exprs {
+		if e.x != "" {
+			expr = append(expr, e.name)
 		}
 	}
-	if len(l) > 0 && len(e) > 0 {
-		sort.Strings(l)
-		sort.Strings(e)
+	if len(old) > 0 && len(expr) > 0 {
 		return validationf("Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {%s} Expression parameters: {%s}",
-			strings.Join(l, ", "), strings.Join(e, ", "))
+			strings.Join(old, ", "), strings.Join(expr, ", "))
+	}
+	if g.names && len(expr) == 0 {
+		return validationf("ExpressionAttributeNames can only be specified when using expressions")
+	}
+	if g.values && g.update == "" && g.condition == "" && g.filter == "" && g.keyCondition == "" {
+		return validationf("ExpressionAttributeValues can only be specified when using expressions: %s", g.valuesFor)
+	}
+	for _, e := range exprs {
+		if len(e.x) > maxExpressionLength {
+			return validationf("Invalid %s: Expression size has exceeded the maximum allowed size; expression size: %d", e.name, len(e.x))
+		}
 	}
 	return nil
 }
@@ -309,14 +347,19 @@ func legacyMaps(names *map[string]string, values *map[string]AttributeValue) *le
 }
 
 // translateWrite turns a write's Expected and AttributeUpdates into
-// ConditionExpression and UpdateExpression.
+// ConditionExpression and UpdateExpression. upd is nil but for
+// UpdateItem.
 func translateWrite(expected map[string]ExpectedAttributeValue, condOp string, updates map[string]AttributeValueUpdate,
 	cond, upd *Expression, names *map[string]string, values *map[string]AttributeValue) error {
 	if err := checkConditionalOperator(condOp); err != nil {
 		return err
 	}
-	if err := mixed(map[string]bool{"Expected": expected != nil, "AttributeUpdates": updates != nil, "ConditionalOperator": condOp != ""},
-		map[string]bool{"ConditionExpression": *cond != "", "UpdateExpression": *upd != "", "ExpressionAttributeNames": *names != nil, "ExpressionAttributeValues": *values != nil}); err != nil {
+	given := params{expected: expected != nil, attributeUpdates: updates != nil, conditionalOperator: condOp != "",
+		condition: *cond, names: *names != nil, values: *values != nil, valuesFor: "ConditionExpression is null"}
+	if upd != nil {
+		given.update, given.valuesFor = *upd, "UpdateExpression and ConditionExpression are null"
+	}
+	if err := given.check(); err != nil {
 		return err
 	}
 	if expected == nil && updates == nil {

@@ -3,6 +3,8 @@ package dynamodb
 import (
 	"context"
 	"hash/fnv"
+	"slices"
+	"strings"
 
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/storage/meta"
@@ -57,56 +59,61 @@ type keyCondition struct {
 }
 
 // parseKeyCondition checks a key condition against the key schema of
-// the table or index read.
+// the table or index read. Each condition an AND joins names one key
+// attribute, first or (for the comparisons) second: ":v < sk" is read as
+// "sk > :v", as DynamoDB reads it. Its refusals are DynamoDB's, in the
+// order its extractor finds them (its own emulator and dynalite agree).
 func parseKeyCondition(rec *tableRecord, ks *keyspace, src string, env *exprEnv) (*keyCondition, error) {
 	c, err := parseCondition("KeyConditionExpression", src, env)
 	if err != nil {
 		return nil, err
 	}
-	hash, rng := ks.hash, ks.rng
-	parts := []*condition{c}
-	if c.kind == condAnd {
-		parts = c.subs
-		if parts[0].kind == condAnd || parts[1].kind == condAnd {
-			return nil, validationf("Conditions can be of length 1 or 2 only")
+	var parts []*condition
+	var flatten func(c *condition) error
+	flatten = func(c *condition) error {
+		if c.kind == condAnd {
+			for _, sub := range c.subs {
+				if err := flatten(sub); err != nil {
+					return err
+				}
+			}
+			return nil
 		}
+		p, err := keyPart(c)
+		if err != nil {
+			return err
+		}
+		parts = append(parts, p)
+		return nil
 	}
+	if err := flatten(c); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, p := range parts {
+		name := p.operands[0].path[0].name
+		if seen[name] {
+			return nil, validationf("KeyConditionExpressions must only contain one condition per key")
+		}
+		seen[name] = true
+	}
+	if len(parts) > 2 {
+		return nil, validationf("Conditions can be of length 1 or 2 only")
+	}
+	hash, rng := ks.hash, ks.rng
 	kc := &keyCondition{}
 	other := false // a condition on neither key
 	for _, p := range parts {
-		if p.kind == condOr || p.kind == condNot || p.kind == condIn {
-			return nil, validationf("Invalid operator used in KeyConditionExpression: %s", map[int]string{condOr: "OR", condNot: "NOT", condIn: "IN"}[p.kind])
-		}
-		if len(p.operands) == 0 || p.operands[0].kind != opPath || len(p.operands[0].path) != 1 {
-			return nil, validationf("Invalid KeyConditionExpression: The key condition must name a key attribute")
-		}
-		name := p.operands[0].path[0].name
-		for _, o := range p.operands[1:] {
-			if o.kind != opValue {
-				return nil, validationf("Invalid KeyConditionExpression: The key condition's operands must be values")
-			}
-		}
-		switch {
+		switch name := p.operands[0].path[0].name; {
 		case name == hash:
 			if p.kind != condCompare || p.op != "=" {
 				return nil, validationf("Query key condition not supported")
-			}
-			if kc.hash != nil {
-				return nil, validationf("KeyConditionExpressions must only contain one condition per key")
 			}
 			kc.hash = p.operands[1].value
 			if kc.hash.Type() != rec.attrType(hash) {
 				return nil, validationf("One or more parameter values were invalid: Condition parameter type does not match schema type")
 			}
 		case name == rng && rng != "":
-			if kc.sort != nil {
-				return nil, validationf("KeyConditionExpressions must only contain one condition per key")
-			}
-			switch {
-			case p.kind == condCompare && p.op != "<>", p.kind == condBetween, p.kind == condFunc && p.op == "begins_with":
-			default:
-				return nil, validationf("Query key condition not supported")
-			}
 			for _, o := range p.operands[1:] {
 				if o.value.Type() != rec.attrType(rng) {
 					return nil, validationf("One or more parameter values were invalid: Condition parameter type does not match schema type")
@@ -128,6 +135,54 @@ func parseKeyCondition(rec *tableRecord, ks *keyspace, src string, env *exprEnv)
 		return nil, validationf("Query key condition not supported")
 	}
 	return kc, nil
+}
+
+// keyPart checks one condition of a key condition, one that is not an
+// AND, and returns it with its key attribute first.
+func keyPart(c *condition) (*condition, error) {
+	name := c.op // the operator's name in DynamoDB's messages
+	switch c.kind {
+	case condCompare:
+		if c.op == "<>" {
+			return nil, validationf("Invalid operator used in KeyConditionExpression: <>")
+		}
+	case condBetween:
+		name = "BETWEEN"
+	case condFunc:
+		if c.op != "begins_with" {
+			return nil, validationf("Invalid operator used in KeyConditionExpression: %s", c.op)
+		}
+	default:
+		return nil, validationf("Invalid operator used in KeyConditionExpression: %s", map[int]string{condOr: "OR", condNot: "NOT", condIn: "IN"}[c.kind])
+	}
+	key := -1 // the operand naming the key attribute
+	for i, o := range c.operands {
+		switch o.kind {
+		case opPath:
+			if key >= 0 {
+				return nil, validationf("Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition")
+			}
+			if len(o.path) > 1 {
+				return nil, validationf("Invalid KeyConditionExpression: KeyConditionExpressions cannot have conditions on nested attributes")
+			}
+			key = i
+		case opValue:
+			if key < 0 && c.kind != condCompare {
+				return nil, validationf("Invalid condition in KeyConditionExpression: %s operator must have the key attribute as its first operand", name)
+			}
+		default:
+			return nil, validationf("KeyConditionExpressions cannot contain nested operations")
+		}
+	}
+	switch key {
+	case -1:
+		return nil, validationf("Invalid condition in KeyConditionExpression: No key attribute specified")
+	case 0:
+		return c, nil
+	}
+	// value op key: key op' value, the comparison turned round.
+	turned := map[string]string{"=": "=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}[c.op]
+	return &condition{kind: condCompare, op: turned, operands: []*operand{c.operands[1], c.operands[0]}}, nil
 }
 
 // admits refuses a Query's starting key that its key condition leaves
@@ -154,7 +209,7 @@ func (s *Service) Query(ctx context.Context, in *QueryInput) (*QueryOutput, erro
 	if err := checkCapacityMode(in.ReturnConsumedCapacity); err != nil {
 		return nil, err
 	}
-	if err := translateRead(in, in.QueryFilter); err != nil {
+	if err := translateRead(in, in.QueryFilter, true); err != nil {
 		return nil, err
 	}
 	if in.KeyConditionExpression == "" {
@@ -171,7 +226,7 @@ func (s *Service) Scan(ctx context.Context, in *QueryInput) (*QueryOutput, error
 	if in.KeyConditions != nil || in.QueryFilter != nil {
 		return nil, validationf("KeyConditions and QueryFilter are Query parameters")
 	}
-	if err := translateRead(in, in.ScanFilter); err != nil {
+	if err := translateRead(in, in.ScanFilter, false); err != nil {
 		return nil, err
 	}
 	if in.Segment != nil && in.TotalSegments == nil {
@@ -193,17 +248,21 @@ func (s *Service) Scan(ctx context.Context, in *QueryInput) (*QueryOutput, error
 
 // translateRead turns a Query's or Scan's legacy parameters (filter is
 // QueryFilter or ScanFilter) into expressions.
-func translateRead(in *QueryInput, filter map[string]Condition) error {
+func translateRead(in *QueryInput, filter map[string]Condition, query bool) error {
 	if err := checkAttributesToGet("attributesToGet", in.AttributesToGet); err != nil {
 		return err
 	}
 	if err := checkConditionalOperator(in.ConditionalOperator); err != nil {
 		return err
 	}
-	if err := mixed(map[string]bool{"KeyConditions": in.KeyConditions != nil, "QueryFilter": in.QueryFilter != nil, "ScanFilter": in.ScanFilter != nil,
-		"AttributesToGet": in.AttributesToGet != nil, "ConditionalOperator": in.ConditionalOperator != ""},
-		map[string]bool{"KeyConditionExpression": in.KeyConditionExpression != "", "FilterExpression": in.FilterExpression != "", "ProjectionExpression": in.ProjectionExpression != "",
-			"ExpressionAttributeNames": in.ExpressionAttributeNames != nil, "ExpressionAttributeValues": in.ExpressionAttributeValues != nil}); err != nil {
+	given := params{keyConditions: in.KeyConditions != nil, queryFilter: in.QueryFilter != nil, scanFilter: in.ScanFilter != nil,
+		attributesToGet: in.AttributesToGet != nil, conditionalOperator: in.ConditionalOperator != "",
+		keyCondition: in.KeyConditionExpression, filter: in.FilterExpression, projection: in.ProjectionExpression,
+		names: in.ExpressionAttributeNames != nil, values: in.ExpressionAttributeValues != nil, valuesFor: "FilterExpression is null"}
+	if query {
+		given.valuesFor = "FilterExpression and KeyConditionExpression are null"
+	}
+	if err := given.check(); err != nil {
 		return err
 	}
 	if in.KeyConditions == nil && filter == nil && in.AttributesToGet == nil {
@@ -228,6 +287,42 @@ func translateRead(in *QueryInput, filter map[string]Condition) error {
 		in.ProjectionExpression = l.projection(in.AttributesToGet)
 	}
 	in.ExpressionAttributeNames, in.ExpressionAttributeValues = nonEmpty(in.ExpressionAttributeNames), nonEmpty(in.ExpressionAttributeValues) // when nothing was translated
+	return nil
+}
+
+// checkKeyPaths refuses a projection or filter that looks inside a key
+// attribute, of the table or of any of its indexes, as DynamoDB refuses
+// it: key attributes are scalars.
+func (r *tableRecord) checkKeyPaths(proj []path, filter *condition) error {
+	nested := map[string]bool{}
+	for _, p := range proj {
+		if len(p) > 1 {
+			nested[p[0].name] = true
+		}
+	}
+	if filter != nil {
+		filter.paths(func(p path) {
+			if len(p) > 1 {
+				nested[p[0].name] = true
+			}
+		})
+	}
+	if len(nested) == 0 {
+		return nil
+	}
+	const refusal = "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: %s: %s"
+	for _, k := range r.KeySchema {
+		if nested[k.AttributeName] {
+			return validationf(refusal, "Key", k.AttributeName)
+		}
+	}
+	for _, ix := range r.Indexes {
+		for _, k := range ix.KeySchema {
+			if nested[k.AttributeName] {
+				return validationf(refusal, "IndexKey", k.AttributeName)
+			}
+		}
+	}
 	return nil
 }
 
@@ -266,17 +361,23 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 		case in.IndexName != "":
 			sel = "ALL_PROJECTED_ATTRIBUTES"
 		}
-	case "ALL_ATTRIBUTES", "COUNT":
+	case "ALL_ATTRIBUTES", "COUNT", "ALL_PROJECTED_ATTRIBUTES":
 		if in.ProjectionExpression != "" {
-			return nil, validationf("Cannot specify the ProjectionExpression when choosing to get %s", sel)
+			given, what := "ProjectionExpression", sel
+			if in.AttributesToGet != nil {
+				given = "AttributesToGet"
+			}
+			if sel == "COUNT" {
+				what = "only the Count"
+			}
+			return nil, validationf("Cannot specify the %s when choosing to get %s", given, what)
+		}
+		if sel == "ALL_PROJECTED_ATTRIBUTES" && in.IndexName == "" {
+			return nil, validationf("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
 		}
 	case "SPECIFIC_ATTRIBUTES":
 		if in.ProjectionExpression == "" {
 			return nil, validationf("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES")
-		}
-	case "ALL_PROJECTED_ATTRIBUTES":
-		if in.IndexName == "" {
-			return nil, validationf("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
 		}
 	default:
 		return nil, modelValidation(sel, "select", "satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]")
@@ -326,6 +427,21 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 	if in.ProjectionExpression != "" {
 		if proj, err = parseProjection(string(in.ProjectionExpression), env); err != nil {
 			return nil, err
+		}
+	}
+	if err := rec.checkKeyPaths(proj, filter); err != nil {
+		return nil, err
+	}
+	// A global index has only what it projects: naming more is refused.
+	if ix := ks.index; ix != nil && ix.Global && ix.Projection.ProjectionType != "ALL" {
+		var missing []string // what the projection names that the index does not keep
+		for _, p := range proj {
+			if name := p[0].name; !rec.projects(ix, name) && !slices.Contains(missing, name) {
+				missing = append(missing, name)
+			}
+		}
+		if len(missing) > 0 {
+			return nil, invalidParam("Global secondary index %s does not project [%s]", ix.IndexName, strings.Join(missing, ", "))
 		}
 	}
 	if query && filter != nil && !in.keysInFilter {

@@ -351,6 +351,9 @@ func resolveTx(recs map[string]tableRecord, it TransactWriteItem) (txOp, error) 
 	if err := checkReturnOnFailure("transactItems.member."+kind+".returnValuesOnConditionCheckFailure", op.returnOld); err != nil {
 		return op, err
 	}
+	if err := (&params{condition: cond, update: upd}).check(); err != nil { // the 4 KB limit
+		return op, err
+	}
 	op.table, op.rec = table, recs[table]
 	if op.put != nil {
 		if err := checkItem(op.put); err != nil {

@@ -160,14 +160,19 @@ func countSet(set ...bool) int {
 	return n
 }
 
+// maxDepthOfValue is how deep in an item a value may be: an attribute's
+// value is at depth 0, a member of it at 1. DynamoDB takes 31 maps in
+// maps around a string and refuses 32.
+const maxDepthOfValue = 32
+
 // check validates a value from a request and canonicalizes its numbers
 // (and removes duplicate set members' ambiguity: duplicates are errors).
 // where names it in messages. It reports whether it changed v itself, not
 // only what v's slices and maps hold: a caller holding v in a map stores
 // it back then.
 func (v *AttributeValue) check(where string, depth int) (changed bool, err error) {
-	if depth > 32 {
-		return false, validationf("Nesting Levels have exceeded supported limits: Nesting Levels have exceeded supported limits")
+	if depth >= maxDepthOfValue {
+		return false, validationf("Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit")
 	}
 	switch countSet(v.S != nil, v.N != nil, v.B != nil, v.BOOL != nil, v.NULL != nil, v.L != nil, v.M != nil, v.SS != nil, v.NS != nil, v.BS != nil) {
 	case 0:
@@ -222,15 +227,19 @@ func (v *AttributeValue) check(where string, depth int) (changed bool, err error
 			}
 			v.NS[i] = c
 		}
-		if hasDuplicates(v.NS) {
-			return false, invalidParam("Input collection contains duplicates")
+		if hasDuplicates(v.NS) { // DynamoDB's words differ for each kind of set
+			return false, validationf("Input collection contains duplicates")
 		}
 	case typeBS:
 		if len(v.BS) == 0 {
 			return false, invalidParam("Binary sets should not be empty")
 		}
 		if hasDuplicates(v.BS) {
-			return false, invalidParam("Input collection contains duplicates.")
+			shown := make([]string, len(v.BS))
+			for i, b := range v.BS {
+				shown[i] = base64.StdEncoding.EncodeToString(b)
+			}
+			return false, invalidParam("Input collection %sof type BS contains duplicates.", showSet(shown))
 		}
 	}
 	return false, nil
