@@ -2,7 +2,6 @@ package dynamodb
 
 import (
 	"context"
-	"fmt"
 	"sort"
 )
 
@@ -39,6 +38,10 @@ type BatchWriteItemOutput struct {
 	ItemCollectionMetrics map[string][]ItemCollectionMetrics `json:"ItemCollectionMetrics,omitempty"`
 }
 
+// batchWriteLengths is the constraint a table's requests in a
+// BatchWriteItem break when there are none or more than 25.
+const batchWriteLengths = "Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]"
+
 // BatchWriteItem puts and deletes up to 25 items in one durable commit.
 // Nothing is left unprocessed: Lakebox has no throughput to exceed.
 func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*BatchWriteItemOutput, error) {
@@ -48,15 +51,22 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 	if err := checkCollectionMetrics(in.ReturnItemCollectionMetrics); err != nil {
 		return nil, err
 	}
-	n := 0
-	for _, reqs := range in.RequestItems {
-		n += len(reqs)
-	}
-	if len(in.RequestItems) == 0 || n == 0 {
+	if len(in.RequestItems) == 0 {
 		return nil, modelValidation("{}", "requestItems", "have length greater than or equal to 1")
 	}
+	n := 0
+	for _, name := range sortedNames(in.RequestItems) {
+		switch reqs := in.RequestItems[name]; {
+		case len(reqs) == 0: // DynamoDB shows the map as Java prints it: here, exactly
+			return nil, validationf("1 validation error detected: Value '{%s=[]}' at 'requestItems' failed to satisfy constraint: %s", name, batchWriteLengths)
+		case len(reqs) > maxBatchWrite: // and here with the requests as Java would print them, which Lakebox does not imitate
+			return nil, validationf("1 validation error detected: Value '{%s=[%d write requests]}' at 'requestItems' failed to satisfy constraint: %s", name, len(reqs), batchWriteLengths)
+		default:
+			n += len(reqs)
+		}
+	}
 	if n > maxBatchWrite {
-		return nil, modelValidation(fmt.Sprintf("%d write requests", n), "requestItems", "have length less than or equal to 25")
+		return nil, validationf("Too many items requested for the BatchWriteItem call")
 	}
 	type write struct {
 		rec   *tableRecord

@@ -627,9 +627,20 @@ func TestDifferentialRefusals(t *testing.T) {
 	for range 32 {
 		nested = `{"M":{"n":` + nested + `}}`
 	}
+	other := "" // a partition key of Scan segment 1 of 2
+	for i := 0; other == ""; i++ {
+		if k := fmt.Sprint("k", i); segmentOf(AttributeValue{S: &k}, 2) == 1 {
+			other = k
+		}
+	}
 	for _, c := range []struct {
 		got, want string
 	}{
+		{refused(t, s.Scan, `{"TableName":"flat","Segment":0,"TotalSegments":2,"ExclusiveStartKey":{"pk":{"S":"`+other+`"}}}`),
+			"The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: 2 Segment: 0"},
+		{refused(t, s.Scan, `{"TableName":"flat","Segment":1,"TotalSegments":2,"ExclusiveStartKey":{"pk":{"S":"`+other+`"}}}`), ""},
+		{refused(t, s.Scan, `{"TableName":"flat","Segment":-1,"TotalSegments":2}`),
+			"1 validation error detected: Value '-1' at 'segment' failed to satisfy constraint: Member must have value greater than or equal to 0"},
 		// Key conditions, as DynamoDB's extractor reads them.
 		{q(":v < sk AND :p = pk", p+`,":v":{"N":"1"}`), ""},
 		{q("pk = :p AND sk <> :v", p+`,":v":{"N":"1"}`), "Invalid operator used in KeyConditionExpression: <>"},
@@ -643,6 +654,9 @@ func TestDifferentialRefusals(t *testing.T) {
 			"Invalid condition in KeyConditionExpression: BETWEEN operator must have the key attribute as its first operand"},
 		{q(":p = :v", p+`,":v":{"S":"b"}`), "Invalid condition in KeyConditionExpression: No key attribute specified"},
 		{q("pk = :p AND sk > :v AND g = :p", p+`,":v":{"N":"1"}`), "Conditions can be of length 1 or 2 only"},
+		{refused(t, s.Query, `{"TableName":"orders","KeyConditions":{"pk":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":"a"}]},"sk":{"ComparisonOperator":"IN","AttributeValueList":[{"N":"1"}]}}}`),
+			"Attempted conditional constraint is not an indexable operation"},
+		{refused(t, s.Query, `{"TableName":"orders","KeyConditions":{}}`), "Conditions can be of length 1 or 2 only"},
 		// Two pairs of parentheses around one thing, in any condition.
 		{q("((pk = :p))", p), "Invalid KeyConditionExpression: The expression has redundant parentheses;"},
 		{q("(pk = :p) AND (sk > :v)", p+`,":v":{"N":"1"}`), ""},
@@ -656,6 +670,17 @@ func TestDifferentialRefusals(t *testing.T) {
 			"Invalid FilterExpression: Syntax error; token: \"_\", near: \"AND __\""},
 		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET MyStr = myNum + 1"}`),
 			"Invalid UpdateExpression: Syntax error; token: \"1\", near: \"+ 1\""},
+		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET a = list_append(:v)","ExpressionAttributeValues":{":v":{"L":[]}}}`),
+			"Invalid UpdateExpression: Incorrect number of operands for operator or function; operator or function: list_append, number of operands: 1"},
+		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET n = if_not_exists(n, :v, :v)","ExpressionAttributeValues":{":v":{"N":"1"}}}`),
+			"Invalid UpdateExpression: Incorrect number of operands for operator or function; operator or function: if_not_exists, number of operands: 3"},
+		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET n = :s + :n","ExpressionAttributeValues":{":s":{"S":"a"},":n":{"N":"1"}}}`),
+			"Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: +, operand type: S"},
+		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET l = list_append(l, :s)","ExpressionAttributeValues":{":s":{"S":"a"}}}`),
+			"Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: list_append, operand type: S"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"typed"},"s":{"S":"x"}}}`), ""},
+		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"typed"}},"UpdateExpression":"SET l = list_append(s, :l)","ExpressionAttributeValues":{":l":{"L":[]}}}`),
+			"An operand in the update expression has an incorrect data type"},
 		// Old and new parameters, and names or values with no expression.
 		{refused(t, s.Query, `{"TableName":"orders","KeyConditions":{"pk":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":"a"}]}},"ProjectionExpression":"x"}`), ""},
 		{refused(t, s.Scan, `{"TableName":"flat","AttributesToGet":["a"],"ScanFilter":{"a":{"ComparisonOperator":"NULL"}},"ConditionalOperator":"OR","ProjectionExpression":"a","FilterExpression":"a = :v","ExpressionAttributeValues":{":v":{"S":"a"}}}`),
@@ -674,6 +699,42 @@ func TestDifferentialRefusals(t *testing.T) {
 			fmt.Sprintf("Invalid FilterExpression: Expression size has exceeded the maximum allowed size; expression size: %d", len(long))},
 		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ExpressionAttributeNames":{"#a":""},"ConditionExpression":"attribute_not_exists(#a)"}`),
 			"ExpressionAttributeNames contains invalid value: Empty attribute name for key #a"},
+		// A batch's counts.
+		{refused(t, s.BatchWriteItem, `{"RequestItems":{"flat":[]}}`),
+			"1 validation error detected: Value '{flat=[]}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]"},
+		{refused(t, s.BatchWriteItem, `{"RequestItems":{"flat":[`+strings.Repeat(`{"DeleteRequest":{"Key":{"pk":{"S":"x"}}}},`, 20)+`{"DeleteRequest":{"Key":{"pk":{"S":"y"}}}}],"orders":[`+
+			strings.Repeat(`{"DeleteRequest":{"Key":{"pk":{"S":"x"},"sk":{"N":"1"}}}},`, 4)+`{"DeleteRequest":{"Key":{"pk":{"S":"y"},"sk":{"N":"1"}}}}]}}`),
+			"Too many items requested for the BatchWriteItem call"},
+		// A bad expression is refused before the table is looked up.
+		{refused(t, s.PutItem, `{"TableName":"missing","Item":{"pk":{"S":"a"}},"ConditionExpression":"a = = :v","ExpressionAttributeValues":{":v":{"S":"a"}}}`),
+			"Invalid ConditionExpression: Syntax error; token: \"=\", near: \"= = :v\""},
+		{refused(t, s.UpdateItem, `{"TableName":"missing","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET a = :v"}`),
+			"Invalid UpdateExpression: An expression attribute value used in expression is not defined; attribute value: :v"},
+		{refused(t, s.GetItem, `{"TableName":"missing","Key":{"pk":{"S":"a"}},"ProjectionExpression":"a, a"}`),
+			"Invalid ProjectionExpression: Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [a], path two: [a]"},
+		{refused(t, s.DeleteItem, `{"TableName":"missing","Key":{"pk":{"S":"a"}},"ConditionExpression":"size = :v","ExpressionAttributeValues":{":v":{"S":"a"}}}`),
+			"Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: size"},
+		{refused(t, s.DeleteItem, `{"TableName":"missing","Key":{"pk":{"S":"a"}}}`), "Requested resource not found"},
+		// The old parameters' own rules.
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"Expected":{"n":{}}}`),
+			"One or more parameter values were invalid: Value must be provided when Exists is null for Attribute: n"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"Expected":{"n":{"Exists":true}}}`),
+			"One or more parameter values were invalid: Value must be provided when Exists is true for Attribute: n"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"Expected":{"n":{"Exists":false,"Value":{"S":"x"}}}}`),
+			"One or more parameter values were invalid: Value cannot be used when Exists is false for Attribute: n"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"Expected":{"n":{"Exists":true,"ComparisonOperator":"NULL"}}}`),
+			"One or more parameter values were invalid: Exists and ComparisonOperator cannot be used together for Attribute: n"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"Expected":{"n":{"Value":{"S":"x"},"AttributeValueList":[{"S":"x"}],"ComparisonOperator":"EQ"}}}`),
+			"One or more parameter values were invalid: Value and AttributeValueList cannot be used together for Attribute: n"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"Expected":{"n":{"ComparisonOperator":"EQ"}}}`),
+			"One or more parameter values were invalid: Value or AttributeValueList must be used with ComparisonOperator: EQ for Attribute: n"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"Expected":{"n":{"AttributeValueList":[{"S":"x"}]}}}`),
+			"One or more parameter values were invalid: AttributeValueList can only be used with a ComparisonOperator for Attribute: n"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"Expected":{"n":{"ComparisonOperator":"NULL"},"pk":{"ComparisonOperator":"NE","Value":{"S":"b"}}}}`), ""},
+		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"a"}},"AttributeUpdates":{"n":{"Action":"ADD","Value":{"S":"x"}}}}`),
+			"One or more parameter values were invalid: ADD action is not supported for the type S"},
+		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"a"}},"AttributeUpdates":{"n":{"Action":"DELETE","Value":{"N":"1"}}}}`),
+			"One or more parameter values were invalid: DELETE action with value is not supported for the type N"},
 		// Paths: into a key attribute, a map step beside a list step, past what a global index keeps.
 		{refused(t, s.GetItem, `{"TableName":"orders","Key":{"pk":{"S":"a"},"sk":{"N":"1"}},"ProjectionExpression":"sk.a"}`),
 			"Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: sk"},

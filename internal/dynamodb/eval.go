@@ -229,12 +229,8 @@ func setValueOf(item Item, o *operand) (*AttributeValue, error) {
 		if err != nil {
 			return nil, err
 		}
-		if a.L == nil || b.L == nil {
-			bad := a
-			if a.L != nil {
-				bad = b
-			}
-			return nil, validationf("Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: list_append, operand type: %s", bad.Type())
+		if a.L == nil || b.L == nil { // values were checked as the expression was parsed: an attribute's
+			return nil, validationf("An operand in the update expression has an incorrect data type")
 		}
 		return &AttributeValue{L: append(slices.Clone(a.L), b.L...)}, nil
 	case opPlus, opMinus:

@@ -530,18 +530,8 @@ func (p *parser) primary() (*condition, error) {
 			return nil, p.fail("Invalid function name; function: %s", t.text)
 		}
 		p.i += 2
-		var args []*operand
-		for {
-			a, err := p.operand()
-			if err != nil {
-				return nil, err
-			}
-			args = append(args, a)
-			if !p.punct(",") {
-				break
-			}
-		}
-		if err := p.expect(")"); err != nil {
+		args, err := p.arguments(p.operand)
+		if err != nil {
 			return nil, err
 		}
 		if len(args) != want {
@@ -843,6 +833,9 @@ func (p *parser) setValue() (*operand, error) {
 			if err != nil {
 				return nil, err
 			}
+			if err := p.checkValueTypes(op.text, typeN, a, b); err != nil {
+				return nil, err
+			}
 			return &operand{kind: op.kind, args: []*operand{a, b}}, nil
 		}
 	}
@@ -858,24 +851,22 @@ func (p *parser) setOperand() (*operand, error) {
 			return nil, p.fail("Invalid function name; function: %s", t.text)
 		}
 		p.i += 2
-		a, err := p.setOperand()
+		args, err := p.arguments(p.setOperand)
 		if err != nil {
 			return nil, err
 		}
-		if err := p.expect(","); err != nil {
-			return nil, err
+		if len(args) != 2 {
+			return nil, p.fail("Incorrect number of operands for operator or function; operator or function: %s, number of operands: %d", t.text, len(args))
 		}
-		b, err := p.setOperand()
-		if err != nil {
-			return nil, err
-		}
-		if err := p.expect(")"); err != nil {
-			return nil, err
-		}
-		if k == opIfNotExists && a.kind != opPath {
+		if k == opIfNotExists && args[0].kind != opPath {
 			return nil, p.fail("Operator or function requires a document path; operator or function: if_not_exists")
 		}
-		return &operand{kind: k, args: []*operand{a, b}}, nil
+		if k == opListAppend {
+			if err := p.checkValueTypes(t.text, typeL, args...); err != nil {
+				return nil, err
+			}
+		}
+		return &operand{kind: k, args: args}, nil
 	}
 	if t.kind == tokValue {
 		p.i++
@@ -886,6 +877,35 @@ func (p *parser) setOperand() (*operand, error) {
 		return nil, err
 	}
 	return &operand{kind: opPath, path: pa}, nil
+}
+
+// arguments reads a function's arguments, each by read, and the
+// parenthesis closing them.
+func (p *parser) arguments(read func() (*operand, error)) ([]*operand, error) {
+	var args []*operand
+	for {
+		a, err := read()
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, a)
+		if !p.punct(",") {
+			return args, p.expect(")")
+		}
+	}
+}
+
+// checkValueTypes refuses, as DynamoDB does before it reads the item, a
+// value among operands that op cannot take: + and - take numbers,
+// list_append lists. An attribute of the wrong type is found only when
+// the update runs, and refused in other words.
+func (p *parser) checkValueTypes(op, want string, operands ...*operand) error {
+	for _, o := range operands {
+		if o.kind == opValue && o.value.Type() != want {
+			return p.fail("Incorrect operand type for operator or function; operator or function: %s, operand type: %s", op, o.value.Type())
+		}
+	}
+	return nil
 }
 
 // checkOverlaps refuses an update or a projection whose paths overlap

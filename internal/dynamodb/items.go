@@ -272,17 +272,21 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 	if err := checkReturnOnFailure("returnValuesOnConditionCheckFailure", in.ReturnValuesOnConditionCheckFailure); err != nil {
 		return nil, err
 	}
-	rec, release, err := s.lockTable(ctx, in.TableName)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
 	if in.Item == nil {
 		return nil, modelValidation(nil, "item", "not be null")
 	}
 	if err := checkItem(in.Item); err != nil {
 		return nil, err
 	}
+	x, err := parseExpressions(in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.ConditionExpression, "", "")
+	if err != nil {
+		return nil, err
+	}
+	rec, release, err := s.lockTable(ctx, in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	key, err := rec.keyOf(in.Item, false)
 	if err != nil {
 		return nil, err
@@ -293,10 +297,6 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 	size := itemSize(in.Item)
 	if size > maxItemSize {
 		return nil, validationf("Item size has exceeded the maximum allowed size")
-	}
-	x, err := parseExpressions(in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.ConditionExpression, "", "")
-	if err != nil {
-		return nil, err
 	}
 	body, err := encodeItem(in.Item)
 	if err != nil {
@@ -361,15 +361,15 @@ func (s *Service) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput
 		var values map[string]AttributeValue
 		in.ProjectionExpression = legacyMaps(&in.ExpressionAttributeNames, &values).projection(in.AttributesToGet)
 	}
+	x, err := parseExpressions(in.ExpressionAttributeNames, nil, "", "", in.ProjectionExpression)
+	if err != nil {
+		return nil, err
+	}
 	rec, key, release, err := s.target(ctx, in.TableName, in.Key)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	x, err := parseExpressions(in.ExpressionAttributeNames, nil, "", "", in.ProjectionExpression)
-	if err != nil {
-		return nil, err
-	}
 	if err := rec.checkKeyPaths(x.projection, nil); err != nil {
 		return nil, err
 	}
@@ -428,15 +428,18 @@ func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOut
 	if err := checkReturnOnFailure("returnValuesOnConditionCheckFailure", in.ReturnValuesOnConditionCheckFailure); err != nil {
 		return nil, err
 	}
+	// The expressions are checked before the table is looked up: a bad
+	// one is refused even for a table that does not exist, as DynamoDB
+	// refuses it.
+	x, err := parseExpressions(in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.ConditionExpression, "", "")
+	if err != nil {
+		return nil, err
+	}
 	rec, key, release, err := s.target(ctx, in.TableName, in.Key)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	x, err := parseExpressions(in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.ConditionExpression, "", "")
-	if err != nil {
-		return nil, err
-	}
 	unlock := s.lockItems(key)
 	defer unlock()
 	old, err := s.getItem(key)
@@ -496,15 +499,15 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 	if err := checkReturnOnFailure("returnValuesOnConditionCheckFailure", in.ReturnValuesOnConditionCheckFailure); err != nil {
 		return nil, err
 	}
+	x, err := parseExpressions(in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.ConditionExpression, in.UpdateExpression, "")
+	if err != nil {
+		return nil, err
+	}
 	rec, key, release, err := s.target(ctx, in.TableName, in.Key)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	x, err := parseExpressions(in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.ConditionExpression, in.UpdateExpression, "")
-	if err != nil {
-		return nil, err
-	}
 	if err := rec.checkUpdateKeys(x.update); err != nil {
 		return nil, err
 	}

@@ -262,25 +262,42 @@ func (l *legacy) conditions(conds map[string]Condition, op string) (Expression, 
 	return Expression(strings.Join(parts, " "+op+" ")), nil
 }
 
-// expected translates Expected.
+// expected translates Expected, refusing what DynamoDB refuses in its
+// words and order (its emulator's and dynalite's agree): a
+// ComparisonOperator takes its values from AttributeValueList or Value,
+// Exists from Value.
 func (l *legacy) expected(exp map[string]ExpectedAttributeValue, op string) (Expression, error) {
 	conds := map[string]Condition{}
-	for attr, e := range exp {
+	for _, attr := range sortedNames(exp) {
+		e := exp[attr]
 		switch {
+		case e.AttributeValueList != nil && e.Value != nil:
+			return "", invalidParam("Value and AttributeValueList cannot be used together for Attribute: %s", attr)
 		case e.ComparisonOperator != "":
-			if e.Value != nil || e.Exists != nil {
-				return "", invalidParam("Value or Exists cannot be used with ComparisonOperator for attribute: %s", attr)
+			if e.Exists != nil {
+				return "", invalidParam("Exists and ComparisonOperator cannot be used together for Attribute: %s", attr)
 			}
-			conds[attr] = Condition{ComparisonOperator: e.ComparisonOperator, AttributeValueList: e.AttributeValueList}
+			values := e.AttributeValueList
+			if e.Value != nil {
+				values = []AttributeValue{*e.Value}
+			}
+			if values == nil && e.ComparisonOperator != "NULL" && e.ComparisonOperator != "NOT_NULL" {
+				return "", invalidParam("Value or AttributeValueList must be used with ComparisonOperator: %s for Attribute: %s", e.ComparisonOperator, attr)
+			}
+			conds[attr] = Condition{ComparisonOperator: e.ComparisonOperator, AttributeValueList: values}
+		case e.AttributeValueList != nil:
+			return "", invalidParam("AttributeValueList can only be used with a ComparisonOperator for Attribute: %s", attr)
 		case e.Exists != nil && !*e.Exists:
 			if e.Value != nil {
-				return "", invalidParam("Cannot expect an attribute to have a specified value while expecting it to not exist")
+				return "", invalidParam("Value cannot be used when Exists is false for Attribute: %s", attr)
 			}
 			conds[attr] = Condition{ComparisonOperator: "NULL"}
 		case e.Value != nil:
 			conds[attr] = Condition{ComparisonOperator: "EQ", AttributeValueList: []AttributeValue{*e.Value}}
+		case e.Exists == nil:
+			return "", invalidParam("Value must be provided when Exists is null for Attribute: %s", attr)
 		default:
-			return "", invalidParam("Exists is set to TRUE for attribute (%s), Value must also be set", attr)
+			return "", invalidParam("Value must be provided when Exists is true for Attribute: %s", attr)
 		}
 	}
 	return l.conditions(conds, op)
@@ -304,14 +321,20 @@ func (l *legacy) updates(ups map[string]AttributeValueUpdate) (Expression, error
 			}
 			set = append(set, n+" = "+l.value(*u.Value))
 		case "DELETE":
-			if u.Value == nil {
+			switch {
+			case u.Value == nil:
 				remove = append(remove, n)
-			} else {
+			case u.Value.SS == nil && u.Value.NS == nil && u.Value.BS == nil:
+				return "", invalidParam("DELETE action with value is not supported for the type %s", u.Value.Type())
+			default:
 				del = append(del, n+" "+l.value(*u.Value))
 			}
 		case "ADD":
 			if u.Value == nil {
 				return "", invalidParam("Only DELETE action is allowed when no attribute value is specified")
+			}
+			if u.Value.N == nil && u.Value.SS == nil && u.Value.NS == nil && u.Value.BS == nil && u.Value.L == nil {
+				return "", invalidParam("ADD action is not supported for the type %s", u.Value.Type())
 			}
 			if u.Value.L != nil { // appends, as on DynamoDB (which documents ADD for numbers and sets only)
 				set = append(set, n+" = list_append(if_not_exists("+n+", "+l.value(AttributeValue{L: []AttributeValue{}})+"), "+l.value(*u.Value)+")")

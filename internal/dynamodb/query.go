@@ -239,7 +239,12 @@ func (s *Service) Scan(ctx context.Context, in *QueryInput) (*QueryOutput, error
 		if err := awserr.RangeValidation("totalSegments", *in.TotalSegments, 1, 1000000); err != nil {
 			return nil, err
 		}
-		if *in.Segment < 0 || *in.Segment >= *in.TotalSegments {
+		if *in.Segment < 0 { // the model's range, 0 to 999999, before the rule that ties it to TotalSegments
+			if err := awserr.RangeValidation("segment", *in.Segment, 0, 999999); err != nil {
+				return nil, err
+			}
+		}
+		if *in.Segment >= *in.TotalSegments {
 			return nil, validationf("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: %d is not less than TotalSegments: %d", *in.Segment, *in.TotalSegments)
 		}
 	}
@@ -271,6 +276,16 @@ func translateRead(in *QueryInput, filter map[string]Condition, query bool) erro
 	l := legacyMaps(&in.ExpressionAttributeNames, &in.ExpressionAttributeValues)
 	var err error
 	if in.KeyConditions != nil {
+		if n := len(in.KeyConditions); n != 1 && n != 2 {
+			return validationf("Conditions can be of length 1 or 2 only")
+		}
+		for _, name := range sortedNames(in.KeyConditions) {
+			switch in.KeyConditions[name].ComparisonOperator {
+			case "EQ", "LE", "LT", "GE", "GT", "BEGINS_WITH", "BETWEEN":
+			case "NE", "NULL", "NOT_NULL", "CONTAINS", "NOT_CONTAINS", "IN":
+				return validationf("Attempted conditional constraint is not an indexable operation")
+			}
+		}
 		l.prefix = "k"
 		if in.KeyConditionExpression, err = l.conditions(in.KeyConditions, "AND"); err != nil {
 			return err
@@ -465,6 +480,12 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 	if in.ExclusiveStartKey != nil {
 		if err := checkItem(in.ExclusiveStartKey); err != nil {
 			return nil, err
+		}
+		if !query && in.TotalSegments != nil {
+			if v, ok := in.ExclusiveStartKey[ks.hash]; ok && segmentOf(v, *in.TotalSegments) != *in.Segment {
+				return nil, validationf("The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: %d Segment: %d",
+					*in.TotalSegments, *in.Segment)
+			}
 		}
 		if start, err = ks.startKey(&rec, in.ExclusiveStartKey); err != nil {
 			return nil, err
