@@ -663,6 +663,11 @@ func TestDifferentialRefusals(t *testing.T) {
 		{refused(t, s.Scan, `{"TableName":"flat","FilterExpression":"NOT ((x = :x))","ExpressionAttributeValues":{":x":{"S":"a"}}}`),
 			"Invalid FilterExpression: The expression has redundant parentheses;"},
 		{refused(t, s.Scan, `{"TableName":"flat","FilterExpression":"((x = :x AND y = :x) AND z = :x)","ExpressionAttributeValues":{":x":{"S":"a"}}}`), ""}, // boto3's Attr builder writes this
+		{refused(t, s.Scan, `{"TableName":"flat","FilterExpression":"(x) = :x AND (y.z) BETWEEN (:x) AND :x","ExpressionAttributeValues":{":x":{"S":"a"}}}`), ""},
+		{refused(t, s.Scan, `{"TableName":"flat","FilterExpression":"((x)) = :x","ExpressionAttributeValues":{":x":{"S":"a"}}}`),
+			"Invalid FilterExpression: The expression has redundant parentheses;"},
+		{refused(t, s.Scan, `{"TableName":"flat","FilterExpression":"(x = :x","ExpressionAttributeValues":{":x":{"S":"a"}}}`),
+			"Invalid FilterExpression: Syntax error; token: \"<EOF>\", near: \":x\""},
 		// Syntax errors quote the expression's own text around the token.
 		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET _123 = :v","ExpressionAttributeValues":{":v":{"S":"a"}}}`),
 			"Invalid UpdateExpression: Syntax error; token: \"_\", near: \"SET _123\""},
@@ -681,6 +686,12 @@ func TestDifferentialRefusals(t *testing.T) {
 		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"typed"},"s":{"S":"x"}}}`), ""},
 		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"typed"}},"UpdateExpression":"SET l = list_append(s, :l)","ExpressionAttributeValues":{":l":{"L":[]}}}`),
 			"An operand in the update expression has an incorrect data type"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ConditionExpression":"n = attribute_type(s, :t)","ExpressionAttributeValues":{":t":{"S":"S"}}}`),
+			"Invalid ConditionExpression: The function is not allowed to be used this way in an expression; function: attribute_type"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ConditionExpression":"attribute_exists(n) = :t","ExpressionAttributeValues":{":t":{"BOOL":true}}}`),
+			"Invalid ConditionExpression: The function is not allowed to be used this way in an expression; function: attribute_exists"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ConditionExpression":"size(s)"}`),
+			"Invalid ConditionExpression: The function is not allowed to be used this way in an expression; function: size"},
 		// Old and new parameters, and names or values with no expression.
 		{refused(t, s.Query, `{"TableName":"orders","KeyConditions":{"pk":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":"a"}]}},"ProjectionExpression":"x"}`), ""},
 		{refused(t, s.Scan, `{"TableName":"flat","AttributesToGet":["a"],"ScanFilter":{"a":{"ComparisonOperator":"NULL"}},"ConditionalOperator":"OR","ProjectionExpression":"a","FilterExpression":"a = :v","ExpressionAttributeValues":{":v":{"S":"a"}}}`),

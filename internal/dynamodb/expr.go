@@ -432,14 +432,25 @@ func (p *parser) value(t token) (*operand, error) {
 	return &operand{kind: opValue, value: &v}, nil
 }
 
-// operand reads a path, a value or size(path) (in conditions).
+// operand reads a path, a value or size(path) (in conditions), or one
+// of them in parentheses.
 func (p *parser) operand() (*operand, error) {
 	t := p.peek()
 	switch {
+	case t.kind == tokPunct && t.text == "(":
+		p.i++
+		o, err := p.operand()
+		if err != nil {
+			return nil, err
+		}
+		return o, p.expect(")")
 	case t.kind == tokValue:
 		p.i++
 		return p.value(t)
 	case t.kind == tokIdent && p.toks[p.i+1].text == "(":
+		if _, ok := conditionArity(t.text); ok {
+			return nil, misused(p, t.text)
+		}
 		if t.text != "size" {
 			return nil, p.fail("Invalid function name; function: %s", t.text)
 		}
@@ -504,6 +515,21 @@ func (p *parser) not() (*condition, error) {
 	return p.primary()
 }
 
+// comparator reports whether t is one of the comparison operators.
+func comparator(t token) bool {
+	switch t.text {
+	case "=", "<>", "<", "<=", ">", ">=":
+		return t.kind == tokPunct
+	}
+	return false
+}
+
+// misused is DynamoDB's refusal of a function where it cannot stand: a
+// condition function as an operand, size as a condition.
+func misused(p *parser, function string) error {
+	return p.fail("The function is not allowed to be used this way in an expression; function: %s", function)
+}
+
 // conditionArity is how many operands a condition function takes.
 func conditionArity(name string) (int, bool) {
 	switch name {
@@ -516,13 +542,27 @@ func conditionArity(name string) (int, bool) {
 }
 
 func (p *parser) primary() (*condition, error) {
-	if p.punct("(") {
+	if start := p.i; p.punct("(") {
 		c, err := p.condition()
-		if err != nil {
-			return nil, err
+		if err == nil {
+			if err = p.expect(")"); err == nil {
+				return c, nil
+			}
 		}
-		return c, p.expect(")")
+		// Not a condition in parentheses: perhaps an operand in them, as
+		// in "(a) = :v", which DynamoDB takes too.
+		p.i = start
+		if c, err2 := p.comparison(); err2 == nil {
+			return c, nil
+		}
+		return nil, err
 	}
+	return p.comparison()
+}
+
+// comparison reads a condition that is not a group: a function, or an
+// operand compared, ranged or listed.
+func (p *parser) comparison() (*condition, error) {
 	t := p.peek()
 	if t.kind == tokIdent && p.toks[p.i+1].text == "(" && t.text != "size" {
 		want, ok := conditionArity(t.text)
@@ -540,6 +580,9 @@ func (p *parser) primary() (*condition, error) {
 		if args[0].kind != opPath {
 			return nil, p.fail("Operator or function requires a document path; operator or function: %s", t.text)
 		}
+		if comparator(p.peek()) {
+			return nil, misused(p, t.text) // attribute_exists(a) = :v
+		}
 		return &condition{kind: condFunc, op: t.text, operands: args}, nil
 	}
 	left, err := p.operand()
@@ -547,7 +590,7 @@ func (p *parser) primary() (*condition, error) {
 		return nil, err
 	}
 	switch t := p.peek(); {
-	case t.kind == tokPunct && (t.text == "=" || t.text == "<>" || t.text == "<" || t.text == "<=" || t.text == ">" || t.text == ">="):
+	case comparator(t):
 		p.i++
 		right, err := p.operand()
 		if err != nil {
@@ -586,6 +629,9 @@ func (p *parser) primary() (*condition, error) {
 			return nil, p.fail("The IN operator is provided with too many operands; number of operands: %d", len(ops)-1)
 		}
 		return &condition{kind: condIn, operands: ops}, p.expect(")")
+	}
+	if left.kind == opSize {
+		return nil, misused(p, "size") // size(a) alone is no condition
 	}
 	return nil, p.syntax()
 }
