@@ -746,6 +746,11 @@ func TestDifferentialRefusals(t *testing.T) {
 			"One or more parameter values were invalid: ADD action is not supported for the type S"},
 		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"a"}},"AttributeUpdates":{"n":{"Action":"DELETE","Value":{"N":"1"}}}}`),
 			"One or more parameter values were invalid: DELETE action with value is not supported for the type N"},
+		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"a"}},"AttributeUpdates":{"t":{"Action":"PUT","Value":{"N":"1"}}},"ConditionalOperator":"AND"}`),
+			"ConditionalOperator cannot be used without Filter or Expected"},
+		{refused(t, s.Scan, `{"TableName":"flat","ScanFilter":{"a":{"ComparisonOperator":"NULL"}},"ConditionalOperator":"OR"}`),
+			"ConditionalOperator can only be used when Filter or Expected has two or more elements"},
+		{refused(t, s.Scan, `{"TableName":"flat","ScanFilter":{"a":{"ComparisonOperator":"NULL"},"b":{"ComparisonOperator":"NULL"}},"ConditionalOperator":"OR"}`), ""},
 		// Paths: into a key attribute, a map step beside a list step, past what a global index keeps.
 		{refused(t, s.GetItem, `{"TableName":"orders","Key":{"pk":{"S":"a"},"sk":{"N":"1"}},"ProjectionExpression":"sk.a"}`),
 			"Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: sk"},

@@ -72,6 +72,20 @@ func checkAttributesToGet(field string, names []string) error {
 	return nil
 }
 
+// conditionalOperatorUse refuses a ConditionalOperator with fewer than
+// two conditions (of Expected, QueryFilter or ScanFilter) to join.
+func conditionalOperatorUse(op string, conditions int) error {
+	switch {
+	case op == "":
+		return nil
+	case conditions == 0:
+		return validationf("ConditionalOperator cannot be used without Filter or Expected")
+	case conditions == 1:
+		return validationf("ConditionalOperator can only be used when Filter or Expected has two or more elements")
+	}
+	return nil
+}
+
 // params is what a request gives of the expressions and of the older
 // parameters they replace, as DynamoDB checks them before it translates
 // anything: in its order, with its lists and words (those of its own
@@ -383,6 +397,9 @@ func translateWrite(expected map[string]ExpectedAttributeValue, condOp string, u
 		given.update, given.valuesFor = *upd, "UpdateExpression and ConditionExpression are null"
 	}
 	if err := given.check(); err != nil {
+		return err
+	}
+	if err := conditionalOperatorUse(condOp, len(expected)); err != nil {
 		return err
 	}
 	if expected == nil && updates == nil {

@@ -270,6 +270,9 @@ func translateRead(in *QueryInput, filter map[string]Condition, query bool) erro
 	if err := given.check(); err != nil {
 		return err
 	}
+	if err := conditionalOperatorUse(in.ConditionalOperator, len(filter)); err != nil {
+		return err
+	}
 	if in.KeyConditions == nil && filter == nil && in.AttributesToGet == nil {
 		return nil
 	}
