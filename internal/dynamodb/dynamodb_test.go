@@ -767,6 +767,8 @@ func TestDifferentialRefusals(t *testing.T) {
 			"Cannot specify the ProjectionExpression when choosing to get ALL_PROJECTED_ATTRIBUTES"},
 		{refused(t, s.Scan, `{"TableName":"flat","Select":"COUNT","AttributesToGet":["a"]}`),
 			"Cannot specify the AttributesToGet when choosing to get only the Count"},
+		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET b = :a - :b","ExpressionAttributeValues":{":a":{"N":"1e50"},":b":{"N":"1"}}}`),
+			"Number overflow. Attempting to store a number with magnitude larger than supported range"}, // sic, as ScyllaDB's tests record DynamoDB's answer
 		// Values.
 		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"},"d":`+nested+`}}`),
 			"Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit"},

@@ -126,8 +126,8 @@ func addNumbers(a, b string, sub bool) (string, error) {
 	} else {
 		_, err = numberContext.Add(&r, x, y)
 	}
-	if err != nil {
-		return "", validationf("Attempting to store more than 38 significant digits in a Number")
+	if err != nil { // an inexact sum: DynamoDB calls it an overflow, whatever its magnitude (1e50 + 1)
+		return "", validationf("Number overflow. Attempting to store a number with magnitude larger than supported range")
 	}
 	if _, err := checkNumber(&r); err != nil {
 		return "", err
