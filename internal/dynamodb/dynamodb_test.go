@@ -769,6 +769,16 @@ func TestDifferentialRefusals(t *testing.T) {
 			"Cannot specify the AttributesToGet when choosing to get only the Count"},
 		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET b = :a - :b","ExpressionAttributeValues":{":a":{"N":"1e50"},":b":{"N":"1"}}}`),
 			"Number overflow. Attempting to store a number with magnitude larger than supported range"}, // sic, as ScyllaDB's tests record DynamoDB's answer
+		// What a review of these changes found.
+		{refused(t, s.TransactGetItems, `{"TransactItems":[{"Get":{"TableName":"orders","Key":{"pk":{"S":"a"},"sk":{"N":"1"}},"ProjectionExpression":"g.a"}}]}`),
+			"Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: IndexKey: g"},
+		{refused(t, s.TransactGetItems, `{"TransactItems":[{"Get":{"TableName":"orders","Key":{"pk":{"S":"a"},"sk":{"N":"1"}},"ProjectionExpression":"`+strings.Repeat("a,", 2100)+`a"}}]}`),
+			"Invalid ProjectionExpression: Expression size has exceeded the maximum allowed size; expression size: 4201"},
+		{refused(t, s.Scan, `{"TableName":"flat","Segment":1000000,"TotalSegments":1000000}`),
+			"1 validation error detected: Value '1000000' at 'segment' failed to satisfy constraint: Member must have value less than or equal to 999999"},
+		{refused(t, s.Scan, `{"TableName":"flat","FilterExpression":"size((x)) > :n","ExpressionAttributeValues":{":n":{"N":"1"}}}`), ""},
+		{refused(t, s.Scan, `{"TableName":"flat","FilterExpression":"(x) = :nope","ExpressionAttributeValues":{":n":{"N":"1"}}}`),
+			"Invalid FilterExpression: An expression attribute value used in expression is not defined; attribute value: :nope"},
 		// Values.
 		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"},"d":`+nested+`}}`),
 			"Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit"},
@@ -807,4 +817,38 @@ func TestReversedKeyConditions(t *testing.T) {
 			t.Errorf("%s: %d items, %s: %d", c.reversed, got, c.usual, want)
 		}
 	}
+}
+
+// TestInternalExpressions: what Lakebox builds itself, from the old
+// parameters or from PartiQL, is not a request's expression: it keeps
+// clear of the request's own placeholders and is not held to the 4 KB a
+// request may give.
+func TestInternalExpressions(t *testing.T) {
+	s, _, _ := newService(t)
+	do(t, s.CreateTable, `{"TableName":"orders","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],
+		"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"N"}],"BillingMode":"PAY_PER_REQUEST"}`)
+	do(t, s.PutItem, `{"TableName":"orders","Item":{"pk":{"S":"a"},"sk":{"N":"1"},"status":{"S":"open"}}}`)
+	do(t, s.PutItem, `{"TableName":"orders","Item":{"pk":{"S":"a"},"sk":{"N":"2"},"status":{"S":"closed"}}}`)
+	keyed := `"KeyConditions":{"pk":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":"a"}]}}`
+	// The translation's own placeholders are #k1, :k2, …: the request's
+	// of the same names keep their meaning.
+	out := do(t, s.Query, `{"TableName":"orders",`+keyed+`,"FilterExpression":"#k1 = :k2","ExpressionAttributeNames":{"#k1":"status"},"ExpressionAttributeValues":{":k2":{"S":"open"}}}`)
+	if out.Count != 1 {
+		t.Errorf("KeyConditions beside a filter with placeholders like its own: %d items, want 1", out.Count)
+	}
+	out = do(t, s.Query, `{"TableName":"orders",`+keyed+`,"ProjectionExpression":"#k1, sk","ExpressionAttributeNames":{"#k1":"status"}}`)
+	if len(out.Items) != 2 || !strings.Contains(string(out.Items[0]), "status") || strings.Contains(string(out.Items[0]), `"pk"`) {
+		t.Errorf("KeyConditions beside a projection with placeholders like its own: %s", out.Items)
+	}
+	// A statement of 2 KB becomes an expression of more than 4.
+	var sets []string
+	for i := range 300 {
+		sets = append(sets, fmt.Sprintf("a%d=1", i))
+	}
+	do(t, s.ExecuteStatement, `{"Statement":"UPDATE \"orders\" SET `+strings.Join(sets, ", ")+` WHERE pk='a' AND sk=1"}`)
+	var ors []string
+	for i := range 250 {
+		ors = append(ors, fmt.Sprintf("a%d=%d", i, i))
+	}
+	do(t, s.ExecuteStatement, `{"Statement":"SELECT * FROM \"orders\" WHERE `+strings.Join(ors, " OR ")+`"}`)
 }

@@ -20,6 +20,10 @@ import (
 // decoding refuses it.
 type Expression string
 
+// maxExpressionLength is the longest expression DynamoDB takes from a
+// request, in bytes.
+const maxExpressionLength = 4096
+
 func (e *Expression) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	if dec.PeekKind() != '"' { // null, or a type error as for any string member
 		var s *string
@@ -33,6 +37,12 @@ func (e *Expression) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	}
 	if *e = Expression(tok.String()); *e == "" { // the pointer to what was just read ends with the member's name
 		return validationf("Invalid %s: The expression can not be empty;", dec.StackPointer().LastToken())
+	}
+	// DynamoDB's limit on what a request gives: checked here, as a request
+	// is read, so that what Lakebox builds itself (from the old parameters,
+	// from PartiQL) is not held to it.
+	if len(*e) > maxExpressionLength {
+		return validationf("Invalid %s: Expression size has exceeded the maximum allowed size; expression size: %d", dec.StackPointer().LastToken(), len(*e))
 	}
 	return nil
 }
@@ -455,9 +465,15 @@ func (p *parser) operand() (*operand, error) {
 			return nil, p.fail("Invalid function name; function: %s", t.text)
 		}
 		p.i += 2
+		inParens := p.punct("(") // size((a)), as other functions take (a)
 		arg, err := p.path()
 		if err != nil {
 			return nil, err
+		}
+		if inParens {
+			if err := p.expect(")"); err != nil {
+				return nil, err
+			}
 		}
 		if err := p.expect(")"); err != nil {
 			return nil, err
@@ -550,10 +566,16 @@ func (p *parser) primary() (*condition, error) {
 			}
 		}
 		// Not a condition in parentheses: perhaps an operand in them, as
-		// in "(a) = :v", which DynamoDB takes too.
+		// in "(a) = :v", which DynamoDB takes too. When that fails as well,
+		// the refusal is the one of the reading that got further.
+		reached := p.i
 		p.i = start
-		if c, err2 := p.comparison(); err2 == nil {
+		c, err2 := p.comparison()
+		if err2 == nil {
 			return c, nil
+		}
+		if p.i > reached {
+			return nil, err2
 		}
 		return nil, err
 	}

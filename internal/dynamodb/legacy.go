@@ -44,18 +44,29 @@ func newLegacy(prefix string, names map[string]string, values map[string]Attribu
 	return &legacy{prefix: prefix, names: names, values: values}
 }
 
+// name and value add a placeholder for attr or v to the request's maps,
+// past those the request gives itself: KeyConditions may come with a
+// FilterExpression or ProjectionExpression that has its own.
 func (l *legacy) name(attr string) string {
-	l.n++
-	k := fmt.Sprintf("#%s%d", l.prefix, l.n)
+	k := l.fresh("#", func(k string) bool { _, taken := l.names[k]; return taken })
 	l.names[k] = attr
 	return k
 }
 
 func (l *legacy) value(v AttributeValue) string {
-	l.n++
-	k := fmt.Sprintf(":%s%d", l.prefix, l.n)
+	k := l.fresh(":", func(k string) bool { _, taken := l.values[k]; return taken })
 	l.values[k] = v
 	return k
+}
+
+// fresh returns the next placeholder with sigil that is not taken.
+func (l *legacy) fresh(sigil string, taken func(string) bool) string {
+	for {
+		l.n++
+		if k := fmt.Sprintf("%s%s%d", sigil, l.prefix, l.n); !taken(k) {
+			return k
+		}
+	}
 }
 
 // checkAttributesToGet refuses an empty AttributesToGet, which would
@@ -101,12 +112,8 @@ type params struct {
 	valuesFor string
 }
 
-// maxExpressionLength is the longest expression DynamoDB takes from a
-// request, in bytes.
-const maxExpressionLength = 4096
-
-// check refuses the two kinds of parameters together, names or values
-// given with no expression to use them, and an expression over 4 KB.
+// check refuses the two kinds of parameters together, and names or
+// values given with no expression to use them.
 func (g *params) check() error {
 	var old, expr []string
 	for _, p := range []struct {
@@ -138,11 +145,6 @@ func (g *params) check() error {
 	}
 	if g.values && g.update == "" && g.condition == "" && g.filter == "" && g.keyCondition == "" {
 		return validationf("ExpressionAttributeValues can only be specified when using expressions: %s", g.valuesFor)
-	}
-	for _, e := range exprs {
-		if len(e.x) > maxExpressionLength {
-			return validationf("Invalid %s: Expression size has exceeded the maximum allowed size; expression size: %d", e.name, len(e.x))
-		}
 	}
 	return nil
 }

@@ -239,10 +239,9 @@ func (s *Service) Scan(ctx context.Context, in *QueryInput) (*QueryOutput, error
 		if err := awserr.RangeValidation("totalSegments", *in.TotalSegments, 1, 1000000); err != nil {
 			return nil, err
 		}
-		if *in.Segment < 0 { // the model's range, 0 to 999999, before the rule that ties it to TotalSegments
-			if err := awserr.RangeValidation("segment", *in.Segment, 0, 999999); err != nil {
-				return nil, err
-			}
+		// The model's range first, then the rule that ties it to TotalSegments.
+		if err := awserr.RangeValidation("segment", *in.Segment, 0, 999999); err != nil {
+			return nil, err
 		}
 		if *in.Segment >= *in.TotalSegments {
 			return nil, validationf("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: %d is not less than TotalSegments: %d", *in.Segment, *in.TotalSegments)

@@ -351,9 +351,6 @@ func resolveTx(recs map[string]tableRecord, it TransactWriteItem) (txOp, error) 
 	if err := checkReturnOnFailure("transactItems.member."+kind+".returnValuesOnConditionCheckFailure", op.returnOld); err != nil {
 		return op, err
 	}
-	if err := (&params{condition: cond, update: upd}).check(); err != nil { // the 4 KB limit
-		return op, err
-	}
 	op.table, op.rec = table, recs[table]
 	if op.put != nil {
 		if err := checkItem(op.put); err != nil {
@@ -507,6 +504,9 @@ func (s *Service) TransactGetItems(ctx context.Context, in *TransactGetItemsInpu
 		seen[string(key)] = true
 		x, err := parseExpressions(it.Get.ExpressionAttributeNames, nil, "", "", it.Get.ProjectionExpression)
 		if err != nil {
+			return nil, err
+		}
+		if err := rec.checkKeyPaths(x.projection, nil); err != nil {
 			return nil, err
 		}
 		gets[i], keys = get{it.Get.TableName, key, rec, x.projection}, append(keys, key)
