@@ -200,12 +200,16 @@ func (s *Service) BatchGetItem(ctx context.Context, in *BatchGetItemInput) (*Bat
 	if err := checkCapacityMode(in.ReturnConsumedCapacity); err != nil {
 		return nil, err
 	}
-	n := 0
-	for _, ka := range in.RequestItems {
-		n += len(ka.Keys)
-	}
-	if len(in.RequestItems) == 0 || n == 0 {
+	if len(in.RequestItems) == 0 {
 		return nil, modelValidation("{}", "requestItems", "have length greater than or equal to 1")
+	}
+	n := 0
+	for _, name := range sortedNames(in.RequestItems) {
+		keys := in.RequestItems[name].Keys
+		if len(keys) == 0 {
+			return nil, modelValidation("[]", "requestItems."+name+".member.keys", "have length greater than or equal to 1")
+		}
+		n += len(keys)
 	}
 	if n > maxBatchGet {
 		return nil, validationf("Too many items requested for the BatchGetItem call")

@@ -657,6 +657,10 @@ func TestDifferentialRefusals(t *testing.T) {
 		{refused(t, s.Query, `{"TableName":"orders","KeyConditions":{"pk":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":"a"}]},"sk":{"ComparisonOperator":"IN","AttributeValueList":[{"N":"1"}]}}}`),
 			"Attempted conditional constraint is not an indexable operation"},
 		{refused(t, s.Query, `{"TableName":"orders","KeyConditions":{}}`), "Conditions can be of length 1 or 2 only"},
+		{refused(t, s.Query, `{"TableName":"orders","KeyConditions":{"pk":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":"a"}]},"sk":{"ComparisonOperator":"BOGUS","AttributeValueList":[{"N":"1"}]}}}`),
+			"1 validation error detected: Value 'BOGUS' at 'keyConditions.sk.member.comparisonOperator' failed to satisfy constraint: Member must satisfy enum value set: [IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]"},
+		{refused(t, s.Scan, `{"TableName":"flat","ScanFilter":{"a":{"ComparisonOperator":"BOGUS"}}}`),
+			"1 validation error detected: Value 'BOGUS' at 'scanFilter.a.member.comparisonOperator' failed to satisfy constraint: Member must satisfy enum value set: [IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]"},
 		// Two pairs of parentheses around one thing, in any condition.
 		{q("((pk = :p))", p), "Invalid KeyConditionExpression: The expression has redundant parentheses;"},
 		{q("(pk = :p) AND (sk > :v)", p+`,":v":{"N":"1"}`), ""},
@@ -716,6 +720,8 @@ func TestDifferentialRefusals(t *testing.T) {
 		{refused(t, s.BatchWriteItem, `{"RequestItems":{"flat":[`+strings.Repeat(`{"DeleteRequest":{"Key":{"pk":{"S":"x"}}}},`, 20)+`{"DeleteRequest":{"Key":{"pk":{"S":"y"}}}}],"orders":[`+
 			strings.Repeat(`{"DeleteRequest":{"Key":{"pk":{"S":"x"},"sk":{"N":"1"}}}},`, 4)+`{"DeleteRequest":{"Key":{"pk":{"S":"y"},"sk":{"N":"1"}}}}]}}`),
 			"Too many items requested for the BatchWriteItem call"},
+		{refused(t, s.BatchGetItem, `{"RequestItems":{"flat":{"Keys":[]}}}`),
+			"1 validation error detected: Value '[]' at 'requestItems.flat.member.keys' failed to satisfy constraint: Member must have length greater than or equal to 1"},
 		// A bad expression is refused before the table is looked up.
 		{refused(t, s.PutItem, `{"TableName":"missing","Item":{"pk":{"S":"a"}},"ConditionExpression":"a = = :v","ExpressionAttributeValues":{":v":{"S":"a"}}}`),
 			"Invalid ConditionExpression: Syntax error; token: \"=\", near: \"= = :v\""},

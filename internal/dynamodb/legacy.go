@@ -35,6 +35,7 @@ type AttributeValueUpdate struct {
 // legacy builds an expression's text and its placeholders.
 type legacy struct {
 	prefix string // keeps one translation's placeholders apart from another's
+	member string // the request's member translated, as a model error's path names it: "keyConditions"
 	names  map[string]string
 	values map[string]AttributeValue
 	n      int
@@ -192,7 +193,7 @@ func takes(op, t string) bool {
 func (l *legacy) condition(attr string, c Condition) (string, error) {
 	want, ok := operands(c.ComparisonOperator)
 	if !ok {
-		return "", modelValidation(c.ComparisonOperator, "comparisonOperator", "satisfy enum value set: [IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]")
+		return "", modelValidation(c.ComparisonOperator, l.member+"."+attr+".member.comparisonOperator", "satisfy enum value set: [IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]")
 	}
 	if n := len(c.AttributeValueList); want >= 0 && n != want || want < 0 && n == 0 {
 		return "", invalidParam("Invalid number of argument(s) for the %s ComparisonOperator", c.ComparisonOperator)
@@ -410,7 +411,7 @@ func translateWrite(expected map[string]ExpectedAttributeValue, condOp string, u
 	l := legacyMaps(names, values)
 	var err error
 	if expected != nil {
-		l.prefix = "e"
+		l.prefix, l.member = "e", "expected"
 		if *cond, err = l.expected(expected, condOp); err != nil {
 			return err
 		}

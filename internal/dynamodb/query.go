@@ -288,13 +288,16 @@ func translateRead(in *QueryInput, filter map[string]Condition, query bool) erro
 				return validationf("Attempted conditional constraint is not an indexable operation")
 			}
 		}
-		l.prefix = "k"
+		l.prefix, l.member = "k", "keyConditions"
 		if in.KeyConditionExpression, err = l.conditions(in.KeyConditions, "AND"); err != nil {
 			return err
 		}
 	}
 	if filter != nil {
-		l.prefix = "f"
+		l.prefix, l.member = "f", "scanFilter"
+		if query {
+			l.member = "queryFilter"
+		}
 		if in.FilterExpression, err = l.conditions(filter, in.ConditionalOperator); err != nil {
 			return err
 		}
