@@ -132,7 +132,9 @@ func isIdentChar(c byte) bool  { return isIdentStart(c) || c == '_' || c >= '0' 
 // with the expression's kind.
 type syntaxError struct{ token, near string }
 
-func (e *syntaxError) Error() string { return "Syntax error; token: " + e.token + ", near: " + e.near }
+func (e *syntaxError) Error() string {
+	return fmt.Sprintf("Syntax error; token: %q, near: %q", e.token, e.near)
+}
 
 // syntaxAt is the error of bad, a character no token starts with, after
 // the tokens read before it.
