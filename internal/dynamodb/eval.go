@@ -448,7 +448,7 @@ func apply(u *update, item Item) (Item, error) {
 			if err := setAt(out, a.path, AttributeValue{N: &n}); err != nil {
 				return nil, err
 			}
-		case v.SS != nil || v.NS != nil || v.BS != nil:
+		case v.isSet():
 			merged := v.clone()
 			if cur != nil {
 				if cur.Type() != v.Type() {
@@ -466,7 +466,7 @@ func apply(u *update, item Item) (Item, error) {
 	for _, a := range u.delete {
 		cur := resolve(out, a.path)
 		v := a.value.value
-		if v.SS == nil && v.NS == nil && v.BS == nil {
+		if !v.isSet() {
 			return nil, validationf("Invalid UpdateExpression: Incorrect operand type for operator or function; operator: DELETE, operand type: %s", typeName(v.Type()))
 		}
 		if cur == nil { // nothing to take from; but its parent must be there, as for REMOVE

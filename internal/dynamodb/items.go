@@ -197,11 +197,11 @@ func parseExpressions(names map[string]string, values map[string]AttributeValue,
 			return nil, err
 		}
 	}
-	if len(names) > 0 && cond == "" && upd == "" && proj == "" {
-		return nil, validationf("ExpressionAttributeNames can only be specified when using expressions")
-	}
-	if len(values) > 0 && cond == "" && upd == "" {
-		return nil, validationf("ExpressionAttributeValues can only be specified when using expressions: ConditionExpression is null")
+	// Most requests were checked so before their old parameters were
+	// translated; a transaction's actions are checked here.
+	given := params{condition: cond, update: upd, projection: proj, names: len(names) > 0, values: len(values) > 0, valuesFor: "ConditionExpression is null"}
+	if err := given.check(); err != nil {
+		return nil, err
 	}
 	return x, x.env.checkUnused()
 }

@@ -341,7 +341,7 @@ func (l *legacy) updates(ups map[string]AttributeValueUpdate) (Expression, error
 			switch {
 			case u.Value == nil:
 				remove = append(remove, n)
-			case u.Value.SS == nil && u.Value.NS == nil && u.Value.BS == nil:
+			case !u.Value.isSet():
 				return "", invalidParam("DELETE action with value is not supported for the type %s", u.Value.Type())
 			default:
 				del = append(del, n+" "+l.value(*u.Value))
@@ -350,7 +350,7 @@ func (l *legacy) updates(ups map[string]AttributeValueUpdate) (Expression, error
 			if u.Value == nil {
 				return "", invalidParam("Only DELETE action is allowed when no attribute value is specified")
 			}
-			if u.Value.N == nil && u.Value.SS == nil && u.Value.NS == nil && u.Value.BS == nil && u.Value.L == nil {
+			if u.Value.N == nil && u.Value.L == nil && !u.Value.isSet() {
 				return "", invalidParam("ADD action is not supported for the type %s", u.Value.Type())
 			}
 			if u.Value.L != nil { // appends, as on DynamoDB (which documents ADD for numbers and sets only)

@@ -160,6 +160,10 @@ func countSet(set ...bool) int {
 	return n
 }
 
+// isSet reports whether v is a string, number or binary set: what ADD
+// and DELETE take.
+func (v *AttributeValue) isSet() bool { return v.SS != nil || v.NS != nil || v.BS != nil }
+
 // maxDepthOfValue is how deep in an item a value may be: an attribute's
 // value is at depth 0, a member of it at 1. DynamoDB takes 31 maps in
 // maps around a string and refuses 32.
