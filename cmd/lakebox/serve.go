@@ -29,6 +29,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	pprof := fs.Bool("pprof", false, "serve Go's profiler under /_lakebox/debug/pprof/")
 	kinesisLimits := fs.Bool("kinesis-limits", false, "enforce AWS's per-shard Kinesis throughput (1 MiB/s and 1,000 records/s in, 2 MiB/s and 5 GetRecords/s out)")
+	collectionLimit := fs.Int64("dynamodb-collection-limit", 0, "largest item collection of a DynamoDB table with local secondary indexes, in bytes; lower it to see your code meet ItemCollectionSizeLimitExceededException (default: DynamoDB's 10 GB)")
 	lifecycleEvery := fs.Duration("lifecycle-interval", time.Minute, "how often, in wall time, lifecycle rules run (also after every clock advance)")
 	maxQueries := fs.Int("max-queries", 4, "Athena queries that run at once; more wait QUEUED")
 	pollWait := fs.Duration("athena-poll-wait", time.Second, "how long GetQueryExecution of a query not yet ended waits for its end before it answers (0: it answers at once)")
@@ -36,6 +37,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	masterKey := fs.String("master-key", "", "base64 of the 32-byte key protecting server-side-encrypted objects (default: DATA_DIR/master.key, created on first start)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *collectionLimit < 0 {
+		return fmt.Errorf("--dynamodb-collection-limit: %d is not a size", *collectionLimit)
 	}
 	if *pollWait <= 0 {
 		*pollWait = -1 // at once, for the server's options
@@ -75,6 +79,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		DataDir: *dataDir, Keys: keys, StrictAuth: *strict, Domains: doms,
 		InlineMax: *inlineMax, AccessLog: *accessLog, Logger: log, Version: version, Pprof: *pprof,
 		MasterKey: *masterKey, LifecycleInterval: *lifecycleEvery, MaxQueries: *maxQueries, AthenaPollWait: *pollWait, SQLMemoryLimit: *sqlMemory, KinesisLimits: *kinesisLimits,
+		DynamoDBCollectionLimit: *collectionLimit,
 	})
 	if err != nil {
 		return err

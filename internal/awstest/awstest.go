@@ -42,6 +42,9 @@ type Options struct {
 	AthenaPollWait time.Duration
 	// KinesisLimits enforces AWS's per-shard Kinesis throughput.
 	KinesisLimits bool
+	// DynamoDBCollectionLimit lowers DynamoDB's 10 GB limit on an item
+	// collection, in bytes.
+	DynamoDBCollectionLimit int64
 }
 
 // Server is a running test server.
@@ -75,6 +78,8 @@ func New(t testing.TB, opts ...Options) *Server {
 		MaxQueries:        o.MaxQueries,
 		AthenaPollWait:    o.AthenaPollWait,
 		KinesisLimits:     o.KinesisLimits,
+		// Lowered by tests of what a full collection gets.
+		DynamoDBCollectionLimit: o.DynamoDBCollectionLimit,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -1708,6 +1708,79 @@ func TestDynamoDB_ItemCollectionMetrics(t *testing.T) {
 	check("TransactWriteItems", &tx.ItemCollectionMetrics["orders"][2], "fay")
 }
 
+// A write that would grow an item collection past its limit gets
+// ItemCollectionSizeLimitExceededException (a transaction, the reason on
+// the action that grew it), and writes nothing; the size is kept across a
+// restart, and a deletion makes room again. The limit is lowered from
+// DynamoDB's 10 GB to 1,500 bytes.
+func TestDynamoDB_ItemCollectionLimit(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	opts := awstest.Options{DataDir: dir, DynamoDBCollectionLimit: 1500}
+	srv := awstest.New(t, opts)
+	c := srv.DynamoDB()
+	must[*dynamodb.CreateTableOutput](t)(c.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName: aws.String("orders"), BillingMode: dtypes.BillingModePayPerRequest,
+		KeySchema: ks("customer", "order"), AttributeDefinitions: []dtypes.AttributeDefinition{attr("customer", "S"), attr("order", "S"), attr("total", "N")},
+		LocalSecondaryIndexes: []dtypes.LocalSecondaryIndex{{IndexName: aws.String("by-total"), KeySchema: ks("customer", "total"),
+			Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeKeysOnly}}},
+	}))
+	item := func(customer, order string) map[string]dtypes.AttributeValue {
+		return map[string]dtypes.AttributeValue{"customer": str(customer), "order": str(order), "total": num("10"), "filler": str(strings.Repeat("x", 400))}
+	}
+	put := func(customer, order string) error {
+		_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("orders"), Item: item(customer, order)})
+		return err
+	}
+	// About 540 bytes an item with its index entry: two fit, a third does not.
+	for _, order := range []string{"o1", "o2"} {
+		if err := put("ann", order); err != nil {
+			t.Fatal(err)
+		}
+	}
+	full := func(what string, err error) {
+		t.Helper()
+		var e *dtypes.ItemCollectionSizeLimitExceededException
+		if !errors.As(err, &e) || e.ErrorMessage() != "Collection size exceeded." {
+			t.Fatalf("%s: %v, want ItemCollectionSizeLimitExceededException", what, err)
+		}
+	}
+	full("PutItem", put("ann", "o3"))
+	_, err := c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("orders"),
+		Key: map[string]dtypes.AttributeValue{"customer": str("ann"), "order": str("o1")}, UpdateExpression: aws.String("SET more = :m"),
+		ExpressionAttributeValues: map[string]dtypes.AttributeValue{":m": str(strings.Repeat("y", 500))}})
+	full("UpdateItem", err)
+	_, err = c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]dtypes.WriteRequest{"orders": {
+		{PutRequest: &dtypes.PutRequest{Item: item("bob", "o1")}}, {PutRequest: &dtypes.PutRequest{Item: item("ann", "o3")}}}}})
+	full("BatchWriteItem", err)
+	_, err = c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []dtypes.TransactWriteItem{
+		{Put: &dtypes.Put{TableName: aws.String("orders"), Item: item("bob", "o1")}},
+		{Put: &dtypes.Put{TableName: aws.String("orders"), Item: item("ann", "o3")}}}})
+	var canceled *dtypes.TransactionCanceledException
+	if !errors.As(err, &canceled) || len(canceled.CancellationReasons) != 2 ||
+		aws.ToString(canceled.CancellationReasons[0].Code) != "None" ||
+		aws.ToString(canceled.CancellationReasons[1].Code) != "ItemCollectionSizeLimitExceeded" {
+		t.Fatalf("TransactWriteItems: %v", err)
+	}
+	// Nothing refused was written: bob has no item.
+	scan := must[*dynamodb.ScanOutput](t)(c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("orders"), Select: dtypes.SelectCount}))
+	if scan.Count != 2 {
+		t.Fatalf("%d items, want 2", scan.Count)
+	}
+
+	srv.Stop()
+	c = awstest.New(t, opts).DynamoDB()
+	full("PutItem after a restart", put("ann", "o3"))
+	must[*dynamodb.DeleteItemOutput](t)(c.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String("orders"),
+		Key: map[string]dtypes.AttributeValue{"customer": str("ann"), "order": str("o1")}}))
+	if err := put("ann", "o3"); err != nil {
+		t.Fatalf("after a deletion: %v", err)
+	}
+	if err := put("bob", "o1"); err != nil { // another collection
+		t.Fatal(err)
+	}
+}
+
 // DescribeTable counts a table's items and index entries as they are when
 // it answers (AWS refreshes them every six hours). A count stands while
 // the store commits nothing, so a second DescribeTable of an idle table

@@ -169,7 +169,7 @@ func (s *Service) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 	}
 	collections := collectionsWritten{mode: in.ReturnItemCollectionMetrics}
 	for _, w := range writes {
-		collections.add(s, w.table, w.rec, w.named)
+		collections.add(s, w.table, w.rec, w.named, wb)
 	}
 	out.ItemCollectionMetrics = collections.out
 	return out, nil

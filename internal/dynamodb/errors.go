@@ -19,6 +19,7 @@ var (
 	ErrSerialization          = awserr.New("SerializationException", 400, "Malformed request body")
 	ErrTrimmedDataAccess      = awserr.New("TrimmedDataAccessException", 400, "The records are past the stream's retention")
 	ErrExpiredIterator        = awserr.New("ExpiredIteratorException", 400, "Iterator expired")
+	ErrCollectionSizeLimit    = awserr.New("ItemCollectionSizeLimitExceededException", 400, "Collection size exceeded.")
 )
 
 func validationf(format string, args ...any) *awserr.Error {

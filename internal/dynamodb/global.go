@@ -650,6 +650,7 @@ func (s *Service) newReplica(src *tableRecord, region, class string) *tableRecor
 		Account: src.Account, Region: region, Name: src.Name, ID: newID(), DataID: src.DataID,
 		KeySchema: src.KeySchema, Attributes: src.Attributes, BillingMode: src.BillingMode, Created: s.clock.Now().UnixMilli(),
 		TableClass: cmp.Or(class, src.TableClass), TTL: src.TTL, Indexes: slices.Clone(src.Indexes),
+		CollectionsSized: src.CollectionsSized,
 	}
 }
 

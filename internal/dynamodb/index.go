@@ -223,15 +223,26 @@ func (r *tableRecord) checkIndexKeys(item Item) error {
 	return nil
 }
 
+// indexes tells whether an index has an entry for item: whether the item
+// has the index's key attributes, of their types.
+func (r *tableRecord) indexes(ix *indexRecord, item Item) bool {
+	for _, k := range ix.KeySchema {
+		if v, ok := item[k.AttributeName]; !ok || v.Type() != r.attrType(k.AttributeName) {
+			return false
+		}
+	}
+	return true
+}
+
 // entryKey is an item's key in an index, or nil when the item lacks the
 // index's key attributes.
 func (r *tableRecord) entryKey(ix *indexRecord, item Item) []byte {
+	if !r.indexes(ix, item) {
+		return nil
+	}
 	key := indexKeyPrefix(r.dataID(), ix.IndexName)
 	for _, k := range ix.KeySchema {
-		v, ok := item[k.AttributeName]
-		if !ok || v.Type() != r.attrType(k.AttributeName) {
-			return nil
-		}
+		v := item[k.AttributeName]
 		key = appendKeyPart(key, &v)
 	}
 	hash, rng := r.keyNames()

@@ -324,7 +324,7 @@ func (s *Service) PutItem(ctx context.Context, in *PutItemInput) (*ItemOutput, e
 		return nil, err
 	}
 	out := &ItemOutput{ConsumedCapacity: writeConsumed(in.ReturnConsumedCapacity, rec, in.TableName, old, in.Item)}
-	out.ItemCollectionMetrics = s.collectionMetrics(in.ReturnItemCollectionMetrics, rec, in.Item)
+	out.ItemCollectionMetrics = s.collectionMetrics(in.ReturnItemCollectionMetrics, rec, in.Item, w)
 	if in.ReturnValues == "ALL_OLD" {
 		out.Attributes = old
 	}
@@ -449,8 +449,9 @@ func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOut
 	if err := x.check(old, in.ReturnValuesOnConditionCheckFailure); err != nil {
 		return nil, err
 	}
+	var w *writeBatch
 	if old != nil {
-		w := s.newWriteBatch()
+		w = s.newWriteBatch()
 		defer w.discard()
 		w.remove(rec, key, old, false)
 		if err := w.commit(); err != nil {
@@ -458,7 +459,7 @@ func (s *Service) DeleteItem(ctx context.Context, in *DeleteItemInput) (*ItemOut
 		}
 	}
 	out := &ItemOutput{ConsumedCapacity: writeConsumed(in.ReturnConsumedCapacity, rec, in.TableName, old, nil)}
-	out.ItemCollectionMetrics = s.collectionMetrics(in.ReturnItemCollectionMetrics, rec, in.Key)
+	out.ItemCollectionMetrics = s.collectionMetrics(in.ReturnItemCollectionMetrics, rec, in.Key, w)
 	if in.ReturnValues == "ALL_OLD" {
 		out.Attributes = old
 	}
@@ -535,7 +536,7 @@ func (s *Service) UpdateItem(ctx context.Context, in *UpdateItemInput) (*ItemOut
 		return nil, err
 	}
 	out := &ItemOutput{ConsumedCapacity: writeConsumed(in.ReturnConsumedCapacity, rec, in.TableName, old, next)}
-	out.ItemCollectionMetrics = s.collectionMetrics(in.ReturnItemCollectionMetrics, rec, next)
+	out.ItemCollectionMetrics = s.collectionMetrics(in.ReturnItemCollectionMetrics, rec, next, w)
 	switch in.ReturnValues {
 	case "ALL_OLD":
 		out.Attributes = old

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"hash/fnv"
 	"log/slog"
 	"slices"
 	"strings"
@@ -26,6 +25,9 @@ type Options struct {
 	// MasterKey wraps the data keys that seal encrypted tables; without
 	// it, encryption with a KMS key is refused.
 	MasterKey *seal.Key
+	// CollectionLimit is the largest an item collection may grow, in
+	// bytes (default DefaultCollectionLimit, DynamoDB's 10 GB).
+	CollectionLimit int64
 }
 
 // Service is DynamoDB.
@@ -51,11 +53,14 @@ type Service struct {
 
 	// itemLocks serialize the read-check-write of conditional writes and
 	// updates, striped by item key.
-	itemLocks [256]sync.Mutex
-
+	itemLocks stripes
+	// collectionLocks serialize the changes of an item collection's size
+	// (collections.go), striped by collection; a writer takes them last,
+	// holding its item locks.
+	collectionLocks stripes
 	// tokenLocks serialize the transactions that carry one
 	// ClientRequestToken, striped by token.
-	tokenLocks [64]sync.Mutex
+	tokenLocks stripes
 }
 
 type tableKey struct{ account, region, name string }
@@ -75,8 +80,12 @@ func New(db *meta.DB, clk *clock.Clock, opts Options) (*Service, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opts.CollectionLimit == 0 {
+		opts.CollectionLimit = DefaultCollectionLimit
+	}
 	s := &Service{db: db, clock: clk, opts: opts, tables: map[tableKey]*table{}, streams: map[string]*stream{},
-		outboxes: map[string]*outbox{}, pumpKick: make(chan struct{}, 1)}
+		outboxes: map[string]*outbox{}, pumpKick: make(chan struct{}, 1),
+		itemLocks: make(stripes, 256), collectionLocks: make(stripes, 64), tokenLocks: make(stripes, 64)}
 	var err error
 	if s.iterKey, err = s.iteratorKey(); err != nil {
 		return nil, err
@@ -100,6 +109,9 @@ func New(db *meta.DB, clk *clock.Clock, opts Options) (*Service, error) {
 		return nil, err
 	}
 	if err := s.failInterruptedJobs(); err != nil {
+		return nil, err
+	}
+	if err := s.sizeOldCollections(); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -136,23 +148,31 @@ func (s *Service) lookup(ctx context.Context, name string) (*table, error) {
 	return t, nil
 }
 
-// lockItems locks the stripes of item keys, in stripe order (so writers
-// of several items cannot deadlock), and returns their unlock.
-func (s *Service) lockItems(keys ...[]byte) func() {
-	var stripes []int
+// lockItems locks the stripes of item keys and returns their unlock.
+func (s *Service) lockItems(keys ...[]byte) func() { return s.itemLocks.lock(keys...) }
+
+// stripes are mutexes striped by key.
+type stripes []sync.Mutex
+
+// lock locks the stripes of keys in stripe order, so that holders of
+// several cannot deadlock, and returns their unlock.
+func (st stripes) lock(keys ...[]byte) func() {
+	held := make([]int, 0, len(keys))
 	for _, k := range keys {
-		h := fnv.New32a()
-		h.Write(k)
-		stripes = append(stripes, int(h.Sum32()%uint32(len(s.itemLocks))))
+		h := uint32(2166136261) // FNV-1a, without a hash.Hash to allocate
+		for _, c := range k {
+			h = (h ^ uint32(c)) * 16777619
+		}
+		held = append(held, int(h%uint32(len(st))))
 	}
-	slices.Sort(stripes)
-	stripes = slices.Compact(stripes)
-	for _, i := range stripes {
-		s.itemLocks[i].Lock()
+	slices.Sort(held)
+	held = slices.Compact(held)
+	for _, i := range held {
+		st[i].Lock()
 	}
 	return func() {
-		for _, i := range stripes {
-			s.itemLocks[i].Unlock()
+		for _, i := range held {
+			st[i].Unlock()
 		}
 	}
 }

@@ -228,6 +228,9 @@ type writeBatch struct {
 	settles []func(committed bool)
 	kick    bool  // it adds to an outbox: wake the pump after the commit
 	err     error // the first value that could not be sealed: commit fails with it
+	// grown is the change each item collection written to takes, by
+	// collection key (collections.go); sizes, once committed, their sizes.
+	grown, sizes map[string]int64
 }
 
 func (s *Service) newWriteBatch() *writeBatch { return &writeBatch{s: s, b: s.db.NewBatch()} }
@@ -237,6 +240,7 @@ func (w *writeBatch) put(rec *tableRecord, key []byte, old, item Item, body []by
 	stored := w.sealed(rec, body)
 	w.b.Set(key, stored)
 	w.indexWrites(rec, old, item)
+	w.resize(rec, old, item)
 	w.record(rec, key, old, item, false)
 	w.keep(rec, key, stored)
 	for _, m := range w.s.replicasOf(rec) { // their items are rec's: their streams and versions
@@ -249,6 +253,7 @@ func (w *writeBatch) put(rec *tableRecord, key []byte, old, item Item, body []by
 func (w *writeBatch) remove(rec *tableRecord, key []byte, old Item, expired bool) {
 	w.b.Delete(key)
 	w.indexWrites(rec, old, nil)
+	w.resize(rec, old, nil)
 	w.record(rec, key, old, nil, expired)
 	w.keep(rec, key, nil)
 	for _, m := range w.s.replicasOf(rec) {
@@ -276,14 +281,24 @@ func (w *writeBatch) sealedFrom(rec *tableRecord, v []byte, from int) []byte {
 	return append(v[:from], w.sealed(rec, v[from:])...)
 }
 
-// commit commits the batch durably.
+// commit commits the batch durably. It fails with a
+// *collectionFullError when it would grow an item collection past the
+// limit.
 func (w *writeBatch) commit() error {
 	err := w.err
+	unlock := func() {}
+	if err == nil && len(w.grown) > 0 {
+		var release func()
+		if release, err = w.sizeCollections(); err == nil {
+			unlock = release
+		}
+	}
 	if err != nil {
 		w.b.Close()
 	} else {
 		err = w.b.Commit()
 	}
+	unlock()
 	w.settle(err == nil)
 	if err == nil && w.kick {
 		w.s.kickPump()

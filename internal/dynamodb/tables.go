@@ -68,6 +68,10 @@ type tableRecord struct {
 	DataID string `json:",omitempty"`
 	// Replicas are the regions of the other members of its global table.
 	Replicas []string `json:",omitempty"`
+	// CollectionsSized is set on a table with local indexes whose item
+	// collections' sizes are kept (collections.go): every such table made
+	// since Lakebox kept them, and older ones once New has measured them.
+	CollectionsSized bool `json:",omitempty"`
 	// Filling is set while a restore or an import fills the new table: a
 	// table still filling when the server starts was cut short by a crash
 	// (its request never answered) and is removed.
@@ -557,7 +561,7 @@ func (s *Service) createTable(ctx context.Context, in *CreateTableInput, filling
 	rec := tableRecord{Account: sc.account, Region: sc.region, Name: in.TableName, ID: newID(), KeySchema: in.KeySchema,
 		Attributes: in.AttributeDefinitions, BillingMode: mode, Throughput: in.ProvisionedThroughput,
 		Created: s.clock.Now().UnixMilli(), Tags: in.Tags, TableClass: in.TableClass, Filling: filling, Restored: in.restored,
-		KMSKey: kmsKey}
+		KMSKey: kmsKey, CollectionsSized: len(in.LocalSecondaryIndexes) > 0}
 	for _, ix := range in.GlobalSecondaryIndexes {
 		rec.Indexes = append(rec.Indexes, indexRecord{SecondaryIndex: ix, Global: true})
 	}
@@ -945,6 +949,8 @@ func (s *Service) deleteTable(t *table) (*DeleteTableOutput, error) {
 	b.DeleteRange(prefix, meta.PrefixEnd(prefix))
 	indexes := indexTablePrefix(rec.dataID())
 	b.DeleteRange(indexes, meta.PrefixEnd(indexes))
+	sizes := collectionTablePrefix(rec.dataID())
+	b.DeleteRange(sizes, meta.PrefixEnd(sizes))
 	history := historyTablePrefix(rec.ID)
 	b.DeleteRange(history, meta.PrefixEnd(history))
 	if err := b.Commit(); err != nil {

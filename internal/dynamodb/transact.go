@@ -8,7 +8,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
-	"hash/fnv"
 	"slices"
 	"strings"
 	"time"
@@ -107,13 +106,7 @@ func tokenKey(sc scope, token string) []byte {
 }
 
 // lockToken serializes the transactions that carry one token.
-func (s *Service) lockToken(token string) func() {
-	h := fnv.New32a()
-	h.Write([]byte(token))
-	m := &s.tokenLocks[h.Sum32()%uint32(len(s.tokenLocks))]
-	m.Lock()
-	return m.Unlock
-}
+func (s *Service) lockToken(token string) func() { return s.tokenLocks.lock([]byte(token)) }
 
 // expireTokens forgets ClientRequestTokens older than ten minutes of
 // server time.
@@ -290,6 +283,9 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 		}
 	}
 	if err := w.commit(); err != nil {
+		if full, ok := errors.AsType[*collectionFullError](err); ok {
+			return nil, collectionFull(ops, news, full.key)
+		}
 		return nil, err
 	}
 	out := &TransactWriteItemsOutput{}
@@ -307,10 +303,23 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 		if written == nil {
 			continue // a condition check
 		}
-		collections.add(s, op.table, &op.rec, written)
+		collections.add(s, op.table, &op.rec, written, w)
 	}
 	out.ItemCollectionMetrics = collections.out
 	return out, nil
+}
+
+// collectionFull cancels a transaction whose puts would grow the item
+// collection at key past the limit, naming them.
+func collectionFull(ops []txOp, news []Item, key string) error {
+	reasons := make([]cancellationReason, len(ops))
+	for i, op := range ops {
+		reasons[i].Code = "None"
+		if news[i] != nil && op.rec.hasLocalIndexes() && string(op.rec.collectionKey(news[i])) == key {
+			reasons[i] = cancellationReason{Code: "ItemCollectionSizeLimitExceeded", Message: ErrCollectionSizeLimit.Message}
+		}
+	}
+	return transactionCanceled(reasons)
 }
 
 // resolveTx checks one action and finds its table and key.

@@ -65,6 +65,10 @@ type Config struct {
 	MasterKey string
 	// KinesisLimits enforces AWS's per-shard Kinesis throughput.
 	KinesisLimits bool
+	// DynamoDBCollectionLimit is the largest item collection of a
+	// DynamoDB table with local indexes, in bytes (default DynamoDB's
+	// 10 GB).
+	DynamoDBCollectionLimit int64
 	// SQLMemoryLimit bounds the SQL engine's memory, e.g. "2GB" (default:
 	// DuckDB's, 80% of RAM); beyond it queries spill to DataDir/sql/tmp.
 	SQLMemoryLimit string
@@ -220,7 +224,8 @@ func New(cfg Config) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
-	dsvc, err := dynamodb.New(db, clk, dynamodb.Options{Logger: cfg.Logger, Lake: ddbLake{objects{s3: svc}}, Kinesis: ddbKinesis{ksvc}, MasterKey: &so.MasterKey})
+	dsvc, err := dynamodb.New(db, clk, dynamodb.Options{Logger: cfg.Logger, Lake: ddbLake{objects{s3: svc}}, Kinesis: ddbKinesis{ksvc}, MasterKey: &so.MasterKey,
+		CollectionLimit: cfg.DynamoDBCollectionLimit})
 	if err != nil {
 		fsvc.Close()
 		ksvc.Close()

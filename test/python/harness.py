@@ -29,11 +29,14 @@ def endpoint():
     if url:
         return url
     if _server is None:
-        _server = _start_server()
+        _server, stop = own_server()
+        atexit.register(stop)
     return _server
 
 
-def _start_server():
+def own_server(*flags):
+    """Start a server of the test's own with extra `serve` flags; returns its
+    URL and the function that stops it."""
     binary = os.path.join(ROOT, "bin", "lakebox")
     if not os.path.exists(binary):
         raise RuntimeError("bin/lakebox is missing: run `make build` first")
@@ -43,7 +46,7 @@ def _start_server():
     data = tempfile.mkdtemp(prefix="lakebox-test-")
     log = open(os.path.join(data, "server.log"), "w")
     proc = subprocess.Popen(
-        [binary, "serve", "--addr", f"127.0.0.1:{port}", "--data-dir", os.path.join(data, "d")],
+        [binary, "serve", "--addr", f"127.0.0.1:{port}", "--data-dir", os.path.join(data, "d"), *flags],
         stdout=log, stderr=log,
     )
 
@@ -52,10 +55,13 @@ def _start_server():
         proc.wait(timeout=30)
         shutil.rmtree(data, ignore_errors=True)
 
-    atexit.register(stop)
     url = f"http://127.0.0.1:{port}"
-    wait_healthy(url)
-    return url
+    try:
+        wait_healthy(url)
+    except OSError:
+        stop()
+        raise
+    return url, stop
 
 
 def wait_healthy(url, timeout=30):
@@ -71,10 +77,10 @@ def wait_healthy(url, timeout=30):
             time.sleep(0.05)
 
 
-def client(service="s3", region="us-east-1", key="test", secret="test", **config):
+def client(service="s3", region="us-east-1", key="test", secret="test", url=None, **config):
     return boto3.client(
         service,
-        endpoint_url=endpoint(),
+        endpoint_url=url or endpoint(),
         region_name=region,
         aws_access_key_id=key,
         aws_secret_access_key=secret,

@@ -130,6 +130,30 @@ class DynamoDBClientTest(unittest.TestCase):
             self.ddb.delete_item(TableName=name, Key={"customer": {"S": "ann"}, "order": {"S": "o1"}}, ReturnItemCollectionMetrics="ALL")
         self.assertEqual(code(e), "ValidationException")
 
+    def test_item_collection_limit(self):
+        # A server of its own with the 10 GB limit on an item collection
+        # lowered to 1,500 bytes: the third large item of one customer is
+        # refused with the exception boto3 names, and nothing is written.
+        url, stop = harness.own_server("--dynamodb-collection-limit", "1500")
+        self.addCleanup(stop)
+        ddb = harness.client("dynamodb", url=url)
+        s = schema(("customer", "S"), ("order", "S"))
+        s["AttributeDefinitions"].append({"AttributeName": "amount", "AttributeType": "N"})
+        ddb.create_table(TableName="orders", BillingMode="PAY_PER_REQUEST", **s, LocalSecondaryIndexes=[{
+            "IndexName": "by-amount", "Projection": {"ProjectionType": "KEYS_ONLY"},
+            "KeySchema": [{"AttributeName": "customer", "KeyType": "HASH"}, {"AttributeName": "amount", "KeyType": "RANGE"}]}])
+
+        def item(order):
+            return {"customer": {"S": "ann"}, "order": {"S": order}, "amount": {"N": "5"}, "note": {"S": "x" * 400}}
+        ddb.put_item(TableName="orders", Item=item("o1"))
+        ddb.put_item(TableName="orders", Item=item("o2"))
+        with self.assertRaises(ddb.exceptions.ItemCollectionSizeLimitExceededException) as e:
+            ddb.put_item(TableName="orders", Item=item("o3"))
+        self.assertEqual(e.exception.response["Error"]["Message"], "Collection size exceeded.")
+        self.assertEqual(ddb.scan(TableName="orders", Select="COUNT")["Count"], 2)
+        ddb.delete_item(TableName="orders", Key={"customer": {"S": "ann"}, "order": {"S": "o1"}})
+        ddb.put_item(TableName="orders", Item=item("o3"))
+
     def test_concurrent_adds_are_atomic(self):
         name = self.table(("customer_id", "S"), ("date", "S"))
         key = {"customer_id": {"S": "c-2"}, "date": {"S": "2026-11-22"}}
