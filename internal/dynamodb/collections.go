@@ -202,8 +202,13 @@ func (s *Service) sizeOldCollections() error {
 		}
 		b := s.db.NewBatch()
 		if err := s.measureCollections(b, &t.rec); err != nil {
+			// A table whose items cannot be read (sealed for a master key
+			// the server was not given) must not keep the others from
+			// being served: it is measured again at the next start, and
+			// its writers meanwhile change sizes counted from nothing.
 			b.Close()
-			return err
+			s.opts.Logger.Error("dynamodb: measuring a table's item collections", "table", t.rec.Name, "err", err)
+			continue
 		}
 		for _, m := range s.tables { // a global table's members share its items, and so the sizes
 			if m.rec.dataID() == t.rec.dataID() {

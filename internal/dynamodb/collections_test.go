@@ -268,6 +268,18 @@ func TestCollectionLimit(t *testing.T) {
 		e.Message != "Transaction cancelled, please refer cancellation reasons for specific reasons [None, ItemCollectionSizeLimitExceeded]" {
 		t.Fatalf("TransactWriteItems past the limit: %v", err)
 	}
+	// An update that shrinks the collection is not named; the put that
+	// grows it is.
+	err = refusal(t, s.TransactWriteItems, `{"TransactItems":[{"Update":{"TableName":"orders","Key":{"c":{"S":"ann"},"o":{"N":"1"}},
+		"UpdateExpression":"SET filler = :f","ExpressionAttributeValues":{":f":{"S":"`+pad[10:]+`"}}}},{"Put":`+put("ann", 3)+`}]}`)
+	if e, ok := awserr.As(err); !ok || !strings.HasSuffix(e.Message, "[None, ItemCollectionSizeLimitExceeded]") {
+		t.Fatalf("TransactWriteItems shrinking and growing: %v", err)
+	}
+	// A PartiQL batch reports the statement's error by its code.
+	batch := do(t, s.BatchExecuteStatement, `{"Statements":[{"Statement":"INSERT INTO orders VALUE {'c': 'ann', 'o': 3, 'filler': '`+pad+`'}"}]}`)
+	if e := batch.Responses[0].Error; e == nil || e.Code != "ItemCollectionSizeLimitExceeded" || e.Message != "Collection size exceeded." {
+		t.Fatalf("BatchExecuteStatement: %+v", batch.Responses[0])
+	}
 	// Nothing of the refused writes was written.
 	if n := do(t, s.Scan, `{"TableName":"orders","Select":"COUNT"}`).Count; n != 2 {
 		t.Fatalf("%d items after the refusals, want 2", n)
@@ -301,17 +313,7 @@ func TestOldCollectionsMeasured(t *testing.T) {
 	for _, c := range []string{"c0", "c1", "c2"} {
 		want[c] = keptCollectionSize(t, s, &rec, AttributeValue{S: &c})
 	}
-	b := db.NewBatch()
-	sizes := collectionTablePrefix(rec.dataID())
-	b.DeleteRange(sizes, meta.PrefixEnd(sizes))
-	old := rec
-	old.CollectionsSized = false
-	if err := putTableRecord(b, &old); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	unmark(t, db, rec)
 	s, err := New(db, clk, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -324,6 +326,39 @@ func TestOldCollectionsMeasured(t *testing.T) {
 		if got := keptCollectionSize(t, s, &rec, AttributeValue{S: &c}); got != n || n == 0 {
 			t.Errorf("%s: %d bytes, want %d", c, got, n)
 		}
+	}
+}
+
+// unmark makes rec's table look as an older Lakebox left it: no sizes kept,
+// no mark.
+func unmark(t *testing.T, db *meta.DB, rec tableRecord) {
+	t.Helper()
+	b := db.NewBatch()
+	sizes := collectionTablePrefix(rec.dataID())
+	b.DeleteRange(sizes, meta.PrefixEnd(sizes))
+	rec.CollectionsSized = false
+	if err := putTableRecord(b, &rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A table whose items cannot be measured at start (sealed, and the server
+// given no master key) does not keep the service from opening: it is left
+// to be measured at the next start.
+func TestUnreadableOldCollections(t *testing.T) {
+	s, db, clk := newService(t)
+	do(t, s.CreateTable, strings.Replace(lsiTable, `"BillingMode"`, `"SSESpecification":{"Enabled":true},"BillingMode"`, 1))
+	do(t, s.PutItem, `{"TableName":"orders","Item":{"c":{"S":"ann"},"o":{"N":"1"},"at":{"S":"x"}}}`)
+	unmark(t, db, s.tables[tableKey{"000000000000", "us-east-1", "orders"}].rec)
+	s, err := New(db, clk, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.tables[tableKey{"000000000000", "us-east-1", "orders"}].rec.CollectionsSized {
+		t.Fatal("a table that could not be measured is marked")
 	}
 }
 

@@ -1350,7 +1350,8 @@ func batchStatementError(err error) *BatchStatementError {
 	switch code {
 	case "Validation":
 		code = "ValidationError"
-	case "ResourceNotFound", "ConditionalCheckFailed", "DuplicateItem", "TransactionConflict", "RequestLimitExceeded", "ProvisionedThroughputExceeded":
+	case "ResourceNotFound", "ConditionalCheckFailed", "DuplicateItem", "TransactionConflict", "RequestLimitExceeded", "ProvisionedThroughputExceeded",
+		"ItemCollectionSizeLimitExceeded":
 	default:
 		code = "InternalServerError"
 	}

@@ -284,7 +284,7 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 	}
 	if err := w.commit(); err != nil {
 		if full, ok := errors.AsType[*collectionFullError](err); ok {
-			return nil, collectionFull(ops, news, full.key)
+			return nil, collectionFull(ops, olds, news, full.key)
 		}
 		return nil, err
 	}
@@ -309,13 +309,14 @@ func (s *Service) TransactWriteItems(ctx context.Context, in *TransactWriteItems
 	return out, nil
 }
 
-// collectionFull cancels a transaction whose puts would grow the item
-// collection at key past the limit, naming them.
-func collectionFull(ops []txOp, news []Item, key string) error {
+// collectionFull cancels a transaction whose writes would grow the item
+// collection at key past the limit, naming those that grow it.
+func collectionFull(ops []txOp, olds, news []Item, key string) error {
 	reasons := make([]cancellationReason, len(ops))
 	for i, op := range ops {
 		reasons[i].Code = "None"
-		if news[i] != nil && op.rec.hasLocalIndexes() && string(op.rec.collectionKey(news[i])) == key {
+		if news[i] != nil && op.rec.hasLocalIndexes() && string(op.rec.collectionKey(news[i])) == key &&
+			op.rec.collectionShare(news[i]) > op.rec.collectionShare(olds[i]) {
 			reasons[i] = cancellationReason{Code: "ItemCollectionSizeLimitExceeded", Message: ErrCollectionSizeLimit.Message}
 		}
 	}
