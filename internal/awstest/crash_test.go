@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -41,8 +42,13 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// childCollectionLimit, when set, is the child's DynamoDB item
+// collection limit in bytes.
+const childCollectionLimit = "LAKEBOX_CRASH_CHILD_COLLECTION_LIMIT"
+
 func runChild(dir string) {
-	srv, err := server.New(server.Config{DataDir: dir, Logger: slog.New(slog.DiscardHandler)})
+	limit, _ := strconv.ParseInt(os.Getenv(childCollectionLimit), 10, 64)
+	srv, err := server.New(server.Config{DataDir: dir, Logger: slog.New(slog.DiscardHandler), DynamoDBCollectionLimit: limit})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
@@ -61,10 +67,12 @@ type child struct {
 	addr string
 }
 
-func startChild(t *testing.T, dir string) *child {
+// startChild starts a server process on dir, with env (NAME=value) added
+// to its environment.
+func startChild(t *testing.T, dir string, env ...string) *child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"="+dir)
+	cmd.Env = append(append(os.Environ(), childEnv+"="+dir), env...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {

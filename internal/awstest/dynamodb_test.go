@@ -383,6 +383,72 @@ func TestDynamoDB_TimeToLiveByClockTravel(t *testing.T) {
 	wantCode(t, err, "ValidationException")
 }
 
+// TestCrash_DynamoDBCollectionSizesSurvive kills the server while eight
+// writers put and delete large items of one item collection (some refused
+// as the collection fills), restarts it, empties the collection, and fills
+// it again: exactly as many items fit as fit in a collection never
+// written before. A size change lost or doubled by the crash would shift
+// that count.
+func TestCrash_DynamoDBCollectionSizesSurvive(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes")
+	}
+	t.Parallel()
+	dir := t.TempDir()
+	limit := childCollectionLimit + "=65536"
+	srv := startChild(t, dir, limit)
+	c := srv.dynamodbClient()
+	must[*dynamodb.CreateTableOutput](t)(c.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName: aws.String("orders"), BillingMode: dtypes.BillingModePayPerRequest,
+		KeySchema: ks("customer", "order"), AttributeDefinitions: []dtypes.AttributeDefinition{attr("customer", "S"), attr("order", "S"), attr("total", "N")},
+		LocalSecondaryIndexes: []dtypes.LocalSecondaryIndex{{IndexName: aws.String("by-total"), KeySchema: ks("customer", "total"),
+			Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeKeysOnly}}},
+	}))
+	item := func(customer string, order int) map[string]dtypes.AttributeValue {
+		return map[string]dtypes.AttributeValue{"customer": str(customer), "order": str(fmt.Sprintf("o%03d", order)),
+			"total": num("1"), "filler": str(strings.Repeat("x", 1500))}
+	}
+	writeUntilKilled(srv, 8, 400, func(w, i int) (string, [16]byte, error) {
+		order := w*10 + i%10
+		var err error
+		if i%3 == 2 {
+			_, err = c.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String("orders"),
+				Key: map[string]dtypes.AttributeValue{"customer": str("ann"), "order": str(fmt.Sprintf("o%03d", order))}})
+		} else {
+			_, err = c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("orders"), Item: item("ann", order)})
+		}
+		if _, full := errors.AsType[*dtypes.ItemCollectionSizeLimitExceededException](err); full {
+			err = nil // refused, not written: the server is still up
+		}
+		return fmt.Sprintf("w%d %d", w, i), [16]byte{}, err
+	})
+	c = startChild(t, dir, limit).dynamodbClient()
+	// Empty ann's collection.
+	q := must[*dynamodb.QueryOutput](t)(c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("orders"), ConsistentRead: aws.Bool(true),
+		KeyConditionExpression: aws.String("customer = :c"), ExpressionAttributeValues: map[string]dtypes.AttributeValue{":c": str("ann")}}))
+	if len(q.Items) == 0 {
+		t.Fatal("no items survived to check")
+	}
+	for _, it := range q.Items {
+		must[*dynamodb.DeleteItemOutput](t)(c.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String("orders"),
+			Key: map[string]dtypes.AttributeValue{"customer": it["customer"], "order": it["order"]}}))
+	}
+	fill := func(customer string) int {
+		for n := 0; ; n++ {
+			_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("orders"), Item: item(customer, n)})
+			if _, full := errors.AsType[*dtypes.ItemCollectionSizeLimitExceededException](err); full {
+				return n
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if ann, bob := fill("ann"), fill("bob"); ann != bob || bob == 0 {
+		t.Fatalf("%d items fit in the emptied collection, %d in a new one", ann, bob)
+	}
+}
+
 // TestCrash_DynamoDBAcknowledgedWritesSurvive kills the server with
 // SIGKILL while eight writers put items and ADD to counters, restarts it,
 // and checks every acknowledged write: each put item is there, and each
