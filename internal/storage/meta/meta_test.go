@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
@@ -130,6 +131,40 @@ func TestDB_Commits(t *testing.T) {
 		if n := db.Commits(); n != uint64(i+1) {
 			t.Fatalf("after %d commits the store counts %d", i+1, n)
 		}
+	}
+}
+
+// Concurrent synced writers all commit, and leave no writer counted as
+// waiting for a sync (the sync interval applies only while two wait).
+func TestDB_ConcurrentSyncedWriters(t *testing.T) {
+	db, err := Open(t.TempDir(), DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Go(func() {
+			for i := range 50 {
+				b := db.NewBatch()
+				b.Set(fmt.Appendf(nil, "k%d-%d", w, i), []byte("v"))
+				if err := b.Commit(); err != nil {
+					t.Error(err)
+				}
+				if i%10 == 0 {
+					if err := db.Sync(); err != nil {
+						t.Error(err)
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if n := db.Commits(); n != 400 {
+		t.Fatalf("%d commits, want 400", n)
+	}
+	if n := db.syncing.Load(); n != 0 {
+		t.Fatalf("%d writers still counted as waiting", n)
 	}
 }
 
