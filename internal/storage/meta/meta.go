@@ -31,7 +31,7 @@ type Options struct {
 	// Logger receives Pebble's messages (at debug level) and errors.
 	Logger *slog.Logger
 	// WALMinSyncInterval is the least time between two syncs of the
-	// write-ahead log while two or more writers wait for one. Writers that
+	// write-ahead log while two or more writers are committing. Writers that
 	// arrive within it after a sync wait for the next one together, so
 	// concurrent writers share more of each fdatasync; a writer alone, or
 	// one that comes after a quiet spell, is not delayed.
@@ -57,9 +57,8 @@ type DB struct {
 	clean bool
 	// commits counts the batches committed since Open (Commits).
 	commits atomic.Uint64
-	// syncing counts the writers waiting for a sync of the write-ahead
-	// log (Batch.Commit, Sync): the sync interval applies only when there
-	// are two or more.
+	// syncing counts the writers in a synced commit (Batch.Commit, Sync):
+	// the sync interval applies only when there are two or more.
 	syncing *atomic.Int32
 }
 
@@ -89,10 +88,12 @@ func Open(dir string, opts Options) (*DB, error) {
 	po.L0CompactionThreshold = 2
 	syncing := new(atomic.Int32)
 	if d := opts.WALMinSyncInterval; d > 0 {
-		// Waiting pays only when another writer is there to share the
-		// sync: a lone writer (a script putting items one at a time) is
-		// synced at once, rather than after the interval, which Go's timer
-		// stretches to a millisecond in a process with little to do.
+		// Waiting pays only when other writers are there to share the
+		// sync. Pebble asks as each sync ends, when the writers it synced
+		// are still counted: a lone writer (a script putting items one at
+		// a time) counts one, and its next commit is synced at once rather
+		// than after the interval, which Go's timer stretches to a
+		// millisecond in a process with little to do.
 		po.WALMinSyncInterval = func() time.Duration {
 			if syncing.Load() > 1 {
 				return d
