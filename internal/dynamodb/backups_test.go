@@ -15,7 +15,7 @@ import (
 )
 
 // do decodes a request's JSON and calls an operation with it.
-func do[In, Out any](t *testing.T, f func(context.Context, *In) (*Out, error), request string) *Out {
+func do[In, Out any](t testing.TB, f func(context.Context, *In) (*Out, error), request string) *Out {
 	t.Helper()
 	in := new(In)
 	if err := jsonv2.Unmarshal([]byte(request), in); err != nil {
@@ -53,13 +53,13 @@ func ids(t *testing.T, s *Service, tableID string, ms int64) string {
 }
 
 // newService opens a service on a store of its own, closed with the test.
-func newService(t *testing.T) (*Service, *meta.DB, *clock.Clock) {
+func newService(t testing.TB) (*Service, *meta.DB, *clock.Clock) {
 	t.Helper()
 	return newServiceWith(t, Options{})
 }
 
 // newServiceWith is newService with opts.
-func newServiceWith(t *testing.T, opts Options) (*Service, *meta.DB, *clock.Clock) {
+func newServiceWith(t testing.TB, opts Options) (*Service, *meta.DB, *clock.Clock) {
 	t.Helper()
 	db, err := meta.Open(t.TempDir(), meta.DefaultOptions())
 	if err != nil {

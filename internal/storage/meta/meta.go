@@ -90,10 +90,12 @@ func Open(dir string, opts Options) (*DB, error) {
 	if d := opts.WALMinSyncInterval; d > 0 {
 		// Waiting pays only when other writers are there to share the
 		// sync. Pebble asks as each sync ends, when the writers it synced
-		// are still counted: a lone writer (a script putting items one at
-		// a time) counts one, and its next commit is synced at once rather
-		// than after the interval, which Go's timer stretches to a
-		// millisecond in a process with little to do.
+		// are usually still counted (one that has already returned makes
+		// the answer 0: a chance to batch missed, never a sync lost). A
+		// lone writer (a script putting items one at a time) counts one,
+		// and its next commit is synced at once rather than after the
+		// interval, which Go's timer stretches to a millisecond in a
+		// process with little to do.
 		po.WALMinSyncInterval = func() time.Duration {
 			if syncing.Load() > 1 {
 				return d
