@@ -543,7 +543,8 @@ func comparator(t token) bool {
 }
 
 // misused is DynamoDB's refusal of a function where it cannot stand: a
-// condition function as an operand, size as a condition.
+// condition function as an operand, size as a condition, list_append in
+// list_append.
 func misused(p *parser, function string) error {
 	return p.fail("The function is not allowed to be used this way in an expression; function: %s", function)
 }
@@ -932,6 +933,15 @@ func (p *parser) setOperand() (*operand, error) {
 			return nil, p.fail("Operator or function requires a document path; operator or function: if_not_exists")
 		}
 		if k == opListAppend {
+			// list_append(list_append(a, b), c) parses, and DynamoDB
+			// refuses it (ScyllaDB's Alternator tests record the answer);
+			// list_append(if_not_exists(a, :empty), :v) is the idiom it
+			// takes.
+			for _, a := range args {
+				if a.kind == opListAppend {
+					return nil, misused(p, t.text)
+				}
+			}
 			if err := p.checkValueTypes(t.text, typeL, args...); err != nil {
 				return nil, err
 			}
