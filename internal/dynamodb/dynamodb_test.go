@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -827,6 +828,47 @@ func TestReversedKeyConditions(t *testing.T) {
 		if got, want := count(c.reversed), count(c.usual); got != want || want == 0 {
 			t.Errorf("%s: %d items, %s: %d", c.reversed, got, c.usual, want)
 		}
+	}
+}
+
+// begins_with and contains may name the value first: the condition asks
+// whether the value begins with, or contains, the attribute. A key
+// condition's begins_with must still name the key first.
+func TestValueFirstFunctions(t *testing.T) {
+	s, _, _ := newService(t)
+	do(t, s.CreateTable, `{"TableName":"orders","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],
+		"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}`)
+	for _, sk := range []string{"ab", "abc", "b", "cab"} {
+		do(t, s.PutItem, `{"TableName":"orders","Item":{"pk":{"S":"a"},"sk":{"S":"`+sk+`"},"tag":{"S":"`+sk+`"}}}`)
+	}
+	matching := func(filter string) []string {
+		t.Helper()
+		out := do(t, s.Query, `{"TableName":"orders","KeyConditionExpression":"pk = :p","FilterExpression":"`+filter+`",
+			"ExpressionAttributeValues":{":p":{"S":"a"},":v":{"S":"abcd"}}}`)
+		var got []string
+		for _, raw := range out.Items {
+			it, err := decodeItem(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, *it["tag"].S)
+		}
+		return got
+	}
+	// "abcd" begins with "ab" and "abc"; it contains those and "b".
+	if got := matching("begins_with(:v, tag)"); !slices.Equal(got, []string{"ab", "abc"}) {
+		t.Errorf("begins_with(:v, tag): %v", got)
+	}
+	if got := matching("contains(:v, tag)"); !slices.Equal(got, []string{"ab", "abc", "b"}) {
+		t.Errorf("contains(:v, tag): %v", got)
+	}
+	if got := refused(t, s.Query, `{"TableName":"orders","KeyConditionExpression":"pk = :p AND begins_with(:v, sk)",
+		"ExpressionAttributeValues":{":p":{"S":"a"},":v":{"S":"abcd"}}}`); got != "Invalid condition in KeyConditionExpression: begins_with operator must have the key attribute as its first operand" {
+		t.Errorf("a key condition's begins_with(:v, sk): %q", got)
+	}
+	if got := refused(t, s.Query, `{"TableName":"orders","KeyConditionExpression":"pk = :p","FilterExpression":"attribute_exists(:v)",
+		"ExpressionAttributeValues":{":p":{"S":"a"},":v":{"S":"abcd"}}}`); got != "Invalid FilterExpression: Operator or function requires a document path; operator or function: attribute_exists" {
+		t.Errorf("attribute_exists(:v): %q", got)
 	}
 }
 

@@ -602,7 +602,11 @@ func (p *parser) comparison() (*condition, error) {
 		if len(args) != want {
 			return nil, p.fail("Incorrect number of operands for operator or function; operator or function: %s, number of operands: %d", t.text, len(args))
 		}
-		if args[0].kind != opPath {
+		// Only the existence checks need a path: begins_with(:v, a) and
+		// contains(:v, a) ask whether the value begins with or contains
+		// the attribute, as DynamoDB's validator lets them (DynamoDB
+		// Local's OperatorValidator checks the path of these two alone).
+		if (t.text == "attribute_exists" || t.text == "attribute_not_exists") && args[0].kind != opPath {
 			return nil, p.fail("Operator or function requires a document path; operator or function: %s", t.text)
 		}
 		if comparator(p.peek()) {
