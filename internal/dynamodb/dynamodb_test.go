@@ -866,6 +866,12 @@ func TestValueFirstFunctions(t *testing.T) {
 		"ExpressionAttributeValues":{":p":{"S":"a"},":v":{"S":"abcd"}}}`); got != "Invalid condition in KeyConditionExpression: begins_with operator must have the key attribute as its first operand" {
 		t.Errorf("a key condition's begins_with(:v, sk): %q", got)
 	}
+	// size() is a number, which begins_with cannot take, wherever it
+	// stands.
+	if got := refused(t, s.Query, `{"TableName":"orders","KeyConditionExpression":"pk = :p","FilterExpression":"begins_with(:v, size(tag))",
+		"ExpressionAttributeValues":{":p":{"S":"a"},":v":{"S":"abcd"}}}`); got != "Invalid FilterExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N" {
+		t.Errorf("begins_with(:v, size(tag)): %q", got)
+	}
 	if got := refused(t, s.Query, `{"TableName":"orders","KeyConditionExpression":"pk = :p","FilterExpression":"attribute_exists(:v)",
 		"ExpressionAttributeValues":{":p":{"S":"a"},":v":{"S":"abcd"}}}`); got != "Invalid FilterExpression: Operator or function requires a document path; operator or function: attribute_exists" {
 		t.Errorf("attribute_exists(:v): %q", got)

@@ -725,7 +725,7 @@ func (p *parser) redundantParens() bool {
 // checkOperands refuses what DynamoDB refuses before it reads anything:
 // one path on both sides of a comparison or a function, an ordering (<,
 // <=, >, >=) of a value neither string, number nor binary, begins_with of
-// a value neither string nor binary, and BETWEEN bounds of two types or the
+// a value (or size()) neither string nor binary, and BETWEEN bounds of two types or the
 // wrong way round.
 func (p *parser) checkOperands(c *condition) error {
 	for _, sub := range c.subs {
@@ -745,8 +745,15 @@ func (p *parser) checkOperands(c *condition) error {
 		takes = prefixed
 	}
 	for _, o := range ops {
-		if takes != nil && o.kind == opValue && !takes(o.value.Type()) {
-			return p.fail("Incorrect operand type for operator or function; operator or function: %s, operand type: %s", c.op, o.value.Type())
+		typ := "" // what the operand is known to be before the item is read
+		switch o.kind {
+		case opValue:
+			typ = o.value.Type()
+		case opSize:
+			typ = typeN
+		}
+		if takes != nil && typ != "" && !takes(typ) {
+			return p.fail("Incorrect operand type for operator or function; operator or function: %s, operand type: %s", c.op, typ)
 		}
 	}
 	if c.kind == condBetween && ops[1].kind == opValue && ops[2].kind == opValue {
