@@ -725,8 +725,8 @@ func (p *parser) redundantParens() bool {
 // checkOperands refuses what DynamoDB refuses before it reads anything:
 // one path on both sides of a comparison or a function, an ordering (<,
 // <=, >, >=) of a value neither string, number nor binary, begins_with of
-// a value (or size()) neither string nor binary, and BETWEEN bounds of two types or the
-// wrong way round.
+// a value neither string nor binary (size() is a number), and BETWEEN
+// bounds of two types or the wrong way round.
 func (p *parser) checkOperands(c *condition) error {
 	for _, sub := range c.subs {
 		if err := p.checkOperands(sub); err != nil {
