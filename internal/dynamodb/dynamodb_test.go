@@ -872,6 +872,12 @@ func TestValueFirstFunctions(t *testing.T) {
 		"ExpressionAttributeValues":{":p":{"S":"a"},":v":{"S":"abcd"}}}`); got != "Invalid FilterExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N" {
 		t.Errorf("begins_with(:v, size(tag)): %q", got)
 	}
+	// BETWEEN orders as < does: a boolean bound is refused before reading
+	// (DynamoDB Local's Operator gives BETWEEN the ordered types).
+	if got := refused(t, s.Query, `{"TableName":"orders","KeyConditionExpression":"pk = :p","FilterExpression":"tag BETWEEN :t AND :t",
+		"ExpressionAttributeValues":{":p":{"S":"a"},":t":{"BOOL":true}}}`); got != "Invalid FilterExpression: Incorrect operand type for operator or function; operator or function: BETWEEN, operand type: BOOL" {
+		t.Errorf("BETWEEN of booleans: %q", got)
+	}
 	if got := refused(t, s.Query, `{"TableName":"orders","KeyConditionExpression":"pk = :p","FilterExpression":"attribute_exists(:v)",
 		"ExpressionAttributeValues":{":p":{"S":"a"},":v":{"S":"abcd"}}}`); got != "Invalid FilterExpression: Operator or function requires a document path; operator or function: attribute_exists" {
 		t.Errorf("attribute_exists(:v): %q", got)

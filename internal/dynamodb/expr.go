@@ -724,9 +724,9 @@ func (p *parser) redundantParens() bool {
 
 // checkOperands refuses what DynamoDB refuses before it reads anything:
 // one path on both sides of a comparison or a function, an ordering (<,
-// <=, >, >=) of a value neither string, number nor binary, begins_with of
-// a value neither string nor binary (size() is a number), and BETWEEN
-// bounds of two types or the wrong way round.
+// <=, >, >=, BETWEEN) of a value neither string, number nor binary,
+// begins_with of a value neither string nor binary (size() is a number),
+// and BETWEEN bounds of two types or the wrong way round.
 func (p *parser) checkOperands(c *condition) error {
 	for _, sub := range c.subs {
 		if err := p.checkOperands(sub); err != nil {
@@ -738,9 +738,12 @@ func (p *parser) checkOperands(c *condition) error {
 		return p.fail("The first operand must be distinct from the remaining operands for this operator or function; operator: %s, first operand: [%s]", c.op, pathList(ops[0].path))
 	}
 	var takes func(t string) bool // the values the operator or function takes
+	name := c.op
 	switch {
 	case c.kind == condCompare && c.op != "=" && c.op != "<>":
 		takes = scalar
+	case c.kind == condBetween:
+		takes, name = scalar, "BETWEEN"
 	case c.kind == condFunc && c.op == "begins_with":
 		takes = prefixed
 	}
@@ -753,7 +756,7 @@ func (p *parser) checkOperands(c *condition) error {
 			typ = typeN
 		}
 		if takes != nil && typ != "" && !takes(typ) {
-			return p.fail("Incorrect operand type for operator or function; operator or function: %s, operand type: %s", c.op, typ)
+			return p.fail("Incorrect operand type for operator or function; operator or function: %s, operand type: %s", name, typ)
 		}
 	}
 	if c.kind == condBetween && ops[1].kind == opValue && ops[2].kind == opValue {
