@@ -831,10 +831,13 @@ func TestReversedKeyConditions(t *testing.T) {
 	}
 }
 
-// begins_with and contains may name the value first: the condition asks
-// whether the value begins with, or contains, the attribute. A key
-// condition's begins_with must still name the key first.
-func TestValueFirstFunctions(t *testing.T) {
+// Operands as DynamoDB's validator takes them: begins_with and contains
+// may name the value first (does the value begin with, or contain, the
+// attribute?), though a key condition's begins_with must name the key
+// first; the existence checks need a path; operands whose type is known
+// before the item is read (values, size()) must be of a type the operator
+// takes.
+func TestOperandRules(t *testing.T) {
 	s, _, _ := newService(t)
 	do(t, s.CreateTable, `{"TableName":"orders","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],
 		"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}`)
