@@ -693,6 +693,25 @@ func TestDifferentialRefusals(t *testing.T) {
 		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET l = list_append(:a, list_append(:b, :c))","ExpressionAttributeValues":{":a":{"L":[]},":b":{"L":[]},":c":{"L":[]}}}`),
 			"Invalid UpdateExpression: The function is not allowed to be used this way in an expression; function: list_append"},
 		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET l = list_append(if_not_exists(l, :a), :b)","ExpressionAttributeValues":{":a":{"L":[]},":b":{"L":[{"N":"1"}]}}}`), ""},
+		// A function of the other kind of expression (DynamoDB Local's
+		// INVALID_CONDITION_FUNCTION and INVALID_VALUE_FUNCTION).
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ConditionExpression":"n = if_not_exists(m, :v)","ExpressionAttributeValues":{":v":{"N":"1"}}}`),
+			"Invalid ConditionExpression: The function is not allowed in a condition expression; function: if_not_exists"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ConditionExpression":"list_append(l, :v)","ExpressionAttributeValues":{":v":{"L":[]}}}`),
+			"Invalid ConditionExpression: The function is not allowed in a condition expression; function: list_append"},
+		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET n = begins_with(s, :v)","ExpressionAttributeValues":{":v":{"S":"x"}}}`),
+			"Invalid UpdateExpression: The function is not allowed in an update expression; function: begins_with"},
+		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET n = size(s)"}`),
+			"Invalid UpdateExpression: The function is not allowed in an update expression; function: size"},
+		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET n = nosuch(s)"}`),
+			"Invalid UpdateExpression: Invalid function name; function: nosuch"},
+		// At most 300 operators and functions in an expression.
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ConditionExpression":"`+strings.Repeat("n = :v OR ", 150)+`n = :v","ExpressionAttributeValues":{":v":{"N":"1"}}}`),
+			"Invalid ConditionExpression: The expression contains too many operators; operator count: 301"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"ops"}},"ConditionExpression":"NOT `+strings.Repeat("n = :v OR ", 149)+`n = :v","ExpressionAttributeValues":{":v":{"N":"1"}}}`), ""},
+		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET `+setMany(301)+`","ExpressionAttributeValues":{":v":{"N":"1"}}}`),
+			"Invalid UpdateExpression: The expression contains too many operators; operator count: 301"},
+		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"ops"}},"UpdateExpression":"SET `+setMany(300)+`","ExpressionAttributeValues":{":v":{"N":"1"}}}`), ""},
 		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"typed"},"s":{"S":"x"}}}`), ""},
 		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"typed"}},"UpdateExpression":"SET l = list_append(s, :l)","ExpressionAttributeValues":{":l":{"L":[]}}}`),
 			"An operand in the update expression has an incorrect data type"},
@@ -829,6 +848,37 @@ func TestReversedKeyConditions(t *testing.T) {
 			t.Errorf("%s: %d items, %s: %d", c.reversed, got, c.usual, want)
 		}
 	}
+}
+
+// operatorCount counts what DynamoDB counts against its 300: each
+// comparison, BETWEEN, IN, AND, OR, NOT, +, -, and function.
+func TestOperatorCount(t *testing.T) {
+	for _, c := range []struct {
+		kind, src string
+		want      int
+	}{
+		{"ConditionExpression", "a = :v", 1},
+		{"ConditionExpression", "a BETWEEN :x AND :y AND NOT b IN (:x, :y)", 4},
+		{"ConditionExpression", "attribute_exists(a) OR size(b) > :n", 4},
+		{"FilterExpression", "begins_with(a, :p) and contains(b, :c) or c <> :d", 5},
+		{"UpdateExpression", "SET a = :v, b = b + :one, l = list_append(if_not_exists(l, :e), :l) REMOVE c", 3},
+		{"UpdateExpression", "SET a = :v ADD n :one", 0},
+		{"KeyConditionExpression", "pk = :p AND sk BETWEEN :a AND :b", 3},
+		{"ConditionExpression", "a = :v AND $", 0}, // does not lex: the parser's to report
+	} {
+		if got := operatorCount(c.kind, c.src); got != c.want {
+			t.Errorf("%s %q: %d operators, want %d", c.kind, c.src, got, c.want)
+		}
+	}
+}
+
+// setMany is n SET actions of one operator each: a0=:v-:v, …
+func setMany(n int) string {
+	acts := make([]string, n)
+	for i := range acts {
+		acts[i] = fmt.Sprintf("a%d=:v-:v", i)
+	}
+	return strings.Join(acts, ",")
 }
 
 // Operands as DynamoDB's validator takes them: begins_with and contains

@@ -44,7 +44,55 @@ func (e *Expression) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	if len(*e) > maxExpressionLength {
 		return validationf("Invalid %s: Expression size has exceeded the maximum allowed size; expression size: %d", dec.StackPointer().LastToken(), len(*e))
 	}
+	// Each operator is a token of its own, so only a longer expression
+	// can have too many.
+	if member := dec.StackPointer().LastToken(); len(*e) > maxOperators && operatorCount(member, string(*e)) > maxOperators {
+		// DynamoDB counts as it checks each operator and stops at the
+		// first one too many.
+		return validationf("Invalid %s: The expression contains too many operators; operator count: %d", member, maxOperators+1)
+	}
 	return nil
+}
+
+// maxOperators is the most operators and functions DynamoDB takes in one
+// expression a request gives (like the size limit, not asked of what
+// Lakebox builds from the old parameters and from PartiQL).
+const maxOperators = 300
+
+// operatorCount counts the operators and functions of an expression (the
+// request member named kind) from its tokens: comparisons, AND, OR, NOT,
+// BETWEEN, IN, + and -, and every function called, size() included; an
+// update's = assigns, and is none. An expression that does not lex counts
+// 0: the parser reports it.
+func operatorCount(kind, src string) int {
+	toks, err := lex(src)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for i, t := range toks {
+		switch t.kind {
+		case tokPunct:
+			switch t.text {
+			case "<>", "<", "<=", ">", ">=", "+", "-":
+				n++
+			case "=":
+				if kind != "UpdateExpression" {
+					n++
+				}
+			}
+		case tokIdent:
+			switch {
+			case i+1 < len(toks) && toks[i+1].text == "(" && toks[i+1].kind == tokPunct:
+				n++ // a function
+			case strings.EqualFold(t.text, "AND"), strings.EqualFold(t.text, "OR"), strings.EqualFold(t.text, "NOT"),
+				strings.EqualFold(t.text, "IN"):
+				n++
+			}
+		}
+	}
+	// BETWEEN's AND was counted as an operator, and BETWEEN itself was not.
+	return n
 }
 
 // The expression language: a lexer and a recursive-descent parser for
@@ -464,7 +512,7 @@ func (p *parser) operand() (*operand, error) {
 			return nil, misused(p, t.text)
 		}
 		if t.text != "size" {
-			return nil, p.fail("Invalid function name; function: %s", t.text)
+			return nil, p.unknownFunction(t.text)
 		}
 		p.i += 2
 		inParens := p.punct("(") // size((a)), as other functions take (a)
@@ -549,6 +597,20 @@ func misused(p *parser, function string) error {
 	return p.fail("The function is not allowed to be used this way in an expression; function: %s", function)
 }
 
+// unknownFunction refuses a function the expression cannot call: one of
+// the other kind of expression's, in DynamoDB's words for that, or no
+// function at all.
+func (p *parser) unknownFunction(name string) error {
+	_, condFn := conditionArity(name)
+	switch {
+	case p.kind == "UpdateExpression" && (condFn || name == "size"):
+		return p.fail("The function is not allowed in an update expression; function: %s", name)
+	case p.kind != "UpdateExpression" && (name == "if_not_exists" || name == "list_append"):
+		return p.fail("The function is not allowed in a condition expression; function: %s", name)
+	}
+	return p.fail("Invalid function name; function: %s", name)
+}
+
 // conditionArity is how many operands a condition function takes.
 func conditionArity(name string) (int, bool) {
 	switch name {
@@ -592,7 +654,7 @@ func (p *parser) comparison() (*condition, error) {
 	if t.kind == tokIdent && p.toks[p.i+1].text == "(" && t.text != "size" {
 		want, ok := conditionArity(t.text)
 		if !ok {
-			return nil, p.fail("Invalid function name; function: %s", t.text)
+			return nil, p.unknownFunction(t.text)
 		}
 		p.i += 2
 		args, err := p.arguments(p.operand)
@@ -933,7 +995,7 @@ func (p *parser) setOperand() (*operand, error) {
 		kind := map[string]int{"if_not_exists": opIfNotExists, "list_append": opListAppend}
 		k, ok := kind[t.text]
 		if !ok {
-			return nil, p.fail("Invalid function name; function: %s", t.text)
+			return nil, p.unknownFunction(t.text)
 		}
 		p.i += 2
 		args, err := p.arguments(p.setOperand)
