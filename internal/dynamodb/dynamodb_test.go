@@ -693,6 +693,22 @@ func TestDifferentialRefusals(t *testing.T) {
 		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET l = list_append(:a, list_append(:b, :c))","ExpressionAttributeValues":{":a":{"L":[]},":b":{"L":[]},":c":{"L":[]}}}`),
 			"Invalid UpdateExpression: The function is not allowed to be used this way in an expression; function: list_append"},
 		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET l = list_append(if_not_exists(l, :a), :b)","ExpressionAttributeValues":{":a":{"L":[]},":b":{"L":[{"N":"1"}]}}}`), ""},
+		// list_append nests nowhere; if_not_exists may.
+		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET m = if_not_exists(m, list_append(l, :l))","ExpressionAttributeValues":{":l":{"L":[]}}}`),
+			"Invalid UpdateExpression: The function is not allowed to be used this way in an expression; function: list_append"},
+		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET l = list_append(l, :l) + :x","ExpressionAttributeValues":{":l":{"L":[]},":x":{"N":"1"}}}`),
+			"Invalid UpdateExpression: The function is not allowed to be used this way in an expression; function: list_append"},
+		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET l = list_append(if_not_exists(l, list_append(:l, :l)), :l)","ExpressionAttributeValues":{":l":{"L":[]}}}`),
+			"Invalid UpdateExpression: The function is not allowed to be used this way in an expression; function: list_append"},
+		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"nest"}},"UpdateExpression":"SET n = if_not_exists(n, :z) + :x","ExpressionAttributeValues":{":z":{"N":"0"},":x":{"N":"1"}}}`), ""},
+		// The first operand, a path, must not come again: for BETWEEN, IN
+		// and if_not_exists as for comparisons.
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ConditionExpression":"n BETWEEN n AND :y","ExpressionAttributeValues":{":y":{"N":"1"}}}`),
+			"Invalid ConditionExpression: The first operand must be distinct from the remaining operands for this operator or function; operator: BETWEEN, first operand: [n]"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ConditionExpression":"n IN (:y, n)","ExpressionAttributeValues":{":y":{"N":"1"}}}`),
+			"Invalid ConditionExpression: The first operand must be distinct from the remaining operands for this operator or function; operator: IN, first operand: [n]"},
+		{refused(t, s.UpdateItem, `{"TableName":"flat","Key":{"pk":{"S":"a"}},"UpdateExpression":"SET n = if_not_exists(n, n)"}`),
+			"Invalid UpdateExpression: The first operand must be distinct from the remaining operands for this operator or function; operator: if_not_exists, first operand: [n]"},
 		// A function of the other kind of expression (DynamoDB Local's
 		// INVALID_CONDITION_FUNCTION and INVALID_VALUE_FUNCTION).
 		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ConditionExpression":"n = if_not_exists(m, :v)","ExpressionAttributeValues":{":v":{"N":"1"}}}`),
@@ -864,6 +880,7 @@ func TestOperatorCount(t *testing.T) {
 		{"UpdateExpression", "SET a = :v, b = b + :one, l = list_append(if_not_exists(l, :e), :l) REMOVE c", 3},
 		{"UpdateExpression", "SET a = :v ADD n :one", 0},
 		{"KeyConditionExpression", "pk = :p AND sk BETWEEN :a AND :b", 3},
+		{"ConditionExpression", "a BETWEEN (:x) AND (:y) OR b IN (:x)", 3},
 		{"ConditionExpression", "a = :v AND $", 0}, // does not lex: the parser's to report
 	} {
 		if got := operatorCount(c.kind, c.src); got != c.want {

@@ -82,16 +82,18 @@ func operatorCount(kind, src string) int {
 				}
 			}
 		case tokIdent:
+			// Keywords first: "BETWEEN (:x)" and "IN (" are no calls.
 			switch {
-			case i+1 < len(toks) && toks[i+1].text == "(" && toks[i+1].kind == tokPunct:
-				n++ // a function
 			case strings.EqualFold(t.text, "AND"), strings.EqualFold(t.text, "OR"), strings.EqualFold(t.text, "NOT"),
 				strings.EqualFold(t.text, "IN"):
 				n++
+			case strings.EqualFold(t.text, "BETWEEN"):
+				// its AND is counted: the two make one operator
+			case i+1 < len(toks) && toks[i+1].text == "(" && toks[i+1].kind == tokPunct:
+				n++ // a function
 			}
 		}
 	}
-	// BETWEEN's AND was counted as an operator, and BETWEEN itself was not.
 	return n
 }
 
@@ -796,9 +798,6 @@ func (p *parser) checkOperands(c *condition) error {
 		}
 	}
 	ops := c.operands
-	if (c.kind == condCompare || c.kind == condFunc) && len(ops) == 2 && ops[0].kind == opPath && ops[1].kind == opPath && slices.Equal(ops[0].path, ops[1].path) {
-		return p.fail("The first operand must be distinct from the remaining operands for this operator or function; operator: %s, first operand: [%s]", c.op, pathList(ops[0].path))
-	}
 	var takes func(t string) bool // the values the operator or function takes
 	name := c.op
 	switch {
@@ -806,6 +805,8 @@ func (p *parser) checkOperands(c *condition) error {
 		takes = scalar
 	case c.kind == condBetween:
 		takes, name = scalar, "BETWEEN"
+	case c.kind == condIn:
+		name = "IN"
 	case c.kind == condFunc && c.op == "begins_with":
 		takes = prefixed
 	}
@@ -821,6 +822,9 @@ func (p *parser) checkOperands(c *condition) error {
 			return p.fail("Incorrect operand type for operator or function; operator or function: %s, operand type: %s", name, typ)
 		}
 	}
+	if err := p.checkDistinct(name, ops); err != nil {
+		return err
+	}
 	if c.kind == condBetween && ops[1].kind == opValue && ops[2].kind == opValue {
 		lo, hi := ops[1].value, ops[2].value
 		bounds := fmt.Sprintf("lower bound operand: AttributeValue: {%s}, upper bound operand: AttributeValue: {%s}", showScalar(lo), showScalar(hi))
@@ -829,6 +833,22 @@ func (p *parser) checkOperands(c *condition) error {
 		}
 		if n, ok := compare(lo, hi); ok && n > 0 {
 			return p.fail("The BETWEEN operator requires upper bound to be greater than or equal to lower bound; %s", bounds)
+		}
+	}
+	return nil
+}
+
+// checkDistinct refuses an operator or function whose first operand, a
+// path, appears again among its others (a = a, a BETWEEN a AND :y,
+// a IN (:x, a), if_not_exists(a, a)), as DynamoDB refuses every operator
+// of more than one operand but list_append, + and -.
+func (p *parser) checkDistinct(name string, ops []*operand) error {
+	if len(ops) < 2 || ops[0].kind != opPath {
+		return nil
+	}
+	for _, o := range ops[1:] {
+		if o.kind == opPath && slices.Equal(o.path, ops[0].path) {
+			return p.fail("The first operand must be distinct from the remaining operands for this operator or function; operator: %s, first operand: [%s]", name, pathList(ops[0].path))
 		}
 	}
 	return nil
@@ -980,6 +1000,9 @@ func (p *parser) setValue() (*operand, error) {
 			if err != nil {
 				return nil, err
 			}
+			if err := nestable(p, a, b); err != nil {
+				return nil, err
+			}
 			if err := p.checkValueTypes(op.text, typeN, a, b); err != nil {
 				return nil, err
 			}
@@ -1008,16 +1031,15 @@ func (p *parser) setOperand() (*operand, error) {
 		if k == opIfNotExists && args[0].kind != opPath {
 			return nil, p.fail("Operator or function requires a document path; operator or function: if_not_exists")
 		}
-		if k == opListAppend {
-			// list_append(list_append(a, b), c) parses, and DynamoDB
-			// refuses it (ScyllaDB's Alternator tests record the answer);
-			// list_append(if_not_exists(a, :empty), :v) is the idiom it
-			// takes.
-			for _, a := range args {
-				if a.kind == opListAppend {
-					return nil, misused(p, t.text)
-				}
+		if err := nestable(p, args...); err != nil {
+			return nil, err
+		}
+		if k == opIfNotExists {
+			if err := p.checkDistinct(t.text, args); err != nil {
+				return nil, err
 			}
+		}
+		if k == opListAppend {
 			if err := p.checkValueTypes(t.text, typeL, args...); err != nil {
 				return nil, err
 			}
@@ -1033,6 +1055,22 @@ func (p *parser) setOperand() (*operand, error) {
 		return nil, err
 	}
 	return &operand{kind: opPath, path: pa}, nil
+}
+
+// nestable refuses, among the operands of an update's operator or
+// function, a function DynamoDB does not take there: only if_not_exists
+// may stand inside another (list_append(if_not_exists(l, :empty), :v),
+// if_not_exists(n, :zero) + :v); list_append inside anything is "not
+// allowed to be used this way" (ScyllaDB's Alternator tests record it
+// against AWS, and DynamoDB Local's update validator nests if_not_exists
+// alone).
+func nestable(p *parser, operands ...*operand) error {
+	for _, o := range operands {
+		if o.kind == opListAppend {
+			return misused(p, "list_append")
+		}
+	}
+	return nil
 }
 
 // arguments reads a function's arguments, each by read, and the
