@@ -593,8 +593,8 @@ func comparator(t token) bool {
 }
 
 // misused is DynamoDB's refusal of a function where it cannot stand: a
-// condition function as an operand, size as a condition, list_append in
-// list_append.
+// condition function as an operand, size as a condition, list_append
+// inside another function or + and - (nestable).
 func misused(p *parser, function string) error {
 	return p.fail("The function is not allowed to be used this way in an expression; function: %s", function)
 }
@@ -787,7 +787,7 @@ func (p *parser) redundantParens() bool {
 }
 
 // checkOperands refuses what DynamoDB refuses before it reads anything:
-// one path on both sides of a comparison or a function, an ordering (<,
+// a first operand that comes again (checkDistinct), an ordering (<,
 // <=, >, >=, BETWEEN) of a value neither string, number nor binary,
 // begins_with of a value neither string nor binary (size() is a number),
 // and BETWEEN bounds of two types or the wrong way round.
