@@ -45,6 +45,19 @@ func ks(hash, rng string) []dtypes.KeySchemaElement {
 	return k
 }
 
+// createOrders creates "orders", keyed by customer and order, whose
+// local index by-total (customer, total) projects projection: its items
+// form item collections.
+func createOrders(t testing.TB, c *dynamodb.Client, projection dtypes.ProjectionType) {
+	t.Helper()
+	must[*dynamodb.CreateTableOutput](t)(c.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName: aws.String("orders"), BillingMode: dtypes.BillingModePayPerRequest,
+		KeySchema: ks("customer", "order"), AttributeDefinitions: []dtypes.AttributeDefinition{attr("customer", "S"), attr("order", "S"), attr("total", "N")},
+		LocalSecondaryIndexes: []dtypes.LocalSecondaryIndex{{IndexName: aws.String("by-total"), KeySchema: ks("customer", "total"),
+			Projection: &dtypes.Projection{ProjectionType: projection}}},
+	}))
+}
+
 func createAggregates(t testing.TB, c *dynamodb.Client, name string) {
 	t.Helper()
 	must[*dynamodb.CreateTableOutput](t)(c.CreateTable(ctx, &dynamodb.CreateTableInput{
@@ -398,12 +411,7 @@ func TestCrash_DynamoDBCollectionSizesSurvive(t *testing.T) {
 	limit := childCollectionLimit + "=65536"
 	srv := startChild(t, dir, limit)
 	c := srv.dynamodbClient()
-	must[*dynamodb.CreateTableOutput](t)(c.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName: aws.String("orders"), BillingMode: dtypes.BillingModePayPerRequest,
-		KeySchema: ks("customer", "order"), AttributeDefinitions: []dtypes.AttributeDefinition{attr("customer", "S"), attr("order", "S"), attr("total", "N")},
-		LocalSecondaryIndexes: []dtypes.LocalSecondaryIndex{{IndexName: aws.String("by-total"), KeySchema: ks("customer", "total"),
-			Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeKeysOnly}}},
-	}))
+	createOrders(t, c, dtypes.ProjectionTypeKeysOnly)
 	item := func(customer string, order int) map[string]dtypes.AttributeValue {
 		return map[string]dtypes.AttributeValue{"customer": str(customer), "order": str(fmt.Sprintf("o%03d", order)),
 			"total": num("1"), "filler": str(strings.Repeat("x", 1500))}
@@ -1690,12 +1698,7 @@ func TestDynamoDB_ItemCollectionMetrics(t *testing.T) {
 	t.Parallel()
 	srv := awstest.New(t)
 	c := srv.DynamoDB()
-	must[*dynamodb.CreateTableOutput](t)(c.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName: aws.String("orders"), BillingMode: dtypes.BillingModePayPerRequest,
-		KeySchema: ks("customer", "order"), AttributeDefinitions: []dtypes.AttributeDefinition{attr("customer", "S"), attr("order", "S"), attr("total", "N")},
-		LocalSecondaryIndexes: []dtypes.LocalSecondaryIndex{{IndexName: aws.String("by-total"), KeySchema: ks("customer", "total"),
-			Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeAll}}},
-	}))
+	createOrders(t, c, dtypes.ProjectionTypeAll)
 	createAggregates(t, c, "plain") // no local index
 	item := func(customer, order string) map[string]dtypes.AttributeValue {
 		return map[string]dtypes.AttributeValue{"customer": str(customer), "order": str(order), "total": num("10")}
@@ -1785,12 +1788,7 @@ func TestDynamoDB_ItemCollectionLimit(t *testing.T) {
 	opts := awstest.Options{DataDir: dir, DynamoDBCollectionLimit: 1500}
 	srv := awstest.New(t, opts)
 	c := srv.DynamoDB()
-	must[*dynamodb.CreateTableOutput](t)(c.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName: aws.String("orders"), BillingMode: dtypes.BillingModePayPerRequest,
-		KeySchema: ks("customer", "order"), AttributeDefinitions: []dtypes.AttributeDefinition{attr("customer", "S"), attr("order", "S"), attr("total", "N")},
-		LocalSecondaryIndexes: []dtypes.LocalSecondaryIndex{{IndexName: aws.String("by-total"), KeySchema: ks("customer", "total"),
-			Projection: &dtypes.Projection{ProjectionType: dtypes.ProjectionTypeKeysOnly}}},
-	}))
+	createOrders(t, c, dtypes.ProjectionTypeKeysOnly)
 	item := func(customer, order string) map[string]dtypes.AttributeValue {
 		return map[string]dtypes.AttributeValue{"customer": str(customer), "order": str(order), "total": num("10"), "filler": str(strings.Repeat("x", 400))}
 	}

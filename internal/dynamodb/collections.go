@@ -134,14 +134,22 @@ func (w *writeBatch) sizeCollections() (func(), error) {
 			unlock()
 			return nil, &collectionFullError{key: string(k)}
 		}
-		if size <= 0 {
-			w.b.Delete(k)
-		} else if d != 0 {
-			w.b.Set(k, binary.BigEndian.AppendUint64(nil, uint64(size)))
+		if d != 0 {
+			putCollectionSize(w.b, k, size)
 		}
 		w.sizes[string(k)] = max(size, 0)
 	}
 	return unlock, nil
+}
+
+// putCollectionSize adds to b the size of the collection at key k: none
+// for an empty one.
+func putCollectionSize(b *meta.Batch, k []byte, size int64) {
+	if size <= 0 {
+		b.Delete(k)
+		return
+	}
+	b.Set(k, binary.BigEndian.AppendUint64(nil, uint64(size)))
 }
 
 // storedCollectionSize reads the size of the collection at key k.
@@ -241,11 +249,6 @@ func (s *Service) measureCollections(b *meta.Batch, rec *tableRecord) error {
 	// whole before the next begins.
 	var key []byte
 	var size int64
-	flush := func() {
-		if size > 0 {
-			b.Set(key, binary.BigEndian.AppendUint64(nil, uint64(size)))
-		}
-	}
 	for ok := it.First(); ok; ok = it.Next() {
 		v, err := s.opened(it)
 		if err != nil {
@@ -256,12 +259,16 @@ func (s *Service) measureCollections(b *meta.Batch, rec *tableRecord) error {
 			return err
 		}
 		if k := rec.collectionKey(item); !slices.Equal(k, key) {
-			flush()
+			if key != nil {
+				putCollectionSize(b, key, size)
+			}
 			key, size = k, 0
 		}
 		size += rec.collectionShare(item)
 	}
-	flush()
+	if key != nil {
+		putCollectionSize(b, key, size)
+	}
 	return it.Close()
 }
 
