@@ -555,7 +555,8 @@ func TestUpdateListsAndPaths(t *testing.T) {
 		t.Errorf("Scan filtering on size(n) OR size(s): %d items", out.Count)
 	}
 	// attribute_type of what has no type is false, not a crash.
-	if got := refused(t, s.PutItem, `{"TableName":"docs","Item":{"pk":{"S":"r"}},"ConditionExpression":"attribute_type(n, size(n)) OR attribute_type(s, nope)"}`); got != "The conditional request failed" {
+	if got := refused(t, s.PutItem, `{"TableName":"docs","Item":{"pk":{"S":"r"}},"ConditionExpression":"attribute_type(nope, :t)",
+		"ExpressionAttributeValues":{":t":{"S":"N"}}}`); got != "The conditional request failed" {
 		t.Errorf("attribute_type of no type: %q", got)
 	}
 	// ADD and DELETE of a value of the wrong type are the request's errors,
@@ -951,6 +952,37 @@ func TestOperandRules(t *testing.T) {
 	if got := refused(t, s.Query, `{"TableName":"orders","KeyConditionExpression":"pk = :p","FilterExpression":"attribute_exists(:v)",
 		"ExpressionAttributeValues":{":p":{"S":"a"},":v":{"S":"abcd"}}}`); got != "Invalid FilterExpression: Operator or function requires a document path; operator or function: attribute_exists" {
 		t.Errorf("attribute_exists(:v): %q", got)
+	}
+	// size() takes a value as well as a path (DynamoDB Local's size takes
+	// any operand of a type with a size): size(:v) is 4 for "abcd", longer
+	// than every tag.
+	if got := matching("size(tag) < size(:v)"); !slices.Equal(got, []string{"ab", "abc", "b", "cab"}) {
+		t.Errorf("size(tag) < size(:v): %v", got)
+	}
+	if got := matching("size((:v)) = size(tag)"); len(got) != 0 {
+		t.Errorf("size((:v)) = size(tag): %v", got)
+	}
+	// What has no size, and attribute_type's second operand when it is not
+	// a type's name, are refused before anything is read, even where no
+	// item is read: the filter of a query of an empty partition.
+	for _, c := range []struct{ filter, values, want string }{
+		{"size(:n) > :z", `":n":{"N":"1"},":z":{"N":"0"}`, "Incorrect operand type for operator or function; operator or function: size, operand type: N"},
+		{"size(:b) > :z", `":b":{"BOOL":true},":z":{"N":"0"}`, "Incorrect operand type for operator or function; operator or function: size, operand type: BOOL"},
+		{"size(size(tag)) > :z", `":z":{"N":"0"}`, "Incorrect operand type for operator or function; operator or function: size, operand type: N"},
+		{"size(attribute_exists(tag)) > :z", `":z":{"N":"0"}`, "The function is not allowed to be used this way in an expression; function: attribute_exists"},
+		{"attribute_type(tag, :n)", `":n":{"N":"1"}`, "Incorrect operand type for operator or function; operator or function: attribute_type, operand type: N"},
+		{"attribute_type(tag, size(tag))", ``, "Incorrect operand type for operator or function; operator or function: attribute_type, operand type: N"},
+		{"attribute_type(tag, sk)", ``, "Incorrect operand type for operator or function; operator or function: attribute_type, operand type: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }"},
+		{"attribute_type(tag, :t)", `":t":{"S":"STRING"}`, "Invalid attribute type name found; type: STRING, valid types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }"},
+	} {
+		values := `":p":{"S":"nobody"}`
+		if c.values != "" {
+			values += "," + c.values
+		}
+		got := refused(t, s.Query, `{"TableName":"orders","KeyConditionExpression":"pk = :p","FilterExpression":"`+c.filter+`","ExpressionAttributeValues":{`+values+`}}`)
+		if want := "Invalid FilterExpression: " + c.want; got != want {
+			t.Errorf("%s:\n got %q\nwant %q", c.filter, got, want)
+		}
 	}
 }
 

@@ -43,33 +43,44 @@ func operandValue(item Item, o *operand) (*AttributeValue, error) {
 	case opPath:
 		return resolve(item, o.path), nil
 	case opSize:
-		v := resolve(item, o.path)
+		v := o.value // size(:v)
 		if v == nil {
-			return nil, nil
+			v = resolve(item, o.path)
 		}
-		var n int
-		switch v.Type() {
-		case typeS:
-			n = utf8.RuneCountInString(*v.S)
-		case typeB:
-			n = len(v.B)
-		case typeL:
-			n = len(v.L)
-		case typeM:
-			n = len(v.M)
-		case typeSS:
-			n = len(v.SS)
-		case typeNS:
-			n = len(v.NS)
-		case typeBS:
-			n = len(v.BS)
-		default: // a number, boolean or null has no size: comparisons with it are false
+		n := sizeOf(v)
+		if n < 0 { // absent, or a number, boolean or null: comparisons with it are false
 			return nil, nil
 		}
 		s := strconv.Itoa(n)
 		return &AttributeValue{N: &s}, nil
 	}
 	return nil, validationf("Invalid ConditionExpression: unexpected operand")
+}
+
+// sizeOf is what size() gives for v: a string's characters, a binary's
+// bytes, a list's, map's or set's members; -1 for what has no size (a
+// number, a boolean, null, or nothing).
+func sizeOf(v *AttributeValue) int {
+	if v == nil {
+		return -1
+	}
+	switch v.Type() {
+	case typeS:
+		return utf8.RuneCountInString(*v.S)
+	case typeB:
+		return len(v.B)
+	case typeL:
+		return len(v.L)
+	case typeM:
+		return len(v.M)
+	case typeSS:
+		return len(v.SS)
+	case typeNS:
+		return len(v.NS)
+	case typeBS:
+		return len(v.BS)
+	}
+	return -1
 }
 
 // evaluate decides a condition on an item (which may be nil: no item).
@@ -148,20 +159,8 @@ func evaluate(c *condition, item Item) (bool, error) {
 			return v != nil, nil
 		case "attribute_not_exists":
 			return v == nil, nil
-		case "attribute_type":
-			t := vals[1]
-			if t == nil { // a path to nothing, or size() of what has none: no type names it
-				return false, nil
-			}
-			if t.S == nil {
-				return false, validationf("Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: attribute_type, operand type: %s", t.Type())
-			}
-			switch *t.S {
-			case typeS, typeN, typeB, typeBOOL, typeNULL, typeL, typeM, typeSS, typeNS, typeBS:
-			default:
-				return false, validationf("Invalid ConditionExpression: Invalid attribute type name found; type: %s, valid types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }", *t.S)
-			}
-			return v != nil && v.Type() == *t.S, nil
+		case "attribute_type": // the parser let only a value naming a type be vals[1]
+			return v != nil && v.Type() == *vals[1].S, nil
 		case "begins_with":
 			prefix := vals[1]
 			if v == nil || prefix == nil {

@@ -494,8 +494,8 @@ func (p *parser) value(t token) (*operand, error) {
 	return &operand{kind: opValue, value: &v}, nil
 }
 
-// operand reads a path, a value or size(path) (in conditions), or one
-// of them in parentheses.
+// operand reads a path, a value or size() of one (in conditions), or
+// one of them in parentheses.
 func (p *parser) operand() (*operand, error) {
 	t := p.peek()
 	switch {
@@ -517,20 +517,20 @@ func (p *parser) operand() (*operand, error) {
 			return nil, p.unknownFunction(t.text)
 		}
 		p.i += 2
-		inParens := p.punct("(") // size((a)), as other functions take (a)
-		arg, err := p.path()
+		arg, err := p.operand() // a path or a value, perhaps in parentheses: size((a))
 		if err != nil {
 			return nil, err
-		}
-		if inParens {
-			if err := p.expect(")"); err != nil {
-				return nil, err
-			}
 		}
 		if err := p.expect(")"); err != nil {
 			return nil, err
 		}
-		return &operand{kind: opSize, path: arg}, nil
+		switch {
+		case arg.kind == opSize: // size(size(a)): a number has no size
+			return nil, p.fail("Incorrect operand type for operator or function; operator or function: size, operand type: %s", typeN)
+		case arg.kind == opValue && sizeOf(arg.value) < 0:
+			return nil, p.fail("Incorrect operand type for operator or function; operator or function: size, operand type: %s", arg.value.Type())
+		}
+		return &operand{kind: opSize, path: arg.path, value: arg.value}, nil
 	case t.kind == tokIdent || t.kind == tokName:
 		pa, err := p.path()
 		if err != nil {
@@ -790,7 +790,8 @@ func (p *parser) redundantParens() bool {
 // a first operand that comes again (checkDistinct), an ordering (<,
 // <=, >, >=, BETWEEN) of a value neither string, number nor binary,
 // begins_with of a value neither string nor binary (size() is a number),
-// and BETWEEN bounds of two types or the wrong way round.
+// attribute_type of anything but a type's name (checkTypeName), and
+// BETWEEN bounds of two types or the wrong way round.
 func (p *parser) checkOperands(c *condition) error {
 	for _, sub := range c.subs {
 		if err := p.checkOperands(sub); err != nil {
@@ -822,6 +823,11 @@ func (p *parser) checkOperands(c *condition) error {
 			return p.fail("Incorrect operand type for operator or function; operator or function: %s, operand type: %s", name, typ)
 		}
 	}
+	if c.kind == condFunc && c.op == "attribute_type" {
+		if err := p.checkTypeName(ops[1]); err != nil {
+			return err
+		}
+	}
 	if err := p.checkDistinct(name, ops); err != nil {
 		return err
 	}
@@ -836,6 +842,33 @@ func (p *parser) checkOperands(c *condition) error {
 		}
 	}
 	return nil
+}
+
+// typeNames are the types attribute_type names, as DynamoDB lists them
+// when it refuses another name.
+const typeNames = "{ B,NULL,SS,BOOL,L,BS,N,NS,S,M }"
+
+// checkTypeName refuses a second operand of attribute_type that is not a
+// value naming a type, as DynamoDB does before it reads the item: a path
+// or size() would name one only once read. A path could be of any type,
+// so its "operand type" is every one (DynamoDB's spelling of that set for
+// a path is a guess; its message for a wrong name is documented).
+func (p *parser) checkTypeName(o *operand) error {
+	typ := typeNames
+	switch {
+	case o.kind == opSize:
+		typ = typeN
+	case o.kind == opValue && o.value.S == nil:
+		typ = o.value.Type()
+	case o.kind == opValue:
+		switch name := *o.value.S; name {
+		case typeS, typeN, typeB, typeBOOL, typeNULL, typeL, typeM, typeSS, typeNS, typeBS:
+			return nil
+		default:
+			return p.fail("Invalid attribute type name found; type: %s, valid types: %s", name, typeNames)
+		}
+	}
+	return p.fail("Incorrect operand type for operator or function; operator or function: attribute_type, operand type: %s", typ)
 }
 
 // checkDistinct refuses an operator or function whose first operand, a
