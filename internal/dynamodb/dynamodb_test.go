@@ -756,6 +756,19 @@ func TestDifferentialRefusals(t *testing.T) {
 			fmt.Sprintf("Invalid FilterExpression: Expression size has exceeded the maximum allowed size; expression size: %d", len(long))},
 		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ExpressionAttributeNames":{"#a":""},"ConditionExpression":"attribute_not_exists(#a)"}`),
 			"ExpressionAttributeNames contains invalid value: Empty attribute name for key #a"},
+		// Keys: empty, longer than 255 UTF-16 code units (a name's length
+		// is given, a value's not), or not the sigil and a name's characters.
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ExpressionAttributeNames":{"":"a"},"ConditionExpression":"attribute_not_exists(a)"}`),
+			"ExpressionAttributeNames contains invalid key: The expression attribute map contains an empty key;"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ExpressionAttributeNames":{"#`+strings.Repeat("n", 255)+`":"a"},"ConditionExpression":"attribute_not_exists(#`+strings.Repeat("n", 255)+`)"}`),
+			"ExpressionAttributeNames contains invalid key: The expression attribute map contains a key that is too long; size of key: 256"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"keys"}},"ExpressionAttributeNames":{"#`+strings.Repeat("n", 254)+`":"a"},"ConditionExpression":"attribute_not_exists(#`+strings.Repeat("n", 254)+`)"}`), ""},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ExpressionAttributeNames":{"#`+strings.Repeat("😀", 128)+`":"a"},"ConditionExpression":"attribute_not_exists(a)"}`),
+			"ExpressionAttributeNames contains invalid key: The expression attribute map contains a key that is too long; size of key: 257"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ExpressionAttributeValues":{":`+strings.Repeat("v", 255)+`":{"S":"a"}},"ConditionExpression":"a = :`+strings.Repeat("v", 255)+`"}`),
+			"ExpressionAttributeValues contains invalid key: The expression attribute map contains a key that is too long;"},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ExpressionAttributeValues":{"v":{"S":"a"}},"ConditionExpression":"a = :v"}`),
+			`ExpressionAttributeValues contains invalid key: Syntax error; key: "v"`},
 		// A batch's counts.
 		{refused(t, s.BatchWriteItem, `{"RequestItems":{"flat":[]}}`),
 			"1 validation error detected: Value '{flat=[]}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]"},

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -1184,6 +1185,39 @@ func isPlaceholder(k string, sigil byte) bool {
 	return len(k) >= 2 && k[0] == sigil && strings.IndexFunc(k[1:], func(r rune) bool { return r >= 0x80 || !isIdentChar(byte(r)) }) < 0
 }
 
+// maxKeyLength is the longest key ExpressionAttributeNames or Values may
+// have, in UTF-16 code units as DynamoDB counts it.
+const maxKeyLength = 255
+
+// checkKey refuses a key of ExpressionAttributeNames or Values (what) as
+// DynamoDB does, in its order: an empty key, a key too long, then one
+// that is not the sigil and a name's characters. The length is named
+// for a name's key but not for a value's, as DynamoDB words it.
+func checkKey(what, k string, sigil byte) error {
+	const invalid = "%s contains invalid key: "
+	switch n := utf16Len(k); {
+	case n == 0:
+		return validationf(invalid+"The expression attribute map contains an empty key;", what)
+	case n > maxKeyLength && sigil == '#':
+		return validationf(invalid+"The expression attribute map contains a key that is too long; size of key: %d", what, n)
+	case n > maxKeyLength:
+		return validationf(invalid+"The expression attribute map contains a key that is too long;", what)
+	case !isPlaceholder(k, sigil):
+		return validationf(invalid+"Syntax error; key: %q", what, k)
+	}
+	return nil
+}
+
+// utf16Len is the length of s in UTF-16 code units, as Java counts a
+// string's length.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
 // nonEmpty is m, or nil when it holds nothing: a request's name and value
 // maps, given, may not be empty, so the requests Lakebox builds itself
 // (from the old parameters, from PartiQL) leave an empty one out.
@@ -1201,8 +1235,8 @@ func checkNames(names map[string]string) error {
 		return validationf("ExpressionAttributeNames must not be empty")
 	}
 	for k := range names {
-		if !isPlaceholder(k, '#') {
-			return validationf("ExpressionAttributeNames contains invalid key: Syntax error; key: %q", k)
+		if err := checkKey("ExpressionAttributeNames", k, '#'); err != nil {
+			return err
 		}
 	}
 	for _, k := range sortedNames(names) {
@@ -1220,8 +1254,8 @@ func checkValues(values map[string]AttributeValue) error {
 		return validationf("ExpressionAttributeValues must not be empty")
 	}
 	for k, v := range values {
-		if !isPlaceholder(k, ':') {
-			return validationf("ExpressionAttributeValues contains invalid key: Syntax error; key: %q", k)
+		if err := checkKey("ExpressionAttributeValues", k, ':'); err != nil {
+			return err
 		}
 		changed, err := v.check(k, 0)
 		if err != nil {
