@@ -23,17 +23,24 @@ import (
 
 // TestDynamoDB_WireFormat checks what the SDKs do not show: every answer
 // carries x-amz-crc32, the CRC32 of its body, which the Go SDK and
-// botocore check; and an error's __type names the code in the namespace
+// botocore check, and its length, small or large (net/http sets a small
+// one's itself); and an error's __type names the code in the namespace
 // DynamoDB writes it in.
 func TestDynamoDB_WireFormat(t *testing.T) {
 	t.Parallel()
 	srv := awstest.New(t)
+	createAggregates(t, srv.DynamoDB(), "wire")
+	big := `{"customer_id":{"S":"c"},"date":{"S":"d"},"note":{"S":"` + strings.Repeat("x", 5000) + `"}}`
+	if resp, body := signedDynamoDB(t, srv, "PutItem", `{"TableName":"wire","Item":`+big+`}`); resp.StatusCode != 200 {
+		t.Fatalf("PutItem: %d %s", resp.StatusCode, body)
+	}
 	for _, c := range []struct {
 		op, body string
 		status   int
 		typ      string // the error's __type; "" for a success
 	}{
 		{"ListTables", `{}`, 200, ""},
+		{"GetItem", `{"TableName":"wire","Key":{"customer_id":{"S":"c"},"date":{"S":"d"}}}`, 200, ""},
 		{"DescribeTable", `{"TableName":"missing"}`, 400, "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException"},
 		{"CreateTable", `{"TableName":"wire"}`, 400, "com.amazon.coral.validate#ValidationException"},
 		{"GetItem", `{"TableName":`, 400, "com.amazon.coral.service#SerializationException"},
@@ -49,6 +56,9 @@ func TestDynamoDB_WireFormat(t *testing.T) {
 		}
 		if ct := resp.Header.Get("Content-Type"); ct != "application/x-amz-json-1.0" {
 			t.Errorf("%s: Content-Type %q", c.op, ct)
+		}
+		if resp.ContentLength != int64(len(body)) || len(resp.TransferEncoding) > 0 {
+			t.Errorf("%s: Content-Length %d, Transfer-Encoding %q, for a body of %d bytes", c.op, resp.ContentLength, resp.TransferEncoding, len(body))
 		}
 		if c.typ == "" {
 			continue

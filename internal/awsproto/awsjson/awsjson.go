@@ -156,9 +156,16 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	// Canonical keys and one slice for the values, as the server's own
-	// headers: Header.Set costs an allocation per value.
-	h, v := w.Header(), []string{enc.ContentType, info.ID, strconv.Itoa(len(b)), ""}
-	h["Content-Type"], h["X-Amzn-Requestid"], h["Content-Length"] = v[0:1:1], v[1:2:2], v[2:3:3]
+	// headers: Header.Set costs an allocation per value. net/http works
+	// out the Content-Length of an answer written whole within its
+	// buffer: naming it here too would cost the header's copy, parse and
+	// sort, on every small answer.
+	h, v := w.Header(), []string{enc.ContentType, info.ID, "", ""}
+	h["Content-Type"], h["X-Amzn-Requestid"] = v[0:1:1], v[1:2:2]
+	if len(b) > autoLengthBody {
+		v[2] = strconv.Itoa(len(b))
+		h["Content-Length"] = v[2:3:3]
+	}
 	if s.CRC32 {
 		v[3] = strconv.FormatUint(uint64(crc32.ChecksumIEEE(b)), 10)
 		h["X-Amz-Crc32"] = v[3:4:4]
@@ -166,6 +173,12 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	w.Write(b)
 }
+
+// autoLengthBody is the largest answer net/http gives a Content-Length
+// itself when the handler writes it whole and returns: its buffer before
+// chunking (net/http's bufferBeforeChunkingSize). A larger one would go
+// out chunked without the header.
+const autoLengthBody = 2048
 
 // Serves reports whether target, a request's X-Amz-Target, names one of
 // this service's operations' prefix: the front door tells an unsigned
