@@ -769,6 +769,11 @@ func TestDifferentialRefusals(t *testing.T) {
 			"ExpressionAttributeValues contains invalid key: The expression attribute map contains a key that is too long;"},
 		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ExpressionAttributeValues":{"v":{"S":"a"}},"ConditionExpression":"a = :v"}`),
 			`ExpressionAttributeValues contains invalid key: Syntax error; key: "v"`},
+		// Of several faults, the keys' first and in order, every time.
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ExpressionAttributeNames":{"#z":"","y":"a","x":"b"},"ConditionExpression":"a = b"}`),
+			`ExpressionAttributeNames contains invalid key: Syntax error; key: "x"`},
+		{refused(t, s.PutItem, `{"TableName":"flat","Item":{"pk":{"S":"a"}},"ExpressionAttributeValues":{":a":{"N":"x"},"b":{"S":"a"}},"ConditionExpression":"a = :a"}`),
+			`ExpressionAttributeValues contains invalid key: Syntax error; key: "b"`},
 		// A batch's counts.
 		{refused(t, s.BatchWriteItem, `{"RequestItems":{"flat":[]}}`),
 			"1 validation error detected: Value '{flat=[]}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]"},
@@ -966,6 +971,23 @@ func TestOperandRules(t *testing.T) {
 		"ExpressionAttributeValues":{":p":{"S":"a"},":v":{"S":"abcd"}}}`); got != "Invalid FilterExpression: Operator or function requires a document path; operator or function: attribute_exists" {
 		t.Errorf("attribute_exists(:v): %q", got)
 	}
+	// Bounds read from the item the wrong way round are an empty range,
+	// not an error (DynamoDB Local's eval_BETWEEN).
+	do(t, s.PutItem, `{"TableName":"orders","Item":{"pk":{"S":"r"},"sk":{"S":"1"},"lo":{"N":"5"},"hi":{"N":"1"},"x":{"N":"3"}}}`)
+	for _, c := range []struct {
+		filter, values string
+		want           int
+	}{
+		{"x BETWEEN lo AND hi", ``, 0},
+		{"x BETWEEN hi AND lo", ``, 1},
+		{"x BETWEEN :one AND lo", `,":one":{"N":"1"}`, 1},
+	} {
+		out := do(t, s.Query, `{"TableName":"orders","KeyConditionExpression":"pk = :p","FilterExpression":"`+c.filter+`",
+			"ExpressionAttributeValues":{":p":{"S":"r"}`+c.values+`}}`)
+		if out.Count != c.want {
+			t.Errorf("%s: %d items, want %d", c.filter, out.Count, c.want)
+		}
+	}
 	// size() takes a value as well as a path (DynamoDB Local's size takes
 	// any operand of a type with a size): size(:v) is 4 for "abcd", longer
 	// than every tag.
@@ -987,6 +1009,15 @@ func TestOperandRules(t *testing.T) {
 		{"attribute_type(tag, size(tag))", ``, "Incorrect operand type for operator or function; operator or function: attribute_type, operand type: N"},
 		{"attribute_type(tag, sk)", ``, "Incorrect operand type for operator or function; operator or function: attribute_type, operand type: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }"},
 		{"attribute_type(tag, :t)", `":t":{"S":"STRING"}`, "Invalid attribute type name found; type: STRING, valid types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }"},
+		// DynamoDB checks an operator's operands (size() is one) before
+		// the operator, the operators left to right, and a path given
+		// again before attribute_type's own rule.
+		{"attribute_type(tag, (tag))", ``, "The first operand must be distinct from the remaining operands for this operator or function; operator: attribute_type, first operand: [tag]"},
+		{"tag < :b AND size(:n) > :z", `":b":{"BOOL":true},":n":{"N":"1"},":z":{"N":"0"}`, "Incorrect operand type for operator or function; operator or function: <, operand type: BOOL"},
+		{":b < size(:n)", `":b":{"BOOL":true},":n":{"N":"1"}`, "Incorrect operand type for operator or function; operator or function: size, operand type: N"},
+		{"attribute_type(tag, :t) AND size(:n) > :z", `":t":{"S":"X"},":n":{"N":"1"},":z":{"N":"0"}`, "Invalid attribute type name found; type: X, valid types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }"},
+		{"((size(:n) > :z))", `":n":{"N":"1"},":z":{"N":"0"}`, "The expression has redundant parentheses;"},
+		{"size(size(size(tag))) > :z", `":z":{"N":"0"}`, "Incorrect operand type for operator or function; operator or function: size, operand type: N"},
 	} {
 		values := `":p":{"S":"nobody"}`
 		if c.values != "" {

@@ -43,9 +43,9 @@ func operandValue(item Item, o *operand) (*AttributeValue, error) {
 	case opPath:
 		return resolve(item, o.path), nil
 	case opSize:
-		v := o.value // size(:v)
-		if v == nil {
-			v = resolve(item, o.path)
+		v, err := operandValue(item, o.args[0])
+		if err != nil {
+			return nil, err
 		}
 		n := sizeOf(v)
 		if n < 0 { // absent, or a number, boolean or null: comparisons with it are false
@@ -136,11 +136,11 @@ func evaluate(c *condition, item Item) (bool, error) {
 		if vals[0] == nil || vals[1] == nil || vals[2] == nil {
 			return false, nil
 		}
+		// Bounds read from the item the wrong way round make an empty
+		// range, no error: DynamoDB refuses reversed bounds only when both
+		// are values, before reading (checkOperands).
 		lo, ok1 := compare(vals[0], vals[1])
 		hi, ok2 := compare(vals[0], vals[2])
-		if n, ok := compare(vals[1], vals[2]); ok && n > 0 {
-			return false, validationf("Invalid ConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound")
-		}
 		return ok1 && ok2 && lo >= 0 && hi <= 0, nil
 	case condIn:
 		if vals[0] == nil {

@@ -283,7 +283,7 @@ func (c *condition) attributes(f func(name string)) {
 func (c *condition) paths(f func(p path)) {
 	var walk func(o *operand)
 	walk = func(o *operand) {
-		if (o.kind == opPath || o.kind == opSize) && len(o.path) > 0 {
+		if o.kind == opPath && len(o.path) > 0 {
 			f(o.path)
 		}
 		for _, a := range o.args {
@@ -525,13 +525,8 @@ func (p *parser) operand() (*operand, error) {
 		if err := p.expect(")"); err != nil {
 			return nil, err
 		}
-		switch {
-		case arg.kind == opSize: // size(size(a)): a number has no size
-			return nil, p.fail("Incorrect operand type for operator or function; operator or function: size, operand type: %s", typeN)
-		case arg.kind == opValue && sizeOf(arg.value) < 0:
-			return nil, p.fail("Incorrect operand type for operator or function; operator or function: size, operand type: %s", arg.value.Type())
-		}
-		return &operand{kind: opSize, path: arg.path, value: arg.value}, nil
+		return &operand{kind: opSize, args: []*operand{arg}}, nil // its operand's type is checked with the others'
+
 	case t.kind == tokIdent || t.kind == tokName:
 		pa, err := p.path()
 		if err != nil {
@@ -787,8 +782,10 @@ func (p *parser) redundantParens() bool {
 	return false
 }
 
-// checkOperands refuses what DynamoDB refuses before it reads anything:
-// a first operand that comes again (checkDistinct), an ordering (<,
+// checkOperands refuses what DynamoDB refuses before it reads anything,
+// the innermost operator first, left to right: size() of what has no
+// size (checkSize), a first operand that comes again (checkDistinct), an
+// ordering (<,
 // <=, >, >=, BETWEEN) of a value neither string, number nor binary,
 // begins_with of a value neither string nor binary (size() is a number),
 // attribute_type of anything but a type's name (checkTypeName), and
@@ -800,6 +797,11 @@ func (p *parser) checkOperands(c *condition) error {
 		}
 	}
 	ops := c.operands
+	for _, o := range ops {
+		if err := p.checkSize(o); err != nil {
+			return err
+		}
+	}
 	var takes func(t string) bool // the values the operator or function takes
 	name := c.op
 	switch {
@@ -824,13 +826,13 @@ func (p *parser) checkOperands(c *condition) error {
 			return p.fail("Incorrect operand type for operator or function; operator or function: %s, operand type: %s", name, typ)
 		}
 	}
+	if err := p.checkDistinct(name, ops); err != nil {
+		return err
+	}
 	if c.kind == condFunc && c.op == "attribute_type" {
 		if err := p.checkTypeName(ops[1]); err != nil {
 			return err
 		}
-	}
-	if err := p.checkDistinct(name, ops); err != nil {
-		return err
 	}
 	if c.kind == condBetween && ops[1].kind == opValue && ops[2].kind == opValue {
 		lo, hi := ops[1].value, ops[2].value
@@ -843,6 +845,28 @@ func (p *parser) checkOperands(c *condition) error {
 		}
 	}
 	return nil
+}
+
+// checkSize refuses size() of what has no size, known before the item is
+// read: a number, boolean or null value, or size() itself, a number.
+func (p *parser) checkSize(o *operand) error {
+	if o.kind != opSize {
+		return nil
+	}
+	arg := o.args[0]
+	if err := p.checkSize(arg); err != nil { // size(size(size(a))): the innermost first
+		return err
+	}
+	typ := ""
+	switch {
+	case arg.kind == opSize:
+		typ = typeN
+	case arg.kind == opValue && sizeOf(arg.value) < 0:
+		typ = arg.value.Type()
+	default:
+		return nil
+	}
+	return p.fail("Incorrect operand type for operator or function; operator or function: size, operand type: %s", typ)
 }
 
 // typeNames are the types attribute_type names, as DynamoDB lists them
@@ -1185,6 +1209,16 @@ func isPlaceholder(k string, sigil byte) bool {
 	return len(k) >= 2 && k[0] == sigil && strings.IndexFunc(k[1:], func(r rune) bool { return r >= 0x80 || !isIdentChar(byte(r)) }) < 0
 }
 
+// appendSorted appends m's keys to dst in order: a request with more than
+// one fault among its names or values is told of the same one each time.
+func appendSorted[V any](dst []string, m map[string]V) []string {
+	for k := range m {
+		dst = append(dst, k)
+	}
+	slices.Sort(dst)
+	return dst
+}
+
 // maxKeyLength is the longest key ExpressionAttributeNames or Values may
 // have, in UTF-16 code units as DynamoDB counts it.
 const maxKeyLength = 255
@@ -1234,12 +1268,14 @@ func checkNames(names map[string]string) error {
 	if names != nil && len(names) == 0 {
 		return validationf("ExpressionAttributeNames must not be empty")
 	}
-	for k := range names {
+	var buf [8]string
+	keys := appendSorted(buf[:0], names)
+	for _, k := range keys {
 		if err := checkKey("ExpressionAttributeNames", k, '#'); err != nil {
 			return err
 		}
 	}
-	for _, k := range sortedNames(names) {
+	for _, k := range keys {
 		if names[k] == "" {
 			return validationf("ExpressionAttributeNames contains invalid value: Empty attribute name for key %s", k)
 		}
@@ -1253,10 +1289,15 @@ func checkValues(values map[string]AttributeValue) error {
 	if values != nil && len(values) == 0 {
 		return validationf("ExpressionAttributeValues must not be empty")
 	}
-	for k, v := range values {
+	var buf [8]string
+	keys := appendSorted(buf[:0], values)
+	for _, k := range keys { // the keys first, as DynamoDB checks them
 		if err := checkKey("ExpressionAttributeValues", k, ':'); err != nil {
 			return err
 		}
+	}
+	for _, k := range keys {
+		v := values[k]
 		changed, err := v.check(k, 0)
 		if err != nil {
 			msg := err.Error()
