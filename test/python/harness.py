@@ -44,11 +44,11 @@ def own_server(*flags):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     data = tempfile.mkdtemp(prefix="lakebox-test-")
-    log = open(os.path.join(data, "server.log"), "w")
-    proc = subprocess.Popen(
-        [binary, "serve", "--addr", f"127.0.0.1:{port}", "--data-dir", os.path.join(data, "d"), *flags],
-        stdout=log, stderr=log,
-    )
+    with open(os.path.join(data, "server.log"), "w") as log:  # the server writes to its own copy
+        proc = subprocess.Popen(
+            [binary, "serve", "--addr", f"127.0.0.1:{port}", "--data-dir", os.path.join(data, "d"), *flags],
+            stdout=log, stderr=log,
+        )
 
     def stop():
         proc.terminate()

@@ -397,6 +397,36 @@ class DynamoDBClientTest(unittest.TestCase):
             self.assertIn(text, message(e), expr)
         self.assertNotIn("n", self.ddb.get_item(TableName=name, Key=key)["Item"])
 
+    def test_condition_functions(self):
+        name = self.table()
+        key = {"pk": {"S": "f"}}
+        self.ddb.put_item(TableName=name, Item={"pk": {"S": "f"}, "s": {"S": "four"}, "n": {"N": "1"}})
+
+        def put_if(cond, **values):
+            self.ddb.put_item(TableName=name, Item={"pk": {"S": "f"}, "s": {"S": "four"}, "n": {"N": "1"}},
+                              ConditionExpression=cond,
+                              ExpressionAttributeValues={f":{k}": v for k, v in values.items()})
+
+        # size() of a value as of a path: "four" and "abcd" are both 4 long.
+        put_if("size(s) = size(:v) AND attribute_type(n, :t)", v={"S": "abcd"}, t={"S": "N"})
+        with self.assertRaises(self.ddb.exceptions.ConditionalCheckFailedException):
+            put_if("size(s) > size(:v)", v={"S": "abcd"})
+        # What has no size, and attribute_type of anything but a type's name,
+        # are refused before the item is read.
+        for cond, values, text in (
+            ("size(:v) > :z", {"v": {"N": "5"}, "z": {"N": "0"}},
+             "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: size, operand type: N"),
+            ("attribute_type(n, s)", {},
+             "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: attribute_type, operand type: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }"),
+            ("attribute_type(n, :t)", {"t": {"S": "NUMBER"}},
+             "Invalid ConditionExpression: Invalid attribute type name found; type: NUMBER, valid types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }"),
+        ):
+            with self.assertRaises(ClientError) as e:
+                self.ddb.put_item(TableName=name, Item=key, ConditionExpression=cond,
+                                  **({"ExpressionAttributeValues": {f":{k}": v for k, v in values.items()}} if values else {}))
+            self.assertEqual((code(e), message(e)), ("ValidationException", text), cond)
+        self.assertEqual(self.ddb.get_item(TableName=name, Key=key)["Item"]["s"], {"S": "four"})
+
     def test_tables(self):
         name = self.table(("pk", "S"), ("sk", "N"), BillingMode="PROVISIONED",
                           ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 3})
