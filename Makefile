@@ -29,6 +29,7 @@ test-python: build
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test ./internal/awsproto/sigv4 -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/awsproto/sigv4 -run '^$$' -fuzz '^FuzzVerifierParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/awsproto/sigv4 -run '^$$' -fuzz '^FuzzChunked$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/storage/blob -run '^$$' -fuzz '^FuzzPath$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/s3/s3http -run '^$$' -fuzz '^FuzzRequest$$' -fuzztime $(FUZZTIME)

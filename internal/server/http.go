@@ -16,7 +16,6 @@ import (
 	"github.com/lakebox/lakebox/internal/awsproto/awserr"
 	"github.com/lakebox/lakebox/internal/awsproto/awsjson"
 	"github.com/lakebox/lakebox/internal/awsproto/restxml"
-	"github.com/lakebox/lakebox/internal/awsproto/sigv4"
 	"github.com/lakebox/lakebox/internal/dynamodb/ddbhttp"
 )
 
@@ -97,7 +96,7 @@ func (s *Server) finish(w *statusWriter, r *http.Request, info *awsproto.Request
 
 // dispatch authenticates the request and hands it to its service.
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, info *awsproto.RequestInfo) {
-	sig, err := sigv4.Parse(r)
+	sig, err := s.verifier.Parse(r)
 	service := "s3" // unsigned requests are anonymous S3 requests
 	target := r.Header.Get("X-Amz-Target")
 	switch {

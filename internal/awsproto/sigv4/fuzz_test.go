@@ -2,8 +2,12 @@ package sigv4
 
 import (
 	"bytes"
+	"fmt"
 	"io"
+	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,6 +49,36 @@ func FuzzParse(f *testing.F) {
 // FuzzChunked decodes arbitrary aws-chunked bodies: every outcome is decoded
 // bytes or an AWS error, never a panic or a hang, and never more bytes than
 // x-amz-decoded-content-length.
+// FuzzVerifierParse reads two Authorization headers with one Verifier,
+// which remembers the first's claim, and holds its answer for the second
+// to Parse's.
+func FuzzVerifierParse(f *testing.F) {
+	const claim = "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261122/us-east-1/s3/aws4_request,SignedHeaders=host;x-amz-date,Signature="
+	sig := "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"
+	f.Add(claim+sig, claim+strings.Repeat("0", 64), "20261122T100000Z")
+	f.Add(claim+sig, claim+"F"+sig[1:], "20261123T100000Z")
+	f.Add(claim+sig, claim+"a,"+sig[2:], "")
+	f.Fuzz(func(t *testing.T, first, second, date string) {
+		req := func(authz string) *http.Request {
+			r := httptest.NewRequest("GET", "/bucket/key", nil)
+			r.Header.Set("Authorization", authz)
+			r.Header.Set("X-Amz-Date", date)
+			return r
+		}
+		v := newVerifier(false)
+		v.Parse(req(first))
+		got, err := v.Parse(req(second))
+		want, wantErr := Parse(req(second))
+		if fmt.Sprint(err) != fmt.Sprint(wantErr) || (got == nil) != (want == nil) {
+			t.Fatalf("got %+v, %v; Parse gives %+v, %v", got, err, want, wantErr)
+		}
+		if got != nil && (got.Scope() != want.Scope() || !slices.Equal(got.SignedHeaders, want.SignedHeaders) ||
+			got.Signature != want.Signature || got.AccessKey != want.AccessKey || !got.Time.Equal(want.Time) || got.AmzDate != want.AmzDate) {
+			t.Fatalf("got %+v; Parse gives %+v", got, want)
+		}
+	})
+}
+
 func FuzzChunked(f *testing.F) {
 	f.Add([]byte("5\r\nhello\r\n0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n"), false, 5)
 	f.Add([]byte("5;chunk-signature="+string(bytes.Repeat([]byte("a"), 64))+"\r\nhello\r\n0;chunk-signature="+string(bytes.Repeat([]byte("b"), 64))+"\r\n\r\n"), true, 5)

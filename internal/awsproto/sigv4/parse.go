@@ -83,6 +83,61 @@ func Parse(r *http.Request) (*Signature, error) {
 	return nil, nil
 }
 
+// signatureField ends an Authorization header as every SDK writes it:
+// the claim's one part that changes from request to request.
+const signatureField = "Signature="
+
+// claimPrefix is an Authorization header's part before its signature, when
+// the header ends with one ("…, Signature=" and 64 characters).
+func claimPrefix(h string) (string, bool) {
+	i := len(h) - 64 - len(signatureField)
+	if i <= 0 || h[i:i+len(signatureField)] != signatureField {
+		return "", false
+	}
+	return h[:i], true
+}
+
+// parsedClaim is what an Authorization header's part before its signature
+// says (prefix), parsed and checked: the signature and the request's time
+// are left empty.
+type parsedClaim struct {
+	prefix string
+	sig    Signature
+}
+
+// Parse is the package's Parse, reading a SigV4 Authorization header whose
+// part before the signature is the last one's from what that one said: a
+// client signs request after request with one key, scope and header list,
+// so only the signature and the time are left to read.
+func (v *Verifier) Parse(r *http.Request) (*Signature, error) {
+	h := r.Header.Get("Authorization")
+	prefix, ok := claimPrefix(h)
+	if !ok {
+		return Parse(r)
+	}
+	// A signature that is not 64 lower-case hex digits is left to Parse,
+	// for the error it gives: "Signature=" could be inside another part.
+	if last := v.lastClaim.Load(); last != nil && last.prefix == prefix && isLowerHex(h[len(prefix)+len(signatureField):]) {
+		s := new(Signature)
+		*s = last.sig
+		s.SignedHeaders = s.headers[:len(s.SignedHeaders)] // in its own copy of the array
+		s.Signature = h[len(prefix)+len(signatureField):]
+		if err := s.readTime(r); err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+	s, err := Parse(r)
+	if err == nil && s != nil && s.Version == 4 && len(s.SignedHeaders) <= len(s.headers) {
+		c := &parsedClaim{prefix: prefix, sig: *s}
+		c.sig.SignedHeaders = c.sig.headers[:len(s.SignedHeaders)]
+		c.sig.Signature, c.sig.Time, c.sig.AmzDate = "", time.Time{}, ""
+		c.sig.Scope() // worked out once for the requests that follow
+		v.lastClaim.Store(c)
+	}
+	return s, err
+}
+
 func parseHeader(r *http.Request, h string) (*Signature, error) {
 	alg, rest, ok := strings.Cut(h, " ")
 	switch {
@@ -115,6 +170,15 @@ func parseHeader(r *http.Request, h string) (*Signature, error) {
 	if !haveCred || !haveHeaders || !haveSig {
 		return nil, ErrHeaderMalformed.WithMessage("The authorization header is malformed; it must contain Credential, SignedHeaders and Signature.")
 	}
+	if err := s.readTime(r); err != nil {
+		return nil, err
+	}
+	return s, s.checkShape(ErrSignatureDoesNotMatch)
+}
+
+// readTime reads a header-signed request's time, from X-Amz-Date or else
+// Date, which must fall on the credential's scope date.
+func (s *Signature) readTime(r *http.Request) error {
 	amzDate := r.Header.Get("X-Amz-Date")
 	var t time.Time
 	var err error
@@ -124,16 +188,16 @@ func parseHeader(r *http.Request, h string) (*Signature, error) {
 		t, err = parseHTTPDate(d)
 		amzDate = t.UTC().Format(amzDateForm)
 	} else {
-		return nil, ErrMissingDate
+		return ErrMissingDate
 	}
 	if err != nil {
-		return nil, ErrMissingDate
+		return ErrMissingDate
 	}
 	s.Time, s.AmzDate = t.UTC(), amzDate
 	if s.Date != amzDate[:scopeDateLen] {
-		return nil, ErrHeaderMalformed.WithMessage("The authorization header is malformed; Invalid credential date. Date is not the same as X-Amz-Date.")
+		return ErrHeaderMalformed.WithMessage("The authorization header is malformed; Invalid credential date. Date is not the same as X-Amz-Date.")
 	}
-	return s, s.checkShape(ErrSignatureDoesNotMatch)
+	return nil
 }
 
 func parseQuery(q url.Values) (*Signature, error) {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -65,7 +66,7 @@ func signed(t testing.TB, method, url string, body []byte, hdr map[string]string
 }
 
 func verify(v *Verifier, r *http.Request) (auth.Identity, error) {
-	s, err := Parse(r)
+	s, err := v.Parse(r)
 	if err != nil {
 		return auth.Identity{}, err
 	}
@@ -188,6 +189,78 @@ func TestVerify_Header(t *testing.T) {
 				t.Fatalf("got %q (%v), want %q", got, err, tc.want)
 			}
 		})
+	}
+}
+
+// TestVerifierParse reads a run of Authorization headers with one
+// Verifier, as a server reads a client's requests: what the header says
+// before its signature is then remembered, and the answers, errors among
+// them, must be Parse's own.
+func TestVerifierParse(t *testing.T) {
+	v := newVerifier(true)
+	get := func(at time.Time, hdr map[string]string) *http.Request {
+		return signed(t, "GET", "http://localhost:4566/bucket/k", nil, hdr, testKey, at)
+	}
+	withAuth := func(r *http.Request, f func(string) string) *http.Request {
+		r.Header.Set("Authorization", f(r.Header.Get("Authorization")))
+		return r
+	}
+	sig := func(h string) string { return h[len(h)-64:] }
+	steps := []struct {
+		name     string
+		req      *http.Request
+		verifies bool // the request is signed right, when Parse takes it
+	}{
+		{"first", get(now, nil), true},
+		{"same claim, a second later", get(now.Add(time.Second), nil), true},
+		{"same claim, another signature", withAuth(get(now, nil), func(h string) string { return strings.Replace(h, sig(h), strings.Repeat("0", 64), 1) }), false},
+		{"upper-case signature", withAuth(get(now, nil), func(h string) string { return strings.Replace(h, sig(h), strings.ToUpper(sig(h)), 1) }), false},
+		{"a comma in the signature", withAuth(get(now, nil), func(h string) string { return strings.Replace(h, sig(h), "a,"+sig(h)[2:], 1) }), false},
+		{"X-Amz-Date of another day", func() *http.Request {
+			r := get(now, nil)
+			r.Header.Set("X-Amz-Date", "20261123T100000Z")
+			return r
+		}(), false},
+		{"no X-Amz-Date", func() *http.Request {
+			r := get(now, nil)
+			r.Header.Del("X-Amz-Date")
+			return r
+		}(), false},
+		{"a Date instead", func() *http.Request {
+			r := get(now, nil)
+			r.Header.Del("X-Amz-Date")
+			r.Header.Set("Date", now.Format(http.TimeFormat))
+			return r
+		}(), false},
+		{"other signed headers", get(now, map[string]string{"X-Amz-Meta-A": "1"}), true},
+		{"the first claim again", get(now.Add(2*time.Second), nil), true},
+		{"another day's scope", get(now.Add(24*time.Hour), nil), false},
+		{"unsigned", httptest.NewRequest("GET", "/bucket/k", nil), false},
+		{"the first claim once more", get(now, nil), true},
+	}
+	for _, st := range steps {
+		want, wantErr := Parse(st.req)
+		got, err := v.Parse(st.req)
+		if code(err) != code(wantErr) || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+			t.Fatalf("%s: error %v, Parse's %v", st.name, err, wantErr)
+		}
+		if (got == nil) != (want == nil) {
+			t.Fatalf("%s: %v, Parse's %v", st.name, got, want)
+		}
+		if got == nil || err != nil {
+			continue
+		}
+		if got.Scope() != want.Scope() || !slices.Equal(got.SignedHeaders, want.SignedHeaders) ||
+			got.Version != want.Version || got.Presigned != want.Presigned || got.AccessKey != want.AccessKey ||
+			got.Signature != want.Signature || !got.Time.Equal(want.Time) || got.AmzDate != want.AmzDate || got.Expires != want.Expires {
+			t.Fatalf("%s:\n got %+v\nwant %+v", st.name, got, want)
+		}
+		if _, err := v.Verify(st.req, got); (err == nil) != st.verifies {
+			t.Fatalf("%s: Verify: %v", st.name, err)
+		}
+	}
+	if c := v.lastClaim.Load(); c == nil || !strings.HasPrefix(steps[0].req.Header.Get("Authorization"), c.prefix) {
+		t.Errorf("the first claim is not the one remembered: %+v", c)
 	}
 }
 

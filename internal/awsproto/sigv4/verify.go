@@ -38,6 +38,9 @@ type Verifier struct {
 	// lastKey is the key the last request was signed with, looked up
 	// without the lock: a client signs request after request with one.
 	lastKey atomic.Pointer[scopedKey]
+	// lastClaim is what the last Authorization header Parse read fully
+	// said before its signature (Verifier.Parse).
+	lastClaim atomic.Pointer[parsedClaim]
 
 	// scratch holds buffers (*[]byte) the canonical request and the
 	// string to sign are built in.
