@@ -46,9 +46,6 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// FuzzChunked decodes arbitrary aws-chunked bodies: every outcome is decoded
-// bytes or an AWS error, never a panic or a hang, and never more bytes than
-// x-amz-decoded-content-length.
 // FuzzVerifierParse reads two Authorization headers with one Verifier,
 // which remembers the first's claim, and holds its answer for the second
 // to Parse's.
@@ -58,6 +55,9 @@ func FuzzVerifierParse(f *testing.F) {
 	f.Add(claim+sig, claim+strings.Repeat("0", 64), "20261122T100000Z")
 	f.Add(claim+sig, claim+"F"+sig[1:], "20261123T100000Z")
 	f.Add(claim+sig, claim+"a,"+sig[2:], "")
+	// A last part that only ends in "Signature=": the signature is earlier.
+	f.Add(claim+sig+",X-Signature="+sig, claim+sig+",X-Signature="+strings.Repeat("0", 64), "20261122T100000Z")
+	f.Add(claim+sig+",Foo=Signature="+sig, claim+sig+",Foo=Signature="+strings.Repeat("0", 64), "20261122T100000Z")
 	f.Fuzz(func(t *testing.T, first, second, date string) {
 		req := func(authz string) *http.Request {
 			r := httptest.NewRequest("GET", "/bucket/key", nil)
@@ -73,12 +73,16 @@ func FuzzVerifierParse(f *testing.F) {
 			t.Fatalf("got %+v, %v; Parse gives %+v, %v", got, err, want, wantErr)
 		}
 		if got != nil && (got.Scope() != want.Scope() || !slices.Equal(got.SignedHeaders, want.SignedHeaders) ||
-			got.Signature != want.Signature || got.AccessKey != want.AccessKey || !got.Time.Equal(want.Time) || got.AmzDate != want.AmzDate) {
+			got.Signature != want.Signature || got.AccessKey != want.AccessKey || !got.Time.Equal(want.Time) || got.AmzDate != want.AmzDate ||
+			got.Version != want.Version || got.Presigned != want.Presigned || got.Expires != want.Expires) {
 			t.Fatalf("got %+v; Parse gives %+v", got, want)
 		}
 	})
 }
 
+// FuzzChunked decodes arbitrary aws-chunked bodies: every outcome is decoded
+// bytes or an AWS error, never a panic or a hang, and never more bytes than
+// x-amz-decoded-content-length.
 func FuzzChunked(f *testing.F) {
 	f.Add([]byte("5\r\nhello\r\n0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n"), false, 5)
 	f.Add([]byte("5;chunk-signature="+string(bytes.Repeat([]byte("a"), 64))+"\r\nhello\r\n0;chunk-signature="+string(bytes.Repeat([]byte("b"), 64))+"\r\n\r\n"), true, 5)

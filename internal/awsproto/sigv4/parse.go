@@ -88,10 +88,16 @@ func Parse(r *http.Request) (*Signature, error) {
 const signatureField = "Signature="
 
 // claimPrefix is an Authorization header's part before its signature, when
-// the header ends with one ("…, Signature=" and 64 characters).
+// the header ends with one as a part of its own ("…, Signature=" and 64
+// characters): in "…, X-Signature=…" the part is not the signature, which
+// must then come earlier.
 func claimPrefix(h string) (string, bool) {
 	i := len(h) - 64 - len(signatureField)
 	if i <= 0 || h[i:i+len(signatureField)] != signatureField {
+		return "", false
+	}
+	j := strings.LastIndexByte(h[:i], ',')
+	if j < 0 || strings.TrimSpace(h[j+1:i]) != "" {
 		return "", false
 	}
 	return h[:i], true
