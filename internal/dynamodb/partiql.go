@@ -59,6 +59,13 @@ type pqStatement struct {
 	set       [][2]pqNode // UPDATE's SET path = value
 	remove    []pqPath    // and REMOVE paths
 	returning string      // ALL_OLD, ALL_NEW, UPDATED_OLD, UPDATED_NEW
+	order     []pqOrder   // SELECT's ORDER BY
+}
+
+// pqOrder is a key attribute a SELECT orders its results by.
+type pqOrder struct {
+	name string
+	desc bool
 }
 
 type pqToken struct {
@@ -71,6 +78,9 @@ type pqParser struct {
 	pos    int
 	params []AttributeValue
 	used   int
+	// docPath names the document literal being read, for its errors:
+	// "root", then the keys down to it.
+	docPath []string
 }
 
 func pqError(format string, args ...any) error {
@@ -203,7 +213,7 @@ func parsePartiQL(src string, params []AttributeValue) (*pqStatement, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pqParser{toks: toks, params: params}
+	p := &pqParser{toks: toks, params: params, docPath: []string{"root"}}
 	st, err := p.statement()
 	if err != nil {
 		return nil, err
@@ -243,9 +253,30 @@ func (p *pqParser) statement() (*pqStatement, error) {
 			return nil, err
 		}
 		if p.keyword("WHERE") {
-			st.where, err = p.or()
+			if st.where, err = p.or(); err != nil {
+				return nil, err
+			}
 		}
-		return st, err
+		if p.keyword("ORDER", "BY") {
+			for {
+				path, err := p.path()
+				if err != nil {
+					return nil, err
+				}
+				if len(path) != 1 {
+					return nil, validationf("Argument to ORDER BY must be of type VariableReference. Type: %s", strings.Join(path, "."))
+				}
+				o := pqOrder{name: path[0]}
+				if !p.keyword("ASC") {
+					o.desc = p.keyword("DESC")
+				}
+				st.order = append(st.order, o)
+				if !p.punct(",") {
+					break
+				}
+			}
+		}
+		return st, nil
 	case p.keyword("EXISTS"):
 		if err := p.expect("(", p.punct("(")); err != nil {
 			return nil, err
@@ -465,19 +496,46 @@ func (p *pqParser) comparison() (pqNode, error) {
 		return pqIn{l, list}, nil
 	case p.keyword("IS"):
 		not := p.keyword("NOT")
-		switch {
-		case p.keyword("MISSING"):
+		if p.keyword("MISSING") {
 			return pqMissing{l, not}, nil
-		case p.keyword("NULL"):
-			var n pqNode = pqCall{"attribute_type", []pqNode{l, pqValue{strValue(typeNULL)}}}
-			if not {
-				n = pqNot{n}
-			}
-			return n, nil
 		}
-		return nil, p.expect("MISSING or NULL", false)
+		t := p.next()
+		typ := pqType(t)
+		if typ == "" {
+			return nil, validationf("Unsupported data type for IS operator: %s. Supported data types are [MISSING, NULL, BOOLEAN, BLOB, STRING, NUMERIC, STRUCT, TUPLE, LIST]", t.text)
+		}
+		var n pqNode = pqCall{"attribute_type", []pqNode{l, pqValue{strValue(typ)}}}
+		if not {
+			n = pqNot{n}
+		}
+		return n, nil
 	}
 	return l, nil
+}
+
+// pqType is the DynamoDB type a PartiQL type named after IS stands for
+// (MISSING aside), "" for none.
+func pqType(t pqToken) string {
+	if t.kind != "ident" {
+		return ""
+	}
+	switch strings.ToUpper(t.text) {
+	case "NULL":
+		return typeNULL
+	case "BOOLEAN":
+		return typeBOOL
+	case "BLOB":
+		return typeB
+	case "STRING":
+		return typeS
+	case "NUMERIC":
+		return typeN
+	case "STRUCT", "TUPLE":
+		return typeM
+	case "LIST":
+		return typeL
+	}
+	return ""
 }
 
 // sum reads an operand, or two joined by + or -.
@@ -584,7 +642,13 @@ func (p *pqParser) literal() (AttributeValue, error) {
 			}
 			key = t.text
 		}
+		if open == "{" {
+			p.docPath = append(p.docPath, key)
+		}
 		x, err := p.operand()
+		if open == "{" {
+			p.docPath = p.docPath[:len(p.docPath)-1]
+		}
 		if err != nil {
 			return AttributeValue{}, err
 		}
@@ -595,6 +659,9 @@ func (p *pqParser) literal() (AttributeValue, error) {
 		if open == "{" {
 			if m == nil {
 				m = Item{}
+			}
+			if _, dup := m[key]; dup {
+				return AttributeValue{}, validationf("Duplicate keys in tuple. Key: %s under %s", key, strings.Join(p.docPath, "."))
 			}
 			m[key] = v.v
 		} else {
@@ -928,6 +995,9 @@ func (s *Service) pqSelect(ctx context.Context, st *pqStatement, in *ExecuteStat
 	} else {
 		rest = conjuncts(st.where)
 	}
+	if err := orderQuery(q, st, query, hash, rng); err != nil {
+		return nil, err
+	}
 	if cond := and(rest); cond != nil {
 		filter, err := w.expr(cond)
 		if err != nil {
@@ -957,6 +1027,64 @@ func (s *Service) pqSelect(ctx context.Context, st *pqStatement, in *ExecuteStat
 	return out, nil
 }
 
+// orderQuery applies a SELECT's ORDER BY, which must name key attributes
+// and fix the partition key, to its Query: the sort key descending reads
+// the partition backwards; the partition key, fixed, orders nothing.
+func orderQuery(q *QueryInput, st *pqStatement, query bool, hash, rng string) error {
+	if len(st.order) == 0 {
+		return nil
+	}
+	if st.where == nil {
+		return validationf("Must have WHERE clause in the statement when using ORDER BY clause.")
+	}
+	for _, o := range st.order {
+		if o.name != hash && (rng == "" || o.name != rng) {
+			return validationf("Variable reference %s in ORDER BY clause must be part of the primary key", o.name)
+		}
+	}
+	switch {
+	case !query && fixesKey(st.where, hash):
+		// Several partitions (pk IN (...), pk = a OR pk = b): DynamoDB
+		// queries each in turn; Lakebox scans them in its own order.
+		return validationf("ORDER BY is not supported by Lakebox yet for a WHERE clause that names more than one partition key value; fix the partition key with one equality")
+	case !query:
+		return validationf("Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.")
+	}
+	for _, o := range st.order {
+		if o.name == rng && o.desc {
+			forward := false
+			q.ScanIndexForward = &forward
+		}
+	}
+	return nil
+}
+
+// fixesKey reports whether every item a condition lets through has its
+// attribute attr compared with a value: DynamoDB's "non-optional" key
+// condition (an OR needs one on each side).
+func fixesKey(n pqNode, attr string) bool {
+	switch n := n.(type) {
+	case pqOp:
+		switch n.op {
+		case "AND":
+			return fixesKey(n.l, attr) || fixesKey(n.r, attr)
+		case "OR":
+			return fixesKey(n.l, attr) && fixesKey(n.r, attr)
+		}
+		return namesAttr(n.l, attr) || namesAttr(n.r, attr)
+	case pqIn:
+		return namesAttr(n.x, attr)
+	case pqBetween:
+		return namesAttr(n.x, attr)
+	}
+	return false
+}
+
+func namesAttr(n pqNode, attr string) bool {
+	p, ok := n.(pqPath)
+	return ok && len(p) == 1 && p[0] == attr
+}
+
 // pqPlan is a write statement as the item operation it stands for.
 type pqPlan struct {
 	kind      string // INSERT, UPDATE, DELETE, EXISTS
@@ -979,6 +1107,9 @@ func (s *Service) planWrite(ctx context.Context, st *pqStatement) (*pqPlan, erro
 	hash, rng, err := s.keyAttrs(ctx, st.table, "")
 	if err != nil {
 		return nil, err
+	}
+	if st.kind == "EXISTS" && st.index != "" {
+		return nil, validationf("Operations on indices are not supported in transactions")
 	}
 	w := newPQWriter()
 	pl := &pqPlan{kind: st.kind, table: st.table, returning: st.returning}
@@ -1012,7 +1143,10 @@ func (s *Service) planWrite(ctx context.Context, st *pqStatement) (*pqPlan, erro
 			return nil, err
 		}
 		fallthrough
-	default: // EXISTS
+	default: // EXISTS, and UPDATE's condition
+		if st.kind == "EXISTS" && cond == "" {
+			return nil, validationf("EXISTS() must contain a single item read with additional condition")
+		}
 		pl.condition = Expression("attribute_exists(" + exists + ")")
 		if cond != "" {
 			pl.condition += Expression(" AND " + cond)
@@ -1099,15 +1233,16 @@ func (w *pqWriter) update(st *pqStatement) (Expression, error) {
 	for _, a := range st.set {
 		path := w.path(a[0].(pqPath))
 		if call, ok := a[1].(pqCall); ok && (call.name == "set_add" || call.name == "set_delete") {
+			op := strings.ToUpper(strings.TrimPrefix(call.name, "set_")) // ADD or DELETE, as DynamoDB names them
 			if len(call.args) != 2 {
-				return "", pqError("%s takes an attribute and a set", call.name)
+				return "", validationf("SET_%s must have exactly two arguments", op)
 			}
 			if target, ok := call.args[0].(pqPath); !ok || w.path(target) != path {
-				return "", pqError("%s must name the attribute it is assigned to", call.name)
+				return "", validationf("The first argument to SET_%s must equal the assignment value", op)
 			}
 			v, ok := call.args[1].(pqValue)
-			if !ok {
-				return "", pqError("%s takes a set value", call.name)
+			if !ok || v.v.SS == nil && v.v.NS == nil && v.v.BS == nil {
+				return "", validationf("The second argument to SET_%s must be a value with type SET", op)
 			}
 			clause := path + " " + w.value(v.v)
 			if call.name == "set_add" {
@@ -1189,35 +1324,42 @@ func (s *Service) BatchExecuteStatement(ctx context.Context, in *BatchExecuteSta
 	if err := checkCapacityMode(in.ReturnConsumedCapacity); err != nil {
 		return nil, err
 	}
+	// A statement that does not parse, or whose parameters do not fit it,
+	// is that statement's error; the others still run, as on DynamoDB.
 	parsed := make([]*pqStatement, len(in.Statements))
-	reads := 0
+	faults := make([]error, len(in.Statements))
+	reads, writes := 0, 0
 	for i, r := range in.Statements {
 		if err := checkReturnOnFailure("statements.member.returnValuesOnConditionCheckFailure", r.ReturnValuesOnConditionCheckFailure); err != nil {
 			return nil, err
 		}
-		st, err := parsePartiQL(r.Statement, r.Parameters)
-		if err != nil {
-			return nil, err
-		}
-		parsed[i] = st
-		if st.kind == "SELECT" {
+		parsed[i], faults[i] = parsePartiQL(r.Statement, r.Parameters)
+		switch {
+		case faults[i] != nil:
+		case parsed[i].kind == "SELECT":
 			reads++
+		default:
+			writes++
 		}
 	}
-	if reads != 0 && reads != len(parsed) {
+	if reads != 0 && writes != 0 {
 		return nil, validationf("Supported statements are either all read statements or all write statements")
 	}
 	out := &BatchExecuteStatementOutput{Responses: make([]BatchStatementResponse, len(parsed))}
 	used := map[string]*ConsumedCapacity{}
 	for i, st := range parsed {
 		resp := &out.Responses[i]
+		if faults[i] != nil {
+			resp.Error = batchStatementError(faults[i])
+			continue
+		}
 		resp.TableName = st.table
 		var cc *ConsumedCapacity
 		var err error
 		if st.kind == "SELECT" {
 			resp.Item, cc, err = s.pqGet(ctx, st, in.Statements[i].ConsistentRead, in.ReturnConsumedCapacity)
 		} else {
-			_, cc, err = s.pqWrite(ctx, st, in.ReturnConsumedCapacity, in.Statements[i].ReturnValuesOnConditionCheckFailure)
+			resp.Item, cc, err = s.pqWrite(ctx, st, in.ReturnConsumedCapacity, in.Statements[i].ReturnValuesOnConditionCheckFailure)
 		}
 		if err != nil {
 			resp.Error = batchStatementError(err)
