@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -94,6 +95,18 @@ func pqLex(src string) ([]pqToken, error) {
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			i++
+		case strings.HasPrefix(src[i:], "--"): // a comment to the end of the line
+			if j := strings.IndexByte(src[i:], '\n'); j >= 0 {
+				i += j + 1
+			} else {
+				i = len(src)
+			}
+		case strings.HasPrefix(src[i:], "/*"):
+			j := strings.Index(src[i+2:], "*/")
+			if j < 0 {
+				return nil, pqError("unterminated comment at %d", i)
+			}
+			i += j + 4
 		case c == '"' || c == '\'':
 			var b strings.Builder
 			j := i + 1
@@ -298,8 +311,16 @@ func (p *pqParser) statement() (*pqStatement, error) {
 		if err := p.expect("VALUE", p.keyword("VALUE")); err != nil {
 			return nil, err
 		}
-		st.item, err = p.operand()
-		return st, err
+		if t := p.peek(); t.kind != "punct" || t.text != "{" {
+			return nil, validationf("Unsupported format in item expression. Please use struct format {...} to express item values for insert statement.")
+		}
+		if st.item, err = p.operand(); err != nil {
+			return nil, err
+		}
+		if p.keyword("RETURNING") {
+			return nil, validationf("RETURNING is not supported in INSERT")
+		}
+		return st, nil
 	case p.keyword("UPDATE"):
 		st.kind = "UPDATE"
 		if err := p.table(st, false); err != nil {
@@ -594,6 +615,8 @@ func (p *pqParser) operand() (pqNode, error) {
 			p.next()
 			yes := true
 			return pqValue{AttributeValue{NULL: &yes}}, nil
+		case "MISSING": // bare, it is no attribute ("MISSING" quoted is one)
+			return nil, validationf("MISSING must be compared using IS operator")
 		}
 		if next := p.toks[p.pos+1]; next.kind == "punct" && next.text == "(" {
 			p.pos += 2
@@ -920,6 +943,9 @@ func (s *Service) ExecuteStatement(ctx context.Context, in *ExecuteStatementInpu
 	if err := checkReturnOnFailure("returnValuesOnConditionCheckFailure", in.ReturnValuesOnConditionCheckFailure); err != nil {
 		return nil, err
 	}
+	if in.Parameters != nil && len(in.Parameters) == 0 { // given, the model wants one at least
+		return nil, awserr.LengthValidation("[]", "parameters", 0, 1, math.MaxInt)
+	}
 	st, err := parsePartiQL(in.Statement, in.Parameters)
 	if err != nil {
 		return nil, err
@@ -1071,7 +1097,16 @@ func fixesKey(n pqNode, attr string) bool {
 		case "OR":
 			return fixesKey(n.l, attr) && fixesKey(n.r, attr)
 		}
-		return namesAttr(n.l, attr) || namesAttr(n.r, attr)
+	}
+	return comparesAttr(n, attr)
+}
+
+// comparesAttr reports whether a condition compares the attribute attr
+// itself (=, <, BETWEEN, IN…).
+func comparesAttr(n pqNode, attr string) bool {
+	switch n := n.(type) {
+	case pqOp:
+		return n.op != "AND" && n.op != "OR" && (namesAttr(n.l, attr) || namesAttr(n.r, attr))
 	case pqIn:
 		return namesAttr(n.x, attr)
 	case pqBetween:
@@ -1125,6 +1160,13 @@ func (s *Service) planWrite(ctx context.Context, st *pqStatement) (*pqPlan, erro
 	key, rest := splitKey(st.where, hash, rng)
 	if _, ok := key[hash]; !ok || rng != "" && !hasAttr(key, rng) {
 		return nil, validationf("Where clause does not contain a mandatory equality on all key attributes")
+	}
+	for _, c := range rest { // the statement names one item: its key once
+		for _, k := range []string{hash, rng} {
+			if k != "" && comparesAttr(c, k) {
+				return nil, validationf("Multiple conditions on same key %s. Only single item Update/Insert/Delete are supported", k)
+			}
+		}
 	}
 	pl.key = key
 	var cond string

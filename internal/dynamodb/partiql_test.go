@@ -135,6 +135,26 @@ func TestPartiQLStatementRules(t *testing.T) {
 			t.Errorf("%s:\n got %q\nwant %q", stmt, got, want)
 		}
 	}
+	for stmt, want := range map[string]string{
+		"SELECT * FROM ttt WHERE pk = 'p' AND n = MISSING":                 "MISSING must be compared using IS operator",
+		"INSERT INTO ttt VALUE {'pk':'q','sk':'a'} RETURNING ALL OLD *":    "RETURNING is not supported in INSERT",
+		"UPDATE ttt SET n = 2 WHERE pk = 'p' AND sk = 'a' AND sk = 'b'":    "Multiple conditions on same key sk. Only single item Update/Insert/Delete are supported",
+		"DELETE FROM ttt WHERE pk = 'p' AND sk = 'a' AND pk IN ['p', 'q']": "Multiple conditions on same key pk. Only single item Update/Insert/Delete are supported",
+	} {
+		if got := refused(t, s.ExecuteStatement, `{"Statement":"`+stmt+`"}`); got != want {
+			t.Errorf("%s:\n got %q\nwant %q", stmt, got, want)
+		}
+	}
+	if got := refused(t, s.ExecuteStatement, `{"Statement":"INSERT INTO ttt VALUE ?","Parameters":[{"M":{"pk":{"S":"q"},"sk":{"S":"a"}}}]}`); got != "Unsupported format in item expression. Please use struct format {...} to express item values for insert statement." {
+		t.Errorf("INSERT INTO ttt VALUE ?: %q", got)
+	}
+	if got := refused(t, s.ExecuteStatement, `{"Statement":"SELECT * FROM ttt","Parameters":[]}`); got != "1 validation error detected: Value '[]' at 'parameters' failed to satisfy constraint: Member must have length greater than or equal to 1" {
+		t.Errorf("no parameters: %q", got)
+	}
+	// Comments, as PartiQL has them.
+	if got := sks("SELECT * FROM ttt -- the table\\n WHERE /* the partition */ pk = 'p' AND sk = 'a' --"); got != "a" {
+		t.Errorf("a statement with comments: %q", got)
+	}
 	if got := sks("SELECT * FROM ttt WHERE pk = 'p' AND n = 1"); got != "a,b,c" {
 		t.Errorf("the refused set_add changed n: %s", got)
 	}
