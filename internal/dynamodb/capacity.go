@@ -141,8 +141,8 @@ func (r *tableRecord) indexUnits(old, item Item) map[string]float64 {
 			n = writeUnits(itemSize(was)) + writeUnits(itemSize(is))
 		case sameItem(was, is):
 			continue
-		default:
-			n = writeUnits(itemSize(is))
+		default: // the entry rewritten in place: the larger of the two, as the table's item
+			n = writeUnits(max(itemSize(was), itemSize(is)))
 		}
 		if out == nil {
 			out = map[string]float64{}
