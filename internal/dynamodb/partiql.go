@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -995,16 +997,21 @@ func (s *Service) pqSelect(ctx context.Context, st *pqStatement, in *ExecuteStat
 	w := newPQWriter()
 	q := &QueryInput{TableName: st.table, IndexName: st.index, ConsistentRead: in.ConsistentRead, keysInFilter: true,
 		Limit: in.Limit, ReturnConsumedCapacity: in.ReturnConsumedCapacity}
-	if in.NextToken != "" {
-		b, err := base64.StdEncoding.DecodeString(in.NextToken)
-		if err != nil || json.Unmarshal(b, &q.ExclusiveStartKey) != nil {
-			return nil, validationf("Invalid NextToken")
-		}
-	}
+	// The partition key's values, when the WHERE clause fixes it: one
+	// (pk = x), or several (pk IN [...], pk = x OR pk = y), each queried
+	// in turn as DynamoDB does, reading those partitions only.
+	var parts []AttributeValue
 	key, rest := splitKey(st.where, hash)
-	query := len(key) == 1
-	if query {
-		q.KeyConditionExpression = Expression(w.path(pqPath{hash}) + " = " + w.value(key[hash]))
+	if v, ok := key[hash]; ok {
+		parts = []AttributeValue{v}
+	} else if vs, others, ok := partitionValues(st.where, hash); ok {
+		parts, rest = vs, others
+	} else {
+		rest = conjuncts(st.where)
+	}
+	var keyCond string
+	if len(parts) > 0 {
+		keyCond = w.path(pqPath{hash}) + " = " + partitionValue
 		// A condition on the sort key joins the key condition, so Limit
 		// and paging count what DynamoDB counts.
 		for i, c := range rest {
@@ -1013,15 +1020,13 @@ func (s *Service) pqSelect(ctx context.Context, st *pqStatement, in *ExecuteStat
 				if err != nil {
 					return nil, err
 				}
-				q.KeyConditionExpression += Expression(" AND " + cond)
+				keyCond += " AND " + cond
 				rest = append(rest[:i:i], rest[i+1:]...)
 				break
 			}
 		}
-	} else {
-		rest = conjuncts(st.where)
 	}
-	if err := orderQuery(q, st, query, hash, rng); err != nil {
+	if parts, err = orderQuery(q, st, parts, hash, rng); err != nil {
 		return nil, err
 	}
 	if cond := and(rest); cond != nil {
@@ -1033,72 +1038,213 @@ func (s *Service) pqSelect(ctx context.Context, st *pqStatement, in *ExecuteStat
 	}
 	q.ProjectionExpression = w.projection(st.project)
 	q.ExpressionAttributeNames, q.ExpressionAttributeValues = nonEmpty(w.names), nonEmpty(w.values)
-	var res *QueryOutput
-	if query {
-		res, err = s.Query(ctx, q)
-	} else {
-		res, err = s.Scan(ctx, q)
+	if len(parts) > 0 {
+		return s.queryPartitions(ctx, q, keyCond, parts, in.NextToken)
 	}
+	if in.NextToken != "" {
+		b, err := base64.StdEncoding.DecodeString(in.NextToken)
+		if err != nil || json.Unmarshal(b, &q.ExclusiveStartKey) != nil {
+			return nil, validationf("Invalid NextToken")
+		}
+	}
+	res, err := s.Scan(ctx, q)
 	if err != nil {
 		return nil, statementError(err)
 	}
-	out := &ExecuteStatementOutput{Items: res.Items, LastEvaluatedKey: res.LastEvaluatedKey, ConsumedCapacity: res.ConsumedCapacity}
-	if out.Items == nil {
-		out.Items = []RawItem{}
-	}
+	var token string
 	if res.LastEvaluatedKey != nil {
-		b, _ := json.Marshal(res.LastEvaluatedKey)
-		out.NextToken = base64.StdEncoding.EncodeToString(b)
+		token = nextToken(res.LastEvaluatedKey)
 	}
-	return out, nil
+	return statementPage(res.Items, res.ConsumedCapacity, res.LastEvaluatedKey, token), nil
+}
+
+// partitionValue is the placeholder of the partition key's value in the
+// key condition of each Query a SELECT runs (the statement's own values
+// are :v0, :v1, …).
+const partitionValue = ":partition"
+
+// statementPage is a SELECT's answer: its items, and the token to go on
+// from ("" for none).
+func statementPage(items []RawItem, cc *ConsumedCapacity, last Item, token string) *ExecuteStatementOutput {
+	if items == nil {
+		items = []RawItem{}
+	}
+	return &ExecuteStatementOutput{Items: items, LastEvaluatedKey: last, ConsumedCapacity: cc, NextToken: token}
+}
+
+// nextToken encodes where a SELECT goes on from as its NextToken.
+func nextToken(v any) string {
+	b, _ := json.Marshal(v)
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+// partitionPosition is where a SELECT over several partitions goes on
+// from: the partition's place in the statement's list and the Query's
+// last key there (none: from its start).
+type partitionPosition struct {
+	Partition int
+	Key       Item `json:",omitempty"`
+}
+
+// queryPartitions runs q once for each of the partition key's values in
+// turn (keyCond names the value partitionValue). A page ends where a
+// Query's does (Limit, or its 1 MB) or where Limit runs out between two
+// partitions; its NextToken names the partition to go on with. A single
+// partition's token is the Query's last key alone, as before there were
+// several.
+func (s *Service) queryPartitions(ctx context.Context, q *QueryInput, keyCond string, parts []AttributeValue, token string) (*ExecuteStatementOutput, error) {
+	var at partitionPosition
+	if token != "" {
+		b, err := base64.StdEncoding.DecodeString(token)
+		var into any = &at.Key
+		if len(parts) > 1 {
+			into = &at
+		}
+		if err != nil || json.Unmarshal(b, into) != nil || at.Partition < 0 || at.Partition >= len(parts) {
+			return nil, validationf("Invalid NextToken")
+		}
+	}
+	var items []RawItem
+	used := map[string]*ConsumedCapacity{}
+	remaining := -1 // no Limit
+	if q.Limit != nil {
+		remaining = *q.Limit
+	}
+	var next *partitionPosition
+	for i := at.Partition; i < len(parts) && next == nil; i++ {
+		pq := *q
+		pq.KeyConditionExpression = Expression(keyCond)
+		pq.ExpressionAttributeValues = map[string]AttributeValue{partitionValue: parts[i]}
+		maps.Copy(pq.ExpressionAttributeValues, q.ExpressionAttributeValues)
+		pq.ExclusiveStartKey = nil
+		if i == at.Partition {
+			pq.ExclusiveStartKey = at.Key
+		}
+		if remaining >= 0 {
+			pq.Limit = &remaining
+		}
+		res, err := s.Query(ctx, &pq)
+		if err != nil {
+			return nil, statementError(err)
+		}
+		items = append(items, res.Items...)
+		addConsumed(used, res.ConsumedCapacity)
+		if remaining >= 0 {
+			remaining -= res.ScannedCount
+		}
+		switch {
+		case res.LastEvaluatedKey != nil:
+			next = &partitionPosition{Partition: i, Key: res.LastEvaluatedKey}
+		case remaining == 0 && i+1 < len(parts):
+			next = &partitionPosition{Partition: i + 1}
+		}
+	}
+	var cc *ConsumedCapacity
+	for _, c := range used {
+		cc = c // one table
+	}
+	switch {
+	case next == nil:
+		return statementPage(items, cc, nil, ""), nil
+	case len(parts) == 1:
+		return statementPage(items, cc, next.Key, nextToken(next.Key)), nil
+	}
+	return statementPage(items, cc, next.Key, nextToken(next)), nil
+}
+
+// partitionValues finds the condition of a WHERE clause that gives the
+// partition key several values, pk IN [...] or pk = x OR pk = y, each a
+// value: the values, without repeats, in the order given, and the other
+// conditions.
+func partitionValues(where pqNode, hash string) ([]AttributeValue, []pqNode, bool) {
+	all := conjuncts(where)
+	for i, c := range all {
+		var vs []pqNode
+		switch c := c.(type) {
+		case pqIn:
+			if !namesAttr(c.x, hash) {
+				continue
+			}
+			vs = c.list
+		case pqOp:
+			if !orOfEqualities(c, hash, &vs) {
+				continue
+			}
+		default:
+			continue
+		}
+		var values []AttributeValue
+		seen := map[string]bool{}
+		for _, n := range vs {
+			v, ok := n.(pqValue)
+			if !ok {
+				return nil, nil, false
+			}
+			b, _ := json.Marshal(v.v)
+			if !seen[string(b)] {
+				seen[string(b)] = true
+				values = append(values, v.v)
+			}
+		}
+		return values, append(all[:i:i], all[i+1:]...), len(values) > 0
+	}
+	return nil, nil, false
+}
+
+// orOfEqualities reports whether n is pk = x OR pk = y OR …, appending the
+// values compared to vs.
+func orOfEqualities(n pqOp, hash string, vs *[]pqNode) bool {
+	if n.op == "OR" {
+		l, lok := n.l.(pqOp)
+		r, rok := n.r.(pqOp)
+		return lok && rok && orOfEqualities(l, hash, vs) && orOfEqualities(r, hash, vs)
+	}
+	if n.op != "=" {
+		return false
+	}
+	switch {
+	case namesAttr(n.l, hash):
+		*vs = append(*vs, n.r)
+	case namesAttr(n.r, hash):
+		*vs = append(*vs, n.l)
+	default:
+		return false
+	}
+	return true
 }
 
 // orderQuery applies a SELECT's ORDER BY, which must name key attributes
-// and fix the partition key, to its Query: the sort key descending reads
-// the partition backwards; the partition key, fixed, orders nothing.
-func orderQuery(q *QueryInput, st *pqStatement, query bool, hash, rng string) error {
+// and fix the partition key (parts, its values), to its Queries: the sort
+// key descending reads each partition backwards, the partition key
+// descending takes the partitions in the reverse of their order in the
+// statement (DynamoDB Local's SelectResultsOrderer); it returns the
+// partitions in the order to read them.
+func orderQuery(q *QueryInput, st *pqStatement, parts []AttributeValue, hash, rng string) ([]AttributeValue, error) {
 	if len(st.order) == 0 {
-		return nil
+		return parts, nil
 	}
 	if st.where == nil {
-		return validationf("Must have WHERE clause in the statement when using ORDER BY clause.")
+		return nil, validationf("Must have WHERE clause in the statement when using ORDER BY clause.")
 	}
 	for _, o := range st.order {
 		if o.name != hash && (rng == "" || o.name != rng) {
-			return validationf("Variable reference %s in ORDER BY clause must be part of the primary key", o.name)
+			return nil, validationf("Variable reference %s in ORDER BY clause must be part of the primary key", o.name)
 		}
 	}
-	switch {
-	case !query && fixesKey(st.where, hash):
-		// Several partitions (pk IN (...), pk = a OR pk = b): DynamoDB
-		// queries each in turn; Lakebox scans them in its own order.
-		return validationf("ORDER BY is not supported by Lakebox yet for a WHERE clause that names more than one partition key value; fix the partition key with one equality")
-	case !query:
-		return validationf("Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.")
+	if len(parts) == 0 {
+		return nil, validationf("Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.")
 	}
 	for _, o := range st.order {
-		if o.name == rng && o.desc {
+		switch {
+		case o.name == rng && o.desc:
 			forward := false
 			q.ScanIndexForward = &forward
+		case o.name == hash && o.desc:
+			parts = slices.Clone(parts)
+			slices.Reverse(parts)
 		}
 	}
-	return nil
-}
-
-// fixesKey reports whether every item a condition lets through has its
-// attribute attr compared with a value: DynamoDB's "non-optional" key
-// condition (an OR needs one on each side).
-func fixesKey(n pqNode, attr string) bool {
-	switch n := n.(type) {
-	case pqOp:
-		switch n.op {
-		case "AND":
-			return fixesKey(n.l, attr) || fixesKey(n.r, attr)
-		case "OR":
-			return fixesKey(n.l, attr) && fixesKey(n.r, attr)
-		}
-	}
-	return comparesAttr(n, attr)
+	return parts, nil
 }
 
 // comparesAttr reports whether a condition compares the attribute attr
