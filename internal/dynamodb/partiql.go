@@ -1,6 +1,7 @@
 package dynamodb
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -1086,6 +1087,30 @@ type partitionPosition struct {
 	Key       Item `json:",omitempty"`
 }
 
+// decode reads a NextToken of a SELECT of n partitions: a position, or
+// for one partition the Query's last key alone. Another statement's token
+// (a key where a position is due) is refused, not read as the start.
+func (at *partitionPosition) decode(token string, n int) bool {
+	b, err := base64.StdEncoding.DecodeString(token)
+	if err != nil {
+		return false
+	}
+	if n == 1 {
+		return json.Unmarshal(b, &at.Key) == nil && at.Key != nil
+	}
+	var pos struct {
+		Partition *int
+		Key       Item
+	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	if d.Decode(&pos) != nil || pos.Partition == nil || *pos.Partition < 0 || *pos.Partition >= n {
+		return false
+	}
+	at.Partition, at.Key = *pos.Partition, pos.Key
+	return true
+}
+
 // queryPartitions runs q once for each of the partition key's values in
 // turn (keyCond names the value partitionValue). A page ends where a
 // Query's does (Limit, or its 1 MB) or where Limit runs out between two
@@ -1094,15 +1119,8 @@ type partitionPosition struct {
 // several.
 func (s *Service) queryPartitions(ctx context.Context, q *QueryInput, keyCond string, parts []AttributeValue, token string) (*ExecuteStatementOutput, error) {
 	var at partitionPosition
-	if token != "" {
-		b, err := base64.StdEncoding.DecodeString(token)
-		var into any = &at.Key
-		if len(parts) > 1 {
-			into = &at
-		}
-		if err != nil || json.Unmarshal(b, into) != nil || at.Partition < 0 || at.Partition >= len(parts) {
-			return nil, validationf("Invalid NextToken")
-		}
+	if token != "" && !at.decode(token, len(parts)) {
+		return nil, validationf("Invalid NextToken")
 	}
 	var items []RawItem
 	used := map[string]*ConsumedCapacity{}
@@ -1111,6 +1129,7 @@ func (s *Service) queryPartitions(ctx context.Context, q *QueryInput, keyCond st
 		remaining = *q.Limit
 	}
 	var next *partitionPosition
+	pageRead := 0 // one page's 1 MB holds every partition's items
 	for i := at.Partition; i < len(parts) && next == nil; i++ {
 		pq := *q
 		pq.KeyConditionExpression = Expression(keyCond)
@@ -1123,6 +1142,7 @@ func (s *Service) queryPartitions(ctx context.Context, q *QueryInput, keyCond st
 		if remaining >= 0 {
 			pq.Limit = &remaining
 		}
+		pq.pageRead = pageRead
 		res, err := s.Query(ctx, &pq)
 		if err != nil {
 			return nil, statementError(err)
@@ -1132,10 +1152,11 @@ func (s *Service) queryPartitions(ctx context.Context, q *QueryInput, keyCond st
 		if remaining >= 0 {
 			remaining -= res.ScannedCount
 		}
+		pageRead += res.read
 		switch {
 		case res.LastEvaluatedKey != nil:
 			next = &partitionPosition{Partition: i, Key: res.LastEvaluatedKey}
-		case remaining == 0 && i+1 < len(parts):
+		case (remaining == 0 || pageRead >= pageBytes) && i+1 < len(parts):
 			next = &partitionPosition{Partition: i + 1}
 		}
 	}
@@ -1174,15 +1195,12 @@ func partitionValues(where pqNode, hash string) ([]AttributeValue, []pqNode, boo
 			continue
 		}
 		var values []AttributeValue
-		seen := map[string]bool{}
 		for _, n := range vs {
 			v, ok := n.(pqValue)
 			if !ok {
 				return nil, nil, false
 			}
-			b, _ := json.Marshal(v.v)
-			if !seen[string(b)] {
-				seen[string(b)] = true
+			if !slices.ContainsFunc(values, func(w AttributeValue) bool { return equal(&w, &v.v) }) { // 1 and 1.0 are one value
 				values = append(values, v.v)
 			}
 		}
@@ -1216,8 +1234,8 @@ func orOfEqualities(n pqOp, hash string, vs *[]pqNode) bool {
 // orderQuery applies a SELECT's ORDER BY, which must name key attributes
 // and fix the partition key (parts, its values), to its Queries: the sort
 // key descending reads each partition backwards, the partition key
-// descending takes the partitions in the reverse of their order in the
-// statement (DynamoDB Local's SelectResultsOrderer); it returns the
+// descending alone takes the partitions in the reverse of their order in
+// the statement (DynamoDB Local's SelectResultsOrderer); it returns the
 // partitions in the order to read them.
 func orderQuery(q *QueryInput, st *pqStatement, parts []AttributeValue, hash, rng string) ([]AttributeValue, error) {
 	if len(st.order) == 0 {
@@ -1234,15 +1252,21 @@ func orderQuery(q *QueryInput, st *pqStatement, parts []AttributeValue, hash, rn
 	if len(parts) == 0 {
 		return nil, validationf("Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.")
 	}
+	var hashDesc, rangeDesc bool
 	for _, o := range st.order {
-		switch {
-		case o.name == rng && o.desc:
-			forward := false
-			q.ScanIndexForward = &forward
-		case o.name == hash && o.desc:
-			parts = slices.Clone(parts)
-			slices.Reverse(parts)
-		}
+		hashDesc = hashDesc || o.name == hash && o.desc
+		rangeDesc = rangeDesc || o.name == rng && o.desc
+	}
+	switch {
+	case rangeDesc:
+		// DynamoDB Local reverses the partitions and then the whole list:
+		// with the sort key descending, the partitions keep their order
+		// whatever the partition key's.
+		forward := false
+		q.ScanIndexForward = &forward
+	case hashDesc:
+		parts = slices.Clone(parts)
+		slices.Reverse(parts)
 	}
 	return parts, nil
 }

@@ -41,6 +41,10 @@ type QueryInput struct {
 	// keysInFilter is set by PartiQL, whose WHERE clause may name the
 	// sort key beyond what joins the key condition.
 	keysInFilter bool
+	// pageRead is what the Queries before this one read into the same
+	// page, for a PartiQL SELECT of several partitions: a page's 1 MB
+	// counts them too.
+	pageRead int
 }
 
 type QueryOutput struct {
@@ -49,6 +53,8 @@ type QueryOutput struct {
 	ScannedCount     int               `json:"ScannedCount"`
 	LastEvaluatedKey Item              `json:"LastEvaluatedKey,omitempty"`
 	ConsumedCapacity *ConsumedCapacity `json:"ConsumedCapacity,omitempty"`
+
+	read int // the bytes read, by DynamoDB's item sizes
 }
 
 // keyCondition is a Query's key condition: the partition key's value,
@@ -612,7 +618,7 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 		}
 		// As on DynamoDB, a page cut by Limit or by size names where it
 		// stopped even when nothing follows (the next page is empty).
-		if limit > 0 && out.ScannedCount == limit || read >= pageBytes {
+		if limit > 0 && out.ScannedCount == limit || in.pageRead+read >= pageBytes {
 			if item == nil {
 				if item, err = raw.Decode(); err != nil {
 					return nil, err
@@ -625,6 +631,7 @@ func (s *Service) read(ctx context.Context, in *QueryInput, query bool) (*QueryO
 	if sel != "COUNT" && out.Items == nil {
 		out.Items = []RawItem{}
 	}
+	out.read = read
 	if ks.index != nil { // charged to the index read
 		out.ConsumedCapacity = charged(in.ReturnConsumedCapacity, &rec, in.TableName, fetched, map[string]float64{ks.index.IndexName: readUnits(read, consistent)}, false)
 	} else {
