@@ -526,7 +526,6 @@ func (p *parser) operand() (*operand, error) {
 			return nil, err
 		}
 		return &operand{kind: opSize, args: []*operand{arg}}, nil // its operand's type is checked with the others'
-
 	case t.kind == tokIdent || t.kind == tokName:
 		pa, err := p.path()
 		if err != nil {
@@ -784,12 +783,11 @@ func (p *parser) redundantParens() bool {
 
 // checkOperands refuses what DynamoDB refuses before it reads anything,
 // the innermost operator first, left to right: size() of what has no
-// size (checkSize), a first operand that comes again (checkDistinct), an
-// ordering (<,
-// <=, >, >=, BETWEEN) of a value neither string, number nor binary,
-// begins_with of a value neither string nor binary (size() is a number),
-// attribute_type of anything but a type's name (checkTypeName), and
-// BETWEEN bounds of two types or the wrong way round.
+// size (checkSize), an ordering (<, <=, >, >=, BETWEEN) of a value
+// neither string, number nor binary, begins_with of a value neither
+// string nor binary (size() is a number), a first operand that comes
+// again (checkDistinct), attribute_type of anything but a type's name
+// (checkTypeName), and BETWEEN bounds of two types or the wrong way round.
 func (p *parser) checkOperands(c *condition) error {
 	for _, sub := range c.subs {
 		if err := p.checkOperands(sub); err != nil {

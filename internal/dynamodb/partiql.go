@@ -858,7 +858,7 @@ func keyEquality(n pqNode, attr string) (AttributeValue, bool) {
 		return AttributeValue{}, false
 	}
 	for _, pair := range [][2]pqNode{{op.l, op.r}, {op.r, op.l}} {
-		if p, ok := pair[0].(pqPath); ok && len(p) == 1 && p[0] == attr {
+		if namesAttr(pair[0], attr) {
 			if v, ok := pair[1].(pqValue); ok {
 				return v.v, true
 			}
@@ -1043,8 +1043,8 @@ func (s *Service) pqSelect(ctx context.Context, st *pqStatement, in *ExecuteStat
 		return s.queryPartitions(ctx, q, keyCond, parts, in.NextToken)
 	}
 	if in.NextToken != "" {
-		b, err := base64.StdEncoding.DecodeString(in.NextToken)
-		if err != nil || json.Unmarshal(b, &q.ExclusiveStartKey) != nil {
+		var ok bool
+		if q.ExclusiveStartKey, ok = keyToken(in.NextToken); !ok {
 			return nil, validationf("Invalid NextToken")
 		}
 	}
@@ -1087,16 +1087,25 @@ type partitionPosition struct {
 	Key       Item `json:",omitempty"`
 }
 
+// keyToken reads a NextToken that holds a Query's or Scan's last key.
+func keyToken(token string) (Item, bool) {
+	b, err := base64.StdEncoding.DecodeString(token)
+	var key Item
+	return key, err == nil && json.Unmarshal(b, &key) == nil
+}
+
 // decode reads a NextToken of a SELECT of n partitions: a position, or
 // for one partition the Query's last key alone. Another statement's token
 // (a key where a position is due) is refused, not read as the start.
 func (at *partitionPosition) decode(token string, n int) bool {
+	if n == 1 {
+		var ok bool
+		at.Key, ok = keyToken(token)
+		return ok && at.Key != nil
+	}
 	b, err := base64.StdEncoding.DecodeString(token)
 	if err != nil {
 		return false
-	}
-	if n == 1 {
-		return json.Unmarshal(b, &at.Key) == nil && at.Key != nil
 	}
 	var pos struct {
 		Partition *int
@@ -1156,7 +1165,7 @@ func (s *Service) queryPartitions(ctx context.Context, q *QueryInput, keyCond st
 		switch {
 		case res.LastEvaluatedKey != nil:
 			next = &partitionPosition{Partition: i, Key: res.LastEvaluatedKey}
-		case (remaining == 0 || pageRead >= pageBytes) && i+1 < len(parts):
+		case remaining == 0 && i+1 < len(parts): // a Query that fills the page names its last key
 			next = &partitionPosition{Partition: i + 1}
 		}
 	}
@@ -1180,13 +1189,19 @@ func (s *Service) queryPartitions(ctx context.Context, q *QueryInput, keyCond st
 func partitionValues(where pqNode, hash string) ([]AttributeValue, []pqNode, bool) {
 	all := conjuncts(where)
 	for i, c := range all {
-		var vs []pqNode
+		var vs []AttributeValue
 		switch c := c.(type) {
 		case pqIn:
 			if !namesAttr(c.x, hash) {
 				continue
 			}
-			vs = c.list
+			for _, n := range c.list {
+				v, ok := n.(pqValue)
+				if !ok {
+					return nil, nil, false
+				}
+				vs = append(vs, v.v)
+			}
 		case pqOp:
 			if !orOfEqualities(c, hash, &vs) {
 				continue
@@ -1195,13 +1210,9 @@ func partitionValues(where pqNode, hash string) ([]AttributeValue, []pqNode, boo
 			continue
 		}
 		var values []AttributeValue
-		for _, n := range vs {
-			v, ok := n.(pqValue)
-			if !ok {
-				return nil, nil, false
-			}
-			if !slices.ContainsFunc(values, func(w AttributeValue) bool { return equal(&w, &v.v) }) { // 1 and 1.0 are one value
-				values = append(values, v.v)
+		for _, v := range vs {
+			if !slices.ContainsFunc(values, func(w AttributeValue) bool { return equal(&w, &v) }) { // 1 and 1.0 are one value
+				values = append(values, v)
 			}
 		}
 		return values, append(all[:i:i], all[i+1:]...), len(values) > 0
@@ -1209,26 +1220,19 @@ func partitionValues(where pqNode, hash string) ([]AttributeValue, []pqNode, boo
 	return nil, nil, false
 }
 
-// orOfEqualities reports whether n is pk = x OR pk = y OR …, appending the
-// values compared to vs.
-func orOfEqualities(n pqOp, hash string, vs *[]pqNode) bool {
+// orOfEqualities reports whether n is pk = x OR pk = y OR …, each a
+// value (keyEquality), appending the values to vs.
+func orOfEqualities(n pqOp, hash string, vs *[]AttributeValue) bool {
 	if n.op == "OR" {
 		l, lok := n.l.(pqOp)
 		r, rok := n.r.(pqOp)
 		return lok && rok && orOfEqualities(l, hash, vs) && orOfEqualities(r, hash, vs)
 	}
-	if n.op != "=" {
-		return false
+	v, ok := keyEquality(n, hash)
+	if ok {
+		*vs = append(*vs, v)
 	}
-	switch {
-	case namesAttr(n.l, hash):
-		*vs = append(*vs, n.r)
-	case namesAttr(n.r, hash):
-		*vs = append(*vs, n.l)
-	default:
-		return false
-	}
-	return true
+	return ok
 }
 
 // orderQuery applies a SELECT's ORDER BY, which must name key attributes

@@ -87,20 +87,20 @@ func Parse(r *http.Request) (*Signature, error) {
 // the claim's one part that changes from request to request.
 const signatureField = "Signature="
 
-// claimPrefix is an Authorization header's part before its signature, when
-// the header ends with one as a part of its own ("…, Signature=" and 64
-// characters): in "…, X-Signature=…" the part is not the signature, which
-// must then come earlier.
-func claimPrefix(h string) (string, bool) {
+// claimPrefix splits an Authorization header into its part before its
+// signature and the signature, when the header ends with one as a part of
+// its own ("…, Signature=" and 64 characters): in "…, X-Signature=…" the
+// part is not the signature, which must then come earlier.
+func claimPrefix(h string) (prefix, sig string, ok bool) {
 	i := len(h) - 64 - len(signatureField)
 	if i <= 0 || h[i:i+len(signatureField)] != signatureField {
-		return "", false
+		return "", "", false
 	}
 	j := strings.LastIndexByte(h[:i], ',')
 	if j < 0 || strings.TrimSpace(h[j+1:i]) != "" {
-		return "", false
+		return "", "", false
 	}
-	return h[:i], true
+	return h[:i], h[i+len(signatureField):], true
 }
 
 // parsedClaim is what an Authorization header's part before its signature
@@ -116,18 +116,17 @@ type parsedClaim struct {
 // client signs request after request with one key, scope and header list,
 // so only the signature and the time are left to read.
 func (v *Verifier) Parse(r *http.Request) (*Signature, error) {
-	h := r.Header.Get("Authorization")
-	prefix, ok := claimPrefix(h)
+	prefix, sig, ok := claimPrefix(r.Header.Get("Authorization"))
 	if !ok {
 		return Parse(r)
 	}
 	// A signature that is not 64 lower-case hex digits is left to Parse,
 	// for the error it gives: "Signature=" could be inside another part.
-	if last := v.lastClaim.Load(); last != nil && last.prefix == prefix && isLowerHex(h[len(prefix)+len(signatureField):]) {
+	if last := v.lastClaim.Load(); last != nil && last.prefix == prefix && isLowerHex(sig) {
 		s := new(Signature)
 		*s = last.sig
 		s.SignedHeaders = s.headers[:len(s.SignedHeaders)] // in its own copy of the array
-		s.Signature = h[len(prefix)+len(signatureField):]
+		s.Signature = sig
 		if err := s.readTime(r); err != nil {
 			return nil, err
 		}
